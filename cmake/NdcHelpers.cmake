@@ -1,0 +1,52 @@
+# Helpers that give every NDC target the same shape (cf. abseil's AbseilHelpers.cmake).
+#
+#   ndc_cc_library(NAME common SRCS a.cc HDRS a.h DEPS fmt::fmt)
+#     -> target ndc_common, alias ndc::common. Include root is src/, so code says
+#        #include "common/status.h".
+#   ndc_cc_test(NAME status_test SRCS status_test.cc DEPS ndc::common LABELS unit)
+#     -> gtest executable registered with gtest_discover_tests(PRE_TEST).
+
+add_library(ndc_warnings INTERFACE)
+target_compile_options(ndc_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+  -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(NDC_WERROR)
+  target_compile_options(ndc_warnings INTERFACE -Werror)
+endif()
+if(NDC_SANITIZE)
+  target_compile_options(ndc_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(ndc_warnings INTERFACE -fsanitize=address,undefined)
+endif()
+
+set(NDC_SRC_ROOT ${PROJECT_SOURCE_DIR}/src)
+
+function(ndc_cc_library)
+  cmake_parse_arguments(A "" "NAME" "SRCS;HDRS;DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target ndc_${A_NAME})
+  if(A_SRCS)
+    add_library(${target} STATIC ${A_SRCS} ${A_HDRS})
+    target_include_directories(${target} PUBLIC ${NDC_SRC_ROOT} ${PROJECT_BINARY_DIR}/src)
+    target_link_libraries(${target} PUBLIC ${A_DEPS} PRIVATE ${A_PRIVATE_DEPS} ndc_warnings)
+  else()
+    add_library(${target} INTERFACE ${A_HDRS})
+    target_include_directories(${target} INTERFACE ${NDC_SRC_ROOT} ${PROJECT_BINARY_DIR}/src)
+    target_link_libraries(${target} INTERFACE ${A_DEPS})
+  endif()
+  add_library(ndc::${A_NAME} ALIAS ${target})
+endfunction()
+
+function(ndc_cc_test)
+  if(NOT NDC_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;LABELS;PROPERTIES" ${ARGN})
+  add_executable(${A_NAME} ${A_SRCS})
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gmock GTest::gtest_main ndc_warnings)
+  if(NOT A_LABELS)
+    set(A_LABELS unit)
+  endif()
+  gtest_discover_tests(${A_NAME}
+    DISCOVERY_MODE PRE_TEST
+    TEST_PREFIX "${A_NAME}."
+    PROPERTIES LABELS "${A_LABELS}" ${A_PROPERTIES})
+endfunction()
