@@ -9,7 +9,7 @@
 add_library(ndc_warnings INTERFACE)
 target_compile_options(ndc_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-  -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+  -Wunused -Wno-missing-field-initializers -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
 if(NDC_WERROR)
   target_compile_options(ndc_warnings INTERFACE -Werror)
 endif()

@@ -1,0 +1,84 @@
+#include "common/config.h"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace ndc {
+namespace {
+
+std::function<std::optional<std::string>(const std::string&)> Env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& k) -> std::optional<std::string> {
+    auto it = vars.find(k);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Config, DefaultsWhenNothingIsSet) {
+  auto c = LoadConfig({.env = Env({})});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->EffectiveStoreUrl(), "sqlite:ndc-data/ndc.db");
+}
+
+TEST(Config, FlagsBeatEnvironmentBeatFile) {
+  std::string f = WriteFile("layers.toml", "[server]\nlisten = \"0.0.0.0:1\"\nthreads = 3\n[log]\nlevel = \"warn\"\n");
+  auto c = LoadConfig({.file = f,
+                       .env = Env({{"NDC_SERVER_LISTEN", "0.0.0.0:2"}, {"NDC_SERVER_THREADS", "5"}}),
+                       .overrides = {{"server.listen", "127.0.0.1:3"}}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->listen, "127.0.0.1:3");
+  EXPECT_EQ(c->threads, 5);
+  EXPECT_EQ(c->log_level, "warn");
+}
+
+TEST(Config, UnknownKeyInFileIsNamed) {
+  std::string f = WriteFile("typo.toml", "[server]\nlisen = \"x\"\n");
+  auto c = LoadConfig({.file = f, .env = Env({})});
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(c.status().message(), "config file " + f + ": unknown key 'server.lisen'");
+}
+
+TEST(Config, BadIntegerFromEnvironmentIsNamed) {
+  auto c = LoadConfig({.env = Env({{"NDC_SERVER_THREADS", "many"}})});
+  EXPECT_EQ(c.status().message(), "environment NDC_SERVER_THREADS: server.threads expects an integer, got 'many'");
+}
+
+TEST(Config, OutOfRangeAndBadEnumAreRefused) {
+  EXPECT_EQ(LoadConfig({.env = Env({}), .overrides = {{"server.max_header_bytes", "10"}}}).status().message(),
+            "flag for server.max_header_bytes: server.max_header_bytes must be between 512 and 1048576, got 10");
+  EXPECT_EQ(LoadConfig({.env = Env({{"NDC_LOG_FORMAT", "xml"}})}).status().message(),
+            "environment NDC_LOG_FORMAT: log.format must be one of text, json, got 'xml'");
+}
+
+TEST(Config, MissingExplicitFileIsNotFound) {
+  EXPECT_EQ(LoadConfig({.file = "/nonexistent/ndc.toml", .env = Env({})}).status().code(), StatusCode::kNotFound);
+}
+
+TEST(Config, MissingDefaultFileIsFine) {
+  EXPECT_TRUE(LoadConfig({.default_file = "/nonexistent/ndc.toml", .env = Env({})}).ok());
+}
+
+TEST(Config, TomlSyntaxErrorGivesLine) {
+  std::string f = WriteFile("syntax.toml", "[server]\nlisten = \n");
+  auto c = LoadConfig({.file = f, .env = Env({})});
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("line 2"), std::string::npos) << c.status().message();
+}
+
+TEST(Config, DefaultTomlParsesBackToDefaults) {
+  std::string f = WriteFile("default.toml", DefaultConfigToml());
+  auto c = LoadConfig({.file = f, .env = Env({})});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->max_body_bytes, HubConfig{}.max_body_bytes);
+}
+
+}  // namespace
+}  // namespace ndc
