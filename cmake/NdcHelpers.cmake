@@ -5,11 +5,16 @@
 #        #include "common/status.h".
 #   ndc_cc_test(NAME status_test SRCS status_test.cc DEPS ndc::common LABELS unit)
 #     -> gtest executable registered with gtest_discover_tests(PRE_TEST).
+#   ndc_cc_test(NAME catalog_pg_test PG SRCS catalog_pg_test.cc DEPS ndc::catalog ndc::store_testing)
+#     -> the same, for tests that need PostgreSQL: label `pg`, and each test requires the CTest
+#        fixture `pg_server` (a throwaway server started by ndc_pg_harness, see src/store and
+#        docs/design/store.md) and finds it through NDC_TEST_PG_FILE. Get a database with
+#        store::NewTestDatabase(Backend::kPostgres) from store/testing/test_database.h.
 
 add_library(ndc_warnings INTERFACE)
 target_compile_options(ndc_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-  -Wunused -Wno-missing-field-initializers -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+  -Wunused -Wno-missing-field-initializers -Woverloaded-virtual -Wimplicit-fallthrough)
 if(NDC_WERROR)
   target_compile_options(ndc_warnings INTERFACE -Werror)
 endif()
@@ -19,6 +24,8 @@ if(NDC_SANITIZE)
 endif()
 
 set(NDC_SRC_ROOT ${PROJECT_SOURCE_DIR}/src)
+# Where the pg_server fixture keeps its state and writes the server's URL (file `conninfo`).
+set(NDC_PG_TEST_DIR ${PROJECT_BINARY_DIR}/pg_test_server)
 
 function(ndc_cc_library)
   cmake_parse_arguments(A "" "NAME" "SRCS;HDRS;DEPS;PRIVATE_DEPS" ${ARGN})
@@ -39,11 +46,22 @@ function(ndc_cc_test)
   if(NOT NDC_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;LABELS;PROPERTIES" ${ARGN})
+  cmake_parse_arguments(A "PG" "NAME" "SRCS;DEPS;LABELS;PROPERTIES" ${ARGN})
   add_executable(${A_NAME} ${A_SRCS})
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gmock GTest::gtest_main ndc_warnings)
+  if(A_PG)
+    set(A_LABELS pg)
+    list(APPEND A_PROPERTIES
+      FIXTURES_REQUIRED pg_server
+      ENVIRONMENT "NDC_TEST_PG_FILE=${NDC_PG_TEST_DIR}/conninfo")
+  endif()
   if(NOT A_LABELS)
     set(A_LABELS unit)
+  endif()
+  # gtest_discover_tests flattens PROPERTIES into one list, so a test carries exactly one label.
+  list(LENGTH A_LABELS n_labels)
+  if(n_labels GREATER 1)
+    message(FATAL_ERROR "ndc_cc_test(${A_NAME}): one label per test (unit, integration, pg, slow, browser)")
   endif()
   gtest_discover_tests(${A_NAME}
     DISCOVERY_MODE PRE_TEST

@@ -177,7 +177,7 @@ Result<HubConfig> LoadConfig(const ConfigSources& sources) {
   return config;
 }
 
-std::string DefaultConfigToml() {
+std::string DefaultConfigToml(const std::string& store_url) {
   std::string out =
       "# NDC hub configuration. Every key may also be set by an environment variable\n"
       "# (NDC_<SECTION>_<KEY>, e.g. NDC_SERVER_LISTEN) or a command-line flag; flags win,\n"
@@ -195,6 +195,14 @@ std::string DefaultConfigToml() {
     out += "# " + std::string(d.help) + "\n";
     bool quoted = d.kind != Kind::kInt;
     out += "# " + key + " = " + (quoted ? "\"" + std::string(d.default_text) + "\"" : d.default_text) + "\n";
+    if (name == "store.url" && !store_url.empty()) {
+      std::string escaped;
+      for (char c : store_url) {
+        if (c == '"' || c == '\\') escaped += '\\';
+        escaped += c;
+      }
+      out += "url = \"" + escaped + "\"\n";
+    }
   }
   return out;
 }

@@ -60,7 +60,8 @@ Result<HubConfig> LoadConfig(const ConfigSources& sources);
 // The process environment, for ConfigSources::env.
 std::optional<std::string> ProcessEnv(const std::string& name);
 
-// A commented TOML file with every key at its default, written by `ndc init`.
-std::string DefaultConfigToml();
+// A commented TOML file with every key at its default, written by `ndc init`; a non-empty
+// `store_url` is written as the (uncommented) store.url.
+std::string DefaultConfigToml(const std::string& store_url = "");
 
 }  // namespace ndc

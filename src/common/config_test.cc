@@ -80,5 +80,12 @@ TEST(Config, DefaultTomlParsesBackToDefaults) {
   EXPECT_EQ(c->max_body_bytes, HubConfig{}.max_body_bytes);
 }
 
+TEST(Config, DefaultTomlCarriesStoreUrl) {
+  std::string f = WriteFile("pg.toml", DefaultConfigToml("postgresql://ndc@db:5432/ndc?x=\"q\""));
+  auto c = LoadConfig({.file = f, .env = Env({})});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->store_url, "postgresql://ndc@db:5432/ndc?x=\"q\"");
+}
+
 }  // namespace
 }  // namespace ndc

@@ -1,22 +1,34 @@
 // store: the one storage interface NDC's subsystems use, with two backends —
 // SQLite (embedded, one WAL-mode file in the data directory) and PostgreSQL (libpq).
+// Design note: docs/design/store.md (dialect rules, type and error tables, migrations, pooling).
 //
 // The interface is a thin, portable SQL layer rather than one repository per domain: subsystems
 // write portable SQL (see docs/design/store.md for the dialect rules) with positional
 // parameters `$1, $2, ...` that both backends bind; nothing is ever spliced into SQL text
 // except identifiers checked by IsSafeIdentifier() and quoted with QuoteIdentifier().
 //
+// Parameters: a statement's parameters are the distinct `$n` it mentions; they must be exactly
+// $1..$k (each may appear several times, in any order) and `params` must hold exactly k values,
+// else kInvalidArgument. Other parameter forms (`?`, `:name`, `$name`) are kInvalidArgument.
+// Query() and Exec() take one statement; several `;`-separated statements are kInvalidArgument
+// (use ExecScript()). On PostgreSQL a parameter whose type the server cannot infer from its
+// context is text: write CAST($1 AS BIGINT) where it matters (e.g. `SELECT $1`).
+//
 // Errors: every driver error is mapped to a canonical code (see MapSqliteError / MapPgError in
 // each backend): unique or primary-key violation -> kAlreadyExists; other constraint violations
 // -> kFailedPrecondition; bad value / bad cast -> kInvalidArgument; serialization failure,
 // deadlock, SQLite busy after the busy timeout -> kAborted; connection lost / server down ->
 // kUnavailable; statement timeout -> kDeadlineExceeded; disk full -> kResourceExhausted;
-// corrupt file -> kDataLoss; anything else -> kInternal. Messages name the backend and
-// include the driver's own text.
+// corrupt file -> kDataLoss; SQL the backend rejects (syntax, unknown table or column) ->
+// kInternal; anything else -> kInternal. Messages start with the backend name ("sqlite: ",
+// "postgresql: ") and include the driver's own text. No call retries on its own: kAborted and
+// kUnavailable mean "retry the whole operation (transaction) if you want to".
 //
 // Thread safety: a Database is thread-safe; it owns a pool of connections and each call
-// checks one out. A Transaction belongs to one thread at a time and holds its connection
-// until Commit() or Rollback() (its destructor rolls back if neither was called).
+// checks one out (waiting up to OpenOptions::acquire_timeout_ms, then kResourceExhausted).
+// A Transaction belongs to one thread at a time and holds its connection until Commit() or
+// Rollback() (its destructor rolls back if neither was called). Every Transaction must be
+// destroyed before the Database that began it.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +40,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "common/status.h"
 
@@ -41,10 +54,12 @@ struct Blob {
 
 // A parameter or a result cell. Booleans are int64 0/1. Dates are ISO "YYYY-MM-DD" strings;
 // exact decimals are strings. Timestamps are int64 microseconds since the epoch (UTC).
+// Doubles round-trip exactly, including +-infinity; NaN is not storable (SQLite turns it into NULL).
 using Value = std::variant<std::monostate, int64_t, double, std::string, Blob>;
 
 inline bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
-// Renders a value for messages and debugging ("NULL", 42, 'text', x'00ff').
+// Renders a value for messages and debugging ("NULL", 42, 1.5, 'it''s', x'00ff'). Text and
+// blobs longer than 64 bytes are cut, with the full length noted.
 std::string DebugString(const Value& v);
 
 class Row {
@@ -52,13 +67,18 @@ class Row {
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
   size_t size() const { return values_.size(); }
   const Value& operator[](size_t i) const { return values_[i]; }
-  bool IsNull(size_t i) const { return store::IsNull(values_[i]); }
-  // Typed accessors; a NULL or a value of another type is a bug in the caller's SQL, reported
-  // as 0 / "" (never a crash). Int() also accepts a double or a numeric string; Str() renders
-  // an integer or double as text.
+  bool IsNull(size_t i) const { return i >= values_.size() || store::IsNull(values_[i]); }
+  // Typed accessors; a NULL, a value of another type or an index past the end is a bug in the
+  // caller's SQL, reported as 0 / "" (never a crash). Int() also accepts a double or a numeric
+  // string; Double() an integer or a numeric string; Str() renders an integer or double as text.
   int64_t Int(size_t i) const;
   double Double(size_t i) const;
   std::string Str(size_t i) const;
+  // The bytes of a Blob (or of a string); "" otherwise.
+  std::string Bytes(size_t i) const;
+  // For nullable columns: nullopt for NULL, else Int(i) / Str(i).
+  std::optional<int64_t> OptInt(size_t i) const;
+  std::optional<std::string> OptStr(size_t i) const;
   const std::vector<Value>& values() const { return values_; }
 
  private:
@@ -68,13 +88,14 @@ class Row {
 struct ResultSet {
   std::vector<std::string> columns;
   std::vector<Row> rows;
-  int64_t rows_affected = 0;  // for INSERT/UPDATE/DELETE
+  int64_t rows_affected = 0;  // for INSERT/UPDATE/DELETE (also with RETURNING); 0 otherwise
 };
 
 enum class Backend { kSqlite, kPostgres };
 std::string_view BackendName(Backend b);  // "sqlite" / "postgresql"
 
-// Column types as each backend spells them, for generated DDL (per-dataset tables).
+// Column types as each backend spells them, for generated DDL (per-dataset tables). The same
+// names are the `${...}` placeholders of migrations (docs/design/store.md has the table).
 enum class ColumnType { kText, kInteger, kReal, kDecimal, kDate, kBoolean, kBlob, kTimestamp };
 std::string_view SqlTypeName(Backend b, ColumnType t);
 
@@ -86,11 +107,12 @@ class Executor {
   virtual Result<ResultSet> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
   // Runs one statement; returns the number of rows affected.
   virtual Result<int64_t> Exec(std::string_view sql, std::span<const Value> params = {}) = 0;
-  // Runs several `;`-separated statements without parameters (DDL, migrations).
+  // Runs several `;`-separated statements without parameters (DDL, migrations). On a Database
+  // the script is atomic: all of it is applied or none.
   virtual Status ExecScript(std::string_view sql) = 0;
   virtual Backend backend() const = 0;
 
-  // Convenience for the common single-row lookup: NotFound if no row.
+  // Convenience for the common single-row lookup: kNotFound if no row, kInternal if several.
   Result<Row> QueryOne(std::string_view sql, std::span<const Value> params = {});
 };
 
@@ -98,23 +120,33 @@ class Transaction : public Executor {
  public:
   // Makes all changes durable (SQLite: synchronous=FULL in WAL mode; PostgreSQL: COMMIT with
   // synchronous_commit on). After Commit or Rollback the transaction is finished; further calls
-  // return kFailedPrecondition.
+  // return kFailedPrecondition. A failed Commit has rolled back.
+  //
+  // A statement that fails inside a transaction poisons it (both backends behave like
+  // PostgreSQL): later statements return kFailedPrecondition, Commit() rolls back and returns
+  // kFailedPrecondition naming the first error. Use INSERT ... ON CONFLICT rather than
+  // catching kAlreadyExists inside a transaction.
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 };
 
 struct OpenOptions {
-  int pool_size = 8;                 // connections kept open
+  int pool_size = 8;                 // connections kept open (opened lazily, at least one at Open)
   int busy_timeout_ms = 5000;        // SQLite: wait for locks this long, then kAborted
-  int statement_timeout_ms = 30000;  // PostgreSQL statement_timeout; SQLite progress-handler bound
+  int statement_timeout_ms = 30000;  // PostgreSQL statement_timeout; SQLite progress handler; 0: off
+  int acquire_timeout_ms = 10000;    // wait for a free pooled connection, then kResourceExhausted
   bool read_only = false;
-  bool create_if_missing = true;     // SQLite: create the file
+  bool create_if_missing = true;  // SQLite: create the file (else kNotFound)
+  // Time source for ndc_schema_version.applied_at and the SQLite statement deadline; nullptr
+  // means SystemClock(). Not owned; must outlive the Database.
+  Clock* clock = nullptr;
 };
 
 class Database : public Executor {
  public:
-  // Starts a transaction. SQLite transactions are BEGIN IMMEDIATE (one writer at a time);
-  // PostgreSQL ones are READ COMMITTED unless `serializable`.
+  // Starts a transaction. SQLite transactions are BEGIN IMMEDIATE (one writer at a time; waits
+  // busy_timeout_ms for the write lock, then kAborted); PostgreSQL ones are READ COMMITTED
+  // unless `serializable` (then conflicting transactions fail with kAborted: retry them).
   virtual Result<std::unique_ptr<Transaction>> Begin(bool serializable = false) = 0;
 
   // Applies every migration newer than the recorded schema version, each in its own
@@ -129,13 +161,19 @@ class Database : public Executor {
   virtual std::string Describe() const = 0;
 };
 
+// The newest schema version this binary's embedded migrations define.
+int KnownSchemaVersion();
+
 // Opens a SQLite database file (created if missing and allowed), in WAL mode with
-// synchronous=FULL and foreign keys on.
+// synchronous=FULL and foreign keys on. kNotFound if missing and !create_if_missing (or read_only);
+// kDataLoss if the file is not a SQLite database.
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const OpenOptions& options = {});
 // Opens a PostgreSQL database from a libpq URI or key=value string. kUnavailable if the server
-// cannot be reached; kUnauthenticated if the password is refused.
+// cannot be reached; kUnauthenticated if the password is refused; kNotFound if the database
+// does not exist.
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& conninfo, const OpenOptions& options = {});
 // "postgresql://..." or "postgres://..." -> OpenPostgres; "sqlite:PATH" or a plain path -> OpenSqlite.
+// An empty url -> kInvalidArgument.
 Result<std::unique_ptr<Database>> Open(const std::string& url, const OpenOptions& options = {});
 
 // True for [a-z_][a-z0-9_]{0,62}: the only identifiers generated DDL may use.

@@ -1,0 +1,67 @@
+#include "api/http.h"
+
+namespace ndc::api {
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string_view> Request::Header(std::string_view lower_name) const {
+  auto it = headers.find(std::string(lower_name));
+  if (it == headers.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+bool PercentDecode(std::string_view in, std::string* out, bool plus_is_space) {
+  out->clear();
+  out->reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;  // needs two hex digits after '%'
+      int hi = HexDigit(in[i + 1]);
+      int lo = HexDigit(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      char d = static_cast<char>(hi * 16 + lo);
+      if (d == '\0') return false;
+      out->push_back(d);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out->push_back(' ');
+    } else if (c == '\0') {
+      return false;
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+bool ParseTarget(std::string_view target, std::string* path, std::map<std::string, std::string>* query) {
+  if (target.empty() || target[0] != '/') return false;
+  size_t q = target.find('?');
+  if (!PercentDecode(target.substr(0, q), path, false)) return false;
+  query->clear();
+  if (q == std::string_view::npos) return true;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key, value;
+    if (!PercentDecode(pair.substr(0, eq), &key, true)) return false;
+    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), &value, true)) return false;
+    (*query)[key] = value;
+  }
+  return true;
+}
+
+}  // namespace ndc::api

@@ -1,0 +1,60 @@
+// HttpServer: an HTTP/1.1 server (Boost.Beast) with keep-alive, a pool of worker threads,
+// limits on header and body size (431 / 413, answered as problem+json), timeouts, metrics,
+// and graceful shutdown: Shutdown() stops accepting, closes idle keep-alive connections, lets
+// in-flight requests finish (up to the grace period) and then stops the workers.
+//
+// The handler is called on a worker thread, concurrently for different connections; it must
+// be thread-safe. It must not throw; if it does, the client gets a 500 problem+json and the
+// exception is logged. This is the only file that includes Beast (slow to compile).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/http.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "common/status.h"
+
+namespace ndc::api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: any free port; see HttpServer::port()
+  int threads = 2;
+  uint64_t max_body_bytes = 64ull << 20;
+  uint32_t max_header_bytes = 16 << 10;
+  std::chrono::seconds request_timeout{60};
+  std::chrono::seconds idle_timeout{75};
+  std::chrono::seconds shutdown_grace{30};
+};
+
+using Handler = std::function<Response(Request&)>;
+
+class HttpServer {
+ public:
+  // `metrics` and `clock` must outlive the server.
+  HttpServer(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock);
+  ~HttpServer();  // Shutdown() then Wait()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts the worker threads. kInvalidArgument for a bad host; kUnavailable when the
+  // address cannot be bound (e.g. the port is in use), naming the address.
+  Status Start();
+  // The bound port (useful with port 0). Valid after Start().
+  uint16_t port() const;
+  // Begins a graceful shutdown and returns at once. Safe from any thread, more than once.
+  void Shutdown();
+  // Blocks until the server has stopped (after Shutdown() and the drain).
+  void Wait();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ndc::api

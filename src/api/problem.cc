@@ -1,0 +1,68 @@
+#include "api/problem.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/log.h"
+
+namespace ndc::api {
+namespace {
+
+std::string_view TitleFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument: return "Invalid request";
+    case StatusCode::kFailedPrecondition: return "Request not allowed in the current state";
+    case StatusCode::kOutOfRange: return "Value out of range";
+    case StatusCode::kUnauthenticated: return "Authentication required";
+    case StatusCode::kPermissionDenied: return "Permission denied";
+    case StatusCode::kNotFound: return "Not found";
+    case StatusCode::kAlreadyExists: return "Already exists";
+    case StatusCode::kAborted: return "Conflict; retry";
+    case StatusCode::kResourceExhausted: return "Limit exceeded";
+    case StatusCode::kUnimplemented: return "Not implemented";
+    case StatusCode::kUnavailable: return "Service unavailable; retry later";
+    case StatusCode::kDeadlineExceeded: return "Timed out";
+    case StatusCode::kDataLoss: return "Data loss detected";
+    default: return "Internal error";
+  }
+}
+
+}  // namespace
+
+std::string ProblemType(std::string_view code_name) {
+  std::string out = "urn:ndc:problem:";
+  for (char c : code_name) out.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+Response ProblemResponse(int http_status, std::string_view code_name, std::string_view title,
+                         std::string_view detail, std::string_view instance, std::string_view request_id) {
+  nlohmann::json j = {{"type", ProblemType(code_name)},
+                      {"title", std::string(title)},
+                      {"status", http_status},
+                      {"detail", std::string(detail)},
+                      {"code", std::string(code_name)}};
+  if (!instance.empty()) j["instance"] = std::string(instance);
+  if (!request_id.empty()) j["request_id"] = std::string(request_id);
+  Response r;
+  r.status = http_status;
+  r.content_type = "application/problem+json";
+  // Invalid UTF-8 from hostile input is replaced, never echoed raw or thrown.
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Response ProblemFromStatus(const Status& status, const Request& request) {
+  StatusCode code = status.ok() ? StatusCode::kInternal : status.code();
+  std::string detail = status.ok() ? "an OK status was reported as an error" : status.message();
+  // Internal errors may carry driver text; keep it in the log, not in the response.
+  if (code == StatusCode::kInternal || code == StatusCode::kUnknown) {
+    log::Error("http.internal_error", {{"path", request.path}, {"request_id", request.request_id}, {"error", detail}});
+    detail = "an internal error occurred; the server log has the details under request id " + request.request_id;
+  }
+  Response r = ProblemResponse(HttpStatusFor(code), StatusCodeName(code), TitleFor(code), detail, request.path,
+                               request.request_id);
+  if (code == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ndc\"");
+  return r;
+}
+
+}  // namespace ndc::api

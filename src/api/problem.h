@@ -1,0 +1,28 @@
+// RFC 9457 problem details (application/problem+json) for every error NDC's HTTP API returns.
+//
+// Body: {"type": "urn:ndc:problem:<code>", "title", "status", "detail", "code" (canonical code
+// name, e.g. "NOT_FOUND"), "instance" (request path, when known), "request_id" (when known)}.
+// The type URIs are listed in docs/api/problems.md. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/http.h"
+#include "common/status.h"
+
+namespace ndc::api {
+
+// A problem response with an explicit HTTP status (e.g. 413, 431 from the server itself).
+Response ProblemResponse(int http_status, std::string_view code_name, std::string_view title,
+                         std::string_view detail, std::string_view instance = {},
+                         std::string_view request_id = {});
+
+// A problem response for a non-OK Status: the HTTP status is HttpStatusFor(code), the detail is
+// the status message.
+Response ProblemFromStatus(const Status& status, const Request& request);
+
+// "urn:ndc:problem:not-found" for NOT_FOUND.
+std::string ProblemType(std::string_view code_name);
+
+}  // namespace ndc::api

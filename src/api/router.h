@@ -1,0 +1,65 @@
+// Router: maps (method, path) to handlers, authenticates the caller and checks its role before
+// any handler runs (deny by default: a route lists the roles it allows; only routes added with
+// AddPublic need no credentials).
+//
+// Credentials: "Authorization: Bearer <token>" or "X-API-Key: <token>". Outcomes, as problem+json:
+// no credentials or a bad token -> 401 with WWW-Authenticate; a role the route does not allow ->
+// 403 naming the role; unknown path -> 404; known path, other method -> 405 with Allow.
+// Patterns are literal segments and `{name}` segments (one whole segment each).
+// Add routes before serving; Handle() is then thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+#include "auth/principal.h"
+#include "common/result.h"
+
+namespace ndc::api {
+
+struct RouteContext {
+  const Request& request;
+  std::map<std::string, std::string> params;  // from {name} segments
+  const auth::Principal* principal = nullptr;   // null only on public routes
+};
+
+using RouteHandler = std::function<Result<Response>(RouteContext&)>;
+using Authenticate = std::function<Result<auth::Principal>(std::string_view token)>;
+
+class Router {
+ public:
+  explicit Router(Authenticate authenticate) : authenticate_(std::move(authenticate)) {}
+
+  void Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler);
+  void AddPublic(std::string method, std::string pattern, RouteHandler handler);
+
+  Response Handle(const Request& request) const;
+
+  // (method, pattern) of every route, in the order added (for docs checks and listings).
+  std::vector<std::pair<std::string, std::string>> Routes() const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    bool is_public = false;
+    std::set<auth::Role> roles;
+    RouteHandler handler;
+  };
+  static std::vector<std::string> Split(const std::string& path);
+  static bool Match(const Route& r, const std::vector<std::string>& segs, std::map<std::string, std::string>* params);
+
+  Authenticate authenticate_;
+  std::vector<Route> routes_;
+};
+
+// JSON response helper: status 200 unless given.
+Response JsonResponse(std::string body, int status = 200);
+
+}  // namespace ndc::api

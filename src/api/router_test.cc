@@ -1,0 +1,84 @@
+#include "api/router.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace ndc::api {
+namespace {
+
+using auth::Role;
+
+Result<auth::Principal> FakeAuth(std::string_view token) {
+  if (token == "op") return auth::Principal{"k1", "ops", Role::kOperator, ""};
+  if (token == "cit") return auth::Principal{"k2", "citizen", Role::kCitizen, ""};
+  return UnauthenticatedError("unknown API key");
+}
+
+class RouterTest : public ::testing::Test {
+ protected:
+  RouterTest() : router_(FakeAuth) {
+    router_.AddPublic("GET", "/healthz", [](RouteContext&) -> Result<Response> { return JsonResponse("{}"); });
+    router_.Add("GET", "/v1/datasets/{id}", {Role::kOperator}, [](RouteContext& c) -> Result<Response> {
+      return JsonResponse("\"" + c.params["id"] + "\"");
+    });
+    router_.Add("POST", "/v1/fail", {Role::kOperator},
+                [](RouteContext&) -> Result<Response> { return AlreadyExistsError("dup"); });
+  }
+  Response Call(std::string method, std::string path, std::string token = "") {
+    Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+    return router_.Handle(r);
+  }
+  Router router_;
+};
+
+TEST_F(RouterTest, PublicRouteNeedsNoKey) { EXPECT_EQ(Call("GET", "/healthz").status, 200); }
+
+TEST_F(RouterTest, MissingKeyIs401) {
+  Response r = Call("GET", "/v1/datasets/x");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["detail"], "this endpoint needs an API key: send 'Authorization: Bearer <key>'");
+}
+
+TEST_F(RouterTest, BadKeyIs401) { EXPECT_EQ(Call("GET", "/v1/datasets/x", "nope").status, 401); }
+
+TEST_F(RouterTest, WrongRoleIs403NamingRole) {
+  Response r = Call("GET", "/v1/datasets/x", "cit");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["detail"],
+            "role 'citizen' may not call GET /v1/datasets/{id} (allowed: operator)");
+}
+
+TEST_F(RouterTest, PathParamsReachHandler) {
+  Response r = Call("GET", "/v1/datasets/hoso", "op");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "\"hoso\"");
+  EXPECT_EQ(r.metric_route, "/v1/datasets/{id}");
+}
+
+TEST_F(RouterTest, XApiKeyHeaderWorks) {
+  Request r;
+  r.method = "GET";
+  r.path = "/v1/datasets/a";
+  r.headers["x-api-key"] = "op";
+  EXPECT_EQ(router_.Handle(r).status, 200);
+}
+
+TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
+  EXPECT_EQ(Call("GET", "/v1/nothing", "op").status, 404);
+  Response r = Call("DELETE", "/v1/datasets/x", "op");
+  EXPECT_EQ(r.status, 405);
+  ASSERT_FALSE(r.headers.empty());
+  EXPECT_EQ(r.headers[0].second, "GET");
+}
+
+TEST_F(RouterTest, HandlerErrorBecomesProblem) {
+  Response r = Call("POST", "/v1/fail", "op");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+}
+
+}  // namespace
+}  // namespace ndc::api

@@ -1,0 +1,40 @@
+// API key administration (operator only). The token is in the response to POST only.
+#include "api/json_body.h"
+#include "api/service.h"
+#include "common/json.h"
+
+namespace ndc::api {
+
+using auth::Role;
+using nlohmann::json;
+
+void ApiService::AddKeyRoutes() {
+  router_.Add("POST", "/v1/keys", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"name", "role", "agency"}));
+    ASSIGN_OR_RETURN(std::string name, StringMember(body, "name", true));
+    ASSIGN_OR_RETURN(std::string role_name, StringMember(body, "role", true));
+    ASSIGN_OR_RETURN(std::string agency, StringMember(body, "agency", false));
+    auto role = auth::ParseRole(role_name);
+    if (!role.ok()) return role.status().WithContext("body.role");
+    ASSIGN_OR_RETURN(auto key, deps_.keys->Create(name, *role, agency));
+    json j = KeyJson(key.info);
+    j["token"] = key.token;
+    Response r = JsonResponse(DumpJson(j), 201);
+    r.headers.emplace_back("Location", "/v1/keys/" + key.info.id);
+    return r;
+  });
+  router_.Add("GET", "/v1/keys", {Role::kOperator}, [this](RouteContext&) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto list, deps_.keys->List());
+    json items = json::array();
+    for (const auto& k : list) items.push_back(KeyJson(k));
+    return JsonResponse(DumpJson({{"keys", items}}));
+  });
+  router_.Add("DELETE", "/v1/keys/{id}", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
+    RETURN_IF_ERROR(deps_.keys->Revoke(ctx.params["id"]));
+    Response r;
+    r.status = 204;
+    return r;
+  });
+}
+
+}  // namespace ndc::api

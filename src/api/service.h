@@ -1,0 +1,47 @@
+// ApiService: NDC's HTTP API — the routes, who may call each, and their handlers — on top of the
+// catalog, the API key store and the store. docs/api/openapi.yaml is the contract; every route
+// added here must be documented there (tests/integration checks the list).
+//
+// Thread-safe: handlers only use thread-safe dependencies.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/http.h"
+#include "api/router.h"
+#include "auth/api_keys.h"
+#include "catalog/catalog.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "store/store.h"
+
+namespace ndc::api {
+
+struct ServiceDeps {
+  store::Database* db = nullptr;
+  catalog::Catalog* catalog = nullptr;
+  auth::ApiKeyStore* keys = nullptr;
+  MetricsRegistry* metrics = nullptr;
+  Clock* clock = nullptr;
+};
+
+class ApiService {
+ public:
+  explicit ApiService(ServiceDeps deps);
+  Response Handle(Request& request) const { return router_.Handle(request); }
+  const Router& router() const { return router_; }
+
+ private:
+  void AddSystemRoutes();
+  void AddCatalogRoutes();
+  void AddKeyRoutes();
+
+  ServiceDeps deps_;
+  Router router_;
+};
+
+// The version string of this build ("0.1.0").
+std::string_view NdcVersion();
+
+}  // namespace ndc::api

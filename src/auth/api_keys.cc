@@ -1,0 +1,102 @@
+#include "auth/api_keys.h"
+
+#include <fmt/format.h>
+
+namespace ndc::auth {
+namespace {
+
+using store::Value;
+
+constexpr size_t kIdHexLen = 12;
+constexpr size_t kSecretBytes = 32;
+
+ApiKeyInfo FromRow(const store::Row& row) {
+  ApiKeyInfo k;
+  k.id = row.Str(0);
+  k.name = row.Str(1);
+  k.role = ParseRole(row.Str(2)).value_or(Role::kCitizen);
+  k.agency_id = row.IsNull(3) ? "" : row.Str(3);
+  k.created_at = row.Int(4);
+  if (!row.IsNull(5)) k.revoked_at = row.Int(5);
+  return k;
+}
+
+}  // namespace
+
+Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const std::string& agency_id) {
+  if (name.empty()) return InvalidArgumentError("an API key needs a name saying who or what uses it");
+  if (role == Role::kAgency && agency_id.empty()) {
+    return InvalidArgumentError("an agency key needs the agency it acts for (--agency)");
+  }
+  if (role != Role::kAgency && !agency_id.empty()) {
+    return InvalidArgumentError(fmt::format("only agency keys belong to an agency; a {} key cannot", RoleName(role)));
+  }
+  if (!agency_id.empty()) {
+    Value p[] = {agency_id};
+    auto r = db_->QueryOne("SELECT id FROM agencies WHERE id = $1", p);
+    if (!r.ok()) {
+      if (r.status().code() == StatusCode::kNotFound) return NotFoundError(fmt::format("agency '{}' does not exist", agency_id));
+      return r.status();
+    }
+  }
+  NewApiKey out;
+  out.info.id = HexEncode(random_->Bytes(kIdHexLen / 2));
+  out.info.name = name;
+  out.info.role = role;
+  out.info.agency_id = agency_id;
+  out.info.created_at = clock_->NowMicros();
+  std::string secret = Base64UrlEncode(random_->Bytes(kSecretBytes));
+  out.token = "ndc_" + out.info.id + "_" + secret;
+  Value params[] = {out.info.id, name, std::string(RoleName(role)),
+                    agency_id.empty() ? Value{} : Value{agency_id}, store::Blob{Sha256(secret)},
+                    out.info.created_at};
+  auto ins = db_->Exec(
+      "INSERT INTO api_keys (id, name, role, agency_id, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+      params);
+  if (!ins.ok()) return ins.status().WithContext("storing the new API key");
+  return out;
+}
+
+Result<Principal> ApiKeyStore::Authenticate(std::string_view token) {
+  // ndc_<12 hex>_<secret>
+  if (token.size() < 4 + kIdHexLen + 2 || token.substr(0, 4) != "ndc_" || token[4 + kIdHexLen] != '_') {
+    return UnauthenticatedError("malformed API key: expected a token of the form ndc_<id>_<secret>");
+  }
+  std::string id(token.substr(4, kIdHexLen));
+  std::string_view secret = token.substr(4 + kIdHexLen + 1);
+  Value p[] = {id};
+  auto row = db_->QueryOne("SELECT id, name, role, agency_id, created_at, revoked_at, secret_hash FROM api_keys WHERE id = $1", p);
+  if (!row.ok()) {
+    if (row.status().code() == StatusCode::kNotFound) return UnauthenticatedError("unknown API key " + id);
+    return row.status();
+  }
+  const auto* stored = std::get_if<store::Blob>(&(*row)[6]);
+  if (stored == nullptr || !ConstantTimeEquals(Sha256(secret), stored->bytes)) {
+    return UnauthenticatedError("wrong secret for API key " + id);
+  }
+  ApiKeyInfo info = FromRow(*row);
+  if (info.revoked_at) return UnauthenticatedError("API key " + id + " was revoked");
+  return Principal{info.id, info.name, info.role, info.agency_id};
+}
+
+Status ApiKeyStore::Revoke(const std::string& id) {
+  Value p[] = {clock_->NowMicros(), id};
+  auto n = db_->Exec("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", p);
+  if (!n.ok()) return n.status();
+  if (*n == 0) {
+    Value q[] = {id};
+    auto exists = db_->QueryOne("SELECT id FROM api_keys WHERE id = $1", q);
+    if (!exists.ok()) return exists.status().code() == StatusCode::kNotFound ? NotFoundError("API key " + id + " does not exist")
+                                                                           : exists.status();
+  }
+  return OkStatus();
+}
+
+Result<std::vector<ApiKeyInfo>> ApiKeyStore::List() {
+  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, name, role, agency_id, created_at, revoked_at FROM api_keys ORDER BY created_at, id"));
+  std::vector<ApiKeyInfo> out;
+  for (const auto& row : rs.rows) out.push_back(FromRow(row));
+  return out;
+}
+
+}  // namespace ndc::auth

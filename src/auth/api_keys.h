@@ -1,0 +1,59 @@
+// API keys: creation, authentication, listing and revocation, stored in the `api_keys` table.
+//
+// A key is shown once, at creation, as the token "ndc_<id>_<secret>": <id> is 12 hex digits
+// (public, the row's primary key), <secret> is 32 random bytes in unpadded base64url. Only
+// SHA-256(secret) is stored: the secret has 256 bits of entropy, so a fast hash is enough to
+// make a stolen table useless (as for GitHub tokens), and verification is constant-time.
+// See docs/design/api-keys.md.
+//
+// Errors: Authenticate() returns kUnauthenticated for a malformed, unknown or revoked token (with
+// a message that says which, never echoing the secret). Create() returns kInvalidArgument for an
+// empty name, an agency role without an agency, or an agency for another role; kNotFound for an
+// unknown agency. Revoke() returns kNotFound for an unknown id.
+// Thread-safe (the store is).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace ndc::auth {
+
+struct ApiKeyInfo {
+  std::string id;
+  std::string name;
+  Role role = Role::kCitizen;
+  std::string agency_id;
+  int64_t created_at = 0;
+  std::optional<int64_t> revoked_at;
+};
+
+struct NewApiKey {
+  ApiKeyInfo info;
+  std::string token;  // shown once; never stored
+};
+
+class ApiKeyStore {
+ public:
+  // All pointers must outlive the store.
+  ApiKeyStore(store::Database* db, Clock* clock, RandomSource* random) : db_(db), clock_(clock), random_(random) {}
+
+  Result<NewApiKey> Create(const std::string& name, Role role, const std::string& agency_id = "");
+  Result<Principal> Authenticate(std::string_view token);
+  Status Revoke(const std::string& id);
+  Result<std::vector<ApiKeyInfo>> List();
+
+ private:
+  store::Database* db_;
+  Clock* clock_;
+  RandomSource* random_;
+};
+
+}  // namespace ndc::auth

@@ -1,0 +1,27 @@
+// Who is calling: the authenticated principal and its role. Roles follow docs/architecture.md:
+// operator (runs the hub), agency (a machine client of one agency), analyst, auditor, citizen.
+// Value types; thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace ndc::auth {
+
+enum class Role { kOperator, kAgency, kAnalyst, kAuditor, kCitizen };
+
+std::string_view RoleName(Role role);
+// "operator" -> kOperator; kInvalidArgument naming the allowed roles otherwise.
+Result<Role> ParseRole(std::string_view name);
+
+struct Principal {
+  std::string key_id;
+  std::string name;
+  Role role = Role::kCitizen;
+  std::string agency_id;  // for agency clients; empty otherwise
+};
+
+}  // namespace ndc::auth

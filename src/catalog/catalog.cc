@@ -1,0 +1,170 @@
+#include "catalog/catalog.h"
+
+#include <fmt/format.h>
+
+#include "text/unicode.h"
+
+namespace ndc::catalog {
+namespace {
+
+using store::Value;
+
+Status ValidateAgency(const Agency& a) {
+  if (!IsValidDatasetId(a.id)) {
+    return InvalidArgumentError(fmt::format("'{}' is not a valid agency id (lower-case ASCII letters, digits and _, "
+                                            "starting with a letter, at most 40 characters)", a.id));
+  }
+  if (a.name.empty() || a.name.size() > 300) return InvalidArgumentError("agency name must have 1 to 300 bytes");
+  if (!text::IsValidUtf8(a.name)) return InvalidArgumentError("agency name is not valid UTF-8");
+  if (a.kind != "state" && a.kind != "non_state") {
+    return InvalidArgumentError("agency kind must be state or non_state, got '" + a.kind + "'");
+  }
+  return OkStatus();
+}
+
+Status ValidateSchemaText(const DatasetSchema& s) {
+  if (!text::IsValidUtf8(s.title) || !text::IsValidUtf8(s.description)) {
+    return InvalidArgumentError("dataset title and description must be valid UTF-8");
+  }
+  return OkStatus();
+}
+
+Status NotFoundAs(const Status& s, std::string message) {
+  return s.code() == StatusCode::kNotFound ? NotFoundError(std::move(message)) : s;
+}
+
+}  // namespace
+
+Result<Agency> Catalog::CreateAgency(Agency a) {
+  RETURN_IF_ERROR(ValidateAgency(a));
+  auto nfc = text::NormalizeNfc(a.name);
+  if (!nfc.ok()) return nfc.status().WithContext("agency name");
+  a.name = *nfc;
+  a.created_at = clock_->NowMicros();
+  Value p[] = {a.id, a.name, a.kind, a.created_at};
+  auto r = db_->Exec("INSERT INTO agencies (id, name, kind, created_at) VALUES ($1, $2, $3, $4)", p);
+  if (!r.ok()) {
+    if (r.status().code() == StatusCode::kAlreadyExists) return AlreadyExistsError("agency '" + a.id + "' already exists");
+    return r.status();
+  }
+  return a;
+}
+
+Result<Agency> Catalog::GetAgency(const std::string& id) {
+  Value p[] = {id};
+  auto row = db_->QueryOne("SELECT id, name, kind, created_at FROM agencies WHERE id = $1", p);
+  if (!row.ok()) return NotFoundAs(row.status(), "agency '" + id + "' does not exist");
+  return Agency{row->Str(0), row->Str(1), row->Str(2), row->Int(3)};
+}
+
+Result<std::vector<Agency>> Catalog::ListAgencies() {
+  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, name, kind, created_at FROM agencies ORDER BY id"));
+  std::vector<Agency> out;
+  for (const auto& r : rs.rows) out.push_back(Agency{r.Str(0), r.Str(1), r.Str(2), r.Int(3)});
+  return out;
+}
+
+Result<DatasetInfo> Catalog::CreateDataset(const DatasetSchema& schema) {
+  RETURN_IF_ERROR(ValidateSchemaText(schema));
+  auto owner = GetAgency(schema.owner);
+  if (!owner.ok()) {
+    return owner.status().code() == StatusCode::kNotFound
+               ? NotFoundError(fmt::format("owner agency '{}' does not exist; create it first (ndc agency create)",
+                                           schema.owner))
+               : owner.status();
+  }
+  int64_t now = clock_->NowMicros();
+  ASSIGN_OR_RETURN(auto tx, db_->Begin());
+  Value p[] = {schema.id, schema.owner, schema.title, now};
+  auto ins = tx->Exec(
+      "INSERT INTO datasets (id, owner_agency, title, current_version, created_at, updated_at) "
+      "VALUES ($1, $2, $3, 1, $4, $4)",
+      p);
+  if (!ins.ok()) {
+    if (ins.status().code() == StatusCode::kAlreadyExists) {
+      return AlreadyExistsError(fmt::format("dataset '{}' already exists; to change its schema, update it "
+                                            "(ndc dataset update) and a new version is made", schema.id));
+    }
+    return ins.status();
+  }
+  Value v[] = {schema.id, SchemaToJson(schema), now};
+  RETURN_IF_ERROR(tx->Exec("INSERT INTO dataset_versions (dataset_id, version, schema_json, created_at) "
+                           "VALUES ($1, 1, $2, $3)", v).status());
+  RETURN_IF_ERROR(tx->ExecScript(RecordTablesDdl(schema, db_->backend())));
+  RETURN_IF_ERROR(tx->Commit());
+  return GetDataset(schema.id);
+}
+
+Result<SchemaUpdate> Catalog::UpdateSchema(const DatasetSchema& schema) {
+  RETURN_IF_ERROR(ValidateSchemaText(schema));
+  ASSIGN_OR_RETURN(DatasetInfo current, GetDataset(schema.id));
+  std::vector<std::string> bad = IncompatibleChanges(current.schema, schema);
+  if (!bad.empty()) {
+    return FailedPreconditionError(fmt::format(
+        "schema change for dataset '{}' is incompatible with version {}: {}. Compatible changes are new optional "
+        "fields and changes to titles, descriptions, classification and validators; for anything else create a "
+        "new dataset",
+        schema.id, current.version, fmt::join(bad, "; ")));
+  }
+  SchemaUpdate out;
+  if (SchemaToJson(schema) == SchemaToJson(current.schema)) {
+    out.dataset = current;
+    return out;
+  }
+  int64_t now = clock_->NowMicros();
+  ASSIGN_OR_RETURN(auto tx, db_->Begin());
+  // Bump the version only if nobody else did in between (the write transaction serializes us).
+  Value u[] = {schema.id, current.version, schema.title, now};
+  ASSIGN_OR_RETURN(int64_t n, tx->Exec("UPDATE datasets SET current_version = current_version + 1, title = $3, "
+                                       "updated_at = $4 WHERE id = $1 AND current_version = $2", u));
+  if (n != 1) return AbortedError(fmt::format("dataset '{}' changed concurrently; retry", schema.id));
+  Value v[] = {schema.id, current.version + 1, SchemaToJson(schema), now};
+  RETURN_IF_ERROR(tx->Exec("INSERT INTO dataset_versions (dataset_id, version, schema_json, created_at) "
+                           "VALUES ($1, $2, $3, $4)", v).status());
+  for (const auto& f : schema.fields) {
+    if (current.schema.Field(f.name) != nullptr) continue;
+    out.added_fields.push_back(f.name);
+    std::string type(store::SqlTypeName(db_->backend(), ColumnTypeFor(f.type)));
+    for (const auto& table : {RecordTableName(schema.id), HistoryTableName(schema.id)}) {
+      RETURN_IF_ERROR(tx->ExecScript(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", store::QuoteIdentifier(table),
+                                                 store::QuoteIdentifier(f.name), type)));
+    }
+  }
+  RETURN_IF_ERROR(tx->Commit());
+  ASSIGN_OR_RETURN(out.dataset, GetDataset(schema.id));
+  out.changed = true;
+  return out;
+}
+
+Result<DatasetInfo> Catalog::GetDataset(const std::string& id, std::optional<int> version) {
+  Value p[] = {id};
+  auto row = db_->QueryOne("SELECT current_version, created_at, updated_at FROM datasets WHERE id = $1", p);
+  if (!row.ok()) return NotFoundAs(row.status(), "dataset '" + id + "' does not exist");
+  DatasetInfo info;
+  info.current_version = static_cast<int>(row->Int(0));
+  info.created_at = row->Int(1);
+  info.updated_at = row->Int(2);
+  info.version = version.value_or(info.current_version);
+  Value q[] = {id, info.version};
+  auto v = db_->QueryOne("SELECT schema_json FROM dataset_versions WHERE dataset_id = $1 AND version = $2", q);
+  if (!v.ok()) return NotFoundAs(v.status(), fmt::format("dataset '{}' has no version {}", id, info.version));
+  auto schema = ParseSchemaJson(v->Str(0));
+  if (!schema.ok()) return DataLossError(fmt::format("stored schema of dataset '{}' version {} does not parse: {}", id,
+                                                     info.version, schema.status().message()));
+  info.schema = std::move(*schema);
+  info.record_table = RecordTableName(id);
+  info.history_table = HistoryTableName(id);
+  return info;
+}
+
+Result<std::vector<DatasetInfo>> Catalog::ListDatasets() {
+  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id FROM datasets ORDER BY id"));
+  std::vector<DatasetInfo> out;
+  for (const auto& r : rs.rows) {
+    ASSIGN_OR_RETURN(auto info, GetDataset(r.Str(0)));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace ndc::catalog

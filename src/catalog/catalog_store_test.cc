@@ -1,0 +1,151 @@
+// The catalog on a real store, run against SQLite (catalog_store_test) and PostgreSQL
+// (catalog_store_pg_test): agencies, datasets, typed record tables, versions and evolution.
+#include <gtest/gtest.h>
+
+#include "catalog/catalog.h"
+#include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
+
+namespace ndc::catalog {
+namespace {
+
+using store::Backend;
+using store::Value;
+
+DatasetSchema Schema(const std::string& extra_field = "") {
+  std::string fields = R"([{"name": "ma", "type": "string", "required": true},
+                           {"name": "ngay_sinh", "type": "date"},
+                           {"name": "lop", "type": "integer"},
+                           {"name": "diem", "type": "decimal"},
+                           {"name": "dang_hoc", "type": "boolean"}])";
+  if (!extra_field.empty()) fields = fields.substr(0, fields.size() - 1) + ", " + extra_field + "]";
+  auto s = ParseSchemaJson(R"({"id": "hoc_sinh", "title": "Học sinh", "owner": "moet",
+    "classification": {"data": "important", "personal": "basic"}, "source_key": "ma", "fields": )" + fields + "}");
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return *s;
+}
+
+class CatalogStoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto db = store::NewMigratedTestDatabase(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    catalog_ = std::make_unique<Catalog>(db_.get(), &clock_);
+    ASSERT_TRUE(catalog_->CreateAgency({.id = "moet", .name = "Bộ Giáo dục và Đào tạo"}).ok());
+  }
+  FakeClock clock_;
+  std::unique_ptr<store::TestDatabase> db_;
+  std::unique_ptr<Catalog> catalog_;
+};
+
+TEST_P(CatalogStoreTest, AgencyRoundTripAndDuplicate) {
+  auto a = catalog_->GetAgency("moet");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->name, "Bộ Giáo dục và Đào tạo");
+  EXPECT_EQ(a->created_at, clock_.NowMicros());
+  auto dup = catalog_->CreateAgency({.id = "moet", .name = "x"});
+  EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.status().message(), "agency 'moet' already exists");
+  EXPECT_EQ(catalog_->GetAgency("nope").status().message(), "agency 'nope' does not exist");
+}
+
+TEST_P(CatalogStoreTest, AgencyNameIsNormalizedToNfc) {
+  // "Bộ Y tế" typed with combining marks (NFD).
+  ASSERT_TRUE(catalog_->CreateAgency({.id = "moh", .name = "Bo\u0323\u0302 Y te\u0302\u0301"}).ok());
+  EXPECT_EQ(catalog_->GetAgency("moh")->name, "Bộ Y tế");
+}
+
+TEST_P(CatalogStoreTest, CreateDatasetMakesTypedTables) {
+  auto info = catalog_->CreateDataset(Schema());
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->version, 1);
+  EXPECT_EQ(info->record_table, "ds_hoc_sinh");
+  Value row[] = {std::string("HS1"), int64_t{1}, int64_t{0}, std::string("2012-05-01"), int64_t{7},
+                 std::string("8.25"), int64_t{1}};
+  // SQLite has no DATE/NUMERIC/BOOLEAN storage classes (the catalog maps them to TEXT/INTEGER);
+  // PostgreSQL needs the casts because parameters arrive as text.
+  const char* sql = GetParam() == Backend::kPostgres
+                        ? "INSERT INTO ds_hoc_sinh (_key, _version, _updated_at, ngay_sinh, lop, diem, dang_hoc) "
+                          "VALUES ($1, $2, $3, CAST($4 AS DATE), $5, CAST($6 AS NUMERIC), CAST($7 AS INTEGER) = 1)"
+                        : "INSERT INTO ds_hoc_sinh (_key, _version, _updated_at, ngay_sinh, lop, diem, dang_hoc) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+  auto ins = db_->Exec(sql, row);
+  ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+  auto got = db_->QueryOne("SELECT ngay_sinh, lop, diem, dang_hoc, _deleted FROM ds_hoc_sinh WHERE _key = 'HS1'");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->Str(0), "2012-05-01");
+  EXPECT_EQ(got->Int(1), 7);
+  EXPECT_EQ(got->Str(2), "8.25");
+  EXPECT_EQ(got->Int(3), 1);
+  EXPECT_EQ(got->Int(4), 0);
+  EXPECT_TRUE(db_->Query("SELECT _key, _version, _op, _valid_from FROM ds_hoc_sinh_history").ok());
+}
+
+TEST_P(CatalogStoreTest, DuplicateDatasetAndUnknownOwner) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  EXPECT_EQ(catalog_->CreateDataset(Schema()).status().code(), StatusCode::kAlreadyExists);
+  DatasetSchema other = Schema();
+  other.id = "khac";
+  other.owner = "ghost";
+  auto r = catalog_->CreateDataset(other);
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(r.status().message(), "owner agency 'ghost' does not exist; create it first (ndc agency create)");
+  EXPECT_EQ(db_->Query("SELECT 1 FROM ds_khac").status().code(), StatusCode::kInternal);  // no table left behind
+}
+
+TEST_P(CatalogStoreTest, AddingOptionalFieldMigratesTables) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  clock_.Advance(1000);
+  auto up = catalog_->UpdateSchema(Schema(R"({"name": "truong", "type": "string"})"));
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_TRUE(up->changed);
+  EXPECT_EQ(up->dataset.version, 2);
+  ASSERT_EQ(up->added_fields.size(), 1u);
+  EXPECT_TRUE(db_->Query("SELECT truong FROM ds_hoc_sinh").ok());
+  EXPECT_TRUE(db_->Query("SELECT truong FROM ds_hoc_sinh_history").ok());
+  EXPECT_EQ(catalog_->GetDataset("hoc_sinh", 1)->schema.fields.size(), 5u);
+  EXPECT_EQ(catalog_->GetDataset("hoc_sinh")->schema.fields.size(), 6u);
+}
+
+TEST_P(CatalogStoreTest, IdenticalSchemaMakesNoVersion) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  auto up = catalog_->UpdateSchema(Schema());
+  ASSERT_TRUE(up.ok());
+  EXPECT_FALSE(up->changed);
+  EXPECT_EQ(up->dataset.version, 1);
+}
+
+TEST_P(CatalogStoreTest, IncompatibleChangeIsRefusedAndNothingChanges) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  DatasetSchema bad = Schema(R"({"name": "truong", "type": "string", "required": true})");
+  bad.fields[2].type = FieldType::kString;
+  auto up = catalog_->UpdateSchema(bad);
+  EXPECT_EQ(up.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(up.status().message().find("field 'lop' changed type from integer to string; new field 'truong' is "
+                                       "required; new fields must be optional"),
+            std::string::npos)
+      << up.status().message();
+  EXPECT_EQ(catalog_->GetDataset("hoc_sinh")->version, 1);
+  EXPECT_EQ(db_->Query("SELECT truong FROM ds_hoc_sinh").status().code(), StatusCode::kInternal);
+}
+
+TEST_P(CatalogStoreTest, ListIsOrderedById) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  DatasetSchema a = Schema();
+  a.id = "a_first";
+  ASSERT_TRUE(catalog_->CreateDataset(a).ok());
+  auto list = catalog_->ListDatasets();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].schema.id, "a_first");
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, CatalogStoreTest, ::testing::Values(Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, CatalogStoreTest, ::testing::Values(Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::catalog

@@ -1,0 +1,188 @@
+#include "catalog/schema.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace ndc::catalog {
+namespace {
+
+using nlohmann::json;
+
+json Valid() {
+  return json::parse(R"({
+    "id": "bhxh_participants",
+    "title": "Người tham gia BHXH",
+    "owner": "vss",
+    "classification": {"data": "important", "personal": "basic"},
+    "source_key": ["ma_so_bhxh"],
+    "fields": [
+      {"name": "ma_so_bhxh", "type": "string", "required": true, "pattern": "[0-9]{10}", "person": "social_insurance_number"},
+      {"name": "ho_ten", "column": "HO_TEN", "type": "string", "required": true, "max_length": 100, "person": "full_name"},
+      {"name": "ngay_sinh", "type": "date", "format": "dd/mm/yyyy", "min": "1900-01-01", "person": "birth_date"},
+      {"name": "gioi_tinh", "type": "enum", "values": ["Nam", "Nữ"], "person": "sex",
+       "person_values": {"Nam": "male", "Nữ": "female"}},
+      {"name": "so_dinh_danh", "type": "personal_id", "person": "personal_id"},
+      {"name": "ma_xa", "type": "admin_unit", "level": "commune", "person": "current_commune"},
+      {"name": "luong", "type": "decimal", "min": 0, "scale": 2},
+      {"name": "dan_toc", "type": "string", "person": "ethnicity", "classification": {"personal": "sensitive"}}
+    ]
+  })");
+}
+
+std::string Error(const json& j) {
+  auto r = ParseSchemaJson(j.dump());
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  return r.status().message();
+}
+
+TEST(Schema, ParsesAValidSchema) {
+  auto s = ParseSchemaJson(Valid().dump());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->id, "bhxh_participants");
+  ASSERT_EQ(s->fields.size(), 8u);
+  EXPECT_EQ(s->Field("ho_ten")->column, "HO_TEN");
+  EXPECT_EQ(s->FieldForPerson("birth_date")->date_format, "dd/mm/yyyy");
+  EXPECT_EQ(s->EffectivePersonalClass(*s->Field("dan_toc")), PersonalClass::kSensitive);
+  EXPECT_EQ(s->EffectiveDataClass(*s->Field("luong")), DataClass::kImportant);
+}
+
+TEST(Schema, JsonRoundTripIsStable) {
+  auto s = ParseSchemaJson(Valid().dump());
+  ASSERT_TRUE(s.ok());
+  std::string once = SchemaToJson(*s);
+  auto again = ParseSchemaJson(once);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(SchemaToJson(*again), once);
+}
+
+TEST(Schema, TomlGivesSameSchema) {
+  const char* toml = R"(
+id = "dan_cu"
+title = "Dân cư"
+owner = "bca"
+source_key = ["so_dinh_danh"]
+[classification]
+data = "core"
+personal = "basic"
+[[fields]]
+name = "so_dinh_danh"
+type = "personal_id"
+required = true
+person = "personal_id"
+)";
+  auto s = ParseSchemaToml(toml);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->fields[0].type, FieldType::kPersonalId);
+  EXPECT_EQ(*s->classification.data, DataClass::kCore);
+}
+
+TEST(Schema, UnknownTypeIsNamedWithPath) {
+  json j = Valid();
+  j["fields"][2]["type"] = "strng";
+  EXPECT_EQ(Error(j), "fields[2].type: unknown type 'strng' (expected string, integer, decimal, date, boolean, enum, "
+                      "personal_id, admin_unit, phone or email)");
+}
+
+TEST(Schema, UnknownTopLevelKeyIsRefused) {
+  json j = Valid();
+  j["feilds"] = json::array();
+  EXPECT_EQ(Error(j), "feilds: unknown key (allowed here: classification, description, fields, id, owner, "
+                      "source_key, source_version, title)");
+}
+
+TEST(Schema, DuplicateFieldNameIsRefused) {
+  json j = Valid();
+  j["fields"][1]["name"] = "ma_so_bhxh";
+  j["fields"][1]["column"] = "X";
+  EXPECT_EQ(Error(j), "fields[1].name: duplicate field name 'ma_so_bhxh'");
+}
+
+TEST(Schema, InvalidFieldNameExplainsRule) {
+  json j = Valid();
+  j["fields"][1]["name"] = "Họ tên";
+  EXPECT_NE(Error(j).find("fields[1].name: 'Họ tên' is not a valid field name"), std::string::npos);
+}
+
+TEST(Schema, BadRegexIsRefused) {
+  json j = Valid();
+  j["fields"][0]["pattern"] = "([0-9]";
+  EXPECT_NE(Error(j).find("fields[0].pattern: invalid regular expression (RE2 syntax): missing )"), std::string::npos)
+      << Error(j);
+}
+
+TEST(Schema, ValidatorForWrongTypeIsRefused) {
+  json j = Valid();
+  j["fields"][2]["max_length"] = 3;
+  EXPECT_EQ(Error(j), "fields[2].max_length: does not apply to type date");
+}
+
+TEST(Schema, EnumNeedsValues) {
+  json j = Valid();
+  j["fields"][3].erase("values");
+  j["fields"][3].erase("person_values");
+  EXPECT_EQ(Error(j), "fields[3]: type enum needs a non-empty \"values\" list");
+}
+
+TEST(Schema, SourceKeyMustBeDeclaredAndRequired) {
+  json j = Valid();
+  j["source_key"] = {"khong_co"};
+  EXPECT_EQ(Error(j), "source_key: field 'khong_co' is not declared in fields");
+  j["source_key"] = {"ngay_sinh"};
+  EXPECT_EQ(Error(j), "source_key: field 'ngay_sinh' is part of the source key, so it must be required");
+}
+
+TEST(Schema, SensitiveAttributeMustBeClassifiedSensitive) {
+  json j = Valid();
+  j["fields"][7].erase("classification");
+  EXPECT_EQ(Error(j), "fields[7].classification.personal: 'ethnicity' is sensitive personal data (Decree 356/2025 "
+                      "art. 4); classify the field as \"sensitive\"");
+}
+
+TEST(Schema, PersonAttributeMappedTwiceIsRefused) {
+  json j = Valid();
+  j["fields"][6]["person"] = "full_name";
+  EXPECT_EQ(Error(j), "fields[6].person: person attribute 'full_name' is already mapped by field 'ho_ten'");
+}
+
+TEST(Schema, UnknownPersonAttributeIsRefused) {
+  json j = Valid();
+  j["fields"][2]["person"] = "birthday";
+  EXPECT_EQ(Error(j).rfind("fields[2].person: unknown person attribute 'birthday' (expected one of personal_id", 0), 0u);
+}
+
+TEST(Schema, ClassificationIsRequiredAndChecked) {
+  json j = Valid();
+  j["classification"]["data"] = "secret";
+  EXPECT_EQ(Error(j), "classification.data: must be core, important or other (Law on Data 2024 art. 13), got 'secret'");
+  j.erase("classification");
+  EXPECT_NE(Error(j).find("classification: is required"), std::string::npos);
+}
+
+TEST(Schema, BadDateBoundAndFormatAreRefused) {
+  json j = Valid();
+  j["fields"][2]["min"] = "01/01/1900";
+  EXPECT_EQ(Error(j), "fields[2].min: must be an ISO date (yyyy-mm-dd), got '01/01/1900'");
+  j = Valid();
+  j["fields"][2]["format"] = "mm/dd/yyyy";
+  EXPECT_NE(Error(j).find("fields[2].format: unknown date format 'mm/dd/yyyy'"), std::string::npos);
+}
+
+TEST(Schema, NotJsonAndDeepJsonAreRefused) {
+  EXPECT_EQ(ParseSchemaJson("{").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseSchemaJson(std::string(5000, '[')).status().message(), "schema: JSON nesting deeper than 64 levels");
+  EXPECT_EQ(ParseSchemaJson("[]").status().message(), "schema must be a JSON object");
+}
+
+TEST(Schema, TomlSyntaxErrorHasLine) {
+  auto s = ParseSchemaToml("id = \"x\"\ntitle = \n");
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.status().message().rfind("schema TOML: line 2:", 0), 0u) << s.status().message();
+}
+
+TEST(Schema, FileWithWrongExtensionIsRefused) {
+  EXPECT_EQ(ParseSchemaFile("/nonexistent.json").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace ndc::catalog

@@ -1,0 +1,87 @@
+// Per-dataset record and history tables (docs/design/dataset-schema.md, "Record tables").
+#include <fmt/format.h>
+
+#include "catalog/catalog.h"
+
+namespace ndc::catalog {
+
+std::string RecordTableName(std::string_view id) { return "ds_" + std::string(id); }
+std::string HistoryTableName(std::string_view id) { return "ds_" + std::string(id) + "_history"; }
+
+store::ColumnType ColumnTypeFor(FieldType t) {
+  switch (t) {
+    case FieldType::kInteger: return store::ColumnType::kInteger;
+    case FieldType::kDecimal: return store::ColumnType::kDecimal;
+    case FieldType::kDate: return store::ColumnType::kDate;
+    case FieldType::kBoolean: return store::ColumnType::kBoolean;
+    default: return store::ColumnType::kText;
+  }
+}
+
+std::string RecordTablesDdl(const DatasetSchema& s, store::Backend b) {
+  using store::ColumnType;
+  auto type = [b](ColumnType t) { return std::string(store::SqlTypeName(b, t)); };
+  std::string fields;
+  for (const auto& f : s.fields) {
+    fields += fmt::format(",\n  {} {}", store::QuoteIdentifier(f.name), type(ColumnTypeFor(f.type)));
+  }
+  std::string rec = store::QuoteIdentifier(RecordTableName(s.id));
+  std::string hist = store::QuoteIdentifier(HistoryTableName(s.id));
+  // _key: the source key (fields joined by U+001F); _person_key: the linked person, set by linkage.
+  return fmt::format(
+      "CREATE TABLE {rec} (\n"
+      "  _key {text} PRIMARY KEY,\n"
+      "  _person_key {text},\n"
+      "  _version {int} NOT NULL,\n"
+      "  _source_version {text},\n"
+      "  _batch_id {int},\n"
+      "  _deleted {boolean} NOT NULL DEFAULT {false},\n"
+      "  _updated_at {int} NOT NULL{fields}\n"
+      ");\n"
+      "CREATE INDEX {rec_person_idx} ON {rec} (_person_key);\n"
+      "CREATE TABLE {hist} (\n"
+      "  _key {text} NOT NULL,\n"
+      "  _version {int} NOT NULL,\n"
+      "  _op {text} NOT NULL,\n"
+      "  _source_version {text},\n"
+      "  _batch_id {int},\n"
+      "  _valid_from {int} NOT NULL,\n"
+      "  _valid_to {int}{fields},\n"
+      "  PRIMARY KEY (_key, _version)\n"
+      ");\n",
+      fmt::arg("rec", rec), fmt::arg("hist", hist), fmt::arg("text", type(ColumnType::kText)),
+      fmt::arg("int", type(ColumnType::kInteger)), fmt::arg("boolean", type(ColumnType::kBoolean)),
+      fmt::arg("false", b == store::Backend::kPostgres ? "FALSE" : "0"), fmt::arg("fields", fields),
+      fmt::arg("rec_person_idx", store::QuoteIdentifier(RecordTableName(s.id) + "_person_idx")));
+}
+
+std::vector<std::string> IncompatibleChanges(const DatasetSchema& from, const DatasetSchema& to) {
+  std::vector<std::string> out;
+  if (from.id != to.id) out.push_back(fmt::format("id changed from '{}' to '{}'", from.id, to.id));
+  if (from.owner != to.owner) {
+    out.push_back(fmt::format("owner changed from '{}' to '{}' (a dataset's owner is fixed)", from.owner, to.owner));
+  }
+  if (from.source_key != to.source_key) {
+    out.push_back(fmt::format("source_key changed from [{}] to [{}]", fmt::join(from.source_key, ", "),
+                              fmt::join(to.source_key, ", ")));
+  }
+  for (const auto& f : from.fields) {
+    const FieldSpec* g = to.Field(f.name);
+    if (g == nullptr) {
+      out.push_back(fmt::format("field '{}' was removed (existing records hold it)", f.name));
+    } else if (g->type != f.type) {
+      out.push_back(fmt::format("field '{}' changed type from {} to {}", f.name, FieldTypeName(f.type),
+                                FieldTypeName(g->type)));
+    } else if (g->required && !f.required) {
+      out.push_back(fmt::format("field '{}' became required (existing records may lack it)", f.name));
+    }
+  }
+  for (const auto& g : to.fields) {
+    if (from.Field(g.name) == nullptr && g.required) {
+      out.push_back(fmt::format("new field '{}' is required; new fields must be optional", g.name));
+    }
+  }
+  return out;
+}
+
+}  // namespace ndc::catalog

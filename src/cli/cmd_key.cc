@@ -1,0 +1,80 @@
+// ndc key create|list|revoke
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/hub.h"
+#include "cli/table_printer.h"
+#include "common/clock.h"
+
+namespace ndc::cli {
+namespace {
+
+struct KeyFlags {
+  HubFlags hub;
+  std::string name, role, agency, id;
+  bool quiet = false;
+};
+
+Status Create(const KeyFlags& f) {
+  ASSIGN_OR_RETURN(auth::Role role, auth::ParseRole(f.role));
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  ASSIGN_OR_RETURN(auto key, hub.keys->Create(f.name, role, f.agency));
+  if (f.quiet) {
+    std::cout << key.token << "\n";
+  } else {
+    std::cout << fmt::format("Created {} key {} for '{}'. The key (shown once, stored only as a hash):\n\n  {}\n",
+                             f.role, key.info.id, f.name, key.token);
+  }
+  return OkStatus();
+}
+
+Status List(const HubFlags& flags) {
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(flags));
+  ASSIGN_OR_RETURN(auto keys, hub.keys->List());
+  TablePrinter t({"ID", "ROLE", "AGENCY", "NAME", "CREATED", "REVOKED"});
+  for (const auto& k : keys) {
+    t.Add({k.id, std::string(auth::RoleName(k.role)), k.agency_id, k.name, FormatRfc3339(k.created_at).substr(0, 19) + "Z",
+           k.revoked_at ? FormatRfc3339(*k.revoked_at).substr(0, 19) + "Z" : ""});
+  }
+  t.Print(std::cout);
+  return OkStatus();
+}
+
+Status Revoke(const KeyFlags& f) {
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  RETURN_IF_ERROR(hub.keys->Revoke(f.id));
+  std::cout << "Revoked key " << f.id << "\n";
+  return OkStatus();
+}
+
+}  // namespace
+
+void RegisterKey(CLI::App* app, int* exit_code) {
+  auto* cmd = app->add_subcommand("key", "Create, list and revoke API keys");
+  cmd->require_subcommand(1);
+  auto* f = new KeyFlags();  // lives as long as the process, like the CLI11 app
+  auto bind = [exit_code](CLI::App* c, std::function<Status()> fn) {
+    c->callback([=] {
+      Status s = fn();
+      *exit_code = s.ok() ? 0 : ReportError(s);
+    });
+  };
+  auto* create = cmd->add_subcommand("create", "Create an API key (printed once)");
+  AddHubFlags(create, &f->hub);
+  create->add_option("--name", f->name, "Who or what uses the key")->required();
+  create->add_option("--role", f->role, "operator, agency, analyst, auditor or citizen")->required();
+  create->add_option("--agency", f->agency, "For agency keys: the agency id the key acts for");
+  create->add_flag("--quiet,-q", f->quiet, "Print only the key");
+  bind(create, [f] { return Create(*f); });
+  auto* list = cmd->add_subcommand("list", "List keys (never their secrets)");
+  AddHubFlags(list, &f->hub);
+  bind(list, [f] { return List(f->hub); });
+  auto* revoke = cmd->add_subcommand("revoke", "Revoke a key: it stops working at once");
+  AddHubFlags(revoke, &f->hub);
+  revoke->add_option("id", f->id, "Key id (the 12 hex digits after ndc_)")->required();
+  bind(revoke, [f] { return Revoke(*f); });
+}
+
+}  // namespace ndc::cli

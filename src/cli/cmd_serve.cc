@@ -1,0 +1,103 @@
+// ndc serve: run the hub's HTTP API until SIGTERM or SIGINT, then shut down gracefully.
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "api/http_server.h"
+#include "api/service.h"
+#include "cli/commands.h"
+#include "cli/hub.h"
+#include "common/log.h"
+#include "common/metrics.h"
+
+namespace ndc::cli {
+namespace {
+
+struct ServeFlags {
+  HubFlags hub;
+  std::string listen;
+  int threads = -1;
+};
+
+Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgumentError(fmt::format("listen address '{}' must be HOST:PORT, e.g. 127.0.0.1:8080", listen));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string port_text = listen.substr(colon + 1);
+  char* end = nullptr;
+  long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535) {
+    return InvalidArgumentError(fmt::format("listen address '{}': port must be 0-65535", listen));
+  }
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+Status Serve(ServeFlags flags) {
+  if (!flags.listen.empty()) flags.hub.overrides["server.listen"] = flags.listen;
+  if (flags.threads >= 0) flags.hub.overrides["server.threads"] = std::to_string(flags.threads);
+  ASSIGN_OR_RETURN(HubConfig config, LoadHubConfig(flags.hub));
+  RETURN_IF_ERROR(log::InitLogging(config.log_level, config.log_format));
+  ASSIGN_OR_RETURN(auto where, SplitListen(config.listen));
+
+  // Block the shutdown signals before any thread starts, so that only sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(flags.hub));
+  api::ServiceDeps deps{hub.db.get(), hub.catalog.get(), hub.keys.get(), MetricsRegistry::Global(), SystemClock()};
+  api::ApiService service(deps);
+  api::ServerOptions options;
+  options.host = where.first;
+  options.port = where.second;
+  options.threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.max_body_bytes = static_cast<uint64_t>(config.max_body_bytes);
+  options.max_header_bytes = static_cast<uint32_t>(config.max_header_bytes);
+  options.request_timeout = std::chrono::seconds(config.request_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  api::HttpServer server(options, [&service](api::Request& r) { return service.Handle(r); },
+                         MetricsRegistry::Global(), SystemClock());
+  RETURN_IF_ERROR(server.Start());
+  std::string host = where.first.find(':') != std::string::npos ? "[" + where.first + "]" : where.first;
+  log::Info("server.started", {{"listen", fmt::format("{}:{}", host, server.port())},
+                               {"store", hub.db->Describe()},
+                               {"threads", options.threads}});
+  std::cout << fmt::format("NDC listening on http://{}:{}  (store: {}; stop with Ctrl-C or SIGTERM)", host,
+                           server.port(), hub.db->Describe())
+            << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::Info("server.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                                {"grace_seconds", config.shutdown_grace_seconds}});
+  server.Shutdown();
+  server.Wait();
+  log::Info("server.stopped");
+  return OkStatus();
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App* app, int* exit_code) {
+  auto* cmd = app->add_subcommand("serve", "Run the hub's HTTP API (and, later, the web console) until SIGTERM/SIGINT; "
+                                           "in-flight requests finish before it exits");
+  auto* flags = new ServeFlags();  // lives as long as the process, like the CLI11 app
+  AddHubFlags(cmd, &flags->hub);
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
+  cmd->add_option("--threads", flags->threads, "HTTP worker threads (default: one per core)");
+  cmd->callback([=] {
+    Status s = Serve(*flags);
+    *exit_code = s.ok() ? 0 : ReportError(s);
+  });
+}
+
+}  // namespace ndc::cli

@@ -1,0 +1,78 @@
+#include "cli/hub.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "common/crypto.h"
+
+namespace ndc::cli {
+
+void AddHubFlags(CLI::App* cmd, HubFlags* flags) {
+  cmd->add_option("--data", flags->data_dir,
+                  "Data directory (SQLite store, keys, ndc.toml). Default: ./ndc-data or NDC_DATA_DIR");
+  cmd->add_option("--db", flags->db_url,
+                  "Server store instead of the embedded one: postgresql://user@host:port/db (or NDC_STORE_URL)");
+  cmd->add_option("--config", flags->config_file, "Configuration file (default: <data>/ndc.toml if present)");
+}
+
+Result<HubConfig> LoadHubConfig(const HubFlags& flags) {
+  ConfigSources sources;
+  sources.overrides = flags.overrides;
+  if (!flags.data_dir.empty()) sources.overrides["data.dir"] = flags.data_dir;
+  if (!flags.db_url.empty()) sources.overrides["store.url"] = flags.db_url;
+  if (!flags.config_file.empty()) {
+    sources.file = flags.config_file;
+  } else {
+    // The data directory may itself come from the environment.
+    std::string dir = flags.data_dir;
+    if (dir.empty()) dir = ProcessEnv("NDC_DATA_DIR").value_or(HubConfig{}.data_dir);
+    sources.default_file = dir + "/ndc.toml";
+  }
+  return LoadConfig(sources);
+}
+
+Result<Hub> OpenHubWithConfig(HubConfig config) {
+  store::OpenOptions options;
+  options.pool_size = config.store_pool_size;
+  std::string url = config.EffectiveStoreUrl();
+  Hub hub;
+  ASSIGN_OR_RETURN(hub.db, store::Open(url, options));
+  auto migrated = hub.db->Migrate();
+  if (!migrated.ok()) return migrated.status().WithContext("migrating the store at " + hub.db->Describe());
+  hub.config = std::move(config);
+  hub.catalog = std::make_unique<catalog::Catalog>(hub.db.get(), SystemClock());
+  hub.keys = std::make_unique<auth::ApiKeyStore>(hub.db.get(), SystemClock(), SystemRandom());
+  return hub;
+}
+
+Result<Hub> OpenHub(const HubFlags& flags) {
+  ASSIGN_OR_RETURN(HubConfig config, LoadHubConfig(flags));
+  if (config.store_url.empty() && !std::filesystem::exists(config.data_dir + "/ndc.db")) {
+    return FailedPreconditionError(fmt::format(
+        "no hub in data directory '{}': create one with `ndc init --data {}` (or pass --data DIR)", config.data_dir,
+        config.data_dir));
+  }
+  ASSIGN_OR_RETURN(Hub hub, OpenHubWithConfig(std::move(config)));
+  auto hub_id = hub.db->QueryOne("SELECT value FROM settings WHERE name = 'hub_id'");
+  if (!hub_id.ok()) {
+    if (hub_id.status().code() == StatusCode::kNotFound) {
+      return FailedPreconditionError(fmt::format("the store at {} was never initialized: run `ndc init` first",
+                                                 hub.db->Describe()));
+    }
+    return hub_id.status();
+  }
+  return hub;
+}
+
+int ReportError(const Status& status) {
+  std::cerr << "ndc: error: " << status.message() << " [" << StatusCodeName(status.code()) << "]\n";
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument: return 2;
+    case StatusCode::kUnavailable: return 3;
+    default: return 1;
+  }
+}
+
+}  // namespace ndc::cli

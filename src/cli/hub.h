@@ -1,0 +1,50 @@
+// Opening a hub from the command line: the flags every hub subcommand shares (--data, --db,
+// --config), the layered configuration, the store (migrated to this binary's schema) and the
+// services on top of it. Not thread-safe to build; the services it holds are thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "auth/api_keys.h"
+#include "catalog/catalog.h"
+#include "common/config.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace ndc::cli {
+
+struct HubFlags {
+  std::string data_dir;
+  std::string db_url;
+  std::string config_file;
+  std::map<std::string, std::string> overrides;  // extra flag -> config key values (serve)
+};
+
+// Adds --data, --db and --config to a subcommand.
+void AddHubFlags(CLI::App* cmd, HubFlags* flags);
+
+// Loads configuration: defaults < <data>/ndc.toml or --config < NDC_* environment < flags.
+Result<HubConfig> LoadHubConfig(const HubFlags& flags);
+
+struct Hub {
+  HubConfig config;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<auth::ApiKeyStore> keys;
+};
+
+// Opens an initialized hub. kFailedPrecondition, telling the user to run `ndc init`, when the
+// data directory (or the database) was never initialized.
+Result<Hub> OpenHub(const HubFlags& flags);
+// Opens the store for `config` and applies migrations.
+Result<Hub> OpenHubWithConfig(HubConfig config);
+
+// Prints "ndc: error: <message>" to stderr and returns the process exit code for a status
+// (1 for most errors, 2 for invalid arguments, 3 when the store is unavailable).
+int ReportError(const Status& status);
+
+}  // namespace ndc::cli

@@ -1,0 +1,31 @@
+// ndc: the one binary of the National Data Center platform.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "common/log.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "NDC — National Data Center platform: integrate agency datasets, link them into a person\n"
+      "repository, share data under the law, audit every access, analyse without exposing anyone.\n\n"
+      "Start here:  ndc init --data DIR   then   ndc serve --data DIR\n"
+      "Every subcommand has --help. Configuration: flags > NDC_* environment > <data>/ndc.toml."};
+  app.name("ndc");
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  int exit_code = 0;
+  ndc::cli::RegisterInit(&app, &exit_code);
+  ndc::cli::RegisterServe(&app, &exit_code);
+  ndc::cli::RegisterAgency(&app, &exit_code);
+  ndc::cli::RegisterDataset(&app, &exit_code);
+  ndc::cli::RegisterKey(&app, &exit_code);
+  ndc::cli::RegisterVersion(&app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

@@ -1,0 +1,30 @@
+#include "cli/table_printer.h"
+
+namespace ndc::cli {
+namespace {
+
+size_t Width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;  // count UTF-8 lead bytes
+  return n;
+}
+
+}  // namespace
+
+void TablePrinter::Print(std::ostream& out) const {
+  std::vector<size_t> widths;
+  for (const auto& row : rows_) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+  }
+  for (const auto& row : rows_) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      out << row[i];
+      if (i + 1 < row.size()) out << std::string(widths[i] - Width(row[i]) + 2, ' ');
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace ndc::cli

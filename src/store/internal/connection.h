@@ -1,0 +1,36 @@
+// Connection: what a backend implements — one open session to its database. Everything above
+// it (pooling, transactions, the Database object, migrations) is shared by both backends.
+//
+// Thread-compatible: the pool hands a Connection to one thread at a time.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/status.h"
+#include "store/store.h"
+
+namespace ndc::store {
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // Runs one statement. With `autocommit` the statement is its own transaction (the connection
+  // is not inside Begin()); otherwise it joins the open transaction.
+  virtual Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) = 0;
+  // Runs a `;`-separated script; with `autocommit` the whole script is one transaction.
+  virtual Status RunScript(std::string_view sql, bool autocommit) = 0;
+
+  virtual Status Begin(bool serializable) = 0;
+  // On failure the transaction has been rolled back.
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // Brings the connection back to an idle state (no open transaction) before it is reused.
+  // False if it is broken and must be discarded.
+  virtual bool Reset() = 0;
+};
+
+}  // namespace ndc::store

@@ -1,0 +1,61 @@
+// PooledDatabase and PooledTransaction: the Database and Transaction of store.h, written once
+// over a ConnectionPool; a backend supplies only the Connection factory.
+//
+// PooledDatabase is thread-safe; a PooledTransaction is used by one thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/internal/connection_pool.h"
+#include "store/store.h"
+
+namespace ndc::store {
+
+class PooledTransaction final : public Transaction {
+ public:
+  PooledTransaction(Backend backend, ConnectionPool::Lease lease);
+  ~PooledTransaction() override;
+
+  Result<ResultSet> Query(std::string_view sql, std::span<const Value> params = {}) override;
+  Result<int64_t> Exec(std::string_view sql, std::span<const Value> params = {}) override;
+  Status ExecScript(std::string_view sql) override;
+  Backend backend() const override { return backend_; }
+  Status Commit() override;
+  Status Rollback() override;
+
+ private:
+  // kFailedPrecondition if finished or poisoned by an earlier error.
+  Status Usable() const;
+  // Records the first failing statement's status; the transaction is then poisoned.
+  void Poison(const Status& s);
+
+  const Backend backend_;
+  ConnectionPool::Lease lease_;  // empty once finished
+  Status first_error_;
+};
+
+class PooledDatabase final : public Database {
+ public:
+  // `describe` is Describe()'s answer; `clock` is never null.
+  PooledDatabase(Backend backend, std::string describe, Clock* clock, bool read_only,
+                 std::unique_ptr<ConnectionPool> pool);
+
+  Result<ResultSet> Query(std::string_view sql, std::span<const Value> params = {}) override;
+  Result<int64_t> Exec(std::string_view sql, std::span<const Value> params = {}) override;
+  Status ExecScript(std::string_view sql) override;
+  Backend backend() const override { return backend_; }
+  Result<std::unique_ptr<Transaction>> Begin(bool serializable = false) override;
+  Result<int> Migrate() override;
+  Result<int> SchemaVersion() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  const Backend backend_;
+  const std::string describe_;
+  Clock* const clock_;
+  const bool read_only_;
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace ndc::store

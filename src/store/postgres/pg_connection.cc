@@ -1,0 +1,193 @@
+#include "store/postgres/pg_connection.h"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <vector>
+
+#include "store/internal/sql_params.h"
+#include "store/internal/value_text.h"
+#include "store/postgres/pg_errors.h"
+#include "store/postgres/pg_values.h"
+
+namespace ndc::store {
+namespace {
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
+
+Status ConnectError(PGconn* c) {
+  std::string msg = Trim(PQerrorMessage(c));
+  std::string text = "postgresql: cannot connect: " + msg;
+  if (PQconnectionNeedsPassword(c) || msg.find("authentication failed") != std::string::npos) {
+    return UnauthenticatedError(text);
+  }
+  if (msg.find("database") != std::string::npos && msg.find("does not exist") != std::string::npos) {
+    return NotFoundError(text);
+  }
+  return UnavailableError(text);
+}
+
+bool IsWrite(const char* command_status) {
+  std::string_view s = command_status ? command_status : "";
+  return s.starts_with("INSERT") || s.starts_with("UPDATE") || s.starts_with("DELETE") ||
+         s.starts_with("MERGE");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conninfo,
+                                                         const OpenOptions& options) {
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    std::string msg = parse_error ? Trim(parse_error) : "out of memory";
+    PQfreemem(parse_error);
+    return InvalidArgumentError("postgresql: bad connection string: " + msg);
+  }
+  PQconninfoFree(parsed);
+  // Later entries win, so the caller's conninfo (expanded from dbname) overrides these defaults.
+  const char* const keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+  const char* const values[] = {"10", "ndc", conninfo.c_str(), nullptr};
+  PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (raw == nullptr) return ResourceExhaustedError("postgresql: out of memory");
+  std::unique_ptr<PgConnection> conn(new PgConnection(raw));
+  if (PQstatus(raw) != CONNECTION_OK) return ConnectError(raw);
+  PQsetNoticeProcessor(raw, &IgnoreNotice, nullptr);
+  // Session settings the value decoding relies on (docs/design/store.md, "Types").
+  std::string setup = fmt::format(
+      "SET statement_timeout = {}; SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; "
+      "SET client_encoding = 'UTF8'; SET bytea_output = 'hex'; SET extra_float_digits = 3; "
+      "SET client_min_messages = 'warning'; SET default_transaction_read_only = {}",
+      options.statement_timeout_ms < 0 ? 0 : options.statement_timeout_ms, options.read_only ? "on" : "off");
+  if (Status s = conn->RunScript(setup, /*autocommit=*/true); !s.ok()) {
+    return Status(s.code(), "postgresql: setting up the session: " + s.message());
+  }
+  return conn;
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+std::string PgConnection::Describe() const {
+  return fmt::format("{}:{}/{}", PQhost(conn_) ? PQhost(conn_) : "", PQport(conn_) ? PQport(conn_) : "",
+                     PQdb(conn_) ? PQdb(conn_) : "");
+}
+
+Status PgConnection::Error(const PGresult* res) const {
+  if (PQstatus(conn_) == CONNECTION_BAD || res == nullptr) {
+    return UnavailableError("postgresql: connection lost: " + Trim(PQerrorMessage(conn_)));
+  }
+  const char* sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+  std::string message = primary ? primary : Trim(PQresultErrorMessage(res));
+  if (detail) message += fmt::format(" ({})", detail);
+  if (sqlstate == nullptr) return InternalError("postgresql: " + message);
+  return MapPgError(sqlstate, message);
+}
+
+Status PgConnection::Command(const char* sql) {
+  ResultPtr res(PQexec(conn_, sql));
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return Error(res.get());
+  return OkStatus();
+}
+
+Result<ResultSet> PgConnection::Run(std::string_view sql, std::span<const Value> params,
+                                    bool /*autocommit*/) {
+  SqlShape shape = ScanSql(sql);
+  if (shape.empty) return InvalidArgumentError("postgresql: empty statement");
+  if (shape.several_statements) {
+    return InvalidArgumentError("postgresql: Query/Exec take one statement; use ExecScript for several");
+  }
+  RETURN_IF_ERROR(CheckParameters(shape.parameters, params.size(), "postgresql"));
+  std::vector<PgParam> encoded;
+  std::vector<const char*> values;
+  std::vector<Oid> types;
+  encoded.reserve(params.size());
+  for (const Value& v : params) {
+    encoded.push_back(EncodePgParam(v));
+    values.push_back(encoded.back().text ? encoded.back().text->c_str() : nullptr);
+    types.push_back(encoded.back().type_oid);
+  }
+  const std::string text(sql);
+  ResultPtr res(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(),
+                             values.data(), nullptr, nullptr, /*resultFormat=*/0));
+  ExecStatusType st = PQresultStatus(res.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Error(res.get());
+  ResultSet rs;
+  const int ncol = PQnfields(res.get());
+  const int nrow = PQntuples(res.get());
+  for (int c = 0; c < ncol; ++c) rs.columns.emplace_back(PQfname(res.get(), c));
+  rs.rows.reserve(static_cast<size_t>(nrow));
+  for (int r = 0; r < nrow; ++r) {
+    std::vector<Value> row;
+    row.reserve(static_cast<size_t>(ncol));
+    for (int c = 0; c < ncol; ++c) {
+      if (PQgetisnull(res.get(), r, c)) {
+        row.emplace_back(std::monostate{});
+        continue;
+      }
+      std::string_view cell(PQgetvalue(res.get(), r, c), static_cast<size_t>(PQgetlength(res.get(), r, c)));
+      ASSIGN_OR_RETURN(Value v, DecodePgCell(PQftype(res.get(), c), cell));
+      row.push_back(std::move(v));
+    }
+    rs.rows.emplace_back(std::move(row));
+  }
+  if (IsWrite(PQcmdStatus(res.get()))) rs.rows_affected = ParseInt64(PQcmdTuples(res.get())).value_or(0);
+  return rs;
+}
+
+Status PgConnection::RunScript(std::string_view sql, bool /*autocommit*/) {
+  // A multi-statement simple query runs as one implicit transaction unless one is open.
+  ResultPtr res(PQexec(conn_, std::string(sql).c_str()));
+  ExecStatusType st = PQresultStatus(res.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) return Error(res.get());
+  return OkStatus();
+}
+
+Status PgConnection::Begin(bool serializable) {
+  return Command(serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN");
+}
+
+Status PgConnection::Commit() {
+  ResultPtr res(PQexec(conn_, "COMMIT"));
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+    Status s = Error(res.get());
+    if (s.code() == StatusCode::kUnavailable) {
+      return UnavailableError(s.message() + " (the outcome of COMMIT is unknown)");
+    }
+    return s;
+  }
+  // The server answers ROLLBACK when the transaction had failed.
+  if (std::string_view(PQcmdStatus(res.get())) == "ROLLBACK") {
+    return AbortedError("postgresql: the server rolled the transaction back at COMMIT");
+  }
+  return OkStatus();
+}
+
+Status PgConnection::Rollback() { return Command("ROLLBACK"); }
+
+bool PgConnection::Reset() {
+  if (PQstatus(conn_) != CONNECTION_OK || PQconsumeInput(conn_) == 0) return false;
+  if (PQstatus(conn_) != CONNECTION_OK) return false;
+  switch (PQtransactionStatus(conn_)) {
+    case PQTRANS_IDLE:
+      return true;
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+      return Command("ROLLBACK").ok() && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    default:  // a command still running, or unknown: do not reuse
+      return false;
+  }
+}
+
+}  // namespace ndc::store

@@ -1,0 +1,45 @@
+// PgConnection: one libpq session configured for NDC (statement_timeout, DateStyle ISO,
+// TimeZone UTC, UTF8, bytea hex), running statements with text-format parameters.
+//
+// Thread-compatible: the pool lends it to one thread at a time (libpq is thread-safe per
+// connection).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/internal/connection.h"
+
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
+
+namespace ndc::store {
+
+class PgConnection final : public Connection {
+ public:
+  // Connects and applies the session settings. kInvalidArgument for a malformed conninfo,
+  // kUnauthenticated, kNotFound (no such database) or kUnavailable otherwise.
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& conninfo, const OpenOptions& options);
+  ~PgConnection() override;
+
+  Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) override;
+  Status RunScript(std::string_view sql, bool autocommit) override;
+  Status Begin(bool serializable) override;
+  Status Commit() override;
+  Status Rollback() override;
+  // Reads what the server sent while idle; false if the connection is gone.
+  bool Reset() override;
+
+  // host:port/dbname (no password).
+  std::string Describe() const;
+
+ private:
+  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  // The mapped error of a failed result (or of a lost connection when `res` is null).
+  Status Error(const PGresult* res) const;
+  Status Command(const char* sql);
+
+  PGconn* const conn_;
+};
+
+}  // namespace ndc::store

@@ -1,0 +1,129 @@
+// SQLite-only behaviour: connection settings, durability across reopen and process death,
+// locking, read-only and bad files. The shared behaviour is in the conformance suite.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "store/testing/conformance.h"
+#include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
+
+namespace ndc::store {
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest, ::testing::Values(Backend::kSqlite), BackendParamName);
+
+namespace {
+
+std::string PathOf(const TestDatabase& db) { return db.url().substr(std::string_view("sqlite:").size()); }
+
+class SqliteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    NDC_ASSERT_OK_AND_ASSIGN(db_, NewTestDatabase(Backend::kSqlite));
+    NDC_ASSERT_OK(db_->ExecScript("CREATE TABLE t (x INTEGER PRIMARY KEY)"));
+  }
+  int64_t Count() {
+    return db_->QueryOne("SELECT COUNT(*) FROM t").value_or(Row(std::vector<Value>{})).Int(0);
+  }
+  std::unique_ptr<TestDatabase> db_;
+};
+
+TEST_F(SqliteTest, ConnectionUsesWalFullSyncAndForeignKeys) {
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> tx, db_->Begin());
+  EXPECT_EQ(tx->QueryOne("PRAGMA journal_mode")->Str(0), "wal");
+  EXPECT_EQ(tx->QueryOne("PRAGMA synchronous")->Int(0), 2);  // FULL
+  EXPECT_EQ(tx->QueryOne("PRAGMA foreign_keys")->Int(0), 1);
+  EXPECT_EQ(tx->QueryOne("PRAGMA busy_timeout")->Int(0), OpenOptions().busy_timeout_ms);
+}
+
+TEST_F(SqliteTest, DataSurvivesReopen) {
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO t VALUES (1)"));
+  NDC_ASSERT_OK(db_->Reopen());
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(SqliteTest, CommittedWritesSurviveKill) {
+  constexpr int kRows = 50;
+  db_->Close();  // no SQLite handle may cross fork()
+  int acks[2];
+  ASSERT_EQ(pipe(acks), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(acks[0]);
+    Result<std::unique_ptr<Database>> db = Open(db_->url());
+    for (int i = 1; db.ok() && i <= kRows; ++i) {
+      const Value p[] = {int64_t{i}};
+      if (!(*db)->Exec("INSERT INTO t VALUES ($1)", p).ok()) break;
+      char ack = 1;  // acknowledged only after the commit returned
+      if (write(acks[1], &ack, 1) != 1) break;
+    }
+    kill(getpid(), SIGKILL);
+    _exit(1);
+  }
+  close(acks[1]);
+  int acked = 0;
+  char ack;
+  while (read(acks[0], &ack, 1) == 1) ++acked;
+  close(acks[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  EXPECT_EQ(acked, kRows);
+  NDC_ASSERT_OK(db_->Reopen());
+  EXPECT_EQ(Count(), acked);
+}
+
+TEST_F(SqliteTest, SecondWriterIsAbortedAfterBusyTimeout) {
+  OpenOptions options;
+  options.busy_timeout_ms = 50;
+  NDC_ASSERT_OK(db_->Reopen(options));
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> first, db_->Begin());
+  EXPECT_EQ(db_->Begin().status().code(), StatusCode::kAborted);
+  EXPECT_EQ(db_->Exec("INSERT INTO t VALUES (1)").status().code(), StatusCode::kAborted);
+  NDC_EXPECT_OK(db_->Query("SELECT COUNT(*) FROM t"));  // readers are not blocked
+}
+
+TEST_F(SqliteTest, ReadOnlyDatabaseRejectsWrites) {
+  OpenOptions options;
+  options.read_only = true;
+  NDC_ASSERT_OK(db_->Reopen(options));
+  EXPECT_EQ(Count(), 0);
+  EXPECT_EQ(db_->Exec("INSERT INTO t VALUES (1)").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(db_->Migrate().status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteTest, OtherParameterFormsAreInvalidArgument) {
+  const Value one[] = {int64_t{1}};
+  for (const char* sql : {"SELECT ?", "SELECT ?1", "SELECT :x", "SELECT @x", "SELECT $x"}) {
+    EXPECT_EQ(db_->Query(sql, one).status().code(), StatusCode::kInvalidArgument) << sql;
+  }
+}
+
+TEST(SqliteOpenTest, MissingFileWithoutCreateIsNotFound) {
+  OpenOptions options;
+  options.create_if_missing = false;
+  EXPECT_EQ(OpenSqlite("/nonexistent-ndc-dir/x.db", options).status().code(), StatusCode::kNotFound);
+}
+
+TEST(SqliteOpenTest, MemoryDatabaseIsInvalidArgument) {
+  EXPECT_EQ(OpenSqlite(":memory:").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(SqliteOpenTest, NonDatabaseFileIsDataLoss) {
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<TestDatabase> db, NewTestDatabase(Backend::kSqlite));
+  const std::string garbage = std::filesystem::path(PathOf(*db)).parent_path() / "garbage.db";
+  std::ofstream(garbage) << std::string(8192, 'x');
+  EXPECT_EQ(OpenSqlite(garbage).status().code(), StatusCode::kDataLoss);
+}
+
+TEST(SqliteOpenTest, UnopenablePathIsUnavailable) {
+  EXPECT_EQ(OpenSqlite("/nonexistent-ndc-dir/x.db").status().code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace ndc::store

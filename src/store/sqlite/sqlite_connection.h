@@ -1,0 +1,58 @@
+// SqliteConnection: one sqlite3 handle configured for NDC (WAL, synchronous=FULL, foreign keys,
+// busy timeout, statement deadline via the progress handler) with a prepared-statement cache.
+//
+// Thread-compatible (the handle is opened SQLITE_OPEN_NOMUTEX): the pool lends it to one
+// thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "store/internal/connection.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace ndc::store {
+
+class SqliteConnection final : public Connection {
+ public:
+  // Opens and configures a connection; errors are mapped (kDataLoss for a non-database file).
+  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, const OpenOptions& options,
+                                                        Clock* clock);
+  ~SqliteConnection() override;
+
+  // Outside a transaction (autocommit), a statement that writes runs inside BEGIN IMMEDIATE ...
+  // COMMIT so that it waits for the write lock up front instead of failing on a stale snapshot.
+  Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) override;
+  Status RunScript(std::string_view sql, bool autocommit) override;
+  Status Begin(bool serializable) override;
+  Status Commit() override;
+  Status Rollback() override;
+  bool Reset() override;
+
+ private:
+  SqliteConnection(sqlite3* db, Clock* clock, const OpenOptions& options);
+
+  class Deadline;
+  static int OnProgress(void* self);
+
+  Status Error(int rc) const;
+  Status Simple(const char* sql);
+  Status CommitOrRollback();
+  // The cached statement for `sql`, prepared on first use; checks there is one statement.
+  Result<sqlite3_stmt*> Prepare(std::string_view sql);
+  Status Bind(sqlite3_stmt* stmt, std::span<const Value> params);
+  Result<ResultSet> Step(sqlite3_stmt* stmt);
+
+  sqlite3* const db_;
+  Clock* const clock_;
+  const int64_t timeout_micros_;
+  const bool read_only_;
+  int64_t deadline_ = 0;  // monotonic micros; 0 while no statement runs
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace ndc::store

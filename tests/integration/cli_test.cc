@@ -1,0 +1,138 @@
+// The `ndc` command as a user runs it: init, agencies, datasets, keys, help and errors.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { hub_ = dir_.path() + "/hub"; }
+  CommandResult Ndc(std::vector<std::string> args) {
+    args.push_back("--data");
+    args.push_back(hub_);
+    return RunNdc(args);
+  }
+  void Init() { ASSERT_EQ(Ndc({"init", "-q"}).exit_code, 0); }
+  std::string Example(const std::string& name) { return SourceDir() + "/examples/schemas/" + name; }
+  TempDir dir_;
+  std::string hub_;
+};
+
+TEST_F(CliTest, InitPrintsKeyOnceAndProtectsSigningKey) {
+  CommandResult r = Ndc({"init"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Operator API key (shown once"), std::string::npos);
+  EXPECT_NE(r.out.find("ndc_"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(stat((hub_ + "/keys/signing.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_TRUE(std::filesystem::exists(hub_ + "/ndc.db"));
+}
+
+TEST_F(CliTest, InitTwiceIsRefusedWithAdvice) {
+  Init();
+  CommandResult r = Ndc({"init"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("already holds a hub; start it with `ndc serve --data"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, CommandsOnMissingHubSayRunInit) {
+  CommandResult r = Ndc({"dataset", "list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("create one with `ndc init --data"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, AgencyAndDatasetFlow) {
+  Init();
+  ASSERT_EQ(Ndc({"agency", "create", "--id", "bca", "--name", "Bộ Công an"}).exit_code, 0);
+  CommandResult c = Ndc({"dataset", "create", Example("population_registry.json")});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("Created dataset population_registry (version 1, 16 fields, owner bca)"), std::string::npos)
+      << c.out;
+  CommandResult list = Ndc({"dataset", "list"});
+  EXPECT_NE(list.out.find("population_registry  bca"), std::string::npos) << list.out;
+  CommandResult show = Ndc({"dataset", "show", "population_registry"});
+  EXPECT_NE(show.out.find("dan_toc"), std::string::npos);
+  EXPECT_NE(show.out.find("core/sensitive"), std::string::npos) << show.out;
+}
+
+TEST_F(CliTest, DatasetOfUnknownOwnerSaysCreateAgency) {
+  Init();
+  CommandResult r = Ndc({"dataset", "create", Example("social_insurance.json")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("owner agency 'vss' does not exist; create it first (ndc agency create)"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, BadSchemaFileExitsTwoWithPath) {
+  Init();
+  std::string bad = dir_.path() + "/bad.json";
+  std::ofstream(bad) << R"({"id": "Bad Id", "title": "t"})";
+  CommandResult r = Ndc({"dataset", "create", bad});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("schema file " + bad + ": id: 'Bad Id' is not a valid dataset id"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, IncompatibleUpdateIsExplained) {
+  Init();
+  ASSERT_EQ(Ndc({"agency", "create", "--id", "moet", "--name", "Bộ GD&ĐT"}).exit_code, 0);
+  ASSERT_EQ(Ndc({"dataset", "create", Example("education.toml")}).exit_code, 0);
+  std::string changed = dir_.path() + "/education.toml";
+  std::ifstream in(Example("education.toml"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string lop = "type = \"integer\"\nmin = 1\nmax = 12";
+  ASSERT_NE(text.find(lop), std::string::npos);
+  text.replace(text.find(lop), lop.size(), "type = \"string\"");
+  std::ofstream(changed) << text;
+  CommandResult r = Ndc({"dataset", "update", changed});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("field 'lop' changed type from integer to string"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[FAILED_PRECONDITION]"), std::string::npos);
+}
+
+TEST_F(CliTest, KeysAreListedWithoutSecretsAndRevocable) {
+  Init();
+  CommandResult k = Ndc({"key", "create", "--role", "analyst", "--name", "GSO analyst", "-q"});
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  std::string token = k.out.substr(0, k.out.find('\n'));
+  std::string id = token.substr(4, 12);
+  CommandResult list = Ndc({"key", "list"});
+  EXPECT_NE(list.out.find(id), std::string::npos);
+  EXPECT_EQ(list.out.find(token), std::string::npos);  // the secret never shows
+  EXPECT_EQ(Ndc({"key", "revoke", id}).exit_code, 0);
+  EXPECT_EQ(Ndc({"key", "revoke", "ffffffffffff"}).exit_code, 1);
+  CommandResult bad = Ndc({"key", "create", "--role", "agency", "--name", "x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("an agency key needs the agency it acts for (--agency)"), std::string::npos);
+}
+
+TEST_F(CliTest, EverySubcommandHasHelp) {
+  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
+           {"--help"}, {"init", "--help"}, {"serve", "--help"}, {"agency", "create", "--help"},
+           {"agency", "list", "--help"}, {"dataset", "create", "--help"}, {"dataset", "update", "--help"},
+           {"dataset", "list", "--help"}, {"dataset", "show", "--help"}, {"key", "create", "--help"},
+           {"key", "list", "--help"}, {"key", "revoke", "--help"}, {"version", "--help"}}) {
+    CommandResult r = RunNdc(cmd);
+    EXPECT_EQ(r.exit_code, 0) << cmd[0];
+    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << cmd[0];
+  }
+  EXPECT_NE(RunNdc({"serve", "--help"}).out.find("--listen"), std::string::npos);
+}
+
+TEST_F(CliTest, BadConfigValueIsNamed) {
+  Init();
+  CommandResult r = RunNdc({"dataset", "list", "--data", hub_}, {{"NDC_STORE_POOL_SIZE", "lots"}});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("environment NDC_STORE_POOL_SIZE: store.pool_size expects an integer, got 'lots'"),
+            std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ndc::testing

@@ -1,0 +1,267 @@
+// The real `ndc` server on a free port, on each store backend: health, authentication, roles,
+// limits, problem+json, the catalog over HTTP, metrics, and graceful shutdown.
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class ServerTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    hub_ = dir_.path() + "/hub";
+    std::vector<std::string> init = {"init", "--data", hub_, "--quiet"};
+    if (GetParam() == store::Backend::kPostgres) {
+      auto db = store::NewTestDatabase(store::Backend::kPostgres);
+      ASSERT_TRUE(db.ok()) << db.status().ToString();
+      pg_ = std::move(*db);
+      init.push_back("--db");
+      init.push_back(pg_->url());
+    }
+    auto r = RunNdc(init);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    op_ = Trim(r.out);
+    server_ = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--data", hub_, "--threads", "2"},
+        std::map<std::string, std::string>{{"NDC_SERVER_MAX_BODY_BYTES", "65536"},
+                                           {"NDC_SERVER_MAX_HEADER_BYTES", "2048"},
+                                           {"NDC_SERVER_SHUTDOWN_GRACE_SECONDS", "10"}});
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+
+  std::string Key(const std::string& role, const std::string& agency = "") {
+    std::vector<std::string> args = {"key", "create", "--data", hub_, "--role", role, "--name", role + " test", "-q"};
+    if (!agency.empty()) {
+      args.push_back("--agency");
+      args.push_back(agency);
+    }
+    auto r = RunNdc(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Trim(r.out);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& key = "",
+                    const std::string& body = "", const std::string& content_type = "application/json") {
+    HttpConnection c(server_->port());
+    std::map<std::string, std::string> h;
+    if (!key.empty()) h["Authorization"] = "Bearer " + key;
+    if (!body.empty()) h["Content-Type"] = content_type;
+    return c.Request(method, target, body, h);
+  }
+
+  TempDir dir_;
+  std::string hub_;
+  std::unique_ptr<store::TestDatabase> pg_;  // destroyed after the server
+  std::unique_ptr<ServerProcess> server_;
+  std::string op_;
+};
+
+void ExpectProblem(const HttpResponse& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.headers.at("content-type"), "application/problem+json");
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["status"], status);
+  EXPECT_EQ(j["code"], code);
+  EXPECT_TRUE(j["type"].is_string());
+  EXPECT_TRUE(j["title"].is_string());
+  EXPECT_FALSE(j["detail"].get<std::string>().empty());
+}
+
+TEST_P(ServerTest, HealthNeedsNoKey) {
+  HttpResponse r = Call("GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["store"], "ok");
+  EXPECT_FALSE(r.headers["x-request-id"].empty());
+}
+
+TEST_P(ServerTest, MissingKeyIs401Problem) {
+  HttpResponse r = Call("GET", "/v1/version");
+  ExpectProblem(r, 401, "UNAUTHENTICATED");
+  EXPECT_EQ(r.headers["www-authenticate"], "Bearer realm=\"ndc\"");
+}
+
+TEST_P(ServerTest, WrongSecretIs401) {
+  std::string forged = op_.substr(0, op_.size() - 4) + "AAAA";
+  ExpectProblem(Call("GET", "/v1/version", forged), 401, "UNAUTHENTICATED");
+}
+
+TEST_P(ServerTest, OperatorKeySeesVersionAndBackend) {
+  HttpResponse r = Call("GET", "/v1/version", op_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["store"], GetParam() == store::Backend::kPostgres ? "postgresql" : "sqlite");
+  EXPECT_EQ(j["caller"]["role"], "operator");
+  EXPECT_GE(j["schema_version"].get<int>(), 1);
+}
+
+TEST_P(ServerTest, WrongRoleIs403) {
+  std::string citizen = Key("citizen");
+  HttpResponse r = Call("GET", "/v1/agencies", citizen);
+  ExpectProblem(r, 403, "PERMISSION_DENIED");
+  EXPECT_EQ(json::parse(r.body)["detail"],
+            "role 'citizen' may not call GET /v1/agencies (allowed: operator, agency, analyst, auditor)");
+  ExpectProblem(Call("POST", "/v1/agencies", Key("analyst"), R"({"id":"x","name":"X"})"), 403, "PERMISSION_DENIED");
+}
+
+TEST_P(ServerTest, RevokedKeyStopsWorking) {
+  std::string auditor = Key("auditor");
+  ASSERT_EQ(Call("GET", "/metrics", auditor).status, 200);
+  std::string id = auditor.substr(4, 12);
+  EXPECT_EQ(Call("DELETE", "/v1/keys/" + id, op_).status, 204);
+  HttpResponse r = Call("GET", "/metrics", auditor);
+  ExpectProblem(r, 401, "UNAUTHENTICATED");
+  EXPECT_EQ(json::parse(r.body)["detail"], "API key " + id + " was revoked");
+}
+
+TEST_P(ServerTest, OversizedBodyIs413) {
+  HttpResponse r = Call("POST", "/v1/agencies", op_, std::string(70000, 'x'));
+  ExpectProblem(r, 413, "RESOURCE_EXHAUSTED");
+  EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("65536 bytes"), std::string::npos);
+}
+
+TEST_P(ServerTest, OversizedHeaderIs431) {
+  HttpConnection c(server_->port());
+  HttpResponse r = c.Request("GET", "/healthz", "", {{"X-Filler", std::string(4000, 'a')}});
+  ExpectProblem(r, 431, "RESOURCE_EXHAUSTED");
+}
+
+TEST_P(ServerTest, GarbageRequestIs400) {
+  HttpConnection c(server_->port());
+  ASSERT_TRUE(c.SendRaw("NOT HTTP AT ALL\r\n\r\n"));
+  HttpResponse r = c.ReadResponse();
+  ExpectProblem(r, 400, "INVALID_ARGUMENT");
+}
+
+TEST_P(ServerTest, UnknownPathIs404AndWrongMethod405) {
+  ExpectProblem(Call("GET", "/v1/nothing-here", op_), 404, "NOT_FOUND");
+  HttpResponse r = Call("PATCH", "/v1/agencies", op_);
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers["allow"], "POST, GET");
+}
+
+TEST_P(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  HttpConnection c(server_->port());
+  for (int i = 0; i < 20; ++i) {
+    HttpResponse r = c.Request("GET", "/v1/version", "", {{"Authorization", "Bearer " + op_}});
+    ASSERT_EQ(r.status, 200) << "request " << i;
+    EXPECT_FALSE(r.closed);
+  }
+}
+
+TEST_P(ServerTest, HostileAgencyNameIsStoredVerbatim) {
+  std::string name = "Bộ Y tế'); DROP TABLE agencies;-- \"<script>";
+  json body = {{"id", "moh"}, {"name", name}};
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, body.dump()).status, 201);
+  HttpResponse r = Call("GET", "/v1/agencies/moh", op_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["name"], name);
+  ExpectProblem(Call("POST", "/v1/agencies", op_, std::string("{\"id\":\"bad\",\"name\":\"\xff\"}")), 400,
+                "INVALID_ARGUMENT");
+  ExpectProblem(Call("POST", "/v1/agencies", op_, R"({"id":"moh","name":"Again"})"), 409, "ALREADY_EXISTS");
+  HttpResponse unknown = Call("POST", "/v1/agencies", op_, R"({"id":"x","name":"X","nmae":"typo"})");
+  ExpectProblem(unknown, 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(json::parse(unknown.body)["detail"], "body: unknown field 'nmae' (allowed: id, kind, name)");
+}
+
+TEST_P(ServerTest, DatasetLifecycleOverHttp) {
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, R"({"id":"vss","name":"Bảo hiểm xã hội Việt Nam"})").status, 201);
+  std::string schema = ReadFile(SourceDir() + "/examples/schemas/social_insurance.json");
+  HttpResponse created = Call("POST", "/v1/datasets", op_, schema);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["location"], "/v1/datasets/social_insurance");
+  EXPECT_EQ(json::parse(created.body)["record_table"], "ds_social_insurance");
+
+  HttpResponse list = Call("GET", "/v1/datasets", Key("agency", "vss"));
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(json::parse(list.body)["datasets"][0]["id"], "social_insurance");
+
+  json next = json::parse(schema);
+  next["fields"].push_back({{"name", "nghe_nghiep"}, {"type", "string"}});
+  HttpResponse updated = Call("PUT", "/v1/datasets/social_insurance/schema", op_, next.dump());
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(json::parse(updated.body)["version"], 2);
+  EXPECT_EQ(json::parse(updated.body)["added_fields"][0], "nghe_nghiep");
+  EXPECT_EQ(json::parse(Call("GET", "/v1/datasets/social_insurance?version=1", op_).body)["schema"]["fields"].size(),
+            9u);
+
+  next["fields"].erase(1);  // drop so_cccd: incompatible
+  HttpResponse refused = Call("PUT", "/v1/datasets/social_insurance/schema", op_, next.dump());
+  ExpectProblem(refused, 400, "FAILED_PRECONDITION");
+  EXPECT_NE(json::parse(refused.body)["detail"].get<std::string>().find("field 'so_cccd' was removed"),
+            std::string::npos);
+}
+
+TEST_P(ServerTest, BadSchemaOverHttpNamesThePath) {
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, R"({"id":"moet","name":"MOET"})").status, 201);
+  HttpResponse r = Call("POST", "/v1/datasets", op_,
+                        R"({"id":"hs","title":"t","owner":"moet","classification":{"data":"other","personal":"basic"},
+                            "source_key":"ma","fields":[{"name":"ma","type":"text","required":true}]})");
+  ExpectProblem(r, 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(json::parse(r.body)["detail"].get<std::string>().rfind("fields[0].type: unknown type 'text'", 0), 0u);
+  std::string toml = ReadFile(SourceDir() + "/examples/schemas/education.toml");
+  EXPECT_EQ(Call("POST", "/v1/datasets", op_, toml, "application/toml").status, 201);
+}
+
+TEST_P(ServerTest, MetricsCountRequestsByRoute) {
+  Call("GET", "/healthz");
+  HttpResponse r = Call("GET", "/metrics", op_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(r.body.find("ndc_http_requests_total{code=\"200\",method=\"GET\",route=\"/healthz\"}"), std::string::npos)
+      << r.body;
+}
+
+TEST_P(ServerTest, SigtermLetsInFlightRequestFinishAndClosesIdle) {
+  HttpConnection idle(server_->port());
+  ASSERT_EQ(idle.Request("GET", "/healthz").status, 200);  // now idle on keep-alive
+
+  std::string body = R"({"id":"late","name":"Arrives during shutdown"})";
+  HttpConnection busy(server_->port());
+  ASSERT_TRUE(busy.SendRaw("POST /v1/agencies HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           "Authorization: Bearer " + op_ + "\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\n\r\n" + body.substr(0, 10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the header arrive
+  server_->Signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(busy.SendRaw(body.substr(10)));
+  HttpResponse r = busy.ReadResponse();
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_TRUE(r.closed);
+  EXPECT_EQ(idle.ReadResponse().status, 0);  // closed by the server, no response
+  EXPECT_EQ(server_->WaitExit(15000), 0);
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, ServerTest, ::testing::Values(store::Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, ServerTest, ::testing::Values(store::Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::testing
