@@ -1,0 +1,320 @@
+#include "catalog/record_validator.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "ident/admin_units.h"
+#include "ident/date_parse.h"
+#include "ident/email.h"
+#include "ident/personal_id.h"
+#include "ident/phone.h"
+#include "text/unicode.h"
+
+namespace ndc::catalog {
+namespace {
+
+using store::Value;
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+bool ParseInt64(std::string_view s, int64_t* out) {
+  if (s.empty() || s.size() > 20) return false;
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (i == s.size()) return false;
+  for (size_t j = i; j < s.size(); ++j)
+    if (s[j] < '0' || s[j] > '9') return false;
+  std::string copy(s);
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(copy.c_str(), &end, 10);
+  if (errno == ERANGE || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+// A decimal as agencies send it: optional sign, digits, optional '.' and digits.
+bool IsDecimal(std::string_view s, int* scale) {
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  size_t digits = 0, after = 0;
+  bool point = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] == '.' && !point) {
+      point = true;
+    } else if (s[i] >= '0' && s[i] <= '9') {
+      ++digits;
+      if (point) ++after;
+    } else {
+      return false;
+    }
+  }
+  *scale = static_cast<int>(after);
+  return digits > 0 && !(point && after == 0) && digits <= 38;
+}
+
+std::string Quote(std::string_view v) {
+  // Quote short values; cut long ones so reports stay readable.
+  std::string s(v.substr(0, 40));
+  return "'" + s + (v.size() > 40 ? "…'" : "'");
+}
+
+}  // namespace
+
+struct RecordValidator::Compiled {
+  std::unique_ptr<RE2> pattern;
+  std::optional<ident::Date> min_date, max_date;
+  std::optional<long double> min_num, max_num;
+  ident::DateFormat date_format = ident::DateFormat::kAuto;
+};
+
+RecordValidator::RecordValidator(DatasetSchema schema) : schema_(std::move(schema)) {}
+RecordValidator::~RecordValidator() = default;
+
+Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSchema& schema) {
+  std::unique_ptr<RecordValidator> v(new RecordValidator(schema));
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    const FieldSpec& f = schema.fields[i];
+    auto c = std::make_unique<Compiled>();
+    if (!f.pattern.empty()) {
+      RE2::Options opt;
+      opt.set_log_errors(false);
+      c->pattern = std::make_unique<RE2>(f.pattern, opt);
+      if (!c->pattern->ok()) {
+        return InvalidArgumentError(fmt::format("field '{}': pattern does not compile: {}", f.name, c->pattern->error()));
+      }
+    }
+    if (f.type == FieldType::kDate) {
+      ASSIGN_OR_RETURN(c->date_format, ident::ParseDateFormatName(f.date_format));
+      if (f.min) {
+        ASSIGN_OR_RETURN(c->min_date, ident::ParseDate(*f.min, ident::DateFormat::kIso));
+      }
+      if (f.max) {
+        ASSIGN_OR_RETURN(c->max_date, ident::ParseDate(*f.max, ident::DateFormat::kIso));
+      }
+    } else {
+      if (f.min) c->min_num = std::strtold(f.min->c_str(), nullptr);
+      if (f.max) c->max_num = std::strtold(f.max->c_str(), nullptr);
+    }
+    v->compiled_.push_back(std::move(c));
+    if (f.person == "personal_id" && f.type == FieldType::kPersonalId) v->personal_id_field_ = static_cast<int>(i);
+    if (f.person == "birth_date" && f.type == FieldType::kDate) v->birth_date_field_ = static_cast<int>(i);
+    if (f.person == "sex") v->sex_field_ = static_cast<int>(i);
+  }
+  return v;
+}
+
+bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> raw, ValidatedRecord* out,
+                               std::vector<FieldError>* errors) const {
+  errors->clear();
+  out->values.assign(schema_.fields.size(), Value{});
+  out->source_key.clear();
+  if (raw.size() != schema_.fields.size()) {
+    errors->push_back({"", fmt::format("expected {} values, got {}", schema_.fields.size(), raw.size())});
+    return false;
+  }
+  for (size_t i = 0; i < schema_.fields.size(); ++i) {
+    const FieldSpec& f = schema_.fields[i];
+    const Compiled& c = *compiled_[i];
+    auto fail = [&](std::string message) { errors->push_back({f.name, std::move(message)}); };
+    std::string_view v = raw[i].value_or(std::string_view());
+    if (auto bad = text::FindInvalidUtf8(v)) {
+      fail(fmt::format("invalid UTF-8 at byte {}", *bad));
+      continue;
+    }
+    if (v.find('\0') != std::string_view::npos || v.find(kKeySeparator) != std::string_view::npos) {
+      fail("contains a control character (NUL or U+001F) that no field may hold");
+      continue;
+    }
+    auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));
+    if (!nfc.ok()) {
+      fail(nfc.status().message());
+      continue;
+    }
+    std::string s = std::move(*nfc);
+    if (s.empty()) {
+      if (f.required) fail("is required but missing");
+      continue;
+    }
+    Value& value = out->values[i];
+    switch (f.type) {
+      case FieldType::kString: {
+        size_t n = CodePoints(s);
+        if (f.min_length && static_cast<int64_t>(n) < *f.min_length) {
+          fail(fmt::format("has {} characters, fewer than the minimum {}", n, *f.min_length));
+          continue;
+        }
+        if (f.max_length && static_cast<int64_t>(n) > *f.max_length) {
+          fail(fmt::format("has {} characters, more than the maximum {}", n, *f.max_length));
+          continue;
+        }
+        if (c.pattern && !RE2::FullMatch(s, *c.pattern)) {
+          fail(fmt::format("{} does not match the pattern {}", Quote(s), f.pattern));
+          continue;
+        }
+        value = std::move(s);
+        break;
+      }
+      case FieldType::kInteger: {
+        int64_t n = 0;
+        if (!ParseInt64(s, &n)) {
+          fail(fmt::format("{} is not an integer", Quote(s)));
+          continue;
+        }
+        if ((c.min_num && n < *c.min_num) || (c.max_num && n > *c.max_num)) {
+          fail(fmt::format("{} is outside the range {}..{}", n, f.min.value_or("-inf"), f.max.value_or("+inf")));
+          continue;
+        }
+        value = n;
+        break;
+      }
+      case FieldType::kDecimal: {
+        int scale = 0;
+        if (!IsDecimal(s, &scale)) {
+          fail(fmt::format("{} is not a decimal number (digits with '.' as the decimal point)", Quote(s)));
+          continue;
+        }
+        if (f.scale && scale > *f.scale) {
+          fail(fmt::format("{} has {} digits after the point, more than {}", Quote(s), scale, *f.scale));
+          continue;
+        }
+        long double d = std::strtold(s.c_str(), nullptr);
+        if ((c.min_num && d < *c.min_num) || (c.max_num && d > *c.max_num)) {
+          fail(fmt::format("{} is outside the range {}..{}", s, f.min.value_or("-inf"), f.max.value_or("+inf")));
+          continue;
+        }
+        if (s[0] == '+') s.erase(0, 1);
+        value = std::move(s);
+        break;
+      }
+      case FieldType::kDate: {
+        auto d = ident::ParseDate(s, c.date_format);
+        if (!d.ok()) {
+          fail(d.status().message());
+          continue;
+        }
+        if ((c.min_date && *d < *c.min_date) || (c.max_date && *d > *c.max_date)) {
+          fail(fmt::format("date {} is outside the range {}..{}", ident::FormatIsoDate(*d), f.min.value_or("any"),
+                           f.max.value_or("any")));
+          continue;
+        }
+        value = ident::FormatIsoDate(*d);
+        break;
+      }
+      case FieldType::kBoolean: {
+        auto lower = text::ToLower(s);
+        std::string b = lower.ok() ? *lower : s;
+        if (b == "true" || b == "1" || b == "yes" || b == "có" || b == "x") value = int64_t{1};
+        else if (b == "false" || b == "0" || b == "no" || b == "không") value = int64_t{0};
+        else {
+          fail(fmt::format("{} is not a boolean (true/false, 1/0, yes/no, có/không)", Quote(s)));
+          continue;
+        }
+        break;
+      }
+      case FieldType::kEnum: {
+        if (std::find(f.values.begin(), f.values.end(), s) == f.values.end()) {
+          fail(fmt::format("{} is not one of the allowed values ({})", Quote(s), fmt::join(f.values, ", ")));
+          continue;
+        }
+        value = std::move(s);
+        break;
+      }
+      case FieldType::kPersonalId: {
+        auto id = ident::ParsePersonalId(s);
+        if (!id.ok()) {
+          fail(id.status().message());
+          continue;
+        }
+        value = std::move(s);
+        break;
+      }
+      case FieldType::kAdminUnit: {
+        const ident::AdminUnit* unit = ident::FindCurrentUnit(s);
+        if (unit == nullptr && f.allow_legacy && ident::FindLegacyUnit(s) != nullptr) {
+          auto mapped = ident::MapLegacyCode(s);
+          if (mapped.ok() && mapped->size() == 1) unit = (*mapped)[0].unit;
+          if (unit == nullptr) {  // split among several current units: the agency must choose
+            fail(ident::ValidateAdminUnitCode(s, std::nullopt).message() + "; send the current code");
+            continue;
+          }
+        }
+        if (unit == nullptr) {
+          Status st = ident::ValidateAdminUnitCode(s, std::nullopt);
+          fail(st.ok() ? fmt::format("{} is not an administrative unit code", Quote(s)) : st.message());
+          continue;
+        }
+        bool is_province = unit->level == ident::AdminLevel::kProvince;
+        if ((f.level == "province" && !is_province) || (f.level == "commune" && is_province)) {
+          fail(fmt::format("{} is a {} code, but this field holds {} codes", Quote(s),
+                           ident::AdminLevelName(unit->level), f.level));
+          continue;
+        }
+        value = std::string(unit->code);
+        break;
+      }
+      case FieldType::kPhone: {
+        auto p = ident::ParsePhoneNumber(s);
+        if (!p.ok()) {
+          fail(p.status().message());
+          continue;
+        }
+        value = p->national;
+        break;
+      }
+      case FieldType::kEmail: {
+        auto e = ident::NormalizeEmail(s);
+        if (!e.ok()) {
+          fail(e.status().message());
+          continue;
+        }
+        value = std::move(*e);
+        break;
+      }
+    }
+  }
+  // Cross-field: the personal ID must agree with the birth date and sex of the same record
+  // (DOMAIN.md: digit 4 and digits 5-6).
+  if (personal_id_field_ >= 0 && errors->empty()) {
+    const Value& id = out->values[static_cast<size_t>(personal_id_field_)];
+    if (const auto* id_text = std::get_if<std::string>(&id)) {
+      ident::PersonalIdFacts facts;
+      if (birth_date_field_ >= 0) {
+        if (const auto* d = std::get_if<std::string>(&out->values[static_cast<size_t>(birth_date_field_)])) {
+          auto parsed = ident::ParseDate(*d, ident::DateFormat::kIso);
+          if (parsed.ok()) facts.birth_date = *parsed;
+        }
+      }
+      if (sex_field_ >= 0) {
+        const FieldSpec& sf = schema_.fields[static_cast<size_t>(sex_field_)];
+        if (const auto* sv = std::get_if<std::string>(&out->values[static_cast<size_t>(sex_field_)])) {
+          auto it = sf.person_values.find(*sv);
+          std::string canonical = it != sf.person_values.end() ? it->second : *sv;
+          if (canonical == "male") facts.sex = ident::Sex::kMale;
+          if (canonical == "female") facts.sex = ident::Sex::kFemale;
+        }
+      }
+      Status st = ident::ValidatePersonalId(*id_text, facts);
+      if (!st.ok()) errors->push_back({schema_.fields[static_cast<size_t>(personal_id_field_)].name, st.message()});
+    }
+  }
+  if (!errors->empty()) return false;
+  for (size_t k = 0; k < schema_.source_key.size(); ++k) {
+    for (size_t i = 0; i < schema_.fields.size(); ++i) {
+      if (schema_.fields[i].name != schema_.source_key[k]) continue;
+      if (k > 0) out->source_key += kKeySeparator;
+      const Value& kv = out->values[i];
+      if (const auto* t = std::get_if<std::string>(&kv)) out->source_key += *t;
+      else if (const auto* n = std::get_if<int64_t>(&kv)) out->source_key += std::to_string(*n);
+    }
+  }
+  return true;
+}
+
+}  // namespace ndc::catalog

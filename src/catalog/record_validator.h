@@ -1,0 +1,63 @@
+// RecordValidator: checks one record's raw values (text as agencies send it) against a dataset
+// schema and turns them into typed, normalized store values — the step every load goes through
+// (docs/design/dataset-schema.md, "Validation and normalization").
+//
+// Every field is checked (not just up to the first error), so a rejected row reports all its
+// problems. Error messages name what was wrong and what is expected, and never repeat personal
+// identifiers (they end up in reject reports and logs). Immutable after Create(); Validate() is
+// thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/schema.h"
+#include "common/result.h"
+#include "ident/date.h"
+#include "store/store.h"
+
+namespace ndc::catalog {
+
+struct FieldError {
+  std::string field;    // schema field name
+  std::string message;  // "date '31/04/2001': day 31 does not exist in April 2001"
+  friend bool operator==(const FieldError&, const FieldError&) = default;
+};
+
+struct ValidatedRecord {
+  // One value per schema field, in schema order: NULL when missing; otherwise text (NFC, trimmed),
+  // int64 (integer, boolean 0/1), ISO date text, decimal text, normalized identifiers.
+  std::vector<store::Value> values;
+  std::string source_key;  // the source key fields' values joined by U+001F
+};
+
+class RecordValidator {
+ public:
+  // Compiles the schema's patterns once. kInvalidArgument if a pattern does not compile.
+  static Result<std::unique_ptr<RecordValidator>> Create(const DatasetSchema& schema);
+  ~RecordValidator();
+
+  // `raw[i]` is the value of schema field i (nullopt or blank: missing). Returns true and fills
+  // `out` when the record is valid; otherwise returns false with every problem in `errors`.
+  // A raw span of the wrong size is reported as one error on field "".
+  bool Validate(std::span<const std::optional<std::string_view>> raw, ValidatedRecord* out,
+                std::vector<FieldError>* errors) const;
+
+  const DatasetSchema& schema() const { return schema_; }
+
+ private:
+  struct Compiled;
+  explicit RecordValidator(DatasetSchema schema);
+  DatasetSchema schema_;
+  std::vector<std::unique_ptr<Compiled>> compiled_;  // one per field
+  int personal_id_field_ = -1, birth_date_field_ = -1, sex_field_ = -1;
+};
+
+// The source key separator (U+001F UNIT SEPARATOR), never valid inside a validated value.
+inline constexpr std::string_view kKeySeparator = "\x1f";
+
+}  // namespace ndc::catalog

@@ -1,0 +1,136 @@
+#include "catalog/record_validator.h"
+
+#include <gtest/gtest.h>
+
+#include "ident/personal_id.h"
+
+namespace ndc::catalog {
+namespace {
+
+using Raw = std::vector<std::optional<std::string_view>>;
+
+DatasetSchema TestSchema() {
+  auto s = ParseSchemaJson(R"({
+    "id": "test", "title": "t", "owner": "a", "classification": {"data": "other", "personal": "basic"},
+    "source_key": ["so_dinh_danh", "stt"],
+    "fields": [
+      {"name": "so_dinh_danh", "type": "personal_id", "required": true, "person": "personal_id"},
+      {"name": "stt", "type": "integer", "required": true, "min": 1, "max": 1000},
+      {"name": "ho_ten", "type": "string", "required": true, "max_length": 10, "person": "full_name"},
+      {"name": "ngay_sinh", "type": "date", "format": "dd/mm/yyyy", "min": "1900-01-01", "person": "birth_date"},
+      {"name": "gioi_tinh", "type": "enum", "values": ["Nam", "Nữ"], "person": "sex",
+       "person_values": {"Nam": "male", "Nữ": "female"}},
+      {"name": "ma_xa", "type": "admin_unit", "level": "commune"},
+      {"name": "dien_thoai", "type": "phone"},
+      {"name": "co_bhyt", "type": "boolean"},
+      {"name": "luong", "type": "decimal", "scale": 2, "min": 0},
+      {"name": "ma", "type": "string", "pattern": "[A-Z]{2}[0-9]{3}"}
+    ]})");
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return *s;
+}
+
+class RecordValidatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto v = RecordValidator::Create(TestSchema());
+    ASSERT_TRUE(v.ok());
+    v_ = std::move(*v);
+    id_ = *ident::MakePersonalId("001", ident::Sex::kMale, 1990, 123456);
+  }
+  bool Check(const Raw& raw) { return v_->Validate(raw, &out_, &errors_); }
+  std::unique_ptr<RecordValidator> v_;
+  std::string id_;
+  ValidatedRecord out_;
+  std::vector<FieldError> errors_;
+};
+
+TEST_F(RecordValidatorTest, ValidRecordIsTypedAndNormalized) {
+  Raw raw = {id_, " 7 ", "Le\u0302 Va\u0306n", "02/09/1990", "Nam", "00001", "+84 912 345 678", "Có", "+12.50", "AB123"};
+  ASSERT_TRUE(Check(raw)) << errors_[0].field << ": " << errors_[0].message;
+  EXPECT_EQ(std::get<int64_t>(out_.values[1]), 7);
+  EXPECT_EQ(std::get<std::string>(out_.values[2]), "Lê Văn");  // NFD -> NFC
+  EXPECT_EQ(std::get<std::string>(out_.values[3]), "1990-09-02");
+  EXPECT_EQ(std::get<std::string>(out_.values[5]), "00097");  // pre-2025 Phúc Xá -> Hồng Hà
+  EXPECT_EQ(std::get<std::string>(out_.values[6]), "0912345678");
+  EXPECT_EQ(std::get<int64_t>(out_.values[7]), 1);
+  EXPECT_EQ(std::get<std::string>(out_.values[8]), "12.50");
+  EXPECT_EQ(out_.source_key, id_ + "\x1f" "7");
+}
+
+TEST_F(RecordValidatorTest, MissingOptionalFieldsAreNull) {
+  Raw raw = {id_, "1", "An", std::nullopt, "", "  ", std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  ASSERT_TRUE(Check(raw));
+  EXPECT_TRUE(store::IsNull(out_.values[3]));
+  EXPECT_TRUE(store::IsNull(out_.values[5]));
+}
+
+TEST_F(RecordValidatorTest, EveryBadFieldIsReported) {
+  Raw raw = {id_, "0", "", "31/04/2001", "nam", "01", "12", "maybe", "1.234", "ab123"};
+  EXPECT_FALSE(Check(raw));
+  std::vector<FieldError> want = {
+      {"stt", "0 is outside the range 1..1000"},
+      {"ho_ten", "is required but missing"},
+      {"ngay_sinh", "date '31/04/2001': day 31 does not exist in April 2001"},
+      {"gioi_tinh", "'nam' is not one of the allowed values (Nam, Nữ)"},
+      {"ma_xa", "'01' is a province code, but this field holds commune codes"},
+      {"co_bhyt", "'maybe' is not a boolean (true/false, 1/0, yes/no, có/không)"},
+      {"luong", "'1.234' has 3 digits after the point, more than 2"},
+      {"ma", "'ab123' does not match the pattern [A-Z]{2}[0-9]{3}"},
+  };
+  ASSERT_EQ(errors_.size(), want.size() + 1);
+  for (const auto& w : want) {
+    EXPECT_NE(std::find(errors_.begin(), errors_.end(), w), errors_.end()) << w.field << ": " << w.message;
+  }
+  // The phone error comes from ident; it must not repeat the number.
+  auto phone = std::find_if(errors_.begin(), errors_.end(), [](const FieldError& e) { return e.field == "dien_thoai"; });
+  ASSERT_NE(phone, errors_.end());
+  EXPECT_EQ(phone->message.find("12"), std::string::npos) << phone->message;
+}
+
+TEST_F(RecordValidatorTest, PersonalIdMustAgreeWithBirthDateAndSex) {
+  Raw wrong_year = {id_, "1", "An", "02/09/1991", "Nam", "", "", "", "", ""};
+  EXPECT_FALSE(Check(wrong_year));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0].field, "so_dinh_danh");
+  EXPECT_EQ(errors_[0].message, "personal ID says birth year 1990 but birth date is 1991-09-02");
+  Raw wrong_sex = {id_, "1", "An", "02/09/1990", "Nữ", "", "", "", "", ""};
+  EXPECT_FALSE(Check(wrong_sex));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_NE(errors_[0].message.find("male"), std::string::npos) << errors_[0].message;
+  EXPECT_EQ(errors_[0].message.find(id_), std::string::npos);  // never echo the ID
+}
+
+TEST_F(RecordValidatorTest, HostileBytesAreRejectedNotStored) {
+  std::string nul("A\0B", 3);
+  Raw raw = {id_, "1", "\xC3\x28", "", "", "", "", "", "", nul};
+  EXPECT_FALSE(Check(raw));
+  ASSERT_EQ(errors_.size(), 2u);
+  EXPECT_EQ(errors_[0], (FieldError{"ho_ten", "invalid UTF-8 at byte 0"}));
+  EXPECT_EQ(errors_[1], (FieldError{"ma", "contains a control character (NUL or U+001F) that no field may hold"}));
+}
+
+TEST_F(RecordValidatorTest, LongValuesAreCutInMessages) {
+  std::string huge(100000, 'Z');
+  Raw raw = {id_, "1", "An", "", "", "", "", "", "", huge};
+  EXPECT_FALSE(Check(raw));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_LT(errors_[0].message.size(), 120u);
+}
+
+TEST_F(RecordValidatorTest, SplitLegacyCommuneAsksForCurrentCode) {
+  Raw raw = {id_, "1", "An", "", "", "00019", "", "", "", ""};
+  EXPECT_FALSE(Check(raw));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_NE(errors_[0].message.find("it was split among 00070 (Phường Hoàn Kiếm)"), std::string::npos);
+  EXPECT_NE(errors_[0].message.find("; send the current code"), std::string::npos);
+}
+
+TEST_F(RecordValidatorTest, WrongValueCountIsOneError) {
+  EXPECT_FALSE(Check(Raw{id_}));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0].message, "expected 10 values, got 1");
+}
+
+}  // namespace
+}  // namespace ndc::catalog
