@@ -1,16 +1,8 @@
 #include "api/http.h"
 
+#include "common/crypto.h"
+
 namespace ndc::api {
-namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<std::string_view> Request::Header(std::string_view lower_name) const {
   auto it = headers.find(std::string(lower_name));
@@ -25,8 +17,8 @@ bool PercentDecode(std::string_view in, std::string* out, bool plus_is_space) {
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return false;  // needs two hex digits after '%'
-      int hi = HexDigit(in[i + 1]);
-      int lo = HexDigit(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]);
+      int lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
       char d = static_cast<char>(hi * 16 + lo);
       if (d == '\0') return false;
@@ -46,7 +38,10 @@ bool PercentDecode(std::string_view in, std::string* out, bool plus_is_space) {
 bool ParseTarget(std::string_view target, std::string* path, std::map<std::string, std::string>* query) {
   if (target.empty() || target[0] != '/') return false;
   size_t q = target.find('?');
-  if (!PercentDecode(target.substr(0, q), path, false)) return false;
+  std::string_view raw_path = target.substr(0, q);
+  // An encoded '/' would let one path segment pose as two; nothing NDC serves needs one.
+  if (raw_path.find("%2F") != std::string_view::npos || raw_path.find("%2f") != std::string_view::npos) return false;
+  if (!PercentDecode(raw_path, path, false)) return false;
   query->clear();
   if (q == std::string_view::npos) return true;
   std::string_view rest = target.substr(q + 1);

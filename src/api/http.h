@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/principal.h"
+
 namespace ndc::api {
 
 struct Request {
@@ -21,6 +23,8 @@ struct Request {
   std::string body;
   std::string remote;                         // "127.0.0.1:5555"
   std::string request_id;                     // set by the server
+  // Set by the router's preflight once the caller is authenticated and allowed (never by clients).
+  std::optional<auth::Principal> principal;
 
   // Header value by lower-case name, or nullopt.
   std::optional<std::string_view> Header(std::string_view lower_name) const;
@@ -35,7 +39,7 @@ struct Response {
 };
 
 // Splits "/a/b?x=1&y=%20" into a decoded path and query map. Returns false when the target is
-// not origin-form or holds bad percent-encoding or a NUL byte.
+// not origin-form or holds bad percent-encoding, an encoded '/' in the path, or a NUL byte.
 bool ParseTarget(std::string_view target, std::string* path, std::map<std::string, std::string>* query);
 
 // Percent-decodes; returns false on a malformed escape or a decoded NUL.

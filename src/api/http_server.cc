@@ -5,7 +5,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <list>
+#include <array>
+#include <set>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -57,17 +59,23 @@ std::string NewRequestId() { return HexEncode(SystemRandom()->Bytes(8)); }
 
 class HttpServer::Impl {
  public:
-  Impl(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock)
+  Impl(ServerOptions options, Handler handler, Preflight preflight, MetricsRegistry* metrics, Clock* clock)
       : options_(std::move(options)),
         handler_(std::move(handler)),
+        preflight_(std::move(preflight)),
         clock_(clock),
         ioc_(options_.threads),
         acceptor_(net::make_strand(ioc_)),
         connections_open_(metrics->GetGauge("ndc_http_connections_open", "Open HTTP connections.")),
         in_flight_(metrics->GetGauge("ndc_http_requests_in_flight", "HTTP requests being handled.")),
+        refused_(metrics->GetCounter("ndc_http_connections_refused_total",
+                                     "Connections closed at once because server.max_connections were open.")),
         metrics_(metrics) {}
 
   Status Start() {
+    if (started_.exchange(true) || shutting_down_) {
+      return FailedPreconditionError("the HTTP server was already started or shut down");
+    }
     beast::error_code ec;
     auto address = net::ip::make_address(options_.host, ec);
     if (ec) return InvalidArgumentError(fmt::format("'{}' is not an IP address to listen on", options_.host));
@@ -80,7 +88,7 @@ class HttpServer::Impl {
     if (ec) return UnavailableError(fmt::format("cannot listen on {}: {}", where, ec.message()));
     port_ = acceptor_.local_endpoint().port();
     net::co_spawn(acceptor_.get_executor(), Accept(), net::detached);
-    for (int i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
+    for (int i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this] { RunWorker(); });
     return OkStatus();
   }
 
@@ -92,16 +100,14 @@ class HttpServer::Impl {
       beast::error_code ec;
       acceptor_.close(ec);
     });
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto& c : connections_) CloseIfIdle(c);
-    }
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& c : connections_) CloseIfIdle(c);
     drain_thread_ = std::thread([this] {
       // Wait for in-flight requests to finish, then stop the workers.
-      std::unique_lock<std::mutex> lock(mu_);
-      drained_.wait_for(lock, options_.shutdown_grace, [this] { return connections_.empty(); });
+      std::unique_lock<std::mutex> drain_lock(mu_);
+      drained_.wait_for(drain_lock, options_.shutdown_grace, [this] { return connections_.empty(); });
       size_t left = connections_.size();
-      lock.unlock();
+      drain_lock.unlock();
       if (left > 0) log::Warn("http.shutdown.forced", {{"connections", static_cast<int64_t>(left)}});
       ioc_.stop();
     });
@@ -111,10 +117,26 @@ class HttpServer::Impl {
     for (auto& t : threads_)
       if (t.joinable()) t.join();
     threads_.clear();
-    if (drain_thread_.joinable()) drain_thread_.join();
+    std::thread drain;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      drain = std::move(drain_thread_);
+    }
+    if (drain.joinable()) drain.join();
   }
 
  private:
+  void RunWorker() {
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {  // never let one request take the process down
+        log::Error("http.worker_exception", {{"error", e.what()}});
+      }
+    }
+  }
+
   // Closes the connection if it is waiting for a request. Runs the check on the connection's
   // strand, so it cannot interrupt a request being handled or a response being written.
   void CloseIfIdle(const ConnectionPtr& c) {
@@ -127,33 +149,48 @@ class HttpServer::Impl {
   }
 
   net::awaitable<void> Accept() {
+    int64_t last_warning = 0;
     for (;;) {
       beast::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(net::make_strand(ioc_), net::redirect_error(net::use_awaitable, ec));
+      tcp::socket socket =
+          co_await acceptor_.async_accept(net::make_strand(ioc_), net::redirect_error(net::use_awaitable, ec));
+      if (!acceptor_.is_open() || shutting_down_) co_return;
       if (ec) {
-        if (!acceptor_.is_open() || shutting_down_) co_return;
-        log::Warn("http.accept_failed", {{"error", ec.message()}});
+        // E.g. out of file descriptors: back off instead of spinning, and warn at most once a second.
+        if (clock_->MonotonicMicros() - last_warning > 1000000) {
+          log::Warn("http.accept_failed", {{"error", ec.message()}});
+          last_warning = clock_->MonotonicMicros();
+        }
+        net::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+        co_await pause.async_wait(net::redirect_error(net::use_awaitable, ec));
         continue;
       }
-      auto executor = socket.get_executor();
-      net::co_spawn(executor, Session(std::move(socket)), net::detached);
+      auto conn = std::make_shared<Connection>(std::move(socket));
+      if (!Register(conn)) {
+        refused_->Inc();
+        beast::error_code ignored;
+        conn->stream.socket().close(ignored);
+        continue;
+      }
+      net::co_spawn(conn->stream.get_executor(), Session(conn), net::detached);
     }
   }
 
-  std::list<ConnectionPtr>::iterator Register(const ConnectionPtr& c) {
+  // False when the connection may not be served (too many open, or shutting down).
+  bool Register(const ConnectionPtr& c) {
     std::lock_guard<std::mutex> lock(mu_);
-    connections_.push_back(c);
+    if (shutting_down_ || static_cast<int>(connections_.size()) >= options_.max_connections) return false;
+    connections_.insert(c);
     connections_open_->Add(1);
-    return std::prev(connections_.end());
+    return true;
   }
 
-  void Unregister(std::list<ConnectionPtr>::iterator it) {
+  void Unregister(const ConnectionPtr& c) {
     std::lock_guard<std::mutex> lock(mu_);
-    connections_.erase(it);
+    if (connections_.erase(c) == 0) return;
     connections_open_->Add(-1);
     if (connections_.empty()) drained_.notify_all();
   }
-
 
   Response ErrorFor(const beast::error_code& ec) {
     if (ec == http::error::body_limit) {
@@ -172,7 +209,7 @@ class HttpServer::Impl {
                            fmt::format("the request could not be parsed: {}", ec.message()));
   }
 
-  Request Convert(http::request<http::string_body>& in, const std::string& remote) {
+  static Request FromHeader(const http::request_header<>& in, const std::string& remote) {
     Request r;
     r.method = std::string(in.method_string());
     r.target = std::string(in.target());
@@ -181,28 +218,37 @@ class HttpServer::Impl {
       for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       r.headers[name] = std::string(f.value());
     }
-    r.body = std::move(in.body());
     r.remote = remote;
     return r;
   }
 
-  http::response<http::string_body> ToBeast(const Response& res, unsigned version, bool keep_alive,
-                                            const std::string& request_id) {
+  static http::response<http::string_body> ToBeast(const Response& res, unsigned version, bool keep_alive,
+                                                   const std::string& request_id, bool is_head) {
     http::response<http::string_body> out{static_cast<http::status>(res.status), version};
     out.set(http::field::server, "ndc");
-    if (!res.body.empty() || res.status != 204) out.set(http::field::content_type, res.content_type);
+    bool no_content = res.status == 204 || res.status == 304 || res.status < 200;
+    if (!no_content) out.set(http::field::content_type, res.content_type);
     out.set("X-Request-Id", request_id);
     out.set(http::field::cache_control, "no-store");
     out.set("X-Content-Type-Options", "nosniff");
     for (const auto& [k, v] : res.headers) out.set(k, v);
-    out.body() = res.body;
     out.keep_alive(keep_alive);
-    out.prepare_payload();
+    if (no_content) return out;  // RFC 9110 8.6: no Content-Length, no body
+    if (is_head) {
+      out.content_length(res.body.size());  // what GET would send; no body follows
+    } else {
+      out.body() = res.body;
+      out.prepare_payload();
+    }
     return out;
   }
 
   void Observe(const Request& req, const Response& res, int64_t micros) {
-    Labels labels{{"method", req.method}, {"code", std::to_string(res.status)},
+    // Only known methods become label values: clients choose the method string, and every label
+    // value is a series kept forever.
+    static const std::set<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+    Labels labels{{"method", kMethods.contains(req.method) ? req.method : "other"},
+                  {"code", std::to_string(res.status)},
                   {"route", res.metric_route.empty() ? "unmatched" : res.metric_route}};
     metrics_->GetCounter("ndc_http_requests_total", "HTTP requests by route and status.", labels)->Inc();
     metrics_->GetHistogram("ndc_http_request_duration_seconds", "HTTP request handling time.",
@@ -210,17 +256,35 @@ class HttpServer::Impl {
         ->ObserveMicros(micros);
   }
 
-  net::awaitable<void> Session(tcp::socket socket) {
+  // After an error response to a request whose body was not read: stop sending, then discard what
+  // the client still sends for a moment, so that closing does not reset the connection and
+  // destroy the response before the client reads it.
+  net::awaitable<void> Linger(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(1));
+    std::array<char, 16384> scratch;
+    size_t discarded = 0;
+    while (!ec && discarded < (size_t{4} << 20)) {
+      discarded += co_await stream.async_read_some(net::buffer(scratch), net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+
+  net::awaitable<void> Session(ConnectionPtr conn) {
+    struct Guard {  // unregisters however the coroutine ends
+      Impl* impl;
+      ConnectionPtr conn;
+      ~Guard() { impl->Unregister(conn); }
+    } guard{this, conn};
+    beast::tcp_stream& stream = conn->stream;
     beast::error_code ec;
     std::string remote;
     {
-      auto ep = socket.remote_endpoint(ec);
+      auto ep = stream.socket().remote_endpoint(ec);
       remote = ec ? "?" : fmt::format("{}:{}", ep.address().to_string(), ep.port());
     }
-    auto conn = std::make_shared<Connection>(std::move(socket));
-    beast::tcp_stream& stream = conn->stream;
-    auto self = Register(conn);
-    beast::flat_buffer buffer;
+    // Bounded: Beast limits the header block but not chunk-size lines or trailers.
+    beast::flat_buffer buffer(static_cast<size_t>(options_.max_header_bytes) + 65536);
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options_.max_body_bytes);
@@ -232,75 +296,97 @@ class HttpServer::Impl {
       co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       if (IsDisconnect(ec)) break;
       conn->busy = true;
-      if (!ec && !parser.is_done()) {
-        stream.expires_after(options_.request_timeout);
-        co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
-        if (IsDisconnect(ec)) break;
-      }
-      in_flight_->Add(1);
+      if (!stream.socket().is_open()) break;  // closed by shutdown just before we resumed
       int64_t start = clock_->MonotonicMicros();
-      std::string request_id = NewRequestId();
+      in_flight_->Add(1);
       Request req;
       Response res;
       bool keep_alive = false;
+      bool body_unread = true;
       unsigned version = 11;
       if (ec) {
-        // A request we could not read: answer once and close, since the stream position is lost.
         req.method = "?";
         res = ErrorFor(ec);
       } else {
-        auto& msg = parser.get();
+        const auto& msg = parser.get();
         version = msg.version();
         keep_alive = msg.keep_alive();
-        req = Convert(msg, remote);
-        req.request_id = request_id;
+        req = FromHeader(msg.base(), remote);
+        req.request_id = NewRequestId();
+        std::optional<Response> early;
         if (!ParseTarget(req.target, &req.path, &req.query)) {
-          res = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
-                                "the request target must be an absolute path with valid percent-encoding");
+          early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
+                                  "the request target must be an absolute path with valid percent-encoding "
+                                  "and no encoded '/' or NUL");
+        } else if (preflight_) {
+          early = preflight_(req);
+        }
+        if (early) {
+          res = std::move(*early);
+          body_unread = !parser.is_done();
         } else {
-          try {
-            res = handler_(req);
-          } catch (const std::exception& e) {
-            log::Error("http.handler_threw", {{"path", req.path}, {"error", e.what()}, {"request_id", request_id}});
-            res = ProblemResponse(500, "INTERNAL", "Internal error", "an unexpected error occurred; see the server log");
+          if (!parser.is_done()) {
+            stream.expires_after(options_.request_timeout);
+            co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+            if (IsDisconnect(ec)) {
+              in_flight_->Add(-1);
+              break;
+            }
+          }
+          if (ec) {
+            res = ErrorFor(ec);
+          } else {
+            body_unread = false;
+            req.body = parser.release().body();
+            try {
+              res = handler_(req);
+            } catch (const std::exception& e) {
+              log::Error("http.handler_threw", {{"path", req.path}, {"error", e.what()}, {"request_id", req.request_id}});
+              res = ProblemResponse(500, "INTERNAL", "Internal error", "an unexpected error occurred; see the server log");
+            }
           }
         }
       }
-      keep_alive = keep_alive && !shutting_down_;
-      auto out = ToBeast(res, version, keep_alive, request_id);
+      if (req.request_id.empty()) req.request_id = NewRequestId();
+      keep_alive = keep_alive && !shutting_down_ && !body_unread;
+      auto out = ToBeast(res, version, keep_alive, req.request_id, req.method == "HEAD");
       stream.expires_after(options_.request_timeout);
       beast::error_code wec;
       co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, wec));
       in_flight_->Add(-1);
       Observe(req, res, clock_->MonotonicMicros() - start);
       conn->busy = false;
-      if (wec || !keep_alive || ec || shutting_down_) break;
+      if (!wec && body_unread) co_await Linger(stream);
+      if (wec || !keep_alive || shutting_down_) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.socket().close(ignored);
-    Unregister(self);
   }
 
   ServerOptions options_;
   Handler handler_;
+  Preflight preflight_;
   Clock* clock_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   Gauge* connections_open_;
   Gauge* in_flight_;
+  Counter* refused_;
   MetricsRegistry* metrics_;
   std::vector<std::thread> threads_;
+  std::atomic<bool> started_{false};
   std::atomic<bool> shutting_down_{false};
   uint16_t port_ = 0;
   std::mutex mu_;
   std::condition_variable drained_;
-  std::list<ConnectionPtr> connections_;
+  std::set<ConnectionPtr> connections_;
   std::thread drain_thread_;
 };
 
-HttpServer::HttpServer(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), metrics, clock)) {}
+HttpServer::HttpServer(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock,
+                       Preflight preflight)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(preflight), metrics, clock)) {}
 
 HttpServer::~HttpServer() {
   impl_->Shutdown();

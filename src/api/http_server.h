@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http.h"
@@ -30,20 +31,27 @@ struct ServerOptions {
   std::chrono::seconds request_timeout{60};
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds shutdown_grace{30};
+  int max_connections = 1024;  // further connections are closed at once
 };
 
 using Handler = std::function<Response(Request&)>;
+// Called once a request's header has arrived, before its body is read. Returning a response ends
+// the request there: the body is never read and the connection is closed afterwards. Used to
+// refuse unknown routes and unauthenticated callers before they can upload anything.
+using Preflight = std::function<std::optional<Response>(Request&)>;
 
 class HttpServer {
  public:
   // `metrics` and `clock` must outlive the server.
-  HttpServer(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock);
+  HttpServer(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock,
+             Preflight preflight = nullptr);
   ~HttpServer();  // Shutdown() then Wait()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds and starts the worker threads. kInvalidArgument for a bad host; kUnavailable when the
-  // address cannot be bound (e.g. the port is in use), naming the address.
+  // address cannot be bound (e.g. the port is in use), naming the address; kFailedPrecondition
+  // when called twice or after Shutdown().
   Status Start();
   // The bound port (useful with port 0). Valid after Start().
   uint16_t port() const;

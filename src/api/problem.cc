@@ -54,10 +54,22 @@ Response ProblemResponse(int http_status, std::string_view code_name, std::strin
 Response ProblemFromStatus(const Status& status, const Request& request) {
   StatusCode code = status.ok() ? StatusCode::kInternal : status.code();
   std::string detail = status.ok() ? "an OK status was reported as an error" : status.message();
-  // Internal errors may carry driver text; keep it in the log, not in the response.
-  if (code == StatusCode::kInternal || code == StatusCode::kUnknown) {
-    log::Error("http.internal_error", {{"path", request.path}, {"request_id", request.request_id}, {"error", detail}});
-    detail = "an internal error occurred; the server log has the details under request id " + request.request_id;
+  // Server-side failures and anything carrying a database driver's text (host names, table and
+  // constraint names) stay in the log; the client gets what it can act on and the request id.
+  bool driver_text = detail.rfind("sqlite: ", 0) == 0 || detail.rfind("postgresql: ", 0) == 0;
+  if (HttpStatusFor(code) >= 500 || driver_text) {
+    log::Error("http.error", {{"path", request.path}, {"request_id", request.request_id},
+                              {"code", StatusCodeName(code)}, {"error", detail}});
+    if (code == StatusCode::kUnavailable) {
+      detail = "a service NDC depends on is unavailable; retry later (request id " + request.request_id + ")";
+    } else if (code == StatusCode::kDeadlineExceeded) {
+      detail = "the request took too long and was stopped; retry later (request id " + request.request_id + ")";
+    } else if (HttpStatusFor(code) < 500) {
+      detail = "the request conflicts with stored data; the server log has the details under request id " +
+               request.request_id;
+    } else {
+      detail = "an internal error occurred; the server log has the details under request id " + request.request_id;
+    }
   }
   Response r = ProblemResponse(HttpStatusFor(code), StatusCodeName(code), TitleFor(code), detail, request.path,
                                request.request_id);

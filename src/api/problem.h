@@ -19,7 +19,8 @@ Response ProblemResponse(int http_status, std::string_view code_name, std::strin
                          std::string_view request_id = {});
 
 // A problem response for a non-OK Status: the HTTP status is HttpStatusFor(code), the detail is
-// the status message.
+// the status message — except for 5xx codes and messages carrying database driver text, which
+// are logged and replaced by a generic detail with the request id.
 Response ProblemFromStatus(const Status& status, const Request& request);
 
 // "urn:ndc:problem:not-found" for NOT_FOUND.

@@ -43,73 +43,86 @@ void Router::AddPublic(std::string method, std::string pattern, RouteHandler han
   routes_.push_back(std::move(r));
 }
 
-Response Router::Handle(const Request& request) const {
+const Router::Route* Router::Find(const Request& request, std::map<std::string, std::string>* params,
+                                  Response* refusal) const {
+  // Empty segments ("//v1/keys", "/v1/keys/") are not aliases of real paths.
+  bool clean = request.path.find("//") == std::string::npos && (request.path.size() <= 1 || request.path.back() != '/');
   std::vector<std::string> segs = Split(request.path);
   const Route* found = nullptr;
-  std::map<std::string, std::string> params;
   std::vector<std::string> allowed;
   for (const auto& r : routes_) {
     std::map<std::string, std::string> p;
-    if (!Match(r, segs, &p)) continue;
+    if (!clean || !Match(r, segs, &p)) continue;
     allowed.push_back(r.method);
     bool method_ok = r.method == request.method || (r.method == "GET" && request.method == "HEAD");
     if (method_ok && found == nullptr) {
       found = &r;
-      params = std::move(p);
+      *params = std::move(p);
     }
   }
-  if (found == nullptr) {
-    if (allowed.empty()) {
-      return ProblemResponse(404, "NOT_FOUND", "Not found", fmt::format("no API resource at {}", request.path),
-                             request.path, request.request_id);
-    }
-    Response r = ProblemResponse(405, "INVALID_ARGUMENT", "Method not allowed",
-                                 fmt::format("{} does not support {}; allowed: {}", request.path, request.method,
-                                             fmt::join(allowed, ", ")),
-                                 request.path, request.request_id);
-    r.headers.emplace_back("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
-    return r;
+  if (found != nullptr) return found;
+  if (allowed.empty()) {
+    *refusal = ProblemResponse(404, "NOT_FOUND", "Not found", fmt::format("no API resource at {}", request.path),
+                               request.path, request.request_id);
+  } else {
+    *refusal = ProblemResponse(405, "INVALID_ARGUMENT", "Method not allowed",
+                               fmt::format("{} does not support {}; allowed: {}", request.path, request.method,
+                                           fmt::join(allowed, ", ")),
+                               request.path, request.request_id);
+    refusal->headers.emplace_back("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
   }
+  return nullptr;
+}
 
-  auth::Principal principal;
-  RouteContext ctx{request, std::move(params), nullptr};
-  if (!found->is_public) {
-    std::string token;
-    if (auto h = request.Header("authorization")) {
-      std::string_view v = *h;
-      if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) token = std::string(v.substr(7));
-    } else if (auto k = request.Header("x-api-key")) {
-      token = std::string(*k);
-    }
-    if (token.empty()) {
-      Response r = ProblemFromStatus(
-          UnauthenticatedError("this endpoint needs an API key: send 'Authorization: Bearer <key>'"), request);
-      r.metric_route = found->pattern;
-      return r;
-    }
-    Result<auth::Principal> who = authenticate_(token);
-    if (!who.ok()) {
-      Response r = ProblemFromStatus(who.status(), request);
-      r.metric_route = found->pattern;
-      return r;
-    }
-    principal = *who;
-    if (!found->roles.contains(principal.role)) {
-      std::vector<std::string> names;
-      for (auto role : found->roles) names.emplace_back(auth::RoleName(role));
-      Response r = ProblemFromStatus(
-          PermissionDeniedError(fmt::format("role '{}' may not call {} {} (allowed: {})", auth::RoleName(principal.role),
-                                            found->method, found->pattern, fmt::join(names, ", "))),
-          request);
-      r.metric_route = found->pattern;
-      return r;
-    }
-    ctx.principal = &principal;
+std::optional<Response> Router::Authorize(const Route& route, Request& request) const {
+  if (route.is_public) return std::nullopt;
+  std::string token;
+  if (auto h = request.Header("authorization")) {
+    std::string_view v = *h;
+    if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) token = std::string(v.substr(7));
+  } else if (auto k = request.Header("x-api-key")) {
+    token = std::string(*k);
   }
-  Result<Response> res = found->handler(ctx);
+  std::optional<Response> refusal;
+  if (token.empty()) {
+    refusal = ProblemFromStatus(UnauthenticatedError("this endpoint needs an API key: send 'Authorization: Bearer <key>'"),
+                                request);
+  } else if (Result<auth::Principal> who = authenticate_(token); !who.ok()) {
+    refusal = ProblemFromStatus(who.status(), request);
+  } else if (!route.roles.contains(who->role)) {
+    std::vector<std::string> names;
+    for (auto role : route.roles) names.emplace_back(auth::RoleName(role));
+    refusal = ProblemFromStatus(
+        PermissionDeniedError(fmt::format("role '{}' may not call {} {} (allowed: {})", auth::RoleName(who->role),
+                                          route.method, route.pattern, fmt::join(names, ", "))),
+        request);
+  } else {
+    request.principal = *who;
+  }
+  if (refusal) refusal->metric_route = route.pattern;
+  return refusal;
+}
+
+std::optional<Response> Router::Preflight(Request& request) const {
+  std::map<std::string, std::string> params;
+  Response refusal;
+  const Route* route = Find(request, &params, &refusal);
+  if (route == nullptr) return refusal;
+  return Authorize(*route, request);
+}
+
+Response Router::Handle(Request& request) const {
+  std::map<std::string, std::string> params;
+  Response refusal;
+  const Route* route = Find(request, &params, &refusal);
+  if (route == nullptr) return refusal;
+  if (!route->is_public && !request.principal) {
+    if (auto denied = Authorize(*route, request)) return *denied;
+  }
+  RouteContext ctx{request, std::move(params), request.principal ? &*request.principal : nullptr};
+  Result<Response> res = route->handler(ctx);
   Response out = res.ok() ? std::move(*res) : ProblemFromStatus(res.status(), request);
-  out.metric_route = found->pattern;
-  if (request.method == "HEAD") out.body.clear();
+  out.metric_route = route->pattern;
   return out;
 }
 

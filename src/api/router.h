@@ -38,7 +38,12 @@ class Router {
   void Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler);
   void AddPublic(std::string method, std::string pattern, RouteHandler handler);
 
-  Response Handle(const Request& request) const;
+  // Everything but the handler: route lookup, authentication, role check. Returns the refusal,
+  // or nullopt after setting request.principal (for non-public routes). The server calls this
+  // when the header has arrived, so nobody uploads a body to a route they may not call.
+  std::optional<Response> Preflight(Request& request) const;
+  // Preflight (unless already done: request.principal set) and then the handler.
+  Response Handle(Request& request) const;
 
   // (method, pattern) of every route, in the order added (for docs checks and listings).
   std::vector<std::pair<std::string, std::string>> Routes() const;
@@ -54,6 +59,10 @@ class Router {
   };
   static std::vector<std::string> Split(const std::string& path);
   static bool Match(const Route& r, const std::vector<std::string>& segs, std::map<std::string, std::string>* params);
+  // The route for the request, or the 404/405 response.
+  const Route* Find(const Request& request, std::map<std::string, std::string>* params, Response* refusal) const;
+  // 401/403 refusal, or nullopt with the principal set.
+  std::optional<Response> Authorize(const Route& route, Request& request) const;
 
   Authenticate authenticate_;
   std::vector<Route> routes_;

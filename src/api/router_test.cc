@@ -74,6 +74,27 @@ TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(r.headers[0].second, "GET");
 }
 
+TEST_F(RouterTest, PreflightSetsPrincipalOrRefuses) {
+  Request r;
+  r.method = "GET";
+  r.path = "/v1/datasets/a";
+  r.headers["authorization"] = "Bearer op";
+  EXPECT_FALSE(router_.Preflight(r).has_value());
+  ASSERT_TRUE(r.principal.has_value());
+  EXPECT_EQ(r.principal->role, Role::kOperator);
+  Request anon;
+  anon.method = "GET";
+  anon.path = "/v1/datasets/a";
+  auto refusal = router_.Preflight(anon);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->status, 401);
+}
+
+TEST_F(RouterTest, EmptySegmentsAreNotAliases) {
+  EXPECT_EQ(Call("GET", "/v1/datasets/x/", "op").status, 404);
+  EXPECT_EQ(Call("GET", "//v1/datasets/x", "op").status, 404);
+}
+
 TEST_F(RouterTest, HandlerErrorBecomesProblem) {
   Response r = Call("POST", "/v1/fail", "op");
   EXPECT_EQ(r.status, 409);

@@ -30,6 +30,8 @@ class ApiService {
  public:
   explicit ApiService(ServiceDeps deps);
   Response Handle(Request& request) const { return router_.Handle(request); }
+  // See Router::Preflight: refuses unknown routes and callers before a body is read.
+  std::optional<Response> Preflight(Request& request) const { return router_.Preflight(request); }
   const Router& router() const { return router_; }
 
  private:

@@ -25,6 +25,10 @@ ApiKeyInfo FromRow(const store::Row& row) {
 
 Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const std::string& agency_id) {
   if (name.empty()) return InvalidArgumentError("an API key needs a name saying who or what uses it");
+  if (name.size() > 200) return InvalidArgumentError("an API key name has at most 200 bytes");
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return InvalidArgumentError("an API key name may not contain control characters");
+  }
   if (role == Role::kAgency && agency_id.empty()) {
     return InvalidArgumentError("an agency key needs the agency it acts for (--agency)");
   }

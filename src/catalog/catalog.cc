@@ -23,6 +23,11 @@ Status ValidateAgency(const Agency& a) {
 }
 
 Status ValidateSchemaText(const DatasetSchema& s) {
+  // Callers should pass parsed schemas, but identifiers reach DDL: check them here too.
+  if (!IsValidDatasetId(s.id)) return InvalidArgumentError("'" + s.id + "' is not a valid dataset id");
+  for (const auto& f : s.fields) {
+    if (!IsValidFieldName(f.name)) return InvalidArgumentError("'" + f.name + "' is not a valid field name");
+  }
   if (!text::IsValidUtf8(s.title) || !text::IsValidUtf8(s.description)) {
     return InvalidArgumentError("dataset title and description must be valid UTF-8");
   }

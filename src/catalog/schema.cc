@@ -97,7 +97,50 @@ PersonalClass DatasetSchema::EffectivePersonalClass(const FieldSpec& f) const {
   return f.classification.personal.value_or(classification.personal.value_or(PersonalClass::kNone));
 }
 
+namespace {
+
+// toml++ bounds nested values but not dotted keys or table headers ("a.a.a...=1"), and both its
+// JSON formatter and its destructor recurse once per level: refuse deep keys before parsing.
+Status CheckTomlKeyDepth(std::string_view text, int max_depth) {
+  int line = 1;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(i, end - i);
+    size_t k = l.find_first_not_of(" \t");
+    if (k != std::string_view::npos && l[k] != '#') {
+      bool header = l[k] == '[';
+      int dots = 0;
+      char quote = 0;
+      for (size_t j = k; j < l.size(); ++j) {
+        char c = l[j];
+        if (quote) {
+          if (c == quote) quote = 0;
+          continue;
+        }
+        if (c == '"' || c == '\'') quote = c;
+        else if (c == '.') ++dots;
+        else if ((header && c == ']') || (!header && c == '=')) break;
+      }
+      if (dots >= max_depth) {
+        return InvalidArgumentError("schema TOML: line " + std::to_string(line) + ": key nested deeper than " +
+                                    std::to_string(max_depth) + " levels");
+      }
+    }
+    ++line;
+    i = end + 1;
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<DatasetSchema> ParseSchemaToml(std::string_view text) {
+  if (text.size() > kMaxSchemaBytes) {
+    return InvalidArgumentError("schema is larger than " + std::to_string(kMaxSchemaBytes) + " bytes");
+  }
+  RETURN_IF_ERROR(CheckTomlKeyDepth(text, 16));
   toml::table table;
   try {
     table = toml::parse(text);

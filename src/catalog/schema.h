@@ -78,6 +78,9 @@ struct DatasetSchema {
   PersonalClass EffectivePersonalClass(const FieldSpec& f) const;
 };
 
+// Schema documents are small; anything larger is refused before parsing.
+inline constexpr size_t kMaxSchemaBytes = 1 << 20;
+
 Result<DatasetSchema> ParseSchemaJson(std::string_view text);
 Result<DatasetSchema> ParseSchemaToml(std::string_view text);
 // By extension: .json or .toml; kInvalidArgument for others, kNotFound if unreadable.

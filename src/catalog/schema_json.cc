@@ -40,7 +40,10 @@ Status GetString(const json& obj, const std::string& key, const std::string& pat
 Status GetInt(const json& obj, const std::string& key, const std::string& path, std::optional<int64_t>* out) {
   auto it = obj.find(key);
   if (it == obj.end()) return OkStatus();
-  if (!it->is_number_integer()) return Err(path + "." + key, "must be an integer");
+  if (!it->is_number_integer() ||
+      (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+    return Err(path + "." + key, "must be an integer between -2^63 and 2^63-1");
+  }
   *out = it->get<int64_t>();
   return OkStatus();
 }
@@ -59,7 +62,9 @@ Status GetBound(const json& obj, const std::string& key, const std::string& path
     *out = s;
     return OkStatus();
   }
-  if (it->is_number_integer()) {
+  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return Err(p, "must be between -2^63 and 2^63-1");
+  } else if (it->is_number_integer()) {
     *out = std::to_string(it->get<int64_t>());
   } else if (it->is_number_float() && type == FieldType::kDecimal) {
     *out = it->dump();
@@ -225,6 +230,9 @@ json ClassToJson(const Classification& c) {
 }  // namespace
 
 Result<DatasetSchema> ParseSchemaJson(std::string_view text) {
+  if (text.size() > kMaxSchemaBytes) {
+    return InvalidArgumentError("schema is larger than " + std::to_string(kMaxSchemaBytes) + " bytes");
+  }
   auto parsed = ParseJson(text);
   if (!parsed.ok()) return parsed.status().WithContext("schema");
   const json& doc = *parsed;

@@ -1,6 +1,11 @@
 // ndc init: create a hub — data directory, configuration, signing key, store schema, first
 // operator key (printed once).
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -17,38 +22,59 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status WriteSecretFile(const std::string& path, const std::string& contents, mode_t mode) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return InternalError("cannot write " + path);
-  out << contents;
-  out.close();
-  if (!out) return InternalError("cannot write " + path);
-  if (::chmod(path.c_str(), mode) != 0) return InternalError("cannot set permissions of " + path);
+// Creates `path` (which must not exist; symlinks are not followed) with `mode`, writes
+// `contents` and syncs it to disk.
+Status WriteNewFile(const std::string& path, const std::string& contents, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) return FailedPreconditionError(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return InternalError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+    }
+    done += static_cast<size_t>(n);
+  }
+  bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced) return InternalError(fmt::format("cannot sync {}: {}", path, std::strerror(errno)));
+  return OkStatus();
+}
+
+// The data directory must be new or empty: init never mixes with or overwrites existing files
+// (a second init must not replace the audit signing key).
+Status PrepareDataDir(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir + "/ndc.toml", ec) || fs::exists(dir + "/ndc.db", ec)) {
+    return AlreadyExistsError(fmt::format(
+        "data directory '{}' already holds a hub; start it with `ndc serve --data {}`, or get a new operator key "
+        "with `ndc key create --data {} --role operator --name NAME`",
+        dir, dir, dir));
+  }
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) return FailedPreconditionError(fmt::format("'{}' is not a directory", dir));
+    if (!fs::is_empty(dir, ec)) {
+      return FailedPreconditionError(
+          fmt::format("data directory '{}' exists and is not empty; choose a new or empty directory", dir));
+    }
+  } else {
+    fs::path parent = fs::path(dir).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (::mkdir(dir.c_str(), 0700) != 0) {
+      return FailedPreconditionError(fmt::format("cannot create data directory '{}': {}", dir, std::strerror(errno)));
+    }
+  }
+  if (::chmod(dir.c_str(), 0700) != 0 || ::mkdir((dir + "/keys").c_str(), 0700) != 0) {
+    return FailedPreconditionError(fmt::format("cannot prepare data directory '{}': {}", dir, std::strerror(errno)));
+  }
   return OkStatus();
 }
 
 Status Init(const HubFlags& flags, bool quiet) {
   ASSIGN_OR_RETURN(HubConfig config, LoadHubConfig(flags));
   const std::string& dir = config.data_dir;
-  std::error_code ec;
-  if (fs::exists(dir + "/ndc.toml") || fs::exists(dir + "/ndc.db")) {
-    return AlreadyExistsError(fmt::format(
-        "data directory '{}' already holds a hub; start it with `ndc serve --data {}`, or get a new operator key "
-        "with `ndc key create --data {} --role operator --name NAME`",
-        dir, dir, dir));
-  }
-  fs::create_directories(dir + "/keys", ec);
-  if (ec) return FailedPreconditionError(fmt::format("cannot create data directory '{}': {}", dir, ec.message()));
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  fs::permissions(dir + "/keys", fs::perms::owner_all, fs::perm_options::replace, ec);
-
-  // The checkpoint signing key (Ed25519) for the audit log; readable by the owner only.
-  Ed25519KeyPair kp = GenerateEd25519(SystemRandom());
-  RETURN_IF_ERROR(WriteSecretFile(dir + "/keys/signing.key", Base64Encode(kp.secret_key) + "\n", 0600));
-  RETURN_IF_ERROR(WriteSecretFile(dir + "/keys/signing.pub", Base64Encode(kp.public_key) + "\n", 0644));
-
-  // Keep the store choice with the data directory so later commands need only --data.
-  RETURN_IF_ERROR(WriteSecretFile(dir + "/ndc.toml", DefaultConfigToml(config.store_url), 0600));
+  RETURN_IF_ERROR(PrepareDataDir(dir));
 
   ASSIGN_OR_RETURN(Hub hub, OpenHubWithConfig(config));
   std::string hub_id = HexEncode(SystemRandom()->Bytes(8));
@@ -61,7 +87,16 @@ Status Init(const HubFlags& flags, bool quiet) {
     }
     return ins.status();
   }
+
+  // The checkpoint signing key (Ed25519) for the audit log; readable by the owner only.
+  Ed25519KeyPair kp = GenerateEd25519(SystemRandom());
+  RETURN_IF_ERROR(WriteNewFile(dir + "/keys/signing.key", Base64Encode(kp.secret_key) + "\n", 0600));
+  RETURN_IF_ERROR(WriteNewFile(dir + "/keys/signing.pub", Base64Encode(kp.public_key) + "\n", 0644));
   ASSIGN_OR_RETURN(auto key, hub.keys->Create("initial operator", auth::Role::kOperator));
+  // Last, so that a directory with ndc.toml is a complete hub. It keeps the store choice with the
+  // data directory, so later commands need only --data.
+  RETURN_IF_ERROR(WriteNewFile(dir + "/ndc.toml", DefaultConfigToml(config.store_url), 0600));
+
   if (quiet) {
     std::cout << key.token << "\n";
     return OkStatus();

@@ -64,8 +64,10 @@ Status Serve(ServeFlags flags) {
   options.request_timeout = std::chrono::seconds(config.request_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
-  api::HttpServer server(options, [&service](api::Request& r) { return service.Handle(r); },
-                         MetricsRegistry::Global(), SystemClock());
+  options.max_connections = config.max_connections;
+  api::HttpServer server(
+      options, [&service](api::Request& r) { return service.Handle(r); }, MetricsRegistry::Global(), SystemClock(),
+      [&service](api::Request& r) { return service.Preflight(r); });
   RETURN_IF_ERROR(server.Start());
   std::string host = where.first.find(':') != std::string::npos ? "[" + where.first + "]" : where.first;
   log::Info("server.started", {{"listen", fmt::format("{}:{}", host, server.port())},

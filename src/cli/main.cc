@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const std::exception& e) {  // a bug: say so plainly instead of aborting
+    std::cerr << "ndc: internal error: " << e.what() << "\n";
+    return 1;
   }
   return exit_code;
 }

@@ -29,9 +29,11 @@ const std::vector<KeyDef>& Defs() {
       {"server.listen", Kind::kString, "127.0.0.1:8080", "HOST:PORT to listen on (port 0: any free port).", {}},
       {"server.threads", Kind::kInt, "0", "HTTP worker threads; 0 = one per core.", {}, 0, 1024},
       {"server.max_body_bytes", Kind::kInt, "67108864", "Largest request body accepted (413 above).", {}, 1,
-       int64_t{1} << 40},
+       int64_t{1} << 30},
       {"server.max_header_bytes", Kind::kInt, "16384", "Largest request header block accepted (431 above).", {},
        512, 1 << 20},
+      {"server.max_connections", Kind::kInt, "1024", "Open connections at most; more are closed at once.", {}, 1,
+       1000000},
       {"server.request_timeout_seconds", Kind::kInt, "60", "Time to read a request and write its response.", {},
        1, 86400},
       {"server.idle_timeout_seconds", Kind::kInt, "75", "Keep-alive connections idle longer are closed.", {}, 1,
@@ -126,6 +128,7 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "server.threads") c->threads = static_cast<int>(n);
   else if (name == "server.max_body_bytes") c->max_body_bytes = n;
   else if (name == "server.max_header_bytes") c->max_header_bytes = static_cast<int>(n);
+  else if (name == "server.max_connections") c->max_connections = static_cast<int>(n);
   else if (name == "server.request_timeout_seconds") c->request_timeout_seconds = static_cast<int>(n);
   else if (name == "server.idle_timeout_seconds") c->idle_timeout_seconds = static_cast<int>(n);
   else if (name == "server.shutdown_grace_seconds") c->shutdown_grace_seconds = static_cast<int>(n);

@@ -25,6 +25,7 @@ struct HubConfig {
   int threads = 0;                          // server.threads; 0 = one per core
   int64_t max_body_bytes = 64ll << 20;      // server.max_body_bytes
   int max_header_bytes = 16 << 10;          // server.max_header_bytes
+  int max_connections = 1024;               // server.max_connections
   int request_timeout_seconds = 60;         // server.request_timeout_seconds
   int idle_timeout_seconds = 75;            // server.idle_timeout_seconds
   int shutdown_grace_seconds = 30;          // server.shutdown_grace_seconds

@@ -30,13 +30,6 @@ class SodiumRandom : public RandomSource {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string Sha256(std::string_view data) {
@@ -60,7 +53,7 @@ Result<std::string> HexDecode(std::string_view hex) {
   std::string out;
   out.reserve(hex.size() / 2);
   for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = HexValue(hex[i]), lo = HexValue(hex[i + 1]);
+    int hi = HexDigitValue(hex[i]), lo = HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) return InvalidArgumentError("invalid hex digit at position " + std::to_string(hi < 0 ? i : i + 1));
     out.push_back(static_cast<char>(hi * 16 + lo));
   }

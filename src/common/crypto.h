@@ -16,6 +16,10 @@ namespace ndc {
 std::string Sha256(std::string_view data);
 
 std::string HexEncode(std::string_view bytes);                 // lower case
+// The value of a hex digit (either case), or -1.
+constexpr int HexDigitValue(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
 Result<std::string> HexDecode(std::string_view hex);            // kInvalidArgument on bad input
 std::string Base64Encode(std::string_view bytes);               // RFC 4648 standard alphabet, padded
 Result<std::string> Base64Decode(std::string_view b64);

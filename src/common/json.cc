@@ -24,9 +24,11 @@ Result<nlohmann::json> ParseJson(std::string_view text, size_t max_depth) {
   }
   try {
     return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {  // stop the library's exception here
+  } catch (const nlohmann::json::parse_error& e) {  // stop the library's exceptions here
     return InvalidArgumentError("invalid JSON at byte " + std::to_string(e.byte) + ": " +
                                 std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+  } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range for 1e400
+    return InvalidArgumentError(std::string("invalid JSON: ") + e.what());
   }
 }
 

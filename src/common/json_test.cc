@@ -28,6 +28,11 @@ TEST(Json, SyntaxErrorNamesByte) {
   EXPECT_NE(j.status().message().find("invalid JSON at byte 7"), std::string::npos) << j.status().message();
 }
 
+TEST(Json, HugeNumberIsAnErrorNotAnException) {
+  auto j = ParseJson("{\"id\": 1e400}");
+  EXPECT_EQ(j.status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(Json, DumpReplacesInvalidUtf8) {
   nlohmann::json j = std::string("a\xff" "b");
   EXPECT_EQ(DumpJson(j), "\"a\xEF\xBF\xBD" "b\"");

@@ -43,6 +43,15 @@ TEST_F(CliTest, InitTwiceIsRefusedWithAdvice) {
   EXPECT_NE(r.err.find("already holds a hub; start it with `ndc serve --data"), std::string::npos) << r.err;
 }
 
+TEST_F(CliTest, InitRefusesNonEmptyDirectory) {
+  std::filesystem::create_directories(hub_);
+  std::ofstream(hub_ + "/notes.txt") << "someone's file";
+  CommandResult r = Ndc({"init"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("exists and is not empty; choose a new or empty directory"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(hub_ + "/keys"));
+}
+
 TEST_F(CliTest, CommandsOnMissingHubSayRunInit) {
   CommandResult r = Ndc({"dataset", "list"});
   EXPECT_EQ(r.exit_code, 1);

@@ -237,6 +237,63 @@ TEST_P(ServerTest, MetricsCountRequestsByRoute) {
       << r.body;
 }
 
+TEST_P(ServerTest, HeadSendsGetsLengthWithoutBody) {
+  HttpConnection c(server_->port());
+  HttpResponse get = c.Request("GET", "/healthz");
+  HttpResponse head = c.Request("HEAD", "/healthz");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], std::to_string(get.body.size()));
+  // ReadResponse reads Content-Length bytes: for HEAD none follow, so check the next response
+  // on the same connection is intact instead.
+  HttpConnection c2(server_->port());
+  ASSERT_TRUE(c2.SendRaw("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string raw;
+  char buf[4096];
+  while (raw.find("\"status\":\"ok\"") == std::string::npos) {
+    ssize_t n = recv(c2.fd(), buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(raw.find("HTTP/1.1 200"), 0u);
+  EXPECT_NE(raw.find("HTTP/1.1 200", 10), std::string::npos) << raw;  // the GET answer follows at once
+  EXPECT_EQ(raw.find("{"), raw.rfind("{"));                            // exactly one body: the GET's
+}
+
+TEST_P(ServerTest, NoContentHasNoLength) {
+  std::string id = Key("auditor").substr(4, 12);
+  HttpResponse r = Call("DELETE", "/v1/keys/" + id, op_);
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.headers.count("content-length"), 0u);
+}
+
+TEST_P(ServerTest, UnauthenticatedUploadIsRefusedBeforeItsBody) {
+  HttpConnection c(server_->port());
+  // Announce 60 kB but send none of it: the 401 must come from the header alone.
+  ASSERT_TRUE(c.SendRaw("POST /v1/agencies HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 60000\r\n\r\n"));
+  HttpResponse r = c.ReadResponse();
+  ExpectProblem(r, 401, "UNAUTHENTICATED");
+  EXPECT_TRUE(r.closed);
+}
+
+TEST_P(ServerTest, EncodedSlashAndEmptySegmentsDoNotAliasRoutes) {
+  ExpectProblem(Call("GET", "/v1/agencies%2Fx", op_), 400, "INVALID_ARGUMENT");
+  ExpectProblem(Call("GET", "//v1/agencies", op_), 404, "NOT_FOUND");
+  ExpectProblem(Call("GET", "/v1/agencies/", op_), 404, "NOT_FOUND");
+}
+
+TEST_P(ServerTest, HostileSchemasGetCleanErrors) {
+  std::string deep_toml;
+  for (int i = 0; i < 20000; ++i) deep_toml += "a.";  // 40 kB, under the test limit of 64 kB
+  deep_toml += "a = 1\n";
+  HttpResponse toml = Call("POST", "/v1/datasets", op_, deep_toml, "application/toml");
+  ExpectProblem(toml, 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(json::parse(toml.body)["detail"], "schema TOML: line 1: key nested deeper than 16 levels");
+  ExpectProblem(Call("POST", "/v1/datasets", op_, std::string(60000, '[')), 400, "INVALID_ARGUMENT");
+  ExpectProblem(Call("POST", "/v1/agencies", op_, R"({"id": 1e400, "name": "x"})"), 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);  // still up
+}
+
 TEST_P(ServerTest, SigtermLetsInFlightRequestFinishAndClosesIdle) {
   HttpConnection idle(server_->port());
   ASSERT_EQ(idle.Request("GET", "/healthz").status, 200);  // now idle on keep-alive

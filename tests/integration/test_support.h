@@ -49,6 +49,7 @@ class HttpConnection {
   explicit HttpConnection(int port);
   ~HttpConnection();
   bool ok() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
   // Sends raw bytes (a whole or partial request).
   bool SendRaw(const std::string& bytes);
   // Reads one response (status line, headers, Content-Length body). status 0 on failure.

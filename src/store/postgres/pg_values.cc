@@ -2,17 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "common/crypto.h"
 #include "store/internal/value_text.h"
 
 namespace ndc::store {
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Status Bad(unsigned oid, std::string_view text) {
   return InternalError(
@@ -62,7 +56,7 @@ Result<Value> DecodePgCell(unsigned oid, std::string_view text) {
       std::string bytes;
       bytes.reserve(text.size() / 2 - 1);
       for (size_t i = 2; i < text.size(); i += 2) {
-        int hi = HexDigit(text[i]), lo = HexDigit(text[i + 1]);
+        int hi = HexDigitValue(text[i]), lo = HexDigitValue(text[i + 1]);
         if (hi < 0 || lo < 0) return Bad(oid, text);
         bytes += static_cast<char>(hi << 4 | lo);
       }
