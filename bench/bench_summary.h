@@ -81,7 +81,14 @@ class SummaryReporter : public benchmark::ConsoleReporter {
         r.baseline_label = it->second.label;
       }
     }
-    ConsoleReporter::ReportRuns(runs);
+    // Print names without the settings every benchmark here shares ("/min_time:0.100/...").
+    std::vector<Run> shown = runs;
+    for (Run& run : shown) {
+      run.run_name.min_time.clear();
+      run.run_name.min_warmup_time.clear();
+      run.run_name.repetitions.clear();
+    }
+    ConsoleReporter::ReportRuns(shown);
   }
 
   const std::map<std::string, Result>& results() const { return results_; }
@@ -123,7 +130,8 @@ inline int RunAndSummarize(int argc, char** argv, const char* title) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
 
-  std::printf("\n%s: median of %d repetitions, CPU time per operation\n", title, kRepetitions);
+  std::printf("\n%s: median of %d repetitions, CPU time per operation; base/NDC > 1 means NDC is faster\n",
+              title, kRepetitions);
   std::printf("load average (1/5/15 min): %s before, %s after\n", load_before.c_str(),
               internal::LoadAverage().c_str());
   std::printf("%-42s %12s %12s %9s  %s\n", "operation", "NDC ns/op", "base ns/op", "base/NDC", "baseline");

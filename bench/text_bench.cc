@@ -13,11 +13,11 @@
 //
 // Timing: Google Benchmark with a custom main; see bench/bench_summary.h for the method (median of
 // repetitions, CPU time, one operation per iteration).
+#include <unicode/bytestream.h>
+#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
-#include <unicode/bytestream.h>
-#include <unicode/locid.h>
 
 #include <algorithm>
 #include <cmath>
@@ -44,20 +44,20 @@ constexpr size_t kMask = kInputCount - 1;
 
 // --- Input names --------------------------------------------------------------------------------
 
-const char* const kMiddleNames[] = {
-    "Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Xuân", "Thu",   "Hoàng", "Gia",
-    "Bảo", "Anh", "Kim", "Thùy", "Mỹ",  "Phương", "Quang", "Đình", "Công", "Trọng", "Tuấn", "Hồng",
-    "Khánh", "Diệu", "Bích", "Thế", "Như", "Trung", "Việt", "Đăng"};
+const char* const kMiddleNames[] = {"Văn",   "Thị",    "Hữu",   "Đức",  "Minh", "Ngọc",  "Thanh", "Quốc",
+                                    "Xuân",  "Thu",    "Hoàng", "Gia",  "Bảo",  "Anh",   "Kim",   "Thùy",
+                                    "Mỹ",    "Phương", "Quang", "Đình", "Công", "Trọng", "Tuấn",  "Hồng",
+                                    "Khánh", "Diệu",   "Bích",  "Thế",  "Như",  "Trung", "Việt",  "Đăng"};
 
 const char* const kGivenNames[] = {
-    "An",    "Anh",   "Bảo",   "Bình",  "Chi",   "Cường", "Dũng",  "Duy",   "Dương", "Đạt",   "Đức",
-    "Giang", "Hà",    "Hải",   "Hạnh",  "Hiếu",  "Hoa",   "Hòa",   "Hoàng", "Hồng",  "Huệ",   "Hùng",
-    "Hưng",  "Hương", "Huy",   "Huyền", "Khánh", "Khoa",  "Lan",   "Linh",  "Loan",  "Long",  "Mai",
-    "Minh",  "My",    "Nam",   "Nga",   "Ngọc",  "Nhung", "Phong", "Phúc",  "Phương", "Quân", "Quang",
-    "Quỳnh", "Sơn",   "Tâm",   "Thảo",  "Thắng", "Thanh", "Thành", "Thịnh", "Thu",   "Thủy",  "Tiến",
-    "Toàn",  "Trang", "Trí",   "Trung", "Tú",    "Tuấn",  "Tùng",  "Uyên",  "Vân",   "Việt",  "Vinh",
-    "Vy",    "Xuân",  "Yến",   "Khải",  "Nguyệt", "Ánh",  "Diệp",  "Hằng",  "Kiên",  "Lộc",   "Nghĩa",
-    "Oanh",  "Quyết", "Thư",   "Trâm",  "Trinh", "Tường", "Khuê",  "Hiền",  "Nhàn",  "Quế",   "Đông"};
+    "An",    "Anh",   "Bảo", "Bình",  "Chi",    "Cường", "Dũng",  "Duy",   "Dương",  "Đạt",  "Đức",
+    "Giang", "Hà",    "Hải", "Hạnh",  "Hiếu",   "Hoa",   "Hòa",   "Hoàng", "Hồng",   "Huệ",  "Hùng",
+    "Hưng",  "Hương", "Huy", "Huyền", "Khánh",  "Khoa",  "Lan",   "Linh",  "Loan",   "Long", "Mai",
+    "Minh",  "My",    "Nam", "Nga",   "Ngọc",   "Nhung", "Phong", "Phúc",  "Phương", "Quân", "Quang",
+    "Quỳnh", "Sơn",   "Tâm", "Thảo",  "Thắng",  "Thanh", "Thành", "Thịnh", "Thu",    "Thủy", "Tiến",
+    "Toàn",  "Trang", "Trí", "Trung", "Tú",     "Tuấn",  "Tùng",  "Uyên",  "Vân",    "Việt", "Vinh",
+    "Vy",    "Xuân",  "Yến", "Khải",  "Nguyệt", "Ánh",   "Diệp",  "Hằng",  "Kiên",   "Lộc",  "Nghĩa",
+    "Oanh",  "Quyết", "Thư", "Trâm",  "Trinh",  "Tường", "Khuê",  "Hiền",  "Nhàn",   "Quế",  "Đông"};
 
 struct Weighted {
   std::string name;
@@ -66,7 +66,8 @@ struct Weighted {
 
 // Surnames and weights of the "north" line of surname.ts ("Nguyễn:31.5|Trần:10.9|...").
 std::vector<Weighted> LoadSurnames() {
-  const std::string path = std::string(NDC_VN_NAMES_DIR) + "/hungnguyen18-vietnamese-name-generator/surname.ts";
+  const std::string path =
+      std::string(NDC_VN_NAMES_DIR) + "/hungnguyen18-vietnamese-name-generator/surname.ts";
   std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
@@ -226,10 +227,18 @@ Data BuildData(const IcuFolder& icu_folder) {
       b = a;
       const size_t at = 1 + std::uniform_int_distribution<size_t>(0, b.size() - 3)(rng);
       switch (percent(rng) % 4) {
-        case 0: std::swap(b[at], b[at + 1]); break;  // transposition
-        case 1: b.erase(at, 1); break;              // deletion
-        case 2: b[at] = static_cast<char>('a' + percent(rng) % 26); break;
-        default: b.insert(at, 1, static_cast<char>('a' + percent(rng) % 26)); break;
+        case 0:  // transposition
+          std::swap(b[at], b[at + 1]);
+          break;
+        case 1:  // deletion
+          b.erase(at, 1);
+          break;
+        case 2:  // substitution
+          b[at] = static_cast<char>('a' + percent(rng) % 26);
+          break;
+        default:  // insertion
+          b.insert(at, 1, static_cast<char>('a' + percent(rng) % 26));
+          break;
       }
     } else if (kind < 75) {
       const std::string& other = folded[pick_name(rng)];
@@ -245,8 +254,10 @@ Data BuildData(const IcuFolder& icu_folder) {
 // Prints inputs on which the NDC function and its baseline disagree; returns their number.
 size_t CheckAgreement(const Data& d, const IcuFolder& icu_folder, const icu::Normalizer2& nfc) {
   size_t fold_diff = 0, nfc_diff = 0, jw_diff = 0;
-  auto report = [](size_t n, const char* what, const std::string& in, const std::string& a, const std::string& b) {
-    if (n <= 3) std::printf("  %s disagree on '%s': ndc '%s', baseline '%s'\n", what, in.c_str(), a.c_str(), b.c_str());
+  auto report = [](size_t n, const char* what, const std::string& in, const std::string& a,
+                   const std::string& b) {
+    if (n <= 3)
+      std::printf("  %s disagree on '%s': ndc '%s', baseline '%s'\n", what, in.c_str(), a.c_str(), b.c_str());
   };
   for (const auto* list : {&d.nfc, &d.nfd, &d.mixed}) {
     for (const std::string& s : *list) {
@@ -311,13 +322,14 @@ int main(int argc, char** argv) {
       benchmark::DoNotOptimize(ndc::text::JaroWinklerSimilarity(a, b));
     }
   });
-  Register("JaroWinkler folded name pairs", Side::kBaseline, "textbook_u32string", [](benchmark::State& state) {
-    size_t i = 0;
-    for (auto _ : state) {
-      const auto& [a, b] = data.pairs[i++ & kMask];
-      benchmark::DoNotOptimize(TextbookJaroWinkler(a, b));
-    }
-  });
+  Register("JaroWinkler folded name pairs", Side::kBaseline, "textbook_u32string",
+           [](benchmark::State& state) {
+             size_t i = 0;
+             for (auto _ : state) {
+               const auto& [a, b] = data.pairs[i++ & kMask];
+               benchmark::DoNotOptimize(TextbookJaroWinkler(a, b));
+             }
+           });
 
   return ndc::bench::RunAndSummarize(argc, argv, "text_bench");
 }
