@@ -350,11 +350,12 @@ class HttpServer::Impl {
       if (req.request_id.empty()) req.request_id = NewRequestId();
       keep_alive = keep_alive && !shutting_down_ && !body_unread;
       auto out = ToBeast(res, version, keep_alive, req.request_id, req.method == "HEAD");
+      // Counted before the response leaves, so a client that has its answer also sees it counted.
+      Observe(req, res, clock_->MonotonicMicros() - start);
       stream.expires_after(options_.request_timeout);
       beast::error_code wec;
       co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, wec));
       in_flight_->Add(-1);
-      Observe(req, res, clock_->MonotonicMicros() - start);
       conn->busy = false;
       if (!wec && body_unread) co_await Linger(stream);
       if (wec || !keep_alive || shutting_down_) break;

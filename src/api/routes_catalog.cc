@@ -32,6 +32,7 @@ void ApiService::AddCatalogRoutes() {
     ASSIGN_OR_RETURN(a.name, StringMember(body, "name", true));
     ASSIGN_OR_RETURN(a.kind, StringMember(body, "kind", false, "state"));
     ASSIGN_OR_RETURN(a, deps_.catalog->CreateAgency(a));
+    RETURN_IF_ERROR(AuditChange(ctx, "agency.create", {"", "", a.id}));
     Response r = JsonResponse(DumpJson(AgencyJson(a)), 201);
     r.headers.emplace_back("Location", "/v1/agencies/" + a.id);
     return r;
@@ -50,6 +51,7 @@ void ApiService::AddCatalogRoutes() {
   router_.Add("POST", "/v1/datasets", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(auto schema, SchemaFromBody(ctx.request));
     ASSIGN_OR_RETURN(auto info, deps_.catalog->CreateDataset(schema));
+    RETURN_IF_ERROR(AuditChange(ctx, "dataset.create", {"", info.schema.id, ""}));
     Response r = JsonResponse(DumpJson(DatasetJson(info)), 201);
     r.headers.emplace_back("Location", "/v1/datasets/" + info.schema.id);
     return r;
@@ -80,6 +82,9 @@ void ApiService::AddCatalogRoutes() {
                                               schema.id, ctx.params["id"]));
     }
     ASSIGN_OR_RETURN(auto update, deps_.catalog->UpdateSchema(schema));
+    if (update.changed) {
+      RETURN_IF_ERROR(AuditChange(ctx, "dataset.update_schema", {"", schema.id, ""}, update.added_fields));
+    }
     json j = DatasetJson(update.dataset);
     j["changed"] = update.changed;
     j["added_fields"] = update.added_fields;

@@ -17,6 +17,7 @@ void ApiService::AddKeyRoutes() {
     auto role = auth::ParseRole(role_name);
     if (!role.ok()) return role.status().WithContext("body.role");
     ASSIGN_OR_RETURN(auto key, deps_.keys->Create(name, *role, agency));
+    RETURN_IF_ERROR(AuditChange(ctx, "key.create", {"", "", key.info.id}));
     json j = KeyJson(key.info);
     j["token"] = key.token;
     Response r = JsonResponse(DumpJson(j), 201);
@@ -31,6 +32,7 @@ void ApiService::AddKeyRoutes() {
   });
   router_.Add("DELETE", "/v1/keys/{id}", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(deps_.keys->Revoke(ctx.params["id"]));
+    RETURN_IF_ERROR(AuditChange(ctx, "key.revoke", {"", "", ctx.params["id"]}));
     Response r;
     r.status = 204;
     return r;

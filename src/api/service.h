@@ -1,5 +1,5 @@
 // ApiService: NDC's HTTP API — the routes, who may call each, and their handlers — on top of the
-// catalog, the API key store and the store. docs/api/openapi.yaml is the contract; every route
+// catalog, the API key store, the audit log and the store. docs/api/openapi.yaml is the contract; every route
 // added here must be documented there (tests/integration checks the list).
 //
 // Thread-safe: handlers only use thread-safe dependencies.
@@ -10,6 +10,8 @@
 
 #include "api/http.h"
 #include "api/router.h"
+#include "audit/audit_log.h"
+#include "audit/checkpointer.h"
 #include "auth/api_keys.h"
 #include "catalog/catalog.h"
 #include "common/clock.h"
@@ -24,6 +26,11 @@ struct ServiceDeps {
   auth::ApiKeyStore* keys = nullptr;
   MetricsRegistry* metrics = nullptr;
   Clock* clock = nullptr;
+  // The audit log: every change made through the API is appended to it, and the /v1/audit routes
+  // read it. The checkpointer may be null (no signing key on this node): then POST
+  // /v1/audit/checkpoint answers 400 (kFailedPrecondition).
+  audit::AuditLog* audit = nullptr;
+  audit::Checkpointer* checkpointer = nullptr;
 };
 
 class ApiService {
@@ -38,6 +45,12 @@ class ApiService {
   void AddSystemRoutes();
   void AddCatalogRoutes();
   void AddKeyRoutes();
+  void AddAuditRoutes();
+  // Appends the audit entry of a change the caller made (decision allowed) and waits until it is
+  // durable. The change itself has already been committed: on failure the handler answers with
+  // this error, so the caller learns the change may be unaudited.
+  Status AuditChange(const RouteContext& ctx, std::string action, audit::Subject subject,
+                     std::vector<std::string> fields = {});
 
   ServiceDeps deps_;
   Router router_;

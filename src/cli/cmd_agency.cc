@@ -17,6 +17,7 @@ struct AgencyFlags {
 Status Create(const AgencyFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto a, hub.catalog->CreateAgency(f.agency));
+  RETURN_IF_ERROR(AuditCliChange(hub, "agency.create", {"", "", a.id}));
   std::cout << "Created agency " << a.id << " (" << a.name << ", " << a.kind << ")\n";
   return OkStatus();
 }
@@ -36,7 +37,7 @@ void RegisterAgency(CLI::App* app, int* exit_code) {
   auto* cmd = app->add_subcommand("agency", "Register and list agencies (data owners and consumers)");
   cmd->require_subcommand(1);
   auto* create = cmd->add_subcommand("create", "Register an agency");
-  auto* cf = new AgencyFlags();  // lives as long as the process, like the CLI11 app
+  auto* cf = NewCommandState<AgencyFlags>();
   AddHubFlags(create, &cf->hub);
   create->add_option("--id", cf->agency.id, "Agency id: lower-case letters, digits, _ (e.g. vss)")->required();
   create->add_option("--name", cf->agency.name, "Full name, e.g. \"Bảo hiểm xã hội Việt Nam\"")->required();
@@ -47,7 +48,7 @@ void RegisterAgency(CLI::App* app, int* exit_code) {
     *exit_code = s.ok() ? 0 : ReportError(s);
   });
   auto* list = cmd->add_subcommand("list", "List agencies");
-  auto* lf = new HubFlags();
+  auto* lf = NewCommandState<HubFlags>();
   AddHubFlags(list, lf);
   list->callback([=] {
     Status s = List(*lf);

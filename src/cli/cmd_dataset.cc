@@ -22,6 +22,7 @@ Status Create(const DatasetFlags& f) {
   ASSIGN_OR_RETURN(auto schema, catalog::ParseSchemaFile(f.schema_file));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto info, hub.catalog->CreateDataset(schema));
+  RETURN_IF_ERROR(AuditCliChange(hub, "dataset.create", {"", info.schema.id, ""}));
   std::cout << fmt::format("Created dataset {} (version {}, {} fields, owner {}); records go to table {}\n",
                            info.schema.id, info.version, info.schema.fields.size(), info.schema.owner,
                            info.record_table);
@@ -32,6 +33,7 @@ Status Update(const DatasetFlags& f) {
   ASSIGN_OR_RETURN(auto schema, catalog::ParseSchemaFile(f.schema_file));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto up, hub.catalog->UpdateSchema(schema));
+  if (up.changed) RETURN_IF_ERROR(AuditCliChange(hub, "dataset.update_schema", {"", schema.id, ""}, up.added_fields));
   if (!up.changed) {
     std::cout << fmt::format("Dataset {} is unchanged (still version {})\n", schema.id, up.dataset.version);
   } else {
@@ -85,7 +87,7 @@ void Bind(CLI::App* cmd, int* exit_code, std::function<Status()> fn) {
 void RegisterDataset(CLI::App* app, int* exit_code) {
   auto* cmd = app->add_subcommand("dataset", "Declare, evolve and inspect datasets (docs/design/dataset-schema.md)");
   cmd->require_subcommand(1);
-  auto* f = new DatasetFlags();  // lives as long as the process, like the CLI11 app
+  auto* f = NewCommandState<DatasetFlags>();
 
   auto* create = cmd->add_subcommand("create", "Register a dataset from a schema file (.json or .toml)");
   AddHubFlags(create, &f->hub);

@@ -93,6 +93,11 @@ Status Init(const HubFlags& flags, bool quiet) {
   RETURN_IF_ERROR(WriteNewFile(dir + "/keys/signing.key", Base64Encode(kp.secret_key) + "\n", 0600));
   RETURN_IF_ERROR(WriteNewFile(dir + "/keys/signing.pub", Base64Encode(kp.public_key) + "\n", 0644));
   ASSIGN_OR_RETURN(auto key, hub.keys->Create("initial operator", auth::Role::kOperator));
+  // The log opens with the creation of the first key and a signed checkpoint of it.
+  RETURN_IF_ERROR(AuditCliChange(hub, "key.create", {"", "", key.info.id}));
+  RETURN_IF_ERROR(AttachCheckpointer(&hub, hub_id));
+  if (hub.checkpointer == nullptr) return InternalError("the signing key just written cannot be read back");
+  RETURN_IF_ERROR(hub.checkpointer->Issue().status());
   // Last, so that a directory with ndc.toml is a complete hub. It keeps the store choice with the
   // data directory, so later commands need only --data.
   RETURN_IF_ERROR(WriteNewFile(dir + "/ndc.toml", DefaultConfigToml(config.store_url), 0600));
@@ -117,8 +122,8 @@ Status Init(const HubFlags& flags, bool quiet) {
 void RegisterInit(CLI::App* app, int* exit_code) {
   auto* cmd = app->add_subcommand("init", "Create a hub: data directory, config, signing key, store schema and the "
                                           "first operator API key (printed once)");
-  auto* flags = new HubFlags();  // lives as long as the process, like the CLI11 app
-  auto* quiet = new bool(false);
+  auto* flags = NewCommandState<HubFlags>();
+  auto* quiet = NewCommandState<bool>();
   AddHubFlags(cmd, flags);
   cmd->add_flag("--quiet,-q", *quiet, "Print only the operator key (for scripts)");
   cmd->callback([=] {

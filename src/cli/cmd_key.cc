@@ -21,6 +21,7 @@ Status Create(const KeyFlags& f) {
   ASSIGN_OR_RETURN(auth::Role role, auth::ParseRole(f.role));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto key, hub.keys->Create(f.name, role, f.agency));
+  RETURN_IF_ERROR(AuditCliChange(hub, "key.create", {"", "", key.info.id}));
   if (f.quiet) {
     std::cout << key.token << "\n";
   } else {
@@ -45,6 +46,7 @@ Status List(const HubFlags& flags) {
 Status Revoke(const KeyFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   RETURN_IF_ERROR(hub.keys->Revoke(f.id));
+  RETURN_IF_ERROR(AuditCliChange(hub, "key.revoke", {"", "", f.id}));
   std::cout << "Revoked key " << f.id << "\n";
   return OkStatus();
 }
@@ -54,7 +56,7 @@ Status Revoke(const KeyFlags& f) {
 void RegisterKey(CLI::App* app, int* exit_code) {
   auto* cmd = app->add_subcommand("key", "Create, list and revoke API keys");
   cmd->require_subcommand(1);
-  auto* f = new KeyFlags();  // lives as long as the process, like the CLI11 app
+  auto* f = NewCommandState<KeyFlags>();
   auto bind = [exit_code](CLI::App* c, std::function<Status()> fn) {
     c->callback([=] {
       Status s = fn();

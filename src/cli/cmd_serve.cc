@@ -2,6 +2,8 @@
 #include <signal.h>
 
 #include <iostream>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -20,6 +22,56 @@ struct ServeFlags {
   HubFlags hub;
   std::string listen;
   int threads = -1;
+  int checkpoint_interval = 60;
+};
+
+// Signs a checkpoint every `interval` while the log grows, and once more when stopped.
+class PeriodicCheckpoints {
+ public:
+  PeriodicCheckpoints(audit::Checkpointer* checkpointer, audit::AuditLog* log, std::chrono::seconds interval)
+      : checkpointer_(checkpointer), log_(log), interval_(interval) {
+    if (checkpointer_ != nullptr && interval_.count() > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~PeriodicCheckpoints() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return;
+      stopped_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (checkpointer_ != nullptr) IssueIfGrown();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!wake_.wait_for(lock, interval_, [this] { return stopped_; })) {
+      lock.unlock();
+      IssueIfGrown();
+      lock.lock();
+    }
+  }
+  void IssueIfGrown() {
+    auto head = log_->Head();
+    auto latest = log_->LatestCheckpoint();
+    if (head.ok() && latest.ok() && *latest && (*latest)->checkpoint.size == head->first) return;
+    auto c = checkpointer_->Issue();
+    if (!c.ok()) {
+      log::Error("audit.checkpoint_failed", {{"error", c.status().ToString()}});
+    } else {
+      log::Info("audit.checkpoint", {{"tree_size", c->checkpoint.size}});
+    }
+  }
+
+  audit::Checkpointer* checkpointer_;
+  audit::AuditLog* log_;
+  const std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopped_ = false;
+  std::thread thread_;
 };
 
 Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) {
@@ -53,7 +105,14 @@ Status Serve(ServeFlags flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   ASSIGN_OR_RETURN(Hub hub, OpenHub(flags.hub));
-  api::ServiceDeps deps{hub.db.get(), hub.catalog.get(), hub.keys.get(), MetricsRegistry::Global(), SystemClock()};
+  api::ServiceDeps deps{hub.db.get(),           hub.catalog.get(), hub.keys.get(),         MetricsRegistry::Global(),
+                        SystemClock(),            hub.audit.get(),   hub.checkpointer.get()};
+  if (hub.checkpointer == nullptr) {
+    log::Warn("audit.no_signing_key", {{"path", config.data_dir + "/keys/signing.key"},
+                                       {"effect", "this node appends and proves but signs no checkpoints"}});
+  }
+  PeriodicCheckpoints checkpoints(hub.checkpointer.get(), hub.audit.get(),
+                                  std::chrono::seconds(std::max(0, flags.checkpoint_interval)));
   api::ApiService service(deps);
   api::ServerOptions options;
   options.host = where.first;
@@ -83,6 +142,7 @@ Status Serve(ServeFlags flags) {
                                 {"grace_seconds", config.shutdown_grace_seconds}});
   server.Shutdown();
   server.Wait();
+  checkpoints.Stop();
   log::Info("server.stopped");
   return OkStatus();
 }
@@ -92,10 +152,13 @@ Status Serve(ServeFlags flags) {
 void RegisterServe(CLI::App* app, int* exit_code) {
   auto* cmd = app->add_subcommand("serve", "Run the hub's HTTP API (and, later, the web console) until SIGTERM/SIGINT; "
                                            "in-flight requests finish before it exits");
-  auto* flags = new ServeFlags();  // lives as long as the process, like the CLI11 app
+  auto* flags = NewCommandState<ServeFlags>();
   AddHubFlags(cmd, &flags->hub);
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
   cmd->add_option("--threads", flags->threads, "HTTP worker threads (default: one per core)");
+  cmd->add_option("--checkpoint-interval", flags->checkpoint_interval,
+                  "Sign an audit checkpoint every N seconds while the log grows, and at shutdown (default 60; 0: "
+                  "only on demand and at shutdown)");
   cmd->callback([=] {
     Status s = Serve(*flags);
     *exit_code = s.ok() ? 0 : ReportError(s);

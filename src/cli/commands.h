@@ -2,9 +2,21 @@
 // sets its callback; callbacks store their exit code in *exit_code. docs/cli.md documents them.
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
 namespace ndc::cli {
+
+// The state a subcommand's options write into. CLI11 keeps pointers to it until the process
+// ends, so it is owned here (and freed at exit, which keeps leak checkers quiet).
+template <typename T>
+T* NewCommandState() {
+  static std::vector<std::unique_ptr<T>> states;
+  states.push_back(std::make_unique<T>());
+  return states.back().get();
+}
 
 void RegisterInit(CLI::App* app, int* exit_code);
 void RegisterServe(CLI::App* app, int* exit_code);
@@ -12,5 +24,7 @@ void RegisterAgency(CLI::App* app, int* exit_code);
 void RegisterDataset(CLI::App* app, int* exit_code);
 void RegisterKey(CLI::App* app, int* exit_code);
 void RegisterVersion(CLI::App* app, int* exit_code);
+void RegisterAudit(CLI::App* app, int* exit_code);
+void RegisterDatagen(CLI::App* app, int* exit_code);
 
 }  // namespace ndc::cli

@@ -1,10 +1,14 @@
 #include "cli/hub.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "audit/signing_key.h"
 #include "common/crypto.h"
 
 namespace ndc::cli {
@@ -44,7 +48,31 @@ Result<Hub> OpenHubWithConfig(HubConfig config) {
   hub.config = std::move(config);
   hub.catalog = std::make_unique<catalog::Catalog>(hub.db.get(), SystemClock());
   hub.keys = std::make_unique<auth::ApiKeyStore>(hub.db.get(), SystemClock(), SystemRandom());
+  ASSIGN_OR_RETURN(hub.audit, audit::AuditLog::Open(hub.db.get(), SystemClock(), SystemRandom()));
   return hub;
+}
+
+Status AttachCheckpointer(Hub* hub, const std::string& hub_id) {
+  hub->hub_id = hub_id;
+  auto key = audit::LoadSigningKey(hub->config.data_dir + "/keys/signing.key");
+  if (!key.ok()) return key.status().code() == StatusCode::kNotFound ? OkStatus() : key.status();
+  hub->checkpointer = std::make_unique<audit::Checkpointer>(hub->audit.get(), *key, audit::OriginForHub(hub_id));
+  return OkStatus();
+}
+
+Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields) {
+  std::string user = "unknown";
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) user = pw->pw_name;
+  audit::Entry e;
+  e.actor = {"cli:" + user, "", "operator"};
+  e.action = std::move(action);
+  e.subject = std::move(subject);
+  e.fields = std::move(fields);
+  e.purpose = "administration";
+  e.legal_basis = "operator role";
+  auto appended = hub.audit->Append(std::move(e));
+  if (!appended.ok()) return appended.status().WithContext("the change was made but its audit entry failed");
+  return OkStatus();
 }
 
 Result<Hub> OpenHub(const HubFlags& flags) {
@@ -63,6 +91,7 @@ Result<Hub> OpenHub(const HubFlags& flags) {
     }
     return hub_id.status();
   }
+  RETURN_IF_ERROR(AttachCheckpointer(&hub, hub_id->Str(0)));
   return hub;
 }
 

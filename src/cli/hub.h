@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "audit/audit_log.h"
+#include "audit/checkpointer.h"
 #include "auth/api_keys.h"
 #include "catalog/catalog.h"
 #include "common/config.h"
@@ -30,11 +32,17 @@ void AddHubFlags(CLI::App* cmd, HubFlags* flags);
 // Loads configuration: defaults < <data>/ndc.toml or --config < NDC_* environment < flags.
 Result<HubConfig> LoadHubConfig(const HubFlags& flags);
 
+// Members are destroyed in reverse order: the audit log (which commits what is queued) before
+// the store it writes to.
 struct Hub {
   HubConfig config;
+  std::string hub_id;  // empty until the hub is initialized
   std::unique_ptr<store::Database> db;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<auth::ApiKeyStore> keys;
+  std::unique_ptr<audit::AuditLog> audit;
+  // Null when <data>/keys/signing.key is absent (a node that only appends and serves proofs).
+  std::unique_ptr<audit::Checkpointer> checkpointer;
 };
 
 // Opens an initialized hub. kFailedPrecondition, telling the user to run `ndc init`, when the
@@ -42,6 +50,14 @@ struct Hub {
 Result<Hub> OpenHub(const HubFlags& flags);
 // Opens the store for `config` and applies migrations.
 Result<Hub> OpenHubWithConfig(HubConfig config);
+
+// Loads <data>/keys/signing.key (if present) and sets hub->checkpointer for origin
+// audit::OriginForHub(hub_id). A malformed key is an error; a missing one leaves it null.
+Status AttachCheckpointer(Hub* hub, const std::string& hub_id);
+
+// Appends the audit entry of a change made from the command line (actor "cli:<os user>", role
+// operator) and waits until it is durable.
+Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields = {});
 
 // Prints "ndc: error: <message>" to stderr and returns the process exit code for a status
 // (1 for most errors, 2 for invalid arguments, 3 when the store is unavailable).

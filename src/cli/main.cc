@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   ndc::cli::RegisterAgency(&app, &exit_code);
   ndc::cli::RegisterDataset(&app, &exit_code);
   ndc::cli::RegisterKey(&app, &exit_code);
+  ndc::cli::RegisterAudit(&app, &exit_code);
+  ndc::cli::RegisterDatagen(&app, &exit_code);
   ndc::cli::RegisterVersion(&app, &exit_code);
   try {
     app.parse(argc, argv);

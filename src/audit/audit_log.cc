@@ -1,0 +1,83 @@
+#include "audit/audit_log.h"
+
+#include <fmt/format.h>
+
+#include "audit/merkle/proof.h"
+
+namespace ndc::audit {
+
+AuditLog::AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options)
+    : db_(db), clock_(clock), random_(random) {
+  committer_ = std::make_unique<GroupCommitter>(
+      [this](std::vector<Entry>& batch) { return WriteBatch(db_, batch, clock_, random_); }, options);
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db, Clock* clock, RandomSource* random,
+                                                 GroupCommitOptions options) {
+  RETURN_IF_ERROR(EnsureHead(db, clock));
+  RETURN_IF_ERROR(ReadHead(db).status());
+  return std::unique_ptr<AuditLog>(new AuditLog(db, clock, random, options));
+}
+
+std::future<Result<Appended>> AuditLog::AppendAsync(Entry entry) {
+  Status valid = ValidateEntry(entry);
+  if (!valid.ok()) {
+    std::promise<Result<Appended>> refused;
+    refused.set_value(valid);
+    return refused.get_future();
+  }
+  return committer_->Submit(std::move(entry));
+}
+
+Result<Appended> AuditLog::Append(Entry entry) { return AppendAsync(std::move(entry)).get(); }
+
+Result<std::pair<uint64_t, merkle::Hash>> AuditLog::Head() {
+  ASSIGN_OR_RETURN(auto range, ReadHead(db_));
+  return std::make_pair(range.size(), range.Root());
+}
+
+Result<std::vector<StoredEntry>> AuditLog::Entries(uint64_t begin, uint64_t end) {
+  ASSIGN_OR_RETURN(auto range, ReadHead(db_));
+  end = std::min(end, range.size());
+  if (begin >= end) return std::vector<StoredEntry>();
+  ASSIGN_OR_RETURN(auto entries, ReadEntries(db_, begin, end));
+  for (size_t i = 0; i < entries.size() || begin + i < end; ++i) {
+    if (i >= entries.size() || entries[i].index != begin + i) {
+      return DataLossError(fmt::format("audit entry {} is missing from the store", begin + i));
+    }
+  }
+  return entries;
+}
+
+Result<uint64_t> AuditLog::IndexOf(const std::string& entry_id) { return FindEntryIndex(db_, entry_id); }
+
+Result<InclusionProofData> AuditLog::ProveInclusion(uint64_t index, std::optional<uint64_t> tree_size) {
+  ASSIGN_OR_RETURN(auto range, ReadHead(db_));
+  uint64_t size = tree_size.value_or(range.size());
+  if (size > range.size()) {
+    return OutOfRangeError(fmt::format("tree size {} is beyond the log's size {}", size, range.size()));
+  }
+  if (index >= size) return OutOfRangeError(fmt::format("entry {} is not in a tree of size {}", index, size));
+  InclusionProofData out;
+  out.index = index;
+  out.tree_size = size;
+  ASSIGN_OR_RETURN(auto rows, ReadEntries(db_, index, index + 1));
+  if (rows.empty()) return DataLossError(fmt::format("audit entry {} is missing from the store", index));
+  out.entry = std::move(rows[0]);
+  StoredNodeReader reader(db_);
+  ASSIGN_OR_RETURN(out.hashes, merkle::InclusionProof(index, size, reader.AsReader()));
+  out.node_reads = reader.reads() + 1;
+  return out;
+}
+
+Result<std::vector<merkle::Hash>> AuditLog::ProveConsistency(uint64_t size1, uint64_t size2) {
+  ASSIGN_OR_RETURN(auto range, ReadHead(db_));
+  if (size2 > range.size()) {
+    return OutOfRangeError(fmt::format("tree size {} is beyond the log's size {}", size2, range.size()));
+  }
+  if (size1 > size2) return OutOfRangeError(fmt::format("tree size {} is larger than {}", size1, size2));
+  StoredNodeReader reader(db_);
+  return merkle::ConsistencyProof(size1, size2, reader.AsReader());
+}
+
+}  // namespace ndc::audit

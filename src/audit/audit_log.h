@@ -1,0 +1,80 @@
+// AuditLog: the verifiable audit log over the store — append entries (group-committed, durable
+// when Append returns), read them, and prove inclusion and consistency against any tree size.
+// Checkpoints are signed by Checkpointer; the whole log is checked by VerifyLog.
+// docs/design/audit-log.md.
+//
+// Several AuditLogs (threads, processes, `ndc` nodes) may append to one database: each batch
+// locks the log's head row, so indexes stay dense and there is one tree.
+//
+// Errors: Append: kInvalidArgument for an invalid entry (ValidateEntry), the store's error if
+// the batch failed (kUnavailable, kResourceExhausted, ...; nothing was appended), kDataLoss if
+// the stored head is corrupt. Proofs: kOutOfRange for an index or size beyond the log, kNotFound
+// for an unknown entry id, kDataLoss if stored rows are missing.
+//
+// Thread-safe. The store, clock and randomness must outlive the log; the destructor waits for
+// queued appends to commit.
+#pragma once
+
+#include <future>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "audit/entry.h"
+#include "audit/group_committer.h"
+#include "audit/log_storage.h"
+#include "audit/merkle/hash.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "store/store.h"
+
+namespace ndc::audit {
+
+struct InclusionProofData {
+  uint64_t index = 0;
+  uint64_t tree_size = 0;
+  StoredEntry entry;
+  std::vector<merkle::Hash> hashes;
+  int node_reads = 0;  // store statements run to build the proof
+};
+
+class AuditLog {
+ public:
+  // Creates the head row if needed; the schema must be migrated (0002_audit).
+  static Result<std::unique_ptr<AuditLog>> Open(store::Database* db, Clock* clock, RandomSource* random,
+                                                GroupCommitOptions options = {});
+
+  // Appends and returns once the entry is durable. `index` and `id` of `entry` are ignored
+  // (the log assigns them); a zero time becomes the log's clock time.
+  Result<Appended> Append(Entry entry);
+  // The same without waiting: the future completes when the entry is durable (or failed).
+  std::future<Result<Appended>> AppendAsync(Entry entry);
+
+  // The current size and root (from the stored frontier).
+  Result<std::pair<uint64_t, merkle::Hash>> Head();
+  // Entries [begin, end) clipped to the log's size; kDataLoss if a row inside is missing.
+  Result<std::vector<StoredEntry>> Entries(uint64_t begin, uint64_t end);
+  Result<uint64_t> IndexOf(const std::string& entry_id);
+
+  // Proof that entry `index` is in the tree of `tree_size` entries (default: the current size).
+  Result<InclusionProofData> ProveInclusion(uint64_t index, std::optional<uint64_t> tree_size = std::nullopt);
+  // Proof that the tree of size1 entries is a prefix of the one of size2.
+  Result<std::vector<merkle::Hash>> ProveConsistency(uint64_t size1, uint64_t size2);
+
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() { return ReadLatestCheckpoint(db_); }
+  Result<std::optional<StoredCheckpoint>> CheckpointAt(uint64_t size) { return ReadCheckpointAt(db_, size); }
+
+  store::Database* db() const { return db_; }
+  Clock* clock() const { return clock_; }
+  GroupCommitter::Stats commit_stats() const { return committer_->stats(); }
+
+ private:
+  AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options);
+
+  store::Database* db_;
+  Clock* clock_;
+  RandomSource* random_;
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+}  // namespace ndc::audit

@@ -1,0 +1,93 @@
+// GroupCommitter with a fake commit function: batching under load, retries of kAborted,
+// failures reaching every caller of the batch, draining at shutdown.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "audit/group_committer.h"
+
+namespace ndc::audit {
+namespace {
+
+Entry E() {
+  Entry e;
+  e.action = "t";
+  return e;
+}
+
+TEST(GroupCommitter, EveryCallerGetsItsOwnIndex) {
+  uint64_t next = 0;
+  GroupCommitter c(
+      [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
+        std::vector<Appended> out;
+        for (size_t i = 0; i < batch.size(); ++i) out.push_back(Appended{next++, "id", {}});
+        return out;
+      },
+      {});
+  std::vector<std::future<Result<Appended>>> futures;
+  for (int i = 0; i < 1000; ++i) futures.push_back(c.Submit(E()));
+  std::vector<bool> seen(1000);
+  for (auto& f : futures) {
+    auto r = f.get();
+    ASSERT_TRUE(r.ok());
+    seen[r->index] = true;
+  }
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 1000);
+  EXPECT_LT(c.stats().batches, 1000u);  // batched
+}
+
+TEST(GroupCommitter, AbortedBatchIsRetried) {
+  int calls = 0;
+  GroupCommitter c(
+      [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
+        if (++calls < 3) return AbortedError("conflict");
+        return std::vector<Appended>(batch.size());
+      },
+      {});
+  EXPECT_TRUE(c.Submit(E()).get().ok());
+  EXPECT_EQ(c.stats().retries, 2u);
+}
+
+TEST(GroupCommitter, FailureReachesEveryCallerOfTheBatch) {
+  GroupCommitter c([](std::vector<Entry>&) -> Result<std::vector<Appended>> { return UnavailableError("down"); }, {});
+  auto a = c.Submit(E()), b = c.Submit(E());
+  EXPECT_EQ(a.get().status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(b.get().status().code(), StatusCode::kUnavailable);
+}
+
+TEST(GroupCommitter, DestructorCommitsWhatIsQueued) {
+  std::atomic<int> committed{0};
+  std::vector<std::future<Result<Appended>>> futures;
+  {
+    GroupCommitter c(
+        [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          committed += static_cast<int>(batch.size());
+          return std::vector<Appended>(batch.size());
+        },
+        {});
+    for (int i = 0; i < 100; ++i) futures.push_back(c.Submit(E()));
+  }
+  EXPECT_EQ(committed.load(), 100);
+  for (auto& f : futures) EXPECT_TRUE(f.get().ok());
+}
+
+TEST(GroupCommitter, BatchesAreBoundedByMaxBatch) {
+  size_t largest = 0;
+  GroupCommitOptions options;
+  options.max_batch = 10;
+  GroupCommitter c(
+      [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
+        largest = std::max(largest, batch.size());
+        return std::vector<Appended>(batch.size());
+      },
+      options);
+  std::vector<std::future<Result<Appended>>> futures;
+  for (int i = 0; i < 200; ++i) futures.push_back(c.Submit(E()));
+  for (auto& f : futures) ASSERT_TRUE(f.get().ok());
+  EXPECT_LE(largest, 10u);
+}
+
+}  // namespace
+}  // namespace ndc::audit

@@ -1,0 +1,272 @@
+#include "audit/log_storage.h"
+
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "audit/entry_codec.h"
+
+namespace ndc::audit {
+namespace {
+
+using merkle::Hash;
+using store::Blob;
+using store::Value;
+
+constexpr uint64_t kLeafBlock = uint64_t{1} << kMinStoredLevel;
+
+// "INSERT INTO <table> (<cols>) VALUES ($1, ..), (..)" for `rows` rows. A few fixed row counts
+// keep the number of distinct statements (and prepared statements) small.
+const std::string& InsertSql(std::string_view table, std::string_view cols, int ncols, int rows) {
+  static std::mutex mu;
+  static std::map<std::tuple<std::string, int>, std::string> cache;
+  std::lock_guard lock(mu);
+  auto key = std::make_tuple(std::string(table), rows);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ", table, cols);
+  int p = 1;
+  for (int r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (int c = 0; c < ncols; ++c) sql += fmt::format("{}${}", c ? ", " : "", p++);
+    sql += ")";
+  }
+  return cache.emplace(key, std::move(sql)).first->second;
+}
+
+// Inserts rows of `ncols` values each. PostgreSQL: chunks of 256, 64, 16, 4 and 1 rows, so a
+// batch costs few round trips. SQLite: one row per statement — there is no round trip, the
+// prepared statement is cached, and binding parameters by name costs time quadratic in their
+// number per statement.
+Status InsertRows(store::Transaction* tx, std::string_view table, std::string_view cols, int ncols,
+                  const std::vector<Value>& values) {
+  static constexpr int kPgChunks[] = {256, 64, 16, 4, 1};
+  static constexpr int kSqliteChunks[] = {1};
+  std::span<const int> chunks = tx->backend() == store::Backend::kPostgres ? std::span<const int>(kPgChunks)
+                                                                            : std::span<const int>(kSqliteChunks);
+  size_t nrows = values.size() / ncols, at = 0;
+  for (int chunk : chunks) {
+    while (nrows - at >= static_cast<size_t>(chunk)) {
+      std::span<const Value> part(values.data() + at * ncols, static_cast<size_t>(chunk) * ncols);
+      RETURN_IF_ERROR(tx->Exec(InsertSql(table, cols, ncols, chunk), part).status());
+      at += chunk;
+    }
+  }
+  return OkStatus();
+}
+
+Result<Hash> HashColumn(const store::Row& row, size_t i, std::string_view what) {
+  auto h = merkle::HashFromBytes(row.Bytes(i));
+  if (!h.ok()) return DataLossError(fmt::format("{}: stored hash is not 32 bytes", what));
+  return *h;
+}
+
+// In-place construction: moving a temporary Value into the vector trips a false
+// -Wmaybe-uninitialized in GCC 12's std::variant.
+void PushInt(std::vector<Value>* v, int64_t x) { v->emplace_back(std::in_place_type<int64_t>, x); }
+void PushText(std::vector<Value>* v, const std::string& x) { v->emplace_back(std::in_place_type<std::string>, x); }
+void PushBlob(std::vector<Value>* v, std::string x) { v->emplace_back(std::in_place_type<Blob>, Blob{std::move(x)}); }
+
+// "aud_" + the index as 16 hex digits + 8 random hex digits: unique because the index is, and
+// increasing, so the UNIQUE index on entry_id grows at its right edge like the primary key (random
+// ids scattered each batch's inserts over the whole index: several times the pages written per
+// commit). The random part keeps ids from being guessed from positions alone.
+std::string NewEntryId(RandomSource* random, uint64_t index) {
+  std::string be(8, '\0');
+  for (int i = 0; i < 8; ++i) be[i] = static_cast<char>((index >> (56 - 8 * i)) & 0xff);
+  return "aud_" + HexEncode(be) + HexEncode(random->Bytes(4));
+}
+
+Result<StoredCheckpoint> CheckpointFromRow(const store::Row& row) {
+  StoredCheckpoint c;
+  c.note = row.Str(1);
+  c.signed_at = row.Int(2);
+  size_t split = c.note.find("\n\n");
+  auto body = ParseCheckpointBody(split == std::string::npos ? c.note : c.note.substr(0, split + 1));
+  if (!body.ok()) {
+    return DataLossError(fmt::format("stored checkpoint for tree size {} is malformed: {}", row.Int(0),
+                                     body.status().message()));
+  }
+  c.checkpoint = *body;
+  return c;
+}
+
+}  // namespace
+
+Status EnsureHead(store::Executor* ex, Clock* clock) {
+  Value p[] = {Blob{merkle::CompactRange().Serialize()}, clock->NowMicros()};
+  return ex->Exec("INSERT INTO audit_head (id, size, frontier, updated_at) VALUES (1, 0, $1, $2) "
+                  "ON CONFLICT (id) DO NOTHING",
+                  p)
+      .status();
+}
+
+Result<merkle::CompactRange> ReadHead(store::Executor* ex) {
+  auto rs = ex->Query("SELECT size, frontier FROM audit_head WHERE id = 1");
+  if (!rs.ok()) return rs.status();
+  if (rs->rows.empty()) return DataLossError("audit log head row is missing");
+  auto range = merkle::CompactRange::Parse(rs->rows[0].Bytes(1));
+  if (!range.ok() || static_cast<int64_t>(range->size()) != rs->rows[0].Int(0)) {
+    return DataLossError("audit log head is malformed (frontier does not match size)");
+  }
+  return *range;
+}
+
+Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>& entries, Clock* clock,
+                                         RandomSource* random) {
+  ASSIGN_OR_RETURN(auto tx, db->Begin());
+  // The row lock orders appenders across processes (SQLite's BEGIN IMMEDIATE already did).
+  ASSIGN_OR_RETURN(auto head, tx->Query("UPDATE audit_head SET size = size WHERE id = 1 RETURNING size, frontier"));
+  if (head.rows.empty()) return DataLossError("audit log head row is missing");
+  auto range = merkle::CompactRange::Parse(head.rows[0].Bytes(1));
+  if (!range.ok() || static_cast<int64_t>(range->size()) != head.rows[0].Int(0)) {
+    return DataLossError("audit log head is malformed (frontier does not match size)");
+  }
+  const int64_t now = clock->NowMicros();
+  std::vector<Appended> out;
+  out.reserve(entries.size());
+  std::vector<Value> rows, nodes;
+  rows.reserve(entries.size() * 5);
+  auto keep_node = [&nodes](merkle::NodeId id, const Hash& h) {
+    if (id.level < kMinStoredLevel) return;
+    PushInt(&nodes, id.level);
+    PushInt(&nodes, static_cast<int64_t>(id.index));
+    PushBlob(&nodes, merkle::HashBytes(h));
+  };
+  for (Entry& e : entries) {
+    e.index = range->size();
+    e.id = NewEntryId(random, e.index);
+    if (e.time_micros == 0) e.time_micros = now;
+    auto bytes = EncodeEntry(e);
+    if (!bytes.ok()) return InternalError("audit entry failed to encode after validation: " + bytes.status().message());
+    Hash leaf = merkle::HashLeaf(*bytes);
+    range->Append(leaf, keep_node);
+    PushInt(&rows, static_cast<int64_t>(e.index));
+    PushText(&rows, e.id);
+    PushBlob(&rows, std::move(*bytes));
+    PushBlob(&rows, merkle::HashBytes(leaf));
+    PushInt(&rows, now);
+    out.push_back(Appended{e.index, e.id, leaf});
+  }
+  RETURN_IF_ERROR(InsertRows(tx.get(), "audit_entries", "idx, entry_id, entry, leaf_hash, appended_at", 5, rows));
+  RETURN_IF_ERROR(InsertRows(tx.get(), "audit_nodes", "level, idx, hash", 3, nodes));
+  Value hp[] = {static_cast<int64_t>(range->size()), Blob{range->Serialize()}, now};
+  RETURN_IF_ERROR(tx->Exec("UPDATE audit_head SET size = $1, frontier = $2, updated_at = $3 WHERE id = 1", hp).status());
+  RETURN_IF_ERROR(tx->Commit());
+  return out;
+}
+
+Result<std::vector<StoredEntry>> ReadEntries(store::Executor* ex, uint64_t begin, uint64_t end) {
+  Value p[] = {static_cast<int64_t>(begin), static_cast<int64_t>(end)};
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx, entry_id, entry, leaf_hash, appended_at FROM audit_entries "
+                                      "WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+                                      p));
+  std::vector<StoredEntry> out;
+  out.reserve(rs.rows.size());
+  for (const auto& row : rs.rows) {
+    StoredEntry e;
+    e.index = static_cast<uint64_t>(row.Int(0));
+    e.id = row.Str(1);
+    e.bytes = row.Bytes(2);
+    ASSIGN_OR_RETURN(e.leaf_hash, HashColumn(row, 3, fmt::format("audit entry {}", e.index)));
+    e.appended_at = row.Int(4);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id) {
+  Value p[] = {id};
+  auto row = ex->QueryOne("SELECT idx FROM audit_entries WHERE entry_id = $1", p);
+  if (!row.ok()) {
+    if (row.status().code() == StatusCode::kNotFound) return NotFoundError("no audit entry with id '" + id + "'");
+    return row.status();
+  }
+  return static_cast<uint64_t>(row->Int(0));
+}
+
+Result<std::vector<StoredCheckpoint>> ReadCheckpoints(store::Executor* ex) {
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT tree_size, checkpoint, signed_at FROM audit_checkpoints ORDER BY tree_size"));
+  std::vector<StoredCheckpoint> out;
+  for (const auto& row : rs.rows) {
+    ASSIGN_OR_RETURN(auto c, CheckpointFromRow(row));
+    if (static_cast<int64_t>(c.checkpoint.size) != row.Int(0)) {
+      return DataLossError(fmt::format("stored checkpoint for tree size {} names tree size {}", row.Int(0),
+                                       c.checkpoint.size));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::optional<StoredCheckpoint>> ReadLatestCheckpoint(store::Executor* ex) {
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT tree_size, checkpoint, signed_at FROM audit_checkpoints "
+                                      "ORDER BY tree_size DESC LIMIT 1"));
+  if (rs.rows.empty()) return std::optional<StoredCheckpoint>();
+  ASSIGN_OR_RETURN(auto c, CheckpointFromRow(rs.rows[0]));
+  return std::optional<StoredCheckpoint>(std::move(c));
+}
+
+Result<std::optional<StoredCheckpoint>> ReadCheckpointAt(store::Executor* ex, uint64_t size) {
+  Value p[] = {static_cast<int64_t>(size)};
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT tree_size, checkpoint, signed_at FROM audit_checkpoints "
+                                      "WHERE tree_size = $1",
+                                      p));
+  if (rs.rows.empty()) return std::optional<StoredCheckpoint>();
+  ASSIGN_OR_RETURN(auto c, CheckpointFromRow(rs.rows[0]));
+  return std::optional<StoredCheckpoint>(std::move(c));
+}
+
+Status InsertCheckpoint(store::Executor* ex, const StoredCheckpoint& c, const Hash& root) {
+  Value p[] = {static_cast<int64_t>(c.checkpoint.size), Blob{merkle::HashBytes(root)}, c.note, c.signed_at};
+  return ex->Exec("INSERT INTO audit_checkpoints (tree_size, root_hash, checkpoint, signed_at) "
+                  "VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING",
+                  p)
+      .status();
+}
+
+Result<const std::vector<Hash>*> StoredNodeReader::LeafBlock(uint64_t block) {
+  if (auto it = blocks_.find(block); it != blocks_.end()) return &it->second;
+  ++reads_;
+  Value p[] = {static_cast<int64_t>(block * kLeafBlock), static_cast<int64_t>((block + 1) * kLeafBlock)};
+  ASSIGN_OR_RETURN(auto rs, ex_->Query("SELECT idx, leaf_hash FROM audit_entries WHERE idx >= $1 AND idx < $2 "
+                                       "ORDER BY idx",
+                                       p));
+  std::vector<Hash> hashes;
+  for (const auto& row : rs.rows) {
+    // Only the contiguous prefix from the block's start is usable; a gap ends it.
+    if (static_cast<uint64_t>(row.Int(0)) != block * kLeafBlock + hashes.size()) break;
+    ASSIGN_OR_RETURN(Hash h, HashColumn(row, 1, fmt::format("audit entry {}", row.Int(0))));
+    hashes.push_back(h);
+  }
+  return &blocks_.emplace(block, std::move(hashes)).first->second;
+}
+
+Result<Hash> StoredNodeReader::Read(merkle::NodeId id) {
+  if (id.level < kMinStoredLevel) {
+    uint64_t first = id.index << id.level, count = uint64_t{1} << id.level;
+    ASSIGN_OR_RETURN(const std::vector<Hash>* block, LeafBlock(first / kLeafBlock));
+    uint64_t offset = first % kLeafBlock;
+    if (offset + count > block->size()) {
+      return DataLossError(fmt::format("audit entries {}..{} are missing from the store", first, first + count - 1));
+    }
+    // Fold the leaves up to the requested level.
+    std::vector<Hash> level(block->begin() + offset, block->begin() + offset + count);
+    while (level.size() > 1) {
+      for (size_t i = 0; i < level.size() / 2; ++i) level[i] = merkle::HashChildren(level[2 * i], level[2 * i + 1]);
+      level.resize(level.size() / 2);
+    }
+    return level[0];
+  }
+  ++reads_;
+  Value p[] = {int64_t{id.level}, static_cast<int64_t>(id.index)};
+  ASSIGN_OR_RETURN(auto rs, ex_->Query("SELECT hash FROM audit_nodes WHERE level = $1 AND idx = $2", p));
+  if (rs.rows.empty()) {
+    return DataLossError(fmt::format("stored tree node (level {}, index {}) is missing", id.level, id.index));
+  }
+  return HashColumn(rs.rows[0], 0, fmt::format("tree node (level {}, index {})", id.level, id.index));
+}
+
+}  // namespace ndc::audit

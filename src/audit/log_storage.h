@@ -1,0 +1,95 @@
+// The audit log's tables (src/store/migrations/0002_audit.sql) read and written through the
+// portable store interface. Used by AuditLog, Checkpointer and VerifyLog; not a public API.
+// docs/design/audit-log.md, "Persistence".
+//
+// Persisted: every entry with its leaf hash (audit_entries), the root of every perfect subtree of
+// height >= kMinStoredLevel (audit_nodes), the frontier (audit_head, one row), and checkpoints
+// (audit_checkpoints). Lower subtrees are recomputed from one read of at most 16 leaf hashes.
+//
+// Thread safety: functions are thread-safe if the executor is; a StoredNodeReader is not.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/checkpoint.h"
+#include "audit/entry.h"
+#include "audit/merkle/compact_range.h"
+#include "audit/merkle/proof.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "store/store.h"
+
+namespace ndc::audit {
+
+inline constexpr int kMinStoredLevel = 4;
+
+// What an append returns once the entry is durable.
+struct Appended {
+  uint64_t index = 0;
+  std::string id;
+  merkle::Hash leaf_hash{};
+};
+
+struct StoredEntry {
+  uint64_t index = 0;
+  std::string id;
+  std::string bytes;  // EncodeEntry output
+  merkle::Hash leaf_hash{};
+  int64_t appended_at = 0;
+};
+
+struct StoredCheckpoint {
+  Checkpoint checkpoint;
+  std::string note;  // the signed note text
+  int64_t signed_at = 0;
+};
+
+// Creates the head row (size 0) if missing; safe to race.
+Status EnsureHead(store::Executor* ex, Clock* clock);
+// The frontier. kDataLoss if the head row is missing or malformed.
+Result<merkle::CompactRange> ReadHead(store::Executor* ex);
+
+// Appends `entries` in one transaction: locks the head row (UPDATE ... RETURNING, so that nodes
+// sharing one PostgreSQL database serialize here), assigns consecutive indexes and fresh ids,
+// writes entries, new stored nodes and the new frontier, commits. On success every entry is
+// durable. Errors of the store pass through (kAborted: retry the call).
+Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>& entries, Clock* clock,
+                                         RandomSource* random);
+
+// Entries [begin, end) in index order (rows that exist; gaps are the caller's to detect).
+Result<std::vector<StoredEntry>> ReadEntries(store::Executor* ex, uint64_t begin, uint64_t end);
+// kNotFound if no entry has this id.
+Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id);
+
+// Checkpoints, all (ascending size) / the largest / at one size (nullopt if none).
+Result<std::vector<StoredCheckpoint>> ReadCheckpoints(store::Executor* ex);
+Result<std::optional<StoredCheckpoint>> ReadLatestCheckpoint(store::Executor* ex);
+Result<std::optional<StoredCheckpoint>> ReadCheckpointAt(store::Executor* ex, uint64_t size);
+// Stores a checkpoint unless one for its size exists (then keeps the existing row).
+Status InsertCheckpoint(store::Executor* ex, const StoredCheckpoint& c, const merkle::Hash& root);
+
+// Reads roots of perfect subtrees from the store for proof generation. Missing or malformed
+// rows are kDataLoss.
+class StoredNodeReader {
+ public:
+  explicit StoredNodeReader(store::Executor* ex) : ex_(ex) {}
+  Result<merkle::Hash> Read(merkle::NodeId id);
+  merkle::NodeReader AsReader() {
+    return [this](merkle::NodeId id) { return Read(id); };
+  }
+  // Statements run so far (node rows and leaf blocks read).
+  int reads() const { return reads_; }
+
+ private:
+  Result<const std::vector<merkle::Hash>*> LeafBlock(uint64_t block);
+
+  store::Executor* ex_;
+  int reads_ = 0;
+  std::map<uint64_t, std::vector<merkle::Hash>> blocks_;  // 16-leaf blocks read so far
+};
+
+}  // namespace ndc::audit

@@ -1,0 +1,144 @@
+// Tampering as a database administrator could, on each backend: one changed byte, a deleted row,
+// two swapped rows, an inserted row, a truncated tail, a forged checkpoint, a changed tree node,
+// a rewritten head. `VerifyLog` must report each as kDataLoss naming the first bad index.
+#include <gmock/gmock.h>
+
+#include "audit/entry_codec.h"
+#include "audit/testing/audit_suite.h"
+#include "audit/verifier.h"
+
+namespace ndc::audit::testing {
+
+void Tamper::SetUp() {
+  AuditSuite::SetUp();
+  if (HasFatalFailure()) return;
+  AppendMany(20);
+  NDC_ASSERT_OK(checkpointer_->Issue());
+  AppendMany(20);
+  NDC_ASSERT_OK(checkpointer_->Issue());
+}
+
+Status Tamper::Verify() { return VerifyLog(db_.get(), key_.public_key, "ndc.audit/test").status(); }
+
+void Tamper::ExpectBadIndex(uint64_t index) {
+  Status s = Verify();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+  EXPECT_THAT(s.message() + "$", ::testing::HasSubstr("first bad index " + std::to_string(index) + "$"));
+}
+
+std::string Tamper::LeafHash(uint64_t index) {
+  store::Value p[] = {static_cast<int64_t>(index)};
+  auto row = db_->QueryOne("SELECT leaf_hash FROM audit_entries WHERE idx = $1", p);
+  return row.ok() ? row->Bytes(0) : "";
+}
+
+namespace {
+
+using ::testing::HasSubstr;
+using store::Blob;
+
+TEST_P(Tamper, UntouchedLogVerifies) {
+  auto report = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->entries, 40u);
+  EXPECT_EQ(report->checkpoints, 2u);
+  EXPECT_EQ(report->nodes, 3u);  // (4, 0), (4, 1) and (5, 0)
+}
+
+TEST_P(Tamper, OneChangedByteOfAnEntry) {
+  std::string bytes = EntryBytes(13);
+  bytes[bytes.find("kiểm tra")] = 'K';
+  Sql("UPDATE audit_entries SET entry = $1 WHERE idx = 13", {Blob{bytes}});
+  ExpectBadIndex(13);
+}
+
+TEST_P(Tamper, DeletedRow) {
+  Sql("DELETE FROM audit_entries WHERE idx = 13");
+  ExpectBadIndex(13);
+}
+
+TEST_P(Tamper, SwappedRows) {
+  std::string a = EntryBytes(13), b = EntryBytes(17), ha = LeafHash(13), hb = LeafHash(17);
+  auto id = [&](int i) {
+    store::Value p[] = {int64_t{i}};
+    return db_->QueryOne("SELECT entry_id FROM audit_entries WHERE idx = $1", p)->Str(0);
+  };
+  std::string ida = id(13), idb = id(17);
+  Sql("UPDATE audit_entries SET entry_id = 'tmp' WHERE idx = 13");
+  Sql("UPDATE audit_entries SET entry = $1, leaf_hash = $2, entry_id = $3 WHERE idx = 17", {Blob{a}, Blob{ha}, ida});
+  Sql("UPDATE audit_entries SET entry = $1, leaf_hash = $2, entry_id = $3 WHERE idx = 13", {Blob{b}, Blob{hb}, idb});
+  ExpectBadIndex(13);
+}
+
+TEST_P(Tamper, InsertedRow) {
+  // Shift entries 25.. up by one (from the top, so the primary key never collides), then put a
+  // well-formed forged entry at 25 that claims index 25.
+  for (int i = 39; i >= 25; --i) {
+    Sql("UPDATE audit_entries SET idx = idx + 1 WHERE idx = $1", {int64_t{i}});
+  }
+  Entry forged = SampleEntry(99);
+  forged.index = 25;
+  forged.id = "aud_forged";
+  forged.time_micros = 1;
+  std::string bytes = *EncodeEntry(forged);
+  Sql("INSERT INTO audit_entries (idx, entry_id, entry, leaf_hash, appended_at) VALUES (25, 'aud_forged', $1, $2, 0)",
+      {Blob{bytes}, Blob{merkle::HashBytes(merkle::HashLeaf(bytes))}});
+  ExpectBadIndex(25);
+}
+
+TEST_P(Tamper, TruncatedTailWithAConsistentHead) {
+  Sql("DELETE FROM audit_entries WHERE idx >= 35");
+  // Also make the head agree with the 35 entries left, as a careful administrator would.
+  merkle::CompactRange head;
+  for (uint64_t i = 0; i < 35; ++i) head.Append(*merkle::HashFromBytes(LeafHash(i)));
+  Sql("UPDATE audit_head SET size = 35, frontier = $1 WHERE id = 1", {Blob{head.Serialize()}});
+  ExpectBadIndex(35);
+}
+
+TEST_P(Tamper, ForgedCheckpoint) {
+  // A checkpoint for a larger tree, well-formed, signed by another key.
+  Checkpoint c{"ndc.audit/test", 40, merkle::HashLeaf("forged root")};
+  std::string note = *SignCheckpoint(c, TestKey(666));
+  Sql("UPDATE audit_checkpoints SET checkpoint = $1, root_hash = $2 WHERE tree_size = 40",
+      {note, Blob{merkle::HashBytes(c.root)}});
+  Status s = Verify();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("checkpoint for tree size 40 was forged or altered"));
+}
+
+TEST_P(Tamper, CheckpointRootColumnChanged) {
+  Sql("UPDATE audit_checkpoints SET root_hash = $1 WHERE tree_size = 20", {Blob{std::string(32, 'x')}});
+  EXPECT_EQ(Verify().code(), StatusCode::kDataLoss);
+}
+
+TEST_P(Tamper, RewriteWithRecomputedLeafHashIsCaughtByTheCheckpoint) {
+  // Entry 30 rewritten with a matching leaf hash: only the signed root of size 40 can tell, so
+  // the first bad index is where the last matching checkpoint ends (20).
+  std::string bytes = EntryBytes(30);
+  bytes[bytes.find("kiểm tra")] = 'K';
+  Sql("UPDATE audit_entries SET entry = $1, leaf_hash = $2 WHERE idx = 30",
+      {Blob{bytes}, Blob{merkle::HashBytes(merkle::HashLeaf(bytes))}});
+  // The persisted node over 16..31 gives it away first.
+  ExpectBadIndex(16);
+  Sql("DELETE FROM audit_nodes");
+  ExpectBadIndex(0);  // node (4, 0) is now missing
+}
+
+TEST_P(Tamper, ChangedTreeNode) {
+  Sql("UPDATE audit_nodes SET hash = $1 WHERE level = 4 AND idx = 1", {Blob{std::string(32, 'n')}});
+  ExpectBadIndex(16);
+}
+
+TEST_P(Tamper, HeadThatDisagreesWithTheEntries) {
+  // A well-formed head for 41 entries: the 40 real ones and one that is not stored.
+  merkle::CompactRange head;
+  for (uint64_t i = 0; i < 40; ++i) head.Append(*merkle::HashFromBytes(LeafHash(i)));
+  head.Append(merkle::HashLeaf("ghost"));
+  Sql("UPDATE audit_head SET size = 41, frontier = $1 WHERE id = 1", {Blob{head.Serialize()}});
+  Status s = Verify();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("first bad index 40"));
+}
+
+}  // namespace
+}  // namespace ndc::audit::testing

@@ -1,0 +1,167 @@
+#include "audit/verifier.h"
+
+#include <map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "audit/checkpoint.h"
+#include "audit/entry_codec.h"
+#include "audit/log_storage.h"
+#include "audit/merkle/compact_range.h"
+
+namespace ndc::audit {
+namespace {
+
+using merkle::Hash;
+using merkle::NodeId;
+
+constexpr uint64_t kPage = 4096;
+
+// Stored nodes completed by leaves [begin, end): for level l, node k completes at leaf
+// (k + 1) * 2^l - 1, so k runs from ceil((begin + 1) / 2^l) - 1 to end / 2^l - 1.
+Result<std::map<NodeId, Hash>> StoredNodesFor(store::Executor* ex, uint64_t begin, uint64_t end) {
+  std::map<NodeId, Hash> out;
+  for (int level = kMinStoredLevel; level < 64 && (uint64_t{1} << level) <= end; ++level) {
+    uint64_t width = uint64_t{1} << level;
+    uint64_t first = (begin + 1 + width - 1) / width - 1, last_plus_one = end / width;
+    if (first >= last_plus_one) continue;
+    store::Value p[] = {int64_t{level}, static_cast<int64_t>(first), static_cast<int64_t>(last_plus_one)};
+    ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx, hash FROM audit_nodes WHERE level = $1 AND idx >= $2 AND idx < $3",
+                                        p));
+    for (const auto& row : rs.rows) {
+      auto h = merkle::HashFromBytes(row.Bytes(1));
+      if (!h.ok()) {
+        return DataLossError(fmt::format("stored tree node (level {}, index {}) is not 32 bytes; first bad index {}",
+                                         level, row.Int(0), static_cast<uint64_t>(row.Int(0)) * width));
+      }
+      out[NodeId{level, static_cast<uint64_t>(row.Int(0))}] = *h;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
+                               const std::optional<std::string>& origin) {
+  VerifyReport report;
+  ASSIGN_OR_RETURN(auto checkpoints, ReadCheckpoints(ex));
+  for (const auto& c : checkpoints) {
+    auto opened = OpenCheckpoint(c.note, public_key);
+    if (!opened.ok()) {
+      return DataLossError(fmt::format("checkpoint for tree size {} was forged or altered: {}", c.checkpoint.size,
+                                       opened.status().message()));
+    }
+    if (origin && opened->origin != *origin) {
+      return DataLossError(fmt::format("checkpoint for tree size {} is for log '{}', not '{}'", c.checkpoint.size,
+                                       opened->origin, *origin));
+    }
+  }
+  {
+    // The root column must repeat the signed root (it is what queries see).
+    ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT tree_size, root_hash FROM audit_checkpoints ORDER BY tree_size"));
+    for (size_t i = 0; i < rs.rows.size() && i < checkpoints.size(); ++i) {
+      if (rs.rows[i].Bytes(1) != merkle::HashBytes(checkpoints[i].checkpoint.root)) {
+        return DataLossError(fmt::format("checkpoint for tree size {}: stored root_hash differs from the signed root",
+                                         checkpoints[i].checkpoint.size));
+      }
+    }
+  }
+
+  merkle::CompactRange tree;
+  size_t next_cp = 0;
+  uint64_t last_good_cp = 0;
+  auto check_checkpoints = [&]() -> Status {
+    while (next_cp < checkpoints.size() && checkpoints[next_cp].checkpoint.size == tree.size()) {
+      if (checkpoints[next_cp].checkpoint.root != tree.Root()) {
+        return DataLossError(fmt::format(
+            "the entries do not match the signed checkpoint for tree size {} (its root differs); the stored log was "
+            "rewritten at or after index {} (the last matching checkpoint covers {} entries); first bad index {}",
+            tree.size(), last_good_cp, last_good_cp, last_good_cp));
+      }
+      last_good_cp = tree.size();
+      ++next_cp;
+      ++report.checkpoints;
+    }
+    return OkStatus();
+  };
+  RETURN_IF_ERROR(check_checkpoints());
+
+  while (true) {
+    uint64_t begin = tree.size();
+    ASSIGN_OR_RETURN(auto page, ReadEntries(ex, begin, begin + kPage));
+    if (page.empty()) break;
+    ASSIGN_OR_RETURN(auto stored_nodes, StoredNodesFor(ex, begin, begin + page.size()));
+    for (const StoredEntry& row : page) {
+      uint64_t i = tree.size();
+      if (row.index != i) {
+        return DataLossError(fmt::format("audit entry {} is missing (the next stored entry is {}); first bad index {}",
+                                         i, row.index, i));
+      }
+      auto entry = DecodeEntry(row.bytes);
+      if (!entry.ok()) {
+        return DataLossError(fmt::format("audit entry {} does not decode ({}); first bad index {}", i,
+                                         entry.status().message(), i));
+      }
+      if (entry->index != i) {
+        // A row claiming an earlier index was shifted up by an inserted row at that index.
+        return DataLossError(fmt::format("audit entry at index {} records index {} (rows were reordered, inserted or "
+                                         "removed); first bad index {}",
+                                         i, entry->index, std::min(i, entry->index)));
+      }
+      if (entry->id != row.id) {
+        return DataLossError(fmt::format("audit entry {}: stored id '{}' differs from the id in the entry '{}'; first "
+                                         "bad index {}",
+                                         i, row.id, entry->id, i));
+      }
+      Hash leaf = merkle::HashLeaf(row.bytes);
+      if (leaf != row.leaf_hash) {
+        return DataLossError(fmt::format("audit entry {} was changed: its stored leaf hash does not match its bytes; "
+                                         "first bad index {}",
+                                         i, i));
+      }
+      Status node_status;
+      tree.Append(leaf, [&](NodeId id, const Hash& h) {
+        if (id.level < kMinStoredLevel || !node_status.ok()) return;
+        ++report.nodes;
+        auto it = stored_nodes.find(id);
+        uint64_t first = id.index << id.level;
+        if (it == stored_nodes.end() || it->second != h) {
+          node_status = DataLossError(fmt::format(
+              "stored tree node (level {}, index {}) over entries {}..{} is {}; first bad index {}", id.level,
+              id.index, first, first + (uint64_t{1} << id.level) - 1,
+              it == stored_nodes.end() ? "missing" : "wrong", first));
+        }
+      });
+      RETURN_IF_ERROR(node_status);
+      RETURN_IF_ERROR(check_checkpoints());
+    }
+  }
+
+  report.entries = tree.size();
+  report.root = tree.Root();
+  if (next_cp < checkpoints.size()) {
+    return DataLossError(fmt::format("the log was truncated: a checkpoint covers {} entries but only {} are stored; "
+                                     "first bad index {}",
+                                     checkpoints[next_cp].checkpoint.size, tree.size(), tree.size()));
+  }
+  auto head = ReadHead(ex);
+  if (!head.ok()) return head.status();
+  if (head->size() != tree.size()) {
+    return DataLossError(fmt::format("the log head records {} entries but {} are stored; first bad index {}",
+                                     head->size(), tree.size(), std::min(head->size(), tree.size())));
+  }
+  if (head->Root() != tree.Root()) {
+    return DataLossError(fmt::format("the log head's frontier does not match the stored entries; first bad index {}",
+                                     tree.size() == 0 ? 0 : tree.size() - 1));
+  }
+  ASSIGN_OR_RETURN(auto count, ex->QueryOne("SELECT COUNT(*) FROM audit_nodes"));
+  if (static_cast<uint64_t>(count.Int(0)) != report.nodes) {
+    return DataLossError(fmt::format("{} tree nodes are stored but the tree has {}: nodes beyond the log were added",
+                                     count.Int(0), report.nodes));
+  }
+  return report;
+}
+
+}  // namespace ndc::audit

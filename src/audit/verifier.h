@@ -1,0 +1,39 @@
+// VerifyLog: the full audit of a stored log — recomputes the tree from the stored entries and
+// checks everything stored against it and against the signed checkpoints. `ndc audit verify`
+// runs it. docs/design/audit-log.md, "Verification".
+//
+// Checks, in index order (the first failure is returned, as kDataLoss naming the index):
+//  - every checkpoint's signature (by `public_key`, origin `origin` if given) and stored root;
+//  - indexes dense from 0 (a missing row: "entry N is missing"), each entry decodes and records
+//    its own index (a reordered or inserted row: "entry at index N records index M");
+//  - each stored leaf hash is SHA-256(0x00 || entry) (a changed entry);
+//  - each persisted tree node equals the recomputed one;
+//  - at each checkpoint's size, the recomputed root equals the signed root (a rewrite that also
+//    recomputed hashes: the first bad index is after the previous good checkpoint);
+//  - the head (size and frontier) equals the recomputed tree; no checkpoint is beyond the last
+//    entry (a truncated tail); no stored node lies beyond the tree.
+// Reads the log in pages; memory is O(page + checkpoints).
+//
+// Thread-safe if the executor is.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "audit/merkle/hash.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace ndc::audit {
+
+struct VerifyReport {
+  uint64_t entries = 0;
+  uint64_t checkpoints = 0;
+  uint64_t nodes = 0;
+  merkle::Hash root{};
+};
+
+Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
+                               const std::optional<std::string>& origin = std::nullopt);
+
+}  // namespace ndc::audit

@@ -1,0 +1,180 @@
+// ndc audit checkpoint|prove|verify|verify-proof — the verifiable audit log from the command line
+// (docs/design/audit-log.md). verify-proof needs no hub: it checks a proof file against a signed
+// checkpoint and the public key, offline.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "audit/proof_json.h"
+#include "audit/signing_key.h"
+#include "audit/verifier.h"
+#include "cli/commands.h"
+#include "cli/hub.h"
+#include "common/json.h"
+
+namespace ndc::cli {
+namespace {
+
+struct AuditFlags {
+  HubFlags hub;
+  std::string out;
+  int64_t index = -1;
+  std::string id;
+  int64_t tree_size = -1;
+  int64_t from = -1, to = -1;
+  std::string pubkey, checkpoint, old_checkpoint, proof;
+};
+
+Result<std::string> ReadFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path);
+  if (!in) return InvalidArgumentError(fmt::format("cannot read {} file '{}'", what, path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Writes `text` to --out, or prints it.
+Status Emit(const AuditFlags& f, const std::string& text) {
+  if (f.out.empty()) {
+    std::cout << text;
+    return OkStatus();
+  }
+  std::ofstream out(f.out, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return InternalError(fmt::format("cannot write '{}'", f.out));
+  std::cerr << "Wrote " << f.out << "\n";
+  return OkStatus();
+}
+
+// A checkpoint file may be the note itself or the JSON of GET /v1/audit/checkpoint.
+Result<std::string> CheckpointNote(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path, "checkpoint"));
+  if (!text.empty() && text[0] == '{') {
+    auto j = ParseJson(text);
+    if (!j.ok() || !j->is_object() || !j->contains("checkpoint") || !(*j)["checkpoint"].is_string()) {
+      return InvalidArgumentError(fmt::format("'{}' is JSON without a string member 'checkpoint'", path));
+    }
+    return (*j)["checkpoint"].get<std::string>();
+  }
+  return text;
+}
+
+Status Checkpoint(const AuditFlags& f) {
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  if (hub.checkpointer == nullptr) {
+    return FailedPreconditionError(fmt::format("no signing key at {}/keys/signing.key: checkpoints are signed on a "
+                                               "node that has it",
+                                               hub.config.data_dir));
+  }
+  ASSIGN_OR_RETURN(auto c, hub.checkpointer->Issue());
+  return Emit(f, c.note);
+}
+
+Status Prove(const AuditFlags& f) {
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  bool inclusion = f.index >= 0 || !f.id.empty();
+  bool consistency = f.from >= 0 || f.to >= 0;
+  if (inclusion == consistency || (f.index >= 0 && !f.id.empty())) {
+    return InvalidArgumentError("give --index N or --id ID (inclusion), or --from M --to N (consistency)");
+  }
+  if (consistency) {
+    if (f.from < 0 || f.to < 0) return InvalidArgumentError("a consistency proof needs both --from and --to");
+    ASSIGN_OR_RETURN(auto hashes, hub.audit->ProveConsistency(f.from, f.to));
+    return Emit(f, DumpJson(audit::ConsistencyProofJson(f.from, f.to, hashes), 2) + "\n");
+  }
+  uint64_t index = static_cast<uint64_t>(f.index);
+  if (!f.id.empty()) {
+    ASSIGN_OR_RETURN(index, hub.audit->IndexOf(f.id));
+  }
+  std::optional<uint64_t> size;
+  if (f.tree_size >= 0) {
+    size = static_cast<uint64_t>(f.tree_size);
+  } else {
+    // Default: the latest checkpoint that covers the entry, so the proof verifies against it.
+    ASSIGN_OR_RETURN(auto latest, hub.audit->LatestCheckpoint());
+    if (latest && latest->checkpoint.size > index) size = latest->checkpoint.size;
+  }
+  ASSIGN_OR_RETURN(auto proof, hub.audit->ProveInclusion(index, size));
+  return Emit(f, DumpJson(audit::InclusionProofJson(proof), 2) + "\n");
+}
+
+Status Verify(const AuditFlags& f) {
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  std::string path = f.pubkey.empty() ? hub.config.data_dir + "/keys/signing.pub" : f.pubkey;
+  ASSIGN_OR_RETURN(std::string pub, audit::LoadPublicKey(path));
+  ASSIGN_OR_RETURN(auto report, audit::VerifyLog(hub.db.get(), pub, audit::OriginForHub(hub.hub_id)));
+  std::cout << fmt::format("OK: {} entries recomputed, {} tree nodes and {} signed checkpoints match; root {}\n",
+                           report.entries, report.nodes, report.checkpoints,
+                           Base64Encode(merkle::HashBytes(report.root)));
+  return OkStatus();
+}
+
+Status VerifyProof(const AuditFlags& f) {
+  ASSIGN_OR_RETURN(std::string note, CheckpointNote(f.checkpoint));
+  ASSIGN_OR_RETURN(std::string proof, ReadFile(f.proof, "proof"));
+  ASSIGN_OR_RETURN(std::string pub, audit::LoadPublicKey(f.pubkey));
+  std::optional<std::string> old_note;
+  if (!f.old_checkpoint.empty()) {
+    ASSIGN_OR_RETURN(old_note, CheckpointNote(f.old_checkpoint));
+  }
+  std::optional<std::string_view> old_view;
+  if (old_note) old_view = *old_note;
+  ASSIGN_OR_RETURN(std::string summary, audit::VerifyProofOffline(note, proof, pub, old_view));
+  std::cout << summary << "\n";
+  return OkStatus();
+}
+
+void Bind(CLI::App* cmd, int* exit_code, std::function<Status()> fn) {
+  cmd->callback([=] {
+    Status s = fn();
+    *exit_code = s.ok() ? 0 : ReportError(s);
+  });
+}
+
+}  // namespace
+
+void RegisterAudit(CLI::App* app, int* exit_code) {
+  auto* cmd = app->add_subcommand("audit", "The verifiable audit log: signed checkpoints, proofs, full verification "
+                                           "(docs/design/audit-log.md)");
+  cmd->require_subcommand(1);
+  auto* f = NewCommandState<AuditFlags>();
+
+  auto* checkpoint = cmd->add_subcommand("checkpoint", "Sign a checkpoint of the log now and print it (C2SP "
+                                                       "tlog-checkpoint, signed note)");
+  AddHubFlags(checkpoint, &f->hub);
+  checkpoint->add_option("--out", f->out, "Write the checkpoint to this file instead of printing it");
+  Bind(checkpoint, exit_code, [f] { return Checkpoint(*f); });
+
+  auto* prove = cmd->add_subcommand("prove", "Print an inclusion proof (--index or --id) or a consistency proof "
+                                             "(--from, --to) as JSON");
+  AddHubFlags(prove, &f->hub);
+  prove->add_option("--index", f->index, "Entry index")->check(CLI::NonNegativeNumber);
+  prove->add_option("--id", f->id, "Entry id (aud_...)");
+  prove->add_option("--tree-size", f->tree_size, "Prove against this tree size (default: the latest checkpoint's)")
+      ->check(CLI::NonNegativeNumber);
+  prove->add_option("--from", f->from, "Consistency: the older tree size")->check(CLI::NonNegativeNumber);
+  prove->add_option("--to", f->to, "Consistency: the newer tree size")->check(CLI::NonNegativeNumber);
+  prove->add_option("--out", f->out, "Write the proof to this file instead of printing it");
+  Bind(prove, exit_code, [f] { return Prove(*f); });
+
+  auto* verify = cmd->add_subcommand("verify", "Recompute the tree from every stored entry and check every "
+                                               "checkpoint; exits 1 naming the first bad index if anything was "
+                                               "changed, removed, reordered or inserted");
+  AddHubFlags(verify, &f->hub);
+  verify->add_option("--pubkey", f->pubkey, "Public key file (default: <data>/keys/signing.pub)");
+  Bind(verify, exit_code, [f] { return Verify(*f); });
+
+  auto* offline = cmd->add_subcommand("verify-proof", "Check a proof file against a signed checkpoint and the public "
+                                                      "key, offline (no hub needed)");
+  offline->add_option("--checkpoint", f->checkpoint, "Signed checkpoint (the note, or GET /v1/audit/checkpoint JSON)")
+      ->required();
+  offline->add_option("--proof", f->proof, "Proof file (ndc audit prove, or GET /v1/audit/proof/...)")->required();
+  offline->add_option("--pubkey", f->pubkey, "The log's public key (keys/signing.pub)")->required();
+  offline->add_option("--old-checkpoint", f->old_checkpoint, "Consistency proofs: the older checkpoint");
+  Bind(offline, exit_code, [f] { return VerifyProof(*f); });
+}
+
+}  // namespace ndc::cli

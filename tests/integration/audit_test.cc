@@ -1,0 +1,138 @@
+// The audit log end to end, with the real `ndc` binary and server on each backend: changes made
+// over HTTP and from the CLI are audited, auditors fetch checkpoints and proofs over HTTP, the
+// offline verifier accepts them and refuses tampered ones, and `ndc audit verify` names the
+// first bad index after a row is deleted from the store.
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+class AuditTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    hub_ = dir_.path() + "/hub";
+    std::vector<std::string> init = {"init", "--data", hub_, "--quiet"};
+    if (GetParam() == store::Backend::kPostgres) {
+      auto db = store::NewTestDatabase(store::Backend::kPostgres);
+      ASSERT_TRUE(db.ok()) << db.status().ToString();
+      pg_ = std::move(*db);
+      init.push_back("--db");
+      init.push_back(pg_->url());
+    }
+    auto r = RunNdc(init);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    op_ = Trim(r.out);
+    auditor_ = Ndc({"key", "create", "--data", hub_, "--role", "auditor", "--name", "auditor", "-q"});
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--data", hub_, "--threads", "2"});
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+
+  std::string Ndc(const std::vector<std::string>& args, int want_exit = 0) {
+    auto r = RunNdc(args);
+    EXPECT_EQ(r.exit_code, want_exit) << r.err;
+    return Trim(r.exit_code == 0 ? r.out : r.err);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& key,
+                    const std::string& body = "") {
+    HttpConnection c(server_->port());
+    std::map<std::string, std::string> h = {{"Authorization", "Bearer " + key}};
+    if (!body.empty()) h["Content-Type"] = "application/json";
+    return c.Request(method, target, body, h);
+  }
+
+  TempDir dir_;
+  std::string hub_;
+  std::unique_ptr<store::TestDatabase> pg_;  // destroyed after the server
+  std::unique_ptr<ServerProcess> server_;
+  std::string op_, auditor_;
+};
+
+TEST_P(AuditTest, HttpAndCliChangesAreAuditedInOrder) {
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, R"({"id":"vss","name":"VSS"})").status, 201);
+  Ndc({"agency", "create", "--data", hub_, "--id", "gdt", "--name", "GDT"});
+  HttpResponse r = Call("GET", "/v1/audit/entries?start=0&limit=10", auditor_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  ASSERT_EQ(j["entries"].size(), 4u);  // init's key, the auditor's key, two agencies
+  EXPECT_EQ(j["entries"][0]["action"], "key.create");
+  EXPECT_EQ(j["entries"][1]["action"], "key.create");
+  EXPECT_EQ(j["entries"][2]["action"], "agency.create");
+  EXPECT_EQ(j["entries"][2]["subject"]["record"], "vss");
+  EXPECT_EQ(j["entries"][2]["actor"]["role"], "operator");
+  EXPECT_FALSE(j["entries"][2]["request_id"].get<std::string>().empty());
+  EXPECT_EQ(j["entries"][3]["actor"]["client"].get<std::string>().substr(0, 4), "cli:");
+  HttpResponse one = Call("GET", "/v1/audit/entries/" + j["entries"][3]["id"].get<std::string>(), auditor_);
+  EXPECT_EQ(json::parse(one.body)["subject"]["record"], "gdt");
+}
+
+TEST_P(AuditTest, HttpProofVerifiesOfflineAndATamperedOneDoesNot) {
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, R"({"id":"vss","name":"VSS"})").status, 201);
+  HttpResponse cp = Call("POST", "/v1/audit/checkpoint", auditor_);
+  ASSERT_EQ(cp.status, 200) << cp.body;
+  EXPECT_EQ(json::parse(cp.body)["tree_size"], 3);
+  HttpResponse proof = Call("GET", "/v1/audit/proof/inclusion?index=2", auditor_);
+  ASSERT_EQ(proof.status, 200) << proof.body;
+  WriteFile(dir_.path() + "/cp.json", cp.body);
+  WriteFile(dir_.path() + "/proof.json", proof.body);
+  std::string ok = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.json", "--proof",
+                        dir_.path() + "/proof.json", "--pubkey", hub_ + "/keys/signing.pub"});
+  EXPECT_NE(ok.find("OK: entry 2"), std::string::npos) << ok;
+  json bad = json::parse(proof.body);
+  bad["index"] = 1;
+  WriteFile(dir_.path() + "/bad.json", bad.dump());
+  std::string err = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.json", "--proof",
+                         dir_.path() + "/bad.json", "--pubkey", hub_ + "/keys/signing.pub"},
+                        1);
+  EXPECT_NE(err.find("[DATA_LOSS]"), std::string::npos) << err;
+}
+
+TEST_P(AuditTest, AuditRoutesAreForAuditorsAndOperatorsOnly) {
+  std::string analyst = Ndc({"key", "create", "--data", hub_, "--role", "analyst", "--name", "an", "-q"});
+  EXPECT_EQ(Call("GET", "/v1/audit/checkpoint", analyst).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/audit/checkpoint", op_).status, 200);  // init signed one
+  EXPECT_EQ(Call("GET", "/v1/audit/proof/inclusion?index=99", auditor_).status, 400);
+  EXPECT_EQ(Call("GET", "/v1/audit/proof/consistency?first=1&second=3", auditor_).status, 200);
+}
+
+TEST_P(AuditTest, CliProveAndVerifyThenADeletedRowIsNamed) {
+  Ndc({"agency", "create", "--data", hub_, "--id", "vss", "--name", "VSS"});
+  Ndc({"audit", "checkpoint", "--data", hub_, "--out", dir_.path() + "/cp.txt"});
+  Ndc({"audit", "prove", "--data", hub_, "--index", "2", "--out", dir_.path() + "/p.json"});
+  Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.txt", "--proof", dir_.path() + "/p.json",
+       "--pubkey", hub_ + "/keys/signing.pub"});
+  EXPECT_EQ(Ndc({"audit", "verify", "--data", hub_}).substr(0, 13), "OK: 3 entries");
+  auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.db");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("DELETE FROM audit_entries WHERE idx = 1").ok());
+  std::string err = Ndc({"audit", "verify", "--data", hub_}, 1);
+  EXPECT_NE(err.find("first bad index 1"), std::string::npos) << err;
+  EXPECT_NE(err.find("[DATA_LOSS]"), std::string::npos) << err;
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, AuditTest, ::testing::Values(store::Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, AuditTest, ::testing::Values(store::Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::testing
