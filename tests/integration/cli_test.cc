@@ -127,12 +127,34 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
            {"--help"}, {"init", "--help"}, {"serve", "--help"}, {"agency", "create", "--help"},
            {"agency", "list", "--help"}, {"dataset", "create", "--help"}, {"dataset", "update", "--help"},
            {"dataset", "list", "--help"}, {"dataset", "show", "--help"}, {"key", "create", "--help"},
-           {"key", "list", "--help"}, {"key", "revoke", "--help"}, {"version", "--help"}}) {
+           {"key", "list", "--help"}, {"key", "revoke", "--help"}, {"version", "--help"}, {"datagen", "--help"},
+           {"audit", "checkpoint", "--help"}, {"audit", "prove", "--help"}, {"audit", "verify", "--help"},
+           {"audit", "verify-proof", "--help"}}) {
     CommandResult r = RunNdc(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0];
     EXPECT_NE(r.out.find("Usage:"), std::string::npos) << cmd[0];
   }
   EXPECT_NE(RunNdc({"serve", "--help"}).out.find("--listen"), std::string::npos);
+}
+
+TEST_F(CliTest, DatagenIsDeterministicAndItsSchemasLoad) {
+  std::string a = dir_.path() + "/a", b = dir_.path() + "/b";
+  CommandResult ra = RunNdc({"datagen", "--persons", "500", "--seed", "7", "--out", a, "--quiet"});
+  ASSERT_EQ(ra.exit_code, 0) << ra.err;
+  ASSERT_EQ(RunNdc({"datagen", "--persons", "500", "--seed", "7", "--out", b, "--quiet"}).exit_code, 0);
+  auto read = [](const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  std::string registry = read(a + "/population_registry.csv");
+  EXPECT_GT(registry.size(), 1000u);
+  EXPECT_EQ(registry, read(b + "/population_registry.csv"));
+  Init();
+  ASSERT_EQ(Ndc({"agency", "create", "--id", "bca", "--name", "Bộ Công an"}).exit_code, 0);
+  CommandResult c = Ndc({"dataset", "create", a + "/population_registry.schema.json"});
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  CommandResult bad = RunNdc({"datagen", "--persons", "0", "--out", dir_.path() + "/c"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
 }
 
 TEST_F(CliTest, BadConfigValueIsNamed) {
