@@ -20,10 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -36,17 +32,9 @@ class ServerTest : public ::testing::TestWithParam<store::Backend> {
  protected:
   void SetUp() override {
     hub_ = dir_.path() + "/hub";
-    std::vector<std::string> init = {"init", "--data", hub_, "--quiet"};
-    if (GetParam() == store::Backend::kPostgres) {
-      auto db = store::NewTestDatabase(store::Backend::kPostgres);
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      pg_ = std::move(*db);
-      init.push_back("--db");
-      init.push_back(pg_->url());
-    }
-    auto r = RunNdc(init);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    op_ = Trim(r.out);
+    std::string error;
+    op_ = InitTestHub(GetParam(), hub_, &pg_, &error);
+    ASSERT_FALSE(op_.empty()) << error;
     server_ = std::make_unique<ServerProcess>(
         std::vector<std::string>{"--data", hub_, "--threads", "2"},
         std::map<std::string, std::string>{{"NDC_SERVER_MAX_BODY_BYTES", "65536"},

@@ -99,6 +99,32 @@ TempDir::~TempDir() {
 
 std::string SourceDir() { return NDC_SOURCE_DIR; }
 
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::string InitTestHub(store::Backend backend, const std::string& hub_dir,
+                        std::unique_ptr<store::TestDatabase>* pg, std::string* error) {
+  std::vector<std::string> init = {"init", "--data", hub_dir, "--quiet"};
+  if (backend == store::Backend::kPostgres) {
+    auto db = store::NewTestDatabase(store::Backend::kPostgres);
+    if (!db.ok()) {
+      *error = db.status().ToString();
+      return "";
+    }
+    *pg = std::move(*db);
+    init.push_back("--db");
+    init.push_back((*pg)->url());
+  }
+  CommandResult r = RunNdc(init);
+  if (r.exit_code != 0) {
+    *error = "ndc init failed: " + r.err;
+    return "";
+  }
+  return Trim(r.out);
+}
+
 CommandResult RunNdc(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
   CommandResult r;
   int out_fd = -1, err_fd = -1;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "store/testing/test_database.h"
+
 namespace ndc::testing {
 
 // A fresh directory under $TMPDIR, removed (recursively) on destruction.
@@ -35,6 +37,14 @@ CommandResult RunNdc(const std::vector<std::string>& args, const std::map<std::s
 
 // The repository root (for examples/ and docs/).
 std::string SourceDir();
+
+// `s` without trailing newlines and spaces (command output).
+std::string Trim(std::string s);
+
+// Runs `ndc init --data hub_dir --quiet` on SQLite or, for kPostgres, on a fresh database kept
+// alive in *pg. Returns the operator key, or "" with *error saying why.
+std::string InitTestHub(store::Backend backend, const std::string& hub_dir,
+                        std::unique_ptr<store::TestDatabase>* pg, std::string* error);
 
 struct HttpResponse {
   int status = 0;
