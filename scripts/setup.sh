@@ -12,6 +12,8 @@ PACKAGES=(
   zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql curl
+  # fuzzing the ingest readers with libFuzzer (the slow test ingest_formats_fuzz)
+  clang libclang-rt-14-dev
 )
 
 missing=()

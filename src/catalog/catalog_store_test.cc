@@ -66,10 +66,10 @@ TEST_P(CatalogStoreTest, CreateDatasetMakesTypedTables) {
   // SQLite has no DATE/NUMERIC/BOOLEAN storage classes (the catalog maps them to TEXT/INTEGER);
   // PostgreSQL needs the casts because parameters arrive as text.
   const char* sql = GetParam() == Backend::kPostgres
-                        ? "INSERT INTO ds_hoc_sinh (_key, _version, _updated_at, ngay_sinh, lop, diem, dang_hoc) "
-                          "VALUES ($1, $2, $3, CAST($4 AS DATE), $5, CAST($6 AS NUMERIC), CAST($7 AS INTEGER) = 1)"
-                        : "INSERT INTO ds_hoc_sinh (_key, _version, _updated_at, ngay_sinh, lop, diem, dang_hoc) "
-                          "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+                        ? "INSERT INTO ds_hoc_sinh (_key, _version, _seq, _updated_at, ngay_sinh, lop, diem, dang_hoc) "
+                          "VALUES ($1, $2, 1, $3, CAST($4 AS DATE), $5, CAST($6 AS NUMERIC), CAST($7 AS INTEGER) = 1)"
+                        : "INSERT INTO ds_hoc_sinh (_key, _version, _seq, _updated_at, ngay_sinh, lop, diem, dang_hoc) "
+                          "VALUES ($1, $2, 1, $3, $4, $5, $6, $7)";
   auto ins = db_->Exec(sql, row);
   ASSERT_TRUE(ins.ok()) << ins.status().ToString();
   auto got = db_->QueryOne("SELECT ngay_sinh, lop, diem, dang_hoc, _deleted FROM ds_hoc_sinh WHERE _key = 'HS1'");

@@ -49,6 +49,9 @@ Result<Hub> OpenHubWithConfig(HubConfig config) {
   hub.catalog = std::make_unique<catalog::Catalog>(hub.db.get(), SystemClock());
   hub.keys = std::make_unique<auth::ApiKeyStore>(hub.db.get(), SystemClock(), SystemRandom());
   ASSIGN_OR_RETURN(hub.audit, audit::AuditLog::Open(hub.db.get(), SystemClock(), SystemRandom()));
+  ingest::IngestorOptions ingest_options;
+  ingest_options.max_reject_share = hub.config.ingest_max_reject_percent / 100.0;
+  hub.ingestor = std::make_unique<ingest::Ingestor>(hub.db.get(), hub.catalog.get(), SystemClock(), ingest_options);
   return hub;
 }
 

@@ -15,6 +15,7 @@
 #include "catalog/catalog.h"
 #include "common/config.h"
 #include "common/result.h"
+#include "ingest/ingestor.h"
 #include "store/store.h"
 
 namespace ndc::cli {
@@ -41,6 +42,8 @@ struct Hub {
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<auth::ApiKeyStore> keys;
   std::unique_ptr<audit::AuditLog> audit;
+  // Applies batches to datasets (options from config.ingest_*).
+  std::unique_ptr<ingest::Ingestor> ingestor;
   // Null when <data>/keys/signing.key is absent (a node that only appends and serves proofs).
   std::unique_ptr<audit::Checkpointer> checkpointer;
 };

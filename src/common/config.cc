@@ -43,6 +43,11 @@ const std::vector<KeyDef>& Defs() {
       {"log.level", Kind::kEnum, "info", "trace, debug, info, warn, error or off.",
        {"trace", "debug", "info", "warn", "error", "off"}},
       {"log.format", Kind::kEnum, "text", "text (human) or json (one object per line).", {"text", "json"}},
+      {"ingest.max_reject_percent", Kind::kInt, "10",
+       "A batch with a larger share of rejected rows is refused whole (per batch: max_reject_share).", {}, 0, 100},
+      {"ingest.max_batch_bytes", Kind::kInt, "17179869184",
+       "Largest batch body accepted over HTTP, compressed (413 above); spooled to disk, not memory.", {}, 1,
+       int64_t{1} << 40},
   };
   return defs;
 }
@@ -134,6 +139,8 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "server.shutdown_grace_seconds") c->shutdown_grace_seconds = static_cast<int>(n);
   else if (name == "log.level") c->log_level = value;
   else if (name == "log.format") c->log_format = value;
+  else if (name == "ingest.max_reject_percent") c->ingest_max_reject_percent = static_cast<int>(n);
+  else if (name == "ingest.max_batch_bytes") c->ingest_max_batch_bytes = n;
   return OkStatus();
 }
 

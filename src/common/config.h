@@ -31,6 +31,8 @@ struct HubConfig {
   int shutdown_grace_seconds = 30;          // server.shutdown_grace_seconds
   std::string log_level = "info";           // log.level: trace|debug|info|warn|error|off
   std::string log_format = "text";          // log.format: text|json
+  int ingest_max_reject_percent = 10;       // ingest.max_reject_percent
+  int64_t ingest_max_batch_bytes = 16ll << 30;  // ingest.max_batch_bytes (HTTP batch bodies)
 
   // The store URL to open: store_url, or "sqlite:<data_dir>/ndc.db".
   std::string EffectiveStoreUrl() const;

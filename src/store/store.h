@@ -128,6 +128,15 @@ class Transaction : public Executor {
   // catching kAlreadyExists inside a transaction.
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+
+  // Inserts rows into `table` as fast as the backend allows (PostgreSQL: COPY FROM STDIN in
+  // text format; SQLite: one prepared INSERT run per row). `values` holds the rows one after
+  // the other, columns.size() values each. Same value rules as parameters; constraint
+  // violations fail the call (and poison the transaction) like an INSERT would. Table and
+  // column names must pass IsSafeIdentifier (else kInvalidArgument), as must the value count.
+  // Returns the number of rows inserted.
+  virtual Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                     std::span<const Value> values) = 0;
 };
 
 struct OpenOptions {

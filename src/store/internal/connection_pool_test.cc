@@ -14,6 +14,9 @@ class FakeConnection final : public Connection {
   ~FakeConnection() override { --*alive_; }
   Result<ResultSet> Run(std::string_view, std::span<const Value>, bool) override { return ResultSet{}; }
   Status RunScript(std::string_view, bool) override { return OkStatus(); }
+  Result<int64_t> BulkInsert(std::string_view, std::span<const std::string>, std::span<const Value>) override {
+    return int64_t{0};
+  }
   Status Begin(bool) override { return OkStatus(); }
   Status Commit() override { return OkStatus(); }
   Status Rollback() override { return OkStatus(); }

@@ -46,6 +46,28 @@ Status PooledTransaction::ExecScript(std::string_view sql) {
   return s;
 }
 
+Result<int64_t> PooledTransaction::BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                              std::span<const Value> values) {
+  RETURN_IF_ERROR(Usable());
+  Status check = [&]() -> Status {
+    if (!IsSafeIdentifier(table)) return InvalidArgumentError(fmt::format("bulk insert: bad table name '{}'", table));
+    if (columns.empty()) return InvalidArgumentError("bulk insert: no columns");
+    for (const auto& c : columns) {
+      if (!IsSafeIdentifier(c)) return InvalidArgumentError(fmt::format("bulk insert: bad column name '{}'", c));
+    }
+    if (values.size() % columns.size() != 0) {
+      return InvalidArgumentError(fmt::format("bulk insert: {} values is not a whole number of {}-column rows",
+                                              values.size(), columns.size()));
+    }
+    return OkStatus();
+  }();
+  if (!check.ok()) return check;  // a caller bug, not a failed statement: no poisoning
+  if (values.empty()) return int64_t{0};
+  Result<int64_t> n = lease_->BulkInsert(table, columns, values);
+  if (!n.ok()) Poison(n.status());
+  return n;
+}
+
 Status PooledTransaction::Commit() {
   if (!lease_) return Usable();
   if (!first_error_.ok()) {

@@ -23,6 +23,8 @@ class PooledTransaction final : public Transaction {
   Backend backend() const override { return backend_; }
   Status Commit() override;
   Status Rollback() override;
+  Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
+                             std::span<const Value> values) override;
 
  private:
   // kFailedPrecondition if finished or poisoned by an earlier error.

@@ -98,6 +98,7 @@ SqlShape ScanSql(std::string_view s) {
         ++j;
       }
       shape.parameters.push_back(n);
+      shape.offsets.push_back(i);
       i = j;
       continue;
     }

@@ -15,6 +15,7 @@ namespace ndc::store {
 
 struct SqlShape {
   std::vector<int> parameters;      // distinct $n outside literals and comments, ascending
+  std::vector<size_t> offsets;      // byte offset of the '$' of every $n occurrence, in order
   bool several_statements = false;  // a `;` followed by more SQL
   bool empty = true;                // nothing but whitespace, comments and `;`
 };

@@ -146,6 +146,62 @@ Result<ResultSet> PgConnection::Run(std::string_view sql, std::span<const Value>
   return rs;
 }
 
+namespace {
+
+// Appends `text` escaped for COPY's text format (backslash, tab, newline, carriage return).
+void AppendCopyText(std::string_view text, std::string* out) {
+  for (char ch : text) {
+    switch (ch) {
+      case '\\': out->append("\\\\"); break;
+      case '\t': out->append("\\t"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      default: out->push_back(ch);
+    }
+  }
+}
+
+}  // namespace
+
+Result<int64_t> PgConnection::BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                         std::span<const Value> values) {
+  std::string sql = fmt::format("COPY {} (", QuoteIdentifier(table));
+  for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + QuoteIdentifier(columns[c]);
+  sql += ") FROM STDIN";
+  {
+    ResultPtr res(PQexec(conn_, sql.c_str()));
+    if (PQresultStatus(res.get()) != PGRES_COPY_IN) return Error(res.get());
+  }
+  const size_t ncol = columns.size();
+  std::string buf;
+  buf.reserve(1 << 20);
+  bool send_failed = false;
+  auto flush = [&] {
+    if (!send_failed && PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1) send_failed = true;
+    buf.clear();
+  };
+  for (size_t i = 0; i < values.size(); ++i) {
+    const Value& v = values[i];
+    if (IsNull(v)) {
+      buf.append("\\N");
+    } else {
+      PgParam p = EncodePgParam(v);
+      AppendCopyText(*p.text, &buf);
+    }
+    buf.push_back((i + 1) % ncol == 0 ? '\n' : '\t');
+    if (buf.size() >= (1 << 20) && (i + 1) % ncol == 0) flush();
+  }
+  if (!buf.empty()) flush();
+  if (PQputCopyEnd(conn_, send_failed ? "send failed" : nullptr) != 1) return Error(nullptr);
+  ResultPtr res(PQgetResult(conn_));
+  // Drain any further results so the connection is ready for the next command.
+  Status status = PQresultStatus(res.get()) == PGRES_COMMAND_OK ? OkStatus() : Error(res.get());
+  int64_t rows = status.ok() ? ParseInt64(PQcmdTuples(res.get())).value_or(0) : 0;
+  while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+  if (!status.ok()) return status;
+  return rows;
+}
+
 Status PgConnection::RunScript(std::string_view sql, bool /*autocommit*/) {
   // A multi-statement simple query runs as one implicit transaction unless one is open.
   ResultPtr res(PQexec(conn_, std::string(sql).c_str()));

@@ -24,6 +24,8 @@ class PgConnection final : public Connection {
 
   Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) override;
   Status RunScript(std::string_view sql, bool autocommit) override;
+  Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
+                             std::span<const Value> values) override;
   Status Begin(bool serializable) override;
   Status Commit() override;
   Status Rollback() override;

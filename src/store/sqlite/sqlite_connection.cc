@@ -65,7 +65,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
                                                  path, mode->rows.empty() ? "" : mode->rows[0].Str(0)));
     }
   }
-  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  // cache_size: 64 MiB of pages per connection (the default 2 MiB makes a large transaction spill
+  // and re-read its own pages); memory is taken only as pages are used.
+  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-65536"}) {
     if (Status s = conn->Simple(pragma); !s.ok()) return WhileOpening(s, path);
   }
   // Reads the schema: a read-only open of a non-database file fails here.
@@ -81,7 +83,7 @@ SqliteConnection::SqliteConnection(sqlite3* db, Clock* clock, const OpenOptions&
       read_only_(options.read_only) {}
 
 SqliteConnection::~SqliteConnection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, prepared] : cache_) sqlite3_finalize(prepared.stmt);
   sqlite3_close_v2(db_);
 }
 
@@ -109,64 +111,69 @@ Status SqliteConnection::CommitOrRollback() {
   return s;
 }
 
-Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
+Result<const SqliteConnection::Prepared*> SqliteConnection::Prepare(std::string_view sql) {
   auto it = cache_.find(std::string(sql));
-  if (it != cache_.end()) return it->second;
+  if (it != cache_.end()) return &it->second;
+  SqlShape shape = ScanSql(sql);
+  std::string rewritten(sql);
+  for (size_t offset : shape.offsets) rewritten[offset] = '?';
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                              &tail);
+  int rc = sqlite3_prepare_v3(db_, rewritten.data(), static_cast<int>(rewritten.size()), SQLITE_PREPARE_PERSISTENT,
+                              &stmt, &tail);
   if (rc != SQLITE_OK) return Error(rc);
   if (stmt == nullptr) return InvalidArgumentError("sqlite: empty statement");
-  std::string_view rest(tail, static_cast<size_t>(sql.data() + sql.size() - tail));
+  std::string_view rest(tail, static_cast<size_t>(rewritten.data() + rewritten.size() - tail));
   if (!ScanSql(rest).empty) {
     sqlite3_finalize(stmt);
     return InvalidArgumentError("sqlite: Query/Exec take one statement; use ExecScript for several");
   }
-  if (cache_.size() >= kMaxCachedStatements) {
-    for (auto& [old_sql, old] : cache_) sqlite3_finalize(old);
-    cache_.clear();
-  }
-  cache_.emplace(std::string(sql), stmt);
-  return stmt;
-}
-
-Status SqliteConnection::Bind(sqlite3_stmt* stmt, std::span<const Value> params) {
+  // Every parameter must be one of ours: `?i` at index i. Anything else (`?`, `:name`, `@x`, a
+  // `?n` gap) is refused here, once per statement.
   const int count = sqlite3_bind_parameter_count(stmt);
-  std::vector<std::pair<int, int>> slots;  // ($n, bind index)
   for (int i = 1; i <= count; ++i) {
     const char* name = sqlite3_bind_parameter_name(stmt, i);
-    std::string_view n = name ? name : "?";
-    int number = 0;
-    auto [end, ec] = std::from_chars(n.data() + std::min<size_t>(1, n.size()), n.data() + n.size(), number);
-    if (n.size() < 2 || n[0] != '$' || ec != std::errc() || end != n.data() + n.size()) {
-      return InvalidArgumentError(fmt::format("sqlite: parameter '{}' is not of the form $1..$n", n));
+    if (name == nullptr || std::string_view(name) != "?" + std::to_string(i)) {
+      sqlite3_finalize(stmt);
+      Status gaps = CheckParameters(shape.parameters, shape.parameters.size(), "sqlite");
+      if (!gaps.ok()) return gaps;
+      std::string_view shown = name ? name : "?";
+      if (!shown.empty() && shown[0] == '?' && shown.size() > 1) shown = "?n";
+      return InvalidArgumentError(fmt::format("sqlite: parameter '{}' is not of the form $1..$n", shown));
     }
-    slots.emplace_back(number, i);
   }
-  std::sort(slots.begin(), slots.end());
-  std::vector<int> referenced;
-  for (const auto& slot : slots) referenced.push_back(slot.first);
-  RETURN_IF_ERROR(CheckParameters(referenced, params.size(), "sqlite"));
-  for (const auto& [number, index] : slots) {
-    const Value& v = params[static_cast<size_t>(number - 1)];
-    int rc = SQLITE_OK;
-    if (IsNull(v)) {
-      rc = sqlite3_bind_null(stmt, index);
-    } else if (const auto* i = std::get_if<int64_t>(&v)) {
-      rc = sqlite3_bind_int64(stmt, index, *i);
-    } else if (const auto* d = std::get_if<double>(&v)) {
-      rc = sqlite3_bind_double(stmt, index, *d);
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
-      // SQLITE_STATIC: the caller's params outlive the statement's run; bindings are cleared after.
-      rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
-    } else {
-      const std::string& b = std::get<Blob>(v).bytes;
-      // A null pointer would bind NULL, so an empty blob needs zeroblob.
-      rc = b.empty() ? sqlite3_bind_zeroblob(stmt, index, 0)
-                     : sqlite3_bind_blob64(stmt, index, b.data(), b.size(), SQLITE_STATIC);
-    }
-    if (rc != SQLITE_OK) return Error(rc);
+  if (cache_.size() >= kMaxCachedStatements) {
+    for (auto& [old_sql, old] : cache_) sqlite3_finalize(old.stmt);
+    cache_.clear();
+  }
+  auto [pos, inserted] = cache_.emplace(std::string(sql), Prepared{stmt, std::move(shape.parameters)});
+  return &pos->second;
+}
+
+Status SqliteConnection::BindValue(sqlite3_stmt* stmt, int index, const Value& v) {
+  int rc = SQLITE_OK;
+  if (IsNull(v)) {
+    rc = sqlite3_bind_null(stmt, index);
+  } else if (const auto* i = std::get_if<int64_t>(&v)) {
+    rc = sqlite3_bind_int64(stmt, index, *i);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    rc = sqlite3_bind_double(stmt, index, *d);
+  } else if (const auto* s = std::get_if<std::string>(&v)) {
+    // SQLITE_STATIC: the caller's params outlive the statement's run; bindings are cleared after.
+    rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+  } else {
+    const std::string& b = std::get<Blob>(v).bytes;
+    // A null pointer would bind NULL, so an empty blob needs zeroblob.
+    rc = b.empty() ? sqlite3_bind_zeroblob(stmt, index, 0)
+                   : sqlite3_bind_blob64(stmt, index, b.data(), b.size(), SQLITE_STATIC);
+  }
+  return rc == SQLITE_OK ? OkStatus() : Error(rc);
+}
+
+Status SqliteConnection::Bind(const Prepared& prepared, std::span<const Value> params) {
+  RETURN_IF_ERROR(CheckParameters(prepared.parameters, params.size(), "sqlite"));
+  for (size_t i = 0; i < params.size(); ++i) {
+    RETURN_IF_ERROR(BindValue(prepared.stmt, static_cast<int>(i + 1), params[i]));
   }
   return OkStatus();
 }
@@ -215,7 +222,8 @@ Result<ResultSet> SqliteConnection::Step(sqlite3_stmt* stmt) {
 
 Result<ResultSet> SqliteConnection::Run(std::string_view sql, std::span<const Value> params,
                                         bool autocommit) {
-  ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+  ASSIGN_OR_RETURN(const Prepared* prepared, Prepare(sql));
+  sqlite3_stmt* stmt = prepared->stmt;
   struct Cleanup {
     sqlite3_stmt* stmt;
     ~Cleanup() {
@@ -223,7 +231,7 @@ Result<ResultSet> SqliteConnection::Run(std::string_view sql, std::span<const Va
       sqlite3_clear_bindings(stmt);
     }
   } cleanup{stmt};
-  RETURN_IF_ERROR(Bind(stmt, params));
+  RETURN_IF_ERROR(Bind(*prepared, params));
   const bool wrap = autocommit && !read_only_ && !sqlite3_stmt_readonly(stmt) && sqlite3_get_autocommit(db_);
   if (wrap) RETURN_IF_ERROR(Simple("BEGIN IMMEDIATE"));
   Result<ResultSet> rs = [&] {
@@ -238,6 +246,39 @@ Result<ResultSet> SqliteConnection::Run(std::string_view sql, std::span<const Va
   }
   RETURN_IF_ERROR(CommitOrRollback());
   return rs;
+}
+
+Result<int64_t> SqliteConnection::BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                             std::span<const Value> values) {
+  std::string sql = fmt::format("INSERT INTO {} (", QuoteIdentifier(table));
+  for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + QuoteIdentifier(columns[c]);
+  sql += ") VALUES (";
+  for (size_t c = 0; c < columns.size(); ++c) sql += fmt::format("{}${}", c ? ", " : "", c + 1);
+  sql += ")";
+  ASSIGN_OR_RETURN(const Prepared* prepared, Prepare(sql));
+  sqlite3_stmt* stmt = prepared->stmt;
+  const size_t ncol = columns.size();
+  Deadline deadline(this);
+  int64_t rows = 0;
+  for (size_t base = 0; base < values.size(); base += ncol) {
+    for (size_t c = 0; c < ncol; ++c) {
+      Status bound = BindValue(stmt, static_cast<int>(c + 1), values[base + c]);
+      if (!bound.ok()) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        return bound;
+      }
+    }
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+      sqlite3_clear_bindings(stmt);
+      return Error(rc);
+    }
+    ++rows;
+  }
+  sqlite3_clear_bindings(stmt);
+  return rows;
 }
 
 Status SqliteConnection::RunScript(std::string_view sql, bool autocommit) {

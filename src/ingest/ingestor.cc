@@ -1,0 +1,474 @@
+#include "ingest/ingestor.h"
+
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "catalog/record_validator.h"
+#include "ingest/internal/batch_table.h"
+#include "ingest/internal/chunk_applier.h"
+#include "ingest/internal/reject_spool.h"
+#include "ingest/internal/row_hash.h"
+
+namespace ndc::ingest {
+namespace {
+
+// The operation of one row: its `_op` value, else the batch's mode.
+std::optional<RowOp> ParseRowOp(std::string_view op, BatchMode mode) {
+  if (mode == BatchMode::kDelete) return RowOp::kDelete;
+  std::string lower;
+  for (char c : op) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  if (lower.empty() || lower == "upsert" || lower == "insert" || lower == "update" || lower == "i" || lower == "u") {
+    return RowOp::kUpsert;
+  }
+  if (lower == "delete" || lower == "d") return RowOp::kDelete;
+  return std::nullopt;
+}
+
+// The schema reduced to the source key and source version: what a delete row must carry.
+catalog::DatasetSchema KeySchema(const catalog::DatasetSchema& schema, std::vector<size_t>* indices) {
+  catalog::DatasetSchema keys = schema;
+  keys.fields.clear();
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    const auto& f = schema.fields[i];
+    bool in_key = f.name == schema.source_version;
+    for (const auto& k : schema.source_key) in_key = in_key || k == f.name;
+    if (!in_key) continue;
+    keys.fields.push_back(f);
+    indices->push_back(i);
+  }
+  return keys;
+}
+
+std::string Percent(double share) { return fmt::format("{:.1f}%", share * 100); }
+
+// What the reading thread hands the applying thread: a run of validated rows and rejects.
+struct Work {
+  std::vector<PendingRow> rows;
+  std::vector<ingest::Reject> rejects;
+  std::vector<std::string> protected_keys;  // snapshot: keys of rejected rows
+  int64_t rows_read = 0, unkeyed_rejects = 0;
+  int64_t bytes_consumed = 0, bytes_total = -1;
+  Status status;     // a read error ends the stream
+  bool last = false;
+};
+
+// A bounded queue between the two threads (so memory stays bounded when the store is slower
+// than the reader).
+class WorkQueue {
+ public:
+  explicit WorkQueue(size_t capacity) : capacity_(capacity) {}
+  // False when the consumer has closed the queue: stop producing.
+  bool Push(Work w) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < capacity_ || closed_; });
+    if (closed_) return false;
+    q_.push_back(std::move(w));
+    not_empty_.notify_one();
+    return true;
+  }
+  Work Pop() {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty(); });
+    Work w = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return w;
+  }
+  // The consumer gives up (an apply error): the producer's pushes return at once.
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_full_.notify_all();
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Work> q_;
+  bool closed_ = false;
+};
+
+// One batch being applied: the state of Ingestor::Run.
+class BatchRun {
+ public:
+  BatchRun(store::Database* db, Clock* clock, const IngestorOptions& options, const BatchRequest& request,
+           const catalog::DatasetInfo& dataset, RowReader* rows, const ProgressFn& progress)
+      : db_(db), clock_(clock), options_(options), request_(request), dataset_(dataset), rows_(rows),
+        progress_(progress) {}
+
+  Result<BatchReport> Execute();
+
+ private:
+  Status Prepare();
+  // Reads and validates on a second thread while this one applies: the two halves of a load
+  // take similar time, so on two cores they overlap.
+  Status ReadAndApply(ChunkApplier& applier);
+  void Produce(WorkQueue* queue);
+  // Validates one row into `work` (the reading thread).
+  void HandleRow(InputRow& row, Work* work);
+  Status Consume(Work& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
+                 ChunkApplier& applier);
+  void Reject(const InputRow& row, std::vector<FieldProblem> errors, Work* work);
+  // The key of a row that failed validation, when its key fields are readable (snapshot mode).
+  std::optional<std::string> KeyOf(const InputRow& row);
+  // Stores a refused or failed batch (its own transaction) and returns the report.
+  Result<BatchReport> RecordUnapplied(BatchStatus status, std::string message);
+  void ReportProgress(bool done);
+
+  store::Database* db_;
+  Clock* clock_;
+  const IngestorOptions& options_;
+  const BatchRequest& request_;
+  const catalog::DatasetInfo& dataset_;
+  RowReader* rows_;
+  const ProgressFn& progress_;
+
+  std::unique_ptr<catalog::RecordValidator> validator_, key_validator_;
+  std::vector<size_t> key_indices_;  // schema field index of each key-schema field
+  int version_field_ = -1;           // schema index of the source_version field
+  std::unique_ptr<RejectSpool> spool_;
+  BatchReport report_;
+  std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows
+  int64_t unkeyed_rejects_ = 0;              // snapshot: rejected rows without a readable key
+  int64_t bytes_consumed_ = 0, bytes_total_ = -1;
+  // Scratch of the reading thread, reused per row.
+  std::vector<std::optional<std::string_view>> raw_;
+  catalog::ValidatedRecord validated_;
+  std::vector<catalog::FieldError> field_errors_;
+};
+
+Status BatchRun::Prepare() {
+  const auto& schema = dataset_.schema;
+  ASSIGN_OR_RETURN(validator_, catalog::RecordValidator::Create(schema));
+  ASSIGN_OR_RETURN(key_validator_, catalog::RecordValidator::Create(KeySchema(schema, &key_indices_)));
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    if (schema.fields[i].name == schema.source_version) version_field_ = static_cast<int>(i);
+  }
+  ASSIGN_OR_RETURN(spool_, RejectSpool::Create());
+  report_.dataset_id = schema.id;
+  report_.schema_version = dataset_.version;
+  report_.mode = request_.mode;
+  report_.format = request_.format;
+  report_.source = request_.source;
+  report_.submitted_by = request_.submitted_by;
+  report_.started_at = clock_->NowMicros();
+  return OkStatus();
+}
+
+void BatchRun::Reject(const InputRow& row, std::vector<FieldProblem> errors, Work* work) {
+  work->rejects.push_back(ingest::Reject{row.line, std::move(errors), row.raw});
+}
+
+std::optional<std::string> BatchRun::KeyOf(const InputRow& row) {
+  if (!row.error.empty() || row.values.size() != dataset_.schema.fields.size()) return std::nullopt;
+  raw_.clear();
+  for (size_t i : key_indices_) {
+    raw_.push_back(row.values[i] ? std::optional<std::string_view>(*row.values[i]) : std::nullopt);
+  }
+  field_errors_.clear();
+  if (!key_validator_->Validate(raw_, &validated_, &field_errors_)) return std::nullopt;
+  return validated_.source_key;
+}
+
+void BatchRun::HandleRow(InputRow& row, Work* work) {
+  ++work->rows_read;
+  const bool snapshot = request_.mode == BatchMode::kSnapshot;
+  auto protect = [&] {
+    if (!snapshot) return;
+    if (auto key = KeyOf(row)) work->protected_keys.push_back(*key); else ++work->unkeyed_rejects;
+  };
+  if (!row.error.empty()) {
+    if (snapshot) ++work->unkeyed_rejects;
+    return Reject(row, {FieldProblem{row.error_field, row.error}}, work);
+  }
+  std::optional<RowOp> op = ParseRowOp(row.op, request_.mode);
+  if (!op) {
+    protect();
+    return Reject(row,
+                  {FieldProblem{std::string(kOpColumn),
+                                fmt::format("unknown operation '{}' (expected upsert, insert, update, delete, I, U or D)",
+                                            row.op.substr(0, 20))}},
+                  work);
+  }
+  raw_.clear();
+  field_errors_.clear();
+  bool valid;
+  if (*op == RowOp::kDelete) {
+    for (size_t i : key_indices_) {
+      raw_.push_back(row.values[i] ? std::optional<std::string_view>(*row.values[i]) : std::nullopt);
+    }
+    valid = key_validator_->Validate(raw_, &validated_, &field_errors_);
+  } else {
+    for (const auto& v : row.values) raw_.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+    valid = validator_->Validate(raw_, &validated_, &field_errors_);
+  }
+  if (!valid) {
+    std::vector<FieldProblem> problems;
+    for (auto& e : field_errors_) problems.push_back(FieldProblem{std::move(e.field), std::move(e.message)});
+    protect();
+    return Reject(row, std::move(problems), work);
+  }
+  PendingRow p;
+  p.line = row.line;
+  p.op = *op;
+  p.key = validated_.source_key;
+  if (version_field_ >= 0) {
+    const store::Value* v = nullptr;
+    if (*op == RowOp::kDelete) {
+      for (size_t j = 0; j < key_indices_.size(); ++j) {
+        if (static_cast<int>(key_indices_[j]) == version_field_) v = &validated_.values[j];
+      }
+    } else {
+      v = &validated_.values[static_cast<size_t>(version_field_)];
+    }
+    if (v != nullptr && !store::IsNull(*v)) p.source_version = store::Row({*v}).Str(0);
+  }
+  if (*op == RowOp::kUpsert) {
+    p.hash = RowHash(validated_.values);
+    p.values = std::move(validated_.values);
+  }
+  work->rows.push_back(std::move(p));
+}
+
+void BatchRun::Produce(WorkQueue* queue) {
+  InputRow row;
+  for (;;) {
+    Work work;
+    work.rows.reserve(options_.chunk_rows);
+    bool more = true;
+    while (work.rows.size() + work.rejects.size() < options_.chunk_rows) {
+      Result<bool> next = rows_->Next(&row);
+      if (!next.ok()) {
+        work.status = next.status();
+        more = false;
+        break;
+      }
+      if (!*next) {
+        more = false;
+        break;
+      }
+      HandleRow(row, &work);
+    }
+    work.bytes_consumed = rows_->bytes_consumed();
+    work.bytes_total = rows_->bytes_total();
+    work.last = !more;
+    if (!queue->Push(std::move(work)) || !more) return;
+  }
+}
+
+Status BatchRun::Consume(Work& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
+                         ChunkApplier& applier) {
+  report_.rows_read += work.rows_read;
+  report_.rejected += static_cast<int64_t>(work.rejects.size());
+  report_.accepted += static_cast<int64_t>(work.rows.size());
+  unkeyed_rejects_ += work.unkeyed_rejects;
+  bytes_consumed_ = work.bytes_consumed;
+  bytes_total_ = work.bytes_total;
+  for (auto& k : work.protected_keys) protected_keys_.push_back(std::move(k));
+  for (const auto& r : work.rejects) RETURN_IF_ERROR(spool_->Add(r));
+  for (PendingRow& p : work.rows) {
+    if (chunk_keys->contains(p.key)) {
+      // The same record twice in a chunk: apply what came before, so the later row sees it.
+      RETURN_IF_ERROR(applier.Apply(chunk));
+      chunk_keys->clear();
+    }
+    chunk_keys->insert(p.key);
+    chunk->push_back(std::move(p));
+    if (chunk->size() >= options_.chunk_rows) {
+      RETURN_IF_ERROR(applier.Apply(chunk));
+      chunk_keys->clear();
+    }
+  }
+  return OkStatus();
+}
+
+void BatchRun::ReportProgress(bool done) {
+  if (!progress_) return;
+  progress_(Progress{report_.rows_read, report_.rejected, bytes_consumed_, bytes_total_, done});
+}
+
+Status BatchRun::ReadAndApply(ChunkApplier& applier) {
+  WorkQueue queue(4);
+  std::thread reader([&] { Produce(&queue); });
+  std::vector<PendingRow> chunk;
+  chunk.reserve(options_.chunk_rows);
+  std::unordered_set<std::string> chunk_keys;
+  Status status;
+  int64_t next_progress = options_.progress_every_rows;
+  for (;;) {
+    Work work = queue.Pop();
+    status = work.status;
+    if (status.ok()) status = Consume(work, &chunk, &chunk_keys, applier);
+    if (!status.ok() || work.last) break;
+    if (options_.progress_every_rows > 0 && report_.rows_read >= next_progress) {
+      ReportProgress(false);
+      next_progress = report_.rows_read + options_.progress_every_rows;
+    }
+  }
+  if (!status.ok()) queue.Close();  // the reader stops at its next push
+  reader.join();
+  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(applier.Apply(&chunk));
+  ReportProgress(true);
+  return OkStatus();
+}
+
+Result<BatchReport> BatchRun::RecordUnapplied(BatchStatus status, std::string message) {
+  report_.status = status;
+  report_.message = std::move(message);
+  report_.inserted = report_.updated = report_.unchanged = report_.deleted = report_.stale = 0;
+  report_.first_seq.reset();
+  report_.last_seq.reset();
+  report_.finished_at = clock_->NowMicros();
+  if (report_.idempotency_key.empty()) report_.idempotency_key = request_.idempotency_key;
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, db_->Begin());
+  ASSIGN_OR_RETURN(report_.id, InsertBatch(*tx, report_));
+  RETURN_IF_ERROR(WriteRejects(*tx, report_.id, *spool_));
+  RETURN_IF_ERROR(tx->Commit());
+  return report_;
+}
+
+Result<BatchReport> BatchRun::Execute() {
+  RETURN_IF_ERROR(Prepare());
+  if (!request_.idempotency_key.empty()) {
+    ASSIGN_OR_RETURN(std::optional<BatchReport> original,
+                     FindAppliedBatch(*db_, dataset_.schema.id, request_.idempotency_key));
+    if (original) {
+      original->status = BatchStatus::kDuplicate;
+      return *original;
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, db_->Begin());
+  // Lock the dataset's ingest_state row: batches on one dataset apply one at a time.
+  const std::vector<store::Value> ids = {dataset_.schema.id, report_.started_at};
+  RETURN_IF_ERROR(tx->Exec("INSERT INTO ingest_state (dataset_id, last_seq, updated_at) VALUES ($1, 0, $2) "
+                           "ON CONFLICT (dataset_id) DO NOTHING",
+                           ids)
+                      .status());
+  RETURN_IF_ERROR(tx->Exec("UPDATE ingest_state SET updated_at = $2 WHERE dataset_id = $1", ids).status());
+  ASSIGN_OR_RETURN(store::Row state, tx->QueryOne("SELECT last_seq FROM ingest_state WHERE dataset_id = $1",
+                                                  std::vector<store::Value>{dataset_.schema.id}));
+  report_.status = BatchStatus::kFailed;  // until it is applied
+  report_.message = "in progress";
+  ASSIGN_OR_RETURN(report_.id, InsertBatch(*tx, report_));
+  const int64_t now = report_.started_at;
+  ChunkApplier applier(tx.get(), dataset_.schema, report_.id, now, state.Int(0),
+                       request_.mode == BatchMode::kSnapshot);
+  RETURN_IF_ERROR(applier.Begin());
+  Status applied = ReadAndApply(applier);
+  if (!applied.ok()) {
+    tx.reset();  // rolls back
+    if (applied.code() == StatusCode::kInvalidArgument || applied.code() == StatusCode::kNotFound ||
+        applied.code() == StatusCode::kPermissionDenied || applied.code() == StatusCode::kDataLoss) {
+      // The input could not be read to its end: keep the failure on record.
+      RecordUnapplied(BatchStatus::kFailed, fmt::format("failed after {} rows: {}", report_.rows_read,
+                                                        applied.message()))
+          .status()
+          .IgnoreError();
+    }
+    return applied;
+  }
+  report_.content_sha256 = rows_->content_sha256();
+  report_.idempotency_key = request_.idempotency_key.empty() ? report_.content_sha256 : request_.idempotency_key;
+
+  const double limit = request_.max_reject_share.value_or(options_.max_reject_share);
+  const double share = report_.rows_read == 0 ? 0.0 : double(report_.rejected) / double(report_.rows_read);
+  if (share > limit) {
+    tx.reset();
+    return RecordUnapplied(
+        BatchStatus::kRefused,
+        fmt::format("refused: {} of {} rows ({}) were rejected, above the limit of {}; nothing was applied. Fix "
+                    "the rejected rows (see the batch's rejects) and send the batch again",
+                    report_.rejected, report_.rows_read, Percent(share), Percent(limit)));
+  }
+  if (request_.mode == BatchMode::kSnapshot) {
+    if (unkeyed_rejects_ > 0) {
+      tx.reset();
+      return RecordUnapplied(
+          BatchStatus::kRefused,
+          fmt::format("refused: {} rejected rows of this snapshot have no readable source key, so NDC cannot tell "
+                      "which records they are and will not delete records absent from the snapshot; nothing was "
+                      "applied. Fix those rows and send the snapshot again",
+                      unkeyed_rejects_));
+    }
+    if (report_.accepted == 0) {
+      ASSIGN_OR_RETURN(store::Row live,
+                       tx->QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE NOT _deleted",
+                                                store::QuoteIdentifier(dataset_.record_table))));
+      if (live.Int(0) > 0) {
+        tx.reset();
+        return RecordUnapplied(BatchStatus::kRefused,
+                               fmt::format("refused: an empty snapshot would delete all {} records of the dataset; "
+                                           "send a delete batch if that is what is meant",
+                                           live.Int(0)));
+      }
+    }
+    RETURN_IF_ERROR(applier.MarkSeen(protected_keys_));
+    RETURN_IF_ERROR(applier.DeleteAbsent());
+  }
+  RETURN_IF_ERROR(applier.End());
+  ASSIGN_OR_RETURN(std::optional<BatchReport> original,
+                   FindAppliedBatch(*tx, dataset_.schema.id, report_.idempotency_key));
+  if (original) {
+    tx.reset();  // the same batch was applied before: change nothing
+    original->status = BatchStatus::kDuplicate;
+    return *original;
+  }
+  const ApplyCounts& c = applier.counts();
+  report_.inserted = c.inserted;
+  report_.updated = c.updated;
+  report_.unchanged = c.unchanged;
+  report_.deleted = c.deleted;
+  report_.stale = c.stale;
+  if (applier.last_seq() >= applier.first_seq()) {
+    report_.first_seq = applier.first_seq();
+    report_.last_seq = applier.last_seq();
+  }
+  report_.status = BatchStatus::kApplied;
+  report_.message = fmt::format(
+      "applied: {} rows read, {} accepted ({} inserted, {} updated, {} unchanged, {} deleted, {} stale), {} rejected",
+      report_.rows_read, report_.accepted, c.inserted, c.updated, c.unchanged, c.deleted, c.stale, report_.rejected);
+  report_.finished_at = clock_->NowMicros();
+  RETURN_IF_ERROR(WriteRejects(*tx, report_.id, *spool_));
+  RETURN_IF_ERROR(UpdateBatch(*tx, report_));
+  RETURN_IF_ERROR(tx->Exec("UPDATE ingest_state SET last_seq = $2 WHERE dataset_id = $1",
+                           std::vector<store::Value>{dataset_.schema.id, applier.last_seq()})
+                      .status());
+  RETURN_IF_ERROR(tx->Commit());
+  return report_;
+}
+
+}  // namespace
+
+Ingestor::Ingestor(store::Database* db, catalog::Catalog* catalog, Clock* clock, IngestorOptions options)
+    : db_(db), catalog_(catalog), clock_(clock), options_(std::move(options)) {}
+
+Result<BatchReport> Ingestor::Ingest(const BatchRequest& request, std::unique_ptr<ByteSource> input,
+                                     const ProgressFn& progress) {
+  ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, catalog_->GetDataset(request.dataset_id));
+  ReaderOptions ro;
+  ro.limits = options_.limits;
+  ro.keys_only = request.mode == BatchMode::kDelete;
+  ASSIGN_OR_RETURN(std::unique_ptr<RowReader> rows,
+                   OpenRowReader(request.format, std::move(input), dataset.schema, ro));
+  return Run(request, dataset, rows.get(), progress);
+}
+
+Result<BatchReport> Ingestor::IngestRows(const BatchRequest& request, RowReader* rows, const ProgressFn& progress) {
+  ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, catalog_->GetDataset(request.dataset_id));
+  return Run(request, dataset, rows, progress);
+}
+
+Result<BatchReport> Ingestor::Run(const BatchRequest& request, const catalog::DatasetInfo& dataset, RowReader* rows,
+                                  const ProgressFn& progress) {
+  BatchRun run(db_, clock_, options_, request, dataset, rows, progress);
+  return run.Execute();
+}
+
+}  // namespace ndc::ingest

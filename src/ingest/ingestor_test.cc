@@ -1,0 +1,326 @@
+// The ingestor on a real store, run against SQLite (ingest_store_test) and PostgreSQL
+// (ingest_store_pg_test): upserts, stale versions, deletes, snapshots, idempotent resends,
+// rejects and the reject limit, history and as-of reads, change events.
+#include "ingest/ingestor.h"
+
+#include <gtest/gtest.h>
+
+#include "ingest/queries.h"
+#include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
+
+namespace ndc::ingest {
+namespace {
+
+using store::Backend;
+using store::Value;
+
+constexpr char kSchema[] = R"({"id": "ho_tich", "title": "Hộ tịch", "owner": "bca",
+  "classification": {"data": "core", "personal": "basic"},
+  "source_key": "ma", "source_version": "phien_ban",
+  "fields": [
+    {"name": "ma", "column": "MA", "type": "string", "required": true},
+    {"name": "ho_ten", "column": "HO_TEN", "type": "string", "required": true, "max_length": 50},
+    {"name": "ngay_sinh", "column": "NGAY_SINH", "type": "date", "format": "dd/mm/yyyy"},
+    {"name": "phien_ban", "column": "PHIEN_BAN", "type": "integer"}]})";
+
+class IngestorTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    NDC_ASSERT_OK_AND_ASSIGN(db_, store::NewMigratedTestDatabase(GetParam()));
+    catalog_ = std::make_unique<catalog::Catalog>(db_.get(), &clock_);
+    NDC_ASSERT_OK(catalog_->CreateAgency({.id = "bca", .name = "Bộ Công an"}).status());
+    NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema, catalog::ParseSchemaJson(kSchema));
+    NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
+    ingestor_ = std::make_unique<Ingestor>(db_.get(), catalog_.get(), &clock_);
+  }
+
+  // Sends a CSV batch (header added) and returns its report; a store error fails the test.
+  BatchReport Send(const std::string& rows, BatchMode mode = BatchMode::kUpsert, std::string key = "",
+                   const std::string& header = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN") {
+    clock_.Advance(1000000);
+    BatchRequest req;
+    req.dataset_id = "ho_tich";
+    req.mode = mode;
+    req.idempotency_key = std::move(key);
+    req.source = "test";
+    req.submitted_by = "operator";
+    Result<BatchReport> r = ingestor_->Ingest(req, MemorySource(header + "\n" + rows));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : BatchReport{};
+  }
+
+  catalog::DatasetInfo Dataset() {
+    auto d = catalog_->GetDataset("ho_tich");
+    EXPECT_TRUE(d.ok());
+    return *d;
+  }
+  // The current name of a record, or the error code's name.
+  std::string NameOf(const std::string& key, std::optional<int64_t> as_of = std::nullopt) {
+    Result<RecordVersion> r = GetRecord(*db_, Dataset(), key, as_of);
+    if (!r.ok()) return std::string(StatusCodeName(r.status().code()));
+    return std::get<std::string>(r->values[1]);
+  }
+  std::vector<ChangeEvent> Events(int64_t after = 0) {
+    auto e = ListEvents(*db_, "ho_tich", after, 1000);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    return e.ok() ? *e : std::vector<ChangeEvent>{};
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<store::TestDatabase> db_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<Ingestor> ingestor_;
+};
+
+TEST_P(IngestorTest, UpsertInsertsUpdatesAndRecognisesUnchangedRecords) {
+  BatchReport first = Send("A1,Nguyễn Văn An,01/02/1990,1\nA2,Trần Thị Bình,,1\nA3,Lê Văn Cường,,1\n");
+  EXPECT_EQ(first.status, BatchStatus::kApplied) << first.message;
+  EXPECT_EQ(first.rows_read, 3);
+  EXPECT_EQ(first.accepted, 3);
+  EXPECT_EQ(first.inserted, 3);
+  EXPECT_EQ(first.first_seq, 1);
+  EXPECT_EQ(first.last_seq, 3);
+  EXPECT_GT(first.id, 0);
+
+  BatchReport second = Send("A1,Nguyễn Văn An,01/02/1990,1\nA2,Trần Thị Bình Minh,,2\nA4,Phạm Dũng,,1\n");
+  EXPECT_EQ(second.inserted, 1);
+  EXPECT_EQ(second.updated, 1);
+  EXPECT_EQ(second.unchanged, 1);
+  EXPECT_EQ(second.first_seq, 4);
+  EXPECT_EQ(second.last_seq, 5);
+  EXPECT_EQ(NameOf("A2"), "Trần Thị Bình Minh");
+  NDC_ASSERT_OK_AND_ASSIGN(RecordVersion a1, GetRecord(*db_, Dataset(), "A1"));
+  EXPECT_EQ(a1.version, 1);  // an unchanged record is not a new version
+  EXPECT_EQ(std::get<std::string>(a1.values[2]), "1990-02-01");  // normalized to ISO
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> a2, ListVersions(*db_, Dataset(), "A2"));
+  ASSERT_EQ(a2.size(), 2u);
+  EXPECT_EQ(a2[0].op, "insert");
+  EXPECT_EQ(a2[1].op, "update");
+  EXPECT_EQ(a2[0].valid_to, a2[1].valid_from);
+  EXPECT_EQ(a2[1].source_version, "2");
+}
+
+TEST_P(IngestorTest, StaleSourceVersionNeverOverwritesNewer) {
+  Send("A1,Mới,,10\n");
+  BatchReport old = Send("A1,Cũ,,9\n");
+  EXPECT_EQ(old.stale, 1);
+  EXPECT_EQ(old.updated, 0);
+  EXPECT_FALSE(old.first_seq.has_value());
+  EXPECT_EQ(NameOf("A1"), "Mới");
+  // Integer order, not text order: 10 < 100.
+  BatchReport newer = Send("A1,Mới hơn,,100\n");
+  EXPECT_EQ(newer.updated, 1);
+  EXPECT_EQ(NameOf("A1"), "Mới hơn");
+  // Without a source version the row applies.
+  EXPECT_EQ(Send("A1,Không phiên bản,,\n").updated, 1);
+}
+
+TEST_P(IngestorTest, DeletesByOperationColumnAndByDeleteBatch) {
+  Send("A1,An,,1\nA2,Bình,,1\nA3,Cường,,1\n");
+  BatchReport ops = Send("A1,An,,2,delete\nA9,Không có,,1,D\nA2,Bình Mới,,2,U\n", BatchMode::kUpsert, "",
+                         "MA,HO_TEN,NGAY_SINH,PHIEN_BAN,_op");
+  EXPECT_EQ(ops.deleted, 1);
+  EXPECT_EQ(ops.unchanged, 1);  // A9: deleting an absent record changes nothing
+  EXPECT_EQ(ops.updated, 1);
+  EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
+  EXPECT_EQ(NameOf("A2"), "Bình Mới");
+
+  BatchReport del = Send("A3\nA404\n", BatchMode::kDelete, "", "MA");
+  EXPECT_EQ(del.deleted, 1);
+  EXPECT_EQ(del.unchanged, 1);  // deleting an absent record changes nothing
+  EXPECT_EQ(NameOf("A3"), "NOT_FOUND");
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> a3, ListVersions(*db_, Dataset(), "A3"));
+  ASSERT_EQ(a3.size(), 2u);
+  EXPECT_TRUE(a3[1].deleted);
+  // A deleted record can come back: a new version, as an insert.
+  BatchReport back = Send("A3,Cường,,5\n");
+  EXPECT_EQ(back.inserted, 1);
+  NDC_ASSERT_OK_AND_ASSIGN(RecordVersion again, GetRecord(*db_, Dataset(), "A3"));
+  EXPECT_EQ(again.version, 3);
+  EXPECT_EQ(again.op, "insert");
+}
+
+TEST_P(IngestorTest, SnapshotDeletesRecordsItDoesNotMention) {
+  Send("A1,An,,1\nA2,Bình,,1\nA3,Cường,,1\n");
+  BatchReport snap = Send("A1,An,,1\nA3,Cường Mới,,2\nA4,Dũng,,1\n", BatchMode::kSnapshot);
+  EXPECT_EQ(snap.status, BatchStatus::kApplied) << snap.message;
+  EXPECT_EQ(snap.unchanged, 1);
+  EXPECT_EQ(snap.updated, 1);
+  EXPECT_EQ(snap.inserted, 1);
+  EXPECT_EQ(snap.deleted, 1);
+  EXPECT_EQ(NameOf("A2"), "NOT_FOUND");
+  EXPECT_EQ(NameOf("A3"), "Cường Mới");
+  // A rejected row whose key is readable protects its record from deletion ...
+  BatchReport protect = Send("A1,An,,1\nA3,Cường Mới,,2\nA4,Dũng,31/02/2000,1\n", BatchMode::kSnapshot, "snap-2");
+  EXPECT_EQ(protect.status, BatchStatus::kRefused);  // 1 of 3 rejected is above the 10% limit
+  BatchRequest req{.dataset_id = "ho_tich", .mode = BatchMode::kSnapshot, .max_reject_share = 0.5};
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport lenient,
+                           ingestor_->Ingest(req, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,An,,1\nA3,Cường "
+                                                               "Mới,,2\nA4,Dũng,31/02/2000,1\n")));
+  EXPECT_EQ(lenient.status, BatchStatus::kApplied) << lenient.message;
+  EXPECT_EQ(lenient.deleted, 0);
+  EXPECT_EQ(NameOf("A4"), "Dũng");
+  // ... but a row without a readable key refuses the snapshot.
+  req.idempotency_key = "snap-3";
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport unkeyed,
+                           ingestor_->Ingest(req, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,An,,1\n,Vô danh,,1\n")));
+  EXPECT_EQ(unkeyed.status, BatchStatus::kRefused);
+  EXPECT_NE(unkeyed.message.find("no readable source key"), std::string::npos) << unkeyed.message;
+  EXPECT_EQ(NameOf("A3"), "Cường Mới");
+  // An empty snapshot would delete everything: refused.
+  BatchReport empty = Send("", BatchMode::kSnapshot);
+  EXPECT_EQ(empty.status, BatchStatus::kRefused);
+  EXPECT_EQ(NameOf("A1"), "An");
+}
+
+TEST_P(IngestorTest, ResendingABatchChangesNothingAndSaysSo) {
+  const std::string rows = "A1,An,,1\nA2,Bình,,1\n";
+  BatchReport first = Send(rows);
+  BatchReport again = Send(rows);
+  EXPECT_EQ(again.status, BatchStatus::kDuplicate);
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_EQ(again.inserted, 2);  // the original's report
+  EXPECT_EQ(Events().size(), 2u);
+  // An explicit key guards different bytes too (e.g. the same export re-encoded).
+  BatchReport keyed = Send("A3,Cường,,1\n", BatchMode::kUpsert, "export-2026-11-28");
+  EXPECT_EQ(keyed.status, BatchStatus::kApplied);
+  BatchReport keyed_again = Send("A3,Cường,,1\r\n", BatchMode::kUpsert, "export-2026-11-28");
+  EXPECT_EQ(keyed_again.status, BatchStatus::kDuplicate);
+  EXPECT_EQ(keyed_again.id, keyed.id);
+  EXPECT_EQ(Events().size(), 3u);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<BatchReport> batches, ListBatches(*db_, "ho_tich", 0, 10));
+  EXPECT_EQ(batches.size(), 2u);  // duplicates are not stored
+}
+
+TEST_P(IngestorTest, RejectsKeepLineFieldReasonAndRawText) {
+  BatchRequest req{.dataset_id = "ho_tich", .max_reject_share = 1.0};
+  const std::string csv =
+      "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\n"
+      "A1,An,,1\n"
+      "A2,,30/02/2001,x\n"         // line 3: three problems
+      "\"A3,\"Bình\",,1\n"         // line 4: bad quoting
+      "A4,Dũng,,1,extra\n"         // line 5: wrong column count
+      "A5,\"Nhiều\ndòng\",,1\n"    // lines 6-7: a valid multi-line value
+      "A6,Gấm,,1\n";               // line 8
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport r, ingestor_->Ingest(req, MemorySource(csv)));
+  EXPECT_EQ(r.status, BatchStatus::kApplied);
+  EXPECT_EQ(r.rows_read, 6);
+  EXPECT_EQ(r.accepted, 3);
+  EXPECT_EQ(r.rejected, 3);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<Reject> rejects, ListRejects(*db_, r.id, 0, 100));
+  ASSERT_EQ(rejects.size(), 3u);
+  EXPECT_EQ(rejects[0].line, 3);
+  EXPECT_EQ(rejects[0].raw, "A2,,30/02/2001,x");
+  ASSERT_EQ(rejects[0].errors.size(), 3u);
+  EXPECT_EQ(rejects[0].errors[0].field, "ho_ten");
+  EXPECT_EQ(rejects[0].errors[1].field, "ngay_sinh");
+  EXPECT_EQ(rejects[0].errors[2].field, "phien_ban");
+  EXPECT_EQ(rejects[1].line, 4);
+  EXPECT_EQ(rejects[2].line, 5);
+  EXPECT_NE(rejects[2].errors[0].reason.find("column"), std::string::npos) << rejects[2].errors[0].reason;
+  EXPECT_EQ(NameOf("A5"), "Nhiều\ndòng");
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<Reject> after4, ListRejects(*db_, r.id, 4, 100));
+  EXPECT_EQ(after4.size(), 1u);
+  EXPECT_EQ(ListRejects(*db_, 999999, 0, 10).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(IngestorTest, TooManyRejectsRefuseTheWholeBatchWithItsReport) {
+  Send("A1,An,,1\n");
+  BatchReport r = Send("A1,An Mới,,2\nA2,,,1\nA3,,,1\n");
+  EXPECT_EQ(r.status, BatchStatus::kRefused);
+  EXPECT_EQ(r.rejected, 2);
+  EXPECT_EQ(r.inserted + r.updated, 0);
+  EXPECT_NE(r.message.find("2 of 3 rows (66.7%)"), std::string::npos) << r.message;
+  EXPECT_EQ(NameOf("A1"), "An");  // nothing applied
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport stored, GetBatch(*db_, r.id));
+  EXPECT_EQ(stored.status, BatchStatus::kRefused);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<Reject> rejects, ListRejects(*db_, r.id, 0, 10));
+  EXPECT_EQ(rejects.size(), 2u);
+  // A refused batch does not hold its key: the corrected batch goes through.
+  EXPECT_EQ(Send("A1,An Mới,,2\nA2,Bình,,1\nA3,Cường,,1\n").status, BatchStatus::kApplied);
+}
+
+TEST_P(IngestorTest, ReadsAsOfAPastInstant) {
+  Send("A1,Tên 1,,1\n");
+  const int64_t t1 = clock_.NowMicros();
+  Send("A1,Tên 2,,2\n");
+  const int64_t t2 = clock_.NowMicros();
+  Send("A1\n", BatchMode::kDelete, "", "MA");
+  const int64_t t3 = clock_.NowMicros();
+  EXPECT_EQ(NameOf("A1", t1 - 1), "NOT_FOUND");  // before it existed
+  EXPECT_EQ(NameOf("A1", t1), "Tên 1");
+  EXPECT_EQ(NameOf("A1", t2 - 1), "Tên 1");
+  EXPECT_EQ(NameOf("A1", t2), "Tên 2");
+  EXPECT_EQ(NameOf("A1", t3), "NOT_FOUND");  // deleted
+  EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> versions, ListVersions(*db_, Dataset(), "A1"));
+  ASSERT_EQ(versions.size(), 3u);
+  EXPECT_EQ(versions[2].op, "delete");
+}
+
+TEST_P(IngestorTest, EventsAreDenseOrderedAndMatchEffectiveChanges) {
+  Send("A1,An,,1\nA2,Bình,,1\n");
+  Send("A1,An,,1\nA2,Bình 2,,2\nA2,Bình 3,,3\n");  // the same key twice in one batch: two versions
+  Send("A1\n", BatchMode::kDelete, "", "MA");
+  std::vector<ChangeEvent> e = Events();
+  ASSERT_EQ(e.size(), 5u);
+  for (size_t i = 0; i < e.size(); ++i) EXPECT_EQ(e[i].seq, static_cast<int64_t>(i + 1));
+  EXPECT_EQ(e[0].op, "insert");
+  EXPECT_EQ(e[2].key, "A2");
+  EXPECT_EQ(e[2].op, "update");
+  EXPECT_EQ(e[2].version, 2);
+  EXPECT_EQ(e[3].version, 3);
+  EXPECT_EQ(e[4].op, "delete");
+  EXPECT_EQ(e[4].key, "A1");
+  EXPECT_EQ(Events(3).size(), 2u);
+  NDC_ASSERT_OK_AND_ASSIGN(int64_t last, LastEventSeq(*db_, "ho_tich"));
+  EXPECT_EQ(last, 5);
+  EXPECT_EQ(NameOf("A2"), "Bình 3");
+}
+
+TEST_P(IngestorTest, LinkedPersonSurvivesUpdates) {
+  Send("A1,An,,1\n");
+  NDC_ASSERT_OK(db_->Exec("UPDATE ds_ho_tich SET _person_key = 'P-1' WHERE _key = 'A1'").status());
+  Send("A1,An Mới,,2\n");
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row row, db_->QueryOne("SELECT _person_key, _version FROM ds_ho_tich"));
+  EXPECT_EQ(row.Str(0), "P-1");
+  EXPECT_EQ(row.Int(1), 2);
+}
+
+TEST_P(IngestorTest, HeaderProblemsAreClearErrorsAndStoreNothing) {
+  BatchRequest req{.dataset_id = "ho_tich"};
+  Result<BatchReport> r = ingestor_->Ingest(req, MemorySource("MA,TEN_SAI\nA1,x\n"));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("TEN_SAI"), std::string::npos) << r.status().message();
+  req.dataset_id = "khong_co";
+  EXPECT_EQ(ingestor_->Ingest(req, MemorySource("MA\n")).status().code(), StatusCode::kNotFound);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<BatchReport> batches, ListBatches(*db_, "", 0, 10));
+  EXPECT_TRUE(batches.empty());
+}
+
+TEST_P(IngestorTest, LargeBatchSpansManyChunks) {
+  std::string csv;
+  for (int i = 0; i < 5000; ++i) csv += "K" + std::to_string(i) + ",Người " + std::to_string(i) + ",,1\n";
+  BatchReport r = Send(csv);
+  EXPECT_EQ(r.inserted, 5000);
+  EXPECT_EQ(r.last_seq, 5000);
+  std::string changed;
+  for (int i = 0; i < 5000; i += 2) changed += "K" + std::to_string(i) + ",Đổi " + std::to_string(i) + ",,2\n";
+  BatchReport s = Send(changed, BatchMode::kSnapshot);
+  EXPECT_EQ(s.updated, 2500);
+  EXPECT_EQ(s.deleted, 2500);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row live, db_->QueryOne("SELECT COUNT(*) FROM ds_ho_tich WHERE NOT _deleted"));
+  EXPECT_EQ(live.Int(0), 2500);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row hist, db_->QueryOne("SELECT COUNT(*) FROM ds_ho_tich_history"));
+  EXPECT_EQ(hist.Int(0), 5000);
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, IngestorTest, ::testing::Values(Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, IngestorTest, ::testing::Values(Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::ingest

@@ -1,0 +1,81 @@
+// ChunkApplier: applies validated rows to a dataset's tables inside the batch transaction, a
+// chunk at a time — one query for the chunk's current versions, then set-wise writes (new
+// versions by BulkInsert, superseded versions moved to history by INSERT ... SELECT, change
+// events by BulkInsert). The decision per row (insert / update / unchanged / stale / delete) is
+// docs/design/ingest.md, "Applying a row". Thread-compatible; lives for one batch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/schema.h"
+#include "common/status.h"
+#include "store/store.h"
+
+namespace ndc::ingest {
+
+enum class RowOp { kUpsert, kDelete };
+
+struct PendingRow {
+  int64_t line = 0;
+  RowOp op = RowOp::kUpsert;
+  std::string key;
+  std::vector<store::Value> values;  // all schema fields for an upsert; empty for a delete
+  std::optional<std::string> source_version;
+  int64_t hash = 0;
+};
+
+struct ApplyCounts {
+  int64_t inserted = 0, updated = 0, unchanged = 0, deleted = 0, stale = 0;
+};
+
+class ChunkApplier {
+ public:
+  // `last_seq`: the dataset's last change-event number before this batch. `track_seen`: record
+  // every key applied (snapshot mode) for DeleteAbsent().
+  ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema& schema, int64_t batch_id, int64_t now,
+               int64_t last_seq, bool track_seen);
+
+  // Notes whether the dataset holds no record yet (a first load: then only keys this batch may
+  // already have written are looked up) and creates the temporary table of seen keys (snapshot
+  // mode only).
+  Status Begin();
+  // Applies rows whose keys are distinct. The vector is consumed.
+  Status Apply(std::vector<PendingRow>* rows);
+  // Marks keys as present in the snapshot without applying anything (rejected rows whose key
+  // was readable: they must not be deleted as absent).
+  Status MarkSeen(const std::vector<std::string>& keys);
+  // Snapshot: deletes every live record whose key was not seen.
+  Status DeleteAbsent();
+  // Drops the temporary table.
+  Status End();
+
+  const ApplyCounts& counts() const { return counts_; }
+  int64_t last_seq() const { return seq_; }
+  int64_t first_seq() const { return first_seq_; }
+
+ private:
+  struct Existing;
+  // True if `incoming` is older than `stored` in the order of the source_version field's type.
+  bool IsOlder(const std::string& incoming, const std::string& stored) const;
+
+  store::Transaction* tx_;
+  const catalog::DatasetSchema& schema_;
+  const int64_t batch_id_, now_;
+  const int64_t first_seq_;
+  int64_t seq_;
+  const bool track_seen_;
+  std::string record_table_, history_table_, seen_table_;
+  std::vector<std::string> record_columns_;  // internal columns, then the fields
+  std::string field_list_;                   // "f1", "f2", ... quoted
+  catalog::FieldType version_type_ = catalog::FieldType::kString;
+  ApplyCounts counts_;
+  // First load: the keys written so far by this batch, as a Bloom filter (bounded memory; a
+  // false positive only costs a lookup).
+  bool fresh_ = false;
+  std::vector<uint64_t> bloom_;
+};
+
+}  // namespace ndc::ingest

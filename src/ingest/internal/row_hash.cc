@@ -1,0 +1,42 @@
+#include "ingest/internal/row_hash.h"
+
+#include <cstring>
+#include <string>
+
+#include "common/crypto.h"
+
+namespace ndc::ingest {
+namespace {
+
+void AppendTagged(char tag, std::string_view bytes, std::string* out) {
+  out->push_back(tag);
+  const uint64_t n = bytes.size();
+  out->append(reinterpret_cast<const char*>(&n), sizeof n);
+  out->append(bytes);
+}
+
+}  // namespace
+
+int64_t RowHash(std::span<const store::Value> values) {
+  thread_local std::string buf;
+  buf.clear();
+  for (const store::Value& v : values) {
+    if (store::IsNull(v)) {
+      buf.push_back('n');
+    } else if (const auto* i = std::get_if<int64_t>(&v)) {
+      AppendTagged('i', std::string_view(reinterpret_cast<const char*>(i), sizeof *i), &buf);
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      AppendTagged('d', std::string_view(reinterpret_cast<const char*>(d), sizeof *d), &buf);
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+      AppendTagged('s', *s, &buf);
+    } else {
+      AppendTagged('b', std::get<store::Blob>(v).bytes, &buf);
+    }
+  }
+  const std::string digest = Sha256(buf);
+  int64_t h = 0;
+  std::memcpy(&h, digest.data(), sizeof h);
+  return h;
+}
+
+}  // namespace ndc::ingest

@@ -1,0 +1,64 @@
+// Reading what ingestion wrote: batch reports and rejects, records now and as of an instant,
+// a record's versions, and the change-event feed. Design: docs/design/ingest.md ("History",
+// "Change events"). Functions of an Executor (a Database or a Transaction); thread-safe as the
+// store is. Errors: kNotFound for an unknown batch, dataset or record; store errors as mapped.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/result.h"
+#include "ingest/batch.h"
+#include "store/store.h"
+
+namespace ndc::ingest {
+
+Result<BatchReport> GetBatch(store::Executor& db, int64_t batch_id);
+// Newest first; `before_id` > 0 pages backwards. `dataset_id` empty: every dataset.
+Result<std::vector<BatchReport>> ListBatches(store::Executor& db, const std::string& dataset_id,
+                                             int64_t before_id, int limit);
+// In line order, lines > `after_line`; kNotFound if the batch does not exist.
+Result<std::vector<Reject>> ListRejects(store::Executor& db, int64_t batch_id, int64_t after_line, int limit);
+
+// One version of a record. `values` follow the dataset schema's fields (the current version's
+// schema); NULL for fields added after the version was written.
+struct RecordVersion {
+  std::string key;
+  int64_t version = 0;
+  std::string op;  // insert | update | delete
+  bool deleted = false;
+  std::optional<std::string> source_version;
+  int64_t batch_id = 0;
+  int64_t valid_from = 0;              // microseconds UTC
+  std::optional<int64_t> valid_to;     // unset for the current version
+  std::vector<store::Value> values;
+};
+
+// The record as it is now (`as_of` unset) or was at `as_of` (microseconds UTC): kNotFound if it
+// did not exist then or was deleted (the message says which, and when).
+Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo& dataset, const std::string& key,
+                                std::optional<int64_t> as_of = std::nullopt);
+// Every version, oldest first; kNotFound if the key was never seen.
+Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catalog::DatasetInfo& dataset,
+                                                const std::string& key);
+
+struct ChangeEvent {
+  std::string dataset_id;
+  int64_t seq = 0;
+  std::string key;
+  std::string op;  // insert | update | delete
+  int64_t version = 0;
+  int64_t batch_id = 0;
+  int64_t at = 0;  // microseconds UTC
+};
+// Events of a dataset with seq > after_seq, in order, at most `limit`. kNotFound for an unknown
+// dataset. (The feed is read from the version rows, which carry their event's seq.)
+Result<std::vector<ChangeEvent>> ListEvents(store::Executor& db, const std::string& dataset_id, int64_t after_seq,
+                                            int limit);
+// The last sequence number handed out for a dataset (0 if none).
+Result<int64_t> LastEventSeq(store::Executor& db, const std::string& dataset_id);
+
+}  // namespace ndc::ingest
