@@ -11,6 +11,8 @@
 //                 start a throwaway server with ndc_pg_harness (as the tests do)
 //   --no-pg       SQLite only
 //   --dataset ID  which generated dataset to load (default population_registry)
+//   --memory GB   instead: write a GB-sized CSV (simple 8-column schema, distinct keys), load it
+//                 into SQLite and print the peak resident memory (the bound is 300 MB for 2 GB)
 //
 // Method: wall time of one full load each, on a fresh database, after the CSV was generated
 // (and read once, so it is in the page cache for every contender). NDC does everything a real
@@ -150,6 +152,76 @@ void ReadOnly(const std::string& dir, const std::string& dataset, int64_t rows) 
   }
 }
 
+// Peak resident set size of this process so far, in MB (VmHWM).
+double PeakRssMb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return -1;
+}
+
+// --memory: a large load in bounded memory.
+void MemoryRun(const std::string& dir, double gigabytes) {
+  const std::string csv = dir + "/big.csv";
+  {
+    std::FILE* f = std::fopen(csv.c_str(), "w");
+    if (f == nullptr) Die("cannot write " + csv);
+    std::fputs("ma,ho_ten,ngay_sinh,dia_chi,so_dien_thoai,ghi_chu,diem,dang_hoat_dong\n", f);
+    const double target = gigabytes * 1e9;
+    long long bytes = 0, i = 0;
+    std::string note(96, 'x');
+    while (double(bytes) < target) {
+      char line[512];
+      int n = std::snprintf(line, sizeof line,
+                            "K%012lld,Nguyễn Văn Người Thứ %lld,%02lld/%02lld/%04lld,Số %lld đường Lê Lợi phường Bến "
+                            "Thành,09%08lld,%s,%lld.%02lld,%s\n",
+                            static_cast<long long>(i), static_cast<long long>(i), 1 + i % 28, 1 + i % 12,
+                            1950 + i % 70, i % 1000, i % 100000000, note.c_str(), i % 10, i % 100,
+                            i % 2 ? "true" : "false");
+      std::fwrite(line, 1, static_cast<size_t>(n), f);
+      bytes += n;
+      ++i;
+    }
+    std::fclose(f);
+    std::printf("memory run: %lld rows, %.2f GB written to %s\n", static_cast<long long>(i), double(bytes) / 1e9,
+                csv.c_str());
+  }
+  const std::string schema_json = R"({"id": "big", "title": "Big", "owner": "bca",
+    "classification": {"data": "other", "personal": "basic"}, "source_key": "ma",
+    "fields": [{"name": "ma", "type": "string", "required": true}, {"name": "ho_ten", "type": "string"},
+      {"name": "ngay_sinh", "type": "date", "format": "dd/mm/yyyy"}, {"name": "dia_chi", "type": "string"},
+      {"name": "so_dien_thoai", "type": "phone"}, {"name": "ghi_chu", "type": "string"},
+      {"name": "diem", "type": "decimal", "scale": 2}, {"name": "dang_hoat_dong", "type": "boolean"}]})";
+  auto db = Check(ndc::store::OpenSqlite(dir + "/big.db"), "open sqlite");
+  Check(db->Migrate(), "migrate");
+  ndc::catalog::Catalog catalog(db.get(), ndc::SystemClock());
+  Check(catalog.CreateAgency({.id = "bca", .name = "bca"}), "agency");
+  Check(catalog.CreateDataset(Check(ndc::catalog::ParseSchemaJson(schema_json), "schema")), "dataset");
+  ndc::ingest::Ingestor ingestor(db.get(), &catalog, ndc::SystemClock());
+  ndc::ingest::BatchRequest req;
+  req.dataset_id = "big";
+  req.source = "bench";
+  req.submitted_by = "bench";
+  const double before = PeakRssMb();
+  auto t0 = SteadyClock::now();
+  auto report = Check(ingestor.Ingest(req, Check(ndc::ingest::OpenFileSource(csv), "open"),
+                                      [&](const ndc::ingest::Progress& p) {
+                                        if (p.rows_read % 1000000 < 20000) {
+                                          std::fprintf(stderr, "  %lld rows, %.0f%%, peak RSS %.0f MB\n",
+                                                       static_cast<long long>(p.rows_read),
+                                                       100.0 * double(p.bytes_consumed) / double(p.bytes_total),
+                                                       PeakRssMb());
+                                        }
+                                      }),
+                      "ingest");
+  auto t1 = SteadyClock::now();
+  std::printf("memory run: %s\n", report.message.c_str());
+  std::printf("memory run: %.0f records/s; peak resident memory %.0f MB (%.0f MB before the load)\n",
+              double(report.rows_read) / Seconds(t0, t1), PeakRssMb(), before);
+}
+
 std::string HeaderColumns(const std::string& csv_path) {
   std::ifstream in(csv_path, std::ios::binary);
   std::string header;
@@ -213,6 +285,7 @@ int main(int argc, char** argv) {
   size_t persons = 1000000;
   std::string dir, pg_url, dataset = "population_registry";
   bool no_pg = false;
+  double memory_gb = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -224,8 +297,9 @@ int main(int argc, char** argv) {
     else if (a == "--pg") pg_url = next();
     else if (a == "--no-pg") no_pg = true;
     else if (a == "--dataset") dataset = next();
+    else if (a == "--memory") memory_gb = std::stod(next());
     else if (a == "--help" || a == "-h") {
-      std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--dataset ID]");
+      std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--dataset ID] [--memory GB]");
       return 0;
     } else {
       Die("unknown argument " + a + " (see --help)");
@@ -236,6 +310,11 @@ int main(int argc, char** argv) {
     std::string tmpl = (getenv("TMPDIR") ? std::string(getenv("TMPDIR")) : "/tmp") + "/ingest_bench_XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr) Die("mkdtemp failed");
     dir = tmpl;
+  }
+  if (memory_gb > 0) {
+    MemoryRun(dir, memory_gb);
+    if (own_dir) fs::remove_all(dir);
+    return 0;
   }
   std::fprintf(stderr, "ingest_bench: generating %zu persons into %s ...\n", persons, dir.c_str());
   ndc::datagen::GeneratorOptions gen;

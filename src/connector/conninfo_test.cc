@@ -1,0 +1,52 @@
+// Connection strings: secrets refused in every form libpq reads, and the string a pull connects
+// with (password and application_name added, values quoted).
+#include "connector/conninfo.h"
+
+#include <gtest/gtest.h>
+
+namespace ndc::connector {
+namespace {
+
+TEST(Conninfo, AcceptsUrisAndKeyValueStringsWithoutSecrets) {
+  EXPECT_TRUE(CheckConninfo("postgresql://ndc_reader@db.bca.gov.vn:5432/registry?sslmode=require").ok());
+  EXPECT_TRUE(CheckConninfo("host=10.0.0.5 port=5432 dbname=registry user=ndc_reader").ok());
+}
+
+TEST(Conninfo, RefusesAPasswordInEveryForm) {
+  for (const char* c : {"postgresql://ndc_reader:s3cret@db/registry", "postgresql://db/registry?password=s3cret",
+                        "host=db user=u password=s3cret", "host=db sslpassword=keypass"}) {
+    Status s = CheckConninfo(c);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c;
+    EXPECT_NE(s.message().find("--password-env"), std::string::npos) << s.message();
+    EXPECT_EQ(s.message().find("s3cret"), std::string::npos) << "the secret must not be echoed";
+  }
+}
+
+TEST(Conninfo, MalformedIsInvalidArgument) {
+  EXPECT_EQ(CheckConninfo("host=db port").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckConninfo("").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckConninfo("postgresql://db/x?nosuchoption=1").code(), StatusCode::kInvalidArgument);
+}
+
+TEST(Conninfo, ConnectStringAddsPasswordAndApplicationNameQuoted) {
+  Result<std::string> s = ConnectString("postgresql://u@db:5433/reg", std::string("it's\\x"), "ndc-connector-bca");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(*s, "user='u' dbname='reg' host='db' port='5433' application_name='ndc-connector-bca' "
+                "password='it\\'s\\\\x'");
+}
+
+TEST(Conninfo, ConnectStringKeepsTheOperatorsApplicationName) {
+  Result<std::string> s = ConnectString("host=db application_name=mine", std::nullopt, "ndc-connector-bca");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(*s, "host='db' application_name='mine'");
+}
+
+TEST(Conninfo, EnvNames) {
+  EXPECT_TRUE(IsValidEnvName("NDC_CONNECTOR_BCA_PASSWORD"));
+  EXPECT_FALSE(IsValidEnvName("1X"));
+  EXPECT_FALSE(IsValidEnvName("A-B"));
+  EXPECT_FALSE(IsValidEnvName(""));
+}
+
+}  // namespace
+}  // namespace ndc::connector

@@ -1,0 +1,142 @@
+#include "connector/pg_source.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/config.h"
+#include "connector/conninfo.h"
+
+namespace ndc::connector {
+namespace {
+
+using store::QuoteIdentifier;
+using store::Value;
+
+constexpr char kCursor[] = "ndc_pull";
+
+std::string Table(const std::string& schema, const std::string& table) {
+  return QuoteIdentifier(schema) + "." + QuoteIdentifier(table);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgSource>> PgSource::Open(const Connector& c, const SourceOptions& options) {
+  return Open(c.name, c.conninfo, c.password_env, options);
+}
+
+Result<std::unique_ptr<PgSource>> PgSource::Open(const std::string& name, const std::string& conninfo,
+                                                 const std::string& password_env, const SourceOptions& options) {
+  std::optional<std::string> password;
+  if (!password_env.empty()) {
+    password = options.env ? options.env(password_env) : ProcessEnv(password_env);
+    if (!password) {
+      return FailedPreconditionError(fmt::format(
+          "connector {}: environment variable {} (the source database password) is not set on this node", name,
+          password_env));
+    }
+  }
+  ASSIGN_OR_RETURN(std::string connect, ConnectString(conninfo, password, options.application_name_prefix + name));
+  store::OpenOptions open;
+  open.pool_size = 1;
+  open.read_only = true;
+  open.statement_timeout_ms = options.statement_timeout_ms;
+  Result<std::unique_ptr<store::Database>> db = store::OpenPostgres(connect, open);
+  if (!db.ok()) return db.status().WithContext(fmt::format("connector {}: opening the source database", name));
+  return std::unique_ptr<PgSource>(new PgSource(std::move(db).value()));
+}
+
+PgSource::~PgSource() {
+  if (tx_) tx_->Rollback().IgnoreError();  // read-only: nothing to keep
+  tx_.reset();
+}
+
+store::Executor& PgSource::executor() {
+  if (tx_) return *tx_;
+  return *db_;
+}
+
+Status PgSource::Begin() {
+  if (tx_) return FailedPreconditionError("source: the pull's transaction is already open");
+  ASSIGN_OR_RETURN(tx_, db_->Begin());
+  // Before any query, so that the whole pull reads one snapshot.
+  return tx_->Exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").status();
+}
+
+Result<std::vector<std::string>> PgSource::Columns(const std::string& schema, const std::string& table) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   executor().Query("SELECT CAST(column_name AS TEXT) FROM information_schema.columns "
+                                    "WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+                                    std::vector<Value>{schema, table}));
+  std::vector<std::string> out;
+  for (const store::Row& r : rs.rows) out.push_back(r.Str(0));
+  if (out.empty()) {
+    return NotFoundError(fmt::format("source table {}.{} does not exist in {} (or its columns are not readable by "
+                                     "the connecting role)",
+                                     schema, table, db_->Describe()));
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema, const std::string& table,
+                                                      const std::string& column,
+                                                      const std::optional<std::string>& after) {
+  std::string sql = fmt::format("SELECT CAST(MAX({0}) AS TEXT) FROM {1}", QuoteIdentifier(column), Table(schema, table));
+  std::vector<Value> params;
+  if (after) {
+    sql += fmt::format(" WHERE {} > $1", QuoteIdentifier(column));
+    params.push_back(*after);
+  }
+  ASSIGN_OR_RETURN(store::Row row, executor().QueryOne(sql, params));
+  return row.OptStr(0);
+}
+
+Status PgSource::OpenCursor(const std::string& select, std::vector<Value> params) {
+  if (!tx_) return FailedPreconditionError("source: a cursor needs the pull's transaction (Begin first)");
+  if (cursor_open_) return FailedPreconditionError("source: the pull's cursor is already open");
+  RETURN_IF_ERROR(tx_->Exec(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", kCursor, select), params).status());
+  cursor_open_ = true;
+  return OkStatus();
+}
+
+Result<std::vector<store::Row>> PgSource::Fetch(int64_t n) {
+  if (!cursor_open_) return FailedPreconditionError("source: no cursor open");
+  ASSIGN_OR_RETURN(store::ResultSet rs, tx_->Query(fmt::format("FETCH FORWARD {} FROM {}", std::max<int64_t>(n, 1),
+                                                               kCursor)));
+  return std::move(rs.rows);
+}
+
+PullQuery BuildPullQuery(const Connector& c, const catalog::DatasetSchema& schema, PullMode mode,
+                         const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  PullQuery q;
+  std::vector<std::string> selected;
+  for (const catalog::FieldSpec& f : schema.fields) {
+    auto it = c.columns.find(f.name);
+    if (it == c.columns.end()) {
+      q.field_column.push_back(-1);
+      continue;
+    }
+    auto pos = std::find(q.columns.begin(), q.columns.end(), it->second);
+    if (pos == q.columns.end()) {
+      q.columns.push_back(it->second);
+      selected.push_back(fmt::format("CAST({} AS TEXT)", QuoteIdentifier(it->second)));
+      pos = q.columns.end() - 1;
+    }
+    q.field_column.push_back(static_cast<int>(pos - q.columns.begin()));
+  }
+  q.sql = fmt::format("SELECT {} FROM {}", fmt::join(selected, ", "), Table(c.source_schema, c.source_table));
+  if (mode == PullMode::kIncremental) {
+    const std::string wm = QuoteIdentifier(c.watermark_column);
+    if (from) {
+      q.sql += fmt::format(" WHERE {0} > $1 AND {0} <= $2", wm);
+      q.params = {*from, to.value_or("")};
+    } else {
+      q.sql += fmt::format(" WHERE {} <= $1", wm);
+      q.params = {to.value_or("")};
+    }
+    q.sql += fmt::format(" ORDER BY {}", wm);
+  }
+  return q;
+}
+
+}  // namespace ndc::connector
