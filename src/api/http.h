@@ -26,6 +26,18 @@ struct Request {
   // Set by the router's preflight once the caller is authenticated and allowed (never by clients).
   std::optional<auth::Principal> principal;
 
+  // Set by a route's preflight guard (never by clients) for routes whose bodies may be far larger
+  // than memory: the server then streams the body into a new file in `dir` (`body_file`; `body`
+  // stays empty), refuses it with 413 above `max_bytes` instead of server.max_body_bytes, and
+  // removes the file once the handler has returned.
+  struct BodySpool {
+    std::string dir;
+    uint64_t max_bytes = 0;
+    std::string limit_name;  // the setting behind max_bytes, named in the 413 ("ingest.max_batch_bytes")
+  };
+  std::optional<BodySpool> spool;
+  std::string body_file;  // the spooled body's path, when `spool` was set
+
   // Header value by lower-case name, or nullopt.
   std::optional<std::string_view> Header(std::string_view lower_name) const;
 };

@@ -5,10 +5,12 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <limits>
 #include <array>
 #include <set>
 #include <mutex>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
@@ -24,6 +26,7 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "api/body_spool.h"
 #include "api/problem.h"
 #include "common/crypto.h"
 #include "common/log.h"
@@ -192,12 +195,17 @@ class HttpServer::Impl {
     if (connections_.empty()) drained_.notify_all();
   }
 
-  Response ErrorFor(const beast::error_code& ec) {
+  static Response TooLarge(uint64_t limit, std::string_view limit_name) {
+    return ProblemResponse(413, "RESOURCE_EXHAUSTED", "Request body too large",
+                           fmt::format("the request body exceeds the limit of {} bytes ({}); split the upload or "
+                                       "raise the limit",
+                                       limit, limit_name));
+  }
+
+  Response ErrorFor(const beast::error_code& ec, uint64_t body_limit = 0, std::string_view limit_name = {}) {
     if (ec == http::error::body_limit) {
-      return ProblemResponse(413, "RESOURCE_EXHAUSTED", "Request body too large",
-                             fmt::format("the request body exceeds the limit of {} bytes "
-                                         "(server.max_body_bytes); split the upload or raise the limit",
-                                         options_.max_body_bytes));
+      return limit_name.empty() ? TooLarge(options_.max_body_bytes, "server.max_body_bytes")
+                                : TooLarge(body_limit, limit_name);
     }
     if (ec == http::error::header_limit) {
       return ProblemResponse(431, "RESOURCE_EXHAUSTED", "Request header fields too large",
@@ -270,6 +278,85 @@ class HttpServer::Impl {
     }
   }
 
+  // Reads the body of a request that passed preflight: into req.body, or for a route that asked
+  // for it (req.spool) into a spool file, req.body_file. Returns the response that refuses the
+  // body (413, malformed, spool failure) instead; leaves a disconnect in `ec`.
+  net::awaitable<std::optional<Response>> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                   http::request_parser<http::string_body>& parser, Request& req,
+                                                   beast::error_code& ec) {
+    const uint64_t limit = req.spool ? req.spool->max_bytes : options_.max_body_bytes;
+    const std::string limit_name = req.spool ? req.spool->limit_name : "server.max_body_bytes";
+    if (auto length = parser.content_length(); length && *length > limit) co_return TooLarge(limit, limit_name);
+    if (!parser.is_done()) {
+      // The client may be waiting for our go-ahead before it sends a large body (RFC 9110 10.1.1).
+      auto expect = req.Header("expect");
+      if (expect && beast::iequals(beast::string_view(expect->data(), expect->size()), "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+        stream.expires_after(options_.request_timeout);
+        co_await http::async_write(stream, go_on, net::redirect_error(net::use_awaitable, ec));
+        if (ec) {
+          ec = net::error::connection_reset;
+          co_return std::nullopt;
+        }
+      }
+    }
+    if (!req.spool || parser.is_done()) {
+      parser.body_limit(limit);
+      if (!parser.is_done()) {
+        stream.expires_after(options_.request_timeout);
+        co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        if (IsDisconnect(ec)) co_return std::nullopt;
+        if (ec) co_return ErrorFor(ec, limit, limit_name);
+      }
+      req.body = parser.release().body();
+      co_return std::nullopt;
+    }
+    co_return co_await SpoolBody(stream, buffer, parser, req, ec);
+  }
+
+  // Streams the body into a new file under req.spool->dir, never holding more than the read
+  // buffer in memory. The timeout bounds each read rather than the whole upload, so a batch of
+  // many gigabytes may take as long as it needs while it keeps moving.
+  net::awaitable<std::optional<Response>> SpoolBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                    http::request_parser<http::string_body>& header_parser,
+                                                    Request& req, beast::error_code& ec) {
+    const Request::BodySpool& spool = *req.spool;
+    Result<SpoolFile> file = CreateSpoolFile(spool.dir);
+    if (!file.ok()) {
+      if (file.status().code() != StatusCode::kResourceExhausted) co_return ProblemFromStatus(file.status(), req);
+      log::Error("http.spool_failed", {{"path", req.path}, {"request_id", req.request_id},
+                                       {"error", file.status().message()}});
+      co_return ProblemResponse(507, "RESOURCE_EXHAUSTED", "Insufficient storage",
+                                "the server has no room to receive this upload now; retry later (request id " +
+                                    req.request_id + ")",
+                                req.path, req.request_id);
+    }
+    req.body_file = file->path;  // removed by the session, whatever happens next
+    beast::file out;
+    out.native_handle(file->fd);
+    http::request_parser<http::file_body> parser(std::move(header_parser));
+    parser.body_limit(spool.max_bytes);
+    parser.get().body().reset(std::move(out), ec);
+    while (!ec && !parser.is_done()) {
+      stream.expires_after(options_.request_timeout);
+      co_await http::async_read_some(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    }
+    if (IsDisconnect(ec)) co_return std::nullopt;
+    if (!ec) co_return std::nullopt;
+    if (ec.category() == beast::http::make_error_code(http::error::body_limit).category()) {
+      co_return ErrorFor(ec, spool.max_bytes, spool.limit_name);
+    }
+    // Not the protocol: writing the spool file failed (disk full, I/O error).
+    log::Error("http.spool_failed", {{"path", req.path}, {"request_id", req.request_id}, {"error", ec.message()}});
+    bool full = ec == beast::errc::no_space_on_device;
+    ec = {};
+    co_return ProblemResponse(full ? 507 : 500, full ? "RESOURCE_EXHAUSTED" : "INTERNAL",
+                              full ? "Insufficient storage" : "Internal error",
+                              "the server could not store this upload; retry later (request id " + req.request_id +
+                                  ")",
+                              req.path, req.request_id);
+  }
+
   net::awaitable<void> Session(ConnectionPtr conn) {
     struct Guard {  // unregisters however the coroutine ends
       Impl* impl;
@@ -287,7 +374,10 @@ class HttpServer::Impl {
     beast::flat_buffer buffer(static_cast<size_t>(options_.max_header_bytes) + 65536);
     for (;;) {
       http::request_parser<http::string_body> parser;
-      parser.body_limit(options_.max_body_bytes);
+      // The body limit depends on the route (see ReadBody); Beast would otherwise refuse a large
+      // Content-Length while reading the header, before the route is known. (Not boost::none:
+      // Beast 1.74 compares the length with the optional and refuses every body.)
+      parser.body_limit(std::numeric_limits<uint64_t>::max());
       parser.header_limit(options_.max_header_bytes);
       // Between requests the connection is idle (shutdown may close it); once a request's header
       // has arrived, the request is in flight and shutdown lets it finish.
@@ -300,6 +390,14 @@ class HttpServer::Impl {
       int64_t start = clock_->MonotonicMicros();
       in_flight_->Add(1);
       Request req;
+      struct SpoolCleanup {  // the spooled body (if any) never outlives its request
+        std::string& path;
+        void Now() {
+          if (!path.empty()) ::unlink(path.c_str());
+          path.clear();
+        }
+        ~SpoolCleanup() { Now(); }
+      } spool_cleanup{req.body_file};
       Response res;
       bool keep_alive = false;
       bool body_unread = true;
@@ -325,19 +423,16 @@ class HttpServer::Impl {
           res = std::move(*early);
           body_unread = !parser.is_done();
         } else {
-          if (!parser.is_done()) {
-            stream.expires_after(options_.request_timeout);
-            co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
-            if (IsDisconnect(ec)) {
-              in_flight_->Add(-1);
-              break;
-            }
+          std::optional<Response> refused = co_await ReadBody(stream, buffer, parser, req, ec);
+          if (IsDisconnect(ec)) {
+            in_flight_->Add(-1);
+            break;
           }
-          if (ec) {
-            res = ErrorFor(ec);
+          if (refused) {
+            res = std::move(*refused);
           } else {
             body_unread = false;
-            req.body = parser.release().body();
+            // The handler may run long (an ingested batch); the response write below restarts the timer.
             try {
               res = handler_(req);
             } catch (const std::exception& e) {
@@ -347,6 +442,7 @@ class HttpServer::Impl {
           }
         }
       }
+      spool_cleanup.Now();  // before the answer: a client that has it may look at the disk
       if (req.request_id.empty()) req.request_id = NewRequestId();
       keep_alive = keep_alive && !shutting_down_ && !body_unread;
       auto out = ToBeast(res, version, keep_alive, req.request_id, req.method == "HEAD");

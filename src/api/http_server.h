@@ -6,6 +6,15 @@
 // The handler is called on a worker thread, concurrently for different connections; it must
 // be thread-safe. It must not throw; if it does, the client gets a 500 problem+json and the
 // exception is logged. This is the only file that includes Beast (slow to compile).
+//
+// Bodies: read into Request::body up to max_body_bytes (413 above), unless the preflight set
+// Request::spool: then the body is streamed into a file (Request::body_file) under the spool's
+// limit, and the file is removed when the handler returns. `Expect: 100-continue` is answered
+// once the preflight has accepted the request, so a refused client never sends its body.
+//
+// Timeouts: idle_timeout between requests; request_timeout for the header, the body (for a
+// spooled body: each read, so a long upload that keeps moving is never cut) and the response.
+// The handler itself is not timed: it runs on the worker thread until it returns.
 #pragma once
 
 #include <chrono>

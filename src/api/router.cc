@@ -33,13 +33,14 @@ bool Router::Match(const Route& r, const std::vector<std::string>& segs, std::ma
   return true;
 }
 
-void Router::Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler) {
-  Route r{std::move(method), pattern, Split(pattern), false, std::move(roles), std::move(handler)};
+void Router::Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler,
+                 RouteGuard guard) {
+  Route r{std::move(method), pattern, Split(pattern), false, std::move(roles), std::move(handler), std::move(guard)};
   routes_.push_back(std::move(r));
 }
 
 void Router::AddPublic(std::string method, std::string pattern, RouteHandler handler) {
-  Route r{std::move(method), pattern, Split(pattern), true, {}, std::move(handler)};
+  Route r{std::move(method), pattern, Split(pattern), true, {}, std::move(handler), nullptr};
   routes_.push_back(std::move(r));
 }
 
@@ -74,7 +75,8 @@ const Router::Route* Router::Find(const Request& request, std::map<std::string, 
   return nullptr;
 }
 
-std::optional<Response> Router::Authorize(const Route& route, Request& request) const {
+std::optional<Response> Router::Authorize(const Route& route, const std::map<std::string, std::string>& params,
+                                          Request& request) const {
   if (route.is_public) return std::nullopt;
   std::string token;
   if (auto h = request.Header("authorization")) {
@@ -98,6 +100,12 @@ std::optional<Response> Router::Authorize(const Route& route, Request& request) 
         request);
   } else {
     request.principal = *who;
+    if (route.guard) {
+      if (Status allowed = route.guard(request, params); !allowed.ok()) {
+        request.principal.reset();
+        refusal = ProblemFromStatus(allowed, request);
+      }
+    }
   }
   if (refusal) refusal->metric_route = route.pattern;
   return refusal;
@@ -108,7 +116,7 @@ std::optional<Response> Router::Preflight(Request& request) const {
   Response refusal;
   const Route* route = Find(request, &params, &refusal);
   if (route == nullptr) return refusal;
-  return Authorize(*route, request);
+  return Authorize(*route, params, request);
 }
 
 Response Router::Handle(Request& request) const {
@@ -117,7 +125,7 @@ Response Router::Handle(Request& request) const {
   const Route* route = Find(request, &params, &refusal);
   if (route == nullptr) return refusal;
   if (!route->is_public && !request.principal) {
-    if (auto denied = Authorize(*route, request)) return *denied;
+    if (auto denied = Authorize(*route, params, request)) return *denied;
   }
   RouteContext ctx{request, std::move(params), request.principal ? &*request.principal : nullptr};
   Result<Response> res = route->handler(ctx);

@@ -4,7 +4,8 @@
 //
 // Credentials: "Authorization: Bearer <token>" or "X-API-Key: <token>". Outcomes, as problem+json:
 // no credentials or a bad token -> 401 with WWW-Authenticate; a role the route does not allow ->
-// 403 naming the role; unknown path -> 404; known path, other method -> 405 with Allow.
+// 403 naming the role; unknown path -> 404; known path, other method -> 405 with Allow; then the
+// route's guard, if it has one (its status as problem+json: e.g. 403 for another agency's dataset).
 // Patterns are literal segments and `{name}` segments (one whole segment each).
 // Add routes before serving; Handle() is then thread-safe.
 #pragma once
@@ -29,16 +30,21 @@ struct RouteContext {
 };
 
 using RouteHandler = std::function<Result<Response>(RouteContext&)>;
+// A route's own check, run by Preflight once the caller is authenticated and its role allowed,
+// before the body is read (e.g. "this agency owns that dataset"). A non-OK status refuses the
+// request as problem+json. It may set request.spool to have the server stream the body to disk.
+using RouteGuard = std::function<Status(Request& request, const std::map<std::string, std::string>& params)>;
 using Authenticate = std::function<Result<auth::Principal>(std::string_view token)>;
 
 class Router {
  public:
   explicit Router(Authenticate authenticate) : authenticate_(std::move(authenticate)) {}
 
-  void Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler);
+  void Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler,
+           RouteGuard guard = nullptr);
   void AddPublic(std::string method, std::string pattern, RouteHandler handler);
 
-  // Everything but the handler: route lookup, authentication, role check. Returns the refusal,
+  // Everything but the handler: route lookup, authentication, role check, guard. Returns the refusal,
   // or nullopt after setting request.principal (for non-public routes). The server calls this
   // when the header has arrived, so nobody uploads a body to a route they may not call.
   std::optional<Response> Preflight(Request& request) const;
@@ -56,13 +62,15 @@ class Router {
     bool is_public = false;
     std::set<auth::Role> roles;
     RouteHandler handler;
+    RouteGuard guard;
   };
   static std::vector<std::string> Split(const std::string& path);
   static bool Match(const Route& r, const std::vector<std::string>& segs, std::map<std::string, std::string>* params);
   // The route for the request, or the 404/405 response.
   const Route* Find(const Request& request, std::map<std::string, std::string>* params, Response* refusal) const;
-  // 401/403 refusal, or nullopt with the principal set.
-  std::optional<Response> Authorize(const Route& route, Request& request) const;
+  // 401/403 refusal (or the guard's), or nullopt with the principal set.
+  std::optional<Response> Authorize(const Route& route, const std::map<std::string, std::string>& params,
+                                    Request& request) const;
 
   Authenticate authenticate_;
   std::vector<Route> routes_;

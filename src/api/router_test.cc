@@ -101,5 +101,28 @@ TEST_F(RouterTest, HandlerErrorBecomesProblem) {
   EXPECT_EQ(r.content_type, "application/problem+json");
 }
 
+TEST_F(RouterTest, GuardRunsInPreflightAndMaySpoolTheBody) {
+  router_.Add(
+      "POST", "/v1/datasets/{id}/batches", {Role::kOperator},
+      [](RouteContext&) -> Result<Response> { return JsonResponse("{}", 201); },
+      [](Request& req, const std::map<std::string, std::string>& params) -> Status {
+        if (params.at("id") != "mine") return PermissionDeniedError("not yours");
+        req.spool = Request::BodySpool{"/tmp", 10, "test.limit"};
+        return OkStatus();
+      });
+  Request ok;
+  ok.method = "POST";
+  ok.path = "/v1/datasets/mine/batches";
+  ok.headers["authorization"] = "Bearer op";
+  EXPECT_FALSE(router_.Preflight(ok).has_value());
+  ASSERT_TRUE(ok.spool.has_value());
+  EXPECT_EQ(ok.spool->max_bytes, 10u);
+  EXPECT_EQ(router_.Handle(ok).status, 201);
+  Response denied = Call("POST", "/v1/datasets/other/batches", "op");  // Handle runs the guard too
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(denied.body)["detail"], "not yours");
+  EXPECT_EQ(denied.metric_route, "/v1/datasets/{id}/batches");
+}
+
 }  // namespace
 }  // namespace ndc::api

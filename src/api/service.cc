@@ -1,5 +1,7 @@
 #include "api/service.h"
 
+#include <fmt/format.h>
+
 namespace ndc::api {
 
 std::string_view NdcVersion() { return "0.1.0"; }
@@ -10,22 +12,55 @@ ApiService::ApiService(ServiceDeps deps)
   AddCatalogRoutes();
   AddKeyRoutes();
   AddAuditRoutes();
+  AddIngestRoutes();
+  AddRecordRoutes();
+}
+
+Result<catalog::DatasetInfo> ApiService::IngestDataset(const auth::Principal& who,
+                                                       const std::string& dataset_id) const {
+  ASSIGN_OR_RETURN(catalog::DatasetInfo info, deps_.catalog->GetDataset(dataset_id));
+  if (who.role == auth::Role::kOperator) return info;
+  if (who.role == auth::Role::kAgency && !who.agency_id.empty() && who.agency_id == info.schema.owner) return info;
+  return PermissionDeniedError(fmt::format("dataset '{}' belongs to agency '{}'; a key of {} may not use it",
+                                           dataset_id, info.schema.owner,
+                                           who.agency_id.empty() ? fmt::format("role '{}'", auth::RoleName(who.role))
+                                                                 : fmt::format("agency '{}'", who.agency_id)));
+}
+
+Status ApiService::AppendAudit(const RouteContext& ctx, audit::Entry e) {
+  if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
+  e.actor = {ctx.principal->key_id, ctx.principal->agency_id, std::string(auth::RoleName(ctx.principal->role))};
+  e.request_id = ctx.request.request_id;
+  auto appended = deps_.audit->Append(std::move(e));
+  return appended.status();
 }
 
 Status ApiService::AuditChange(const RouteContext& ctx, std::string action, audit::Subject subject,
-                               std::vector<std::string> fields) {
-  if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
+                               std::vector<std::string> fields, std::string purpose) {
   audit::Entry e;
-  e.actor = {ctx.principal->key_id, ctx.principal->agency_id, std::string(auth::RoleName(ctx.principal->role))};
   e.action = std::move(action);
   e.subject = std::move(subject);
   e.fields = std::move(fields);
-  e.purpose = "administration";
-  e.legal_basis = "operator role";
+  e.purpose = std::move(purpose);
+  e.legal_basis = ctx.principal->role == auth::Role::kAgency ? "dataset owner" : "operator role";
   e.decision = audit::Decision::kAllowed;
-  e.request_id = ctx.request.request_id;
-  auto appended = deps_.audit->Append(std::move(e));
-  if (!appended.ok()) return appended.status().WithContext("the change was made but its audit entry failed");
+  Status s = AppendAudit(ctx, std::move(e));
+  if (!s.ok()) return s.WithContext("the change was made but its audit entry failed");
+  return OkStatus();
+}
+
+Status ApiService::AuditAccess(const RouteContext& ctx, std::string action, audit::Subject subject,
+                               std::vector<std::string> fields, audit::Decision decision, std::string reason) {
+  audit::Entry e;
+  e.action = std::move(action);
+  e.subject = std::move(subject);
+  e.fields = std::move(fields);
+  e.purpose = "data access";
+  e.legal_basis = ctx.principal->role == auth::Role::kAgency ? "dataset owner" : "operator role";
+  e.decision = decision;
+  e.reason = std::move(reason);
+  Status s = AppendAudit(ctx, std::move(e));
+  if (!s.ok()) return s.WithContext("the access could not be audited, so nothing was disclosed");
   return OkStatus();
 }
 

@@ -16,6 +16,7 @@
 #include "catalog/catalog.h"
 #include "common/clock.h"
 #include "common/metrics.h"
+#include "ingest/ingestor.h"
 #include "store/store.h"
 
 namespace ndc::api {
@@ -31,6 +32,12 @@ struct ServiceDeps {
   // /v1/audit/checkpoint answers 400 (kFailedPrecondition).
   audit::AuditLog* audit = nullptr;
   audit::Checkpointer* checkpointer = nullptr;
+  // Applies batches posted to /v1/datasets/{id}/batches; null: those posts answer 500.
+  ingest::Ingestor* ingestor = nullptr;
+  // Where the server streams batch bodies (<data_dir>/spool; it must exist), and their limit.
+  // Empty: bodies are read into memory under server.max_body_bytes (tests without a server).
+  std::string spool_dir;
+  uint64_t max_batch_bytes = uint64_t{16} << 30;  // ingest.max_batch_bytes
 };
 
 class ApiService {
@@ -46,11 +53,25 @@ class ApiService {
   void AddCatalogRoutes();
   void AddKeyRoutes();
   void AddAuditRoutes();
+  void AddIngestRoutes();   // routes_ingest.cc: batches and their rejects
+  void AddRecordRoutes();   // routes_records.cc: records, versions, change events
+
+  // The dataset, when the caller may submit batches to it and read what they stored: operators
+  // every dataset, agency keys those their agency owns. kNotFound for an unknown dataset,
+  // kPermissionDenied for another agency's.
+  Result<catalog::DatasetInfo> IngestDataset(const auth::Principal& who, const std::string& dataset_id) const;
   // Appends the audit entry of a change the caller made (decision allowed) and waits until it is
   // durable. The change itself has already been committed: on failure the handler answers with
   // this error, so the caller learns the change may be unaudited.
   Status AuditChange(const RouteContext& ctx, std::string action, audit::Subject subject,
-                     std::vector<std::string> fields = {});
+                     std::vector<std::string> fields = {}, std::string purpose = "administration");
+  // Appends the audit entry of an access to data (a read that discloses it, or its denial with
+  // `reason`) and waits until it is durable. Called before the data is sent: if it fails, the
+  // handler answers with the error and discloses nothing.
+  Status AuditAccess(const RouteContext& ctx, std::string action, audit::Subject subject,
+                     std::vector<std::string> fields, audit::Decision decision, std::string reason = {});
+  // Fills in the caller and request id and appends `e`, waiting until it is durable.
+  Status AppendAudit(const RouteContext& ctx, audit::Entry e);
 
   ServiceDeps deps_;
   Router router_;

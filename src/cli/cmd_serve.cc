@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "api/body_spool.h"
 #include "api/http_server.h"
 #include "api/service.h"
 #include "cli/commands.h"
@@ -107,6 +108,14 @@ Status Serve(ServeFlags flags) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(flags.hub));
   api::ServiceDeps deps{hub.db.get(),           hub.catalog.get(), hub.keys.get(),         MetricsRegistry::Global(),
                         SystemClock(),            hub.audit.get(),   hub.checkpointer.get()};
+  deps.ingestor = hub.ingestor.get();
+  // Batch bodies are streamed to disk here, never held in memory (api/body_spool.h).
+  deps.spool_dir = config.data_dir + "/spool";
+  deps.max_batch_bytes = static_cast<uint64_t>(config.ingest_max_batch_bytes);
+  ASSIGN_OR_RETURN(int stale_uploads, api::PrepareSpoolDir(deps.spool_dir));
+  if (stale_uploads > 0) {
+    log::Info("ingest.spool_cleaned", {{"path", deps.spool_dir}, {"removed", stale_uploads}});
+  }
   if (hub.checkpointer == nullptr) {
     log::Warn("audit.no_signing_key", {{"path", config.data_dir + "/keys/signing.key"},
                                        {"effect", "this node appends and proves but signs no checkpoints"}});

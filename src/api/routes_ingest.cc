@@ -1,0 +1,204 @@
+// Ingestion routes: posting a batch (CSV or NDJSON, gzip or not) to a dataset, batch reports and
+// their rejects, a dataset's batches. Roles operator (every dataset) and agency (its agency's
+// datasets only; checked before the body is read). The batch body is streamed by the server into
+// a spool file (Request::body_file) under ingest.max_batch_bytes and read from there, so its size
+// is bounded by the disk, not memory. docs/design/ingest.md, docs/api/openapi.yaml.
+//
+// The batch is ingested on the server's worker thread that received it: a long batch occupies
+// one worker until it is applied (a background queue is future work).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "api/ingest_json.h"
+#include "api/problem.h"
+#include "api/query_params.h"
+#include "api/service.h"
+#include "common/json.h"
+#include "ingest/formats/input.h"
+#include "ingest/queries.h"
+
+namespace ndc::api {
+
+using auth::Role;
+using nlohmann::json;
+
+namespace {
+
+const std::set<Role> kIngestRoles = {Role::kOperator, Role::kAgency};
+constexpr int kMaxPage = 1000;
+constexpr size_t kMaxIdempotencyKey = 200;
+
+std::string LowerTrimmed(std::string_view s) {
+  s = s.substr(0, s.find(';'));
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  std::string out;
+  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+// ?format=, else the Content-Type (NDJSON / JSON Lines / JSON types), else CSV.
+Result<ingest::Format> FormatOf(const Request& req) {
+  if (auto it = req.query.find("format"); it != req.query.end()) {
+    auto f = ingest::ParseFormat(it->second);
+    if (!f.ok()) return f.status().WithContext("query parameter format");
+    return f;
+  }
+  std::string type = LowerTrimmed(req.Header("content-type").value_or(""));
+  bool ndjson = type == "application/json" || type.find("ndjson") != std::string::npos ||
+                type.find("jsonl") != std::string::npos || type.find("json-seq") != std::string::npos ||
+                type.find("jsonlines") != std::string::npos;
+  return ndjson ? ingest::Format::kNdjson : ingest::Format::kCsv;
+}
+
+// The batch a POST asks for, from its query, headers and caller. Cheap: run by the preflight
+// guard (so a bad parameter is refused before the upload) and again by the handler.
+Result<ingest::BatchRequest> BatchRequestFor(const Request& req, const std::string& dataset_id,
+                                             const auth::Principal& who) {
+  ingest::BatchRequest b;
+  b.dataset_id = dataset_id;
+  ASSIGN_OR_RETURN(b.format, FormatOf(req));
+  if (auto it = req.query.find("mode"); it != req.query.end()) {
+    auto mode = ingest::ParseBatchMode(it->second);
+    if (!mode.ok()) return mode.status().WithContext("query parameter mode");
+    b.mode = *mode;
+  }
+  if (auto it = req.query.find("max_reject_share"); it != req.query.end()) {
+    char* end = nullptr;
+    double share = std::strtod(it->second.c_str(), &end);
+    if (it->second.empty() || *end != '\0' || !std::isfinite(share) || share < 0 || share > 1) {
+      return InvalidArgumentError(
+          fmt::format("query parameter max_reject_share must be a number from 0 to 1, got '{}'",
+                      it->second.substr(0, 40)));
+    }
+    b.max_reject_share = share;
+  }
+  if (auto enc = req.Header("content-encoding")) {
+    std::string e = LowerTrimmed(*enc);
+    if (!e.empty() && e != "identity" && e != "gzip" && e != "x-gzip") {
+      return InvalidArgumentError(fmt::format(
+          "Content-Encoding '{}' is not supported: send the batch as is or gzip", enc->substr(0, 40)));
+    }
+  }
+  if (auto key = req.Header("idempotency-key")) {
+    bool printable = !key->empty() && key->size() <= kMaxIdempotencyKey;
+    for (char c : *key) printable = printable && c > 0x20 && c < 0x7f;
+    if (!printable) {
+      return InvalidArgumentError(
+          fmt::format("header Idempotency-Key must be 1 to {} visible ASCII characters", kMaxIdempotencyKey));
+    }
+    b.idempotency_key = std::string(*key);
+  }
+  b.source = "http";
+  b.submitted_by = "key:" + who.key_id;
+  return b;
+}
+
+// Batch ids are positive integers; anything else names no batch.
+Result<int64_t> BatchIdParam(const std::string& text) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return NotFoundError(fmt::format("no batch '{}'", text.substr(0, 40)));
+  }
+  return std::stoll(text);
+}
+
+// A refused or failed batch: problem+json with the report under "batch".
+Response UnappliedBatch(const ingest::BatchReport& report, const Request& req) {
+  bool refused = report.status == ingest::BatchStatus::kRefused;
+  Response r =
+      ProblemResponse(refused ? 422 : 500, refused ? "FAILED_PRECONDITION" : "INTERNAL",
+                      refused ? "Batch refused" : "Batch failed", report.message, req.path, req.request_id);
+  json body = json::parse(r.body);
+  body["batch"] = BatchReportJson(report);
+  r.body = DumpJson(body);
+  return r;
+}
+
+}  // namespace
+
+void ApiService::AddIngestRoutes() {
+  // Before the body is read: the dataset exists, the caller may use it, the parameters are valid;
+  // then the server is told to stream the body to disk.
+  RouteGuard may_post = [this](Request& req, const std::map<std::string, std::string>& params) -> Status {
+    const std::string& id = params.at("id");
+    RETURN_IF_ERROR(IngestDataset(*req.principal, id).status());
+    RETURN_IF_ERROR(BatchRequestFor(req, id, *req.principal).status());
+    if (!deps_.spool_dir.empty()) {
+      req.spool = Request::BodySpool{deps_.spool_dir, deps_.max_batch_bytes, "ingest.max_batch_bytes"};
+    }
+    return OkStatus();
+  };
+
+  router_.Add(
+      "POST", "/v1/datasets/{id}/batches", kIngestRoles,
+      [this](RouteContext& ctx) -> Result<Response> {
+        if (deps_.ingestor == nullptr) return InternalError("ingestion is not configured on this server");
+        ASSIGN_OR_RETURN(ingest::BatchRequest batch,
+                         BatchRequestFor(ctx.request, ctx.params["id"], *ctx.principal));
+        std::unique_ptr<ingest::ByteSource> input;
+        if (!ctx.request.body_file.empty()) {
+          ASSIGN_OR_RETURN(input, ingest::OpenFileSource(ctx.request.body_file));
+        } else {
+          input = ingest::MemorySource(ctx.request.body);
+        }
+        ASSIGN_OR_RETURN(ingest::BatchReport report, deps_.ingestor->Ingest(batch, std::move(input)));
+        switch (report.status) {
+          case ingest::BatchStatus::kApplied: {
+            RETURN_IF_ERROR(AuditChange(ctx, "ingest.batch",
+                                        {"", report.dataset_id, std::to_string(report.id)}, {}, "ingestion"));
+            Response r = JsonResponse(DumpJson(BatchReportJson(report)), 201);
+            r.headers.emplace_back("Location", "/v1/batches/" + std::to_string(report.id));
+            return r;
+          }
+          case ingest::BatchStatus::kDuplicate:
+            return JsonResponse(DumpJson(BatchReportJson(report)), 200);
+          case ingest::BatchStatus::kRefused:
+          case ingest::BatchStatus::kFailed:
+            return UnappliedBatch(report, ctx.request);
+        }
+        return InternalError("unknown batch status");
+      },
+      may_post);
+
+  router_.Add(
+      "GET", "/v1/datasets/{id}/batches", kIngestRoles, [this](RouteContext& ctx) -> Result<Response> {
+        ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, IngestDataset(*ctx.principal, ctx.params["id"]));
+        ASSIGN_OR_RETURN(std::optional<int64_t> before, IntParam(ctx.request, "before", 1, INT64_MAX));
+        ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
+        ASSIGN_OR_RETURN(auto reports,
+                         ingest::ListBatches(*deps_.db, dataset.schema.id, before.value_or(0), limit));
+        json items = json::array();
+        for (const auto& r : reports) items.push_back(BatchReportJson(r));
+        json next = static_cast<int>(reports.size()) == limit ? json(reports.back().id) : json(nullptr);
+        return JsonResponse(DumpJson({{"batches", std::move(items)}, {"next_before", std::move(next)}}));
+      });
+
+  router_.Add("GET", "/v1/batches/{id}", kIngestRoles, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, BatchIdParam(ctx.params["id"]));
+    ASSIGN_OR_RETURN(ingest::BatchReport report, ingest::GetBatch(*deps_.db, id));
+    RETURN_IF_ERROR(IngestDataset(*ctx.principal, report.dataset_id).status());
+    return JsonResponse(DumpJson(BatchReportJson(report)));
+  });
+
+  // Rejects carry the submitted rows (personal data): a page that shows any is audited first.
+  router_.Add("GET", "/v1/batches/{id}/rejects", kIngestRoles, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, BatchIdParam(ctx.params["id"]));
+    ASSIGN_OR_RETURN(ingest::BatchReport report, ingest::GetBatch(*deps_.db, id));
+    RETURN_IF_ERROR(IngestDataset(*ctx.principal, report.dataset_id).status());
+    ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after_line", 0, INT64_MAX));
+    ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
+    ASSIGN_OR_RETURN(auto rejects, ingest::ListRejects(*deps_.db, id, after.value_or(0), limit));
+    if (!rejects.empty()) {
+      RETURN_IF_ERROR(AuditAccess(ctx, "ingest.rejects.read", {"", report.dataset_id, std::to_string(id)}, {},
+                                  audit::Decision::kAllowed));
+    }
+    json items = json::array();
+    for (const auto& r : rejects) items.push_back(RejectJson(r));
+    json next = static_cast<int>(rejects.size()) == limit ? json(rejects.back().line) : json(nullptr);
+    return JsonResponse(
+        DumpJson({{"batch", id}, {"rejects", std::move(items)}, {"next_after_line", std::move(next)}}));
+  });
+}
+
+}  // namespace ndc::api

@@ -1,0 +1,495 @@
+// Ingestion over HTTP with the real `ndc` server on each backend: batches as CSV, NDJSON and
+// gzip, duplicates and idempotency keys, refused batches and their rejects, header errors, who
+// may post and read (checked before the body is read), records now / as of / their versions,
+// the change feed, the ingest.max_batch_bytes limit, and a 50 MB upload that the server streams
+// to disk with bounded memory.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "store/testing/test_database.h"
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+using nlohmann::json;
+
+// Households of the Ministry of Culture ("moc"), keyed by province and household number.
+constexpr char kSchema[] = R"({"id": "ho_gia_dinh", "title": "Hộ gia đình", "owner": "moc",
+  "classification": {"data": "important", "personal": "basic"},
+  "source_key": ["tinh", "so_ho"], "source_version": "phien_ban",
+  "fields": [
+    {"name": "tinh", "column": "TINH", "type": "string", "required": true},
+    {"name": "so_ho", "column": "SO_HO", "type": "string", "required": true},
+    {"name": "chu_ho", "column": "CHU_HO", "type": "string", "required": true},
+    {"name": "so_nguoi", "column": "SO_NGUOI", "type": "integer"},
+    {"name": "ho_ngheo", "column": "HO_NGHEO", "type": "boolean"},
+    {"name": "thu_nhap", "column": "THU_NHAP", "type": "decimal", "scale": 2},
+    {"name": "ngay_dk", "column": "NGAY_DK", "type": "date"},
+    {"name": "ghi_chu", "column": "GHI_CHU", "type": "string"},
+    {"name": "phien_ban", "column": "PHIEN_BAN", "type": "integer"}]})";
+
+constexpr char kHeader[] = "TINH,SO_HO,CHU_HO,SO_NGUOI,HO_NGHEO,THU_NHAP,NGAY_DK,GHI_CHU,PHIEN_BAN\n";
+constexpr char kBatches[] = "/v1/datasets/ho_gia_dinh/batches";
+
+std::string Csv(const std::string& rows) { return kHeader + rows; }
+
+std::string Gzip(const std::string& in) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&z, in.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// The pid of the `ndc serve` process whose command line names `hub` (its data directory).
+pid_t ServerPid(const std::string& hub) {
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(std::string("serve") + '\0') != std::string::npos &&
+        cmdline.find(std::string(hub) + '\0') != std::string::npos) {
+      return static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return -1;
+}
+
+// Resident set size of a process in bytes (VmRSS), or -1.
+int64_t RssBytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return -1;
+}
+
+class IngestHttpTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    hub_ = dir_.path() + "/hub";
+    std::string error;
+    op_ = InitTestHub(GetParam(), hub_, &pg_, &error);
+    ASSERT_FALSE(op_.empty()) << error;
+    // A small server.max_body_bytes: batches are held to ingest.max_batch_bytes instead.
+    StartServer({{"NDC_SERVER_MAX_BODY_BYTES", "65536"}});
+    for (const char* agency :
+         {R"({"id":"moc","name":"Bộ Văn hóa"})", R"({"id":"gdt","name":"Tổng cục Thuế"})"}) {
+      ASSERT_EQ(Call("POST", "/v1/agencies", op_, agency, {{"Content-Type", "application/json"}}).status,
+                201);
+    }
+    HttpResponse ds = Call("POST", "/v1/datasets", op_, kSchema, {{"Content-Type", "application/json"}});
+    ASSERT_EQ(ds.status, 201) << ds.body;
+    moc_ = Key("agency", "moc");
+    gdt_ = Key("agency", "gdt");
+  }
+
+  void StartServer(std::map<std::string, std::string> env) {
+    server_.reset();
+    server_ =
+        std::make_unique<ServerProcess>(std::vector<std::string>{"--data", hub_, "--threads", "2"}, env);
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+
+  std::string Key(const std::string& role, const std::string& agency = "") {
+    std::vector<std::string> args = {"key", "create", "--data",      hub_, "--role",
+                                     role,  "--name", role + agency, "-q"};
+    if (!agency.empty()) args.insert(args.end(), {"--agency", agency});
+    auto r = RunNdc(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Trim(r.out);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& key,
+                    const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    HttpConnection c(server_->port());
+    if (!key.empty()) headers["Authorization"] = "Bearer " + key;
+    return c.Request(method, target, body, headers);
+  }
+
+  // Posts a CSV batch as the operator; returns the response with its JSON body parsed into *j.
+  HttpResponse Post(const std::string& body, json* j, const std::string& query = "",
+                    std::map<std::string, std::string> headers = {{"Content-Type", "text/csv"}}) {
+    HttpResponse r = Call("POST", kBatches + query, op_, body, std::move(headers));
+    *j = json::parse(r.body, nullptr, false);
+    return r;
+  }
+
+  json Get(const std::string& target, const std::string& key = "") {
+    HttpResponse r = Call("GET", target, key.empty() ? op_ : key);
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+
+  // The audit entries with `action`, oldest first.
+  std::vector<json> AuditEntries(const std::string& action) {
+    std::vector<json> out;
+    json page = Get("/v1/audit/entries?start=0&limit=1000");
+    for (const auto& e : page["entries"]) {
+      if (e["action"] == action) out.push_back(e);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  std::string hub_;
+  std::unique_ptr<store::TestDatabase> pg_;  // destroyed after the server
+  std::unique_ptr<ServerProcess> server_;
+  std::string op_, moc_, gdt_;
+};
+
+TEST_P(IngestHttpTest, CsvBatchIsAppliedWith201AndItsReport) {
+  json j;
+  HttpResponse r = Post(Csv("HN,001,Nguyễn Văn An,4,false,1500000.50,2020-01-31,,1\n"
+                            "HN,002,Trần Thị Bình,2,true,,,,1\n"),
+                        &j);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(j["status"], "applied");
+  EXPECT_EQ(j["format"], "csv");
+  EXPECT_EQ(j["mode"], "upsert");
+  EXPECT_EQ(j["rows_read"], 2);
+  EXPECT_EQ(j["inserted"], 2);
+  EXPECT_EQ(j["rejected"], 0);
+  EXPECT_EQ(j["first_seq"], 1);
+  EXPECT_EQ(j["last_seq"], 2);
+  EXPECT_EQ(j["source"], "http");
+  EXPECT_EQ(j["content_sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(r.headers["location"], j["links"]["self"]);
+  EXPECT_EQ(Get(j["links"]["self"])["inserted"], 2);
+  std::vector<json> audited = AuditEntries("ingest.batch");
+  ASSERT_EQ(audited.size(), 1u);
+  EXPECT_EQ(audited[0]["subject"]["dataset"], "ho_gia_dinh");
+  EXPECT_EQ(audited[0]["subject"]["record"], std::to_string(j["id"].get<int64_t>()));
+}
+
+TEST_P(IngestHttpTest, GzipBodyIsDecompressed) {
+  json j;
+  HttpResponse r = Post(Gzip(Csv("HN,001,Nguyễn Văn An,4,,,,,1\n")), &j, "",
+                        {{"Content-Type", "text/csv"}, {"Content-Encoding", "gzip"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(j["inserted"], 1);
+  EXPECT_EQ(Post("x", &j, "", {{"Content-Encoding", "br"}}).status, 400);
+}
+
+TEST_P(IngestHttpTest, NdjsonByContentTypeOrQuery) {
+  json j;
+  std::string line = R"({"TINH":"HN","SO_HO":"001","CHU_HO":"Nguyễn Văn An","SO_NGUOI":4,"PHIEN_BAN":1})";
+  HttpResponse r = Post(line + "\n", &j, "", {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(j["format"], "ndjson");
+  EXPECT_EQ(j["inserted"], 1);
+  r = Post(R"({"TINH":"HN","SO_HO":"002","CHU_HO":"Lê Văn Cường"})"
+           "\n",
+           &j, "?format=ndjson", {});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(j["format"], "ndjson");
+}
+
+TEST_P(IngestHttpTest, ResendIsAnsweredWith200Duplicate) {
+  std::string body = Csv("HN,001,Nguyễn Văn An,4,,,,,1\n");
+  json first, again;
+  ASSERT_EQ(Post(body, &first).status, 201);
+  HttpResponse r = Post(body, &again);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(again["status"], "duplicate");
+  EXPECT_EQ(again["id"], first["id"]);
+}
+
+TEST_P(IngestHttpTest, IdempotencyKeyMakesADifferentBodyADuplicate) {
+  json first, again;
+  ASSERT_EQ(
+      Post(Csv("HN,001,Nguyễn Văn An,4,,,,,1\n"), &first, "", {{"Idempotency-Key", "moc-2026-01"}}).status,
+      201);
+  EXPECT_EQ(first["idempotency_key"], "moc-2026-01");
+  HttpResponse r = Post(Csv("HN,001,Tên Khác,4,,,,,2\n"), &again, "", {{"Idempotency-Key", "moc-2026-01"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(again["id"], first["id"]);
+  EXPECT_EQ(Get("/v1/datasets/ho_gia_dinh/records/HN%1F001")["fields"]["chu_ho"], "Nguyễn Văn An");
+  EXPECT_EQ(Post("x", &again, "", {{"Idempotency-Key", std::string(201, 'k')}}).status, 400);
+}
+
+TEST_P(IngestHttpTest, RefusedBatchIs422WithReportAndRejectsArePaged) {
+  json j;
+  HttpResponse r = Post(Csv("HN,001,An,bốn,,,,,1\nHN,002,Bình,2,,,,,1\nHN,003,Cường,2,,,2020-02-30,,1\n"), &j,
+                        "?max_reject_share=0.5");
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "application/problem+json");
+  EXPECT_EQ(j["batch"]["status"], "refused");
+  EXPECT_EQ(j["batch"]["rejected"], 2);
+  EXPECT_EQ(j["batch"]["inserted"], 0);
+  std::string rejects = j["batch"]["links"]["rejects"];
+  json page = Get(rejects + "?limit=1");
+  ASSERT_EQ(page["rejects"].size(), 1u);
+  EXPECT_EQ(page["rejects"][0]["line"], 2);
+  EXPECT_EQ(page["rejects"][0]["errors"][0]["field"], "so_nguoi");
+  EXPECT_EQ(page["next_after_line"], 2);
+  json rest = Get(rejects + "?after_line=2");
+  ASSERT_EQ(rest["rejects"].size(), 1u);
+  EXPECT_EQ(rest["rejects"][0]["line"], 4);
+  EXPECT_TRUE(rest["next_after_line"].is_null());
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F002", op_).status, 404);
+}
+
+TEST_P(IngestHttpTest, BadHeaderIs400NamingTheColumn) {
+  json j;
+  HttpResponse r = Post("TINH,SO_HO,CHU_HO,SO_NGUOII\nHN,001,An,4\n", &j);
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(j["detail"].get<std::string>().find("SO_NGUOII"), std::string::npos) << r.body;
+  EXPECT_EQ(Post("x", &j, "?mode=merge").status, 400);
+  EXPECT_EQ(Post("x", &j, "?max_reject_share=2").status, 400);
+}
+
+TEST_P(IngestHttpTest, UnknownDatasetIs404) {
+  HttpResponse r = Call("POST", "/v1/datasets/nope/batches", op_, Csv(""));
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(Call("GET", "/v1/batches/999", op_).status, 404);
+  EXPECT_EQ(Call("GET", "/v1/datasets/nope/events", op_).status, 404);
+}
+
+TEST_P(IngestHttpTest, OtherAgencyIs403BeforeTheBodyIsRead) {
+  // A 100 MB body is announced and never sent: the answer cannot have waited for it.
+  HttpConnection c(server_->port());
+  ASSERT_TRUE(c.SendRaw(std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        gdt_ + "\r\nContent-Type: text/csv\r\nContent-Length: 100000000\r\n\r\n"));
+  HttpResponse r = c.ReadResponse();
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_TRUE(r.closed);
+  EXPECT_EQ(Call("POST", kBatches, Key("analyst"), Csv("HN,001,An,,,,,,1\n")).status, 403);
+  HttpResponse own = Call("POST", kBatches, moc_, Csv("HN,001,An,,,,,,1\n"));
+  ASSERT_EQ(own.status, 201) << own.body;
+  EXPECT_EQ(json::parse(own.body)["submitted_by"].get<std::string>().substr(0, 4), "key:");
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/batches", gdt_).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/batches", moc_).status, 200);
+}
+
+TEST_P(IngestHttpTest, NoKeyIs401) {
+  HttpResponse r = Call("POST", kBatches, "", Csv("HN,001,An,,,,,,1\n"));
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001", "").status, 401);
+}
+
+TEST_P(IngestHttpTest, ExpectContinueIsAnsweredOnlyWhenAllowed) {
+  std::string body = Csv("HN,001,An,,,,,,1\n");
+  HttpConnection c(server_->port());
+  ASSERT_TRUE(c.SendRaw(std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        moc_ + "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n"));
+  EXPECT_EQ(c.ReadResponse().status, 100);
+  ASSERT_TRUE(c.SendRaw(body));
+  EXPECT_EQ(c.ReadResponse().status, 201);
+  HttpConnection refused(server_->port());
+  ASSERT_TRUE(refused.SendRaw(std::string("POST ") + kBatches +
+                              " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gdt_ +
+                              "\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"));
+  EXPECT_EQ(refused.ReadResponse().status, 403);
+}
+
+TEST_P(IngestHttpTest, RecordNowAsOfAndVersionsWithTypedFields) {
+  json j;
+  ASSERT_EQ(Post(Csv("HN,001,Nguyễn Văn An,4,false,1500000.50,2020-01-31,,1\n"), &j).status, 201);
+  ASSERT_EQ(Post(Csv("HN,001,Nguyễn Văn An,5,true,1500000.50,2020-01-31,,2\n"), &j).status, 201);
+  json rec = Get("/v1/datasets/ho_gia_dinh/records/HN%1F001");
+  EXPECT_EQ(rec["key"], std::string("HN\x1f"
+                                    "001"));
+  EXPECT_EQ(rec["version"], 2);
+  EXPECT_EQ(rec["op"], "update");
+  EXPECT_EQ(rec["source_version"], "2");
+  EXPECT_TRUE(rec["valid_to"].is_null());
+  EXPECT_EQ(rec["fields"]["so_nguoi"], 5);
+  EXPECT_EQ(rec["fields"]["ho_ngheo"], true);
+  EXPECT_EQ(rec["fields"]["thu_nhap"], "1500000.50");
+  EXPECT_EQ(rec["fields"]["ngay_dk"], "2020-01-31");
+  EXPECT_TRUE(rec["fields"]["ghi_chu"].is_null());
+  json versions = Get("/v1/datasets/ho_gia_dinh/records/HN%1F001/versions");
+  ASSERT_EQ(versions["versions"].size(), 2u);
+  std::string v1_from = versions["versions"][0]["valid_from"];
+  EXPECT_EQ(versions["versions"][0]["valid_to"], versions["versions"][1]["valid_from"]);
+  json then = Get("/v1/datasets/ho_gia_dinh/records/HN%1F001?as_of=" + v1_from);
+  EXPECT_EQ(then["version"], 1);
+  EXPECT_EQ(then["fields"]["so_nguoi"], 4);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001?as_of=1", op_).status, 404);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001?as_of=yesterday", op_).status, 400);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F999", op_).status, 404);
+}
+
+TEST_P(IngestHttpTest, RecordReadsAreAuditedAndAnotherAgencysDenied) {
+  json j;
+  ASSERT_EQ(Post(Csv("HN,001,Nguyễn Văn An,4,,,,,1\n"), &j).status, 201);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001", moc_).status, 200);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001/versions", op_).status, 200);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001", gdt_).status, 403);
+  std::vector<json> reads = AuditEntries("record.read");
+  ASSERT_EQ(reads.size(), 2u);
+  EXPECT_EQ(reads[0]["subject"]["record"], "HN%1F001");
+  EXPECT_EQ(reads[0]["actor"]["agency"], "moc");
+  EXPECT_EQ(reads[0]["decision"], "allowed");
+  EXPECT_EQ(reads[0]["fields"].size(), 9u);
+  EXPECT_EQ(reads[1]["actor"]["agency"], "gdt");
+  EXPECT_EQ(reads[1]["decision"], "denied");
+  EXPECT_EQ(AuditEntries("record.history.read").size(), 1u);
+}
+
+TEST_P(IngestHttpTest, EventsArePagedInOrder) {
+  json j;
+  ASSERT_EQ(Post(Csv("HN,001,An,,,,,,1\nHN,002,Bình,,,,,,1\nHN,003,Cường,,,,,,1\n"), &j).status, 201);
+  ASSERT_EQ(Post(Csv("HN,002,Bình,3,,,,,2\n"), &j).status, 201);
+  json page = Get("/v1/datasets/ho_gia_dinh/events?limit=2");
+  ASSERT_EQ(page["events"].size(), 2u);
+  EXPECT_EQ(page["events"][0]["seq"], 1);
+  EXPECT_EQ(page["events"][0]["op"], "insert");
+  EXPECT_EQ(page["next_after"], 2);
+  json rest = Get("/v1/datasets/ho_gia_dinh/events?after=2&limit=10", moc_);
+  ASSERT_EQ(rest["events"].size(), 2u);
+  EXPECT_EQ(rest["events"][1]["seq"], 4);
+  EXPECT_EQ(rest["events"][1]["op"], "update");
+  EXPECT_EQ(rest["events"][1]["key"], std::string("HN\x1f"
+                                                  "002"));
+  EXPECT_EQ(rest["events"][1]["batch_id"], j["id"]);
+  EXPECT_EQ(Get("/v1/datasets/ho_gia_dinh/events?after=4")["next_after"], 4);
+}
+
+TEST_P(IngestHttpTest, DatasetBatchesAreListedNewestFirst) {
+  json a, b;
+  ASSERT_EQ(Post(Csv("HN,001,An,,,,,,1\n"), &a).status, 201);
+  ASSERT_EQ(Post(Csv("HN,001,,,,,,,2\n"), &b, "?max_reject_share=1").status, 201);  // applied, 1 rejected
+  json page = Get("/v1/datasets/ho_gia_dinh/batches?limit=1");
+  ASSERT_EQ(page["batches"].size(), 1u);
+  EXPECT_EQ(page["batches"][0]["id"], b["id"]);
+  EXPECT_EQ(page["batches"][0]["rejected"], 1);
+  json rest =
+      Get("/v1/datasets/ho_gia_dinh/batches?before=" + std::to_string(page["next_before"].get<int64_t>()));
+  ASSERT_EQ(rest["batches"].size(), 1u);
+  EXPECT_EQ(rest["batches"][0]["id"], a["id"]);
+}
+
+TEST_P(IngestHttpTest, DeleteModeFromTheQuery) {
+  json j;
+  ASSERT_EQ(Post(Csv("HN,001,An,,,,,,1\nHN,002,Bình,,,,,,1\n"), &j).status, 201);
+  HttpResponse r = Post("TINH,SO_HO\nHN,001\n", &j, "?mode=delete");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(j["mode"], "delete");
+  EXPECT_EQ(j["deleted"], 1);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001", op_).status, 404);
+}
+
+TEST_P(IngestHttpTest, BodyAboveMaxBatchBytesIs413AndNothingIsStored) {
+  StartServer({{"NDC_INGEST_MAX_BATCH_BYTES", "1000"}});
+  std::string rows;
+  while (rows.size() < 5000) rows += "HN," + std::to_string(rows.size()) + ",An,,,,,,1\n";
+  json j;
+  HttpResponse r = Post(Csv(rows), &j);
+  ASSERT_EQ(r.status, 413) << r.body;
+  EXPECT_NE(j["detail"].get<std::string>().find("ingest.max_batch_bytes"), std::string::npos) << r.body;
+  // Chunked: no length up front, so the limit is met while streaming.
+  HttpConnection c(server_->port());
+  std::string chunked = std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        op_ + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string body = Csv(rows);
+  for (size_t at = 0; at < body.size(); at += 500) {
+    std::string part = body.substr(at, 500);
+    std::stringstream size;
+    size << std::hex << part.size();
+    chunked += size.str() + "\r\n" + part + "\r\n";
+  }
+  ASSERT_TRUE(c.SendRaw(chunked + "0\r\n\r\n"));
+  EXPECT_EQ(c.ReadResponse().status, 413);
+  EXPECT_EQ(Get("/v1/datasets/ho_gia_dinh/batches")["batches"].size(), 0u);
+  EXPECT_TRUE(std::filesystem::is_empty(hub_ + "/spool"));
+  EXPECT_EQ(Post(Csv("HN,001,An,,,,,,1\n"), &j).status, 201);  // under the limit
+}
+
+TEST_P(IngestHttpTest, FiftyMegabyteUploadIsStreamedWithBoundedMemory) {
+  pid_t pid = ServerPid(hub_);
+  ASSERT_GT(pid, 0);
+  json j;
+  ASSERT_EQ(Post(Csv("HN,000000,An,,,,,,1\n"), &j).status, 201);  // warm up the ingest path
+  const int64_t before = RssBytes(pid);
+  const std::string note(480, 'x');
+  const int rows = 100000;  // ~520 bytes a row: ~52 MB
+  auto row = [&](int i) {
+    char key[16];
+    std::snprintf(key, sizeof(key), "%06d", i);
+    return std::string("HN,") + key + ",Nguyễn Văn An,3,true,1000.00,2020-01-31," + note + ",2\n";
+  };
+  int64_t length = static_cast<int64_t>(std::string(kHeader).size());
+  for (int i = 0; i < rows; ++i) length += static_cast<int64_t>(row(i).size());
+  ASSERT_GT(length, 50 << 20);
+
+  // Sampled while the body arrives (the server only spools it then) and until the answer.
+  std::atomic<bool> uploading{true}, done{false};
+  std::atomic<int64_t> upload_peak{before}, peak{before};
+  std::thread sampler([&] {
+    while (!done) {
+      int64_t rss = RssBytes(pid);
+      peak = std::max<int64_t>(peak, rss);
+      if (uploading) upload_peak = std::max<int64_t>(upload_peak, rss);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  HttpConnection c(server_->port());
+  timeval patient{600, 0};  // ingesting 100000 rows may take a while on a busy machine
+  setsockopt(c.fd(), SOL_SOCKET, SO_RCVTIMEO, &patient, sizeof(patient));
+  std::string out = std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ +
+                    "\r\nContent-Type: text/csv\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n" +
+                    kHeader;
+  for (int i = 0; i < rows; ++i) {
+    out += row(i);
+    if (out.size() > (1 << 20) || i + 1 == rows) {
+      ASSERT_TRUE(c.SendRaw(out));
+      out.clear();
+    }
+  }
+  // All but what the socket buffers hold has passed through the server by now.
+  upload_peak = std::max<int64_t>(upload_peak, RssBytes(pid));
+  uploading = false;
+  HttpResponse r = c.ReadResponse();
+  done = true;
+  sampler.join();
+  ASSERT_EQ(r.status, 201) << r.body;
+  j = json::parse(r.body);
+  EXPECT_EQ(j["rows_read"], rows);
+  EXPECT_EQ(j["inserted"], rows - 1);
+  EXPECT_EQ(j["updated"], 1);
+  std::string growth = "RSS " + std::to_string(before >> 20) + " MiB before, peak " +
+                       std::to_string(upload_peak >> 20) + " MiB while uploading, " +
+                       std::to_string(peak >> 20) + " MiB while applying";
+  RecordProperty("rss", growth);
+  // Buffering the body would have grown the server by ~50 MB by the time the last byte was sent.
+  EXPECT_LT(upload_peak - before, int64_t{16} << 20) << growth;
+#ifdef NDC_TEST_POSTGRES
+  EXPECT_LT(peak - before, int64_t{40} << 20) << growth;
+#else
+  // Applying the batch, SQLite holds the transaction's pages in its page cache (cache_size is
+  // 64 MiB a connection): that is the store's memory, not the body's.
+  EXPECT_LT(peak - before, int64_t{(64 + 40)} << 20) << growth;
+#endif
+  EXPECT_TRUE(std::filesystem::is_empty(hub_ + "/spool"));
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, IngestHttpTest, ::testing::Values(store::Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, IngestHttpTest, ::testing::Values(store::Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::testing
