@@ -15,6 +15,7 @@
 #include "cli/hub.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "connector/scheduler.h"
 
 namespace ndc::cli {
 namespace {
@@ -24,6 +25,7 @@ struct ServeFlags {
   std::string listen;
   int threads = -1;
   int checkpoint_interval = 60;
+  int connector_poll = 30;
 };
 
 // Signs a checkpoint every `interval` while the log grows, and once more when stopped.
@@ -68,6 +70,50 @@ class PeriodicCheckpoints {
 
   audit::Checkpointer* checkpointer_;
   audit::AuditLog* log_;
+  const std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopped_ = false;
+  std::thread thread_;
+};
+
+// Runs the pull connectors that are due, every `interval` (connector/scheduler.h). A pull in
+// progress finishes before the server stops (a killed process rolls its batch back instead).
+class ConnectorPoller {
+ public:
+  ConnectorPoller(connector::Scheduler* scheduler, std::chrono::seconds interval)
+      : scheduler_(scheduler), interval_(interval) {
+    if (interval_.count() > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~ConnectorPoller() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return;
+      stopped_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!wake_.wait_for(lock, interval_, [this] { return stopped_; })) {
+      lock.unlock();
+      auto outcomes = scheduler_->RunDue();
+      if (!outcomes.ok()) {
+        log::Error("connector.poll_failed", {{"error", outcomes.status().ToString()}});
+      } else {
+        for (const auto& o : *outcomes) {
+          log::Info("connector.run", {{"connector", o.connector}, {"result", o.Summary()}});
+        }
+      }
+      lock.lock();
+    }
+  }
+
+  connector::Scheduler* scheduler_;
   const std::chrono::seconds interval_;
   std::mutex mu_;
   std::condition_variable wake_;
@@ -122,6 +168,8 @@ Status Serve(ServeFlags flags) {
   }
   PeriodicCheckpoints checkpoints(hub.checkpointer.get(), hub.audit.get(),
                                   std::chrono::seconds(std::max(0, flags.checkpoint_interval)));
+  connector::Scheduler scheduler(hub.db.get(), hub.catalog.get(), hub.ingestor.get(), SystemClock(), SystemRandom());
+  ConnectorPoller connectors(&scheduler, std::chrono::seconds(std::max(0, flags.connector_poll)));
   api::ApiService service(deps);
   api::ServerOptions options;
   options.host = where.first;
@@ -168,6 +216,9 @@ void RegisterServe(CLI::App* app, int* exit_code) {
   cmd->add_option("--checkpoint-interval", flags->checkpoint_interval,
                   "Sign an audit checkpoint every N seconds while the log grows, and at shutdown (default 60; 0: "
                   "only on demand and at shutdown)");
+  cmd->add_option("--connector-poll", flags->connector_poll,
+                  "Run the pull connectors that are due every N seconds (default 30; 0: only `ndc connector "
+                  "run`)");
   cmd->callback([=] {
     Status s = Serve(*flags);
     *exit_code = s.ok() ? 0 : ReportError(s);

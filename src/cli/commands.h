@@ -26,5 +26,10 @@ void RegisterKey(CLI::App* app, int* exit_code);
 void RegisterVersion(CLI::App* app, int* exit_code);
 void RegisterAudit(CLI::App* app, int* exit_code);
 void RegisterDatagen(CLI::App* app, int* exit_code);
+void RegisterIngest(CLI::App* app, int* exit_code);
+void RegisterBatch(CLI::App* app, int* exit_code);
+void RegisterRecord(CLI::App* app, int* exit_code);
+void RegisterEvents(CLI::App* app, int* exit_code);
+void RegisterConnector(CLI::App* app, int* exit_code);
 
 }  // namespace ndc::cli

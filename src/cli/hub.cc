@@ -63,7 +63,11 @@ Status AttachCheckpointer(Hub* hub, const std::string& hub_id) {
   return OkStatus();
 }
 
-Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields) {
+namespace {
+
+// The audit entry of something the operator did from the command line.
+Status AuditCli(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields,
+                std::string purpose, const char* failure_context) {
   std::string user = "unknown";
   if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) user = pw->pw_name;
   audit::Entry e;
@@ -71,11 +75,23 @@ Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std:
   e.action = std::move(action);
   e.subject = std::move(subject);
   e.fields = std::move(fields);
-  e.purpose = "administration";
+  e.purpose = std::move(purpose);
   e.legal_basis = "operator role";
   auto appended = hub.audit->Append(std::move(e));
-  if (!appended.ok()) return appended.status().WithContext("the change was made but its audit entry failed");
+  if (!appended.ok()) return appended.status().WithContext(failure_context);
   return OkStatus();
+}
+
+}  // namespace
+
+Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields) {
+  return AuditCli(hub, std::move(action), std::move(subject), std::move(fields), "administration",
+                  "the change was made but its audit entry failed");
+}
+
+Status AuditCliRead(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields) {
+  return AuditCli(hub, std::move(action), std::move(subject), std::move(fields), "operator inspection",
+                  "nothing is shown: the read could not be audited");
 }
 
 Result<Hub> OpenHub(const HubFlags& flags) {

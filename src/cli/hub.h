@@ -61,6 +61,9 @@ Status AttachCheckpointer(Hub* hub, const std::string& hub_id);
 // Appends the audit entry of a change made from the command line (actor "cli:<os user>", role
 // operator) and waits until it is durable.
 Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields = {});
+// The same for an operator's read of personal data (purpose "operator inspection"); callers show
+// nothing unless it succeeded.
+Status AuditCliRead(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields = {});
 
 // Prints "ndc: error: <message>" to stderr and returns the process exit code for a status
 // (1 for most errors, 2 for invalid arguments, 3 when the store is unavailable).

@@ -20,6 +20,11 @@ int main(int argc, char** argv) {
   ndc::cli::RegisterServe(&app, &exit_code);
   ndc::cli::RegisterAgency(&app, &exit_code);
   ndc::cli::RegisterDataset(&app, &exit_code);
+  ndc::cli::RegisterIngest(&app, &exit_code);
+  ndc::cli::RegisterBatch(&app, &exit_code);
+  ndc::cli::RegisterRecord(&app, &exit_code);
+  ndc::cli::RegisterEvents(&app, &exit_code);
+  ndc::cli::RegisterConnector(&app, &exit_code);
   ndc::cli::RegisterKey(&app, &exit_code);
   ndc::cli::RegisterAudit(&app, &exit_code);
   ndc::cli::RegisterDatagen(&app, &exit_code);

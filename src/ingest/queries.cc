@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "common/clock.h"
 #include "common/json.h"
 #include "ingest/internal/batch_table.h"
 
@@ -106,8 +107,8 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
   if (!current) return NotFoundError(fmt::format("no record with that key in {}", where));
   if (!as_of || current->valid_from <= *as_of) {
     if (current->deleted) {
-      return NotFoundError(fmt::format("the record was deleted (version {}, batch {}, at {} µs UTC)",
-                                       current->version, current->batch_id, current->valid_from));
+      return NotFoundError(fmt::format("the record was deleted (version {}, batch {}, at {})", current->version,
+                                       current->batch_id, FormatRfc3339(current->valid_from)));
     }
     return *current;
   }
@@ -115,9 +116,11 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
                    db.Query(HistorySelect(dataset) +
                                 " WHERE _key = $1 AND _valid_from <= $2 AND _valid_to > $2 ORDER BY _version DESC",
                             std::vector<Value>{key, *as_of}));
-  if (rs.rows.empty()) return NotFoundError(fmt::format("the record did not exist yet at {} µs UTC", *as_of));
+  if (rs.rows.empty()) {
+    return NotFoundError(fmt::format("the record did not exist yet at {}", FormatRfc3339(*as_of)));
+  }
   RecordVersion v = VersionFromRow(rs.rows[0], false);
-  if (v.deleted) return NotFoundError(fmt::format("the record was deleted at {} µs UTC", *as_of));
+  if (v.deleted) return NotFoundError(fmt::format("the record was deleted at {}", FormatRfc3339(*as_of)));
   return v;
 }
 

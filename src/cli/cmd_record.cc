@@ -1,0 +1,192 @@
+// ndc record get|versions and ndc events — reading what ingestion wrote: a record now or as of
+// an instant, its versions, and a dataset's change events (src/ingest/queries.h). Reads of
+// records are reads of personal data by the operator, so each is audited (before anything is
+// printed), like the changes the other commands make.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "api/ingest_json.h"
+#include "cli/commands.h"
+#include "cli/hub.h"
+#include "cli/ingest_output.h"
+#include "cli/table_printer.h"
+#include "common/json.h"
+
+namespace ndc::cli {
+namespace {
+
+struct RecordFlags {
+  HubFlags hub;
+  std::string dataset;
+  std::string key;
+  std::string as_of;
+  int64_t after = 0;
+  int limit = 100;
+  bool json = false;
+};
+
+// The HTTP API's record JSON, with the dataset and key the URL carries there.
+nlohmann::json VersionJson(const catalog::DatasetInfo& d, const ingest::RecordVersion& v) {
+  nlohmann::json j = api::RecordVersionJson(d.schema, v);
+  j["dataset"] = d.schema.id;
+  j["key"] = v.key;
+  return j;
+}
+
+std::vector<std::string> FieldNames(const catalog::DatasetSchema& schema) {
+  std::vector<std::string> names;
+  for (const auto& f : schema.fields) names.push_back(f.name);
+  return names;
+}
+
+std::string Validity(const ingest::RecordVersion& v) {
+  if (!v.valid_to) return fmt::format("valid from {} (current)", FormatRfc3339(v.valid_from));
+  return fmt::format("valid from {} to {}", FormatRfc3339(v.valid_from), FormatRfc3339(*v.valid_to));
+}
+
+Status Get(const RecordFlags& f) {
+  std::optional<int64_t> as_of;
+  if (!f.as_of.empty()) {
+    ASSIGN_OR_RETURN(as_of, ParseInstant(f.as_of));
+  }
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
+  RETURN_IF_ERROR(AuditCliRead(hub, "record.read", {"", f.dataset, f.key}, FieldNames(dataset.schema)));
+  ASSIGN_OR_RETURN(auto v, ingest::GetRecord(*hub.db, dataset, f.key, as_of));
+  if (f.json) {
+    std::cout << DumpJson(VersionJson(dataset, v), 2) << "\n";
+    return OkStatus();
+  }
+  std::cout << fmt::format("{} {}: version {} ({}) from batch {}{}\n", f.dataset, v.key, v.version, v.op,
+                           v.batch_id,
+                           v.source_version ? fmt::format(", source version {}", *v.source_version) : "");
+  std::cout << fmt::format("{}{}\n\n", Validity(v),
+                           as_of ? fmt::format("; shown as of {}", FormatRfc3339(*as_of)) : "");
+  TablePrinter t({"FIELD", "VALUE"});
+  for (size_t i = 0; i < dataset.schema.fields.size() && i < v.values.size(); ++i) {
+    t.Add({dataset.schema.fields[i].name, ValueText(dataset.schema.fields[i], v.values[i])});
+  }
+  t.Print(std::cout);
+  return OkStatus();
+}
+
+Status Versions(const RecordFlags& f) {
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
+  RETURN_IF_ERROR(
+      AuditCliRead(hub, "record.versions.read", {"", f.dataset, f.key}, FieldNames(dataset.schema)));
+  ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*hub.db, dataset, f.key));
+  if (f.json) {
+    for (const auto& v : versions) std::cout << DumpJson(VersionJson(dataset, v)) << "\n";
+    return OkStatus();
+  }
+  TablePrinter t({"VERSION", "OP", "VALID FROM", "VALID TO", "BATCH", "SOURCE VERSION", "CHANGED"});
+  const ingest::RecordVersion* prev = nullptr;
+  for (const auto& v : versions) {
+    // Which fields this version changed: what an operator asks of a history first.
+    std::vector<std::string> changed;
+    for (size_t i = 0; i < dataset.schema.fields.size() && i < v.values.size(); ++i) {
+      const bool differs = prev == nullptr || i >= prev->values.size() || !(prev->values[i] == v.values[i]);
+      if (differs && !(prev == nullptr && store::IsNull(v.values[i])))
+        changed.push_back(dataset.schema.fields[i].name);
+    }
+    std::string changed_text = v.deleted         ? "-"
+                               : prev == nullptr ? "(first version)"
+                                                 : fmt::format("{}", fmt::join(changed, ", "));
+    t.Add({std::to_string(v.version), v.op, ShortTime(v.valid_from),
+           v.valid_to ? ShortTime(*v.valid_to) : "current", std::to_string(v.batch_id),
+           v.source_version.value_or(""), changed_text});
+    prev = &v;
+  }
+  t.Print(std::cout);
+  return OkStatus();
+}
+
+Status Events(const RecordFlags& f) {
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
+  // Events carry record keys, which are often personal identifiers.
+  RETURN_IF_ERROR(AuditCliRead(hub, "events.read", {"", f.dataset, ""}, {}));
+  ASSIGN_OR_RETURN(auto events, ingest::ListEvents(*hub.db, f.dataset, f.after, f.limit));
+  if (f.json) {
+    for (const auto& e : events) std::cout << DumpJson(api::ChangeEventJson(e)) << "\n";
+    return OkStatus();
+  }
+  TablePrinter t({"SEQ", "OP", "KEY", "VERSION", "BATCH", "AT"});
+  for (const auto& e : events) {
+    t.Add({std::to_string(e.seq), e.op, e.key, std::to_string(e.version), std::to_string(e.batch_id),
+           ShortTime(e.at)});
+  }
+  t.Print(std::cout);
+  if (static_cast<int>(events.size()) == f.limit) {
+    std::cout << fmt::format("(more: ndc events {} --after {})\n", f.dataset, events.back().seq);
+  }
+  return OkStatus();
+}
+
+void Bind(CLI::App* cmd, int* exit_code, std::function<Status()> fn) {
+  cmd->callback([=] {
+    Status s = fn();
+    *exit_code = s.ok() ? 0 : ReportError(s);
+  });
+}
+
+}  // namespace
+
+void RegisterRecord(CLI::App* app, int* exit_code) {
+  auto* cmd = app->add_subcommand("record",
+                                  "Read a dataset's records: now, as of an instant, every version "
+                                  "(each read is audited)");
+  cmd->require_subcommand(1);
+  auto* f = NewCommandState<RecordFlags>();
+
+  auto* get = cmd->add_subcommand("get", "A record as it is now, or as it was at --as-of");
+  AddHubFlags(get, &f->hub);
+  get->add_option("dataset", f->dataset, "Dataset id")->required();
+  get->add_option("key", f->key,
+                  "The record's source key (composite keys: as `ndc record versions` shows them)")
+      ->required();
+  get->add_option(
+      "--as-of", f->as_of,
+      "Instant: RFC 3339 (2026-01-01T08:30:00+07:00), a date (midnight UTC) or microseconds since the "
+      "epoch");
+  get->add_flag("--json", f->json, "The version as JSON");
+  get->footer(
+      "Examples:\n"
+      "  ndc record get population_registry 001090012345\n"
+      "  ndc record get tax 8012345678 --as-of 2026-01-15T00:00:00Z --json");
+  Bind(get, exit_code, [f] { return Get(*f); });
+
+  auto* versions =
+      cmd->add_subcommand("versions", "Every version of a record, oldest first, with what each changed");
+  AddHubFlags(versions, &f->hub);
+  versions->add_option("dataset", f->dataset, "Dataset id")->required();
+  versions->add_option("key", f->key, "The record's source key")->required();
+  versions->add_flag("--json", f->json, "One JSON object per version and line");
+  versions->footer("Example:\n  ndc record versions population_registry 001090012345");
+  Bind(versions, exit_code, [f] { return Versions(*f); });
+}
+
+void RegisterEvents(CLI::App* app, int* exit_code) {
+  auto* f = NewCommandState<RecordFlags>();
+  auto* cmd = app->add_subcommand("events",
+                                  "A dataset's change events (insert, update, delete), in order, numbered "
+                                  "densely from 1");
+  AddHubFlags(cmd, &f->hub);
+  cmd->add_option("dataset", f->dataset, "Dataset id")->required();
+  cmd->add_option("--after", f->after,
+                  "Only events with a sequence number above N (default 0: from the first)");
+  cmd->add_option("--limit", f->limit, "At most N events")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_flag("--json", f->json, "One JSON object per event and line");
+  cmd->footer(
+      "Examples:\n"
+      "  ndc events population_registry --limit 10\n"
+      "  ndc events tax --after 1500 --json");
+  Bind(cmd, exit_code, [f] { return Events(*f); });
+}
+
+}  // namespace ndc::cli

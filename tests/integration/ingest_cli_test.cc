@@ -1,0 +1,258 @@
+// Ingestion from the command line, with the real `ndc` binary on each backend: CSV, NDJSON and
+// gzip files, the summary and exit codes, resends, refused batches and their rejects, record
+// reads now and as of an instant, versions and change events.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kSchema[] = R"({"id": "people", "title": "People", "owner": "gov",
+  "classification": {"data": "important", "personal": "basic"},
+  "source_key": "id",
+  "fields": [
+    {"name": "id", "column": "ID", "type": "string", "required": true},
+    {"name": "name", "column": "NAME", "type": "string", "required": true, "max_length": 40},
+    {"name": "birth", "column": "BIRTH", "type": "date", "format": "yyyy-mm-dd"},
+    {"name": "active", "column": "ACTIVE", "type": "boolean"}]})";
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+void WriteGzip(const std::string& path, const std::string& text) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+}
+
+std::vector<json> JsonLines(const std::string& out) {
+  std::vector<json> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(json::parse(line));
+  }
+  return lines;
+}
+
+bool Has(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The id in "batch N <word>" of a summary, or "" when absent. Batch ids are unique and
+// increasing but not dense: on PostgreSQL a batch rolled back (a resend found to be a
+// duplicate, a refusal recorded anew) still used up its id.
+std::string BatchId(const std::string& out, const std::string& word) {
+  const size_t at = out.find("batch ");
+  if (at == std::string::npos) return "";
+  const size_t end = out.find(" " + word, at + 6);
+  return end == std::string::npos ? "" : out.substr(at + 6, end - at - 6);
+}
+
+class IngestCliTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    hub_ = dir_.path() + "/hub";
+    std::string error;
+    ASSERT_FALSE(InitTestHub(GetParam(), hub_, &pg_, &error).empty()) << error;
+    ASSERT_EQ(Ndc({"agency", "create", "--id", "gov", "--name", "Government"}).exit_code, 0);
+    WriteFile(File("people.schema.json"), kSchema);
+    CommandResult c = Ndc({"dataset", "create", File("people.schema.json")});
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+  }
+
+  CommandResult Ndc(std::vector<std::string> args) {
+    args.push_back("--data");
+    args.push_back(hub_);
+    return RunNdc(args);
+  }
+  std::string File(const std::string& name) { return dir_.path() + "/" + name; }
+  // Writes a CSV file (header added) and ingests it; returns the command's result.
+  CommandResult IngestCsv(const std::string& name, const std::string& rows,
+                          std::vector<std::string> flags = {}) {
+    WriteFile(File(name), "ID,NAME,BIRTH,ACTIVE\n" + rows);
+    std::vector<std::string> args = {"ingest", "people", File(name)};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return Ndc(args);
+  }
+  json BatchJson(int id) {
+    CommandResult r = Ndc({"batch", "show", std::to_string(id), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out);
+  }
+
+  TempDir dir_;
+  std::string hub_;
+  std::unique_ptr<store::TestDatabase> pg_;
+};
+
+TEST_P(IngestCliTest, CsvBatchPrintsSummaryAndIsAudited) {
+  CommandResult r = IngestCsv("people.csv", "p1,An,1990-01-02,true\np2,Binh,,false\np3,Chi,2001-12-31,\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "people.csv: batch 1 applied to people: 3 rows read in ")) << r.out;
+  EXPECT_TRUE(Has(r.out, "3 accepted: 3 inserted, 0 updated, 0 unchanged, 0 deleted, 0 stale")) << r.out;
+  EXPECT_TRUE(Has(r.out, "change events 1..3")) << r.out;
+  // init's key, the agency, the dataset, the batch.
+  CommandResult v = Ndc({"audit", "verify"});
+  EXPECT_TRUE(Has(v.out, "OK: 4 entries")) << v.out << v.err;
+}
+
+TEST_P(IngestCliTest, NdjsonAndGzipFilesAreOneBatchEach) {
+  WriteFile(File("a.ndjson"),
+            "{\"ID\": \"p1\", \"NAME\": \"An\", \"ACTIVE\": true}\n\n{\"ID\": \"p2\", \"NAME\": \"Binh\"}\n");
+  WriteGzip(File("b.csv.gz"), "ID,NAME\np3,Chi\np1,An Nguyen\n");
+  WriteGzip(File("c.jsonl.gz"), "{\"ID\": \"p4\", \"NAME\": \"Dung\", \"BIRTH\": \"1980-05-06\"}\n");
+  CommandResult r =
+      Ndc({"ingest", "people", File("a.ndjson"), File("b.csv.gz"), File("c.jsonl.gz"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // --json: no progress
+  std::vector<json> reports = JsonLines(r.out);
+  ASSERT_EQ(reports.size(), 3u) << r.out;
+  EXPECT_EQ(reports[0]["format"], "ndjson");
+  EXPECT_EQ(reports[0]["inserted"], 2);
+  EXPECT_EQ(reports[1]["format"], "csv");
+  EXPECT_EQ(reports[1]["inserted"], 1);
+  EXPECT_EQ(reports[1]["updated"], 1);
+  EXPECT_EQ(reports[2]["format"], "ndjson");
+  EXPECT_EQ(reports[2]["file"], File("c.jsonl.gz"));
+  EXPECT_EQ(reports[2]["last_seq"], 5);
+  CommandResult list = Ndc({"batch", "list", "--dataset", "people"});
+  EXPECT_TRUE(Has(list.out, reports[2]["id"].dump() + "   people   applied")) << list.out;
+}
+
+TEST_P(IngestCliTest, ResendIsADuplicateAndChangesNothing) {
+  ASSERT_EQ(IngestCsv("people.csv", "p1,An,,\np2,Binh,,\n").exit_code, 0);
+  CommandResult again = Ndc({"ingest", "people", File("people.csv")});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(Has(again.out, "people.csv: already applied as batch 1 on ")) << again.out;
+  EXPECT_TRUE(Has(again.out, "nothing changed")) << again.out;
+  CommandResult keyed = IngestCsv("other.csv", "p3,Chi,,\n", {"--idempotency-key", "k-1"});
+  ASSERT_EQ(keyed.exit_code, 0) << keyed.err;
+  CommandResult keyed_again = IngestCsv("other2.csv", "p4,Dung,,\n", {"--idempotency-key", "k-1", "--json"});
+  EXPECT_EQ(keyed_again.exit_code, 0);
+  EXPECT_EQ(json::parse(keyed_again.out)["status"], "duplicate");
+  EXPECT_EQ(json::parse(keyed_again.out)["id"], std::stoi(BatchId(keyed.out, "applied")));
+  CommandResult events = Ndc({"events", "people", "--json"});
+  EXPECT_EQ(JsonLines(events.out).size(), 3u) << events.out;
+  EXPECT_EQ(Ndc({"record", "get", "people", "p4"}).exit_code, 1);
+}
+
+TEST_P(IngestCliTest, RefusedBatchExitsFourAndKeepsItsRejects) {
+  CommandResult r = IngestCsv("bad.csv", "p1,An,1990-01-02,true\np2,,1990-01-02,\np3,Chi,1990-02-30,\n");
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  const std::string id = BatchId(r.out, "refused");
+  ASSERT_FALSE(id.empty()) << r.out;
+  EXPECT_TRUE(Has(r.out, "bad.csv: batch " + id + " refused: 2 of 3 rows")) << r.out;
+  EXPECT_TRUE(Has(r.out, "2 rejected: see them with `ndc batch rejects " + id + "`")) << r.out;
+  EXPECT_EQ(BatchJson(std::stoi(id))["status"], "refused");
+  EXPECT_EQ(Ndc({"record", "get", "people", "p1"}).exit_code, 1);  // nothing applied
+
+  CommandResult csv = Ndc({"batch", "rejects", id, "--csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, 22), "line,field,reason,raw\r");
+  EXPECT_TRUE(Has(csv.out, "\r\n3,name,")) << csv.out;
+  EXPECT_TRUE(Has(csv.out, ",\"p2,,1990-01-02,\"\r\n")) << csv.out;
+  EXPECT_TRUE(Has(csv.out, "\r\n4,birth,")) << csv.out;
+  EXPECT_TRUE(Has(csv.out, ",\"p3,Chi,1990-02-30,\"\r\n")) << csv.out;
+  CommandResult text = Ndc({"batch", "rejects", id, "--after-line", "3"});
+  EXPECT_TRUE(Has(text.out, "LINE  FIELD  REASON")) << text.out;
+  EXPECT_FALSE(Has(text.out, "p2,,")) << text.out;
+  EXPECT_TRUE(Has(text.out, "p3,Chi,1990-02-30,")) << text.out;
+
+  // The same file with a higher limit is applied, without its two bad rows.
+  CommandResult lenient = Ndc({"ingest", "people", File("bad.csv"), "--max-reject-share", "0.9"});
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.err;
+  EXPECT_TRUE(Has(lenient.out, "1 accepted: 1 inserted")) << lenient.out;
+}
+
+TEST_P(IngestCliTest, RecordGetAsOfVersionsAndEvents) {
+  ASSERT_EQ(IngestCsv("v1.csv", "p1,An,1990-01-02,true\np2,Binh,,\n").exit_code, 0);
+  ASSERT_EQ(IngestCsv("v2.csv", "p1,An Nguyen,1990-01-02,false\np2,Binh,,\n").exit_code, 0);
+  ASSERT_EQ(IngestCsv("v3.csv", "p2,Binh,,\n", {"--mode", "snapshot"}).exit_code, 0);  // deletes p1
+
+  CommandResult versions = Ndc({"record", "versions", "people", "p1", "--json"});
+  ASSERT_EQ(versions.exit_code, 0) << versions.err;
+  std::vector<json> v = JsonLines(versions.out);
+  ASSERT_EQ(v.size(), 3u) << versions.out;
+  EXPECT_EQ(v[0]["op"], "insert");
+  EXPECT_EQ(v[1]["op"], "update");
+  EXPECT_EQ(v[1]["fields"]["name"], "An Nguyen");
+  EXPECT_EQ(v[1]["fields"]["active"], false);
+  EXPECT_EQ(v[2]["op"], "delete");
+  CommandResult table = Ndc({"record", "versions", "people", "p1"});
+  EXPECT_TRUE(Has(table.out, "name, active")) << table.out;  // what version 2 changed
+
+  CommandResult gone = Ndc({"record", "get", "people", "p1"});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_TRUE(Has(gone.err, "[NOT_FOUND]")) << gone.err;
+  // Just before version 2 was written, p1 was still version 1.
+  const std::string v2_from = v[1]["valid_from"];
+  CommandResult before =
+      Ndc({"record", "get", "people", "p1", "--as-of", v2_from.substr(0, 26) + "Z", "--json"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(json::parse(before.out)["version"], 2);
+  CommandResult older =
+      Ndc({"record", "get", "people", "p1", "--as-of", v[0]["valid_from"].get<std::string>()});
+  ASSERT_EQ(older.exit_code, 0) << older.err;
+  EXPECT_TRUE(Has(older.out, "people p1: version 1 (insert) from batch 1")) << older.out;
+  EXPECT_TRUE(Has(older.out, "name    An\n")) << older.out;
+  EXPECT_EQ(Ndc({"record", "get", "people", "p1", "--as-of", "yesterday"}).exit_code, 2);
+
+  CommandResult events = Ndc({"events", "people", "--json"});
+  std::vector<json> e = JsonLines(events.out);
+  ASSERT_EQ(e.size(), 4u) << events.out;  // insert p1, insert p2, update p1, delete p1
+  for (size_t i = 0; i < e.size(); ++i) EXPECT_EQ(e[i]["seq"], static_cast<int>(i + 1));
+  EXPECT_EQ(e[3]["op"], "delete");
+  EXPECT_EQ(e[3]["key"], "p1");
+  CommandResult page = Ndc({"events", "people", "--after", "2", "--limit", "1"});
+  EXPECT_TRUE(Has(page.out, "3    update  p1")) << page.out;
+  EXPECT_TRUE(Has(page.out, "(more: ndc events people --after 3)")) << page.out;
+}
+
+TEST_P(IngestCliTest, ErrorsSayWhatToDoWithTheirExitCodes) {
+  WriteFile(File("x.txt"), "ID,NAME\n");
+  CommandResult ext = Ndc({"ingest", "people", File("x.txt")});
+  EXPECT_EQ(ext.exit_code, 2);
+  EXPECT_TRUE(Has(ext.err, "x.txt: ")) << ext.err;
+  CommandResult missing = Ndc({"ingest", "people", File("absent.csv")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(Has(missing.err, "[NOT_FOUND]")) << missing.err;
+  CommandResult dataset = Ndc({"ingest", "nobody", File("x.txt")});
+  EXPECT_EQ(dataset.exit_code, 1);
+  EXPECT_TRUE(Has(dataset.err, "dataset 'nobody' does not exist")) << dataset.err;
+  WriteFile(File("header.csv"), "ID,NAME,SURPRISE\np1,An,x\n");
+  CommandResult header = Ndc({"ingest", "people", File("header.csv")});
+  EXPECT_EQ(header.exit_code, 2);
+  EXPECT_TRUE(Has(header.err, "SURPRISE")) << header.err;
+  CommandResult two_keys = Ndc({"ingest", "people", File("a.csv"), File("b.csv"), "--idempotency-key", "k"});
+  EXPECT_EQ(two_keys.exit_code, 2);
+  EXPECT_EQ(Ndc({"batch", "show", "999999"}).exit_code, 1);
+}
+
+TEST_P(IngestCliTest, DeleteModeRemovesNamedRecords) {
+  ASSERT_EQ(IngestCsv("people.csv", "p1,An,,\np2,Binh,,\n").exit_code, 0);
+  WriteFile(File("delete.csv"), "ID\np1\np9\n");
+  CommandResult r = Ndc({"ingest", "people", File("delete.csv"), "--mode", "delete"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "2 accepted: 0 inserted, 0 updated, 1 unchanged, 1 deleted, 0 stale")) << r.out;
+  EXPECT_EQ(Ndc({"record", "get", "people", "p2"}).exit_code, 0);
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, IngestCliTest, ::testing::Values(store::Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, IngestCliTest, ::testing::Values(store::Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::testing
