@@ -11,6 +11,8 @@
 //                 start a throwaway server with ndc_pg_harness (as the tests do)
 //   --no-pg       SQLite only
 //   --dataset ID  which generated dataset to load (default population_registry)
+//   --runs N      rounds of (baseline, NDC) per store, each on fresh databases (default 3); the
+//                 result is the median ratio (this machine's disk and CPU vary from run to run)
 //   --memory GB   instead: write a GB-sized CSV (simple 8-column schema, distinct keys), load it
 //                 into SQLite and print the peak resident memory (the bound is 300 MB for 2 GB)
 //
@@ -28,6 +30,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -273,10 +276,12 @@ Load PgBaseline(const std::string& url, const std::string& csv) {
   return {Seconds(t0, t1), 0, "COPY FROM STDIN (FORMAT csv) into a new table (TEXT columns, no index), libpq"};
 }
 
-void Print(const char* store, const Load& ndc, const Load& base, int64_t rows) {
+// Prints one round and returns its ratio NDC/baseline.
+double Print(const char* store, const Load& ndc, const Load& base, int64_t rows) {
   const double ndc_rate = double(rows) / ndc.seconds, base_rate = double(rows) / base.seconds;
   std::printf("%-10s NDC %9.0f records/s (%6.2f s)   baseline %9.0f rows/s (%6.2f s)   NDC/baseline %.2f\n", store,
               ndc_rate, ndc.seconds, base_rate, base.seconds, ndc_rate / base_rate);
+  return ndc_rate / base_rate;
 }
 
 }  // namespace
@@ -286,6 +291,7 @@ int main(int argc, char** argv) {
   std::string dir, pg_url, dataset = "population_registry";
   bool no_pg = false;
   double memory_gb = 0;
+  int runs = 3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -298,8 +304,9 @@ int main(int argc, char** argv) {
     else if (a == "--no-pg") no_pg = true;
     else if (a == "--dataset") dataset = next();
     else if (a == "--memory") memory_gb = std::stod(next());
+    else if (a == "--runs") runs = std::max(1, std::stoi(next()));
     else if (a == "--help" || a == "-h") {
-      std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--dataset ID] [--memory GB]");
+      std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--dataset ID] [--runs N] [--memory GB]");
       return 0;
     } else {
       Die("unknown argument " + a + " (see --help)");
@@ -330,17 +337,24 @@ int main(int argc, char** argv) {
               double(fs::file_size(csv)) / 1e6);
 
   ReadOnly(data, dataset, rows);
-  // SQLite.
-  {
-    std::fprintf(stderr, "ingest_bench: SQLite baseline ...\n");
+  // SQLite: `runs` rounds of baseline then NDC, each on a fresh file; the median ratio is the result.
+  std::vector<double> sqlite_ratios, pg_ratios;
+  for (int r = 0; r < runs; ++r) {
+    std::fprintf(stderr, "ingest_bench: SQLite round %d of %d ...\n", r + 1, runs);
     Load base = SqliteBaseline(dir, csv);
-    std::fprintf(stderr, "ingest_bench: SQLite NDC ...\n");
-    auto db = Check(ndc::store::OpenSqlite(dir + "/hub.db"), "open sqlite");
-    Load ndc_load = NdcLoad(db.get(), data, dataset);
-    std::printf("sqlite: %s\n", ndc_load.note.c_str());
-    Print("sqlite", ndc_load, base, rows);
+    const std::string hub = dir + "/hub" + std::to_string(r) + ".db";
+    Load ndc_load;
+    {
+      auto db = Check(ndc::store::OpenSqlite(hub), "open sqlite");
+      ndc_load = NdcLoad(db.get(), data, dataset);
+    }
+    fs::remove(hub);
+    fs::remove(hub + "-wal");
+    fs::remove(hub + "-shm");
+    if (r == 0) std::printf("sqlite: %s\n", ndc_load.note.c_str());
+    sqlite_ratios.push_back(Print("sqlite", ndc_load, base, rows));
   }
-  // PostgreSQL.
+  // PostgreSQL: the same, each round on fresh databases.
   if (!no_pg) {
     std::string harness_dir;
     if (pg_url.empty()) {
@@ -358,28 +372,36 @@ int main(int argc, char** argv) {
 #endif
     }
     auto admin = Check(ndc::store::OpenPostgres(pg_url), "connect to PostgreSQL");
-    for (const char* name : {"ingest_bench_base", "ingest_bench_ndc"}) {
-      Check(admin->Exec(std::string("DROP DATABASE IF EXISTS ") + name), "drop database");
-      Check(admin->Exec(std::string("CREATE DATABASE ") + name + " TEMPLATE template0 ENCODING 'UTF8'"),
-            "create database");
+    for (int r = 0; r < runs; ++r) {
+      std::fprintf(stderr, "ingest_bench: PostgreSQL round %d of %d ...\n", r + 1, runs);
+      for (const char* name : {"ingest_bench_base", "ingest_bench_ndc"}) {
+        Check(admin->Exec(std::string("DROP DATABASE IF EXISTS ") + name + " WITH (FORCE)"), "drop database");
+        Check(admin->Exec(std::string("CREATE DATABASE ") + name + " TEMPLATE template0 ENCODING 'UTF8'"),
+              "create database");
+      }
+      Load base = PgBaseline(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_base"), "url"), csv);
+      Load ndc_load;
+      {
+        auto db = Check(ndc::store::OpenPostgres(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_ndc"), "url")),
+                        "open pg");
+        ndc_load = NdcLoad(db.get(), data, dataset);
+      }
+      if (r == 0) std::printf("postgresql: %s\n", ndc_load.note.c_str());
+      pg_ratios.push_back(Print("postgresql", ndc_load, base, rows));
     }
-    std::fprintf(stderr, "ingest_bench: PostgreSQL baseline ...\n");
-    Load base = PgBaseline(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_base"), "url"), csv);
-    std::fprintf(stderr, "ingest_bench: PostgreSQL NDC ...\n");
-    Load ndc_load;
-    {
-      auto db = Check(ndc::store::OpenPostgres(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_ndc"), "url")),
-                      "open pg");
-      ndc_load = NdcLoad(db.get(), data, dataset);
-    }
-    std::printf("postgresql: %s\n", ndc_load.note.c_str());
-    Print("postgresql", ndc_load, base, rows);
     for (const char* name : {"ingest_bench_base", "ingest_bench_ndc"}) {
       admin->Exec(std::string("DROP DATABASE IF EXISTS ") + name + " WITH (FORCE)").status().IgnoreError();
     }
     admin.reset();
     if (!harness_dir.empty()) Run(std::string(NDC_PG_HARNESS) + " stop --dir '" + harness_dir + "' >/dev/null");
   }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+  };
+  std::printf("\nsummary (median of %d rounds): NDC/baseline sqlite %.2f", runs, median(sqlite_ratios));
+  if (!pg_ratios.empty()) std::printf(", postgresql %.2f", median(pg_ratios));
+  std::printf("   (goal >= 0.50)\n");
   if (own_dir) fs::remove_all(dir);
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <unordered_map>
@@ -156,7 +157,8 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   }
 
   // 2. Decide each row.
-  std::vector<store::Value> new_records;     // BulkInsert into ds (new keys and replaced versions)
+  std::vector<store::Value>& new_records = new_records_;  // BulkInsert into ds (new and replaced versions)
+  new_records.clear();
   std::vector<store::Value> superseded;      // keys whose current version moves to history
   std::vector<std::pair<std::string, const PendingRow*>> tombstones;  // key -> row
   std::vector<int64_t> tombstone_versions, tombstone_seqs;
@@ -204,7 +206,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     ++(live_before ? counts_.updated : counts_.inserted);
   }
 
-  // 3. Write: superseded versions to history, then the new versions, then the events.
+  // 3. Write: superseded versions to history, then the new versions.
   const std::string rec = store::QuoteIdentifier(record_table_);
   if (!superseded.empty()) {
     std::vector<store::Value> params;

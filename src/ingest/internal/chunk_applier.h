@@ -76,6 +76,8 @@ class ChunkApplier {
   // false positive only costs a lookup).
   bool fresh_ = false;
   std::vector<uint64_t> bloom_;
+  // Reused from chunk to chunk (a fresh multi-megabyte buffer per chunk costs page faults).
+  std::vector<store::Value> new_records_;
 };
 
 }  // namespace ndc::ingest
