@@ -105,8 +105,10 @@ Status CsvReader::ReadHeader() {
       if (before == cell) {
         problem(fmt::format("duplicate column {} (columns {} and {})", QuoteName(cell), at + 1, i + 1));
       } else {
+        // Two spellings of one field, or of the operation column (e.g. "_op" and " _op").
+        const std::string_view field = f == ColumnMap::kOp ? kOpColumn : std::string_view(map_.name(f));
         problem(fmt::format("columns {} (column {}) and {} (column {}) both name field '{}'",
-                            QuoteName(before), at + 1, QuoteName(cell), i + 1, map_.name(f)));
+                            QuoteName(before), at + 1, QuoteName(cell), i + 1, field));
       }
       continue;
     }

@@ -88,6 +88,12 @@ TEST(CsvReader, DuplicateColumnsAreRefused) {
   EXPECT_EQ(
       HeaderError("so_dinh_danh,Họ tên,_op,_op\n"),
       InvalidArgumentError(std::string("header: duplicate column '_op' (columns 3 and 4); ") + kExpected));
+  // Found by the fuzzer: two spellings of the operation column (the second one trimmed) once read
+  // past the field table.
+  EXPECT_EQ(HeaderError("so_dinh_danh,Họ tên,_op, _op\n"),
+            InvalidArgumentError(std::string("header: columns '_op' (column 3) and ' _op' (column 4) both name "
+                                             "field '_op'; ") +
+                                 kExpected));
 }
 
 TEST(CsvReader, MissingRequiredColumnsAreListed) {
