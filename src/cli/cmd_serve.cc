@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -28,64 +29,15 @@ struct ServeFlags {
   int connector_poll = 30;
 };
 
-// Signs a checkpoint every `interval` while the log grows, and once more when stopped.
-class PeriodicCheckpoints {
+// Calls `tick` every `interval` on a thread of its own until stopped (interval 0: never).
+class PeriodicTask {
  public:
-  PeriodicCheckpoints(audit::Checkpointer* checkpointer, audit::AuditLog* log, std::chrono::seconds interval)
-      : checkpointer_(checkpointer), log_(log), interval_(interval) {
-    if (checkpointer_ != nullptr && interval_.count() > 0) thread_ = std::thread([this] { Run(); });
-  }
-  ~PeriodicCheckpoints() { Stop(); }
-  void Stop() {
-    {
-      std::lock_guard lock(mu_);
-      if (stopped_) return;
-      stopped_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-    if (checkpointer_ != nullptr) IssueIfGrown();
-  }
-
- private:
-  void Run() {
-    std::unique_lock lock(mu_);
-    while (!wake_.wait_for(lock, interval_, [this] { return stopped_; })) {
-      lock.unlock();
-      IssueIfGrown();
-      lock.lock();
-    }
-  }
-  void IssueIfGrown() {
-    auto head = log_->Head();
-    auto latest = log_->LatestCheckpoint();
-    if (head.ok() && latest.ok() && *latest && (*latest)->checkpoint.size == head->first) return;
-    auto c = checkpointer_->Issue();
-    if (!c.ok()) {
-      log::Error("audit.checkpoint_failed", {{"error", c.status().ToString()}});
-    } else {
-      log::Info("audit.checkpoint", {{"tree_size", c->checkpoint.size}});
-    }
-  }
-
-  audit::Checkpointer* checkpointer_;
-  audit::AuditLog* log_;
-  const std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopped_ = false;
-  std::thread thread_;
-};
-
-// Runs the pull connectors that are due, every `interval` (connector/scheduler.h). A pull in
-// progress finishes before the server stops (a killed process rolls its batch back instead).
-class ConnectorPoller {
- public:
-  ConnectorPoller(connector::Scheduler* scheduler, std::chrono::seconds interval)
-      : scheduler_(scheduler), interval_(interval) {
+  PeriodicTask(std::chrono::seconds interval, std::function<void()> tick)
+      : interval_(interval), tick_(std::move(tick)) {
     if (interval_.count() > 0) thread_ = std::thread([this] { Run(); });
   }
-  ~ConnectorPoller() { Stop(); }
+  ~PeriodicTask() { Stop(); }
+  // Waits for a tick in progress to finish.
   void Stop() {
     {
       std::lock_guard lock(mu_);
@@ -101,25 +53,43 @@ class ConnectorPoller {
     std::unique_lock lock(mu_);
     while (!wake_.wait_for(lock, interval_, [this] { return stopped_; })) {
       lock.unlock();
-      auto outcomes = scheduler_->RunDue();
-      if (!outcomes.ok()) {
-        log::Error("connector.poll_failed", {{"error", outcomes.status().ToString()}});
-      } else {
-        for (const auto& o : *outcomes) {
-          log::Info("connector.run", {{"connector", o.connector}, {"result", o.Summary()}});
-        }
-      }
+      tick_();
       lock.lock();
     }
   }
 
-  connector::Scheduler* scheduler_;
   const std::chrono::seconds interval_;
+  std::function<void()> tick_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopped_ = false;
   std::thread thread_;
 };
+
+// Signs a checkpoint if the log grew since the latest one.
+void IssueCheckpointIfGrown(audit::Checkpointer* checkpointer, audit::AuditLog* log) {
+  if (checkpointer == nullptr) return;
+  auto head = log->Head();
+  auto latest = log->LatestCheckpoint();
+  if (head.ok() && latest.ok() && *latest && (*latest)->checkpoint.size == head->first) return;
+  auto c = checkpointer->Issue();
+  if (!c.ok()) {
+    log::Error("audit.checkpoint_failed", {{"error", c.status().ToString()}});
+  } else {
+    log::Info("audit.checkpoint", {{"tree_size", c->checkpoint.size}});
+  }
+}
+
+// Runs the pull connectors that are due (connector/scheduler.h). A pull in progress finishes
+// before the server stops (a killed process rolls its batch back instead).
+void RunDueConnectors(connector::Scheduler* scheduler) {
+  auto outcomes = scheduler->RunDue();
+  if (!outcomes.ok()) {
+    log::Error("connector.poll_failed", {{"error", outcomes.status().ToString()}});
+    return;
+  }
+  for (const auto& o : *outcomes) log::Info("connector.run", {{"connector", o.connector}, {"result", o.Summary()}});
+}
 
 Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
@@ -166,10 +136,12 @@ Status Serve(ServeFlags flags) {
     log::Warn("audit.no_signing_key", {{"path", config.data_dir + "/keys/signing.key"},
                                        {"effect", "this node appends and proves but signs no checkpoints"}});
   }
-  PeriodicCheckpoints checkpoints(hub.checkpointer.get(), hub.audit.get(),
-                                  std::chrono::seconds(std::max(0, flags.checkpoint_interval)));
+  // Signs a checkpoint every interval while the log grows (and once more at shutdown, below).
+  PeriodicTask checkpoints(std::chrono::seconds(hub.checkpointer ? std::max(0, flags.checkpoint_interval) : 0),
+                           [&hub] { IssueCheckpointIfGrown(hub.checkpointer.get(), hub.audit.get()); });
   connector::Scheduler scheduler(hub.db.get(), hub.catalog.get(), hub.ingestor.get(), SystemClock(), SystemRandom());
-  ConnectorPoller connectors(&scheduler, std::chrono::seconds(std::max(0, flags.connector_poll)));
+  PeriodicTask connectors(std::chrono::seconds(std::max(0, flags.connector_poll)),
+                          [&scheduler] { RunDueConnectors(&scheduler); });
   api::ApiService service(deps);
   api::ServerOptions options;
   options.host = where.first;
@@ -199,7 +171,9 @@ Status Serve(ServeFlags flags) {
                                 {"grace_seconds", config.shutdown_grace_seconds}});
   server.Shutdown();
   server.Wait();
+  connectors.Stop();
   checkpoints.Stop();
+  IssueCheckpointIfGrown(hub.checkpointer.get(), hub.audit.get());  // the last one covers everything
   log::Info("server.stopped");
   return OkStatus();
 }
