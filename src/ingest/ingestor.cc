@@ -115,6 +115,9 @@ class BatchRun {
   Status Consume(Work& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
                  ChunkApplier& applier);
   void Reject(const InputRow& row, std::vector<FieldProblem> errors, Work* work);
+  // Validates only the row's source-key (and source-version) fields, into validated_ and
+  // field_errors_: a delete row, or the key of a rejected one.
+  bool ValidateKeys(const InputRow& row);
   // The key of a row that failed validation, when its key fields are readable (snapshot mode).
   std::optional<std::string> KeyOf(const InputRow& row);
   // Stores a refused or failed batch (its own transaction) and returns the report.
@@ -132,6 +135,7 @@ class BatchRun {
   std::unique_ptr<catalog::RecordValidator> validator_, key_validator_;
   std::vector<size_t> key_indices_;  // schema field index of each key-schema field
   int version_field_ = -1;           // schema index of the source_version field
+  int version_in_keys_ = -1;         // its index in the key schema
   std::unique_ptr<RejectSpool> spool_;
   BatchReport report_;
   std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows
@@ -150,6 +154,9 @@ Status BatchRun::Prepare() {
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     if (schema.fields[i].name == schema.source_version) version_field_ = static_cast<int>(i);
   }
+  for (size_t j = 0; j < key_indices_.size(); ++j) {
+    if (static_cast<int>(key_indices_[j]) == version_field_) version_in_keys_ = static_cast<int>(j);
+  }
   ASSIGN_OR_RETURN(spool_, RejectSpool::Create());
   report_.dataset_id = schema.id;
   report_.schema_version = dataset_.version;
@@ -165,14 +172,18 @@ void BatchRun::Reject(const InputRow& row, std::vector<FieldProblem> errors, Wor
   work->rejects.push_back(ingest::Reject{row.line, std::move(errors), row.raw});
 }
 
-std::optional<std::string> BatchRun::KeyOf(const InputRow& row) {
-  if (!row.error.empty() || row.values.size() != dataset_.schema.fields.size()) return std::nullopt;
+bool BatchRun::ValidateKeys(const InputRow& row) {
   raw_.clear();
   for (size_t i : key_indices_) {
     raw_.push_back(row.values[i] ? std::optional<std::string_view>(*row.values[i]) : std::nullopt);
   }
   field_errors_.clear();
-  if (!key_validator_->Validate(raw_, &validated_, &field_errors_)) return std::nullopt;
+  return key_validator_->Validate(raw_, &validated_, &field_errors_);
+}
+
+std::optional<std::string> BatchRun::KeyOf(const InputRow& row) {
+  if (!row.error.empty() || row.values.size() != dataset_.schema.fields.size()) return std::nullopt;
+  if (!ValidateKeys(row)) return std::nullopt;
   return validated_.source_key;
 }
 
@@ -196,15 +207,12 @@ void BatchRun::HandleRow(InputRow& row, Work* work) {
                                             row.op.substr(0, 20))}},
                   work);
   }
-  raw_.clear();
-  field_errors_.clear();
   bool valid;
   if (*op == RowOp::kDelete) {
-    for (size_t i : key_indices_) {
-      raw_.push_back(row.values[i] ? std::optional<std::string_view>(*row.values[i]) : std::nullopt);
-    }
-    valid = key_validator_->Validate(raw_, &validated_, &field_errors_);
+    valid = ValidateKeys(row);
   } else {
+    raw_.clear();
+    field_errors_.clear();
     for (const auto& v : row.values) raw_.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
     valid = validator_->Validate(raw_, &validated_, &field_errors_);
   }
@@ -218,16 +226,11 @@ void BatchRun::HandleRow(InputRow& row, Work* work) {
   p.line = row.line;
   p.op = *op;
   p.key = validated_.source_key;
-  if (version_field_ >= 0) {
-    const store::Value* v = nullptr;
-    if (*op == RowOp::kDelete) {
-      for (size_t j = 0; j < key_indices_.size(); ++j) {
-        if (static_cast<int>(key_indices_[j]) == version_field_) v = &validated_.values[j];
-      }
-    } else {
-      v = &validated_.values[static_cast<size_t>(version_field_)];
-    }
-    if (v != nullptr && !store::IsNull(*v)) p.source_version = store::Row({*v}).Str(0);
+  // The source version, where the validated values hold it (the key schema for a delete row).
+  const int version_index = *op == RowOp::kDelete ? version_in_keys_ : version_field_;
+  if (version_index >= 0) {
+    const store::Value& v = validated_.values[static_cast<size_t>(version_index)];
+    if (!store::IsNull(v)) p.source_version = store::Row({v}).Str(0);
   }
   if (*op == RowOp::kUpsert) {
     p.hash = RowHash(validated_.values);
