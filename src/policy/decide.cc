@@ -1,0 +1,257 @@
+#include "policy/decide.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+namespace ndc::policy {
+namespace {
+
+Decision Deny(Reason reason, std::string message) {
+  Decision d;
+  d.reason = reason;
+  d.message = std::move(message);
+  return d;
+}
+
+std::string Describe(const FieldRef& f) { return f.dataset + "." + f.field; }
+
+bool Contains(const std::vector<FieldRef>& sorted, const FieldRef& f) {
+  return std::binary_search(sorted.begin(), sorted.end(), f);
+}
+
+std::vector<FieldRef> Intersect(const std::vector<FieldRef>& a, const std::vector<FieldRef>& b) {
+  std::vector<FieldRef> out;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+std::vector<FieldRef> SortedUnique(std::vector<FieldRef> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+// The fields a request may receive from `available` (what the agreement, or agreement and
+// consent, allow): all of them when none were named; else the named ones, each of which must be
+// available. Returns the first field outside `available` through *missing.
+std::vector<FieldRef> Select(const Request& request, const std::vector<FieldRef>& available,
+                             std::optional<FieldRef>* missing) {
+  if (request.fields.empty()) return available;
+  std::vector<FieldRef> wanted = SortedUnique(request.fields);
+  for (const FieldRef& f : wanted) {
+    if (!Contains(available, f)) {
+      *missing = f;
+      return {};
+    }
+  }
+  return wanted;
+}
+
+Decision DecideCitizen(const Request& request) {
+  if (request.action != Action::kReadPerson && request.action != Action::kReadRecord) {
+    return Deny(Reason::kRoleNotAllowed, std::string("citizens may read their own data; '") +
+                                             std::string(ActionName(request.action)) + "' is for agencies");
+  }
+  if (request.caller.person_key.empty() || request.person_key != request.caller.person_key) {
+    return Deny(Reason::kNotOwnData, "a citizen may read only their own data");
+  }
+  Decision d;
+  d.allowed = true;
+  d.fields = SortedUnique(request.fields);
+  d.all_fields = request.fields.empty();
+  d.legal_basis = "data subject access (Law 91/2025/QH15)";
+  return d;
+}
+
+// The stages an agreement passes, in order; a denial reports the furthest stage any agreement
+// reached, which is the most useful thing to tell the caller.
+enum Stage { kStatus, kValidity, kPurpose, kAction, kScope, kFields, kConsent, kPassed };
+
+struct Outcome {
+  Stage stage = kStatus;
+  Decision decision;  // the denial at `stage`, or the allowance when kPassed
+};
+
+std::string Named(const Agreement& a) { return "agreement '" + a.id + "' (version " + std::to_string(a.version) + ")"; }
+
+bool NeedsConsent(const Request& request, const Agreement& a) {
+  return a.legal_basis.consent || request.caller.kind == CallerKind::kNonStateAgency;
+}
+
+Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<FieldRef> available,
+                     std::span<const Consent> consents) {
+  if (request.person_key.empty()) {
+    return {kConsent, Deny(Reason::kConsentRequired, Named(a) + " rests on consent, which is given per person; '" +
+                                                         std::string(ActionName(request.action)) +
+                                                         "' names no person, so it cannot be served under it")};
+  }
+  Outcome best{kConsent, Deny(Reason::kConsentRequired,
+                              "no consent of this person for recipient '" + request.caller.agency_id +
+                                  "' and purpose '" + request.purpose + "': ask the person to grant one")};
+  for (const Consent& c : consents) {
+    if (c.person_key != request.person_key || c.recipient_agency != request.caller.agency_id ||
+        c.purpose != request.purpose) {
+      continue;
+    }
+    if (c.revoked_at && *c.revoked_at <= request.now) {
+      best.decision = Deny(Reason::kConsentRevoked, "consent '" + c.id + "' was revoked by the person");
+      continue;
+    }
+    if (request.now < c.valid_from || request.now >= c.valid_to) {
+      best.decision = Deny(Reason::kConsentExpired, "consent '" + c.id + "' is not valid at this time");
+      continue;
+    }
+    if (c.max_uses > 0 && c.uses >= c.max_uses) {
+      best.decision = Deny(Reason::kConsentExhausted,
+                           "consent '" + c.id + "' allowed " + std::to_string(c.max_uses) + " uses, all made");
+      continue;
+    }
+    std::vector<FieldRef> both = Intersect(available, GrantedFields(c.grants, request.action == Action::kReadRecord
+                                                                                   ? request.dataset
+                                                                                   : std::string_view()));
+    std::optional<FieldRef> missing;
+    std::vector<FieldRef> fields = Select(request, both, &missing);
+    if (missing) {
+      best.decision = Deny(Reason::kFieldNotAllowed, "field '" + Describe(*missing) + "' is outside consent '" +
+                                                         c.id + "' or " + Named(a));
+      continue;
+    }
+    Outcome ok{kPassed, {}};
+    ok.decision.allowed = true;
+    ok.decision.fields = std::move(fields);
+    ok.decision.consent_id = c.id;
+    ok.decision.legal_basis = "consent " + c.id;
+    return ok;
+  }
+  return best;
+}
+
+Outcome CheckAgreement(const Request& request, const Agreement& a, std::span<const Consent> consents) {
+  if (a.status != AgreementStatus::kActive) {
+    return {kStatus, Deny(Reason::kAgreementNotActive,
+                          Named(a) + " is " + std::string(AgreementStatusName(a.status)) + ", not active")};
+  }
+  if (request.now < a.valid_from) {
+    return {kValidity, Deny(Reason::kAgreementNotYetValid, Named(a) + " is not valid yet")};
+  }
+  if (request.now >= a.valid_to) {
+    return {kValidity, Deny(Reason::kAgreementExpired, Named(a) + " has expired: renew it with the data owner")};
+  }
+  if (std::find(a.purposes.begin(), a.purposes.end(), request.purpose) == a.purposes.end()) {
+    return {kPurpose, Deny(Reason::kPurposeNotAllowed,
+                           Named(a) + " does not allow purpose '" + request.purpose + "'")};
+  }
+  if (std::find(a.actions.begin(), a.actions.end(), request.action) == a.actions.end()) {
+    return {kAction, Deny(Reason::kActionNotAllowed,
+                          Named(a) + " does not allow '" + std::string(ActionName(request.action)) + "'")};
+  }
+  std::string_view scope_dataset;
+  if (request.action == Action::kFeed) {
+    if (std::find(a.feed_events.begin(), a.feed_events.end(), request.feed_event) == a.feed_events.end()) {
+      return {kScope, Deny(Reason::kFeedNotAllowed,
+                           Named(a) + " does not include the feed of '" + request.feed_event + "' events")};
+    }
+  }
+  if (request.action == Action::kReadRecord || (request.action == Action::kFeed && !request.dataset.empty())) {
+    scope_dataset = request.dataset;
+    bool covered = std::any_of(a.grants.begin(), a.grants.end(),
+                               [&](const FieldGrant& g) { return g.dataset == request.dataset; });
+    if (!covered) {
+      return {kScope, Deny(Reason::kDatasetNotCovered,
+                           Named(a) + " does not cover dataset '" + request.dataset + "'")};
+    }
+  }
+  std::vector<FieldRef> available = GrantedFields(a.grants, scope_dataset);
+  std::optional<FieldRef> missing;
+  std::vector<FieldRef> fields = Select(request, available, &missing);
+  if (missing) {
+    return {kFields, Deny(Reason::kFieldNotAllowed,
+                          "field '" + Describe(*missing) + "' is not in " + Named(a))};
+  }
+  Outcome out;
+  if (NeedsConsent(request, a)) {
+    out = CheckConsent(request, a, std::move(available), consents);
+    if (!out.decision.allowed) return out;
+  } else {
+    out.stage = kPassed;
+    out.decision.allowed = true;
+    out.decision.fields = std::move(fields);
+    out.decision.legal_basis = a.legal_basis.instrument +
+                               (a.legal_basis.article.empty() ? "" : " " + a.legal_basis.article);
+  }
+  out.decision.agreement_id = a.id;
+  out.decision.agreement_version = a.version;
+  out.decision.rate_per_minute = a.rate_per_minute;
+  return out;
+}
+
+bool Applies(const Agreement& a, const Caller& caller) {
+  return a.consumer_agency == caller.agency_id || (a.consumer_agency == "*" && a.form == SharingForm::kOpen);
+}
+
+}  // namespace
+
+std::vector<FieldRef> GrantedFields(const std::vector<FieldGrant>& grants, std::string_view dataset) {
+  std::vector<FieldRef> out;
+  for (const FieldGrant& g : grants) {
+    if (!dataset.empty() && g.dataset != dataset) continue;
+    for (const std::string& f : g.fields) out.push_back({g.dataset, f});
+  }
+  return SortedUnique(std::move(out));
+}
+
+Decision Decide(const Request& request, std::span<const Agreement> agreements, std::span<const Consent> consents,
+                const PurposeCatalog& purposes) {
+  switch (request.caller.kind) {
+    case CallerKind::kStaff:
+      return Deny(Reason::kRoleNotAllowed,
+                  "operators, analysts and auditors do not read personal data through the data endpoints");
+    case CallerKind::kCitizen:
+      return DecideCitizen(request);
+    case CallerKind::kStateAgency:
+    case CallerKind::kNonStateAgency:
+      break;
+  }
+  if (request.caller.agency_id.empty()) return Deny(Reason::kRoleNotAllowed, "the caller acts for no agency");
+  if (request.purpose.empty()) {
+    return Deny(Reason::kPurposeRequired, "state the purpose of the request (a purpose code of the catalog)");
+  }
+  if (!purposes.Contains(request.purpose)) {
+    return Deny(Reason::kUnknownPurpose, "unknown purpose '" + request.purpose + "': use a code of the catalog");
+  }
+  // Try every applicable agreement in a fixed order; among those that allow, prefer the one that
+  // gives the most fields (then the smallest id), so the answer does not depend on input order.
+  std::vector<const Agreement*> candidates;
+  for (const Agreement& a : agreements) {
+    if (!Applies(a, request.caller)) continue;
+    if (!request.agreement_id.empty() && a.id != request.agreement_id) continue;
+    candidates.push_back(&a);
+  }
+  if (candidates.empty()) {
+    if (!request.agreement_id.empty()) {
+      return Deny(Reason::kAgreementNotFound,
+                  "agreement '" + request.agreement_id + "' does not exist or is not agency '" +
+                      request.caller.agency_id + "''s");
+    }
+    return Deny(Reason::kNoAgreement, "agency '" + request.caller.agency_id +
+                                          "' has no data-sharing agreement: one must be concluded first");
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const Agreement* x, const Agreement* y) { return x->id < y->id; });
+  std::optional<Outcome> best_allow;
+  Outcome furthest_deny;
+  bool any_deny = false;
+  for (const Agreement* a : candidates) {
+    Outcome o = CheckAgreement(request, *a, consents);
+    if (o.decision.allowed) {
+      if (!best_allow || o.decision.fields.size() > best_allow->decision.fields.size()) best_allow = std::move(o);
+    } else if (!any_deny || o.stage > furthest_deny.stage) {
+      furthest_deny = std::move(o);
+      any_deny = true;
+    }
+  }
+  if (best_allow) return std::move(best_allow->decision);
+  return std::move(furthest_deny.decision);
+}
+
+}  // namespace ndc::policy

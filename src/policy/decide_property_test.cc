@@ -1,0 +1,244 @@
+// Consent rules, and a property test: whatever the agreements, consents and request, an allowed
+// decision never holds a field that the serving agreement (and consent, when one was needed)
+// does not grant, and never holds a field the request did not ask for when it named fields.
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "policy/decide.h"
+
+namespace ndc::policy {
+namespace {
+
+constexpr int64_t kDay = 86'400'000'000;
+constexpr int64_t kNow = 1767225600000000;
+
+Agreement BankAgreement() {
+  Agreement a;
+  a.id = "B-1";
+  a.consumer_agency = "bank1";
+  a.grants = {{"population_registry", {"ho_ten", "ngay_sinh", "dia_chi"}}};
+  a.purposes = {"banking.account_opening"};
+  a.actions = {Action::kReadPerson, Action::kVerify};
+  a.legal_basis = {"", "", true};
+  a.valid_from = kNow - kDay;
+  a.valid_to = kNow + kDay;
+  a.status = AgreementStatus::kActive;
+  return a;
+}
+
+Consent PersonConsent() {
+  Consent c;
+  c.id = "c-7";
+  c.person_key = "001090000001";
+  c.recipient_agency = "bank1";
+  c.grants = {{"population_registry", {"ho_ten", "ngay_sinh"}}};
+  c.purpose = "banking.account_opening";
+  c.valid_from = kNow - kDay;
+  c.valid_to = kNow + kDay;
+  c.max_uses = 2;
+  return c;
+}
+
+Request BankRead() {
+  Request r;
+  r.caller = {CallerKind::kNonStateAgency, "bank1", ""};
+  r.action = Action::kReadPerson;
+  r.purpose = "banking.account_opening";
+  r.person_key = "001090000001";
+  r.now = kNow;
+  return r;
+}
+
+TEST(DecideConsent, FieldsAreTheAgreementAndConsentIntersection) {
+  std::vector<Agreement> a = {BankAgreement()};
+  std::vector<Consent> c = {PersonConsent()};
+  Decision d = Decide(BankRead(), a, c);
+  ASSERT_TRUE(d.allowed) << d.message;
+  EXPECT_EQ(d.consent_id, "c-7");
+  EXPECT_EQ(d.legal_basis, "consent c-7");
+  EXPECT_EQ(d.fields, (std::vector<FieldRef>{{"population_registry", "ho_ten"}, {"population_registry", "ngay_sinh"}}));
+  Request r = BankRead();
+  r.fields = {{"population_registry", "dia_chi"}};  // agreed, but not consented
+  EXPECT_EQ(Decide(r, a, c).reason, Reason::kFieldNotAllowed);
+}
+
+TEST(DecideConsent, MissingRevokedExpiredOrUsedUpConsentDenies) {
+  std::vector<Agreement> a = {BankAgreement()};
+  EXPECT_EQ(Decide(BankRead(), a, {}).reason, Reason::kConsentRequired);
+  Consent c = PersonConsent();
+  c.revoked_at = kNow - 1;
+  EXPECT_EQ(Decide(BankRead(), a, std::vector<Consent>{c}).reason, Reason::kConsentRevoked);
+  c = PersonConsent();
+  c.valid_to = kNow;
+  EXPECT_EQ(Decide(BankRead(), a, std::vector<Consent>{c}).reason, Reason::kConsentExpired);
+  c = PersonConsent();
+  c.uses = 2;
+  EXPECT_EQ(Decide(BankRead(), a, std::vector<Consent>{c}).reason, Reason::kConsentExhausted);
+  c = PersonConsent();
+  c.person_key = "001090000002";  // someone else's consent
+  EXPECT_EQ(Decide(BankRead(), a, std::vector<Consent>{c}).reason, Reason::kConsentRequired);
+}
+
+TEST(DecideConsent, NonStateRecipientNeedsConsentEvenUnderAStatutoryBasis) {
+  Agreement a = BankAgreement();
+  a.legal_basis = {"Law 91/2025/QH15", "art. 19", false};
+  EXPECT_EQ(Decide(BankRead(), std::vector<Agreement>{a}, {}).reason, Reason::kConsentRequired);
+}
+
+TEST(DecideConsent, FindNamesNoPersonSoConsentCannotServeIt) {
+  Agreement a = BankAgreement();
+  a.actions.push_back(Action::kFind);
+  Request r = BankRead();
+  r.action = Action::kFind;
+  r.person_key.clear();
+  Decision d = Decide(r, std::vector<Agreement>{a}, std::vector<Consent>{PersonConsent()});
+  EXPECT_EQ(d.reason, Reason::kConsentRequired);
+}
+
+// --- property test ---
+
+const std::vector<std::string> kDatasets = {"population_registry", "tax", "education"};
+const std::vector<std::string> kFields = {"a", "b", "c", "d", "e"};
+const std::vector<std::string> kPurposes = {"public_service.tax", "public_service.education",
+                                            "banking.account_opening", "no_such_purpose"};
+const std::vector<std::string> kAgencies = {"gdt", "moet", "bank1"};
+
+template <typename T>
+const T& Pick(std::mt19937_64& rng, const std::vector<T>& v) {
+  return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+}
+
+std::vector<FieldGrant> RandomGrants(std::mt19937_64& rng) {
+  std::vector<FieldGrant> grants;
+  for (const std::string& ds : kDatasets) {
+    if (rng() % 2) continue;
+    FieldGrant g{ds, {}};
+    for (const std::string& f : kFields) {
+      if (rng() % 2) g.fields.push_back(f);
+    }
+    grants.push_back(g);
+  }
+  return grants;
+}
+
+Agreement RandomAgreement(std::mt19937_64& rng, int i) {
+  Agreement a;
+  a.id = "A-" + std::to_string(i);
+  a.consumer_agency = rng() % 8 == 0 ? "*" : Pick(rng, kAgencies);
+  a.form = static_cast<SharingForm>(rng() % 3);
+  a.grants = RandomGrants(rng);
+  a.purposes = {Pick(rng, kPurposes), Pick(rng, kPurposes)};
+  for (int k = 0; k < 5; ++k) {
+    if (rng() % 2) a.actions.push_back(static_cast<Action>(k));
+  }
+  a.feed_events = {rng() % 2 ? "death" : "birth"};
+  a.legal_basis.consent = rng() % 3 == 0;
+  a.valid_from = kNow - static_cast<int64_t>(rng() % 3) * kDay;
+  a.valid_to = kNow + (static_cast<int64_t>(rng() % 3) - 1) * kDay;
+  a.status = rng() % 4 == 0 ? AgreementStatus::kSuspended : AgreementStatus::kActive;
+  return a;
+}
+
+Consent RandomConsent(std::mt19937_64& rng, int i) {
+  Consent c;
+  c.id = "c-" + std::to_string(i);
+  c.person_key = rng() % 2 ? "P1" : "P2";
+  c.recipient_agency = Pick(rng, kAgencies);
+  c.grants = RandomGrants(rng);
+  c.purpose = Pick(rng, kPurposes);
+  c.valid_from = kNow - kDay;
+  c.valid_to = kNow + (rng() % 4 == 0 ? 0 : kDay);
+  if (rng() % 5 == 0) c.revoked_at = kNow - 1;
+  c.max_uses = static_cast<int64_t>(rng() % 3);
+  c.uses = static_cast<int64_t>(rng() % 3);
+  return c;
+}
+
+Request RandomRequest(std::mt19937_64& rng) {
+  Request r;
+  r.caller.kind = static_cast<CallerKind>(rng() % 4);
+  r.caller.agency_id = Pick(rng, kAgencies);
+  r.caller.person_key = "P1";
+  r.action = static_cast<Action>(rng() % 5);
+  r.purpose = Pick(rng, kPurposes);
+  r.person_key = rng() % 5 == 0 ? "" : (rng() % 2 ? "P1" : "P2");
+  r.dataset = Pick(rng, kDatasets);
+  r.feed_event = rng() % 2 ? "death" : "birth";
+  if (rng() % 2) {
+    for (int k = 0; k < 3; ++k) r.fields.push_back({Pick(rng, kDatasets), Pick(rng, kFields)});
+  }
+  r.now = kNow;
+  return r;
+}
+
+std::set<FieldRef> Granted(const std::vector<FieldGrant>& grants) {
+  auto v = GrantedFields(grants);
+  return {v.begin(), v.end()};
+}
+
+TEST(DecideProperty, NoDecisionEverGrantsAFieldOutsideItsAgreementOrConsent) {
+  std::mt19937_64 rng(20261128);
+  int allowed = 0, denied = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<Agreement> agreements;
+    for (int i = 0, n = static_cast<int>(rng() % 4); i < n; ++i) agreements.push_back(RandomAgreement(rng, i));
+    std::vector<Consent> consents;
+    for (int i = 0, n = static_cast<int>(rng() % 3); i < n; ++i) consents.push_back(RandomConsent(rng, i));
+    Request r = RandomRequest(rng);
+    Decision d = Decide(r, agreements, consents);
+    if (!d.allowed) {
+      ++denied;
+      EXPECT_NE(d.reason, Reason::kNone);
+      EXPECT_TRUE(d.fields.empty());
+      EXPECT_FALSE(d.message.empty());
+      continue;
+    }
+    ++allowed;
+    std::set<FieldRef> asked(r.fields.begin(), r.fields.end());
+    if (!r.fields.empty()) {
+      for (const FieldRef& f : d.fields) EXPECT_TRUE(asked.count(f)) << f.dataset << "." << f.field;
+    }
+    if (r.caller.kind == CallerKind::kCitizen) {
+      EXPECT_EQ(r.person_key, r.caller.person_key);
+      continue;
+    }
+    ASSERT_NE(r.caller.kind, CallerKind::kStaff);
+    const Agreement* served = nullptr;
+    for (const Agreement& a : agreements) {
+      if (a.id == d.agreement_id) served = &a;
+    }
+    ASSERT_NE(served, nullptr);
+    EXPECT_EQ(served->status, AgreementStatus::kActive);
+    EXPECT_TRUE(served->consumer_agency == r.caller.agency_id || served->form == SharingForm::kOpen);
+    std::set<FieldRef> allowed_fields = Granted(served->grants);
+    bool consent_needed = served->legal_basis.consent || r.caller.kind == CallerKind::kNonStateAgency;
+    EXPECT_EQ(consent_needed, !d.consent_id.empty());
+    const Consent* consent = nullptr;
+    for (const Consent& c : consents) {
+      if (c.id == d.consent_id) consent = &c;
+    }
+    if (consent_needed) {
+      ASSERT_NE(consent, nullptr);
+      EXPECT_EQ(consent->person_key, r.person_key);
+      EXPECT_EQ(consent->recipient_agency, r.caller.agency_id);
+      EXPECT_FALSE(consent->revoked_at.has_value());
+    }
+    for (const FieldRef& f : d.fields) {
+      EXPECT_TRUE(allowed_fields.count(f)) << "outside agreement: " << f.dataset << "." << f.field;
+      if (consent) {
+        EXPECT_TRUE(Granted(consent->grants).count(f)) << "outside consent: " << f.dataset << "." << f.field;
+      }
+      if (r.action == Action::kReadRecord) {
+        EXPECT_EQ(f.dataset, r.dataset);
+      }
+    }
+  }
+  // The generator must exercise both outcomes, or the property says nothing.
+  EXPECT_GT(allowed, 500);
+  EXPECT_GT(denied, 5000);
+}
+
+}  // namespace
+}  // namespace ndc::policy

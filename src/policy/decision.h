@@ -1,0 +1,54 @@
+// policy/decision: the answer of Decide — allow or deny, the exact fields, and why.
+// Plain value types; thread-compatible.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/request.h"
+
+namespace ndc::policy {
+
+// Why a request was denied (kNone when allowed). Stable names (ReasonName) appear in problem+json
+// bodies and audit entries; docs/design/policy.md lists them.
+enum class Reason {
+  kNone,
+  kRoleNotAllowed,        // staff asking for a person's data, or an action the role never has
+  kNotOwnData,            // a citizen asking about someone else
+  kPurposeRequired,       // an agency request without a purpose
+  kUnknownPurpose,        // a purpose code not in the catalog
+  kNoAgreement,           // no agreement names this consumer
+  kAgreementNotFound,     // the named agreement does not exist or is not the caller's
+  kAgreementNotActive,    // draft, suspended or revoked
+  kAgreementNotYetValid,
+  kAgreementExpired,
+  kPurposeNotAllowed,     // the agreements do not list this purpose
+  kActionNotAllowed,      // e.g. find or verify not granted
+  kDatasetNotCovered,
+  kFieldNotAllowed,       // a requested field outside the agreement (or consent)
+  kFeedNotAllowed,
+  kConsentRequired,       // consent-based, and no consent of this person for this recipient/purpose
+  kConsentRevoked,
+  kConsentExpired,
+  kConsentExhausted,      // max_uses reached
+};
+
+std::string_view ReasonName(Reason reason);
+
+struct Decision {
+  bool allowed = false;
+  Reason reason = Reason::kNone;
+  std::string message;  // for people: what was wrong and what to do
+  // When allowed: the fields to return, sorted, duplicates removed. A response holds exactly these.
+  std::vector<FieldRef> fields;
+  // A citizen reading their own data without naming fields: everything held about them.
+  bool all_fields = false;
+  std::string agreement_id;  // the agreement served under (empty for a citizen's own data)
+  int agreement_version = 0;
+  std::string consent_id;   // set when a consent was needed; its use must be counted
+  std::string legal_basis;  // "Decree 47/2020/NĐ-CP art. 15", "consent c-123", "data subject"
+  int rate_per_minute = 0;  // from the agreement; 0 = the hub's default
+};
+
+}  // namespace ndc::policy

@@ -1,0 +1,63 @@
+#include <string_view>
+
+#include "policy/agreement.h"
+#include "policy/decision.h"
+
+namespace ndc::policy {
+
+std::string_view ActionName(Action action) {
+  switch (action) {
+    case Action::kReadPerson: return "read_person";
+    case Action::kReadRecord: return "read_record";
+    case Action::kVerify: return "verify";
+    case Action::kFind: return "find";
+    case Action::kFeed: return "feed";
+  }
+  return "unknown";
+}
+
+std::string_view SharingFormName(SharingForm form) {
+  switch (form) {
+    case SharingForm::kDefault: return "default";
+    case SharingForm::kOnRequest: return "on_request";
+    case SharingForm::kOpen: return "open";
+  }
+  return "unknown";
+}
+
+std::string_view AgreementStatusName(AgreementStatus status) {
+  switch (status) {
+    case AgreementStatus::kDraft: return "draft";
+    case AgreementStatus::kActive: return "active";
+    case AgreementStatus::kSuspended: return "suspended";
+    case AgreementStatus::kRevoked: return "revoked";
+  }
+  return "unknown";
+}
+
+std::string_view ReasonName(Reason reason) {
+  switch (reason) {
+    case Reason::kNone: return "allowed";
+    case Reason::kRoleNotAllowed: return "role_not_allowed";
+    case Reason::kNotOwnData: return "not_own_data";
+    case Reason::kPurposeRequired: return "purpose_required";
+    case Reason::kUnknownPurpose: return "unknown_purpose";
+    case Reason::kNoAgreement: return "no_agreement";
+    case Reason::kAgreementNotFound: return "agreement_not_found";
+    case Reason::kAgreementNotActive: return "agreement_not_active";
+    case Reason::kAgreementNotYetValid: return "agreement_not_yet_valid";
+    case Reason::kAgreementExpired: return "agreement_expired";
+    case Reason::kPurposeNotAllowed: return "purpose_not_allowed";
+    case Reason::kActionNotAllowed: return "action_not_allowed";
+    case Reason::kDatasetNotCovered: return "dataset_not_covered";
+    case Reason::kFieldNotAllowed: return "field_not_allowed";
+    case Reason::kFeedNotAllowed: return "feed_not_allowed";
+    case Reason::kConsentRequired: return "consent_required";
+    case Reason::kConsentRevoked: return "consent_revoked";
+    case Reason::kConsentExpired: return "consent_expired";
+    case Reason::kConsentExhausted: return "consent_exhausted";
+  }
+  return "unknown";
+}
+
+}  // namespace ndc::policy

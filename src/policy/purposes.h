@@ -1,0 +1,32 @@
+// policy/purposes: the catalog of purpose codes a request may state. A request's purpose must be
+// in the catalog and in its agreement; codes are stable identifiers, the titles are for people.
+// Thread-safe after construction (immutable).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ndc::policy {
+
+struct Purpose {
+  std::string code;   // [a-z0-9_.-]{1,64}
+  std::string title;  // what the purpose is, in one line
+};
+
+class PurposeCatalog {
+ public:
+  explicit PurposeCatalog(std::vector<Purpose> purposes);
+
+  bool Contains(std::string_view code) const;
+  const std::vector<Purpose>& purposes() const { return purposes_; }
+
+  // The hub's built-in catalog (docs/design/policy.md lists it): public-service purposes of state
+  // bodies and the consent-based purposes of non-state recipients.
+  static const PurposeCatalog& Default();
+
+ private:
+  std::vector<Purpose> purposes_;  // sorted by code
+};
+
+}  // namespace ndc::policy
