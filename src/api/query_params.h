@@ -20,9 +20,6 @@ Result<std::optional<int64_t>> IntParam(const Request& req, const std::string& n
 // `limit`: fallback when absent, else 1..max.
 Result<int> LimitParam(const Request& req, int fallback, int max);
 
-// "2026-01-31T08:00:00Z", "2026-01-31T15:00:00.5+07:00" (RFC 3339, any offset, up to 9
-// fractional digits; lower-case t/z accepted) or Unix microseconds ("1769846400000000").
-Result<int64_t> ParseInstant(std::string_view text);
 // The instant parameter `name`, or nullopt when absent.
 Result<std::optional<int64_t>> InstantParam(const Request& req, const std::string& name);
 

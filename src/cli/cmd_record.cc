@@ -12,6 +12,7 @@
 #include "cli/hub.h"
 #include "cli/ingest_output.h"
 #include "cli/table_printer.h"
+#include "common/instant.h"
 #include "common/json.h"
 
 namespace ndc::cli {

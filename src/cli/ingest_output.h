@@ -22,9 +22,5 @@ std::string ShortTime(int64_t unix_micros);
 // A stored value as text for tables ("" for NULL; booleans "true"/"false").
 std::string ValueText(const catalog::FieldSpec& field, const store::Value& v);
 
-// An instant for --as-of: RFC 3339 ("2026-01-01T08:30:00+07:00", "…Z", fractions to the
-// microsecond), a date ("2026-01-01", midnight UTC) or integer microseconds since the epoch.
-// kInvalidArgument says which forms are accepted.
-Result<int64_t> ParseInstant(std::string_view text);
 
 }  // namespace ndc::cli
