@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ndc::policy {
@@ -69,5 +70,9 @@ struct Consent {
 std::string_view ActionName(Action action);
 std::string_view SharingFormName(SharingForm form);
 std::string_view AgreementStatusName(AgreementStatus status);
+// The inverses of the names above; nullopt for anything else.
+std::optional<Action> ParseAction(std::string_view name);
+std::optional<SharingForm> ParseSharingForm(std::string_view name);
+std::optional<AgreementStatus> ParseAgreementStatus(std::string_view name);
 
 }  // namespace ndc::policy

@@ -196,3 +196,19 @@ TEST(Decide, CitizenReadsOnlyTheirOwnData) {
 
 }  // namespace
 }  // namespace ndc::policy
+
+namespace ndc::policy {
+namespace {
+
+TEST(Names, ParseInvertsName) {
+  for (Action a : {Action::kReadPerson, Action::kReadRecord, Action::kVerify, Action::kFind, Action::kFeed}) {
+    EXPECT_EQ(ParseAction(ActionName(a)), a);
+  }
+  EXPECT_EQ(ParseSharingForm("on_request"), SharingForm::kOnRequest);
+  EXPECT_EQ(ParseAgreementStatus("revoked"), AgreementStatus::kRevoked);
+  EXPECT_FALSE(ParseAction("read").has_value());
+  EXPECT_FALSE(ParseSharingForm("").has_value());
+}
+
+}  // namespace
+}  // namespace ndc::policy

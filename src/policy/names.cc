@@ -1,3 +1,4 @@
+#include <optional>
 #include <string_view>
 
 #include "policy/agreement.h"
@@ -33,6 +34,27 @@ std::string_view AgreementStatusName(AgreementStatus status) {
     case AgreementStatus::kRevoked: return "revoked";
   }
   return "unknown";
+}
+
+namespace {
+
+// The value whose name is `name`, trying every enumerator from 0 to `last`.
+template <typename E, typename NameFn>
+std::optional<E> ParseByName(std::string_view name, E last, NameFn name_of) {
+  for (int i = 0; i <= static_cast<int>(last); ++i) {
+    if (name_of(static_cast<E>(i)) == name) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Action> ParseAction(std::string_view name) { return ParseByName(name, Action::kFeed, ActionName); }
+std::optional<SharingForm> ParseSharingForm(std::string_view name) {
+  return ParseByName(name, SharingForm::kOpen, SharingFormName);
+}
+std::optional<AgreementStatus> ParseAgreementStatus(std::string_view name) {
+  return ParseByName(name, AgreementStatus::kRevoked, AgreementStatusName);
 }
 
 std::string_view ReasonName(Reason reason) {
