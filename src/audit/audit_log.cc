@@ -65,6 +65,8 @@ Result<InclusionProofData> AuditLog::ProveInclusion(uint64_t index, std::optiona
   if (rows.empty()) return DataLossError(fmt::format("audit entry {} is missing from the store", index));
   out.entry = std::move(rows[0]);
   StoredNodeReader reader(db_);
+  RETURN_IF_ERROR(reader.Prefetch(
+      NodesOf([&](const merkle::NodeReader& read) { return merkle::InclusionProof(index, size, read); })));
   ASSIGN_OR_RETURN(out.hashes, merkle::InclusionProof(index, size, reader.AsReader()));
   out.node_reads = reader.reads() + 1;
   return out;
@@ -77,6 +79,8 @@ Result<std::vector<merkle::Hash>> AuditLog::ProveConsistency(uint64_t size1, uin
   }
   if (size1 > size2) return OutOfRangeError(fmt::format("tree size {} is larger than {}", size1, size2));
   StoredNodeReader reader(db_);
+  RETURN_IF_ERROR(reader.Prefetch(
+      NodesOf([&](const merkle::NodeReader& read) { return merkle::ConsistencyProof(size1, size2, read); })));
   return merkle::ConsistencyProof(size1, size2, reader.AsReader());
 }
 

@@ -1,5 +1,6 @@
 #include "audit/log_storage.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -36,18 +37,24 @@ const std::string& InsertSql(std::string_view table, std::string_view cols, int 
   return cache.emplace(key, std::move(sql)).first->second;
 }
 
-// Inserts rows of `ncols` values each. PostgreSQL: chunks of 256, 64, 16, 4 and 1 rows, so a
-// batch costs few round trips. SQLite: one row per statement — there is no round trip, the
-// prepared statement is cached, and binding parameters by name costs time quadratic in their
-// number per statement.
+// Inserts rows of `ncols` values each. PostgreSQL: multi-row INSERTs in chunks of 256, 64, 16, 4
+// and 1 rows, so a batch costs few round trips. SQLite: BulkInsert — one prepared statement
+// stepped per row, with no per-statement parsing, cache lookup or parameter check (there is no
+// round trip to save, and a multi-row statement's binding costs more than it saves).
 Status InsertRows(store::Transaction* tx, std::string_view table, std::string_view cols, int ncols,
                   const std::vector<Value>& values) {
+  if (tx->backend() == store::Backend::kSqlite) {
+    std::vector<std::string> columns;
+    for (std::string_view rest = cols; !rest.empty();) {
+      const size_t comma = rest.find(", ");
+      columns.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+    }
+    return tx->BulkInsert(table, columns, values).status();
+  }
   static constexpr int kPgChunks[] = {256, 64, 16, 4, 1};
-  static constexpr int kSqliteChunks[] = {1};
-  std::span<const int> chunks = tx->backend() == store::Backend::kPostgres ? std::span<const int>(kPgChunks)
-                                                                            : std::span<const int>(kSqliteChunks);
   size_t nrows = values.size() / ncols, at = 0;
-  for (int chunk : chunks) {
+  for (int chunk : kPgChunks) {
     while (nrows - at >= static_cast<size_t>(chunk)) {
       std::span<const Value> part(values.data() + at * ncols, static_cast<size_t>(chunk) * ncols);
       RETURN_IF_ERROR(tx->Exec(InsertSql(table, cols, ncols, chunk), part).status());
@@ -244,6 +251,34 @@ Result<const std::vector<Hash>*> StoredNodeReader::LeafBlock(uint64_t block) {
   return &blocks_.emplace(block, std::move(hashes)).first->second;
 }
 
+Status StoredNodeReader::Prefetch(std::span<const merkle::NodeId> ids) {
+  std::vector<merkle::NodeId> wanted;
+  for (const auto& id : ids) {
+    if (id.level >= kMinStoredLevel && !nodes_.contains(id)) wanted.push_back(id);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  if (wanted.empty()) return OkStatus();
+  ++reads_;
+  // A join with a VALUES list: one primary-key probe per wanted node, in one statement.
+  std::string sql = "SELECT n.level, n.idx, n.hash FROM audit_nodes n JOIN (VALUES ";
+  std::vector<Value> params;
+  params.reserve(wanted.size() * 2);
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    sql += fmt::format("{}(CAST(${} AS INTEGER), CAST(${} AS BIGINT))", i ? ", " : "", 2 * i + 1, 2 * i + 2);
+    PushInt(&params, wanted[i].level);
+    PushInt(&params, static_cast<int64_t>(wanted[i].index));
+  }
+  sql += ") AS w ON n.level = w.column1 AND n.idx = w.column2";
+  ASSIGN_OR_RETURN(auto rs, ex_->Query(sql, params));
+  for (const auto& row : rs.rows) {
+    merkle::NodeId id{static_cast<int>(row.Int(0)), static_cast<uint64_t>(row.Int(1))};
+    ASSIGN_OR_RETURN(Hash h, HashColumn(row, 2, fmt::format("tree node (level {}, index {})", id.level, id.index)));
+    nodes_.emplace(id, h);
+  }
+  return OkStatus();
+}
+
 Result<Hash> StoredNodeReader::Read(merkle::NodeId id) {
   if (id.level < kMinStoredLevel) {
     uint64_t first = id.index << id.level, count = uint64_t{1} << id.level;
@@ -260,6 +295,7 @@ Result<Hash> StoredNodeReader::Read(merkle::NodeId id) {
     }
     return level[0];
   }
+  if (auto it = nodes_.find(id); it != nodes_.end()) return it->second;
   ++reads_;
   Value p[] = {int64_t{id.level}, static_cast<int64_t>(id.index)};
   ASSIGN_OR_RETURN(auto rs, ex_->Query("SELECT hash FROM audit_nodes WHERE level = $1 AND idx = $2", p));

@@ -316,10 +316,56 @@ TEST_P(IngestorTest, LargeBatchSpansManyChunks) {
   EXPECT_EQ(hist.Int(0), 5000);
 }
 
+// A first load runs without the unique key index and builds it at the end
+// (docs/design/ingest.md, "First load"); these check the index is back and the semantics hold.
+class FirstLoadTest : public IngestorTest {
+ protected:
+  // Writing a second row with an existing key must fail: the unique index is in place.
+  StatusCode InsertDuplicateKey(const std::string& key) {
+    return db_->Exec("INSERT INTO ds_ho_tich (_seq, _key, _version, _updated_at) VALUES (999999, $1, 1, 0)",
+                     std::vector<Value>{key})
+        .status()
+        .code();
+  }
+};
+
+TEST_P(FirstLoadTest, RebuildsTheUniqueKeyIndex) {
+  EXPECT_EQ(Send("A1,An,,1\nA2,Bình,,1\n").inserted, 2);
+  EXPECT_EQ(InsertDuplicateKey("A1"), StatusCode::kAlreadyExists);
+  EXPECT_EQ(Send("A1,An Mới,,2\nA3,Cường,,1\n").updated, 1);  // the next batch looks keys up
+  EXPECT_EQ(NameOf("A1"), "An Mới");
+}
+
+TEST_P(FirstLoadTest, KeyRepeatingInALaterChunkBecomesAnUpdate) {
+  std::string csv;
+  for (int i = 0; i < 4500; ++i) csv += "K" + std::to_string(i) + ",Người " + std::to_string(i) + ",,1\n";
+  csv += "K7,Người bảy,,2\nK7,Người bảy,,2\nK8,Người 8,,0\n";  // update, unchanged, stale
+  BatchReport r = Send(csv);
+  EXPECT_EQ(r.inserted, 4500);
+  EXPECT_EQ(r.updated, 1);
+  EXPECT_EQ(r.unchanged, 1);
+  EXPECT_EQ(r.stale, 1);
+  EXPECT_EQ(r.last_seq, 4501);
+  EXPECT_EQ(NameOf("K7"), "Người bảy");
+  EXPECT_EQ(Events(4500).at(0).version, 2);
+  EXPECT_EQ(InsertDuplicateKey("K4499"), StatusCode::kAlreadyExists);
+}
+
+TEST_P(FirstLoadTest, RefusedFirstLoadLeavesTheTableAndItsIndexAsBefore) {
+  BatchReport r = Send("A1,An,,1\nA2,,,1\nA3,,,1\n");  // two of three rows rejected
+  EXPECT_EQ(r.status, BatchStatus::kRefused) << r.message;
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row n, db_->QueryOne("SELECT COUNT(*) FROM ds_ho_tich"));
+  EXPECT_EQ(n.Int(0), 0);
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO ds_ho_tich (_seq, _key, _version, _updated_at) VALUES (1, 'A1', 1, 0)"));
+  EXPECT_EQ(InsertDuplicateKey("A1"), StatusCode::kAlreadyExists);
+}
+
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, IngestorTest, ::testing::Values(Backend::kPostgres));
+INSTANTIATE_TEST_SUITE_P(Postgres, FirstLoadTest, ::testing::Values(Backend::kPostgres));
 #else
 INSTANTIATE_TEST_SUITE_P(Sqlite, IngestorTest, ::testing::Values(Backend::kSqlite));
+INSTANTIATE_TEST_SUITE_P(Sqlite, FirstLoadTest, ::testing::Values(Backend::kSqlite));
 #endif
 
 }  // namespace

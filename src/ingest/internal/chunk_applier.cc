@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "catalog/catalog.h"
+#include "ingest/internal/key_index.h"
 
 namespace ndc::ingest {
 
@@ -63,7 +65,10 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
 
 namespace {
 
-constexpr size_t kBloomWords = size_t{1} << 20;  // 64 Mbit = 8 MiB: ~1 % false positives at 6.7 M keys
+// 128 Mbit = 16 MiB, 8 bits per key: a first false positive is unlikely before ~3 M keys (it
+// ends the unindexed phase of a first load), ~1 % false positives at 13 M keys.
+constexpr size_t kBloomWords = size_t{1} << 21;
+constexpr uint64_t kBloomBitsPerKey = 8;
 
 uint64_t Mix(uint64_t x) {
   x ^= x >> 33;
@@ -73,11 +78,11 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 33);
 }
 
-// Four bit positions for a key (double hashing).
+// kBloomBitsPerKey bit positions for a key (double hashing).
 template <typename F>
 void ForBloomBits(std::string_view key, F&& f) {
   const uint64_t h1 = std::hash<std::string_view>{}(key), h2 = Mix(h1) | 1;
-  for (uint64_t i = 0; i < 4; ++i) f((h1 + i * h2) % (kBloomWords * 64));
+  for (uint64_t i = 0; i < kBloomBitsPerKey; ++i) f((h1 + i * h2) % (kBloomWords * 64));
 }
 
 }  // namespace
@@ -86,7 +91,11 @@ Status ChunkApplier::Begin() {
   ASSIGN_OR_RETURN(store::ResultSet any,
                    tx_->Query(fmt::format("SELECT _key FROM {} LIMIT 1", store::QuoteIdentifier(record_table_))));
   fresh_ = any.rows.empty();
-  if (fresh_) bloom_.assign(kBloomWords, 0);
+  if (fresh_) {
+    bloom_.assign(kBloomWords, 0);
+    // First load: no key index until a key may repeat (docs/design/ingest.md, "First load").
+    ASSIGN_OR_RETURN(dropped_key_index_, DropKeyIndex(*tx_, record_table_));
+  }
   if (tx_->backend() == store::Backend::kPostgres) {
     // The per-chunk key lookups must probe the primary key: a table growing inside this very
     // transaction has no statistics yet, and a sequential scan per chunk would make a load
@@ -97,7 +106,14 @@ Status ChunkApplier::Begin() {
   return tx_->ExecScript(fmt::format("CREATE TEMP TABLE {} (k TEXT PRIMARY KEY)", seen_table_));
 }
 
+Status ChunkApplier::RestoreKeyIndex() {
+  if (!dropped_key_index_) return OkStatus();
+  const DroppedKeyIndex dropped = *std::exchange(dropped_key_index_, std::nullopt);
+  return RebuildKeyIndex(*tx_, dropped);
+}
+
 Status ChunkApplier::End() {
+  RETURN_IF_ERROR(RestoreKeyIndex());
   if (!track_seen_) return OkStatus();
   return tx_->ExecScript(fmt::format("DROP TABLE {}", seen_table_));
 }
@@ -118,6 +134,7 @@ bool ChunkApplier::IsOlder(const std::string& incoming, const std::string& store
 }
 
 Status ChunkApplier::MarkSeen(const std::vector<std::string>& keys) {
+  RETURN_IF_ERROR(RestoreKeyIndex());
   if (!track_seen_ || keys.empty()) return OkStatus();
   // A key may already be there (a rejected row repeating an accepted one): insert the new ones.
   for (const auto& k : keys) {
@@ -145,6 +162,9 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   }
   store::ResultSet found;
   if (!keys.empty()) {
+    // A key may repeat (or the filter erred): the lookup needs the index, so the unindexed
+    // phase of a first load ends here.
+    RETURN_IF_ERROR(RestoreKeyIndex());
     ASSIGN_OR_RETURN(found, tx_->Query(fmt::format("SELECT _key, _version, _source_version, _hash, _deleted, "
                                                    "_person_key FROM {} WHERE _key IN ({})",
                                                    store::QuoteIdentifier(record_table_), Placeholders(keys.size())),
@@ -256,6 +276,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
 }
 
 Status ChunkApplier::DeleteAbsent() {
+  RETURN_IF_ERROR(RestoreKeyIndex());
   const std::string rec = store::QuoteIdentifier(record_table_);
   std::string after;
   bool first = true;

@@ -12,6 +12,7 @@
 
 #include "catalog/schema.h"
 #include "common/status.h"
+#include "ingest/internal/key_index.h"
 #include "store/store.h"
 
 namespace ndc::ingest {
@@ -38,8 +39,9 @@ class ChunkApplier {
   ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema& schema, int64_t batch_id, int64_t now,
                int64_t last_seq, bool track_seen);
 
-  // Notes whether the dataset holds no record yet (a first load: then only keys this batch may
-  // already have written are looked up) and creates the temporary table of seen keys (snapshot
+  // Notes whether the dataset holds no record yet — a first load: then only keys this batch may
+  // already have written are looked up, and the unique key index is dropped until the first such
+  // lookup or End() (key_index.h) — and creates the temporary table of seen keys (snapshot
   // mode only).
   Status Begin();
   // Applies rows whose keys are distinct. The vector is consumed.
@@ -49,7 +51,8 @@ class ChunkApplier {
   Status MarkSeen(const std::vector<std::string>& keys);
   // Snapshot: deletes every live record whose key was not seen.
   Status DeleteAbsent();
-  // Drops the temporary table.
+  // Rebuilds the key index if a first load dropped it, and drops the temporary table. Must
+  // run before the transaction commits.
   Status End();
 
   const ApplyCounts& counts() const { return counts_; }
@@ -60,6 +63,8 @@ class ChunkApplier {
   struct Existing;
   // True if `incoming` is older than `stored` in the order of the source_version field's type.
   bool IsOlder(const std::string& incoming, const std::string& stored) const;
+  // Ends the unindexed phase of a first load, if on.
+  Status RestoreKeyIndex();
 
   store::Transaction* tx_;
   const catalog::DatasetSchema& schema_;
@@ -76,6 +81,8 @@ class ChunkApplier {
   // false positive only costs a lookup).
   bool fresh_ = false;
   std::vector<uint64_t> bloom_;
+  // Set while a first load runs without the unique key index.
+  std::optional<DroppedKeyIndex> dropped_key_index_;
   // Reused from chunk to chunk (a fresh multi-megabyte buffer per chunk costs page faults).
   std::vector<store::Value> new_records_;
 };

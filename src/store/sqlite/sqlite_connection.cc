@@ -41,7 +41,8 @@ class SqliteConnection::Deadline {
 };
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
-                                                                 const OpenOptions& options, Clock* clock) {
+                                                                 const OpenOptions& options, Clock* clock,
+                                                                 std::shared_ptr<WalCheckpointer> checkpointer) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= options.read_only ? SQLITE_OPEN_READONLY
                              : SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
@@ -63,6 +64,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     if (mode->rows.empty() || mode->rows[0].Str(0) != "wal") {
       return FailedPreconditionError(fmt::format("sqlite: {} cannot use WAL mode (journal_mode is '{}')",
                                                  path, mode->rows.empty() ? "" : mode->rows[0].Str(0)));
+    }
+    if (checkpointer) {
+      checkpointer->Attach(db);
+      conn->checkpointer_ = std::move(checkpointer);
     }
   }
   // cache_size: 64 MiB of pages per connection (the default 2 MiB makes a large transaction spill

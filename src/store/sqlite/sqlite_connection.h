@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "store/internal/connection.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -21,8 +22,11 @@ namespace ndc::store {
 class SqliteConnection final : public Connection {
  public:
   // Opens and configures a connection; errors are mapped (kDataLoss for a non-database file).
+  // A writing connection reports its commits to `checkpointer` (kept alive by the connection)
+  // instead of checkpointing itself; nullptr keeps SQLite's automatic checkpoint.
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, const OpenOptions& options,
-                                                        Clock* clock);
+                                                        Clock* clock,
+                                                        std::shared_ptr<WalCheckpointer> checkpointer = nullptr);
   ~SqliteConnection() override;
 
   // Outside a transaction (autocommit), a statement that writes runs inside BEGIN IMMEDIATE ...
@@ -64,6 +68,7 @@ class SqliteConnection final : public Connection {
   const bool read_only_;
   int64_t deadline_ = 0;  // monotonic micros; 0 while no statement runs
   std::unordered_map<std::string, Prepared> cache_;
+  std::shared_ptr<WalCheckpointer> checkpointer_;  // released after db_ is closed
 };
 
 }  // namespace ndc::store

@@ -16,13 +16,16 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Open
     return NotFoundError("sqlite: database file " + path + " does not exist");
   }
   Clock* clock = options.clock ? options.clock : SystemClock();
-  auto pool =
-      std::make_unique<ConnectionPool>("sqlite", options.pool_size, options.acquire_timeout_ms,
-                                       [path, options, clock]() -> Result<std::unique_ptr<Connection>> {
-                                         ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn,
-                                                          SqliteConnection::Open(path, options, clock));
-                                         return std::unique_ptr<Connection>(std::move(conn));
-                                       });
+  // Writers leave checkpoints to one background thread per Database (wal_checkpointer.h).
+  std::shared_ptr<WalCheckpointer> checkpointer =
+      options.read_only ? nullptr : std::make_shared<WalCheckpointer>(path);
+  auto pool = std::make_unique<ConnectionPool>(
+      "sqlite", options.pool_size, options.acquire_timeout_ms,
+      [path, options, clock, checkpointer]() -> Result<std::unique_ptr<Connection>> {
+        ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn,
+                         SqliteConnection::Open(path, options, clock, checkpointer));
+        return std::unique_ptr<Connection>(std::move(conn));
+      });
   {
     // Open one connection now so a bad path or file is reported by Open, not by the first query.
     ASSIGN_OR_RETURN(ConnectionPool::Lease first, pool->Acquire());
