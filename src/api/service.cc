@@ -14,6 +14,8 @@ ApiService::ApiService(ServiceDeps deps)
   AddAuditRoutes();
   AddIngestRoutes();
   AddRecordRoutes();
+  AddAgreementRoutes();
+  AddPersonRoutes();
 }
 
 Result<catalog::DatasetInfo> ApiService::IngestDataset(const auth::Principal& who,

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "ingest/ingestor.h"
+#include "sharing/agreement_store.h"
 #include "store/store.h"
 
 namespace ndc::api {
@@ -38,6 +39,8 @@ struct ServiceDeps {
   // Empty: bodies are read into memory under server.max_body_bytes (tests without a server).
   std::string spool_dir;
   uint64_t max_batch_bytes = uint64_t{16} << 30;  // ingest.max_batch_bytes
+  // Data-sharing agreements (/v1/agreements); null: those routes answer 500.
+  sharing::AgreementStore* agreements = nullptr;
 };
 
 class ApiService {
@@ -55,6 +58,8 @@ class ApiService {
   void AddAuditRoutes();
   void AddIngestRoutes();   // routes_ingest.cc: batches and their rejects
   void AddRecordRoutes();   // routes_records.cc: records, versions, change events
+  void AddAgreementRoutes();  // routes_agreements.cc: data-sharing agreements
+  void AddPersonRoutes();     // routes_persons.cc: persons, discrepancies, review queue and decisions
 
   // The dataset, when the caller may submit batches to it and read what they stored: operators
   // every dataset, agency keys those their agency owns. kNotFound for an unknown dataset,

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "connector/scheduler.h"
+#include "person/linker.h"
 
 namespace ndc::cli {
 namespace {
@@ -27,6 +28,7 @@ struct ServeFlags {
   int threads = -1;
   int checkpoint_interval = 60;
   int connector_poll = 30;
+  int link_interval = 60;
 };
 
 // Calls `tick` every `interval` on a thread of its own until stopped (interval 0: never).
@@ -125,6 +127,7 @@ Status Serve(ServeFlags flags) {
   api::ServiceDeps deps{hub.db.get(),           hub.catalog.get(), hub.keys.get(),         MetricsRegistry::Global(),
                         SystemClock(),            hub.audit.get(),   hub.checkpointer.get()};
   deps.ingestor = hub.ingestor.get();
+  deps.agreements = hub.agreements.get();
   // Batch bodies are streamed to disk here, never held in memory (api/body_spool.h).
   deps.spool_dir = config.data_dir + "/spool";
   deps.max_batch_bytes = static_cast<uint64_t>(config.ingest_max_batch_bytes);
@@ -142,6 +145,17 @@ Status Serve(ServeFlags flags) {
   connector::Scheduler scheduler(hub.db.get(), hub.catalog.get(), hub.ingestor.get(), SystemClock(), SystemRandom());
   PeriodicTask connectors(std::chrono::seconds(std::max(0, flags.connector_poll)),
                           [&scheduler] { RunDueConnectors(&scheduler); });
+  // Links new change events to the person repository (docs/design/person-repository.md).
+  person::Linker linker(hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom(), person::LinkerOptions{});
+  PeriodicTask linking(std::chrono::seconds(std::max(0, flags.link_interval)), [&linker] {
+    auto reports = linker.Run({});
+    if (!reports.ok()) return log::Warn("person.link_failed", {{"error", reports.status().ToString()}});
+    for (const auto& r : *reports) {
+      if (r.records == 0) continue;
+      log::Info("person.linked", {{"dataset", r.dataset_id}, {"records", r.records}, {"new_persons", r.new_persons},
+                                  {"queued", r.queued}, {"merged", r.merged}});
+    }
+  });
   api::ApiService service(deps);
   api::ServerOptions options;
   options.host = where.first;
@@ -171,6 +185,7 @@ Status Serve(ServeFlags flags) {
                                 {"grace_seconds", config.shutdown_grace_seconds}});
   server.Shutdown();
   server.Wait();
+  linking.Stop();
   connectors.Stop();
   checkpoints.Stop();
   IssueCheckpointIfGrown(hub.checkpointer.get(), hub.audit.get());  // the last one covers everything
@@ -193,6 +208,9 @@ void RegisterServe(CLI::App* app, int* exit_code) {
   cmd->add_option("--connector-poll", flags->connector_poll,
                   "Run the pull connectors that are due every N seconds (default 30; 0: only `ndc connector "
                   "run`)");
+  cmd->add_option("--link-interval", flags->link_interval,
+                  "Link new change events to the person repository every N seconds (default 60; 0: only `ndc "
+                  "link run`)");
   cmd->callback([=] {
     Status s = Serve(*flags);
     *exit_code = s.ok() ? 0 : ReportError(s);

@@ -21,6 +21,7 @@ T* NewCommandState() {
 void RegisterInit(CLI::App* app, int* exit_code);
 void RegisterServe(CLI::App* app, int* exit_code);
 void RegisterAgency(CLI::App* app, int* exit_code);
+void RegisterAgreement(CLI::App* app, int* exit_code);
 void RegisterDataset(CLI::App* app, int* exit_code);
 void RegisterKey(CLI::App* app, int* exit_code);
 void RegisterVersion(CLI::App* app, int* exit_code);
@@ -31,5 +32,9 @@ void RegisterBatch(CLI::App* app, int* exit_code);
 void RegisterRecord(CLI::App* app, int* exit_code);
 void RegisterEvents(CLI::App* app, int* exit_code);
 void RegisterConnector(CLI::App* app, int* exit_code);
+// Creates the `link` group (`ndc link files`); hub-mode subcommands fetch it with app->get_subcommand("link").
+void RegisterLink(CLI::App* app, int* exit_code);
+// `ndc link run|config`, `ndc person`, `ndc review`, `ndc discrepancies` (cmd_person.cc); after RegisterLink.
+void RegisterPerson(CLI::App* app, int* exit_code);
 
 }  // namespace ndc::cli

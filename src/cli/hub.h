@@ -16,6 +16,7 @@
 #include "common/config.h"
 #include "common/result.h"
 #include "ingest/ingestor.h"
+#include "sharing/agreement_store.h"
 #include "store/store.h"
 
 namespace ndc::cli {
@@ -44,6 +45,8 @@ struct Hub {
   std::unique_ptr<audit::AuditLog> audit;
   // Applies batches to datasets (options from config.ingest_*).
   std::unique_ptr<ingest::Ingestor> ingestor;
+  // Data-sharing agreements (checked against the catalog).
+  std::unique_ptr<sharing::AgreementStore> agreements;
   // Null when <data>/keys/signing.key is absent (a node that only appends and serves proofs).
   std::unique_ptr<audit::Checkpointer> checkpointer;
 };

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   ndc::cli::RegisterInit(&app, &exit_code);
   ndc::cli::RegisterServe(&app, &exit_code);
   ndc::cli::RegisterAgency(&app, &exit_code);
+  ndc::cli::RegisterAgreement(&app, &exit_code);
   ndc::cli::RegisterDataset(&app, &exit_code);
   ndc::cli::RegisterIngest(&app, &exit_code);
   ndc::cli::RegisterBatch(&app, &exit_code);
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
   ndc::cli::RegisterKey(&app, &exit_code);
   ndc::cli::RegisterAudit(&app, &exit_code);
   ndc::cli::RegisterDatagen(&app, &exit_code);
+  ndc::cli::RegisterLink(&app, &exit_code);
+  ndc::cli::RegisterPerson(&app, &exit_code);
   ndc::cli::RegisterVersion(&app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,81 @@
+// EM recovers m, u and the prior from unlabeled pairs generated with known parameters.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "link/model.h"
+
+namespace ndc::link {
+namespace {
+
+constexpr const char* kSettings = R"(
+em = {u_sample_pairs = 400000, max_iterations = 200, tolerance = 1e-7}
+[[attributes]]
+name = "block"
+[[attributes]]
+name = "a"
+[[attributes]]
+name = "b"
+[[attributes]]
+name = "c"
+[[comparisons]]
+name = "a"
+attribute = "a"
+levels = [{kind = "exact"}]
+[[comparisons]]
+name = "b"
+attribute = "b"
+levels = [{kind = "exact"}]
+[[comparisons]]
+name = "c"
+attribute = "c"
+levels = [{kind = "exact"}]
+[[blocking]]
+attributes = ["block"]
+)";
+
+TEST(Em, RecoversKnownMAndU) {
+  // 4000 entities in blocks of 5; each attribute has 20 equally likely values (u = 0.05); the
+  // right copy of an entity keeps attribute k with probability m_k, else redraws it.
+  const double m[3] = {0.95, 0.8, 0.6};
+  Settings s = ParseSettings(kSettings, SettingsFormat::kToml).value();
+  RecordTable left(s), right(s);
+  uint64_t st = 7;
+  auto rnd = [&] {
+    st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(st >> 11) / 9007199254740992.0;
+  };
+  for (int e = 0; e < 4000; ++e) {
+    std::string block = std::to_string(e / 5);
+    std::string lv[3], rv[3];
+    for (int k = 0; k < 3; ++k) {
+      lv[k] = std::to_string(static_cast<int>(rnd() * 20));
+      rv[k] = rnd() < m[k] ? lv[k] : std::to_string(static_cast<int>(rnd() * 20));
+    }
+    left.Add("l", AttributeValues{{"block", block}, {"a", lv[0]}, {"b", lv[1]}, {"c", lv[2]}});
+    right.Add("r", AttributeValues{{"block", block}, {"a", rv[0]}, {"b", rv[1]}, {"c", rv[2]}});
+  }
+  auto model = Train(s, left, &right, {});
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  // Within a block of 5, 1 of 5 candidate pairs is a match; 4000 of 4000 x 4000 random pairs.
+  EXPECT_NEAR(model->candidate_prior, 0.2, 0.02);
+  EXPECT_NEAR(model->prior, 1.0 / 4000, 0.1 / 4000);
+  for (int k = 0; k < 3; ++k) {
+    // A redrawn value still agrees by chance 1 time in 20.
+    double expected_m = m[k] + (1 - m[k]) * 0.05;
+    EXPECT_NEAR(model->comparisons[k].levels[0].m, expected_m, 0.03) << k;
+    EXPECT_NEAR(model->comparisons[k].levels[0].u, 0.05, 0.005) << k;
+  }
+  EXPECT_TRUE(model->converged);
+}
+
+TEST(Em, NoCandidatePairsIsAFailedPrecondition) {
+  Settings s = ParseSettings(kSettings, SettingsFormat::kToml).value();
+  RecordTable left(s), right(s);
+  left.Add("l", AttributeValues{{"block", "x"}});
+  right.Add("r", AttributeValues{{"block", "y"}});
+  EXPECT_EQ(Train(s, left, &right, {}).status().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace ndc::link

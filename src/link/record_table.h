@@ -1,0 +1,73 @@
+// link/record_table: prepared records, stored by column. Each value is prepared once when added:
+// normalized (NFC, trimmed), folded (text::FoldVietnamese), tokenized, Vietnamese names parsed,
+// dates parsed, sex and identifiers canonicalized; text values are interned per column, so a
+// value shared by many records (a surname, a commune) is stored and prepared once, and its
+// frequency is known for term-frequency adjustment. Blocking keys are hashed at Add time.
+// Design: docs/design/linkage.md ("Record tables").
+//
+// Thread safety: Add is not thread-safe; const methods may run concurrently when no Add runs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "link/settings.h"
+
+namespace ndc::link {
+
+namespace internal {
+struct TableData;
+}
+
+// Values of one record by attribute name; attributes not named are missing.
+using AttributeValues = std::map<std::string, std::string, std::less<>>;
+
+class RecordTable {
+ public:
+  // A table for records of `settings` (copied; the table does not keep a reference).
+  explicit RecordTable(const Settings& settings);
+  ~RecordTable();
+  RecordTable(RecordTable&&) noexcept;
+  RecordTable& operator=(RecordTable&&) noexcept;
+
+  // Adds a record and returns its row (0, 1, ...). `values` are raw texts indexed like
+  // settings.attributes (shorter spans: the rest are missing). A value that does not parse
+  // (a date "31/02/2001") is kept as missing. Never fails.
+  uint32_t Add(std::string_view record_id, std::span<const std::string_view> values);
+  // The same with values by attribute name; unknown names are ignored.
+  uint32_t Add(std::string_view record_id, const AttributeValues& values);
+
+  // Reads a CSV file (RFC 4180; header row; `map.delimiter`; unquoted fields trimmed) into a
+  // new table. Errors: kNotFound / kUnavailable for the file; kInvalidArgument
+  // "left.csv: settings map attribute 'birth_date' to column 'NGAY_SINH', which the header
+  // (line 1) does not have; columns: ...", "left.csv:17: unterminated quoted field".
+  // `progress` (may be empty) is called with the number of rows read every 100,000 rows.
+  static Result<RecordTable> FromCsv(const Settings& settings, const std::filesystem::path& path,
+                                     const ColumnMap& map,
+                                     const std::function<void(size_t rows)>& progress = {});
+
+  size_t size() const;
+  std::string_view id(uint32_t row) const;
+  // The row with this record id, or -1 (the first one when ids repeat).
+  int64_t FindId(std::string_view record_id) const;
+  // The prepared value of an attribute as text ("" when missing), for explanations and output.
+  std::string Value(uint32_t row, size_t attribute) const;
+  const Settings& settings() const;
+
+  // Engine internals (link/internal/table_data.h).
+  const internal::TableData& data() const { return *data_; }
+
+ private:
+  std::unique_ptr<internal::TableData> data_;
+};
+
+}  // namespace ndc::link

@@ -1,0 +1,120 @@
+#include "link/testing/quality.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "link/internal/csv.h"
+#include "link/schema_map.h"
+
+namespace ndc::link::testing {
+
+namespace {
+
+double Since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open '" + path + "'");
+  std::stringstream b;
+  b << in.rdbuf();
+  return b.str();
+}
+
+bool IsMatch(const Settings& s, const ScoredPair& p) {
+  return p.how == MatchHow::kDeterministic || p.probability >= s.thresholds.match;
+}
+
+// Trains on left/right, links, and counts the matches `correct` accepts.
+template <typename Correct>
+Status TrainLinkAndScore(const Settings& settings, const RecordTable& left, const RecordTable& right, size_t threads,
+                         Correct&& correct, PairQuality* q) {
+  auto t0 = std::chrono::steady_clock::now();
+  TrainOptions to;
+  to.threads = threads;
+  ASSIGN_OR_RETURN(Model model, Train(settings, left, &right, to));
+  q->train_seconds = Since(t0);
+  LinkOptions lo;
+  lo.threads = threads;
+  ASSIGN_OR_RETURN(LinkResult r, Link(settings, model, left, &right, lo));
+  q->stats = r.stats;
+  for (const auto& p : r.pairs) {
+    if (!IsMatch(settings, p)) continue;
+    ++q->found;
+    q->correct += correct(p);
+  }
+  Finish(q);
+  return OkStatus();
+}
+
+}  // namespace
+
+void Finish(PairQuality* q) {
+  q->precision = q->found ? static_cast<double>(q->correct) / q->found : 0;
+  q->recall = q->true_pairs ? static_cast<double>(q->correct) / q->true_pairs : 0;
+  q->f1 = q->precision + q->recall > 0 ? 2 * q->precision * q->recall / (q->precision + q->recall) : 0;
+}
+
+Result<RecordTable> LoadDatagenDataset(const Settings& settings, const std::string& dir, std::string_view dataset) {
+  ASSIGN_OR_RETURN(std::string schema, ReadFile(dir + "/" + std::string(dataset) + ".schema.json"));
+  ASSIGN_OR_RETURN(ColumnMap map, ColumnMapFromSchemaJson(schema, settings));
+  return RecordTable::FromCsv(settings, dir + "/" + std::string(dataset) + ".csv", map);
+}
+
+Result<PairQuality> EvaluateDatagen(const Settings& settings, const std::string& dir, std::string_view dataset,
+                                    const RecordTable& registry, size_t threads) {
+  PairQuality q;
+  auto t0 = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(RecordTable left, LoadDatagenDataset(settings, dir, dataset));
+  q.load_seconds = Since(t0);
+  // source_key -> true personal_id ("" when absent from the registry).
+  ASSIGN_OR_RETURN(auto truth, internal::CsvReader::Open(dir + "/truth/" + std::string(dataset) + ".truth.csv", ','));
+  std::unordered_map<std::string, std::string> true_id;
+  std::vector<std::string_view> f;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, truth.Next(&f));
+    if (!more) break;
+    if (f.size() < 4) return InvalidArgumentError("truth file: short row");
+    bool in_registry = f[3] == "1";
+    true_id[std::string(f[0])] = in_registry ? std::string(f[2]) : "";
+    q.true_pairs += in_registry;
+  }
+  RETURN_IF_ERROR(TrainLinkAndScore(settings, left, registry, threads, [&](const ScoredPair& p) {
+    auto it = true_id.find(std::string(left.id(p.left)));
+    return it != true_id.end() && !it->second.empty() && it->second == registry.id(p.right);
+  }, &q));
+  return q;
+}
+
+Result<PairQuality> EvaluateFebrl4(const Settings& settings, const std::string& febrl_dir, size_t threads) {
+  PairQuality q;
+  auto t0 = std::chrono::steady_clock::now();
+  auto in = [&](const char* name) -> Result<ColumnMap> {
+    auto it = settings.inputs.find(name);
+    if (it == settings.inputs.end()) return InvalidArgumentError(std::string("settings have no inputs.") + name);
+    return it->second;
+  };
+  ASSIGN_OR_RETURN(ColumnMap lm, in("left"));
+  ASSIGN_OR_RETURN(ColumnMap rm, in("right"));
+  ASSIGN_OR_RETURN(RecordTable a, RecordTable::FromCsv(settings, febrl_dir + "/dataset4a.csv", lm));
+  ASSIGN_OR_RETURN(RecordTable b, RecordTable::FromCsv(settings, febrl_dir + "/dataset4b.csv", rm));
+  q.load_seconds = Since(t0);
+  // rec-N-org <-> rec-N-dup-0: the entity is N.
+  auto entity = [](std::string_view id) {
+    size_t s = id.find('-');
+    size_t e = id.find('-', s + 1);
+    return std::string(id.substr(s + 1, e - s - 1));
+  };
+  std::unordered_map<std::string, int> in_b;
+  for (uint32_t r = 0; r < b.size(); ++r) in_b[entity(b.id(r))]++;
+  for (uint32_t r = 0; r < a.size(); ++r) q.true_pairs += in_b.count(entity(a.id(r))) ? in_b[entity(a.id(r))] : 0;
+  RETURN_IF_ERROR(TrainLinkAndScore(settings, a, b, threads, [&](const ScoredPair& p) {
+    return entity(a.id(p.left)) == entity(b.id(p.right));
+  }, &q));
+  return q;
+}
+
+}  // namespace ndc::link::testing

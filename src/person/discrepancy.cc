@@ -1,0 +1,47 @@
+#include "person/discrepancy.h"
+
+#include "text/fold.h"
+
+namespace ndc::person {
+namespace {
+
+const std::string* Find(const Attributes& a, const std::string& name) {
+  auto it = a.find(name);
+  return it == a.end() ? nullptr : &it->second;
+}
+
+// full_name, or the name parts in native order.
+std::string NameOf(const Attributes& a) {
+  if (const std::string* full = Find(a, "full_name")) return *full;
+  std::string out;
+  for (const char* part : {"surname", "middle_name", "given_name"}) {
+    const std::string* p = Find(a, part);
+    if (p == nullptr) continue;
+    if (!out.empty()) out += ' ';
+    out += *p;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Disagreement> FindDisagreements(const Attributes& record, const Attributes& authority) {
+  std::vector<Disagreement> out;
+  auto exact = [&](const std::string& attribute) {
+    const std::string* a = Find(record, attribute);
+    const std::string* b = Find(authority, attribute);
+    if (a != nullptr && b != nullptr && *a != *b) out.push_back({attribute, *a, *b});
+  };
+  exact("personal_id");
+  exact("birth_date");
+  if (!record.contains("birth_date")) exact("birth_year");
+  exact("sex");
+  std::string name = NameOf(record);
+  std::string authority_name = NameOf(authority);
+  if (!name.empty() && !authority_name.empty() && text::FoldVietnamese(name) != text::FoldVietnamese(authority_name)) {
+    out.push_back({"full_name", name, authority_name});
+  }
+  return out;
+}
+
+}  // namespace ndc::person

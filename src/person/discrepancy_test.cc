@@ -1,0 +1,34 @@
+#include "person/discrepancy.h"
+
+#include <gtest/gtest.h>
+
+namespace ndc::person {
+namespace {
+
+TEST(FindDisagreements, NamesCompareFoldedOtherAttributesExactly) {
+  Attributes authority = {{"personal_id", "001090000123"}, {"full_name", "Nguyễn Văn An"},
+                          {"birth_date", "1990-02-01"}, {"sex", "male"}};
+  Attributes same = {{"full_name", "NGUYEN  VAN AN"}, {"birth_date", "1990-02-01"}, {"sex", "male"}};
+  EXPECT_TRUE(FindDisagreements(same, authority).empty());
+  Attributes wrong = {{"personal_id", "001090000124"}, {"full_name", "Nguyễn Văn Ân"}, {"birth_date", "1990-01-02"}};
+  std::vector<Disagreement> d = FindDisagreements(wrong, authority);
+  ASSERT_EQ(d.size(), 2u);  // folded, "Ân" is "An"
+  EXPECT_EQ(d[0], (Disagreement{"personal_id", "001090000124", "001090000123"}));
+  EXPECT_EQ(d[1], (Disagreement{"birth_date", "1990-01-02", "1990-02-01"}));
+}
+
+TEST(FindDisagreements, NamePartsAndBirthYearWhenThatIsAllTheRecordHas) {
+  Attributes authority = {{"full_name", "Trần Thị Bình"}, {"birth_date", "1985-05-05"}, {"birth_year", "1985"}};
+  Attributes parts = {{"surname", "Trần"}, {"middle_name", "Thị"}, {"given_name", "Bích"}, {"birth_year", "1986"}};
+  std::vector<Disagreement> d = FindDisagreements(parts, authority);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].attribute, "birth_year");
+  EXPECT_EQ(d[1], (Disagreement{"full_name", "Trần Thị Bích", "Trần Thị Bình"}));
+}
+
+TEST(FindDisagreements, MissingOnEitherSideIsNotADisagreement) {
+  EXPECT_TRUE(FindDisagreements({{"sex", "male"}}, {{"birth_date", "1990-01-01"}}).empty());
+}
+
+}  // namespace
+}  // namespace ndc::person

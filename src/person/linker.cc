@@ -1,0 +1,281 @@
+#include "person/linker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/log.h"
+#include "person/person_index.h"
+#include "person/person_ops.h"
+#include "person/person_store.h"
+#include "person/record_linker.h"
+
+namespace ndc::person {
+namespace {
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    std::string item = s.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Models are kept once trained on this many persons and records; below, they serve one run.
+constexpr size_t kMinStoredTraining = 1000;
+
+}  // namespace
+
+std::string Partition::Name() const { return fmt::format("{}/{}", index, count); }
+
+bool Partition::Contains(const RecordState& record) const {
+  if (count <= 1) return true;
+  auto it = record.attributes.find("personal_id");
+  const std::string& key = it != record.attributes.end() ? it->second : record.key;
+  return static_cast<int>(Fnv1a(key) % static_cast<uint64_t>(count)) == index;
+}
+
+Result<Partition> ParsePartition(const std::string& text) {
+  Partition p;
+  size_t slash = text.find('/');
+  auto parse = [](std::string_view s, int* out) {
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+    return ec == std::errc() && ptr == s.data() + s.size();
+  };
+  if (slash == std::string::npos || !parse(std::string_view(text).substr(0, slash), &p.index) ||
+      !parse(std::string_view(text).substr(slash + 1), &p.count) || p.count < 1 || p.count > 1024 || p.index < 0 ||
+      p.index >= p.count) {
+    return InvalidArgumentError(
+        fmt::format("partition '{}': expected i/n with 0 <= i < n <= 1024, e.g. 0/4 for the first of four", text));
+  }
+  return p;
+}
+
+Result<LinkPolicy> LoadLinkPolicy(store::Executor& db) {
+  LinkPolicy policy;
+  ASSIGN_OR_RETURN(std::optional<std::string> authority, GetPersonSetting(db, kAuthoritySetting));
+  if (authority) {
+    policy.authority = *authority;
+  } else {
+    ASSIGN_OR_RETURN(store::ResultSet rs, db.Query("SELECT 1 FROM datasets WHERE id = $1",
+                                                   std::vector<store::Value>{std::string(kDefaultAuthority)}));
+    if (!rs.rows.empty()) policy.authority = kDefaultAuthority;
+  }
+  if (!policy.authority.empty()) policy.priority.push_back(policy.authority);
+  ASSIGN_OR_RETURN(std::optional<std::string> priority, GetPersonSetting(db, kPrioritySetting));
+  for (auto& d : SplitList(priority.value_or(""))) {
+    if (std::find(policy.priority.begin(), policy.priority.end(), d) == policy.priority.end()) {
+      policy.priority.push_back(std::move(d));
+    }
+  }
+  return policy;
+}
+
+Linker::Linker(store::Database* db, catalog::Catalog* catalog, Clock* clock, RandomSource* random,
+               LinkerOptions options)
+    : db_(db), catalog_(catalog), clock_(clock), random_(random), options_(std::move(options)) {}
+
+// The state of one Run: the policy and, per dataset, its model and index.
+class Linker::Run_ {
+ public:
+  Run_(Linker* l, LinkPolicy policy, const LinkProgressFn& progress)
+      : l_(l), policy_(std::move(policy)), progress_(progress) {}
+
+  Result<DatasetLinkReport> Dataset(const catalog::DatasetInfo& dataset);
+
+ private:
+  // Loads the persons and the dataset's model (trained if needed) and builds the index; null
+  // index when there is no model (report.model says why).
+  Status PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLinkReport* report);
+  // Trains on the dataset's records against `persons`, or (no persons yet) deduplicating them.
+  Result<link::Model> TrainModel(const catalog::DatasetInfo& dataset, const link::RecordTable& persons,
+                                 DatasetLinkReport* report);
+  Status Chunk(const catalog::DatasetInfo& dataset, const std::vector<RecordState>& records, int64_t to_seq,
+               DatasetLinkReport* report);
+  void Progress(const std::string& dataset, int64_t records, int64_t pending, const char* stage) {
+    if (progress_) progress_(LinkProgressInfo{dataset, records, pending, stage});
+  }
+
+  Linker* l_;
+  LinkPolicy policy_;
+  const LinkProgressFn& progress_;
+  std::unique_ptr<PersonIndex> index_;
+};
+
+Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset, const link::RecordTable& persons,
+                                             DatasetLinkReport* report) {
+  const std::string name = "model:" + dataset.schema.id;
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, GetPersonSetting(*l_->db_, name));
+  if (stored) {
+    Result<link::Model> m = link::ModelFromJson(*stored);
+    if (m.ok() && link::CheckModel(l_->options_.settings, *m).ok()) {
+      report->model = "stored";
+      return m;
+    }
+    log::Warn("person.model_retrain", {{"dataset", dataset.schema.id}, {"reason", "the stored model does not fit the settings"}});
+  }
+  Progress(dataset.schema.id, 0, 0, "train");
+  link::RecordTable sample(l_->options_.settings);
+  int64_t after = 0;
+  while (sample.size() < l_->options_.training_records) {
+    ASSIGN_OR_RETURN(std::vector<RecordState> page, ReadChangedRecords(*l_->db_, dataset, after, 10000));
+    if (page.empty()) break;
+    for (const auto& r : page) {
+      if (!r.deleted && sample.size() < l_->options_.training_records) sample.Add(r.key, ToEngineValues(r.attributes));
+    }
+    after = page.back().seq;
+  }
+  link::TrainOptions options;
+  options.threads = l_->options_.threads;
+  const bool dedupe = persons.size() == 0;
+  ASSIGN_OR_RETURN(link::Model model,
+                   link::Train(l_->options_.settings, sample, dedupe ? nullptr : &persons, options));
+  if (dedupe) {
+    report->model = "trained on the dataset alone (no persons yet; not kept)";
+  } else if (sample.size() >= kMinStoredTraining && persons.size() >= kMinStoredTraining) {
+    RETURN_IF_ERROR(PutPersonSetting(*l_->db_, name, link::ModelToJson(model), l_->clock_->NowMicros()));
+    report->model = "trained";
+  } else {
+    report->model = "trained (for this run only: too few records to keep it)";
+  }
+  return model;
+}
+
+Status Linker::Run_::PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLinkReport* report) {
+  index_.reset();
+  if (dataset.schema.id == policy_.authority) {
+    // Authoritative records are scored only to find surrogates that are them.
+    ASSIGN_OR_RETURN(store::ResultSet any, l_->db_->Query("SELECT 1 FROM persons WHERE kind = 'surrogate' AND "
+                                                          "status = 'active' LIMIT 1"));
+    if (any.rows.empty()) {
+      report->model = "not needed (no surrogate persons to merge)";
+      return OkStatus();
+    }
+  }
+  Progress(dataset.schema.id, 0, 0, "index");
+  ASSIGN_OR_RETURN(link::RecordTable persons, LoadPersonTable(*l_->db_, l_->options_.settings));
+  link::Model model;
+  if (l_->options_.model) {
+    model = *l_->options_.model;
+    report->model = "given";
+  } else {
+    Result<link::Model> trained = TrainModel(dataset, persons, report);
+    if (trained.status().code() == StatusCode::kFailedPrecondition) {
+      report->model = fmt::format("none ({})", trained.status().message());
+      return OkStatus();
+    }
+    RETURN_IF_ERROR(trained.status());
+    model = *std::move(trained);
+  }
+  ASSIGN_OR_RETURN(index_, PersonIndex::Build(l_->options_.settings, model, std::move(persons)));
+  return OkStatus();
+}
+
+Status Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std::vector<RecordState>& records,
+                           int64_t to_seq, DatasetLinkReport* report) {
+  std::vector<const Attributes*> attrs;
+  attrs.reserve(records.size());
+  for (const auto& r : records) attrs.push_back(&r.attributes);
+  std::optional<link::RecordTable> probe;
+  if (index_) probe.emplace(index_->MakeProbe(attrs));
+  Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    DatasetLinkReport counts;
+    OpsContext ctx{l_->clock_->NowMicros(), policy_.authority, policy_.priority, l_->random_};
+    ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, l_->db_->Begin());
+    PersonOps ops(tx.get(), &ctx);
+    RecordLinker linker(tx.get(), &ops, &ctx, index_.get(), probe ? &*probe : nullptr,
+                        l_->options_.settings.thresholds, l_->options_.max_candidates, &counts);
+    last = OkStatus();
+    for (uint32_t i = 0; i < records.size() && last.ok(); ++i) last = linker.Link(dataset.schema.id, records[i], i);
+    if (last.ok()) last = SetCursor(*tx, dataset.schema.id, l_->options_.partition.Name(), to_seq, ctx.now);
+    if (last.ok()) last = tx->Commit();
+    if (last.ok()) {
+      report->authority += counts.authority;
+      report->by_id += counts.by_id;
+      report->by_rule += counts.by_rule;
+      report->probabilistic += counts.probabilistic;
+      report->by_decision += counts.by_decision;
+      report->new_persons += counts.new_persons;
+      report->queued += counts.queued;
+      report->unlinked += counts.unlinked;
+      report->merged += counts.merged;
+      return OkStatus();
+    }
+    if (last.code() != StatusCode::kAborted) return last;
+  }
+  return last;
+}
+
+Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& dataset) {
+  DatasetLinkReport report;
+  report.dataset_id = dataset.schema.id;
+  const std::string part = l_->options_.partition.Name();
+  ASSIGN_OR_RETURN(report.from_seq, GetCursor(*l_->db_, dataset.schema.id, part));
+  report.to_seq = report.from_seq;
+  ASSIGN_OR_RETURN(std::vector<RecordState> first, ReadChangedRecords(*l_->db_, dataset, report.from_seq, 1));
+  if (first.empty()) {
+    report.model = "not needed (no changes)";
+    return report;
+  }
+  RETURN_IF_ERROR(PrepareIndex(dataset, &report));
+  ASSIGN_OR_RETURN(store::Row last, l_->db_->QueryOne("SELECT COALESCE(MAX(last_seq), 0) FROM ingest_state "
+                                                      "WHERE dataset_id = $1",
+                                                      std::vector<store::Value>{dataset.schema.id}));
+  const int64_t pending = std::max<int64_t>(0, last.Int(0) - report.from_seq);
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<RecordState> page,
+                     ReadChangedRecords(*l_->db_, dataset, report.to_seq, l_->options_.chunk_records));
+    if (page.empty()) break;
+    const int64_t to_seq = page.back().seq;
+    std::erase_if(page, [&](const RecordState& r) { return !l_->options_.partition.Contains(r); });
+    RETURN_IF_ERROR(Chunk(dataset, page, to_seq, &report));
+    report.records += static_cast<int64_t>(page.size());
+    report.to_seq = to_seq;
+    Progress(dataset.schema.id, report.records, pending, "link");
+  }
+  return report;
+}
+
+Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string>& datasets,
+                                                   const LinkProgressFn& progress) {
+  ASSIGN_OR_RETURN(LinkPolicy policy, LoadLinkPolicy(*db_));
+  std::vector<catalog::DatasetInfo> todo;
+  if (datasets.empty()) {
+    ASSIGN_OR_RETURN(todo, catalog_->ListDatasets());
+  } else {
+    for (const auto& id : datasets) {
+      ASSIGN_OR_RETURN(catalog::DatasetInfo d, catalog_->GetDataset(id));
+      todo.push_back(std::move(d));
+    }
+  }
+  // The authority first, so records of other datasets meet the persons it defines.
+  std::stable_partition(todo.begin(), todo.end(),
+                        [&](const catalog::DatasetInfo& d) { return d.schema.id == policy.authority; });
+  Run_ run(this, policy, progress);
+  std::vector<DatasetLinkReport> out;
+  for (const auto& d : todo) {
+    ASSIGN_OR_RETURN(DatasetLinkReport r, run.Dataset(d));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace ndc::person

@@ -1,0 +1,212 @@
+// Hub-mode linking on a real store (person_store_test: SQLite; person_store_pg_test: PostgreSQL):
+// authoritative persons, deterministic and probabilistic links, surrogates and merges, deletes,
+// survivorship with provenance, discrepancies and idempotent re-runs.
+#include "person/linker.h"
+
+#include <gtest/gtest.h>
+
+#include "person/discrepancy_store.h"
+#include "person/person_store.h"
+#include "person/testing/person_fixture.h"
+#include "store/testing/test_util.h"
+
+namespace ndc::person {
+namespace {
+
+using ingest::BatchMode;
+using store::Backend;
+
+class LinkerTest : public PersonHubTest {
+ protected:
+  void LoadRegistry() {
+    Load("population_registry",
+         std::string(kAnId) + ",Nguyễn Văn An,1990-02-01,Nam,X1\n" + kBinhId + ",Trần Thị Bình,1985-05-05,Nữ,X2\n");
+  }
+};
+
+TEST_P(LinkerTest, AuthoritativeRecordsBecomePersonsKeyedByPersonalId) {
+  LoadRegistry();
+  DatasetLinkReport r = LinkReport("population_registry");
+  EXPECT_EQ(r.authority, 2);
+  EXPECT_EQ(PersonOf("population_registry", kAnId), kAnId);
+  EXPECT_EQ(EventKinds(kAnId), "created linked");
+  EXPECT_EQ(Golden(kAnId).at("full_name"), "Nguyễn Văn An");
+}
+
+TEST_P(LinkerTest, LateRecordWithoutIdJoinsTheRightPerson) {
+  LoadRegistry();
+  Link();
+  Load("tax", "T1,NGUYEN VAN AN,1990-02-01,,M,0912345678\n");
+  DatasetLinkReport r = LinkReport("tax");
+  EXPECT_EQ(r.probabilistic, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  EXPECT_EQ(EventKinds(kAnId), "created linked linked");
+}
+
+TEST_P(LinkerTest, RecordWithSameIdLinksDeterministically) {
+  LoadRegistry();
+  Load("tax", std::string("T1,Nguyễn An,1990-02-01,") + kAnId + ",M,\n");
+  std::vector<DatasetLinkReport> r = Link();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].dataset_id, "population_registry");  // the authority runs first
+  EXPECT_EQ(r[1].by_id, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+}
+
+TEST_P(LinkerTest, WrongIdDigitLinksByNameAndBirthDateAndYieldsAnIdDiscrepancy) {
+  LoadRegistry();
+  Load("tax", "T1,Nguyễn Văn An,1990-02-01,001090000007,M,\n");
+  EXPECT_EQ(LinkReport("tax").probabilistic, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DiscrepancyRow> d, ListDiscrepancies(*db_, "tax", {}));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].attribute, "personal_id");
+  EXPECT_EQ(d[0].source_value, "001090000007");
+  EXPECT_EQ(d[0].authoritative_value, kAnId);
+  EXPECT_EQ(d[0].person_key, kAnId);
+}
+
+TEST_P(LinkerTest, CorrectedSourceResolvesItsDiscrepancy) {
+  LoadRegistry();
+  Load("tax", "T1,Nguyễn Văn An,1990-01-02,,M,\n");  // day and month swapped
+  Link();
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DiscrepancyRow> open, ListDiscrepancies(*db_, "tax", {}));
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].attribute, "birth_date");
+  Load("tax", "T1,Nguyễn Văn An,1990-02-01,,M,\n");
+  Link();
+  NDC_ASSERT_OK_AND_ASSIGN(open, ListDiscrepancies(*db_, "tax", {}));
+  EXPECT_TRUE(open.empty());
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DiscrepancyRow> all,
+                           ListDiscrepancies(*db_, "tax", {.include_resolved = true}));
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_TRUE(all[0].resolved_at.has_value());
+}
+
+TEST_P(LinkerTest, UnmatchedRecordFoundsASurrogateThatALaterRegistryRecordAbsorbs) {
+  Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\nT2,Nguyễn Văn An,1990-02-01,,M,\n");
+  Link();
+  const std::string s = PersonOf("tax", "T1");
+  ASSERT_EQ(s.size(), 17u);
+  EXPECT_EQ(s[0], 'S');
+  EXPECT_EQ(PersonOf("tax", "T2"), s);  // the second record matched the first one's surrogate
+  LoadRegistry();
+  EXPECT_EQ(LinkReport("population_registry").merged, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  EXPECT_EQ(PersonOf("tax", "T2"), kAnId);
+  EXPECT_EQ(EventKinds(s), "created linked linked merged");
+  EXPECT_EQ(EventKinds(kAnId), "created linked merged");
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s));
+  EXPECT_EQ(resolved, kAnId);
+}
+
+TEST_P(LinkerTest, SurrogateWithoutIdIsMergedProbabilistically) {
+  Load("tax", "T1,Trần Thị Bình,1985-05-05,,F,\n");
+  Link();
+  const std::string s = PersonOf("tax", "T1");
+  LoadRegistry();
+  EXPECT_EQ(LinkReport("population_registry").merged, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), kBinhId);
+  EXPECT_NE(EventKinds(s).find("merged"), std::string::npos);
+}
+
+TEST_P(LinkerTest, BetweenThresholdsTheRecordWaitsInTheReviewQueue) {
+  LoadRegistry();
+  Load("tax", "T1,Nguyễn Văn An,1990-07-20,,M,\n");  // same name and year, other day
+  EXPECT_EQ(LinkReport("tax").queued, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), "");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_review WHERE status = 'pending' AND person_key = '" +
+                  std::string(kAnId) + "'"),
+            1);
+}
+
+TEST_P(LinkerTest, DeletedRecordIsUnlinked) {
+  LoadRegistry();
+  Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,0912\n");
+  Link();
+  EXPECT_EQ(Golden(kAnId).at("phone"), "0912");
+  Load("tax", "T1,,,,,\n", BatchMode::kDelete);
+  EXPECT_EQ(LinkReport("tax").unlinked, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), "");
+  EXPECT_EQ(EventKinds(kAnId), "created linked linked unlinked");
+  EXPECT_FALSE(Golden(kAnId).contains("phone"));
+}
+
+TEST_P(LinkerTest, SurvivorshipPrefersTheRegistryThenRecencyWithProvenance) {
+  LoadRegistry();
+  Load("tax", std::string("T1,Nguyen Van An,1990-02-01,") + kAnId + ",M,0911\n");
+  Link();
+  Load("tax", std::string("T2,Nguyen V. An,1990-02-01,") + kAnId + ",M,0922\n");
+  Link();
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<GoldenValue> g, GetGolden(*db_, kAnId));
+  std::map<std::string, GoldenValue> by;
+  for (const auto& v : g) by[v.attribute] = v;
+  EXPECT_EQ(by.at("full_name").value, "Nguyễn Văn An");
+  EXPECT_EQ(by.at("full_name").dataset_id, "population_registry");
+  EXPECT_EQ(by.at("full_name").record_key, kAnId);
+  EXPECT_EQ(by.at("phone").value, "0922");  // the newer tax record
+  EXPECT_EQ(by.at("phone").record_key, "T2");
+}
+
+TEST_P(LinkerTest, SourcePrioritySettingFollowsTheAuthority) {
+  NDC_ASSERT_OK(PutPersonSetting(*db_, kPrioritySetting, "tax", 1));
+  NDC_ASSERT_OK_AND_ASSIGN(LinkPolicy policy, LoadLinkPolicy(*db_));
+  EXPECT_EQ(policy.authority, "population_registry");
+  EXPECT_EQ(policy.priority, (std::vector<std::string>{"population_registry", "tax"}));
+}
+
+TEST_P(LinkerTest, RerunWithoutNewEventsChangesNothing) {
+  LoadRegistry();
+  Load("tax", "T1,Nguyễn Văn An,1990-02-01,001090000007,M,\nT2,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const int64_t events = Count("SELECT COUNT(*) FROM person_events");
+  const int64_t persons = Count("SELECT COUNT(*) FROM persons");
+  const int64_t links = Count("SELECT COUNT(*) FROM person_links");
+  for (const auto& r : Link()) {
+    EXPECT_EQ(r.records, 0) << r.dataset_id;
+    EXPECT_EQ(r.from_seq, r.to_seq) << r.dataset_id;
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_events"), events);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), persons);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links"), links);
+  EXPECT_EQ(persons, 3);  // An, Bình and a surrogate for Cường
+}
+
+TEST_P(LinkerTest, PartitionsTogetherLinkEveryRecordOnce) {
+  LoadRegistry();
+  std::string rows;
+  for (int i = 0; i < 20; ++i) {  // distinct birth years: no two records are candidates
+    rows += "T" + std::to_string(i) + ",Người Số " + std::to_string(i) + "," + std::to_string(1950 + i) + "-01-01,,M,\n";
+  }
+  Load("tax", rows);
+  int64_t total = 0;
+  for (int part = 0; part < 3; ++part) {
+    LinkerOptions options;
+    options.settings = TestSettings();
+    options.model = TestModel();
+    options.partition = Partition{part, 3};
+    Linker linker(db_.get(), catalog_.get(), &clock_, &random_, options);
+    NDC_ASSERT_OK_AND_ASSIGN(std::vector<DatasetLinkReport> r, linker.Run({"tax"}));
+    total += r.at(0).records;
+  }
+  EXPECT_EQ(total, 20);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'tax'"), 20);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_link_cursors WHERE dataset_id = 'tax'"), 3);
+}
+
+TEST(PartitionTest, ParsesAndRefusesBadSpecs) {
+  NDC_ASSERT_OK_AND_ASSIGN(Partition p, ParsePartition("2/5"));
+  EXPECT_EQ(p.Name(), "2/5");
+  EXPECT_EQ(ParsePartition("5/5").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParsePartition("1").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParsePartition("-1/2").status().code(), StatusCode::kInvalidArgument);
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, LinkerTest, ::testing::Values(Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, LinkerTest, ::testing::Values(Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::person

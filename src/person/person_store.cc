@@ -1,0 +1,220 @@
+#include "person/person_store.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace ndc::person {
+namespace {
+
+using store::Value;
+using Params = std::vector<Value>;
+
+Value Opt(const std::optional<std::string>& s) { return s ? Value(*s) : Value(); }
+
+constexpr char kLinkColumns[] =
+    "dataset_id, record_key, person_key, method, weight, attributes, source_updated_at, linked_at";
+
+Result<Link> LinkFromRow(const store::Row& row) {
+  Link l;
+  l.dataset_id = row.Str(0);
+  l.record_key = row.Str(1);
+  l.person_key = row.Str(2);
+  l.method = row.Str(3);
+  if (!row.IsNull(4)) l.weight = row.Double(4);
+  ASSIGN_OR_RETURN(l.attributes, AttributesFromJson(row.Str(5)));
+  l.source_updated_at = row.Int(6);
+  l.linked_at = row.Int(7);
+  return l;
+}
+
+}  // namespace
+
+Result<std::optional<Person>> GetPerson(store::Executor& db, const std::string& key) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT person_key, kind, status, merged_into, created_at, updated_at FROM persons "
+                            "WHERE person_key = $1",
+                            Params{key}));
+  if (rs.rows.empty()) return std::optional<Person>();
+  const store::Row& r = rs.rows[0];
+  return std::optional<Person>(Person{r.Str(0), r.Str(1), r.Str(2), r.OptStr(3), r.Int(4), r.Int(5)});
+}
+
+Result<std::optional<std::string>> ResolvePerson(store::Executor& db, const std::string& key) {
+  std::string current = key;
+  for (int hops = 0; hops < 64; ++hops) {  // merges form chains, never cycles; the bound is a guard
+    ASSIGN_OR_RETURN(std::optional<Person> p, GetPerson(db, current));
+    if (!p) return std::optional<std::string>();
+    if (p->status != "merged" || !p->merged_into) return std::optional<std::string>(current);
+    current = *p->merged_into;
+  }
+  return DataLossError(fmt::format("persons: the merge chain from {} is longer than 64 (a cycle?)", key));
+}
+
+Result<bool> CreatePerson(store::Executor& db, const std::string& key, const std::string& kind, int64_t now) {
+  ASSIGN_OR_RETURN(int64_t n, db.Exec("INSERT INTO persons (person_key, kind, status, created_at, updated_at) "
+                                      "VALUES ($1, $2, 'active', $3, $3) ON CONFLICT (person_key) DO NOTHING",
+                                      Params{key, kind, now}));
+  return n > 0;
+}
+
+Status LockPerson(store::Executor& db, const std::string& key, int64_t now) {
+  return db.Exec("UPDATE persons SET updated_at = $1 WHERE person_key = $2", Params{now, key}).status();
+}
+
+Status MarkMerged(store::Executor& db, const std::string& from, const std::string& into, int64_t now) {
+  return db
+      .Exec("UPDATE persons SET status = 'merged', merged_into = $1, updated_at = $2 WHERE person_key = $3",
+            Params{into, now, from})
+      .status();
+}
+
+Status AppendEvent(store::Executor& db, const PersonEvent& e) {
+  return db
+      .Exec("INSERT INTO person_events (person_key, kind, other_person_key, dataset_id, record_key, detail, at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            Params{e.person_key, e.kind, Opt(e.other_person_key), Opt(e.dataset_id), Opt(e.record_key), e.detail,
+                   e.at})
+      .status();
+}
+
+Result<std::vector<PersonEvent>> ListPersonEvents(store::Executor& db, const std::string& person_key,
+                                                  int64_t after_seq, int limit) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT seq, person_key, kind, other_person_key, dataset_id, record_key, detail, at "
+                            "FROM person_events WHERE person_key = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                            Params{person_key, after_seq, int64_t{limit}}));
+  std::vector<PersonEvent> out;
+  for (const auto& r : rs.rows) {
+    out.push_back({r.Int(0), r.Str(1), r.Str(2), r.OptStr(3), r.OptStr(4), r.OptStr(5), r.Str(6), r.Int(7)});
+  }
+  return out;
+}
+
+Result<std::optional<Link>> GetLink(store::Executor& db, const std::string& dataset_id, const std::string& record_key) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query(fmt::format("SELECT {} FROM person_links WHERE dataset_id = $1 AND record_key = $2",
+                                        kLinkColumns),
+                            Params{dataset_id, record_key}));
+  if (rs.rows.empty()) return std::optional<Link>();
+  ASSIGN_OR_RETURN(Link l, LinkFromRow(rs.rows[0]));
+  return std::optional<Link>(std::move(l));
+}
+
+Status PutLink(store::Executor& db, const Link& l) {
+  return db
+      .Exec(fmt::format("INSERT INTO person_links ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                        "ON CONFLICT (dataset_id, record_key) DO UPDATE SET person_key = excluded.person_key, "
+                        "method = excluded.method, weight = excluded.weight, attributes = excluded.attributes, "
+                        "source_updated_at = excluded.source_updated_at, linked_at = excluded.linked_at",
+                        kLinkColumns),
+            Params{l.dataset_id, l.record_key, l.person_key, l.method, l.weight ? Value(*l.weight) : Value(),
+                   AttributesToJson(l.attributes), l.source_updated_at, l.linked_at})
+      .status();
+}
+
+Status DeleteLink(store::Executor& db, const std::string& dataset_id, const std::string& record_key) {
+  return db.Exec("DELETE FROM person_links WHERE dataset_id = $1 AND record_key = $2", Params{dataset_id, record_key})
+      .status();
+}
+
+Result<std::vector<Link>> LinksOf(store::Executor& db, const std::string& person_key) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query(fmt::format("SELECT {} FROM person_links WHERE person_key = $1 "
+                                        "ORDER BY dataset_id, record_key",
+                                        kLinkColumns),
+                            Params{person_key}));
+  std::vector<Link> out;
+  for (const auto& r : rs.rows) {
+    ASSIGN_OR_RETURN(Link l, LinkFromRow(r));
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values) {
+  // Only what changed is written: most refreshes change one value or none.
+  ASSIGN_OR_RETURN(std::vector<GoldenValue> stored, GetGolden(db, person_key));
+  std::map<std::string, const GoldenValue*> old;
+  for (const auto& v : stored) old[v.attribute] = &v;
+  // Changed values go in one multi-row statement: one round trip per person, not per value.
+  std::string rows;
+  Params params;
+  for (const auto& v : values) {
+    auto it = old.find(v.attribute);
+    const bool same = it != old.end() && *it->second == v;
+    if (it != old.end()) old.erase(it);
+    if (same) continue;
+    const size_t n = params.size();
+    rows += fmt::format("{}(${}, ${}, ${}, ${}, ${}, ${})", rows.empty() ? "" : ", ", n + 1, n + 2, n + 3, n + 4,
+                        n + 5, n + 6);
+    params.insert(params.end(), {person_key, v.attribute, v.value, v.dataset_id, v.record_key, v.source_updated_at});
+  }
+  if (!rows.empty()) {
+    RETURN_IF_ERROR(db.Exec("INSERT INTO person_golden (person_key, attribute, value, dataset_id, record_key, "
+                            "source_updated_at) VALUES " + rows + " ON CONFLICT (person_key, attribute) "
+                            "DO UPDATE SET value = excluded.value, dataset_id = excluded.dataset_id, "
+                            "record_key = excluded.record_key, source_updated_at = excluded.source_updated_at",
+                            params)
+                        .status());
+  }
+  for (const auto& [attribute, v] : old) {
+    RETURN_IF_ERROR(db.Exec("DELETE FROM person_golden WHERE person_key = $1 AND attribute = $2",
+                            Params{person_key, attribute})
+                        .status());
+  }
+  return OkStatus();
+}
+
+Result<std::vector<GoldenValue>> GetGolden(store::Executor& db, const std::string& person_key) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT attribute, value, dataset_id, record_key, source_updated_at FROM person_golden "
+                            "WHERE person_key = $1 ORDER BY attribute",
+                            Params{person_key}));
+  std::vector<GoldenValue> out;
+  for (const auto& r : rs.rows) out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Int(4)});
+  return out;
+}
+
+Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const std::string& attribute,
+                                                   const std::string& value) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT g.person_key FROM person_golden g JOIN persons p ON p.person_key = g.person_key "
+                            "WHERE g.attribute = $1 AND g.value = $2 AND p.status = 'active' ORDER BY g.person_key",
+                            Params{attribute, value}));
+  std::vector<std::string> out;
+  for (const auto& r : rs.rows) out.push_back(r.Str(0));
+  return out;
+}
+
+Result<int64_t> GetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT last_seq FROM person_link_cursors WHERE dataset_id = $1 AND part = $2",
+                            Params{dataset_id, part}));
+  return rs.rows.empty() ? int64_t{0} : rs.rows[0].Int(0);
+}
+
+Status SetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part, int64_t seq,
+                 int64_t now) {
+  return db
+      .Exec("INSERT INTO person_link_cursors (dataset_id, part, last_seq, updated_at) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (dataset_id, part) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at",
+            Params{dataset_id, part, seq, now})
+      .status();
+}
+
+Result<std::optional<std::string>> GetPersonSetting(store::Executor& db, const std::string& name) {
+  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query("SELECT value FROM person_settings WHERE name = $1", Params{name}));
+  if (rs.rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(rs.rows[0].Str(0));
+}
+
+Status PutPersonSetting(store::Executor& db, const std::string& name, const std::string& value, int64_t now) {
+  return db
+      .Exec("INSERT INTO person_settings (name, value, updated_at) VALUES ($1, $2, $3) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            Params{name, value, now})
+      .status();
+}
+
+}  // namespace ndc::person

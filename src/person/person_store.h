@@ -1,0 +1,87 @@
+// person/person_store: the person repository's tables (migration 0005_person.sql) — persons,
+// links, person events, golden values, link cursors and linker settings — as functions of an
+// Executor, so the linker composes them inside one transaction. Design:
+// docs/design/person-repository.md ("Tables").
+//
+// Thread-safe as the store is. Errors: store errors as mapped; kDataLoss for a corrupt row.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "person/attributes.h"
+#include "person/golden.h"
+#include "store/store.h"
+
+namespace ndc::person {
+
+struct Person {
+  std::string key;
+  std::string kind;    // registry | surrogate
+  std::string status;  // active | merged
+  std::optional<std::string> merged_into;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Link {
+  std::string dataset_id;
+  std::string record_key;
+  std::string person_key;
+  std::string method;  // authority | id | rule | probabilistic | review | new
+  std::optional<double> weight;
+  Attributes attributes;
+  int64_t source_updated_at = 0;
+  int64_t linked_at = 0;
+};
+
+struct PersonEvent {
+  int64_t seq = 0;  // assigned by AppendEvent
+  std::string person_key;
+  std::string kind;  // created | linked | unlinked | merged | split
+  std::optional<std::string> other_person_key;
+  std::optional<std::string> dataset_id;
+  std::optional<std::string> record_key;
+  std::string detail;
+  int64_t at = 0;
+};
+
+Result<std::optional<Person>> GetPerson(store::Executor& db, const std::string& key);
+// The surviving person of `key` (following merges); nullopt for an unknown key.
+Result<std::optional<std::string>> ResolvePerson(store::Executor& db, const std::string& key);
+// Inserts an active person; false (and nothing changed) if the key exists.
+Result<bool> CreatePerson(store::Executor& db, const std::string& key, const std::string& kind, int64_t now);
+// Touches the person's row: on PostgreSQL this takes its row lock until the transaction ends, so
+// two processes never rewrite one person's golden record at once.
+Status LockPerson(store::Executor& db, const std::string& key, int64_t now);
+Status MarkMerged(store::Executor& db, const std::string& from, const std::string& into, int64_t now);
+
+Status AppendEvent(store::Executor& db, const PersonEvent& event);
+// The person's events in order, seq > after_seq, at most `limit`.
+Result<std::vector<PersonEvent>> ListPersonEvents(store::Executor& db, const std::string& person_key,
+                                                  int64_t after_seq, int limit);
+
+Result<std::optional<Link>> GetLink(store::Executor& db, const std::string& dataset_id, const std::string& record_key);
+Status PutLink(store::Executor& db, const Link& link);  // insert or replace
+Status DeleteLink(store::Executor& db, const std::string& dataset_id, const std::string& record_key);
+// In (dataset, record key) order.
+Result<std::vector<Link>> LinksOf(store::Executor& db, const std::string& person_key);
+
+Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values);
+Result<std::vector<GoldenValue>> GetGolden(store::Executor& db, const std::string& person_key);
+// Active persons whose golden `attribute` is `value`, in key order.
+Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const std::string& attribute,
+                                                   const std::string& value);
+
+// The last change-event seq linked for (dataset, partition "i/n"); 0 if none.
+Result<int64_t> GetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part);
+Status SetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part, int64_t seq,
+                 int64_t now);
+
+Result<std::optional<std::string>> GetPersonSetting(store::Executor& db, const std::string& name);
+Status PutPersonSetting(store::Executor& db, const std::string& name, const std::string& value, int64_t now);
+
+}  // namespace ndc::person

@@ -1,0 +1,174 @@
+#include "person/record_linker.h"
+
+#include <fmt/format.h>
+
+#include "person/review_store.h"
+
+namespace ndc::person {
+namespace {
+
+const std::string* Attr(const Attributes& a, const char* name) {
+  auto it = a.find(name);
+  return it == a.end() ? nullptr : &it->second;
+}
+
+// Equal or missing on one side.
+bool Consistent(const Attributes& a, const std::vector<GoldenValue>& golden, const char* attribute) {
+  const std::string* v = Attr(a, attribute);
+  if (v == nullptr) return true;
+  for (const auto& g : golden) {
+    if (g.attribute == attribute) return g.value == *v;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status RecordLinker::Link(const std::string& dataset_id, const RecordState& record, uint32_t probe_row) {
+  RETURN_IF_ERROR(SupersedeReviews(*tx_, dataset_id, record.key, ctx_->now).status());
+  if (record.deleted) {
+    ASSIGN_OR_RETURN(std::optional<person::Link> link, GetLink(*tx_, dataset_id, record.key));
+    if (!link) return OkStatus();
+    ++counts_->unlinked;
+    return ops_->Detach(dataset_id, record.key, "the record was deleted at the source");
+  }
+  if (dataset_id == ctx_->authority && record.attributes.contains("personal_id")) {
+    return LinkAuthority(dataset_id, record, probe_row);
+  }
+  return LinkOther(dataset_id, record, probe_row);
+}
+
+Status RecordLinker::ReadDecisions(const std::string& dataset_id, const std::string& record_key,
+                                   std::set<std::string>* rejected, std::optional<std::string>* matched) {
+  ASSIGN_OR_RETURN(std::vector<Decision> decisions, DecisionsFor(*tx_, dataset_id, record_key));
+  for (const auto& d : decisions) {
+    ASSIGN_OR_RETURN(std::optional<std::string> p, ResolvePerson(*tx_, d.person_key));
+    if (!p) continue;
+    if (d.decision == "non_match") {
+      rejected->insert(*p);
+    } else if (!matched->has_value()) {
+      *matched = *p;
+    }
+  }
+  return OkStatus();
+}
+
+Result<bool> RecordLinker::RejectedBetween(const std::string& surrogate, const std::string& person) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   tx_->Query("SELECT 1 FROM person_decisions d JOIN person_links l ON l.dataset_id = d.dataset_id "
+                              "AND l.record_key = d.record_key WHERE l.person_key = $1 AND d.person_key = $2 AND "
+                              "d.decision = 'non_match' LIMIT 1",
+                              std::vector<store::Value>{surrogate, person}));
+  return !rs.rows.empty();
+}
+
+Result<std::optional<std::string>> RecordLinker::Deterministic(const RecordState& record, const std::string& attribute,
+                                                               const std::set<std::string>& rejected,
+                                                               bool surrogates_only, const std::string& except) {
+  const std::string* value = Attr(record.attributes, attribute.c_str());
+  if (value == nullptr) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::vector<std::string> persons, PersonsWithGolden(*tx_, attribute, *value));
+  for (const auto& p : persons) {
+    if (p == except || rejected.contains(p)) continue;
+    if (surrogates_only && p[0] != 'S') continue;
+    ASSIGN_OR_RETURN(std::vector<GoldenValue> golden, GetGolden(*tx_, p));
+    if (Consistent(record.attributes, golden, "birth_date") && Consistent(record.attributes, golden, "sex")) {
+      return std::optional<std::string>(p);
+    }
+  }
+  return std::optional<std::string>();
+}
+
+Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordState& record, uint32_t probe_row) {
+  const std::string& pid = record.attributes.at("personal_id");
+  std::set<std::string> rejected;
+  std::optional<std::string> matched;
+  RETURN_IF_ERROR(ReadDecisions(dataset_id, record.key, &rejected, &matched));
+  RETURN_IF_ERROR(ops_->EnsureRegistryPerson(pid).status());
+  RETURN_IF_ERROR(ops_->Attach(dataset_id, record, pid, "authority", std::nullopt));
+  ++counts_->authority;
+  // Surrogates that are this person: same personal ID (consistent birth date and sex) ...
+  while (true) {
+    ASSIGN_OR_RETURN(std::optional<std::string> s, Deterministic(record, "personal_id", rejected, true, pid));
+    if (!s) break;
+    ASSIGN_OR_RETURN(bool refused, RejectedBetween(*s, pid));
+    if (refused) {
+      rejected.insert(*s);
+      continue;
+    }
+    RETURN_IF_ERROR(ops_->Merge(*s, pid, "same personal ID"));
+    ++counts_->merged;
+  }
+  // ... or scored above the match threshold; between the thresholds an operator decides.
+  if (index_ != nullptr) {
+    for (const auto& c : index_->Query(*probe_, probe_row, max_candidates_)) {
+      ASSIGN_OR_RETURN(std::optional<Person> p, GetPerson(*tx_, c.person_key));
+      if (!p || p->status != "active" || p->kind != "surrogate" || rejected.contains(p->key)) continue;
+      ASSIGN_OR_RETURN(bool refused, RejectedBetween(p->key, pid));
+      if (refused) continue;
+      if (c.deterministic || c.probability >= thresholds_.match) {
+        RETURN_IF_ERROR(ops_->Merge(p->key, pid, fmt::format("match weight {:.2f}", c.weight)));
+        ++counts_->merged;
+      } else {
+        RETURN_IF_ERROR(QueueReview(*tx_, ReviewItem{0, dataset_id, record.key, p->key, c.weight, c.probability},
+                                    ctx_->now)
+                            .status());
+        ++counts_->queued;
+      }
+    }
+  }
+  return OkStatus();
+}
+
+Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState& record, uint32_t probe_row) {
+  std::set<std::string> rejected;
+  std::optional<std::string> matched;
+  RETURN_IF_ERROR(ReadDecisions(dataset_id, record.key, &rejected, &matched));
+  if (matched) {
+    ++counts_->by_decision;
+    return ops_->Attach(dataset_id, record, *matched, "review", std::nullopt);
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> by_id, Deterministic(record, "personal_id", rejected, false, ""));
+  if (by_id) {
+    ++counts_->by_id;
+    return ops_->Attach(dataset_id, record, *by_id, "id", std::nullopt);
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> by_old, Deterministic(record, "old_id_number", rejected, false, ""));
+  if (by_old) {
+    ++counts_->by_rule;
+    return ops_->Attach(dataset_id, record, *by_old, "rule", std::nullopt);
+  }
+  ASSIGN_OR_RETURN(std::optional<person::Link> current, GetLink(*tx_, dataset_id, record.key));
+  if (index_ != nullptr) {
+    for (const auto& c : index_->Query(*probe_, probe_row, max_candidates_)) {
+      ASSIGN_OR_RETURN(std::optional<std::string> p, ResolvePerson(*tx_, c.person_key));
+      if (!p || rejected.contains(*p)) continue;
+      if (c.deterministic || c.probability >= thresholds_.match) {
+        ++counts_->probabilistic;
+        return ops_->Attach(dataset_id, record, *p, "probabilistic", c.weight);
+      }
+      if (current && current->person_key == *p) break;  // still its own surrogate: keep it
+      // Between the thresholds: the record waits, unlinked, for an operator.
+      ++counts_->queued;
+      RETURN_IF_ERROR(ops_->Detach(dataset_id, record.key, "waiting for review"));
+      return QueueReview(*tx_, ReviewItem{0, dataset_id, record.key, *p, c.weight, c.probability}, ctx_->now)
+          .status();
+    }
+  }
+  // Nothing matched: keep a surrogate the record alone makes up, else found a new one.
+  if (current && current->person_key[0] == 'S') {
+    ASSIGN_OR_RETURN(std::vector<person::Link> links, LinksOf(*tx_, current->person_key));
+    if (links.size() == 1) return ops_->Attach(dataset_id, record, current->person_key, current->method, std::nullopt);
+  }
+  return NewPerson(dataset_id, record);
+}
+
+Status RecordLinker::NewPerson(const std::string& dataset_id, const RecordState& record) {
+  ASSIGN_OR_RETURN(std::string key, ops_->NewSurrogate(fmt::format("no person matched a record of {}", dataset_id)));
+  RETURN_IF_ERROR(ops_->Attach(dataset_id, record, key, "new", std::nullopt));
+  ++counts_->new_persons;
+  if (index_ != nullptr) index_->AddPerson(key, record.attributes);
+  return OkStatus();
+}
+
+}  // namespace ndc::person

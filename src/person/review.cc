@@ -1,0 +1,125 @@
+#include "person/review.h"
+
+#include <fmt/format.h>
+
+#include "person/attributes.h"
+#include "person/linker.h"
+#include "person/person_index.h"
+#include "person/person_ops.h"
+#include "person/person_store.h"
+
+namespace ndc::person {
+namespace {
+
+Result<RecordState> LiveRecord(const ReviewContext& ctx, const std::string& dataset_id, const std::string& key) {
+  ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, ctx.catalog->GetDataset(dataset_id));
+  ASSIGN_OR_RETURN(std::optional<RecordState> record, ReadRecord(*ctx.db, dataset, key));
+  if (!record || record->deleted) {
+    return NotFoundError(fmt::format("the record of {} was {}", dataset_id, record ? "deleted" : "never loaded"));
+  }
+  return *record;
+}
+
+// Applies a decision inside `tx`.
+Result<DecisionOutcome> Apply(store::Transaction& tx, PersonOps& ops, const OpsContext& octx,
+                              const DecisionRequest& r, const RecordState& record) {
+  ASSIGN_OR_RETURN(std::optional<std::string> target, ResolvePerson(tx, r.person_key));
+  if (!target) return NotFoundError(fmt::format("no person {}", r.person_key));
+  ASSIGN_OR_RETURN(std::optional<Link> link, GetLink(tx, r.dataset_id, r.record_key));
+  const std::optional<std::string> current = link ? std::optional(link->person_key) : std::nullopt;
+  auto surrogate = [](const std::string& key) { return key[0] == 'S'; };
+  if (r.decision == "match") {
+    if (!current) {
+      RETURN_IF_ERROR(ops.Attach(r.dataset_id, record, *target, "review", std::nullopt));
+      return DecisionOutcome{"linked", *target};
+    }
+    if (*current == *target) return DecisionOutcome{"already linked", *target};
+    if (surrogate(*current)) {
+      RETURN_IF_ERROR(ops.Merge(*current, *target, "operator decision: " + r.reason));
+      return DecisionOutcome{"merged", *target};
+    }
+    if (surrogate(*target)) {
+      RETURN_IF_ERROR(ops.Merge(*target, *current, "operator decision: " + r.reason));
+      return DecisionOutcome{"merged", *current};
+    }
+    RETURN_IF_ERROR(ops.Attach(r.dataset_id, record, *target, "review", std::nullopt));
+    return DecisionOutcome{"moved", *target};
+  }
+  if (current && *current == *target) {
+    if (r.dataset_id == octx.authority) {
+      return FailedPreconditionError(
+          "the record is the authoritative record of this person (its personal ID is the person's key); "
+          "correct the record at its source instead");
+    }
+    ASSIGN_OR_RETURN(std::string fresh, ops.Split(r.dataset_id, r.record_key, "operator decision: " + r.reason));
+    return DecisionOutcome{"split", fresh};
+  }
+  if (!current && r.dataset_id != octx.authority) {
+    ASSIGN_OR_RETURN(std::string fresh, ops.NewSurrogate("operator decided the record is not " + *target));
+    RETURN_IF_ERROR(ops.Attach(r.dataset_id, record, fresh, "review", std::nullopt));
+    return DecisionOutcome{"new person", fresh};
+  }
+  return DecisionOutcome{"not linked", current.value_or("")};
+}
+
+}  // namespace
+
+Result<DecisionOutcome> Decide(const ReviewContext& ctx, const DecisionRequest& r) {
+  if (r.decision != "match" && r.decision != "non_match") {
+    return InvalidArgumentError(fmt::format("decision '{}': expected match or non-match", r.decision));
+  }
+  ASSIGN_OR_RETURN(RecordState record, LiveRecord(ctx, r.dataset_id, r.record_key));
+  ASSIGN_OR_RETURN(LinkPolicy policy, LoadLinkPolicy(*ctx.db));
+  OpsContext octx{ctx.clock->NowMicros(), policy.authority, policy.priority, ctx.random};
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, ctx.db->Begin());
+  if (r.review_id) {
+    ASSIGN_OR_RETURN(ReviewItem item, GetReview(*tx, *r.review_id));
+    if (item.status != "pending") {
+      return FailedPreconditionError(fmt::format("review item {} is {}, not pending; nothing to decide", item.id,
+                                                 item.status));
+    }
+    RETURN_IF_ERROR(SetReviewStatus(*tx, item.id, "decided", octx.now));
+  }
+  RETURN_IF_ERROR(PutDecision(*tx, Decision{r.dataset_id, r.record_key, r.person_key, r.decision, r.review_id,
+                                            r.decided_by, r.reason, octx.now}));
+  PersonOps ops(tx.get(), &octx);
+  ASSIGN_OR_RETURN(DecisionOutcome out, Apply(*tx, ops, octx, r, record));
+  RETURN_IF_ERROR(tx->Commit());
+  return out;
+}
+
+Result<DecisionOutcome> DecideReview(const ReviewContext& ctx, int64_t review_id, const std::string& decision,
+                                     const std::string& decided_by, const std::string& reason) {
+  ASSIGN_OR_RETURN(ReviewItem item, GetReview(*ctx.db, review_id));
+  std::string d = decision == "non-match" ? "non_match" : decision;
+  return Decide(ctx, DecisionRequest{item.dataset_id, item.record_key, item.person_key, d, review_id, decided_by,
+                                     reason});
+}
+
+Result<link::Explanation> ExplainReview(const ReviewContext& ctx, const link::Settings& settings,
+                                        const std::optional<link::Model>& model, int64_t review_id) {
+  ASSIGN_OR_RETURN(ReviewItem item, GetReview(*ctx.db, review_id));
+  link::Model m;
+  if (model) {
+    m = *model;
+  } else {
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, GetPersonSetting(*ctx.db, "model:" + item.dataset_id));
+    if (!stored) {
+      return FailedPreconditionError(fmt::format("no stored linkage model for {}; run `ndc link run` first",
+                                                 item.dataset_id));
+    }
+    ASSIGN_OR_RETURN(m, link::ModelFromJson(*stored));
+  }
+  RETURN_IF_ERROR(link::CheckModel(settings, m));
+  ASSIGN_OR_RETURN(RecordState record, LiveRecord(ctx, item.dataset_id, item.record_key));
+  ASSIGN_OR_RETURN(std::optional<std::string> person, ResolvePerson(*ctx.db, item.person_key));
+  ASSIGN_OR_RETURN(std::vector<GoldenValue> golden, GetGolden(*ctx.db, person.value_or(item.person_key)));
+  Attributes g;
+  for (const auto& v : golden) g[v.attribute] = v.value;
+  link::RecordTable left(settings), right(settings);
+  left.Add(item.dataset_id + ":" + item.record_key, ToEngineValues(record.attributes));
+  right.Add(person.value_or(item.person_key), ToEngineValues(g));
+  return link::Explain(settings, m, left, 0, right, 0);
+}
+
+}  // namespace ndc::person

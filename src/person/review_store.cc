@@ -1,0 +1,99 @@
+#include "person/review_store.h"
+
+#include <fmt/format.h>
+
+namespace ndc::person {
+namespace {
+
+using store::Value;
+using Params = std::vector<Value>;
+
+constexpr char kReviewColumns[] =
+    "id, dataset_id, record_key, person_key, weight, probability, status, created_at, updated_at";
+
+ReviewItem ItemFromRow(const store::Row& r) {
+  return {r.Int(0), r.Str(1), r.Str(2), r.Str(3), r.Double(4), r.Double(5), r.Str(6), r.Int(7), r.Int(8)};
+}
+
+}  // namespace
+
+Result<int64_t> QueueReview(store::Executor& db, const ReviewItem& item, int64_t now) {
+  ASSIGN_OR_RETURN(store::ResultSet existing,
+                   db.Query("SELECT id FROM person_review WHERE dataset_id = $1 AND record_key = $2 AND "
+                            "person_key = $3 AND status = 'pending'",
+                            Params{item.dataset_id, item.record_key, item.person_key}));
+  if (!existing.rows.empty()) {
+    const int64_t id = existing.rows[0].Int(0);
+    RETURN_IF_ERROR(db.Exec("UPDATE person_review SET weight = $1, probability = $2, updated_at = $3 WHERE id = $4",
+                            Params{item.weight, item.probability, now, id})
+                        .status());
+    return id;
+  }
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("INSERT INTO person_review (dataset_id, record_key, person_key, weight, probability, "
+                            "status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) "
+                            "RETURNING id",
+                            Params{item.dataset_id, item.record_key, item.person_key, item.weight, item.probability,
+                                   now}));
+  return rs.rows.at(0).Int(0);
+}
+
+Result<std::vector<ReviewItem>> ListReview(store::Executor& db, const std::string& status,
+                                           const std::string& dataset_id, int64_t after_id, int limit) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query(fmt::format("SELECT {} FROM person_review WHERE ($1 = '' OR status = $1) AND "
+                                        "($2 = '' OR dataset_id = $2) AND id > $3 ORDER BY id LIMIT $4",
+                                        kReviewColumns),
+                            Params{status, dataset_id, after_id, int64_t{limit}}));
+  std::vector<ReviewItem> out;
+  for (const auto& r : rs.rows) out.push_back(ItemFromRow(r));
+  return out;
+}
+
+Result<ReviewItem> GetReview(store::Executor& db, int64_t id) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query(fmt::format("SELECT {} FROM person_review WHERE id = $1", kReviewColumns), Params{id}));
+  if (rs.rows.empty()) {
+    return NotFoundError(fmt::format("no review item {}; `ndc review list` shows the pending ones", id));
+  }
+  return ItemFromRow(rs.rows[0]);
+}
+
+Status SetReviewStatus(store::Executor& db, int64_t id, const std::string& status, int64_t now) {
+  return db.Exec("UPDATE person_review SET status = $1, updated_at = $2 WHERE id = $3", Params{status, now, id})
+      .status();
+}
+
+Result<int64_t> SupersedeReviews(store::Executor& db, const std::string& dataset_id, const std::string& record_key,
+                                 int64_t now) {
+  return db.Exec("UPDATE person_review SET status = 'superseded', updated_at = $1 WHERE dataset_id = $2 AND "
+                 "record_key = $3 AND status = 'pending'",
+                 Params{now, dataset_id, record_key});
+}
+
+Status PutDecision(store::Executor& db, const Decision& d) {
+  return db
+      .Exec("INSERT INTO person_decisions (dataset_id, record_key, person_key, decision, review_id, decided_by, "
+            "reason, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dataset_id, record_key, "
+            "person_key) DO UPDATE SET decision = excluded.decision, review_id = excluded.review_id, "
+            "decided_by = excluded.decided_by, reason = excluded.reason, decided_at = excluded.decided_at",
+            Params{d.dataset_id, d.record_key, d.person_key, d.decision,
+                   d.review_id ? Value(*d.review_id) : Value(), d.decided_by, d.reason, d.decided_at})
+      .status();
+}
+
+Result<std::vector<Decision>> DecisionsFor(store::Executor& db, const std::string& dataset_id,
+                                           const std::string& record_key) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT dataset_id, record_key, person_key, decision, review_id, decided_by, reason, "
+                            "decided_at FROM person_decisions WHERE dataset_id = $1 AND record_key = $2 "
+                            "ORDER BY decided_at DESC, person_key",
+                            Params{dataset_id, record_key}));
+  std::vector<Decision> out;
+  for (const auto& r : rs.rows) {
+    out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.OptInt(4), r.Str(5), r.Str(6), r.Int(7)});
+  }
+  return out;
+}
+
+}  // namespace ndc::person

@@ -1,0 +1,114 @@
+// Review decisions on a real store (both backends): a match links a waiting record, a non-match
+// on an existing link splits it, and every later run respects them.
+#include "person/review.h"
+
+#include <gtest/gtest.h>
+
+#include "person/person_store.h"
+#include "person/review_store.h"
+#include "person/testing/person_fixture.h"
+#include "store/testing/test_util.h"
+
+namespace ndc::person {
+namespace {
+
+using store::Backend;
+
+class ReviewTest : public PersonHubTest {
+ protected:
+  void SetUp() override {
+    PersonHubTest::SetUp();
+    Load("population_registry",
+         std::string(kAnId) + ",Nguyễn Văn An,1990-02-01,Nam,X1\n" + kBinhId + ",Trần Thị Bình,1985-05-05,Nữ,X2\n");
+  }
+  // Queues T1 against An (same name and year, other day) and returns the item.
+  ReviewItem QueueOne() {
+    Load("tax", "T1,Nguyễn Văn An,1990-07-20,,M,\n");
+    Link();
+    Result<std::vector<ReviewItem>> items = ListReview(*db_, "pending", "", 0, 10);
+    EXPECT_TRUE(items.ok() && items->size() == 1u);
+    return items.ok() && !items->empty() ? items->front() : ReviewItem{};
+  }
+};
+
+TEST_P(ReviewTest, MatchDecisionLinksTheWaitingRecordAndSurvivesARerun) {
+  ReviewItem item = QueueOne();
+  EXPECT_EQ(item.person_key, kAnId);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out, DecideReview(Review(), item.id, "match", "cli:op", "same person"));
+  EXPECT_EQ(out.outcome, "linked");
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  NDC_ASSERT_OK_AND_ASSIGN(ReviewItem after, GetReview(*db_, item.id));
+  EXPECT_EQ(after.status, "decided");
+  // The record changes (a phone number): the engine would queue it again, the decision holds.
+  Load("tax", "T1,Nguyễn Văn An,1990-07-20,,M,0988\n");
+  DatasetLinkReport r = LinkReport("tax");
+  EXPECT_EQ(r.by_decision, 1);
+  EXPECT_EQ(r.queued, 0);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+}
+
+TEST_P(ReviewTest, NonMatchOnAnExistingLinkSplitsItAndTheEngineNeverRelinksThePair) {
+  Load("tax", "T2,Nguyễn Văn An,1990-02-01,,M,\n");
+  Link();
+  ASSERT_EQ(PersonOf("tax", "T2"), kAnId);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out,
+                           Decide(Review(), {"tax", "T2", kAnId, "non_match", std::nullopt, "cli:op", "namesake"}));
+  EXPECT_EQ(out.outcome, "split");
+  EXPECT_EQ(out.person_key[0], 'S');
+  EXPECT_EQ(PersonOf("tax", "T2"), out.person_key);
+  EXPECT_EQ(EventKinds(kAnId), "created linked linked unlinked split");
+  EXPECT_EQ(EventKinds(out.person_key), "created linked split");
+  Load("tax", "T2,Nguyễn Văn An,1990-02-01,,M,0977\n");  // changed: linked again by the engine
+  Link();
+  EXPECT_EQ(PersonOf("tax", "T2"), out.person_key);
+}
+
+TEST_P(ReviewTest, NonMatchOnAWaitingRecordFoundsANewPerson) {
+  ReviewItem item = QueueOne();
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out, DecideReview(Review(), item.id, "non-match", "cli:op", "other"));
+  EXPECT_EQ(out.outcome, "new person");
+  EXPECT_EQ(PersonOf("tax", "T1"), out.person_key);
+}
+
+TEST_P(ReviewTest, MatchWithASurrogateMergesIt) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s = PersonOf("tax", "T3");
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out,
+                           Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
+  EXPECT_EQ(out.outcome, "merged");
+  EXPECT_EQ(PersonOf("tax", "T3"), kAnId);
+  EXPECT_EQ(EventKinds(s), "created linked merged");
+}
+
+TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {
+  ReviewItem item = QueueOne();
+  NDC_ASSERT_OK(DecideReview(Review(), item.id, "match", "cli:op", "ok").status());
+  EXPECT_EQ(DecideReview(Review(), item.id, "match", "cli:op", "ok").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(DecideReview(Review(), 999, "match", "cli:op", "").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Decide(Review(), {"tax", "T1", kAnId, "maybe", std::nullopt, "cli:op", ""}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_P(ReviewTest, ExplainShowsEachComparisonAndTheTotal) {
+  ReviewItem item = QueueOne();
+  NDC_ASSERT_OK_AND_ASSIGN(link::Explanation e, ExplainReview(Review(), TestSettings(), TestModel(), item.id));
+  ASSERT_FALSE(e.comparisons.empty());
+  EXPECT_EQ(e.right_id, kAnId);
+  double sum = e.prior_weight;
+  for (const auto& c : e.comparisons) sum += c.weight + c.tf_adjustment;
+  EXPECT_NEAR(e.total_weight, sum, 1e-9);
+  EXPECT_NEAR(e.probability, item.probability, 1e-3);
+  EXPECT_EQ(ExplainReview(Review(), TestSettings(), std::nullopt, item.id).status().code(),
+            StatusCode::kFailedPrecondition);  // no stored model: the test's model was given
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, ReviewTest, ::testing::Values(Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, ReviewTest, ::testing::Values(Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::person

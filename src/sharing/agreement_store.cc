@@ -1,0 +1,187 @@
+#include "sharing/agreement_store.h"
+
+#include <fmt/format.h>
+
+#include "common/json.h"
+
+namespace ndc::sharing {
+namespace {
+
+using store::Row;
+using store::Value;
+
+Status Bad(std::string_view member, std::string_view what) {
+  return InvalidArgumentError(fmt::format("agreement.{}: {}", member, what));
+}
+
+Result<StoredAgreement> FromRow(const Row& row) {
+  // Columns: version, body, created_at, created_by.
+  ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(row.Str(1)));
+  auto parsed = AgreementFromJson(doc);
+  if (!parsed.ok()) return DataLossError("stored agreement is unreadable: " + parsed.status().message());
+  parsed->agreement.version = static_cast<int>(row.Int(0));
+  parsed->created_at = row.Int(2);
+  parsed->created_by = row.Str(3);
+  return std::move(*parsed);
+}
+
+constexpr std::string_view kSelect =
+    "SELECT v.version, v.body, v.created_at, v.created_by FROM agreement_versions v ";
+
+}  // namespace
+
+Status AgreementStore::Validate(const policy::Agreement& a) {
+  if (a.consumer_agency != "*") {
+    auto agency = catalog_->GetAgency(a.consumer_agency);
+    if (!agency.ok()) {
+      if (agency.status().code() == StatusCode::kNotFound) {
+        return Bad("consumer", fmt::format("agency '{}' does not exist: register it first", a.consumer_agency));
+      }
+      return agency.status();
+    }
+  }
+  for (size_t i = 0; i < a.purposes.size(); ++i) {
+    if (!purposes_->Contains(a.purposes[i])) {
+      return Bad(fmt::format("purposes[{}]", i), fmt::format("unknown purpose '{}': use a code of the purpose "
+                                                             "catalog (docs/design/policy.md)", a.purposes[i]));
+    }
+  }
+  bool personal = false, sensitive = false;
+  for (const policy::FieldGrant& g : a.grants) {
+    auto info = catalog_->GetDataset(g.dataset);
+    if (!info.ok()) {
+      if (info.status().code() == StatusCode::kNotFound) {
+        return Bad("grants", fmt::format("dataset '{}' does not exist", g.dataset));
+      }
+      return info.status();
+    }
+    for (const std::string& f : g.fields) {
+      const catalog::FieldSpec* spec = info->schema.Field(f);
+      if (spec == nullptr) {
+        return Bad("grants." + g.dataset, fmt::format("dataset '{}' has no field '{}'", g.dataset, f));
+      }
+      catalog::PersonalClass pc = info->schema.EffectivePersonalClass(*spec);
+      personal |= pc != catalog::PersonalClass::kNone;
+      sensitive |= pc == catalog::PersonalClass::kSensitive;
+    }
+  }
+  if (personal && a.form == policy::SharingForm::kOpen) {
+    return Bad("form", "open data may not include personal data fields (Decree 356/2025); use default or on_request");
+  }
+  if (sensitive && !a.legal_basis.consent && a.legal_basis.article.empty()) {
+    return Bad("legal_basis.article", "sensitive personal data (Decree 356/2025 art. 4) is shared only under a "
+                                      "named article of law or with consent");
+  }
+  return OkStatus();
+}
+
+Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std::string& actor, bool create) {
+  RETURN_IF_ERROR(Validate(draft.agreement));
+  policy::Agreement& a = draft.agreement;
+  ASSIGN_OR_RETURN(auto tx, db_->Begin());
+  const Value id[] = {a.id};
+  auto head = tx->Query("SELECT current_version, consumer_agency FROM agreements WHERE id = $1", id);
+  if (!head.ok()) return head.status();
+  if (create && !head->rows.empty()) {
+    return AlreadyExistsError(fmt::format("agreement '{}' already exists: change it with a new version", a.id));
+  }
+  if (!create && head->rows.empty()) return NotFoundError(fmt::format("agreement '{}' does not exist", a.id));
+  if (!create && head->rows[0].Str(1) != a.consumer_agency) {
+    return Bad("consumer", fmt::format("agreement '{}' is with '{}'; conclude a new agreement for another consumer",
+                                       a.id, head->rows[0].Str(1)));
+  }
+  a.version = create ? 1 : static_cast<int>(head->rows[0].Int(0)) + 1;
+  draft.created_at = clock_->NowMicros();
+  draft.created_by = actor;
+  const Value row[] = {a.id,
+                       int64_t{a.version},
+                       a.consumer_agency,
+                       std::string(policy::AgreementStatusName(a.status)),
+                       a.valid_from,
+                       a.valid_to,
+                       DumpJson(AgreementToJson(draft)),
+                       draft.created_at,
+                       actor};
+  RETURN_IF_ERROR(tx->Exec("INSERT INTO agreement_versions (id, version, consumer_agency, status, valid_from, "
+                           "valid_to, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                           row)
+                      .status());
+  const Value h[] = {a.id, int64_t{a.version}, a.consumer_agency};
+  RETURN_IF_ERROR(tx->Exec("INSERT INTO agreements (id, current_version, consumer_agency) VALUES ($1, $2, $3) "
+                           "ON CONFLICT (id) DO UPDATE SET current_version = excluded.current_version",
+                           h)
+                      .status());
+  RETURN_IF_ERROR(tx->Commit());
+  return draft;
+}
+
+Result<StoredAgreement> AgreementStore::Create(StoredAgreement draft, const std::string& actor) {
+  return Insert(std::move(draft), actor, true);
+}
+
+Result<StoredAgreement> AgreementStore::Update(StoredAgreement draft, const std::string& actor) {
+  return Insert(std::move(draft), actor, false);
+}
+
+Result<StoredAgreement> AgreementStore::SetStatus(const std::string& id, policy::AgreementStatus status,
+                                                  const std::string& actor) {
+  ASSIGN_OR_RETURN(StoredAgreement current, Get(id));
+  current.agreement.status = status;
+  return Insert(std::move(current), actor, false);
+}
+
+Result<StoredAgreement> AgreementStore::Get(const std::string& id, std::optional<int> version) {
+  std::vector<Value> params = {id};
+  std::string sql(kSelect);
+  if (version) {
+    sql += "WHERE v.id = $1 AND v.version = $2";
+    params.push_back(int64_t{*version});
+  } else {
+    sql += "JOIN agreements a ON a.id = v.id AND a.current_version = v.version WHERE v.id = $1";
+  }
+  auto row = db_->QueryOne(sql, params);
+  if (!row.ok() && row.status().code() == StatusCode::kNotFound) {
+    return NotFoundError(version ? fmt::format("agreement '{}' has no version {}", id, *version)
+                                 : fmt::format("agreement '{}' does not exist", id));
+  }
+  if (!row.ok()) return row.status();
+  return FromRow(*row);
+}
+
+Result<std::vector<StoredAgreement>> AgreementStore::Versions(const std::string& id) {
+  const Value p[] = {id};
+  ASSIGN_OR_RETURN(auto rs, db_->Query(std::string(kSelect) + "WHERE v.id = $1 ORDER BY v.version", p));
+  if (rs.rows.empty()) return NotFoundError(fmt::format("agreement '{}' does not exist", id));
+  std::vector<StoredAgreement> out;
+  for (const Row& r : rs.rows) {
+    ASSIGN_OR_RETURN(StoredAgreement a, FromRow(r));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<std::vector<StoredAgreement>> AgreementStore::List(const std::string& consumer) {
+  std::string sql = std::string(kSelect) + "JOIN agreements a ON a.id = v.id AND a.current_version = v.version ";
+  std::vector<Value> params;
+  if (!consumer.empty()) {
+    sql += "WHERE a.consumer_agency IN ($1, '*') ";
+    params.push_back(consumer);
+  }
+  sql += "ORDER BY v.id";
+  ASSIGN_OR_RETURN(auto rs, db_->Query(sql, params));
+  std::vector<StoredAgreement> out;
+  for (const Row& r : rs.rows) {
+    ASSIGN_OR_RETURN(StoredAgreement a, FromRow(r));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::string& agency) {
+  ASSIGN_OR_RETURN(auto list, List(agency));
+  std::vector<policy::Agreement> out;
+  for (auto& s : list) out.push_back(std::move(s.agreement));
+  return out;
+}
+
+}  // namespace ndc::sharing

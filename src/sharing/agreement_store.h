@@ -1,0 +1,58 @@
+// sharing/agreement_store: data-sharing agreements in the store (migration 0006_sharing.sql),
+// versioned: every change adds a version and the current one is what requests are decided on.
+// Checks an agreement against the catalog before storing it. Design: docs/design/sharing.md.
+//
+// Errors: kInvalidArgument (the document, or a dataset / field / purpose / agency that does not
+// exist, or personal data in an open agreement, with the member at fault); kAlreadyExists
+// (Create of an existing id); kNotFound (unknown id or version); store errors as mapped.
+// Thread-safe (the store and catalog are).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "policy/purposes.h"
+#include "sharing/agreement_json.h"
+#include "store/store.h"
+
+namespace ndc::sharing {
+
+class AgreementStore {
+ public:
+  // Not owned; all must outlive the store.
+  AgreementStore(store::Database* db, catalog::Catalog* catalog, Clock* clock,
+                 const policy::PurposeCatalog* purposes = &policy::PurposeCatalog::Default())
+      : db_(db), catalog_(catalog), clock_(clock), purposes_(purposes) {}
+
+  // Stores version 1 of a new agreement. `actor` is recorded as created_by.
+  Result<StoredAgreement> Create(StoredAgreement draft, const std::string& actor);
+  // Stores the next version of an existing agreement (same id; the consumer may not change:
+  // conclude a new agreement for another consumer).
+  Result<StoredAgreement> Update(StoredAgreement draft, const std::string& actor);
+  // The next version with only the status changed (activate, suspend, revoke).
+  Result<StoredAgreement> SetStatus(const std::string& id, policy::AgreementStatus status, const std::string& actor);
+
+  // The current version, or the given one.
+  Result<StoredAgreement> Get(const std::string& id, std::optional<int> version = std::nullopt);
+  Result<std::vector<StoredAgreement>> Versions(const std::string& id);
+  // Current versions, by id; only the consumer's (and open ones) when `consumer` is given.
+  Result<std::vector<StoredAgreement>> List(const std::string& consumer = "");
+  // What Decide needs for a caller: the current version of every agreement whose consumer is
+  // `agency` or "*".
+  Result<std::vector<policy::Agreement>> ForConsumer(const std::string& agency);
+
+ private:
+  Status Validate(const policy::Agreement& a);
+  Result<StoredAgreement> Insert(StoredAgreement draft, const std::string& actor, bool create);
+
+  store::Database* db_;
+  catalog::Catalog* catalog_;
+  Clock* clock_;
+  const policy::PurposeCatalog* purposes_;
+};
+
+}  // namespace ndc::sharing

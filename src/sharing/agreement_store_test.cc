@@ -1,0 +1,131 @@
+// AgreementStore on a real store: SQLite (sharing_store_test) and PostgreSQL (sharing_store_pg_test).
+#include "sharing/agreement_store.h"
+
+#include <gtest/gtest.h>
+
+#include "common/json.h"
+#include "store/testing/test_database.h"
+
+namespace ndc::sharing {
+namespace {
+
+using store::Backend;
+
+class AgreementStoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto db = store::NewMigratedTestDatabase(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    catalog_ = std::make_unique<catalog::Catalog>(db_.get(), &clock_);
+    agreements_ = std::make_unique<AgreementStore>(db_.get(), catalog_.get(), &clock_);
+    ASSERT_TRUE(catalog_->CreateAgency({.id = "bca", .name = "Bộ Công an"}).ok());
+    ASSERT_TRUE(catalog_->CreateAgency({.id = "vss", .name = "Bảo hiểm xã hội Việt Nam"}).ok());
+    auto schema = catalog::ParseSchemaJson(R"({"id": "registry", "title": "Registry", "owner": "bca",
+      "classification": {"data": "core", "personal": "basic"}, "source_key": "so_dinh_danh",
+      "fields": [{"name": "so_dinh_danh", "type": "string", "required": true},
+                 {"name": "ho_ten", "type": "string"},
+                 {"name": "ton_giao", "type": "string", "classification": {"personal": "sensitive"}},
+                 {"name": "so_xa", "type": "integer", "classification": {"personal": "none"}}]})");
+    ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    ASSERT_TRUE(catalog_->CreateDataset(*schema).ok());
+  }
+
+  StoredAgreement Draft(const std::string& extra = "") {
+    auto doc = ParseJson(R"({"id": "vss-registry", "consumer": "vss", "grants": {"registry": ["ho_ten"]},
+      "purposes": ["public_service.social_insurance"], "actions": ["read_person"],
+      "legal_basis": {"instrument": "Decree 47/2020/NĐ-CP"}, "valid_from": "2026-01-01",
+      "valid_to": "2027-01-01", "status": "active")" + extra + "}");
+    EXPECT_TRUE(doc.ok());
+    auto a = AgreementFromJson(*doc);
+    EXPECT_TRUE(a.ok()) << a.status().ToString();
+    return *a;
+  }
+
+  std::string CreateError(const std::string& extra) {
+    auto r = agreements_->Create(Draft(extra), "op");
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? "" : r.status().message();
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<store::TestDatabase> db_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<AgreementStore> agreements_;
+};
+
+TEST_P(AgreementStoreTest, CreateGetAndDuplicate) {
+  auto created = agreements_->Create(Draft(), "key-1");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->agreement.version, 1);
+  auto got = agreements_->Get("vss-registry");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->created_by, "key-1");
+  EXPECT_EQ(got->created_at, clock_.NowMicros());
+  EXPECT_EQ(AgreementToJson(*got).dump(), AgreementToJson(*created).dump());
+  EXPECT_EQ(agreements_->Create(Draft(), "key-1").status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(agreements_->Get("nope").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(AgreementStoreTest, ChangesAddVersionsAndTheCurrentOneDecides) {
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  clock_.Advance(1000);
+  auto suspended = agreements_->SetStatus("vss-registry", policy::AgreementStatus::kSuspended, "op2");
+  ASSERT_TRUE(suspended.ok()) << suspended.status().ToString();
+  EXPECT_EQ(suspended->agreement.version, 2);
+  auto current = agreements_->ForConsumer("vss");
+  ASSERT_TRUE(current.ok());
+  ASSERT_EQ(current->size(), 1u);
+  EXPECT_EQ((*current)[0].status, policy::AgreementStatus::kSuspended);
+  auto v1 = agreements_->Get("vss-registry", 1);
+  ASSERT_TRUE(v1.ok());
+  EXPECT_EQ(v1->agreement.status, policy::AgreementStatus::kActive);
+  EXPECT_EQ(agreements_->Versions("vss-registry")->size(), 2u);
+  EXPECT_EQ(agreements_->Get("vss-registry", 3).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(agreements_->ForConsumer("bca")->empty());
+}
+
+TEST_P(AgreementStoreTest, UpdateKeepsTheConsumer) {
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  StoredAgreement other = Draft();
+  other.agreement.consumer_agency = "bca";
+  EXPECT_EQ(agreements_->Update(other, "op").status().code(), StatusCode::kInvalidArgument);
+  StoredAgreement wider = Draft();
+  wider.agreement.grants[0].fields.push_back("so_xa");
+  auto v2 = agreements_->Update(wider, "op");
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  EXPECT_EQ(agreements_->Get("vss-registry")->agreement.grants[0].fields.size(), 2u);
+  StoredAgreement unknown = Draft();
+  unknown.agreement.id = "not-there";
+  EXPECT_EQ(agreements_->Update(unknown, "op").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(AgreementStoreTest, ChecksTheCatalog) {
+  EXPECT_EQ(CreateError(R"(, "consumer": "gdt")"), "agreement.consumer: agency 'gdt' does not exist: register it first");
+  EXPECT_EQ(CreateError(R"(, "grants": {"tax": ["mst"]})"), "agreement.grants: dataset 'tax' does not exist");
+  EXPECT_EQ(CreateError(R"(, "grants": {"registry": ["mst"]})"), "agreement.grants.registry: dataset 'registry' has no field 'mst'");
+  EXPECT_NE(CreateError(R"(, "purposes": ["marketing"])").find("agreement.purposes[0]: unknown purpose 'marketing'"),
+            std::string::npos);
+}
+
+TEST_P(AgreementStoreTest, PersonalDataIsNeverOpenAndSensitiveDataNeedsAnArticle) {
+  EXPECT_NE(CreateError(R"(, "consumer": "*", "form": "open")").find("open data may not include personal data"),
+            std::string::npos);
+  auto open = agreements_->Create(Draft(R"(, "id": "open-counts", "consumer": "*", "form": "open",
+                                          "grants": {"registry": ["so_xa"]})"), "op");
+  ASSERT_TRUE(open.ok()) << open.status().ToString();
+  EXPECT_EQ(agreements_->ForConsumer("bca")->size(), 1u);  // open agreements serve every agency
+  EXPECT_NE(CreateError(R"(, "grants": {"registry": ["ton_giao"]})").find("agreement.legal_basis.article"),
+            std::string::npos);
+  EXPECT_TRUE(agreements_->Create(Draft(R"js(, "grants": {"registry": ["ton_giao"]},
+      "legal_basis": {"instrument": "Law 91/2025/QH15", "article": "art. 19(1)(c)"})js"), "op").ok());
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, AgreementStoreTest, ::testing::Values(Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, AgreementStoreTest, ::testing::Values(Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::sharing

@@ -1,0 +1,32 @@
+#include "sharing/rate_limiter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace ndc::sharing {
+
+RateLimiter::Verdict RateLimiter::Acquire(std::string_view key, int per_minute) {
+  if (per_minute <= 0) return {true, 0};
+  Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
+  const int64_t now = clock_->MonotonicMicros();
+  const double capacity = per_minute;
+  const double per_micro = per_minute / 60e6;
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto [it, inserted] = shard.buckets.try_emplace(std::string(key));
+  Bucket& b = it->second;
+  if (inserted) {
+    b.tokens = capacity;
+  } else {
+    b.tokens = std::min(capacity, b.tokens + static_cast<double>(now - b.updated) * per_micro);
+  }
+  b.updated = now;
+  if (b.tokens >= 1.0) {
+    b.tokens -= 1.0;
+    return {true, 0};
+  }
+  // (1 - tokens) * 60e6 / rate, not / per_micro: exact for whole token counts.
+  return {false, static_cast<int64_t>(std::ceil((1.0 - b.tokens) * 60e6 / capacity))};
+}
+
+}  // namespace ndc::sharing

@@ -1,0 +1,53 @@
+// sharing/rate_limiter: per-client request rates (the agreement's rate_per_minute), as token
+// buckets: a client may burst up to its per-minute rate, then is refilled continuously at
+// rate/60 per second. A refused request learns how long to wait (HTTP 429 Retry-After).
+//
+// Limits are per process: a national deployment with N nodes behind a load balancer admits up to
+// N times the rate in the worst case (docs/design/sharing.md, "Rate limits" says why that is the
+// chosen trade-off). Thread-safe: buckets are sharded by key under their own mutexes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/clock.h"
+
+namespace ndc::sharing {
+
+class RateLimiter {
+ public:
+  // `clock` is not owned and must outlive the limiter.
+  explicit RateLimiter(Clock* clock) : clock_(clock) {}
+
+  struct Verdict {
+    bool allowed = false;
+    int64_t retry_after_micros = 0;  // when refused: until one request's worth has refilled
+  };
+
+  // Takes one request from `key`'s bucket of `per_minute` requests (per_minute <= 0: unlimited).
+  // A bucket whose rate changed (a new agreement version) keeps its level, capped to the new rate.
+  Verdict Acquire(std::string_view key, int per_minute);
+
+  // Seconds for a Retry-After header: the wait rounded up, at least 1.
+  static int64_t RetryAfterSeconds(const Verdict& v) { return v.retry_after_micros <= 0 ? 1 : (v.retry_after_micros + 999999) / 1000000; }
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    int64_t updated = 0;
+  };
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, Bucket> buckets;
+  };
+  static constexpr size_t kShards = 16;
+
+  Clock* clock_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace ndc::sharing
