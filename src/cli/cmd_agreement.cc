@@ -36,11 +36,6 @@ Result<sharing::StoredAgreement> ReadDocument(const std::string& path) {
   return a;
 }
 
-std::string Actor() {
-  const char* user = std::getenv("USER");
-  return std::string("cli:") + (user ? user : "unknown");
-}
-
 Status Audited(Hub& hub, const char* action, const sharing::StoredAgreement& a) {
   return AuditCliChange(hub, action,
                         {"", "", fmt::format("agreement/{}@{}", a.agreement.id, a.agreement.version)});
@@ -57,7 +52,7 @@ Status Write(const AgreementFlags& f, bool create) {
   ASSIGN_OR_RETURN(sharing::StoredAgreement draft, ReadDocument(f.file));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   sharing::AgreementStore& store = *hub.agreements;
-  ASSIGN_OR_RETURN(auto a, create ? store.Create(draft, Actor()) : store.Update(draft, Actor()));
+  ASSIGN_OR_RETURN(auto a, create ? store.Create(draft, CliActor()) : store.Update(draft, CliActor()));
   RETURN_IF_ERROR(Audited(hub, create ? "agreement.create" : "agreement.update", a));
   PrintSummary(create ? "Created" : "Updated", a);
   return OkStatus();
@@ -66,7 +61,7 @@ Status Write(const AgreementFlags& f, bool create) {
 Status SetStatus(const AgreementFlags& f, policy::AgreementStatus status) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   sharing::AgreementStore& store = *hub.agreements;
-  ASSIGN_OR_RETURN(auto a, store.SetStatus(f.id, status, Actor()));
+  ASSIGN_OR_RETURN(auto a, store.SetStatus(f.id, status, CliActor()));
   RETURN_IF_ERROR(Audited(hub, "agreement.set_status", a));
   PrintSummary("Changed", a);
   return OkStatus();

@@ -55,12 +55,6 @@ void Bind(CLI::App* cmd, int* exit_code, std::function<Status()> fn) {
   });
 }
 
-std::string CliActor() {
-  char name[256] = "unknown";
-  if (::getlogin_r(name, sizeof(name)) != 0) std::snprintf(name, sizeof(name), "uid%u", ::geteuid());
-  return fmt::format("cli:{}", name);
-}
-
 Result<link::Settings> SettingsFrom(const PersonFlags& f) {
   if (f.settings_file.empty()) return link::DefaultPersonSettings();
   return link::LoadSettingsFile(f.settings_file);

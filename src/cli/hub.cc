@@ -64,15 +64,19 @@ Status AttachCheckpointer(Hub* hub, const std::string& hub_id) {
   return OkStatus();
 }
 
+std::string CliActor() {
+  std::string user = "unknown";
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) user = pw->pw_name;
+  return "cli:" + user;
+}
+
 namespace {
 
 // The audit entry of something the operator did from the command line.
 Status AuditCli(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields,
                 std::string purpose, const char* failure_context) {
-  std::string user = "unknown";
-  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) user = pw->pw_name;
   audit::Entry e;
-  e.actor = {"cli:" + user, "", "operator"};
+  e.actor = {CliActor(), "", "operator"};
   e.action = std::move(action);
   e.subject = std::move(subject);
   e.fields = std::move(fields);

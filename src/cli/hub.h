@@ -61,6 +61,9 @@ Result<Hub> OpenHubWithConfig(HubConfig config);
 // audit::OriginForHub(hub_id). A malformed key is an error; a missing one leaves it null.
 Status AttachCheckpointer(Hub* hub, const std::string& hub_id);
 
+// "cli:<os user>": who acts when an operator runs a command.
+std::string CliActor();
+
 // Appends the audit entry of a change made from the command line (actor "cli:<os user>", role
 // operator) and waits until it is durable.
 Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields = {});

@@ -48,7 +48,7 @@ int DaysInMonth(int64_t y, int64_t m) {
 
 std::optional<int64_t> ParseRfc3339(std::string_view s) {
   size_t p = 0;
-  int64_t y, mo, d, h = 0, mi = 0, se = 0, frac = 0;
+  int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, frac = 0;
   if (!Digits(s, &p, 4, &y) || !Expect(s, &p, '-') || !Digits(s, &p, 2, &mo) || !Expect(s, &p, '-') ||
       !Digits(s, &p, 2, &d)) {
     return std::nullopt;
