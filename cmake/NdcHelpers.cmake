@@ -46,7 +46,9 @@ function(ndc_cc_test)
   if(NOT NDC_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(A "PG" "NAME" "SRCS;DEPS;LABELS;PROPERTIES" ${ARGN})
+  # WHOLE: one ctest test runs the whole binary (its tests share a costly fixture, built once per
+  # process) instead of one process per discovered test.
+  cmake_parse_arguments(A "PG;WHOLE" "NAME" "SRCS;DEPS;LABELS;PROPERTIES" ${ARGN})
   add_executable(${A_NAME} ${A_SRCS})
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gmock GTest::gtest_main ndc_warnings)
   if(A_PG)
@@ -62,6 +64,11 @@ function(ndc_cc_test)
   list(LENGTH A_LABELS n_labels)
   if(n_labels GREATER 1)
     message(FATAL_ERROR "ndc_cc_test(${A_NAME}): one label per test (unit, integration, pg, slow, browser)")
+  endif()
+  if(A_WHOLE)
+    add_test(NAME ${A_NAME} COMMAND ${A_NAME})
+    set_tests_properties(${A_NAME} PROPERTIES LABELS "${A_LABELS}" ${A_PROPERTIES})
+    return()
   endif()
   gtest_discover_tests(${A_NAME}
     DISCOVERY_MODE PRE_TEST

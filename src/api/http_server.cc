@@ -30,6 +30,7 @@
 #include "api/problem.h"
 #include "common/crypto.h"
 #include "common/log.h"
+#include "text/unicode.h"
 
 namespace ndc::api {
 
@@ -57,6 +58,16 @@ bool IsDisconnect(const beast::error_code& ec) {
 }
 
 std::string NewRequestId() { return HexEncode(SystemRandom()->Bytes(8)); }
+
+// Every name NDC serves (ids, keys, stored values) is UTF-8, so a target that is not can only
+// miss; refusing it here gives one clean 400 instead of a store-dependent 404 or driver error.
+bool TargetIsUtf8(const Request& req) {
+  if (!text::IsValidUtf8(req.path)) return false;
+  for (const auto& [name, value] : req.query) {
+    if (!text::IsValidUtf8(name) || !text::IsValidUtf8(value)) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -416,6 +427,10 @@ class HttpServer::Impl {
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
                                   "the request target must be an absolute path with valid percent-encoding "
                                   "and no encoded '/' or NUL");
+        } else if (!TargetIsUtf8(req)) {
+          early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
+                                  "the decoded path and query must be UTF-8 (percent-encode each byte of a "
+                                  "UTF-8 sequence)");
         } else if (preflight_) {
           early = preflight_(req);
         }

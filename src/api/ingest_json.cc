@@ -10,6 +10,8 @@ namespace {
 
 json OptInt(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
+}  // namespace
+
 json TypedValue(catalog::FieldType type, const store::Value& v) {
   if (const auto* i = std::get_if<int64_t>(&v)) {
     if (type == catalog::FieldType::kBoolean) return *i != 0;
@@ -20,8 +22,6 @@ json TypedValue(catalog::FieldType type, const store::Value& v) {
   if (const auto* b = std::get_if<store::Blob>(&v)) return b->bytes;
   return nullptr;
 }
-
-}  // namespace
 
 json BatchReportJson(const ingest::BatchReport& r) {
   const std::string self = "/v1/batches/" + std::to_string(r.id);

@@ -19,6 +19,8 @@ nlohmann::json RejectJson(const ingest::Reject& r);
 // typed by the dataset's schema: integers as numbers, booleans as true/false, everything else
 // (decimals, dates, codes) as strings; null when absent.
 nlohmann::json RecordVersionJson(const catalog::DatasetSchema& schema, const ingest::RecordVersion& v);
+// One stored value as RecordVersionJson types it.
+nlohmann::json TypedValue(catalog::FieldType type, const store::Value& v);
 // {seq, key, op, version, batch_id, at}
 nlohmann::json ChangeEventJson(const ingest::ChangeEvent& e);
 

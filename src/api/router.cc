@@ -86,18 +86,20 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
     token = std::string(*k);
   }
   std::optional<Response> refusal;
+  auto refuse = [&](const Status& why, const auth::Principal* who) {
+    refusal = ProblemFromStatus(why, request);
+    if (on_refusal_) on_refusal_(request, route.pattern, params, who, why);
+  };
   if (token.empty()) {
-    refusal = ProblemFromStatus(UnauthenticatedError("this endpoint needs an API key: send 'Authorization: Bearer <key>'"),
-                                request);
+    refuse(UnauthenticatedError("this endpoint needs an API key: send 'Authorization: Bearer <key>'"), nullptr);
   } else if (Result<auth::Principal> who = authenticate_(token); !who.ok()) {
-    refusal = ProblemFromStatus(who.status(), request);
+    refuse(who.status(), nullptr);
   } else if (!route.roles.contains(who->role)) {
     std::vector<std::string> names;
     for (auto role : route.roles) names.emplace_back(auth::RoleName(role));
-    refusal = ProblemFromStatus(
-        PermissionDeniedError(fmt::format("role '{}' may not call {} {} (allowed: {})", auth::RoleName(who->role),
-                                          route.method, route.pattern, fmt::join(names, ", "))),
-        request);
+    refuse(PermissionDeniedError(fmt::format("role '{}' may not call {} {} (allowed: {})", auth::RoleName(who->role),
+                                             route.method, route.pattern, fmt::join(names, ", "))),
+           &*who);
   } else {
     request.principal = *who;
     if (route.guard) {

@@ -35,6 +35,12 @@ using RouteHandler = std::function<Result<Response>(RouteContext&)>;
 // request as problem+json. It may set request.spool to have the server stream the body to disk.
 using RouteGuard = std::function<Status(Request& request, const std::map<std::string, std::string>& params)>;
 using Authenticate = std::function<Result<auth::Principal>(std::string_view token)>;
+// Told of every refusal by authentication or role (401/403 before any handler runs), so that
+// denials can be audited: `who` is null when the caller could not be authenticated, `why` is
+// the status the refusal answers with, `pattern` the route's pattern and `params` its {name} values.
+using RefusalObserver =
+    std::function<void(const Request& request, const std::string& pattern,
+                       const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why)>;
 
 class Router {
  public:
@@ -43,6 +49,8 @@ class Router {
   void Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler,
            RouteGuard guard = nullptr);
   void AddPublic(std::string method, std::string pattern, RouteHandler handler);
+  // Set before serving. May block (it audits); it must not throw.
+  void SetRefusalObserver(RefusalObserver observer) { on_refusal_ = std::move(observer); }
 
   // Everything but the handler: route lookup, authentication, role check, guard. Returns the refusal,
   // or nullopt after setting request.principal (for non-public routes). The server calls this
@@ -73,6 +81,7 @@ class Router {
                                     Request& request) const;
 
   Authenticate authenticate_;
+  RefusalObserver on_refusal_;
   std::vector<Route> routes_;
 };
 

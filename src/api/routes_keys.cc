@@ -1,24 +1,42 @@
-// API key administration (operator only). The token is in the response to POST only.
+// API key administration (operator only). The token is in the response to POST only. A citizen
+// key names its person ("person": a merged surrogate's key is resolved to the survivor).
 #include "api/json_body.h"
 #include "api/service.h"
 #include "common/json.h"
+#include "person/person_store.h"
 
 namespace ndc::api {
 
 using auth::Role;
 using nlohmann::json;
 
+namespace {
+
+json KeyWithPerson(const auth::ApiKeyInfo& k) {
+  json j = KeyJson(k);
+  if (!k.person_key.empty()) j["person"] = k.person_key;
+  return j;
+}
+
+}  // namespace
+
 void ApiService::AddKeyRoutes() {
   router_.Add("POST", "/v1/keys", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"name", "role", "agency"}));
+    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"name", "role", "agency", "person"}));
     ASSIGN_OR_RETURN(std::string name, StringMember(body, "name", true));
     ASSIGN_OR_RETURN(std::string role_name, StringMember(body, "role", true));
     ASSIGN_OR_RETURN(std::string agency, StringMember(body, "agency", false));
+    ASSIGN_OR_RETURN(std::string person, StringMember(body, "person", false));
     auto role = auth::ParseRole(role_name);
     if (!role.ok()) return role.status().WithContext("body.role");
-    ASSIGN_OR_RETURN(auto key, deps_.keys->Create(name, *role, agency));
+    if (!person.empty()) {
+      if (person.size() > 64) return InvalidArgumentError("body.person: a person key has at most 64 bytes");
+      ASSIGN_OR_RETURN(std::optional<std::string> resolved, person::ResolvePerson(*deps_.db, person));
+      if (resolved) person = *resolved;
+    }
+    ASSIGN_OR_RETURN(auto key, deps_.keys->Create(name, *role, agency, person));
     RETURN_IF_ERROR(AuditChange(ctx, "key.create", {"", "", key.info.id}));
-    json j = KeyJson(key.info);
+    json j = KeyWithPerson(key.info);
     j["token"] = key.token;
     Response r = JsonResponse(DumpJson(j), 201);
     r.headers.emplace_back("Location", "/v1/keys/" + key.info.id);
@@ -27,7 +45,7 @@ void ApiService::AddKeyRoutes() {
   router_.Add("GET", "/v1/keys", {Role::kOperator}, [this](RouteContext&) -> Result<Response> {
     ASSIGN_OR_RETURN(auto list, deps_.keys->List());
     json items = json::array();
-    for (const auto& k : list) items.push_back(KeyJson(k));
+    for (const auto& k : list) items.push_back(KeyWithPerson(k));
     return JsonResponse(DumpJson({{"keys", items}}));
   });
   router_.Add("DELETE", "/v1/keys/{id}", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {

@@ -1,6 +1,7 @@
 // Person repository routes: a person's golden record, a dataset's discrepancies (for the owning
 // agency to correct its data), the review queue with explanations, and operators' decisions.
-// Roles: discrepancies for operators and the owning agency; persons and review for operators.
+// Roles: discrepancies for operators and the owning agency; review for operators. The person
+// read (GET /v1/persons/{key}) is in routes_sharing.cc: agencies and citizens read under policy.
 // Reads that disclose personal data are audited before the answer is sent; decisions are
 // audited changes. docs/design/person-repository.md, docs/api/openapi.yaml.
 #include <fmt/format.h>
@@ -83,14 +84,6 @@ void ApiService::AddPersonRoutes() {
                                 : json(nullptr);
                 return JsonResponse(DumpJson({{"dataset", id}, {"discrepancies", items}, {"next", next}}));
               });
-
-  router_.Add("GET", "/v1/persons/{key}", kOperator, [this](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, ctx.params.at("key")));
-    if (!key) return NotFoundError(fmt::format("no person '{}'", ctx.params.at("key")));
-    ASSIGN_OR_RETURN(json j, person::PersonJson(*deps_.db, *key));
-    RETURN_IF_ERROR(AuditAccess(ctx, "person.read", {*key, "", ""}, {"*"}, audit::Decision::kAllowed));
-    return JsonResponse(DumpJson(j));
-  });
 
   router_.Add("GET", "/v1/review", kOperator, [this](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after", 0, INT64_MAX));

@@ -8,11 +8,14 @@
 // percent-encoded as %1F. docs/design/ingest.md, docs/api/openapi.yaml.
 #include <fmt/format.h>
 
+#include "api/audit_text.h"
 #include "api/ingest_json.h"
 #include "api/query_params.h"
 #include "api/service.h"
 #include "common/json.h"
+#include "common/clock.h"
 #include "ingest/queries.h"
+#include "person/person_store.h"
 
 namespace ndc::api {
 
@@ -23,39 +26,6 @@ namespace {
 
 const std::set<Role> kIngestRoles = {Role::kOperator, Role::kAgency};
 constexpr int kMaxPage = 1000;
-constexpr size_t kMaxAuditKeyBytes = 1024;
-
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<uint8_t>(s[i]);
-    int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<uint8_t>(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
-// The key as audit text: control characters (the U+001F of composite keys), '%' and, in a key
-// that is not UTF-8, every non-ASCII byte percent-encoded — the form the key takes in the URL.
-std::string AuditKey(std::string_view key) {
-  bool utf8 = ValidUtf8(key);
-  std::string out;
-  for (char ch : key) {
-    auto c = static_cast<uint8_t>(ch);
-    if (c < 0x20 || c == 0x7f || c == '%' || (c >= 0x80 && !utf8)) {
-      out += fmt::format("%{:02X}", c);
-    } else {
-      out.push_back(ch);
-    }
-    if (out.size() >= kMaxAuditKeyBytes) break;
-  }
-  return out;
-}
-
 // The fields a record read discloses: all of them.
 std::vector<std::string> Disclosed(const catalog::DatasetSchema& schema) {
   if (schema.fields.size() > audit::kMaxEntryFields) return {"*"};
@@ -79,17 +49,54 @@ void ApiService::AddRecordRoutes() {
     return dataset;
   };
 
-  router_.Add("GET", "/v1/datasets/{id}/records/{key}", kIngestRoles,
-              [this, readable](RouteContext& ctx) -> Result<Response> {
+  router_.Add("GET", "/v1/datasets/{id}/records/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
+              [this](RouteContext& ctx) -> Result<Response> {
                 const std::string& key = ctx.params["key"];
-                ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, readable(ctx, "record.read", AuditKey(key)));
+                ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, deps_.catalog->GetDataset(ctx.params.at("id")));
                 ASSIGN_OR_RETURN(std::optional<int64_t> as_of, InstantParam(ctx.request, "as_of"));
-                ASSIGN_OR_RETURN(ingest::RecordVersion v, ingest::GetRecord(*deps_.db, dataset, key, as_of));
-                RETURN_IF_ERROR(AuditAccess(ctx, "record.read", {"", dataset.schema.id, AuditKey(key)},
-                                            Disclosed(dataset.schema), audit::Decision::kAllowed));
-                json j = RecordVersionJson(dataset.schema, v);
-                j["dataset"] = dataset.schema.id;
-                j["key"] = v.key;
+                const auth::Principal& who = *ctx.principal;
+                bool owner = who.role == Role::kOperator ||
+                             (who.role == Role::kAgency && who.agency_id == dataset.schema.owner);
+                if (owner) {
+                  ASSIGN_OR_RETURN(ingest::RecordVersion v, ingest::GetRecord(*deps_.db, dataset, key, as_of));
+                  RETURN_IF_ERROR(AuditAccess(ctx, "record.read", {"", dataset.schema.id, AuditText(key)},
+                                              Disclosed(dataset.schema), audit::Decision::kAllowed));
+                  json j = RecordVersionJson(dataset.schema, v);
+                  j["dataset"] = dataset.schema.id;
+                  j["key"] = v.key;
+                  return JsonResponse(DumpJson(j));
+                }
+                // Another agency (or a citizen): only under an agreement (or as the data subject),
+                // only the agreed fields, never past versions.
+                if (as_of) {
+                  return InvalidArgumentError("as_of: past versions are read only by the owning agency and operators");
+                }
+                ASSIGN_OR_RETURN(std::optional<person::Link> link, person::GetLink(*deps_.db, dataset.schema.id, key));
+                policy::Request req;
+                req.action = policy::Action::kReadRecord;
+                req.dataset = dataset.schema.id;
+                req.purpose = ctx.request.query.contains("purpose") ? ctx.request.query.at("purpose") : "";
+                req.agreement_id = ctx.request.query.contains("agreement") ? ctx.request.query.at("agreement") : "";
+                if (link) req.person_key = link->person_key;
+                ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "record.read",
+                                                             {req.person_key, dataset.schema.id, AuditText(key)}));
+                if (access.refusal) return std::move(*access.refusal);
+                ASSIGN_OR_RETURN(ingest::RecordVersion v, ingest::GetRecord(*deps_.db, dataset, key));
+                std::set<std::string> allowed;
+                for (const auto& f : access.decision.fields) {
+                  if (f.dataset == dataset.schema.id) allowed.insert(f.field);
+                }
+                json fields = json::object();
+                for (size_t i = 0; i < dataset.schema.fields.size() && i < v.values.size(); ++i) {
+                  const auto& f = dataset.schema.fields[i];
+                  if (access.decision.all_fields || allowed.contains(f.name)) fields[f.name] = TypedValue(f.type, v.values[i]);
+                }
+                json j = {{"dataset", dataset.schema.id}, {"updated_at", FormatRfc3339(v.valid_from)},
+                          {"fields", std::move(fields)}, {"legal_basis", access.decision.legal_basis}};
+                j["agreement"] = access.decision.agreement_id.empty()
+                                     ? json(nullptr)
+                                     : json{{"id", access.decision.agreement_id},
+                                            {"version", access.decision.agreement_version}};
                 return JsonResponse(DumpJson(j));
               });
 
@@ -97,9 +104,9 @@ void ApiService::AddRecordRoutes() {
       "GET", "/v1/datasets/{id}/records/{key}/versions", kIngestRoles,
       [this, readable](RouteContext& ctx) -> Result<Response> {
         const std::string& key = ctx.params["key"];
-        ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, readable(ctx, "record.history.read", AuditKey(key)));
+        ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, readable(ctx, "record.history.read", AuditText(key)));
         ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, key));
-        RETURN_IF_ERROR(AuditAccess(ctx, "record.history.read", {"", dataset.schema.id, AuditKey(key)},
+        RETURN_IF_ERROR(AuditAccess(ctx, "record.history.read", {"", dataset.schema.id, AuditText(key)},
                                     Disclosed(dataset.schema), audit::Decision::kAllowed));
         json items = json::array();
         for (const auto& v : versions) items.push_back(RecordVersionJson(dataset.schema, v));

@@ -7,7 +7,13 @@ namespace ndc::api {
 std::string_view NdcVersion() { return "0.1.0"; }
 
 ApiService::ApiService(ServiceDeps deps)
-    : deps_(deps), router_([keys = deps.keys](std::string_view token) { return keys->Authenticate(token); }) {
+    : deps_(deps),
+      feeds_(std::make_unique<sharing::FeedStore>(deps.db, deps.clock, SystemRandom())),
+      finder_(std::make_unique<person::PersonFinder>(deps.db, deps.clock)),
+      router_([keys = deps.keys](std::string_view token) { return keys->Authenticate(token); }) {
+  router_.SetRefusalObserver([this](const Request& request, const std::string& pattern,
+                                    const std::map<std::string, std::string>& params, const auth::Principal* who,
+                                    const Status& why) { AuditRefusal(request, pattern, params, who, why); });
   AddSystemRoutes();
   AddCatalogRoutes();
   AddKeyRoutes();
@@ -16,6 +22,9 @@ ApiService::ApiService(ServiceDeps deps)
   AddRecordRoutes();
   AddAgreementRoutes();
   AddPersonRoutes();
+  AddSharingRoutes();
+  AddFeedRoutes();
+  AddCitizenRoutes();
 }
 
 Result<catalog::DatasetInfo> ApiService::IngestDataset(const auth::Principal& who,

@@ -17,7 +17,12 @@
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "ingest/ingestor.h"
+#include "person/person_finder.h"
+#include "policy/decision.h"
 #include "sharing/agreement_store.h"
+#include "sharing/consent_store.h"
+#include "sharing/feed.h"
+#include "sharing/rate_limiter.h"
 #include "store/store.h"
 
 namespace ndc::api {
@@ -41,6 +46,12 @@ struct ServiceDeps {
   uint64_t max_batch_bytes = uint64_t{16} << 30;  // ingest.max_batch_bytes
   // Data-sharing agreements (/v1/agreements); null: those routes answer 500.
   sharing::AgreementStore* agreements = nullptr;
+  // Citizens' consents (/v1/me/consents; consent-based reads); null: those routes answer 500.
+  sharing::ConsentStore* consents = nullptr;
+  // Per-client request rates of the data endpoints (agreement rate_per_minute); null: unlimited.
+  sharing::RateLimiter* rate_limiter = nullptr;
+  // Requests per minute per client when an agreement names no rate (sharing.default_rate_per_minute).
+  int default_rate_per_minute = 600;
 };
 
 class ApiService {
@@ -60,6 +71,9 @@ class ApiService {
   void AddRecordRoutes();   // routes_records.cc: records, versions, change events
   void AddAgreementRoutes();  // routes_agreements.cc: data-sharing agreements
   void AddPersonRoutes();     // routes_persons.cc: persons, discrepancies, review queue and decisions
+  void AddSharingRoutes();    // routes_sharing.cc: policy-checked data endpoints (read, verify, find, feeds)
+  void AddFeedRoutes();       // routes_feeds.cc: change feed subscriptions and pulls
+  void AddCitizenRoutes();    // routes_citizen.cc: /v1/me — my data, my access history, consents, corrections
 
   // The dataset, when the caller may submit batches to it and read what they stored: operators
   // every dataset, agency keys those their agency owns. kNotFound for an unknown dataset,
@@ -78,7 +92,30 @@ class ApiService {
   // Fills in the caller and request id and appends `e`, waiting until it is durable.
   Status AppendAudit(const RouteContext& ctx, audit::Entry e);
 
+  // access_gate.cc — the gate every data endpoint passes (docs/design/sharing.md, "Data endpoints").
+  // The outcome of a data request: allowed (decision.fields is what the response may hold), or
+  // the refusal to answer with (403 problem+json naming the reason, 429 with Retry-After).
+  struct Access {
+    policy::Decision decision;
+    std::optional<Response> refusal;
+  };
+  // The caller as the policy sees it: agency keys by their agency's kind, citizens with their
+  // person key, other roles as staff.
+  Result<policy::Caller> CallerOf(const auth::Principal& who) const;
+  // Builds the caller, loads its agreements and the subject's consents, calls policy::Decide,
+  // applies the client's rate limit, counts a consent's use, and appends the audit entry of the
+  // decision (allowed or denied, with its reason) — all before the caller sees anything. An
+  // error (store, audit) means nothing may be disclosed.
+  Result<Access> DecideAccess(const RouteContext& ctx, policy::Request request, std::string action,
+                              audit::Subject subject);
+  // The router's refusals (no key, bad or revoked key, a role the route does not allow) are
+  // audited as denials too.
+  void AuditRefusal(const Request& request, const std::string& pattern,
+                    const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why);
+
   ServiceDeps deps_;
+  std::unique_ptr<sharing::FeedStore> feeds_;
+  std::unique_ptr<person::PersonFinder> finder_;
   Router router_;
 };
 

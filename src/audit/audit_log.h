@@ -55,6 +55,13 @@ class AuditLog {
   // Entries [begin, end) clipped to the log's size; kDataLoss if a row inside is missing.
   Result<std::vector<StoredEntry>> Entries(uint64_t begin, uint64_t end);
   Result<uint64_t> IndexOf(const std::string& entry_id);
+  // Entries about one person (subject.person_key), index < before (default: all), newest first,
+  // at most `limit`. Served by the person index; entries appended before migration 0007 are not
+  // in it.
+  Result<std::vector<StoredEntry>> EntriesForPerson(const std::string& person_key,
+                                                    uint64_t before = UINT64_MAX, int limit = 100) {
+    return ReadEntriesForPerson(db_, person_key, before, limit);
+  }
 
   // Proof that entry `index` is in the tree of `tree_size` entries (default: the current size).
   Result<InclusionProofData> ProveInclusion(uint64_t index, std::optional<uint64_t> tree_size = std::nullopt);

@@ -75,6 +75,7 @@ Result<Hash> HashColumn(const store::Row& row, size_t i, std::string_view what) 
 void PushInt(std::vector<Value>* v, int64_t x) { v->emplace_back(std::in_place_type<int64_t>, x); }
 void PushText(std::vector<Value>* v, const std::string& x) { v->emplace_back(std::in_place_type<std::string>, x); }
 void PushBlob(std::vector<Value>* v, std::string x) { v->emplace_back(std::in_place_type<Blob>, Blob{std::move(x)}); }
+void PushNull(std::vector<Value>* v) { v->emplace_back(); }
 
 // "aud_" + the index as 16 hex digits + 8 random hex digits: unique because the index is, and
 // increasing, so the UNIQUE index on entry_id grows at its right edge like the primary key (random
@@ -84,6 +85,21 @@ std::string NewEntryId(RandomSource* random, uint64_t index) {
   std::string be(8, '\0');
   for (int i = 0; i < 8; ++i) be[i] = static_cast<char>((index >> (56 - 8 * i)) & 0xff);
   return "aud_" + HexEncode(be) + HexEncode(random->Bytes(4));
+}
+
+Result<std::vector<StoredEntry>> EntriesFromRows(const store::ResultSet& rs) {
+  std::vector<StoredEntry> out;
+  out.reserve(rs.rows.size());
+  for (const auto& row : rs.rows) {
+    StoredEntry e;
+    e.index = static_cast<uint64_t>(row.Int(0));
+    e.id = row.Str(1);
+    e.bytes = row.Bytes(2);
+    ASSIGN_OR_RETURN(e.leaf_hash, HashColumn(row, 3, fmt::format("audit entry {}", e.index)));
+    e.appended_at = row.Int(4);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 Result<StoredCheckpoint> CheckpointFromRow(const store::Row& row) {
@@ -135,7 +151,7 @@ Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>
   std::vector<Appended> out;
   out.reserve(entries.size());
   std::vector<Value> rows, nodes;
-  rows.reserve(entries.size() * 5);
+  rows.reserve(entries.size() * 6);
   auto keep_node = [&nodes](merkle::NodeId id, const Hash& h) {
     if (id.level < kMinStoredLevel) return;
     PushInt(&nodes, id.level);
@@ -155,9 +171,16 @@ Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>
     PushBlob(&rows, std::move(*bytes));
     PushBlob(&rows, merkle::HashBytes(leaf));
     PushInt(&rows, now);
+    // The person index (0007_citizen): a column of the same row, so no extra statement.
+    if (e.subject.person_key.empty()) {
+      PushNull(&rows);
+    } else {
+      PushText(&rows, e.subject.person_key);
+    }
     out.push_back(Appended{e.index, e.id, leaf});
   }
-  RETURN_IF_ERROR(InsertRows(tx.get(), "audit_entries", "idx, entry_id, entry, leaf_hash, appended_at", 5, rows));
+  RETURN_IF_ERROR(InsertRows(tx.get(), "audit_entries", "idx, entry_id, entry, leaf_hash, appended_at, person_key", 6,
+                             rows));
   RETURN_IF_ERROR(InsertRows(tx.get(), "audit_nodes", "level, idx, hash", 3, nodes));
   Value hp[] = {static_cast<int64_t>(range->size()), Blob{range->Serialize()}, now};
   RETURN_IF_ERROR(tx->Exec("UPDATE audit_head SET size = $1, frontier = $2, updated_at = $3 WHERE id = 1", hp).status());
@@ -170,18 +193,19 @@ Result<std::vector<StoredEntry>> ReadEntries(store::Executor* ex, uint64_t begin
   ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx, entry_id, entry, leaf_hash, appended_at FROM audit_entries "
                                       "WHERE idx >= $1 AND idx < $2 ORDER BY idx",
                                       p));
-  std::vector<StoredEntry> out;
-  out.reserve(rs.rows.size());
-  for (const auto& row : rs.rows) {
-    StoredEntry e;
-    e.index = static_cast<uint64_t>(row.Int(0));
-    e.id = row.Str(1);
-    e.bytes = row.Bytes(2);
-    ASSIGN_OR_RETURN(e.leaf_hash, HashColumn(row, 3, fmt::format("audit entry {}", e.index)));
-    e.appended_at = row.Int(4);
-    out.push_back(std::move(e));
-  }
-  return out;
+  return EntriesFromRows(rs);
+}
+
+Result<std::vector<StoredEntry>> ReadEntriesForPerson(store::Executor* ex, const std::string& person_key,
+                                                      uint64_t before_idx, int limit) {
+  if (person_key.empty() || limit <= 0) return std::vector<StoredEntry>();
+  // `person_key IS NOT NULL` repeats the partial index's predicate so every planner uses it.
+  Value p[] = {person_key, static_cast<int64_t>(std::min<uint64_t>(before_idx, INT64_MAX)), int64_t{limit}};
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx, entry_id, entry, leaf_hash, appended_at FROM audit_entries "
+                                      "WHERE person_key = $1 AND person_key IS NOT NULL AND idx < $2 "
+                                      "ORDER BY idx DESC LIMIT $3",
+                                      p));
+  return EntriesFromRows(rs);
 }
 
 Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id) {

@@ -63,6 +63,11 @@ Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>
 
 // Entries [begin, end) in index order (rows that exist; gaps are the caller's to detect).
 Result<std::vector<StoredEntry>> ReadEntries(store::Executor* ex, uint64_t begin, uint64_t end);
+// The entries whose subject is `person_key` with index < before_idx, newest first, at most
+// `limit` (the person index of 0007_citizen.sql: one index range scan, never a scan of the log).
+// Entries appended before that migration are not indexed and not returned.
+Result<std::vector<StoredEntry>> ReadEntriesForPerson(store::Executor* ex, const std::string& person_key,
+                                                      uint64_t before_idx, int limit);
 // kNotFound if no entry has this id.
 Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id);
 

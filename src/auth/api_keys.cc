@@ -18,12 +18,14 @@ ApiKeyInfo FromRow(const store::Row& row) {
   k.agency_id = row.IsNull(3) ? "" : row.Str(3);
   k.created_at = row.Int(4);
   if (!row.IsNull(5)) k.revoked_at = row.Int(5);
+  k.person_key = row.IsNull(6) ? "" : row.Str(6);
   return k;
 }
 
 }  // namespace
 
-Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const std::string& agency_id) {
+Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const std::string& agency_id,
+                                      const std::string& person_key) {
   if (name.empty()) return InvalidArgumentError("an API key needs a name saying who or what uses it");
   if (name.size() > 200) return InvalidArgumentError("an API key name has at most 200 bytes");
   for (unsigned char c : name) {
@@ -34,6 +36,24 @@ Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const 
   }
   if (role != Role::kAgency && !agency_id.empty()) {
     return InvalidArgumentError(fmt::format("only agency keys belong to an agency; a {} key cannot", RoleName(role)));
+  }
+  if (role == Role::kCitizen && person_key.empty()) {
+    return InvalidArgumentError("a citizen key acts for one person: give the person's key (--person)");
+  }
+  if (role != Role::kCitizen && !person_key.empty()) {
+    return InvalidArgumentError(
+        fmt::format("only citizen keys belong to a person; a {} key cannot (drop --person)", RoleName(role)));
+  }
+  if (!person_key.empty()) {
+    Value p[] = {person_key};
+    auto r = db_->QueryOne("SELECT person_key FROM persons WHERE person_key = $1", p);
+    if (!r.ok()) {
+      if (r.status().code() == StatusCode::kNotFound) {
+        return NotFoundError(fmt::format("person '{}' is not in the person repository (ndc link run links "
+                                         "records to persons)", person_key));
+      }
+      return r.status();
+    }
   }
   if (!agency_id.empty()) {
     Value p[] = {agency_id};
@@ -48,15 +68,16 @@ Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const 
   out.info.name = name;
   out.info.role = role;
   out.info.agency_id = agency_id;
+  out.info.person_key = person_key;
   out.info.created_at = clock_->NowMicros();
   std::string secret = Base64UrlEncode(random_->Bytes(kSecretBytes));
   out.token = "ndc_" + out.info.id + "_" + secret;
   Value params[] = {out.info.id, name, std::string(RoleName(role)),
                     agency_id.empty() ? Value{} : Value{agency_id}, store::Blob{Sha256(secret)},
-                    out.info.created_at};
-  auto ins = db_->Exec(
-      "INSERT INTO api_keys (id, name, role, agency_id, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-      params);
+                    out.info.created_at, person_key.empty() ? Value{} : Value{person_key}};
+  auto ins = db_->Exec("INSERT INTO api_keys (id, name, role, agency_id, secret_hash, created_at, person_key) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                       params);
   if (!ins.ok()) return ins.status().WithContext("storing the new API key");
   return out;
 }
@@ -69,18 +90,18 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token) {
   std::string id(token.substr(4, kIdHexLen));
   std::string_view secret = token.substr(4 + kIdHexLen + 1);
   Value p[] = {id};
-  auto row = db_->QueryOne("SELECT id, name, role, agency_id, created_at, revoked_at, secret_hash FROM api_keys WHERE id = $1", p);
+  auto row = db_->QueryOne("SELECT id, name, role, agency_id, created_at, revoked_at, person_key, secret_hash FROM api_keys WHERE id = $1", p);
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) return UnauthenticatedError("unknown API key " + id);
     return row.status();
   }
-  const auto* stored = std::get_if<store::Blob>(&(*row)[6]);
+  const auto* stored = std::get_if<store::Blob>(&(*row)[7]);
   if (stored == nullptr || !ConstantTimeEquals(Sha256(secret), stored->bytes)) {
     return UnauthenticatedError("wrong secret for API key " + id);
   }
   ApiKeyInfo info = FromRow(*row);
   if (info.revoked_at) return UnauthenticatedError("API key " + id + " was revoked");
-  return Principal{info.id, info.name, info.role, info.agency_id};
+  return Principal{info.id, info.name, info.role, info.agency_id, info.person_key};
 }
 
 Status ApiKeyStore::Revoke(const std::string& id) {
@@ -97,7 +118,8 @@ Status ApiKeyStore::Revoke(const std::string& id) {
 }
 
 Result<std::vector<ApiKeyInfo>> ApiKeyStore::List() {
-  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, name, role, agency_id, created_at, revoked_at FROM api_keys ORDER BY created_at, id"));
+  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, name, role, agency_id, created_at, revoked_at, person_key FROM api_keys "
+                                       "ORDER BY created_at, id"));
   std::vector<ApiKeyInfo> out;
   for (const auto& row : rs.rows) out.push_back(FromRow(row));
   return out;

@@ -6,10 +6,15 @@
 // make a stolen table useless (as for GitHub tokens), and verification is constant-time.
 // See docs/design/api-keys.md.
 //
+// A citizen key is bound to one person (api_keys.person_key, migration 0007_citizen.sql): the
+// /v1/me routes serve that person's data only. Other roles have no person.
+//
 // Errors: Authenticate() returns kUnauthenticated for a malformed, unknown or revoked token (with
 // a message that says which, never echoing the secret). Create() returns kInvalidArgument for an
-// empty name, an agency role without an agency, or an agency for another role; kNotFound for an
-// unknown agency. Revoke() returns kNotFound for an unknown id.
+// empty name, an agency role without an agency, an agency for another role, a citizen role
+// without a person or a person for another role; kNotFound for an unknown agency or a person key
+// not in the persons table (callers resolve merged keys first: person::ResolvePerson).
+// Revoke() returns kNotFound for an unknown id.
 // Thread-safe (the store is).
 #pragma once
 
@@ -31,6 +36,7 @@ struct ApiKeyInfo {
   std::string name;
   Role role = Role::kCitizen;
   std::string agency_id;
+  std::string person_key;  // citizen keys only
   int64_t created_at = 0;
   std::optional<int64_t> revoked_at;
 };
@@ -45,7 +51,9 @@ class ApiKeyStore {
   // All pointers must outlive the store.
   ApiKeyStore(store::Database* db, Clock* clock, RandomSource* random) : db_(db), clock_(clock), random_(random) {}
 
-  Result<NewApiKey> Create(const std::string& name, Role role, const std::string& agency_id = "");
+  // `agency_id` is required for (and only for) kAgency, `person_key` for (and only for) kCitizen.
+  Result<NewApiKey> Create(const std::string& name, Role role, const std::string& agency_id = "",
+                           const std::string& person_key = "");
   Result<Principal> Authenticate(std::string_view token);
   Status Revoke(const std::string& id);
   Result<std::vector<ApiKeyInfo>> List();

@@ -21,7 +21,8 @@ struct Principal {
   std::string key_id;
   std::string name;
   Role role = Role::kCitizen;
-  std::string agency_id;  // for agency clients; empty otherwise
+  std::string agency_id;   // for agency clients; empty otherwise
+  std::string person_key;  // for citizen keys: the person they act for; empty otherwise
 };
 
 }  // namespace ndc::auth

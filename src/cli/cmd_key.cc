@@ -7,26 +7,33 @@
 #include "cli/hub.h"
 #include "cli/table_printer.h"
 #include "common/clock.h"
+#include "person/person_store.h"
 
 namespace ndc::cli {
 namespace {
 
 struct KeyFlags {
   HubFlags hub;
-  std::string name, role, agency, id;
+  std::string name, role, agency, person, id;
   bool quiet = false;
 };
 
 Status Create(const KeyFlags& f) {
   ASSIGN_OR_RETURN(auth::Role role, auth::ParseRole(f.role));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
-  ASSIGN_OR_RETURN(auto key, hub.keys->Create(f.name, role, f.agency));
+  std::string person = f.person;
+  if (!person.empty()) {  // a merged surrogate's key binds the key to the surviving person
+    ASSIGN_OR_RETURN(std::optional<std::string> resolved, person::ResolvePerson(*hub.db, person));
+    if (resolved) person = *resolved;
+  }
+  ASSIGN_OR_RETURN(auto key, hub.keys->Create(f.name, role, f.agency, person));
   RETURN_IF_ERROR(AuditCliChange(hub, "key.create", {"", "", key.info.id}));
   if (f.quiet) {
     std::cout << key.token << "\n";
   } else {
-    std::cout << fmt::format("Created {} key {} for '{}'. The key (shown once, stored only as a hash):\n\n  {}\n",
-                             f.role, key.info.id, f.name, key.token);
+    std::cout << fmt::format("Created {} key {} for '{}'{}. The key (shown once, stored only as a hash):\n\n  {}\n",
+                             f.role, key.info.id, f.name, person.empty() ? "" : " (person " + person + ")",
+                             key.token);
   }
   return OkStatus();
 }
@@ -34,9 +41,9 @@ Status Create(const KeyFlags& f) {
 Status List(const HubFlags& flags) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(flags));
   ASSIGN_OR_RETURN(auto keys, hub.keys->List());
-  TablePrinter t({"ID", "ROLE", "AGENCY", "NAME", "CREATED", "REVOKED"});
+  TablePrinter t({"ID", "ROLE", "AGENCY", "PERSON", "NAME", "CREATED", "REVOKED"});
   for (const auto& k : keys) {
-    t.Add({k.id, std::string(auth::RoleName(k.role)), k.agency_id, k.name, FormatRfc3339(k.created_at).substr(0, 19) + "Z",
+    t.Add({k.id, std::string(auth::RoleName(k.role)), k.agency_id, k.person_key, k.name, FormatRfc3339(k.created_at).substr(0, 19) + "Z",
            k.revoked_at ? FormatRfc3339(*k.revoked_at).substr(0, 19) + "Z" : ""});
   }
   t.Print(std::cout);
@@ -68,6 +75,7 @@ void RegisterKey(CLI::App* app, int* exit_code) {
   create->add_option("--name", f->name, "Who or what uses the key")->required();
   create->add_option("--role", f->role, "operator, agency, analyst, auditor or citizen")->required();
   create->add_option("--agency", f->agency, "For agency keys: the agency id the key acts for");
+  create->add_option("--person", f->person, "For citizen keys: the person key (personal ID or surrogate) it acts for");
   create->add_flag("--quiet,-q", f->quiet, "Print only the key");
   bind(create, [f] { return Create(*f); });
   auto* list = cmd->add_subcommand("list", "List keys (never their secrets)");

@@ -128,6 +128,10 @@ Status Serve(ServeFlags flags) {
                         SystemClock(),            hub.audit.get(),   hub.checkpointer.get()};
   deps.ingestor = hub.ingestor.get();
   deps.agreements = hub.agreements.get();
+  deps.consents = hub.consents.get();
+  sharing::RateLimiter rate_limiter(SystemClock());
+  deps.rate_limiter = &rate_limiter;
+  deps.default_rate_per_minute = config.sharing_default_rate_per_minute;
   // Batch bodies are streamed to disk here, never held in memory (api/body_spool.h).
   deps.spool_dir = config.data_dir + "/spool";
   deps.max_batch_bytes = static_cast<uint64_t>(config.ingest_max_batch_bytes);
@@ -160,7 +164,10 @@ Status Serve(ServeFlags flags) {
   api::ServerOptions options;
   options.host = where.first;
   options.port = where.second;
-  options.threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Handlers block while their audit entry is group-committed, so a worker waits on the disk,
+  // not the CPU: several workers per core let many requests share one commit.
+  options.threads =
+      config.threads > 0 ? config.threads : static_cast<int>(std::max(16u, 8 * std::thread::hardware_concurrency()));
   options.max_body_bytes = static_cast<uint64_t>(config.max_body_bytes);
   options.max_header_bytes = static_cast<uint32_t>(config.max_header_bytes);
   options.request_timeout = std::chrono::seconds(config.request_timeout_seconds);

@@ -53,6 +53,8 @@ Result<Hub> OpenHubWithConfig(HubConfig config) {
   ingest_options.max_reject_share = hub.config.ingest_max_reject_percent / 100.0;
   hub.ingestor = std::make_unique<ingest::Ingestor>(hub.db.get(), hub.catalog.get(), SystemClock(), ingest_options);
   hub.agreements = std::make_unique<sharing::AgreementStore>(hub.db.get(), hub.catalog.get(), SystemClock());
+  hub.consents =
+      std::make_unique<sharing::ConsentStore>(hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom());
   return hub;
 }
 

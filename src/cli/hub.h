@@ -17,6 +17,7 @@
 #include "common/result.h"
 #include "ingest/ingestor.h"
 #include "sharing/agreement_store.h"
+#include "sharing/consent_store.h"
 #include "store/store.h"
 
 namespace ndc::cli {
@@ -47,6 +48,8 @@ struct Hub {
   std::unique_ptr<ingest::Ingestor> ingestor;
   // Data-sharing agreements (checked against the catalog).
   std::unique_ptr<sharing::AgreementStore> agreements;
+  // Citizens' consents to non-state recipients.
+  std::unique_ptr<sharing::ConsentStore> consents;
   // Null when <data>/keys/signing.key is absent (a node that only appends and serves proofs).
   std::unique_ptr<audit::Checkpointer> checkpointer;
 };

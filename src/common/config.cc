@@ -27,7 +27,9 @@ const std::vector<KeyDef>& Defs() {
                                        "or postgresql://user@host:port/db.", {}},
       {"store.pool_size", Kind::kInt, "8", "Database connections kept open.", {}, 1, 1024},
       {"server.listen", Kind::kString, "127.0.0.1:8080", "HOST:PORT to listen on (port 0: any free port).", {}},
-      {"server.threads", Kind::kInt, "0", "HTTP worker threads; 0 = one per core.", {}, 0, 1024},
+      {"server.threads", Kind::kInt, "0",
+       "HTTP worker threads; 0 = 8 per core, at least 16 (handlers wait for their audit entry's group commit).", {}, 0,
+       1024},
       {"server.max_body_bytes", Kind::kInt, "67108864", "Largest request body accepted (413 above).", {}, 1,
        int64_t{1} << 30},
       {"server.max_header_bytes", Kind::kInt, "16384", "Largest request header block accepted (431 above).", {},
@@ -48,6 +50,8 @@ const std::vector<KeyDef>& Defs() {
       {"ingest.max_batch_bytes", Kind::kInt, "17179869184",
        "Largest batch body accepted over HTTP, compressed (413 above); spooled to disk, not memory.", {}, 1,
        int64_t{1} << 40},
+      {"sharing.default_rate_per_minute", Kind::kInt, "600",
+       "Data requests per minute per client when its agreement names no rate (429 above).", {}, 1, 100000000},
   };
   return defs;
 }
@@ -141,6 +145,7 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "log.format") c->log_format = value;
   else if (name == "ingest.max_reject_percent") c->ingest_max_reject_percent = static_cast<int>(n);
   else if (name == "ingest.max_batch_bytes") c->ingest_max_batch_bytes = n;
+  else if (name == "sharing.default_rate_per_minute") c->sharing_default_rate_per_minute = static_cast<int>(n);
   return OkStatus();
 }
 

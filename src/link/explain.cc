@@ -31,8 +31,8 @@ Explanation Explain(const Settings& settings, const Model& model, const RecordTa
     } else {
       const auto* lv = da.columns[col].Text(ra);
       const auto* rv = db.columns[col].Text(rb);
-      x.left_value = lv ? lv->normalized : "";
-      x.right_value = rv ? rv->normalized : "";
+      x.left_value = lv ? std::string(lv->normalized()) : "";
+      x.right_value = rv ? std::string(rv->normalized()) : "";
     }
     x.level = scorer.Level(c, da, ra, db, rb);
     if (x.level < 0) {

@@ -99,8 +99,10 @@ Result<LinkResult> Link(const Settings& settings, const Model& model, const Reco
   const size_t threads = Threads(options.threads);
   Scorer scorer(settings, model);
   PairScorer ps{settings, scorer, a, b, Scorer::WeightOf(settings.thresholds.review)};
-  internal::BlockIndex index(b, threads);
+  const auto shared_index = internal::SharedBlockIndex(b, threads);
+  const internal::BlockIndex& index = *shared_index;
 
+  const bool best_only = settings.best_match_only && !dedupe;
   constexpr size_t kChunk = 2048;
   const size_t chunks = (a.size() + kChunk - 1) / kChunk;
   std::atomic<size_t> next{0}, done{0}, candidates{0}, deterministic{0};
@@ -117,18 +119,22 @@ Result<LinkResult> Link(const Settings& settings, const Model& model, const Reco
         for (uint32_t ra = static_cast<uint32_t>(c * kChunk); ra < end; ++ra) {
           ScoredPair best;
           bool have_best = false;
-          index.ForEach(b, a, ra, dedupe, [&](uint32_t rb) {
+          auto visit = [&](uint32_t rb) {
             ++local_cands;
             ScoredPair p;
             if (!ps.Score(ra, rb, &p)) return;
             local_det += p.how == MatchHow::kDeterministic;
-            if (settings.best_match_only && !dedupe) {
+            if (best_only) {
               if (!have_best || Better(p, best)) best = p;
               have_best = true;
             } else {
               out.push_back(p);
             }
-          });
+          };
+          // Keeping only the best pair, a deterministic match beats every pair the other rules
+          // could add (none of them can be deterministic): skip them.
+          index.ForEach(b, a, ra, dedupe, visit, best_only ? settings.deterministic.size() : 0,
+                        [&] { return have_best && best.how == MatchHow::kDeterministic; });
           if (have_best) out.push_back(best);
         }
         candidates += local_cands;
@@ -189,7 +195,8 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(const Settings& settin
   (void)settings;
   const TableData& a = left.data();
   const TableData& b = right ? right->data() : left.data();
-  internal::BlockIndex index(b, 1);
+  const auto shared_index = internal::SharedBlockIndex(b, 1);
+  const internal::BlockIndex& index = *shared_index;
   std::vector<std::pair<uint32_t, uint32_t>> out;
   for (uint32_t ra = 0; ra < a.size(); ++ra) {
     index.ForEach(b, a, ra, right == nullptr, [&](uint32_t rb) { out.emplace_back(ra, rb); });

@@ -7,7 +7,9 @@
 #include <fstream>
 
 #include "ident/date_parse.h"
+#include "link/internal/ascii_similarity.h"
 #include "link/internal/csv.h"
+#include "link/internal/hash_slots.h"
 #include "link/internal/table_data.h"
 #include "text/fold.h"
 #include "text/name.h"
@@ -26,7 +28,7 @@ bool SameValue(const Column& a, uint32_t ra, const Column& b, uint32_t rb) {
   if (a.text) {
     const TextValue* x = a.Text(ra);
     const TextValue* y = b.Text(rb);
-    return x && y && x->hash == y->hash && x->normalized == y->normalized;
+    return x && y && x->hash == y->hash && x->normalized() == y->normalized();
   }
   if (a.type == AttributeType::kDate) return !a.dates[ra].missing() && a.dates[ra] == b.dates[rb];
   return !std::isnan(a.numbers[ra]) && a.numbers[ra] == b.numbers[rb];
@@ -64,45 +66,47 @@ using internal::kNoValue;
 using internal::TableData;
 using internal::TextValue;
 
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb93fe5ad3c53ULL;
-  h ^= h >> 33;
-  return h;
-}
+using internal::HashText;
+using internal::MixHash;
 
-uint64_t HashBytes(std::string_view s, uint64_t seed = 0x9e3779b97f4a7c15ULL) {
-  uint64_t h = seed ^ (s.size() * 0x100000001b3ULL);
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-  return Mix(h);
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Appends `s` without leading and trailing blanks, inner runs of blanks as one space.
+void AppendCollapsed(std::string_view s, std::string* out) {
+  bool space = false, any = false;
+  for (char c : s) {
+    if (IsBlank(c)) {
+      space = any;
+      continue;
+    }
+    if (space) *out += ' ';
+    space = false;
+    any = true;
+    *out += c;
+  }
 }
 
 std::string CollapseSpaces(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
+  AppendCollapsed(s, &out);
   return out;
+}
+
+// Upper case; spaces, '-', '.', '/' removed.
+void NormalizeIdentifier(std::string_view raw, std::string* out) {
+  out->clear();
+  for (char c : raw) {
+    if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '\t' || c == '\r' || c == '\n') continue;
+    *out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  }
 }
 
 std::string Normalize(AttributeType type, bool vietnamese, std::string_view raw) {
   switch (type) {
     case AttributeType::kIdentifier: {
       std::string out;
-      for (char c : raw) {
-        if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '\t' || c == '\r' || c == '\n') continue;
-        out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-      }
+      NormalizeIdentifier(raw, &out);
       return out;
     }
     case AttributeType::kSex: {
@@ -123,35 +127,49 @@ std::string Normalize(AttributeType type, bool vietnamese, std::string_view raw)
   }
 }
 
-void PrepareText(TextValue* v, AttributeType type) {
-  v->hash = HashBytes(v->normalized);
-  if (type == AttributeType::kIdentifier || type == AttributeType::kSex) {
-    v->folded = v->normalized;
+// A new distinct value `norm` of a column of `type`, its texts in `arena`.
+TextValue PrepareText(std::string_view norm, AttributeType type, internal::TextArena* arena) {
+  std::string folded_text;
+  if (type != AttributeType::kIdentifier && type != AttributeType::kSex) folded_text = text::FoldVietnamese(norm);
+  const bool same_folded = type == AttributeType::kIdentifier || type == AttributeType::kSex || folded_text == norm;
+  const std::string_view f = same_folded ? norm : std::string_view(folded_text);
+  TextValue v;
+  v.ascii = internal::IsAscii(f);
+  std::string sorted_text;
+  if (f.find(' ') == std::string_view::npos) {  // one token (identifiers always)
+    v.first_end = static_cast<uint16_t>(std::min<size_t>(f.size(), 65535));
   } else {
-    v->folded = text::FoldVietnamese(v->normalized);
-  }
-  // Tokens.
-  std::vector<std::string_view> toks;
-  std::string_view f = v->folded;
-  size_t i = 0;
-  while (i < f.size()) {
-    size_t j = f.find(' ', i);
-    if (j == std::string_view::npos) j = f.size();
-    if (j > i) toks.push_back(f.substr(i, j - i));
-    i = j + 1;
-  }
-  v->first_end = static_cast<uint16_t>(std::min<size_t>(toks.empty() ? 0 : toks.front().size(), 65535));
-  v->last_begin = static_cast<uint16_t>(
-      std::min<size_t>(toks.empty() ? f.size() : static_cast<size_t>(toks.back().data() - f.data()), 65535));
-  if (toks.size() > 1) {
-    std::sort(toks.begin(), toks.end());
-    for (size_t k = 0; k < toks.size(); ++k) {
-      if (k) v->sorted += ' ';
-      v->sorted += toks[k];
+    std::vector<std::string_view> toks;
+    size_t i = 0;
+    while (i < f.size()) {
+      size_t j = f.find(' ', i);
+      if (j == std::string_view::npos) j = f.size();
+      if (j > i) toks.push_back(f.substr(i, j - i));
+      i = j + 1;
     }
-  } else {
-    v->sorted = v->folded;
+    v.first_end = static_cast<uint16_t>(std::min<size_t>(toks.empty() ? 0 : toks.front().size(), 65535));
+    v.last_begin = static_cast<uint16_t>(
+        std::min<size_t>(toks.empty() ? f.size() : static_cast<size_t>(toks.back().data() - f.data()), 65535));
+    if (toks.size() > 1) {
+      std::sort(toks.begin(), toks.end());
+      for (size_t k = 0; k < toks.size(); ++k) {
+        if (k) sorted_text += ' ';
+        sorted_text += toks[k];
+      }
+    }
   }
+  const bool same_sorted = sorted_text.empty() || sorted_text == f;
+  char* p = arena->Allocate(norm.size() + (same_folded ? 0 : f.size()) + (same_sorted ? 0 : sorted_text.size()));
+  v.text = p;
+  v.normalized_size = static_cast<uint32_t>(norm.size());
+  std::memcpy(p, norm.data(), norm.size());
+  v.folded_offset = same_folded ? 0 : v.normalized_size;
+  v.folded_size = static_cast<uint32_t>(f.size());
+  if (!same_folded) std::memcpy(p + v.folded_offset, f.data(), f.size());
+  v.sorted_offset = same_sorted ? v.folded_offset : v.folded_offset + v.folded_size;
+  v.sorted_size = same_sorted ? v.folded_size : static_cast<uint32_t>(sorted_text.size());
+  if (!same_sorted) std::memcpy(p + v.sorted_offset, sorted_text.data(), sorted_text.size());
+  return v;
 }
 
 DateValue ParseDateValue(std::string_view raw, ident::DateFormat fmt) {
@@ -168,48 +186,99 @@ bool Blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-// The key text of one part, or false when the row has none.
-bool KeyPart(const Column& c, uint32_t row, const BlockingKeyPart& p, std::string* out) {
+// The hash of one blocking-key part, or false when the row has none. Equal parts hash equal
+// in every table: dates by their fields, numbers by their bits, text by the transformed text.
+bool KeyPartHash(const Column& c, uint32_t row, const BlockingKeyPart& p, uint64_t* out) {
   if (c.type == AttributeType::kDate) {
     const DateValue& d = c.dates[row];
     if (d.missing()) return false;
-    char buf[32];
     if (p.transform == KeyTransform::kYear) {
-      std::snprintf(buf, sizeof buf, "%d", d.year);
+      *out = MixHash(0x1000000ULL + static_cast<uint64_t>(d.year));
     } else {
       if (!d.full()) return false;
-      std::snprintf(buf, sizeof buf, "%04d%02d%02d", d.year, d.month, d.day);
+      *out = MixHash((static_cast<uint64_t>(d.year) << 16) | (static_cast<uint64_t>(d.month) << 8) |
+                     static_cast<uint64_t>(d.day));
     }
-    *out += buf;
     return true;
   }
   if (c.type == AttributeType::kNumber) {
-    if (std::isnan(c.numbers[row])) return false;
-    *out += std::to_string(c.numbers[row]);
+    double x = c.numbers[row];
+    if (std::isnan(x)) return false;
+    if (x == 0) x = 0;  // -0 and 0 are one key
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    *out = MixHash(bits ^ 0x6a09e667f3bcc908ULL);
     return true;
   }
   const TextValue* v = c.Text(row);
   if (!v) return false;
   switch (p.transform) {
-    case KeyTransform::kValue: *out += v->normalized; break;
-    case KeyTransform::kFolded: *out += v->folded; break;
+    case KeyTransform::kValue: *out = v->hash; break;
+    case KeyTransform::kFolded: *out = HashText(v->folded()); break;
     case KeyTransform::kPrefix: {
       // Code points, not bytes (folded text is mostly ASCII).
+      const std::string_view f = v->folded();
       size_t n = 0, i = 0;
-      while (i < v->folded.size() && n < p.length) {
+      while (i < f.size() && n < p.length) {
         ++i;
-        while (i < v->folded.size() && (static_cast<unsigned char>(v->folded[i]) & 0xC0) == 0x80) ++i;
+        while (i < f.size() && (static_cast<unsigned char>(f[i]) & 0xC0) == 0x80) ++i;
         ++n;
       }
-      *out += v->folded.substr(0, i);
+      *out = HashText(f.substr(0, i));
       break;
     }
     case KeyTransform::kYear: return false;
-    case KeyTransform::kSortedTokens: *out += v->sorted; break;
-    case KeyTransform::kFirstToken: *out += v->FirstToken(); break;
-    case KeyTransform::kLastToken: *out += v->LastToken(); break;
+    case KeyTransform::kSortedTokens: *out = HashText(v->sorted()); break;
+    case KeyTransform::kFirstToken: *out = HashText(v->FirstToken()); break;
+    case KeyTransform::kLastToken: *out = HashText(v->LastToken()); break;
   }
   return true;
+}
+
+// The id of prepared value `norm` (not empty) in `c`, added if new; counts the row.
+uint32_t Intern(Column& c, std::string_view norm) {
+  const uint64_t h = HashText(norm);
+  uint32_t id = c.intern.Find(h, [&](uint32_t v) { return c.values[v].normalized() == norm; });
+  if (id == internal::HashSlots::kNone) {
+    id = static_cast<uint32_t>(c.values.size());
+    c.values.push_back(PrepareText(norm, c.type, &c.arena));
+    c.values.back().hash = h;
+    c.counts.push_back(0);
+    c.intern.Insert(h, id);
+  }
+  c.counts[id]++;
+  c.present++;
+  return id;
+}
+
+// Reserves room for `rows` rows in all, from the first `sample` rows added: per-row arrays, and
+// the values of columns whose values have mostly been distinct so far (identifiers).
+void Reserve(TableData& t, size_t rows, size_t sample) {
+  for (Column& c : t.columns) {
+    c.ids.reserve(c.text ? rows : 0);
+    c.dates.reserve(c.type == AttributeType::kDate ? rows : 0);
+    c.numbers.reserve(c.type == AttributeType::kNumber ? rows : 0);
+    if (c.text && c.values.size() * 2 > sample) {
+      c.values.reserve(rows);
+      c.counts.reserve(rows);
+    }
+  }
+  for (auto& k : t.keys) k.reserve(rows);
+  t.id_offsets.reserve(rows + 1);
+  t.id_arena.reserve(t.id_arena.size() * rows / std::max<size_t>(sample, 1));
+}
+
+uint32_t PackDate(const DateValue& d) {
+  return static_cast<uint16_t>(d.year) | static_cast<uint32_t>(static_cast<uint8_t>(d.month)) << 16 |
+         static_cast<uint32_t>(static_cast<uint8_t>(d.day)) << 24;
+}
+
+DateValue UnpackDate(uint32_t p) {
+  DateValue d;
+  d.year = static_cast<int16_t>(static_cast<uint16_t>(p & 0xffff));
+  d.month = static_cast<int8_t>(static_cast<uint8_t>((p >> 16) & 0xff));
+  d.day = static_cast<int8_t>(static_cast<uint8_t>(p >> 24));
+  return d;
 }
 
 }  // namespace
@@ -257,6 +326,7 @@ uint32_t RecordTable::Add(std::string_view record_id, std::span<const std::strin
   TableData& t = *data_;
   const Settings& s = t.settings;
   const uint32_t row = static_cast<uint32_t>(t.size());
+  if (t.index) t.index.reset();  // Add is exclusive: no reader holds the lock
   t.id_arena.append(record_id);
   t.id_offsets.push_back(t.id_arena.size());
 
@@ -271,58 +341,46 @@ uint32_t RecordTable::Add(std::string_view record_id, std::span<const std::strin
   for (size_t i = 0; i < n_attr; ++i) {
     const auto& a = s.attributes[i];
     if (a.derive_from.empty() || !Blank(raw[i])) continue;
-    std::vector<std::string_view> parts;
-    for (const auto& name : a.derive_from) parts.push_back(raw[s.AttributeIndex(name)]);
-    if (a.type == AttributeType::kDate) {
+    std::string_view parts[16];
+    const size_t n_parts = std::min<size_t>(a.derive_from.size(), 16);
+    for (size_t k = 0; k < n_parts; ++k) parts[k] = raw[s.AttributeIndex(a.derive_from[k])];
+    if (a.type == AttributeType::kDate) {  // [day, month, year] -> "d/m/y", "m/y" or "y"
       if (Blank(parts[2])) continue;
-      std::string y = CollapseSpaces(parts[2]);
-      if (Blank(parts[1])) {
-        derived[i] = y;
-      } else if (Blank(parts[0])) {
-        derived[i] = CollapseSpaces(parts[1]) + "/" + y;
-      } else {
-        derived[i] = CollapseSpaces(parts[0]) + "/" + CollapseSpaces(parts[1]) + "/" + y;
+      for (size_t k = Blank(parts[1]) ? 2 : Blank(parts[0]) ? 1 : 0; k < 3; ++k) {
+        AppendCollapsed(parts[k], &derived[i]);
+        if (k < 2) derived[i] += '/';
       }
     } else {
-      for (auto p : parts) {
+      for (size_t k = 0; k < n_parts; ++k) {
+        std::string_view p = parts[k];
         if (Blank(p)) continue;
         if (!derived[i].empty()) derived[i] += ' ';
-        derived[i] += CollapseSpaces(p);
+        AppendCollapsed(p, &derived[i]);
       }
     }
     raw[i] = derived[i];
   }
 
   auto add_text = [&](Column& c, bool vietnamese, std::string_view text) {
-    const bool cache = c.type != AttributeType::kIdentifier;
-    if (cache) {
-      auto hit = c.raw_intern.find(std::string(text));
-      if (hit != c.raw_intern.end()) {
-        c.ids.push_back(hit->second);
-        if (hit->second != kNoValue) {
-          c.values[hit->second].count++;
-          c.present++;
-        }
-        return;
-      }
-    }
-    std::string norm = Blank(text) ? std::string() : Normalize(c.type, vietnamese, text);
-    if (norm.empty()) {
-      if (cache) c.raw_intern.emplace(std::string(text), kNoValue);
-      c.ids.push_back(kNoValue);
+    if (c.type == AttributeType::kIdentifier) {  // mostly distinct: normalize, no raw cache
+      NormalizeIdentifier(text, &t.scratch_text);
+      c.ids.push_back(t.scratch_text.empty() ? kNoValue : Intern(c, t.scratch_text));
       return;
     }
-    auto [it, inserted] = c.intern.try_emplace(std::move(norm), static_cast<uint32_t>(c.values.size()));
-    if (inserted) {
-      TextValue v;
-      v.normalized = it->first;
-      PrepareText(&v, c.type);
-      c.values.push_back(std::move(v));
+    const internal::RawCache::Key key = internal::RawCache::KeyOf(text);
+    uint32_t id;
+    if (c.raw.Find(key, &id)) {
+      if (id != kNoValue) {
+        c.counts[id]++;
+        c.present++;
+      }
+      c.ids.push_back(id);
+      return;
     }
-    c.values[it->second].count++;
-    c.present++;
-    c.ids.push_back(it->second);
-    if (cache) c.raw_intern.emplace(std::string(text), it->second);
+    std::string norm = Blank(text) ? std::string() : Normalize(c.type, vietnamese, text);
+    id = norm.empty() ? kNoValue : Intern(c, norm);
+    c.raw.Insert(key, id);
+    c.ids.push_back(id);
   };
 
   for (size_t i = 0; i < n_attr; ++i) {
@@ -331,7 +389,20 @@ uint32_t RecordTable::Add(std::string_view record_id, std::span<const std::strin
     if (c.text) {
       add_text(c, a.vietnamese, raw[i]);
     } else if (c.type == AttributeType::kDate) {
-      DateValue d = Blank(raw[i]) ? DateValue{} : ParseDateValue(raw[i], derived[i].empty() ? a.date_format : ident::DateFormat::kAuto);
+      DateValue d;
+      if (Blank(raw[i])) {
+      } else if (!derived[i].empty()) {
+        d = ParseDateValue(raw[i], ident::DateFormat::kAuto);
+      } else {  // one column: a birth date repeats, parse each spelling once
+        const internal::RawCache::Key key = internal::RawCache::KeyOf(raw[i]);
+        uint32_t packed;
+        if (c.raw.Find(key, &packed)) {
+          d = UnpackDate(packed);
+        } else {
+          d = ParseDateValue(raw[i], a.date_format);
+          c.raw.Insert(key, PackDate(d));
+        }
+      }
       c.present += !d.missing();
       c.dates.push_back(d);
     } else {
@@ -346,31 +417,33 @@ uint32_t RecordTable::Add(std::string_view record_id, std::span<const std::strin
       c.numbers.push_back(v);
     }
   }
-  // Joined columns of multi-attribute comparisons.
+  // Joined columns of multi-attribute comparisons (scratch_text: add_text of a name column
+  // does not use it).
   for (size_t k = 0; k < s.comparisons.size(); ++k) {
     const auto& cmp = s.comparisons[k];
     if (cmp.attributes.size() < 2) continue;
-    std::string joined;
+    std::string& joined = t.scratch_text;
+    joined.clear();
     for (const auto& name : cmp.attributes) {
       const Column& src = t.columns[s.AttributeIndex(name)];
-      std::string part = src.text ? (src.Text(row) ? src.Text(row)->normalized : "") : Value(row, s.AttributeIndex(name));
+      std::string part = src.text ? (src.Text(row) ? std::string(src.Text(row)->normalized()) : "") : Value(row, s.AttributeIndex(name));
       if (part.empty()) continue;
       if (!joined.empty()) joined += ' ';
       joined += part;
     }
     add_text(t.columns[t.comparison_column[k]], false, joined);
   }
-  // Blocking keys.
-  std::string key;
+  // Blocking keys: the parts' hashes combined, 0 when a part is missing.
   for (size_t r = 0; r < t.rules.size(); ++r) {
-    key.clear();
+    uint64_t h = 0x5bd1e995ULL + r;
     bool ok = true;
     for (size_t p = 0; ok && p < t.rules[r].parts.size(); ++p) {
-      ok = KeyPart(t.columns[t.rule_columns[r][p]], row, t.rules[r].parts[p], &key);
-      key += '\x1f';
+      uint64_t part = 0;
+      ok = KeyPartHash(t.columns[t.rule_columns[r][p]], row, t.rules[r].parts[p], &part);
+      h = MixHash(h ^ part) + 0x9e3779b97f4a7c15ULL;
     }
-    uint64_t h = ok ? HashBytes(key, 0x5bd1e995ULL + r) : 0;
-    t.keys[r].push_back(ok && h == 0 ? 1 : h);
+    h = MixHash(h);
+    t.keys[r].push_back(!ok ? 0 : h == 0 ? 1 : h);
   }
   return row;
 }
@@ -398,7 +471,7 @@ int64_t RecordTable::FindId(std::string_view record_id) const {
 
 std::string RecordTable::Value(uint32_t row, size_t attribute) const {
   const Column& c = data_->columns[attribute];
-  if (c.text) return c.Text(row) ? c.Text(row)->normalized : "";
+  if (c.text) return c.Text(row) ? std::string(c.Text(row)->normalized()) : "";
   if (c.type == AttributeType::kDate) {
     const DateValue& d = c.dates[row];
     if (d.missing()) return "";
@@ -471,6 +544,9 @@ Result<RecordTable> RecordTable::FromCsv(const Settings& settings, const std::fi
       id = row_no;
     }
     table.Add(id, values);
+    if (table.size() == 1024 && reader.offset() > 0) {  // estimate the rows from the bytes so far
+      Reserve(*table.data_, reader.size() / reader.offset() * 1024 * 11 / 10, 1024);
+    }
     if (progress && table.size() % 100000 == 0) progress(table.size());
   }
   return table;

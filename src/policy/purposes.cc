@@ -8,28 +8,29 @@ PurposeCatalog::PurposeCatalog(std::vector<Purpose> purposes) : purposes_(std::m
   std::sort(purposes_.begin(), purposes_.end(), [](const Purpose& a, const Purpose& b) { return a.code < b.code; });
 }
 
-bool PurposeCatalog::Contains(std::string_view code) const {
+const Purpose* PurposeCatalog::Find(std::string_view code) const {
   auto it = std::lower_bound(purposes_.begin(), purposes_.end(), code,
                              [](const Purpose& p, std::string_view c) { return p.code < c; });
-  return it != purposes_.end() && it->code == code;
+  return it != purposes_.end() && it->code == code ? &*it : nullptr;
 }
 
 const PurposeCatalog& PurposeCatalog::Default() {
   static const PurposeCatalog* catalog = new PurposeCatalog({
-      {"public_service.civil_status", "civil status registration (birth, marriage, death)"},
-      {"public_service.residence", "residence registration and address verification"},
-      {"public_service.social_insurance", "social insurance enrolment, contributions and benefits"},
-      {"public_service.health_insurance", "health insurance cards and claims"},
-      {"public_service.education", "school and university enrolment, diplomas"},
-      {"public_service.tax", "tax registration and administration"},
-      {"public_service.civil_service", "civil servant management"},
-      {"public_service.social_assistance", "social assistance and poverty programmes"},
-      {"law_enforcement", "investigation and prosecution as provided by law"},
-      {"statistics", "official statistics (aggregates only leave the hub)"},
-      {"identity_verification", "verifying a person's identity attributes (eKYC)"},
-      {"banking.account_opening", "opening a bank account (consent)"},
-      {"insurance.contract", "concluding or managing an insurance contract (consent)"},
-      {"employment.onboarding", "hiring and onboarding an employee (consent)"},
+      {"public_service.civil_status", "civil status registration (birth, marriage, death)", false},
+      {"public_service.residence", "residence registration and address verification", false},
+      {"public_service.social_insurance", "social insurance enrolment, contributions and benefits", false},
+      {"public_service.health_insurance", "health insurance cards and claims", false},
+      {"public_service.education", "school and university enrolment, diplomas", false},
+      {"public_service.tax", "tax registration and administration", false},
+      {"public_service.civil_service", "civil servant management", false},
+      {"public_service.social_assistance", "social assistance and poverty programmes", false},
+      {"law_enforcement", "investigation and prosecution as provided by law", true},
+      {"national_security", "protecting national security as provided by law", true},
+      {"statistics", "official statistics (aggregates only leave the hub)", false},
+      {"identity_verification", "verifying a person's identity attributes (eKYC)", false},
+      {"banking.account_opening", "opening a bank account (consent)", false},
+      {"insurance.contract", "concluding or managing an insurance contract (consent)", false},
+      {"employment.onboarding", "hiring and onboarding an employee (consent)", false},
   });
   return *catalog;
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -25,28 +26,20 @@ class BlockIndex {
   // reference table itself), only rows greater than `prow`.
   template <typename F>
   void ForEach(const TableData& ref, const TableData& probe, uint32_t prow, bool dedupe, F&& f) const {
-    const size_t n = rules_.size();
+    ForEach(ref, probe, prow, dedupe, f, 0, [] { return false; });
+  }
+
+  // The same, but once the blocks of the first `first_rules` rules have been visited, and none of
+  // them was skipped for its size, stops when stop() says so. The linker uses it to skip the
+  // other rules once a deterministic rule (their keys come first) has matched: a pair that
+  // satisfies a deterministic rule shares that rule's key, so it is in those blocks.
+  template <typename F, typename Stop>
+  void ForEach(const TableData& ref, const TableData& probe, uint32_t prow, bool dedupe, F&& f, size_t first_rules,
+               Stop&& stop) const {
+    const size_t n = std::min<size_t>(rules_.size(), 64);
     uint64_t keys[64];
     bool usable[64];
-    std::span<const uint32_t> blocks[64];
-    const std::vector<uint32_t>* extras[64];
-    for (size_t r = 0; r < n && r < 64; ++r) {
-      keys[r] = probe.keys[r][prow];
-      extras[r] = nullptr;
-      blocks[r] = {};
-      usable[r] = false;
-      if (keys[r] == 0) continue;
-      blocks[r] = Static(r, keys[r]);
-      size_t size = blocks[r].size();
-      if (!rules_[r].extra.empty()) {
-        auto it = rules_[r].extra.find(keys[r]);
-        if (it != rules_[r].extra.end()) {
-          extras[r] = &it->second;
-          size += it->second.size();
-        }
-      }
-      usable[r] = max_block_ == 0 || size <= max_block_;
-    }
+    bool complete = true;  // no block of the first `first_rules` rules skipped for its size
     auto visit = [&](size_t r, uint32_t row) {
       if (dedupe && row <= prow) return;
       for (size_t e = 0; e < r; ++e) {
@@ -54,11 +47,30 @@ class BlockIndex {
       }
       f(row);
     };
-    for (size_t r = 0; r < n && r < 64; ++r) {
-      if (!usable[r]) continue;
-      for (uint32_t row : blocks[r]) visit(r, row);
-      if (extras[r]) {
-        for (uint32_t row : *extras[r]) visit(r, row);
+    // Rule by rule, each block looked up only when needed (the lookups are cache misses).
+    for (size_t r = 0; r < n; ++r) {
+      if (r == first_rules && complete && stop()) return;
+      keys[r] = probe.keys[r][prow];
+      usable[r] = false;
+      if (keys[r] == 0) continue;
+      const std::span<const uint32_t> block = Static(r, keys[r]);
+      const std::vector<uint32_t>* extra = nullptr;
+      size_t size = block.size();
+      if (!rules_[r].extra.empty()) {
+        auto it = rules_[r].extra.find(keys[r]);
+        if (it != rules_[r].extra.end()) {
+          extra = &it->second;
+          size += it->second.size();
+        }
+      }
+      usable[r] = max_block_ == 0 || size <= max_block_;
+      if (!usable[r]) {
+        if (r < first_rules) complete = false;
+        continue;
+      }
+      for (uint32_t row : block) visit(r, row);
+      if (extra) {
+        for (uint32_t row : *extra) visit(r, row);
       }
     }
   }
@@ -85,5 +97,9 @@ class BlockIndex {
   std::vector<Rule> rules_;
   size_t max_block_ = 0;
 };
+
+// The index of `ref` kept in `ref` (built with `threads` threads the first time; thread-safe).
+// It stays valid while `ref` gets no Add.
+std::shared_ptr<const BlockIndex> SharedBlockIndex(const TableData& ref, size_t threads);
 
 }  // namespace ndc::link::internal

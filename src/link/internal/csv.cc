@@ -1,17 +1,19 @@
 #include "link/internal/csv.h"
 
 #include <fstream>
-#include <sstream>
 
 namespace ndc::link::internal {
 
 Result<CsvReader> CsvReader::Open(const std::filesystem::path& path, char delimiter) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return NotFoundError("input file '" + path.string() + "' cannot be opened: check the path");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return UnavailableError("input file '" + path.string() + "' could not be read");
-  return FromString(std::move(buf).str(), path.filename().string(), delimiter);
+  const std::streamoff size = in.tellg();
+  std::string text(size > 0 ? static_cast<size_t>(size) : 0, '\0');
+  in.seekg(0);
+  if (size < 0 || !in.read(text.data(), size)) {
+    return UnavailableError("input file '" + path.string() + "' could not be read");
+  }
+  return FromString(std::move(text), path.filename().string(), delimiter);
 }
 
 Result<CsvReader> CsvReader::FromString(std::string text, std::string name, char delimiter) {
@@ -66,13 +68,14 @@ Status CsvReader::ReadRecord(bool* got) {
         if (text_[pos_] != ' ' && text_[pos_] != '\t') row_ += text_[pos_];
         ++pos_;
       }
-    } else {
-      while (pos_ < text_.size() && text_[pos_] != delim_ && text_[pos_] != '\n' && text_[pos_] != '\r') {
-        row_ += text_[pos_++];
-      }
-      while (row_.size() > begin && (row_.back() == ' ' || row_.back() == '\t')) row_.pop_back();
+      spans_.push_back({begin, row_.size() - begin, true});
+    } else {  // unquoted: a view of the text, trimmed
+      const size_t first = pos_;
+      while (pos_ < text_.size() && text_[pos_] != delim_ && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
+      size_t last = pos_;
+      while (last > first && (text_[last - 1] == ' ' || text_[last - 1] == '\t')) --last;
+      spans_.push_back({first, last - first, false});
     }
-    spans_.emplace_back(begin, row_.size() - begin);
     if (pos_ < text_.size() && text_[pos_] == delim_) {
       ++pos_;
       continue;
@@ -91,7 +94,7 @@ Result<bool> CsvReader::Next(std::vector<std::string_view>* fields) {
   RETURN_IF_ERROR(ReadRecord(&got));
   fields->clear();
   if (!got) return false;
-  for (const auto& [b, n] : spans_) fields->push_back(std::string_view(row_).substr(b, n));
+  for (const Span& f : spans_) fields->push_back(std::string_view(f.quoted ? row_ : text_).substr(f.begin, f.size));
   return true;
 }
 

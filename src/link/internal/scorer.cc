@@ -4,8 +4,8 @@
 #include <cstdlib>
 
 #include "ident/date.h"
+#include "link/internal/ascii_similarity.h"
 #include "text/damerau_levenshtein.h"
-#include "text/jaro_winkler.h"
 #include "text/token_set.h"
 
 namespace ndc::link::internal {
@@ -13,13 +13,6 @@ namespace ndc::link::internal {
 namespace {
 
 int64_t Days(const DateValue& d) { return ident::DaysSinceEpoch(ident::Date{d.year, d.month, d.day}); }
-
-bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
 
 // Cheap bounds from byte histograms of two ASCII strings (one code point per byte), used to skip
 // the quadratic comparators when they cannot reach a level's threshold:
@@ -137,11 +130,11 @@ int Scorer::Level(size_t c, const TableData& a, uint32_t ra, const TableData& b,
   const TextValue* y = cb.Text(rb);
   if (!x || !y) return -1;
   double jw = -1;
-  const bool ascii = IsAscii(x->folded) && IsAscii(y->folded);
+  const bool ascii = x->ascii && y->ascii;
   HistogramBounds hb;
   bool have_bounds = false;
   auto bounds = [&]() -> const HistogramBounds& {
-    if (!have_bounds) hb = Bounds(x->folded, y->folded);
+    if (!have_bounds) hb = Bounds(x->folded(), y->folded());
     have_bounds = true;
     return hb;
   };
@@ -149,24 +142,27 @@ int Scorer::Level(size_t c, const TableData& a, uint32_t ra, const TableData& b,
     const LevelSpec& lv = spec.levels[l];
     bool hit = false;
     switch (lv.kind) {
-      case LevelKind::kExact: hit = x->hash == y->hash && x->normalized == y->normalized; break;
-      case LevelKind::kExactFolded: hit = x->folded == y->folded; break;
-      case LevelKind::kVariants: hit = SameVariants(c, x->folded, y->folded); break;
-      case LevelKind::kReversed: hit = x->sorted == y->sorted && x->folded != y->folded; break;
+      case LevelKind::kExact: hit = x->hash == y->hash && x->normalized() == y->normalized(); break;
+      case LevelKind::kExactFolded: hit = x->folded() == y->folded(); break;
+      case LevelKind::kVariants: hit = SameVariants(c, x->folded(), y->folded()); break;
+      case LevelKind::kReversed: hit = x->sorted() == y->sorted() && x->folded() != y->folded(); break;
       case LevelKind::kJaroWinkler:
-        if (jw < 0 && ascii && JaroWinklerUpperBound(x->folded, y->folded, bounds().common) < lv.threshold) break;
-        if (jw < 0) jw = text::JaroWinklerSimilarity(x->folded, y->folded);
+        if (jw < 0 && ascii && JaroWinklerUpperBound(x->folded(), y->folded(), bounds().common) < lv.threshold) break;
+        if (jw < 0) jw = JaroWinkler(x->folded(), y->folded(), ascii);
         hit = jw >= lv.threshold;
         break;
       case LevelKind::kDamerauLevenshtein: {
-        size_t lx = x->folded.size(), ly = y->folded.size();
+        size_t lx = x->folded().size(), ly = y->folded().size();
         size_t diff = lx > ly ? lx - ly : ly - lx;
         if (static_cast<double>(diff) > lv.threshold) break;
         if (ascii && static_cast<double>((bounds().l1 + 1) / 2) > lv.threshold) break;
-        hit = static_cast<double>(text::DamerauLevenshteinDistance(x->folded, y->folded)) <= lv.threshold;
+        hit = static_cast<double>(text::DamerauLevenshteinDistance(x->folded(), y->folded())) <= lv.threshold;
         break;
       }
-      case LevelKind::kTokenSet: hit = text::TokenSetSimilarity(x->folded, y->folded) >= lv.threshold; break;
+      case LevelKind::kTokenSet:
+        if (ascii && TokenSetUpperBound(x->folded(), y->folded(), true) < lv.threshold) break;
+        hit = text::TokenSetSimilarity(x->folded(), y->folded()) >= lv.threshold;
+        break;
       default: break;
     }
     if (hit) return l;
@@ -188,9 +184,9 @@ double Scorer::Weight(size_t c, int level, const TableData& b, uint32_t rb, doub
   const ComparisonSpec& spec = settings_->comparisons[c];
   if (spec.tf_adjust && level == 0) {
     const Column& col = b.columns[b.comparison_column[c]];
-    const TextValue* v = col.text ? col.Text(rb) : nullptr;
-    if (v && col.present > 0) {
-      double tf = std::max(static_cast<double>(v->count) / col.present, spec.tf_minimum);
+    const uint32_t id = col.text ? col.ids[rb] : kNoValue;
+    if (id != kNoValue && col.present > 0) {
+      double tf = std::max(static_cast<double>(col.counts[id]) / col.present, spec.tf_minimum);
       *tf_adjustment = std::log2(std::max(u_first_[c], 1e-12) / tf);
     }
   }

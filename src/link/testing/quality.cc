@@ -28,18 +28,22 @@ bool IsMatch(const Settings& s, const ScoredPair& p) {
   return p.how == MatchHow::kDeterministic || p.probability >= s.thresholds.match;
 }
 
-// Trains on left/right, links, and counts the matches `correct` accepts.
-template <typename Correct>
-Status TrainLinkAndScore(const Settings& settings, const RecordTable& left, const RecordTable& right, size_t threads,
-                         Correct&& correct, PairQuality* q) {
+// Trains on left/right and links them.
+Result<LinkResult> TrainAndLink(const Settings& settings, const RecordTable& left, const RecordTable& right,
+                                size_t threads, double* train_seconds) {
   auto t0 = std::chrono::steady_clock::now();
   TrainOptions to;
   to.threads = threads;
   ASSIGN_OR_RETURN(Model model, Train(settings, left, &right, to));
-  q->train_seconds = Since(t0);
+  *train_seconds = Since(t0);
   LinkOptions lo;
   lo.threads = threads;
-  ASSIGN_OR_RETURN(LinkResult r, Link(settings, model, left, &right, lo));
+  return Link(settings, model, left, &right, lo);
+}
+
+// Counts the matches of `r` and those `correct` accepts.
+template <typename Correct>
+void Score(const Settings& settings, const LinkResult& r, Correct&& correct, PairQuality* q) {
   q->stats = r.stats;
   for (const auto& p : r.pairs) {
     if (!IsMatch(settings, p)) continue;
@@ -47,6 +51,22 @@ Status TrainLinkAndScore(const Settings& settings, const RecordTable& left, cons
     q->correct += correct(p);
   }
   Finish(q);
+}
+
+// source_key -> true personal_id ("" when absent from the registry), and the number of records
+// present in the registry.
+Status ReadTruth(const std::string& dir, std::string_view dataset, std::unordered_map<std::string, std::string>* true_id,
+                 size_t* true_pairs) {
+  ASSIGN_OR_RETURN(auto truth, internal::CsvReader::Open(dir + "/truth/" + std::string(dataset) + ".truth.csv", ','));
+  std::vector<std::string_view> f;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, truth.Next(&f));
+    if (!more) break;
+    if (f.size() < 4) return InvalidArgumentError("truth file: short row");
+    bool in_registry = f[3] == "1";
+    (*true_id)[std::string(f[0])] = in_registry ? std::string(f[2]) : "";
+    *true_pairs += in_registry;
+  }
   return OkStatus();
 }
 
@@ -66,26 +86,26 @@ Result<RecordTable> LoadDatagenDataset(const Settings& settings, const std::stri
 
 Result<PairQuality> EvaluateDatagen(const Settings& settings, const std::string& dir, std::string_view dataset,
                                     const RecordTable& registry, size_t threads) {
-  PairQuality q;
   auto t0 = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(RecordTable left, LoadDatagenDataset(settings, dir, dataset));
-  q.load_seconds = Since(t0);
-  // source_key -> true personal_id ("" when absent from the registry).
-  ASSIGN_OR_RETURN(auto truth, internal::CsvReader::Open(dir + "/truth/" + std::string(dataset) + ".truth.csv", ','));
+  const double load_seconds = Since(t0);
+  double train_seconds = 0;
+  ASSIGN_OR_RETURN(LinkResult r, TrainAndLink(settings, left, registry, threads, &train_seconds));
+  ASSIGN_OR_RETURN(PairQuality q, ScoreDatagen(settings, dir, dataset, left, registry, r));
+  q.load_seconds = load_seconds;
+  q.train_seconds = train_seconds;
+  return q;
+}
+
+Result<PairQuality> ScoreDatagen(const Settings& settings, const std::string& dir, std::string_view dataset,
+                                 const RecordTable& left, const RecordTable& registry, const LinkResult& result) {
+  PairQuality q;
   std::unordered_map<std::string, std::string> true_id;
-  std::vector<std::string_view> f;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, truth.Next(&f));
-    if (!more) break;
-    if (f.size() < 4) return InvalidArgumentError("truth file: short row");
-    bool in_registry = f[3] == "1";
-    true_id[std::string(f[0])] = in_registry ? std::string(f[2]) : "";
-    q.true_pairs += in_registry;
-  }
-  RETURN_IF_ERROR(TrainLinkAndScore(settings, left, registry, threads, [&](const ScoredPair& p) {
+  RETURN_IF_ERROR(ReadTruth(dir, dataset, &true_id, &q.true_pairs));
+  Score(settings, result, [&](const ScoredPair& p) {
     auto it = true_id.find(std::string(left.id(p.left)));
     return it != true_id.end() && !it->second.empty() && it->second == registry.id(p.right);
-  }, &q));
+  }, &q);
   return q;
 }
 
@@ -111,9 +131,8 @@ Result<PairQuality> EvaluateFebrl4(const Settings& settings, const std::string& 
   std::unordered_map<std::string, int> in_b;
   for (uint32_t r = 0; r < b.size(); ++r) in_b[entity(b.id(r))]++;
   for (uint32_t r = 0; r < a.size(); ++r) q.true_pairs += in_b.count(entity(a.id(r))) ? in_b[entity(a.id(r))] : 0;
-  RETURN_IF_ERROR(TrainLinkAndScore(settings, a, b, threads, [&](const ScoredPair& p) {
-    return entity(a.id(p.left)) == entity(b.id(p.right));
-  }, &q));
+  ASSIGN_OR_RETURN(LinkResult r, TrainAndLink(settings, a, b, threads, &q.train_seconds));
+  Score(settings, r, [&](const ScoredPair& p) { return entity(a.id(p.left)) == entity(b.id(p.right)); }, &q);
   return q;
 }
 

@@ -36,6 +36,11 @@ Result<RecordTable> LoadDatagenDataset(const Settings& settings, const std::stri
 Result<PairQuality> EvaluateDatagen(const Settings& settings, const std::string& dir, std::string_view dataset,
                                     const RecordTable& registry, size_t threads);
 
+// Scores a finished link of `left` (the dataset's table) against `registry` the same way, without
+// training or linking: for benchmarks that time the link themselves.
+Result<PairQuality> ScoreDatagen(const Settings& settings, const std::string& dir, std::string_view dataset,
+                                 const RecordTable& left, const RecordTable& registry, const LinkResult& result);
+
 // FEBRL 4: dataset4a.csv linked to dataset4b.csv in `febrl_dir`, with the settings' inputs
 // "left" and "right".
 Result<PairQuality> EvaluateFebrl4(const Settings& settings, const std::string& febrl_dir, size_t threads);

@@ -1,0 +1,321 @@
+// api_bench: the sharing API under load. A real NDC server (api::HttpServer + ApiService, as
+// `ndc serve` wires them) on a real SQLite hub in a temp directory, driven over loopback by the
+// closed-loop load generator of bench/load (C keep-alive connections, one request in flight on
+// each). In one run, on the same server:
+//   (a) baseline: GET /healthz — public, no authentication, no policy, no audit;
+//   (b) NDC: GET /v1/persons/{key}?purpose=... with an agency key — authentication, the policy
+//       decision against the agency's agreement, the person's agreed fields only, and a durable
+//       (group-committed) audit entry written before the response — for random person keys.
+// Prints requests/s, p50/p90/p99 of each, the ratio (b)/(a) and whether the goal holds (ratio >=
+// 0.5 and p99 < 10 ms at 64 connections); checks that the audit log grew by one entry per read
+// and that sampled responses hold only agreed fields (it aborts if not). docs/benchmarks.md,
+// "Sharing (API)".
+//
+//   api_bench [--connections C] [--seconds S] [--warmup S] [--persons N] [--threads T] [--dir DIR]
+//
+//   --connections C  keep-alive connections (default 64)
+//   --seconds S      measured seconds per phase (default 10), after --warmup S (default 2)
+//   --persons N      persons generated, ingested into population_registry and linked (default 10,000)
+//   --threads T      server worker threads (default: one per core, as `ndc serve`)
+//   --dir DIR        where the hub goes (default: a new directory under $TMPDIR or /tmp, removed)
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "api/http_server.h"
+#include "api/service.h"
+#include "catalog/schema.h"
+#include "cli/hub.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "datagen/generator.h"
+#include "ingest/formats/input.h"
+#include "load/http_load.h"
+#include "person/linker.h"
+#include "sharing/agreement_json.h"
+#include "sharing/rate_limiter.h"
+
+namespace {
+
+using ndc::bench::LoadResult;
+
+constexpr char kPurpose[] = "public_service.social_insurance";
+// What examples/agreements/vss-population.json grants: a response may hold these and no other.
+const std::set<std::string> kGranted = {"so_dinh_danh", "ho_ten", "ngay_sinh", "gioi_tinh", "thuong_tru", "ngay_mat"};
+constexpr char kGrantedDataset[] = "population_registry";
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "api_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+template <typename T>
+T Check(ndc::Result<T> r, const std::string& what) {
+  if (!r.ok()) Die(what + ": " + r.status().ToString());
+  return std::move(*r);
+}
+
+void Check(const ndc::Status& s, const std::string& what) {
+  if (!s.ok()) Die(what + ": " + s.ToString());
+}
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
+struct Flags {
+  int connections = 64;
+  double seconds = 10, warmup = 2;
+  size_t persons = 10000;
+  int threads = 0;
+  std::string dir;
+};
+
+Flags ParseFlags(int argc, char** argv) {
+  Flags f;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i + 1 >= argc) Die("flag " + a + " needs a value (see the header of bench/api_bench.cc)");
+    const char* v = argv[++i];
+    if (a == "--connections") f.connections = std::max(1, std::atoi(v));
+    else if (a == "--seconds") f.seconds = std::max(0.5, std::atof(v));
+    else if (a == "--warmup") f.warmup = std::max(0.0, std::atof(v));
+    else if (a == "--persons") f.persons = std::max<size_t>(1, std::strtoull(v, nullptr, 10));
+    else if (a == "--threads") f.threads = std::max(1, std::atoi(v));
+    else if (a == "--dir") f.dir = v;
+    else Die("unknown flag " + a + " (see the header of bench/api_bench.cc)");
+  }
+  return f;
+}
+
+// The hub: agencies, the generated registry ingested and linked, the agreement and the keys.
+struct Setup {
+  std::string agency_key, operator_key;
+  std::vector<std::string> person_keys;
+};
+
+Setup Prepare(ndc::cli::Hub& hub, const Flags& flags) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&t0](const std::string& what) {
+    auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "  %-44s %6.1f s\n", what.c_str(), std::chrono::duration<double>(now - t0).count());
+    t0 = now;
+  };
+  Check(hub.catalog->CreateAgency({"bca", "Bộ Công an", "state", 0}).status(), "agency bca");
+  Check(hub.catalog->CreateAgency({"vss", "Bảo hiểm xã hội Việt Nam", "state", 0}).status(), "agency vss");
+  ndc::datagen::GeneratorOptions gen;
+  gen.persons = flags.persons;
+  const std::string gen_dir = flags.dir + "/datagen";
+  Check(ndc::datagen::Generate(gen, gen_dir).status(), "datagen");
+  lap(fmt::format("generated {} persons", flags.persons));
+  auto schema = Check(ndc::catalog::ParseSchemaFile(gen_dir + "/population_registry.schema.json"), "schema");
+  Check(hub.catalog->CreateDataset(schema).status(), "dataset");
+  ndc::ingest::BatchRequest batch;
+  batch.dataset_id = "population_registry";
+  batch.source = "api_bench";
+  batch.submitted_by = "api_bench";
+  auto source = Check(ndc::ingest::OpenFileSource(gen_dir + "/population_registry.csv"), "open CSV");
+  auto report = Check(hub.ingestor->Ingest(batch, std::move(source)), "ingest");
+  lap(fmt::format("ingested {} registry records", report.inserted));
+  ndc::person::Linker linker(hub.db.get(), hub.catalog.get(), ndc::SystemClock(), ndc::SystemRandom(), {});
+  Check(linker.Run({"population_registry"}).status(), "link");
+  lap("linked the registry into persons");
+
+  std::ifstream in(std::string(NDC_EXAMPLES_DIR) + "/agreements/vss-population.json");
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  if (!doc.is_object()) Die("cannot read examples/agreements/vss-population.json");
+  doc["rate_per_minute"] = 1000000;  // the bench measures the server, not the rate limit
+  auto draft = Check(ndc::sharing::AgreementFromJson(doc), "agreement document");
+  Check(hub.agreements->Create(std::move(draft), "api_bench").status(), "agreement");
+
+  Setup s;
+  s.agency_key = Check(hub.keys->Create("bench vss", ndc::auth::Role::kAgency, "vss"), "agency key").token;
+  s.operator_key = Check(hub.keys->Create("bench operator", ndc::auth::Role::kOperator), "operator key").token;
+  auto rows = Check(hub.db->Query("SELECT person_key FROM persons WHERE status = 'active'"), "persons");
+  for (const auto& row : rows.rows) s.person_keys.push_back(row.Str(0));
+  if (s.person_keys.empty()) Die("linking created no persons");
+  lap(fmt::format("agreement, keys; {} persons to read", s.person_keys.size()));
+  return s;
+}
+
+// A person read discloses only what the agreement grants: records of the granted dataset, each
+// field among the granted ones, with its source and update time; and at least one field.
+bool OnlyAgreedFields(std::string_view body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j["records"].is_array() || j["records"].empty()) return false;
+  for (const auto& record : j["records"]) {
+    if (record.value("dataset", "") != kGrantedDataset || !record["updated_at"].is_string()) return false;
+    if (!record["fields"].is_object() || record["fields"].empty()) return false;
+    for (const auto& [name, value] : record["fields"].items()) {
+      if (!kGranted.contains(name)) return false;
+    }
+  }
+  return true;
+}
+
+uint64_t AuditSize(ndc::cli::Hub& hub) { return Check(hub.audit->Head(), "audit head").first; }
+
+// Warm-up, then the measured window, printing progress on stderr.
+LoadResult Phase(const char* name, const Flags& flags, uint16_t port, const ndc::bench::RequestFn& next,
+                 const ndc::bench::ResponseFn& check) {
+  ndc::bench::LoadOptions options;
+  options.port = port;
+  options.connections = flags.connections;
+  std::string error;
+  if (flags.warmup > 0) {
+    options.seconds = flags.warmup;
+    LoadResult warm;
+    if (!ndc::bench::LoadGenerator(options).Run(next, check, &warm, &error)) Die(std::string(name) + ": " + error);
+  }
+  options.seconds = flags.seconds;
+  options.progress = [name](double elapsed, uint64_t completed) {
+    std::fprintf(stderr, "  %s: %4.0f s, %9llu requests, %8.0f/s\n", name, elapsed,
+                 static_cast<unsigned long long>(completed), completed / std::max(elapsed, 1e-9));
+  };
+  LoadResult r;
+  if (!ndc::bench::LoadGenerator(options).Run(next, check, &r, &error)) Die(std::string(name) + ": " + error);
+  return r;
+}
+
+void PrintRow(const char* label, LoadResult& r) {
+  std::printf("%-52s %10.0f %8.2f %8.2f %8.2f %9llu\n", label, r.RequestsPerSecond(), r.latency.QuantileMillis(0.5),
+              r.latency.QuantileMillis(0.9), r.latency.QuantileMillis(0.99),
+              static_cast<unsigned long long>(r.completed));
+}
+
+// Everything but the temporary directory; the hub is closed when it returns.
+int RunBench(const Flags& flags) {
+  const int threads = flags.threads > 0 ? flags.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::printf("api_bench: SQLite hub in %s, %u hardware threads, %d server threads, %d connections, load %s\n",
+              flags.dir.c_str(), std::thread::hardware_concurrency(), threads, flags.connections,
+              LoadAverage().c_str());
+  std::fflush(stdout);
+
+  ndc::cli::HubFlags hub_flags;
+  hub_flags.data_dir = flags.dir + "/hub";
+  std::filesystem::create_directories(hub_flags.data_dir);
+  auto config = Check(ndc::cli::LoadHubConfig(hub_flags), "config");
+  ndc::cli::Hub hub = Check(ndc::cli::OpenHubWithConfig(config), "open hub");
+  std::fprintf(stderr, "setup:\n");
+  Setup setup = Prepare(hub, flags);
+
+  ndc::api::ServiceDeps deps{hub.db.get(),      hub.catalog.get(), hub.keys.get(), ndc::MetricsRegistry::Global(),
+                             ndc::SystemClock(), hub.audit.get(),   nullptr};
+  deps.ingestor = hub.ingestor.get();
+  deps.agreements = hub.agreements.get();
+  deps.consents = hub.consents.get();
+  ndc::sharing::RateLimiter rate_limiter(ndc::SystemClock());
+  deps.rate_limiter = &rate_limiter;
+  ndc::api::ApiService service(deps);
+  ndc::api::ServerOptions options;
+  options.threads = threads;
+  ndc::api::HttpServer server(
+      options, [&service](ndc::api::Request& r) { return service.Handle(r); }, ndc::MetricsRegistry::Global(),
+      ndc::SystemClock(), [&service](ndc::api::Request& r) { return service.Preflight(r); });
+  Check(server.Start(), "start the server");
+  const uint16_t port = server.port();
+
+  // One read in-process first: it must be allowed and hold only agreed fields, else nothing is measured.
+  ndc::api::Request probe;
+  probe.method = "GET";
+  probe.target = fmt::format("/v1/persons/{}?purpose={}", setup.person_keys.front(), kPurpose);
+  probe.headers["authorization"] = "Bearer " + setup.agency_key;
+  if (!ndc::api::ParseTarget(probe.target, &probe.path, &probe.query)) Die("bad probe target " + probe.target);
+  ndc::api::Response sample = service.Handle(probe);
+  std::printf("sample (b) response, %d: %s\n", sample.status, sample.body.substr(0, 400).c_str());
+  if (sample.status != 200 || !OnlyAgreedFields(sample.body)) Die("the agency's person read is not served as agreed");
+
+  // (b) reads random persons (one thread drives every connection, so one generator serves all).
+  std::mt19937_64 rng(42);
+  std::uniform_int_distribution<size_t> pick(0, setup.person_keys.size() - 1);
+  auto person_read = [&](int) {
+    return fmt::format("GET /v1/persons/{}?purpose={} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
+                       setup.person_keys[pick(rng)], kPurpose, setup.agency_key);
+  };
+  auto health = [](int) { return std::string("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); };
+  uint64_t checked = 0, seen = 0;
+  auto check_person = [&](int status, std::string_view body) {
+    if (status != 200) {
+      std::fprintf(stderr, "api_bench: person read answered %d: %.*s\n", status, static_cast<int>(body.size()),
+                   body.data());
+      return false;
+    }
+    if (seen++ % 16 != 0) return true;  // a sample: every 16th response
+    ++checked;
+    if (OnlyAgreedFields(body)) return true;
+    std::fprintf(stderr, "api_bench: a response holds a field the agreement does not grant (or none it grants): %.*s\n",
+                 static_cast<int>(body.size()), body.data());
+    return false;
+  };
+  auto check_health = [](int status, std::string_view) { return status == 200; };
+
+  std::fprintf(stderr, "load (%d connections, %.0f s warm-up + %.0f s per phase):\n", flags.connections, flags.warmup,
+               flags.seconds);
+  const std::string load_before = LoadAverage();
+  uint64_t audit_before_health = AuditSize(hub);
+  LoadResult bare = Phase("(a) /healthz", flags, port, health, check_health);
+  uint64_t audit_before_reads = AuditSize(hub);
+  LoadResult reads = Phase("(b) person read", flags, port, person_read, check_person);
+  uint64_t audit_after = AuditSize(hub);
+  server.Shutdown();
+  server.Wait();
+
+  std::printf("\n%-52s %10s %8s %8s %8s %9s\n", ("at " + std::to_string(flags.connections) + " connections").c_str(),
+              "req/s", "p50 ms", "p90 ms", "p99 ms", "requests");
+  PrintRow("baseline (a): GET /healthz (no auth, no audit)", bare);
+  PrintRow("NDC (b): audited, policy-checked person read", reads);
+  double ratio = reads.RequestsPerSecond() / bare.RequestsPerSecond();
+  double p99 = reads.latency.QuantileMillis(0.99);
+  bool goal = ratio >= 0.5 && p99 < 10.0;
+  std::printf("ratio (b)/(a) = %.2f; p99 (b) = %.2f ms; goal (ratio >= 0.5 and p99 < 10 ms at 64 connections): %s\n",
+              ratio, p99, goal ? "MET" : "NOT MET");
+  // Every read, warm-up included, is one audit entry; /healthz adds none.
+  uint64_t reads_total = audit_after - audit_before_reads;
+  std::printf("audit log: %llu -> %llu entries during (b) (+%llu for %llu measured reads plus warm-up); +%llu "
+              "during (a)\n",
+              static_cast<unsigned long long>(audit_before_reads), static_cast<unsigned long long>(audit_after),
+              static_cast<unsigned long long>(reads_total), static_cast<unsigned long long>(reads.completed),
+              static_cast<unsigned long long>(audit_before_reads - audit_before_health));
+  std::printf("responses checked for agreed fields only: %llu of %llu (every 16th); reconnects: %llu\n",
+              static_cast<unsigned long long>(checked), static_cast<unsigned long long>(seen),
+              static_cast<unsigned long long>(reads.reconnects + bare.reconnects));
+  std::printf("load average (1/5/15 min): %s before, %s after\n", load_before.c_str(), LoadAverage().c_str());
+  if (reads_total < seen || audit_before_reads != audit_before_health) {
+    Die(fmt::format("the audit log grew by {} entries for {} reads: reads went unaudited", reads_total, seen));
+  }
+  return goal ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags = ParseFlags(argc, argv);
+  bool own_dir = flags.dir.empty();
+  if (own_dir) {
+    std::string tmpl = std::string(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") + "/ndc_api_bench_XXXXXX";
+    if (!mkdtemp(tmpl.data())) Die("cannot create a temporary directory");
+    flags.dir = tmpl;
+  }
+  int rc = RunBench(flags);
+  if (own_dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(flags.dir, ec);
+  }
+  return rc;
+}

@@ -1,0 +1,174 @@
+// The gate of the data endpoints: caller -> policy decision -> rate limit -> consent use -> audit
+// entry, before any data leaves. docs/design/sharing.md ("Data endpoints").
+#include <fmt/format.h>
+
+#include "api/audit_text.h"
+#include "api/problem.h"
+#include "api/service.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "person/person_store.h"
+#include "policy/decide.h"
+
+namespace ndc::api {
+namespace {
+
+// "population_registry.ho_ten", or "population_registry.*" per dataset when there are too many
+// to list in one audit entry.
+std::vector<std::string> AuditFields(const std::vector<policy::FieldRef>& fields, bool all_fields) {
+  if (all_fields) return {"*"};
+  std::vector<std::string> out;
+  if (fields.size() <= audit::kMaxEntryFields) {
+    for (const auto& f : fields) out.push_back(f.dataset + "." + f.field);
+    return out;
+  }
+  for (const auto& f : fields) {
+    std::string all = f.dataset + ".*";
+    if (out.empty() || out.back() != all) out.push_back(std::move(all));
+  }
+  if (out.size() > audit::kMaxEntryFields) return {"*"};
+  return out;
+}
+
+// 403 (429 when rate-limited) problem+json with the stable reason name as a member.
+Response Refusal(int status, std::string_view reason, const std::string& message, const Request& request) {
+  Response r = ProblemResponse(status, status == 429 ? "RESOURCE_EXHAUSTED" : "PERMISSION_DENIED",
+                               status == 429 ? "Rate limit exceeded" : "Not allowed by any agreement", message,
+                               request.path, request.request_id);
+  nlohmann::json body = nlohmann::json::parse(r.body);
+  body["reason"] = std::string(reason);
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace
+
+Result<policy::Caller> ApiService::CallerOf(const auth::Principal& who) const {
+  policy::Caller caller;
+  switch (who.role) {
+    case auth::Role::kAgency: {
+      ASSIGN_OR_RETURN(catalog::Agency agency, deps_.catalog->GetAgency(who.agency_id));
+      caller.kind = agency.kind == "non_state" ? policy::CallerKind::kNonStateAgency : policy::CallerKind::kStateAgency;
+      caller.agency_id = who.agency_id;
+      break;
+    }
+    case auth::Role::kCitizen: {
+      caller.kind = policy::CallerKind::kCitizen;
+      // The key was bound to a person that may since have been merged into another.
+      ASSIGN_OR_RETURN(std::optional<std::string> now, person::ResolvePerson(*deps_.db, who.person_key));
+      caller.person_key = now.value_or(who.person_key);
+      break;
+    }
+    default:
+      caller.kind = policy::CallerKind::kStaff;
+  }
+  return caller;
+}
+
+Result<ApiService::Access> ApiService::DecideAccess(const RouteContext& ctx, policy::Request request,
+                                                    std::string action, audit::Subject subject) {
+  if (deps_.agreements == nullptr) return InternalError("data-sharing agreements are not configured");
+  ASSIGN_OR_RETURN(request.caller, CallerOf(*ctx.principal));
+  request.now = deps_.clock->NowMicros();
+  std::vector<policy::Agreement> agreements;
+  if (request.caller.kind == policy::CallerKind::kStateAgency ||
+      request.caller.kind == policy::CallerKind::kNonStateAgency) {
+    ASSIGN_OR_RETURN(agreements, deps_.agreements->ForConsumer(request.caller.agency_id));
+  }
+  std::vector<policy::Consent> consents;
+  if (!request.person_key.empty() && deps_.consents != nullptr &&
+      request.caller.kind != policy::CallerKind::kCitizen && request.caller.kind != policy::CallerKind::kStaff) {
+    ASSIGN_OR_RETURN(auto stored, deps_.consents->ForPerson(request.person_key));
+    for (auto& c : stored) consents.push_back(std::move(c.consent));
+  }
+
+  Access out;
+  out.decision = policy::Decide(request, agreements, consents);
+  policy::Decision& d = out.decision;
+  std::string reason = d.allowed ? "" : std::string(policy::ReasonName(d.reason));
+  int http_status = 403;
+  if (d.allowed && deps_.rate_limiter != nullptr) {
+    int rate = d.rate_per_minute > 0 ? d.rate_per_minute : deps_.default_rate_per_minute;
+    sharing::RateLimiter::Verdict v = deps_.rate_limiter->Acquire(ctx.principal->key_id, rate);
+    if (!v.allowed) {
+      d.allowed = false;
+      reason = "rate_limited";
+      http_status = 429;
+      d.message = fmt::format("client '{}' exceeded its rate of {} requests per minute; retry after {} s",
+                              ctx.principal->key_id, rate, sharing::RateLimiter::RetryAfterSeconds(v));
+      out.refusal = Refusal(429, reason, d.message, ctx.request);
+      out.refusal->headers.emplace_back("Retry-After", std::to_string(sharing::RateLimiter::RetryAfterSeconds(v)));
+    }
+  }
+  if (d.allowed && !d.consent_id.empty()) {
+    if (deps_.consents == nullptr) return InternalError("consents are not configured");
+    if (Status used = deps_.consents->CountUse(d.consent_id); !used.ok()) {
+      if (used.code() != StatusCode::kFailedPrecondition) return used;
+      d.allowed = false;
+      reason = std::string(policy::ReasonName(policy::Reason::kConsentExhausted));
+      d.message = fmt::format("consent '{}' can no longer be used: {}", d.consent_id, used.message());
+    }
+  }
+
+  audit::Entry e;
+  e.action = std::move(action);
+  e.subject = std::move(subject);
+  e.fields = AuditFields(d.allowed ? d.fields : request.fields, d.allowed && d.all_fields);
+  e.purpose = request.caller.kind == policy::CallerKind::kCitizen ? "data_subject_access" : AuditText(request.purpose);
+  if (e.purpose.empty()) e.purpose = "none stated";
+  e.legal_basis = d.legal_basis;
+  if (!d.agreement_id.empty()) {
+    e.legal_basis += fmt::format("{}agreement {} v{}", e.legal_basis.empty() ? "" : "; ", d.agreement_id,
+                                 d.agreement_version);
+  }
+  e.consent_ref = d.consent_id;
+  e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
+  if (!d.allowed) e.reason = AuditText(reason + ": " + d.message);
+  Status audited = AppendAudit(ctx, std::move(e));
+  if (!audited.ok()) return audited.WithContext("the decision could not be audited, so nothing was disclosed");
+  if (!d.allowed && !out.refusal) out.refusal = Refusal(http_status, reason, d.message, ctx.request);
+  return out;
+}
+
+void ApiService::AuditRefusal(const Request& request, const std::string& pattern,
+                              const std::map<std::string, std::string>& params, const auth::Principal* who,
+                              const Status& why) {
+  if (deps_.audit == nullptr) return;
+  audit::Entry e;
+  // "GET /v1/persons/{key}" -> "refused.get.v1.persons.key"
+  e.action = "refused.";
+  for (char c : request.method.substr(0, 16)) {
+    if (std::isalpha(static_cast<unsigned char>(c))) e.action.push_back(static_cast<char>(std::tolower(c)));
+  }
+  for (char c : pattern) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      e.action.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else if (c == '/' && e.action.back() != '.') {
+      e.action.push_back('.');
+    }
+  }
+  if (who != nullptr) {
+    e.actor = {who->key_id, who->agency_id, std::string(auth::RoleName(who->role))};
+  } else {
+    e.actor = {"anonymous", "", "unauthenticated"};
+  }
+  if (auto key = params.find("key"); key != params.end() && pattern.rfind("/v1/persons/", 0) == 0) {
+    e.subject.person_key = AuditText(key->second);
+  }
+  if (pattern.rfind("/v1/datasets/{id}", 0) == 0) {
+    e.subject.dataset = AuditText(params.count("id") ? params.at("id") : "");
+    if (auto key = params.find("key"); key != params.end()) e.subject.record = AuditText(key->second);
+  }
+  e.purpose = AuditText(request.query.contains("purpose") ? request.query.at("purpose") : "none stated");
+  if (e.purpose.empty()) e.purpose = "none stated";
+  e.decision = audit::Decision::kDenied;
+  e.reason = AuditText(std::string(StatusCodeName(why.code())) + ": " + why.message());
+  e.request_id = request.request_id;
+  // The refusal stands whether or not it could be audited; a failure goes to the server log.
+  if (auto appended = deps_.audit->Append(std::move(e)); !appended.ok()) {
+    log::Error("audit.refusal_failed", {{"path", request.path}, {"request_id", request.request_id},
+                                        {"error", appended.status().message()}});
+  }
+}
+
+}  // namespace ndc::api

@@ -1,0 +1,329 @@
+// Citizen routes (/v1/me): a person's own data, who accessed it, their consents and correction
+// requests — for citizen keys, which are bound to one person (auth::Principal::person_key).
+// Every read is audited before the answer (purpose data_subject_access); grants, revocations
+// and corrections are audited as changes. Accesses whose purpose is hidden from the subject
+// (policy::Purpose::hidden_from_subject) are left out of the history; they stay in the log.
+// The owning agency reads correction requests at GET /v1/datasets/{id}/corrections.
+// docs/design/sharing.md ("Citizens", "Consents"), docs/api/openapi.yaml (tag citizen).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "api/audit_text.h"
+#include "api/ingest_json.h"
+#include "api/json_body.h"
+#include "api/query_params.h"
+#include "api/service.h"
+#include "audit/entry_codec.h"
+#include "audit/proof_json.h"
+#include "common/json.h"
+#include "ingest/queries.h"
+#include "person/person_json.h"
+#include "person/person_store.h"
+#include "sharing/correction_store.h"
+
+namespace ndc::api {
+
+using auth::Role;
+using nlohmann::json;
+
+namespace {
+
+const std::set<Role> kCitizen = {Role::kCitizen};
+constexpr char kPurpose[] = "data_subject_access";
+constexpr char kLegalBasis[] = "data subject (Law 91/2025)";
+constexpr int kMaxHistoryPage = 200;
+// A page of history scans at most this many indexed entries, so a person with many hidden
+// accesses cannot make one request read without bound.
+constexpr int kMaxScannedPerPage = 2000;
+
+// The caller's person (following merges since the key was issued).
+Result<std::string> MyPerson(store::Database& db, const RouteContext& ctx) {
+  const std::string& bound = ctx.principal->person_key;
+  if (bound.empty()) {
+    return PermissionDeniedError("this citizen key is bound to no person: ask the operator for a key created "
+                                 "with --person <your person key>");
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(db, bound));
+  if (!key) return NotFoundError(fmt::format("person '{}' of this key is no longer in the person repository", bound));
+  return *key;
+}
+
+// Printable text of at most `max` bytes (JSON parsing already refused invalid UTF-8); newlines
+// and tabs only where `multiline`.
+Result<std::string> CleanText(const json& body, const std::string& member, bool required, size_t max,
+                              bool multiline = false) {
+  ASSIGN_OR_RETURN(std::string s, StringMember(body, member, required));
+  if (required && s.empty()) return InvalidArgumentError(fmt::format("body.{}: must not be empty", member));
+  if (s.size() > max) return InvalidArgumentError(fmt::format("body.{}: at most {} bytes", member, max));
+  for (unsigned char c : s) {
+    if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f) {
+      return InvalidArgumentError(fmt::format("body.{}: control characters are not allowed", member));
+    }
+  }
+  return s;
+}
+
+std::string ValueText(const store::Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return {};
+}
+
+// One history item: who (agency and role; a client id only for agency clients and the
+// person's own key), when, what, why, which fields, the decision.
+json AccessJson(const audit::Entry& e, const std::string& own_key) {
+  json who = {{"agency", e.actor.agency.empty() ? json(nullptr) : json(e.actor.agency)}, {"role", e.actor.role}};
+  if (e.actor.role == "agency" || e.actor.client == own_key) who["client"] = e.actor.client;
+  return {{"index", e.index},
+          {"id", e.id},
+          {"time", FormatRfc3339(e.time_micros)},
+          {"who", std::move(who)},
+          {"action", e.action},
+          {"purpose", e.purpose},
+          {"legal_basis", e.legal_basis},
+          {"consent", e.consent_ref.empty() ? json(nullptr) : json(e.consent_ref)},
+          {"fields", e.fields},
+          {"decision", std::string(audit::DecisionName(e.decision))},
+          {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)}};
+}
+
+}  // namespace
+
+void ApiService::AddCitizenRoutes() {
+  // Audits the person's own read (or change) of their data before the answer is sent.
+  auto audit_own = [this](const RouteContext& ctx, std::string action, audit::Subject subject,
+                          std::vector<std::string> fields, std::string consent_ref = {}) -> Status {
+    audit::Entry e;
+    e.action = std::move(action);
+    e.subject = std::move(subject);
+    e.fields = std::move(fields);
+    e.purpose = kPurpose;
+    e.legal_basis = kLegalBasis;
+    e.consent_ref = std::move(consent_ref);
+    e.decision = audit::Decision::kAllowed;
+    Status s = AppendAudit(ctx, std::move(e));
+    return s.ok() ? s : s.WithContext("the request could not be audited, so nothing was disclosed or kept");
+  };
+  auto need_consents = [this]() -> Status {
+    return deps_.consents ? OkStatus() : InternalError("consents are not configured on this node");
+  };
+
+  router_.Add("GET", "/v1/me", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(json j, person::PersonJson(*deps_.db, me));
+    ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, me));
+    json records = json::array();
+    for (const person::Link& link : links) {
+      ASSIGN_OR_RETURN(catalog::DatasetInfo info, deps_.catalog->GetDataset(link.dataset_id));
+      json r = {{"dataset", link.dataset_id}, {"dataset_title", info.schema.title}, {"record", link.record_key},
+                {"owner", info.schema.owner}, {"linked_by", link.method}};
+      Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, info, link.record_key);
+      if (v.status().code() == StatusCode::kNotFound) {
+        r["deleted"] = true;  // the owner deleted it since it was linked
+      } else {
+        RETURN_IF_ERROR(v.status());
+        r["deleted"] = false;
+        r["updated_at"] = FormatRfc3339(v->valid_from);
+        r["version"] = v->version;
+        r["fields"] = RecordVersionJson(info.schema, *v)["fields"];
+      }
+      records.push_back(std::move(r));
+    }
+    j["records"] = std::move(records);
+    RETURN_IF_ERROR(audit_own(ctx, "me.read", {me, "", ""}, {"*"}));
+    return JsonResponse(DumpJson(j));
+  });
+
+  router_.Add("GET", "/v1/me/access", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
+    if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
+    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(std::optional<int64_t> before, IntParam(ctx.request, "before", 0, INT64_MAX));
+    ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 50, kMaxHistoryPage));
+    ASSIGN_OR_RETURN(std::optional<audit::StoredCheckpoint> checkpoint, deps_.audit->LatestCheckpoint());
+    const uint64_t signed_size = checkpoint ? checkpoint->checkpoint.size : 0;
+    // Pages through the person index, skipping hidden entries, until `limit` visible ones. The
+    // next cursor is the last visible index, so it reveals nothing about hidden entries.
+    uint64_t cursor = before ? static_cast<uint64_t>(*before) : UINT64_MAX;
+    std::optional<uint64_t> last_shown;
+    json items = json::array();
+    int scanned = 0;
+    bool exhausted = false;
+    while (static_cast<int>(items.size()) < limit && !exhausted && scanned < kMaxScannedPerPage) {
+      ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, deps_.audit->EntriesForPerson(me, cursor, limit));
+      exhausted = static_cast<int>(rows.size()) < limit;
+      for (const audit::StoredEntry& row : rows) {
+        ++scanned;
+        cursor = row.index;
+        ASSIGN_OR_RETURN(audit::Entry e, audit::DecodeEntry(row.bytes));
+        e.index = row.index;
+        e.id = row.id;
+        if (policy::PurposeCatalog::Default().HiddenFromSubject(e.purpose)) continue;  // covert by law
+        json item = AccessJson(e, ctx.principal->key_id);
+        if (row.index < signed_size) {
+          ASSIGN_OR_RETURN(audit::InclusionProofData proof, deps_.audit->ProveInclusion(row.index, signed_size));
+          item["proof"] = audit::InclusionProofJson(proof);
+          // The encoded entry names the caller's key; another citizen's key id is never shown, so
+          // that proof carries the leaf hash only.
+          if (e.actor.role == "citizen" && e.actor.client != ctx.principal->key_id) item["proof"]["entry"] = nullptr;
+        } else {
+          item["proof"] = nullptr;
+          item["proof_status"] = "not yet in a checkpoint";
+        }
+        items.push_back(std::move(item));
+        last_shown = row.index;
+        if (static_cast<int>(items.size()) == limit) {
+          exhausted = exhausted && &row == &rows.back();
+          break;
+        }
+      }
+    }
+    const bool more = !exhausted && last_shown.has_value();
+    RETURN_IF_ERROR(audit_own(ctx, "me.access.read", {me, "", ""}, {"audit_entries"}));
+    json out = {{"person", me},
+                {"accesses", std::move(items)},
+                {"checkpoint", checkpoint ? json(checkpoint->note) : json(nullptr)},
+                {"tree_size", signed_size},
+                {"next_before", more ? json(*last_shown) : json(nullptr)}};
+    return JsonResponse(DumpJson(out));
+  });
+
+  router_.Add("GET", "/v1/me/consents", kCitizen, [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
+    RETURN_IF_ERROR(need_consents());
+    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(auto list, deps_.consents->ForPerson(me));
+    const int64_t now = deps_.clock->NowMicros();
+    json items = json::array();
+    for (const auto& c : list) items.push_back(sharing::ConsentToJson(c, now));
+    RETURN_IF_ERROR(audit_own(ctx, "consent.list", {me, "", ""}, {"consents"}));
+    return JsonResponse(DumpJson({{"consents", std::move(items)}}));
+  });
+
+  router_.Add("POST", "/v1/me/consents", kCitizen, [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
+    RETURN_IF_ERROR(need_consents());
+    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"recipient", "purpose", "grants", "valid_from",
+                                                              "valid_to", "max_uses", "text_version", "channel"}));
+    ASSIGN_OR_RETURN(sharing::StoredConsent draft, sharing::ConsentFromJson(body, deps_.clock->NowMicros()));
+    draft.proof = fmt::format("key {} request {}", ctx.principal->key_id, ctx.request.request_id);
+    ASSIGN_OR_RETURN(sharing::StoredConsent c, deps_.consents->Grant(me, std::move(draft)));
+    std::vector<std::string> fields;
+    for (const auto& g : c.consent.grants) {
+      for (const auto& f : g.fields) fields.push_back(g.dataset + "." + f);
+    }
+    RETURN_IF_ERROR(audit_own(ctx, "consent.grant", {me, "", c.consent.id}, std::move(fields), c.consent.id));
+    Response r = JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())), 201);
+    r.headers.emplace_back("Location", "/v1/me/consents/" + c.consent.id);
+    return r;
+  });
+
+  router_.Add("GET", "/v1/me/consents/{id}", kCitizen,
+              [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
+                RETURN_IF_ERROR(need_consents());
+                ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+                ASSIGN_OR_RETURN(auto c, deps_.consents->Get(me, ctx.params.at("id")));
+                RETURN_IF_ERROR(audit_own(ctx, "consent.read", {me, "", c.consent.id}, {"consents"}, c.consent.id));
+                return JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())));
+              });
+
+  router_.Add("POST", "/v1/me/consents/{id}/revoke", kCitizen,
+              [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
+                RETURN_IF_ERROR(need_consents());
+                ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+                ASSIGN_OR_RETURN(auto c, deps_.consents->Revoke(me, ctx.params.at("id")));
+                RETURN_IF_ERROR(audit_own(ctx, "consent.revoke", {me, "", c.consent.id}, {}, c.consent.id));
+                return JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())));
+              });
+
+  router_.Add("POST", "/v1/me/corrections", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(json body,
+                     ParseObjectBody(ctx.request, {"dataset", "record", "field", "claimed_value", "note"}));
+    sharing::CorrectionRequest req;
+    ASSIGN_OR_RETURN(req.dataset_id, CleanText(body, "dataset", true, 64));
+    ASSIGN_OR_RETURN(req.record_key, CleanText(body, "record", false, 1024));
+    ASSIGN_OR_RETURN(req.field, CleanText(body, "field", true, 64));
+    ASSIGN_OR_RETURN(req.claimed_value, CleanText(body, "claimed_value", true, 1000));
+    ASSIGN_OR_RETURN(req.note, CleanText(body, "note", false, 2000, true));
+    auto info = deps_.catalog->GetDataset(req.dataset_id);
+    if (info.status().code() == StatusCode::kNotFound) {
+      return NotFoundError(fmt::format("body.dataset: no dataset '{}'", AuditText(req.dataset_id)));
+    }
+    RETURN_IF_ERROR(info.status());
+    const catalog::FieldSpec* spec = info->schema.Field(req.field);
+    if (spec == nullptr) {
+      return InvalidArgumentError(fmt::format("body.field: dataset '{}' has no field '{}'", req.dataset_id,
+                                              AuditText(req.field)));
+    }
+    ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, me));
+    std::vector<std::string> mine;
+    for (const auto& l : links) {
+      if (l.dataset_id == req.dataset_id) mine.push_back(l.record_key);
+    }
+    if (req.record_key.empty()) {
+      if (mine.empty()) return NotFoundError(fmt::format("none of your records is in dataset '{}'", req.dataset_id));
+      if (mine.size() > 1) {
+        return InvalidArgumentError(fmt::format("body.record: you have {} records in dataset '{}'; name the one to "
+                                                "correct (GET /v1/me lists them)", mine.size(), req.dataset_id));
+      }
+      req.record_key = mine[0];
+    } else if (std::find(mine.begin(), mine.end(), req.record_key) == mine.end()) {
+      return NotFoundError(fmt::format("body.record: no record '{}' of dataset '{}' is linked to you",
+                                       AuditText(req.record_key), req.dataset_id));
+    }
+    req.person_key = me;
+    Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, *info, req.record_key);
+    if (v.ok()) {
+      for (size_t i = 0; i < info->schema.fields.size() && i < v->values.size(); ++i) {
+        if (info->schema.fields[i].name == req.field && !store::IsNull(v->values[i])) {
+          req.current_value = ValueText(v->values[i]);
+        }
+      }
+    } else if (v.status().code() != StatusCode::kNotFound) {
+      return v.status();
+    }
+    ASSIGN_OR_RETURN(sharing::CorrectionRequest c,
+                     sharing::CreateCorrection(*deps_.db, std::move(req), SystemRandom(), deps_.clock->NowMicros()));
+    RETURN_IF_ERROR(audit_own(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key)}, {c.field}));
+    json j = sharing::CorrectionJson(c);
+    j["owner"] = info->schema.owner;
+    return JsonResponse(DumpJson(j), 201);
+  });
+
+  router_.Add("GET", "/v1/me/corrections", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(auto list, sharing::CorrectionsOfPerson(*deps_.db, me));
+    json items = json::array();
+    for (const auto& c : list) items.push_back(sharing::CorrectionJson(c));
+    RETURN_IF_ERROR(audit_own(ctx, "correction.list", {me, "", ""}, {"corrections"}));
+    return JsonResponse(DumpJson({{"corrections", std::move(items)}}));
+  });
+
+  // The owning agency's inbox of correction requests (and operators').
+  router_.Add("GET", "/v1/datasets/{id}/corrections", {Role::kOperator, Role::kAgency},
+              [this](RouteContext& ctx) -> Result<Response> {
+                const std::string& id = ctx.params.at("id");
+                Result<catalog::DatasetInfo> dataset = IngestDataset(*ctx.principal, id);
+                if (dataset.status().code() == StatusCode::kPermissionDenied) {
+                  RETURN_IF_ERROR(AuditAccess(ctx, "corrections.read", {"", id, ""}, {}, audit::Decision::kDenied,
+                                              dataset.status().message()));
+                }
+                RETURN_IF_ERROR(dataset.status());
+                ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 1000, 5000));
+                auto after = ctx.request.query.find("after");
+                auto all = ctx.request.query.find("all");
+                ASSIGN_OR_RETURN(auto rows, sharing::ListCorrections(
+                                                *deps_.db, id, after == ctx.request.query.end() ? "" : after->second,
+                                                limit, all != ctx.request.query.end() && all->second == "true"));
+                RETURN_IF_ERROR(AuditAccess(ctx, "corrections.read", {"", id, ""},
+                                            {"record", "field", "person", "current_value", "claimed_value", "note"},
+                                            audit::Decision::kAllowed));
+                json items = json::array();
+                for (const auto& c : rows) items.push_back(sharing::CorrectionJson(c));
+                json next = rows.size() == static_cast<size_t>(limit) ? json(rows.back().id) : json(nullptr);
+                return JsonResponse(DumpJson({{"dataset", id}, {"corrections", std::move(items)}, {"next_after", next}}));
+              });
+}
+
+}  // namespace ndc::api

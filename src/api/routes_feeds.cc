@@ -1,0 +1,175 @@
+// Change feeds for agencies: subscribe to the event types an agreement grants (birth, death,
+// address change, identity change on the authoritative dataset; record change on any agreed
+// dataset) and pull them with a cursor, at least once, with stable event ids. Each pull is
+// decided again (a revoked or expired agreement stops the feed) and audited; an event carries
+// only the agreement's fields. docs/design/sharing.md ("Feeds").
+#include <fmt/format.h>
+
+#include "api/audit_text.h"
+#include "api/ingest_json.h"
+#include "api/json_body.h"
+#include "api/query_params.h"
+#include "api/service.h"
+#include "common/json.h"
+#include "ingest/queries.h"
+#include "person/linker.h"
+#include "person/person_store.h"
+#include "sharing/agreement_json.h"
+#include "sharing/feed.h"
+
+namespace ndc::api {
+
+using auth::Role;
+using nlohmann::json;
+
+namespace {
+
+const std::set<Role> kAgency = {Role::kAgency};
+constexpr int kMaxPage = 1000;
+
+Result<std::string> AuthorityDataset(store::Executor& db) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, person::GetPersonSetting(db, person::kAuthoritySetting));
+  return v.value_or(person::kDefaultAuthority);
+}
+
+// The fields of `values` that `allowed` names, typed by the schema.
+json Reduce(const catalog::DatasetSchema& schema, const std::vector<store::Value>& values,
+            const std::set<std::string>& allowed) {
+  json out = json::object();
+  for (size_t i = 0; i < schema.fields.size() && i < values.size(); ++i) {
+    if (allowed.contains(schema.fields[i].name)) out[schema.fields[i].name] = TypedValue(schema.fields[i].type, values[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+void ApiService::AddFeedRoutes() {
+  router_.Add("POST", "/v1/feeds", kAgency, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"agreement", "purpose", "events", "dataset"}));
+    sharing::Subscription s;
+    s.agency_id = ctx.principal->agency_id;
+    s.created_by = "key:" + ctx.principal->key_id;
+    ASSIGN_OR_RETURN(s.agreement_id, StringMember(body, "agreement", true));
+    ASSIGN_OR_RETURN(s.purpose, StringMember(body, "purpose", true));
+    ASSIGN_OR_RETURN(s.dataset_id, StringMember(body, "dataset", false));
+    ASSIGN_OR_RETURN(std::string authority, AuthorityDataset(*deps_.db));
+    if (s.dataset_id.empty()) s.dataset_id = authority;
+    const json& events = body.contains("events") ? body["events"] : json();
+    if (!events.is_array() || events.empty() || events.size() > 16) {
+      return InvalidArgumentError("body.events: expected a list of 1 to 16 event types (birth, death, "
+                                  "address_change, identity_change, record_change)");
+    }
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!events[i].is_string() || !sharing::IsKnownFeedEvent(events[i].get<std::string>())) {
+        return InvalidArgumentError(fmt::format("body.events[{}]: not an event type (birth, death, address_change, "
+                                                "identity_change, record_change)",
+                                                i));
+      }
+      std::string type = events[i].get<std::string>();
+      if (sharing::IsPersonFeedEvent(type) && s.dataset_id != authority) {
+        return InvalidArgumentError(fmt::format("body.events[{}]: '{}' events come from the authoritative dataset "
+                                                "'{}', not '{}'",
+                                                i, type, authority, AuditText(s.dataset_id)));
+      }
+      s.events.push_back(std::move(type));
+    }
+    ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, deps_.catalog->GetDataset(s.dataset_id));
+    for (const std::string& type : s.events) {
+      policy::Request req;
+      req.action = policy::Action::kFeed;
+      req.purpose = s.purpose;
+      req.agreement_id = s.agreement_id;
+      req.dataset = dataset.schema.id;
+      req.feed_event = type;
+      ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.subscribe", {"", dataset.schema.id, type}));
+      if (access.refusal) return std::move(*access.refusal);
+    }
+    ASSIGN_OR_RETURN(sharing::Subscription created, feeds_->Create(std::move(s)));
+    RETURN_IF_ERROR(AuditChange(ctx, "feed.create", {"", created.dataset_id, created.id}, created.events,
+                                created.purpose));
+    return JsonResponse(DumpJson(sharing::SubscriptionToJson(created)), 201);
+  });
+
+  router_.Add("GET", "/v1/feeds", kAgency, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto subs, feeds_->List(ctx.principal->agency_id));
+    json items = json::array();
+    for (const auto& s : subs) items.push_back(sharing::SubscriptionToJson(s));
+    return JsonResponse(DumpJson({{"feeds", std::move(items)}}));
+  });
+
+  router_.Add("POST", "/v1/feeds/{id}/cancel", kAgency, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(sharing::Subscription s, feeds_->Cancel(ctx.principal->agency_id, ctx.params.at("id")));
+    RETURN_IF_ERROR(AuditChange(ctx, "feed.cancel", {"", s.dataset_id, s.id}, s.events, s.purpose));
+    return JsonResponse(DumpJson(sharing::SubscriptionToJson(s)));
+  });
+
+  router_.Add("GET", "/v1/feeds/{id}", kAgency, [this](RouteContext& ctx) -> Result<Response> {
+    Result<sharing::Subscription> found = feeds_->Get(ctx.principal->agency_id, ctx.params.at("id"));
+    if (found.status().code() == StatusCode::kNotFound) {  // unknown, or another agency's: a denied read
+      RETURN_IF_ERROR(AuditAccess(ctx, "feed.read", {"", "", AuditText(ctx.params.at("id"))}, {},
+                                  audit::Decision::kDenied, found.status().message()));
+    }
+    ASSIGN_OR_RETURN(sharing::Subscription s, std::move(found));
+    if (s.status != "active") {
+      return FailedPreconditionError(fmt::format("feed '{}' was cancelled; subscribe again", s.id));
+    }
+    ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after", 0, INT64_MAX));
+    ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
+    ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, deps_.catalog->GetDataset(s.dataset_id));
+    ASSIGN_OR_RETURN(std::string authority, AuthorityDataset(*deps_.db));
+    // Decided again on every pull, per event type: the types the agreement still allows, each
+    // with its fields. None allowed: the first refusal answers.
+    std::map<std::string, std::set<std::string>> allowed;
+    std::optional<Response> first_refusal;
+    for (const std::string& type : s.events) {
+      policy::Request req;
+      req.action = policy::Action::kFeed;
+      req.purpose = s.purpose;
+      req.agreement_id = s.agreement_id;
+      req.dataset = s.dataset_id;
+      req.feed_event = type;
+      ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.read", {"", s.dataset_id, s.id + ":" + type}));
+      if (access.refusal) {
+        if (!first_refusal) first_refusal = std::move(access.refusal);
+        continue;
+      }
+      std::set<std::string>& fields = allowed[type];
+      for (const auto& f : access.decision.fields) {
+        if (f.dataset == s.dataset_id) fields.insert(f.field);
+      }
+    }
+    if (allowed.empty()) return std::move(*first_refusal);
+
+    ASSIGN_OR_RETURN(auto changes, ingest::ListEvents(*deps_.db, s.dataset_id, after.value_or(0), limit));
+    json items = json::array();
+    for (const ingest::ChangeEvent& e : changes) {
+      ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, e.key));
+      const ingest::RecordVersion* now = nullptr;
+      const ingest::RecordVersion* before = nullptr;
+      for (const auto& v : versions) {
+        if (v.version == e.version) now = &v;
+        if (v.version == e.version - 1) before = &v;
+      }
+      sharing::RecordChange change{e.op, before && !before->deleted ? &before->values : nullptr,
+                                   now && !now->deleted ? &now->values : nullptr, e.at};
+      for (const std::string& type : sharing::ClassifyChange(dataset.schema, s.dataset_id == authority, change)) {
+        auto fields = allowed.find(type);
+        if (fields == allowed.end()) continue;
+        items.push_back({{"id", fmt::format("{}:{}:{}", s.dataset_id, e.seq, type)},
+                         {"seq", e.seq},
+                         {"type", type},
+                         {"op", e.op},
+                         {"at", FormatRfc3339(e.at)},
+                         {"data", change.after ? Reduce(dataset.schema, *change.after, fields->second) : json(nullptr)}});
+      }
+    }
+    int64_t next = changes.empty() ? after.value_or(0) : changes.back().seq;
+    return JsonResponse(DumpJson({{"feed", s.id},
+                                  {"events", std::move(items)},
+                                  {"next_after", next},
+                                  {"more", changes.size() == static_cast<size_t>(limit)}}));
+  });
+}
+
+}  // namespace ndc::api

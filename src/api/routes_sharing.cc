@@ -1,0 +1,267 @@
+// Data endpoints under data-sharing agreements: a person's profile (only the agreed fields, each
+// with its source dataset and last update), yes/no verification of claimed attributes, and find
+// by attributes through the linkage engine. Every
+// request passes DecideAccess (access_gate.cc): policy decision, rate limit, consent use and the
+// audit entry, before anything is disclosed. Record reads are in routes_records.cc, feeds in
+// routes_feeds.cc. docs/design/sharing.md ("Data endpoints").
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+#include <set>
+
+#include "api/audit_text.h"
+#include "api/ingest_json.h"
+#include "api/json_body.h"
+#include "api/service.h"
+#include "common/json.h"
+#include "ident/date_parse.h"
+#include "person/person_finder.h"
+#include "person/person_json.h"
+#include "person/person_store.h"
+#include "policy/decide.h"
+#include "text/fold.h"
+#include "text/unicode.h"
+
+namespace ndc::api {
+
+using auth::Role;
+using nlohmann::json;
+
+namespace {
+
+std::string Query(const Request& r, const std::string& name) {
+  auto it = r.query.find(name);
+  return it == r.query.end() ? "" : it->second;
+}
+
+// "population_registry.ho_ten,population_registry.ngay_sinh" -> field refs.
+Result<std::vector<policy::FieldRef>> ParseFieldList(std::string_view text, std::string_view where) {
+  std::vector<policy::FieldRef> out;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    size_t comma = text.find(',', start);
+    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    size_t dot = item.find('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == item.size()) {
+      return InvalidArgumentError(fmt::format("{}: '{}' is not <dataset>.<field>", where, AuditText(item)));
+    }
+    out.push_back({std::string(item.substr(0, dot)), std::string(item.substr(dot + 1))});
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (out.size() > 1000) return InvalidArgumentError(fmt::format("{}: at most 1000 fields", where));
+  return out;
+}
+
+// The person's current records in `datasets` (all linked datasets when `all`), each as
+// {dataset, updated_at, fields: {name: value}} holding only `allowed` fields of that dataset.
+Result<json> PersonRecords(store::Executor& db, catalog::Catalog& catalog, const std::string& person_key,
+                           const std::map<std::string, std::set<std::string>>& allowed, bool all) {
+  ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(db, person_key));
+  json records = json::array();
+  std::map<std::string, catalog::DatasetInfo> infos;
+  for (const person::Link& link : links) {
+    auto grant = allowed.find(link.dataset_id);
+    if (!all && grant == allowed.end()) continue;
+    auto info = infos.find(link.dataset_id);
+    if (info == infos.end()) {
+      ASSIGN_OR_RETURN(catalog::DatasetInfo d, catalog.GetDataset(link.dataset_id));
+      info = infos.emplace(link.dataset_id, std::move(d)).first;
+    }
+    Result<ingest::RecordVersion> v = ingest::GetRecord(db, info->second, link.record_key);
+    if (v.status().code() == StatusCode::kNotFound) continue;  // deleted since it was linked
+    RETURN_IF_ERROR(v.status());
+    json fields = json::object();
+    const catalog::DatasetSchema& schema = info->second.schema;
+    for (size_t i = 0; i < schema.fields.size() && i < v->values.size(); ++i) {
+      if (!all && !grant->second.contains(schema.fields[i].name)) continue;
+      fields[schema.fields[i].name] = TypedValue(schema.fields[i].type, v->values[i]);
+    }
+    records.push_back({{"dataset", link.dataset_id}, {"updated_at", FormatRfc3339(v->valid_from)},
+                       {"fields", std::move(fields)}});
+  }
+  return records;
+}
+
+std::map<std::string, std::set<std::string>> ByDataset(const std::vector<policy::FieldRef>& fields) {
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& f : fields) out[f.dataset].insert(f.field);
+  return out;
+}
+
+json DecisionJson(const policy::Decision& d) {
+  json j = {{"legal_basis", d.legal_basis}};
+  j["agreement"] = d.agreement_id.empty() ? json(nullptr)
+                                          : json{{"id", d.agreement_id}, {"version", d.agreement_version}};
+  j["consent"] = d.consent_id.empty() ? json(nullptr) : json(d.consent_id);
+  return j;
+}
+
+// How claimed and stored values are compared: dates as dates (any accepted format), other text
+// after Unicode NFC, tone-mark placement, case and whitespace normalization — never folded to
+// ASCII, so "Nguyễn" does not verify "Nguyen".
+std::string Comparable(catalog::FieldType type, std::string_view value) {
+  std::string_view trimmed = text::TrimWhitespace(value);
+  if (type == catalog::FieldType::kDate) {
+    if (auto d = ident::ParseDate(trimmed); d.ok()) return fmt::format("{:04}-{:02}-{:02}", d->year, d->month, d->day);
+  }
+  Result<std::string> nfc = text::NormalizeNfc(text::CollapseWhitespace(trimmed));
+  if (!nfc.ok()) return std::string(value);
+  Result<std::string> lower = text::ToLower(text::NormalizeTonePlacement(*nfc));
+  return lower.ok() ? *lower : *nfc;
+}
+
+std::string ValueText(const store::Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return {};
+}
+
+// The attributes a find may state (the default person settings' inputs).
+const std::set<std::string> kFindAttributes = {"personal_id", "old_id_number", "full_name", "surname",
+                                               "middle_name", "given_name", "birth_date", "birth_year",
+                                               "sex", "permanent_commune", "current_commune", "place_of_origin"};
+
+}  // namespace
+
+void ApiService::AddSharingRoutes() {
+  // Operators read the whole repository (administration, audited); agencies under agreements;
+  // citizens their own person.
+  router_.Add("GET", "/v1/persons/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
+              [this](RouteContext& ctx) -> Result<Response> {
+                const std::string& raw = ctx.params.at("key");
+                ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, raw));
+                if (ctx.principal->role == Role::kOperator) {
+                  if (!key) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
+                  ASSIGN_OR_RETURN(json j, person::PersonJson(*deps_.db, *key));
+                  RETURN_IF_ERROR(AuditAccess(ctx, "person.read", {*key, "", ""}, {"*"}, audit::Decision::kAllowed));
+                  return JsonResponse(DumpJson(j));
+                }
+                policy::Request req;
+                req.action = policy::Action::kReadPerson;
+                req.purpose = Query(ctx.request, "purpose");
+                req.agreement_id = Query(ctx.request, "agreement");
+                req.person_key = key.value_or(raw);
+                ASSIGN_OR_RETURN(req.fields, ParseFieldList(Query(ctx.request, "fields"), "query.fields"));
+                ASSIGN_OR_RETURN(Access access,
+                                 DecideAccess(ctx, req, "person.read", {AuditText(req.person_key), "", ""}));
+                if (access.refusal) return std::move(*access.refusal);
+                if (!key) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
+                const policy::Decision& d = access.decision;
+                ASSIGN_OR_RETURN(json records, PersonRecords(*deps_.db, *deps_.catalog, *key, ByDataset(d.fields),
+                                                             d.all_fields));
+                json out = {{"person", *key}, {"purpose", req.purpose}, {"records", std::move(records)}};
+                out.update(DecisionJson(d));
+                return JsonResponse(DumpJson(out));
+              });
+
+  // Yes/no verification: for each claimed attribute, "match" or "no_match" — nothing else.
+  router_.Add("POST", "/v1/verify", {Role::kAgency}, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"person", "purpose", "agreement", "claims"}));
+    ASSIGN_OR_RETURN(std::string raw, StringMember(body, "person", true));
+    policy::Request req;
+    req.action = policy::Action::kVerify;
+    ASSIGN_OR_RETURN(req.purpose, StringMember(body, "purpose", false));
+    ASSIGN_OR_RETURN(req.agreement_id, StringMember(body, "agreement", false));
+    const json& claims = body.contains("claims") ? body["claims"] : json();
+    if (!claims.is_object() || claims.empty()) {
+      return InvalidArgumentError(
+          "body.claims: expected an object of claimed values, e.g. {\"population_registry.ngay_sinh\": \"1990-02-01\"}");
+    }
+    if (claims.size() > 100) return InvalidArgumentError("body.claims: at most 100 claims per request");
+    std::map<policy::FieldRef, std::string> claimed;
+    for (const auto& [name, value] : claims.items()) {
+      ASSIGN_OR_RETURN(auto refs, ParseFieldList(name, "body.claims"));
+      if (refs.size() != 1) return InvalidArgumentError(fmt::format("body.claims: '{}' is not one field", AuditText(name)));
+      if (!value.is_string()) {
+        return InvalidArgumentError(fmt::format("body.claims.{}: expected a string", AuditText(name)));
+      }
+      claimed[refs[0]] = value.get<std::string>();
+      req.fields.push_back(refs[0]);
+    }
+    ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, raw));
+    req.person_key = key.value_or(raw);
+    ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.verify", {AuditText(req.person_key), "", ""}));
+    if (access.refusal) return std::move(*access.refusal);
+    // The person's values of the claimed fields (an unknown person matches nothing).
+    std::map<policy::FieldRef, std::vector<std::string>> held;
+    if (key) {
+      ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, *key));
+      for (const person::Link& link : links) {
+        auto first = claimed.lower_bound({link.dataset_id, ""});
+        if (first == claimed.end() || first->first.dataset != link.dataset_id) continue;
+        ASSIGN_OR_RETURN(catalog::DatasetInfo info, deps_.catalog->GetDataset(link.dataset_id));
+        Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, info, link.record_key);
+        if (v.status().code() == StatusCode::kNotFound) continue;
+        RETURN_IF_ERROR(v.status());
+        for (size_t i = 0; i < info.schema.fields.size() && i < v->values.size(); ++i) {
+          policy::FieldRef ref{link.dataset_id, info.schema.fields[i].name};
+          if (claimed.contains(ref)) held[ref].push_back(Comparable(info.schema.fields[i].type, ValueText(v->values[i])));
+        }
+      }
+    }
+    json results = json::object();
+    bool all = true;
+    for (const auto& [ref, value] : claimed) {
+      bool match = false;
+      if (auto h = held.find(ref); h != held.end()) {
+        ASSIGN_OR_RETURN(catalog::DatasetInfo info, deps_.catalog->GetDataset(ref.dataset));
+        const catalog::FieldSpec* spec = info.schema.Field(ref.field);
+        std::string want = Comparable(spec ? spec->type : catalog::FieldType::kString, value);
+        for (const std::string& have : h->second) match |= !have.empty() && have == want;
+      }
+      all &= match;
+      results[ref.dataset + "." + ref.field] = match ? "match" : "no_match";
+    }
+    json out = {{"results", std::move(results)}, {"all_match", all}};
+    out.update(DecisionJson(access.decision));
+    return JsonResponse(DumpJson(out));
+  });
+
+  // Find by attributes: a person key only for a confident, unambiguous match.
+  router_.Add("POST", "/v1/find", {Role::kAgency}, [this](RouteContext& ctx) -> Result<Response> {
+    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"purpose", "agreement", "attributes"}));
+    policy::Request req;
+    req.action = policy::Action::kFind;
+    ASSIGN_OR_RETURN(req.purpose, StringMember(body, "purpose", false));
+    ASSIGN_OR_RETURN(req.agreement_id, StringMember(body, "agreement", false));
+    const json& attributes = body.contains("attributes") ? body["attributes"] : json();
+    if (!attributes.is_object() || attributes.empty() || attributes.size() > 32) {
+      return InvalidArgumentError("body.attributes: expected an object of 1 to 32 person attributes, e.g. "
+                                  "{\"full_name\": \"Nguyễn Văn An\", \"birth_date\": \"1990-02-01\", \"sex\": \"male\"}");
+    }
+    person::Attributes claimed;
+    for (const auto& [name, value] : attributes.items()) {
+      if (!value.is_string() || value.get<std::string>().size() > 1024) {
+        return InvalidArgumentError(fmt::format("body.attributes.{}: expected a string of at most 1024 bytes",
+                                                AuditText(name)));
+      }
+      if (!kFindAttributes.contains(name)) {
+        return InvalidArgumentError(fmt::format("body.attributes.{}: not a person attribute the engine compares "
+                                                "(use {})",
+                                                AuditText(name), fmt::join(kFindAttributes, ", ")));
+      }
+      if (!value.get<std::string>().empty()) claimed[name] = value.get<std::string>();
+    }
+    // Decide before any work is done for the caller; the audited decision names the person found.
+    ASSIGN_OR_RETURN(policy::Caller caller, CallerOf(*ctx.principal));
+    req.caller = caller;
+    req.now = deps_.clock->NowMicros();
+    ASSIGN_OR_RETURN(auto agreements, deps_.agreements->ForConsumer(caller.agency_id));
+    person::FindResult found;
+    if (policy::Decide(req, agreements, {}).allowed) {
+      ASSIGN_OR_RETURN(found, finder_->Find(claimed));
+    }
+    ASSIGN_OR_RETURN(Access access,
+                     DecideAccess(ctx, req, "person.find", {found.person_key.value_or(""), "", ""}));
+    if (access.refusal) return std::move(*access.refusal);
+    json out = {{"outcome", found.outcome}, {"person", found.person_key ? json(*found.person_key) : json(nullptr)}};
+    if (found.person_key) out["deterministic"] = found.deterministic;
+    out.update(DecisionJson(access.decision));
+    return JsonResponse(DumpJson(out));
+  });
+}
+
+}  // namespace ndc::api

@@ -1,0 +1,64 @@
+// person/person_finder: "who is this?" — finds the person that claimed attributes describe, for
+// the find endpoint (POST /v1/find). A personal ID with consistent birth date and sex decides
+// deterministically; otherwise the probabilistic engine scores the claim against every person's
+// golden record (the same link::Index the hub links with, rebuilt when older than the refresh
+// interval) and answers with a person only when the best candidate is a confident match and no
+// other candidate reaches the review threshold. Design: docs/design/sharing.md ("Find").
+//
+// Thread-safe: concurrent Find calls share one index; a rebuild happens under a mutex while
+// other calls keep using the previous index.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "link/settings.h"
+#include "person/attributes.h"
+#include "person/person_index.h"
+#include "store/store.h"
+
+namespace ndc::person {
+
+struct FindResult {
+  // "match" (person_key set), "ambiguous" (several candidates could be the person: nothing is
+  // disclosed) or "none".
+  std::string outcome = "none";
+  std::optional<std::string> person_key;
+  double probability = 0;   // of the best candidate (0 when none)
+  bool deterministic = false;
+};
+
+class PersonFinder {
+ public:
+  // Not owned; must outlive the finder. `refresh_micros`: how old the index may get.
+  PersonFinder(store::Database* db, Clock* clock, link::Settings settings = link::DefaultPersonSettings(),
+               int64_t refresh_micros = int64_t{60} * 1000000)
+      : db_(db), clock_(clock), settings_(std::move(settings)), refresh_micros_(refresh_micros) {}
+
+  // `claimed`: person attributes (personal_id, full_name, birth_date YYYY-MM-DD, sex male/female,
+  // permanent_commune, ...). kInvalidArgument when none is given; kFailedPrecondition when
+  // probabilistic finding is needed but no linkage model is stored yet (run `ndc link run`).
+  Result<FindResult> Find(const Attributes& claimed);
+
+ private:
+  struct Built {
+    std::unique_ptr<PersonIndex> index;
+    int64_t at = 0;
+  };
+  Result<std::shared_ptr<const Built>> Index();
+
+  store::Database* db_;
+  Clock* clock_;
+  link::Settings settings_;
+  int64_t refresh_micros_;
+  std::mutex build_mu_;  // one rebuild at a time
+  std::mutex mu_;        // guards current_
+  std::shared_ptr<const Built> current_;
+};
+
+}  // namespace ndc::person

@@ -1,0 +1,293 @@
+#include "sharing/consent_store.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "common/instant.h"
+#include "common/json.h"
+
+namespace ndc::sharing {
+namespace {
+
+using nlohmann::json;
+using store::Row;
+using store::Value;
+
+const std::set<std::string, std::less<>> kMembers = {"recipient",  "purpose",  "grants",       "valid_from",
+                                                      "valid_to",   "max_uses", "text_version", "channel"};
+
+Status Bad(std::string_view member, std::string_view what) {
+  return InvalidArgumentError(fmt::format("consent.{}: {}", member, what));
+}
+
+// A code: [a-z0-9] then [a-z0-9_.-], 1..64 characters (agency, dataset, field and purpose ids).
+bool IsCode(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '.' || c == '-')))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// An optional string member of at most `max` bytes, printable ASCII codes only when `code`.
+Result<std::string> Text(const json& doc, std::string_view key, bool required, bool code, std::string fallback = {}) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) {
+    if (required) return Bad(key, "is required");
+    return fallback;
+  }
+  if (!it->is_string()) return Bad(key, "must be a string");
+  const std::string& s = it->get_ref<const std::string&>();
+  if (code && !IsCode(s)) return Bad(key, fmt::format("'{}' is not a lower-case code ([a-z0-9_.-], 1-64)", s));
+  if (!code && (s.empty() || s.size() > 64 || s.find_first_not_of(
+                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") != std::string::npos)) {
+    return Bad(key, "must be 1-64 letters, digits or _.:-");
+  }
+  return s;
+}
+
+Result<std::vector<policy::FieldGrant>> GrantsFromJson(const json& grants, std::string_view member) {
+  if (!grants.is_object() || grants.empty()) {
+    return Bad(member, "is required: an object {dataset: [field, ...]} naming at least one dataset");
+  }
+  std::vector<policy::FieldGrant> out;
+  for (const auto& [dataset, fields] : grants.items()) {
+    if (!IsCode(dataset)) return Bad(member, fmt::format("'{}' is not a dataset id", dataset));
+    if (!fields.is_array() || fields.empty() || fields.size() > 256) {
+      return Bad(fmt::format("{}.{}", member, dataset), "must be a list of 1 to 256 field names");
+    }
+    policy::FieldGrant g{dataset, {}};
+    std::set<std::string> seen;
+    for (const json& f : fields) {
+      if (!f.is_string() || !IsCode(f.get_ref<const std::string&>())) {
+        return Bad(fmt::format("{}.{}", member, dataset), "field names are lower-case codes");
+      }
+      if (!seen.insert(f.get<std::string>()).second) {
+        return Bad(fmt::format("{}.{}", member, dataset), fmt::format("'{}' is listed twice", f.get<std::string>()));
+      }
+      g.fields.push_back(f.get<std::string>());
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+Result<int64_t> When(const json& doc, std::string_view key, std::optional<int64_t> fallback) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) {
+    if (!fallback) return Bad(key, "is required (RFC 3339 or a date)");
+    return *fallback;
+  }
+  if (!it->is_string() || it->get_ref<const std::string&>().size() > 64) {
+    return Bad(key, "must be an RFC 3339 time or a date");
+  }
+  auto t = ParseInstant(it->get<std::string>());
+  if (!t.ok()) return Bad(key, t.status().message());
+  return *t;
+}
+
+json GrantsToJson(const std::vector<policy::FieldGrant>& grants) {
+  json out = json::object();
+  for (const auto& g : grants) out[g.dataset] = g.fields;
+  return out;
+}
+
+std::string_view StatusOf(const policy::Consent& c, int64_t now) {
+  if (c.revoked_at) return "revoked";
+  if (now < c.valid_from) return "not_yet_valid";
+  if (now >= c.valid_to) return "expired";
+  if (c.max_uses > 0 && c.uses >= c.max_uses) return "used_up";
+  return "active";
+}
+
+constexpr std::string_view kSelect =
+    "SELECT id, person_key, recipient_agency, purpose, grants, valid_from, valid_to, max_uses, uses, granted_at, "
+    "revoked_at, channel, text_version, proof FROM consents ";
+
+Result<StoredConsent> FromRow(const Row& row) {
+  StoredConsent s;
+  policy::Consent& c = s.consent;
+  c.id = row.Str(0);
+  c.person_key = row.Str(1);
+  c.recipient_agency = row.Str(2);
+  c.purpose = row.Str(3);
+  auto grants_doc = ParseJson(row.Str(4));
+  if (!grants_doc.ok()) return DataLossError(fmt::format("consent {}: stored grants are not JSON", c.id));
+  auto grants = GrantsFromJson(*grants_doc, "grants");
+  if (!grants.ok()) return DataLossError(fmt::format("consent {}: stored grants: {}", c.id, grants.status().message()));
+  c.grants = std::move(*grants);
+  c.valid_from = row.Int(5);
+  c.valid_to = row.Int(6);
+  c.max_uses = row.Int(7);
+  c.uses = row.Int(8);
+  s.granted_at = row.Int(9);
+  c.revoked_at = row.OptInt(10);
+  s.channel = row.Str(11);
+  s.text_version = row.Str(12);
+  s.proof = row.Str(13);
+  return s;
+}
+
+}  // namespace
+
+Result<StoredConsent> ConsentFromJson(const json& doc, int64_t now) {
+  if (!doc.is_object()) return InvalidArgumentError("consent: must be a JSON object");
+  for (const auto& [k, v] : doc.items()) {
+    if (!kMembers.count(k)) {
+      return Bad(k, "is not a member of a consent (allowed: recipient, purpose, grants, valid_from, valid_to, "
+                    "max_uses, text_version, channel)");
+    }
+  }
+  StoredConsent out;
+  policy::Consent& c = out.consent;
+  ASSIGN_OR_RETURN(c.recipient_agency, Text(doc, "recipient", true, true));
+  ASSIGN_OR_RETURN(c.purpose, Text(doc, "purpose", true, true));
+  auto grants = doc.find("grants");
+  if (grants == doc.end()) return Bad("grants", "is required: an object {dataset: [field, ...]}");
+  ASSIGN_OR_RETURN(c.grants, GrantsFromJson(*grants, "grants"));
+  ASSIGN_OR_RETURN(c.valid_from, When(doc, "valid_from", now));
+  ASSIGN_OR_RETURN(c.valid_to, When(doc, "valid_to", std::nullopt));
+  if (c.valid_to <= c.valid_from) return Bad("valid_to", "must be after valid_from");
+  if (auto m = doc.find("max_uses"); m != doc.end() && !m->is_null()) {
+    if (!m->is_number_integer() || m->get<int64_t>() < 0 || m->get<int64_t>() > 1000000000) {
+      return Bad("max_uses", "must be an integer from 0 (no limit) to 1000000000");
+    }
+    c.max_uses = m->get<int64_t>();
+  }
+  ASSIGN_OR_RETURN(out.text_version, Text(doc, "text_version", false, false, "v1"));
+  ASSIGN_OR_RETURN(out.channel, Text(doc, "channel", false, false, "api"));
+  return out;
+}
+
+json ConsentToJson(const StoredConsent& s, int64_t now) {
+  const policy::Consent& c = s.consent;
+  return {{"id", c.id},
+          {"person", c.person_key},
+          {"recipient", c.recipient_agency},
+          {"purpose", c.purpose},
+          {"grants", GrantsToJson(c.grants)},
+          {"valid_from", FormatRfc3339(c.valid_from)},
+          {"valid_to", FormatRfc3339(c.valid_to)},
+          {"max_uses", c.max_uses},
+          {"uses", c.uses},
+          {"granted_at", FormatRfc3339(s.granted_at)},
+          {"revoked_at", c.revoked_at ? json(FormatRfc3339(*c.revoked_at)) : json(nullptr)},
+          {"channel", s.channel},
+          {"text_version", s.text_version},
+          {"status", std::string(StatusOf(c, now))}};
+}
+
+Status ConsentStore::Validate(const policy::Consent& c) {
+  if (auto agency = catalog_->GetAgency(c.recipient_agency); !agency.ok()) {
+    if (agency.status().code() != StatusCode::kNotFound) return agency.status();
+    return Bad("recipient", fmt::format("agency '{}' does not exist", c.recipient_agency));
+  }
+  if (!purposes_->Contains(c.purpose)) {
+    return Bad("purpose", fmt::format("unknown purpose '{}': use a code of the purpose catalog "
+                                      "(docs/design/policy.md)", c.purpose));
+  }
+  for (const policy::FieldGrant& g : c.grants) {
+    auto info = catalog_->GetDataset(g.dataset);
+    if (!info.ok()) {
+      if (info.status().code() != StatusCode::kNotFound) return info.status();
+      return Bad("grants", fmt::format("dataset '{}' does not exist", g.dataset));
+    }
+    for (const std::string& f : g.fields) {
+      if (info->schema.Field(f) == nullptr) {
+        return Bad("grants." + g.dataset, fmt::format("dataset '{}' has no field '{}'", g.dataset, f));
+      }
+    }
+  }
+  if (c.valid_to <= c.valid_from) return Bad("valid_to", "must be after valid_from");
+  if (c.max_uses < 0) return Bad("max_uses", "must not be negative (0 means no limit)");
+  return OkStatus();
+}
+
+Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredConsent draft) {
+  policy::Consent& c = draft.consent;
+  c.person_key = person_key;
+  if (person_key.empty()) return InvalidArgumentError("a consent is granted by a person: the person key is empty");
+  RETURN_IF_ERROR(Validate(c));
+  c.id = "con_" + HexEncode(random_->Bytes(8));
+  c.uses = 0;
+  c.revoked_at.reset();
+  draft.granted_at = clock_->NowMicros();
+  const Value row[] = {c.id,          c.person_key, c.recipient_agency,  c.purpose,       DumpJson(GrantsToJson(c.grants)),
+                       c.valid_from,  c.valid_to,   c.max_uses,          draft.granted_at, draft.channel,
+                       draft.text_version, draft.proof};
+  auto ins = db_->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, valid_to, "
+                       "max_uses, uses, granted_at, channel, text_version, proof) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12)",
+                       row);
+  if (!ins.ok()) return ins.status().WithContext("storing the consent");
+  return draft;
+}
+
+Result<std::vector<StoredConsent>> ConsentStore::ForPerson(const std::string& person_key) {
+  const Value p[] = {person_key};
+  ASSIGN_OR_RETURN(auto rs, db_->Query(std::string(kSelect) + "WHERE person_key = $1 ORDER BY granted_at DESC, id", p));
+  std::vector<StoredConsent> out;
+  for (const Row& r : rs.rows) {
+    ASSIGN_OR_RETURN(StoredConsent s, FromRow(r));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<policy::Consent>> ConsentStore::ForDecision(const std::string& person_key,
+                                                               const std::string& recipient) {
+  const Value p[] = {person_key, recipient};
+  ASSIGN_OR_RETURN(auto rs, db_->Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
+                                                              "ORDER BY granted_at DESC, id",
+                                       p));
+  std::vector<policy::Consent> out;
+  for (const Row& r : rs.rows) {
+    ASSIGN_OR_RETURN(StoredConsent s, FromRow(r));
+    out.push_back(std::move(s.consent));
+  }
+  return out;
+}
+
+Result<StoredConsent> ConsentStore::Get(const std::string& person_key, const std::string& id) {
+  const Value p[] = {id, person_key};
+  auto rs = db_->Query(std::string(kSelect) + "WHERE id = $1 AND person_key = $2", p);
+  if (!rs.ok()) return rs.status();
+  if (rs->rows.empty()) return NotFoundError(fmt::format("you have no consent '{}'", id));
+  return FromRow(rs->rows[0]);
+}
+
+Result<StoredConsent> ConsentStore::Revoke(const std::string& person_key, const std::string& id) {
+  const Value p[] = {clock_->NowMicros(), id, person_key};
+  ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE consents SET revoked_at = $1 WHERE id = $2 AND person_key = $3 "
+                                        "AND revoked_at IS NULL",
+                                        p));
+  ASSIGN_OR_RETURN(StoredConsent s, Get(person_key, id));
+  if (n == 0) {
+    return FailedPreconditionError(fmt::format("consent '{}' was already revoked at {}", id,
+                                               FormatRfc3339(s.consent.revoked_at.value_or(0))));
+  }
+  return s;
+}
+
+Status ConsentStore::CountUse(const std::string& id) {
+  const int64_t now = clock_->NowMicros();
+  const Value p[] = {id, now};
+  // One statement: the row lock (PostgreSQL) or the write lock (SQLite) makes check-and-increment
+  // atomic, so concurrent reads never take more than max_uses.
+  ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE consents SET uses = uses + 1 WHERE id = $1 AND revoked_at IS NULL "
+                                        "AND valid_from <= $2 AND valid_to > $2 AND (max_uses = 0 OR uses < max_uses)",
+                                        p));
+  if (n == 1) return OkStatus();
+  const Value q[] = {id};
+  auto rs = db_->Query(std::string(kSelect) + "WHERE id = $1", q);
+  if (!rs.ok()) return rs.status();
+  if (rs->rows.empty()) return NotFoundError(fmt::format("no consent '{}'", id));
+  ASSIGN_OR_RETURN(StoredConsent s, FromRow(rs->rows[0]));
+  return FailedPreconditionError(fmt::format("consent '{}' cannot be used: it is {}", id, StatusOf(s.consent, now)));
+}
+
+}  // namespace ndc::sharing

@@ -1,0 +1,181 @@
+// ConsentStore on a real store: SQLite (sharing_store_test) and PostgreSQL (sharing_store_pg_test).
+#include "sharing/consent_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "common/instant.h"
+#include "common/json.h"
+#include "store/testing/test_database.h"
+
+namespace ndc::sharing {
+namespace {
+
+using store::Backend;
+
+constexpr int64_t kDay = int64_t{86400} * 1000000;
+
+class ConsentStoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto db = store::NewMigratedTestDatabase(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    clock_.Set(*ParseInstant("2026-03-01T00:00:00Z"));
+    catalog_ = std::make_unique<catalog::Catalog>(db_.get(), &clock_);
+    consents_ = std::make_unique<ConsentStore>(db_.get(), catalog_.get(), &clock_, SystemRandom());
+    ASSERT_TRUE(catalog_->CreateAgency({.id = "bca", .name = "Bộ Công an"}).ok());
+    ASSERT_TRUE(catalog_->CreateAgency({.id = "bank_x", .name = "Bank X", .kind = "non_state"}).ok());
+    auto schema = catalog::ParseSchemaJson(R"({"id": "registry", "title": "Registry", "owner": "bca",
+      "classification": {"data": "core", "personal": "basic"}, "source_key": "so_dinh_danh",
+      "fields": [{"name": "so_dinh_danh", "type": "string", "required": true},
+                 {"name": "ho_ten", "type": "string"}, {"name": "ngay_sinh", "type": "date"}]})");
+    ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    ASSERT_TRUE(catalog_->CreateDataset(*schema).ok());
+  }
+
+  // A valid grant document with `extra` members appended (or overriding, later keys win).
+  Result<StoredConsent> Parse(const std::string& extra = "") {
+    auto doc = ParseJson(R"({"recipient": "bank_x", "purpose": "banking.account_opening",
+      "grants": {"registry": ["ho_ten", "ngay_sinh"]}, "valid_to": "2026-12-31")" + extra + "}");
+    EXPECT_TRUE(doc.ok());
+    return ConsentFromJson(*doc, clock_.NowMicros());
+  }
+
+  StoredConsent Granted(const std::string& person, const std::string& extra = "") {
+    auto draft = Parse(extra);
+    EXPECT_TRUE(draft.ok()) << draft.status().ToString();
+    auto c = consents_->Grant(person, *draft);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : StoredConsent{};
+  }
+
+  std::string GrantError(const std::string& extra) {
+    auto draft = Parse(extra);
+    if (!draft.ok()) return draft.status().message();
+    auto c = consents_->Grant("001090000001", *draft);
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+    return c.status().message();
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<store::TestDatabase> db_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<ConsentStore> consents_;
+};
+
+TEST_P(ConsentStoreTest, GrantThenListAndGet) {
+  StoredConsent a = Granted("001090000001");
+  clock_.Advance(1000);
+  StoredConsent b = Granted("001090000001", R"(, "max_uses": 3)");
+  Granted("001090000002");
+  EXPECT_EQ(a.consent.id.substr(0, 4), "con_");
+  auto list = consents_->ForPerson("001090000001");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].consent.id, b.consent.id);  // newest first
+  EXPECT_EQ((*list)[1].consent.grants[0].fields, (std::vector<std::string>{"ho_ten", "ngay_sinh"}));
+  auto got = consents_->Get("001090000001", b.consent.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->consent.max_uses, 3);
+  EXPECT_EQ(ConsentToJson(*got, clock_.NowMicros())["status"], "active");
+}
+
+TEST_P(ConsentStoreTest, AnotherPersonsConsentIsNotFound) {
+  StoredConsent a = Granted("001090000001");
+  EXPECT_EQ(consents_->Get("001090000002", a.consent.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(consents_->Revoke("001090000002", a.consent.id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(consents_->Get("001090000001", a.consent.id).ok());
+}
+
+TEST_P(ConsentStoreTest, RevokeTwiceIsFailedPrecondition) {
+  StoredConsent a = Granted("001090000001");
+  auto revoked = consents_->Revoke("001090000001", a.consent.id);
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+  EXPECT_EQ(revoked->consent.revoked_at, clock_.NowMicros());
+  auto again = consents_->Revoke("001090000001", a.consent.id);
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find("already revoked"), std::string::npos);
+  EXPECT_EQ(consents_->CountUse(a.consent.id).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_P(ConsentStoreTest, CountUseStopsAtMaxUses) {
+  StoredConsent a = Granted("001090000001", R"(, "max_uses": 2)");
+  EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
+  EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
+  Status third = consents_->CountUse(a.consent.id);
+  EXPECT_EQ(third.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(third.message().find("used_up"), std::string::npos) << third.message();
+  EXPECT_EQ(consents_->Get("001090000001", a.consent.id)->consent.uses, 2);
+  EXPECT_EQ(consents_->CountUse("con_0000000000000000").code(), StatusCode::kNotFound);
+}
+
+TEST_P(ConsentStoreTest, ExpiredAndNotYetValidCannotBeUsed) {
+  StoredConsent later = Granted("001090000001", R"(, "valid_from": "2026-06-01")");
+  EXPECT_EQ(consents_->CountUse(later.consent.id).code(), StatusCode::kFailedPrecondition);
+  StoredConsent now = Granted("001090000001", R"(, "valid_to": "2026-03-02")");
+  EXPECT_TRUE(consents_->CountUse(now.consent.id).ok());
+  clock_.Advance(2 * kDay);
+  Status expired = consents_->CountUse(now.consent.id);
+  EXPECT_EQ(expired.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(expired.message().find("expired"), std::string::npos) << expired.message();
+  EXPECT_EQ(ConsentToJson(*consents_->Get("001090000001", now.consent.id), clock_.NowMicros())["status"], "expired");
+}
+
+TEST_P(ConsentStoreTest, ConcurrentUsesNeverExceedMaxUses) {
+  StoredConsent a = Granted("001090000001", R"(, "max_uses": 10)");
+  std::atomic<int> ok{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 8; ++i) {
+        Status s = consents_->CountUse(a.consent.id);
+        (s.ok() ? ok : s.code() == StatusCode::kFailedPrecondition ? refused : other)++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 10);
+  EXPECT_EQ(refused.load(), 22);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(consents_->Get("001090000001", a.consent.id)->consent.uses, 10);
+}
+
+TEST_P(ConsentStoreTest, GrantChecksTheCatalog) {
+  EXPECT_NE(GrantError(R"(, "recipient": "bank_y")").find("consent.recipient: agency 'bank_y' does not exist"),
+            std::string::npos);
+  EXPECT_NE(GrantError(R"(, "purpose": "gossip")").find("consent.purpose: unknown purpose 'gossip'"),
+            std::string::npos);
+  EXPECT_NE(GrantError(R"(, "grants": {"tax": ["x"]})").find("dataset 'tax' does not exist"), std::string::npos);
+  EXPECT_NE(GrantError(R"(, "grants": {"registry": ["luong"]})").find("has no field 'luong'"), std::string::npos);
+}
+
+TEST_P(ConsentStoreTest, DocumentShapeIsChecked) {
+  EXPECT_EQ(Parse(R"(, "valid_to": "2026-01-01")").status().message(), "consent.valid_to: must be after valid_from");
+  EXPECT_NE(Parse(R"(, "max_uses": -1)").status().message().find("consent.max_uses"), std::string::npos);
+  EXPECT_NE(Parse(R"(, "uses": 5)").status().message().find("consent.uses: is not a member"), std::string::npos);
+  EXPECT_NE(Parse(R"(, "grants": {"registry": []})").status().message().find("consent.grants.registry"),
+            std::string::npos);
+  EXPECT_NE(Parse(R"(, "recipient": "Bank X'; DROP TABLE consents;--")").status().message().find("consent.recipient"),
+            std::string::npos);
+}
+
+TEST_P(ConsentStoreTest, ForDecisionReturnsTheRecipientsConsents) {
+  Granted("001090000001");
+  auto list = consents_->ForDecision("001090000001", "bank_x");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].purpose, "banking.account_opening");
+  EXPECT_TRUE(consents_->ForDecision("001090000001", "bca")->empty());
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, ConsentStoreTest, ::testing::Values(Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, ConsentStoreTest, ::testing::Values(Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::sharing

@@ -1,0 +1,80 @@
+#include "sharing/correction_store.h"
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+
+namespace ndc::sharing {
+namespace {
+
+using store::Value;
+using Params = std::vector<Value>;
+
+constexpr char kSelect[] =
+    "SELECT id, dataset_id, record_key, field, person_key, current_value, claimed_value, note, status, created_at, "
+    "resolved_at FROM correction_requests ";
+
+CorrectionRequest FromRow(const store::Row& r) {
+  return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4), r.OptStr(5), r.Str(6), r.Str(7), r.Str(8), r.Int(9),
+          r.OptInt(10)};
+}
+
+std::vector<CorrectionRequest> FromRows(const store::ResultSet& rs) {
+  std::vector<CorrectionRequest> out;
+  out.reserve(rs.rows.size());
+  for (const auto& r : rs.rows) out.push_back(FromRow(r));
+  return out;
+}
+
+}  // namespace
+
+Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionRequest draft, RandomSource* random,
+                                           int64_t now) {
+  draft.id = "cor_" + HexEncode(random->Bytes(8));
+  draft.status = "open";
+  draft.created_at = now;
+  draft.resolved_at.reset();
+  auto n = db.Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, current_value, "
+                   "claimed_value, note, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
+                   Params{draft.id, draft.dataset_id, draft.record_key, draft.field, draft.person_key,
+                          draft.current_value ? Value{*draft.current_value} : Value{}, draft.claimed_value,
+                          draft.note, now});
+  if (!n.ok()) return n.status().WithContext("storing the correction request");
+  return draft;
+}
+
+Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, const std::string& dataset_id,
+                                                       const std::string& after_id, int limit, bool include_closed) {
+  // Keyset: rows after (created_at, id) of `after_id`; an unknown after_id starts from the beginning.
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query(std::string(kSelect) +
+                                "WHERE dataset_id = $1 AND ($2 = 1 OR status = 'open') AND ($3 = '' OR "
+                                "(created_at, id) > (SELECT created_at, id FROM correction_requests WHERE id = $3)) "
+                                "ORDER BY created_at, id LIMIT $4",
+                            Params{dataset_id, int64_t{include_closed ? 1 : 0}, after_id, int64_t{limit}}));
+  return FromRows(rs);
+}
+
+Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key) {
+  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(std::string(kSelect) + "WHERE person_key = $1 "
+                                                                         "ORDER BY created_at DESC, id",
+                                                 Params{person_key}));
+  return FromRows(rs);
+}
+
+nlohmann::json CorrectionJson(const CorrectionRequest& c) {
+  using nlohmann::json;
+  return {{"id", c.id},
+          {"dataset", c.dataset_id},
+          {"record", c.record_key},
+          {"field", c.field},
+          {"person", c.person_key},
+          {"current_value", c.current_value ? json(*c.current_value) : json(nullptr)},
+          {"claimed_value", c.claimed_value},
+          {"note", c.note},
+          {"status", c.status},
+          {"created_at", FormatRfc3339(c.created_at)},
+          {"resolved_at", c.resolved_at ? json(FormatRfc3339(*c.resolved_at)) : json(nullptr)}};
+}
+
+}  // namespace ndc::sharing

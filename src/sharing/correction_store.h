@@ -1,0 +1,51 @@
+// sharing/correction_store: correction requests — a citizen's claim that one field of a record
+// about them is wrong (POST /v1/me/corrections), routed to the agency that owns the dataset, which
+// lists them beside the linker's discrepancies. Table correction_requests (0007_citizen.sql).
+// Design: docs/design/sharing.md, "Citizens".
+//
+// Functions of an Executor; thread-safe as the store is. Errors: store errors as mapped;
+// kDataLoss for a corrupt row.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/crypto.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace ndc::sharing {
+
+struct CorrectionRequest {
+  std::string id;  // "cor_" + 16 random hex digits
+  std::string dataset_id;
+  std::string record_key;
+  std::string field;
+  std::string person_key;                    // who asked
+  std::optional<std::string> current_value;  // the record's value when asked (nullopt: empty)
+  std::string claimed_value;
+  std::string note;
+  std::string status = "open";  // open | accepted | rejected
+  int64_t created_at = 0;
+  std::optional<int64_t> resolved_at;
+};
+
+// Stores `draft` as an open request made at `now`; assigns and returns its id.
+Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionRequest draft, RandomSource* random,
+                                           int64_t now);
+// The dataset's requests, oldest first, created after `after_id`'s position (keyset on
+// (created_at, id); empty: from the start); only open ones unless `include_closed`.
+Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, const std::string& dataset_id,
+                                                       const std::string& after_id, int limit, bool include_closed);
+// The person's own requests, newest first.
+Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key);
+
+// {"id", "dataset", "record", "field", "person", "current_value", "claimed_value", "note",
+//  "status", "created_at", "resolved_at"} (times RFC 3339; absent values null).
+nlohmann::json CorrectionJson(const CorrectionRequest& c);
+
+}  // namespace ndc::sharing

@@ -1,0 +1,164 @@
+#include "sharing/feed.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/json.h"
+#include "ident/date_parse.h"
+
+namespace ndc::sharing {
+namespace {
+
+using store::Row;
+using store::Value;
+
+constexpr std::string_view kColumns =
+    "id, agency_id, agreement_id, purpose, dataset_id, events, status, created_at, created_by";
+
+Result<Subscription> FromRow(const Row& row) {
+  Subscription s;
+  s.id = row.Str(0);
+  s.agency_id = row.Str(1);
+  s.agreement_id = row.Str(2);
+  s.purpose = row.Str(3);
+  s.dataset_id = row.Str(4);
+  ASSIGN_OR_RETURN(nlohmann::json events, ParseJson(row.Str(5)));
+  if (!events.is_array()) return DataLossError("feed subscription " + s.id + ": events is not a JSON array");
+  for (const auto& e : events) {
+    if (!e.is_string()) return DataLossError("feed subscription " + s.id + ": an event type is not a string");
+    s.events.push_back(e.get<std::string>());
+  }
+  s.status = row.Str(6);
+  s.created_at = row.Int(7);
+  s.created_by = row.Str(8);
+  return s;
+}
+
+std::string Text(const std::vector<store::Value>* values, int index) {
+  if (values == nullptr || index < 0 || static_cast<size_t>(index) >= values->size()) return {};
+  const Value& v = (*values)[index];
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  return {};
+}
+
+// The index of the field mapped to person attribute `attribute`, or -1.
+int FieldOf(const catalog::DatasetSchema& schema, std::string_view attribute) {
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    if (schema.fields[i].person == attribute) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool Changed(const catalog::DatasetSchema& schema, const RecordChange& c, std::string_view attribute) {
+  int f = FieldOf(schema, attribute);
+  return f >= 0 && Text(c.before, f) != Text(c.after, f);
+}
+
+}  // namespace
+
+bool IsPersonFeedEvent(std::string_view name) {
+  return name == "birth" || name == "death" || name == "address_change" || name == "identity_change";
+}
+
+nlohmann::json SubscriptionToJson(const Subscription& s) {
+  return {{"id", s.id},
+          {"agency", s.agency_id},
+          {"agreement", s.agreement_id},
+          {"purpose", s.purpose},
+          {"dataset", s.dataset_id},
+          {"events", s.events},
+          {"status", s.status},
+          {"created_at", FormatRfc3339(s.created_at)},
+          {"created_by", s.created_by}};
+}
+
+std::vector<std::string> ClassifyChange(const catalog::DatasetSchema& schema, bool authority, const RecordChange& c) {
+  std::vector<std::string> out;
+  if (authority && c.op == "insert" && c.after != nullptr) {
+    int f = FieldOf(schema, "birth_date");
+    if (auto born = ident::ParseDate(Text(c.after, f)); f >= 0 && born.ok()) {
+      // Days since the epoch of the birth date and of the change.
+      auto days = [](const ident::Date& d) {
+        return static_cast<int64_t>(
+            std::chrono::sys_days(std::chrono::year_month_day(std::chrono::year(d.year), std::chrono::month(d.month),
+                                                              std::chrono::day(d.day)))
+                .time_since_epoch()
+                .count());
+      };
+      int64_t at_day = c.at / (int64_t{86400} * 1000000);
+      int64_t age_days = at_day - days(*born);
+      if (age_days >= -1 && age_days <= 366) out.push_back("birth");
+    }
+  }
+  if (authority && c.op == "update") {
+    int death = FieldOf(schema, "death_date");
+    if (death >= 0 && Text(c.before, death).empty() && !Text(c.after, death).empty()) out.push_back("death");
+    if (Changed(schema, c, "permanent_commune") || Changed(schema, c, "current_commune")) {
+      out.push_back("address_change");
+    }
+    if (Changed(schema, c, "personal_id") || Changed(schema, c, "full_name") || Changed(schema, c, "birth_date") ||
+        Changed(schema, c, "sex")) {
+      out.push_back("identity_change");
+    }
+  }
+  out.push_back("record_change");
+  return out;
+}
+
+Result<Subscription> FeedStore::Create(Subscription draft) {
+  if (draft.events.empty()) return InvalidArgumentError("feed.events: name at least one event type");
+  std::sort(draft.events.begin(), draft.events.end());
+  draft.events.erase(std::unique(draft.events.begin(), draft.events.end()), draft.events.end());
+  std::string hex;
+  for (uint8_t b : random_->Bytes(8)) hex += fmt::format("{:02x}", b);
+  draft.id = "feed_" + hex;
+  draft.status = "active";
+  draft.created_at = clock_->NowMicros();
+  const Value row[] = {draft.id,         draft.agency_id,  draft.agreement_id,      draft.purpose,
+                       draft.dataset_id, DumpJson(draft.events), draft.status, draft.created_at,
+                       draft.created_by};
+  RETURN_IF_ERROR(db_->Exec(fmt::format("INSERT INTO feed_subscriptions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                                        "$8, $9)",
+                                        kColumns),
+                            row)
+                      .status());
+  return draft;
+}
+
+Result<Subscription> FeedStore::Get(const std::string& agency, const std::string& id) {
+  const Value p[] = {id, agency};
+  ASSIGN_OR_RETURN(auto rs, db_->Query(fmt::format("SELECT {} FROM feed_subscriptions WHERE id = $1 AND agency_id "
+                                                   "= $2",
+                                                   kColumns),
+                                       p));
+  if (rs.rows.empty()) return NotFoundError(fmt::format("no feed subscription '{}' of agency '{}'", id, agency));
+  return FromRow(rs.rows[0]);
+}
+
+Result<std::vector<Subscription>> FeedStore::List(const std::string& agency) {
+  const Value p[] = {agency};
+  ASSIGN_OR_RETURN(auto rs, db_->Query(fmt::format("SELECT {} FROM feed_subscriptions WHERE agency_id = $1 ORDER "
+                                                   "BY created_at, id",
+                                                   kColumns),
+                                       p));
+  std::vector<Subscription> out;
+  for (const Row& row : rs.rows) {
+    ASSIGN_OR_RETURN(Subscription s, FromRow(row));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<Subscription> FeedStore::Cancel(const std::string& agency, const std::string& id) {
+  ASSIGN_OR_RETURN(Subscription s, Get(agency, id));
+  if (s.status == "cancelled") return FailedPreconditionError(fmt::format("feed '{}' is already cancelled", id));
+  const Value p[] = {id};
+  RETURN_IF_ERROR(db_->Exec("UPDATE feed_subscriptions SET status = 'cancelled' WHERE id = $1", p).status());
+  s.status = "cancelled";
+  return s;
+}
+
+}  // namespace ndc::sharing

@@ -1,0 +1,242 @@
+// Citizens end to end with the real `ndc` binary and server, on each backend: a citizen key bound
+// to a person (`ndc key create --role citizen --person`), GET /v1/me (own data only), the access
+// history with inclusion proofs that verify against the signed checkpoint (and without the
+// covert law-enforcement read), consents granted, listed and revoked, and a correction request
+// that reaches the owning agency.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "audit/proof_json.h"
+#include "audit/signing_key.h"
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kRegistry[] = R"({"id": "population_registry", "title": "Dân cư", "owner": "bca",
+  "classification": {"data": "core", "personal": "basic"}, "source_key": ["so"],
+  "fields": [
+    {"name": "so", "column": "SO", "type": "personal_id", "required": true, "person": "personal_id"},
+    {"name": "ho_ten", "column": "HO_TEN", "type": "string", "required": true, "person": "full_name"},
+    {"name": "ngay_sinh", "column": "NGAY_SINH", "type": "date", "format": "yyyy-mm-dd", "person": "birth_date"}]})";
+
+// Every comparison level weighs the same as in the shipped settings' model; only identical
+// personal IDs matter here (the registry is the authority).
+constexpr char kModel[] = R"({"format": "ndc-link-model/1", "prior": 0.001, "comparisons": [
+  {"name": "personal_id", "levels": [{"m": 0.9, "u": 0.0001}, {"m": 0.05, "u": 0.001}, {"m": 0.05, "u": 0.9989}]},
+  {"name": "old_id_number", "levels": [{"m": 0.9, "u": 0.0001}, {"m": 0.05, "u": 0.001}, {"m": 0.05, "u": 0.9989}]},
+  {"name": "full_name", "levels": [{"m": 0.8, "u": 0.001}, {"m": 0.05, "u": 0.001}, {"m": 0.03, "u": 0.001},
+    {"m": 0.05, "u": 0.005}, {"m": 0.03, "u": 0.01}, {"m": 0.02, "u": 0.05}, {"m": 0.02, "u": 0.932}]},
+  {"name": "birth_date", "levels": [{"m": 0.85, "u": 0.001}, {"m": 0.03, "u": 0.0005}, {"m": 0.03, "u": 0.002},
+    {"m": 0.02, "u": 0.02}, {"m": 0.03, "u": 0.01}, {"m": 0.02, "u": 0.02}, {"m": 0.02, "u": 0.9465}]},
+  {"name": "sex", "levels": [{"m": 0.98, "u": 0.5}, {"m": 0.02, "u": 0.5}]},
+  {"name": "permanent_commune", "levels": [{"m": 0.7, "u": 0.01}, {"m": 0.3, "u": 0.99}]},
+  {"name": "current_commune", "levels": [{"m": 0.7, "u": 0.01}, {"m": 0.3, "u": 0.99}]}]})";
+
+// gdt reads names for tax administration; bca investigates (a covert purpose).
+constexpr char kTaxAgreement[] = R"({"id": "gdt-registry", "consumer": "gdt",
+  "grants": {"population_registry": ["ho_ten", "ngay_sinh"]}, "purposes": ["public_service.tax"],
+  "actions": ["read_person"], "legal_basis": {"instrument": "Law on Tax Administration 38/2019/QH14"},
+  "form": "on_request", "valid_from": "2026-01-01", "valid_to": "2036-01-01", "status": "active"})";
+constexpr char kPoliceAgreement[] = R"({"id": "c03-registry", "consumer": "c03",
+  "grants": {"population_registry": ["ho_ten"]}, "purposes": ["law_enforcement"],
+  "actions": ["read_person"], "legal_basis": {"instrument": "Criminal Procedure Code", "article": "art. 88"},
+  "form": "on_request", "valid_from": "2026-01-01", "valid_to": "2036-01-01", "status": "active"})";
+
+constexpr char kAn[] = "001090000001";
+constexpr char kBinh[] = "001185000002";
+
+class CitizenTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    hub_ = dir_.path() + "/hub";
+    std::string error;
+    op_ = InitTestHub(GetParam(), hub_, &pg_, &error);
+    ASSERT_FALSE(op_.empty()) << error;
+    for (auto [id, name] : {std::pair{"bca", "Bộ Công an"}, std::pair{"gdt", "Tổng cục Thuế"},
+                            std::pair{"c03", "Cục Cảnh sát điều tra"}, std::pair{"bank_x", "Ngân hàng X"}}) {
+      ASSERT_EQ(Ndc({"agency", "create", "--id", id, "--name", name}).exit_code, 0);
+    }
+    Write("registry.json", kRegistry);
+    ASSERT_EQ(Ndc({"dataset", "create", File("registry.json")}).exit_code, 0);
+    Write("registry.csv", "SO,HO_TEN,NGAY_SINH\n" + std::string(kAn) + ",Nguyễn Văn An,1990-02-01\n" + kBinh +
+                              ",Trần Thị Bình,1985-05-05\n");
+    CommandResult ingest = Ndc({"ingest", "population_registry", File("registry.csv")});
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+    Write("model.json", kModel);
+    CommandResult link = Ndc({"link", "run", "--settings", SourceDir() + "/examples/link/person.toml", "--model",
+                              File("model.json")});
+    ASSERT_EQ(link.exit_code, 0) << link.err;
+    for (auto [name, doc] : {std::pair{"tax.json", kTaxAgreement}, std::pair{"police.json", kPoliceAgreement}}) {
+      Write(name, doc);
+      CommandResult a = Ndc({"agreement", "create", File(name)});
+      ASSERT_EQ(a.exit_code, 0) << a.err;
+    }
+    an_ = Key({"--role", "citizen", "--person", kAn});
+    binh_ = Key({"--role", "citizen", "--person", kBinh});
+    gdt_ = Key({"--role", "agency", "--agency", "gdt"});
+    c03_ = Key({"--role", "agency", "--agency", "c03"});
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--data", hub_, "--threads", "2"});
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+
+  void Write(const std::string& name, const std::string& text) { std::ofstream(File(name), std::ios::binary) << text; }
+  std::string File(const std::string& name) { return dir_.path() + "/" + name; }
+  CommandResult Ndc(std::vector<std::string> args) {
+    args.push_back("--data");
+    args.push_back(hub_);
+    return RunNdc(args);
+  }
+  std::string Key(std::vector<std::string> args) {
+    args.insert(args.begin(), {"key", "create", "--name", "test key", "-q"});
+    CommandResult r = Ndc(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Trim(r.out);
+  }
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& key,
+                    const std::string& body = "") {
+    HttpConnection c(server_->port());
+    std::map<std::string, std::string> h = {{"Authorization", "Bearer " + key}};
+    if (!body.empty()) h["Content-Type"] = "application/json";
+    return c.Request(method, target, body, h);
+  }
+  json Get(const std::string& target, const std::string& key) {
+    HttpResponse r = Call("GET", target, key);
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    return r.status == 200 ? json::parse(r.body) : json();
+  }
+
+  TempDir dir_;
+  std::string hub_, op_, an_, binh_, gdt_, c03_;
+  std::unique_ptr<store::TestDatabase> pg_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_P(CitizenTest, KeyNeedsAnExistingPerson) {
+  CommandResult none = Ndc({"key", "create", "--name", "x", "--role", "citizen"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("--person"), std::string::npos) << none.err;
+  CommandResult unknown = Ndc({"key", "create", "--name", "x", "--role", "citizen", "--person", "999999999999"});
+  EXPECT_NE(unknown.err.find("NOT_FOUND"), std::string::npos) << unknown.err;
+  HttpResponse r = Call("POST", "/v1/keys", op_, R"({"name": "y", "role": "agency", "agency": "gdt", "person": ")" +
+                                                    std::string(kAn) + "\"}");
+  EXPECT_EQ(r.status, 400) << r.body;
+  HttpResponse ok = Call("POST", "/v1/keys", op_, R"({"name": "y", "role": "citizen", "person": ")" +
+                                                     std::string(kAn) + "\"}");
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(json::parse(ok.body)["person"], kAn);
+}
+
+TEST_P(CitizenTest, MeShowsOwnRecordsWithOwnerAndOnlyThem) {
+  json me = Get("/v1/me", an_);
+  EXPECT_EQ(me["key"], kAn);
+  ASSERT_EQ(me["records"].size(), 1u);
+  EXPECT_EQ(me["records"][0]["owner"], "bca");
+  EXPECT_EQ(me["records"][0]["fields"]["ho_ten"], "Nguyễn Văn An");
+  EXPECT_FALSE(me["golden"].empty());
+  EXPECT_EQ(Get("/v1/me", binh_)["key"], kBinh);
+  EXPECT_EQ(Call("GET", "/v1/me", gdt_).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/me", "").status, 401);
+  // Another person's data is not reachable through the citizen's key (policy: not_own_data).
+  EXPECT_EQ(Call("GET", std::string("/v1/persons/") + kBinh, an_).status, 403);
+}
+
+TEST_P(CitizenTest, AccessHistoryShowsTheAgencyReadWithAProofAndHidesTheCovertOne) {
+  ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kAn + "?purpose=public_service.tax", gdt_).status, 200);
+  ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kAn + "?purpose=law_enforcement", c03_).status, 200);
+  ASSERT_EQ(Call("POST", "/v1/audit/checkpoint", op_).status, 200);
+  json history = Get("/v1/me/access", an_);
+  std::vector<std::string> who;
+  json gdt_read;
+  for (const json& a : history["accesses"]) {
+    who.push_back(a["who"]["agency"].is_null() ? a["who"]["role"].get<std::string>() : a["who"]["agency"].get<std::string>());
+    if (a["who"]["agency"] == "gdt") gdt_read = a;
+    EXPECT_NE(a["purpose"], "law_enforcement");
+  }
+  EXPECT_EQ(std::count(who.begin(), who.end(), "c03"), 0) << history.dump();
+  ASSERT_TRUE(gdt_read.is_object()) << history.dump();
+  EXPECT_EQ(gdt_read["purpose"], "public_service.tax");
+  EXPECT_EQ(gdt_read["decision"], "allowed");
+  ASSERT_TRUE(gdt_read["proof"].is_object()) << gdt_read.dump();
+  auto pub = audit::LoadPublicKey(hub_ + "/keys/signing.pub");
+  ASSERT_TRUE(pub.ok()) << pub.status().ToString();
+  auto verified = audit::VerifyProofOffline(history["checkpoint"].get<std::string>(), gdt_read["proof"].dump(), *pub);
+  EXPECT_TRUE(verified.ok()) << verified.status().ToString();
+  // The auditor still sees the covert read.
+  json all = Get("/v1/audit/entries?start=0&limit=1000", op_);
+  int covert = 0;
+  for (const json& e : all["entries"]) covert += e["purpose"] == "law_enforcement" && e["actor"]["agency"] == "c03";
+  EXPECT_EQ(covert, 1);
+  // A newer entry (this history read) is not yet in a checkpoint.
+  json again = Get("/v1/me/access?limit=1", an_);
+  ASSERT_EQ(again["accesses"].size(), 1u);
+  EXPECT_EQ(again["accesses"][0]["action"], "me.access.read");
+  EXPECT_TRUE(again["accesses"][0]["proof"].is_null());
+  EXPECT_EQ(again["accesses"][0]["proof_status"], "not yet in a checkpoint");
+  ASSERT_TRUE(again["next_before"].is_number());
+  json older = Get("/v1/me/access?limit=1&before=" + std::to_string(again["next_before"].get<int64_t>()), an_);
+  ASSERT_EQ(older["accesses"].size(), 1u);
+  EXPECT_LT(older["accesses"][0]["index"].get<int64_t>(), again["accesses"][0]["index"].get<int64_t>());
+  EXPECT_TRUE(Get("/v1/me/access", binh_)["accesses"].empty());  // nobody touched Bình's data
+}
+
+TEST_P(CitizenTest, ConsentGrantListRevoke) {
+  const std::string doc = R"({"recipient": "bank_x", "purpose": "banking.account_opening",
+    "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01", "max_uses": 3})";
+  HttpResponse granted = Call("POST", "/v1/me/consents", an_, doc);
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  const std::string id = json::parse(granted.body)["id"];
+  EXPECT_EQ(granted.headers["location"], "/v1/me/consents/" + id);
+  EXPECT_EQ(Get("/v1/me/consents", an_)["consents"].size(), 1u);
+  EXPECT_TRUE(Get("/v1/me/consents", binh_)["consents"].empty());
+  EXPECT_EQ(Call("GET", "/v1/me/consents/" + id, binh_).status, 404);
+  EXPECT_EQ(Call("POST", "/v1/me/consents/" + id + "/revoke", binh_).status, 404);
+  HttpResponse revoked = Call("POST", "/v1/me/consents/" + id + "/revoke", an_);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(json::parse(revoked.body)["status"], "revoked");
+  EXPECT_EQ(Call("POST", "/v1/me/consents/" + id + "/revoke", an_).status, 400);
+  EXPECT_EQ(Call("POST", "/v1/me/consents", an_, R"({"recipient": "bank_x", "sneaky": 1})").status, 400);
+  std::vector<std::string> actions;
+  json history = Get("/v1/me/access?limit=200", an_);
+  for (const json& a : history["accesses"]) actions.push_back(a["action"]);
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "consent.grant"), actions.end()) << history.dump();
+  // (history is a named object: a temporary's member would not outlive a range-for.)
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "consent.revoke"), actions.end());
+}
+
+TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
+  HttpResponse made = Call("POST", "/v1/me/corrections", an_,
+                           R"({"dataset": "population_registry", "field": "ngay_sinh", "claimed_value": "1990-02-11",
+                               "note": "Giấy khai sinh ghi ngày 11"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  json c = json::parse(made.body);
+  EXPECT_EQ(c["record"], kAn);
+  EXPECT_EQ(c["owner"], "bca");
+  EXPECT_EQ(c["current_value"], "1990-02-01");
+  EXPECT_EQ(Call("POST", "/v1/me/corrections", an_, R"({"dataset": "population_registry", "field": "luong",
+                                                        "claimed_value": "1"})").status, 400);
+  EXPECT_EQ(Call("POST", "/v1/me/corrections", an_, R"({"dataset": "population_registry", "record": ")" +
+                                                        std::string(kBinh) + R"(", "field": "ho_ten",
+                                                        "claimed_value": "x"})").status, 404);
+  std::string bca = Key({"--role", "agency", "--agency", "bca"});
+  json inbox = Get("/v1/datasets/population_registry/corrections", bca);
+  ASSERT_EQ(inbox["corrections"].size(), 1u);
+  EXPECT_EQ(inbox["corrections"][0]["claimed_value"], "1990-02-11");
+  EXPECT_EQ(inbox["corrections"][0]["id"], c["id"]);
+  EXPECT_EQ(Call("GET", "/v1/datasets/population_registry/corrections", gdt_).status, 403);
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, CitizenTest, ::testing::Values(store::Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, CitizenTest, ::testing::Values(store::Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::testing

@@ -1,0 +1,310 @@
+// Hostile input against the real server on a real port, on each backend (issue 7 acceptance):
+// SQL injection strings in path segments, query parameters and JSON bodies of the sharing and
+// administration routes, oversized bodies, deeply nested JSON, bad UTF-8, huge header blocks and
+// request lines, wrong Content-Length and NUL bytes. Each must get a clean answer — a 4xx
+// problem+json (or, for a harmless string stored verbatim, its normal success), never a 5xx, a
+// crash or a hang — and afterwards the API keys and agreements are intact and the server answers.
+#include <sys/socket.h>
+
+#include <fstream>
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "store/testing/test_database.h"
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kInjection[] = "' OR 1=1 --";
+constexpr char kDrop[] = "\"; DROP TABLE api_keys; --";
+// Both, percent-encoded for a path segment or a query value.
+constexpr char kInjectionEnc[] = "%27%20OR%201%3D1%20--";
+constexpr char kDropEnc[] = "%22%3B%20DROP%20TABLE%20api_keys%3B%20--";
+constexpr char kPerson[] = "001090000001";
+constexpr int kMaxBody = 256 << 10;  // server.max_body_bytes here: room for 100,000 '['
+
+class HostileTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    hub_ = dir_.path() + "/hub";
+    std::string error;
+    op_ = InitTestHub(GetParam(), hub_, &pg_, &error);
+    ASSERT_FALSE(op_.empty()) << error;
+    for (const char* id : {"bca", "vss"}) {
+      ASSERT_EQ(Ndc({"agency", "create", "--id", id, "--name", std::string("Agency ") + id}).exit_code, 0);
+    }
+    auto ds = Ndc({"dataset", "create", SourceDir() + "/examples/schemas/population_registry.json"});
+    ASSERT_EQ(ds.exit_code, 0) << ds.err;
+    std::ofstream(dir_.path() + "/registry.csv")
+        << "SO_DINH_DANH,HO_TEN,NGAY_SINH,GIOI_TINH\n" << kPerson << ",Nguyễn Văn An,1990-02-01,Nam\n";
+    auto ingested = Ndc({"ingest", "population_registry", dir_.path() + "/registry.csv"});
+    ASSERT_EQ(ingested.exit_code, 0) << ingested.out << ingested.err;
+    auto linked = Ndc({"link", "run"});
+    ASSERT_EQ(linked.exit_code, 0) << linked.out << linked.err;
+    auto agreement = Ndc({"agreement", "create", SourceDir() + "/examples/agreements/vss-population.json"});
+    ASSERT_EQ(agreement.exit_code, 0) << agreement.err;
+    vss_ = Key("agency", "vss");
+    server_ = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--data", hub_, "--threads", "2"},
+        std::map<std::string, std::string>{{"NDC_SERVER_MAX_BODY_BYTES", std::to_string(kMaxBody)},
+                                           {"NDC_SERVER_MAX_HEADER_BYTES", "16384"},
+                                           {"NDC_SERVER_REQUEST_TIMEOUT_SECONDS", "2"}});
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+
+  // Every test ends here: nothing hostile changed the keys or agreements, and the server answers.
+  void TearDown() override {
+    if (server_ == nullptr || !server_->started()) return;
+    EXPECT_EQ(Call("GET", "/healthz").status, 200) << server_->output();
+    json keys = json::parse(Call("GET", "/v1/keys", op_).body);
+    ASSERT_GE(keys["keys"].size(), 2u) << keys;
+    for (const auto& k : keys["keys"]) EXPECT_TRUE(k["revoked_at"].is_null()) << k;
+    json agreements = json::parse(Call("GET", "/v1/agreements", op_).body);
+    ASSERT_EQ(agreements["agreements"].size(), 1u) << agreements;
+    EXPECT_EQ(agreements["agreements"][0]["id"], "vss-population");
+    EXPECT_EQ(agreements["agreements"][0]["status"], "active");
+    EXPECT_EQ(Call("GET", "/v1/persons/" + std::string(kPerson), op_).status, 200);
+  }
+
+  CommandResult Ndc(std::vector<std::string> args) {
+    args.push_back("--data");
+    args.push_back(hub_);
+    return RunNdc(args);
+  }
+
+  std::string Key(const std::string& role, const std::string& agency) {
+    auto r = Ndc({"key", "create", "--role", role, "--name", role + " test", "--agency", agency, "-q"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Trim(r.out);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& key = "",
+                    const std::string& body = "") {
+    HttpConnection c(server_->port());
+    std::map<std::string, std::string> h;
+    if (!key.empty()) h["Authorization"] = "Bearer " + key;
+    if (!body.empty()) h["Content-Type"] = "application/json";
+    return c.Request(method, target, body, h);
+  }
+
+  // Sends raw bytes on a new connection and reads one response.
+  HttpResponse Raw(const std::string& bytes) {
+    HttpConnection c(server_->port());
+    if (!c.SendRaw(bytes)) ADD_FAILURE() << "the server stopped reading before the request was sent";
+    return c.ReadResponse();
+  }
+
+  std::string Post(const std::string& target, const std::string& body, const std::string& extra_headers = "") {
+    return "POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ +
+           "\r\nContent-Type: application/json\r\n" + extra_headers + "\r\n" + body;
+  }
+
+  TempDir dir_;
+  std::string hub_;
+  std::unique_ptr<store::TestDatabase> pg_;  // destroyed after the server
+  std::unique_ptr<ServerProcess> server_;
+  std::string op_, vss_;
+};
+
+// A string literal with embedded NUL bytes, whole.
+template <size_t N>
+std::string Bytes(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
+
+// A clean refusal: exactly `status`, as problem+json with the code, and a detail to act on.
+void ExpectRefused(const HttpResponse& r, int status, const std::string& code, const std::string& what) {
+  ASSERT_EQ(r.status, status) << what << ": " << r.body;
+  EXPECT_EQ(r.headers.count("content-type") ? r.headers.at("content-type") : "", "application/problem+json") << what;
+  json j = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(j.is_object()) << what << ": not JSON: " << r.body;
+  EXPECT_EQ(j["status"], status) << what;
+  EXPECT_EQ(j["code"], code) << what;
+  EXPECT_FALSE(j.value("detail", "").empty()) << what;
+}
+
+TEST_P(HostileTest, InjectionInPathSegmentsFindsNothing) {
+  for (const char* inj : {kInjectionEnc, kDropEnc}) {
+    std::string s(inj);
+    ExpectRefused(Call("GET", "/v1/persons/" + s, op_), 404, "NOT_FOUND", "person " + s);
+    ExpectRefused(Call("GET", "/v1/datasets/" + s + "/records/" + kPerson, op_), 404, "NOT_FOUND", "dataset " + s);
+    ExpectRefused(Call("GET", "/v1/datasets/population_registry/records/" + s, op_), 404, "NOT_FOUND", "record " + s);
+    ExpectRefused(Call("GET", "/v1/agreements/" + s, op_), 404, "NOT_FOUND", "agreement " + s);
+    ExpectRefused(Call("DELETE", "/v1/keys/" + s, op_), 404, "NOT_FOUND", "key " + s);
+    ExpectRefused(Call("POST", "/v1/agreements/" + s + "/status", op_, R"({"status": "revoked"})"), 404, "NOT_FOUND",
+                  "agreement status " + s);
+  }
+  // The agency's own view: injection in the person key never widens what it may read.
+  HttpResponse agency = Call("GET", "/v1/persons/" + std::string(kInjectionEnc) +
+                                        "?purpose=public_service.social_insurance", vss_);
+  EXPECT_GE(agency.status, 403) << agency.body;
+  EXPECT_LE(agency.status, 404) << agency.body;
+}
+
+TEST_P(HostileTest, InjectionInQueryParametersIsRefusedOrMatchesNothing) {
+  for (const char* inj : {kInjectionEnc, kDropEnc}) {
+    std::string s(inj);
+    HttpResponse list = Call("GET", "/v1/agreements?consumer=" + s, op_);
+    ASSERT_EQ(list.status, 200) << list.body;
+    EXPECT_TRUE(json::parse(list.body)["agreements"].empty()) << "a filter that matches no agency: " << list.body;
+    ExpectRefused(Call("GET", "/v1/agreements/vss-population?version=" + s, op_), 400, "INVALID_ARGUMENT",
+                  "version " + s);
+    ExpectRefused(Call("GET", "/v1/datasets/population_registry/records/" + std::string(kPerson) + "?as_of=" + s, op_),
+                  400, "INVALID_ARGUMENT", "as_of " + s);
+    ExpectRefused(Call("GET", "/v1/audit/entries?start=" + s, op_), 400, "INVALID_ARGUMENT", "start " + s);
+    ExpectRefused(Call("GET", "/v1/review?after=" + s, op_), 400, "INVALID_ARGUMENT", "after " + s);
+    // An agency stating an injection as its purpose is refused (no such purpose / not its route).
+    ExpectRefused(Call("GET", "/v1/persons/" + std::string(kPerson) + "?purpose=" + s, vss_), 403,
+                  "PERMISSION_DENIED", "purpose " + s);
+  }
+}
+
+TEST_P(HostileTest, InjectionInJsonBodiesIsRefusedOrStoredVerbatim) {
+  std::ifstream in(SourceDir() + "/examples/agreements/vss-population.json");
+  json doc = json::parse(in);
+  for (const std::string inj : {kInjection, kDrop}) {
+    json bad_id = doc, bad_consumer = doc, bad_field = doc, bad_purpose = doc;
+    bad_id["id"] = inj;
+    bad_consumer["id"] = "x1";
+    bad_consumer["consumer"] = inj;
+    bad_field["id"] = "x2";
+    bad_field["grants"]["population_registry"].push_back(inj);
+    bad_purpose["id"] = "x3";
+    bad_purpose["purposes"] = {inj};
+    for (const json& d : {bad_id, bad_consumer, bad_field, bad_purpose}) {
+      ExpectRefused(Call("POST", "/v1/agreements", op_, d.dump()), 400, "INVALID_ARGUMENT", d.dump());
+    }
+    ExpectRefused(Call("POST", "/v1/agreements/vss-population/status", op_, json{{"status", inj}}.dump()), 400,
+                  "INVALID_ARGUMENT", "status " + inj);
+    ExpectRefused(Call("POST", "/v1/keys", op_, json{{"name", "n"}, {"role", inj}}.dump()), 400, "INVALID_ARGUMENT",
+                  "role " + inj);
+    HttpResponse agency = Call("POST", "/v1/keys", op_, json{{"name", "n"}, {"role", "agency"}, {"agency", inj}}.dump());
+    EXPECT_GE(agency.status, 400) << agency.body;
+    EXPECT_LT(agency.status, 500) << agency.body;
+  }
+  // A name is free text: the string is stored as given (bound, never spliced into SQL).
+  HttpResponse named = Call("POST", "/v1/keys", op_, json{{"name", kDrop}, {"role", "auditor"}}.dump());
+  ASSERT_EQ(named.status, 201) << named.body;
+  json keys = json::parse(Call("GET", "/v1/keys", op_).body);
+  bool found = false;
+  for (const auto& k : keys["keys"]) found = found || k["name"] == kDrop;
+  EXPECT_TRUE(found) << keys;
+}
+
+TEST_P(HostileTest, OversizedBodiesAre413) {
+  std::string big(kMaxBody + 1, ' ');
+  ExpectRefused(Call("POST", "/v1/agreements", op_, big), 413, "RESOURCE_EXHAUSTED", "agreement body");
+  ExpectRefused(Call("POST", "/v1/keys", op_, big), 413, "RESOURCE_EXHAUSTED", "key body");
+  // Announced but never sent: refused from the header alone, not after a wait.
+  HttpResponse announced = Raw(Post("/v1/agreements", "", "Content-Length: 10000000000\r\n"));
+  ExpectRefused(announced, 413, "RESOURCE_EXHAUSTED", "announced length");
+  EXPECT_TRUE(announced.closed);
+}
+
+TEST_P(HostileTest, DeeplyNestedJsonIs400) {
+  std::string deep(100000, '[');
+  for (const char* target : {"/v1/agreements", "/v1/keys", "/v1/agreements/vss-population/status", "/v1/agencies"}) {
+    HttpResponse r = Call("POST", target, op_, deep);
+    ExpectRefused(r, 400, "INVALID_ARGUMENT", target);
+    EXPECT_NE(r.body.find("nesting deeper than"), std::string::npos) << r.body;
+  }
+  std::string objects;
+  for (int i = 0; i < 50000; ++i) objects += "{\"a\":";
+  ExpectRefused(Call("POST", "/v1/keys", op_, objects), 400, "INVALID_ARGUMENT", "nested objects");
+}
+
+TEST_P(HostileTest, BadUtf8InBodiesPathsAndQueriesIs400) {
+  for (std::string bad : {"\xff", "\xc3\x28", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "abc\xe2\x82"}) {
+    ExpectRefused(Call("POST", "/v1/keys", op_, "{\"name\":\"" + bad + "\",\"role\":\"auditor\"}"), 400,
+                  "INVALID_ARGUMENT", "key name");
+    ExpectRefused(Call("POST", "/v1/agreements/vss-population/status", op_, "{\"status\":\"" + bad + "\"}"), 400,
+                  "INVALID_ARGUMENT", "status");
+  }
+  for (const char* enc : {"%FF", "%C3%28", "%C0%AF", "%ED%A0%80", "abc%E2%82"}) {
+    std::string e(enc);
+    ExpectRefused(Call("GET", "/v1/persons/" + e, op_), 400, "INVALID_ARGUMENT", "person path " + e);
+    ExpectRefused(Call("GET", "/v1/datasets/population_registry/records/" + e, op_), 400, "INVALID_ARGUMENT",
+                  "record path " + e);
+    ExpectRefused(Call("GET", "/v1/agreements?consumer=" + e, op_), 400, "INVALID_ARGUMENT", "query value " + e);
+    ExpectRefused(Call("GET", "/v1/persons/" + std::string(kPerson) + "?" + e + "=1", vss_), 400, "INVALID_ARGUMENT",
+                  "query name " + e);
+  }
+  // Raw (unencoded) bytes above 0x7F in the request target.
+  ExpectRefused(Raw("GET /v1/persons/\xff\xfe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ + "\r\n\r\n"), 400,
+                "INVALID_ARGUMENT", "raw byte in target");
+}
+
+TEST_P(HostileTest, HugeHeadersAndRequestLinesAre431) {
+  HttpConnection one(server_->port());
+  ExpectRefused(one.Request("GET", "/healthz", "", {{"X-Filler", std::string(100 << 10, 'a')}}), 431,
+                "RESOURCE_EXHAUSTED", "100 KB header");
+  std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 5000; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
+  ExpectRefused(Raw(many + "\r\n"), 431, "RESOURCE_EXHAUSTED", "5,000 headers");
+  ExpectRefused(Raw("GET /healthz?" + std::string(1 << 20, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"), 431,
+                "RESOURCE_EXHAUSTED", "1 MB request line");
+  ExpectRefused(Raw("GET /v1/persons/" + std::string(1 << 20, '1') + " HTTP/1.1\r\nHost: x\r\n\r\n"), 431,
+                "RESOURCE_EXHAUSTED", "1 MB path");
+  // Many small headers within the limit are served: the count alone is no reason to refuse.
+  std::string within = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 1000; ++i) within += "X-" + std::to_string(i) + ": v\r\n";
+  EXPECT_EQ(Raw(within + "\r\n").status, 200);
+}
+
+TEST_P(HostileTest, WrongContentLengthIsRefusedOrTimesOut) {
+  const std::string body = R"({"status": "active"})";
+  for (const char* length : {"abc", "-5", "1e3", "18446744073709551616", " 5 5"}) {
+    ExpectRefused(Raw(Post("/v1/agreements/vss-population/status", body, std::string("Content-Length: ") + length +
+                                                                             "\r\n")),
+                  400, "INVALID_ARGUMENT", std::string("Content-Length: ") + length);
+  }
+  ExpectRefused(Raw(Post("/v1/agreements/vss-population/status", body,
+                         "Content-Length: 5\r\nContent-Length: 20\r\n")),
+                400, "INVALID_ARGUMENT", "two lengths");
+  ExpectRefused(Raw(Post("/v1/agreements/vss-population/status", body,
+                         "Content-Length: 20\r\nTransfer-Encoding: chunked\r\n")),
+                400, "INVALID_ARGUMENT", "length and chunked");
+
+  // Shorter than the body: the first request gets a clean 400 (truncated JSON), the rest of the
+  // body is then read as the next request and refused as malformed.
+  HttpConnection shorter(server_->port());
+  ASSERT_TRUE(shorter.SendRaw(Post("/v1/agreements/vss-population/status", body, "Content-Length: 8\r\n")));
+  ExpectRefused(shorter.ReadResponse(), 400, "INVALID_ARGUMENT", "truncated body");
+  ExpectRefused(shorter.ReadResponse(), 400, "INVALID_ARGUMENT", "rest of the body as a request");
+
+  // Longer than the body: the server waits for the rest only until server.request_timeout (2 s
+  // here) and then closes the connection; it never answers with the request half read.
+  HttpConnection longer(server_->port());
+  ASSERT_TRUE(longer.SendRaw(Post("/v1/agreements/vss-population/status", body, "Content-Length: 500\r\n")));
+  char byte;
+  EXPECT_EQ(recv(longer.fd(), &byte, 1, 0), 0) << "expected the server to close the connection";
+}
+
+TEST_P(HostileTest, NulBytesAre400) {
+  ExpectRefused(Call("GET", "/v1/persons/001%00090000001", op_), 400, "INVALID_ARGUMENT", "encoded NUL in path");
+  ExpectRefused(Call("GET", "/v1/agreements?consumer=vss%00x", op_), 400, "INVALID_ARGUMENT", "encoded NUL in query");
+  ExpectRefused(Raw(Bytes("GET /v1/persons/1\0" "2 HTTP/1.1\r\nHost: x\r\n\r\n")), 400, "INVALID_ARGUMENT",
+                "raw NUL in target");
+  ExpectRefused(Raw(Bytes("GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n")), 400,
+                "INVALID_ARGUMENT", "raw NUL in a header value");
+  ExpectRefused(Call("POST", "/v1/keys", op_, Bytes("{\"name\":\"a\0b\",\"role\":\"auditor\"}")), 400,
+                "INVALID_ARGUMENT", "raw NUL in a JSON string");
+  ExpectRefused(Call("POST", "/v1/agreements/vss-population/status", op_, R"({"status":"active\u0000"})"), 400,
+                "INVALID_ARGUMENT", "escaped NUL in a JSON string");
+  ExpectRefused(Call("POST", "/v1/agencies", op_, R"({"id":"a\u0000b","name":"x"})"), 400, "INVALID_ARGUMENT",
+                "escaped NUL in an id");
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, HostileTest, ::testing::Values(store::Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, HostileTest, ::testing::Values(store::Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::testing

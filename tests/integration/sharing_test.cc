@@ -1,0 +1,679 @@
+// The data endpoints under data-sharing agreements, end to end against the real server, on each
+// backend: agreed fields only, purpose and agreement checks, verification, find, feeds, rate
+// limits, consent for non-state recipients, and the matrix of endpoint x role x credential
+// problem — each denial found in the audit log by its request id.
+#include <fstream>
+#include <memory>
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "store/testing/test_database.h"
+#include "test_support.h"
+
+namespace ndc::testing {
+namespace {
+
+using nlohmann::json;
+
+// One hub per test binary (building it links 1,500 persons): agencies, the registry and health
+// insurance datasets loaded and linked, agreements and keys.
+struct Hub {
+  TempDir dir;
+  std::string path;
+  std::unique_ptr<store::TestDatabase> pg;
+  std::string op;
+  std::map<std::string, std::string> keys;  // name -> token
+  std::vector<std::vector<std::string>> registry;  // CSV rows of the registry (header first)
+  std::map<std::string, std::vector<std::string>> fields;  // dataset -> its field names
+  std::string error;
+};
+Hub* hub = nullptr;
+
+CommandResult Ndc(std::vector<std::string> args) {
+  args.push_back("--data");
+  args.push_back(hub->path);
+  return RunNdc(args);
+}
+
+std::vector<std::string> SplitCsv(const std::string& line) {  // the generated files quote nothing here
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    size_t comma = line.find(',', start);
+    out.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+std::string WriteJson(const std::string& name, const json& doc) {
+  std::string path = hub->dir.path() + "/" + name;
+  std::ofstream(path) << doc.dump();
+  return path;
+}
+
+bool Step(const CommandResult& r, const std::string& what) {
+  if (r.exit_code == 0) return true;
+  hub->error = what + " failed: " + r.err + r.out;
+  return false;
+}
+
+std::string MakeKey(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"key", "create", "--name", "test", "-q"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = Ndc(args);
+  if (r.exit_code != 0) hub->error = "key create failed: " + r.err;
+  return Trim(r.out);
+}
+
+bool BuildHub(store::Backend backend) {
+  hub->path = hub->dir.path() + "/hub";
+  hub->op = InitTestHub(backend, hub->path, &hub->pg, &hub->error);
+  if (hub->op.empty()) return false;
+  const std::string demo = hub->dir.path() + "/demo";
+  if (!Step(RunNdc({"datagen", "--persons", "1500", "--seed", "11", "--out", demo}), "datagen")) return false;
+  if (!Step(Ndc({"agency", "import", demo + "/agencies.json"}), "agency import")) return false;
+  if (!Step(Ndc({"agency", "create", "--id", "bank_a", "--name", "Bank A", "--kind", "non_state"}), "agency")) {
+    return false;
+  }
+  for (const char* ds : {"population_registry", "health_insurance"}) {
+    if (!Step(Ndc({"dataset", "create", demo + "/" + ds + ".schema.json"}), "dataset create")) return false;
+    if (!Step(Ndc({"ingest", ds, demo + "/" + ds + ".csv"}), "ingest")) return false;
+  }
+  for (const char* ds : {"population_registry", "health_insurance"}) {
+    std::ifstream in_schema(demo + "/" + ds + ".schema.json");
+    const json schema = json::parse(in_schema);
+    for (const auto& f : schema["fields"]) hub->fields[ds].push_back(f["name"]);
+  }
+  if (hub->fields["population_registry"].empty() || hub->fields["health_insurance"].empty()) {
+    hub->error = "the generated schemas have no fields";
+    return false;
+  }
+  if (!Step(Ndc({"agency", "create", "--id", "prop_a", "--name", "Property test agency"}), "agency")) return false;
+  // Registered, not loaded: a dataset no agreement covers (owned by gdt).
+  if (!Step(Ndc({"dataset", "create", demo + "/tax.schema.json"}), "dataset create tax")) return false;
+  if (!Step(Ndc({"link", "run"}), "link run")) return false;
+  std::ifstream in(demo + "/population_registry.csv");
+  for (std::string line; std::getline(in, line);) hub->registry.push_back(SplitCsv(line));
+
+  // Agreements: vss (active, the example), gdt (expired), bank_a (consent-based).
+  if (!Step(Ndc({"agreement", "create", SourceDir() + "/examples/agreements/vss-population.json"}), "agreement")) {
+    return false;
+  }
+  std::ifstream ex(SourceDir() + "/examples/agreements/vss-population.json");
+  json expired = json::parse(ex);
+  expired["id"] = "gdt-expired";
+  expired["consumer"] = "gdt";
+  expired["valid_from"] = "2020-01-01";
+  expired["valid_to"] = "2021-01-01";
+  if (!Step(Ndc({"agreement", "create", WriteJson("gdt.json", expired)}), "agreement gdt")) return false;
+  json bank = {{"id", "bank-kyc"},
+               {"consumer", "bank_a"},
+               {"grants", {{"population_registry", {"ho_ten", "ngay_sinh"}}}},
+               {"purposes", {"banking.account_opening"}},
+               {"actions", {"read_person", "verify"}},
+               {"legal_basis", {{"consent", true}}},
+               {"form", "on_request"},
+               {"valid_from", "2026-01-01"},
+               {"valid_to", "2036-01-01"},
+               {"rate_per_minute", 5},
+               {"status", "active"}};
+  if (!Step(Ndc({"agreement", "create", WriteJson("bank.json", bank)}), "agreement bank")) return false;
+
+  hub->keys["operator"] = hub->op;
+  hub->keys["agency"] = MakeKey({"--role", "agency", "--agency", "vss"});
+  hub->keys["expired"] = MakeKey({"--role", "agency", "--agency", "gdt"});
+  hub->keys["bank"] = MakeKey({"--role", "agency", "--agency", "bank_a"});
+  hub->keys["prop"] = MakeKey({"--role", "agency", "--agency", "prop_a"});
+  hub->keys["analyst"] = MakeKey({"--role", "analyst"});
+  hub->keys["auditor"] = MakeKey({"--role", "auditor"});
+  hub->keys["citizen"] = MakeKey({"--role", "citizen", "--person", hub->registry[1][0]});
+  hub->keys["other_citizen"] = MakeKey({"--role", "citizen", "--person", hub->registry[2][0]});
+  for (const char* role : {"operator", "agency", "analyst", "auditor", "citizen"}) {
+    std::vector<std::string> args = {"--role", role};
+    if (std::string(role) == "agency") args = {"--role", "agency", "--agency", "vss"};
+    if (std::string(role) == "citizen") args = {"--role", "citizen", "--person", hub->registry[1][0]};
+    std::string token = MakeKey(args);
+    // "ndc_<id>_<secret>": revoke by id.
+    std::string id = token.substr(4, token.find('_', 4) - 4);
+    if (!Step(Ndc({"key", "revoke", id}), "key revoke")) return false;
+    hub->keys[std::string("revoked_") + role] = token;
+  }
+  return hub->error.empty();
+}
+
+class SharingTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  static void SetUpTestSuite() {}
+  void SetUp() override {
+    if (hub == nullptr) {
+      hub = new Hub();
+      BuildHub(GetParam());
+    }
+    ASSERT_TRUE(hub->error.empty()) << hub->error;
+    if (!server_) server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--data", hub->path});
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& key,
+                    const json& body = nullptr) {
+    HttpConnection c(server_->port());
+    std::map<std::string, std::string> h;
+    if (!key.empty()) h["Authorization"] = "Bearer " + key;
+    std::string text;
+    if (!body.is_null()) {
+      h["Content-Type"] = "application/json";
+      text = body.dump();
+    }
+    return c.Request(method, target, text, h);
+  }
+
+  // The audit entries with this request id.
+  std::vector<json> AuditFor(const std::string& request_id) {
+    std::vector<json> out;
+    for (uint64_t start = 0;; start += 1000) {
+      auto r = Call("GET", "/v1/audit/entries?start=" + std::to_string(start) + "&limit=1000", hub->keys["auditor"]);
+      EXPECT_EQ(r.status, 200) << r.body;
+      json page = json::parse(r.body);
+      for (const auto& e : page["entries"]) {
+        if (e["request_id"] == request_id) out.push_back(e);
+      }
+      if (page["entries"].size() < 1000) break;
+    }
+    return out;
+  }
+
+  const std::string& Person(int row) { return hub->registry[row][0]; }
+
+  static std::unique_ptr<ServerProcess> server_;
+};
+std::unique_ptr<ServerProcess> SharingTest::server_;
+
+const std::set<std::string> kVssFields = {"so_dinh_danh", "ho_ten", "ngay_sinh", "gioi_tinh", "thuong_tru",
+                                          "ngay_mat"};
+
+TEST_P(SharingTest, AgencyReadsOnlyTheAgreedFieldsWithSourceAndTime) {
+  auto r = Call("GET", "/v1/persons/" + Person(3) + "?purpose=public_service.social_insurance", hub->keys["agency"]);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json doc = json::parse(r.body);
+  EXPECT_EQ(doc["person"], Person(3));
+  EXPECT_EQ(doc["agreement"]["id"], "vss-population");
+  EXPECT_NE(doc["legal_basis"].get<std::string>().find("41/2024"), std::string::npos);
+  ASSERT_FALSE(doc["records"].empty());
+  for (const auto& rec : doc["records"]) {
+    EXPECT_EQ(rec["dataset"], "population_registry") << "health insurance is not in the agreement";
+    EXPECT_FALSE(rec["updated_at"].get<std::string>().empty());
+    for (const auto& [name, value] : rec["fields"].items()) EXPECT_TRUE(kVssFields.contains(name)) << name;
+    EXPECT_EQ(rec["fields"]["ho_ten"], hub->registry[3][1]);
+  }
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "allowed");
+  EXPECT_EQ(audit[0]["action"], "person.read");
+  EXPECT_EQ(audit[0]["subject"]["person_key"], Person(3));
+  EXPECT_EQ(audit[0]["purpose"], "public_service.social_insurance");
+
+  // Named fields: exactly those.
+  r = Call("GET", "/v1/persons/" + Person(3) + "?purpose=public_service.social_insurance&fields=population_registry.ho_ten",
+           hub->keys["agency"]);
+  ASSERT_EQ(r.status, 200) << r.body;
+  doc = json::parse(r.body);
+  for (const auto& rec : doc["records"]) EXPECT_EQ(rec["fields"].size(), 1u) << rec.dump();
+
+  // A field outside the agreement is a denial naming it, audited.
+  r = Call("GET", "/v1/persons/" + Person(3) + "?purpose=public_service.social_insurance&fields=population_registry.ton_giao",
+           hub->keys["agency"]);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "field_not_allowed");
+  EXPECT_NE(r.body.find("ton_giao"), std::string::npos);
+  audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "denied");
+  EXPECT_EQ(audit[0]["fields"], json::array({"population_registry.ton_giao"}));
+
+  // No purpose, an unknown one, one the agreement does not list.
+  for (auto [query, reason] : std::vector<std::pair<std::string, std::string>>{
+           {"", "purpose_required"},
+           {"?purpose=shopping", "unknown_purpose"},
+           {"?purpose=public_service.tax", "purpose_not_allowed"}}) {
+    r = Call("GET", "/v1/persons/" + Person(3) + query, hub->keys["agency"]);
+    EXPECT_EQ(r.status, 403) << query;
+    EXPECT_EQ(json::parse(r.body)["reason"], reason) << r.body;
+  }
+  // An allowed caller asking for nobody learns it; a denied one does not.
+  r = Call("GET", "/v1/persons/000000000000?purpose=public_service.social_insurance", hub->keys["agency"]);
+  EXPECT_EQ(r.status, 404) << r.body;
+  r = Call("GET", "/v1/persons/000000000000?purpose=public_service.social_insurance", hub->keys["expired"]);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "agreement_expired");
+}
+
+TEST_P(SharingTest, RecordReadByAnotherAgencyIsMinimizedAndScoped) {
+  const std::string target = "/v1/datasets/population_registry/records/" + Person(4);
+  auto r = Call("GET", target + "?purpose=public_service.health_insurance", hub->keys["agency"]);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json doc = json::parse(r.body);
+  for (const auto& [name, value] : doc["fields"].items()) EXPECT_TRUE(kVssFields.contains(name)) << name;
+  EXPECT_EQ(doc["fields"]["ngay_sinh"], hub->registry[4][2]);
+  EXPECT_FALSE(doc["fields"].contains("ton_giao"));
+  // Past versions stay with the owner.
+  r = Call("GET", target + "?purpose=public_service.health_insurance&as_of=2020-01-01", hub->keys["agency"]);
+  EXPECT_EQ(r.status, 400) << r.body;
+  // vss reads no dataset the agreement omits (tax, owned by gdt), whether the record exists or not.
+  r = Call("GET", "/v1/datasets/tax/records/anything?purpose=public_service.health_insurance",
+           hub->keys["agency"]);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "dataset_not_covered");
+}
+
+TEST_P(SharingTest, VerifyAnswersYesOrNoAndDisclosesNothingElse) {
+  const auto& row = hub->registry[5];
+  // The birth date claimed in another format still matches; a wrong name does not.
+  std::string iso = row[2];  // YYYY-MM-DD
+  std::string vn = iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+  json body = {{"person", row[0]},
+               {"purpose", "public_service.social_insurance"},
+               {"claims", {{"population_registry.ngay_sinh", vn}, {"population_registry.ho_ten", "Không Phải Tên"}}}};
+  auto r = Call("POST", "/v1/verify", hub->keys["agency"], body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json doc = json::parse(r.body);
+  EXPECT_EQ(doc["results"]["population_registry.ngay_sinh"], "match");
+  EXPECT_EQ(doc["results"]["population_registry.ho_ten"], "no_match");
+  EXPECT_EQ(doc["all_match"], false);
+  EXPECT_EQ(r.body.find(row[1]), std::string::npos) << "the real name must not be disclosed";
+  // Claims on fields outside the agreement are refused.
+  body["claims"] = {{"population_registry.ton_giao", "Không"}};
+  r = Call("POST", "/v1/verify", hub->keys["agency"], body);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "field_not_allowed");
+  // Malformed bodies are 400.
+  r = Call("POST", "/v1/verify", hub->keys["agency"], json{{"person", row[0]}, {"claims", "x"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+}
+
+TEST_P(SharingTest, FindReturnsAPersonOnlyWhenConfident) {
+  const auto& row = hub->registry[6];
+  json by_id = {{"purpose", "public_service.social_insurance"},
+                {"attributes", {{"personal_id", row[0]}, {"birth_date", row[2]}}}};
+  auto r = Call("POST", "/v1/find", hub->keys["agency"], by_id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json doc = json::parse(r.body);
+  EXPECT_EQ(doc["outcome"], "match");
+  EXPECT_EQ(doc["person"], row[0]);
+  EXPECT_EQ(doc["deterministic"], true);
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["subject"]["person_key"], row[0]) << "the person found is in the audit entry";
+
+  // Without the ID: name, birth date, sex and commune through the engine.
+  std::string sex = row[3] == "Nam" ? "male" : "female";
+  json by_name = {{"purpose", "public_service.social_insurance"},
+                  {"attributes",
+                   {{"full_name", row[1]}, {"birth_date", row[2]}, {"sex", sex}, {"permanent_commune", row[7]}}}};
+  r = Call("POST", "/v1/find", hub->keys["agency"], by_name);
+  ASSERT_EQ(r.status, 200) << r.body;
+  doc = json::parse(r.body);
+  EXPECT_EQ(doc["outcome"], "match") << r.body;
+  EXPECT_EQ(doc["person"], row[0]);
+  // A person nobody has: no key.
+  json nobody = {{"purpose", "public_service.social_insurance"},
+                 {"attributes", {{"full_name", "Zzyzx Qwerty"}, {"birth_date", "1801-01-01"}, {"sex", "male"}}}};
+  r = Call("POST", "/v1/find", hub->keys["agency"], nobody);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["person"], nullptr);
+  // Unknown attributes are refused.
+  r = Call("POST", "/v1/find", hub->keys["agency"],
+           json{{"purpose", "public_service.social_insurance"}, {"attributes", {{"ton_giao", "x"}}}});
+  EXPECT_EQ(r.status, 400) << r.body;
+}
+
+TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
+  auto r = Call("POST", "/v1/feeds", hub->keys["agency"],
+                json{{"agreement", "vss-population"},
+                     {"purpose", "public_service.social_insurance"},
+                     {"events", {"death", "address_change"}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string feed = json::parse(r.body)["id"];
+  // Not entitled: identity changes are not in the agreement.
+  auto denied = Call("POST", "/v1/feeds", hub->keys["agency"],
+                     json{{"agreement", "vss-population"},
+                          {"purpose", "public_service.social_insurance"},
+                          {"events", {"identity_change"}}});
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_EQ(json::parse(denied.body)["reason"], "feed_not_allowed");
+
+  // Skip what is already there.
+  int64_t after = 0;
+  for (;;) {
+    r = Call("GET", "/v1/feeds/" + feed + "?limit=1000&after=" + std::to_string(after), hub->keys["agency"]);
+    ASSERT_EQ(r.status, 200) << r.body;
+    json page = json::parse(r.body);
+    after = page["next_after"];
+    if (!page["more"]) break;
+  }
+  // The registry records a death (row 8) and a move (row 9).
+  auto header = hub->registry[0];
+  auto col = [&](const std::string& name) {
+    for (size_t i = 0; i < header.size(); ++i) {
+      std::string h = header[i];
+      for (auto& c : h) c = static_cast<char>(std::tolower(c));
+      if (h == name) return i;
+    }
+    return header.size();
+  };
+  size_t death = col("ngay_mat"), commune = col("thuong_tru_ma_xa");
+  ASSERT_LT(death, header.size());
+  ASSERT_LT(commune, header.size());
+  auto dead = hub->registry[8], moved = hub->registry[9];
+  bool was_alive = dead[death].empty();
+  dead[death] = "2026-11-01";
+  moved[commune] = moved[commune] == "00004" ? "00001" : "00004";
+  std::string csv;
+  for (const auto* row : {&header, &dead, &moved}) {
+    for (size_t i = 0; i < row->size(); ++i) csv += (i ? "," : "") + (*row)[i];
+    csv += "\n";
+  }
+  std::string path = hub->dir.path() + "/changes.csv";
+  std::ofstream(path) << csv;
+  auto ingest = Ndc({"ingest", "population_registry", path});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err << ingest.out;
+
+  r = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(after), hub->keys["agency"]);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json page = json::parse(r.body);
+  std::map<std::string, json> by_type;
+  std::set<std::string> ids;
+  for (const auto& e : page["events"]) {
+    by_type[e["type"]] = e;
+    ids.insert(e["id"]);
+    for (const auto& [name, value] : e["data"].items()) EXPECT_TRUE(kVssFields.contains(name)) << name;
+  }
+  EXPECT_EQ(ids.size(), page["events"].size()) << "event ids are unique";
+  EXPECT_FALSE(by_type.contains("record_change")) << "not subscribed";
+  if (was_alive) {
+    ASSERT_TRUE(by_type.contains("death")) << page.dump();
+    EXPECT_EQ(by_type["death"]["data"]["ngay_mat"], "2026-11-01");
+    EXPECT_EQ(by_type["death"]["data"]["so_dinh_danh"], dead[0]);
+  }
+  ASSERT_TRUE(by_type.contains("address_change")) << page.dump();
+  EXPECT_EQ(by_type["address_change"]["data"]["so_dinh_danh"], moved[0]);
+  // At least once, stable ids: the same cursor gives the same events.
+  auto again = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(after), hub->keys["agency"]);
+  EXPECT_EQ(json::parse(again.body)["events"], page["events"]);
+  // Another agency cannot read it.
+  r = Call("GET", "/v1/feeds/" + feed, hub->keys["expired"]);
+  EXPECT_EQ(r.status, 404) << r.body;
+}
+
+TEST_P(SharingTest, NonStateRecipientNeedsTheCitizensConsentAndIsRateLimited) {
+  const std::string target = "/v1/persons/" + Person(1) + "?purpose=banking.account_opening";
+  auto r = Call("GET", target, hub->keys["bank"]);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "consent_required");
+  // The citizen (row 1) grants bank_a two reads of name and birth date.
+  auto grant = [&](int uses) {
+    auto g = Call("POST", "/v1/me/consents", hub->keys["citizen"],
+                  json{{"recipient", "bank_a"},
+                       {"purpose", "banking.account_opening"},
+                       {"grants", {{"population_registry", {"ho_ten", "ngay_sinh"}}}},
+                       {"valid_to", "2030-01-01"},
+                       {"max_uses", uses}});
+    EXPECT_EQ(g.status, 201) << g.body;
+    return g.status == 201 ? json::parse(g.body)["id"].get<std::string>() : std::string();
+  };
+  std::string consent = grant(2);
+  ASSERT_FALSE(consent.empty());
+  for (int i = 0; i < 2; ++i) {
+    r = Call("GET", target, hub->keys["bank"]);
+    ASSERT_EQ(r.status, 200) << r.body;
+    json doc = json::parse(r.body);
+    EXPECT_EQ(doc["consent"], consent);
+    ASSERT_FALSE(doc["records"].empty());
+    for (const auto& rec : doc["records"]) {
+      for (const auto& [name, value] : rec["fields"].items()) EXPECT_TRUE(name == "ho_ten" || name == "ngay_sinh");
+    }
+    auto audit = AuditFor(r.headers["x-request-id"]);
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0]["consent_ref"], consent);
+  }
+  r = Call("GET", target, hub->keys["bank"]);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "consent_exhausted");
+  // Another person's data: no consent.
+  r = Call("GET", "/v1/persons/" + Person(2) + "?purpose=banking.account_opening", hub->keys["bank"]);
+  EXPECT_EQ(r.status, 403);
+  // The agreement allows 5 reads a minute (2 made): with a fresh consent, the rest are 429 with
+  // Retry-After, audited, and do not use the consent up.
+  ASSERT_FALSE(grant(100).empty());
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 8; ++i) {
+    r = Call("GET", target, hub->keys["bank"]);
+    if (r.status == 200) ++ok;
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_GE(std::stoi(r.headers["retry-after"]), 1);
+      EXPECT_EQ(json::parse(r.body)["reason"], "rate_limited");
+      auto audit = AuditFor(r.headers["x-request-id"]);
+      ASSERT_EQ(audit.size(), 1u);
+      EXPECT_EQ(audit[0]["decision"], "denied");
+    }
+  }
+  EXPECT_LE(ok, 4);  // 5 per minute, refilled at 1 every 12 s
+  EXPECT_GE(limited, 4);
+}
+
+// Every data endpoint x every role x (no key, wrong key, revoked key, expired agreement, wrong
+// purpose, all right): the specified status, and every refusal is in the audit log.
+TEST_P(SharingTest, EndpointRoleCredentialMatrix) {
+  struct Endpoint {
+    std::string name, method, target;
+    json body;  // with "purpose" where the endpoint takes one in its body
+    bool purpose_in_query = false;
+  };
+  const std::string p = Person(1);  // the citizen's own person
+  auto feeds = Call("POST", "/v1/feeds", hub->keys["agency"],
+                    json{{"agreement", "vss-population"},
+                         {"purpose", "public_service.social_insurance"},
+                         {"events", {"birth"}}});
+  ASSERT_EQ(feeds.status, 201) << feeds.body;
+  const std::string feed = json::parse(feeds.body)["id"];
+  std::vector<Endpoint> endpoints = {
+      {"person", "GET", "/v1/persons/" + p, nullptr, true},
+      {"record", "GET", "/v1/datasets/population_registry/records/" + p, nullptr, true},
+      {"verify", "POST", "/v1/verify", {{"person", p}, {"claims", {{"population_registry.ho_ten", "x"}}}}},
+      {"find", "POST", "/v1/find", {{"attributes", {{"personal_id", p}}}}},
+      {"subscribe", "POST", "/v1/feeds", {{"agreement", "vss-population"}, {"events", {"birth"}}}},
+  };
+  // Status with a valid key and the right purpose, per role. (The feed pull is checked below:
+  // it has no purpose of its own.)
+  std::map<std::string, std::map<std::string, int>> allowed = {
+      {"operator", {{"person", 200}, {"record", 200}, {"verify", 403}, {"find", 403}, {"subscribe", 403}}},
+      {"agency", {{"person", 200}, {"record", 200}, {"verify", 200}, {"find", 200}, {"subscribe", 201}}},
+      {"analyst", {{"person", 403}, {"record", 403}, {"verify", 403}, {"find", 403}, {"subscribe", 403}}},
+      {"auditor", {{"person", 403}, {"record", 403}, {"verify", 403}, {"find", 403}, {"subscribe", 403}}},
+      {"citizen", {{"person", 200}, {"record", 200}, {"verify", 403}, {"find", 403}, {"subscribe", 403}}},
+  };
+  int checked = 0;
+  auto expect = [&](const Endpoint& e, const std::string& key, const std::string& purpose, int want,
+                    const std::string& what) {
+    std::string target = e.target;
+    json body = e.body;
+    if (e.purpose_in_query) {
+      target += "?purpose=" + purpose;
+    } else {
+      body["purpose"] = purpose;
+    }
+    auto r = Call(e.method, target, key, e.method == "POST" ? body : json(nullptr));
+    EXPECT_EQ(r.status, want) << e.name << " / " << what << ": " << r.body;
+    if (r.status >= 400) {
+      auto audit = AuditFor(r.headers["x-request-id"]);
+      EXPECT_EQ(audit.size(), 1u) << e.name << " / " << what << ": the refusal is not in the audit log";
+      if (!audit.empty()) {
+        EXPECT_EQ(audit[0]["decision"], "denied") << e.name << " / " << what;
+      }
+    }
+    ++checked;
+  };
+  const std::string good = "public_service.social_insurance", wrong = "public_service.tax";
+  for (const auto& e : endpoints) {
+    expect(e, "", good, 401, "no key");
+    expect(e, "ndc_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", good, 401, "wrong key");
+    for (const auto& [role, statuses] : allowed) {
+      expect(e, hub->keys["revoked_" + role], good, 401, "revoked " + role + " key");
+      expect(e, hub->keys[role], good, statuses.at(e.name), role);
+      // A wrong purpose denies agencies; other roles get what they always get.
+      int with_wrong = role == "agency" ? 403 : statuses.at(e.name);
+      expect(e, hub->keys[role], wrong, with_wrong, role + " with a wrong purpose");
+    }
+    expect(e, hub->keys["expired"], good, 403, "expired agreement");
+  }
+  // The feed pull: its purpose and agreement are the subscription's.
+  Endpoint pull{"pull", "GET", "/v1/feeds/" + feed, nullptr, true};
+  expect(pull, "", good, 401, "no key");
+  for (const auto& [role, statuses] : allowed) {
+    expect(pull, hub->keys["revoked_" + role], good, 401, "revoked " + role + " key");
+    expect(pull, hub->keys[role], good, role == "agency" ? 200 : 403, role);
+  }
+  expect(pull, hub->keys["expired"], good, 404, "another agency's feed");
+  // A citizen reads only their own person.
+  auto other = Call("GET", "/v1/persons/" + Person(2), hub->keys["citizen"]);
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_EQ(json::parse(other.body)["reason"], "not_own_data");
+  EXPECT_GE(checked, 100);
+}
+
+
+// Random agreements, random requests: no answer ever holds a field outside the agreement that
+// served it (or outside the fields asked for), and every answer names an agreement that allowed
+// that action and purpose at that time.
+TEST_P(SharingTest, PropertyNoResponseHoldsAFieldOutsideItsAgreement) {
+  std::mt19937_64 rng(20261128);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> purposes = {"public_service.social_insurance", "public_service.health_insurance",
+                                             "public_service.tax", "statistics"};
+  const std::vector<std::string> actions = {"read_person", "read_record", "verify"};
+  const std::vector<std::string> datasets = {"population_registry", "health_insurance"};
+  std::map<std::string, json> agreements;  // id -> the document as sent (current version)
+  int allowed = 0, denied = 0;
+  for (int round = 0; round < 12; ++round) {
+    for (int i = 0; i < 2; ++i) {
+      json grants = json::object();
+      for (const auto& ds : datasets) {
+        if (pick(3) == 0) continue;
+        json fields = json::array();
+        for (const auto& f : hub->fields[ds]) {
+          if (pick(3) == 0) fields.push_back(f);
+        }
+        if (!fields.empty()) grants[ds] = fields;
+      }
+      if (grants.empty()) grants["population_registry"] = json::array({"ho_ten"});
+      json acts = json::array(), purps = json::array();
+      for (const auto& a : actions) {
+        if (pick(2) == 0) acts.push_back(a);
+      }
+      if (acts.empty()) acts.push_back(actions[pick(actions.size())]);
+      for (const auto& p : purposes) {
+        if (pick(2) == 0) purps.push_back(p);
+      }
+      if (purps.empty()) purps.push_back(purposes[pick(purposes.size())]);
+      bool expired = pick(5) == 0;
+      std::string id = "prop-" + std::to_string(round) + "-" + std::to_string(i);
+      json doc = {{"id", id},
+                  {"consumer", "prop_a"},
+                  {"grants", grants},
+                  {"purposes", purps},
+                  {"actions", acts},
+                  {"legal_basis", {{"instrument", "Decree 47/2020/NĐ-CP"}, {"article", "art. 15"}}},
+                  {"form", pick(2) ? "default" : "on_request"},
+                  {"valid_from", expired ? "2020-01-01" : "2026-01-01"},
+                  {"valid_to", expired ? "2021-01-01" : "2036-01-01"},
+                  {"rate_per_minute", 100000},
+                  {"status", pick(6) == 0 ? "suspended" : "active"}};
+      auto r = Call("POST", "/v1/agreements", hub->keys["operator"], doc);
+      ASSERT_EQ(r.status, 201) << r.body << doc.dump();
+      agreements[id] = doc;
+    }
+    for (int q = 0; q < 25; ++q) {
+      const auto& row = hub->registry[1 + pick(hub->registry.size() - 1)];
+      std::string purpose = purposes[pick(purposes.size())];
+      int kind = static_cast<int>(pick(3));
+      std::set<std::string> asked;  // "ds.field"
+      for (int k = static_cast<int>(pick(4)); k > 0; --k) {
+        const auto& ds = datasets[pick(datasets.size())];
+        asked.insert(ds + "." + hub->fields[ds][pick(hub->fields[ds].size())]);
+      }
+      HttpResponse r;
+      std::string action;
+      if (kind == 0) {
+        action = "read_person";
+        std::string list;
+        for (const auto& f : asked) list += (list.empty() ? "" : ",") + f;
+        r = Call("GET", "/v1/persons/" + row[0] + "?purpose=" + purpose + (list.empty() ? "" : "&fields=" + list),
+                 hub->keys["prop"]);
+      } else if (kind == 1) {
+        action = "read_record";
+        asked.clear();
+        r = Call("GET", "/v1/datasets/population_registry/records/" + row[0] + "?purpose=" + purpose,
+                 hub->keys["prop"]);
+      } else {
+        action = "verify";
+        if (asked.empty()) asked.insert("population_registry.ho_ten");
+        json claims = json::object();
+        for (const auto& f : asked) claims[f] = row[1];
+        r = Call("POST", "/v1/verify", hub->keys["prop"], json{{"person", row[0]}, {"purpose", purpose}, {"claims", claims}});
+      }
+      ASSERT_TRUE(r.status == 200 || r.status == 403) << r.status << " " << r.body;
+      if (r.status == 403) {
+        ++denied;
+        continue;
+      }
+      ++allowed;
+      json doc = json::parse(r.body);
+      ASSERT_TRUE(doc["agreement"].is_object()) << r.body;
+      const json& a = agreements.at(doc["agreement"]["id"].get<std::string>());
+      EXPECT_EQ(a["status"], "active") << r.body;
+      EXPECT_EQ(a["valid_to"], "2036-01-01") << "served under an expired agreement: " << r.body;
+      EXPECT_NE(std::find(a["purposes"].begin(), a["purposes"].end(), purpose), a["purposes"].end()) << r.body;
+      EXPECT_NE(std::find(a["actions"].begin(), a["actions"].end(), action), a["actions"].end()) << r.body;
+      auto granted = [&](const std::string& ds, const std::string& field) {
+        if (!a["grants"].contains(ds)) return false;
+        const json& g = a["grants"][ds];
+        return std::find(g.begin(), g.end(), field) != g.end();
+      };
+      auto check = [&](const std::string& ds, const std::string& field) {
+        EXPECT_TRUE(granted(ds, field)) << ds << "." << field << " is outside " << a["id"] << ": " << r.body;
+        if (!asked.empty()) {
+          EXPECT_TRUE(asked.contains(ds + "." + field)) << ds << "." << field << " was not asked";
+        }
+      };
+      if (kind == 0) {
+        for (const auto& rec : doc["records"]) {
+          for (const auto& [name, value] : rec["fields"].items()) check(rec["dataset"], name);
+        }
+      } else if (kind == 1) {
+        for (const auto& [name, value] : doc["fields"].items()) check("population_registry", name);
+      } else {
+        EXPECT_EQ(doc["results"].size(), asked.size());
+        for (const auto& [name, value] : doc["results"].items()) {
+          check(name.substr(0, name.find('.')), name.substr(name.find('.') + 1));
+        }
+      }
+    }
+  }
+  // Both outcomes were exercised.
+  EXPECT_GT(allowed, 20);
+  EXPECT_GT(denied, 20);
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, SharingTest, ::testing::Values(store::Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, SharingTest, ::testing::Values(store::Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::testing
