@@ -16,7 +16,7 @@
 //   --connections C  keep-alive connections (default 64)
 //   --seconds S      measured seconds per phase (default 10), after --warmup S (default 2)
 //   --persons N      persons generated, ingested into population_registry and linked (default 10,000)
-//   --threads T      server worker threads (default: one per core, as `ndc serve`)
+//   --threads T      server worker threads (default: 8 per core, at least 16, as `ndc serve`)
 //   --dir DIR        where the hub goes (default: a new directory under $TMPDIR or /tmp, removed)
 #include <stdlib.h>
 #include <unistd.h>
@@ -201,7 +201,8 @@ void PrintRow(const char* label, LoadResult& r) {
 
 // Everything but the temporary directory; the hub is closed when it returns.
 int RunBench(const Flags& flags) {
-  const int threads = flags.threads > 0 ? flags.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      flags.threads > 0 ? flags.threads : static_cast<int>(std::max(16u, 8 * std::thread::hardware_concurrency()));
   std::printf("api_bench: SQLite hub in %s, %u hardware threads, %d server threads, %d connections, load %s\n",
               flags.dir.c_str(), std::thread::hardware_concurrency(), threads, flags.connections,
               LoadAverage().c_str());
