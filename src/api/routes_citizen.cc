@@ -64,13 +64,6 @@ Result<std::string> CleanText(const json& body, const std::string& member, bool 
   return s;
 }
 
-std::string ValueText(const store::Value& v) {
-  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  return {};
-}
-
 // One history item: who (agency and role; a client id only for agency clients and the
 // person's own key), when, what, why, which fields, the decision.
 json AccessJson(const audit::Entry& e, const std::string& own_key) {
@@ -277,7 +270,7 @@ void ApiService::AddCitizenRoutes() {
     if (v.ok()) {
       for (size_t i = 0; i < info->schema.fields.size() && i < v->values.size(); ++i) {
         if (info->schema.fields[i].name == req.field && !store::IsNull(v->values[i])) {
-          req.current_value = ValueText(v->values[i]);
+          req.current_value = store::ValueText(v->values[i]);
         }
       }
     } else if (v.status().code() != StatusCode::kNotFound) {

@@ -112,13 +112,6 @@ std::string Comparable(catalog::FieldType type, std::string_view value) {
   return lower.ok() ? *lower : *nfc;
 }
 
-std::string ValueText(const store::Value& v) {
-  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  return {};
-}
-
 // The attributes a find may state (the default person settings' inputs).
 const std::set<std::string> kFindAttributes = {"personal_id", "old_id_number", "full_name", "surname",
                                                "middle_name", "given_name", "birth_date", "birth_year",
@@ -198,7 +191,9 @@ void ApiService::AddSharingRoutes() {
         RETURN_IF_ERROR(v.status());
         for (size_t i = 0; i < info.schema.fields.size() && i < v->values.size(); ++i) {
           policy::FieldRef ref{link.dataset_id, info.schema.fields[i].name};
-          if (claimed.contains(ref)) held[ref].push_back(Comparable(info.schema.fields[i].type, ValueText(v->values[i])));
+          if (claimed.contains(ref)) {
+            held[ref].push_back(Comparable(info.schema.fields[i].type, store::ValueText(v->values[i])));
+          }
         }
       }
     }

@@ -38,12 +38,8 @@ Result<Subscription> FromRow(const Row& row) {
 
 std::string Text(const std::vector<store::Value>* values, int index) {
   if (values == nullptr || index < 0 || static_cast<size_t>(index) >= values->size()) return {};
-  const Value& v = (*values)[index];
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-  return {};
+  return store::ValueText((*values)[index]);
 }
-
 // The index of the field mapped to person attribute `attribute`, or -1.
 int FieldOf(const catalog::DatasetSchema& schema, std::string_view attribute) {
   for (size_t i = 0; i < schema.fields.size(); ++i) {

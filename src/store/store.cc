@@ -64,14 +64,14 @@ double Row::Double(size_t i) const {
   return 0;
 }
 
-std::string Row::Str(size_t i) const {
-  if (i >= values_.size()) return "";
-  const Value& v = values_[i];
+std::string ValueText(const Value& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
   if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
   if (const auto* d = std::get_if<double>(&v)) return FormatDouble(*d);
   return "";
 }
+
+std::string Row::Str(size_t i) const { return i < values_.size() ? ValueText(values_[i]) : ""; }
 
 std::string Row::Bytes(size_t i) const {
   if (i >= values_.size()) return "";

@@ -58,6 +58,9 @@ struct Blob {
 using Value = std::variant<std::monostate, int64_t, double, std::string, Blob>;
 
 inline bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+// A value as text: strings as they are, integers in decimal, doubles in their shortest
+// round-trip form; "" for NULL and blobs. What Row::Str returns for a cell.
+std::string ValueText(const Value& v);
 // Renders a value for messages and debugging ("NULL", 42, 1.5, 'it''s', x'00ff'). Text and
 // blobs longer than 64 bytes are cut, with the full length noted.
 std::string DebugString(const Value& v);
