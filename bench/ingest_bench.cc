@@ -10,9 +10,11 @@
 //   --pg URL      an existing PostgreSQL server (admin URL allowed to CREATE DATABASE); default:
 //                 start a throwaway server with ndc_pg_harness (as the tests do)
 //   --no-pg       SQLite only
+//   --no-sqlite   PostgreSQL only
 //   --dataset ID  which generated dataset to load (default population_registry)
 //   --runs N      rounds of (baseline, NDC) per store, each on fresh databases (default 3); the
 //                 result is the median ratio (this machine's disk and CPU vary from run to run)
+//   --read-only   only the reading and read + validate figures (no store; for profiling)
 //   --memory GB   instead: write a GB-sized CSV (simple 8-column schema, distinct keys), load it
 //                 into SQLite and print the peak resident memory (the bound is 300 MB for 2 GB)
 //
@@ -276,6 +278,31 @@ Load PgBaseline(const std::string& url, const std::string& csv) {
   return {Seconds(t0, t1), 0, "COPY FROM STDIN (FORMAT csv) into a new table (TEXT columns, no index), libpq"};
 }
 
+// CPU seconds used so far by every process named "postgres" (the server's backends and helpers),
+// from /proc: with the client's own CPU it shows where a PostgreSQL load's time goes.
+double PostgresCpuSeconds() {
+  double ticks = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.empty() || name[0] < '0' || name[0] > '9') continue;
+    std::ifstream in(e.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    const size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    if (stat.substr(open + 1, close - open - 1) != "postgres") continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15: utime, stime
+      if (i == 14) utime = std::stod(field);
+      if (i == 15) stime = std::stod(field);
+    }
+    ticks += utime + stime;
+  }
+  return ticks / double(sysconf(_SC_CLK_TCK));
+}
+
 // Prints one round and returns its ratio NDC/baseline.
 double Print(const char* store, const Load& ndc, const Load& base, int64_t rows) {
   const double ndc_rate = double(rows) / ndc.seconds, base_rate = double(rows) / base.seconds;
@@ -289,7 +316,7 @@ double Print(const char* store, const Load& ndc, const Load& base, int64_t rows)
 int main(int argc, char** argv) {
   size_t persons = 1000000;
   std::string dir, pg_url, dataset = "population_registry";
-  bool no_pg = false;
+  bool no_pg = false, no_sqlite = false, read_only = false;
   double memory_gb = 0;
   int runs = 3;
   for (int i = 1; i < argc; ++i) {
@@ -302,11 +329,14 @@ int main(int argc, char** argv) {
     else if (a == "--dir") dir = next();
     else if (a == "--pg") pg_url = next();
     else if (a == "--no-pg") no_pg = true;
+    else if (a == "--no-sqlite") no_sqlite = true;
     else if (a == "--dataset") dataset = next();
     else if (a == "--memory") memory_gb = std::stod(next());
+    else if (a == "--read-only") read_only = true;
     else if (a == "--runs") runs = std::max(1, std::stoi(next()));
     else if (a == "--help" || a == "-h") {
-      std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--dataset ID] [--runs N] [--memory GB]");
+      std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--no-sqlite] [--dataset ID] [--runs N] "
+                "[--read-only] [--memory GB]");
       return 0;
     } else {
       Die("unknown argument " + a + " (see --help)");
@@ -337,9 +367,13 @@ int main(int argc, char** argv) {
               double(fs::file_size(csv)) / 1e6);
 
   ReadOnly(data, dataset, rows);
+  if (read_only) {
+    if (own_dir) fs::remove_all(dir);
+    return 0;
+  }
   // SQLite: `runs` rounds of baseline then NDC, each on a fresh file; the median ratio is the result.
   std::vector<double> sqlite_ratios, pg_ratios;
-  for (int r = 0; r < runs; ++r) {
+  for (int r = 0; r < (no_sqlite ? 0 : runs); ++r) {
     std::fprintf(stderr, "ingest_bench: SQLite round %d of %d ...\n", r + 1, runs);
     Load base = SqliteBaseline(dir, csv);
     const std::string hub = dir + "/hub" + std::to_string(r) + ".db";
@@ -389,15 +423,21 @@ int main(int argc, char** argv) {
         Check(admin->Exec(std::string("CREATE DATABASE ") + name + " TEMPLATE template0 ENCODING 'UTF8'"),
               "create database");
       }
+      double server0 = PostgresCpuSeconds();
       Load base = PgBaseline(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_base"), "url"), csv);
+      const double base_server = PostgresCpuSeconds() - server0;
       Load ndc_load;
+      server0 = PostgresCpuSeconds();
       {
         auto db = Check(ndc::store::OpenPostgres(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_ndc"), "url")),
                         "open pg");
         ndc_load = NdcLoad(db.get(), data, dataset);
       }
+      const double ndc_server = PostgresCpuSeconds() - server0;
       if (r == 0) std::printf("postgresql: %s\n", ndc_load.note.c_str());
       pg_ratios.push_back(Print("postgresql", ndc_load, base, rows));
+      std::printf("           (server CPU: %.2f s for NDC's load, %.2f s for the baseline's COPY)\n", ndc_server,
+                  base_server);
     }
     for (const char* name : {"ingest_bench_base", "ingest_bench_ndc"}) {
       admin->Exec(std::string("DROP DATABASE IF EXISTS ") + name + " WITH (FORCE)").status().IgnoreError();

@@ -3,9 +3,11 @@
 //  1. Generates N persons with `ndc datagen` (default 1,000,000; or reuses --dir) and links the
 //     --dataset agency file (default health_insurance, the largest) against population_registry
 //     end to end: read and prepare both CSV files, train (EM), block, score, cluster, write the
-//     pairs file. Prints each phase's wall and CPU time and records/s/core two ways: agency
-//     records / CPU seconds of the process (the headline: fair when other work shares the cores)
-//     and agency records / (wall seconds x threads).
+//     pairs file; every phase runs on --threads threads (reading: chunks of each file in
+//     parallel). Prints each phase's wall and CPU time and records/s/core two ways: agency
+//     records / (wall seconds x threads), the goal's figure (>= 50,000; only meaningful when the
+//     machine is otherwise idle: see the load averages printed), and agency records / CPU
+//     seconds of the process (fair when other work shares the cores).
 //  2. Baseline in the same run: the all-pairs reference (every agency record scored against every
 //     registry record, same scorer, one thread, its CPU time) on a sample of --sample agency
 //     records, extrapolated to the whole file.
@@ -28,6 +30,7 @@
 #include "datagen/generator.h"
 #include "link/internal/scorer.h"
 #include "link/linker.h"
+#include "link/pairs_csv.h"
 #include "link/settings.h"
 #include "link/testing/quality.h"
 
@@ -75,29 +78,6 @@ struct Phases {
   }
 };
 
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-// The pairs file of `ndc link files --out` (left_id,right_id,match_weight,match_probability,how).
-Status WritePairs(const std::string& path, const link::Settings& s, const link::RecordTable& left,
-                  const link::RecordTable& right, const link::LinkResult& r) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return UnavailableError("cannot write '" + path + "'");
-  std::fputs("left_id,right_id,match_weight,match_probability,how\n", f);
-  for (const auto& p : r.pairs) {
-    std::string how = p.how == link::MatchHow::kDeterministic ? "deterministic:" + s.deterministic[p.rule].name
-                                                               : "probabilistic";
-    std::fprintf(f, "%s,%s,%.4f,%.6f,%s\n", CsvField(left.id(p.left)).c_str(), CsvField(right.id(p.right)).c_str(),
-                 p.weight, p.probability, how.c_str());
-  }
-  if (std::fclose(f) != 0) return UnavailableError("writing '" + path + "' failed (disk full?)");
-  return OkStatus();
-}
-
 int Fail(const Status& s) {
   std::fprintf(stderr, "link_bench: %s\n", s.ToString().c_str());
   return 1;
@@ -141,10 +121,10 @@ int main(int argc, char** argv) {
   // score, cluster), write the pairs. Each phase's wall and CPU time (all threads) is printed.
   Phases phases;
   phases.Start();
-  auto registry = link::testing::LoadDatagenDataset(settings, dir, "population_registry");
+  auto registry = link::testing::LoadDatagenDataset(settings, dir, "population_registry", threads);
   if (!registry.ok()) return Fail(registry.status());
   phases.End("read+prepare registry");
-  auto agency = link::testing::LoadDatagenDataset(settings, dir, dataset);
+  auto agency = link::testing::LoadDatagenDataset(settings, dir, dataset, threads);
   if (!agency.ok()) return Fail(agency.status());
   phases.End("read+prepare agency");
   link::TrainOptions to;
@@ -158,7 +138,7 @@ int main(int argc, char** argv) {
   if (!linked.ok()) return Fail(linked.status());
   phases.End("link");
   const std::string pairs_path = (fs::path(dir) / "link_bench_pairs.csv").string();
-  if (Status w = WritePairs(pairs_path, settings, *agency, *registry, *linked); !w.ok()) return Fail(w);
+  if (Status w = link::WritePairsCsv(pairs_path, settings, *agency, *registry, *linked, threads); !w.ok()) return Fail(w);
   phases.End("write pairs");
   const double wall = phases.wall_total, cpu = phases.cpu_total;
   const size_t n = agency->size();
@@ -169,8 +149,9 @@ int main(int argc, char** argv) {
               linked->stats.candidate_pairs, static_cast<double>(linked->stats.candidate_pairs) / n,
               linked->stats.deterministic_pairs, linked->stats.matches, pairs_path.c_str());
   std::printf("  total %.2f s wall, %.2f s CPU, peak RSS %ld MB\n", wall, cpu, PeakRssMb());
-  std::printf("  => %.0f records/s/core = records / CPU seconds (headline: fair on a shared machine)\n", n / cpu);
-  std::printf("  => %.0f records/s/core = records / (wall seconds x %zu threads)\n", n / (wall * threads), threads);
+  std::printf("  => %.0f records/s/core = records / (wall seconds x %zu threads) (the goal's figure: >= 50,000)\n",
+              n / (wall * threads), threads);
+  std::printf("  => %.0f records/s/core = records / CPU seconds (fair when other work shares the cores)\n", n / cpu);
   auto q = link::testing::ScoreDatagen(settings, dir, dataset, *agency, *registry, *linked);
   if (!q.ok()) return Fail(q.status());
   std::printf("  quality: precision %.5f recall %.5f F1 %.5f\n", q->precision, q->recall, q->f1);

@@ -65,7 +65,7 @@ Result<policy::Caller> ApiService::CallerOf(const auth::Principal& who) const {
   return caller;
 }
 
-Result<ApiService::Access> ApiService::DecideAccess(const RouteContext& ctx, policy::Request request,
+Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::Request request,
                                                     std::string action, audit::Subject subject) {
   if (deps_.agreements == nullptr) return InternalError("data-sharing agreements are not configured");
   ASSIGN_OR_RETURN(request.caller, CallerOf(*ctx.principal));
@@ -75,9 +75,12 @@ Result<ApiService::Access> ApiService::DecideAccess(const RouteContext& ctx, pol
       request.caller.kind == policy::CallerKind::kNonStateAgency) {
     ASSIGN_OR_RETURN(agreements, deps_.agreements->ForConsumer(request.caller.agency_id));
   }
+  // Consents count only for non-state recipients and agreements resting on consent (policy's
+  // NeedsConsent): a state agency's read under a legal mandate does not look them up.
+  bool consent_matters = request.caller.kind == policy::CallerKind::kNonStateAgency;
+  for (const policy::Agreement& a : agreements) consent_matters |= a.legal_basis.consent;
   std::vector<policy::Consent> consents;
-  if (!request.person_key.empty() && deps_.consents != nullptr &&
-      request.caller.kind != policy::CallerKind::kCitizen && request.caller.kind != policy::CallerKind::kStaff) {
+  if (!request.person_key.empty() && deps_.consents != nullptr && consent_matters) {
     ASSIGN_OR_RETURN(auto stored, deps_.consents->ForPerson(request.person_key));
     for (auto& c : stored) consents.push_back(std::move(c.consent));
   }
@@ -124,8 +127,11 @@ Result<ApiService::Access> ApiService::DecideAccess(const RouteContext& ctx, pol
   e.consent_ref = d.consent_id;
   e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
   if (!d.allowed) e.reason = AuditText(reason + ": " + d.message);
-  Status audited = AppendAudit(ctx, std::move(e));
-  if (!audited.ok()) return audited.WithContext("the decision could not be audited, so nothing was disclosed");
+  if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
+  e.actor = {ctx.principal->key_id, ctx.principal->agency_id, std::string(auth::RoleName(ctx.principal->role))};
+  e.request_id = ctx.request.request_id;
+  ctx.send_after.push_back(audit_release_->Gate(deps_.audit->AppendAsync(std::move(e)),
+                                                "the decision could not be audited, so nothing was disclosed"));
   if (!d.allowed && !out.refusal) out.refusal = Refusal(http_status, reason, d.message, ctx.request);
   return out;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "auth/principal.h"
+#include "common/status.h"
 
 namespace ndc::api {
 
@@ -42,12 +44,19 @@ struct Request {
   std::optional<std::string_view> Header(std::string_view lower_name) const;
 };
 
+// What a response must wait for before any byte of it is sent — a data endpoint's audit entry
+// becoming durable. The server calls the gate once with `release` and sends nothing until
+// `release` is called, exactly once, from any thread: OkStatus() sends the response; an error
+// replaces it with a 500 problem, so nothing of it leaves. No server thread is held meanwhile.
+using ReleaseGate = std::function<void(std::function<void(Status)> release)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string metric_route;  // route pattern for metrics labels, e.g. "/v1/datasets/{id}"
+  ReleaseGate send_after;    // empty: send at once
 };
 
 // Splits "/a/b?x=1&y=%20" into a decoded path and query map. Returns false when the target is

@@ -69,6 +69,20 @@ bool TargetIsUtf8(const Request& req) {
   return true;
 }
 
+// Lets a response's release (called from any thread) reach the server only while it exists.
+struct Liveness {
+  std::mutex mu;
+  bool alive = true;  // guarded by mu
+};
+
+// A session waiting for its response's release (Response::send_after), on its strand.
+struct ReleaseWait {
+  explicit ReleaseWait(const net::any_io_executor& ex) : timer(ex, net::steady_timer::time_point::max()) {}
+  net::steady_timer timer;
+  bool released = false;  // these three: only on the connection's strand
+  Status status;
+};
+
 }  // namespace
 
 class HttpServer::Impl {
@@ -107,6 +121,11 @@ class HttpServer::Impl {
   }
 
   uint16_t port() const { return port_; }
+
+  ~Impl() {
+    std::lock_guard lock(liveness_->mu);
+    liveness_->alive = false;  // a release arriving later finds no server to post to
+  }
 
   void Shutdown() {
     if (shutting_down_.exchange(true)) return;
@@ -368,6 +387,25 @@ class HttpServer::Impl {
                               req.path, req.request_id);
   }
 
+  // Calls `gate` and resumes on `ex` once it is released, with its status.
+  net::awaitable<Status> AwaitRelease(ReleaseGate gate, net::any_io_executor ex) {
+    auto wait = std::make_shared<ReleaseWait>(ex);
+    gate([wait, ex, liveness = liveness_](Status s) {
+      std::lock_guard lock(liveness->mu);
+      if (!liveness->alive) return;
+      net::post(ex, [wait, s = std::move(s)]() mutable {
+        wait->status = std::move(s);
+        wait->released = true;
+        wait->timer.cancel();
+      });
+    });
+    while (!wait->released) {
+      beast::error_code ec;
+      co_await wait->timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+    co_return wait->status;
+  }
+
   net::awaitable<void> Session(ConnectionPtr conn) {
     struct Guard {  // unregisters however the coroutine ends
       Impl* impl;
@@ -457,6 +495,19 @@ class HttpServer::Impl {
           }
         }
       }
+      if (res.send_after) {
+        // E.g. the audit entry of a data access: nothing is sent before it is durable. The
+        // worker thread serves other connections meanwhile.
+        Status released = co_await AwaitRelease(std::move(res.send_after), stream.get_executor());
+        res.send_after = nullptr;
+        if (!released.ok()) {
+          log::Error("http.release_failed", {{"path", req.path}, {"request_id", req.request_id},
+                                             {"error", released.message()}});
+          std::string metric_route = std::move(res.metric_route);
+          res = ProblemResponse(500, "INTERNAL", "Internal error", released.message(), req.path, req.request_id);
+          res.metric_route = std::move(metric_route);
+        }
+      }
       spool_cleanup.Now();  // before the answer: a client that has it may look at the disk
       if (req.request_id.empty()) req.request_id = NewRequestId();
       keep_alive = keep_alive && !shutting_down_ && !body_unread;
@@ -494,6 +545,7 @@ class HttpServer::Impl {
   std::condition_variable drained_;
   std::set<ConnectionPtr> connections_;
   std::thread drain_thread_;
+  std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
 };
 
 HttpServer::HttpServer(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock,

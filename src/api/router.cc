@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <future>
+#include <mutex>
+
 #include "api/problem.h"
 
 namespace ndc::api {
@@ -133,6 +136,8 @@ Response Router::Handle(Request& request) const {
   Result<Response> res = route->handler(ctx);
   Response out = res.ok() ? std::move(*res) : ProblemFromStatus(res.status(), request);
   out.metric_route = route->pattern;
+  if (out.send_after) ctx.send_after.push_back(std::move(out.send_after));
+  out.send_after = AllOf(std::move(ctx.send_after));
   return out;
 }
 
@@ -140,6 +145,47 @@ std::vector<std::pair<std::string, std::string>> Router::Routes() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
   return out;
+}
+
+ReleaseGate AllOf(std::vector<ReleaseGate> gates) {
+  if (gates.empty()) return nullptr;
+  if (gates.size() == 1) return std::move(gates[0]);
+  // Released once every gate is, with the first error if any.
+  return [gates = std::move(gates)](std::function<void(Status)> release) {
+    struct Pending {
+      std::mutex mu;
+      size_t left;
+      Status first_error;
+      std::function<void(Status)> release;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->left = gates.size();
+    pending->release = std::move(release);
+    for (const ReleaseGate& gate : gates) {
+      gate([pending](Status s) {
+        std::unique_lock lock(pending->mu);
+        if (!s.ok() && pending->first_error.ok()) pending->first_error = s;
+        if (--pending->left > 0) return;
+        Status result = pending->first_error;
+        lock.unlock();
+        pending->release(result);
+      });
+    }
+  };
+}
+
+Response WaitForRelease(Response response) {
+  if (!response.send_after) return response;
+  // Shared: the release may still be inside set_value when get() returns here.
+  auto released = std::make_shared<std::promise<Status>>();
+  std::future<Status> done = released->get_future();
+  ReleaseGate gate = std::move(response.send_after);
+  gate([released](Status s) { released->set_value(std::move(s)); });
+  Status s = done.get();
+  if (s.ok()) return response;
+  Response failed = ProblemFromStatus(s, Request{});
+  failed.metric_route = response.metric_route;
+  return failed;
 }
 
 Response JsonResponse(std::string body, int status) {

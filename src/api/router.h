@@ -27,7 +27,17 @@ struct RouteContext {
   const Request& request;
   std::map<std::string, std::string> params;  // from {name} segments
   const auth::Principal* principal = nullptr;   // null only on public routes
+  // Conditions the response waits for before it is sent, whatever the handler returns (its
+  // answer, an error, a refusal): the router puts them on the response (Response::send_after).
+  std::vector<ReleaseGate> send_after;
 };
+
+// One gate released when all of `gates` are (with the first error); empty when there are none.
+ReleaseGate AllOf(std::vector<ReleaseGate> gates);
+// Runs `response.send_after` (if any) on the calling thread, waiting for its release; returns
+// the response to send (a 500 problem if the release failed). For callers without the server's
+// asynchronous wait, such as tests that call a router directly.
+Response WaitForRelease(Response response);
 
 using RouteHandler = std::function<Result<Response>(RouteContext&)>;
 // A route's own check, run by Preflight once the caller is authenticated and its role allowed,

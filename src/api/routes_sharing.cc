@@ -58,10 +58,10 @@ Result<std::vector<policy::FieldRef>> ParseFieldList(std::string_view text, std:
 // {dataset, updated_at, fields: {name: value}} holding only `allowed` fields of that dataset.
 Result<json> PersonRecords(store::Executor& db, catalog::Catalog& catalog, const std::string& person_key,
                            const std::map<std::string, std::set<std::string>>& allowed, bool all) {
-  ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(db, person_key));
+  ASSIGN_OR_RETURN(std::vector<person::LinkedRecord> links, person::LinkedRecordsOf(db, person_key));
   json records = json::array();
   std::map<std::string, catalog::DatasetInfo> infos;
-  for (const person::Link& link : links) {
+  for (const person::LinkedRecord& link : links) {
     auto grant = allowed.find(link.dataset_id);
     if (!all && grant == allowed.end()) continue;
     auto info = infos.find(link.dataset_id);
@@ -181,8 +181,8 @@ void ApiService::AddSharingRoutes() {
     // The person's values of the claimed fields (an unknown person matches nothing).
     std::map<policy::FieldRef, std::vector<std::string>> held;
     if (key) {
-      ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, *key));
-      for (const person::Link& link : links) {
+      ASSIGN_OR_RETURN(std::vector<person::LinkedRecord> links, person::LinkedRecordsOf(*deps_.db, *key));
+      for (const person::LinkedRecord& link : links) {
         auto first = claimed.lower_bound({link.dataset_id, ""});
         if (first == claimed.end() || first->first.dataset != link.dataset_id) continue;
         ASSIGN_OR_RETURN(catalog::DatasetInfo info, deps_.catalog->GetDataset(link.dataset_id));

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/audit_release.h"
 #include "api/http.h"
 #include "api/router.h"
 #include "audit/audit_log.h"
@@ -104,9 +105,11 @@ class ApiService {
   Result<policy::Caller> CallerOf(const auth::Principal& who) const;
   // Builds the caller, loads its agreements and the subject's consents, calls policy::Decide,
   // applies the client's rate limit, counts a consent's use, and appends the audit entry of the
-  // decision (allowed or denied, with its reason) — all before the caller sees anything. An
-  // error (store, audit) means nothing may be disclosed.
-  Result<Access> DecideAccess(const RouteContext& ctx, policy::Request request, std::string action,
+  // decision (allowed or denied, with its reason). The append is not waited for here: it is put
+  // on `ctx.send_after`, so the response — whatever it is — is sent only once the entry is
+  // durable, and replaced by a 500 that discloses nothing if it cannot be. An error (store)
+  // means nothing may be disclosed.
+  Result<Access> DecideAccess(RouteContext& ctx, policy::Request request, std::string action,
                               audit::Subject subject);
   // The router's refusals (no key, bad or revoked key, a role the route does not allow) are
   // audited as denials too.
@@ -116,6 +119,8 @@ class ApiService {
   ServiceDeps deps_;
   std::unique_ptr<sharing::FeedStore> feeds_;
   std::unique_ptr<person::PersonFinder> finder_;
+  // Declared before router_ and destroyed after it; releases responses waiting for their audit entry.
+  std::unique_ptr<AuditRelease> audit_release_ = std::make_unique<AuditRelease>();
   Router router_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/entry_codec.h"
 #include "audit/merkle/proof.h"
 
 namespace ndc::audit {
@@ -9,7 +10,7 @@ namespace ndc::audit {
 AuditLog::AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options)
     : db_(db), clock_(clock), random_(random) {
   committer_ = std::make_unique<GroupCommitter>(
-      [this](std::vector<Entry>& batch) { return WriteBatch(db_, batch, clock_, random_); }, options);
+      [this](std::vector<EncodedEntry>& batch) { return WriteBatch(db_, batch, clock_, random_); }, options);
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db, Clock* clock, RandomSource* random,
@@ -19,17 +20,34 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db, Clock* clo
   return std::unique_ptr<AuditLog>(new AuditLog(db, clock, random, options));
 }
 
-std::future<Result<Appended>> AuditLog::AppendAsync(Entry entry) {
-  Status valid = ValidateEntry(entry);
-  if (!valid.ok()) {
-    std::promise<Result<Appended>> refused;
-    refused.set_value(valid);
-    return refused.get_future();
-  }
-  return committer_->Submit(std::move(entry));
+namespace {
+
+// Validates and encodes in the caller's thread (callers run in parallel; the committer is the
+// serial section): the committer only writes the index and id into the bytes.
+Result<EncodedEntry> Encode(Entry& entry, Clock* clock) {
+  entry.index = 0;
+  entry.id.assign(kEntryIdSize, '0');
+  if (entry.time_micros == 0) entry.time_micros = clock->NowMicros();
+  ASSIGN_OR_RETURN(std::string bytes, EncodeEntry(entry));
+  return EncodedEntry{std::move(bytes), std::move(entry.subject.person_key)};
 }
 
-Result<Appended> AuditLog::Append(Entry entry) { return AppendAsync(std::move(entry)).get(); }
+}  // namespace
+
+std::future<Result<Appended>> AuditLog::AppendAsync(Entry entry) {
+  auto encoded = Encode(entry, clock_);
+  if (!encoded.ok()) {
+    std::promise<Result<Appended>> refused;
+    refused.set_value(encoded.status());
+    return refused.get_future();
+  }
+  return committer_->Submit(std::move(*encoded));
+}
+
+Result<Appended> AuditLog::Append(Entry entry) {
+  ASSIGN_OR_RETURN(auto encoded, Encode(entry, clock_));
+  return committer_->SubmitAndWait(std::move(encoded));
+}
 
 Result<std::pair<uint64_t, merkle::Hash>> AuditLog::Head() {
   ASSIGN_OR_RETURN(auto range, ReadHead(db_));

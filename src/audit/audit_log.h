@@ -45,9 +45,12 @@ class AuditLog {
                                                 GroupCommitOptions options = {});
 
   // Appends and returns once the entry is durable. `index` and `id` of `entry` are ignored
-  // (the log assigns them); a zero time becomes the log's clock time.
+  // (the log assigns them); a zero time becomes the log's clock time when Append is called.
   Result<Appended> Append(Entry entry);
-  // The same without waiting: the future completes when the entry is durable (or failed).
+  // The same without waiting: the entry is validated and encoded now (an invalid one gives a
+  // ready future holding kInvalidArgument) and queued. The future is deferred: get() and wait()
+  // block until the entry is durable (or its batch failed); wait_for / wait_until return
+  // std::future_status::deferred. The entry is committed whether or not get() is called.
   std::future<Result<Appended>> AppendAsync(Entry entry);
 
   // The current size and root (from the stored frontier).

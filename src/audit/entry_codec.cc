@@ -79,6 +79,22 @@ Result<std::string> EncodeEntry(const Entry& e) {
   return out;
 }
 
+Status PatchEntryPosition(std::string* bytes, uint64_t index, std::string_view id) {
+  // Version (1), index (8), id length (4), id: the layout of EncodeEntry's first fields.
+  constexpr size_t kIndexAt = 1, kIdLengthAt = 9, kIdAt = 13;
+  if (id.size() != kEntryIdSize) {
+    return InvalidArgumentError(fmt::format("audit entry id '{}': {} bytes, must be {}", id, id.size(), kEntryIdSize));
+  }
+  std::string length;
+  PutU32(&length, static_cast<uint32_t>(kEntryIdSize));
+  if (bytes->size() < kIdAt + kEntryIdSize || bytes->compare(kIdLengthAt, 4, length) != 0) {
+    return InvalidArgumentError("audit entry encoding has no id of the log's id length to replace");
+  }
+  for (int i = 0; i < 8; ++i) (*bytes)[kIndexAt + i] = static_cast<char>((index >> (56 - 8 * i)) & 0xff);
+  bytes->replace(kIdAt, kEntryIdSize, id);
+  return OkStatus();
+}
+
 Result<Entry> DecodeEntry(std::string_view bytes) {
   Reader r(bytes);
   Entry e;

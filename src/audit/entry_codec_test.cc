@@ -86,6 +86,32 @@ TEST(EntryCodec, InvalidUtf8InStoredTextIsDataLoss) {
   EXPECT_EQ(DecodeEntry(bytes).status().code(), StatusCode::kDataLoss);
 }
 
+TEST(EntryCodec, PatchedPositionEqualsEncodingWithThatIndexAndId) {
+  Entry placeholder = Sample();
+  placeholder.index = 0;
+  placeholder.id = std::string(kEntryIdSize, '0');
+  std::string bytes = *EncodeEntry(placeholder);
+  const std::string id = "aud_00000000000f4240deadbeef";
+  ASSERT_TRUE(PatchEntryPosition(&bytes, 1000000, id).ok());
+  Entry expected = Sample();
+  expected.index = 1000000;
+  expected.id = id;
+  EXPECT_EQ(bytes, *EncodeEntry(expected));
+}
+
+TEST(EntryCodec, PatchRefusesAnotherIdLengthAndLeavesBytesAlone) {
+  const std::string original = *EncodeEntry(Sample());  // its id is 28 bytes
+  std::string bytes = original;
+  EXPECT_EQ(PatchEntryPosition(&bytes, 1, "aud_short").code(), StatusCode::kInvalidArgument);
+  Entry e = Sample();
+  e.id = "aud_1";
+  std::string short_id = *EncodeEntry(e);
+  EXPECT_EQ(PatchEntryPosition(&short_id, 1, Sample().id).code(), StatusCode::kInvalidArgument);
+  std::string truncated = original.substr(0, 20);
+  EXPECT_EQ(PatchEntryPosition(&truncated, 1, Sample().id).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bytes, original);
+}
+
 TEST(EntryValidation, DenialNeedsReason) {
   Entry e = Sample();
   e.decision = Decision::kDenied;

@@ -15,22 +15,47 @@ GroupCommitter::~GroupCommitter() {
   thread_.join();
 }
 
-std::future<Result<Appended>> GroupCommitter::Submit(Entry entry) {
+Result<std::shared_ptr<GroupCommitter::Slot>> GroupCommitter::Enqueue(EncodedEntry entry) {
+  auto slot = std::make_shared<Slot>();
   std::unique_lock lock(mu_);
   space_.wait(lock, [this] { return stopping_ || queue_.size() < options_.max_pending; });
-  std::promise<Result<Appended>> done;
-  auto future = done.get_future();
-  if (stopping_) {
-    done.set_value(UnavailableError("the audit log is shutting down"));
-    return future;
-  }
+  if (stopping_) return UnavailableError("the audit log is shutting down");
+  slot->seq = submitted_++;
   // The committer waits only on an empty queue: wake it only then (a futex call per append
   // would cost more than the append).
   bool was_empty = queue_.empty();
-  queue_.push_back(Pending{std::move(entry), std::move(done)});
+  queue_.emplace_back(std::move(entry), slot);
   lock.unlock();
   if (was_empty) work_.notify_one();
-  return future;
+  return slot;
+}
+
+std::future<Result<Appended>> GroupCommitter::Submit(EncodedEntry entry) {
+  auto slot = Enqueue(std::move(entry));
+  if (!slot.ok()) {
+    std::promise<Result<Appended>> refused;
+    refused.set_value(slot.status());
+    return refused.get_future();
+  }
+  // Deferred: the wait and the copy of the result run in the caller's thread when it asks.
+  return std::async(std::launch::deferred,
+                    [published = published_, slot = std::move(*slot)] { return Await(*published, *slot); });
+}
+
+Result<Appended> GroupCommitter::SubmitAndWait(EncodedEntry entry) {
+  ASSIGN_OR_RETURN(auto slot, Enqueue(std::move(entry)));
+  return Await(*published_, *slot);
+}
+
+Result<Appended> GroupCommitter::Await(Published& published, const Slot& slot) {
+  if (published.count.load(std::memory_order_acquire) <= slot.seq) {
+    std::unique_lock lock(published.mu);
+    published.cv.wait(lock, [&] { return published.count.load(std::memory_order_relaxed) > slot.seq; });
+  }
+  // The slot was filled before `count` passed it (a release store): visible now.
+  const auto& result = slot.outcome->result;
+  if (!result.ok()) return result.status();
+  return (*result)[slot.position];
 }
 
 GroupCommitter::Stats GroupCommitter::stats() const {
@@ -39,29 +64,31 @@ GroupCommitter::Stats GroupCommitter::stats() const {
 }
 
 void GroupCommitter::Run() {
-  std::vector<Pending> batch;
+  std::vector<EncodedEntry> entries;
+  std::vector<std::shared_ptr<Slot>> slots;
   while (true) {
     {
       std::unique_lock lock(mu_);
       work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
       size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.clear();
+      entries.clear();
+      slots.clear();
+      entries.reserve(n);
+      slots.reserve(n);
       for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
+        entries.push_back(std::move(queue_.front().first));
+        slots.push_back(std::move(queue_.front().second));
         queue_.pop_front();
       }
     }
     space_.notify_all();
-    CommitBatch(batch);
+    CommitBatch(entries, slots);
   }
 }
 
-void GroupCommitter::CommitBatch(std::vector<Pending>& batch) {
-  std::vector<Entry> entries;
-  entries.reserve(batch.size());
-  for (auto& p : batch) entries.push_back(std::move(p.entry));
-  Result<std::vector<Appended>> result = InternalError("audit batch was never attempted");
+void GroupCommitter::CommitBatch(std::vector<EncodedEntry>& entries, std::vector<std::shared_ptr<Slot>>& slots) {
+  auto outcome = std::make_shared<Outcome>();
   uint64_t retries = 0;
   for (int attempt = 0; attempt < std::max(1, options_.max_attempts); ++attempt) {
     // A retry reuses the entries: the commit function assigns indexes and ids afresh each time.
@@ -69,31 +96,37 @@ void GroupCommitter::CommitBatch(std::vector<Pending>& batch) {
       ++retries;
       std::this_thread::sleep_for(std::chrono::milliseconds(1 << std::min(attempt, 6)));
     }
-    result = commit_(entries);
-    // kAborted: lock conflict or deadlock; kAlreadyExists: a random entry id collided. Both
-    // rolled back, so trying again is safe.
-    if (result.ok() || (result.status().code() != StatusCode::kAborted &&
-                        result.status().code() != StatusCode::kAlreadyExists)) {
+    outcome->result = commit_(entries);
+    // kAborted: lock conflict or deadlock; kAlreadyExists: a key collided (indexes are
+    // assigned under the head lock, so only a store that lost the lock could). Both rolled back,
+    // so trying again is safe.
+    const Status& status = outcome->result.status();
+    if (status.ok() || (status.code() != StatusCode::kAborted && status.code() != StatusCode::kAlreadyExists)) {
       break;
     }
   }
-  if (result.ok() && result->size() != batch.size()) {
-    result = InternalError("audit commit returned a different number of entries than it was given");
+  if (outcome->result.ok() && outcome->result->size() != entries.size()) {
+    outcome->result = InternalError("audit commit returned a different number of entries than it was given");
   }
   {
     // Before the callers wake, so that stats() after an append returns counts it.
     std::lock_guard lock(mu_);
     ++stats_.batches;
-    stats_.entries += batch.size();
+    stats_.entries += entries.size();
     stats_.retries += retries;
   }
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (result.ok()) {
-      batch[i].done.set_value((*result)[i]);
-    } else {
-      batch[i].done.set_value(result.status());
-    }
+  outcome->entries = std::move(entries);
+  entries = {};
+  for (size_t i = 0; i < slots.size(); ++i) {
+    slots[i]->outcome = outcome;
+    slots[i]->position = i;
   }
+  {
+    std::lock_guard lock(published_->mu);
+    // Batches are taken, and published, in order.
+    published_->count.store(slots.back()->seq + 1, std::memory_order_release);
+  }
+  published_->cv.notify_all();
 }
 
 }  // namespace ndc::audit

@@ -1,27 +1,32 @@
 // GroupCommitter: many callers' appends, one transaction. A committer thread takes every entry
 // queued (up to max_batch), hands them to the commit function in one call (one transaction, one
-// fsync on SQLite), and then completes each caller's future with its own outcome. While one batch
-// commits, the next one gathers, so the batch size grows with the load and the cost of a commit
-// is shared. docs/design/audit-log.md, "Group commit".
+// fsync on SQLite), and then completes the whole batch at once. While one batch commits, the next
+// one gathers, so the batch size grows with the load and the cost of a commit is shared.
+// docs/design/audit-log.md, "Group commit".
+//
+// The committer thread is the log's serial section, so it does only what must be serial: the
+// callers validate and encode their entries before Submit, and collect their own result after
+// the batch is published (one lock and one wake-up per batch, not a promise per entry).
 //
 // Submit blocks while max_pending entries are queued (back-pressure instead of unbounded memory).
 // A failed commit fails every entry of its batch with that status; kAborted batches are retried
 // (max_attempts in all) with fresh indexes.
 //
 // Thread-safe. The destructor commits what is queued, then joins the thread; submits after that
-// begins fail with kUnavailable.
+// begins fail with kUnavailable. Futures stay valid after the committer is destroyed.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "audit/entry.h"
 #include "audit/log_storage.h"
 #include "common/result.h"
 
@@ -35,17 +40,22 @@ struct GroupCommitOptions {
 
 class GroupCommitter {
  public:
-  // Commits the batch atomically or not at all; it must (re)assign every entry's index and id on
-  // each call, since a batch whose commit returned kAborted is passed again.
-  using CommitFn = std::function<Result<std::vector<Appended>>(std::vector<Entry>& batch)>;
+  // Commits the batch atomically or not at all, returning one Appended per entry in order; it
+  // must (re)assign every entry's index and id on each call, since a batch whose commit returned
+  // kAborted is passed again.
+  using CommitFn = std::function<Result<std::vector<Appended>>(std::vector<EncodedEntry>& batch)>;
 
   GroupCommitter(CommitFn commit, GroupCommitOptions options);
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // Queues one entry; the future completes when its batch has committed (or failed).
-  std::future<Result<Appended>> Submit(Entry entry);
+  // Queues one entry. The future is deferred (std::launch::deferred): get() and wait() block,
+  // in the caller's thread, until the entry's batch has committed (or failed); wait_for and
+  // wait_until return std::future_status::deferred without waiting.
+  std::future<Result<Appended>> Submit(EncodedEntry entry);
+  // Queues one entry and waits for its batch: Submit(entry).get() without the future.
+  Result<Appended> SubmitAndWait(EncodedEntry entry);
 
   struct Stats {
     uint64_t batches = 0;
@@ -55,19 +65,42 @@ class GroupCommitter {
   Stats stats() const;
 
  private:
-  struct Pending {
-    Entry entry;
-    std::promise<Result<Appended>> done;
+  // One committed (or failed) batch; shared by the futures of its entries.
+  struct Outcome {
+    Result<std::vector<Appended>> result = InternalError("audit batch was never attempted");
+    // The batch's entries, kept so that the last caller to collect its result frees them, not
+    // the committer thread.
+    std::vector<EncodedEntry> entries;
   };
+  // Where a submitted entry's outcome appears; written by the committer before it publishes.
+  struct Slot {
+    uint64_t seq = 0;  // submission order
+    std::shared_ptr<const Outcome> outcome;
+    size_t position = 0;  // in outcome->result
+  };
+  // Entries [0, published) in submission order have their outcome; shared with the futures so
+  // that they outlive the committer.
+  struct Published {
+    std::mutex mu;
+    std::condition_variable cv;
+    // Written under `mu` (so a waiter cannot miss the wake-up), read without it first: an entry
+    // collected after its batch was published costs one atomic load, not a lock.
+    std::atomic<uint64_t> count{0};
+  };
+  // The slot of the queued entry; kUnavailable once the destructor has begun.
+  Result<std::shared_ptr<Slot>> Enqueue(EncodedEntry entry);
+  static Result<Appended> Await(Published& published, const Slot& slot);
   void Run();
-  void CommitBatch(std::vector<Pending>& batch);
+  void CommitBatch(std::vector<EncodedEntry>& entries, std::vector<std::shared_ptr<Slot>>& slots);
 
   const CommitFn commit_;
   const GroupCommitOptions options_;
+  const std::shared_ptr<Published> published_ = std::make_shared<Published>();
   mutable std::mutex mu_;
   std::condition_variable work_;   // the committer waits for entries
   std::condition_variable space_;  // submitters wait for room
-  std::deque<Pending> queue_;
+  std::deque<std::pair<EncodedEntry, std::shared_ptr<Slot>>> queue_;
+  uint64_t submitted_ = 0;
   bool stopping_ = false;
   Stats stats_;
   std::thread thread_;

@@ -10,21 +10,20 @@
 namespace ndc::audit {
 namespace {
 
-Entry E() {
-  Entry e;
-  e.action = "t";
-  return e;
+EncodedEntry E() { return EncodedEntry{"t", ""}; }
+
+// Numbers the entries of each batch from *next on, and echoes each entry's bytes as its id.
+GroupCommitter::CommitFn Numbering(uint64_t* next) {
+  return [next](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
+    std::vector<Appended> out;
+    for (const auto& e : batch) out.push_back(Appended{(*next)++, e.bytes, {}});
+    return out;
+  };
 }
 
 TEST(GroupCommitter, EveryCallerGetsItsOwnIndex) {
   uint64_t next = 0;
-  GroupCommitter c(
-      [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
-        std::vector<Appended> out;
-        for (size_t i = 0; i < batch.size(); ++i) out.push_back(Appended{next++, "id", {}});
-        return out;
-      },
-      {});
+  GroupCommitter c(Numbering(&next), {});
   std::vector<std::future<Result<Appended>>> futures;
   for (int i = 0; i < 1000; ++i) futures.push_back(c.Submit(E()));
   std::vector<bool> seen(1000);
@@ -37,10 +36,35 @@ TEST(GroupCommitter, EveryCallerGetsItsOwnIndex) {
   EXPECT_LT(c.stats().batches, 1000u);  // batched
 }
 
+TEST(GroupCommitter, EachFutureHoldsItsOwnEntrysOutcomeAcrossBatches) {
+  uint64_t next = 0;
+  GroupCommitOptions options;
+  options.max_batch = 7;
+  GroupCommitter c(Numbering(&next), options);
+  std::vector<std::future<Result<Appended>>> futures;
+  for (int i = 0; i < 100; ++i) futures.push_back(c.Submit(EncodedEntry{"e" + std::to_string(i), ""}));
+  // Collected newest first: a later batch's outcome must not be handed to an earlier entry.
+  for (int i = 99; i >= 0; --i) {
+    auto r = futures[i].get();
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->index, static_cast<uint64_t>(i));
+    EXPECT_EQ(r->id, "e" + std::to_string(i));
+  }
+}
+
+TEST(GroupCommitter, SubmitAndWaitReturnsTheOutcomeOfItsEntry) {
+  uint64_t next = 5;
+  GroupCommitter c(Numbering(&next), {});
+  auto r = c.SubmitAndWait(EncodedEntry{"abc", "p1"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->index, 5u);
+  EXPECT_EQ(r->id, "abc");
+}
+
 TEST(GroupCommitter, AbortedBatchIsRetried) {
   int calls = 0;
   GroupCommitter c(
-      [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
+      [&](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
         if (++calls < 3) return AbortedError("conflict");
         return std::vector<Appended>(batch.size());
       },
@@ -50,7 +74,7 @@ TEST(GroupCommitter, AbortedBatchIsRetried) {
 }
 
 TEST(GroupCommitter, FailureReachesEveryCallerOfTheBatch) {
-  GroupCommitter c([](std::vector<Entry>&) -> Result<std::vector<Appended>> { return UnavailableError("down"); }, {});
+  GroupCommitter c([](std::vector<EncodedEntry>&) -> Result<std::vector<Appended>> { return UnavailableError("down"); }, {});
   auto a = c.Submit(E()), b = c.Submit(E());
   EXPECT_EQ(a.get().status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(b.get().status().code(), StatusCode::kUnavailable);
@@ -61,7 +85,7 @@ TEST(GroupCommitter, DestructorCommitsWhatIsQueued) {
   std::vector<std::future<Result<Appended>>> futures;
   {
     GroupCommitter c(
-        [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
+        [&](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
           std::this_thread::sleep_for(std::chrono::milliseconds(2));
           committed += static_cast<int>(batch.size());
           return std::vector<Appended>(batch.size());
@@ -78,7 +102,7 @@ TEST(GroupCommitter, BatchesAreBoundedByMaxBatch) {
   GroupCommitOptions options;
   options.max_batch = 10;
   GroupCommitter c(
-      [&](std::vector<Entry>& batch) -> Result<std::vector<Appended>> {
+      [&](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
         largest = std::max(largest, batch.size());
         return std::vector<Appended>(batch.size());
       },

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "audit/entry_codec.h"
+#include "audit/merkle/hash.h"
 
 namespace ndc::audit {
 namespace {
@@ -77,14 +78,20 @@ void PushText(std::vector<Value>* v, const std::string& x) { v->emplace_back(std
 void PushBlob(std::vector<Value>* v, std::string x) { v->emplace_back(std::in_place_type<Blob>, Blob{std::move(x)}); }
 void PushNull(std::vector<Value>* v) { v->emplace_back(); }
 
-// "aud_" + the index as 16 hex digits + 8 random hex digits: unique because the index is, and
-// increasing, so the UNIQUE index on entry_id grows at its right edge like the primary key (random
-// ids scattered each batch's inserts over the whole index: several times the pages written per
-// commit). The random part keeps ids from being guessed from positions alone.
-std::string NewEntryId(RandomSource* random, uint64_t index) {
-  std::string be(8, '\0');
-  for (int i = 0; i < 8; ++i) be[i] = static_cast<char>((index >> (56 - 8 * i)) & 0xff);
-  return "aud_" + HexEncode(be) + HexEncode(random->Bytes(4));
+// "aud_" + the index as 16 hex digits + 8 hex digits of 4 random bytes: unique because the index
+// is, and increasing, so the UNIQUE index on entry_id grows at its right edge like the primary key
+// (random ids scattered each batch's inserts over the whole index: several times the pages
+// written per commit). The random part keeps ids from being guessed from positions alone.
+std::string NewEntryId(uint64_t index, const uint8_t* random4) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "aud_";
+  id.resize(kEntryIdSize);
+  for (int i = 0; i < 16; ++i) id[4 + i] = kHex[(index >> (60 - 4 * i)) & 15];
+  for (int i = 0; i < 4; ++i) {
+    id[20 + 2 * i] = kHex[random4[i] >> 4];
+    id[21 + 2 * i] = kHex[random4[i] & 15];
+  }
+  return id;
 }
 
 Result<std::vector<StoredEntry>> EntriesFromRows(const store::ResultSet& rs) {
@@ -137,7 +144,7 @@ Result<merkle::CompactRange> ReadHead(store::Executor* ex) {
   return *range;
 }
 
-Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>& entries, Clock* clock,
+Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<EncodedEntry>& entries, Clock* clock,
                                          RandomSource* random) {
   ASSIGN_OR_RETURN(auto tx, db->Begin());
   // The row lock orders appenders across processes (SQLite's BEGIN IMMEDIATE already did).
@@ -148,43 +155,70 @@ Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>
     return DataLossError("audit log head is malformed (frontier does not match size)");
   }
   const int64_t now = clock->NowMicros();
-  std::vector<Appended> out;
-  out.reserve(entries.size());
-  std::vector<Value> rows, nodes;
-  rows.reserve(entries.size() * 6);
-  auto keep_node = [&nodes](merkle::NodeId id, const Hash& h) {
+  const size_t n = entries.size();
+  // Buffers kept by the (committer) thread from batch to batch: freeing a 60 KB vector each
+  // commit made glibc consolidate its free lists every time.
+  thread_local std::vector<uint8_t> noise;
+  thread_local std::vector<Value> rows, nodes;
+  thread_local std::vector<Hash> leaves;
+  noise.resize(4 * n);  // the random part of every id, drawn at once
+  random->Fill(noise);
+  constexpr int kColumns = 6;
+  rows.clear();
+  nodes.clear();
+  leaves.clear();
+  rows.reserve(n * kColumns);
+  nodes.reserve(3 * (n / 8 + 64));  // n/8 nodes of height >= 4 on average, plus carries
+  leaves.reserve(n);
+  const merkle::NodeVisitor keep_node = [](merkle::NodeId id, const Hash& h) {
     if (id.level < kMinStoredLevel) return;
     PushInt(&nodes, id.level);
     PushInt(&nodes, static_cast<int64_t>(id.index));
     PushBlob(&nodes, merkle::HashBytes(h));
   };
-  for (Entry& e : entries) {
-    e.index = range->size();
-    e.id = NewEntryId(random, e.index);
-    if (e.time_micros == 0) e.time_micros = now;
-    auto bytes = EncodeEntry(e);
-    if (!bytes.ok()) return InternalError("audit entry failed to encode after validation: " + bytes.status().message());
-    Hash leaf = merkle::HashLeaf(*bytes);
+  // The entries' bytes move into `rows` for the insert and back when this returns, so that a
+  // retry of the batch (kAborted) finds them; no copy of an entry is made.
+  struct GiveBack {
+    std::vector<EncodedEntry>& entries;
+    std::vector<Value>& rows;
+    ~GiveBack() {
+      for (size_t i = 0; i * kColumns + 2 < rows.size(); ++i) {
+        entries[i].bytes = std::move(std::get<Blob>(rows[i * kColumns + 2]).bytes);
+      }
+    }
+  } give_back{entries, rows};
+  for (size_t i = 0; i < n; ++i) {
+    EncodedEntry& e = entries[i];
+    const uint64_t index = range->size();
+    std::string id = NewEntryId(index, &noise[4 * i]);
+    RETURN_IF_ERROR(PatchEntryPosition(&e.bytes, index, id));
+    const Hash leaf = merkle::HashLeaf(e.bytes);
     range->Append(leaf, keep_node);
-    PushInt(&rows, static_cast<int64_t>(e.index));
-    PushText(&rows, e.id);
-    PushBlob(&rows, std::move(*bytes));
+    leaves.push_back(leaf);
+    PushInt(&rows, static_cast<int64_t>(index));
+    rows.emplace_back(std::in_place_type<std::string>, std::move(id));
+    PushBlob(&rows, std::move(e.bytes));
     PushBlob(&rows, merkle::HashBytes(leaf));
     PushInt(&rows, now);
     // The person index (0007_citizen): a column of the same row, so no extra statement.
-    if (e.subject.person_key.empty()) {
+    if (e.person_key.empty()) {
       PushNull(&rows);
     } else {
-      PushText(&rows, e.subject.person_key);
+      PushText(&rows, e.person_key);
     }
-    out.push_back(Appended{e.index, e.id, leaf});
   }
-  RETURN_IF_ERROR(InsertRows(tx.get(), "audit_entries", "idx, entry_id, entry, leaf_hash, appended_at, person_key", 6,
-                             rows));
+  RETURN_IF_ERROR(InsertRows(tx.get(), "audit_entries", "idx, entry_id, entry, leaf_hash, appended_at, person_key",
+                             kColumns, rows));
   RETURN_IF_ERROR(InsertRows(tx.get(), "audit_nodes", "level, idx, hash", 3, nodes));
   Value hp[] = {static_cast<int64_t>(range->size()), Blob{range->Serialize()}, now};
   RETURN_IF_ERROR(tx->Exec("UPDATE audit_head SET size = $1, frontier = $2, updated_at = $3 WHERE id = 1", hp).status());
   RETURN_IF_ERROR(tx->Commit());
+  std::vector<Appended> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(Appended{static_cast<uint64_t>(std::get<int64_t>(rows[i * kColumns])),
+                           std::move(std::get<std::string>(rows[i * kColumns + 1])), leaves[i]});
+  }
   return out;
 }
 
@@ -209,13 +243,21 @@ Result<std::vector<StoredEntry>> ReadEntriesForPerson(store::Executor* ex, const
 }
 
 Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id) {
-  Value p[] = {id};
-  auto row = ex->QueryOne("SELECT idx FROM audit_entries WHERE entry_id = $1", p);
-  if (!row.ok()) {
-    if (row.status().code() == StatusCode::kNotFound) return NotFoundError("no audit entry with id '" + id + "'");
-    return row.status();
+  // The id names its index (NewEntryId): one primary-key probe, then the whole id must match.
+  auto not_found = [&] { return NotFoundError("no audit entry with id '" + id + "'"); };
+  if (id.size() != kEntryIdSize || id.compare(0, 4, "aud_") != 0) return not_found();
+  uint64_t index = 0;
+  for (size_t i = 4; i < 20; ++i) {
+    const char c = id[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return not_found();
+    index = index << 4 | static_cast<uint64_t>(digit);
   }
-  return static_cast<uint64_t>(row->Int(0));
+  if (index > static_cast<uint64_t>(INT64_MAX)) return not_found();
+  Value p[] = {static_cast<int64_t>(index), id};
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx FROM audit_entries WHERE idx = $1 AND entry_id = $2", p));
+  if (rs.rows.empty()) return not_found();
+  return index;
 }
 
 Result<std::vector<StoredCheckpoint>> ReadCheckpoints(store::Executor* ex) {

@@ -35,6 +35,12 @@ struct Appended {
   merkle::Hash leaf_hash{};
 };
 
+// An entry validated and encoded by the appending thread, waiting for its position in the log.
+struct EncodedEntry {
+  std::string bytes;       // EncodeEntry with index 0 and a placeholder id of kEntryIdSize bytes
+  std::string person_key;  // subject.person_key (empty: none), for the person index
+};
+
 struct StoredEntry {
   uint64_t index = 0;
   std::string id;
@@ -55,10 +61,12 @@ Status EnsureHead(store::Executor* ex, Clock* clock);
 Result<merkle::CompactRange> ReadHead(store::Executor* ex);
 
 // Appends `entries` in one transaction: locks the head row (UPDATE ... RETURNING, so that nodes
-// sharing one PostgreSQL database serialize here), assigns consecutive indexes and fresh ids,
-// writes entries, new stored nodes and the new frontier, commits. On success every entry is
-// durable. Errors of the store pass through (kAborted: retry the call).
-Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Entry>& entries, Clock* clock,
+// sharing one PostgreSQL database serialize here), assigns consecutive indexes and fresh ids
+// (written into each entry's bytes with PatchEntryPosition), writes entries, new stored nodes
+// and the new frontier, commits. On success every entry is durable. Errors of the store pass
+// through (kAborted: retry the call with the same entries); kInvalidArgument if an entry's bytes
+// have no placeholder id.
+Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<EncodedEntry>& entries, Clock* clock,
                                          RandomSource* random);
 
 // Entries [begin, end) in index order (rows that exist; gaps are the caller's to detect).

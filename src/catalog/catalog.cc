@@ -9,6 +9,9 @@ namespace {
 
 using store::Value;
 
+// Bound on each in-process cache (agencies, schema versions); past it the cache starts over.
+constexpr size_t kMaxCached = 4096;
+
 Status ValidateAgency(const Agency& a) {
   if (!IsValidDatasetId(a.id)) {
     return InvalidArgumentError(fmt::format("'{}' is not a valid agency id (lower-case ASCII letters, digits and _, "
@@ -56,10 +59,18 @@ Result<Agency> Catalog::CreateAgency(Agency a) {
 }
 
 Result<Agency> Catalog::GetAgency(const std::string& id) {
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = agencies_.find(id); it != agencies_.end()) return it->second;
+  }
   Value p[] = {id};
   auto row = db_->QueryOne("SELECT id, name, kind, created_at FROM agencies WHERE id = $1", p);
   if (!row.ok()) return NotFoundAs(row.status(), "agency '" + id + "' does not exist");
-  return Agency{row->Str(0), row->Str(1), row->Str(2), row->Int(3)};
+  Agency agency{row->Str(0), row->Str(1), row->Str(2), row->Int(3)};
+  std::lock_guard lock(cache_mu_);
+  if (agencies_.size() >= kMaxCached) agencies_.clear();
+  agencies_.emplace(id, agency);
+  return agency;
 }
 
 Result<std::vector<Agency>> Catalog::ListAgencies() {
@@ -150,16 +161,29 @@ Result<DatasetInfo> Catalog::GetDataset(const std::string& id, std::optional<int
   info.created_at = row->Int(1);
   info.updated_at = row->Int(2);
   info.version = version.value_or(info.current_version);
-  Value q[] = {id, info.version};
-  auto v = db_->QueryOne("SELECT schema_json FROM dataset_versions WHERE dataset_id = $1 AND version = $2", q);
-  if (!v.ok()) return NotFoundAs(v.status(), fmt::format("dataset '{}' has no version {}", id, info.version));
-  auto schema = ParseSchemaJson(v->Str(0));
-  if (!schema.ok()) return DataLossError(fmt::format("stored schema of dataset '{}' version {} does not parse: {}", id,
-                                                     info.version, schema.status().message()));
-  info.schema = std::move(*schema);
+  ASSIGN_OR_RETURN(std::shared_ptr<const DatasetSchema> schema, SchemaVersion(id, info.version));
+  info.schema = *schema;
   info.record_table = RecordTableName(id);
   info.history_table = HistoryTableName(id);
   return info;
+}
+
+Result<std::shared_ptr<const DatasetSchema>> Catalog::SchemaVersion(const std::string& id, int version) {
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = schemas_.find({id, version}); it != schemas_.end()) return it->second;
+  }
+  Value q[] = {id, version};
+  auto v = db_->QueryOne("SELECT schema_json FROM dataset_versions WHERE dataset_id = $1 AND version = $2", q);
+  if (!v.ok()) return NotFoundAs(v.status(), fmt::format("dataset '{}' has no version {}", id, version));
+  auto schema = ParseSchemaJson(v->Str(0));
+  if (!schema.ok()) return DataLossError(fmt::format("stored schema of dataset '{}' version {} does not parse: {}", id,
+                                                     version, schema.status().message()));
+  auto parsed = std::make_shared<const DatasetSchema>(std::move(*schema));
+  std::lock_guard lock(cache_mu_);
+  if (schemas_.size() >= kMaxCached) schemas_.clear();
+  schemas_.emplace(std::pair(id, version), parsed);
+  return parsed;
 }
 
 Result<std::vector<DatasetInfo>> Catalog::ListDatasets() {

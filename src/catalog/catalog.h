@@ -8,9 +8,16 @@
 // listing every incompatible change. Errors: kInvalidArgument for bad input, kAlreadyExists for
 // a duplicate id, kNotFound for an unknown agency or dataset, store errors as the store maps them.
 // Thread-safe (the store is; schema changes are serialized by the store's write transactions).
+//
+// Agencies and stored schema versions are immutable rows, so the parsed forms are cached in the
+// process (correct across several nodes on one store: a dataset's current version number is
+// still read on every GetDataset, only the schema of a version is reused).
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,8 +77,14 @@ class Catalog {
   Result<std::vector<DatasetInfo>> ListDatasets();
 
  private:
+  // The parsed schema of (dataset, version), from the cache or the store.
+  Result<std::shared_ptr<const DatasetSchema>> SchemaVersion(const std::string& id, int version);
+
   store::Database* db_;
   Clock* clock_;
+  std::mutex cache_mu_;
+  std::map<std::string, Agency> agencies_;                                              // guarded by cache_mu_
+  std::map<std::pair<std::string, int>, std::shared_ptr<const DatasetSchema>> schemas_;  // guarded by cache_mu_
 };
 
 }  // namespace ndc::catalog

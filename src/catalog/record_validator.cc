@@ -1,6 +1,6 @@
 #include "catalog/record_validator.h"
 
-#include <cerrno>
+#include <charconv>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -31,13 +31,31 @@ bool ParseInt64(std::string_view s, int64_t* out) {
   if (i == s.size()) return false;
   for (size_t j = i; j < s.size(); ++j)
     if (s[j] < '0' || s[j] > '9') return false;
-  std::string copy(s);
-  errno = 0;
-  char* end = nullptr;
-  long long v = std::strtoll(copy.c_str(), &end, 10);
-  if (errno == ERANGE || *end != '\0') return false;
-  *out = v;
-  return true;
+  // from_chars takes '-' but not '+'; out of range is an error, as strtoll's ERANGE was.
+  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
+  auto [end, ec] = std::from_chars(first, s.data() + s.size(), *out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+constexpr const char* kControlMessage = "contains a control character (NUL or U+001F) that no field may hold";
+
+enum class AsciiScan { kPlain, kOther, kControl };
+
+// One pass over a raw value: kOther if any byte is not ASCII (to be checked as UTF-8 and
+// normalized), else kControl if it holds NUL or U+001F (the key separator), else kPlain.
+AsciiScan ScanAscii(std::string_view v) {
+  unsigned char high = 0;
+  bool control = false;
+  for (unsigned char c : v) {
+    high |= c;
+    control |= (c == 0 || c == 0x1F);
+  }
+  if (high >= 0x80) return AsciiScan::kOther;
+  return control ? AsciiScan::kControl : AsciiScan::kPlain;
+}
+
+bool HasControl(std::string_view v) {
+  return v.find('\0') != std::string_view::npos || v.find(kKeySeparator) != std::string_view::npos;
 }
 
 // A decimal as agencies send it: optional sign, digits, optional '.' and digits.
@@ -119,25 +137,43 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
     errors->push_back({"", fmt::format("expected {} values, got {}", schema_.fields.size(), raw.size())});
     return false;
   }
+  std::optional<ident::Date> birth_date;  // of the birth_date field, for the cross-field check
   for (size_t i = 0; i < schema_.fields.size(); ++i) {
     const FieldSpec& f = schema_.fields[i];
     const Compiled& c = *compiled_[i];
     auto fail = [&](std::string message) { errors->push_back({f.name, std::move(message)}); };
     std::string_view v = raw[i].value_or(std::string_view());
-    if (auto bad = text::FindInvalidUtf8(v)) {
-      fail(fmt::format("invalid UTF-8 at byte {}", *bad));
-      continue;
+    // `s`: the trimmed, NFC value. Plain ASCII (most fields: codes, dates, numbers) is valid
+    // UTF-8 and already NFC, so it stays a view into `raw`; only other text is normalized into
+    // `normalized`.
+    std::string normalized;
+    std::string_view s;
+    switch (ScanAscii(v)) {
+      case AsciiScan::kControl:
+        fail(kControlMessage);
+        continue;
+      case AsciiScan::kPlain:
+        s = text::TrimWhitespace(v);
+        break;
+      case AsciiScan::kOther: {
+        if (auto bad = text::FindInvalidUtf8(v)) {
+          fail(fmt::format("invalid UTF-8 at byte {}", *bad));
+          continue;
+        }
+        if (HasControl(v)) {
+          fail(kControlMessage);
+          continue;
+        }
+        auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));
+        if (!nfc.ok()) {
+          fail(nfc.status().message());
+          continue;
+        }
+        normalized = std::move(*nfc);
+        s = normalized;
+        break;
+      }
     }
-    if (v.find('\0') != std::string_view::npos || v.find(kKeySeparator) != std::string_view::npos) {
-      fail("contains a control character (NUL or U+001F) that no field may hold");
-      continue;
-    }
-    auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));
-    if (!nfc.ok()) {
-      fail(nfc.status().message());
-      continue;
-    }
-    std::string s = std::move(*nfc);
     if (s.empty()) {
       if (f.required) fail("is required but missing");
       continue;
@@ -158,7 +194,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} does not match the pattern {}", Quote(s), f.pattern));
           continue;
         }
-        value = std::move(s);
+        value = std::string(s);
         break;
       }
       case FieldType::kInteger: {
@@ -184,13 +220,13 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} has {} digits after the point, more than {}", Quote(s), scale, *f.scale));
           continue;
         }
-        long double d = std::strtold(s.c_str(), nullptr);
+        long double d = std::strtold(std::string(s).c_str(), nullptr);
         if ((c.min_num && d < *c.min_num) || (c.max_num && d > *c.max_num)) {
           fail(fmt::format("{} is outside the range {}..{}", s, f.min.value_or("-inf"), f.max.value_or("+inf")));
           continue;
         }
-        if (s[0] == '+') s.erase(0, 1);
-        value = std::move(s);
+        if (s[0] == '+') s.remove_prefix(1);
+        value = std::string(s);
         break;
       }
       case FieldType::kDate: {
@@ -205,11 +241,12 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           continue;
         }
         value = ident::FormatIsoDate(*d);
+        if (static_cast<int>(i) == birth_date_field_) birth_date = *d;
         break;
       }
       case FieldType::kBoolean: {
         auto lower = text::ToLower(s);
-        std::string b = lower.ok() ? *lower : s;
+        std::string b = lower.ok() ? *lower : std::string(s);
         if (b == "true" || b == "1" || b == "yes" || b == "có" || b == "x") value = int64_t{1};
         else if (b == "false" || b == "0" || b == "no" || b == "không") value = int64_t{0};
         else {
@@ -223,7 +260,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} is not one of the allowed values ({})", Quote(s), fmt::join(f.values, ", ")));
           continue;
         }
-        value = std::move(s);
+        value = std::string(s);
         break;
       }
       case FieldType::kPersonalId: {
@@ -232,7 +269,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(id.status().message());
           continue;
         }
-        value = std::move(s);
+        value = std::string(s);
         break;
       }
       case FieldType::kAdminUnit: {
@@ -285,12 +322,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
     const Value& id = out->values[static_cast<size_t>(personal_id_field_)];
     if (const auto* id_text = std::get_if<std::string>(&id)) {
       ident::PersonalIdFacts facts;
-      if (birth_date_field_ >= 0) {
-        if (const auto* d = std::get_if<std::string>(&out->values[static_cast<size_t>(birth_date_field_)])) {
-          auto parsed = ident::ParseDate(*d, ident::DateFormat::kIso);
-          if (parsed.ok()) facts.birth_date = *parsed;
-        }
-      }
+      facts.birth_date = birth_date;
       if (sex_field_ >= 0) {
         const FieldSpec& sf = schema_.fields[static_cast<size_t>(sex_field_)];
         if (const auto* sv = std::get_if<std::string>(&out->values[static_cast<size_t>(sex_field_)])) {

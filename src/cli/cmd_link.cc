@@ -13,6 +13,7 @@
 #include "link/explain.h"
 #include "link/linker.h"
 #include "link/model.h"
+#include "link/pairs_csv.h"
 #include "link/record_table.h"
 #include "link/settings.h"
 
@@ -44,7 +45,8 @@ Result<std::string> ReadFile(const std::string& path) {
   return b.str();
 }
 
-Result<link::RecordTable> Load(const link::Settings& s, const std::string& path, const char* input, bool quiet) {
+Result<link::RecordTable> Load(const link::Settings& s, const std::string& path, const char* input, bool quiet,
+                               size_t threads) {
   link::ColumnMap map;
   auto it = s.inputs.find(input);
   if (it != s.inputs.end()) {
@@ -55,7 +57,7 @@ Result<link::RecordTable> Load(const link::Settings& s, const std::string& path,
   auto t0 = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(auto table, link::RecordTable::FromCsv(s, path, map, [&](size_t rows) {
                      if (!quiet) std::cerr << fmt::format("link: {}: {} records read\n", input, rows);
-                   }));
+                   }, threads));
   if (!quiet) {
     std::cerr << fmt::format("link: {}: {} records from {} ({:.1f} s)\n", input, table.size(), path,
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -66,16 +68,7 @@ Result<link::RecordTable> Load(const link::Settings& s, const std::string& path,
 Status WriteOutputs(const LinkFilesFlags& f, const link::Settings& s, const link::RecordTable& left,
                     const link::RecordTable* right, const link::LinkResult& r) {
   const link::RecordTable& other = right ? *right : left;
-  std::ofstream out(f.out, std::ios::binary);
-  if (!out) return UnavailableError("cannot write '" + f.out + "': check the directory exists and is writable");
-  out << "left_id,right_id,match_weight,match_probability,how\n";
-  for (const auto& p : r.pairs) {
-    std::string how = p.how == link::MatchHow::kDeterministic ? "deterministic:" + s.deterministic[p.rule].name
-                                                               : "probabilistic";
-    out << CsvField(left.id(p.left)) << ',' << CsvField(other.id(p.right)) << ',' << fmt::format("{:.4f}", p.weight)
-        << ',' << fmt::format("{:.6f}", p.probability) << ',' << how << '\n';
-  }
-  if (!out.flush()) return UnavailableError("writing '" + f.out + "' failed (disk full?)");
+  RETURN_IF_ERROR(link::WritePairsCsv(f.out, s, left, other, r, f.threads));
   if (!f.clusters.empty()) {
     std::ofstream c(f.clusters, std::ios::binary);
     if (!c) return UnavailableError("cannot write '" + f.clusters + "'");
@@ -96,10 +89,10 @@ Status Run(const LinkFilesFlags& f) {
   ASSIGN_OR_RETURN(link::Settings s, link::LoadSettingsFile(f.settings));
   if (f.out.empty() && f.explain.empty()) return InvalidArgumentError("--out is required (or use --explain ID1 ID2)");
   if (!f.model_in.empty() && !f.model_out.empty()) return InvalidArgumentError("use --model or --model-out, not both");
-  ASSIGN_OR_RETURN(auto left, Load(s, f.left, "left", f.quiet));
+  ASSIGN_OR_RETURN(auto left, Load(s, f.left, "left", f.quiet, f.threads));
   std::optional<link::RecordTable> right;
   if (!f.right.empty()) {
-    ASSIGN_OR_RETURN(auto r, Load(s, f.right, "right", f.quiet));
+    ASSIGN_OR_RETURN(auto r, Load(s, f.right, "right", f.quiet, f.threads));
     right.emplace(std::move(r));
   }
   const link::RecordTable* rp = right ? &*right : nullptr;

@@ -2,10 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <unordered_set>
 
 #include "catalog/record_validator.h"
@@ -13,6 +9,7 @@
 #include "ingest/internal/chunk_applier.h"
 #include "ingest/internal/reject_spool.h"
 #include "ingest/internal/row_hash.h"
+#include "ingest/internal/row_pipeline.h"
 
 namespace ndc::ingest {
 namespace {
@@ -46,54 +43,6 @@ catalog::DatasetSchema KeySchema(const catalog::DatasetSchema& schema, std::vect
 
 std::string Percent(double share) { return fmt::format("{:.1f}%", share * 100); }
 
-// What the reading thread hands the applying thread: a run of validated rows and rejects.
-struct Work {
-  std::vector<PendingRow> rows;
-  std::vector<ingest::Reject> rejects;
-  std::vector<std::string> protected_keys;  // snapshot: keys of rejected rows
-  int64_t rows_read = 0, unkeyed_rejects = 0;
-  int64_t bytes_consumed = 0, bytes_total = -1;
-  Status status;     // a read error ends the stream
-  bool last = false;
-};
-
-// A bounded queue between the two threads (so memory stays bounded when the store is slower
-// than the reader).
-class WorkQueue {
- public:
-  explicit WorkQueue(size_t capacity) : capacity_(capacity) {}
-  // False when the consumer has closed the queue: stop producing.
-  bool Push(Work w) {
-    std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return q_.size() < capacity_ || closed_; });
-    if (closed_) return false;
-    q_.push_back(std::move(w));
-    not_empty_.notify_one();
-    return true;
-  }
-  Work Pop() {
-    std::unique_lock lock(mu_);
-    not_empty_.wait(lock, [&] { return !q_.empty(); });
-    Work w = std::move(q_.front());
-    q_.pop_front();
-    not_full_.notify_one();
-    return w;
-  }
-  // The consumer gives up (an apply error): the producer's pushes return at once.
-  void Close() {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-    not_full_.notify_all();
-  }
-
- private:
-  const size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<Work> q_;
-  bool closed_ = false;
-};
-
 // One batch being applied: the state of Ingestor::Run.
 class BatchRun {
  public:
@@ -105,21 +54,26 @@ class BatchRun {
   Result<BatchReport> Execute();
 
  private:
+  // Scratch of one validating thread, reused per row.
+  struct Scratch {
+    std::vector<std::optional<std::string_view>> raw;
+    catalog::ValidatedRecord validated;
+    std::vector<catalog::FieldError> field_errors;
+  };
+
   Status Prepare();
-  // Reads and validates on a second thread while this one applies: the two halves of a load
-  // take similar time, so on two cores they overlap.
+  // Reads and validates on other threads (row_pipeline.h) while this one applies, in input order.
   Status ReadAndApply(ChunkApplier& applier);
-  void Produce(WorkQueue* queue);
-  // Validates one row into `work` (the reading thread).
-  void HandleRow(InputRow& row, Work* work);
-  Status Consume(Work& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
+  // Validates one row into `work` (a validating thread; uses only `scratch` and const state).
+  void HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) const;
+  Status Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
                  ChunkApplier& applier);
-  void Reject(const InputRow& row, std::vector<FieldProblem> errors, Work* work);
-  // Validates only the row's source-key (and source-version) fields, into validated_ and
-  // field_errors_: a delete row, or the key of a rejected one.
-  bool ValidateKeys(const InputRow& row);
+  static void Reject(const InputRow& row, std::vector<FieldProblem> errors, ValidatedChunk* work);
+  // Validates only the row's source-key (and source-version) fields, into scratch.validated and
+  // scratch.field_errors: a delete row, or the key of a rejected one.
+  bool ValidateKeys(Scratch& scratch, const InputRow& row) const;
   // The key of a row that failed validation, when its key fields are readable (snapshot mode).
-  std::optional<std::string> KeyOf(const InputRow& row);
+  std::optional<std::string> KeyOf(Scratch& scratch, const InputRow& row) const;
   // Stores a refused or failed batch (its own transaction) and returns the report.
   Result<BatchReport> RecordUnapplied(BatchStatus status, std::string message);
   void ReportProgress(bool done);
@@ -141,10 +95,6 @@ class BatchRun {
   std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows
   int64_t unkeyed_rejects_ = 0;              // snapshot: rejected rows without a readable key
   int64_t bytes_consumed_ = 0, bytes_total_ = -1;
-  // Scratch of the reading thread, reused per row.
-  std::vector<std::optional<std::string_view>> raw_;
-  catalog::ValidatedRecord validated_;
-  std::vector<catalog::FieldError> field_errors_;
 };
 
 Status BatchRun::Prepare() {
@@ -168,31 +118,31 @@ Status BatchRun::Prepare() {
   return OkStatus();
 }
 
-void BatchRun::Reject(const InputRow& row, std::vector<FieldProblem> errors, Work* work) {
+void BatchRun::Reject(const InputRow& row, std::vector<FieldProblem> errors, ValidatedChunk* work) {
   work->rejects.push_back(ingest::Reject{row.line, std::move(errors), row.raw});
 }
 
-bool BatchRun::ValidateKeys(const InputRow& row) {
-  raw_.clear();
+bool BatchRun::ValidateKeys(Scratch& scratch, const InputRow& row) const {
+  scratch.raw.clear();
   for (size_t i : key_indices_) {
-    raw_.push_back(row.values[i] ? std::optional<std::string_view>(*row.values[i]) : std::nullopt);
+    scratch.raw.push_back(row.values[i] ? std::optional<std::string_view>(*row.values[i]) : std::nullopt);
   }
-  field_errors_.clear();
-  return key_validator_->Validate(raw_, &validated_, &field_errors_);
+  scratch.field_errors.clear();
+  return key_validator_->Validate(scratch.raw, &scratch.validated, &scratch.field_errors);
 }
 
-std::optional<std::string> BatchRun::KeyOf(const InputRow& row) {
+std::optional<std::string> BatchRun::KeyOf(Scratch& scratch, const InputRow& row) const {
   if (!row.error.empty() || row.values.size() != dataset_.schema.fields.size()) return std::nullopt;
-  if (!ValidateKeys(row)) return std::nullopt;
-  return validated_.source_key;
+  if (!ValidateKeys(scratch, row)) return std::nullopt;
+  return scratch.validated.source_key;
 }
 
-void BatchRun::HandleRow(InputRow& row, Work* work) {
+void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) const {
   ++work->rows_read;
   const bool snapshot = request_.mode == BatchMode::kSnapshot;
   auto protect = [&] {
     if (!snapshot) return;
-    if (auto key = KeyOf(row)) work->protected_keys.push_back(*key); else ++work->unkeyed_rejects;
+    if (auto key = KeyOf(scratch, row)) work->protected_keys.push_back(*key); else ++work->unkeyed_rejects;
   };
   if (!row.error.empty()) {
     if (snapshot) ++work->unkeyed_rejects;
@@ -208,64 +158,39 @@ void BatchRun::HandleRow(InputRow& row, Work* work) {
                   work);
   }
   bool valid;
+  catalog::ValidatedRecord& validated = scratch.validated;
   if (*op == RowOp::kDelete) {
-    valid = ValidateKeys(row);
+    valid = ValidateKeys(scratch, row);
   } else {
-    raw_.clear();
-    field_errors_.clear();
-    for (const auto& v : row.values) raw_.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
-    valid = validator_->Validate(raw_, &validated_, &field_errors_);
+    scratch.raw.clear();
+    scratch.field_errors.clear();
+    for (const auto& v : row.values) scratch.raw.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+    valid = validator_->Validate(scratch.raw, &validated, &scratch.field_errors);
   }
   if (!valid) {
     std::vector<FieldProblem> problems;
-    for (auto& e : field_errors_) problems.push_back(FieldProblem{std::move(e.field), std::move(e.message)});
+    for (auto& e : scratch.field_errors) problems.push_back(FieldProblem{std::move(e.field), std::move(e.message)});
     protect();
     return Reject(row, std::move(problems), work);
   }
   PendingRow p;
   p.line = row.line;
   p.op = *op;
-  p.key = validated_.source_key;
+  p.key = validated.source_key;
   // The source version, where the validated values hold it (the key schema for a delete row).
   const int version_index = *op == RowOp::kDelete ? version_in_keys_ : version_field_;
   if (version_index >= 0) {
-    const store::Value& v = validated_.values[static_cast<size_t>(version_index)];
+    const store::Value& v = validated.values[static_cast<size_t>(version_index)];
     if (!store::IsNull(v)) p.source_version = store::Row({v}).Str(0);
   }
   if (*op == RowOp::kUpsert) {
-    p.hash = RowHash(validated_.values);
-    p.values = std::move(validated_.values);
+    p.hash = RowHash(validated.values);
+    p.values = std::move(validated.values);
   }
   work->rows.push_back(std::move(p));
 }
 
-void BatchRun::Produce(WorkQueue* queue) {
-  InputRow row;
-  for (;;) {
-    Work work;
-    work.rows.reserve(options_.chunk_rows);
-    bool more = true;
-    while (work.rows.size() + work.rejects.size() < options_.chunk_rows) {
-      Result<bool> next = rows_->Next(&row);
-      if (!next.ok()) {
-        work.status = next.status();
-        more = false;
-        break;
-      }
-      if (!*next) {
-        more = false;
-        break;
-      }
-      HandleRow(row, &work);
-    }
-    work.bytes_consumed = rows_->bytes_consumed();
-    work.bytes_total = rows_->bytes_total();
-    work.last = !more;
-    if (!queue->Push(std::move(work)) || !more) return;
-  }
-}
-
-Status BatchRun::Consume(Work& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
+Status BatchRun::Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
                          ChunkApplier& applier) {
   report_.rows_read += work.rows_read;
   report_.rejected += static_cast<int64_t>(work.rejects.size());
@@ -297,15 +222,18 @@ void BatchRun::ReportProgress(bool done) {
 }
 
 Status BatchRun::ReadAndApply(ChunkApplier& applier) {
-  WorkQueue queue(4);
-  std::thread reader([&] { Produce(&queue); });
+  const size_t workers = RowPipeline::WorkerCount(options_.validate_threads);
+  std::vector<Scratch> scratch(workers);
+  RowPipeline pipeline(rows_, options_.chunk_rows, workers, [&](size_t w, InputRow& row, ValidatedChunk* out) {
+    HandleRow(scratch[w], row, out);
+  });
   std::vector<PendingRow> chunk;
   chunk.reserve(options_.chunk_rows);
   std::unordered_set<std::string> chunk_keys;
   Status status;
   int64_t next_progress = options_.progress_every_rows;
   for (;;) {
-    Work work = queue.Pop();
+    ValidatedChunk work = pipeline.Next();
     status = work.status;
     if (status.ok()) status = Consume(work, &chunk, &chunk_keys, applier);
     if (!status.ok() || work.last) break;
@@ -314,8 +242,7 @@ Status BatchRun::ReadAndApply(ChunkApplier& applier) {
       next_progress = report_.rows_read + options_.progress_every_rows;
     }
   }
-  if (!status.ok()) queue.Close();  // the reader stops at its next push
-  reader.join();
+  if (!status.ok()) pipeline.Stop();  // the threads stop at their next chunk
   RETURN_IF_ERROR(status);
   RETURN_IF_ERROR(applier.Apply(&chunk));
   ReportProgress(true);
@@ -365,6 +292,8 @@ Result<BatchReport> BatchRun::Execute() {
                        request_.mode == BatchMode::kSnapshot);
   RETURN_IF_ERROR(applier.Begin());
   Status applied = ReadAndApply(applier);
+  Status written = applier.Sync();  // the applier's last write: done before `tx` is used or dropped
+  if (applied.ok()) applied = written;
   if (!applied.ok()) {
     tx.reset();  // rolls back
     if (applied.code() == StatusCode::kInvalidArgument || applied.code() == StatusCode::kNotFound ||

@@ -42,6 +42,9 @@ struct IngestorOptions {
   double max_reject_share = 0.1;  // default for BatchRequest::max_reject_share
   size_t chunk_rows = 2000;       // rows applied per round of store statements
   int64_t progress_every_rows = 20000;
+  // Threads validating rows while the calling thread applies them; 0: one per core beyond the
+  // calling thread (1..8). Any number gives the same result (rows are applied in input order).
+  size_t validate_threads = 0;
   ReaderLimits limits;
 };
 

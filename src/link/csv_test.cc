@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "link/internal/csv.h"
 
 namespace ndc::link::internal {
@@ -39,6 +42,55 @@ TEST(Csv, UnterminatedQuoteNamesTheLine) {
 TEST(Csv, EmptyFileIsAnError) {
   EXPECT_EQ(CsvReader::FromString("", "t.csv", ',').status().message(),
             "t.csv: the file is empty (a header row is required)");
+}
+
+}  // namespace
+}  // namespace ndc::link::internal
+
+namespace ndc::link::internal {
+namespace {
+
+// Every record of `text` read through Split(parts) chunks, in order.
+std::vector<std::vector<std::string>> ReadChunked(std::string text, size_t parts) {
+  auto r = CsvReader::FromString(std::move(text), "t.csv", ',');
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  auto ranges = r->Split(parts);
+  EXPECT_TRUE(ranges.ok()) << ranges.status().ToString();
+  EXPECT_LE(ranges->size(), parts);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string_view> f;
+  for (const auto& range : *ranges) {
+    CsvReader chunk = r->Chunk(range);
+    while (chunk.Next(&f).value()) rows.emplace_back(f.begin(), f.end());
+  }
+  return rows;
+}
+
+TEST(CsvSplit, ChunksYieldTheRecordsOfTheWholeFile) {
+  const std::string texts[] = {
+      "a,b\n1,x\n2,y\n3,z\n4,w\n5,v\n6,u",                                  // no final line break
+      "\xEF\xBB\xBF" "a,b\r\n1,x\r\n\r\n2,y\r\n3,z\r\n4,w\r\n",            // BOM, CRLF, blank line
+      "a,b\n1,\"long\nquoted\nfield, with \"\"commas\"\"\"\n2,\"y\n\"\n3,z\n4,\"w,\n\n\"\n",
+      "a,b\n1,x\n",                                                        // fewer rows than parts
+      "a,b\n"};
+  for (const std::string& text : texts) {
+    for (size_t parts : {1, 2, 3, 4, 8, 64}) {
+      EXPECT_EQ(ReadChunked(text, parts), ReadAll(text)) << "parts " << parts << " of: " << text;
+    }
+  }
+}
+
+TEST(CsvSplit, UnterminatedQuoteNamesTheLineLikeNext) {
+  auto r = CsvReader::FromString("a\n1\n2\n\"oops\n3\n", "t.csv", ',');
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->Split(2).status().message(), "t.csv:4: unterminated quoted field");
+}
+
+TEST(CsvSplit, ErrorLineCountsQuotedLineBreaks) {
+  // The quote on line 5 opens a field that runs to the end: the error is found by Split.
+  auto r = CsvReader::FromString("a\n\"1\n2\"\n3\n4,\"x\n", "t.csv", ',');
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->Split(3).status().message(), "t.csv:5: unterminated quoted field");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "link/internal/block_index.h"
+#include "link/internal/parallel.h"
 #include "link/internal/scorer.h"
 
 namespace ndc::link {
@@ -17,10 +18,7 @@ namespace {
 using internal::Scorer;
 using internal::TableData;
 
-size_t Threads(size_t requested) {
-  if (requested) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
+using internal::Threads;
 
 Status CheckInputs(const Settings& settings, const Model& model, const RecordTable& left, const RecordTable* right) {
   RETURN_IF_ERROR(ValidateSettings(settings));
@@ -60,12 +58,18 @@ bool Better(const ScoredPair& x, const ScoredPair& y) {
   return x.weight > y.weight;
 }
 
+// The order of LinkResult::pairs: by left row, the better pair first, then by right row.
+bool PairOrder(const ScoredPair& x, const ScoredPair& y) {
+  if (x.left != y.left) return x.left < y.left;
+  if (Better(x, y) != Better(y, x)) return Better(x, y);
+  return x.right < y.right;
+}
+
 void Finish(const Settings& settings, size_t left_n, size_t right_n, bool dedupe, LinkResult* r) {
-  std::sort(r->pairs.begin(), r->pairs.end(), [](const ScoredPair& x, const ScoredPair& y) {
-    if (x.left != y.left) return x.left < y.left;
-    if (Better(x, y) != Better(y, x)) return Better(x, y);
-    return x.right < y.right;
-  });
+  // Link hands over chunks sorted by its workers, in order: then this is one pass.
+  if (!std::is_sorted(r->pairs.begin(), r->pairs.end(), PairOrder)) {
+    std::sort(r->pairs.begin(), r->pairs.end(), PairOrder);
+  }
   if (settings.best_match_only && !dedupe) {
     std::vector<ScoredPair> best;
     for (const auto& p : r->pairs) {
@@ -106,15 +110,15 @@ Result<LinkResult> Link(const Settings& settings, const Model& model, const Reco
   constexpr size_t kChunk = 2048;
   const size_t chunks = (a.size() + kChunk - 1) / kChunk;
   std::atomic<size_t> next{0}, done{0}, candidates{0}, deterministic{0};
-  std::vector<std::vector<ScoredPair>> outs(threads);
+  std::vector<std::vector<ScoredPair>> outs(chunks);  // per chunk, sorted by PairOrder
   std::mutex progress_mu;
   const size_t report_every = std::max<size_t>(1, chunks / 100);
   std::vector<std::thread> pool;
   for (size_t t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      auto& out = outs[t];
+    pool.emplace_back([&] {
       size_t local_cands = 0, local_det = 0;
       for (size_t c; (c = next.fetch_add(1)) < chunks;) {
+        auto& out = outs[c];
         const uint32_t end = static_cast<uint32_t>(std::min(a.size(), (c + 1) * kChunk));
         for (uint32_t ra = static_cast<uint32_t>(c * kChunk); ra < end; ++ra) {
           ScoredPair best;
@@ -137,6 +141,7 @@ Result<LinkResult> Link(const Settings& settings, const Model& model, const Reco
                         [&] { return have_best && best.how == MatchHow::kDeterministic; });
           if (have_best) out.push_back(best);
         }
+        std::sort(out.begin(), out.end(), PairOrder);
         candidates += local_cands;
         deterministic += local_det;
         local_cands = local_det = 0;

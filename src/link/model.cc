@@ -13,6 +13,7 @@
 
 #include "common/json.h"
 #include "link/internal/block_index.h"
+#include "link/internal/parallel.h"
 #include "link/internal/scorer.h"
 
 namespace ndc::link {
@@ -34,23 +35,8 @@ struct SplitMix {
   uint32_t Below(uint32_t n) { return static_cast<uint32_t>(((Next() >> 32) * n) >> 32); }
 };
 
-size_t Threads(size_t requested) {
-  if (requested) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// Runs fn(chunk) for chunks 0..n-1 on `threads` workers.
-template <typename F>
-void ParallelChunks(size_t n, size_t threads, F&& fn) {
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < std::min(threads, n); ++t) {
-    pool.emplace_back([&] {
-      for (size_t c; (c = next.fetch_add(1)) < n;) fn(c);
-    });
-  }
-  for (auto& t : pool) t.join();
-}
+using internal::ParallelChunks;
+using internal::Threads;
 
 struct PatternHash {
   size_t operator()(const LevelVector& v) const {

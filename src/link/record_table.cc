@@ -4,11 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 
 #include "ident/date_parse.h"
 #include "link/internal/ascii_similarity.h"
-#include "link/internal/csv.h"
 #include "link/internal/hash_slots.h"
 #include "link/internal/table_data.h"
 #include "text/fold.h"
@@ -56,6 +54,23 @@ Status CheckSameSettings(const Settings& a, const Settings& b) {
   return OkStatus();
 }
 
+void ReserveRows(TableData& t, size_t rows, size_t sample) {
+  for (Column& c : t.columns) {
+    c.ids.reserve(c.text ? rows : 0);
+    c.dates.reserve(c.type == AttributeType::kDate ? rows : 0);
+    c.numbers.reserve(c.type == AttributeType::kNumber ? rows : 0);
+    if (c.text && c.values.size() * 2 > sample) {
+      c.values.reserve(rows);
+      c.counts.reserve(rows);
+      // Identifiers stay distinct; names, distinct in a small sample, repeat in a large one.
+      if (c.type == AttributeType::kIdentifier) c.intern.Reserve(rows);
+    }
+  }
+  for (auto& k : t.keys) k.reserve(rows);
+  t.id_offsets.reserve(rows + 1);
+  t.id_arena.reserve(t.id_arena.size() * rows / std::max<size_t>(sample, 1));
+}
+
 }  // namespace internal
 
 namespace {
@@ -93,12 +108,37 @@ std::string CollapseSpaces(std::string_view s) {
   return out;
 }
 
-// Upper case; spaces, '-', '.', '/' removed.
+// A character of a normalized identifier: upper case; spaces, '-', '.', '/' removed (0).
+char IdentifierChar(char c) {
+  if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '\t' || c == '\r' || c == '\n') return 0;
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
+
 void NormalizeIdentifier(std::string_view raw, std::string* out) {
   out->clear();
   for (char c : raw) {
-    if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '\t' || c == '\r' || c == '\n') continue;
-    *out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    if (char n = IdentifierChar(c)) *out += n;
+  }
+}
+
+// Starts loading the hash slots the row's values will probe: with a million distinct IDs or
+// spellings the tables do not fit in cache, and prefetched misses overlap instead of following
+// one another. Only a hint: the lookups themselves are unchanged.
+void PrefetchSlots(const TableData& t, std::span<const std::string_view> raw,
+                   std::span<const std::string> derived) {
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const Column& c = t.columns[i];
+    if (c.type == AttributeType::kIdentifier) {
+      char buf[64];
+      size_t n = 0;
+      if (raw[i].size() > sizeof buf) continue;
+      for (char ch : raw[i]) {
+        if (char u = IdentifierChar(ch)) buf[n++] = u;
+      }
+      if (n) c.intern.Prefetch(HashText(std::string_view(buf, n)));
+    } else if (c.text || (c.type == AttributeType::kDate && derived[i].empty())) {
+      c.raw.Prefetch(internal::RawCache::KeyOf(raw[i]));
+    }
   }
 }
 
@@ -251,23 +291,6 @@ uint32_t Intern(Column& c, std::string_view norm) {
   return id;
 }
 
-// Reserves room for `rows` rows in all, from the first `sample` rows added: per-row arrays, and
-// the values of columns whose values have mostly been distinct so far (identifiers).
-void Reserve(TableData& t, size_t rows, size_t sample) {
-  for (Column& c : t.columns) {
-    c.ids.reserve(c.text ? rows : 0);
-    c.dates.reserve(c.type == AttributeType::kDate ? rows : 0);
-    c.numbers.reserve(c.type == AttributeType::kNumber ? rows : 0);
-    if (c.text && c.values.size() * 2 > sample) {
-      c.values.reserve(rows);
-      c.counts.reserve(rows);
-    }
-  }
-  for (auto& k : t.keys) k.reserve(rows);
-  t.id_offsets.reserve(rows + 1);
-  t.id_arena.reserve(t.id_arena.size() * rows / std::max<size_t>(sample, 1));
-}
-
 uint32_t PackDate(const DateValue& d) {
   return static_cast<uint16_t>(d.year) | static_cast<uint32_t>(static_cast<uint8_t>(d.month)) << 16 |
          static_cast<uint32_t>(static_cast<uint8_t>(d.day)) << 24;
@@ -360,6 +383,8 @@ uint32_t RecordTable::Add(std::string_view record_id, std::span<const std::strin
     }
     raw[i] = derived[i];
   }
+
+  PrefetchSlots(t, raw, derived);
 
   auto add_text = [&](Column& c, bool vietnamese, std::string_view text) {
     if (c.type == AttributeType::kIdentifier) {  // mostly distinct: normalize, no raw cache
@@ -489,67 +514,6 @@ std::string RecordTable::Value(uint32_t row, size_t attribute) const {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", c.numbers[row]);
   return buf;
-}
-
-Result<RecordTable> RecordTable::FromCsv(const Settings& settings, const std::filesystem::path& path,
-                                         const ColumnMap& map, const std::function<void(size_t)>& progress) {
-  ASSIGN_OR_RETURN(auto reader, internal::CsvReader::Open(path, map.delimiter));
-  const std::string name = path.filename().string();
-  const auto& header = reader.header();
-  auto find = [&](const std::string& col) -> int {
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == col) return static_cast<int>(i);
-    }
-    return -1;
-  };
-  auto missing_column = [&](const std::string& what, const std::string& col) {
-    std::string cols;
-    for (const auto& h : header) cols += (cols.empty() ? "" : ", ") + h;
-    return InvalidArgumentError(name + ": settings map " + what + " to column '" + col +
-                                "', which the header (line 1) does not have; columns: " + cols);
-  };
-  std::vector<int> col_of(settings.attributes.size(), -1);
-  for (const auto& [attr, col] : map.columns) {
-    int a = settings.AttributeIndex(attr);
-    if (a < 0) return InvalidArgumentError(name + ": column map names unknown attribute '" + attr + "'");
-    int c = find(col);
-    if (c < 0) return missing_column("attribute '" + attr + "'", col);
-    col_of[a] = c;
-  }
-  if (map.same_names) {
-    for (size_t a = 0; a < settings.attributes.size(); ++a) {
-      if (col_of[a] < 0) col_of[a] = find(settings.attributes[a].name);
-    }
-  }
-  int id_col = -1;
-  if (!map.id_column.empty()) {
-    id_col = find(map.id_column);
-    if (id_col < 0) return missing_column("the record id", map.id_column);
-  }
-  RecordTable table(settings);
-  std::vector<std::string_view> fields;
-  std::vector<std::string_view> values(settings.attributes.size());
-  std::string row_no;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, reader.Next(&fields));
-    if (!more) break;
-    for (size_t a = 0; a < values.size(); ++a) {
-      values[a] = col_of[a] >= 0 && static_cast<size_t>(col_of[a]) < fields.size() ? fields[col_of[a]] : std::string_view();
-    }
-    std::string_view id;
-    if (id_col >= 0 && static_cast<size_t>(id_col) < fields.size()) {
-      id = fields[id_col];
-    } else {
-      row_no = std::to_string(table.size() + 1);
-      id = row_no;
-    }
-    table.Add(id, values);
-    if (table.size() == 1024 && reader.offset() > 0) {  // estimate the rows from the bytes so far
-      Reserve(*table.data_, reader.size() / reader.offset() * 1024 * 11 / 10, 1024);
-    }
-    if (progress && table.size() % 100000 == 0) progress(table.size());
-  }
-  return table;
 }
 
 }  // namespace ndc::link

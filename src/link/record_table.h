@@ -50,10 +50,13 @@ class RecordTable {
   // new table. Errors: kNotFound / kUnavailable for the file; kInvalidArgument
   // "left.csv: settings map attribute 'birth_date' to column 'NGAY_SINH', which the header
   // (line 1) does not have; columns: ...", "left.csv:17: unterminated quoted field".
-  // `progress` (may be empty) is called with the number of rows read every 100,000 rows.
+  // `progress` (may be empty) is called with the number of rows read every 100,000 rows (from
+  // the reading threads, one call at a time). With `threads` > 1 (0: one per hardware thread)
+  // chunks of the file are read and prepared in parallel and appended in order: the table is
+  // the same as with one thread (same rows, ids, value numbering and counts).
   static Result<RecordTable> FromCsv(const Settings& settings, const std::filesystem::path& path,
                                      const ColumnMap& map,
-                                     const std::function<void(size_t rows)>& progress = {});
+                                     const std::function<void(size_t rows)>& progress = {}, size_t threads = 1);
 
   size_t size() const;
   std::string_view id(uint32_t row) const;

@@ -132,6 +132,17 @@ Result<std::vector<Link>> LinksOf(store::Executor& db, const std::string& person
   return out;
 }
 
+Result<std::vector<LinkedRecord>> LinkedRecordsOf(store::Executor& db, const std::string& person_key) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT dataset_id, record_key FROM person_links WHERE person_key = $1 "
+                            "ORDER BY dataset_id, record_key",
+                            Params{person_key}));
+  std::vector<LinkedRecord> out;
+  out.reserve(rs.rows.size());
+  for (const auto& r : rs.rows) out.push_back({r.Str(0), r.Str(1)});
+  return out;
+}
+
 Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values) {
   // Only what changed is written: most refreshes change one value or none.
   ASSIGN_OR_RETURN(std::vector<GoldenValue> stored, GetGolden(db, person_key));

@@ -69,6 +69,13 @@ Status PutLink(store::Executor& db, const Link& link);  // insert or replace
 Status DeleteLink(store::Executor& db, const std::string& dataset_id, const std::string& record_key);
 // In (dataset, record key) order.
 Result<std::vector<Link>> LinksOf(store::Executor& db, const std::string& person_key);
+// Only which records are linked to `person_key` (dataset, record key), ordered as LinksOf: the
+// cheap form for data endpoints, without the link's attributes.
+struct LinkedRecord {
+  std::string dataset_id;
+  std::string record_key;
+};
+Result<std::vector<LinkedRecord>> LinkedRecordsOf(store::Executor& db, const std::string& person_key);
 
 Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values);
 Result<std::vector<GoldenValue>> GetGolden(store::Executor& db, const std::string& person_key);

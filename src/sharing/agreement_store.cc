@@ -178,9 +178,28 @@ Result<std::vector<StoredAgreement>> AgreementStore::List(const std::string& con
 }
 
 Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::string& agency) {
-  ASSIGN_OR_RETURN(auto list, List(agency));
+  const Value p[] = {agency};
+  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, current_version FROM agreements "
+                                       "WHERE consumer_agency IN ($1, '*') ORDER BY id",
+                                       p));
   std::vector<policy::Agreement> out;
-  for (auto& s : list) out.push_back(std::move(s.agreement));
+  out.reserve(rs.rows.size());
+  for (const Row& r : rs.rows) {
+    std::pair<std::string, int> key(r.Str(0), static_cast<int>(r.Int(1)));
+    std::shared_ptr<const policy::Agreement> parsed;
+    {
+      std::lock_guard lock(cache_mu_);
+      if (auto it = parsed_.find(key); it != parsed_.end()) parsed = it->second;
+    }
+    if (parsed == nullptr) {
+      ASSIGN_OR_RETURN(StoredAgreement stored, Get(key.first, key.second));
+      parsed = std::make_shared<const policy::Agreement>(std::move(stored.agreement));
+      std::lock_guard lock(cache_mu_);
+      if (parsed_.size() >= 4096) parsed_.clear();  // bounded: starts over past 4,096 versions
+      parsed_.emplace(key, parsed);
+    }
+    out.push_back(*parsed);
+  }
   return out;
 }
 

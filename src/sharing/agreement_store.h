@@ -5,11 +5,16 @@
 // Errors: kInvalidArgument (the document, or a dataset / field / purpose / agency that does not
 // exist, or personal data in an open agreement, with the member at fault); kAlreadyExists
 // (Create of an existing id); kNotFound (unknown id or version); store errors as mapped.
-// Thread-safe (the store and catalog are).
+// Thread-safe (the store and catalog are). Stored versions are immutable, so ForConsumer keeps
+// the parsed versions it has read (the current version numbers are still read every time).
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -42,7 +47,8 @@ class AgreementStore {
   // Current versions, by id; only the consumer's (and open ones) when `consumer` is given.
   Result<std::vector<StoredAgreement>> List(const std::string& consumer = "");
   // What Decide needs for a caller: the current version of every agreement whose consumer is
-  // `agency` or "*".
+  // `agency` or "*". One query for the current version numbers; versions already parsed once
+  // are not read or parsed again.
   Result<std::vector<policy::Agreement>> ForConsumer(const std::string& agency);
 
  private:
@@ -53,6 +59,9 @@ class AgreementStore {
   catalog::Catalog* catalog_;
   Clock* clock_;
   const policy::PurposeCatalog* purposes_;
+  std::mutex cache_mu_;
+  // Parsed agreement versions by (id, version); guarded by cache_mu_.
+  std::map<std::pair<std::string, int>, std::shared_ptr<const policy::Agreement>> parsed_;
 };
 
 }  // namespace ndc::sharing

@@ -159,6 +159,19 @@ TEST_P(LogSuite, ProofsBeyondTheLogAreOutOfRangeAndUnknownIdsNotFound) {
   EXPECT_EQ(log_->IndexOf("aud_nope").status().code(), StatusCode::kNotFound);
 }
 
+TEST_P(LogSuite, IndexOfReadsTheIndexFromTheIdAndChecksTheWholeId) {
+  AppendMany(40);
+  NDC_ASSERT_OK_AND_ASSIGN(auto rows, log_->Entries(37, 38));
+  ASSERT_EQ(rows.size(), 1u);
+  const std::string id = rows[0].id;  // aud_0000000000000025xxxxxxxx
+  EXPECT_EQ(*log_->IndexOf(id), 37u);
+  std::string other_random = id;
+  other_random.back() = other_random.back() == '0' ? '1' : '0';
+  EXPECT_EQ(log_->IndexOf(other_random).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(log_->IndexOf("aud_00000000000000ff" + id.substr(20)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(log_->IndexOf("aud_zz00000000000025" + id.substr(20)).status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(LogSuite, CheckpointAtTheSameSizeIsReusedNotResigned) {
   AppendMany(3);
   NDC_ASSERT_OK_AND_ASSIGN(auto a, checkpointer_->Issue());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <future>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -23,6 +24,8 @@ struct ChunkApplier::Existing {
 };
 
 namespace {
+
+const std::vector<std::string> kSeenColumns = {"k"};
 
 // "$1, $2, ..., $n" starting at `first`.
 std::string Placeholders(size_t n, size_t first = 1) {
@@ -61,6 +64,11 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
     field_list_ += (field_list_.empty() ? "" : ", ") + store::QuoteIdentifier(f.name);
   }
   if (const catalog::FieldSpec* v = schema.Field(schema.source_version)) version_type_ = v->type;
+  // PostgreSQL: a COPY per 2,000-row chunk leaves the server idle while the next chunk is
+  // decided and encoded, and costs a round trip and a COPY set-up each; rows of chunks that
+  // need no other statement are written together, up to 16,384 rows per COPY. SQLite inserts
+  // row by row anyway: no deferral.
+  if (tx_->backend() == store::Backend::kPostgres) defer_values_ = 16384 * record_columns_.size();
 }
 
 namespace {
@@ -103,7 +111,10 @@ Status ChunkApplier::Begin() {
     RETURN_IF_ERROR(tx_->ExecScript("SET LOCAL enable_seqscan = off"));
   }
   if (!track_seen_) return OkStatus();
-  return tx_->ExecScript(fmt::format("CREATE TEMP TABLE {} (k TEXT PRIMARY KEY)", seen_table_));
+  // Not unique: a key may come twice in a snapshot (in two chunks, or once accepted and once
+  // rejected); a duplicate here is harmless, and plain appends keep BulkInsert usable.
+  RETURN_IF_ERROR(tx_->ExecScript(fmt::format("CREATE TEMP TABLE {} (k TEXT)", seen_table_)));
+  return tx_->ExecScript(fmt::format("CREATE INDEX {0}_k ON {0} (k)", seen_table_));
 }
 
 Status ChunkApplier::RestoreKeyIndex() {
@@ -112,7 +123,37 @@ Status ChunkApplier::RestoreKeyIndex() {
   return RebuildKeyIndex(*tx_, dropped);
 }
 
+ChunkApplier::~ChunkApplier() {
+  if (write_.valid()) write_.wait();  // an aborted batch: the transaction must outlive the write
+}
+
+Status ChunkApplier::Sync() {
+  if (!write_.valid()) return OkStatus();
+  return write_.get();
+}
+
+Status ChunkApplier::FlushNewRecords() {
+  RETURN_IF_ERROR(Sync());
+  if (new_records_.empty()) return OkStatus();
+  // Double buffering: the next chunks fill new_records_ while the writer thread writes (and
+  // frees) these.
+  writing_.swap(new_records_);
+  new_records_.clear();
+  write_ = std::async(std::launch::async, [this] {
+    Status written = tx_->BulkInsert(record_table_, record_columns_, writing_).status();
+    writing_.clear();
+    return written;
+  });
+  return OkStatus();
+}
+
+Status ChunkApplier::FlushAndSync() {
+  RETURN_IF_ERROR(FlushNewRecords());
+  return Sync();
+}
+
 Status ChunkApplier::End() {
+  RETURN_IF_ERROR(FlushAndSync());
   RETURN_IF_ERROR(RestoreKeyIndex());
   if (!track_seen_) return OkStatus();
   return tx_->ExecScript(fmt::format("DROP TABLE {}", seen_table_));
@@ -134,15 +175,11 @@ bool ChunkApplier::IsOlder(const std::string& incoming, const std::string& store
 }
 
 Status ChunkApplier::MarkSeen(const std::vector<std::string>& keys) {
+  RETURN_IF_ERROR(FlushAndSync());
   RETURN_IF_ERROR(RestoreKeyIndex());
   if (!track_seen_ || keys.empty()) return OkStatus();
-  // A key may already be there (a rejected row repeating an accepted one): insert the new ones.
-  for (const auto& k : keys) {
-    RETURN_IF_ERROR(tx_->Exec(fmt::format("INSERT INTO {} (k) VALUES ($1) ON CONFLICT (k) DO NOTHING", seen_table_),
-                              std::vector<store::Value>{k})
-                        .status());
-  }
-  return OkStatus();
+  std::vector<store::Value> values(keys.begin(), keys.end());
+  return tx_->BulkInsert(seen_table_, kSeenColumns, values).status();
 }
 
 Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
@@ -162,8 +199,9 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   }
   store::ResultSet found;
   if (!keys.empty()) {
-    // A key may repeat (or the filter erred): the lookup needs the index, so the unindexed
-    // phase of a first load ends here.
+    // A key may repeat (or the filter erred): the lookup must see every row written so far and
+    // needs the index, so deferred rows are written and the unindexed phase of a first load ends.
+    RETURN_IF_ERROR(FlushAndSync());
     RETURN_IF_ERROR(RestoreKeyIndex());
     ASSIGN_OR_RETURN(found, tx_->Query(fmt::format("SELECT _key, _version, _source_version, _hash, _deleted, "
                                                    "_person_key FROM {} WHERE _key IN ({})",
@@ -177,13 +215,14 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   }
 
   // 2. Decide each row.
-  std::vector<store::Value>& new_records = new_records_;  // BulkInsert into ds (new and replaced versions)
-  new_records.clear();
+  // BulkInsert into ds (new and replaced versions), after the deferred rows of earlier chunks.
+  std::vector<store::Value>& new_records = new_records_;
   std::vector<store::Value> superseded;      // keys whose current version moves to history
   std::vector<std::pair<std::string, const PendingRow*>> tombstones;  // key -> row
   std::vector<int64_t> tombstone_versions, tombstone_seqs;
   std::vector<store::Value> seen;
-  new_records.reserve(rows->size() * record_columns_.size());
+  const size_t needed = new_records.size() + rows->size() * record_columns_.size();
+  if (new_records.capacity() < needed) new_records.reserve(2 * needed);
   for (PendingRow& r : *rows) {
     if (track_seen_) seen.emplace_back(r.key);
     auto it = existing.find(r.key);
@@ -216,17 +255,32 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     const int64_t version = ex == nullptr ? 1 : ex->version + 1;
     const char* op = OpName(false, live_before);
     if (ex != nullptr) superseded.emplace_back(r.key);
-    new_records.insert(new_records.end(),
-                       {store::Value(r.key),
-                        ex != nullptr && ex->person_key ? store::Value(*ex->person_key) : store::Value(),
-                        store::Value(version), store::Value(++seq_), store::Value(std::string(op)),
-                        r.source_version ? store::Value(*r.source_version) : store::Value(), store::Value(batch_id_),
-                        store::Value(int64_t{0}), store::Value(now_), store::Value(r.hash)});
+    // emplace_back, not insert({...}): an initializer list would copy every value. The row's
+    // key and source version are not needed after this (superseded/seen took their copies).
+    new_records.emplace_back(std::move(r.key));
+    new_records.emplace_back(ex != nullptr && ex->person_key ? store::Value(*ex->person_key) : store::Value());
+    new_records.emplace_back(version);
+    new_records.emplace_back(++seq_);
+    new_records.emplace_back(std::string(op));
+    new_records.emplace_back(r.source_version ? store::Value(std::move(*r.source_version)) : store::Value());
+    new_records.emplace_back(batch_id_);
+    new_records.emplace_back(int64_t{0});
+    new_records.emplace_back(now_);
+    new_records.emplace_back(r.hash);
     for (auto& v : r.values) new_records.push_back(std::move(v));
     ++(live_before ? counts_.updated : counts_.inserted);
   }
 
-  // 3. Write: superseded versions to history, then the new versions.
+  // 3. Write: superseded versions to history, then the new versions. Only new records (a
+  // first load): they are written on the writer thread while the next chunk is decided, and
+  // may wait for more first, so that one COPY carries several chunks (defer_values_; see the
+  // constructor). Anything else is written in order, with no write in flight.
+  const bool only_new = superseded.empty() && tombstones.empty() && seen.empty();
+  if (only_new) {
+    rows->clear();
+    return new_records.size() >= defer_values_ ? FlushNewRecords() : OkStatus();
+  }
+  RETURN_IF_ERROR(Sync());
   const std::string rec = store::QuoteIdentifier(record_table_);
   if (!superseded.empty()) {
     std::vector<store::Value> params;
@@ -254,7 +308,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
         tx_->Exec(fmt::format("DELETE FROM {} WHERE _key IN ({})", rec, Placeholders(replaced.size())), replaced)
             .status());
   }
-  if (!new_records.empty()) RETURN_IF_ERROR(tx_->BulkInsert(record_table_, record_columns_, new_records).status());
+  RETURN_IF_ERROR(FlushAndSync());
   for (size_t i = 0; i < tombstones.size(); ++i) {
     const PendingRow& r = *tombstones[i].second;
     RETURN_IF_ERROR(tx_->Exec(fmt::format("UPDATE {} SET _version = $1, _op = 'delete', _source_version = $2, "
@@ -268,7 +322,6 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
                         .status());
   }
   if (!seen.empty()) {
-    static const std::vector<std::string> kSeenColumns = {"k"};
     RETURN_IF_ERROR(tx_->BulkInsert(seen_table_, kSeenColumns, seen).status());
   }
   rows->clear();
@@ -276,6 +329,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
 }
 
 Status ChunkApplier::DeleteAbsent() {
+  RETURN_IF_ERROR(FlushAndSync());
   RETURN_IF_ERROR(RestoreKeyIndex());
   const std::string rec = store::QuoteIdentifier(record_table_);
   std::string after;

@@ -1,11 +1,14 @@
 // ChunkApplier: applies validated rows to a dataset's tables inside the batch transaction, a
 // chunk at a time — one query for the chunk's current versions, then set-wise writes (new
-// versions by BulkInsert, superseded versions moved to history by INSERT ... SELECT, change
-// events by BulkInsert). The decision per row (insert / update / unchanged / stale / delete) is
-// docs/design/ingest.md, "Applying a row". Thread-compatible; lives for one batch.
+// versions, each carrying its change-event number, by BulkInsert on a writer thread;
+// superseded versions moved to history by INSERT ... SELECT). The decision per row (insert /
+// update / unchanged / stale / delete) is docs/design/ingest.md, "Applying a row".
+// Thread-compatible (one calling thread; the writer thread is internal, see Sync()); lives for
+// one batch.
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,8 +47,13 @@ class ChunkApplier {
   // lookup or End() (key_index.h) — and creates the temporary table of seen keys (snapshot
   // mode only).
   Status Begin();
-  // Applies rows whose keys are distinct. The vector is consumed.
+  ~ChunkApplier();
+  // Applies rows whose keys are distinct. The vector is consumed. New records may be written
+  // later, on a writer thread that uses the transaction until Sync() or the next call: the
+  // caller must call Sync() before using the transaction itself.
   Status Apply(std::vector<PendingRow>* rows);
+  // Waits for the write in flight, if any, and returns its status.
+  Status Sync();
   // Marks keys as present in the snapshot without applying anything (rejected rows whose key
   // was readable: they must not be deleted as absent).
   Status MarkSeen(const std::vector<std::string>& keys);
@@ -65,6 +73,12 @@ class ChunkApplier {
   bool IsOlder(const std::string& incoming, const std::string& stored) const;
   // Ends the unindexed phase of a first load, if on.
   Status RestoreKeyIndex();
+  // Starts writing the new records held in new_records_ on the writer thread (after waiting for
+  // the previous write).
+  Status FlushNewRecords();
+  // FlushNewRecords(), then Sync(): before any other statement on the transaction (a lookup,
+  // history, snapshot bookkeeping, the index rebuild, the end).
+  Status FlushAndSync();
 
   store::Transaction* tx_;
   const catalog::DatasetSchema& schema_;
@@ -83,8 +97,14 @@ class ChunkApplier {
   std::vector<uint64_t> bloom_;
   // Set while a first load runs without the unique key index.
   std::optional<DroppedKeyIndex> dropped_key_index_;
-  // Reused from chunk to chunk (a fresh multi-megabyte buffer per chunk costs page faults).
+  // New record rows not written yet, record_columns_ values each. Reused from chunk to chunk
+  // (a fresh multi-megabyte buffer per chunk costs page faults).
   std::vector<store::Value> new_records_;
+  // new_records_ is written once it holds this many values, or before any other statement.
+  size_t defer_values_ = 0;
+  // The write in flight on the writer thread (valid() while one is) and the rows it writes.
+  std::future<Status> write_;
+  std::vector<store::Value> writing_;
 };
 
 }  // namespace ndc::ingest

@@ -1,5 +1,6 @@
 #include "link/internal/csv.h"
 
+#include <algorithm>
 #include <fstream>
 
 namespace ndc::link::internal {
@@ -19,13 +20,61 @@ Result<CsvReader> CsvReader::Open(const std::filesystem::path& path, char delimi
 Result<CsvReader> CsvReader::FromString(std::string text, std::string name, char delimiter) {
   CsvReader r;
   r.name_ = std::move(name);
-  r.text_ = std::move(text);
+  r.buffer_ = std::make_shared<const std::string>(std::move(text));
+  r.text_ = *r.buffer_;
   r.delim_ = delimiter;
   if (r.text_.rfind("\xEF\xBB\xBF", 0) == 0) r.pos_ = 3;
   std::vector<std::string_view> fields;
   ASSIGN_OR_RETURN(bool got, r.Next(&fields));
   if (!got) return InvalidArgumentError(r.name_ + ": the file is empty (a header row is required)");
   for (auto f : fields) r.header_.emplace_back(f);
+  return r;
+}
+
+Result<std::vector<CsvReader::Range>> CsvReader::Split(size_t parts) const {
+  std::vector<Range> out;
+  const size_t begin = pos_, end = text_.size();
+  if (begin >= end) return out;
+  parts = std::max<size_t>(parts, 1);
+  auto target = [&](size_t k) { return begin + (end - begin) / parts * k; };
+  size_t b = begin, b_line = 0;
+  if (text_.find('"', begin) == std::string_view::npos) {
+    // Unquoted fields stop at a line break, so the byte after any '\n' starts a record (or
+    // blank lines, which every reader skips).
+    for (size_t k = 1; k < parts; ++k) {
+      if (target(k) < b) continue;
+      const size_t nl = text_.find('\n', target(k));
+      if (nl == std::string_view::npos || nl + 1 >= end) break;
+      out.push_back({b, nl + 1, 0});
+      b = nl + 1;
+    }
+  } else {
+    CsvReader scan = *this;
+    b_line = line_;
+    for (size_t k = 1;;) {
+      bool got = false;
+      RETURN_IF_ERROR(scan.ReadRecord(&got));
+      if (!got) break;
+      if (k < parts && scan.pos_ >= target(k) && scan.pos_ < end) {
+        out.push_back({b, scan.pos_, b_line});
+        b = scan.pos_;
+        b_line = scan.line_;
+        while (k < parts && target(k) <= scan.pos_) ++k;
+      }
+    }
+  }
+  out.push_back({b, end, b_line});
+  return out;
+}
+
+CsvReader CsvReader::Chunk(const Range& range) const {
+  CsvReader r;
+  r.name_ = name_;
+  r.buffer_ = buffer_;
+  r.text_ = text_.substr(0, range.end);
+  r.pos_ = range.begin;
+  r.line_ = range.line;
+  r.delim_ = delim_;
   return r;
 }
 
@@ -94,7 +143,7 @@ Result<bool> CsvReader::Next(std::vector<std::string_view>* fields) {
   RETURN_IF_ERROR(ReadRecord(&got));
   fields->clear();
   if (!got) return false;
-  for (const Span& f : spans_) fields->push_back(std::string_view(f.quoted ? row_ : text_).substr(f.begin, f.size));
+  for (const Span& f : spans_) fields->push_back((f.quoted ? std::string_view(row_) : text_).substr(f.begin, f.size));
   return true;
 }
 

@@ -2,11 +2,14 @@
 // fields with "" escapes and line breaks, CRLF or LF, any one-byte delimiter; unquoted fields are
 // trimmed (so FEBRL's ", " separator reads as ","). A UTF-8 BOM is skipped. The file is read
 // whole into memory (inputs are row stores of a few hundred bytes per record); unquoted fields
-// are views of it, not copies.
-// Thread safety: not thread-safe.
+// are views of it, not copies. Split and Chunk let several threads read one file: each chunk
+// reader yields exactly the records the whole-file reader would yield for its byte range.
+// Thread safety: a reader is not thread-safe; chunk readers share the (immutable) text and may
+// be used on different threads.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,11 +33,27 @@ class CsvReader {
   size_t offset() const { return pos_; }
   size_t size() const { return text_.size(); }
 
+  // Byte range of a chunk of records: [begin, end) of the file, starting at line `line`.
+  struct Range {
+    size_t begin, end, line;
+  };
+  // Up to `parts` consecutive ranges of about equal size covering the records after the current
+  // position, each starting at a record (none when no bytes are left). Without a quote
+  // character in the rest of the file a line break always ends a record, so splitting is a few
+  // memchr calls (line numbers are then 0: no error can need them); otherwise the records are
+  // scanned once with the reader's own rules, which also reports an unterminated quote as Next
+  // would ("x.csv:17: unterminated quoted field").
+  Result<std::vector<Range>> Split(size_t parts) const;
+  // A reader of the records in `range` (from Split), without a header row; it shares this
+  // reader's text.
+  CsvReader Chunk(const Range& range) const;
+
  private:
   CsvReader() = default;
   Status ReadRecord(bool* got);
   std::string name_;
-  std::string text_;
+  std::shared_ptr<const std::string> buffer_;  // owns the text; shared by chunk readers
+  std::string_view text_;                      // the text up to this reader's end
   size_t pos_ = 0;
   size_t line_ = 1;
   char delim_ = ',';

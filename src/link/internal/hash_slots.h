@@ -37,6 +37,13 @@ inline uint64_t HashText(std::string_view s, uint64_t seed = 0x9e3779b97f4a7c15U
   return MixHash(h ^ w ^ (static_cast<uint64_t>(s.size() - i) << 59));
 }
 
+// The power-of-two slot count (at least 64) that holds `n` entries at load factor 1/2.
+inline size_t SlotsFor(size_t n) {
+  size_t slots = 64;
+  while (slots < n * 2) slots *= 2;
+  return slots;
+}
+
 class HashSlots {
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -51,6 +58,10 @@ class HashSlots {
       if (s.hash == h && is_key(s.id)) return s.id;
     }
   }
+  // Starts loading the slot Find(h) probes first (a hint; no effect on results).
+  void Prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
+  }
   // Adds `id` (not kNone) under hash `h`; the key must not be present already.
   void Insert(uint64_t h, uint32_t id) {
     if ((size_ + 1) * 2 > slots_.size()) Grow();
@@ -58,6 +69,10 @@ class HashSlots {
     ++size_;
   }
   size_t size() const { return size_; }
+  // Room for `n` entries without growing (growing rehashes every entry: a cache miss each).
+  void Reserve(size_t n) {
+    if (slots_.size() < n * 2) Rehash(SlotsFor(n));
+  }
 
  private:
   struct Slot {
@@ -69,9 +84,10 @@ class HashSlots {
     while (slots_[i].id != kNone) i = (i + 1) & mask_;
     slots_[i] = {h, id};
   }
-  void Grow() {
+  void Grow() { Rehash(slots_.empty() ? 64 : slots_.size() * 2); }
+  void Rehash(size_t slots) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    slots_.assign(slots, Slot{});
     mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.id != kNone) Place(s.hash, s.id);
@@ -106,6 +122,10 @@ class RawCache {
       }
     }
   }
+  // Starts loading the slot Find(k) probes first (a hint; no effect on results).
+  void Prefetch(const Key& k) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[k.h1 & mask_]);
+  }
   // Adds `k` (not present) with `value`.
   void Insert(const Key& k, uint32_t value) {
     if ((size_ + 1) * 2 > slots_.size()) Grow();
@@ -113,6 +133,17 @@ class RawCache {
     ++size_;
   }
   size_t size() const { return size_; }
+  // Room for `n` entries without growing.
+  void Reserve(size_t n) {
+    if (slots_.size() < n * 2) Rehash(SlotsFor(n));
+  }
+  // Calls fn(key, value) for every entry, in slot order.
+  template <typename F>
+  void ForEach(F&& fn) const {
+    for (const Slot& s : slots_) {
+      if (s.used) fn(Key{s.h1, s.h2}, s.value);
+    }
+  }
 
  private:
   struct Slot {
@@ -125,9 +156,10 @@ class RawCache {
     while (slots_[i].used) i = (i + 1) & mask_;
     slots_[i] = s;
   }
-  void Grow() {
+  void Grow() { Rehash(slots_.empty() ? 64 : slots_.size() * 2); }
+  void Rehash(size_t slots) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    slots_.assign(slots, Slot{});
     mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.used) Place(s);

@@ -41,6 +41,13 @@ class TextArena {
     left_ -= n;
     return p;
   }
+  // Takes over `other`'s blocks (pointers into them stay valid); `other` is left empty.
+  void Adopt(TextArena&& other) {
+    for (auto& b : other.blocks_) blocks_.push_back(std::move(b));
+    other.blocks_.clear();
+    other.next_ = nullptr;
+    other.left_ = 0;
+  }
 
  private:
   static constexpr size_t kBlock = size_t{1} << 16;
@@ -127,6 +134,10 @@ struct TableData {
     return std::string_view(id_arena).substr(id_offsets[row], id_offsets[row + 1] - id_offsets[row]);
   }
 };
+
+// Reserves room for `rows` rows in all, judged from the first `sample` rows added: per-row
+// arrays, and the values of columns whose values have mostly been distinct so far (identifiers).
+void ReserveRows(TableData& t, size_t rows, size_t sample);
 
 // Same prepared value in two columns of one attribute (possibly of two tables).
 bool SameValue(const Column& a, uint32_t ra, const Column& b, uint32_t rb);

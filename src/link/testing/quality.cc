@@ -78,16 +78,17 @@ void Finish(PairQuality* q) {
   q->f1 = q->precision + q->recall > 0 ? 2 * q->precision * q->recall / (q->precision + q->recall) : 0;
 }
 
-Result<RecordTable> LoadDatagenDataset(const Settings& settings, const std::string& dir, std::string_view dataset) {
+Result<RecordTable> LoadDatagenDataset(const Settings& settings, const std::string& dir, std::string_view dataset,
+                                       size_t threads) {
   ASSIGN_OR_RETURN(std::string schema, ReadFile(dir + "/" + std::string(dataset) + ".schema.json"));
   ASSIGN_OR_RETURN(ColumnMap map, ColumnMapFromSchemaJson(schema, settings));
-  return RecordTable::FromCsv(settings, dir + "/" + std::string(dataset) + ".csv", map);
+  return RecordTable::FromCsv(settings, dir + "/" + std::string(dataset) + ".csv", map, {}, threads);
 }
 
 Result<PairQuality> EvaluateDatagen(const Settings& settings, const std::string& dir, std::string_view dataset,
                                     const RecordTable& registry, size_t threads) {
   auto t0 = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(RecordTable left, LoadDatagenDataset(settings, dir, dataset));
+  ASSIGN_OR_RETURN(RecordTable left, LoadDatagenDataset(settings, dir, dataset, threads));
   const double load_seconds = Since(t0);
   double train_seconds = 0;
   ASSIGN_OR_RETURN(LinkResult r, TrainAndLink(settings, left, registry, threads, &train_seconds));
@@ -119,8 +120,8 @@ Result<PairQuality> EvaluateFebrl4(const Settings& settings, const std::string& 
   };
   ASSIGN_OR_RETURN(ColumnMap lm, in("left"));
   ASSIGN_OR_RETURN(ColumnMap rm, in("right"));
-  ASSIGN_OR_RETURN(RecordTable a, RecordTable::FromCsv(settings, febrl_dir + "/dataset4a.csv", lm));
-  ASSIGN_OR_RETURN(RecordTable b, RecordTable::FromCsv(settings, febrl_dir + "/dataset4b.csv", rm));
+  ASSIGN_OR_RETURN(RecordTable a, RecordTable::FromCsv(settings, febrl_dir + "/dataset4a.csv", lm, {}, threads));
+  ASSIGN_OR_RETURN(RecordTable b, RecordTable::FromCsv(settings, febrl_dir + "/dataset4b.csv", rm, {}, threads));
   q.load_seconds = Since(t0);
   // rec-N-org <-> rec-N-dup-0: the entity is N.
   auto entity = [](std::string_view id) {

@@ -28,7 +28,9 @@ struct PairQuality {
 void Finish(PairQuality* q);
 
 // A dataset of `ndc datagen` output in `dir` as a table; columns from its schema's person attributes.
-Result<RecordTable> LoadDatagenDataset(const Settings& settings, const std::string& dir, std::string_view dataset);
+// Read on `threads` threads (RecordTable::FromCsv).
+Result<RecordTable> LoadDatagenDataset(const Settings& settings, const std::string& dir, std::string_view dataset,
+                                       size_t threads = 1);
 
 // Trains on `dataset` linked to `registry` (population_registry), links, and scores the matches
 // against truth/<dataset>.truth.csv: a match is correct when the registry record's id is the
