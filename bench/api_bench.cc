@@ -238,7 +238,8 @@ int RunBench(const Flags& flags) {
   probe.target = fmt::format("/v1/persons/{}?purpose={}", setup.person_keys.front(), kPurpose);
   probe.headers["authorization"] = "Bearer " + setup.agency_key;
   if (!ndc::api::ParseTarget(probe.target, &probe.path, &probe.query)) Die("bad probe target " + probe.target);
-  ndc::api::Response sample = service.Handle(probe);
+  // Called directly, not through the server: wait for the audit entry as the server would.
+  ndc::api::Response sample = ndc::api::WaitForRelease(service.Handle(probe));
   std::printf("sample (b) response, %d: %s\n", sample.status, sample.body.substr(0, 400).c_str());
   if (sample.status != 200 || !OnlyAgreedFields(sample.body)) Die("the agency's person read is not served as agreed");
 

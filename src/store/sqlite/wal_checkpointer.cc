@@ -2,12 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <utility>
 
 namespace ndc::store {
 
-WalCheckpointer::WalCheckpointer(std::string path, int threshold_pages)
-    : path_(std::move(path)), threshold_pages_(threshold_pages), thread_([this] { Loop(); }) {}
+WalCheckpointer::WalCheckpointer(std::string path, int threshold_pages, int restart_pages)
+    : path_(std::move(path)),
+      threshold_pages_(threshold_pages),
+      restart_pages_(restart_pages),
+      thread_([this] { Loop(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
@@ -23,11 +27,16 @@ void WalCheckpointer::Attach(sqlite3* db) { sqlite3_wal_hook(db, &WalCheckpointe
 
 int WalCheckpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, int pages) {
   auto* c = static_cast<WalCheckpointer*>(self);
+  std::unique_lock lock(c->mu_);
+  if (c->restart_wanted_) {
+    // A RESTART is under way: this writer (its commit durable, its write lock released) waits
+    // for it, so that the log can be copied to its end and rewound. Bounded, in case it is busy.
+    c->restart_done_.wait_for(lock, std::chrono::seconds(1), [c] { return !c->restart_wanted_; });
+    return SQLITE_OK;
+  }
   if (pages >= c->threshold_pages_) {
-    {
-      std::lock_guard lock(c->mu_);
-      c->requested_ = true;
-    }
+    c->requested_ = true;
+    lock.unlock();
     c->wake_.notify_one();
   }
   return SQLITE_OK;
@@ -44,9 +53,25 @@ bool WalCheckpointer::CheckpointNow() {
     }
     // The database file is fsynced before the log may be reused (synchronous=FULL).
     sqlite3_exec(own_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    // How long a RESTART waits for a writer in a transaction or a reader of old frames.
+    sqlite3_busy_timeout(own_, 2000);
   }
   int log_frames = 0, copied = 0;
-  const int rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+  int rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+  if (rc == SQLITE_OK && log_frames >= restart_pages_) {
+    // Commits kept coming while PASSIVE copied: hold the next writers in OnCommit and copy the
+    // rest (RESTART), so that the next commit rewinds the log. Few frames are left to copy.
+    {
+      std::lock_guard lock(mu_);
+      restart_wanted_ = true;
+    }
+    rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_RESTART, &log_frames, &copied);
+    {
+      std::lock_guard lock(mu_);
+      restart_wanted_ = false;
+    }
+    restart_done_.notify_all();
+  }
   return rc == SQLITE_OK && copied == log_frames;
 }
 

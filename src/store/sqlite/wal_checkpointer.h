@@ -10,7 +10,15 @@
 // Every writing connection of one Database installs Attach() as its WAL hook; after a commit
 // leaves at least `threshold_pages` in the log the thread runs a PASSIVE checkpoint on its own
 // connection (PASSIVE never blocks readers or writers; what it cannot copy now, it copies after a
-// later commit). Thread-safe; the destructor finishes the checkpoint under way and joins.
+// later commit). Under a writer that never pauses (an audit log appending 100,000+ entries a
+// second) PASSIVE alone never finds the log wholly copied at the moment a writer starts, so SQLite
+// never rewinds it and it grows without bound (42 GB in one benchmark). So when a PASSIVE
+// checkpoint leaves `restart_pages` or more in the log, the thread runs a RESTART: meanwhile every
+// writer that commits waits in its WAL hook (its commit is durable and its write lock released, at
+// most 1 s), the few frames PASSIVE could not copy are copied, and the next commit starts the log
+// from its beginning again. A single large commit (an ingest batch) does not trigger it: PASSIVE
+// copies it whole. The log file then stays near `restart_pages` plus one PASSIVE's worth of commits.
+// Thread-safe; the destructor finishes the checkpoint under way and joins.
 #pragma once
 
 #include <condition_variable>
@@ -25,7 +33,7 @@ namespace ndc::store {
 
 class WalCheckpointer {
  public:
-  explicit WalCheckpointer(std::string path, int threshold_pages = 1000);
+  explicit WalCheckpointer(std::string path, int threshold_pages = 1000, int restart_pages = 16384);
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -46,9 +54,12 @@ class WalCheckpointer {
 
   const std::string path_;
   const int threshold_pages_;
+  const int restart_pages_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool requested_ = false, stop_ = false;
+  bool restart_wanted_ = false;         // guarded by mu_: writers wait in OnCommit while set
+  std::condition_variable restart_done_;
   int64_t completed_ = 0;
   std::mutex checkpoint_mu_;  // one checkpoint at a time; guards own_
   sqlite3* own_ = nullptr;    // opened by the first checkpoint
