@@ -68,6 +68,7 @@ Result<policy::Caller> ApiService::CallerOf(const auth::Principal& who) const {
 Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::Request request,
                                                     std::string action, audit::Subject subject) {
   if (deps_.agreements == nullptr) return InternalError("data-sharing agreements are not configured");
+  if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
   ASSIGN_OR_RETURN(request.caller, CallerOf(*ctx.principal));
   request.now = deps_.clock->NowMicros();
   std::vector<policy::Agreement> agreements;
@@ -127,9 +128,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   e.consent_ref = d.consent_id;
   e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
   if (!d.allowed) e.reason = AuditText(reason + ": " + d.message);
-  if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
-  e.actor = {ctx.principal->key_id, ctx.principal->agency_id, std::string(auth::RoleName(ctx.principal->role))};
-  e.request_id = ctx.request.request_id;
+  StampAudit(ctx, e);
   ctx.send_after.push_back(audit_release_->Gate(deps_.audit->AppendAsync(std::move(e)),
                                                 "the decision could not be audited, so nothing was disclosed"));
   if (!d.allowed && !out.refusal) out.refusal = Refusal(http_status, reason, d.message, ctx.request);

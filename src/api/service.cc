@@ -40,10 +40,14 @@ Result<catalog::DatasetInfo> ApiService::IngestDataset(const auth::Principal& wh
 
 Status ApiService::AppendAudit(const RouteContext& ctx, audit::Entry e) {
   if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
-  e.actor = {ctx.principal->key_id, ctx.principal->agency_id, std::string(auth::RoleName(ctx.principal->role))};
-  e.request_id = ctx.request.request_id;
+  StampAudit(ctx, e);
   auto appended = deps_.audit->Append(std::move(e));
   return appended.status();
+}
+
+void ApiService::StampAudit(const RouteContext& ctx, audit::Entry& e) {
+  e.actor = {ctx.principal->key_id, ctx.principal->agency_id, std::string(auth::RoleName(ctx.principal->role))};
+  e.request_id = ctx.request.request_id;
 }
 
 Status ApiService::AuditChange(const RouteContext& ctx, std::string action, audit::Subject subject,

@@ -92,6 +92,8 @@ class ApiService {
                      std::vector<std::string> fields, audit::Decision decision, std::string reason = {});
   // Fills in the caller and request id and appends `e`, waiting until it is durable.
   Status AppendAudit(const RouteContext& ctx, audit::Entry e);
+  // Fills in the caller (key, agency, role) and the request id of `e`.
+  static void StampAudit(const RouteContext& ctx, audit::Entry& e);
 
   // access_gate.cc — the gate every data endpoint passes (docs/design/sharing.md, "Data endpoints").
   // The outcome of a data request: allowed (decision.fields is what the response may hold), or
