@@ -7,9 +7,9 @@
 //   --entries N    appends measured for throughput (default 200,000)
 //   --proof-log N  size of the log the proofs are measured on (default 2,000,000)
 //   --producers P  threads calling AppendAsync (default 2)
-//   --persons N    entry i is about one of N persons, scattered (a multiplicative hash of i), so
-//                  the person index is written all over (default 0: entry i is about its own
-//                  person, keys increasing, so the person index grows at its right edge)
+//   --persons N    entry i is about one of N persons, scattered (a multiplicative hash of i), as
+//                  real data accesses are (default 0: entry i is about its own person, keys
+//                  increasing)
 //   --dir DIR      where the SQLite files go (default: a new directory under $TMPDIR or /tmp)
 //
 // Method. Every figure is wall time on a SQLite store in WAL mode with synchronous=FULL (each
@@ -23,9 +23,15 @@
 //    and in the producer threads, which a busy machine changes far less than the wall-time rate;
 //  - NDC, blocking: AuditLog::Append (returns when durable) from 64 threads, as request handlers
 //    would call it;
+//  - the person index's cost: the same async appends with no person in the entries (nothing for
+//    the person index to do), right after the phase above, in the same store;
 //  - proofs: AuditLog::ProveInclusion of 2,000 random entries against the full log (each reads
 //    the entry row, at most one 16-leaf block and the stored nodes above), mean and p99 latency,
-//    and the store statements per proof.
+//    and the store statements per proof;
+//  - person histories on the proof log (AuditLog::EntriesForPerson, newest 50, as
+//    GET /v1/me/access asks) for 2,000 random persons, p50 and p99 latency: first as the log was
+//    left by the appends (the person index built in the background, behind by what it had not
+//    yet done), then after the index caught up (PersonIndex::CatchUp, timed).
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -72,6 +78,9 @@ struct CpuPerAppend {
 CpuPerAppend g_async_cpu;
 
 uint64_t g_persons = 0;
+bool g_no_person = false;  // entries about no person: the baseline for the person index's cost
+
+std::string PersonKey(uint64_t person) { return std::string("p").append(std::to_string(100000000 + person)); }
 
 Entry MakeEntry(uint64_t i) {
   Entry e;
@@ -79,7 +88,7 @@ Entry MakeEntry(uint64_t i) {
   e.actor = {"ndc_4f1c2a9b7e30", "vss", "agency"};
   e.action = "person.read";
   // append(), not "p" + ...: GCC 12 -O3 reports a false -Wrestrict for the operator+ form.
-  e.subject = {std::string("p").append(std::to_string(100000000 + person)), "social_insurance",
+  e.subject = {g_no_person ? std::string() : PersonKey(person), "social_insurance",
                std::string("r").append(std::to_string(i))};
   e.fields = {"full_name", "date_of_birth", "insurance_number"};
   e.purpose = "benefit eligibility check";
@@ -192,6 +201,48 @@ double BlockingAppends(ndc::audit::AuditLog* log, uint64_t total, uint64_t first
   return total / Seconds(start, Clock::now());
 }
 
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(v.size() * p))];
+}
+
+// History latency for 2,000 random persons, as the log is and after the index has caught up.
+void PersonHistories(ndc::audit::AuditLog* log, uint64_t size) {
+  ndc::audit::PersonIndex* index = log->person_index();
+  const uint64_t persons = g_persons ? g_persons : size;
+  for (int pass = 0; pass < 2; ++pass) {
+    double settle = 0;
+    if (pass == 1) {
+      auto t0 = Clock::now();
+      Check(index->CatchUp(), "person index catch-up");
+      settle = Seconds(t0, Clock::now());
+    }
+    auto indexed = index->IndexedEnd();
+    Check(indexed.status(), "indexed end");
+    auto runs = log->db()->QueryOne("SELECT COUNT(*) FROM audit_person_runs WHERE state = 'live'");
+    Check(runs.status(), "runs");
+    ndc::SeededRandom pick(4);
+    std::vector<double> micros;
+    uint64_t found = 0;
+    for (int i = 0; i < 2000; ++i) {
+      // Persons that have entries: those of random entries (person i when --persons is 0).
+      const uint64_t at = pick.Uint64() % size;
+      const uint64_t person = g_persons ? (at * 0x9E3779B97F4A7C15ull >> 17) % persons : at % 99999989;
+      auto t0 = Clock::now();
+      auto history = log->EntriesForPerson(PersonKey(person), UINT64_MAX, 50);
+      micros.push_back(Seconds(t0, Clock::now()) * 1e6);
+      Check(history.status(), "person history");
+      found += history->size();
+    }
+    std::printf("person histories (newest 50) on %llu entries, %s: p50 %.0f us, p99 %.0f us, %.1f entries each; "
+                "%lld live runs, %llu entries not yet indexed%s\n",
+                static_cast<unsigned long long>(size), pass ? "index caught up" : "as appended",
+                Percentile(micros, 0.5), Percentile(micros, 0.99), static_cast<double>(found) / 2000,
+                static_cast<long long>(runs->Int(0)), static_cast<unsigned long long>(size - *indexed),
+                pass ? (" (catch-up took " + std::to_string(settle) + " s)").c_str() : "");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -221,6 +272,12 @@ int main(int argc, char** argv) {
     double batched = BatchedInserts(db.get(), static_cast<int64_t>(entries));
     double async_rate = AsyncAppends(log->get(), entries, 0);
     double blocking = BlockingAppends(log->get(), entries / 4, entries);
+    const CpuPerAppend with_persons = g_async_cpu;
+    g_no_person = true;
+    double no_person = AsyncAppends(log->get(), entries, entries + entries / 4);
+    const CpuPerAppend without_persons = g_async_cpu;
+    g_no_person = false;
+    g_async_cpu = with_persons;
     auto stats = (*log)->commit_stats();
     std::printf("\n%-58s %14s\n", "durable writes", "per second");
     std::printf("%-58s %14.0f\n", "baseline: plain single-row inserts (1 row/commit)", single);
@@ -230,6 +287,8 @@ int main(int argc, char** argv) {
                 async_rate / single);
     std::printf("%-58s %14.0f  (%.0fx single-row)\n", "NDC audit appends, blocking Append, 64 threads", blocking,
                 blocking / single);
+    std::printf("%-58s %14.0f  (CPU %.2f us/append)\n", "  the async figure with no person in the entries", no_person,
+                without_persons.total_us);
     std::printf("CPU per async append: %.2f us in all threads, %.2f us in the producer threads\n",
                 g_async_cpu.total_us, g_async_cpu.producers_us);
     std::printf("group commit: %llu entries in %llu transactions (%.0f per commit)\n",
@@ -243,8 +302,24 @@ int main(int argc, char** argv) {
     auto log = ndc::audit::AuditLog::Open(db.get(), ndc::SystemClock(), &random);
     Check(log.status(), "open log");
     auto build_start = Clock::now();
+    // Every 5 s: how far the log and its person index have come.
+    std::atomic<bool> built{false};
+    std::thread progress([&] {
+      for (int tick = 1; !built; ++tick) {
+        for (int i = 0; i < 50 && !built; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto head = (*log)->Head();
+        auto indexed = (*log)->person_index()->IndexedEnd();
+        auto runs = db->QueryOne("SELECT COUNT(*) FROM audit_person_runs WHERE state = 'live'");
+        if (built || !head.ok() || !indexed.ok() || !runs.ok()) continue;
+        std::fprintf(stderr, "  %5.1f s: %llu entries, person index %llu behind, %lld live runs\n",
+                     Seconds(build_start, Clock::now()), static_cast<unsigned long long>(head->first),
+                     static_cast<unsigned long long>(head->first - *indexed), static_cast<long long>(runs->Int(0)));
+      }
+    });
     AsyncAppends(log->get(), proof_log, 0);
     double build = Seconds(build_start, Clock::now());
+    built = true;
+    progress.join();
     auto head = (*log)->Head();
     Check(head.status(), "head");
     ndc::SeededRandom pick(3);
@@ -274,6 +349,7 @@ int main(int argc, char** argv) {
                 mean, micros[micros.size() / 2], micros[micros.size() * 99 / 100],
                 static_cast<double>(reads) / micros.size(), max_reads,
                 (*log)->ProveInclusion(0, head->first)->hashes.size());
+    PersonHistories(log->get(), head->first);
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

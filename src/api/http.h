@@ -24,6 +24,9 @@ struct Request {
   std::map<std::string, std::string> headers; // lower-case names
   std::string body;
   std::string remote;                         // "127.0.0.1:5555"
+  // Set by the server on a mutual-TLS connection: the SHA-256 fingerprint (64 lower-case hex
+  // digits) of the client certificate it verified; empty without TLS or without a certificate.
+  std::string client_cert_sha256;
   std::string request_id;                     // set by the server
   // Set by the router's preflight once the caller is authenticated and allowed (never by clients).
   std::optional<auth::Principal> principal;

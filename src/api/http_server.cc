@@ -19,6 +19,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -28,6 +29,7 @@
 
 #include "api/body_spool.h"
 #include "api/problem.h"
+#include "common/certificate.h"
 #include "common/crypto.h"
 #include "common/log.h"
 #include "text/unicode.h"
@@ -41,11 +43,15 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+using TlsStream = net::ssl::stream<beast::tcp_stream>;
+
 // One accepted connection. Shared between its session coroutine and the shutdown path, which
 // posts a close onto the connection's strand; the shared_ptr keeps the stream alive for it.
 struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
+  explicit Connection(tcp::socket s) : plain(std::move(s)) {}
+  beast::tcp_stream plain;     // moved into `tls` on a TLS server
+  std::unique_ptr<TlsStream> tls;
+  beast::tcp_stream& lowest() { return tls ? tls->next_layer() : plain; }
   bool busy = false;  // read and written only on the connection's strand
 };
 using ConnectionPtr = std::shared_ptr<Connection>;
@@ -115,12 +121,54 @@ class HttpServer::Impl {
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) return UnavailableError(fmt::format("cannot listen on {}: {}", where, ec.message()));
     port_ = acceptor_.local_endpoint().port();
+    if (Status tls = SetUpTls(); !tls.ok()) {
+      acceptor_.close(ec);
+      return tls;
+    }
     net::co_spawn(acceptor_.get_executor(), Accept(), net::detached);
     for (int i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this] { RunWorker(); });
     return OkStatus();
   }
 
   uint16_t port() const { return port_; }
+
+  // The TLS context when options_ name a certificate (else none: plain HTTP).
+  Status SetUpTls() {
+    if (options_.tls_cert_file.empty() && options_.tls_key_file.empty()) {
+      if (!options_.tls_client_ca_file.empty()) {
+        return InvalidArgumentError("server.tls_client_ca needs server.tls_cert and server.tls_key (mutual TLS is TLS)");
+      }
+      return OkStatus();
+    }
+    if (options_.tls_cert_file.empty() || options_.tls_key_file.empty()) {
+      return InvalidArgumentError("TLS needs both server.tls_cert (certificate chain, PEM) and server.tls_key "
+                                  "(its private key, PEM)");
+    }
+    auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                     net::ssl::context::single_dh_use);
+    beast::error_code ec;
+    auto bad = [&](std::string_view setting, const std::string& file) {
+      return InvalidArgumentError(fmt::format("{} '{}': {}", setting, file, ec.message()));
+    };
+    ctx->use_certificate_chain_file(options_.tls_cert_file, ec);
+    if (ec) return bad("server.tls_cert", options_.tls_cert_file);
+    ctx->use_private_key_file(options_.tls_key_file, net::ssl::context::pem, ec);
+    if (ec) return bad("server.tls_key", options_.tls_key_file);
+    if (!options_.tls_client_ca_file.empty()) {
+      ctx->load_verify_file(options_.tls_client_ca_file, ec);
+      if (ec) return bad("server.tls_client_ca", options_.tls_client_ca_file);
+      // Ask for a certificate, verify the one sent, accept a client that sends none.
+      ctx->set_verify_mode(net::ssl::verify_peer, ec);
+      if (ec) return bad("server.tls_client_ca", options_.tls_client_ca_file);
+      // Session resumption would skip the client's certificate; keep every handshake full.
+      SSL_CTX_set_session_cache_mode(ctx->native_handle(), SSL_SESS_CACHE_OFF);
+      SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_TICKET);
+    }
+    tls_ = std::move(ctx);
+    return OkStatus();
+  }
 
   ~Impl() {
     std::lock_guard lock(liveness_->mu);
@@ -173,11 +221,11 @@ class HttpServer::Impl {
   // Closes the connection if it is waiting for a request. Runs the check on the connection's
   // strand, so it cannot interrupt a request being handled or a response being written.
   void CloseIfIdle(const ConnectionPtr& c) {
-    net::post(c->stream.get_executor(), [c] {
+    net::post(c->lowest().get_executor(), [c] {
       if (c->busy) return;
       beast::error_code ec;
-      c->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-      c->stream.socket().close(ec);
+      c->lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+      c->lowest().socket().close(ec);
     });
   }
 
@@ -202,10 +250,10 @@ class HttpServer::Impl {
       if (!Register(conn)) {
         refused_->Inc();
         beast::error_code ignored;
-        conn->stream.socket().close(ignored);
+        conn->plain.socket().close(ignored);
         continue;
       }
-      net::co_spawn(conn->stream.get_executor(), Session(conn), net::detached);
+      net::co_spawn(conn->plain.get_executor(), Session(conn), net::detached);
     }
   }
 
@@ -297,10 +345,11 @@ class HttpServer::Impl {
   // After an error response to a request whose body was not read: stop sending, then discard what
   // the client still sends for a moment, so that closing does not reset the connection and
   // destroy the response before the client reads it.
-  net::awaitable<void> Linger(beast::tcp_stream& stream) {
+  template <class Stream>
+  net::awaitable<void> Linger(Stream& stream) {
     beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream.expires_after(std::chrono::seconds(1));
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
     std::array<char, 16384> scratch;
     size_t discarded = 0;
     while (!ec && discarded < (size_t{4} << 20)) {
@@ -311,7 +360,8 @@ class HttpServer::Impl {
   // Reads the body of a request that passed preflight: into req.body, or for a route that asked
   // for it (req.spool) into a spool file, req.body_file. Returns the response that refuses the
   // body (413, malformed, spool failure) instead; leaves a disconnect in `ec`.
-  net::awaitable<std::optional<Response>> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  template <class Stream>
+  net::awaitable<std::optional<Response>> ReadBody(Stream& stream, beast::flat_buffer& buffer,
                                                    http::request_parser<http::string_body>& parser, Request& req,
                                                    beast::error_code& ec) {
     const uint64_t limit = req.spool ? req.spool->max_bytes : options_.max_body_bytes;
@@ -322,7 +372,7 @@ class HttpServer::Impl {
       auto expect = req.Header("expect");
       if (expect && beast::iequals(beast::string_view(expect->data(), expect->size()), "100-continue")) {
         http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
-        stream.expires_after(options_.request_timeout);
+        beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
         co_await http::async_write(stream, go_on, net::redirect_error(net::use_awaitable, ec));
         if (ec) {
           ec = net::error::connection_reset;
@@ -333,7 +383,7 @@ class HttpServer::Impl {
     if (!req.spool || parser.is_done()) {
       parser.body_limit(limit);
       if (!parser.is_done()) {
-        stream.expires_after(options_.request_timeout);
+        beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
         co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
         if (IsDisconnect(ec)) co_return std::nullopt;
         if (ec) co_return ErrorFor(ec, limit, limit_name);
@@ -347,7 +397,8 @@ class HttpServer::Impl {
   // Streams the body into a new file under req.spool->dir, never holding more than the read
   // buffer in memory. The timeout bounds each read rather than the whole upload, so a batch of
   // many gigabytes may take as long as it needs while it keeps moving.
-  net::awaitable<std::optional<Response>> SpoolBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  template <class Stream>
+  net::awaitable<std::optional<Response>> SpoolBody(Stream& stream, beast::flat_buffer& buffer,
                                                     http::request_parser<http::string_body>& header_parser,
                                                     Request& req, beast::error_code& ec) {
     const Request::BodySpool& spool = *req.spool;
@@ -368,7 +419,7 @@ class HttpServer::Impl {
     parser.body_limit(spool.max_bytes);
     parser.get().body().reset(std::move(out), ec);
     while (!ec && !parser.is_done()) {
-      stream.expires_after(options_.request_timeout);
+      beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
       co_await http::async_read_some(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
     }
     if (IsDisconnect(ec)) co_return std::nullopt;
@@ -412,13 +463,47 @@ class HttpServer::Impl {
       ConnectionPtr conn;
       ~Guard() { impl->Unregister(conn); }
     } guard{this, conn};
-    beast::tcp_stream& stream = conn->stream;
     beast::error_code ec;
     std::string remote;
     {
-      auto ep = stream.socket().remote_endpoint(ec);
+      auto ep = conn->plain.socket().remote_endpoint(ec);
       remote = ec ? "?" : fmt::format("{}:{}", ep.address().to_string(), ep.port());
     }
+    if (!tls_) {
+      co_await Serve(conn->plain, conn, remote, "");
+      co_return;
+    }
+    conn->tls = std::make_unique<TlsStream>(std::move(conn->plain), *tls_);
+    conn->lowest().expires_after(options_.request_timeout);
+    co_await conn->tls->async_handshake(net::ssl::stream_base::server, net::redirect_error(net::use_awaitable, ec));
+    if (ec) {  // not TLS, an untrusted client certificate, a timeout: nothing to answer
+      log::Debug("http.tls_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
+      beast::error_code ignored;
+      conn->lowest().socket().close(ignored);
+      co_return;
+    }
+    co_await Serve(*conn->tls, conn, remote, ClientCertificateSha256(conn->tls->native_handle()));
+  }
+
+  // The fingerprint of the client certificate the handshake verified, or "" if none was sent.
+  static std::string ClientCertificateSha256(SSL* ssl) {
+    X509* cert = SSL_get_peer_certificate(ssl);
+    if (cert == nullptr) return "";
+    std::string out;
+    if (SSL_get_verify_result(ssl) == X509_V_OK) {
+      unsigned char* der = nullptr;
+      int len = i2d_X509(cert, &der);
+      if (len > 0) out = CertificateSha256FromDer(std::string_view(reinterpret_cast<char*>(der), static_cast<size_t>(len)));
+      OPENSSL_free(der);
+    }
+    X509_free(cert);
+    return out;
+  }
+
+  // The requests of one connection, over plain TCP or TLS.
+  template <class Stream>
+  net::awaitable<void> Serve(Stream& stream, ConnectionPtr conn, std::string remote, std::string client_cert) {
+    beast::error_code ec;
     // Bounded: Beast limits the header block but not chunk-size lines or trailers.
     beast::flat_buffer buffer(static_cast<size_t>(options_.max_header_bytes) + 65536);
     for (;;) {
@@ -430,12 +515,12 @@ class HttpServer::Impl {
       parser.header_limit(options_.max_header_bytes);
       // Between requests the connection is idle (shutdown may close it); once a request's header
       // has arrived, the request is in flight and shutdown lets it finish.
-      stream.expires_after(options_.idle_timeout);
+      beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
       ec = {};
       co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       if (IsDisconnect(ec)) break;
       conn->busy = true;
-      if (!stream.socket().is_open()) break;  // closed by shutdown just before we resumed
+      if (!beast::get_lowest_layer(stream).socket().is_open()) break;  // closed by shutdown just before we resumed
       int64_t start = clock_->MonotonicMicros();
       in_flight_->Add(1);
       Request req;
@@ -459,6 +544,7 @@ class HttpServer::Impl {
         version = msg.version();
         keep_alive = msg.keep_alive();
         req = FromHeader(msg.base(), remote);
+        req.client_cert_sha256 = client_cert;
         req.request_id = NewRequestId();
         std::optional<Response> early;
         if (!ParseTarget(req.target, &req.path, &req.query)) {
@@ -514,7 +600,7 @@ class HttpServer::Impl {
       auto out = ToBeast(res, version, keep_alive, req.request_id, req.method == "HEAD");
       // Counted before the response leaves, so a client that has its answer also sees it counted.
       Observe(req, res, clock_->MonotonicMicros() - start);
-      stream.expires_after(options_.request_timeout);
+      beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
       beast::error_code wec;
       co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, wec));
       in_flight_->Add(-1);
@@ -523,8 +609,8 @@ class HttpServer::Impl {
       if (wec || !keep_alive || shutting_down_) break;
     }
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.socket().close(ignored);
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream).socket().close(ignored);
   }
 
   ServerOptions options_;
@@ -546,6 +632,7 @@ class HttpServer::Impl {
   std::set<ConnectionPtr> connections_;
   std::thread drain_thread_;
   std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
+  std::unique_ptr<net::ssl::context> tls_;  // set by Start() for HTTPS
 };
 
 HttpServer::HttpServer(ServerOptions options, Handler handler, MetricsRegistry* metrics, Clock* clock,

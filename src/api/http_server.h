@@ -41,6 +41,14 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds shutdown_grace{30};
   int max_connections = 1024;  // further connections are closed at once
+  // HTTPS: with a certificate chain and its private key (PEM files) the server speaks only TLS
+  // (1.2 or newer). With a client CA bundle it also asks every client for a certificate and
+  // verifies it against those CAs (mutual TLS): a client without one may still connect (its
+  // API key must then be unbound), a client with an unverifiable one is refused in the
+  // handshake, and a verified one's SHA-256 fingerprint is Request::client_cert_sha256.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
 };
 
 using Handler = std::function<Response(Request&)>;
@@ -58,7 +66,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts the worker threads. kInvalidArgument for a bad host; kUnavailable when the
+  // Binds and starts the worker threads. kInvalidArgument for a bad host or unreadable TLS
+  // files (naming the file); kUnavailable when the
   // address cannot be bound (e.g. the port is in use), naming the address; kFailedPrecondition
   // when called twice or after Shutdown().
   Status Start();

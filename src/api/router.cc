@@ -95,7 +95,7 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
   };
   if (token.empty()) {
     refuse(UnauthenticatedError("this endpoint needs an API key: send 'Authorization: Bearer <key>'"), nullptr);
-  } else if (Result<auth::Principal> who = authenticate_(token); !who.ok()) {
+  } else if (Result<auth::Principal> who = authenticate_(token, request.client_cert_sha256); !who.ok()) {
     refuse(who.status(), nullptr);
   } else if (!route.roles.contains(who->role)) {
     std::vector<std::string> names;

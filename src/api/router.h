@@ -44,7 +44,9 @@ using RouteHandler = std::function<Result<Response>(RouteContext&)>;
 // before the body is read (e.g. "this agency owns that dataset"). A non-OK status refuses the
 // request as problem+json. It may set request.spool to have the server stream the body to disk.
 using RouteGuard = std::function<Status(Request& request, const std::map<std::string, std::string>& params)>;
-using Authenticate = std::function<Result<auth::Principal>(std::string_view token)>;
+// `client_cert_sha256` is Request::client_cert_sha256 (keys bound to a client certificate).
+using Authenticate =
+    std::function<Result<auth::Principal>(std::string_view token, std::string_view client_cert_sha256)>;
 // Told of every refusal by authentication or role (401/403 before any handler runs), so that
 // denials can be audited: `who` is null when the caller could not be authenticated, `why` is
 // the status the refusal answers with, `pattern` the route's pattern and `params` its {name} values.

@@ -8,7 +8,7 @@ namespace {
 
 using auth::Role;
 
-Result<auth::Principal> FakeAuth(std::string_view token) {
+Result<auth::Principal> FakeAuth(std::string_view token, std::string_view /*client_cert_sha256*/) {
   if (token == "op") return auth::Principal{"k1", "ops", Role::kOperator, ""};
   if (token == "cit") return auth::Principal{"k2", "citizen", Role::kCitizen, ""};
   return UnauthenticatedError("unknown API key");

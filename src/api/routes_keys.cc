@@ -15,6 +15,7 @@ namespace {
 json KeyWithPerson(const auth::ApiKeyInfo& k) {
   json j = KeyJson(k);
   if (!k.person_key.empty()) j["person"] = k.person_key;
+  if (!k.cert_sha256.empty()) j["cert_sha256"] = k.cert_sha256;
   return j;
 }
 
@@ -22,11 +23,12 @@ json KeyWithPerson(const auth::ApiKeyInfo& k) {
 
 void ApiService::AddKeyRoutes() {
   router_.Add("POST", "/v1/keys", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"name", "role", "agency", "person"}));
+    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"name", "role", "agency", "person", "cert_sha256"}));
     ASSIGN_OR_RETURN(std::string name, StringMember(body, "name", true));
     ASSIGN_OR_RETURN(std::string role_name, StringMember(body, "role", true));
     ASSIGN_OR_RETURN(std::string agency, StringMember(body, "agency", false));
     ASSIGN_OR_RETURN(std::string person, StringMember(body, "person", false));
+    ASSIGN_OR_RETURN(std::string cert_sha256, StringMember(body, "cert_sha256", false));
     auto role = auth::ParseRole(role_name);
     if (!role.ok()) return role.status().WithContext("body.role");
     if (!person.empty()) {
@@ -34,7 +36,11 @@ void ApiService::AddKeyRoutes() {
       ASSIGN_OR_RETURN(std::optional<std::string> resolved, person::ResolvePerson(*deps_.db, person));
       if (resolved) person = *resolved;
     }
-    ASSIGN_OR_RETURN(auto key, deps_.keys->Create(name, *role, agency, person));
+    Result<auth::NewApiKey> created = deps_.keys->Create(name, *role, agency, person, cert_sha256);
+    if (!created.ok() && !cert_sha256.empty() && created.status().message().rfind("certificate fingerprint", 0) == 0) {
+      return created.status().WithContext("body.cert_sha256");
+    }
+    ASSIGN_OR_RETURN(auto key, std::move(created));
     RETURN_IF_ERROR(AuditChange(ctx, "key.create", {"", "", key.info.id}));
     json j = KeyWithPerson(key.info);
     j["token"] = key.token;

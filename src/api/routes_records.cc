@@ -38,7 +38,7 @@ std::vector<std::string> Disclosed(const catalog::DatasetSchema& schema) {
 
 void ApiService::AddRecordRoutes() {
   // The dataset when the caller may read its records; a refusal by ownership is audited as denied.
-  auto readable = [this](const RouteContext& ctx, const std::string& action,
+  auto readable = [this](RouteContext& ctx, const std::string& action,
                          const std::string& record) -> Result<catalog::DatasetInfo> {
     const std::string& id = ctx.params.at("id");
     Result<catalog::DatasetInfo> dataset = IngestDataset(*ctx.principal, id);
@@ -51,6 +51,7 @@ void ApiService::AddRecordRoutes() {
 
   router_.Add("GET", "/v1/datasets/{id}/records/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
               [this](RouteContext& ctx) -> Result<Response> {
+                std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();  // one snapshot for the reads
                 const std::string& key = ctx.params["key"];
                 ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, deps_.catalog->GetDataset(ctx.params.at("id")));
                 ASSIGN_OR_RETURN(std::optional<int64_t> as_of, InstantParam(ctx.request, "as_of"));

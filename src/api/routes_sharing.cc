@@ -124,6 +124,7 @@ void ApiService::AddSharingRoutes() {
   // citizens their own person.
   router_.Add("GET", "/v1/persons/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
               [this](RouteContext& ctx) -> Result<Response> {
+                std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();  // one snapshot for the reads
                 const std::string& raw = ctx.params.at("key");
                 ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, raw));
                 if (ctx.principal->role == Role::kOperator) {
@@ -174,6 +175,7 @@ void ApiService::AddSharingRoutes() {
       claimed[refs[0]] = value.get<std::string>();
       req.fields.push_back(refs[0]);
     }
+    std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();  // one snapshot for the reads
     ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, raw));
     req.person_key = key.value_or(raw);
     ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.verify", {AuditText(req.person_key), "", ""}));

@@ -10,7 +10,9 @@ ApiService::ApiService(ServiceDeps deps)
     : deps_(deps),
       feeds_(std::make_unique<sharing::FeedStore>(deps.db, deps.clock, SystemRandom())),
       finder_(std::make_unique<person::PersonFinder>(deps.db, deps.clock)),
-      router_([keys = deps.keys](std::string_view token) { return keys->Authenticate(token); }) {
+      router_([keys = deps.keys](std::string_view token, std::string_view client_cert_sha256) {
+        return keys->Authenticate(token, client_cert_sha256);
+      }) {
   router_.SetRefusalObserver([this](const Request& request, const std::string& pattern,
                                     const std::map<std::string, std::string>& params, const auth::Principal* who,
                                     const Status& why) { AuditRefusal(request, pattern, params, who, why); });
@@ -64,8 +66,9 @@ Status ApiService::AuditChange(const RouteContext& ctx, std::string action, audi
   return OkStatus();
 }
 
-Status ApiService::AuditAccess(const RouteContext& ctx, std::string action, audit::Subject subject,
+Status ApiService::AuditAccess(RouteContext& ctx, std::string action, audit::Subject subject,
                                std::vector<std::string> fields, audit::Decision decision, std::string reason) {
+  if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
   audit::Entry e;
   e.action = std::move(action);
   e.subject = std::move(subject);
@@ -74,8 +77,9 @@ Status ApiService::AuditAccess(const RouteContext& ctx, std::string action, audi
   e.legal_basis = ctx.principal->role == auth::Role::kAgency ? "dataset owner" : "operator role";
   e.decision = decision;
   e.reason = std::move(reason);
-  Status s = AppendAudit(ctx, std::move(e));
-  if (!s.ok()) return s.WithContext("the access could not be audited, so nothing was disclosed");
+  StampAudit(ctx, e);
+  ctx.send_after.push_back(audit_release_->Gate(deps_.audit->AppendAsync(std::move(e)),
+                                                "the access could not be audited, so nothing was disclosed"));
   return OkStatus();
 }
 

@@ -86,9 +86,10 @@ class ApiService {
   Status AuditChange(const RouteContext& ctx, std::string action, audit::Subject subject,
                      std::vector<std::string> fields = {}, std::string purpose = "administration");
   // Appends the audit entry of an access to data (a read that discloses it, or its denial with
-  // `reason`) and waits until it is durable. Called before the data is sent: if it fails, the
-  // handler answers with the error and discloses nothing.
-  Status AuditAccess(const RouteContext& ctx, std::string action, audit::Subject subject,
+  // `reason`) without waiting, and gates the response on it (`ctx.send_after`): whatever the
+  // handler answers is sent only once the entry is durable, and if the append fails a 500
+  // replaces it, so nothing is disclosed unaudited. Errors only if no audit log is configured.
+  Status AuditAccess(RouteContext& ctx, std::string action, audit::Subject subject,
                      std::vector<std::string> fields, audit::Decision decision, std::string reason = {});
   // Fills in the caller and request id and appends `e`, waiting until it is durable.
   Status AppendAudit(const RouteContext& ctx, audit::Entry e);

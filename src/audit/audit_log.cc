@@ -4,20 +4,51 @@
 
 #include "audit/entry_codec.h"
 #include "audit/merkle/proof.h"
+#include "common/log.h"
 
 namespace ndc::audit {
 
-AuditLog::AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options)
+AuditLog::AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options,
+                   PersonIndexOptions person_index)
     : db_(db), clock_(clock), random_(random) {
+  const uint64_t block = std::max<uint64_t>(1, person_index.block_entries);
   committer_ = std::make_unique<GroupCommitter>(
-      [this](std::vector<EncodedEntry>& batch) { return WriteBatch(db_, batch, clock_, random_); }, options);
+      [this, block](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork* side) {
+        auto appended = WriteBatch(db_, batch, clock_, random_, side);
+        // A block of the log completed: the person index has a run to build.
+        if (appended.ok() && !appended->empty() &&
+            (appended->back().index + 1) / block != appended->front().index / block) {
+          persons_->Notify();
+        }
+        return appended;
+      },
+      options);
+  // On SQLite the index writes ride in the committer's transactions (see GroupCommitter).
+  PersonIndex::Writer writer;
+  if (db->backend() == store::Backend::kSqlite) {
+    writer = [this](const PersonIndex::WriteFn& write) { return committer_->RunInBatch(write); };
+  }
+  persons_ = std::make_unique<PersonIndex>(db, clock, random, person_index, std::move(writer));
+}
+
+AuditLog::~AuditLog() {
+  persons_->StopBackground();  // its writes may need the committer
+  committer_.reset();          // commits what is queued (and notifies persons_)
+  persons_.reset();
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db, Clock* clock, RandomSource* random,
-                                                 GroupCommitOptions options) {
+                                                 GroupCommitOptions options,
+                                                 PersonIndexOptions person_index) {
   RETURN_IF_ERROR(EnsureHead(db, clock));
-  RETURN_IF_ERROR(ReadHead(db).status());
-  return std::unique_ptr<AuditLog>(new AuditLog(db, clock, random, options));
+  ASSIGN_OR_RETURN(merkle::CompactRange head, ReadHead(db));
+  std::unique_ptr<AuditLog> log(new AuditLog(db, clock, random, options, person_index));
+  ASSIGN_OR_RETURN(uint64_t indexed, log->persons_->IndexedEnd());
+  if (head.size() > indexed + 16 * person_index.block_entries) {
+    log::Info("audit.person_index.catch_up", {{"log_entries", head.size()}, {"indexed_entries", indexed}});
+    RETURN_IF_ERROR(log->persons_->CatchUp());
+  }
+  return log;
 }
 
 namespace {

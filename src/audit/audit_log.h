@@ -24,6 +24,7 @@
 #include "audit/group_committer.h"
 #include "audit/log_storage.h"
 #include "audit/merkle/hash.h"
+#include "audit/person_index.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "store/store.h"
@@ -40,9 +41,12 @@ struct InclusionProofData {
 
 class AuditLog {
  public:
-  // Creates the head row if needed; the schema must be migrated (0002_audit).
+  // Creates the head row if needed; the schema must be migrated (0010_audit_person_runs). If the
+  // person index lags the log by more than 16 of its blocks (the first open after migration
+  // 0010 on an existing log), builds it before returning, logging progress.
   static Result<std::unique_ptr<AuditLog>> Open(store::Database* db, Clock* clock, RandomSource* random,
-                                                GroupCommitOptions options = {});
+                                                GroupCommitOptions options = {},
+                                                PersonIndexOptions person_index = {});
 
   // Appends and returns once the entry is durable. `index` and `id` of `entry` are ignored
   // (the log assigns them); a zero time becomes the log's clock time when Append is called.
@@ -59,12 +63,19 @@ class AuditLog {
   Result<std::vector<StoredEntry>> Entries(uint64_t begin, uint64_t end);
   Result<uint64_t> IndexOf(const std::string& entry_id);
   // Entries about one person (subject.person_key), index < before (default: all), newest first,
-  // at most `limit`. Served by the person index; entries appended before migration 0007 are not
-  // in it.
+  // at most `limit`, including entries appended a moment ago. Served by the person index
+  // (PersonIndex::History); entries appended before migration 0007 are not in it.
   Result<std::vector<StoredEntry>> EntriesForPerson(const std::string& person_key,
                                                     uint64_t before = UINT64_MAX, int limit = 100) {
-    return ReadEntriesForPerson(db_, person_key, before, limit);
+    return persons_->History(person_key, before, limit);
   }
+  // The person index, kept up to date by a thread of its own unless options.background is off
+  // (then the owner calls its Step or CatchUp).
+  PersonIndex* person_index() const { return persons_.get(); }
+
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
 
   // Proof that entry `index` is in the tree of `tree_size` entries (default: the current size).
   Result<InclusionProofData> ProveInclusion(uint64_t index, std::optional<uint64_t> tree_size = std::nullopt);
@@ -79,12 +90,14 @@ class AuditLog {
   GroupCommitter::Stats commit_stats() const { return committer_->stats(); }
 
  private:
-  AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options);
+  AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options,
+           PersonIndexOptions person_index);
 
   store::Database* db_;
   Clock* clock_;
   RandomSource* random_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<PersonIndex> persons_;  // set before any append; its writes may use committer_
 };
 
 }  // namespace ndc::audit

@@ -47,6 +47,19 @@ Result<Appended> GroupCommitter::SubmitAndWait(EncodedEntry entry) {
   return Await(*published_, *slot);
 }
 
+Status GroupCommitter::RunInBatch(SideWork work) {
+  auto side = std::make_unique<Side>();
+  side->work = std::move(work);
+  std::future<Status> done = side->done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return UnavailableError("the audit log is shutting down");
+    side_.push_back(std::move(side));
+  }
+  work_.notify_one();
+  return done.get();
+}
+
 Result<Appended> GroupCommitter::Await(Published& published, const Slot& slot) {
   if (published.count.load(std::memory_order_acquire) <= slot.seq) {
     std::unique_lock lock(published.mu);
@@ -67,10 +80,15 @@ void GroupCommitter::Run() {
   std::vector<EncodedEntry> entries;
   std::vector<std::shared_ptr<Slot>> slots;
   while (true) {
+    std::unique_ptr<Side> side;
     {
       std::unique_lock lock(mu_);
-      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      work_.wait(lock, [this] { return stopping_ || !queue_.empty() || !side_.empty(); });
+      if (!side_.empty()) {
+        side = std::move(side_.front());
+        side_.pop_front();
+      }
+      if (queue_.empty() && !side) return;  // stopping, and everything queued is committed
       size_t n = std::min(queue_.size(), options_.max_batch);
       entries.clear();
       slots.clear();
@@ -83,27 +101,45 @@ void GroupCommitter::Run() {
       }
     }
     space_.notify_all();
-    CommitBatch(entries, slots);
+    CommitBatch(entries, slots, std::move(side));
   }
 }
 
-void GroupCommitter::CommitBatch(std::vector<EncodedEntry>& entries, std::vector<std::shared_ptr<Slot>>& slots) {
-  auto outcome = std::make_shared<Outcome>();
-  uint64_t retries = 0;
+Result<std::vector<Appended>> GroupCommitter::CommitWithRetries(std::vector<EncodedEntry>& entries,
+                                                                const SideWork* side, uint64_t* retries) {
+  Result<std::vector<Appended>> result = InternalError("audit batch was never attempted");
   for (int attempt = 0; attempt < std::max(1, options_.max_attempts); ++attempt) {
     // A retry reuses the entries: the commit function assigns indexes and ids afresh each time.
     if (attempt > 0) {
-      ++retries;
+      ++*retries;
       std::this_thread::sleep_for(std::chrono::milliseconds(1 << std::min(attempt, 6)));
     }
-    outcome->result = commit_(entries);
+    result = commit_(entries, side);
     // kAborted: lock conflict or deadlock; kAlreadyExists: a key collided (indexes are
     // assigned under the head lock, so only a store that lost the lock could). Both rolled back,
     // so trying again is safe.
-    const Status& status = outcome->result.status();
-    if (status.ok() || (status.code() != StatusCode::kAborted && status.code() != StatusCode::kAlreadyExists)) {
+    const Status& status = result.status();
+    if (status.ok() ||
+        (status.code() != StatusCode::kAborted && status.code() != StatusCode::kAlreadyExists)) {
       break;
     }
+  }
+  return result;
+}
+
+void GroupCommitter::CommitBatch(std::vector<EncodedEntry>& entries,
+                                 std::vector<std::shared_ptr<Slot>>& slots, std::unique_ptr<Side> side) {
+  auto outcome = std::make_shared<Outcome>();
+  uint64_t retries = 0;
+  if (side) {
+    // One attempt with the side work; its failure must not fail the entries: they are committed
+    // again without it (the side work's owner retries in its own time).
+    outcome->result = commit_(entries, &side->work);
+    side->done.set_value(outcome->result.status());
+    if (!outcome->result.ok() && !entries.empty())
+      outcome->result = CommitWithRetries(entries, nullptr, &retries);
+  } else {
+    outcome->result = CommitWithRetries(entries, nullptr, &retries);
   }
   if (outcome->result.ok() && outcome->result->size() != entries.size()) {
     outcome->result = InternalError("audit commit returned a different number of entries than it was given");
@@ -115,6 +151,7 @@ void GroupCommitter::CommitBatch(std::vector<EncodedEntry>& entries, std::vector
     stats_.entries += entries.size();
     stats_.retries += retries;
   }
+  if (slots.empty()) return;  // side work alone
   outcome->entries = std::move(entries);
   entries = {};
   for (size_t i = 0; i < slots.size(); ++i) {

@@ -12,6 +12,12 @@
 // A failed commit fails every entry of its batch with that status; kAborted batches are retried
 // (max_attempts in all) with fresh indexes.
 //
+// Side work (RunInBatch): another writer of the same store (the person index) can have a short
+// write run inside the next batch's transaction instead of its own. On SQLite, where a
+// transaction takes the database's one write lock, a second writer polling for that lock starves
+// while the committer commits back to back; in the batch it waits at most one commit, and shares
+// its fsync. If a batch with side work fails, its entries are committed again without it.
+//
 // Thread-safe. The destructor commits what is queued, then joins the thread; submits after that
 // begins fail with kUnavailable. Futures stay valid after the committer is destroyed.
 #pragma once
@@ -40,10 +46,14 @@ struct GroupCommitOptions {
 
 class GroupCommitter {
  public:
+  // Writes run inside a batch's transaction (RunInBatch).
+  using SideWork = std::function<Status(store::Transaction* tx)>;
   // Commits the batch atomically or not at all, returning one Appended per entry in order; it
   // must (re)assign every entry's index and id on each call, since a batch whose commit returned
-  // kAborted is passed again.
-  using CommitFn = std::function<Result<std::vector<Appended>>(std::vector<EncodedEntry>& batch)>;
+  // kAborted is passed again. `side`, when not null, must run in the same transaction. The batch
+  // may be empty when there is side work.
+  using CommitFn =
+      std::function<Result<std::vector<Appended>>(std::vector<EncodedEntry>& batch, const SideWork* side)>;
 
   GroupCommitter(CommitFn commit, GroupCommitOptions options);
   ~GroupCommitter();
@@ -56,6 +66,10 @@ class GroupCommitter {
   std::future<Result<Appended>> Submit(EncodedEntry entry);
   // Queues one entry and waits for its batch: Submit(entry).get() without the future.
   Result<Appended> SubmitAndWait(EncodedEntry entry);
+  // Runs `work` inside the next batch's transaction (an empty batch if no entry is queued) and
+  // returns once that transaction committed (OK), or the error that failed it (the entries of
+  // the batch are then committed without the side work). kUnavailable once the destructor began.
+  Status RunInBatch(SideWork work);
 
   struct Stats {
     uint64_t batches = 0;
@@ -91,7 +105,14 @@ class GroupCommitter {
   Result<std::shared_ptr<Slot>> Enqueue(EncodedEntry entry);
   static Result<Appended> Await(Published& published, const Slot& slot);
   void Run();
-  void CommitBatch(std::vector<EncodedEntry>& entries, std::vector<std::shared_ptr<Slot>>& slots);
+  struct Side {
+    SideWork work;
+    std::promise<Status> done;
+  };
+  Result<std::vector<Appended>> CommitWithRetries(std::vector<EncodedEntry>& entries, const SideWork* side,
+                                                  uint64_t* retries);
+  void CommitBatch(std::vector<EncodedEntry>& entries, std::vector<std::shared_ptr<Slot>>& slots,
+                   std::unique_ptr<Side> side);
 
   const CommitFn commit_;
   const GroupCommitOptions options_;
@@ -100,6 +121,7 @@ class GroupCommitter {
   std::condition_variable work_;   // the committer waits for entries
   std::condition_variable space_;  // submitters wait for room
   std::deque<std::pair<EncodedEntry, std::shared_ptr<Slot>>> queue_;
+  std::deque<std::unique_ptr<Side>> side_;
   uint64_t submitted_ = 0;
   bool stopping_ = false;
   Stats stats_;

@@ -14,7 +14,7 @@ EncodedEntry E() { return EncodedEntry{"t", ""}; }
 
 // Numbers the entries of each batch from *next on, and echoes each entry's bytes as its id.
 GroupCommitter::CommitFn Numbering(uint64_t* next) {
-  return [next](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
+  return [next](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
     std::vector<Appended> out;
     for (const auto& e : batch) out.push_back(Appended{(*next)++, e.bytes, {}});
     return out;
@@ -64,7 +64,7 @@ TEST(GroupCommitter, SubmitAndWaitReturnsTheOutcomeOfItsEntry) {
 TEST(GroupCommitter, AbortedBatchIsRetried) {
   int calls = 0;
   GroupCommitter c(
-      [&](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
+      [&](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
         if (++calls < 3) return AbortedError("conflict");
         return std::vector<Appended>(batch.size());
       },
@@ -74,7 +74,9 @@ TEST(GroupCommitter, AbortedBatchIsRetried) {
 }
 
 TEST(GroupCommitter, FailureReachesEveryCallerOfTheBatch) {
-  GroupCommitter c([](std::vector<EncodedEntry>&) -> Result<std::vector<Appended>> { return UnavailableError("down"); }, {});
+  GroupCommitter c([](std::vector<EncodedEntry>&, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
+    return UnavailableError("down");
+  }, {});
   auto a = c.Submit(E()), b = c.Submit(E());
   EXPECT_EQ(a.get().status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(b.get().status().code(), StatusCode::kUnavailable);
@@ -85,7 +87,7 @@ TEST(GroupCommitter, DestructorCommitsWhatIsQueued) {
   std::vector<std::future<Result<Appended>>> futures;
   {
     GroupCommitter c(
-        [&](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
+        [&](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
           std::this_thread::sleep_for(std::chrono::milliseconds(2));
           committed += static_cast<int>(batch.size());
           return std::vector<Appended>(batch.size());
@@ -102,7 +104,7 @@ TEST(GroupCommitter, BatchesAreBoundedByMaxBatch) {
   GroupCommitOptions options;
   options.max_batch = 10;
   GroupCommitter c(
-      [&](std::vector<EncodedEntry>& batch) -> Result<std::vector<Appended>> {
+      [&](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
         largest = std::max(largest, batch.size());
         return std::vector<Appended>(batch.size());
       },
@@ -111,6 +113,52 @@ TEST(GroupCommitter, BatchesAreBoundedByMaxBatch) {
   for (int i = 0; i < 200; ++i) futures.push_back(c.Submit(E()));
   for (auto& f : futures) ASSERT_TRUE(f.get().ok());
   EXPECT_LE(largest, 10u);
+}
+
+TEST(GroupCommitter, SideWorkRunsInABatchEvenWithNoEntryQueued) {
+  int with_side = 0;
+  size_t entries_with_side = 1;
+  GroupCommitter c(
+      [&](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork* side) -> Result<std::vector<Appended>> {
+        if (side) {
+          ++with_side;
+          entries_with_side = batch.size();
+          RETURN_IF_ERROR((*side)(nullptr));
+        }
+        return std::vector<Appended>(batch.size());
+      },
+      {});
+  bool ran = false;
+  EXPECT_TRUE(c.RunInBatch([&](store::Transaction*) {
+                 ran = true;
+                 return OkStatus();
+               }).ok());
+  EXPECT_TRUE(ran);
+  EXPECT_EQ(with_side, 1);
+  EXPECT_EQ(entries_with_side, 0u);
+}
+
+TEST(GroupCommitter, FailedSideWorkFailsAloneAndItsBatchIsCommittedWithout) {
+  std::atomic<bool> gate{false};
+  GroupCommitter c(
+      [&](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork* side) -> Result<std::vector<Appended>> {
+        while (!gate) std::this_thread::yield();  // lets entries and side work queue together
+        if (side) RETURN_IF_ERROR((*side)(nullptr));
+        return std::vector<Appended>(batch.size());
+      },
+      {});
+  auto first = c.Submit(E());  // holds the committer until the gate opens
+  std::thread side([&] {
+    EXPECT_EQ(c.RunInBatch([](store::Transaction*) { return DataLossError("bad block"); }).code(),
+              StatusCode::kDataLoss);
+  });
+  std::vector<std::future<Result<Appended>>> queued;
+  for (int i = 0; i < 10; ++i) queued.push_back(c.Submit(E()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  gate = true;
+  side.join();
+  EXPECT_TRUE(first.get().ok());
+  for (auto& f : queued) EXPECT_TRUE(f.get().ok());
 }
 
 }  // namespace

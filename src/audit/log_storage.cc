@@ -38,33 +38,6 @@ const std::string& InsertSql(std::string_view table, std::string_view cols, int 
   return cache.emplace(key, std::move(sql)).first->second;
 }
 
-// Inserts rows of `ncols` values each. PostgreSQL: multi-row INSERTs in chunks of 256, 64, 16, 4
-// and 1 rows, so a batch costs few round trips. SQLite: BulkInsert — one prepared statement
-// stepped per row, with no per-statement parsing, cache lookup or parameter check (there is no
-// round trip to save, and a multi-row statement's binding costs more than it saves).
-Status InsertRows(store::Transaction* tx, std::string_view table, std::string_view cols, int ncols,
-                  const std::vector<Value>& values) {
-  if (tx->backend() == store::Backend::kSqlite) {
-    std::vector<std::string> columns;
-    for (std::string_view rest = cols; !rest.empty();) {
-      const size_t comma = rest.find(", ");
-      columns.emplace_back(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
-    }
-    return tx->BulkInsert(table, columns, values).status();
-  }
-  static constexpr int kPgChunks[] = {256, 64, 16, 4, 1};
-  size_t nrows = values.size() / ncols, at = 0;
-  for (int chunk : kPgChunks) {
-    while (nrows - at >= static_cast<size_t>(chunk)) {
-      std::span<const Value> part(values.data() + at * ncols, static_cast<size_t>(chunk) * ncols);
-      RETURN_IF_ERROR(tx->Exec(InsertSql(table, cols, ncols, chunk), part).status());
-      at += chunk;
-    }
-  }
-  return OkStatus();
-}
-
 Result<Hash> HashColumn(const store::Row& row, size_t i, std::string_view what) {
   auto h = merkle::HashFromBytes(row.Bytes(i));
   if (!h.ok()) return DataLossError(fmt::format("{}: stored hash is not 32 bytes", what));
@@ -125,6 +98,33 @@ Result<StoredCheckpoint> CheckpointFromRow(const store::Row& row) {
 
 }  // namespace
 
+// PostgreSQL: multi-row INSERTs, so a batch costs few round trips. SQLite: BulkInsert — one
+// prepared statement stepped per row, with no per-statement parsing, cache lookup or parameter
+// check (there is no round trip to save, and a multi-row statement's binding costs more than it
+// saves).
+Status InsertRows(store::Transaction* tx, std::string_view table, std::string_view cols, int ncols,
+                  const std::vector<Value>& values) {
+  if (tx->backend() == store::Backend::kSqlite) {
+    std::vector<std::string> columns;
+    for (std::string_view rest = cols; !rest.empty();) {
+      const size_t comma = rest.find(", ");
+      columns.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+    }
+    return tx->BulkInsert(table, columns, values).status();
+  }
+  static constexpr int kPgChunks[] = {256, 64, 16, 4, 1};
+  size_t nrows = values.size() / ncols, at = 0;
+  for (int chunk : kPgChunks) {
+    while (nrows - at >= static_cast<size_t>(chunk)) {
+      std::span<const Value> part(values.data() + at * ncols, static_cast<size_t>(chunk) * ncols);
+      RETURN_IF_ERROR(tx->Exec(InsertSql(table, cols, ncols, chunk), part).status());
+      at += chunk;
+    }
+  }
+  return OkStatus();
+}
+
 Status EnsureHead(store::Executor* ex, Clock* clock) {
   Value p[] = {Blob{merkle::CompactRange().Serialize()}, clock->NowMicros()};
   return ex->Exec("INSERT INTO audit_head (id, size, frontier, updated_at) VALUES (1, 0, $1, $2) "
@@ -145,7 +145,7 @@ Result<merkle::CompactRange> ReadHead(store::Executor* ex) {
 }
 
 Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<EncodedEntry>& entries, Clock* clock,
-                                         RandomSource* random) {
+                                         RandomSource* random, const std::function<Status(store::Transaction*)>* side) {
   ASSIGN_OR_RETURN(auto tx, db->Begin());
   // The row lock orders appenders across processes (SQLite's BEGIN IMMEDIATE already did).
   ASSIGN_OR_RETURN(auto head, tx->Query("UPDATE audit_head SET size = size WHERE id = 1 RETURNING size, frontier"));
@@ -200,7 +200,7 @@ Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Encode
     PushBlob(&rows, std::move(e.bytes));
     PushBlob(&rows, merkle::HashBytes(leaf));
     PushInt(&rows, now);
-    // The person index (0007_citizen): a column of the same row, so no extra statement.
+    // What the person index (person_index.h) is built from: a column of the same row.
     if (e.person_key.empty()) {
       PushNull(&rows);
     } else {
@@ -210,6 +210,7 @@ Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Encode
   RETURN_IF_ERROR(InsertRows(tx.get(), "audit_entries", "idx, entry_id, entry, leaf_hash, appended_at, person_key",
                              kColumns, rows));
   RETURN_IF_ERROR(InsertRows(tx.get(), "audit_nodes", "level, idx, hash", 3, nodes));
+  if (side != nullptr) RETURN_IF_ERROR((*side)(tx.get()));
   Value hp[] = {static_cast<int64_t>(range->size()), Blob{range->Serialize()}, now};
   RETURN_IF_ERROR(tx->Exec("UPDATE audit_head SET size = $1, frontier = $2, updated_at = $3 WHERE id = 1", hp).status());
   RETURN_IF_ERROR(tx->Commit());
@@ -230,16 +231,26 @@ Result<std::vector<StoredEntry>> ReadEntries(store::Executor* ex, uint64_t begin
   return EntriesFromRows(rs);
 }
 
-Result<std::vector<StoredEntry>> ReadEntriesForPerson(store::Executor* ex, const std::string& person_key,
-                                                      uint64_t before_idx, int limit) {
-  if (person_key.empty() || limit <= 0) return std::vector<StoredEntry>();
-  // `person_key IS NOT NULL` repeats the partial index's predicate so every planner uses it.
-  Value p[] = {person_key, static_cast<int64_t>(std::min<uint64_t>(before_idx, INT64_MAX)), int64_t{limit}};
-  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx, entry_id, entry, leaf_hash, appended_at FROM audit_entries "
-                                      "WHERE person_key = $1 AND person_key IS NOT NULL AND idx < $2 "
-                                      "ORDER BY idx DESC LIMIT $3",
-                                      p));
-  return EntriesFromRows(rs);
+Result<std::vector<StoredEntry>> ReadEntriesAt(store::Executor* ex, std::span<const uint64_t> indexes) {
+  if (indexes.empty()) return std::vector<StoredEntry>();
+  std::string sql = "SELECT idx, entry_id, entry, leaf_hash, appended_at FROM audit_entries WHERE idx IN (";
+  std::vector<Value> p;
+  p.reserve(indexes.size());
+  for (size_t i = 0; i < indexes.size(); ++i) {
+    sql += fmt::format("{}${}", i ? ", " : "", i + 1);
+    PushInt(&p, static_cast<int64_t>(indexes[i]));
+  }
+  sql += ") ORDER BY idx DESC";
+  ASSIGN_OR_RETURN(auto rs, ex->Query(sql, p));
+  ASSIGN_OR_RETURN(auto entries, EntriesFromRows(rs));
+  std::vector<uint64_t> wanted(indexes.begin(), indexes.end());
+  std::sort(wanted.rbegin(), wanted.rend());
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    if (i >= entries.size() || entries[i].index != wanted[i]) {
+      return DataLossError(fmt::format("audit entry {} is in the person index but missing from the log", wanted[i]));
+    }
+  }
+  return entries;
 }
 
 Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id) {

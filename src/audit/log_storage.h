@@ -1,4 +1,5 @@
-// The audit log's tables (src/store/migrations/0002_audit.sql) read and written through the
+// The audit log's tables (src/store/migrations/0002_audit.sql; the person index's, 0010, are
+// PersonIndex's) read and written through the
 // portable store interface. Used by AuditLog, Checkpointer and VerifyLog; not a public API.
 // docs/design/audit-log.md, "Persistence".
 //
@@ -10,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -65,19 +67,23 @@ Result<merkle::CompactRange> ReadHead(store::Executor* ex);
 // (written into each entry's bytes with PatchEntryPosition), writes entries, new stored nodes
 // and the new frontier, commits. On success every entry is durable. Errors of the store pass
 // through (kAborted: retry the call with the same entries); kInvalidArgument if an entry's bytes
-// have no placeholder id.
+// have no placeholder id. `side`, if given, runs in the same transaction after the entries are
+// written (the person index's writes, GroupCommitter::RunInBatch); its error fails the call.
 Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<EncodedEntry>& entries, Clock* clock,
-                                         RandomSource* random);
+                                         RandomSource* random,
+                                         const std::function<Status(store::Transaction*)>* side = nullptr);
 
 // Entries [begin, end) in index order (rows that exist; gaps are the caller's to detect).
 Result<std::vector<StoredEntry>> ReadEntries(store::Executor* ex, uint64_t begin, uint64_t end);
-// The entries whose subject is `person_key` with index < before_idx, newest first, at most
-// `limit` (the person index of 0007_citizen.sql: one index range scan, never a scan of the log).
-// Entries appended before that migration are not indexed and not returned.
-Result<std::vector<StoredEntry>> ReadEntriesForPerson(store::Executor* ex, const std::string& person_key,
-                                                      uint64_t before_idx, int limit);
+// The entries at `indexes`, highest index first; kDataLoss naming the first one missing.
+Result<std::vector<StoredEntry>> ReadEntriesAt(store::Executor* ex, std::span<const uint64_t> indexes);
 // kNotFound if no entry has this id.
 Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id);
+
+// Inserts rows of `ncols` values each into `table` (`cols` as "a, b, c") as fast as the backend
+// allows: SQLite Transaction::BulkInsert; PostgreSQL multi-row INSERTs of 256/64/16/4/1 rows.
+Status InsertRows(store::Transaction* tx, std::string_view table, std::string_view cols, int ncols,
+                  const std::vector<store::Value>& values);
 
 // Checkpoints, all (ascending size) / the largest / at one size (nullopt if none).
 Result<std::vector<StoredCheckpoint>> ReadCheckpoints(store::Executor* ex);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/certificate.h"
+
 namespace ndc::auth {
 namespace {
 
@@ -19,13 +21,18 @@ ApiKeyInfo FromRow(const store::Row& row) {
   k.created_at = row.Int(4);
   if (!row.IsNull(5)) k.revoked_at = row.Int(5);
   k.person_key = row.IsNull(6) ? "" : row.Str(6);
+  k.cert_sha256 = row.IsNull(7) ? "" : row.Str(7);
   return k;
 }
 
 }  // namespace
 
 Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const std::string& agency_id,
-                                      const std::string& person_key) {
+                                      const std::string& person_key, const std::string& cert_sha256) {
+  std::string cert;
+  if (!cert_sha256.empty()) {
+    ASSIGN_OR_RETURN(cert, NormalizeCertificateSha256(cert_sha256));
+  }
   if (name.empty()) return InvalidArgumentError("an API key needs a name saying who or what uses it");
   if (name.size() > 200) return InvalidArgumentError("an API key name has at most 200 bytes");
   for (unsigned char c : name) {
@@ -69,20 +76,22 @@ Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const 
   out.info.role = role;
   out.info.agency_id = agency_id;
   out.info.person_key = person_key;
+  out.info.cert_sha256 = cert;
   out.info.created_at = clock_->NowMicros();
   std::string secret = Base64UrlEncode(random_->Bytes(kSecretBytes));
   out.token = "ndc_" + out.info.id + "_" + secret;
   Value params[] = {out.info.id, name, std::string(RoleName(role)),
                     agency_id.empty() ? Value{} : Value{agency_id}, store::Blob{Sha256(secret)},
-                    out.info.created_at, person_key.empty() ? Value{} : Value{person_key}};
-  auto ins = db_->Exec("INSERT INTO api_keys (id, name, role, agency_id, secret_hash, created_at, person_key) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    out.info.created_at, person_key.empty() ? Value{} : Value{person_key},
+                    cert.empty() ? Value{} : Value{cert}};
+  auto ins = db_->Exec("INSERT INTO api_keys (id, name, role, agency_id, secret_hash, created_at, person_key, "
+                       "cert_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                        params);
   if (!ins.ok()) return ins.status().WithContext("storing the new API key");
   return out;
 }
 
-Result<Principal> ApiKeyStore::Authenticate(std::string_view token) {
+Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_view client_cert_sha256) {
   // ndc_<12 hex>_<secret>
   if (token.size() < 4 + kIdHexLen + 2 || token.substr(0, 4) != "ndc_" || token[4 + kIdHexLen] != '_') {
     return UnauthenticatedError("malformed API key: expected a token of the form ndc_<id>_<secret>");
@@ -90,17 +99,29 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token) {
   std::string id(token.substr(4, kIdHexLen));
   std::string_view secret = token.substr(4 + kIdHexLen + 1);
   Value p[] = {id};
-  auto row = db_->QueryOne("SELECT id, name, role, agency_id, created_at, revoked_at, person_key, secret_hash FROM api_keys WHERE id = $1", p);
+  auto row = db_->QueryOne(
+      "SELECT id, name, role, agency_id, created_at, revoked_at, person_key, cert_sha256, secret_hash "
+      "FROM api_keys WHERE id = $1",
+      p);
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) return UnauthenticatedError("unknown API key " + id);
     return row.status();
   }
-  const auto* stored = std::get_if<store::Blob>(&(*row)[7]);
+  const auto* stored = std::get_if<store::Blob>(&(*row)[8]);
   if (stored == nullptr || !ConstantTimeEquals(Sha256(secret), stored->bytes)) {
     return UnauthenticatedError("wrong secret for API key " + id);
   }
   ApiKeyInfo info = FromRow(*row);
   if (info.revoked_at) return UnauthenticatedError("API key " + id + " was revoked");
+  if (!info.cert_sha256.empty()) {
+    if (client_cert_sha256.empty()) {
+      return UnauthenticatedError("API key " + id +
+                                  " is bound to a client certificate: call over mutual TLS presenting that certificate");
+    }
+    if (!ConstantTimeEquals(info.cert_sha256, client_cert_sha256)) {
+      return UnauthenticatedError("API key " + id + " is bound to another client certificate than the one presented");
+    }
+  }
   return Principal{info.id, info.name, info.role, info.agency_id, info.person_key};
 }
 
@@ -118,7 +139,7 @@ Status ApiKeyStore::Revoke(const std::string& id) {
 }
 
 Result<std::vector<ApiKeyInfo>> ApiKeyStore::List() {
-  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, name, role, agency_id, created_at, revoked_at, person_key FROM api_keys "
+  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, name, role, agency_id, created_at, revoked_at, person_key, cert_sha256 FROM api_keys "
                                        "ORDER BY created_at, id"));
   std::vector<ApiKeyInfo> out;
   for (const auto& row : rs.rows) out.push_back(FromRow(row));

@@ -9,8 +9,13 @@
 // A citizen key is bound to one person (api_keys.person_key, migration 0007_citizen.sql): the
 // /v1/me routes serve that person's data only. Other roles have no person.
 //
-// Errors: Authenticate() returns kUnauthenticated for a malformed, unknown or revoked token (with
-// a message that says which, never echoing the secret). Create() returns kInvalidArgument for an
+// Any key may also be bound to a client certificate (api_keys.cert_sha256, migration
+// 0011_key_certificates.sql): it is then accepted only on a mutual-TLS connection whose verified
+// client certificate has that SHA-256 fingerprint, so a leaked token alone is useless.
+//
+// Errors: Authenticate() returns kUnauthenticated for a malformed, unknown or revoked token, and
+// for a bound key presented without its certificate (with a message that says which, never
+// echoing the secret). Create() returns kInvalidArgument for an
 // empty name, an agency role without an agency, an agency for another role, a citizen role
 // without a person or a person for another role; kNotFound for an unknown agency or a person key
 // not in the persons table (callers resolve merged keys first: person::ResolvePerson).
@@ -37,6 +42,7 @@ struct ApiKeyInfo {
   Role role = Role::kCitizen;
   std::string agency_id;
   std::string person_key;  // citizen keys only
+  std::string cert_sha256;  // bound client certificate (64 lower-case hex digits), or empty
   int64_t created_at = 0;
   std::optional<int64_t> revoked_at;
 };
@@ -52,9 +58,13 @@ class ApiKeyStore {
   ApiKeyStore(store::Database* db, Clock* clock, RandomSource* random) : db_(db), clock_(clock), random_(random) {}
 
   // `agency_id` is required for (and only for) kAgency, `person_key` for (and only for) kCitizen.
+  // `cert_sha256` (any role) binds the key to a client certificate (NormalizeCertificateSha256
+  // forms accepted; kInvalidArgument otherwise).
   Result<NewApiKey> Create(const std::string& name, Role role, const std::string& agency_id = "",
-                           const std::string& person_key = "");
-  Result<Principal> Authenticate(std::string_view token);
+                           const std::string& person_key = "", const std::string& cert_sha256 = "");
+  // `client_cert_sha256`: the fingerprint of the verified client certificate of the connection
+  // the token came on (HttpServer, mutual TLS), empty if none.
+  Result<Principal> Authenticate(std::string_view token, std::string_view client_cert_sha256 = {});
   Status Revoke(const std::string& id);
   Result<std::vector<ApiKeyInfo>> List();
 

@@ -1,11 +1,14 @@
 // ndc key create|list|revoke
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/hub.h"
 #include "cli/table_printer.h"
+#include "common/certificate.h"
 #include "common/clock.h"
 #include "person/person_store.h"
 
@@ -14,7 +17,7 @@ namespace {
 
 struct KeyFlags {
   HubFlags hub;
-  std::string name, role, agency, person, id;
+  std::string name, role, agency, person, cert, cert_sha256, id;
   bool quiet = false;
 };
 
@@ -26,13 +29,27 @@ Status Create(const KeyFlags& f) {
     ASSIGN_OR_RETURN(std::optional<std::string> resolved, person::ResolvePerson(*hub.db, person));
     if (resolved) person = *resolved;
   }
-  ASSIGN_OR_RETURN(auto key, hub.keys->Create(f.name, role, f.agency, person));
+  std::string cert_sha256 = f.cert_sha256;
+  if (!f.cert.empty()) {
+    if (!cert_sha256.empty()) return InvalidArgumentError("give either --cert or --cert-sha256, not both");
+    std::ifstream in(f.cert);
+    if (!in) return NotFoundError(fmt::format("--cert: cannot read the certificate file '{}'", f.cert));
+    std::stringstream pem;
+    pem << in.rdbuf();
+    Result<std::string> fingerprint = CertificateSha256FromPem(pem.str());
+    if (!fingerprint.ok()) return fingerprint.status().WithContext("--cert " + f.cert);
+    cert_sha256 = *fingerprint;
+  }
+  ASSIGN_OR_RETURN(auto key, hub.keys->Create(f.name, role, f.agency, person, cert_sha256));
   RETURN_IF_ERROR(AuditCliChange(hub, "key.create", {"", "", key.info.id}));
   if (f.quiet) {
     std::cout << key.token << "\n";
   } else {
-    std::cout << fmt::format("Created {} key {} for '{}'{}. The key (shown once, stored only as a hash):\n\n  {}\n",
+    std::cout << fmt::format("Created {} key {} for '{}'{}{}. The key (shown once, stored only as a hash):\n\n  {}\n",
                              f.role, key.info.id, f.name, person.empty() ? "" : " (person " + person + ")",
+                             key.info.cert_sha256.empty()
+                                 ? ""
+                                 : ", usable only over mutual TLS with the certificate " + key.info.cert_sha256,
                              key.token);
   }
   return OkStatus();
@@ -41,10 +58,11 @@ Status Create(const KeyFlags& f) {
 Status List(const HubFlags& flags) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(flags));
   ASSIGN_OR_RETURN(auto keys, hub.keys->List());
-  TablePrinter t({"ID", "ROLE", "AGENCY", "PERSON", "NAME", "CREATED", "REVOKED"});
+  TablePrinter t({"ID", "ROLE", "AGENCY", "PERSON", "NAME", "CREATED", "REVOKED", "CERTIFICATE"});
   for (const auto& k : keys) {
     t.Add({k.id, std::string(auth::RoleName(k.role)), k.agency_id, k.person_key, k.name, FormatRfc3339(k.created_at).substr(0, 19) + "Z",
-           k.revoked_at ? FormatRfc3339(*k.revoked_at).substr(0, 19) + "Z" : ""});
+           k.revoked_at ? FormatRfc3339(*k.revoked_at).substr(0, 19) + "Z" : "",
+           k.cert_sha256.empty() ? "" : k.cert_sha256.substr(0, 16) + "…"});
   }
   t.Print(std::cout);
   return OkStatus();
@@ -76,6 +94,12 @@ void RegisterKey(CLI::App* app, int* exit_code) {
   create->add_option("--role", f->role, "operator, agency, analyst, auditor or citizen")->required();
   create->add_option("--agency", f->agency, "For agency keys: the agency id the key acts for");
   create->add_option("--person", f->person, "For citizen keys: the person key (personal ID or surrogate) it acts for");
+  create->add_option("--cert", f->cert,
+                     "Bind the key to this client certificate (PEM file): it is then accepted only over mutual "
+                     "TLS with that certificate (server.tls_client_ca)");
+  create->add_option("--cert-sha256", f->cert_sha256,
+                     "Bind the key to the client certificate with this SHA-256 fingerprint (64 hex digits, colons "
+                     "allowed), instead of --cert");
   create->add_flag("--quiet,-q", f->quiet, "Print only the key");
   bind(create, [f] { return Create(*f); });
   auto* list = cmd->add_subcommand("list", "List keys (never their secrets)");

@@ -174,6 +174,9 @@ Status Serve(ServeFlags flags) {
   options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
   options.max_connections = config.max_connections;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
+  options.tls_client_ca_file = config.tls_client_ca;
   api::HttpServer server(
       options, [&service](api::Request& r) { return service.Handle(r); }, MetricsRegistry::Global(), SystemClock(),
       [&service](api::Request& r) { return service.Preflight(r); });
@@ -182,8 +185,9 @@ Status Serve(ServeFlags flags) {
   log::Info("server.started", {{"listen", fmt::format("{}:{}", host, server.port())},
                                {"store", hub.db->Describe()},
                                {"threads", options.threads}});
-  std::cout << fmt::format("NDC listening on http://{}:{}  (store: {}; stop with Ctrl-C or SIGTERM)", host,
-                           server.port(), hub.db->Describe())
+  std::cout << fmt::format("NDC listening on {}://{}:{}{}  (store: {}; stop with Ctrl-C or SIGTERM)",
+                           config.tls_cert.empty() ? "http" : "https", host, server.port(),
+                           config.tls_client_ca.empty() ? "" : " (mutual TLS)", hub.db->Describe())
             << std::endl;
 
   int sig = 0;

@@ -42,6 +42,12 @@ const std::vector<KeyDef>& Defs() {
        86400},
       {"server.shutdown_grace_seconds", Kind::kInt, "30", "On SIGTERM, how long in-flight requests may finish.",
        {}, 0, 3600},
+      {"server.tls_cert", Kind::kString, "",
+       "Certificate chain (PEM file) for HTTPS; with server.tls_key the server speaks only TLS.", {}},
+      {"server.tls_key", Kind::kString, "", "Private key (PEM file) of server.tls_cert.", {}},
+      {"server.tls_client_ca", Kind::kString, "",
+       "CA certificates (PEM file) that sign client certificates: turns on mutual TLS, which API keys bound "
+       "to a certificate need.", {}},
       {"log.level", Kind::kEnum, "info", "trace, debug, info, warn, error or off.",
        {"trace", "debug", "info", "warn", "error", "off"}},
       {"log.format", Kind::kEnum, "text", "text (human) or json (one object per line).", {"text", "json"}},
@@ -141,6 +147,9 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "server.request_timeout_seconds") c->request_timeout_seconds = static_cast<int>(n);
   else if (name == "server.idle_timeout_seconds") c->idle_timeout_seconds = static_cast<int>(n);
   else if (name == "server.shutdown_grace_seconds") c->shutdown_grace_seconds = static_cast<int>(n);
+  else if (name == "server.tls_cert") c->tls_cert = value;
+  else if (name == "server.tls_key") c->tls_key = value;
+  else if (name == "server.tls_client_ca") c->tls_client_ca = value;
   else if (name == "log.level") c->log_level = value;
   else if (name == "log.format") c->log_format = value;
   else if (name == "ingest.max_reject_percent") c->ingest_max_reject_percent = static_cast<int>(n);

@@ -29,6 +29,9 @@ struct HubConfig {
   int request_timeout_seconds = 60;         // server.request_timeout_seconds
   int idle_timeout_seconds = 75;            // server.idle_timeout_seconds
   int shutdown_grace_seconds = 30;          // server.shutdown_grace_seconds
+  std::string tls_cert;                     // server.tls_cert (PEM chain; empty: plain HTTP)
+  std::string tls_key;                      // server.tls_key
+  std::string tls_client_ca;                // server.tls_client_ca (mutual TLS)
   std::string log_level = "info";           // log.level: trace|debug|info|warn|error|off
   std::string log_format = "text";          // log.format: text|json
   int ingest_max_reject_percent = 10;       // ingest.max_reject_percent

@@ -181,7 +181,7 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
   const int version_index = *op == RowOp::kDelete ? version_in_keys_ : version_field_;
   if (version_index >= 0) {
     const store::Value& v = validated.values[static_cast<size_t>(version_index)];
-    if (!store::IsNull(v)) p.source_version = store::Row({v}).Str(0);
+    if (!store::IsNull(v)) p.source_version = store::ValueText(v);
   }
   if (*op == RowOp::kUpsert) {
     p.hash = RowHash(validated.values);
@@ -289,7 +289,7 @@ Result<BatchReport> BatchRun::Execute() {
   ASSIGN_OR_RETURN(report_.id, InsertBatch(*tx, report_));
   const int64_t now = report_.started_at;
   ChunkApplier applier(tx.get(), dataset_.schema, report_.id, now, state.Int(0),
-                       request_.mode == BatchMode::kSnapshot);
+                       request_.mode == BatchMode::kSnapshot, options_.first_load_path);
   RETURN_IF_ERROR(applier.Begin());
   Status applied = ReadAndApply(applier);
   Status written = applier.Sync();  // the applier's last write: done before `tx` is used or dropped

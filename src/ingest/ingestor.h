@@ -45,6 +45,10 @@ struct IngestorOptions {
   // Threads validating rows while the calling thread applies them; 0: one per core beyond the
   // calling thread (1..8). Any number gives the same result (rows are applied in input order).
   size_t validate_threads = 0;
+  // A batch into an empty dataset takes the first-load path (docs/design/ingest.md, "First
+  // load"): no key index and no key lookups until a key may repeat. Same results either way;
+  // off only to compare the two paths (tests, bench).
+  bool first_load_path = true;
   ReaderLimits limits;
 };
 

@@ -1,12 +1,16 @@
-// RecordTable::FromCsv with threads > 1 against the one-thread read (the reference): the same
-// table, internals included (value numbering, counts, raw-spelling caches, keys, ids).
+// RecordTable::FromCsv (records read in chunks, then prepared a column per worker) against the
+// records added one by one with RecordTable::Add (the reference, as the hub adds them), with one
+// thread and with several: the same table, internals included (value numbering, counts,
+// raw-spelling caches, keys, ids).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "link/internal/csv.h"
 #include "link/internal/table_data.h"
 #include "link/record_table.h"
 #include "link/settings.h"
@@ -53,6 +57,31 @@ void ExpectSameTable(const RecordTable& a, const RecordTable& b) {
   for (size_t c = 0; c < x.columns.size(); ++c) ExpectSameColumn(x.columns[c], y.columns[c], c);
 }
 
+// The reference: the records of `path` added one by one (ids: the id column, else row numbers).
+RecordTable AddRowByRow(const std::filesystem::path& path, const ColumnMap& map) {
+  const Settings& s = DefaultPersonSettings();
+  auto reader = internal::CsvReader::Open(path, map.delimiter);
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  RecordTable t(s);
+  if (!reader.ok()) return t;
+  std::vector<int> col(s.attributes.size(), -1);
+  int id_col = -1;
+  for (size_t c = 0; c < reader->header().size(); ++c) {
+    const int a = s.AttributeIndex(reader->header()[c]);
+    if (a >= 0) col[a] = static_cast<int>(c);
+    if (reader->header()[c] == map.id_column) id_col = static_cast<int>(c);
+  }
+  std::vector<std::string_view> fields, values(s.attributes.size());
+  while (*reader->Next(&fields)) {
+    for (size_t a = 0; a < values.size(); ++a) {
+      values[a] = col[a] >= 0 && static_cast<size_t>(col[a]) < fields.size() ? fields[col[a]] : std::string_view();
+    }
+    const bool has_id = id_col >= 0 && static_cast<size_t>(id_col) < fields.size();
+    t.Add(has_id ? std::string(fields[id_col]) : std::to_string(t.size() + 1), values);
+  }
+  return t;
+}
+
 // People(n) as CSV in the given style; every 7th name quoted with a comma, every 11th commune
 // quoted across a line break, every 13th row short (no id: a row number).
 std::string PeopleCsv(size_t n, bool crlf, bool bom, bool final_newline) {
@@ -91,13 +120,15 @@ class ParallelRead : public ::testing::Test {
     std::ofstream(p, std::ios::binary) << text;
     return p;
   }
-  // Reads `text` with one thread and with `threads`, expects the same table.
+  // Reads `text` with one thread and with `threads`, expects the table Add builds row by row.
   void ExpectSameRead(const std::string& text, size_t threads) {
     auto path = Write(text);
+    RecordTable reference = AddRowByRow(path, map_);
     auto serial = RecordTable::FromCsv(DefaultPersonSettings(), path, map_, {}, 1);
     auto parallel = RecordTable::FromCsv(DefaultPersonSettings(), path, map_, {}, threads);
     ASSERT_TRUE(serial.ok()) << serial.status().ToString();
     ASSERT_TRUE(parallel.ok()) << parallel.status().ToString();
+    ExpectSameTable(reference, *serial);
     ExpectSameTable(*serial, *parallel);
     // The merged raw caches and intern tables serve later Adds as the serial ones do.
     auto more = testdata::People(50, /*noisy=*/true, /*seed=*/7);
@@ -132,6 +163,31 @@ TEST_F(ParallelRead, SameTableWithoutQuotes) {
             p["personal_id"] + "\n";
   }
   for (size_t threads : {2, 4, 7}) ExpectSameRead(text, threads);
+}
+
+TEST_F(ParallelRead, DerivedNamesAndDatesAsAdd) {
+  // An agency layout: the name in three columns, the birth date in three or in one; some rows
+  // have their own full name or date, some lack a part.
+  std::string text = "id,surname,middle_name,given_name,full_name,birth_day,birth_month,birth_year,birth_date,sex\n";
+  auto people = testdata::People(4000, /*noisy=*/true);
+  for (size_t i = 0; i < people.size(); ++i) {
+    auto& p = people[i];
+    const std::string name = p["full_name"];
+    const size_t a = name.find(' '), b = name.rfind(' ');
+    const std::string dob = p["birth_date"];  // yyyy-mm-dd
+    text += "r" + std::to_string(i) + "," + name.substr(0, a) + "," + (i % 5 == 1 ? "" : name.substr(a + 1, b - a - 1)) +
+            "," + name.substr(b + 1) + "," + (i % 9 == 2 ? "\"" + name + "\"" : "") + "," +
+            (i % 6 == 3 ? "" : dob.substr(8, 2)) + "," + dob.substr(5, 2) + "," + dob.substr(0, 4) + "," +
+            (i % 4 == 0 ? dob : "") + "," + p["sex"] + "\n";
+  }
+  ExpectSameRead(text, 3);
+  auto t = RecordTable::FromCsv(DefaultPersonSettings(), Write(text), map_, {}, 3);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Settings& s = DefaultPersonSettings();
+  // Row 6 has no middle name: two tokens; row 3 has no birth day: a month-precision date.
+  const std::string name6 = t->Value(6, s.AttributeIndex("full_name"));
+  EXPECT_EQ(std::count(name6.begin(), name6.end(), ' '), 1) << name6;
+  EXPECT_EQ(t->Value(3, s.AttributeIndex("birth_date")), people[3]["birth_date"].substr(0, 7));
 }
 
 TEST_F(ParallelRead, RowNumbersAsIdsCountEveryChunk) {

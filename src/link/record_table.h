@@ -52,8 +52,10 @@ class RecordTable {
   // (line 1) does not have; columns: ...", "left.csv:17: unterminated quoted field".
   // `progress` (may be empty) is called with the number of rows read every 100,000 rows (from
   // the reading threads, one call at a time). With `threads` > 1 (0: one per hardware thread)
-  // chunks of the file are read and prepared in parallel and appended in order: the table is
-  // the same as with one thread (same rows, ids, value numbering and counts).
+  // chunks of the file are read in parallel, then each attribute is prepared by one worker over
+  // all rows: the table is the same as with one thread, and as Add row by row (same rows, ids,
+  // value numbering and counts). A regular file is mapped into memory and must not be truncated
+  // while it is read.
   static Result<RecordTable> FromCsv(const Settings& settings, const std::filesystem::path& path,
                                      const ColumnMap& map,
                                      const std::function<void(size_t rows)>& progress = {}, size_t threads = 1);

@@ -154,8 +154,28 @@ struct OpenOptions {
   Clock* clock = nullptr;
 };
 
+// The calling thread's read scope from Database::PinReads; destroying it (on the same thread)
+// ends the scope.
+class ReadPin {
+ public:
+  virtual ~ReadPin() = default;
+};
+
 class Database : public Executor {
  public:
+  // Until the returned pin is destroyed, the SELECT statements this thread runs through this
+  // Database's Query share one read transaction on one connection: one consistent snapshot
+  // (SQLite: one page-cache check instead of one per statement; PostgreSQL: REPEATABLE READ
+  // READ ONLY). Meant for a request that makes several reads. Any other call from the thread
+  // (Exec, a non-SELECT Query, ExecScript, Begin) first ends the snapshot and returns the
+  // connection, so writes behave as without a pin and later SELECTs see them (they start a new
+  // snapshot). Other threads are unaffected. The connection is taken at the first SELECT and
+  // held until the pin ends: do not wait, while pinned, for work that needs a connection of
+  // the same pool. A pin inside another pin of the same thread does nothing. The default does
+  // nothing at all.
+  virtual std::unique_ptr<ReadPin> PinReads() { return std::make_unique<ReadPin>(); }
+
+
   // Starts a transaction. SQLite transactions are BEGIN IMMEDIATE (one writer at a time; waits
   // busy_timeout_ms for the write lock, then kAborted); PostgreSQL ones are READ COMMITTED
   // unless `serializable` (then conflicting transactions fail with kAborted: retry them).

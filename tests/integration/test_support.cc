@@ -258,9 +258,9 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::ma
     ssize_t n = read(out_fd_, buf, sizeof(buf));
     if (n <= 0) break;
     startup_.append(buf, static_cast<size_t>(n));
-    size_t at = startup_.find("http://127.0.0.1:");
-    if (at != std::string::npos && startup_.find(' ', at + 17) != std::string::npos) {
-      port_ = std::atoi(startup_.c_str() + at + 17);
+    size_t at = startup_.find("://127.0.0.1:");  // http or https
+    if (at != std::string::npos && startup_.find(' ', at + 13) != std::string::npos) {
+      port_ = std::atoi(startup_.c_str() + at + 13);
       break;
     }
   }

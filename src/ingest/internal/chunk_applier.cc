@@ -46,7 +46,7 @@ const char* OpName(bool deleted, bool existed_before) {
 }  // namespace
 
 ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema& schema, int64_t batch_id,
-                           int64_t now, int64_t last_seq, bool track_seen)
+                           int64_t now, int64_t last_seq, bool track_seen, bool first_load_path)
     : tx_(tx),
       schema_(schema),
       batch_id_(batch_id),
@@ -54,13 +54,16 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
       first_seq_(last_seq + 1),
       seq_(last_seq),
       track_seen_(track_seen),
+      first_load_path_(first_load_path),
       record_table_(catalog::RecordTableName(schema.id)),
       history_table_(catalog::HistoryTableName(schema.id)),
       seen_table_(fmt::format("ingest_seen_{}", batch_id)) {
   record_columns_ = {"_key", "_person_key", "_version", "_seq", "_op", "_source_version",
                      "_batch_id", "_deleted", "_updated_at", "_hash"};
+  insert_columns_ = {"_key", "_version", "_seq", "_source_version", "_batch_id", "_updated_at", "_hash"};
   for (const auto& f : schema.fields) {
     record_columns_.push_back(f.name);
+    insert_columns_.push_back(f.name);
     field_list_ += (field_list_.empty() ? "" : ", ") + store::QuoteIdentifier(f.name);
   }
   if (const catalog::FieldSpec* v = schema.Field(schema.source_version)) version_type_ = v->type;
@@ -68,39 +71,15 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
   // decided and encoded, and costs a round trip and a COPY set-up each; rows of chunks that
   // need no other statement are written together, up to 16,384 rows per COPY. SQLite inserts
   // row by row anyway: no deferral.
-  if (tx_->backend() == store::Backend::kPostgres) defer_values_ = 16384 * record_columns_.size();
+  if (tx_->backend() == store::Backend::kPostgres) defer_values_ = 16384 * insert_columns_.size();
 }
-
-namespace {
-
-// 128 Mbit = 16 MiB, 8 bits per key: a first false positive is unlikely before ~3 M keys (it
-// ends the unindexed phase of a first load), ~1 % false positives at 13 M keys.
-constexpr size_t kBloomWords = size_t{1} << 21;
-constexpr uint64_t kBloomBitsPerKey = 8;
-
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
-
-// kBloomBitsPerKey bit positions for a key (double hashing).
-template <typename F>
-void ForBloomBits(std::string_view key, F&& f) {
-  const uint64_t h1 = std::hash<std::string_view>{}(key), h2 = Mix(h1) | 1;
-  for (uint64_t i = 0; i < kBloomBitsPerKey; ++i) f((h1 + i * h2) % (kBloomWords * 64));
-}
-
-}  // namespace
 
 Status ChunkApplier::Begin() {
   ASSIGN_OR_RETURN(store::ResultSet any,
                    tx_->Query(fmt::format("SELECT _key FROM {} LIMIT 1", store::QuoteIdentifier(record_table_))));
-  fresh_ = any.rows.empty();
+  fresh_ = first_load_path_ && any.rows.empty();
   if (fresh_) {
-    bloom_.assign(kBloomWords, 0);
+    filter_ = std::make_unique<KeyFilter>();
     // First load: no key index until a key may repeat (docs/design/ingest.md, "First load").
     ASSIGN_OR_RETURN(dropped_key_index_, DropKeyIndex(*tx_, record_table_));
   }
@@ -134,14 +113,18 @@ Status ChunkApplier::Sync() {
 
 Status ChunkApplier::FlushNewRecords() {
   RETURN_IF_ERROR(Sync());
-  if (new_records_.empty()) return OkStatus();
+  if (new_records_.empty() && new_versions_.empty()) return OkStatus();
   // Double buffering: the next chunks fill new_records_ while the writer thread writes (and
   // frees) these.
   writing_.swap(new_records_);
+  writing_versions_.swap(new_versions_);
   new_records_.clear();
+  new_versions_.clear();
   write_ = std::async(std::launch::async, [this] {
-    Status written = tx_->BulkInsert(record_table_, record_columns_, writing_).status();
+    Status written = tx_->BulkInsert(record_table_, insert_columns_, writing_).status();
+    if (written.ok()) written = tx_->BulkInsert(record_table_, record_columns_, writing_versions_).status();
     writing_.clear();
+    writing_versions_.clear();
     return written;
   });
   return OkStatus();
@@ -192,10 +175,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
       keys.emplace_back(r.key);
       continue;
     }
-    bool maybe = true;
-    ForBloomBits(r.key, [&](uint64_t bit) { maybe = maybe && (bloom_[bit / 64] >> (bit % 64) & 1); });
-    if (maybe) keys.emplace_back(r.key);
-    ForBloomBits(r.key, [&](uint64_t bit) { bloom_[bit / 64] |= uint64_t{1} << (bit % 64); });
+    if (filter_->TestAndAdd(r.key)) keys.emplace_back(r.key);
   }
   store::ResultSet found;
   if (!keys.empty()) {
@@ -216,12 +196,13 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
 
   // 2. Decide each row.
   // BulkInsert into ds (new and replaced versions), after the deferred rows of earlier chunks.
-  std::vector<store::Value>& new_records = new_records_;
+  std::vector<store::Value>& new_records = new_records_;  // new records, insert_columns_
+  std::vector<store::Value>& new_versions = new_versions_;  // later versions, record_columns_
   std::vector<store::Value> superseded;      // keys whose current version moves to history
   std::vector<std::pair<std::string, const PendingRow*>> tombstones;  // key -> row
   std::vector<int64_t> tombstone_versions, tombstone_seqs;
   std::vector<store::Value> seen;
-  const size_t needed = new_records.size() + rows->size() * record_columns_.size();
+  const size_t needed = new_records.size() + rows->size() * insert_columns_.size();
   if (new_records.capacity() < needed) new_records.reserve(2 * needed);
   for (PendingRow& r : *rows) {
     if (track_seen_) seen.emplace_back(r.key);
@@ -252,22 +233,36 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
       continue;
     }
     const bool live_before = ex != nullptr && !ex->deleted;
-    const int64_t version = ex == nullptr ? 1 : ex->version + 1;
-    const char* op = OpName(false, live_before);
-    if (ex != nullptr) superseded.emplace_back(r.key);
     // emplace_back, not insert({...}): an initializer list would copy every value. The row's
     // key and source version are not needed after this (superseded/seen took their copies).
-    new_records.emplace_back(std::move(r.key));
-    new_records.emplace_back(ex != nullptr && ex->person_key ? store::Value(*ex->person_key) : store::Value());
-    new_records.emplace_back(version);
-    new_records.emplace_back(++seq_);
-    new_records.emplace_back(std::string(op));
-    new_records.emplace_back(r.source_version ? store::Value(std::move(*r.source_version)) : store::Value());
-    new_records.emplace_back(batch_id_);
-    new_records.emplace_back(int64_t{0});
-    new_records.emplace_back(now_);
-    new_records.emplace_back(r.hash);
-    for (auto& v : r.values) new_records.push_back(std::move(v));
+    store::Value source_version = r.source_version ? store::Value(std::move(*r.source_version)) : store::Value();
+    if (ex == nullptr) {
+      // A new record leaves _person_key, _op and _deleted to the table's defaults (NULL,
+      // 'insert', false): three values fewer to move, bind or encode and parse, per row of a
+      // first load.
+      new_records.emplace_back(std::move(r.key));
+      new_records.emplace_back(int64_t{1});
+      new_records.emplace_back(++seq_);
+      new_records.emplace_back(std::move(source_version));
+      new_records.emplace_back(batch_id_);
+      new_records.emplace_back(now_);
+      new_records.emplace_back(r.hash);
+      for (auto& v : r.values) new_records.push_back(std::move(v));
+      ++counts_.inserted;
+      continue;
+    }
+    superseded.emplace_back(r.key);
+    new_versions.emplace_back(std::move(r.key));
+    new_versions.emplace_back(ex->person_key ? store::Value(*ex->person_key) : store::Value());
+    new_versions.emplace_back(ex->version + 1);
+    new_versions.emplace_back(++seq_);
+    new_versions.emplace_back(std::string(OpName(false, live_before)));
+    new_versions.emplace_back(std::move(source_version));
+    new_versions.emplace_back(batch_id_);
+    new_versions.emplace_back(int64_t{0});
+    new_versions.emplace_back(now_);
+    new_versions.emplace_back(r.hash);
+    for (auto& v : r.values) new_versions.push_back(std::move(v));
     ++(live_before ? counts_.updated : counts_.inserted);
   }
 

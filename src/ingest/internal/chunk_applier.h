@@ -9,12 +9,14 @@
 
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog/schema.h"
 #include "common/status.h"
+#include "ingest/internal/key_filter.h"
 #include "ingest/internal/key_index.h"
 #include "store/store.h"
 
@@ -38,9 +40,10 @@ struct ApplyCounts {
 class ChunkApplier {
  public:
   // `last_seq`: the dataset's last change-event number before this batch. `track_seen`: record
-  // every key applied (snapshot mode) for DeleteAbsent().
+  // every key applied (snapshot mode) for DeleteAbsent(). `first_load_path`: whether an empty
+  // dataset is loaded without its key index (Begin()).
   ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema& schema, int64_t batch_id, int64_t now,
-               int64_t last_seq, bool track_seen);
+               int64_t last_seq, bool track_seen, bool first_load_path);
 
   // Notes whether the dataset holds no record yet — a first load: then only keys this batch may
   // already have written are looked up, and the unique key index is dropped until the first such
@@ -85,26 +88,30 @@ class ChunkApplier {
   const int64_t batch_id_, now_;
   const int64_t first_seq_;
   int64_t seq_;
-  const bool track_seen_;
+  const bool track_seen_, first_load_path_;
   std::string record_table_, history_table_, seen_table_;
   std::vector<std::string> record_columns_;  // internal columns, then the fields
+  std::vector<std::string> insert_columns_;  // the same without those a new record leaves to defaults
   std::string field_list_;                   // "f1", "f2", ... quoted
   catalog::FieldType version_type_ = catalog::FieldType::kString;
   ApplyCounts counts_;
-  // First load: the keys written so far by this batch, as a Bloom filter (bounded memory; a
-  // false positive only costs a lookup).
+  // First load: the keys written so far by this batch (bounded memory; a false positive only
+  // costs a lookup).
   bool fresh_ = false;
-  std::vector<uint64_t> bloom_;
+  std::unique_ptr<KeyFilter> filter_;
   // Set while a first load runs without the unique key index.
   std::optional<DroppedKeyIndex> dropped_key_index_;
-  // New record rows not written yet, record_columns_ values each. Reused from chunk to chunk
+  // New record rows not written yet, insert_columns_ values each. Reused from chunk to chunk
   // (a fresh multi-megabyte buffer per chunk costs page faults).
   std::vector<store::Value> new_records_;
+  // Versions after the first (updates, records back after a delete) not written yet,
+  // record_columns_ values each.
+  std::vector<store::Value> new_versions_;
   // new_records_ is written once it holds this many values, or before any other statement.
   size_t defer_values_ = 0;
   // The write in flight on the writer thread (valid() while one is) and the rows it writes.
   std::future<Status> write_;
-  std::vector<store::Value> writing_;
+  std::vector<store::Value> writing_, writing_versions_;
 };
 
 }  // namespace ndc::ingest

@@ -1,27 +1,50 @@
 #include "link/internal/csv.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 
 namespace ndc::link::internal {
 
 Result<CsvReader> CsvReader::Open(const std::filesystem::path& path, char delimiter) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return NotFoundError("input file '" + path.string() + "' cannot be opened: check the path");
-  const std::streamoff size = in.tellg();
-  std::string text(size > 0 ? static_cast<size_t>(size) : 0, '\0');
-  in.seekg(0);
-  if (size < 0 || !in.read(text.data(), size)) {
-    return UnavailableError("input file '" + path.string() + "' could not be read");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NotFoundError("input file '" + path.string() + "' cannot be opened: check the path");
+  struct stat st {};
+  void* map = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   }
-  return FromString(std::move(text), path.filename().string(), delimiter);
+  ::close(fd);
+  if (map == MAP_FAILED) {  // not a regular file, or empty: read it
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.eof() && in.fail()) return UnavailableError("input file '" + path.string() + "' could not be read");
+    return FromString(std::move(text), path.filename().string(), delimiter);
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  ::madvise(map, size, MADV_SEQUENTIAL);
+  std::shared_ptr<const void> owner(map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
+  const std::string_view text(static_cast<const char*>(map), size);
+  return FromText(std::move(owner), text, path.filename().string(), delimiter);
 }
 
 Result<CsvReader> CsvReader::FromString(std::string text, std::string name, char delimiter) {
+  auto owned = std::make_shared<const std::string>(std::move(text));
+  const std::string_view view = *owned;
+  return FromText(std::move(owned), view, std::move(name), delimiter);
+}
+
+Result<CsvReader> CsvReader::FromText(std::shared_ptr<const void> owner, std::string_view text, std::string name,
+                                      char delimiter) {
   CsvReader r;
   r.name_ = std::move(name);
-  r.buffer_ = std::make_shared<const std::string>(std::move(text));
-  r.text_ = *r.buffer_;
+  r.buffer_ = std::move(owner);
+  r.text_ = text;
   r.delim_ = delimiter;
   if (r.text_.rfind("\xEF\xBB\xBF", 0) == 0) r.pos_ = 3;
   std::vector<std::string_view> fields;

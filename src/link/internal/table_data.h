@@ -135,10 +135,6 @@ struct TableData {
   }
 };
 
-// Reserves room for `rows` rows in all, judged from the first `sample` rows added: per-row
-// arrays, and the values of columns whose values have mostly been distinct so far (identifiers).
-void ReserveRows(TableData& t, size_t rows, size_t sample);
-
 // Same prepared value in two columns of one attribute (possibly of two tables).
 bool SameValue(const Column& a, uint32_t ra, const Column& b, uint32_t rb);
 

@@ -27,6 +27,8 @@ class Connection {
                                      std::span<const Value> values) = 0;
 
   virtual Status Begin(bool serializable) = 0;
+  // Starts a read-only snapshot transaction (Database::PinReads); Rollback() ends it.
+  virtual Status BeginRead() = 0;
   // On failure the transaction has been rolled back.
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;

@@ -18,6 +18,7 @@ class FakeConnection final : public Connection {
     return int64_t{0};
   }
   Status Begin(bool) override { return OkStatus(); }
+  Status BeginRead() override { return OkStatus(); }
   Status Commit() override { return OkStatus(); }
   Status Rollback() override { return OkStatus(); }
   bool Reset() override { return !broken; }

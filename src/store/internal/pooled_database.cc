@@ -87,6 +87,80 @@ Status PooledTransaction::Rollback() {
   return s;
 }
 
+// A thread's read pin (Database::PinReads): the connection is taken by the first SELECT and
+// its read transaction ended by any other statement of the thread (which then runs unpinned).
+class PooledDatabase::Pin final : public ReadPin {
+ public:
+  Pin(const PooledDatabase* db, ConnectionPool* pool, Pin** slot) : db_(db), pool_(pool), slot_(slot) {
+    *slot_ = this;
+  }
+  ~Pin() override {
+    End();
+    *slot_ = nullptr;
+  }
+
+  const PooledDatabase* db() const { return db_; }
+
+  Result<ResultSet> Select(std::string_view sql, std::span<const Value> params) {
+    if (!lease_) {
+      ASSIGN_OR_RETURN(lease_, pool_->Acquire());
+      if (Status s = lease_->BeginRead(); !s.ok()) {
+        lease_.Release();  // Reset() decides whether the connection can be reused
+        return s;
+      }
+    }
+    Result<ResultSet> r = lease_->Run(sql, params, /*autocommit=*/false);
+    if (!r.ok()) End();  // a failed statement may have aborted the transaction
+    return r;
+  }
+
+  // Ends the snapshot and gives the connection back.
+  void End() {
+    if (!lease_) return;
+    lease_->Rollback().IgnoreError();
+    lease_.Release();
+  }
+
+ private:
+  const PooledDatabase* const db_;
+  ConnectionPool* const pool_;
+  Pin** const slot_;
+  ConnectionPool::Lease lease_;
+};
+
+namespace {
+
+// A statement the pinned snapshot may serve: a plain SELECT (not WITH, which may write).
+bool IsSelect(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r')) ++i;
+  constexpr std::string_view kSelect = "select";
+  if (sql.size() - i <= kSelect.size()) return false;
+  for (size_t k = 0; k < kSelect.size(); ++k) {
+    if ((sql[i + k] | 0x20) != kSelect[k]) return false;
+  }
+  char next = sql[i + kSelect.size()];
+  return next == ' ' || next == '\n' || next == '\t' || next == '\r' || next == '(' || next == '*';
+}
+
+}  // namespace
+
+// One pin per thread at a time (a second PinReads on the thread, for any database, does nothing).
+thread_local PooledDatabase::Pin* PooledDatabase::pinned_ = nullptr;
+
+PooledDatabase::Pin* PooledDatabase::PinOfThisThread() const {
+  return pinned_ != nullptr && pinned_->db() == this ? pinned_ : nullptr;
+}
+
+void PooledDatabase::Unpin() const {
+  if (Pin* pin = PinOfThisThread()) pin->End();
+}
+
+std::unique_ptr<ReadPin> PooledDatabase::PinReads() {
+  if (pinned_ != nullptr) return std::make_unique<ReadPin>();
+  return std::make_unique<Pin>(this, pool_.get(), &pinned_);
+}
+
 PooledDatabase::PooledDatabase(Backend backend, std::string describe, Clock* clock, bool read_only,
                                std::unique_ptr<ConnectionPool> pool)
     : backend_(backend),
@@ -96,6 +170,10 @@ PooledDatabase::PooledDatabase(Backend backend, std::string describe, Clock* clo
       pool_(std::move(pool)) {}
 
 Result<ResultSet> PooledDatabase::Query(std::string_view sql, std::span<const Value> params) {
+  if (Pin* pin = PinOfThisThread()) {
+    if (IsSelect(sql)) return pin->Select(sql, params);
+    pin->End();
+  }
   ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_->Acquire());
   return lease->Run(sql, params, /*autocommit=*/true);
 }
@@ -106,11 +184,13 @@ Result<int64_t> PooledDatabase::Exec(std::string_view sql, std::span<const Value
 }
 
 Status PooledDatabase::ExecScript(std::string_view sql) {
+  Unpin();
   ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_->Acquire());
   return lease->RunScript(sql, /*autocommit=*/true);
 }
 
 Result<std::unique_ptr<Transaction>> PooledDatabase::Begin(bool serializable) {
+  Unpin();
   ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_->Acquire());
   RETURN_IF_ERROR(lease->Begin(serializable));
   return std::unique_ptr<Transaction>(new PooledTransaction(backend_, std::move(lease)));

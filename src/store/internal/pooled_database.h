@@ -48,11 +48,20 @@ class PooledDatabase final : public Database {
   Status ExecScript(std::string_view sql) override;
   Backend backend() const override { return backend_; }
   Result<std::unique_ptr<Transaction>> Begin(bool serializable = false) override;
+  std::unique_ptr<ReadPin> PinReads() override;
   Result<int> Migrate() override;
   Result<int> SchemaVersion() override;
   std::string Describe() const override { return describe_; }
 
  private:
+  class Pin;
+  // The calling thread's pin on this database, or nullptr.
+  Pin* PinOfThisThread() const;
+  // Ends the thread's pinned snapshot (if any) before a statement that must not run in it.
+  void Unpin() const;
+
+  static thread_local Pin* pinned_;  // the calling thread's pin (on any database), or nullptr
+
   const Backend backend_;
   const std::string describe_;
   Clock* const clock_;

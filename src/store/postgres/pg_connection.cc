@@ -233,6 +233,8 @@ Status PgConnection::Begin(bool serializable) {
   return Command(serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN");
 }
 
+Status PgConnection::BeginRead() { return Command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+
 Status PgConnection::Commit() {
   ResultPtr res(PQexec(conn_, "COMMIT"));
   if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {

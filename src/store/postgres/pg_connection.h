@@ -27,6 +27,7 @@ class PgConnection final : public Connection {
   Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
                              std::span<const Value> values) override;
   Status Begin(bool serializable) override;
+  Status BeginRead() override;
   Status Commit() override;
   Status Rollback() override;
   // Reads what the server sent while idle; false if the connection is gone.

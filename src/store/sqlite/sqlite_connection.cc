@@ -304,6 +304,9 @@ Status SqliteConnection::Begin(bool /*serializable: SQLite transactions always a
   return Simple(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
+// Deferred: the snapshot is taken by the first SELECT, and no write lock is asked for.
+Status SqliteConnection::BeginRead() { return Simple("BEGIN DEFERRED"); }
+
 Status SqliteConnection::Commit() { return CommitOrRollback(); }
 
 Status SqliteConnection::Rollback() {

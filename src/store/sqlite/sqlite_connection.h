@@ -36,6 +36,7 @@ class SqliteConnection final : public Connection {
   Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
                              std::span<const Value> values) override;
   Status Begin(bool serializable) override;
+  Status BeginRead() override;
   Status Commit() override;
   Status Rollback() override;
   bool Reset() override;

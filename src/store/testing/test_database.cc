@@ -98,6 +98,11 @@ Status TestDatabase::ExecScript(std::string_view sql) {
   return db_->ExecScript(sql);
 }
 
+std::unique_ptr<ReadPin> TestDatabase::PinReads() {
+  if (!db_) return std::make_unique<ReadPin>();
+  return db_->PinReads();
+}
+
 Result<std::unique_ptr<Transaction>> TestDatabase::Begin(bool serializable) {
   if (!db_) return Closed();
   return db_->Begin(serializable);

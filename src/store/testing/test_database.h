@@ -40,6 +40,7 @@ class TestDatabase final : public Database {
   Status ExecScript(std::string_view sql) override;
   Backend backend() const override { return backend_; }
   Result<std::unique_ptr<Transaction>> Begin(bool serializable = false) override;
+  std::unique_ptr<ReadPin> PinReads() override;
   Result<int> Migrate() override;
   Result<int> SchemaVersion() override;
   std::string Describe() const override;
