@@ -2,6 +2,7 @@
 // key names its person ("person": a merged surrogate's key is resolved to the survivor).
 #include "api/json_body.h"
 #include "api/service.h"
+#include "common/certificate.h"
 #include "common/json.h"
 #include "person/person_store.h"
 
@@ -29,6 +30,11 @@ void ApiService::AddKeyRoutes() {
     ASSIGN_OR_RETURN(std::string agency, StringMember(body, "agency", false));
     ASSIGN_OR_RETURN(std::string person, StringMember(body, "person", false));
     ASSIGN_OR_RETURN(std::string cert_sha256, StringMember(body, "cert_sha256", false));
+    if (!cert_sha256.empty()) {
+      Result<std::string> normal = NormalizeCertificateSha256(cert_sha256);
+      if (!normal.ok()) return normal.status().WithContext("body.cert_sha256");
+      cert_sha256 = *normal;
+    }
     auto role = auth::ParseRole(role_name);
     if (!role.ok()) return role.status().WithContext("body.role");
     if (!person.empty()) {
@@ -36,11 +42,7 @@ void ApiService::AddKeyRoutes() {
       ASSIGN_OR_RETURN(std::optional<std::string> resolved, person::ResolvePerson(*deps_.db, person));
       if (resolved) person = *resolved;
     }
-    Result<auth::NewApiKey> created = deps_.keys->Create(name, *role, agency, person, cert_sha256);
-    if (!created.ok() && !cert_sha256.empty() && created.status().message().rfind("certificate fingerprint", 0) == 0) {
-      return created.status().WithContext("body.cert_sha256");
-    }
-    ASSIGN_OR_RETURN(auto key, std::move(created));
+    ASSIGN_OR_RETURN(auto key, deps_.keys->Create(name, *role, agency, person, cert_sha256));
     RETURN_IF_ERROR(AuditChange(ctx, "key.create", {"", "", key.info.id}));
     json j = KeyWithPerson(key.info);
     j["token"] = key.token;
