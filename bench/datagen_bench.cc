@@ -71,15 +71,41 @@ int main(int argc, char** argv) {
   size_t persons = 1000000;
   uint64_t seed = 1;
   fs::path dir = fs::temp_directory_path() / ("ndc_datagen_bench_" + std::to_string(::getpid()));
-  for (int i = 1; i + 1 < argc; i += 2) {
+  constexpr char kUsage[] =
+      "usage: datagen_bench [--persons N] [--seed S] [--dir DIR]\n"
+      "  --persons N  persons generated (default 1,000,000)\n"
+      "  --seed S     generator seed (default 1)\n"
+      "  --dir DIR    output directory, emptied first (default: a new one under $TMPDIR)\n"
+      "See the header of bench/datagen_bench.cc and docs/benchmarks.md.\n";
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--persons") persons = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (a == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (a == "--dir") dir = argv[i + 1];
-    else {
-      std::fprintf(stderr, "usage: datagen_bench [--persons N] [--seed S] [--dir DIR]\n");
+    if (a == "--help" || a == "-h") {
+      std::printf("%s", kUsage);
+      return 0;
+    }
+    const bool known = a == "--persons" || a == "--seed" || a == "--dir";
+    if (!known || i + 1 >= argc) {
+      std::fprintf(stderr, "datagen_bench: %s\n%s", known ? ("flag " + a + " needs a value").c_str()
+                                                           : ("unknown flag " + a).c_str(), kUsage);
       return 2;
     }
+    const char* v = argv[++i];
+    char* end = nullptr;
+    if (a == "--dir") {
+      dir = v;
+      continue;
+    }
+    const unsigned long long n = std::strtoull(v, &end, 10);
+    if (*v == '\0' || *v == '-' || *end != '\0') {
+      std::fprintf(stderr, "datagen_bench: %s wants a whole number, not \"%s\"\n%s", a.c_str(), v, kUsage);
+      return 2;
+    }
+    if (a == "--persons") persons = n;
+    else seed = n;
+  }
+  if (persons == 0) {
+    std::fprintf(stderr, "datagen_bench: --persons must be at least 1\n");
+    return 2;
   }
   fs::remove_all(dir);
   std::printf("datagen_bench: %zu persons, seed %llu, into %s; load average %.2f\n", persons,

@@ -89,18 +89,49 @@ int main(int argc, char** argv) {
   size_t persons = 1000000, threads = std::max(1u, std::thread::hardware_concurrency()), sample = 200;
   std::string dataset = "health_insurance", dir;
   bool quality = true;
+  constexpr char kUsage[] =
+      "usage: link_bench [--persons N] [--threads T] [--dataset D] [--dir DIR] [--sample S] [--no-quality]\n"
+      "  --persons N    persons generated (default 1,000,000)\n"
+      "  --threads T    threads of every phase (default: the hardware's)\n"
+      "  --dataset D    the agency dataset linked against population_registry (default health_insurance)\n"
+      "  --dir DIR      generated data, reused when it holds summary.json (default under $TMPDIR)\n"
+      "  --sample S     agency records scored against all registry records for the baseline (default 200)\n"
+      "  --no-quality   skip the precision/recall section\n"
+      "See the header of bench/link_bench.cc and docs/benchmarks.md, \"Linkage\".\n";
+  auto usage = [&](const std::string& problem) {
+    std::fprintf(stderr, "link_bench: %s\n%s", problem.c_str(), kUsage);
+    std::exit(2);
+  };
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--persons") persons = std::stoul(next());
-    else if (a == "--threads") threads = std::stoul(next());
-    else if (a == "--dataset") dataset = next();
-    else if (a == "--dir") dir = next();
-    else if (a == "--sample") sample = std::stoul(next());
-    else if (a == "--no-quality") quality = false;
-    else {
-      std::fprintf(stderr, "usage: link_bench [--persons N] [--threads T] [--dataset D] [--dir DIR] [--sample S] [--no-quality]\n");
-      return 2;
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) usage("flag " + a + " needs a value");
+      return argv[++i];
+    };
+    auto count = [&]() -> size_t {
+      const std::string v = next();
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || v[0] == '-' || *end != '\0') usage(a + " wants a whole number, not \"" + v + "\"");
+      return static_cast<size_t>(n);
+    };
+    if (a == "--help" || a == "-h") {
+      std::printf("%s", kUsage);
+      return 0;
+    } else if (a == "--persons") {
+      persons = count();
+    } else if (a == "--threads") {
+      threads = std::max<size_t>(1, count());
+    } else if (a == "--dataset") {
+      dataset = next();
+    } else if (a == "--dir") {
+      dir = next();
+    } else if (a == "--sample") {
+      sample = count();
+    } else if (a == "--no-quality") {
+      quality = false;
+    } else {
+      usage("unknown flag " + a);
     }
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress visible when redirected
