@@ -15,6 +15,10 @@
 //   --runs N      rounds of (baseline, NDC) per store, each on fresh databases (default 3); the
 //                 result is the median ratio (this machine's disk and CPU vary from run to run)
 //   --read-only   only the reading and read + validate figures (no store; for profiling)
+//   --bound       also the store alone writing NDC's record rows pre-encoded, against the same
+//                 baseline — the bound on what any client could reach: after each SQLite round
+//                 (SqliteBound: bound values), and `runs` rounds after the PostgreSQL rounds
+//                 (PgBound: COPY text and binary, with and without each index)
 //   --memory GB   instead: write a GB-sized CSV (simple 8-column schema, distinct keys), load it
 //                 into SQLite and print the peak resident memory (the bound is 300 MB for 2 GB)
 //
@@ -71,6 +75,15 @@ T Check(ndc::Result<T> r, const char* what) {
   return std::move(*r);
 }
 
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+void Check(const ndc::Status& s, const char* what) {
+  if (!s.ok()) Die(std::string(what) + ": " + s.ToString());
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -97,16 +110,22 @@ struct Load {
   std::string note;
 };
 
+// A fresh hub store with the dataset registered from its generated schema.
+void PrepareHub(ndc::catalog::Catalog* catalog, ndc::store::Database* db, const std::string& dir,
+                const std::string& dataset) {
+  Check(db->Migrate(), "migrate");
+  for (const char* agency : {"bca", "vss", "moet", "moha", "gdt"}) {
+    Check(catalog->CreateAgency({.id = agency, .name = agency}), "create agency");
+  }
+  auto schema = Check(ndc::catalog::ParseSchemaFile(dir + "/" + dataset + ".schema.json"), "schema");
+  Check(catalog->CreateDataset(schema), "create dataset");
+}
+
 // NDC: a fresh hub store, the dataset registered from its generated schema, one batch.
 Load NdcLoad(ndc::store::Database* db, const std::string& dir, const std::string& dataset) {
   auto* clock = ndc::SystemClock();
-  Check(db->Migrate(), "migrate");
   ndc::catalog::Catalog catalog(db, clock);
-  for (const char* agency : {"bca", "vss", "moet", "moha", "gdt"}) {
-    Check(catalog.CreateAgency({.id = agency, .name = agency}), "create agency");
-  }
-  auto schema = Check(ndc::catalog::ParseSchemaFile(dir + "/" + dataset + ".schema.json"), "schema");
-  Check(catalog.CreateDataset(schema), "create dataset");
+  PrepareHub(&catalog, db, dir, dataset);
   ndc::ingest::Ingestor ingestor(db, &catalog, clock);
   ndc::ingest::BatchRequest req;
   req.dataset_id = dataset;
@@ -244,9 +263,38 @@ Load SqliteBaseline(const std::string& dir, const std::string& csv) {
   return {Seconds(t0, t1), 0, "sqlite3 .import --csv into a new table (TEXT columns, no index)"};
 }
 
-Load PgBaseline(const std::string& url, const std::string& csv) {
+PGconn* PgConnect(const std::string& url) {
   PGconn* conn = PQconnectdb(url.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) Die(std::string("baseline connect: ") + PQerrorMessage(conn));
+  if (PQstatus(conn) != CONNECTION_OK) Die(std::string("connect: ") + PQerrorMessage(conn));
+  return conn;
+}
+
+// Runs `sql`, dies unless its status is `want`; the first column of the first row, if any.
+std::string PgExec(PGconn* conn, const std::string& sql, ExecStatusType want) {
+  PGresult* r = PQexec(conn, sql.c_str());
+  if (PQresultStatus(r) != want) Die(sql + ": " + PQresultErrorMessage(r));
+  std::string first = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+  PQclear(r);
+  return first;
+}
+
+// Starts `copy` (a COPY ... FROM STDIN) and sends it the file at `path`, in 1 MiB pieces.
+void PgCopyFile(PGconn* conn, const std::string& copy, const std::string& path) {
+  PgExec(conn, copy, PGRES_COPY_IN);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() > 0 && PQputCopyData(conn, buf.data(), static_cast<int>(in.gcount())) != 1) Die("copy data");
+  }
+  if (PQputCopyEnd(conn, nullptr) != 1) Die("copy end");
+  PGresult* r = PQgetResult(conn);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(copy + ": " + PQresultErrorMessage(r));
+  PQclear(r);
+}
+
+Load PgBaseline(const std::string& url, const std::string& csv) {
+  PGconn* conn = PgConnect(url);
   std::string cols;
   std::stringstream header(HeaderColumns(csv));
   std::string col;
@@ -255,24 +303,9 @@ Load PgBaseline(const std::string& url, const std::string& csv) {
     cols += (i > 0 ? ", c" : "c") + std::to_string(i) + " TEXT";
     ++i;
   }
-  auto exec = [&](const std::string& sql, ExecStatusType want) {
-    PGresult* r = PQexec(conn, sql.c_str());
-    if (PQresultStatus(r) != want) Die(sql + ": " + PQresultErrorMessage(r));
-    PQclear(r);
-  };
-  exec("CREATE TABLE bare (" + cols + ")", PGRES_COMMAND_OK);
-  std::ifstream in(csv, std::ios::binary);
-  std::vector<char> buf(1 << 20);
+  PgExec(conn, "CREATE TABLE bare (" + cols + ")", PGRES_COMMAND_OK);
   auto t0 = SteadyClock::now();
-  exec("COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)", PGRES_COPY_IN);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0 && PQputCopyData(conn, buf.data(), static_cast<int>(in.gcount())) != 1) Die("copy data");
-  }
-  if (PQputCopyEnd(conn, nullptr) != 1) Die("copy end");
-  PGresult* r = PQgetResult(conn);
-  if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(std::string("copy: ") + PQresultErrorMessage(r));
-  PQclear(r);
+  PgCopyFile(conn, "COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)", csv);
   auto t1 = SteadyClock::now();
   PQfinish(conn);
   return {Seconds(t0, t1), 0, "COPY FROM STDIN (FORMAT csv) into a new table (TEXT columns, no index), libpq"};
@@ -307,6 +340,178 @@ double PostgresCpuSeconds(long postmaster) {
   return ticks / double(sysconf(_SC_CLK_TCK));
 }
 
+// --bound: how fast the server alone takes exactly the rows a first load writes, sent pre-encoded.
+// The record rows of the last NDC load (the columns a new record is written with) are copied out
+// once, in COPY text and binary format; then each variant loads them into a fresh hub's empty
+// record table the way the first-load path does (unique key constraint dropped, COPY, constraint
+// added back, commit), against a bare-table COPY of the CSV in the same step. No client work is
+// timed beyond sending bytes: the ratio bounds what any client could reach on this server.
+void PgBound(ndc::store::Database* admin, const std::string& pg_url, const std::string& data_dir,
+             const std::string& dataset, const std::string& csv, long postmaster, int runs) {
+  const std::string table = "ds_" + dataset;
+  PGconn* src = PgConnect(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_ndc"), "url"));
+  const std::string cols =
+      PgExec(src,
+           "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM "
+           "information_schema.columns WHERE table_name = '" + table +
+               "' AND column_name NOT IN ('_person_key', '_op', '_deleted')",
+           PGRES_TUPLES_OK);
+  const std::vector<std::string> formats = {"text", "binary"};
+  for (const auto& f : formats) {
+    std::FILE* out = std::fopen((data_dir + "/bound." + f).c_str(), "wb");
+    if (out == nullptr) Die("bound: cannot write " + data_dir + "/bound." + f);
+    PgExec(src, "COPY (SELECT " + cols + " FROM " + table + " ORDER BY _seq) TO STDOUT (FORMAT " + f + ")",
+         PGRES_COPY_OUT);
+    char* piece = nullptr;
+    int n = 0;
+    while ((n = PQgetCopyData(src, &piece, 0)) > 0) {
+      std::fwrite(piece, 1, static_cast<size_t>(n), out);
+      PQfreemem(piece);
+    }
+    PGresult* r = PQgetResult(src);
+    PQclear(r);
+    std::fclose(out);
+    std::printf("bound: %s rows %.1f MB\n", f.c_str(), double(fs::file_size(data_dir + "/bound." + f)) / 1e6);
+  }
+  PQfinish(src);
+  auto fresh = [&](const char* name) {
+    Check(admin->Exec(std::string("DROP DATABASE IF EXISTS ") + name + " WITH (FORCE)"), "drop database");
+    Check(admin->Exec(std::string("CREATE DATABASE ") + name + " TEMPLATE template0 ENCODING 'UTF8'"),
+          "create database");
+    return Check(ndc::store::WithDatabase(pg_url, name), "url");
+  };
+  // Variants: what the first-load path does (the unique key constraint dropped, added back at
+  // the end) in text and binary format; then the primary key on _seq rebuilt too, and both
+  // indexes kept — what each index costs.
+  enum class Drop { kKey, kBoth, kNone };
+  const char* const kDropNames[] = {"(key index rebuilt)", "(+ pkey rebuilt)", "(both indexes kept)"};
+  const std::vector<std::pair<std::string, Drop>> variants = {
+      {"text", Drop::kKey}, {"binary", Drop::kKey}, {"text", Drop::kBoth}, {"text", Drop::kNone}};
+  std::vector<std::vector<double>> ratios(variants.size());
+  for (int round = 0; round < runs; ++round) {  // this machine varies: a baseline per round, medians
+  const double base_cpu0 = PostgresCpuSeconds(postmaster);
+  const Load base = PgBaseline(fresh("ingest_bench_base"), csv);
+  std::printf("bound: round %d: baseline COPY of the CSV %.2f s (server CPU %.2f s)\n", round + 1, base.seconds,
+              PostgresCpuSeconds(postmaster) - base_cpu0);
+  for (size_t v = 0; v < variants.size(); ++v) {
+    const auto& [format, drop] = variants[v];
+    const std::string url = fresh("ingest_bench_bound");
+    {
+      auto db = Check(ndc::store::OpenPostgres(url), "open pg");
+      ndc::catalog::Catalog catalog(db.get(), ndc::SystemClock());
+      PrepareHub(&catalog, db.get(), data_dir, dataset);
+    }
+    PGconn* c = PgConnect(url);
+    PgExec(c, "BEGIN", PGRES_COMMAND_OK);
+    const std::string key = PgExec(
+        c, "SELECT conname FROM pg_constraint WHERE conrelid = '" + table + "'::regclass AND contype = 'u'",
+        PGRES_TUPLES_OK);
+    const std::string pkey = PgExec(
+        c, "SELECT conname FROM pg_constraint WHERE conrelid = '" + table + "'::regclass AND contype = 'p'",
+        PGRES_TUPLES_OK);
+    if (drop != Drop::kNone) PgExec(c, "ALTER TABLE " + table + " DROP CONSTRAINT " + key, PGRES_COMMAND_OK);
+    if (drop == Drop::kBoth) PgExec(c, "ALTER TABLE " + table + " DROP CONSTRAINT " + pkey, PGRES_COMMAND_OK);
+    const double cpu0 = PostgresCpuSeconds(postmaster);
+    auto t0 = SteadyClock::now();
+    PgCopyFile(c, "COPY " + table + " (" + cols + ") FROM STDIN (FORMAT " + format + ")",
+               data_dir + "/bound." + format);
+    auto t1 = SteadyClock::now();
+    PgExec(c, "SET LOCAL maintenance_work_mem = '256MB'", PGRES_COMMAND_OK);
+    if (drop == Drop::kBoth) {
+      PgExec(c, "ALTER TABLE " + table + " ADD CONSTRAINT " + pkey + " PRIMARY KEY (_seq), ADD CONSTRAINT " + key +
+                  " UNIQUE (_key)",
+           PGRES_COMMAND_OK);
+    } else if (drop == Drop::kKey) {
+      PgExec(c, "ALTER TABLE " + table + " ADD CONSTRAINT " + key + " UNIQUE (_key)", PGRES_COMMAND_OK);
+    }
+    auto t2 = SteadyClock::now();
+    PgExec(c, "COMMIT", PGRES_COMMAND_OK);
+    auto t3 = SteadyClock::now();
+    const double cpu = PostgresCpuSeconds(postmaster) - cpu0;
+    PQfinish(c);
+    std::printf("bound: %-6s %-21s COPY %.2f s + index builds %.2f s + commit %.2f s = %.2f s (server CPU %.2f s)"
+                "   baseline/this %.2f\n",
+                format.c_str(), kDropNames[static_cast<int>(drop)], Seconds(t0, t1), Seconds(t1, t2),
+                Seconds(t2, t3), Seconds(t0, t3), cpu, base.seconds / Seconds(t0, t3));
+    ratios[v].push_back(base.seconds / Seconds(t0, t3));
+  }
+  }
+  for (size_t v = 0; v < variants.size(); ++v) {
+    std::printf("bound: %-6s %-21s median baseline/this %.2f\n", variants[v].first.c_str(),
+                kDropNames[static_cast<int>(variants[v].second)], Median(ratios[v]));
+  }
+  Check(admin->Exec("DROP DATABASE IF EXISTS ingest_bench_bound WITH (FORCE)"), "drop database");
+}
+
+// --bound on SQLite: the store alone writing exactly the record rows of NDC's load (read back from
+// `hub`, held in memory as bound values) the way the first-load path does — the table recreated
+// without its inline UNIQUE, the rows inserted in 2,000-row BulkInserts, the unique key index
+// built, one durable commit — against `sqlite3 .import` in the same step. Nothing of parsing,
+// validating or hashing is timed: the ratio bounds what any NDC could reach on this store.
+double SqliteBound(const std::string& hub, const std::string& work_dir, const std::string& data_dir,
+                 const std::string& dataset, const std::string& csv) {
+  const std::string table = "ds_" + dataset;
+  std::vector<std::string> columns;
+  std::vector<ndc::store::Value> values;
+  {
+    auto db = Check(ndc::store::OpenSqlite(hub), "open sqlite");
+    for (const auto& row : Check(db->Query("SELECT name FROM pragma_table_info('" + table + "') WHERE name NOT IN "
+                                           "('_person_key', '_op', '_deleted') ORDER BY cid"),
+                                 "columns")
+                               .rows) {
+      columns.push_back(row.Str(0));
+    }
+    std::string list;
+    for (const auto& c : columns) list += (list.empty() ? "" : ", ") + ndc::store::QuoteIdentifier(c);
+    for (int64_t after = 0;;) {  // pages of 100,000 rows: one result set of all would double the memory
+      auto page = Check(db->Query("SELECT " + list + " FROM " + table + " WHERE _seq > $1 ORDER BY _seq LIMIT 100000",
+                                  std::vector<ndc::store::Value>{after}),
+                        "read rows");
+      if (page.rows.empty()) break;
+      for (const auto& row : page.rows) {
+        for (size_t i = 0; i < row.size(); ++i) values.push_back(row[i]);
+      }
+      after = page.rows.back().Int(0);
+    }
+  }
+  const Load base = SqliteBaseline(work_dir, csv);
+  const std::string path = work_dir + "/bound.db";
+  fs::remove(path);
+  auto db = Check(ndc::store::OpenSqlite(path), "open sqlite");
+  ndc::catalog::Catalog catalog(db.get(), ndc::SystemClock());
+  PrepareHub(&catalog, db.get(), data_dir, dataset);
+  auto t0 = SteadyClock::now();
+  auto tx = Check(db->Begin(), "begin");
+  std::string ddl = Check(tx->QueryOne("SELECT sql FROM sqlite_master WHERE name = $1",
+                                       std::vector<ndc::store::Value>{table}),
+                          "ddl")
+                        .Str(0);
+  const std::string unique = "_key TEXT NOT NULL UNIQUE,";
+  if (ddl.find(unique) == std::string::npos) Die("bound: unexpected DDL of " + table);
+  ddl.replace(ddl.find(unique), unique.size(), "_key TEXT NOT NULL,");
+  Check(tx->ExecScript("DROP TABLE " + table + ";\n" + ddl + ";\nCREATE INDEX " + table + "_person_idx ON " + table +
+                       " (_person_key) WHERE _person_key IS NOT NULL"),
+        "recreate");
+  const size_t per_chunk = 2000 * columns.size();
+  for (size_t at = 0; at < values.size(); at += per_chunk) {
+    Check(tx->BulkInsert(table, columns,
+                         std::span<const ndc::store::Value>(values).subspan(at, std::min(per_chunk, values.size() - at))),
+          "insert");
+  }
+  auto t1 = SteadyClock::now();
+  Check(tx->ExecScript("CREATE UNIQUE INDEX " + table + "_key_idx ON " + table + " (_key)"), "index");
+  auto t2 = SteadyClock::now();
+  Check(tx->Commit(), "commit");
+  auto t3 = SteadyClock::now();
+  std::printf("bound: sqlite  inserts %.2f s + key index %.2f s + commit %.2f s = %.2f s   .import %.2f s   "
+              "baseline/this %.2f\n",
+              Seconds(t0, t1), Seconds(t1, t2), Seconds(t2, t3), Seconds(t0, t3), base.seconds,
+              base.seconds / Seconds(t0, t3));
+  db.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  return base.seconds / Seconds(t0, t3);
+}
+
 // Prints one round and returns its ratio NDC/baseline.
 double Print(const char* store, const Load& ndc, const Load& base, int64_t rows) {
   const double ndc_rate = double(rows) / ndc.seconds, base_rate = double(rows) / base.seconds;
@@ -320,7 +525,7 @@ double Print(const char* store, const Load& ndc, const Load& base, int64_t rows)
 int main(int argc, char** argv) {
   size_t persons = 1000000;
   std::string dir, pg_url, dataset = "population_registry";
-  bool no_pg = false, no_sqlite = false, read_only = false;
+  bool no_pg = false, no_sqlite = false, read_only = false, bound = false;
   double memory_gb = 0;
   int runs = 3;
   for (int i = 1; i < argc; ++i) {
@@ -337,10 +542,11 @@ int main(int argc, char** argv) {
     else if (a == "--dataset") dataset = next();
     else if (a == "--memory") memory_gb = std::stod(next());
     else if (a == "--read-only") read_only = true;
+    else if (a == "--bound") bound = true;
     else if (a == "--runs") runs = std::max(1, std::stoi(next()));
     else if (a == "--help" || a == "-h") {
       std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--no-sqlite] [--dataset ID] [--runs N] "
-                "[--read-only] [--memory GB]");
+                "[--read-only] [--bound] [--memory GB]");
       return 0;
     } else {
       Die("unknown argument " + a + " (see --help)");
@@ -376,7 +582,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   // SQLite: `runs` rounds of baseline then NDC, each on a fresh file; the median ratio is the result.
-  std::vector<double> sqlite_ratios, pg_ratios;
+  std::vector<double> sqlite_ratios, pg_ratios, sqlite_bound;
   for (int r = 0; r < (no_sqlite ? 0 : runs); ++r) {
     std::fprintf(stderr, "ingest_bench: SQLite round %d of %d ...\n", r + 1, runs);
     Load base = SqliteBaseline(dir, csv);
@@ -393,6 +599,7 @@ int main(int argc, char** argv) {
       db.reset();
       close_seconds = Seconds(c0, SteadyClock::now());
     }
+    if (bound) sqlite_bound.push_back(SqliteBound(hub, dir, data, dataset, csv));
     fs::remove(hub);
     fs::remove(hub + "-wal");
     fs::remove(hub + "-shm");
@@ -453,18 +660,16 @@ int main(int argc, char** argv) {
                     base_server);
       }
     }
+    if (bound && runs > 0) PgBound(admin.get(), pg_url, data, dataset, csv, postmaster, runs);
     for (const char* name : {"ingest_bench_base", "ingest_bench_ndc"}) {
       admin->Exec(std::string("DROP DATABASE IF EXISTS ") + name + " WITH (FORCE)").status().IgnoreError();
     }
     admin.reset();
     if (!harness_dir.empty()) Run(std::string(NDC_PG_HARNESS) + " stop --dir '" + harness_dir + "' >/dev/null");
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-  };
-  std::printf("\nsummary (median of %d rounds): NDC/baseline sqlite %.2f", runs, median(sqlite_ratios));
-  if (!pg_ratios.empty()) std::printf(", postgresql %.2f", median(pg_ratios));
+  std::printf("\nsummary (median of %d rounds): NDC/baseline sqlite %.2f", runs, Median(sqlite_ratios));
+  if (!pg_ratios.empty()) std::printf(", postgresql %.2f", Median(pg_ratios));
+  if (!sqlite_bound.empty()) std::printf("; store alone (--bound) sqlite %.2f", Median(sqlite_bound));
   std::printf("   (goal >= 0.50)\n");
   if (own_dir) fs::remove_all(dir);
   return 0;

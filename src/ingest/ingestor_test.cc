@@ -354,6 +354,24 @@ TEST_P(FirstLoadTest, RebuildsTheUniqueKeyIndex) {
   EXPECT_EQ(NameOf("A1"), "An Mới");
 }
 
+// The table ends with exactly the keys it had: the primary key on _seq and, on PostgreSQL, the
+// unique constraint on _key under its own name (docs/design/ingest.md, "First load").
+TEST_P(FirstLoadTest, LeavesThePrimaryKeyAndTheKeyConstraintAsTheyWere) {
+  EXPECT_EQ(Send("A1,An,,1\nA2,Bình,,1\n").inserted, 2);
+  EXPECT_EQ(db_->Exec("INSERT INTO ds_ho_tich (_seq, _key, _version, _updated_at) VALUES (2, 'A9', 1, 0)")
+                .status()
+                .code(),
+            StatusCode::kAlreadyExists);
+  if (GetParam() != Backend::kPostgres) return;
+  NDC_ASSERT_OK_AND_ASSIGN(store::ResultSet keys,
+                           db_->Query("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+                                      "conrelid = CAST('ds_ho_tich' AS regclass) AND contype IN ('p', 'u') "
+                                      "ORDER BY conname"));
+  ASSERT_EQ(keys.rows.size(), 2u);
+  EXPECT_EQ(keys.rows[0].Str(0) + " " + keys.rows[0].Str(1), "ds_ho_tich__key_key UNIQUE (_key)");
+  EXPECT_EQ(keys.rows[1].Str(0) + " " + keys.rows[1].Str(1), "ds_ho_tich_pkey PRIMARY KEY (_seq)");
+}
+
 TEST_P(FirstLoadTest, KeyRepeatingInALaterChunkBecomesAnUpdate) {
   std::string csv;
   for (int i = 0; i < 4500; ++i) csv += "K" + std::to_string(i) + ",Người " + std::to_string(i) + ",,1\n";

@@ -170,6 +170,11 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   // 1. The current version of every key in the chunk.
   std::vector<store::Value> keys;
   keys.reserve(rows->size());
+  if (fresh_) {
+    // The filter is far larger than the caches: start every block's load first, so the misses
+    // overlap instead of stalling one row at a time.
+    for (const auto& r : *rows) filter_->Prefetch(r.key);
+  }
   for (const auto& r : *rows) {
     if (!fresh_) {
       keys.emplace_back(r.key);

@@ -17,13 +17,20 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 33);
 }
 
+// The first word of the block of a key whose hash is `h1`.
+size_t BlockOffset(uint64_t h1) { return (h1 % (kWords / kBlockWords)) * kBlockWords; }
+
 }  // namespace
 
 KeyFilter::KeyFilter() : words_(kWords, 0) {}
 
+void KeyFilter::Prefetch(std::string_view key) const {
+  __builtin_prefetch(words_.data() + BlockOffset(std::hash<std::string_view>{}(key)), 1);
+}
+
 bool KeyFilter::TestAndAdd(std::string_view key) {
   const uint64_t h1 = std::hash<std::string_view>{}(key), h2 = Mix(h1), h3 = Mix(h2 ^ 0x9e3779b97f4a7c15ULL);
-  uint64_t* block = words_.data() + (h1 % (kWords / kBlockWords)) * kBlockWords;
+  uint64_t* block = words_.data() + BlockOffset(h1);
   bool all_set = true;
   for (int i = 0; i < kBitsPerKey; ++i) {
     // Eight independent 9-bit positions. Not double hashing (first + i * step): inside one

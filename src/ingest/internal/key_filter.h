@@ -18,6 +18,9 @@ class KeyFilter {
   KeyFilter();
   // Adds `key`; true if it may have been added before (all its bits were already set).
   bool TestAndAdd(std::string_view key);
+  // Starts loading `key`'s block into the cache, so that a TestAndAdd of it soon after does not
+  // wait for memory: prefetching a chunk's keys first overlaps their cache misses.
+  void Prefetch(std::string_view key) const;
 
  private:
   std::vector<uint64_t> words_;
