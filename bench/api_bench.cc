@@ -11,14 +11,9 @@
 // and that sampled responses hold only agreed fields (it aborts if not). docs/benchmarks.md,
 // "Sharing (API)".
 //
-//   api_bench [--connections C] [--seconds S] [--warmup S] [--persons N] [--threads T] [--dir DIR]
-//
-//   --connections C  keep-alive connections (default 64)
-//   --seconds S      measured seconds per phase (default 10), after --warmup S (default 2)
-//   --persons N      persons generated, ingested into population_registry and linked (default 10,000)
-//   --threads T      server worker threads (default: 8 per core, at least 16, as `ndc serve`)
-//   --dir DIR        where the hub goes (default: a new directory under $TMPDIR or /tmp, removed)
+// Usage: see kUsage below (`api_bench --help`).
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -79,11 +74,25 @@ std::string LoadAverage() {
   return one + " " + five + " " + fifteen;
 }
 
+constexpr char kUsage[] = R"(usage: api_bench [--connections C] [--seconds S] [--warmup S] [--persons N]
+                 [--threads T] [--phase a|b|ab] [--dir DIR]
+
+  --connections C  keep-alive connections (default 64)
+  --seconds S      measured seconds per phase (default 10), after --warmup S (default 2)
+  --persons N      persons generated, ingested into population_registry and linked (default 10,000)
+  --threads T      server worker threads (default: as `ndc serve`, server.threads 0)
+  --phase P        run only phase a (GET /healthz) or b (the person read), e.g. to profile one;
+                   default ab (both, and their ratio)
+  --dir DIR        where the hub goes (default: a new directory under $TMPDIR or /tmp, removed)
+  --help           this text
+)";
+
 struct Flags {
   int connections = 64;
   double seconds = 10, warmup = 2;
   size_t persons = 10000;
   int threads = 0;
+  std::string phase = "ab";
   std::string dir;
 };
 
@@ -91,15 +100,24 @@ Flags ParseFlags(int argc, char** argv) {
   Flags f;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (i + 1 >= argc) Die("flag " + a + " needs a value (see the header of bench/api_bench.cc)");
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (!a.starts_with("--")) Die("unexpected argument '" + a + "' (api_bench --help lists the flags)");
+    if (i + 1 >= argc) Die("flag " + a + " needs a value (api_bench --help lists the flags)");
     const char* v = argv[++i];
     if (a == "--connections") f.connections = std::max(1, std::atoi(v));
     else if (a == "--seconds") f.seconds = std::max(0.5, std::atof(v));
     else if (a == "--warmup") f.warmup = std::max(0.0, std::atof(v));
     else if (a == "--persons") f.persons = std::max<size_t>(1, std::strtoull(v, nullptr, 10));
     else if (a == "--threads") f.threads = std::max(1, std::atoi(v));
+    else if (a == "--phase") f.phase = v;
     else if (a == "--dir") f.dir = v;
-    else Die("unknown flag " + a + " (see the header of bench/api_bench.cc)");
+    else Die("unknown flag " + a + " (api_bench --help lists the flags)");
+  }
+  if (f.phase != "a" && f.phase != "b" && f.phase != "ab") {
+    Die("--phase " + f.phase + ": expected a, b or ab");
   }
   return f;
 }
@@ -171,9 +189,18 @@ bool OnlyAgreedFields(std::string_view body) {
 
 uint64_t AuditSize(ndc::cli::Hub& hub) { return Check(hub.audit->Head(), "audit head").first; }
 
-// Warm-up, then the measured window, printing progress on stderr.
+// CPU seconds (user + system) this process has used: server, committer and load generator.
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Warm-up, then the measured window, printing progress on stderr. `cpu_per_request` gets the
+// process's CPU microseconds per completed request in the window (less sensitive than requests/s
+// to other programs on the machine).
 LoadResult Phase(const char* name, const Flags& flags, uint16_t port, const ndc::bench::RequestFn& next,
-                 const ndc::bench::ResponseFn& check) {
+                 const ndc::bench::ResponseFn& check, double* cpu_per_request) {
   ndc::bench::LoadOptions options;
   options.port = port;
   options.connections = flags.connections;
@@ -189,20 +216,23 @@ LoadResult Phase(const char* name, const Flags& flags, uint16_t port, const ndc:
                  static_cast<unsigned long long>(completed), completed / std::max(elapsed, 1e-9));
   };
   LoadResult r;
+  const double cpu_before = ProcessCpuSeconds();
   if (!ndc::bench::LoadGenerator(options).Run(next, check, &r, &error)) Die(std::string(name) + ": " + error);
+  *cpu_per_request = (ProcessCpuSeconds() - cpu_before) * 1e6 / std::max<uint64_t>(r.completed, 1);
   return r;
 }
 
-void PrintRow(const char* label, LoadResult& r) {
-  std::printf("%-52s %10.0f %8.2f %8.2f %8.2f %9llu\n", label, r.RequestsPerSecond(), r.latency.QuantileMillis(0.5),
-              r.latency.QuantileMillis(0.9), r.latency.QuantileMillis(0.99),
-              static_cast<unsigned long long>(r.completed));
+void PrintRow(const char* label, LoadResult& r, double cpu_per_request) {
+  std::printf("%-52s %10.0f %8.2f %8.2f %8.2f %9llu %8.0f\n", label, r.RequestsPerSecond(),
+              r.latency.QuantileMillis(0.5), r.latency.QuantileMillis(0.9), r.latency.QuantileMillis(0.99),
+              static_cast<unsigned long long>(r.completed), cpu_per_request);
 }
 
 // Everything but the temporary directory; the hub is closed when it returns.
 int RunBench(const Flags& flags) {
-  const int threads =
-      flags.threads > 0 ? flags.threads : static_cast<int>(std::max(16u, 8 * std::thread::hardware_concurrency()));
+  ndc::HubConfig defaults;
+  defaults.threads = flags.threads;
+  const int threads = ndc::cli::ServerThreads(defaults);  // as `ndc serve`
   std::printf("api_bench: SQLite hub in %s, %u hardware threads, %d server threads, %d connections, load %s\n",
               flags.dir.c_str(), std::thread::hardware_concurrency(), threads, flags.connections,
               LoadAverage().c_str());
@@ -271,17 +301,34 @@ int RunBench(const Flags& flags) {
                flags.seconds);
   const std::string load_before = LoadAverage();
   uint64_t audit_before_health = AuditSize(hub);
-  LoadResult bare = Phase("(a) /healthz", flags, port, health, check_health);
+  LoadResult bare, reads;
+  double bare_cpu = 0, reads_cpu = 0;
+  if (flags.phase.find('a') != std::string::npos) {
+    bare = Phase("(a) /healthz", flags, port, health, check_health, &bare_cpu);
+  }
   uint64_t audit_before_reads = AuditSize(hub);
-  LoadResult reads = Phase("(b) person read", flags, port, person_read, check_person);
+  const auto commits_before = hub.audit->commit_stats();
+  if (flags.phase.find('b') != std::string::npos) {
+    reads = Phase("(b) person read", flags, port, person_read, check_person, &reads_cpu);
+  }
+  const auto commits_after = hub.audit->commit_stats();
   uint64_t audit_after = AuditSize(hub);
   server.Shutdown();
   server.Wait();
+  if (flags.phase != "ab") {  // one phase: its figures, no ratio
+    PrintRow(flags.phase == "a" ? "(a) GET /healthz" : "(b) audited person read", flags.phase == "a" ? bare : reads,
+             flags.phase == "a" ? bare_cpu : reads_cpu);
+    if (audit_after - audit_before_reads < seen) Die("the audit log grew by fewer entries than reads were made");
+    return 0;
+  }
 
-  std::printf("\n%-52s %10s %8s %8s %8s %9s\n", ("at " + std::to_string(flags.connections) + " connections").c_str(),
-              "req/s", "p50 ms", "p90 ms", "p99 ms", "requests");
-  PrintRow("baseline (a): GET /healthz (no auth, no audit)", bare);
-  PrintRow("NDC (b): audited, policy-checked person read", reads);
+  std::printf("\n%-52s %10s %8s %8s %8s %9s %8s\n", ("at " + std::to_string(flags.connections) + " connections").c_str(),
+              "req/s", "p50 ms", "p90 ms", "p99 ms", "requests", "CPU µs");
+  PrintRow("baseline (a): GET /healthz (no auth, no audit)", bare, bare_cpu);
+  PrintRow("NDC (b): audited, policy-checked person read", reads, reads_cpu);
+  const uint64_t batches = commits_after.batches - commits_before.batches;
+  std::printf("audit group commits during (b): %llu, %.1f entries each\n", static_cast<unsigned long long>(batches),
+              static_cast<double>(commits_after.entries - commits_before.entries) / std::max<uint64_t>(batches, 1));
   double ratio = reads.RequestsPerSecond() / bare.RequestsPerSecond();
   double p99 = reads.latency.QuantileMillis(0.99);
   bool goal = ratio >= 0.5 && p99 < 10.0;

@@ -129,7 +129,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
   if (!d.allowed) e.reason = AuditText(reason + ": " + d.message);
   StampAudit(ctx, e);
-  ctx.send_after.push_back(audit_release_->Gate(deps_.audit->AppendAsync(std::move(e)),
+  ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
                                                 "the decision could not be audited, so nothing was disclosed"));
   if (!d.allowed && !out.refusal) out.refusal = Refusal(http_status, reason, d.message, ctx.request);
   return out;

@@ -1,42 +1,46 @@
 #include "api/audit_release.h"
 
+#include <memory>
+#include <mutex>
+#include <optional>
+
 namespace ndc::api {
+namespace {
 
-AuditRelease::AuditRelease() : thread_([this] { Run(); }) {}
+// Meets the append's outcome and the server's release, whichever comes first.
+struct Rendezvous {
+  std::mutex mu;
+  std::optional<Status> outcome;        // guarded by mu
+  std::function<void(Status)> release;  // guarded by mu
+  std::string context;
+};
 
-AuditRelease::~AuditRelease() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
+}  // namespace
 
-ReleaseGate AuditRelease::Gate(std::future<Result<audit::Appended>> appended, std::string context) {
-  auto shared = std::make_shared<std::future<Result<audit::Appended>>>(std::move(appended));
-  return [this, shared, context = std::move(context)](std::function<void(Status)> release) {
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back({shared, context, std::move(release)});
+ReleaseGate AppendAndGate(audit::AuditLog* log, audit::Entry entry, std::string context) {
+  auto meet = std::make_shared<Rendezvous>();
+  meet->context = std::move(context);
+  log->AppendThen(std::move(entry), [meet](Result<audit::Appended> done) {
+    Status s = done.ok() ? OkStatus() : done.status().WithContext(meet->context);
+    std::unique_lock lock(meet->mu);
+    if (!meet->release) {
+      meet->outcome = std::move(s);
+      return;
     }
-    cv_.notify_one();
+    auto release = std::move(meet->release);
+    lock.unlock();
+    release(std::move(s));
+  });
+  return [meet](std::function<void(Status)> release) {
+    std::unique_lock lock(meet->mu);
+    if (!meet->outcome) {
+      meet->release = std::move(release);
+      return;
+    }
+    Status s = std::move(*meet->outcome);
+    lock.unlock();
+    release(std::move(s));
   };
-}
-
-void AuditRelease::Run() {
-  for (;;) {
-    Pending next;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and every pending append was released
-      next = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    Result<audit::Appended> done = next.appended->get();
-    next.release(done.ok() ? OkStatus() : done.status().WithContext(next.context));
-  }
 }
 
 }  // namespace ndc::api

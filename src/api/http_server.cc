@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <limits>
 #include <array>
 #include <set>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -63,7 +65,20 @@ bool IsDisconnect(const beast::error_code& ec) {
          ec == http::error::partial_message;
 }
 
-std::string NewRequestId() { return HexEncode(SystemRandom()->Bytes(8)); }
+// 16 hex digits, unique per server: each thread numbers its requests from a random start drawn
+// once from the OS, mixed by splitmix64 (a bijection, so a thread never repeats an id). Not a
+// secret, so not worth a getrandom() system call per request.
+std::string NewRequestId() {
+  thread_local uint64_t next = SystemRandom()->Uint64();
+  uint64_t z = (next += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (int i = 0; i < 16; ++i) id[i] = kHex[(z >> (60 - 4 * i)) & 15];
+  return id;
+}
 
 // Every name NDC serves (ids, keys, stored values) is UTF-8, so a target that is not can only
 // miss; refusing it here gives one clean 400 instead of a store-dependent 404 or driver error.
@@ -75,10 +90,16 @@ bool TargetIsUtf8(const Request& req) {
   return true;
 }
 
-// Lets a response's release (called from any thread) reach the server only while it exists.
+// Lets a response's release (called from any thread) reach the server only while it exists,
+// and collects releases for one hand-over: the audit committer releases a whole group commit's
+// responses one after the other, and posting each to its connection's strand from that thread
+// would wake a worker (a futex call on each side) per response. Instead the first release of a
+// burst posts one drain to the workers, which defers every collected release onto its strand
+// from inside the worker (no wake-up).
 struct Liveness {
   std::mutex mu;
-  bool alive = true;  // guarded by mu
+  bool alive = true;                             // guarded by mu
+  std::vector<std::function<void()>> released;   // guarded by mu; run by the drain
 };
 
 // A session waiting for its response's release (Response::send_after), on its strand.
@@ -438,17 +459,29 @@ class HttpServer::Impl {
                               req.path, req.request_id);
   }
 
+  static void DrainReleases(Liveness& liveness) {
+    std::vector<std::function<void()>> released;
+    {
+      std::lock_guard lock(liveness.mu);
+      released.swap(liveness.released);
+    }
+    for (auto& release : released) release();
+  }
+
   // Calls `gate` and resumes on `ex` once it is released, with its status.
   net::awaitable<Status> AwaitRelease(ReleaseGate gate, net::any_io_executor ex) {
     auto wait = std::make_shared<ReleaseWait>(ex);
-    gate([wait, ex, liveness = liveness_](Status s) {
+    gate([this, wait, ex, liveness = liveness_](Status s) {
       std::lock_guard lock(liveness->mu);
-      if (!liveness->alive) return;
-      net::post(ex, [wait, s = std::move(s)]() mutable {
-        wait->status = std::move(s);
-        wait->released = true;
-        wait->timer.cancel();
+      if (!liveness->alive) return;  // `this` is gone or going
+      liveness->released.push_back([wait, ex, s = std::move(s)]() mutable {
+        net::defer(ex, [wait, s = std::move(s)]() mutable {
+          wait->status = std::move(s);
+          wait->released = true;
+          wait->timer.cancel();
+        });
       });
+      if (liveness->released.size() == 1) net::post(ioc_, [liveness] { DrainReleases(*liveness); });
     });
     while (!wait->released) {
       beast::error_code ec;

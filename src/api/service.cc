@@ -78,7 +78,7 @@ Status ApiService::AuditAccess(RouteContext& ctx, std::string action, audit::Sub
   e.decision = decision;
   e.reason = std::move(reason);
   StampAudit(ctx, e);
-  ctx.send_after.push_back(audit_release_->Gate(deps_.audit->AppendAsync(std::move(e)),
+  ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
                                                 "the access could not be audited, so nothing was disclosed"));
   return OkStatus();
 }

@@ -122,8 +122,6 @@ class ApiService {
   ServiceDeps deps_;
   std::unique_ptr<sharing::FeedStore> feeds_;
   std::unique_ptr<person::PersonFinder> finder_;
-  // Declared before router_ and destroyed after it; releases responses waiting for their audit entry.
-  std::unique_ptr<AuditRelease> audit_release_ = std::make_unique<AuditRelease>();
   Router router_;
 };
 

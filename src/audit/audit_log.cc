@@ -75,6 +75,12 @@ std::future<Result<Appended>> AuditLog::AppendAsync(Entry entry) {
   return committer_->Submit(std::move(*encoded));
 }
 
+void AuditLog::AppendThen(Entry entry, GroupCommitter::Done done) {
+  auto encoded = Encode(entry, clock_);
+  if (!encoded.ok()) return done(encoded.status());
+  committer_->SubmitThen(std::move(*encoded), std::move(done));
+}
+
 Result<Appended> AuditLog::Append(Entry entry) {
   ASSIGN_OR_RETURN(auto encoded, Encode(entry, clock_));
   return committer_->SubmitAndWait(std::move(encoded));

@@ -56,6 +56,11 @@ class AuditLog {
   // block until the entry is durable (or its batch failed); wait_for / wait_until return
   // std::future_status::deferred. The entry is committed whether or not get() is called.
   std::future<Result<Appended>> AppendAsync(Entry entry);
+  // The same with a callback instead of a future (GroupCommitter::SubmitThen): `done` is called
+  // exactly once — on the log's committer thread once the entry is durable or its batch failed,
+  // or at once on this thread for an invalid entry (kInvalidArgument) or a closing log. It must be
+  // quick and must not append.
+  void AppendThen(Entry entry, GroupCommitter::Done done);
 
   // The current size and root (from the stored frontier).
   Result<std::pair<uint64_t, merkle::Hash>> Head();

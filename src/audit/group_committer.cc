@@ -15,11 +15,12 @@ GroupCommitter::~GroupCommitter() {
   thread_.join();
 }
 
-Result<std::shared_ptr<GroupCommitter::Slot>> GroupCommitter::Enqueue(EncodedEntry entry) {
+Result<std::shared_ptr<GroupCommitter::Slot>> GroupCommitter::Enqueue(EncodedEntry entry, Done* done) {
   auto slot = std::make_shared<Slot>();
   std::unique_lock lock(mu_);
   space_.wait(lock, [this] { return stopping_ || queue_.size() < options_.max_pending; });
   if (stopping_) return UnavailableError("the audit log is shutting down");
+  if (done != nullptr) slot->done = std::move(*done);
   slot->seq = submitted_++;
   // The committer waits only on an empty queue: wake it only then (a futex call per append
   // would cost more than the append).
@@ -45,6 +46,11 @@ std::future<Result<Appended>> GroupCommitter::Submit(EncodedEntry entry) {
 Result<Appended> GroupCommitter::SubmitAndWait(EncodedEntry entry) {
   ASSIGN_OR_RETURN(auto slot, Enqueue(std::move(entry)));
   return Await(*published_, *slot);
+}
+
+void GroupCommitter::SubmitThen(EncodedEntry entry, Done done) {
+  auto slot = Enqueue(std::move(entry), &done);  // a refused entry keeps `done` to tell
+  if (!slot.ok()) done(slot.status());
 }
 
 Status GroupCommitter::RunInBatch(SideWork work) {
@@ -164,6 +170,12 @@ void GroupCommitter::CommitBatch(std::vector<EncodedEntry>& entries,
     published_->count.store(slots.back()->seq + 1, std::memory_order_release);
   }
   published_->cv.notify_all();
+  for (const auto& slot : slots) {
+    if (!slot->done) continue;
+    const auto& result = slot->outcome->result;
+    slot->done(result.ok() ? Result<Appended>((*result)[slot->position]) : Result<Appended>(result.status()));
+    slot->done = nullptr;  // what it captured goes now, not with the last holder of the batch
+  }
 }
 
 }  // namespace ndc::audit

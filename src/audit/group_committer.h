@@ -66,6 +66,13 @@ class GroupCommitter {
   std::future<Result<Appended>> Submit(EncodedEntry entry);
   // Queues one entry and waits for its batch: Submit(entry).get() without the future.
   Result<Appended> SubmitAndWait(EncodedEntry entry);
+  // Called once with an entry's outcome (SubmitThen).
+  using Done = std::function<void(Result<Appended>)>;
+  // Queues one entry without waiting: `done` is called exactly once, on the committer thread
+  // right after the entry's batch committed (or failed), or at once on the caller's thread if the
+  // entry is refused (kUnavailable once the destructor began). No thread waits for it in
+  // between. `done` runs in the log's serial section: it must be quick and must not submit.
+  void SubmitThen(EncodedEntry entry, Done done);
   // Runs `work` inside the next batch's transaction (an empty batch if no entry is queued) and
   // returns once that transaction committed (OK), or the error that failed it (the entries of
   // the batch are then committed without the side work). kUnavailable once the destructor began.
@@ -91,6 +98,7 @@ class GroupCommitter {
     uint64_t seq = 0;  // submission order
     std::shared_ptr<const Outcome> outcome;
     size_t position = 0;  // in outcome->result
+    Done done;            // SubmitThen's; called by the committer after it publishes
   };
   // Entries [0, published) in submission order have their outcome; shared with the futures so
   // that they outlive the committer.
@@ -102,7 +110,8 @@ class GroupCommitter {
     std::atomic<uint64_t> count{0};
   };
   // The slot of the queued entry; kUnavailable once the destructor has begun.
-  Result<std::shared_ptr<Slot>> Enqueue(EncodedEntry entry);
+  // `done`, if given, is moved into the slot only when the entry is queued.
+  Result<std::shared_ptr<Slot>> Enqueue(EncodedEntry entry, Done* done = nullptr);
   static Result<Appended> Await(Published& published, const Slot& slot);
   void Run();
   struct Side {

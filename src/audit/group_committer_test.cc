@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "audit/group_committer.h"
@@ -80,6 +82,39 @@ TEST(GroupCommitter, FailureReachesEveryCallerOfTheBatch) {
   auto a = c.Submit(E()), b = c.Submit(E());
   EXPECT_EQ(a.get().status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(b.get().status().code(), StatusCode::kUnavailable);
+}
+
+// SubmitThen's callback runs once per entry, after its batch is committed, with its own outcome.
+TEST(GroupCommitter, SubmitThenCallsBackOnceWithEachEntrysOwnOutcome) {
+  uint64_t next = 0;
+  std::mutex mu;
+  std::map<std::string, uint64_t> done;  // id -> index
+  int calls = 0;
+  {
+    GroupCommitter c(Numbering(&next), {});
+    for (int i = 0; i < 200; ++i) {
+      c.SubmitThen(EncodedEntry{"e" + std::to_string(i), ""}, [&](Result<Appended> r) {
+        std::lock_guard lock(mu);
+        ++calls;
+        if (r.ok()) done[r->id] = r->index;
+      });
+    }
+  }  // the destructor commits what is queued
+  EXPECT_EQ(calls, 200);
+  ASSERT_EQ(done.size(), 200u);
+  EXPECT_EQ(done["e0"], 0u);
+  EXPECT_EQ(done["e199"], 199u);
+}
+
+TEST(GroupCommitter, SubmitThenPassesABatchFailureToItsCallback) {
+  std::promise<Status> outcome;
+  {
+    GroupCommitter c([](std::vector<EncodedEntry>&, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
+      return UnavailableError("down");
+    }, {});
+    c.SubmitThen(E(), [&](Result<Appended> r) { outcome.set_value(r.status()); });
+  }
+  EXPECT_EQ(outcome.get_future().get().code(), StatusCode::kUnavailable);
 }
 
 TEST(GroupCommitter, DestructorCommitsWhatIsQueued) {

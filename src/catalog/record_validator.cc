@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "catalog/internal/value_scan.h"
 #include "ident/admin_units.h"
 #include "ident/date_parse.h"
 #include "ident/email.h"
@@ -39,21 +40,6 @@ bool ParseInt64(std::string_view s, int64_t* out) {
 
 constexpr const char* kControlMessage = "contains a control character (NUL or U+001F) that no field may hold";
 
-enum class AsciiScan { kPlain, kOther, kControl };
-
-// One pass over a raw value: kOther if any byte is not ASCII (to be checked as UTF-8 and
-// normalized), else kControl if it holds NUL or U+001F (the key separator), else kPlain.
-AsciiScan ScanAscii(std::string_view v) {
-  unsigned char high = 0;
-  bool control = false;
-  for (unsigned char c : v) {
-    high |= c;
-    control |= (c == 0 || c == 0x1F);
-  }
-  if (high >= 0x80) return AsciiScan::kOther;
-  return control ? AsciiScan::kControl : AsciiScan::kPlain;
-}
-
 bool HasControl(std::string_view v) {
   return v.find('\0') != std::string_view::npos || v.find(kKeySeparator) != std::string_view::npos;
 }
@@ -85,18 +71,53 @@ std::string Quote(std::string_view v) {
 
 }  // namespace
 
+namespace internal {
+
+std::optional<DigitRun> ParseDigitRunPattern(std::string_view p) {
+  if (p.starts_with("[0-9]")) p.remove_prefix(5);
+  else if (p.starts_with("\\d")) p.remove_prefix(2);
+  else return std::nullopt;
+  constexpr size_t kAny = static_cast<size_t>(-1);
+  if (p == "+") return DigitRun{1, kAny};
+  if (p == "*") return DigitRun{0, kAny};
+  if (p.size() < 3 || p.front() != '{' || p.back() != '}') return std::nullopt;
+  p = p.substr(1, p.size() - 2);
+  auto number = [](std::string_view t, size_t* out) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *out);
+    return !t.empty() && t.size() <= 4 && ec == std::errc() && end == t.data() + t.size();
+  };
+  DigitRun run;
+  const size_t comma = p.find(',');
+  if (comma == std::string_view::npos) {
+    if (!number(p, &run.min)) return std::nullopt;
+    run.max = run.min;
+  } else if (!number(p.substr(0, comma), &run.min)) {
+    return std::nullopt;
+  } else if (comma + 1 == p.size()) {
+    run.max = kAny;
+  } else if (!number(p.substr(comma + 1), &run.max) || run.max < run.min) {
+    return std::nullopt;
+  }
+  return run;
+}
+
+}  // namespace internal
+
 struct RecordValidator::Compiled {
   std::unique_ptr<RE2> pattern;
+  std::optional<internal::DigitRun> digit_run;  // the pattern, when it is a run of digits
   std::optional<ident::Date> min_date, max_date;
   std::optional<long double> min_num, max_num;
   ident::DateFormat date_format = ident::DateFormat::kAuto;
 };
 
-RecordValidator::RecordValidator(DatasetSchema schema) : schema_(std::move(schema)) {}
+RecordValidator::RecordValidator(DatasetSchema schema, ValidatorOptions options)
+    : schema_(std::move(schema)), options_(options) {}
 RecordValidator::~RecordValidator() = default;
 
-Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSchema& schema) {
-  std::unique_ptr<RecordValidator> v(new RecordValidator(schema));
+Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSchema& schema,
+                                                                 ValidatorOptions options) {
+  std::unique_ptr<RecordValidator> v(new RecordValidator(schema, options));
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     const FieldSpec& f = schema.fields[i];
     auto c = std::make_unique<Compiled>();
@@ -107,6 +128,7 @@ Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSc
       if (!c->pattern->ok()) {
         return InvalidArgumentError(fmt::format("field '{}': pattern does not compile: {}", f.name, c->pattern->error()));
       }
+      if (options.fast_paths) c->digit_run = internal::ParseDigitRunPattern(f.pattern);
     }
     if (f.type == FieldType::kDate) {
       ASSIGN_OR_RETURN(c->date_format, ident::ParseDateFormatName(f.date_format));
@@ -143,37 +165,32 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
     const Compiled& c = *compiled_[i];
     auto fail = [&](std::string message) { errors->push_back({f.name, std::move(message)}); };
     std::string_view v = raw[i].value_or(std::string_view());
-    // `s`: the trimmed, NFC value. Plain ASCII (most fields: codes, dates, numbers) is valid
-    // UTF-8 and already NFC, so it stays a view into `raw`; only other text is normalized into
-    // `normalized`.
+    // `s`: the trimmed, NFC value. Text that is provably valid and NFC already (ASCII: codes,
+    // dates, numbers; precomposed Vietnamese) stays a view into `raw`; only other text is
+    // normalized into `normalized`.
     std::string normalized;
     std::string_view s;
-    switch (ScanAscii(v)) {
-      case AsciiScan::kControl:
+    if (options_.fast_paths && internal::IsPlainNfc(v)) {
+      s = internal::TrimFast(v);
+    } else {
+      if (auto bad = text::FindInvalidUtf8(v)) {
+        fail(fmt::format("invalid UTF-8 at byte {}", *bad));
+        continue;
+      }
+      if (HasControl(v)) {
         fail(kControlMessage);
         continue;
-      case AsciiScan::kPlain:
-        s = text::TrimWhitespace(v);
-        break;
-      case AsciiScan::kOther: {
-        if (auto bad = text::FindInvalidUtf8(v)) {
-          fail(fmt::format("invalid UTF-8 at byte {}", *bad));
-          continue;
-        }
-        if (HasControl(v)) {
-          fail(kControlMessage);
-          continue;
-        }
-        auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));
-        if (!nfc.ok()) {
-          fail(nfc.status().message());
-          continue;
-        }
-        normalized = std::move(*nfc);
-        s = normalized;
-        break;
       }
+      auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));
+      if (!nfc.ok()) {
+        fail(nfc.status().message());
+        continue;
+      }
+      normalized = std::move(*nfc);
+      s = normalized;
     }
+    // The value as a store string: the normalized buffer moved, or one copy of the view.
+    auto text_value = [&] { return normalized.empty() ? std::string(s) : std::move(normalized); };
     if (s.empty()) {
       if (f.required) fail("is required but missing");
       continue;
@@ -190,11 +207,13 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("has {} characters, more than the maximum {}", n, *f.max_length));
           continue;
         }
-        if (c.pattern && !RE2::FullMatch(s, *c.pattern)) {
+        const bool matches = c.digit_run ? internal::MatchesDigitRun(s, *c.digit_run)
+                                         : (!c.pattern || RE2::FullMatch(s, *c.pattern));
+        if (!matches) {
           fail(fmt::format("{} does not match the pattern {}", Quote(s), f.pattern));
           continue;
         }
-        value = std::string(s);
+        value = text_value();
         break;
       }
       case FieldType::kInteger: {
@@ -240,7 +259,8 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
                            f.max.value_or("any")));
           continue;
         }
-        value = ident::FormatIsoDate(*d);
+        const bool canonical = options_.fast_paths && internal::IsIsoSpelling(s, d->year, d->month, d->day);
+        value = canonical ? std::string(s) : ident::FormatIsoDate(*d);
         if (static_cast<int>(i) == birth_date_field_) birth_date = *d;
         break;
       }
@@ -260,7 +280,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} is not one of the allowed values ({})", Quote(s), fmt::join(f.values, ", ")));
           continue;
         }
-        value = std::string(s);
+        value = text_value();
         break;
       }
       case FieldType::kPersonalId: {
@@ -327,7 +347,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         const FieldSpec& sf = schema_.fields[static_cast<size_t>(sex_field_)];
         if (const auto* sv = std::get_if<std::string>(&out->values[static_cast<size_t>(sex_field_)])) {
           auto it = sf.person_values.find(*sv);
-          std::string canonical = it != sf.person_values.end() ? it->second : *sv;
+          const std::string& canonical = it != sf.person_values.end() ? it->second : *sv;
           if (canonical == "male") facts.sex = ident::Sex::kMale;
           if (canonical == "female") facts.sex = ident::Sex::kFemale;
         }

@@ -35,10 +35,19 @@ struct ValidatedRecord {
   std::string source_key;  // the source key fields' values joined by U+001F
 };
 
+struct ValidatorOptions {
+  // Skip work a value provably does not need (ASCII or precomposed Latin text is already NFC, a
+  // canonical ISO date is kept as sent, digit-run patterns are checked without RE2). Results and
+  // error messages are identical either way; false is the reference the tests compare against.
+  // See docs/design/dataset-schema.md, "Validation and normalization".
+  bool fast_paths = true;
+};
+
 class RecordValidator {
  public:
   // Compiles the schema's patterns once. kInvalidArgument if a pattern does not compile.
-  static Result<std::unique_ptr<RecordValidator>> Create(const DatasetSchema& schema);
+  static Result<std::unique_ptr<RecordValidator>> Create(const DatasetSchema& schema,
+                                                          ValidatorOptions options = {});
   ~RecordValidator();
 
   // `raw[i]` is the value of schema field i (nullopt or blank: missing). Returns true and fills
@@ -51,8 +60,9 @@ class RecordValidator {
 
  private:
   struct Compiled;
-  explicit RecordValidator(DatasetSchema schema);
+  RecordValidator(DatasetSchema schema, ValidatorOptions options);
   DatasetSchema schema_;
+  ValidatorOptions options_;
   std::vector<std::unique_ptr<Compiled>> compiled_;  // one per field
   int personal_id_field_ = -1, birth_date_field_ = -1, sex_field_ = -1;
 };

@@ -132,5 +132,105 @@ TEST_F(RecordValidatorTest, WrongValueCountIsOneError) {
   EXPECT_EQ(errors_[0].message, "expected 10 values, got 1");
 }
 
+// The fast paths (ValidatorOptions::fast_paths) against the general path, on each path's edges:
+// the same values, the same error messages.
+class FastPathTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto schema = ParseSchemaJson(R"({
+      "id": "fast", "title": "t", "owner": "a", "classification": {"data": "other", "personal": "basic"},
+      "source_key": ["ten"],
+      "fields": [
+        {"name": "ten", "type": "string", "required": true, "max_length": 12},
+        {"name": "ngay", "type": "date", "format": "yyyy-mm-dd", "max": "2030-12-31"},
+        {"name": "ngay_auto", "type": "date"},
+        {"name": "so", "type": "string", "pattern": "[0-9]{3}"},
+        {"name": "so2", "type": "string", "pattern": "\\d{2,4}"},
+        {"name": "gioi_tinh", "type": "enum", "values": ["Nam", "Nữ"]}
+      ]})");
+    ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    auto fast = RecordValidator::Create(*schema);
+    auto reference = RecordValidator::Create(*schema, {.fast_paths = false});
+    ASSERT_TRUE(fast.ok() && reference.ok());
+    fast_ = std::move(*fast);
+    reference_ = std::move(*reference);
+  }
+  // Validates `raw` on both paths, expects identical outcomes, and returns the fast one's.
+  bool Both(const Raw& raw) {
+    ValidatedRecord want;
+    std::vector<FieldError> want_errors;
+    const bool ok = reference_->Validate(raw, &want, &want_errors);
+    EXPECT_EQ(fast_->Validate(raw, &out_, &errors_), ok);
+    EXPECT_EQ(out_.values, want.values);
+    EXPECT_EQ(out_.source_key, want.source_key);
+    EXPECT_EQ(errors_, want_errors);
+    return ok;
+  }
+  std::string Text(size_t i) const { return std::get<std::string>(out_.values[i]); }
+  std::unique_ptr<RecordValidator> fast_, reference_;
+  ValidatedRecord out_;
+  std::vector<FieldError> errors_;
+};
+
+TEST_F(FastPathTest, DecomposedVietnameseComesOutNfc) {
+  ASSERT_TRUE(Both({"Nguye\u0302\u0303n", "", "", "", "", "Nu\u031b\u0303"}));
+  EXPECT_EQ(Text(0), "Nguyễn");
+  EXPECT_EQ(Text(5), "Nữ");
+  ASSERT_TRUE(Both({"Nguyễn\u0301", "", "", "", "", ""}));  // precomposed, then a combining mark
+  EXPECT_EQ(Text(0), "Nguyễ\u0144");                         // n + acute composes to ń
+  ASSERT_TRUE(Both({"Nguyễ\u0301n", "", "", "", "", ""}));
+  EXPECT_EQ(Text(0), "Nguyễ\u0301n");                        // ễ + acute has no precomposed form
+}
+
+TEST_F(FastPathTest, SurroundingWhitespaceIsTrimmed) {
+  ASSERT_TRUE(Both({"  Lê Văn\t", " 2001-02-03 ", "\n03/02/2001", " 123", "\u00A012\u00A0", " Nam "}));
+  EXPECT_EQ(Text(0), "Lê Văn");
+  EXPECT_EQ(Text(1), "2001-02-03");
+  EXPECT_EQ(Text(2), "2001-02-03");
+  EXPECT_EQ(Text(3), "123");
+  EXPECT_EQ(Text(4), "12");
+  EXPECT_EQ(Text(5), "Nam");
+  ASSERT_TRUE(Both({"\u3000Ánh\u2003", "", "", "", "", ""}));  // non-ASCII whitespace
+  EXPECT_EQ(Text(0), "Ánh");
+}
+
+TEST_F(FastPathTest, IsoLookingInvalidDatesFailAsBefore) {
+  EXPECT_FALSE(Both({"a", "2001-02-30", "2001-13-01", "", "", ""}));
+  ASSERT_EQ(errors_.size(), 2u);
+  EXPECT_EQ(errors_[0].message, "date '2001-02-30': day 30 does not exist in February 2001");
+  EXPECT_EQ(errors_[1].field, "ngay_auto");
+  EXPECT_FALSE(Both({"a", "2031-01-01", "2001-2-3", "", "", ""}));  // out of range; not ISO-shaped
+  EXPECT_EQ(errors_[0].message, "date 2031-01-01 is outside the range any..2030-12-31");
+  ASSERT_TRUE(Both({"a", "2000-02-29", "20000229", "", "", ""}));
+  EXPECT_EQ(Text(1), "2000-02-29");
+  EXPECT_EQ(Text(2), "2000-02-29");  // compact form: re-formatted
+}
+
+TEST_F(FastPathTest, NearMatchesOfDigitPatternsFailAsBefore) {
+  for (std::string_view bad : {"12", "1234", "12a", "1 3", "+12", "\u0661\u0662\u0663", "１２３"}) {
+    EXPECT_FALSE(Both({"a", "", "", bad, bad, ""})) << bad;
+    ASSERT_FALSE(errors_.empty());
+    EXPECT_EQ(errors_[0].field, "so");
+  }
+  EXPECT_EQ(errors_[0].message, "'１２３' does not match the pattern [0-9]{3}");
+  EXPECT_TRUE(Both({"a", "", "", "007", "0070", ""}));
+  EXPECT_FALSE(Both({"a", "", "", "007", "1", ""}));
+  EXPECT_EQ(errors_[0].message, "'1' does not match the pattern \\d{2,4}");
+}
+
+TEST_F(FastPathTest, HostileBytesFailAsBefore) {
+  EXPECT_FALSE(Both({"Lê\x1f", std::string_view("2001\0-02-03", 11), "\xE1\xBB", "\xC3", "12\xC3\x28", "Nam"}));
+  ASSERT_EQ(errors_.size(), 5u);
+  EXPECT_EQ(errors_[0].message, "contains a control character (NUL or U+001F) that no field may hold");
+  EXPECT_EQ(errors_[2].message, "invalid UTF-8 at byte 0");
+  EXPECT_EQ(errors_[4].message, "invalid UTF-8 at byte 2");
+}
+
+TEST_F(FastPathTest, LengthsCountCodePointsOnBothPaths) {
+  EXPECT_TRUE(Both({"Nguyễn Thị Á", "", "", "", "", ""}));  // 12 code points, 18 bytes
+  EXPECT_FALSE(Both({"Nguye\u0302\u0303n Thị Ánh", "", "", "", "", ""}));
+  EXPECT_EQ(errors_[0].message, "has 14 characters, more than the maximum 12");
+}
+
 }  // namespace
 }  // namespace ndc::catalog

@@ -105,7 +105,7 @@ Status Verify(const AuditFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   std::string path = f.pubkey.empty() ? hub.config.data_dir + "/keys/signing.pub" : f.pubkey;
   ASSIGN_OR_RETURN(std::string pub, audit::LoadPublicKey(path));
-  ASSIGN_OR_RETURN(auto report, audit::VerifyLog(hub.db.get(), pub, audit::OriginForHub(hub.hub_id)));
+  ASSIGN_OR_RETURN(auto report, audit::VerifyLog(hub.audit->db(), pub, audit::OriginForHub(hub.hub_id)));
   std::cout << fmt::format("OK: {} entries recomputed, {} tree nodes and {} signed checkpoints match; root {}\n",
                            report.entries, report.nodes, report.checkpoints,
                            Base64Encode(merkle::HashBytes(report.root)));

@@ -164,10 +164,7 @@ Status Serve(ServeFlags flags) {
   api::ServerOptions options;
   options.host = where.first;
   options.port = where.second;
-  // Handlers block while their audit entry is group-committed, so a worker waits on the disk,
-  // not the CPU: several workers per core let many requests share one commit.
-  options.threads =
-      config.threads > 0 ? config.threads : static_cast<int>(std::max(16u, 8 * std::thread::hardware_concurrency()));
+  options.threads = ServerThreads(config);
   options.max_body_bytes = static_cast<uint64_t>(config.max_body_bytes);
   options.max_header_bytes = static_cast<uint32_t>(config.max_header_bytes);
   options.request_timeout = std::chrono::seconds(config.request_timeout_seconds);
@@ -212,7 +209,7 @@ void RegisterServe(CLI::App* app, int* exit_code) {
   auto* flags = NewCommandState<ServeFlags>();
   AddHubFlags(cmd, &flags->hub);
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
-  cmd->add_option("--threads", flags->threads, "HTTP worker threads (default: one per core)");
+  cmd->add_option("--threads", flags->threads, "HTTP worker threads (default: server.threads; 0 = 2 per core, at least 4)");
   cmd->add_option("--checkpoint-interval", flags->checkpoint_interval,
                   "Sign an audit checkpoint every N seconds while the log grows, and at shutdown (default 60; 0: "
                   "only on demand and at shutdown)");

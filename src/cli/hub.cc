@@ -3,7 +3,9 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -48,7 +50,8 @@ Result<Hub> OpenHubWithConfig(HubConfig config) {
   hub.config = std::move(config);
   hub.catalog = std::make_unique<catalog::Catalog>(hub.db.get(), SystemClock());
   hub.keys = std::make_unique<auth::ApiKeyStore>(hub.db.get(), SystemClock(), SystemRandom());
-  ASSIGN_OR_RETURN(hub.audit, audit::AuditLog::Open(hub.db.get(), SystemClock(), SystemRandom()));
+  ASSIGN_OR_RETURN(hub.audit_store, audit::OpenAuditStore(hub.db.get(), options));
+  ASSIGN_OR_RETURN(hub.audit, audit::AuditLog::Open(hub.audit_store.db, SystemClock(), SystemRandom()));
   ingest::IngestorOptions ingest_options;
   ingest_options.max_reject_share = hub.config.ingest_max_reject_percent / 100.0;
   hub.ingestor = std::make_unique<ingest::Ingestor>(hub.db.get(), hub.catalog.get(), SystemClock(), ingest_options);
@@ -64,6 +67,11 @@ Status AttachCheckpointer(Hub* hub, const std::string& hub_id) {
   if (!key.ok()) return key.status().code() == StatusCode::kNotFound ? OkStatus() : key.status();
   hub->checkpointer = std::make_unique<audit::Checkpointer>(hub->audit.get(), *key, audit::OriginForHub(hub_id));
   return OkStatus();
+}
+
+int ServerThreads(const HubConfig& config) {
+  if (config.threads > 0) return config.threads;
+  return static_cast<int>(std::max(4u, 2 * std::thread::hardware_concurrency()));
 }
 
 std::string CliActor() {

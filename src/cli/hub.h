@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "audit/audit_log.h"
+#include "audit/audit_store.h"
 #include "audit/checkpointer.h"
 #include "auth/api_keys.h"
 #include "catalog/catalog.h"
@@ -36,11 +37,13 @@ void AddHubFlags(CLI::App* cmd, HubFlags* flags);
 Result<HubConfig> LoadHubConfig(const HubFlags& flags);
 
 // Members are destroyed in reverse order: the audit log (which commits what is queued) before
-// the store it writes to.
+// the stores it writes to.
 struct Hub {
   HubConfig config;
   std::string hub_id;  // empty until the hub is initialized
   std::unique_ptr<store::Database> db;
+  // Where the audit log lives: on SQLite its own file beside db (audit/audit_store.h), else db.
+  audit::AuditStore audit_store;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<auth::ApiKeyStore> keys;
   std::unique_ptr<audit::AuditLog> audit;
@@ -63,6 +66,12 @@ Result<Hub> OpenHubWithConfig(HubConfig config);
 // Loads <data>/keys/signing.key (if present) and sets hub->checkpointer for origin
 // audit::OriginForHub(hub_id). A malformed key is an error; a missing one leaves it null.
 Status AttachCheckpointer(Hub* hub, const std::string& hub_id);
+
+// HTTP worker threads for `config` (server.threads): the configured number, or for 0 two per
+// hardware thread and at least 4. Handlers no longer wait for their audit entry's group commit
+// (the response waits, not the thread), so more workers than cores only add switches and lock
+// contention: 4 served the person read faster than 16 on two cores (docs/benchmarks.md).
+int ServerThreads(const HubConfig& config);
 
 // "cli:<os user>": who acts when an operator runs a command.
 std::string CliActor();

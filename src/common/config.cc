@@ -28,7 +28,7 @@ const std::vector<KeyDef>& Defs() {
       {"store.pool_size", Kind::kInt, "8", "Database connections kept open.", {}, 1, 1024},
       {"server.listen", Kind::kString, "127.0.0.1:8080", "HOST:PORT to listen on (port 0: any free port).", {}},
       {"server.threads", Kind::kInt, "0",
-       "HTTP worker threads; 0 = 8 per core, at least 16 (handlers wait for their audit entry's group commit).", {}, 0,
+       "HTTP worker threads; 0 = 2 per core, at least 4 (responses, not threads, wait for the audit commit).", {}, 0,
        1024},
       {"server.max_body_bytes", Kind::kInt, "67108864", "Largest request body accepted (413 above).", {}, 1,
        int64_t{1} << 30},

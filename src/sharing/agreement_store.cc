@@ -1,5 +1,7 @@
 #include "sharing/agreement_store.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/json.h"
@@ -179,9 +181,14 @@ Result<std::vector<StoredAgreement>> AgreementStore::List(const std::string& con
 
 Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::string& agency) {
   const Value p[] = {agency};
-  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, current_version FROM agreements "
-                                       "WHERE consumer_agency IN ($1, '*') ORDER BY id",
+  // Two index probes and a sort here rather than `IN ($1, '*') ORDER BY id`, for which SQLite
+  // builds a temporary B-tree for the IN list and another for the sort on every data request.
+  ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, current_version FROM agreements WHERE consumer_agency = $1 "
+                                       "UNION ALL "
+                                       "SELECT id, current_version FROM agreements WHERE consumer_agency = '*' "
+                                       "AND $1 <> '*'",
                                        p));
+  std::sort(rs.rows.begin(), rs.rows.end(), [](const Row& a, const Row& b) { return a.Str(0) < b.Str(0); });
   std::vector<policy::Agreement> out;
   out.reserve(rs.rows.size());
   for (const Row& r : rs.rows) {

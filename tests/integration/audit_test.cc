@@ -108,7 +108,7 @@ TEST_P(AuditTest, CliProveAndVerifyThenADeletedRowIsNamed) {
   Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.txt", "--proof", dir_.path() + "/p.json",
        "--pubkey", hub_ + "/keys/signing.pub"});
   EXPECT_EQ(Ndc({"audit", "verify", "--data", hub_}).substr(0, 13), "OK: 3 entries");
-  auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.db");
+  auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.audit.db");  // SQLite: the log's own file
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->Exec("DELETE FROM audit_entries WHERE idx = 1").ok());
   std::string err = Ndc({"audit", "verify", "--data", hub_}, 1);

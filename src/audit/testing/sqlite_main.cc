@@ -1,15 +1,18 @@
-// The audit suites on SQLite, and the crash test: SIGKILL during heavy appends loses nothing that
-// was acknowledged, and the log still verifies.
+// The audit suites on SQLite, and the crash tests: SIGKILL during heavy appends (to the data
+// file, or to the log's own file while reads run) loses nothing that was acknowledged, and the log
+// still verifies.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "audit/audit_store.h"
 #include "audit/testing/audit_suite.h"
 #include "audit/verifier.h"
 
@@ -20,18 +23,35 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, LogSuite, ::testing::Values(store::Backend::kSq
 INSTANTIATE_TEST_SUITE_P(Sqlite, Tamper, ::testing::Values(store::Backend::kSqlite), BackendParamName);
 
 // The child: appends from 8 threads as fast as it can and reports each acknowledged append
-// ("index id\n", one write each, atomic on a pipe) until it is killed.
-[[noreturn]] void AppendUntilKilled(const std::string& url, int fd) {
+// ("index id\n", one write each, atomic on a pipe) until it is killed. With `audited_reads`, as a
+// hub serves reads: the log in its own file (OpenAuditStore), and each thread reads the data
+// store on a read pin, appends without waiting (AppendAsync) and acknowledges once the entry is
+// durable, as the server releases a response.
+[[noreturn]] void AppendUntilKilled(const std::string& url, int fd, bool audited_reads) {
   auto db = store::Open(url);
   if (!db.ok()) _exit(2);
   SeededRandom random(99);
-  auto log = AuditLog::Open(db->get(), SystemClock(), &random);
+  AuditStore where{nullptr, db->get()};
+  if (audited_reads) {
+    auto opened = OpenAuditStore(db->get());
+    if (!opened.ok() || opened->own == nullptr) _exit(6);
+    where = std::move(*opened);
+  }
+  auto log = AuditLog::Open(where.db, SystemClock(), &random);
   if (!log.ok()) _exit(3);
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0;; ++i) {
-        auto r = (*log)->Append(SampleEntry(t * 1000000 + i));
+        Result<Appended> r = InternalError("not appended");
+        if (audited_reads) {
+          auto pin = (*db)->PinReads();
+          if (!(*db)->Query("SELECT name, value FROM settings").ok()) _exit(7);
+          auto appended = (*log)->AppendAsync(SampleEntry(t * 1000000 + i));
+          r = appended.get();
+        } else {
+          r = (*log)->Append(SampleEntry(t * 1000000 + i));
+        }
         if (!r.ok()) _exit(4);
         char line[96];
         int n = std::snprintf(line, sizeof(line), "%llu %s\n", static_cast<unsigned long long>(r->index), r->id.c_str());
@@ -43,7 +63,9 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, Tamper, ::testing::Values(store::Backend::kSqli
   _exit(0);
 }
 
-TEST(AuditCrash, SigkillDuringAppendsLosesNoAcknowledgedEntry) {
+// Runs AppendUntilKilled in a child, SIGKILLs it after 3000 acknowledged appends, and checks that
+// the log (in `db`, or in its own file) verifies and holds every acknowledged entry.
+void KillDuringAppendsAndCheck(bool audited_reads) {
   NDC_ASSERT_OK_AND_ASSIGN(auto db, store::NewMigratedTestDatabase(store::Backend::kSqlite));
   db->Close();  // no SQLite handle may cross fork()
   int fds[2];
@@ -52,7 +74,7 @@ TEST(AuditCrash, SigkillDuringAppendsLosesNoAcknowledgedEntry) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     close(fds[0]);
-    AppendUntilKilled(db->url(), fds[1]);
+    AppendUntilKilled(db->url(), fds[1], audited_reads);
   }
   close(fds[1]);
   std::map<uint64_t, std::string> acked;
@@ -83,14 +105,41 @@ TEST(AuditCrash, SigkillDuringAppendsLosesNoAcknowledgedEntry) {
   close(fds[0]);
 
   NDC_ASSERT_OK(db->Reopen());
-  auto report = VerifyLog(db.get(), TestKey(1).public_key);
+  AuditStore where{nullptr, db.get()};
+  if (audited_reads) {
+    NDC_ASSERT_OK_AND_ASSIGN(where, OpenAuditStore(db.get()));
+    ASSERT_NE(where.own, nullptr);
+  }
+  store::Database* log_db = where.db;
+  auto report = VerifyLog(log_db, TestKey(1).public_key);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_GE(report->entries, acked.size());
   for (const auto& [index, id] : acked) {
-    auto found = FindEntryIndex(db.get(), id);
+    auto found = FindEntryIndex(log_db, id);
     ASSERT_TRUE(found.ok()) << "acknowledged entry " << index << " " << id << " is lost";
     EXPECT_EQ(*found, index);
   }
+}
+
+TEST(AuditCrash, SigkillDuringAppendsLosesNoAcknowledgedEntry) { KillDuringAppendsAndCheck(false); }
+
+TEST(AuditCrash, SigkillDuringAuditedReadsLosesNoAcknowledgedEntryOfTheAuditFile) {
+  KillDuringAppendsAndCheck(true);
+}
+
+// A hub whose settings say its log is in its own file never gets a new, empty log in its place.
+TEST(AuditStore, MissingAuditFileIsDataLossNotANewLog) {
+  NDC_ASSERT_OK_AND_ASSIGN(auto data, store::NewMigratedTestDatabase(store::Backend::kSqlite));
+  const std::string path = AuditFilePath(data->Describe());
+  {
+    NDC_ASSERT_OK_AND_ASSIGN(AuditStore where, OpenAuditStore(data.get()));
+    ASSERT_EQ(where.db->Describe(), path);
+  }
+  ASSERT_TRUE(std::filesystem::remove(path));
+  auto reopened = OpenAuditStore(data.get());
+  EXPECT_EQ(reopened.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(reopened.status().message().find(path), std::string::npos) << reopened.status().message();
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace

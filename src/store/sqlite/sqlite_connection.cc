@@ -89,6 +89,7 @@ SqliteConnection::SqliteConnection(sqlite3* db, Clock* clock, const OpenOptions&
 
 SqliteConnection::~SqliteConnection() {
   for (auto& [sql, prepared] : cache_) sqlite3_finalize(prepared.stmt);
+  for (auto& [sql, stmt] : control_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);
 }
 
@@ -110,14 +111,28 @@ Status SqliteConnection::Simple(const char* sql) {
   return rc == SQLITE_OK ? OkStatus() : Error(rc);
 }
 
+Status SqliteConnection::Control(std::string_view sql) {
+  auto it = control_.find(sql);
+  if (it == control_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                nullptr);
+    if (rc != SQLITE_OK) return Error(rc);
+    it = control_.emplace(std::string(sql), stmt).first;
+  }
+  int rc = sqlite3_step(it->second);
+  sqlite3_reset(it->second);
+  return rc == SQLITE_DONE ? OkStatus() : Error(rc);
+}
+
 Status SqliteConnection::CommitOrRollback() {
-  Status s = Simple("COMMIT");
-  if (!s.ok() && !sqlite3_get_autocommit(db_)) Simple("ROLLBACK").IgnoreError();
+  Status s = Control("COMMIT");
+  if (!s.ok() && !sqlite3_get_autocommit(db_)) Control("ROLLBACK").IgnoreError();
   return s;
 }
 
 Result<const SqliteConnection::Prepared*> SqliteConnection::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it != cache_.end()) return &it->second;
   SqlShape shape = ScanSql(sql);
   std::string rewritten(sql);
@@ -238,7 +253,7 @@ Result<ResultSet> SqliteConnection::Run(std::string_view sql, std::span<const Va
   } cleanup{stmt};
   RETURN_IF_ERROR(Bind(*prepared, params));
   const bool wrap = autocommit && !read_only_ && !sqlite3_stmt_readonly(stmt) && sqlite3_get_autocommit(db_);
-  if (wrap) RETURN_IF_ERROR(Simple("BEGIN IMMEDIATE"));
+  if (wrap) RETURN_IF_ERROR(Control("BEGIN IMMEDIATE"));
   Result<ResultSet> rs = [&] {
     Deadline deadline(this);
     return Step(stmt);
@@ -246,7 +261,7 @@ Result<ResultSet> SqliteConnection::Run(std::string_view sql, std::span<const Va
   if (!wrap) return rs;
   sqlite3_reset(stmt);
   if (!rs.ok()) {
-    if (!sqlite3_get_autocommit(db_)) Simple("ROLLBACK").IgnoreError();
+    if (!sqlite3_get_autocommit(db_)) Control("ROLLBACK").IgnoreError();
     return rs;
   }
   RETURN_IF_ERROR(CommitOrRollback());
@@ -301,23 +316,23 @@ Status SqliteConnection::RunScript(std::string_view sql, bool autocommit) {
 }
 
 Status SqliteConnection::Begin(bool /*serializable: SQLite transactions always are*/) {
-  return Simple(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE");
+  return Control(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
 // Deferred: the snapshot is taken by the first SELECT, and no write lock is asked for.
-Status SqliteConnection::BeginRead() { return Simple("BEGIN DEFERRED"); }
+Status SqliteConnection::BeginRead() { return Control("BEGIN DEFERRED"); }
 
 Status SqliteConnection::Commit() { return CommitOrRollback(); }
 
 Status SqliteConnection::Rollback() {
   // SQLite rolls back on its own after some errors (e.g. disk full); then there is nothing to do.
   if (sqlite3_get_autocommit(db_)) return OkStatus();
-  return Simple("ROLLBACK");
+  return Control("ROLLBACK");
 }
 
 bool SqliteConnection::Reset() {
   if (sqlite3_get_autocommit(db_)) return true;
-  return Simple("ROLLBACK").ok();
+  return Control("ROLLBACK").ok();
 }
 
 }  // namespace ndc::store

@@ -48,7 +48,11 @@ class SqliteConnection final : public Connection {
   static int OnProgress(void* self);
 
   Status Error(int rc) const;
+  // Runs SQL without parameters or rows through sqlite3_exec (parsed on every call: scripts).
   Status Simple(const char* sql);
+  // The same for one fixed statement (BEGIN, COMMIT, ROLLBACK), prepared once per connection:
+  // a read pin or a commit then costs no parse.
+  Status Control(std::string_view sql);
   Status CommitOrRollback();
   // A prepared statement and the $n parameters its SQL mentions (ascending, distinct).
   struct Prepared {
@@ -68,7 +72,15 @@ class SqliteConnection final : public Connection {
   const int64_t timeout_micros_;
   const bool read_only_;
   int64_t deadline_ = 0;  // monotonic micros; 0 while no statement runs
-  std::unordered_map<std::string, Prepared> cache_;
+  // Looked up by string_view: a query's SQL text is not copied to find its statement.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>()(sql); }
+  };
+  std::unordered_map<std::string, Prepared, SqlHash, std::equal_to<>> cache_;
+  // Control()'s statements, apart from cache_: emptying cache_ must not finalize the BEGIN that
+  // Run() is about to step while it holds a statement of cache_.
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> control_;
   std::shared_ptr<WalCheckpointer> checkpointer_;  // released after db_ is closed
 };
 
