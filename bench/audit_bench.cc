@@ -32,8 +32,8 @@
 //    GET /v1/me/access asks) for 2,000 random persons, p50 and p99 latency.
 //  Proofs and histories are timed twice: "as appended", right after the last append, while the
 //  person index still merges runs in the background and the store's checkpointer copies the WAL
-//  back (a busy hub); and "settled", after PersonIndex::CatchUp and a WAL checkpoint (timed; a hub
-//  between bursts).
+//  back (a busy hub); and "settled", after PersonIndex::CatchUp (timed) and 5 s for the store's
+//  background checkpointer (a hub between bursts).
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -387,13 +387,16 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(head->first), build, head->first / build);
     // First as the appends left the log: the person index still merging runs and the store's
     // checkpointer copying the WAL back, as on a busy hub. Then settled: the index caught up and
-    // the WAL checkpointed, as on a hub between bursts.
+    // the checkpointer given time, as on a hub between bursts.
     ProofLatencies(log->get(), *head, "as appended");
     PersonHistories(log->get(), head->first, "as appended");
     auto t0 = Clock::now();
     Check((*log)->person_index()->CatchUp(), "person index catch-up");
-    Check(db->ExecScript("PRAGMA wal_checkpoint(TRUNCATE)"), "checkpoint");
-    std::printf("settling (person index caught up, WAL checkpointed) took %.1f s\n", Seconds(t0, Clock::now()));
+    // The store's own checkpointer (a background thread) copies the WAL back; give it the time a
+    // quiet hub would (an explicit checkpoint here would contend with it).
+    const double catch_up = Seconds(t0, Clock::now());
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    std::printf("settling: person index caught up in %.1f s, then 5 s for the store's checkpointer\n", catch_up);
     ProofLatencies(log->get(), *head, "settled");
     PersonHistories(log->get(), head->first, "settled");
   }
