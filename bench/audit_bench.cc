@@ -45,6 +45,7 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,6 +55,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "store/store.h"
+#include "flags.h"
 
 namespace {
 
@@ -76,12 +78,9 @@ constexpr char kUsage[] =
 }
 
 uint64_t Number(const std::string& flag, const char* value) {
-  char* end = nullptr;
-  const unsigned long long n = std::strtoull(value, &end, 10);
-  if (end == value || *end != '\0' || value[0] == '-') {
-    Usage((flag + " wants a whole number, not \"" + value + "\"").c_str());
-  }
-  return n;
+  const std::optional<uint64_t> n = ndc::bench::ParseCount(value);
+  if (!n) Usage((flag + " wants a whole number, not \"" + value + "\"").c_str());
+  return *n;
 }
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }

@@ -13,11 +13,13 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "datagen/csv_writer.h"
 #include "datagen/generator.h"
+#include "flags.h"
 
 namespace fs = std::filesystem;
 
@@ -90,18 +92,17 @@ int main(int argc, char** argv) {
       return 2;
     }
     const char* v = argv[++i];
-    char* end = nullptr;
     if (a == "--dir") {
       dir = v;
       continue;
     }
-    const unsigned long long n = std::strtoull(v, &end, 10);
-    if (*v == '\0' || *v == '-' || *end != '\0') {
+    const std::optional<uint64_t> n = ndc::bench::ParseCount(v);
+    if (!n) {
       std::fprintf(stderr, "datagen_bench: %s wants a whole number, not \"%s\"\n%s", a.c_str(), v, kUsage);
       return 2;
     }
-    if (a == "--persons") persons = n;
-    else seed = n;
+    if (a == "--persons") persons = *n;
+    else seed = *n;
   }
   if (persons == 0) {
     std::fprintf(stderr, "datagen_bench: --persons must be at least 1\n");

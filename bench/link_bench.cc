@@ -23,11 +23,13 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "datagen/generator.h"
+#include "flags.h"
 #include "link/internal/scorer.h"
 #include "link/linker.h"
 #include "link/pairs_csv.h"
@@ -110,10 +112,9 @@ int main(int argc, char** argv) {
     };
     auto count = [&]() -> size_t {
       const std::string v = next();
-      char* end = nullptr;
-      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || v[0] == '-' || *end != '\0') usage(a + " wants a whole number, not \"" + v + "\"");
-      return static_cast<size_t>(n);
+      const std::optional<uint64_t> n = ndc::bench::ParseCount(v.c_str());
+      if (!n) usage(a + " wants a whole number, not \"" + v + "\"");
+      return static_cast<size_t>(*n);
     };
     if (a == "--help" || a == "-h") {
       std::printf("%s", kUsage);
