@@ -5,8 +5,10 @@
 //   (a) baseline: GET /healthz — public, no authentication, no policy, no audit;
 //   (b) NDC: GET /v1/persons/{key}?purpose=... with an agency key — authentication, the policy
 //       decision against the agency's agreement, the person's agreed fields only, and a durable
-//       (group-committed) audit entry written before the response — for random person keys.
-// Prints requests/s, p50/p90/p99 of each, the ratio (b)/(a) and whether the goal holds (ratio >=
+//       (group-committed) audit entry written before the response — for random person keys;
+//   (c) the bound: a bench-only route that only appends a person read's audit entry and answers
+//       once it is durable — what any audited read costs at least.
+// Prints requests/s, p50/p90/p99 of each, the ratios (b)/(a) and (c)/(a) and whether the goal holds (ratio >=
 // 0.5 and p99 < 10 ms at 64 connections); checks that the audit log grew by one entry per read
 // and that sampled responses hold only agreed fields (it aborts if not). docs/benchmarks.md,
 // "Sharing (API)".
@@ -30,6 +32,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "api/audit_release.h"
 #include "api/http_server.h"
 #include "api/service.h"
 #include "catalog/schema.h"
@@ -48,6 +51,25 @@ namespace {
 using ndc::bench::LoadResult;
 
 constexpr char kPurpose[] = "public_service.social_insurance";
+// Phase (c)'s bench-only route: a person read's durable audit append and nothing else.
+constexpr char kAuditOnlyPath[] = "/bench/audit-only";
+
+// What phase (c) answers: an entry shaped like an allowed person read's (the same action,
+// actor, purpose, basis and field list), released to the client once it is durable.
+ndc::api::Response AuditOnly(ndc::audit::AuditLog* log, const ndc::api::Request& request) {
+  ndc::audit::Entry e;
+  e.actor = {"bench0000000", "vss", "agency"};
+  e.action = "person.read";
+  e.subject.person_key = request.query.contains("p") ? request.query.at("p") : "";
+  e.fields = {"population_registry.so_dinh_danh", "population_registry.ho_ten", "population_registry.ngay_sinh",
+              "population_registry.gioi_tinh", "population_registry.ngay_mat", "population_registry.thuong_tru"};
+  e.purpose = kPurpose;
+  e.legal_basis = "Law on Social Insurance 41/2024/QH15; Decree 47/2020/NĐ-CP art. 15 (agreement vss-population v1)";
+  e.request_id = request.request_id;
+  ndc::api::Response r = ndc::api::JsonResponse("{\"audited\":true}");
+  r.send_after = ndc::api::AppendAndGate(log, std::move(e), "the bench entry could not be audited");
+  return r;
+}
 // What examples/agreements/vss-population.json grants: a response may hold these and no other.
 const std::set<std::string> kGranted = {"so_dinh_danh", "ho_ten", "ngay_sinh", "gioi_tinh", "thuong_tru", "ngay_mat"};
 constexpr char kGrantedDataset[] = "population_registry";
@@ -75,14 +97,20 @@ std::string LoadAverage() {
 }
 
 constexpr char kUsage[] = R"(usage: api_bench [--connections C] [--seconds S] [--warmup S] [--persons N]
-                 [--threads T] [--phase a|b|ab] [--dir DIR]
+                 [--threads T] [--phase a|b|c|ab|abc] [--dir DIR]
 
   --connections C  keep-alive connections (default 64)
   --seconds S      measured seconds per phase (default 10), after --warmup S (default 2)
   --persons N      persons generated, ingested into population_registry and linked (default 10,000)
   --threads T      server worker threads (default: as `ndc serve`, server.threads 0)
-  --phase P        run only phase a (GET /healthz) or b (the person read), e.g. to profile one;
-                   default ab (both, and their ratio)
+  --phase P        which phases run, any of a (GET /healthz), b (the person read) and c (the
+                   bound: only the read's durable audit append, see below), e.g. b to profile
+                   one; default abc (all three, and the ratios (b)/(a) and (c)/(a))
+
+Phase (c) is a bench-only route on the same server that does nothing but what every data read
+must do before answering: append one audit entry like a person read's and wait until it is
+durable (no key, no SQL, no policy). Its ratio to (a) is the most any audited read can reach on
+this machine.
   --dir DIR        where the hub goes (default: a new directory under $TMPDIR or /tmp, removed)
   --help           this text
 )";
@@ -92,7 +120,7 @@ struct Flags {
   double seconds = 10, warmup = 2;
   size_t persons = 10000;
   int threads = 0;
-  std::string phase = "ab";
+  std::string phase = "abc";
   std::string dir;
 };
 
@@ -116,8 +144,8 @@ Flags ParseFlags(int argc, char** argv) {
     else if (a == "--dir") f.dir = v;
     else Die("unknown flag " + a + " (api_bench --help lists the flags)");
   }
-  if (f.phase != "a" && f.phase != "b" && f.phase != "ab") {
-    Die("--phase " + f.phase + ": expected a, b or ab");
+  if (f.phase.empty() || f.phase.find_first_not_of("abc") != std::string::npos) {
+    Die("--phase " + f.phase + ": expected letters of a, b and c, e.g. ab (api_bench --help)");
   }
   return f;
 }
@@ -257,8 +285,12 @@ int RunBench(const Flags& flags) {
   ndc::api::ServerOptions options;
   options.threads = threads;
   ndc::api::HttpServer server(
-      options, [&service](ndc::api::Request& r) { return service.Handle(r); }, ndc::MetricsRegistry::Global(),
-      ndc::SystemClock(), [&service](ndc::api::Request& r) { return service.Preflight(r); });
+      options,
+      [&service, &hub](ndc::api::Request& r) {
+        return r.path == kAuditOnlyPath ? AuditOnly(hub.audit.get(), r) : service.Handle(r);
+      },
+      ndc::MetricsRegistry::Global(), ndc::SystemClock(),
+      [&service](ndc::api::Request& r) { return service.Preflight(r); });
   Check(server.Start(), "start the server");
   const uint16_t port = server.port();
 
@@ -281,6 +313,10 @@ int RunBench(const Flags& flags) {
                        setup.person_keys[pick(rng)], kPurpose, setup.agency_key);
   };
   auto health = [](int) { return std::string("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); };
+  auto audit_only = [&](int) {
+    return fmt::format("GET {}?p={} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", kAuditOnlyPath,
+                       setup.person_keys[pick(rng)]);
+  };
   uint64_t checked = 0, seen = 0;
   auto check_person = [&](int status, std::string_view body) {
     if (status != 200) {
@@ -296,13 +332,19 @@ int RunBench(const Flags& flags) {
     return false;
   };
   auto check_health = [](int status, std::string_view) { return status == 200; };
+  auto check_audited = [](int status, std::string_view body) {
+    if (status == 200 && body == "{\"audited\":true}") return true;
+    std::fprintf(stderr, "api_bench: the audit-only route answered %d: %.*s\n", status, static_cast<int>(body.size()),
+                 body.data());
+    return false;
+  };
 
   std::fprintf(stderr, "load (%d connections, %.0f s warm-up + %.0f s per phase):\n", flags.connections, flags.warmup,
                flags.seconds);
   const std::string load_before = LoadAverage();
   uint64_t audit_before_health = AuditSize(hub);
-  LoadResult bare, reads;
-  double bare_cpu = 0, reads_cpu = 0;
+  LoadResult bare, reads, bound;
+  double bare_cpu = 0, reads_cpu = 0, bound_cpu = 0;
   if (flags.phase.find('a') != std::string::npos) {
     bare = Phase("(a) /healthz", flags, port, health, check_health, &bare_cpu);
   }
@@ -313,12 +355,21 @@ int RunBench(const Flags& flags) {
   }
   const auto commits_after = hub.audit->commit_stats();
   uint64_t audit_after = AuditSize(hub);
+  if (flags.phase.find('c') != std::string::npos) {
+    bound = Phase("(c) audit only", flags, port, audit_only, check_audited, &bound_cpu);
+    if (AuditSize(hub) - audit_after < bound.completed) Die("the audit-only route answered without appending");
+  }
   server.Shutdown();
   server.Wait();
-  if (flags.phase != "ab") {  // one phase: its figures, no ratio
-    PrintRow(flags.phase == "a" ? "(a) GET /healthz" : "(b) audited person read", flags.phase == "a" ? bare : reads,
-             flags.phase == "a" ? bare_cpu : reads_cpu);
-    if (audit_after - audit_before_reads < seen) Die("the audit log grew by fewer entries than reads were made");
+  if (flags.phase != "abc") {  // not all three: each phase's figures, no ratios
+    std::printf("\n%-52s %10s %8s %8s %8s %9s %8s\n", ("at " + std::to_string(flags.connections) + " connections").c_str(),
+                "req/s", "p50 ms", "p90 ms", "p99 ms", "requests", "CPU µs");
+    if (flags.phase.find('a') != std::string::npos) PrintRow("(a) GET /healthz", bare, bare_cpu);
+    if (flags.phase.find('b') != std::string::npos) PrintRow("(b) audited person read", reads, reads_cpu);
+    if (flags.phase.find('c') != std::string::npos) PrintRow("(c) audit append only", bound, bound_cpu);
+    if (flags.phase.find('b') != std::string::npos && audit_after - audit_before_reads < seen) {
+      Die("the audit log grew by fewer entries than reads were made");
+    }
     return 0;
   }
 
@@ -326,6 +377,7 @@ int RunBench(const Flags& flags) {
               "req/s", "p50 ms", "p90 ms", "p99 ms", "requests", "CPU µs");
   PrintRow("baseline (a): GET /healthz (no auth, no audit)", bare, bare_cpu);
   PrintRow("NDC (b): audited, policy-checked person read", reads, reads_cpu);
+  PrintRow("bound (c): the read's durable audit append only", bound, bound_cpu);
   const uint64_t batches = commits_after.batches - commits_before.batches;
   std::printf("audit group commits during (b): %llu, %.1f entries each\n", static_cast<unsigned long long>(batches),
               static_cast<double>(commits_after.entries - commits_before.entries) / std::max<uint64_t>(batches, 1));
@@ -334,6 +386,9 @@ int RunBench(const Flags& flags) {
   bool goal = ratio >= 0.5 && p99 < 10.0;
   std::printf("ratio (b)/(a) = %.2f; p99 (b) = %.2f ms; goal (ratio >= 0.5 and p99 < 10 ms at 64 connections): %s\n",
               ratio, p99, goal ? "MET" : "NOT MET");
+  std::printf("bound (c)/(a) = %.2f, p99 (c) = %.2f ms: the most an audited read could reach here; (b)/(c) = %.2f\n",
+              bound.RequestsPerSecond() / bare.RequestsPerSecond(), bound.latency.QuantileMillis(0.99),
+              reads.RequestsPerSecond() / bound.RequestsPerSecond());
   // Every read, warm-up included, is one audit entry; /healthz adds none.
   uint64_t reads_total = audit_after - audit_before_reads;
   std::printf("audit log: %llu -> %llu entries during (b) (+%llu for %llu measured reads plus warm-up); +%llu "

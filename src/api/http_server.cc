@@ -588,7 +588,9 @@ class HttpServer::Impl {
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
                                   "the decoded path and query must be UTF-8 (percent-encode each byte of a "
                                   "UTF-8 sequence)");
-        } else if (preflight_) {
+        } else if (preflight_ && !parser.is_done()) {
+          // Only a request with a body is checked before it is read; one without is checked
+          // by the handler (the router authenticates it there, inside the route's read scope).
           early = preflight_(req);
         }
         if (early) {

@@ -52,9 +52,11 @@ struct ServerOptions {
 };
 
 using Handler = std::function<Response(Request&)>;
-// Called once a request's header has arrived, before its body is read. Returning a response ends
-// the request there: the body is never read and the connection is closed afterwards. Used to
-// refuse unknown routes and unauthenticated callers before they can upload anything.
+// Called once the header of a request WITH a body has arrived, before the body is read. Returning
+// a response ends the request there: the body is never read and the connection is closed
+// afterwards. Used to refuse unknown routes and unauthenticated callers before they can upload
+// anything. A request without a body goes straight to the handler, which must then do the same
+// checks (Router::Handle does).
 using Preflight = std::function<std::optional<Response>(Request&)>;
 
 class HttpServer {

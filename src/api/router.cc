@@ -38,12 +38,18 @@ bool Router::Match(const Route& r, const std::vector<std::string>& segs, std::ma
 
 void Router::Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler,
                  RouteGuard guard) {
-  Route r{std::move(method), pattern, Split(pattern), false, std::move(roles), std::move(handler), std::move(guard)};
+  Route r{std::move(method), pattern, Split(pattern), false, false, std::move(roles), std::move(handler),
+          std::move(guard)};
+  routes_.push_back(std::move(r));
+}
+
+void Router::AddPinned(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler) {
+  Route r{std::move(method), pattern, Split(pattern), false, true, std::move(roles), std::move(handler), nullptr};
   routes_.push_back(std::move(r));
 }
 
 void Router::AddPublic(std::string method, std::string pattern, RouteHandler handler) {
-  Route r{std::move(method), pattern, Split(pattern), true, {}, std::move(handler), nullptr};
+  Route r{std::move(method), pattern, Split(pattern), true, false, {}, std::move(handler), nullptr};
   routes_.push_back(std::move(r));
 }
 
@@ -79,7 +85,7 @@ const Router::Route* Router::Find(const Request& request, std::map<std::string, 
 }
 
 std::optional<Response> Router::Authorize(const Route& route, const std::map<std::string, std::string>& params,
-                                          Request& request) const {
+                                          Request& request, std::shared_ptr<void>* scope) const {
   if (route.is_public) return std::nullopt;
   std::string token;
   if (auto h = request.Header("authorization")) {
@@ -91,6 +97,7 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
   std::optional<Response> refusal;
   auto refuse = [&](const Status& why, const auth::Principal* who) {
     refusal = ProblemFromStatus(why, request);
+    if (scope != nullptr) scope->reset();
     if (on_refusal_) on_refusal_(request, route.pattern, params, who, why);
   };
   if (token.empty()) {
@@ -129,8 +136,10 @@ Response Router::Handle(Request& request) const {
   Response refusal;
   const Route* route = Find(request, &params, &refusal);
   if (route == nullptr) return refusal;
+  // Ends after the handler, before the response waits for its release.
+  std::shared_ptr<void> scope = route->pinned && read_scope_ ? read_scope_() : nullptr;
   if (!route->is_public && !request.principal) {
-    if (auto denied = Authorize(*route, params, request)) return *denied;
+    if (auto denied = Authorize(*route, params, request, &scope)) return *denied;
   }
   RouteContext ctx{request, std::move(params), request.principal ? &*request.principal : nullptr};
   Result<Response> res = route->handler(ctx);

@@ -50,6 +50,9 @@ using Authenticate =
 // Told of every refusal by authentication or role (401/403 before any handler runs), so that
 // denials can be audited: `who` is null when the caller could not be authenticated, `why` is
 // the status the refusal answers with, `pattern` the route's pattern and `params` its {name} values.
+// Opens a read scope for the calling thread (e.g. store::Database::PinReads); the scope ends when
+// the last copy of the returned pointer is released, on the same thread.
+using ReadScope = std::function<std::shared_ptr<void>()>;
 using RefusalObserver =
     std::function<void(const Request& request, const std::string& pattern,
                        const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why)>;
@@ -61,6 +64,13 @@ class Router {
   void Add(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler,
            RouteGuard guard = nullptr);
   void AddPublic(std::string method, std::string pattern, RouteHandler handler);
+  // As Add, for a route that only reads (a data endpoint without a body): when the request reaches
+  // Handle unauthenticated, the caller's key is checked inside the same read scope (SetReadScope)
+  // as the handler's reads, one snapshot for the whole request. The scope is closed before a
+  // refusal is reported to the observer.
+  void AddPinned(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler);
+  // Set before serving; without it AddPinned routes behave as Add ones.
+  void SetReadScope(ReadScope scope) { read_scope_ = std::move(scope); }
   // Set before serving. May block (it audits); it must not throw.
   void SetRefusalObserver(RefusalObserver observer) { on_refusal_ = std::move(observer); }
 
@@ -80,6 +90,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     bool is_public = false;
+    bool pinned = false;  // AddPinned
     std::set<auth::Role> roles;
     RouteHandler handler;
     RouteGuard guard;
@@ -88,12 +99,14 @@ class Router {
   static bool Match(const Route& r, const std::vector<std::string>& segs, std::map<std::string, std::string>* params);
   // The route for the request, or the 404/405 response.
   const Route* Find(const Request& request, std::map<std::string, std::string>* params, Response* refusal) const;
-  // 401/403 refusal (or the guard's), or nullopt with the principal set.
+  // 401/403 refusal (or the guard's), or nullopt with the principal set. `scope`, if given, is
+  // released before a refusal is reported to the observer (which may wait for the audit log).
   std::optional<Response> Authorize(const Route& route, const std::map<std::string, std::string>& params,
-                                    Request& request) const;
+                                    Request& request, std::shared_ptr<void>* scope = nullptr) const;
 
   Authenticate authenticate_;
   RefusalObserver on_refusal_;
+  ReadScope read_scope_;
   std::vector<Route> routes_;
 };
 

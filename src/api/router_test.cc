@@ -124,5 +124,47 @@ TEST_F(RouterTest, GuardRunsInPreflightAndMaySpoolTheBody) {
   EXPECT_EQ(denied.metric_route, "/v1/datasets/{id}/batches");
 }
 
+// A pinned route authenticates inside the read scope and runs its handler in it; the scope
+// is closed before a refusal reaches the observer (which may wait for the audit log).
+TEST(RouterPinned, KeyCheckAndHandlerShareOneScopeClosedBeforeRefusalsAreObserved) {
+  std::vector<std::string> trace;
+  Router router([&trace](std::string_view token, std::string_view cert) -> Result<auth::Principal> {
+    trace.push_back("auth");
+    return FakeAuth(token, cert);
+  });
+  router.SetReadScope([&trace]() -> std::shared_ptr<void> {
+    trace.push_back("open");
+    return std::shared_ptr<int>(new int(0), [&trace](int* p) {
+      trace.push_back("close");
+      delete p;
+    });
+  });
+  router.SetRefusalObserver([&trace](const Request&, const std::string&, const std::map<std::string, std::string>&,
+                                     const auth::Principal*, const Status&) { trace.push_back("observed"); });
+  router.AddPinned("GET", "/v1/persons/{key}", {Role::kOperator}, [&trace](RouteContext&) -> Result<Response> {
+    trace.push_back("handler");
+    return JsonResponse("{}");
+  });
+  router.Add("GET", "/v1/plain", {Role::kOperator}, [&trace](RouteContext&) -> Result<Response> {
+    trace.push_back("plain");
+    return JsonResponse("{}");
+  });
+  auto call = [&](const std::string& path, const std::string& token) {
+    trace.clear();
+    Request r;
+    r.method = "GET";
+    r.path = path;
+    r.headers["authorization"] = "Bearer " + token;
+    int status = router.Handle(r).status;
+    std::string out = std::to_string(status);
+    for (const auto& t : trace) out += " " + t;
+    return out;
+  };
+  EXPECT_EQ(call("/v1/persons/1", "op"), "200 open auth handler close");
+  EXPECT_EQ(call("/v1/persons/1", "nope"), "401 open auth close observed");
+  EXPECT_EQ(call("/v1/persons/1", "cit"), "403 open auth close observed");
+  EXPECT_EQ(call("/v1/plain", "op"), "200 auth plain");  // not pinned: no scope
+}
+
 }  // namespace
 }  // namespace ndc::api

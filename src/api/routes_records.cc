@@ -49,7 +49,7 @@ void ApiService::AddRecordRoutes() {
     return dataset;
   };
 
-  router_.Add("GET", "/v1/datasets/{id}/records/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
+  router_.AddPinned("GET", "/v1/datasets/{id}/records/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
               [this](RouteContext& ctx) -> Result<Response> {
                 std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();  // one snapshot for the reads
                 const std::string& key = ctx.params["key"];

@@ -54,29 +54,24 @@ Result<std::vector<policy::FieldRef>> ParseFieldList(std::string_view text, std:
   return out;
 }
 
-// The person's current records in `datasets` (all linked datasets when `all`), each as
-// {dataset, updated_at, fields: {name: value}} holding only `allowed` fields of that dataset.
-Result<json> PersonRecords(store::Executor& db, catalog::Catalog& catalog, const std::string& person_key,
+// The person's current records (`links`, from person::ResolveLinked) in the datasets of
+// `allowed` (all linked datasets when `all`), each as {dataset, updated_at, fields: {name:
+// value}} holding only `allowed` fields of that dataset.
+Result<json> PersonRecords(store::Executor& db, catalog::Catalog& catalog,
+                           const std::vector<person::LinkedRecord>& links,
                            const std::map<std::string, std::set<std::string>>& allowed, bool all) {
-  ASSIGN_OR_RETURN(std::vector<person::LinkedRecord> links, person::LinkedRecordsOf(db, person_key));
   json records = json::array();
-  std::map<std::string, catalog::DatasetInfo> infos;
   for (const person::LinkedRecord& link : links) {
     auto grant = allowed.find(link.dataset_id);
     if (!all && grant == allowed.end()) continue;
-    auto info = infos.find(link.dataset_id);
-    if (info == infos.end()) {
-      ASSIGN_OR_RETURN(catalog::DatasetInfo d, catalog.GetDataset(link.dataset_id));
-      info = infos.emplace(link.dataset_id, std::move(d)).first;
-    }
-    Result<ingest::RecordVersion> v = ingest::GetRecord(db, info->second, link.record_key);
-    if (v.status().code() == StatusCode::kNotFound) continue;  // deleted since it was linked
-    RETURN_IF_ERROR(v.status());
+    ASSIGN_OR_RETURN(std::shared_ptr<const catalog::DatasetSchema> schema,
+                     catalog.SchemaVersion(link.dataset_id, link.dataset_version));
+    ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v, ingest::CurrentRecord(db, *schema, link.record_key));
+    if (!v) continue;  // deleted since it was linked
     json fields = json::object();
-    const catalog::DatasetSchema& schema = info->second.schema;
-    for (size_t i = 0; i < schema.fields.size() && i < v->values.size(); ++i) {
-      if (!all && !grant->second.contains(schema.fields[i].name)) continue;
-      fields[schema.fields[i].name] = TypedValue(schema.fields[i].type, v->values[i]);
+    for (size_t i = 0; i < schema->fields.size() && i < v->values.size(); ++i) {
+      if (!all && !grant->second.contains(schema->fields[i].name)) continue;
+      fields[schema->fields[i].name] = TypedValue(schema->fields[i].type, v->values[i]);
     }
     records.push_back({{"dataset", link.dataset_id}, {"updated_at", FormatRfc3339(v->valid_from)},
                        {"fields", std::move(fields)}});
@@ -122,31 +117,32 @@ const std::set<std::string> kFindAttributes = {"personal_id", "old_id_number", "
 void ApiService::AddSharingRoutes() {
   // Operators read the whole repository (administration, audited); agencies under agreements;
   // citizens their own person.
-  router_.Add("GET", "/v1/persons/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
+  router_.AddPinned("GET", "/v1/persons/{key}", {Role::kOperator, Role::kAgency, Role::kCitizen},
               [this](RouteContext& ctx) -> Result<Response> {
                 std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();  // one snapshot for the reads
                 const std::string& raw = ctx.params.at("key");
-                ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, raw));
+                ASSIGN_OR_RETURN(std::optional<person::ResolvedPerson> person, person::ResolveLinked(*deps_.db, raw));
                 if (ctx.principal->role == Role::kOperator) {
-                  if (!key) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
-                  ASSIGN_OR_RETURN(json j, person::PersonJson(*deps_.db, *key));
-                  RETURN_IF_ERROR(AuditAccess(ctx, "person.read", {*key, "", ""}, {"*"}, audit::Decision::kAllowed));
+                  if (!person) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
+                  ASSIGN_OR_RETURN(json j, person::PersonJson(*deps_.db, person->key));
+                  RETURN_IF_ERROR(
+                      AuditAccess(ctx, "person.read", {person->key, "", ""}, {"*"}, audit::Decision::kAllowed));
                   return JsonResponse(DumpJson(j));
                 }
                 policy::Request req;
                 req.action = policy::Action::kReadPerson;
                 req.purpose = Query(ctx.request, "purpose");
                 req.agreement_id = Query(ctx.request, "agreement");
-                req.person_key = key.value_or(raw);
+                req.person_key = person ? person->key : raw;
                 ASSIGN_OR_RETURN(req.fields, ParseFieldList(Query(ctx.request, "fields"), "query.fields"));
                 ASSIGN_OR_RETURN(Access access,
                                  DecideAccess(ctx, req, "person.read", {AuditText(req.person_key), "", ""}));
                 if (access.refusal) return std::move(*access.refusal);
-                if (!key) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
+                if (!person) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
                 const policy::Decision& d = access.decision;
-                ASSIGN_OR_RETURN(json records, PersonRecords(*deps_.db, *deps_.catalog, *key, ByDataset(d.fields),
-                                                             d.all_fields));
-                json out = {{"person", *key}, {"purpose", req.purpose}, {"records", std::move(records)}};
+                ASSIGN_OR_RETURN(json records, PersonRecords(*deps_.db, *deps_.catalog, person->records,
+                                                             ByDataset(d.fields), d.all_fields));
+                json out = {{"person", person->key}, {"purpose", req.purpose}, {"records", std::move(records)}};
                 out.update(DecisionJson(d));
                 return JsonResponse(DumpJson(out));
               });
@@ -176,26 +172,27 @@ void ApiService::AddSharingRoutes() {
       req.fields.push_back(refs[0]);
     }
     std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();  // one snapshot for the reads
-    ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, raw));
-    req.person_key = key.value_or(raw);
+    ASSIGN_OR_RETURN(std::optional<person::ResolvedPerson> person, person::ResolveLinked(*deps_.db, raw));
+    req.person_key = person ? person->key : raw;
     ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.verify", {AuditText(req.person_key), "", ""}));
     if (access.refusal) return std::move(*access.refusal);
     // The person's values of the claimed fields (an unknown person matches nothing).
     std::map<policy::FieldRef, std::vector<std::string>> held;
-    if (key) {
-      ASSIGN_OR_RETURN(std::vector<person::LinkedRecord> links, person::LinkedRecordsOf(*deps_.db, *key));
-      for (const person::LinkedRecord& link : links) {
-        auto first = claimed.lower_bound({link.dataset_id, ""});
-        if (first == claimed.end() || first->first.dataset != link.dataset_id) continue;
-        ASSIGN_OR_RETURN(catalog::DatasetInfo info, deps_.catalog->GetDataset(link.dataset_id));
-        Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, info, link.record_key);
-        if (v.status().code() == StatusCode::kNotFound) continue;
-        RETURN_IF_ERROR(v.status());
-        for (size_t i = 0; i < info.schema.fields.size() && i < v->values.size(); ++i) {
-          policy::FieldRef ref{link.dataset_id, info.schema.fields[i].name};
-          if (claimed.contains(ref)) {
-            held[ref].push_back(Comparable(info.schema.fields[i].type, store::ValueText(v->values[i])));
-          }
+    std::map<std::string, std::shared_ptr<const catalog::DatasetSchema>> schemas;  // of the datasets held
+    const std::vector<person::LinkedRecord> none;
+    for (const person::LinkedRecord& link : person ? person->records : none) {
+      auto first = claimed.lower_bound({link.dataset_id, ""});
+      if (first == claimed.end() || first->first.dataset != link.dataset_id) continue;
+      ASSIGN_OR_RETURN(std::shared_ptr<const catalog::DatasetSchema> schema,
+                       deps_.catalog->SchemaVersion(link.dataset_id, link.dataset_version));
+      ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v,
+                       ingest::CurrentRecord(*deps_.db, *schema, link.record_key));
+      if (!v) continue;
+      schemas[link.dataset_id] = schema;
+      for (size_t i = 0; i < schema->fields.size() && i < v->values.size(); ++i) {
+        policy::FieldRef ref{link.dataset_id, schema->fields[i].name};
+        if (claimed.contains(ref)) {
+          held[ref].push_back(Comparable(schema->fields[i].type, store::ValueText(v->values[i])));
         }
       }
     }
@@ -204,8 +201,7 @@ void ApiService::AddSharingRoutes() {
     for (const auto& [ref, value] : claimed) {
       bool match = false;
       if (auto h = held.find(ref); h != held.end()) {
-        ASSIGN_OR_RETURN(catalog::DatasetInfo info, deps_.catalog->GetDataset(ref.dataset));
-        const catalog::FieldSpec* spec = info.schema.Field(ref.field);
+        const catalog::FieldSpec* spec = schemas.at(ref.dataset)->Field(ref.field);
         std::string want = Comparable(spec ? spec->type : catalog::FieldType::kString, value);
         for (const std::string& have : h->second) match |= !have.empty() && have == want;
       }

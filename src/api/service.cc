@@ -16,6 +16,8 @@ ApiService::ApiService(ServiceDeps deps)
   router_.SetRefusalObserver([this](const Request& request, const std::string& pattern,
                                     const std::map<std::string, std::string>& params, const auth::Principal* who,
                                     const Status& why) { AuditRefusal(request, pattern, params, who, why); });
+  // Data reads check the key on the same snapshot as the data (one read transaction per request).
+  router_.SetReadScope([db = deps.db]() -> std::shared_ptr<void> { return std::shared_ptr<store::ReadPin>(db->PinReads()); });
   AddSystemRoutes();
   AddCatalogRoutes();
   AddKeyRoutes();

@@ -75,10 +75,11 @@ class Catalog {
   // The current version, or `version` when given (kNotFound if it does not exist).
   Result<DatasetInfo> GetDataset(const std::string& id, std::optional<int> version = std::nullopt);
   Result<std::vector<DatasetInfo>> ListDatasets();
+  // The parsed schema of (dataset, version), from the cache or the store (kNotFound if there is
+  // no such version): for hot read paths that already know the version, without copying it.
+  Result<std::shared_ptr<const DatasetSchema>> SchemaVersion(const std::string& id, int version);
 
  private:
-  // The parsed schema of (dataset, version), from the cache or the store.
-  Result<std::shared_ptr<const DatasetSchema>> SchemaVersion(const std::string& id, int version);
 
   store::Database* db_;
   Clock* clock_;

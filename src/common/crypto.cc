@@ -1,9 +1,9 @@
 #include "common/crypto.h"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <sodium.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace ndc {
@@ -32,10 +32,30 @@ constexpr char kHex[] = "0123456789abcdef";
 
 }  // namespace
 
+void Sha256Of(std::initializer_list<std::string_view> parts, std::span<uint8_t, 32> out) {
+  static EVP_MD* const md = [] {
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    // Only a broken OpenSSL installation lacks SHA-256; nothing that hashes can work then.
+    if (fetched == nullptr) std::abort();
+    return fetched;
+  }();
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context context;
+  unsigned int len = 0;
+  if (context.ctx == nullptr || EVP_DigestInit_ex2(context.ctx, md, nullptr) != 1) std::abort();
+  for (std::string_view part : parts) {
+    if (EVP_DigestUpdate(context.ctx, part.data(), part.size()) != 1) std::abort();
+  }
+  if (EVP_DigestFinal_ex(context.ctx, out.data(), &len) != 1 || len != out.size()) std::abort();
+}
+
 std::string Sha256(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return std::string(reinterpret_cast<char*>(md), sizeof(md));
+  std::string out(32, '\0');
+  Sha256Of({data}, std::span<uint8_t, 32>(reinterpret_cast<uint8_t*>(out.data()), 32));
+  return out;
 }
 
 std::string HexEncode(std::string_view bytes) {

@@ -38,12 +38,12 @@ RecordVersion VersionFromRow(const store::Row& row, bool current) {
   return v;
 }
 
-Result<std::optional<RecordVersion>> Current(store::Executor& db, const catalog::DatasetInfo& d,
+Result<std::optional<RecordVersion>> Current(store::Executor& db, const catalog::DatasetSchema& schema,
                                              const std::string& key) {
   ASSIGN_OR_RETURN(store::ResultSet rs,
                    db.Query(fmt::format("SELECT _key, _version, _op, _source_version, _batch_id, _updated_at, "
                                         "NULL{} FROM {} WHERE _key = $1",
-                                        FieldList(d.schema), store::QuoteIdentifier(d.record_table)),
+                                        FieldList(schema), store::QuoteIdentifier(catalog::RecordTableName(schema.id))),
                             std::vector<Value>{key}));
   if (rs.rows.empty()) return std::optional<RecordVersion>();
   return std::optional<RecordVersion>(VersionFromRow(rs.rows[0], true));
@@ -102,7 +102,7 @@ Result<std::vector<Reject>> ListRejects(store::Executor& db, int64_t batch_id, i
 
 Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo& dataset, const std::string& key,
                                 std::optional<int64_t> as_of) {
-  ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, dataset, key));
+  ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, dataset.schema, key));
   const std::string where = fmt::format("dataset '{}'", dataset.schema.id);
   if (!current) return NotFoundError(fmt::format("no record with that key in {}", where));
   if (!as_of || current->valid_from <= *as_of) {
@@ -124,9 +124,16 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
   return v;
 }
 
+Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const catalog::DatasetSchema& schema,
+                                                   const std::string& key) {
+  ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, schema, key));
+  if (current && current->deleted) current.reset();
+  return current;
+}
+
 Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catalog::DatasetInfo& dataset,
                                                 const std::string& key) {
-  ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, dataset, key));
+  ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, dataset.schema, key));
   if (!current) return NotFoundError(fmt::format("no record with that key in dataset '{}'", dataset.schema.id));
   ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(HistorySelect(dataset) + " WHERE _key = $1 ORDER BY _version",
                                                  std::vector<Value>{key}));

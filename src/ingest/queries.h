@@ -41,6 +41,11 @@ struct RecordVersion {
 // did not exist then or was deleted (the message says which, and when).
 Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo& dataset, const std::string& key,
                                 std::optional<int64_t> as_of = std::nullopt);
+// The current, not deleted, version of `key` in the dataset whose schema is `schema` (any of its
+// versions: the columns read are that version's fields); nullopt if there is none. The cheap
+// form of GetRecord for data endpoints that hold a cached schema.
+Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const catalog::DatasetSchema& schema,
+                                                   const std::string& key);
 // Every version, oldest first; kNotFound if the key was never seen.
 Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catalog::DatasetInfo& dataset,
                                                 const std::string& key);

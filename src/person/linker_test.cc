@@ -98,6 +98,36 @@ TEST_P(LinkerTest, UnmatchedRecordFoundsASurrogateThatALaterRegistryRecordAbsorb
   EXPECT_EQ(EventKinds(kAnId), "created linked merged");
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s));
   EXPECT_EQ(resolved, kAnId);
+  // The data endpoints' one-statement form follows the merge too and lists the survivor's
+  // records in (dataset, record key) order with each dataset's current schema version.
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<ResolvedPerson> linked, ResolveLinked(*db_, s));
+  ASSERT_TRUE(linked.has_value());
+  EXPECT_EQ(linked->key, kAnId);
+  std::string listed;
+  for (const LinkedRecord& r : linked->records) {
+    listed += r.dataset_id + "/" + r.record_key + "@" + std::to_string(r.dataset_version) + " ";
+  }
+  EXPECT_EQ(listed, std::string("population_registry/") + kAnId + "@1 tax/T1@1 tax/T2@1 ");
+  NDC_ASSERT_OK_AND_ASSIGN(linked, ResolveLinked(*db_, "000000000000"));
+  EXPECT_FALSE(linked.has_value());
+}
+
+TEST_P(LinkerTest, ResolveLinkedListsAPersonWithoutLinksAndSeesNewSchemaVersions) {
+  NDC_ASSERT_OK(CreatePerson(*db_, "S0000000000000001", "surrogate", 1).status());
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<ResolvedPerson> bare, ResolveLinked(*db_, "S0000000000000001"));
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_EQ(bare->key, "S0000000000000001");
+  EXPECT_TRUE(bare->records.empty());
+  LoadRegistry();
+  Link();
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetInfo info, catalog_->GetDataset("population_registry"));
+  catalog::DatasetSchema next = info.schema;
+  next.fields.push_back(catalog::FieldSpec{.name = "ghi_chu", .column = "GHI_CHU", .type = catalog::FieldType::kString});
+  NDC_ASSERT_OK(catalog_->UpdateSchema(next).status());
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<ResolvedPerson> an, ResolveLinked(*db_, kAnId));
+  ASSERT_TRUE(an.has_value());
+  ASSERT_EQ(an->records.size(), 1u);
+  EXPECT_EQ(an->records[0].dataset_version, 2);
 }
 
 TEST_P(LinkerTest, SurrogateWithoutIdIsMergedProbabilistically) {

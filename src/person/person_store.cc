@@ -143,6 +143,34 @@ Result<std::vector<LinkedRecord>> LinkedRecordsOf(store::Executor& db, const std
   return out;
 }
 
+Result<std::optional<ResolvedPerson>> ResolveLinked(store::Executor& db, const std::string& key) {
+  std::string current = key;
+  for (int hops = 0; hops < 64; ++hops) {  // as ResolvePerson: merges form chains, never cycles
+    // The person row joined to its links and their datasets: no link gives one row of NULLs.
+    ASSIGN_OR_RETURN(store::ResultSet rs,
+                     db.Query("SELECT p.status, p.merged_into, l.dataset_id, l.record_key, d.current_version "
+                              "FROM persons p "
+                              "LEFT JOIN person_links l ON l.person_key = p.person_key "
+                              "LEFT JOIN datasets d ON d.id = l.dataset_id "
+                              "WHERE p.person_key = $1 ORDER BY l.dataset_id, l.record_key",
+                              Params{current}));
+    if (rs.rows.empty()) return std::optional<ResolvedPerson>();
+    const store::Row& first = rs.rows[0];
+    if (first.Str(0) == "merged" && !first.IsNull(1)) {
+      current = first.Str(1);
+      continue;
+    }
+    ResolvedPerson out{current, {}};
+    out.records.reserve(rs.rows.size());
+    for (const store::Row& r : rs.rows) {
+      if (r.IsNull(2)) continue;
+      out.records.push_back({r.Str(2), r.Str(3), static_cast<int>(r.Int(4))});
+    }
+    return std::optional<ResolvedPerson>(std::move(out));
+  }
+  return DataLossError(fmt::format("persons: the merge chain from {} is longer than 64 (a cycle?)", key));
+}
+
 Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values) {
   // Only what changed is written: most refreshes change one value or none.
   ASSIGN_OR_RETURN(std::vector<GoldenValue> stored, GetGolden(db, person_key));

@@ -74,8 +74,18 @@ Result<std::vector<Link>> LinksOf(store::Executor& db, const std::string& person
 struct LinkedRecord {
   std::string dataset_id;
   std::string record_key;
+  int dataset_version = 0;  // the dataset's current schema version (set by ResolveLinked only)
 };
 Result<std::vector<LinkedRecord>> LinkedRecordsOf(store::Executor& db, const std::string& person_key);
+
+// What a data endpoint needs of a person, in one statement for a person never merged (one more
+// per merge hop): the surviving key and its linked records in LinkedRecordsOf order, each with
+// its dataset's current schema version. nullopt for an unknown key.
+struct ResolvedPerson {
+  std::string key;
+  std::vector<LinkedRecord> records;
+};
+Result<std::optional<ResolvedPerson>> ResolveLinked(store::Executor& db, const std::string& key);
 
 Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values);
 Result<std::vector<GoldenValue>> GetGolden(store::Executor& db, const std::string& person_key);
