@@ -23,6 +23,24 @@ if(NDC_SANITIZE)
   target_link_options(ndc_warnings INTERFACE -fsanitize=address,undefined)
 endif()
 
+# A faster linker for the many test, bench and tool executables: mold (Debian package mold, installed
+# by scripts/setup.sh), else lld, when the compiler accepts it; otherwise the default linker.
+# NDC_LINKER=default keeps GNU ld.
+set(NDC_LINKER "auto" CACHE STRING "Linker: auto (mold, else lld, else the default), mold, lld or default")
+if(NDC_LINKER STREQUAL "auto")
+  include(CheckLinkerFlag)
+  foreach(ld mold lld)
+    check_linker_flag(CXX "-fuse-ld=${ld}" NDC_HAVE_LINKER_${ld})
+    if(NDC_HAVE_LINKER_${ld})
+      add_link_options(-fuse-ld=${ld})
+      message(STATUS "NDC: linking with ${ld}")
+      break()
+    endif()
+  endforeach()
+elseif(NOT NDC_LINKER STREQUAL "default")
+  add_link_options(-fuse-ld=${NDC_LINKER})
+endif()
+
 set(NDC_SRC_ROOT ${PROJECT_SOURCE_DIR}/src)
 # Where the pg_server fixture keeps its state and writes the server's URL (file `conninfo`).
 set(NDC_PG_TEST_DIR ${PROJECT_BINARY_DIR}/pg_test_server)

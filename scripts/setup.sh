@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git mold
   # libraries
   libboost-dev libboost-system-dev libsqlite3-dev libpq-dev libssl-dev libsodium-dev libicu-dev
   libre2-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
