@@ -90,6 +90,14 @@ void GroupCommitter::Run() {
     {
       std::unique_lock lock(mu_);
       work_.wait(lock, [this] { return stopping_ || !queue_.empty() || !side_.empty(); });
+      if (options_.linger.count() > 0 && last_batch_ >= options_.linger_after &&
+          queue_.size() < last_batch_ && !stopping_) {
+        // Appenders enqueue without waking us while the queue is not empty: the sleep costs
+        // them nothing.
+        lock.unlock();
+        std::this_thread::sleep_for(options_.linger);
+        lock.lock();
+      }
       if (!side_.empty()) {
         side = std::move(side_.front());
         side_.pop_front();
@@ -107,6 +115,7 @@ void GroupCommitter::Run() {
       }
     }
     space_.notify_all();
+    last_batch_ = entries.size();
     CommitBatch(entries, slots, std::move(side));
   }
 }

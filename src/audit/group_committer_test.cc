@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -36,6 +37,46 @@ TEST(GroupCommitter, EveryCallerGetsItsOwnIndex) {
   }
   EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 1000);
   EXPECT_LT(c.stats().batches, 1000u);  // batched
+}
+
+// Under load (the previous batch held linger_after or more) the committer waits `linger` for a
+// batch to fill; after a small batch it commits at once.
+TEST(GroupCommitter, LingersForMoreEntriesOnlyAfterALargeBatch) {
+  std::mutex mu;
+  std::vector<size_t> sizes;
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  auto commit = [&](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
+    {
+      std::lock_guard lock(mu);
+      sizes.push_back(batch.size());
+    }
+    open.wait();  // the first batch stays open until the test has queued the next entries
+    std::vector<Appended> out(batch.size());
+    return out;
+  };
+  GroupCommitOptions options;
+  options.linger = std::chrono::milliseconds(500);
+  options.linger_after = 2;
+  GroupCommitter c(commit, options);
+  auto first = c.Submit(E());
+  for (bool inside = false; !inside; std::this_thread::yield()) {  // until batch 1 ([e1]) is committing
+    std::lock_guard lock(mu);
+    inside = !sizes.empty();
+  }
+  auto second = c.Submit(E());
+  auto third = c.Submit(E());
+  gate.set_value();
+  ASSERT_TRUE(first.get().ok());
+  ASSERT_TRUE(second.get().ok());  // batch 2: [e2, e3], taken at once (batch 1 was small)
+  ASSERT_TRUE(third.get().ok());
+  auto fourth = c.Submit(E());  // after a batch of 2 the committer lingers...
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto fifth = c.Submit(E());  // ...so this one joins the same batch
+  ASSERT_TRUE(fourth.get().ok());
+  ASSERT_TRUE(fifth.get().ok());
+  std::lock_guard lock(mu);
+  EXPECT_EQ(sizes, (std::vector<size_t>{1, 2, 2}));
 }
 
 TEST(GroupCommitter, EachFutureHoldsItsOwnEntrysOutcomeAcrossBatches) {

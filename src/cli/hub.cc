@@ -51,7 +51,9 @@ Result<Hub> OpenHubWithConfig(HubConfig config) {
   hub.catalog = std::make_unique<catalog::Catalog>(hub.db.get(), SystemClock());
   hub.keys = std::make_unique<auth::ApiKeyStore>(hub.db.get(), SystemClock(), SystemRandom());
   ASSIGN_OR_RETURN(hub.audit_store, audit::OpenAuditStore(hub.db.get(), options));
-  ASSIGN_OR_RETURN(hub.audit, audit::AuditLog::Open(hub.audit_store.db, SystemClock(), SystemRandom()));
+  audit::GroupCommitOptions commits;
+  commits.linger = std::chrono::microseconds(hub.config.audit_commit_linger_us);
+  ASSIGN_OR_RETURN(hub.audit, audit::AuditLog::Open(hub.audit_store.db, SystemClock(), SystemRandom(), commits));
   ingest::IngestorOptions ingest_options;
   ingest_options.max_reject_share = hub.config.ingest_max_reject_percent / 100.0;
   hub.ingestor = std::make_unique<ingest::Ingestor>(hub.db.get(), hub.catalog.get(), SystemClock(), ingest_options);

@@ -56,6 +56,9 @@ const std::vector<KeyDef>& Defs() {
       {"ingest.max_batch_bytes", Kind::kInt, "17179869184",
        "Largest batch body accepted over HTTP, compressed (413 above); spooled to disk, not memory.", {}, 1,
        int64_t{1} << 40},
+      {"audit.commit_linger_us", Kind::kInt, "0",
+       "Under load, how long the audit committer waits for more entries to share a commit (microseconds; "
+       "0: never). A lone request never waits.", {}, 0, 100000},
       {"sharing.default_rate_per_minute", Kind::kInt, "600",
        "Data requests per minute per client when its agreement names no rate (429 above).", {}, 1, 100000000},
   };
@@ -154,6 +157,7 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "log.format") c->log_format = value;
   else if (name == "ingest.max_reject_percent") c->ingest_max_reject_percent = static_cast<int>(n);
   else if (name == "ingest.max_batch_bytes") c->ingest_max_batch_bytes = n;
+  else if (name == "audit.commit_linger_us") c->audit_commit_linger_us = static_cast<int>(n);
   else if (name == "sharing.default_rate_per_minute") c->sharing_default_rate_per_minute = static_cast<int>(n);
   return OkStatus();
 }

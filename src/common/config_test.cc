@@ -58,6 +58,17 @@ TEST(Config, OutOfRangeAndBadEnumAreRefused) {
             "environment NDC_LOG_FORMAT: log.format must be one of text, json, got 'xml'");
 }
 
+TEST(Config, AuditCommitLingerIsOffUnlessSet) {
+  auto c = LoadConfig({.env = Env({})});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->audit_commit_linger_us, 0);
+  c = LoadConfig({.env = Env({{"NDC_AUDIT_COMMIT_LINGER_US", "500"}})});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->audit_commit_linger_us, 500);
+  EXPECT_EQ(LoadConfig({.env = Env({{"NDC_AUDIT_COMMIT_LINGER_US", "200000"}})}).status().message(),
+            "environment NDC_AUDIT_COMMIT_LINGER_US: audit.commit_linger_us must be between 0 and 100000, got 200000");
+}
+
 TEST(Config, MissingExplicitFileIsNotFound) {
   EXPECT_EQ(LoadConfig({.file = "/nonexistent/ndc.toml", .env = Env({})}).status().code(), StatusCode::kNotFound);
 }
