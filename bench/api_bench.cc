@@ -106,13 +106,13 @@ constexpr char kUsage[] = R"(usage: api_bench [--connections C] [--seconds S] [-
   --phase P        which phases run, any of a (GET /healthz), b (the person read) and c (the
                    bound: only the read's durable audit append, see below), e.g. b to profile
                    one; default abc (all three, and the ratios (b)/(a) and (c)/(a))
+  --dir DIR        where the hub goes (default: a new directory under $TMPDIR or /tmp, removed)
+  --help           this text
 
 Phase (c) is a bench-only route on the same server that does nothing but what every data read
 must do before answering: append one audit entry like a person read's and wait until it is
 durable (no key, no SQL, no policy). Its ratio to (a) is the most any audited read can reach on
 this machine.
-  --dir DIR        where the hub goes (default: a new directory under $TMPDIR or /tmp, removed)
-  --help           this text
 )";
 
 struct Flags {

@@ -40,8 +40,9 @@ ReleaseGate AllOf(std::vector<ReleaseGate> gates);
 Response WaitForRelease(Response response);
 
 using RouteHandler = std::function<Result<Response>(RouteContext&)>;
-// A route's own check, run by Preflight once the caller is authenticated and its role allowed,
-// before the body is read (e.g. "this agency owns that dataset"). A non-OK status refuses the
+// A route's own check, run once the caller is authenticated and its role allowed — by Preflight
+// before the body of a request with a body is read, else by Handle (e.g. "this agency owns
+// that dataset"). A non-OK status refuses the
 // request as problem+json. It may set request.spool to have the server stream the body to disk.
 using RouteGuard = std::function<Status(Request& request, const std::map<std::string, std::string>& params)>;
 // `client_cert_sha256` is Request::client_cert_sha256 (keys bound to a client certificate).
@@ -76,7 +77,8 @@ class Router {
 
   // Everything but the handler: route lookup, authentication, role check, guard. Returns the refusal,
   // or nullopt after setting request.principal (for non-public routes). The server calls this
-  // when the header has arrived, so nobody uploads a body to a route they may not call.
+  // when the header of a request with a body has arrived, so nobody uploads a body to a route
+  // they may not call; a request without one goes straight to Handle, which does the same.
   std::optional<Response> Preflight(Request& request) const;
   // Preflight (unless already done: request.principal set) and then the handler.
   Response Handle(Request& request) const;

@@ -79,6 +79,20 @@ Result<json> PersonRecords(store::Executor& db, catalog::Catalog& catalog,
   return records;
 }
 
+// Counting a consent's use (DecideAccess) is a write, which ends the request's read pin: the
+// records are then read in a newer snapshot than the links were. So after a consent-based
+// decision the links are read again, in that snapshot; if the person was merged away meanwhile
+// the read fails (kAborted: retry) rather than mix two states of the repository.
+Status RereadAfterConsentUse(store::Executor& db, const policy::Decision& d, person::ResolvedPerson& person) {
+  if (d.consent_id.empty()) return OkStatus();
+  ASSIGN_OR_RETURN(std::optional<person::ResolvedPerson> now, person::ResolveLinked(db, person.key));
+  if (!now || now->key != person.key) {
+    return AbortedError(fmt::format("person {} was merged while it was being read; retry", person.key));
+  }
+  person = std::move(*now);
+  return OkStatus();
+}
+
 std::map<std::string, std::set<std::string>> ByDataset(const std::vector<policy::FieldRef>& fields) {
   std::map<std::string, std::set<std::string>> out;
   for (const auto& f : fields) out[f.dataset].insert(f.field);
@@ -140,6 +154,7 @@ void ApiService::AddSharingRoutes() {
                 if (access.refusal) return std::move(*access.refusal);
                 if (!person) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
                 const policy::Decision& d = access.decision;
+                RETURN_IF_ERROR(RereadAfterConsentUse(*deps_.db, d, *person));
                 ASSIGN_OR_RETURN(json records, PersonRecords(*deps_.db, *deps_.catalog, person->records,
                                                              ByDataset(d.fields), d.all_fields));
                 json out = {{"person", person->key}, {"purpose", req.purpose}, {"records", std::move(records)}};
@@ -176,6 +191,7 @@ void ApiService::AddSharingRoutes() {
     req.person_key = person ? person->key : raw;
     ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.verify", {AuditText(req.person_key), "", ""}));
     if (access.refusal) return std::move(*access.refusal);
+    if (person) RETURN_IF_ERROR(RereadAfterConsentUse(*deps_.db, access.decision, *person));
     // The person's values of the claimed fields (an unknown person matches nothing).
     std::map<policy::FieldRef, std::vector<std::string>> held;
     std::map<std::string, std::shared_ptr<const catalog::DatasetSchema>> schemas;  // of the datasets held

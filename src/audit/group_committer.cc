@@ -90,8 +90,8 @@ void GroupCommitter::Run() {
     {
       std::unique_lock lock(mu_);
       work_.wait(lock, [this] { return stopping_ || !queue_.empty() || !side_.empty(); });
-      if (options_.linger.count() > 0 && last_batch_ >= options_.linger_after &&
-          queue_.size() < last_batch_ && !stopping_) {
+      if (options_.linger.count() > 0 && last_batch_ >= options_.linger_after && !queue_.empty() &&
+          queue_.size() < last_batch_ && side_.empty() && !stopping_) {
         // Appenders enqueue without waking us while the queue is not empty: the sleep costs
         // them nothing.
         lock.unlock();

@@ -44,10 +44,11 @@ struct GroupCommitOptions {
   size_t max_pending = 65536;  // queued entries before Submit waits
   int max_attempts = 8;        // tries of a batch whose commit returned kAborted
   // Under load, the committer lingers before taking a batch so that more entries join it: when
-  // the previous batch held at least `linger_after` entries (many appenders are active) and
-  // fewer than it are queued now, it sleeps `linger` first. A commit's fixed cost (its fsync,
-  // the log pages every commit rewrites) is then shared by more entries; a lone appender (small
-  // batches) never waits. Zero turns it off.
+  // the previous batch held at least `linger_after` entries (many appenders are active), fewer
+  // than it are queued now and no side work waits, it sleeps `linger` first (not cut short, also
+  // not by shutdown). A commit's fixed cost (its fsync, the log pages every commit rewrites) is
+  // then shared by more entries. Only the first batch after a large one can wait; a lone
+  // appender's batches are small, so it never does. Zero turns it off.
   std::chrono::microseconds linger{0};
   size_t linger_after = 16;
 };

@@ -80,7 +80,6 @@ class Catalog {
   Result<std::shared_ptr<const DatasetSchema>> SchemaVersion(const std::string& id, int version);
 
  private:
-
   store::Database* db_;
   Clock* clock_;
   std::mutex cache_mu_;

@@ -58,7 +58,7 @@ const std::vector<KeyDef>& Defs() {
        int64_t{1} << 40},
       {"audit.commit_linger_us", Kind::kInt, "0",
        "Under load, how long the audit committer waits for more entries to share a commit (microseconds; "
-       "0: never). A lone request never waits.", {}, 0, 100000},
+       "0: never). Only after a commit of 16 or more entries; a lone request never waits.", {}, 0, 100000},
       {"sharing.default_rate_per_minute", Kind::kInt, "600",
        "Data requests per minute per client when its agreement names no rate (429 above).", {}, 1, 100000000},
   };
