@@ -132,17 +132,6 @@ Result<std::vector<Link>> LinksOf(store::Executor& db, const std::string& person
   return out;
 }
 
-Result<std::vector<LinkedRecord>> LinkedRecordsOf(store::Executor& db, const std::string& person_key) {
-  ASSIGN_OR_RETURN(store::ResultSet rs,
-                   db.Query("SELECT dataset_id, record_key FROM person_links WHERE person_key = $1 "
-                            "ORDER BY dataset_id, record_key",
-                            Params{person_key}));
-  std::vector<LinkedRecord> out;
-  out.reserve(rs.rows.size());
-  for (const auto& r : rs.rows) out.push_back({r.Str(0), r.Str(1)});
-  return out;
-}
-
 Result<std::optional<ResolvedPerson>> ResolveLinked(store::Executor& db, const std::string& key) {
   std::string current = key;
   for (int hops = 0; hops < 64; ++hops) {  // as ResolvePerson: merges form chains, never cycles

@@ -69,18 +69,16 @@ Status PutLink(store::Executor& db, const Link& link);  // insert or replace
 Status DeleteLink(store::Executor& db, const std::string& dataset_id, const std::string& record_key);
 // In (dataset, record key) order.
 Result<std::vector<Link>> LinksOf(store::Executor& db, const std::string& person_key);
-// Only which records are linked to `person_key` (dataset, record key), ordered as LinksOf: the
-// cheap form for data endpoints, without the link's attributes.
+// A record linked to a person, without the link's attributes: the cheap form for data endpoints.
 struct LinkedRecord {
   std::string dataset_id;
   std::string record_key;
-  int dataset_version = 0;  // the dataset's current schema version (set by ResolveLinked only)
+  int dataset_version = 0;  // the dataset's current schema version
 };
-Result<std::vector<LinkedRecord>> LinkedRecordsOf(store::Executor& db, const std::string& person_key);
 
 // What a data endpoint needs of a person, in one statement for a person never merged (one more
-// per merge hop): the surviving key and its linked records in LinkedRecordsOf order, each with
-// its dataset's current schema version. nullopt for an unknown key.
+// per merge hop): the surviving key and its linked records in (dataset, record key) order, as
+// LinksOf, each with its dataset's current schema version. nullopt for an unknown key.
 struct ResolvedPerson {
   std::string key;
   std::vector<LinkedRecord> records;
