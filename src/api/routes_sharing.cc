@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -15,6 +16,7 @@
 #include "api/json_body.h"
 #include "api/service.h"
 #include "common/json.h"
+#include "common/json_writer.h"
 #include "ident/date_parse.h"
 #include "person/person_finder.h"
 #include "person/person_json.h"
@@ -54,13 +56,31 @@ Result<std::vector<policy::FieldRef>> ParseFieldList(std::string_view text, std:
   return out;
 }
 
+// One stored value as TypedValue (api/ingest_json.h) types it.
+void WriteTypedValue(JsonWriter& w, catalog::FieldType type, const store::Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    type == catalog::FieldType::kBoolean ? w.Bool(*i != 0) : w.Int(*i);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    w.Double(*d);
+  } else if (const auto* s = std::get_if<std::string>(&v)) {
+    w.String(*s);
+  } else if (const auto* b = std::get_if<store::Blob>(&v)) {
+    w.String(b->bytes);
+  } else {
+    w.Null();
+  }
+}
+
 // The person's current records (`links`, from person::ResolveLinked) in the datasets of
-// `allowed` (all linked datasets when `all`), each as {dataset, updated_at, fields: {name:
-// value}} holding only `allowed` fields of that dataset.
-Result<json> PersonRecords(store::Executor& db, catalog::Catalog& catalog,
-                           const std::vector<person::LinkedRecord>& links,
-                           const std::map<std::string, std::set<std::string>>& allowed, bool all) {
-  json records = json::array();
+// `allowed` (all linked datasets when `all`), as the array member "records" of `w`'s object:
+// each {dataset, fields: {name: value}, updated_at} holding only `allowed` fields of that dataset,
+// members in name order (as DumpJson would print them).
+Status WritePersonRecords(JsonWriter& w, store::Executor& db, catalog::Catalog& catalog,
+                          const std::vector<person::LinkedRecord>& links,
+                          const std::map<std::string, std::set<std::string>>& allowed, bool all) {
+  w.Key("records");
+  w.BeginArray();
+  std::vector<std::pair<std::string_view, size_t>> shown;  // (field name, index), sorted by name
   for (const person::LinkedRecord& link : links) {
     auto grant = allowed.find(link.dataset_id);
     if (!all && grant == allowed.end()) continue;
@@ -68,15 +88,26 @@ Result<json> PersonRecords(store::Executor& db, catalog::Catalog& catalog,
                      catalog.SchemaVersion(link.dataset_id, link.dataset_version));
     ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v, ingest::CurrentRecord(db, *schema, link.record_key));
     if (!v) continue;  // deleted since it was linked
-    json fields = json::object();
+    shown.clear();
     for (size_t i = 0; i < schema->fields.size() && i < v->values.size(); ++i) {
       if (!all && !grant->second.contains(schema->fields[i].name)) continue;
-      fields[schema->fields[i].name] = TypedValue(schema->fields[i].type, v->values[i]);
+      shown.emplace_back(schema->fields[i].name, i);
     }
-    records.push_back({{"dataset", link.dataset_id}, {"updated_at", FormatRfc3339(v->valid_from)},
-                       {"fields", std::move(fields)}});
+    std::sort(shown.begin(), shown.end());
+    w.BeginObject();
+    w.Member("dataset", link.dataset_id);
+    w.Key("fields");
+    w.BeginObject();
+    for (const auto& [name, i] : shown) {
+      w.Key(name);
+      WriteTypedValue(w, schema->fields[i].type, v->values[i]);
+    }
+    w.EndObject();
+    w.Member("updated_at", FormatRfc3339(v->valid_from));
+    w.EndObject();
   }
-  return records;
+  w.EndArray();
+  return OkStatus();
 }
 
 // Counting a consent's use (DecideAccess) is a write, which ends the request's read pin: the
@@ -97,6 +128,23 @@ std::map<std::string, std::set<std::string>> ByDataset(const std::vector<policy:
   std::map<std::string, std::set<std::string>> out;
   for (const auto& f : fields) out[f.dataset].insert(f.field);
   return out;
+}
+
+// DecisionJson's members, written: "agreement", "consent", "legal_basis" (they sort before the
+// person read's other members).
+void WriteDecision(JsonWriter& w, const policy::Decision& d) {
+  w.Key("agreement");
+  if (d.agreement_id.empty()) {
+    w.Null();
+  } else {
+    w.BeginObject();
+    w.Member("id", d.agreement_id);
+    w.Member("version", int64_t{d.agreement_version});
+    w.EndObject();
+  }
+  w.Key("consent");
+  d.consent_id.empty() ? w.Null() : w.String(d.consent_id);
+  w.Member("legal_basis", d.legal_basis);
 }
 
 json DecisionJson(const policy::Decision& d) {
@@ -155,11 +203,18 @@ void ApiService::AddSharingRoutes() {
                 if (!person) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
                 const policy::Decision& d = access.decision;
                 RETURN_IF_ERROR(RereadAfterConsentUse(*deps_.db, d, *person));
-                ASSIGN_OR_RETURN(json records, PersonRecords(*deps_.db, *deps_.catalog, person->records,
-                                                             ByDataset(d.fields), d.all_fields));
-                json out = {{"person", person->key}, {"purpose", req.purpose}, {"records", std::move(records)}};
-                out.update(DecisionJson(d));
-                return JsonResponse(DumpJson(out));
+                // Written directly, not through an nlohmann::json tree: this is the hot read.
+                std::string body;
+                body.reserve(1024);
+                JsonWriter w(&body);
+                w.BeginObject();
+                WriteDecision(w, d);
+                w.Member("person", person->key);
+                w.Member("purpose", req.purpose);
+                RETURN_IF_ERROR(WritePersonRecords(w, *deps_.db, *deps_.catalog, person->records,
+                                                   ByDataset(d.fields), d.all_fields));
+                w.EndObject();
+                return JsonResponse(std::move(body));
               });
 
   // Yes/no verification: for each claimed attribute, "match" or "no_match" — nothing else.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "auth/access_generation.h"
 #include "common/certificate.h"
 
 namespace ndc::auth {
@@ -91,13 +92,13 @@ Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const 
   return out;
 }
 
-Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_view client_cert_sha256) {
-  // ndc_<12 hex>_<secret>
-  if (token.size() < 4 + kIdHexLen + 2 || token.substr(0, 4) != "ndc_" || token[4 + kIdHexLen] != '_') {
-    return UnauthenticatedError("malformed API key: expected a token of the form ndc_<id>_<secret>");
+Result<std::shared_ptr<const ApiKeyStore::Known>> ApiKeyStore::Lookup(const std::string& id, int64_t generation) {
+  {
+    std::lock_guard lock(cache_mu_);
+    if (cache_generation_ == generation) {
+      if (auto it = cache_.find(id); it != cache_.end()) return it->second;
+    }
   }
-  std::string id(token.substr(4, kIdHexLen));
-  std::string_view secret = token.substr(4 + kIdHexLen + 1);
   Value p[] = {id};
   auto row = db_->QueryOne(
       "SELECT id, name, role, agency_id, created_at, revoked_at, person_key, cert_sha256, secret_hash "
@@ -108,10 +109,33 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_
     return row.status();
   }
   const auto* stored = std::get_if<store::Blob>(&(*row)[8]);
-  if (stored == nullptr || !ConstantTimeEquals(Sha256(secret), stored->bytes)) {
+  auto known = std::make_shared<Known>(Known{FromRow(*row), stored == nullptr ? "" : stored->bytes});
+  std::lock_guard lock(cache_mu_);
+  if (cache_generation_ < generation) {  // a change since the cache was filled: start over
+    cache_.clear();
+    cache_generation_ = generation;
+  }
+  // Read at `generation` (the counter first, then the row): cached only under that value.
+  if (cache_generation_ == generation) {
+    if (cache_.size() >= 10000) cache_.clear();
+    cache_[id] = known;
+  }
+  return std::shared_ptr<const Known>(std::move(known));
+}
+
+Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_view client_cert_sha256) {
+  // ndc_<12 hex>_<secret>
+  if (token.size() < 4 + kIdHexLen + 2 || token.substr(0, 4) != "ndc_" || token[4 + kIdHexLen] != '_') {
+    return UnauthenticatedError("malformed API key: expected a token of the form ndc_<id>_<secret>");
+  }
+  std::string id(token.substr(4, kIdHexLen));
+  std::string_view secret = token.substr(4 + kIdHexLen + 1);
+  ASSIGN_OR_RETURN(int64_t generation, ReadAccessGeneration(*db_));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Known> key, Lookup(id, generation));
+  if (key->secret_hash.empty() || !ConstantTimeEquals(Sha256(secret), key->secret_hash)) {
     return UnauthenticatedError("wrong secret for API key " + id);
   }
-  ApiKeyInfo info = FromRow(*row);
+  const ApiKeyInfo& info = key->info;
   if (info.revoked_at) return UnauthenticatedError("API key " + id + " was revoked");
   if (!info.cert_sha256.empty()) {
     if (client_cert_sha256.empty()) {
@@ -126,16 +150,22 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_
 }
 
 Status ApiKeyStore::Revoke(const std::string& id) {
+  // The revocation and the access generation's increment commit together: no node's cache can
+  // accept the key once the revocation is visible.
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, db_->Begin());
   Value p[] = {clock_->NowMicros(), id};
-  auto n = db_->Exec("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", p);
-  if (!n.ok()) return n.status();
-  if (*n == 0) {
+  ASSIGN_OR_RETURN(int64_t n, tx->Exec("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", p));
+  if (n == 0) {
     Value q[] = {id};
-    auto exists = db_->QueryOne("SELECT id FROM api_keys WHERE id = $1", q);
-    if (!exists.ok()) return exists.status().code() == StatusCode::kNotFound ? NotFoundError("API key " + id + " does not exist")
-                                                                           : exists.status();
+    auto exists = tx->QueryOne("SELECT id FROM api_keys WHERE id = $1", q);
+    if (!exists.ok()) {
+      return exists.status().code() == StatusCode::kNotFound ? NotFoundError("API key " + id + " does not exist")
+                                                              : exists.status();
+    }
+    return OkStatus();  // revoked before
   }
-  return OkStatus();
+  RETURN_IF_ERROR(BumpAccessGeneration(*tx));
+  return tx->Commit();
 }
 
 Result<std::vector<ApiKeyInfo>> ApiKeyStore::List() {

@@ -20,10 +20,18 @@
 // without a person or a person for another role; kNotFound for an unknown agency or a person key
 // not in the persons table (callers resolve merged keys first: person::ResolvePerson).
 // Revoke() returns kNotFound for an unknown id.
-// Thread-safe (the store is).
+//
+// Known keys are kept in memory after their first use (at most 10,000; past that the cache
+// starts over), guarded by the access generation (auth/access_generation.h): Revoke increments
+// it in its transaction, and Authenticate reads it first, so a revocation is refused on the next
+// request on every node. Unknown ids are not cached.
+// Thread-safe (the store is; the cache has its own lock).
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,9 +77,19 @@ class ApiKeyStore {
   Result<std::vector<ApiKeyInfo>> List();
 
  private:
+  struct Known {
+    ApiKeyInfo info;
+    std::string secret_hash;  // SHA-256 of the secret
+  };
+  // The key `id` as stored, from the cache when it holds it at `generation`.
+  Result<std::shared_ptr<const Known>> Lookup(const std::string& id, int64_t generation);
+
   store::Database* db_;
   Clock* clock_;
   RandomSource* random_;
+  std::mutex cache_mu_;
+  int64_t cache_generation_ = -1;                                // guarded by cache_mu_
+  std::map<std::string, std::shared_ptr<const Known>> cache_;  // by id; guarded by cache_mu_
 };
 
 }  // namespace ndc::auth

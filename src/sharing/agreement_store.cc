@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "auth/access_generation.h"
 #include "common/json.h"
 
 namespace ndc::sharing {
@@ -113,6 +114,8 @@ Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std:
                            "ON CONFLICT (id) DO UPDATE SET current_version = excluded.current_version",
                            h)
                       .status());
+  // Every node's cached agreements give way to this version on their next request.
+  RETURN_IF_ERROR(auth::BumpAccessGeneration(*tx));
   RETURN_IF_ERROR(tx->Commit());
   return draft;
 }
@@ -180,16 +183,40 @@ Result<std::vector<StoredAgreement>> AgreementStore::List(const std::string& con
 }
 
 Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::string& agency) {
+  // The counter first, then the rows it guards (auth/access_generation.h).
+  ASSIGN_OR_RETURN(int64_t generation, auth::ReadAccessGeneration(*db_));
+  std::vector<std::shared_ptr<const policy::Agreement>> current;
+  bool cached = false;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (consumers_generation_ == generation) {
+      if (auto it = consumers_.find(agency); it != consumers_.end()) {
+        current = it->second;
+        cached = true;
+      }
+    }
+  }
+  if (!cached) {
+    ASSIGN_OR_RETURN(current, ReadForConsumer(agency, generation));
+  }
+  std::vector<policy::Agreement> out;
+  out.reserve(current.size());
+  for (const auto& a : current) out.push_back(*a);
+  return out;
+}
+
+Result<std::vector<std::shared_ptr<const policy::Agreement>>> AgreementStore::ReadForConsumer(
+    const std::string& agency, int64_t generation) {
   const Value p[] = {agency};
   // Two index probes and a sort here rather than `IN ($1, '*') ORDER BY id`, for which SQLite
-  // builds a temporary B-tree for the IN list and another for the sort on every data request.
+  // builds a temporary B-tree for the IN list and another for the sort.
   ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT id, current_version FROM agreements WHERE consumer_agency = $1 "
                                        "UNION ALL "
                                        "SELECT id, current_version FROM agreements WHERE consumer_agency = '*' "
                                        "AND $1 <> '*'",
                                        p));
   std::sort(rs.rows.begin(), rs.rows.end(), [](const Row& a, const Row& b) { return a.Str(0) < b.Str(0); });
-  std::vector<policy::Agreement> out;
+  std::vector<std::shared_ptr<const policy::Agreement>> out;
   out.reserve(rs.rows.size());
   for (const Row& r : rs.rows) {
     std::pair<std::string, int> key(r.Str(0), static_cast<int>(r.Int(1)));
@@ -205,7 +232,16 @@ Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::st
       if (parsed_.size() >= 4096) parsed_.clear();  // bounded: starts over past 4,096 versions
       parsed_.emplace(key, parsed);
     }
-    out.push_back(*parsed);
+    out.push_back(std::move(parsed));
+  }
+  std::lock_guard lock(cache_mu_);
+  if (consumers_generation_ < generation) {  // agreements changed since the cache was filled
+    consumers_.clear();
+    consumers_generation_ = generation;
+  }
+  if (consumers_generation_ == generation) {  // read at `generation`: cached only under that value
+    if (consumers_.size() >= 4096) consumers_.clear();
+    consumers_[agency] = out;
   }
   return out;
 }

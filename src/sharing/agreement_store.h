@@ -6,7 +6,9 @@
 // exist, or personal data in an open agreement, with the member at fault); kAlreadyExists
 // (Create of an existing id); kNotFound (unknown id or version); store errors as mapped.
 // Thread-safe (the store and catalog are). Stored versions are immutable, so ForConsumer keeps
-// the parsed versions it has read (the current version numbers are still read every time).
+// the parsed versions it has read; it also keeps each consumer's current set, guarded by the
+// access generation (auth/access_generation.h), which every stored version increments: a new,
+// suspended or revoked version is what the next request on any node is decided on.
 #pragma once
 
 #include <map>
@@ -47,12 +49,16 @@ class AgreementStore {
   // Current versions, by id; only the consumer's (and open ones) when `consumer` is given.
   Result<std::vector<StoredAgreement>> List(const std::string& consumer = "");
   // What Decide needs for a caller: the current version of every agreement whose consumer is
-  // `agency` or "*". One query for the current version numbers; versions already parsed once
-  // are not read or parsed again.
+  // `agency` or "*", by id. One read of the access generation; while it is unchanged the set
+  // comes from memory, else one query for the current version numbers (versions already parsed
+  // once are not read or parsed again).
   Result<std::vector<policy::Agreement>> ForConsumer(const std::string& agency);
 
  private:
   Status Validate(const policy::Agreement& a);
+  // ForConsumer's set from the store, read after the access generation was `generation`.
+  Result<std::vector<std::shared_ptr<const policy::Agreement>>> ReadForConsumer(const std::string& agency,
+                                                                                int64_t generation);
   Result<StoredAgreement> Insert(StoredAgreement draft, const std::string& actor, bool create);
 
   store::Database* db_;
@@ -62,6 +68,9 @@ class AgreementStore {
   std::mutex cache_mu_;
   // Parsed agreement versions by (id, version); guarded by cache_mu_.
   std::map<std::pair<std::string, int>, std::shared_ptr<const policy::Agreement>> parsed_;
+  // Each consumer's current agreements at consumers_generation_; guarded by cache_mu_.
+  int64_t consumers_generation_ = -1;
+  std::map<std::string, std::vector<std::shared_ptr<const policy::Agreement>>> consumers_;
 };
 
 }  // namespace ndc::sharing

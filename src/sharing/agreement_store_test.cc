@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/access_generation.h"
 #include "common/json.h"
 #include "store/testing/test_database.h"
 
@@ -83,6 +84,46 @@ TEST_P(AgreementStoreTest, ChangesAddVersionsAndTheCurrentOneDecides) {
   EXPECT_EQ(agreements_->Versions("vss-registry")->size(), 2u);
   EXPECT_EQ(agreements_->Get("vss-registry", 3).status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(agreements_->ForConsumer("bca")->empty());
+}
+
+// Two stores on one database stand for two nodes: each caches the consumers' agreements, and a
+// change made through one is what the other decides on at its next call.
+TEST_P(AgreementStoreTest, AChangeOnOneNodeIsSeenAtTheOthersNextCall) {
+  AgreementStore other_node(db_.get(), catalog_.get(), &clock_);
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  auto before = other_node.ForConsumer("vss");  // fills the other node's cache
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ(before->size(), 1u);
+  EXPECT_EQ((*before)[0].status, policy::AgreementStatus::kActive);
+  EXPECT_EQ(other_node.ForConsumer("vss")->size(), 1u);  // a cache hit gives the same set
+
+  ASSERT_TRUE(agreements_->SetStatus("vss-registry", policy::AgreementStatus::kRevoked, "op").ok());
+  auto after = other_node.ForConsumer("vss");
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].status, policy::AgreementStatus::kRevoked);
+  EXPECT_EQ((*after)[0].version, 2);
+
+  // A new agreement for another consumer also reaches the other node at once.
+  EXPECT_TRUE(other_node.ForConsumer("bca")->empty());
+  StoredAgreement for_bca = Draft(R"(, "id": "bca-registry", "consumer": "bca")");
+  ASSERT_TRUE(agreements_->Create(for_bca, "op").ok());
+  EXPECT_EQ(other_node.ForConsumer("bca")->size(), 1u);
+}
+
+TEST_P(AgreementStoreTest, EveryStoredVersionAdvancesTheAccessGeneration) {
+  auto generation = [&] {
+    auto g = auth::ReadAccessGeneration(*db_);
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    return g.value_or(-1);
+  };
+  const int64_t start = generation();
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  EXPECT_EQ(generation(), start + 1);
+  ASSERT_TRUE(agreements_->SetStatus("vss-registry", policy::AgreementStatus::kSuspended, "op").ok());
+  EXPECT_EQ(generation(), start + 2);
+  EXPECT_FALSE(agreements_->Create(Draft(), "op").ok());  // a refused change changes nothing
+  EXPECT_EQ(generation(), start + 2);
 }
 
 TEST_P(AgreementStoreTest, UpdateKeepsTheConsumer) {

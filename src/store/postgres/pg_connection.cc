@@ -127,6 +127,7 @@ Result<ResultSet> PgConnection::Run(std::string_view sql, std::span<const Value>
   ResultSet rs;
   const int ncol = PQnfields(res.get());
   const int nrow = PQntuples(res.get());
+  rs.columns.reserve(static_cast<size_t>(ncol));  // as in SqliteConnection::Step
   for (int c = 0; c < ncol; ++c) rs.columns.emplace_back(PQfname(res.get(), c));
   rs.rows.reserve(static_cast<size_t>(nrow));
   for (int r = 0; r < nrow; ++r) {
