@@ -71,41 +71,55 @@ void WriteTypedValue(JsonWriter& w, catalog::FieldType type, const store::Value&
   }
 }
 
-// The person's current records (`links`, from person::ResolveLinked) in the datasets of
-// `allowed` (all linked datasets when `all`), as the array member "records" of `w`'s object:
-// each {dataset, fields: {name: value}, updated_at} holding only `allowed` fields of that dataset,
-// members in name order (as DumpJson would print them).
+// Calls `fn(link, schema, record)` for every link in `links` (from person::ResolveLinked) that
+// `wanted(link)` accepts and whose record is still current (not deleted since it was linked),
+// with the record's schema version from the catalog's cache. How the person read and verify
+// walk a person's records.
+template <typename Wanted, typename Fn>
+Status ForEachCurrentRecord(store::Executor& db, catalog::Catalog& catalog,
+                            const std::vector<person::LinkedRecord>& links, const Wanted& wanted, const Fn& fn) {
+  for (const person::LinkedRecord& link : links) {
+    if (!wanted(link)) continue;
+    ASSIGN_OR_RETURN(std::shared_ptr<const catalog::DatasetSchema> schema,
+                     catalog.SchemaVersion(link.dataset_id, link.dataset_version));
+    ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v, ingest::CurrentRecord(db, *schema, link.record_key));
+    if (v) fn(link, schema, *v);
+  }
+  return OkStatus();
+}
+
+// The person's current records in the datasets of `allowed` (all linked datasets when `all`), as
+// the array member "records" of `w`'s object: each {dataset, fields: {name: value}, updated_at}
+// holding only `allowed` fields of that dataset, members in name order (as DumpJson prints them).
 Status WritePersonRecords(JsonWriter& w, store::Executor& db, catalog::Catalog& catalog,
                           const std::vector<person::LinkedRecord>& links,
                           const std::map<std::string, std::set<std::string>>& allowed, bool all) {
   w.Key("records");
   w.BeginArray();
   std::vector<std::pair<std::string_view, size_t>> shown;  // (field name, index), sorted by name
-  for (const person::LinkedRecord& link : links) {
-    auto grant = allowed.find(link.dataset_id);
-    if (!all && grant == allowed.end()) continue;
-    ASSIGN_OR_RETURN(std::shared_ptr<const catalog::DatasetSchema> schema,
-                     catalog.SchemaVersion(link.dataset_id, link.dataset_version));
-    ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v, ingest::CurrentRecord(db, *schema, link.record_key));
-    if (!v) continue;  // deleted since it was linked
-    shown.clear();
-    for (size_t i = 0; i < schema->fields.size() && i < v->values.size(); ++i) {
-      if (!all && !grant->second.contains(schema->fields[i].name)) continue;
-      shown.emplace_back(schema->fields[i].name, i);
-    }
-    std::sort(shown.begin(), shown.end());
-    w.BeginObject();
-    w.Member("dataset", link.dataset_id);
-    w.Key("fields");
-    w.BeginObject();
-    for (const auto& [name, i] : shown) {
-      w.Key(name);
-      WriteTypedValue(w, schema->fields[i].type, v->values[i]);
-    }
-    w.EndObject();
-    w.Member("updated_at", FormatRfc3339(v->valid_from));
-    w.EndObject();
-  }
+  RETURN_IF_ERROR(ForEachCurrentRecord(
+      db, catalog, links, [&](const person::LinkedRecord& link) { return all || allowed.contains(link.dataset_id); },
+      [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
+          const ingest::RecordVersion& v) {
+        const std::set<std::string>* grant = all ? nullptr : &allowed.at(link.dataset_id);
+        shown.clear();
+        for (size_t i = 0; i < schema->fields.size() && i < v.values.size(); ++i) {
+          if (grant != nullptr && !grant->contains(schema->fields[i].name)) continue;
+          shown.emplace_back(schema->fields[i].name, i);
+        }
+        std::sort(shown.begin(), shown.end());
+        w.BeginObject();
+        w.Member("dataset", link.dataset_id);
+        w.Key("fields");
+        w.BeginObject();
+        for (const auto& [name, i] : shown) {
+          w.Key(name);
+          WriteTypedValue(w, schema->fields[i].type, v.values[i]);
+        }
+        w.EndObject();
+        w.Member("updated_at", FormatRfc3339(v.valid_from));
+        w.EndObject();
+      }));
   w.EndArray();
   return OkStatus();
 }
@@ -251,22 +265,22 @@ void ApiService::AddSharingRoutes() {
     std::map<policy::FieldRef, std::vector<std::string>> held;
     std::map<std::string, std::shared_ptr<const catalog::DatasetSchema>> schemas;  // of the datasets held
     const std::vector<person::LinkedRecord> none;
-    for (const person::LinkedRecord& link : person ? person->records : none) {
-      auto first = claimed.lower_bound({link.dataset_id, ""});
-      if (first == claimed.end() || first->first.dataset != link.dataset_id) continue;
-      ASSIGN_OR_RETURN(std::shared_ptr<const catalog::DatasetSchema> schema,
-                       deps_.catalog->SchemaVersion(link.dataset_id, link.dataset_version));
-      ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v,
-                       ingest::CurrentRecord(*deps_.db, *schema, link.record_key));
-      if (!v) continue;
-      schemas[link.dataset_id] = schema;
-      for (size_t i = 0; i < schema->fields.size() && i < v->values.size(); ++i) {
-        policy::FieldRef ref{link.dataset_id, schema->fields[i].name};
-        if (claimed.contains(ref)) {
-          held[ref].push_back(Comparable(schema->fields[i].type, store::ValueText(v->values[i])));
-        }
-      }
-    }
+    RETURN_IF_ERROR(ForEachCurrentRecord(
+        *deps_.db, *deps_.catalog, person ? person->records : none,
+        [&](const person::LinkedRecord& link) {
+          auto first = claimed.lower_bound({link.dataset_id, ""});
+          return first != claimed.end() && first->first.dataset == link.dataset_id;
+        },
+        [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
+            const ingest::RecordVersion& v) {
+          schemas[link.dataset_id] = schema;
+          for (size_t i = 0; i < schema->fields.size() && i < v.values.size(); ++i) {
+            policy::FieldRef ref{link.dataset_id, schema->fields[i].name};
+            if (claimed.contains(ref)) {
+              held[ref].push_back(Comparable(schema->fields[i].type, store::ValueText(v.values[i])));
+            }
+          }
+        }));
     json results = json::object();
     bool all = true;
     for (const auto& [ref, value] : claimed) {

@@ -95,7 +95,7 @@ Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const 
 Result<std::shared_ptr<const ApiKeyStore::Known>> ApiKeyStore::Lookup(const std::string& id, int64_t generation) {
   {
     std::lock_guard lock(cache_mu_);
-    if (cache_generation_ == generation) {
+    if (cache_state_.Valid(generation, clock_->MonotonicMicros())) {
       if (auto it = cache_.find(id); it != cache_.end()) return it->second;
     }
   }
@@ -110,16 +110,10 @@ Result<std::shared_ptr<const ApiKeyStore::Known>> ApiKeyStore::Lookup(const std:
   }
   const auto* stored = std::get_if<store::Blob>(&(*row)[8]);
   auto known = std::make_shared<Known>(Known{FromRow(*row), stored == nullptr ? "" : stored->bytes});
+  // Read at `generation` (the marker first, then the row): cached under that value only.
   std::lock_guard lock(cache_mu_);
-  if (cache_generation_ < generation) {  // a change since the cache was filled: start over
-    cache_.clear();
-    cache_generation_ = generation;
-  }
-  // Read at `generation` (the counter first, then the row): cached only under that value.
-  if (cache_generation_ == generation) {
-    if (cache_.size() >= 10000) cache_.clear();
-    cache_[id] = known;
-  }
+  if (cache_state_.Reset(generation, clock_->MonotonicMicros()) || cache_.size() >= 10000) cache_.clear();
+  cache_[id] = known;
   return std::shared_ptr<const Known>(std::move(known));
 }
 
@@ -150,8 +144,9 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_
 }
 
 Status ApiKeyStore::Revoke(const std::string& id) {
-  // The revocation and the access generation's increment commit together: no node's cache can
-  // accept the key once the revocation is visible.
+  // The revocation and the access generation's new value commit together: no node's cache can
+  // accept the key once the revocation is visible. A key revoked before gets a new value too, so
+  // revoking again is a way to make every node read the key's row afresh.
   ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, db_->Begin());
   Value p[] = {clock_->NowMicros(), id};
   ASSIGN_OR_RETURN(int64_t n, tx->Exec("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", p));
@@ -162,9 +157,8 @@ Status ApiKeyStore::Revoke(const std::string& id) {
       return exists.status().code() == StatusCode::kNotFound ? NotFoundError("API key " + id + " does not exist")
                                                               : exists.status();
     }
-    return OkStatus();  // revoked before
   }
-  RETURN_IF_ERROR(BumpAccessGeneration(*tx));
+  RETURN_IF_ERROR(BumpAccessGeneration(*tx, random_));
   return tx->Commit();
 }
 

@@ -21,10 +21,12 @@
 // not in the persons table (callers resolve merged keys first: person::ResolvePerson).
 // Revoke() returns kNotFound for an unknown id.
 //
-// Known keys are kept in memory after their first use (at most 10,000; past that the cache
-// starts over), guarded by the access generation (auth/access_generation.h): Revoke increments
-// it in its transaction, and Authenticate reads it first, so a revocation is refused on the next
-// request on every node. Unknown ids are not cached.
+// Every key row Authenticate reads (whether the secret then matches or not) is kept in memory,
+// guarded by the access generation (auth/access_generation.h): Revoke gives it a new value in
+// its transaction (also when the key was revoked before), any change of value or a minute's age
+// empties the cache, and Authenticate reads the value first, so a revocation is refused on the
+// next request on every node. Unknown ids are not cached; past 10,000 keys the cache starts over.
+// A new agreement version changes the value too, so it also empties this cache.
 // Thread-safe (the store is; the cache has its own lock).
 #pragma once
 
@@ -36,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/access_generation.h"
 #include "auth/principal.h"
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -88,7 +91,7 @@ class ApiKeyStore {
   Clock* clock_;
   RandomSource* random_;
   std::mutex cache_mu_;
-  int64_t cache_generation_ = -1;                                // guarded by cache_mu_
+  AccessCacheState cache_state_;                                // guarded by cache_mu_
   std::map<std::string, std::shared_ptr<const Known>> cache_;  // by id; guarded by cache_mu_
 };
 

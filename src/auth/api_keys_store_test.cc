@@ -50,12 +50,48 @@ TEST_P(ApiKeyStoreTest, ARevocationIsRefusedAtEveryNodesNextRequest) {
     EXPECT_EQ(who.status().code(), StatusCode::kUnauthenticated);
     EXPECT_EQ(who.status().message(), "API key " + key->info.id + " was revoked");
   }
-  // Revoking again changes nothing, an unknown id is reported.
+  // Revoking again keeps the key revoked and still changes the access generation (so every node
+  // reads the row afresh); an unknown id is reported and changes nothing.
   auto before = ReadAccessGeneration(*db_);
   ASSERT_TRUE(before.ok());
   EXPECT_TRUE(keys_->Revoke(key->info.id).ok());
-  EXPECT_EQ(*ReadAccessGeneration(*db_), *before);
+  auto after = ReadAccessGeneration(*db_);
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(*after, *before);
+  EXPECT_EQ(other_node_->Authenticate(key->token).status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(keys_->Revoke("ffffffffffff").code(), StatusCode::kNotFound);
+  EXPECT_EQ(*ReadAccessGeneration(*db_), *after);
+}
+
+// A revocation typed into the database (not through Revoke, so the generation keeps its value)
+// is honoured once the cache is a minute old; a store restored to an older generation empties
+// the cache at once.
+TEST_P(ApiKeyStoreTest, ChangesAroundTheGenerationAreSeenWithinAMinuteAndRestoresAtOnce) {
+  auto key = keys_->Create("vss client", Role::kAgency, "vss");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  ASSERT_TRUE(other_node_->Authenticate(key->token).ok());  // cached
+  const store::Value p[] = {key->info.id};
+  ASSERT_TRUE(db_->Exec("UPDATE api_keys SET revoked_at = 1 WHERE id = $1", p).ok());
+  clock_.Advance(kAccessCacheMaxAgeMicros / 2);
+  EXPECT_TRUE(other_node_->Authenticate(key->token).ok());  // the documented window
+  clock_.Advance(kAccessCacheMaxAgeMicros / 2);
+  EXPECT_EQ(other_node_->Authenticate(key->token).status().code(), StatusCode::kUnauthenticated);
+
+  // A restore: the generation goes back to a value from before the cache was filled, then a key
+  // is revoked on the restored store. Had the generation been a counter, the revocation would
+  // bring it back to the very value the cache was filled at, and the stale entry would answer.
+  auto second = keys_->Create("second client", Role::kAgency, "vss");
+  ASSERT_TRUE(second.ok());
+  auto backup_value = ReadAccessGeneration(*db_);
+  ASSERT_TRUE(backup_value.ok());
+  auto dummy = keys_->Create("dummy", Role::kAgency, "vss");
+  ASSERT_TRUE(dummy.ok());
+  ASSERT_TRUE(keys_->Revoke(dummy->info.id).ok());            // the generation moves on
+  ASSERT_TRUE(other_node_->Authenticate(second->token).ok());  // cached at the new value
+  const store::Value restore[] = {*backup_value};
+  ASSERT_TRUE(db_->Exec("UPDATE access_generation SET value = $1 WHERE id = 1", restore).ok());
+  ASSERT_TRUE(keys_->Revoke(second->info.id).ok());
+  EXPECT_EQ(other_node_->Authenticate(second->token).status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST_P(ApiKeyStoreTest, ACachedKeyStillNeedsItsSecretAndCertificate) {
@@ -74,10 +110,37 @@ TEST_P(ApiKeyStoreTest, ACachedKeyStillNeedsItsSecretAndCertificate) {
     EXPECT_EQ(keys_->Authenticate(bound->token, std::string(64, 'b')).status().code(), StatusCode::kUnauthenticated);
     EXPECT_TRUE(keys_->Authenticate(bound->token, cert).ok());
   }
-  // Unknown ids are refused every time (and not remembered).
-  for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(keys_->Authenticate("ndc_0123456789ab_secret").status().message(), "unknown API key 0123456789ab");
+  // Unknown ids are refused every time and not remembered: the id the next Create will draw
+  // (the same seeded stream) is unknown, then, once created, accepted.
+  SeededRandom twin(7);  // the same calls as the two Creates above: id, then secret, each
+  for (int created = 0; created < 2; ++created) {
+    twin.Bytes(6);
+    twin.Bytes(32);
   }
+  const std::string next_id = HexEncode(twin.Bytes(6));
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(keys_->Authenticate("ndc_" + next_id + "_secret").status().message(), "unknown API key " + next_id);
+  }
+  auto next = keys_->Create("next client", Role::kAgency, "vss");
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  ASSERT_EQ(next->info.id, next_id);
+  EXPECT_TRUE(keys_->Authenticate(next->token).ok());
+}
+
+TEST(AccessCacheStateTest, ValidOnlyAtTheValueItWasFilledAtAndForAMinute) {
+  AccessCacheState state;
+  EXPECT_FALSE(state.Valid(0, 0));  // never filled
+  EXPECT_TRUE(state.Reset(5, 1000));
+  EXPECT_TRUE(state.Valid(5, 1000));
+  EXPECT_FALSE(state.Reset(5, 2000));  // still valid: keep the entries
+  EXPECT_FALSE(state.Valid(6, 2000));
+  EXPECT_FALSE(state.Valid(4, 2000));  // another value, newer or older
+  EXPECT_TRUE(state.Valid(5, 1000 + kAccessCacheMaxAgeMicros - 1));
+  EXPECT_FALSE(state.Valid(5, 1000 + kAccessCacheMaxAgeMicros));
+  EXPECT_FALSE(state.Valid(5, 999));  // a clock gone back: do not trust the age
+  EXPECT_TRUE(state.Reset(4, 3000));
+  EXPECT_TRUE(state.Valid(4, 3000));
+  EXPECT_FALSE(state.Valid(5, 3000));
 }
 
 #ifdef NDC_TEST_POSTGRES

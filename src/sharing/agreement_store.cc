@@ -115,7 +115,7 @@ Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std:
                            h)
                       .status());
   // Every node's cached agreements give way to this version on their next request.
-  RETURN_IF_ERROR(auth::BumpAccessGeneration(*tx));
+  RETURN_IF_ERROR(auth::BumpAccessGeneration(*tx, random_));
   RETURN_IF_ERROR(tx->Commit());
   return draft;
 }
@@ -189,7 +189,7 @@ Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::st
   bool cached = false;
   {
     std::lock_guard lock(cache_mu_);
-    if (consumers_generation_ == generation) {
+    if (consumers_state_.Valid(generation, clock_->MonotonicMicros())) {
       if (auto it = consumers_.find(agency); it != consumers_.end()) {
         current = it->second;
         cached = true;
@@ -234,15 +234,10 @@ Result<std::vector<std::shared_ptr<const policy::Agreement>>> AgreementStore::Re
     }
     out.push_back(std::move(parsed));
   }
+  // Read at `generation` (the marker first, then the rows): cached under that value only.
   std::lock_guard lock(cache_mu_);
-  if (consumers_generation_ < generation) {  // agreements changed since the cache was filled
-    consumers_.clear();
-    consumers_generation_ = generation;
-  }
-  if (consumers_generation_ == generation) {  // read at `generation`: cached only under that value
-    if (consumers_.size() >= 4096) consumers_.clear();
-    consumers_[agency] = out;
-  }
+  if (consumers_state_.Reset(generation, clock_->MonotonicMicros()) || consumers_.size() >= 4096) consumers_.clear();
+  consumers_[agency] = out;
   return out;
 }
 

@@ -7,8 +7,9 @@
 // (Create of an existing id); kNotFound (unknown id or version); store errors as mapped.
 // Thread-safe (the store and catalog are). Stored versions are immutable, so ForConsumer keeps
 // the parsed versions it has read; it also keeps each consumer's current set, guarded by the
-// access generation (auth/access_generation.h), which every stored version increments: a new,
-// suspended or revoked version is what the next request on any node is decided on.
+// access generation (auth/access_generation.h), which every stored version changes: a new,
+// suspended or revoked version is what the next request on any node is decided on. A revoked
+// API key changes it too, so it also empties this cache.
 #pragma once
 
 #include <map>
@@ -19,8 +20,10 @@
 #include <utility>
 #include <vector>
 
+#include "auth/access_generation.h"
 #include "catalog/catalog.h"
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/result.h"
 #include "policy/purposes.h"
 #include "sharing/agreement_json.h"
@@ -31,9 +34,11 @@ namespace ndc::sharing {
 class AgreementStore {
  public:
   // Not owned; all must outlive the store.
+  // `random` draws the access generation's new values (auth/access_generation.h).
   AgreementStore(store::Database* db, catalog::Catalog* catalog, Clock* clock,
-                 const policy::PurposeCatalog* purposes = &policy::PurposeCatalog::Default())
-      : db_(db), catalog_(catalog), clock_(clock), purposes_(purposes) {}
+                 const policy::PurposeCatalog* purposes = &policy::PurposeCatalog::Default(),
+                 RandomSource* random = SystemRandom())
+      : db_(db), catalog_(catalog), clock_(clock), purposes_(purposes), random_(random) {}
 
   // Stores version 1 of a new agreement. `actor` is recorded as created_by.
   Result<StoredAgreement> Create(StoredAgreement draft, const std::string& actor);
@@ -65,11 +70,13 @@ class AgreementStore {
   catalog::Catalog* catalog_;
   Clock* clock_;
   const policy::PurposeCatalog* purposes_;
+  RandomSource* random_;
   std::mutex cache_mu_;
   // Parsed agreement versions by (id, version); guarded by cache_mu_.
   std::map<std::pair<std::string, int>, std::shared_ptr<const policy::Agreement>> parsed_;
-  // Each consumer's current agreements at consumers_generation_; guarded by cache_mu_.
-  int64_t consumers_generation_ = -1;
+  // Each consumer's current agreements at the access generation consumers_state_ holds; guarded
+  // by cache_mu_.
+  auth::AccessCacheState consumers_state_;
   std::map<std::string, std::vector<std::shared_ptr<const policy::Agreement>>> consumers_;
 };
 

@@ -229,6 +229,10 @@ TEST_P(ServerTest, HeadSendsGetsLengthWithoutBody) {
   HttpResponse head = c.Request("HEAD", "/healthz");
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.headers["content-length"], std::to_string(get.body.size()));
+  EXPECT_TRUE(head.body.empty());
+  HttpResponse again = c.Request("GET", "/healthz");  // no stray body bytes before it
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, get.body);
   // ReadResponse reads Content-Length bytes: for HEAD none follow, so check the next response
   // on the same connection is intact instead.
   HttpConnection c2(server_->port());

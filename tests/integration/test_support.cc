@@ -174,7 +174,7 @@ bool HttpConnection::SendRaw(const std::string& bytes) {
   return true;
 }
 
-HttpResponse HttpConnection::ReadResponse() {
+HttpResponse HttpConnection::ReadResponse(bool head_request) {
   HttpResponse r;
   char buf[8192];
   auto fill = [&]() -> bool {
@@ -208,7 +208,8 @@ HttpResponse HttpConnection::ReadResponse() {
     }
     pos = e + 2;
   }
-  size_t length = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+  // The answer to HEAD has no body whatever its Content-Length says (RFC 9110 §9.3.2).
+  size_t length = r.headers.count("content-length") && !head_request ? std::stoul(r.headers["content-length"]) : 0;
   while (buffer_.size() < length) {
     if (!fill()) break;
   }
@@ -225,7 +226,7 @@ HttpResponse HttpConnection::Request(const std::string& method, const std::strin
   if (!body.empty() || method == "POST" || method == "PUT") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   if (!SendRaw(req)) return {};
-  return ReadResponse();
+  return ReadResponse(method == "HEAD");
 }
 
 struct ServerProcess::Log {

@@ -63,7 +63,8 @@ class HttpConnection {
   // Sends raw bytes (a whole or partial request).
   bool SendRaw(const std::string& bytes);
   // Reads one response (status line, headers, Content-Length body). status 0 on failure.
-  HttpResponse ReadResponse();
+  // `head_request`: the answer is to a HEAD request, so no body follows its headers.
+  HttpResponse ReadResponse(bool head_request = false);
   // Sends a request and reads its response.
   HttpResponse Request(const std::string& method, const std::string& target, const std::string& body = "",
                        const std::map<std::string, std::string>& headers = {});
