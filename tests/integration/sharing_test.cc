@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
 #include "store/testing/test_database.h"
 #include "test_support.h"
 
@@ -200,6 +201,7 @@ TEST_P(SharingTest, AgencyReadsOnlyTheAgreedFieldsWithSourceAndTime) {
   auto r = Call("GET", "/v1/persons/" + Person(3) + "?purpose=public_service.social_insurance", hub->keys["agency"]);
   ASSERT_EQ(r.status, 200) << r.body;
   json doc = json::parse(r.body);
+  EXPECT_EQ(DumpJson(doc), r.body) << "the answer is not printed as the canonical dump would";
   EXPECT_EQ(doc["person"], Person(3));
   EXPECT_EQ(doc["agreement"]["id"], "vss-population");
   EXPECT_NE(doc["legal_basis"].get<std::string>().find("41/2024"), std::string::npos);
@@ -633,6 +635,11 @@ TEST_P(SharingTest, PropertyNoResponseHoldsAFieldOutsideItsAgreement) {
       }
       ++allowed;
       json doc = json::parse(r.body);
+      // The person read is written directly (common/json_writer.h): byte for byte what the
+      // canonical dump of the same document is (sorted members, compact, UTF-8 as is).
+      if (kind == 0) {
+        EXPECT_EQ(DumpJson(doc), r.body);
+      }
       ASSERT_TRUE(doc["agreement"].is_object()) << r.body;
       const json& a = agreements.at(doc["agreement"]["id"].get<std::string>());
       EXPECT_EQ(a["status"], "active") << r.body;
