@@ -183,7 +183,7 @@ Result<std::vector<StoredAgreement>> AgreementStore::List(const std::string& con
 }
 
 Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::string& agency) {
-  // The counter first, then the rows it guards (auth/access_generation.h).
+  // The marker first, then the rows it guards (auth/access_generation.h).
   ASSIGN_OR_RETURN(int64_t generation, auth::ReadAccessGeneration(*db_));
   std::vector<std::shared_ptr<const policy::Agreement>> current;
   bool cached = false;
