@@ -20,8 +20,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "common/crypto.h"
+#include "common/metrics.h"
 #include "common/result.h"
 #include "store/store.h"
 
@@ -34,6 +36,19 @@ inline constexpr int64_t kAccessCacheMaxAgeMicros = 60'000'000;
 Result<int64_t> ReadAccessGeneration(store::Executor& db);
 // Gives the marker a new value drawn from `random`; call inside the transaction of the change.
 Status BumpAccessGeneration(store::Executor& db, RandomSource* random = SystemRandom());
+
+// The lookups of one access cache, as the process's metric
+// ndc_access_cache_lookups_total{cache="<name>", result="hit"|"miss"}: operators see how much the
+// cache saves, and tests that it is used.
+struct AccessCacheCounters {
+  explicit AccessCacheCounters(const std::string& cache, MetricsRegistry* metrics = MetricsRegistry::Global())
+      : hits(metrics->GetCounter(kName, kHelp, {{"cache", cache}, {"result", "hit"}})),
+        misses(metrics->GetCounter(kName, kHelp, {{"cache", cache}, {"result", "miss"}})) {}
+  static constexpr char kName[] = "ndc_access_cache_lookups_total";
+  static constexpr char kHelp[] = "Lookups of the in-process API key and agreement caches, by result.";
+  Counter* hits;
+  Counter* misses;
+};
 
 // The bookkeeping of one in-memory cache guarded by the marker. Not thread-safe: guard it with
 // the cache's own lock.

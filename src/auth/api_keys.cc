@@ -96,9 +96,13 @@ Result<std::shared_ptr<const ApiKeyStore::Known>> ApiKeyStore::Lookup(const std:
   {
     std::lock_guard lock(cache_mu_);
     if (cache_state_.Valid(generation, clock_->MonotonicMicros())) {
-      if (auto it = cache_.find(id); it != cache_.end()) return it->second;
+      if (auto it = cache_.find(id); it != cache_.end()) {
+        counters_.hits->Inc();
+        return it->second;
+      }
     }
   }
+  counters_.misses->Inc();
   Value p[] = {id};
   auto row = db_->QueryOne(
       "SELECT id, name, role, agency_id, created_at, revoked_at, person_key, cert_sha256, secret_hash "

@@ -92,6 +92,7 @@ class ApiKeyStore {
   RandomSource* random_;
   std::mutex cache_mu_;
   AccessCacheState cache_state_;                                // guarded by cache_mu_
+  AccessCacheCounters counters_{"api_keys"};
   std::map<std::string, std::shared_ptr<const Known>> cache_;  // by id; guarded by cache_mu_
 };
 

@@ -36,6 +36,8 @@ class ApiKeyStoreTest : public ::testing::TestWithParam<Backend> {
 TEST_P(ApiKeyStoreTest, ARevocationIsRefusedAtEveryNodesNextRequest) {
   auto key = keys_->Create("vss client", Role::kAgency, "vss");
   ASSERT_TRUE(key.ok()) << key.status().ToString();
+  const AccessCacheCounters counters("api_keys");
+  const int64_t hits = counters.hits->value(), misses = counters.misses->value();
   for (ApiKeyStore* node : {keys_.get(), other_node_.get()}) {  // both nodes now hold the key
     for (int i = 0; i < 2; ++i) {
       auto who = node->Authenticate(key->token);
@@ -44,6 +46,8 @@ TEST_P(ApiKeyStoreTest, ARevocationIsRefusedAtEveryNodesNextRequest) {
       EXPECT_EQ(who->role, Role::kAgency);
     }
   }
+  EXPECT_EQ(counters.misses->value(), misses + 2);  // each node read the row once
+  EXPECT_EQ(counters.hits->value(), hits + 2);      // and served the second request from memory
   ASSERT_TRUE(keys_->Revoke(key->info.id).ok());
   for (ApiKeyStore* node : {keys_.get(), other_node_.get()}) {
     auto who = node->Authenticate(key->token);

@@ -196,6 +196,7 @@ Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::st
       }
     }
   }
+  (cached ? counters_.hits : counters_.misses)->Inc();
   if (!cached) {
     ASSIGN_OR_RETURN(current, ReadForConsumer(agency, generation));
   }

@@ -77,6 +77,7 @@ class AgreementStore {
   // Each consumer's current agreements at the access generation consumers_state_ holds; guarded
   // by cache_mu_.
   auth::AccessCacheState consumers_state_;
+  auth::AccessCacheCounters counters_{"agreements"};
   std::map<std::string, std::vector<std::shared_ptr<const policy::Agreement>>> consumers_;
 };
 
