@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -231,7 +232,9 @@ HttpResponse HttpConnection::Request(const std::string& method, const std::strin
 
 struct ServerProcess::Log {
   std::mutex mu;
+  std::condition_variable done_cv;
   std::string text;
+  bool done = false;  // the reader reached the end of the server's stderr
 };
 
 ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
@@ -250,6 +253,9 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::ma
       log->text.append(buf, static_cast<size_t>(n));
     }
     close(err_fd);
+    std::lock_guard<std::mutex> lock(log->mu);
+    log->done = true;
+    log->done_cv.notify_all();
   }).detach();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -290,6 +296,12 @@ int ServerProcess::WaitExit(int timeout_ms) {
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       pid_ = -1;
+      // The process is gone: let the log reader take the rest of its stderr, so that output()
+      // holds everything it printed (the last lines often say why it exited).
+      if (log_) {
+        std::unique_lock<std::mutex> lock(log_->mu);
+        log_->done_cv.wait_for(lock, std::chrono::seconds(5), [this] { return log_->done; });
+      }
       return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -87,7 +87,8 @@ class ServerProcess {
   int Terminate(int timeout_ms = 20000);
   // Sends a signal without waiting.
   void Signal(int sig);
-  // Waits for exit without signalling; -1 on timeout.
+  // Waits for exit without signalling; -1 on timeout. Once it returns an exit status, output()
+  // holds all the server printed.
   int WaitExit(int timeout_ms);
 
  private:
