@@ -132,8 +132,9 @@ class Transaction : public Executor {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 
-  // Inserts rows into `table` as fast as the backend allows (PostgreSQL: COPY FROM STDIN in
-  // text format; SQLite: one prepared INSERT run per row). `values` holds the rows one after
+  // Inserts rows into `table` as fast as the backend allows (PostgreSQL: COPY FROM STDIN, in
+  // binary when there are 64 rows or more and every value converts exactly, else in text —
+  // docs/design/store.md, "Bulk insert"; SQLite: one prepared INSERT run per row). `values` holds the rows one after
   // the other, columns.size() values each. Same value rules as parameters; constraint
   // violations fail the call (and poison the transaction) like an INSERT would. Table and
   // column names must pass IsSafeIdentifier (else kInvalidArgument), as must the value count.

@@ -45,17 +45,27 @@ Result<std::optional<DroppedKeyIndex>> DropSqlite(store::Transaction& tx, const 
 }
 
 Result<std::optional<DroppedKeyIndex>> DropPostgres(store::Transaction& tx, const std::string& table) {
-  ASSIGN_OR_RETURN(store::ResultSet unique,
-                   tx.Query("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                            "WHERE conrelid = CAST(CAST($1 AS TEXT) AS regclass) AND contype = 'u'",
+  ASSIGN_OR_RETURN(store::ResultSet keys,
+                   tx.Query("SELECT contype, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                            "WHERE conrelid = CAST(CAST($1 AS TEXT) AS regclass) AND contype IN ('p', 'u')",
                             std::vector<store::Value>{store::QuoteIdentifier(table)}));
-  if (unique.rows.size() != 1 || unique.rows[0].Str(1) != "UNIQUE (_key)" ||
-      !store::IsSafeIdentifier(unique.rows[0].Str(0))) {
-    return MaybeDropped();
+  // Exactly the catalog's two: the key's UNIQUE and the PRIMARY KEY on _seq.
+  DroppedKeyIndex dropped{table, "", ""};
+  for (const auto& row : keys.rows) {
+    const std::string type = row.Str(0), name = row.Str(1), definition = row.Str(2);
+    if (!store::IsSafeIdentifier(name)) return MaybeDropped();
+    if (type == "u" && definition == "UNIQUE (_key)" && dropped.name.empty()) {
+      dropped.name = name;
+    } else if (type == "p" && definition == "PRIMARY KEY (_seq)" && dropped.primary_key.empty()) {
+      dropped.primary_key = name;
+    } else {
+      return MaybeDropped();
+    }
   }
-  DroppedKeyIndex dropped{table, unique.rows[0].Str(0)};
-  RETURN_IF_ERROR(tx.ExecScript(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", store::QuoteIdentifier(table),
-                                            store::QuoteIdentifier(dropped.name))));
+  if (dropped.name.empty() || dropped.primary_key.empty()) return MaybeDropped();
+  RETURN_IF_ERROR(tx.ExecScript(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}, DROP CONSTRAINT {}",
+                                            store::QuoteIdentifier(table), store::QuoteIdentifier(dropped.name),
+                                            store::QuoteIdentifier(dropped.primary_key))));
   return MaybeDropped(std::move(dropped));
 }
 
@@ -71,10 +81,11 @@ Status RebuildKeyIndex(store::Transaction& tx, const DroppedKeyIndex& dropped) {
   if (tx.backend() == store::Backend::kSqlite) {
     return tx.ExecScript(fmt::format("CREATE UNIQUE INDEX {} ON {} (_key)", name, table));
   }
-  // The sort of a national first load would spill to disk with the default 64 MB.
+  // The sort of a national first load would spill to disk with the default 64 MB. One ALTER
+  // TABLE: each index is still built by its own scan, but the table is checked and locked once.
   return tx.ExecScript(fmt::format("SET LOCAL maintenance_work_mem = '256MB';\n"
-                                   "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE (_key)",
-                                   table, name));
+                                   "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (_seq), ADD CONSTRAINT {} UNIQUE (_key)",
+                                   table, store::QuoteIdentifier(dropped.primary_key), name));
 }
 
 }  // namespace ndc::ingest

@@ -5,8 +5,11 @@
 // connection).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "store/internal/connection.h"
 
@@ -41,6 +44,12 @@ class PgConnection final : public Connection {
   // The mapped error of a failed result (or of a lost connection when `res` is null).
   Status Error(const PGresult* res) const;
   Status Command(const char* sql);
+  // The type OIDs of `columns` of `table`, in their order; nullopt if one is not a column of it.
+  Result<std::optional<std::vector<unsigned>>> ColumnTypes(std::string_view table,
+                                                          std::span<const std::string> columns);
+  // Runs the COPY ... FROM STDIN `sql`; `produce` sends the data in pieces through its sink.
+  using Sink = std::function<void(std::string_view piece)>;
+  Result<int64_t> Copy(const std::string& sql, const std::function<void(Sink)>& produce);
 
   PGconn* const conn_;
 };
