@@ -241,11 +241,9 @@ Result<int64_t> PgConnection::BulkInsert(std::string_view table, std::span<const
   if (ncol > 0 && values.size() / ncol >= kBinaryMinRows) {
     ASSIGN_OR_RETURN(std::optional<std::vector<unsigned>> types, ColumnTypes(table, columns));
     if (types) {
-      if (std::optional<std::string> stream = EncodeCopyBinary(*types, values)) {
+      if (std::optional<CopyStream> stream = EncodeCopyBinary(*types, values)) {
         return Copy(sql + " (FORMAT binary)", [&](const Sink& send) {
-          for (size_t at = 0; at < stream->size(); at += kCopyPiece) {
-            send(std::string_view(*stream).substr(at, kCopyPiece));
-          }
+          for (size_t at = 0; at < stream->size; at += kCopyPiece) send(stream->view().substr(at, kCopyPiece));
         });
       }
     }

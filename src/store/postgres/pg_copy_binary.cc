@@ -115,9 +115,10 @@ bool PutValue(Writer& w, unsigned oid, const Value& v) {
         w.Field(std::string_view(digits, static_cast<size_t>(end - digits)));
       } else {
         // A double or a Blob as the text path spells it (within Bound: shortest round-trip
-        // doubles have at most 24 characters, a Blob's hex 2 + 2 per byte).
+        // doubles have at most 24 characters, a Blob's hex 2 + 2 per byte; checked all the same,
+        // since the buffer was sized by it).
         const std::string text = *EncodePgParam(v).text;
-        if (std::holds_alternative<double>(v) && text.size() > 40) return false;
+        if (text.size() + 4 > Bound(v)) return false;
         w.Field(text);
       }
       return true;
@@ -148,7 +149,7 @@ std::optional<int32_t> PgDateFromIso(std::string_view t) {
                               DaysFromCivil(2000, 1, 1));
 }
 
-std::optional<std::string> EncodeCopyBinary(std::span<const unsigned> column_types, std::span<const Value> values) {
+std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_types, std::span<const Value> values) {
   const size_t ncol = column_types.size();
   if (ncol == 0 || ncol > static_cast<size_t>(std::numeric_limits<int16_t>::max()) || values.size() % ncol != 0) {
     return std::nullopt;
@@ -156,16 +157,21 @@ std::optional<std::string> EncodeCopyBinary(std::span<const unsigned> column_typ
   static constexpr char kSignature[] = "PGCOPY\n\xff\r\n";  // and its NUL
   size_t bound = sizeof kSignature + 8 + 2 + 2 * (values.size() / ncol);
   for (const Value& v : values) bound += Bound(v);
-  std::string out(bound, '\0');
-  Writer w(out.data());
+  // Not zero-filled first: every byte up to the end is written below.
+  CopyStream out{std::unique_ptr<char[]>(new char[bound]), 0};
+  Writer w(out.bytes.get());
   for (size_t k = 0; k < sizeof kSignature; ++k) w.Byte(kSignature[k]);
   w.U32(0);  // flags: no OIDs
   w.U32(0);  // no header extension
+  std::vector<bool> text(ncol);  // the common case, a string into a text column, inline below
+  for (size_t c = 0; c < ncol; ++c) text[c] = column_types[c] == kPgText || column_types[c] == kPgVarchar;
   for (size_t at = 0; at < values.size(); at += ncol) {
     w.U16(static_cast<uint16_t>(ncol));
     for (size_t c = 0; c < ncol; ++c) {
       const Value& v = values[at + c];
-      if (std::holds_alternative<std::monostate>(v)) {
+      if (const auto* s = std::get_if<std::string>(&v); s != nullptr && text[c]) {
+        w.Field(*s);
+      } else if (std::holds_alternative<std::monostate>(v)) {
         w.U32(0xffffffffu);  // -1: NULL
       } else if (!PutValue(w, column_types[c], v)) {
         return std::nullopt;
@@ -173,7 +179,7 @@ std::optional<std::string> EncodeCopyBinary(std::span<const unsigned> column_typ
     }
   }
   w.U16(0xffff);  // -1: the end
-  out.resize(static_cast<size_t>(w.at() - out.data()));
+  out.size = static_cast<size_t>(w.at() - out.bytes.get());
   return out;
 }
 

@@ -11,6 +11,7 @@
 // refuses them with its own message, as before.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,10 +20,17 @@
 
 namespace ndc::store {
 
+// A COPY binary stream.
+struct CopyStream {
+  std::unique_ptr<char[]> bytes;
+  size_t size = 0;
+  std::string_view view() const { return {bytes.get(), size}; }
+};
+
 // The whole COPY binary stream (signature, header, rows, trailer) of `values`, rows of
 // `column_types.size()` values, the i-th value of a row going to a column of type OID
 // column_types[i]; nullopt if some column or value is outside what the binary path converts.
-std::optional<std::string> EncodeCopyBinary(std::span<const unsigned> column_types, std::span<const Value> values);
+std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_types, std::span<const Value> values);
 
 // Days from 2000-01-01 (PostgreSQL's date epoch) of a canonical "YYYY-MM-DD" (years 0001-9999,
 // a real calendar day); nullopt otherwise.
