@@ -119,6 +119,12 @@ Result<ResultSet> PgConnection::Run(std::string_view sql, std::span<const Value>
   std::vector<Oid> types;
   encoded.reserve(params.size());
   for (const Value& v : params) {
+    // libpq takes parameters as C strings: a NUL byte would cut the value short and the rest
+    // would be lost without a word. PostgreSQL text cannot hold NUL (COPY refuses it too).
+    if (const auto* s = std::get_if<std::string>(&v); s != nullptr && s->find('\0') != std::string::npos) {
+      return InvalidArgumentError(fmt::format(
+          "postgresql: parameter ${} holds a NUL byte, which PostgreSQL text cannot store", encoded.size() + 1));
+    }
     encoded.push_back(EncodePgParam(v));
     values.push_back(encoded.back().text ? encoded.back().text->c_str() : nullptr);
     types.push_back(encoded.back().type_oid);

@@ -133,6 +133,29 @@ TEST_P(StoreConformanceTest, BulkInsertOfManyRowsStoresWhatInsertsStore) {
   }
 }
 
+// Text the server may refuse (a NUL byte, bytes that are not UTF-8) meets the same verdict in
+// a bulk insert of many rows (binary COPY on PostgreSQL) as in a single INSERT: both stored
+// (SQLite), or both refused with the same code (PostgreSQL).
+TEST_P(StoreConformanceTest, BulkInsertJudgesDoubtfulTextLikeInsert) {
+  NDC_ASSERT_OK(db_->ExecScript("CREATE TABLE t (x BIGINT, s TEXT)"));
+  for (const std::string& doubtful : {std::string("a\0b", 3), std::string("\xc3\x28 not UTF-8"),
+                                      std::string("\xed\xa0\x80 a surrogate")}) {
+    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> one, db_->Begin());
+    const StatusCode single =
+        one->Exec("INSERT INTO t (x, s) VALUES ($1, $2)", std::vector<Value>{int64_t{0}, doubtful}).status().code();
+    NDC_ASSERT_OK(one->Rollback());
+    std::vector<Value> rows;
+    for (int64_t i = 0; i < 100; ++i) {
+      rows.emplace_back(i);
+      rows.emplace_back(i == 50 ? doubtful : std::string("ordinary"));
+    }
+    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> bulk, db_->Begin());
+    EXPECT_EQ(bulk->BulkInsert("t", std::vector<std::string>{"x", "s"}, rows).status().code(), single)
+        << testing::PrintToString(doubtful);
+    NDC_ASSERT_OK(bulk->Rollback());
+  }
+}
+
 TEST_P(StoreConformanceTest, BulkInsertDuplicateKeyPoisonsTransaction) {
   NDC_ASSERT_OK(db_->ExecScript("CREATE TABLE t (x BIGINT PRIMARY KEY)"));
   NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> tx, db_->Begin());

@@ -52,6 +52,24 @@ TEST_P(StoreConformanceTest, UnicodeTextRoundTrips) {
   }
 }
 
+// Text with a NUL byte is stored whole (SQLite) or refused (PostgreSQL, whose text cannot hold
+// NUL), never cut short at the NUL: libpq passes parameters as C strings.
+TEST_P(StoreConformanceTest, TextWithANulByteIsStoredWholeOrRefused) {
+  CreateTypedTable();
+  const S with_nul("before\0after", 12);
+  Result<int64_t> stored =
+      db_->Exec("INSERT INTO typed (id, text_col) VALUES (77, $1)", std::vector<Value>{with_nul});
+  if (!stored.ok()) {
+    EXPECT_EQ(stored.status().code(), StatusCode::kInvalidArgument) << stored.status().ToString();
+    EXPECT_NE(stored.status().message().find("NUL"), std::string::npos) << stored.status().ToString();
+    NDC_ASSERT_OK_AND_ASSIGN(Row none, db_->QueryOne("SELECT COUNT(*) FROM typed WHERE id = 77"));
+    EXPECT_EQ(none.Int(0), 0);
+    return;
+  }
+  NDC_ASSERT_OK_AND_ASSIGN(Row back, db_->QueryOne("SELECT text_col FROM typed WHERE id = 77"));
+  EXPECT_EQ(back.Bytes(0), with_nul);
+}
+
 TEST_P(StoreConformanceTest, BinaryBlobsRoundTripWithNulBytes) {
   CreateTypedTable();
   S all;
