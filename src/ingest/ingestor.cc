@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <unordered_set>
 
 #include "catalog/record_validator.h"
 #include "ingest/internal/batch_table.h"
 #include "ingest/internal/chunk_applier.h"
+#include "ingest/internal/chunk_key_set.h"
 #include "ingest/internal/reject_spool.h"
 #include "ingest/internal/row_hash.h"
 #include "ingest/internal/row_pipeline.h"
@@ -66,7 +66,7 @@ class BatchRun {
   Status ReadAndApply(ChunkApplier& applier);
   // Validates one row into `work` (a validating thread; uses only `scratch` and const state).
   void HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) const;
-  Status Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
+  Status Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, ChunkKeySet* chunk_keys,
                  ChunkApplier& applier);
   static void Reject(const InputRow& row, std::vector<FieldProblem> errors, ValidatedChunk* work);
   // Validates only the row's source-key (and source-version) fields, into scratch.validated and
@@ -190,7 +190,7 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
   work->rows.push_back(std::move(p));
 }
 
-Status BatchRun::Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, std::unordered_set<std::string>* chunk_keys,
+Status BatchRun::Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, ChunkKeySet* chunk_keys,
                          ChunkApplier& applier) {
   report_.rows_read += work.rows_read;
   report_.rejected += static_cast<int64_t>(work.rejects.size());
@@ -201,16 +201,16 @@ Status BatchRun::Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, s
   for (auto& k : work.protected_keys) protected_keys_.push_back(std::move(k));
   for (const auto& r : work.rejects) RETURN_IF_ERROR(spool_->Add(r));
   for (PendingRow& p : work.rows) {
-    if (chunk_keys->contains(p.key)) {
+    if (!chunk_keys->Insert(p.key)) {
       // The same record twice in a chunk: apply what came before, so the later row sees it.
       RETURN_IF_ERROR(applier.Apply(chunk));
-      chunk_keys->clear();
+      chunk_keys->Clear();
+      chunk_keys->Insert(p.key);
     }
-    chunk_keys->insert(p.key);
     chunk->push_back(std::move(p));
     if (chunk->size() >= options_.chunk_rows) {
       RETURN_IF_ERROR(applier.Apply(chunk));
-      chunk_keys->clear();
+      chunk_keys->Clear();
     }
   }
   return OkStatus();
@@ -229,7 +229,7 @@ Status BatchRun::ReadAndApply(ChunkApplier& applier) {
   });
   std::vector<PendingRow> chunk;
   chunk.reserve(options_.chunk_rows);
-  std::unordered_set<std::string> chunk_keys;
+  ChunkKeySet chunk_keys(options_.chunk_rows);
   Status status;
   int64_t next_progress = options_.progress_every_rows;
   for (;;) {

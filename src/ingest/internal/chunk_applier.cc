@@ -84,7 +84,7 @@ Status ChunkApplier::Begin() {
     ASSIGN_OR_RETURN(dropped_key_index_, DropKeyIndex(*tx_, record_table_));
   }
   if (tx_->backend() == store::Backend::kPostgres) {
-    // The per-chunk key lookups must probe the primary key: a table growing inside this very
+    // The per-chunk key lookups must probe the key index: a table growing inside this very
     // transaction has no statistics yet, and a sequential scan per chunk would make a load
     // quadratic. Scoped to the batch's transaction.
     RETURN_IF_ERROR(tx_->ExecScript("SET LOCAL enable_seqscan = off"));

@@ -63,6 +63,15 @@ Result<std::optional<DroppedKeyIndex>> DropPostgres(store::Transaction& tx, cons
     }
   }
   if (dropped.name.empty() || dropped.primary_key.empty()) return MaybeDropped();
+  // Keys that other things hang on stay up: a foreign key of another table referring to this one
+  // would make the drop fail (the load with it), and a replica identity or CLUSTER mark lives on
+  // the index, which the rebuild would not bring back.
+  ASSIGN_OR_RETURN(store::ResultSet held,
+                   tx.Query("SELECT (SELECT COUNT(*) FROM pg_constraint WHERE confrelid = t.oid) + "
+                            "(SELECT COUNT(*) FROM pg_index WHERE indrelid = t.oid AND (indisreplident OR indisclustered)) "
+                            "FROM (SELECT CAST(CAST($1 AS TEXT) AS regclass) AS oid) t",
+                            std::vector<store::Value>{store::QuoteIdentifier(table)}));
+  if (held.rows.empty() || held.rows[0].Int(0) != 0) return MaybeDropped();
   RETURN_IF_ERROR(tx.ExecScript(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}, DROP CONSTRAINT {}",
                                             store::QuoteIdentifier(table), store::QuoteIdentifier(dropped.name),
                                             store::QuoteIdentifier(dropped.primary_key))));

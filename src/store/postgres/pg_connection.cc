@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <functional>
 #include <optional>
@@ -48,7 +49,11 @@ bool IsWrite(const char* command_status) {
          s.starts_with("MERGE");
 }
 
+std::atomic<uint64_t> binary_copies{0};
+
 }  // namespace
+
+uint64_t PgBinaryCopyCount() { return binary_copies.load(std::memory_order_relaxed); }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conninfo,
                                                          const OpenOptions& options) {
@@ -248,6 +253,7 @@ Result<int64_t> PgConnection::BulkInsert(std::string_view table, std::span<const
     ASSIGN_OR_RETURN(std::optional<std::vector<unsigned>> types, ColumnTypes(table, columns));
     if (types) {
       if (std::optional<CopyStream> stream = EncodeCopyBinary(*types, values)) {
+        binary_copies.fetch_add(1, std::memory_order_relaxed);
         return Copy(sql + " (FORMAT binary)", [&](const Sink& send) {
           for (size_t at = 0; at < stream->size; at += kCopyPiece) send(stream->view().substr(at, kCopyPiece));
         });

@@ -18,6 +18,10 @@ typedef struct pg_result PGresult;
 
 namespace ndc::store {
 
+// BulkInsert calls sent as binary COPY so far in this process (the rest went as text): lets
+// tests see which path ran.
+uint64_t PgBinaryCopyCount();
+
 class PgConnection final : public Connection {
  public:
   // Connects and applies the session settings. kInvalidArgument for a malformed conninfo,

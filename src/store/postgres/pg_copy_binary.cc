@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -11,6 +12,12 @@ namespace ndc::store {
 namespace {
 
 constexpr unsigned kPgText = 25, kPgVarchar = 1043, kPgDate = 1082;
+
+static_assert(std::endian::native == std::endian::little, "the writer swaps to network order unconditionally");
+
+// Larger text or bytes go as text COPY, where the server refuses them in its own words (a
+// field's length word is 32 bits, and PostgreSQL takes at most 1 GB per value).
+constexpr size_t kMaxField = size_t{1} << 30;
 
 // Writes into a buffer sized beforehand (EncodeCopyBinary's bound): no growth, no byte-wise
 // appends, in a loop that runs for every value of a national load.
@@ -88,7 +95,9 @@ bool PutValue(Writer& w, unsigned oid, const Value& v) {
       const auto* d = std::get_if<double>(&v);
       if (d == nullptr) return false;
       w.U32(8);
-      w.U64(std::bit_cast<uint64_t>(*d));
+      // One NaN, as the text path's "NaN" gives: not the payload or sign a computation left.
+      w.U64(std::isnan(*d) ? std::bit_cast<uint64_t>(std::numeric_limits<double>::quiet_NaN())
+                           : std::bit_cast<uint64_t>(*d));
       return true;
     }
     case kPgDate: {
@@ -129,6 +138,23 @@ bool PutValue(Writer& w, unsigned oid, const Value& v) {
 
 }  // namespace
 
+bool SupportedType(unsigned oid) {
+  switch (oid) {
+    case kPgInt8:
+    case kPgInt4:
+    case kPgInt2:
+    case kPgBool:
+    case kPgFloat8:
+    case kPgDate:
+    case kPgBytea:
+    case kPgText:
+    case kPgVarchar:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::optional<int32_t> PgDateFromIso(std::string_view t) {
   if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
   int parts[3] = {0, 0, 0};
@@ -154,9 +180,16 @@ std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_type
   if (ncol == 0 || ncol > static_cast<size_t>(std::numeric_limits<int16_t>::max()) || values.size() % ncol != 0) {
     return std::nullopt;
   }
+  for (unsigned type : column_types) {
+    if (!SupportedType(type)) return std::nullopt;  // before any work: the call goes as text
+  }
   static constexpr char kSignature[] = "PGCOPY\n\xff\r\n";  // and its NUL
   size_t bound = sizeof kSignature + 8 + 2 + 2 * (values.size() / ncol);
-  for (const Value& v : values) bound += Bound(v);
+  for (const Value& v : values) {
+    const size_t b = Bound(v);
+    if (b > kMaxField) return std::nullopt;
+    bound += b;
+  }
   // Not zero-filled first: every byte up to the end is written below.
   CopyStream out{std::unique_ptr<char[]>(new char[bound]), 0};
   Writer w(out.bytes.get());

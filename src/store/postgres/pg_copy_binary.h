@@ -32,6 +32,10 @@ struct CopyStream {
 // column_types[i]; nullopt if some column or value is outside what the binary path converts.
 std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_types, std::span<const Value> values);
 
+// Whether the binary path writes columns of type `oid` at all (int2/4/8, boolean, float8, date,
+// bytea, text, varchar).
+bool SupportedType(unsigned oid);
+
 // Days from 2000-01-01 (PostgreSQL's date epoch) of a canonical "YYYY-MM-DD" (years 0001-9999,
 // a real calendar day); nullopt otherwise.
 std::optional<int32_t> PgDateFromIso(std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <limits>
 
 #include "store/postgres/pg_values.h"
@@ -69,7 +70,8 @@ TEST(EncodeCopyBinaryTest, LeavesToTheTextPathWhatItDoesNotConvertExactly) {
   EXPECT_FALSE(one(kNumeric, std::string("1.50")));
   EXPECT_FALSE(one(kTimestamptz, std::string("2001-02-03 04:05:06+00")));
   EXPECT_FALSE(one(kPgFloat4, 1.5));
-  EXPECT_TRUE(one(kNumeric, Value{}));  // NULL fits any column
+  EXPECT_TRUE(one(kPgInt4, Value{}));    // NULL fits any column it writes,
+  EXPECT_FALSE(one(kNumeric, Value{}));  // but a column it does not write sends the call as text
   // Not whole rows, or no columns.
   const unsigned two[] = {kPgInt8, kPgInt8};
   const Value three[] = {int64_t{1}, int64_t{2}, int64_t{3}};
@@ -86,6 +88,25 @@ TEST(EncodeCopyBinaryTest, SpellsOtherValuesInTextColumnsAsTheTextPathDoes) {
   EXPECT_NE(got->view().find(real), std::string::npos);
   EXPECT_NE(got->view().find(blob), std::string::npos);
   EXPECT_EQ(blob, "\\x01ff");
+}
+
+TEST(EncodeCopyBinaryTest, SendsOneNaNWhateverItsBits) {
+  const unsigned types[] = {kPgFloat8};
+  const double odd_nan = std::bit_cast<double>(uint64_t{0xfff8000000000123});  // sign and payload set
+  const Value values[] = {odd_nan};
+  std::optional<CopyStream> got = EncodeCopyBinary(types, values);
+  ASSERT_TRUE(got.has_value());
+  // After the 19-byte header and the 2-byte field count: the length 8, then the value.
+  EXPECT_EQ(got->view().substr(21, 12), std::string("\x00\x00\x00\x08\x7f\xf8\x00\x00\x00\x00\x00\x00", 12));
+}
+
+TEST(EncodeCopyBinaryTest, KnowsWhichColumnTypesItWrites) {
+  for (unsigned oid : {kPgInt8, kPgInt4, kPgInt2, kPgBool, kPgFloat8, kDate, kPgBytea, kText, 1043u}) {
+    EXPECT_TRUE(SupportedType(oid)) << oid;
+  }
+  for (unsigned oid : {kNumeric, kTimestamptz, kPgFloat4, 1042u /* char(n) */, 3802u /* jsonb */, 0u}) {
+    EXPECT_FALSE(SupportedType(oid)) << oid;
+  }
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 // Conformance: Transaction::BulkInsert (COPY on PostgreSQL, a prepared INSERT on SQLite).
 #include "store/testing/conformance.h"
 
+#include "store/postgres/pg_connection.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <climits>
+#include <cmath>
+#include <limits>
 
 namespace ndc::store {
 namespace {
@@ -101,8 +105,12 @@ TEST_P(StoreConformanceTest, BulkInsertOfManyRowsStoresWhatInsertsStore) {
       bulk.insert(bulk.end(), row.begin(), row.end());
     }
     NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> tx, db_->Begin());
+    const uint64_t binary_before = PgBinaryCopyCount();
     NDC_ASSERT_OK_AND_ASSIGN(int64_t n, tx->BulkInsert("typed", columns, bulk));
     EXPECT_EQ(n, kRows);
+    // PostgreSQL: binary COPY without the decimal column, text with it (SQLite: neither).
+    const bool binary = GetParam() == Backend::kPostgres && !with_decimal;
+    EXPECT_EQ(PgBinaryCopyCount() - binary_before, binary ? 1u : 0u);
     // The same rows one INSERT each, under ids shifted by 1000.
     std::string insert = "INSERT INTO typed (" + fmt::format("{}", fmt::join(columns, ", ")) + ") VALUES (";
     for (size_t c = 0; c < columns.size(); ++c) insert += fmt::format("{}${}", c ? ", " : "", c + 1);
@@ -136,6 +144,50 @@ TEST_P(StoreConformanceTest, BulkInsertOfManyRowsStoresWhatInsertsStore) {
 // Text the server may refuse (a NUL byte, bytes that are not UTF-8) meets the same verdict in
 // a bulk insert of many rows (binary COPY on PostgreSQL) as in a single INSERT: both stored
 // (SQLite), or both refused with the same code (PostgreSQL).
+// The binary path's other types against one INSERT per row: two- and four-byte integers at
+// their limits, varchar, and the doubles text spells specially (infinities, -0, subnormals).
+TEST_P(StoreConformanceTest, BulkInsertOfManyRowsStoresNarrowIntegersAndSpecialDoubles) {
+  NDC_ASSERT_OK(db_->ExecScript("CREATE TABLE narrow (id BIGINT, small SMALLINT, mid INTEGER, name VARCHAR(40), "
+                                "r DOUBLE PRECISION)"));
+  const std::vector<int64_t> smalls = {0, -1, 32767, -32768, 12};
+  const std::vector<int64_t> mids = {0, 2147483647, -2147483648LL, 65536, -7};
+  const std::vector<std::string> names = {"", "Trần Thị Bình", "tab\tand\\backslash", std::string(40, 'y')};
+  const std::vector<double> reals = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                                     -0.0, std::numeric_limits<double>::denorm_min(),
+                                     std::numeric_limits<double>::max(), 1.0 / 3};
+  const std::vector<std::string> columns = {"id", "small", "mid", "name", "r"};
+  const int kRows = 90;
+  std::vector<Value> bulk;
+  for (int i = 0; i < kRows; ++i) {
+    bulk.insert(bulk.end(), {Value{int64_t{i}}, Value{smalls[i % smalls.size()]}, Value{mids[i % mids.size()]},
+                             i % 9 == 4 ? Value{} : Value{names[i % names.size()]}, Value{reals[i % reals.size()]}});
+  }
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> tx, db_->Begin());
+  const uint64_t binary_before = PgBinaryCopyCount();
+  NDC_ASSERT_OK_AND_ASSIGN(int64_t n, tx->BulkInsert("narrow", columns, bulk));
+  EXPECT_EQ(n, kRows);
+  EXPECT_EQ(PgBinaryCopyCount() - binary_before, GetParam() == Backend::kPostgres ? 1u : 0u);
+  for (int i = 0; i < kRows; ++i) {
+    std::vector<Value> row(bulk.begin() + i * 5, bulk.begin() + (i + 1) * 5);
+    row[0] = int64_t{1000 + i};
+    NDC_ASSERT_OK(tx->Exec("INSERT INTO narrow (id, small, mid, name, r) VALUES ($1, $2, $3, $4, $5)", row));
+  }
+  NDC_ASSERT_OK(tx->Commit());
+  NDC_ASSERT_OK_AND_ASSIGN(ResultSet copied, db_->Query("SELECT small, mid, name, r FROM narrow WHERE id < 1000 ORDER BY id"));
+  NDC_ASSERT_OK_AND_ASSIGN(ResultSet inserted,
+                           db_->Query("SELECT small, mid, name, r FROM narrow WHERE id >= 1000 ORDER BY id"));
+  ASSERT_EQ(copied.rows.size(), static_cast<size_t>(kRows));
+  ASSERT_EQ(inserted.rows.size(), static_cast<size_t>(kRows));
+  for (int i = 0; i < kRows; ++i) {
+    EXPECT_TRUE(copied.rows[i].values() == inserted.rows[i].values()) << "row " << i;
+    // -0.0 == 0.0: compare the sign too.
+    EXPECT_EQ(std::signbit(copied.rows[i].Double(3)), std::signbit(inserted.rows[i].Double(3))) << "row " << i;
+  }
+  EXPECT_EQ(copied.rows[3].Int(0), -32768);
+  EXPECT_EQ(copied.rows[2].Int(1), -2147483648LL);
+  EXPECT_EQ(copied.rows[1].Double(3), -std::numeric_limits<double>::infinity());
+}
+
 TEST_P(StoreConformanceTest, BulkInsertJudgesDoubtfulTextLikeInsert) {
   NDC_ASSERT_OK(db_->ExecScript("CREATE TABLE t (x BIGINT, s TEXT)"));
   for (const std::string& doubtful : {std::string("a\0b", 3), std::string("\xc3\x28 not UTF-8"),
@@ -150,8 +202,11 @@ TEST_P(StoreConformanceTest, BulkInsertJudgesDoubtfulTextLikeInsert) {
       rows.emplace_back(i == 50 ? doubtful : std::string("ordinary"));
     }
     NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> bulk, db_->Begin());
+    const uint64_t binary_before = PgBinaryCopyCount();
     EXPECT_EQ(bulk->BulkInsert("t", std::vector<std::string>{"x", "s"}, rows).status().code(), single)
         << testing::PrintToString(doubtful);
+    // On PostgreSQL the server judged the binary stream, not the text fallback.
+    EXPECT_EQ(PgBinaryCopyCount() - binary_before, GetParam() == Backend::kPostgres ? 1u : 0u);
     NDC_ASSERT_OK(bulk->Rollback());
   }
 }
