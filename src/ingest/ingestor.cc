@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "catalog/record_validator.h"
 #include "ingest/internal/batch_table.h"
 #include "ingest/internal/chunk_applier.h"
