@@ -5,13 +5,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "store/postgres/pg_values.h"
 
 namespace ndc::store {
 namespace {
-
-constexpr unsigned kPgText = 25, kPgVarchar = 1043, kPgDate = 1082;
 
 static_assert(std::endian::native == std::endian::little, "the writer swaps to network order unconditionally");
 
@@ -61,6 +60,23 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// An integer column of width T: the value in network order, if it is an int64 within T's range.
+template <typename T>
+bool PutInteger(Writer& w, const int64_t* i) {
+  if (i == nullptr || *i < std::numeric_limits<T>::min() || *i > std::numeric_limits<T>::max()) return false;
+  using U = std::make_unsigned_t<T>;
+  w.U32(sizeof(T));
+  const auto bits = static_cast<U>(static_cast<T>(*i));
+  if constexpr (sizeof(T) == 8) {
+    w.U64(bits);
+  } else if constexpr (sizeof(T) == 4) {
+    w.U32(bits);
+  } else {
+    w.U16(bits);
+  }
+  return true;
+}
+
 // Writes one non-NULL value for a column of type `oid`; false if the binary path does not
 // convert it.
 bool PutValue(Writer& w, unsigned oid, const Value& v) {
@@ -68,24 +84,11 @@ bool PutValue(Writer& w, unsigned oid, const Value& v) {
   const auto* s = std::get_if<std::string>(&v);
   switch (oid) {
     case kPgInt8:
-      if (i == nullptr) return false;
-      w.U32(8);
-      w.U64(static_cast<uint64_t>(*i));
-      return true;
+      return PutInteger<int64_t>(w, i);
     case kPgInt4:
-      if (i == nullptr || *i < std::numeric_limits<int32_t>::min() || *i > std::numeric_limits<int32_t>::max()) {
-        return false;
-      }
-      w.U32(4);
-      w.U32(static_cast<uint32_t>(static_cast<int32_t>(*i)));
-      return true;
+      return PutInteger<int32_t>(w, i);
     case kPgInt2:
-      if (i == nullptr || *i < std::numeric_limits<int16_t>::min() || *i > std::numeric_limits<int16_t>::max()) {
-        return false;
-      }
-      w.U32(2);
-      w.U16(static_cast<uint16_t>(static_cast<int16_t>(*i)));
-      return true;
+      return PutInteger<int16_t>(w, i);
     case kPgBool:
       if (i == nullptr || (*i != 0 && *i != 1)) return false;
       w.U32(1);

@@ -13,7 +13,8 @@ namespace ndc::store {
 
 // PostgreSQL type OIDs the backend decodes (pg_type.oid; stable across versions).
 inline constexpr unsigned kPgBool = 16, kPgBytea = 17, kPgInt8 = 20, kPgInt2 = 21, kPgInt4 = 23,
-                          kPgFloat4 = 700, kPgFloat8 = 701, kPgNumeric = 1700;
+                          kPgText = 25, kPgFloat4 = 700, kPgFloat8 = 701, kPgVarchar = 1043, kPgDate = 1082,
+                          kPgNumeric = 1700;
 
 struct PgParam {
   std::optional<std::string> text;  // nullopt for NULL
