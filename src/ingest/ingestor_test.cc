@@ -509,6 +509,51 @@ TEST_P(FirstLoadTest, RefusedFirstLoadLeavesTheTableAndItsIndexAsBefore) {
   EXPECT_EQ(InsertDuplicateKey("A1"), StatusCode::kAlreadyExists);
 }
 
+// The rows and the table a first load ends with, whatever columns it sent (it leaves some to
+// the table's defaults): every record holds version 1, its batch, the batch's time, its source
+// version, no person and the default operation; the table's columns keep the catalog's
+// definitions — a row without `_version` or `_updated_at` is still refused, `_batch_id` is still
+// NULL when not given — also after a refused first load.
+TEST_P(FirstLoadTest, RecordsHoldTheBatchConstantsAndNoDefaultStays) {
+  auto no_defaults_left = [this](const std::string& when) {
+    SCOPED_TRACE(when);
+    EXPECT_FALSE(db_->Exec("INSERT INTO ds_ho_tich (_seq, _key, _updated_at) VALUES (90001, 'X1', 0)").ok());
+    EXPECT_FALSE(db_->Exec("INSERT INTO ds_ho_tich (_seq, _key, _version) VALUES (90002, 'X2', 1)").ok());
+    NDC_ASSERT_OK_AND_ASSIGN(auto tx, db_->Begin());
+    NDC_ASSERT_OK(tx->Exec("INSERT INTO ds_ho_tich (_seq, _key, _version, _updated_at) VALUES (90003, 'X3', 1, 0)"));
+    NDC_ASSERT_OK_AND_ASSIGN(store::Row batch, tx->QueryOne("SELECT _batch_id FROM ds_ho_tich WHERE _key = 'X3'"));
+    EXPECT_TRUE(batch.IsNull(0));
+    NDC_ASSERT_OK(tx->Rollback());
+    if (GetParam() == Backend::kPostgres) {
+      NDC_ASSERT_OK_AND_ASSIGN(store::Row defaults,
+                               db_->QueryOne("SELECT COUNT(*) FROM pg_attribute WHERE attrelid = "
+                                             "CAST('ds_ho_tich' AS regclass) AND atthasdef AND attname IN "
+                                             "('_version', '_batch_id', '_updated_at')"));
+      EXPECT_EQ(defaults.Int(0), 0);
+    }
+  };
+  EXPECT_EQ(Send("A1,An,,1\nA2,,,1\nA3,,,1\n").status, BatchStatus::kRefused);  // rolled back
+  no_defaults_left("after a refused first load");
+  std::string csv;  // enough rows for a binary COPY on PostgreSQL
+  for (int i = 0; i < 300; ++i) csv += "K" + std::to_string(i) + ",Người " + std::to_string(i) + ",,1\n";
+  BatchReport r = Send(csv);
+  ASSERT_EQ(r.inserted, 300) << r.message;
+  NDC_ASSERT_OK_AND_ASSIGN(
+      store::Row row,
+      db_->QueryOne("SELECT COUNT(*), MIN(_version), MAX(_version), MIN(_batch_id), MAX(_batch_id), MIN(_updated_at), "
+                    "MAX(_updated_at), SUM(CASE WHEN _op = 'insert' AND NOT _deleted AND _person_key IS NULL AND "
+                    "_source_version = '1' THEN 1 ELSE 0 END) FROM ds_ho_tich"));
+  EXPECT_EQ(row.Int(0), 300);
+  EXPECT_EQ(row.Int(1), 1);
+  EXPECT_EQ(row.Int(2), 1);
+  EXPECT_EQ(row.Int(3), r.id);
+  EXPECT_EQ(row.Int(4), r.id);
+  EXPECT_EQ(row.Int(5), r.started_at);
+  EXPECT_EQ(row.Int(6), r.started_at);
+  EXPECT_EQ(row.Int(7), 300);
+  no_defaults_left("after an applied first load");
+}
+
 // 3,000 rows with rejects, repeated keys (within and across chunks), deletes, stale rows and
 // decomposed (NFD) names at irregular positions. Pass 2 is a snapshot: no row without a key.
 std::string MixedCsv(int pass) {

@@ -60,13 +60,22 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
       seen_table_(fmt::format("ingest_seen_{}", batch_id)) {
   record_columns_ = {"_key", "_person_key", "_version", "_seq", "_op", "_source_version",
                      "_batch_id", "_deleted", "_updated_at", "_hash"};
-  insert_columns_ = {"_key", "_version", "_seq", "_source_version", "_batch_id", "_updated_at", "_hash"};
   for (const auto& f : schema.fields) {
     record_columns_.push_back(f.name);
-    insert_columns_.push_back(f.name);
     field_list_ += (field_list_.empty() ? "" : ", ") + store::QuoteIdentifier(f.name);
   }
-  if (const catalog::FieldSpec* v = schema.Field(schema.source_version)) version_type_ = v->type;
+  if (const catalog::FieldSpec* v = schema.Field(schema.source_version)) {
+    version_type_ = v->type;
+    has_source_version_ = true;
+  }
+  // A new record leaves _person_key, _op and _deleted to the table's defaults (NULL, 'insert',
+  // false), and _source_version too when the dataset has none (NULL): fewer values to move, bind
+  // or encode and parse per row of a first load. (The batch's constants as column defaults for
+  // the load, three columns fewer still, took the server more CPU, not less: ingest_bench
+  // --bound, docs/benchmarks.md, 2026-11-29 19:05.)
+  insert_columns_ = {"_key", "_seq", "_hash", "_version", "_batch_id", "_updated_at"};
+  if (has_source_version_) insert_columns_.push_back("_source_version");
+  for (const auto& f : schema.fields) insert_columns_.push_back(f.name);
   // PostgreSQL: a COPY per 2,000-row chunk leaves the server idle while the next chunk is
   // decided and encoded, and costs a round trip and a COPY set-up each; rows of chunks that
   // need no other statement are written together, up to 16,384 rows per COPY. SQLite inserts
@@ -242,16 +251,14 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     // key and source version are not needed after this (superseded/seen took their copies).
     store::Value source_version = r.source_version ? store::Value(std::move(*r.source_version)) : store::Value();
     if (ex == nullptr) {
-      // A new record leaves _person_key, _op and _deleted to the table's defaults (NULL,
-      // 'insert', false): three values fewer to move, bind or encode and parse, per row of a
-      // first load.
+      // In the order of insert_columns_ (SetInsertColumns).
       new_records.emplace_back(std::move(r.key));
-      new_records.emplace_back(int64_t{1});
       new_records.emplace_back(++seq_);
-      new_records.emplace_back(std::move(source_version));
+      new_records.emplace_back(r.hash);
+      new_records.emplace_back(int64_t{1});
       new_records.emplace_back(batch_id_);
       new_records.emplace_back(now_);
-      new_records.emplace_back(r.hash);
+      if (has_source_version_) new_records.emplace_back(std::move(source_version));
       for (auto& v : r.values) new_records.push_back(std::move(v));
       ++counts_.inserted;
       continue;

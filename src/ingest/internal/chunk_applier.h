@@ -89,6 +89,7 @@ class ChunkApplier {
   const int64_t first_seq_;
   int64_t seq_;
   const bool track_seen_, first_load_path_;
+  bool has_source_version_ = false;  // the schema names a source_version field
   std::string record_table_, history_table_, seen_table_;
   std::vector<std::string> record_columns_;  // internal columns, then the fields
   std::vector<std::string> insert_columns_;  // the same without those a new record leaves to defaults
