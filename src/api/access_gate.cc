@@ -71,10 +71,11 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
   ASSIGN_OR_RETURN(request.caller, CallerOf(*ctx.principal));
   request.now = deps_.clock->NowMicros();
-  std::vector<policy::Agreement> agreements;
+  sharing::AgreementSet agreements;
   if (request.caller.kind == policy::CallerKind::kStateAgency ||
       request.caller.kind == policy::CallerKind::kNonStateAgency) {
-    ASSIGN_OR_RETURN(agreements, deps_.agreements->ForConsumer(request.caller.agency_id));
+    ASSIGN_OR_RETURN(agreements,
+                     deps_.agreements->ForConsumer(request.caller.agency_id, ctx.principal->access_generation));
   }
   // Consents count only for non-state recipients and agreements resting on consent (policy's
   // NeedsConsent): a state agency's read under a legal mandate does not look them up.

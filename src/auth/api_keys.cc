@@ -144,7 +144,7 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_
       return UnauthenticatedError("API key " + id + " is bound to another client certificate than the one presented");
     }
   }
-  return Principal{info.id, info.name, info.role, info.agency_id, info.person_key};
+  return Principal{info.id, info.name, info.role, info.agency_id, info.person_key, generation};
 }
 
 Status ApiKeyStore::Revoke(const std::string& id) {

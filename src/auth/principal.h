@@ -3,6 +3,7 @@
 // Value types; thread-compatible.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ struct Principal {
   Role role = Role::kCitizen;
   std::string agency_id;   // for agency clients; empty otherwise
   std::string person_key;  // for citizen keys: the person they act for; empty otherwise
+  // The access generation (access_generation.h) read when the key was checked, while that read
+  // is in the request's current read snapshot (the router clears it otherwise): the agreements
+  // can then be taken from the cache at this value without reading the marker again.
+  std::optional<int64_t> access_generation;
 };
 
 }  // namespace ndc::auth

@@ -182,32 +182,25 @@ Result<std::vector<StoredAgreement>> AgreementStore::List(const std::string& con
   return out;
 }
 
-Result<std::vector<policy::Agreement>> AgreementStore::ForConsumer(const std::string& agency) {
+Result<AgreementSet> AgreementStore::ForConsumer(const std::string& agency, std::optional<int64_t> generation) {
   // The marker first, then the rows it guards (auth/access_generation.h).
-  ASSIGN_OR_RETURN(int64_t generation, auth::ReadAccessGeneration(*db_));
-  std::vector<std::shared_ptr<const policy::Agreement>> current;
-  bool cached = false;
+  if (!generation) {
+    ASSIGN_OR_RETURN(generation, auth::ReadAccessGeneration(*db_));
+  }
   {
     std::lock_guard lock(cache_mu_);
-    if (consumers_state_.Valid(generation, clock_->MonotonicMicros())) {
+    if (consumers_state_.Valid(*generation, clock_->MonotonicMicros())) {
       if (auto it = consumers_.find(agency); it != consumers_.end()) {
-        current = it->second;
-        cached = true;
+        counters_.hits->Inc();
+        return it->second;
       }
     }
   }
-  (cached ? counters_.hits : counters_.misses)->Inc();
-  if (!cached) {
-    ASSIGN_OR_RETURN(current, ReadForConsumer(agency, generation));
-  }
-  std::vector<policy::Agreement> out;
-  out.reserve(current.size());
-  for (const auto& a : current) out.push_back(*a);
-  return out;
+  counters_.misses->Inc();
+  return ReadForConsumer(agency, *generation);
 }
 
-Result<std::vector<std::shared_ptr<const policy::Agreement>>> AgreementStore::ReadForConsumer(
-    const std::string& agency, int64_t generation) {
+Result<AgreementSet> AgreementStore::ReadForConsumer(const std::string& agency, int64_t generation) {
   const Value p[] = {agency};
   // Two index probes and a sort here rather than `IN ($1, '*') ORDER BY id`, for which SQLite
   // builds a temporary B-tree for the IN list and another for the sort.
@@ -217,8 +210,8 @@ Result<std::vector<std::shared_ptr<const policy::Agreement>>> AgreementStore::Re
                                        "AND $1 <> '*'",
                                        p));
   std::sort(rs.rows.begin(), rs.rows.end(), [](const Row& a, const Row& b) { return a.Str(0) < b.Str(0); });
-  std::vector<std::shared_ptr<const policy::Agreement>> out;
-  out.reserve(rs.rows.size());
+  auto agreements = std::make_shared<std::vector<policy::Agreement>>();
+  agreements->reserve(rs.rows.size());
   for (const Row& r : rs.rows) {
     std::pair<std::string, int> key(r.Str(0), static_cast<int>(r.Int(1)));
     std::shared_ptr<const policy::Agreement> parsed;
@@ -233,8 +226,9 @@ Result<std::vector<std::shared_ptr<const policy::Agreement>>> AgreementStore::Re
       if (parsed_.size() >= 4096) parsed_.clear();  // bounded: starts over past 4,096 versions
       parsed_.emplace(key, parsed);
     }
-    out.push_back(std::move(parsed));
+    agreements->push_back(*parsed);  // once per fill, not per request
   }
+  AgreementSet out(std::move(agreements));
   // Read at `generation` (the marker first, then the rows): cached under that value only.
   std::lock_guard lock(cache_mu_);
   if (consumers_state_.Reset(generation, clock_->MonotonicMicros()) || consumers_.size() >= 4096) consumers_.clear();

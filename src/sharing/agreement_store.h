@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,27 @@
 #include "store/store.h"
 
 namespace ndc::sharing {
+
+// A consumer's current agreements as ForConsumer found them: shared with the store's cache, so a
+// request reads them without copying. Immutable; converts to what policy::Decide takes.
+class AgreementSet {
+ public:
+  AgreementSet() = default;
+  explicit AgreementSet(std::shared_ptr<const std::vector<policy::Agreement>> agreements)
+      : agreements_(std::move(agreements)) {}
+  size_t size() const { return agreements_ ? agreements_->size() : 0; }
+  bool empty() const { return size() == 0; }
+  const policy::Agreement& operator[](size_t i) const { return (*agreements_)[i]; }
+  std::span<const policy::Agreement> span() const {
+    return agreements_ ? std::span<const policy::Agreement>(*agreements_) : std::span<const policy::Agreement>();
+  }
+  operator std::span<const policy::Agreement>() const { return span(); }  // NOLINT: a view, like vector's
+  auto begin() const { return span().begin(); }
+  auto end() const { return span().end(); }
+
+ private:
+  std::shared_ptr<const std::vector<policy::Agreement>> agreements_;
+};
 
 class AgreementStore {
  public:
@@ -56,14 +78,15 @@ class AgreementStore {
   // What Decide needs for a caller: the current version of every agreement whose consumer is
   // `agency` or "*", by id. One read of the access generation; while it is unchanged the set
   // comes from memory, else one query for the current version numbers (versions already parsed
-  // once are not read or parsed again).
-  Result<std::vector<policy::Agreement>> ForConsumer(const std::string& agency);
+  // once are not read or parsed again). `generation`, when given, is the marker's value read
+  // earlier in the same read snapshot (auth::Principal::access_generation): it is used instead
+  // of reading the marker again.
+  Result<AgreementSet> ForConsumer(const std::string& agency, std::optional<int64_t> generation = std::nullopt);
 
  private:
   Status Validate(const policy::Agreement& a);
   // ForConsumer's set from the store, read after the access generation was `generation`.
-  Result<std::vector<std::shared_ptr<const policy::Agreement>>> ReadForConsumer(const std::string& agency,
-                                                                                int64_t generation);
+  Result<AgreementSet> ReadForConsumer(const std::string& agency, int64_t generation);
   Result<StoredAgreement> Insert(StoredAgreement draft, const std::string& actor, bool create);
 
   store::Database* db_;
@@ -78,7 +101,7 @@ class AgreementStore {
   // by cache_mu_.
   auth::AccessCacheState consumers_state_;
   auth::AccessCacheCounters counters_{"agreements"};
-  std::map<std::string, std::vector<std::shared_ptr<const policy::Agreement>>> consumers_;
+  std::map<std::string, AgreementSet> consumers_;
 };
 
 }  // namespace ndc::sharing

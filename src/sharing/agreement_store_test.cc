@@ -6,6 +6,7 @@
 #include "auth/access_generation.h"
 #include "common/json.h"
 #include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
 
 namespace ndc::sharing {
 namespace {
@@ -112,6 +113,33 @@ TEST_P(AgreementStoreTest, AChangeOnOneNodeIsSeenAtTheOthersNextCall) {
   StoredAgreement for_bca = Draft(R"(, "id": "bca-registry", "consumer": "bca")");
   ASSERT_TRUE(agreements_->Create(for_bca, "op").ok());
   EXPECT_EQ(other_node.ForConsumer("bca")->size(), 1u);
+}
+
+// A marker value the caller read earlier in its snapshot (auth::Principal::access_generation)
+// is taken as read: the set cached at that value serves without the marker being read again, as
+// that snapshot saw it; any other value fills the cache again from the rows.
+TEST_P(AgreementStoreTest, AGivenGenerationServesTheSetCachedAtIt) {
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  NDC_ASSERT_OK_AND_ASSIGN(int64_t before, auth::ReadAccessGeneration(*db_));
+  auto filled = agreements_->ForConsumer("vss", before);
+  ASSERT_TRUE(filled.ok()) << filled.status().ToString();
+  ASSERT_EQ(filled->size(), 1u);
+  ASSERT_TRUE(agreements_->SetStatus("vss-registry", policy::AgreementStatus::kRevoked, "op").ok());
+  NDC_ASSERT_OK_AND_ASSIGN(int64_t after, auth::ReadAccessGeneration(*db_));
+  ASSERT_NE(before, after);
+  const auth::AccessCacheCounters counters("agreements");
+  const int64_t hits = counters.hits->value(), misses = counters.misses->value();
+  auto as_seen_before = agreements_->ForConsumer("vss", before);
+  ASSERT_TRUE(as_seen_before.ok());
+  EXPECT_EQ((*as_seen_before)[0].status, policy::AgreementStatus::kActive);
+  EXPECT_EQ(counters.hits->value(), hits + 1);
+  auto as_seen_after = agreements_->ForConsumer("vss", after);
+  ASSERT_TRUE(as_seen_after.ok());
+  EXPECT_EQ((*as_seen_after)[0].status, policy::AgreementStatus::kRevoked);
+  EXPECT_EQ(counters.misses->value(), misses + 1);
+  auto read_afresh = agreements_->ForConsumer("vss");
+  ASSERT_TRUE(read_afresh.ok());
+  EXPECT_EQ((*read_afresh)[0].status, policy::AgreementStatus::kRevoked);
 }
 
 TEST_P(AgreementStoreTest, EveryStoredVersionChangesTheAccessGeneration) {
