@@ -350,11 +350,16 @@ void PgBound(ndc::store::Database* admin, const std::string& pg_url, const std::
              const std::string& dataset, const std::string& csv, long postmaster, int runs) {
   const std::string table = "ds_" + dataset;
   PGconn* src = PgConnect(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_ndc"), "url"));
+  // The columns a new record is written with (ChunkApplier): all but those left to defaults, and
+  // _source_version only if the dataset has a source-version field (then some row holds one).
+  const bool source_versions =
+      PgExec(src, "SELECT COUNT(*) FROM " + table + " WHERE _source_version IS NOT NULL", PGRES_TUPLES_OK) != "0";
   const std::string cols =
       PgExec(src,
            "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM "
            "information_schema.columns WHERE table_name = '" + table +
-               "' AND column_name NOT IN ('_person_key', '_op', '_deleted')",
+               "' AND column_name NOT IN ('_person_key', '_op', '_deleted'" +
+               (source_versions ? "" : ", '_source_version'") + ")",
            PGRES_TUPLES_OK);
   const std::vector<std::string> formats = {"text", "binary"};
   for (const auto& f : formats) {

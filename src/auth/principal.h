@@ -24,9 +24,10 @@ struct Principal {
   Role role = Role::kCitizen;
   std::string agency_id;   // for agency clients; empty otherwise
   std::string person_key;  // for citizen keys: the person they act for; empty otherwise
-  // The access generation (access_generation.h) read when the key was checked, while that read
-  // is in the request's current read snapshot (the router clears it otherwise): the agreements
-  // can then be taken from the cache at this value without reading the marker again.
+  // The access generation (access_generation.h) read when the key was checked, kept only while
+  // that read is in the request's current read snapshot — a pinned route's handler, before it
+  // writes anything (the router clears it otherwise): the agreements can then be taken from the
+  // cache at this value without reading the marker again (sharing::AgreementStore::ForConsumer).
   std::optional<int64_t> access_generation;
 };
 

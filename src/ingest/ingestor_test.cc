@@ -9,6 +9,7 @@
 #include "ingest/formats/testing/test_sources.h"
 #include "ingest/internal/key_index.h"
 #include "ingest/queries.h"
+#include "store/postgres/pg_connection.h"
 #include "store/testing/test_database.h"
 #include "store/testing/test_util.h"
 
@@ -317,6 +318,58 @@ TEST_P(IngestorTest, LargeBatchSpansManyChunks) {
   EXPECT_EQ(live.Int(0), 2500);
   NDC_ASSERT_OK_AND_ASSIGN(store::Row hist, db_->QueryOne("SELECT COUNT(*) FROM ds_ho_tich_history"));
   EXPECT_EQ(hist.Int(0), 5000);
+}
+
+// A dataset without a source-version field: its new records are written without the
+// `_source_version` column (left NULL) — in text, and on PostgreSQL from 64 rows in binary — and
+// a later version still carries every column.
+TEST_P(IngestorTest, DatasetWithoutSourceVersionKeepsItNull) {
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema, catalog::ParseSchemaJson(R"({"id": "ho_khau",
+    "title": "Hộ khẩu", "owner": "bca", "classification": {"data": "core", "personal": "basic"},
+    "source_key": "ma", "fields": [
+      {"name": "ma", "column": "MA", "type": "string", "required": true},
+      {"name": "so_nguoi", "column": "SO_NGUOI", "type": "integer"}]})"));
+  NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
+  auto send = [this](const std::string& csv) {
+    BatchRequest req;
+    req.dataset_id = "ho_khau";
+    req.source = "test";
+    req.submitted_by = "operator";
+    Result<BatchReport> r = ingestor_->Ingest(req, MemorySource("MA,SO_NGUOI\n" + csv));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : BatchReport{};
+  };
+  for (const int rows : {3, 100}) {  // text COPY, then binary on PostgreSQL
+    SCOPED_TRACE(rows);
+    NDC_ASSERT_OK(db_->Exec("DELETE FROM ds_ho_khau").status());
+    std::string csv;
+    int64_t sum = 0;
+    for (int i = 0; i < rows; ++i) {
+      csv += "H" + std::to_string(i) + "," + std::to_string(i % 7) + "\n";
+      sum += i % 7;
+    }
+    const uint64_t binary_before = store::PgBinaryCopyCount();
+    BatchReport r = send(csv);
+    ASSERT_EQ(r.inserted, rows) << r.message;
+    if (GetParam() == Backend::kPostgres) {
+      EXPECT_EQ(store::PgBinaryCopyCount() - binary_before, rows >= 64 ? 1u : 0u);
+    }
+    NDC_ASSERT_OK_AND_ASSIGN(store::Row row,
+                             db_->QueryOne("SELECT COUNT(*), SUM(CASE WHEN _source_version IS NULL THEN 1 ELSE 0 END), "
+                                           "SUM(so_nguoi), MIN(_version), MIN(_batch_id), MAX(_batch_id) FROM ds_ho_khau"));
+    EXPECT_EQ(row.Int(0), rows);
+    EXPECT_EQ(row.Int(1), rows);
+    EXPECT_EQ(row.Int(2), sum);
+    EXPECT_EQ(row.Int(3), 1);
+    EXPECT_EQ(row.Int(4), r.id);
+    EXPECT_EQ(row.Int(5), r.id);
+  }
+  EXPECT_EQ(send("H1,9\n").updated, 1);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row h1, db_->QueryOne("SELECT so_nguoi, _version, _source_version FROM ds_ho_khau "
+                                                        "WHERE _key = 'H1'"));
+  EXPECT_EQ(h1.Int(0), 9);
+  EXPECT_EQ(h1.Int(1), 2);
+  EXPECT_TRUE(h1.IsNull(2));
 }
 
 // Regression: a snapshot naming one key in two chunks (or accepted once and rejected once)

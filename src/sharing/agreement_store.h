@@ -41,13 +41,16 @@ class AgreementSet {
       : agreements_(std::move(agreements)) {}
   size_t size() const { return agreements_ ? agreements_->size() : 0; }
   bool empty() const { return size() == 0; }
-  const policy::Agreement& operator[](size_t i) const { return (*agreements_)[i]; }
-  std::span<const policy::Agreement> span() const {
+  const policy::Agreement& operator[](size_t i) const { return span()[i]; }  // i < size()
+  // Views into the set: valid while this AgreementSet (or a copy) lives, so not from a temporary.
+  std::span<const policy::Agreement> span() const& {
     return agreements_ ? std::span<const policy::Agreement>(*agreements_) : std::span<const policy::Agreement>();
   }
-  operator std::span<const policy::Agreement>() const { return span(); }  // NOLINT: a view, like vector's
-  auto begin() const { return span().begin(); }
-  auto end() const { return span().end(); }
+  std::span<const policy::Agreement> span() const&& = delete;
+  operator std::span<const policy::Agreement>() const& { return span(); }  // NOLINT: a view, like vector's
+  operator std::span<const policy::Agreement>() const&& = delete;
+  auto begin() const& { return span().begin(); }
+  auto end() const& { return span().end(); }
 
  private:
   std::shared_ptr<const std::vector<policy::Agreement>> agreements_;
@@ -80,7 +83,10 @@ class AgreementStore {
   // comes from memory, else one query for the current version numbers (versions already parsed
   // once are not read or parsed again). `generation`, when given, is the marker's value read
   // earlier in the same read snapshot (auth::Principal::access_generation): it is used instead
-  // of reading the marker again.
+  // of reading the marker again, and the set cached at that value is returned as that snapshot
+  // saw it. So pass it only while the request is still in the snapshot it was read in: from a
+  // pinned route's handler, before the handler writes anything (the router clears it in every
+  // other case).
   Result<AgreementSet> ForConsumer(const std::string& agency, std::optional<int64_t> generation = std::nullopt);
 
  private:

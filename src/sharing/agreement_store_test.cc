@@ -131,14 +131,17 @@ TEST_P(AgreementStoreTest, AGivenGenerationServesTheSetCachedAtIt) {
   const int64_t hits = counters.hits->value(), misses = counters.misses->value();
   auto as_seen_before = agreements_->ForConsumer("vss", before);
   ASSERT_TRUE(as_seen_before.ok());
+  ASSERT_EQ(as_seen_before->size(), 1u);
   EXPECT_EQ((*as_seen_before)[0].status, policy::AgreementStatus::kActive);
   EXPECT_EQ(counters.hits->value(), hits + 1);
   auto as_seen_after = agreements_->ForConsumer("vss", after);
   ASSERT_TRUE(as_seen_after.ok());
+  ASSERT_EQ(as_seen_after->size(), 1u);
   EXPECT_EQ((*as_seen_after)[0].status, policy::AgreementStatus::kRevoked);
   EXPECT_EQ(counters.misses->value(), misses + 1);
   auto read_afresh = agreements_->ForConsumer("vss");
   ASSERT_TRUE(read_afresh.ok());
+  ASSERT_EQ(read_afresh->size(), 1u);
   EXPECT_EQ((*read_afresh)[0].status, policy::AgreementStatus::kRevoked);
 }
 

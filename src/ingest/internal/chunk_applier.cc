@@ -251,7 +251,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     // key and source version are not needed after this (superseded/seen took their copies).
     store::Value source_version = r.source_version ? store::Value(std::move(*r.source_version)) : store::Value();
     if (ex == nullptr) {
-      // In the order of insert_columns_ (SetInsertColumns).
+      // In the order of insert_columns_ (the constructor).
       new_records.emplace_back(std::move(r.key));
       new_records.emplace_back(++seq_);
       new_records.emplace_back(r.hash);
