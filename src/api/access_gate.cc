@@ -75,7 +75,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   if (request.caller.kind == policy::CallerKind::kStateAgency ||
       request.caller.kind == policy::CallerKind::kNonStateAgency) {
     ASSIGN_OR_RETURN(agreements,
-                     deps_.agreements->ForConsumer(request.caller.agency_id, ctx.principal->access_generation));
+                     deps_.agreements->ForConsumer(request.caller.agency_id, ctx.principal->access_read));
   }
   // Consents count only for non-state recipients and agreements resting on consent (policy's
   // NeedsConsent): a state agency's read under a legal mandate does not look them up.

@@ -140,10 +140,6 @@ Response Router::Handle(Request& request) const {
   std::shared_ptr<void> scope = route->pinned && read_scope_ ? read_scope_() : nullptr;
   if (!route->is_public && !request.principal) {
     if (auto denied = Authorize(*route, params, request, &scope)) return *denied;
-    // Checked outside this request's read snapshot: what the key check read is not reused.
-    if (!scope && request.principal) request.principal->access_generation.reset();
-  } else if (request.principal) {
-    request.principal->access_generation.reset();  // checked before the body was read (Preflight)
   }
   RouteContext ctx{request, std::move(params), request.principal ? &*request.principal : nullptr};
   Result<Response> res = route->handler(ctx);

@@ -166,40 +166,5 @@ TEST(RouterPinned, KeyCheckAndHandlerShareOneScopeClosedBeforeRefusalsAreObserve
   EXPECT_EQ(call("/v1/plain", "op"), "200 auth plain");  // not pinned: no scope
 }
 
-// The access generation the key check read reaches the handler only when the check ran in the
-// handler's read scope (a pinned route): a plain route, or a request whose key was checked
-// before its body was read, decides on a marker value read afresh.
-TEST(RouterPinned, KeyChecksGenerationReachesOnlyAHandlerInTheSameScope) {
-  Router router([](std::string_view, std::string_view) -> Result<auth::Principal> {
-    auth::Principal p{"k1", "ops", Role::kOperator, ""};
-    p.access_generation = 42;
-    return p;
-  });
-  router.SetReadScope([]() -> std::shared_ptr<void> { return std::make_shared<int>(0); });
-  std::optional<int64_t> seen;
-  auto record = [&seen](RouteContext& c) -> Result<Response> {
-    seen = c.principal->access_generation;
-    return JsonResponse("{}");
-  };
-  router.AddPinned("GET", "/v1/persons/{key}", {Role::kOperator}, record);
-  router.Add("GET", "/v1/plain", {Role::kOperator}, record);
-  router.Add("POST", "/v1/verify", {Role::kOperator}, record);
-  auto call = [&](const std::string& method, const std::string& path, bool preflight) {
-    seen = -1;
-    Request r;
-    r.method = method;
-    r.path = path;
-    r.headers["authorization"] = "Bearer op";
-    if (preflight) {
-      EXPECT_FALSE(router.Preflight(r).has_value());
-    }
-    EXPECT_EQ(router.Handle(r).status, 200);
-    return seen;
-  };
-  EXPECT_EQ(call("GET", "/v1/persons/1", false), std::optional<int64_t>(42));
-  EXPECT_EQ(call("GET", "/v1/plain", false), std::nullopt);
-  EXPECT_EQ(call("POST", "/v1/verify", true), std::nullopt);
-}
-
 }  // namespace
 }  // namespace ndc::api

@@ -327,7 +327,7 @@ void ApiService::AddSharingRoutes() {
     ASSIGN_OR_RETURN(policy::Caller caller, CallerOf(*ctx.principal));
     req.caller = caller;
     req.now = deps_.clock->NowMicros();
-    ASSIGN_OR_RETURN(auto agreements, deps_.agreements->ForConsumer(caller.agency_id, ctx.principal->access_generation));
+    ASSIGN_OR_RETURN(auto agreements, deps_.agreements->ForConsumer(caller.agency_id, ctx.principal->access_read));
     person::FindResult found;
     if (policy::Decide(req, agreements, {}).allowed) {
       ASSIGN_OR_RETURN(found, finder_->Find(claimed));

@@ -129,6 +129,9 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_
   std::string id(token.substr(4, kIdHexLen));
   std::string_view secret = token.substr(4 + kIdHexLen + 1);
   ASSIGN_OR_RETURN(int64_t generation, ReadAccessGeneration(*db_));
+  // In a read pin, the value stands for the marker for the rest of this snapshot.
+  std::optional<AccessRead> read;
+  if (const uint64_t snapshot = db_->ReadSnapshot(); snapshot != 0) read = AccessRead{generation, snapshot};
   ASSIGN_OR_RETURN(std::shared_ptr<const Known> key, Lookup(id, generation));
   if (key->secret_hash.empty() || !ConstantTimeEquals(Sha256(secret), key->secret_hash)) {
     return UnauthenticatedError("wrong secret for API key " + id);
@@ -144,7 +147,7 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_
       return UnauthenticatedError("API key " + id + " is bound to another client certificate than the one presented");
     }
   }
-  return Principal{info.id, info.name, info.role, info.agency_id, info.person_key, generation};
+  return Principal{info.id, info.name, info.role, info.agency_id, info.person_key, read};
 }
 
 Status ApiKeyStore::Revoke(const std::string& id) {

@@ -18,17 +18,24 @@ std::string_view RoleName(Role role);
 // "operator" -> kOperator; kInvalidArgument naming the allowed roles otherwise.
 Result<Role> ParseRole(std::string_view name);
 
+// A value of the access generation and the store read snapshot (store::Database::ReadSnapshot,
+// never 0 here) it was read in.
+struct AccessRead {
+  int64_t generation = 0;
+  uint64_t snapshot = 0;
+};
+
 struct Principal {
   std::string key_id;
   std::string name;
   Role role = Role::kCitizen;
   std::string agency_id;   // for agency clients; empty otherwise
   std::string person_key;  // for citizen keys: the person they act for; empty otherwise
-  // The access generation (access_generation.h) read when the key was checked, kept only while
-  // that read is in the request's current read snapshot — a pinned route's handler, before it
-  // writes anything (the router clears it otherwise): the agreements can then be taken from the
-  // cache at this value without reading the marker again (sharing::AgreementStore::ForConsumer).
-  std::optional<int64_t> access_generation;
+  // The access generation (access_generation.h) as the key check read it, and the read snapshot
+  // it was read in; absent when the check ran outside a read pin. While the request is still in
+  // that snapshot, the agreements are taken from the cache at this value without reading the
+  // marker again (sharing::AgreementStore::ForConsumer checks that it is).
+  std::optional<AccessRead> access_read;
 };
 
 }  // namespace ndc::auth

@@ -182,8 +182,12 @@ Result<std::vector<StoredAgreement>> AgreementStore::List(const std::string& con
   return out;
 }
 
-Result<AgreementSet> AgreementStore::ForConsumer(const std::string& agency, std::optional<int64_t> generation) {
-  // The marker first, then the rows it guards (auth/access_generation.h).
+Result<AgreementSet> AgreementStore::ForConsumer(const std::string& agency,
+                                                 const std::optional<auth::AccessRead>& read) {
+  // The marker first, then the rows it guards (auth/access_generation.h); a value read in this
+  // very snapshot is what reading it again would give.
+  std::optional<int64_t> generation;
+  if (read && read->snapshot != 0 && db_->ReadSnapshot() == read->snapshot) generation = read->generation;
   if (!generation) {
     ASSIGN_OR_RETURN(generation, auth::ReadAccessGeneration(*db_));
   }

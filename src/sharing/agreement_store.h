@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "auth/access_generation.h"
+#include "auth/principal.h"
 #include "catalog/catalog.h"
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -81,13 +82,12 @@ class AgreementStore {
   // What Decide needs for a caller: the current version of every agreement whose consumer is
   // `agency` or "*", by id. One read of the access generation; while it is unchanged the set
   // comes from memory, else one query for the current version numbers (versions already parsed
-  // once are not read or parsed again). `generation`, when given, is the marker's value read
-  // earlier in the same read snapshot (auth::Principal::access_generation): it is used instead
-  // of reading the marker again, and the set cached at that value is returned as that snapshot
-  // saw it. So pass it only while the request is still in the snapshot it was read in: from a
-  // pinned route's handler, before the handler writes anything (the router clears it in every
-  // other case).
-  Result<AgreementSet> ForConsumer(const std::string& agency, std::optional<int64_t> generation = std::nullopt);
+  // once are not read or parsed again). `read`, when given, is a value of the marker read
+  // earlier (auth::Principal::access_read): if this thread is still in the store snapshot it was
+  // read in, it stands for the marker (the same read would return it); otherwise it is ignored
+  // and the marker is read.
+  Result<AgreementSet> ForConsumer(const std::string& agency,
+                                   const std::optional<auth::AccessRead>& read = std::nullopt);
 
  private:
   Status Validate(const policy::Agreement& a);

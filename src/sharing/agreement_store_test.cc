@@ -115,34 +115,35 @@ TEST_P(AgreementStoreTest, AChangeOnOneNodeIsSeenAtTheOthersNextCall) {
   EXPECT_EQ(other_node.ForConsumer("bca")->size(), 1u);
 }
 
-// A marker value the caller read earlier in its snapshot (auth::Principal::access_generation)
-// is taken as read: the set cached at that value serves without the marker being read again, as
-// that snapshot saw it; any other value fills the cache again from the rows.
-TEST_P(AgreementStoreTest, AGivenGenerationServesTheSetCachedAtIt) {
+// A marker value read earlier in the same store snapshot (auth::Principal::access_read) stands
+// for reading the marker again: the set cached at that value serves. Once that snapshot has ended
+// (here by the thread's own write), the value is ignored and the marker read: a revocation
+// committed since is seen.
+TEST_P(AgreementStoreTest, AGenerationReadInTheSameSnapshotStandsForTheMarker) {
   ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
-  NDC_ASSERT_OK_AND_ASSIGN(int64_t before, auth::ReadAccessGeneration(*db_));
-  auto filled = agreements_->ForConsumer("vss", before);
+  std::unique_ptr<store::ReadPin> pin = db_->PinReads();
+  NDC_ASSERT_OK_AND_ASSIGN(int64_t generation, auth::ReadAccessGeneration(*db_));
+  const auth::AccessRead read{generation, db_->ReadSnapshot()};
+  ASSERT_NE(read.snapshot, 0u);
+  auto filled = agreements_->ForConsumer("vss", read);
   ASSERT_TRUE(filled.ok()) << filled.status().ToString();
   ASSERT_EQ(filled->size(), 1u);
-  ASSERT_TRUE(agreements_->SetStatus("vss-registry", policy::AgreementStatus::kRevoked, "op").ok());
-  NDC_ASSERT_OK_AND_ASSIGN(int64_t after, auth::ReadAccessGeneration(*db_));
-  ASSERT_NE(before, after);
   const auth::AccessCacheCounters counters("agreements");
   const int64_t hits = counters.hits->value(), misses = counters.misses->value();
-  auto as_seen_before = agreements_->ForConsumer("vss", before);
-  ASSERT_TRUE(as_seen_before.ok());
-  ASSERT_EQ(as_seen_before->size(), 1u);
-  EXPECT_EQ((*as_seen_before)[0].status, policy::AgreementStatus::kActive);
+  auto again = agreements_->ForConsumer("vss", read);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].status, policy::AgreementStatus::kActive);
   EXPECT_EQ(counters.hits->value(), hits + 1);
-  auto as_seen_after = agreements_->ForConsumer("vss", after);
-  ASSERT_TRUE(as_seen_after.ok());
-  ASSERT_EQ(as_seen_after->size(), 1u);
-  EXPECT_EQ((*as_seen_after)[0].status, policy::AgreementStatus::kRevoked);
+  EXPECT_EQ(db_->ReadSnapshot(), read.snapshot);  // still the one snapshot
+
+  ASSERT_TRUE(agreements_->SetStatus("vss-registry", policy::AgreementStatus::kRevoked, "op").ok());
+  EXPECT_NE(db_->ReadSnapshot(), read.snapshot);  // the write ended it
+  auto after = agreements_->ForConsumer("vss", read);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].status, policy::AgreementStatus::kRevoked);
   EXPECT_EQ(counters.misses->value(), misses + 1);
-  auto read_afresh = agreements_->ForConsumer("vss");
-  ASSERT_TRUE(read_afresh.ok());
-  ASSERT_EQ(read_afresh->size(), 1u);
-  EXPECT_EQ((*read_afresh)[0].status, policy::AgreementStatus::kRevoked);
 }
 
 TEST_P(AgreementStoreTest, EveryStoredVersionChangesTheAccessGeneration) {

@@ -175,6 +175,12 @@ class Database : public Executor {
   // the same pool. A pin inside another pin of the same thread does nothing. The default does
   // nothing at all.
   virtual std::unique_ptr<ReadPin> PinReads() { return std::make_unique<ReadPin>(); }
+  // The id of the read snapshot this thread's pin holds on this Database now, unique in the
+  // process; 0 when it holds none (no pin, a pin that does nothing, no SELECT since the pin
+  // began, or its snapshot ended by another call). Two calls return the same non-zero id only
+  // if every SELECT the thread ran through this Database between them read that one snapshot:
+  // what one read found can then stand for the same read later.
+  virtual uint64_t ReadSnapshot() const { return 0; }
 
 
   // Starts a transaction. SQLite transactions are BEGIN IMMEDIATE (one writer at a time; waits

@@ -1,5 +1,7 @@
 #include "store/internal/pooled_database.h"
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include "store/migrations/migration.h"
@@ -100,6 +102,7 @@ class PooledDatabase::Pin final : public ReadPin {
   }
 
   const PooledDatabase* db() const { return db_; }
+  uint64_t snapshot() const { return snapshot_; }
 
   Result<ResultSet> Select(std::string_view sql, std::span<const Value> params) {
     if (!lease_) {
@@ -108,6 +111,7 @@ class PooledDatabase::Pin final : public ReadPin {
         lease_.Release();  // Reset() decides whether the connection can be reused
         return s;
       }
+      snapshot_ = next_snapshot_.fetch_add(1, std::memory_order_relaxed);
     }
     Result<ResultSet> r = lease_->Run(sql, params, /*autocommit=*/false);
     if (!r.ok()) End();  // a failed statement may have aborted the transaction
@@ -116,12 +120,15 @@ class PooledDatabase::Pin final : public ReadPin {
 
   // Ends the snapshot and gives the connection back.
   void End() {
+    snapshot_ = 0;
     if (!lease_) return;
     lease_->Rollback().IgnoreError();
     lease_.Release();
   }
 
  private:
+  static inline std::atomic<uint64_t> next_snapshot_{1};  // ReadSnapshot ids, never 0
+  uint64_t snapshot_ = 0;  // of the read transaction lease_ holds; 0 without one
   const PooledDatabase* const db_;
   ConnectionPool* const pool_;
   Pin** const slot_;
@@ -150,6 +157,11 @@ thread_local PooledDatabase::Pin* PooledDatabase::pinned_ = nullptr;
 
 PooledDatabase::Pin* PooledDatabase::PinOfThisThread() const {
   return pinned_ != nullptr && pinned_->db() == this ? pinned_ : nullptr;
+}
+
+uint64_t PooledDatabase::ReadSnapshot() const {
+  const Pin* pin = PinOfThisThread();
+  return pin != nullptr ? pin->snapshot() : 0;
 }
 
 void PooledDatabase::Unpin() const {

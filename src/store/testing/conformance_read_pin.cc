@@ -72,6 +72,44 @@ TEST_P(StoreConformanceTest, PinsAreNotNestedAndRecoverFromErrors) {
   EXPECT_EQ(Count(*db_), 1);
 }
 
+// ReadSnapshot names the pinned snapshot the thread's SELECTs read: the same id while they share
+// one, another once a write ended it and a SELECT began the next, 0 whenever there is none.
+TEST_P(StoreConformanceTest, ReadSnapshotNamesThePinnedSnapshot) {
+  NDC_ASSERT_OK(db_->ExecScript(kCreateT));
+  EXPECT_EQ(db_->ReadSnapshot(), 0u);  // no pin
+  Count(*db_);
+  EXPECT_EQ(db_->ReadSnapshot(), 0u);
+  uint64_t first = 0;
+  {
+    std::unique_ptr<ReadPin> pin = db_->PinReads();
+    EXPECT_EQ(db_->ReadSnapshot(), 0u);  // none until the first SELECT
+    Count(*db_);
+    first = db_->ReadSnapshot();
+    EXPECT_NE(first, 0u);
+    Count(*db_);
+    {
+      std::unique_ptr<ReadPin> inner = db_->PinReads();  // does nothing
+      Count(*db_);
+      EXPECT_EQ(db_->ReadSnapshot(), first);
+    }
+    EXPECT_EQ(db_->ReadSnapshot(), first);
+    uint64_t elsewhere = 1;
+    std::thread([&] { elsewhere = db_->ReadSnapshot(); }).join();
+    EXPECT_EQ(elsewhere, 0u);  // another thread holds no pin
+    NDC_ASSERT_OK(db_->Exec("INSERT INTO t VALUES (1)"));
+    EXPECT_EQ(db_->ReadSnapshot(), 0u);  // the write ended it
+    Count(*db_);
+    const uint64_t second = db_->ReadSnapshot();
+    EXPECT_NE(second, 0u);
+    EXPECT_NE(second, first);
+    EXPECT_FALSE(db_->Query("SELECT no_such_column FROM t").ok());
+    EXPECT_EQ(db_->ReadSnapshot(), 0u);  // so did the failed SELECT
+    Count(*db_);
+    EXPECT_NE(db_->ReadSnapshot(), second);
+  }
+  EXPECT_EQ(db_->ReadSnapshot(), 0u);  // the pin is gone
+}
+
 TEST_P(StoreConformanceTest, OtherThreadsAreNotPinned) {
   NDC_ASSERT_OK(db_->ExecScript(kCreateT));
   std::unique_ptr<ReadPin> pin = db_->PinReads();

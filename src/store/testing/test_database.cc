@@ -103,6 +103,8 @@ std::unique_ptr<ReadPin> TestDatabase::PinReads() {
   return db_->PinReads();
 }
 
+uint64_t TestDatabase::ReadSnapshot() const { return db_ ? db_->ReadSnapshot() : 0; }
+
 Result<std::unique_ptr<Transaction>> TestDatabase::Begin(bool serializable) {
   if (!db_) return Closed();
   return db_->Begin(serializable);

@@ -41,6 +41,7 @@ class TestDatabase final : public Database {
   Backend backend() const override { return backend_; }
   Result<std::unique_ptr<Transaction>> Begin(bool serializable = false) override;
   std::unique_ptr<ReadPin> PinReads() override;
+  uint64_t ReadSnapshot() const override;
   Result<int> Migrate() override;
   Result<int> SchemaVersion() override;
   std::string Describe() const override;
