@@ -98,6 +98,26 @@ TEST_P(ApiKeyStoreTest, ChangesAroundTheGenerationAreSeenWithinAMinuteAndRestore
   EXPECT_EQ(other_node_->Authenticate(second->token).status().code(), StatusCode::kUnauthenticated);
 }
 
+// Inside a read pin the key check records the access generation it read and the snapshot it
+// read it in (what the agreements' lookup may then use instead of reading the marker again);
+// outside one it records nothing.
+TEST_P(ApiKeyStoreTest, AKeyCheckInAPinRecordsTheGenerationItRead) {
+  auto key = keys_->Create("vss client", Role::kAgency, "vss");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  auto unpinned = keys_->Authenticate(key->token);
+  ASSERT_TRUE(unpinned.ok()) << unpinned.status().ToString();
+  EXPECT_FALSE(unpinned->access_read.has_value());
+  std::unique_ptr<store::ReadPin> pin = db_->PinReads();
+  auto pinned = keys_->Authenticate(key->token);
+  ASSERT_TRUE(pinned.ok()) << pinned.status().ToString();
+  ASSERT_TRUE(pinned->access_read.has_value());
+  auto generation = ReadAccessGeneration(*db_);
+  ASSERT_TRUE(generation.ok());
+  EXPECT_EQ(pinned->access_read->generation, *generation);
+  EXPECT_NE(pinned->access_read->snapshot, 0u);
+  EXPECT_EQ(pinned->access_read->snapshot, db_->ReadSnapshot());
+}
+
 TEST_P(ApiKeyStoreTest, ACachedKeyStillNeedsItsSecretAndCertificate) {
   auto key = keys_->Create("vss client", Role::kAgency, "vss");
   ASSERT_TRUE(key.ok()) << key.status().ToString();

@@ -176,10 +176,12 @@ class Database : public Executor {
   // nothing at all.
   virtual std::unique_ptr<ReadPin> PinReads() { return std::make_unique<ReadPin>(); }
   // The id of the read snapshot this thread's pin holds on this Database now, unique in the
-  // process; 0 when it holds none (no pin, a pin that does nothing, no SELECT since the pin
-  // began, or its snapshot ended by another call). Two calls return the same non-zero id only
-  // if every SELECT the thread ran through this Database between them read that one snapshot:
-  // what one read found can then stand for the same read later.
+  // process; 0 when it holds none (no pin on this Database — also when PinReads did nothing
+  // because the thread's pin is on another Database —, no SELECT since the pin began, or its
+  // snapshot ended by any other call). A pin nested in a pin on this Database reports the outer
+  // one's. Two calls return the same non-zero id only if every SELECT the thread ran through
+  // this Database's Query and Exec between them read that one snapshot: what one read found can
+  // then stand for the same read later.
   virtual uint64_t ReadSnapshot() const { return 0; }
 
 

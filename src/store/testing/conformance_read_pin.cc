@@ -105,6 +105,7 @@ TEST_P(StoreConformanceTest, ReadSnapshotNamesThePinnedSnapshot) {
     EXPECT_FALSE(db_->Query("SELECT no_such_column FROM t").ok());
     EXPECT_EQ(db_->ReadSnapshot(), 0u);  // so did the failed SELECT
     Count(*db_);
+    EXPECT_NE(db_->ReadSnapshot(), 0u);
     EXPECT_NE(db_->ReadSnapshot(), second);
   }
   EXPECT_EQ(db_->ReadSnapshot(), 0u);  // the pin is gone
