@@ -63,6 +63,17 @@ bool IsDecimal(std::string_view s, int* scale) {
   return digits > 0 && !(point && after == 0) && digits <= 38;
 }
 
+// Stores text in `v`, into the string it already holds when there is one: a caller that hands the
+// same record back row after row (a load's recycled rows) reuses its strings' buffers instead of
+// allocating one per value.
+void AssignText(Value& v, std::string_view s) {
+  if (auto* t = std::get_if<std::string>(&v)) {
+    t->assign(s.data(), s.size());
+  } else {
+    v.emplace<std::string>(s);
+  }
+}
+
 std::string Quote(std::string_view v) {
   // Quote short values; cut long ones so reports stay readable.
   std::string s(v.substr(0, 40));
@@ -153,9 +164,12 @@ Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSc
 bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> raw, ValidatedRecord* out,
                                std::vector<FieldError>* errors) const {
   errors->clear();
-  out->values.assign(schema_.fields.size(), Value{});
+  // Every slot is written below (its value, or NULL when missing or invalid): values left from
+  // an earlier use of `out` keep their buffers for it.
+  out->values.resize(schema_.fields.size());
   out->source_key.clear();
   if (raw.size() != schema_.fields.size()) {
+    for (Value& v : out->values) v = std::monostate{};
     errors->push_back({"", fmt::format("expected {} values, got {}", schema_.fields.size(), raw.size())});
     return false;
   }
@@ -163,7 +177,11 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
   for (size_t i = 0; i < schema_.fields.size(); ++i) {
     const FieldSpec& f = schema_.fields[i];
     const Compiled& c = *compiled_[i];
-    auto fail = [&](std::string message) { errors->push_back({f.name, std::move(message)}); };
+    // A field that fails is NULL in `out`, as the record's other invalid fields.
+    auto fail = [&](std::string message) {
+      errors->push_back({f.name, std::move(message)});
+      out->values[i] = std::monostate{};
+    };
     std::string_view v = raw[i].value_or(std::string_view());
     // `s`: the trimmed, NFC value. Text that is provably valid and NFC already (ASCII: codes,
     // dates, numbers; precomposed Vietnamese) stays a view into `raw`; only other text is
@@ -189,13 +207,20 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
       normalized = std::move(*nfc);
       s = normalized;
     }
-    // The value as a store string: the normalized buffer moved, or one copy of the view.
-    auto text_value = [&] { return normalized.empty() ? std::string(s) : std::move(normalized); };
+    Value& value = out->values[i];
+    // Stores the text as the value: the normalized buffer moved, or the view copied.
+    auto set_text = [&] {
+      if (normalized.empty()) {
+        AssignText(value, s);
+      } else {
+        value = std::move(normalized);
+      }
+    };
     if (s.empty()) {
       if (f.required) fail("is required but missing");
+      value = std::monostate{};
       continue;
     }
-    Value& value = out->values[i];
     switch (f.type) {
       case FieldType::kString: {
         size_t n = CodePoints(s);
@@ -213,7 +238,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} does not match the pattern {}", Quote(s), f.pattern));
           continue;
         }
-        value = text_value();
+        set_text();
         break;
       }
       case FieldType::kInteger: {
@@ -245,7 +270,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           continue;
         }
         if (s[0] == '+') s.remove_prefix(1);
-        value = std::string(s);
+        AssignText(value, s);
         break;
       }
       case FieldType::kDate: {
@@ -260,7 +285,11 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           continue;
         }
         const bool canonical = options_.fast_paths && internal::IsIsoSpelling(s, d->year, d->month, d->day);
-        value = canonical ? std::string(s) : ident::FormatIsoDate(*d);
+        if (canonical) {
+          AssignText(value, s);
+        } else {
+          value = ident::FormatIsoDate(*d);
+        }
         if (static_cast<int>(i) == birth_date_field_) birth_date = *d;
         break;
       }
@@ -280,7 +309,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} is not one of the allowed values ({})", Quote(s), fmt::join(f.values, ", ")));
           continue;
         }
-        value = text_value();
+        set_text();
         break;
       }
       case FieldType::kPersonalId: {
@@ -289,7 +318,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(id.status().message());
           continue;
         }
-        value = std::string(s);
+        AssignText(value, s);
         break;
       }
       case FieldType::kAdminUnit: {
@@ -313,7 +342,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
                            ident::AdminLevelName(unit->level), f.level));
           continue;
         }
-        value = std::string(unit->code);
+        AssignText(value, unit->code);
         break;
       }
       case FieldType::kPhone: {

@@ -45,6 +45,31 @@ class RecordValidatorTest : public ::testing::Test {
   std::vector<FieldError> errors_;
 };
 
+// A load hands the same record back row after row (its written rows' values, recycled): every
+// slot is rewritten, a missing value becomes NULL again, and strings reuse their buffers.
+TEST_F(RecordValidatorTest, ARecordUsedAgainHoldsOnlyTheNewRowsValues) {
+  Raw first = {id_, "7", "Đặng Ỷ Ưỡn", "02/09/1990", "Nam", "00001", "0912345678", "1", "12.5", "AB123"};
+  ASSERT_TRUE(Check(first)) << errors_[0].field << ": " << errors_[0].message;
+  const char* name_buffer = std::get<std::string>(out_.values[2]).data();
+  Raw second = {id_, "8", "Lê Văn An", std::nullopt, "", "00097", std::nullopt, "0", std::nullopt, "CD456"};
+  ASSERT_TRUE(Check(second)) << errors_[0].field << ": " << errors_[0].message;
+  ValidatedRecord fresh;
+  std::vector<FieldError> fresh_errors;
+  ASSERT_TRUE(v_->Validate(second, &fresh, &fresh_errors));
+  EXPECT_EQ(out_.values, fresh.values);
+  EXPECT_EQ(out_.source_key, fresh.source_key);
+  EXPECT_TRUE(store::IsNull(out_.values[3]));
+  EXPECT_TRUE(store::IsNull(out_.values[4]));
+  EXPECT_TRUE(store::IsNull(out_.values[6]));
+  EXPECT_EQ(std::get<std::string>(out_.values[2]), "Lê Văn An");
+  EXPECT_EQ(std::get<std::string>(out_.values[2]).data(), name_buffer);  // no new allocation
+  // After a rejected row, the next valid one is still whole.
+  Raw bad = {id_, "9", "Lê", "31/02/1990", "Nam", "00001", std::nullopt, "1", "1", "AB123"};
+  EXPECT_FALSE(Check(bad));
+  ASSERT_TRUE(Check(second));
+  EXPECT_EQ(out_.values, fresh.values);
+}
+
 TEST_F(RecordValidatorTest, ValidRecordIsTypedAndNormalized) {
   Raw raw = {id_, " 7 ", "Le\u0302 Va\u0306n", "02/09/1990", "Nam", "00001", "+84 912 345 678", "Có", "+12.50", "AB123"};
   ASSERT_TRUE(Check(raw)) << errors_[0].field << ": " << errors_[0].message;

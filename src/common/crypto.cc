@@ -1,6 +1,9 @@
 #include "common/crypto.h"
 
+// SHA256_Init and friends are deprecated in OpenSSL 3 in favour of EVP, not removed (see Sha256Of).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <sodium.h>
 
 #include <cstdlib>
@@ -33,23 +36,15 @@ constexpr char kHex[] = "0123456789abcdef";
 }  // namespace
 
 void Sha256Of(std::initializer_list<std::string_view> parts, std::span<uint8_t, 32> out) {
-  static EVP_MD* const md = [] {
-    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    // Only a broken OpenSSL installation lacks SHA-256; nothing that hashes can work then.
-    if (fetched == nullptr) std::abort();
-    return fetched;
-  }();
-  struct Context {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Context() { EVP_MD_CTX_free(ctx); }
-  };
-  thread_local Context context;
-  unsigned int len = 0;
-  if (context.ctx == nullptr || EVP_DigestInit_ex2(context.ctx, md, nullptr) != 1) std::abort();
+  // OpenSSL's SHA256_* calls, not EVP: in OpenSSL 3 every EVP digest allocates, cleanses and
+  // frees a context, which a load pays per row (its row hashes); the compression underneath is
+  // the same code (with the CPU's SHA instructions where there are some).
+  SHA256_CTX ctx;
+  if (SHA256_Init(&ctx) != 1) std::abort();
   for (std::string_view part : parts) {
-    if (EVP_DigestUpdate(context.ctx, part.data(), part.size()) != 1) std::abort();
+    if (SHA256_Update(&ctx, part.data(), part.size()) != 1) std::abort();
   }
-  if (EVP_DigestFinal_ex(context.ctx, out.data(), &len) != 1 || len != out.size()) std::abort();
+  if (SHA256_Final(out.data(), &ctx) != 1) std::abort();
 }
 
 std::string Sha256(std::string_view data) {

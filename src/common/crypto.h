@@ -15,10 +15,9 @@ namespace ndc {
 
 // 32-byte SHA-256 digest of `data`, as raw bytes.
 std::string Sha256(std::string_view data);
-// SHA-256 of the concatenation of `parts`, written to `out`. The algorithm is fetched once per
-// process and a digest context kept per thread: OpenSSL 3's one-shot SHA256() fetches it on
-// every call (a lock, a reference count and a pthread_once), which doubles the cost of hashing
-// a short input (an API key's secret, an audit entry, a Merkle node).
+// SHA-256 of the concatenation of `parts`, written to `out`. Made for short inputs hashed often
+// (an API key's secret, an audit entry, a Merkle node, a loaded row): no EVP fetch, context
+// allocation or cleanse per call, which OpenSSL 3's one-shot SHA256() and EVP digests cost.
 void Sha256Of(std::initializer_list<std::string_view> parts, std::span<uint8_t, 32> out);
 
 std::string HexEncode(std::string_view bytes);                 // lower case

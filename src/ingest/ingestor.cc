@@ -9,6 +9,7 @@
 #include "ingest/internal/reject_spool.h"
 #include "ingest/internal/row_hash.h"
 #include "ingest/internal/row_pipeline.h"
+#include "ingest/internal/row_recycler.h"
 
 namespace ndc::ingest {
 namespace {
@@ -58,6 +59,7 @@ class BatchRun {
     std::vector<std::optional<std::string_view>> raw;
     catalog::ValidatedRecord validated;
     std::vector<catalog::FieldError> field_errors;
+    RowRecycler::Rows spare;  // written rows' value vectors, taken from recycler_ to fill again
   };
 
   Status Prepare();
@@ -91,6 +93,9 @@ class BatchRun {
   int version_in_keys_ = -1;         // its index in the key schema
   std::unique_ptr<RejectSpool> spool_;
   BatchReport report_;
+  // Written rows' value vectors, back to the validating threads (HandleRow takes, the applier's
+  // writer returns): about as many as a load has in flight.
+  mutable RowRecycler recycler_{32768};
   std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows
   int64_t unkeyed_rejects_ = 0;              // snapshot: rejected rows without a readable key
   int64_t bytes_consumed_ = 0, bytes_total_ = -1;
@@ -164,6 +169,13 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
     scratch.raw.clear();
     scratch.field_errors.clear();
     for (const auto& v : row.values) scratch.raw.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+    if (validated.values.empty()) {  // the last one went with its row: fill a written row's again
+      if (scratch.spare.empty()) recycler_.Take(256, &scratch.spare);
+      if (!scratch.spare.empty()) {
+        validated.values = std::move(scratch.spare.back());
+        scratch.spare.pop_back();
+      }
+    }
     valid = validator_->Validate(scratch.raw, &validated, &scratch.field_errors);
   }
   if (!valid) {
@@ -288,7 +300,7 @@ Result<BatchReport> BatchRun::Execute() {
   ASSIGN_OR_RETURN(report_.id, InsertBatch(*tx, report_));
   const int64_t now = report_.started_at;
   ChunkApplier applier(tx.get(), dataset_.schema, report_.id, now, state.Int(0),
-                       request_.mode == BatchMode::kSnapshot, options_.first_load_path);
+                       request_.mode == BatchMode::kSnapshot, options_.first_load_path, &recycler_);
   RETURN_IF_ERROR(applier.Begin());
   Status applied = ReadAndApply(applier);
   Status written = applier.Sync();  // the applier's last write: done before `tx` is used or dropped

@@ -90,6 +90,30 @@ std::optional<std::string> Row::OptStr(size_t i) const {
   return Str(i);
 }
 
+BulkRows::BulkRows(std::span<const Value> values, size_t width)
+    : heads_(values), head_width_(width), rows_(width == 0 ? 0 : values.size() / width) {}
+
+BulkRows::BulkRows(std::span<const Value> heads, size_t head_width, std::span<const std::vector<Value>> tails)
+    : heads_(heads), head_width_(head_width), tails_(tails), rows_(tails.size()), split_(true) {}
+
+std::string BulkRows::ShapeError(size_t width) const {
+  if (width == 0) return "no columns";
+  if (!split_) {
+    if (head_width_ != width) return fmt::format("rows of {} values for {} columns", head_width_, width);
+    if (heads_.size() % width == 0) return "";
+    return fmt::format("{} values is not a whole number of {}-column rows", heads_.size(), width);
+  }
+  if (heads_.size() != head_width_ * tails_.size()) {
+    return fmt::format("{} leading values is not {} for each of {} rows", heads_.size(), head_width_, tails_.size());
+  }
+  for (size_t r = 0; r < tails_.size(); ++r) {
+    if (head_width_ + tails_[r].size() != width) {
+      return fmt::format("row {} has {} values, not {}", r + 1, head_width_ + tails_[r].size(), width);
+    }
+  }
+  return "";
+}
+
 std::string_view BackendName(Backend b) { return b == Backend::kSqlite ? "sqlite" : "postgresql"; }
 
 std::string_view SqlTypeName(Backend b, ColumnType t) {

@@ -88,6 +88,37 @@ class Row {
   std::vector<Value> values_;
 };
 
+// The rows of a Transaction::BulkInsert, every row of the same width: one flat array (row after
+// row), or rows in two parts — each row's leading values from a flat array of heads, then a
+// vector of the row's own — so that a caller already holding each row's trailing values in a
+// vector (a load's validated records) passes them as they are instead of moving every value
+// into one array first. A view: the values must outlive it. docs/design/store.md, "Bulk insert".
+class BulkRows {
+ public:
+  // Rows of `width` values one after another (none if width is 0).
+  BulkRows(std::span<const Value> values, size_t width);
+  // Row i: heads[i * head_width, (i + 1) * head_width), then tails[i].
+  BulkRows(std::span<const Value> heads, size_t head_width, std::span<const std::vector<Value>> tails);
+
+  size_t rows() const { return rows_; }
+  bool empty() const { return rows_ == 0; }
+  // Row `row` holds head(row) followed by tail(row) (empty for flat rows).
+  std::span<const Value> head(size_t row) const { return heads_.subspan(row * head_width_, head_width_); }
+  std::span<const Value> tail(size_t row) const {
+    return split_ ? std::span<const Value>(tails_[row]) : std::span<const Value>();
+  }
+  // Empty if every row has exactly `width` values (and width > 0); otherwise what is wrong, for
+  // an error message ("7 values is not a whole number of 3-column rows").
+  std::string ShapeError(size_t width) const;
+
+ private:
+  std::span<const Value> heads_;
+  size_t head_width_ = 0;
+  std::span<const std::vector<Value>> tails_;
+  size_t rows_ = 0;
+  bool split_ = false;
+};
+
 struct ResultSet {
   std::vector<std::string> columns;
   std::vector<Row> rows;
@@ -119,6 +150,23 @@ class Executor {
   Result<Row> QueryOne(std::string_view sql, std::span<const Value> params = {});
 };
 
+// A bulk insert that takes its rows in several calls (Transaction::BeginBulkInsert). Not
+// thread-safe; it may be used on another thread than the transaction's while that thread makes
+// no call on the transaction.
+class BulkInserter {
+ public:
+  // Without Finish(), the insert is abandoned: nothing it wrote stays, and the transaction is
+  // poisoned (its Commit() fails).
+  virtual ~BulkInserter() = default;
+  // Inserts `rows` (every row columns.size() values; else kInvalidArgument, nothing written).
+  // Rows may reach the table only at Finish(). A failure ends the insert and poisons the
+  // transaction; later calls return it again.
+  virtual Status Write(const BulkRows& rows) = 0;
+  // Ends the insert: all rows written are in the table (or the error that failed it). Returns
+  // the number of rows inserted by all the Write calls. The transaction takes calls again.
+  virtual Result<int64_t> Finish() = 0;
+};
+
 class Transaction : public Executor {
  public:
   // Makes all changes durable (SQLite: synchronous=FULL in WAL mode; PostgreSQL: COMMIT with
@@ -134,13 +182,27 @@ class Transaction : public Executor {
 
   // Inserts rows into `table` as fast as the backend allows (PostgreSQL: COPY FROM STDIN, in
   // binary when there are 64 rows or more and every value converts exactly, else in text —
-  // docs/design/store.md, "Bulk insert"; SQLite: one prepared INSERT run per row). `values` holds the rows one after
-  // the other, columns.size() values each. Same value rules as parameters; constraint
-  // violations fail the call (and poison the transaction) like an INSERT would. Table and
-  // column names must pass IsSafeIdentifier (else kInvalidArgument), as must the value count.
-  // Returns the number of rows inserted.
+  // docs/design/store.md, "Bulk insert"; SQLite: one prepared INSERT run per row). Every row
+  // holds columns.size() values. Same value rules as parameters; constraint violations fail the
+  // call (and poison the transaction) like an INSERT would. Table and column names must pass
+  // IsSafeIdentifier, and the rows' shape BulkRows::ShapeError (else kInvalidArgument, and the
+  // transaction is not poisoned). Returns the number of rows inserted.
   virtual Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
-                                     std::span<const Value> values) = 0;
+                                     const BulkRows& rows) = 0;
+  // The same with `values` holding the rows one after the other.
+  Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
+                             std::span<const Value> values) {
+    return BulkInsert(table, columns, BulkRows(values, columns.size()));
+  }
+  // Starts a bulk insert into `table` whose rows come in several BulkInserter::Write calls, so
+  // that the caller makes the next rows while the first are stored: on PostgreSQL one COPY FROM
+  // STDIN stays open across the calls (binary when every column's type has one — then a value
+  // that does not convert exactly fails the write with kInvalidArgument, where BulkInsert would
+  // send text for the server to judge); on SQLite each Write runs the prepared INSERT. Until
+  // the inserter is finished or destroyed the transaction takes no other call
+  // (kFailedPrecondition). Names as for BulkInsert (kInvalidArgument, no poisoning).
+  virtual Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
+                                                                std::span<const std::string> columns) = 0;
 };
 
 struct OpenOptions {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <future>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -46,8 +45,10 @@ const char* OpName(bool deleted, bool existed_before) {
 }  // namespace
 
 ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema& schema, int64_t batch_id,
-                           int64_t now, int64_t last_seq, bool track_seen, bool first_load_path)
+                           int64_t now, int64_t last_seq, bool track_seen, bool first_load_path,
+                           RowRecycler* recycler)
     : tx_(tx),
+      recycler_(recycler),
       schema_(schema),
       batch_id_(batch_id),
       now_(now),
@@ -76,11 +77,14 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
   insert_columns_ = {"_key", "_seq", "_hash", "_version", "_batch_id", "_updated_at"};
   if (has_source_version_) insert_columns_.push_back("_source_version");
   for (const auto& f : schema.fields) insert_columns_.push_back(f.name);
-  // PostgreSQL: a COPY per 2,000-row chunk leaves the server idle while the next chunk is
-  // decided and encoded, and costs a round trip and a COPY set-up each; rows of chunks that
-  // need no other statement are written together, up to 16,384 rows per COPY. SQLite inserts
-  // row by row anyway: no deferral.
-  if (tx_->backend() == store::Backend::kPostgres) defer_values_ = 16384 * insert_columns_.size();
+  insert_head_ = insert_columns_.size() - schema.fields.size();
+  new_records_.head = insert_head_;
+  new_versions_.head = record_columns_.size() - schema.fields.size();
+  // PostgreSQL: new records go to the writer in blocks of 4,096 rows, which it streams into one
+  // open COPY: the server stores a block while the next ones are decided, and a larger block
+  // would only make it wait longer for the first. SQLite inserts row by row anyway: each
+  // chunk's rows go to the writer as they are decided.
+  if (tx_->backend() == store::Backend::kPostgres) defer_rows_ = 4096;
 }
 
 Status ChunkApplier::Begin() {
@@ -112,31 +116,100 @@ Status ChunkApplier::RestoreKeyIndex() {
 }
 
 ChunkApplier::~ChunkApplier() {
-  if (write_.valid()) write_.wait();  // an aborted batch: the transaction must outlive the write
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;  // an aborted batch: what is queued is dropped, an open insert abandoned
+  }
+  cv_.notify_all();
+  writer_.join();  // the transaction must outlive the writer's use of it
 }
 
 Status ChunkApplier::Sync() {
-  if (!write_.valid()) return OkStatus();
-  return write_.get();
+  std::unique_lock lock(mu_);
+  if (!writer_.joinable()) return write_status_;
+  const uint64_t ticket = ++syncs_asked_;
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return syncs_done_ >= ticket; });
+  return write_status_;
+}
+
+Status ChunkApplier::Hand(Rows& rows, bool versions) {
+  if (rows.empty()) return OkStatus();
+  std::unique_lock lock(mu_);
+  if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
+  cv_.wait(lock, [&] { return queue_.size() < kMaxQueued || !write_status_.ok(); });
+  if (!write_status_.ok()) return write_status_;
+  const size_t head = rows.head;
+  queue_.push_back(Block{std::move(rows), versions});
+  if (!spare_.empty()) {
+    rows = std::move(spare_.back());
+    spare_.pop_back();
+  } else {
+    rows = Rows();
+  }
+  rows.head = head;
+  lock.unlock();
+  cv_.notify_all();
+  return OkStatus();
+}
+
+void ChunkApplier::WriterLoop() {
+  std::unique_ptr<store::BulkInserter> open;
+  bool open_versions = false;
+  // Ends the open insert; its status.
+  auto finish = [&]() -> Status {
+    if (!open) return OkStatus();
+    Status s = open->Finish().status();
+    open.reset();
+    return s;
+  };
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || !queue_.empty() || syncs_done_ < syncs_asked_; });
+    if (stop_) return;  // `open`, if any, is abandoned: the batch is being rolled back
+    if (!queue_.empty()) {
+      Block block = std::move(queue_.front());
+      queue_.pop_front();
+      const bool failed = !write_status_.ok();
+      lock.unlock();
+      cv_.notify_all();  // room in the queue
+      Status s;
+      if (!failed) {
+        if (open && open_versions != block.versions) s = finish();
+        if (s.ok() && !open) {
+          auto inserter = tx_->BeginBulkInsert(record_table_, block.versions ? record_columns_ : insert_columns_);
+          if (inserter.ok()) {
+            open = std::move(*inserter);
+            open_versions = block.versions;
+          } else {
+            s = inserter.status();
+          }
+        }
+        if (s.ok()) s = open->Write(block.rows.rows());
+        if (!s.ok()) open.reset();
+      }
+      // The written rows' value vectors go back to the validating threads, the rest is kept.
+      if (recycler_ != nullptr) recycler_->Return(&block.rows.tails);
+      block.rows.clear();
+      lock.lock();
+      if (!s.ok() && write_status_.ok()) write_status_ = s;
+      spare_.push_back(std::move(block.rows));
+      continue;
+    }
+    // Everything handed over is written: a Sync() waits for the insert to end.
+    lock.unlock();
+    Status s = finish();
+    lock.lock();
+    if (!s.ok() && write_status_.ok()) write_status_ = s;
+    syncs_done_ = syncs_asked_;
+    cv_.notify_all();
+  }
 }
 
 Status ChunkApplier::FlushNewRecords() {
-  RETURN_IF_ERROR(Sync());
-  if (new_records_.empty() && new_versions_.empty()) return OkStatus();
-  // Double buffering: the next chunks fill new_records_ while the writer thread writes (and
-  // frees) these.
-  writing_.swap(new_records_);
-  writing_versions_.swap(new_versions_);
-  new_records_.clear();
-  new_versions_.clear();
-  write_ = std::async(std::launch::async, [this] {
-    Status written = tx_->BulkInsert(record_table_, insert_columns_, writing_).status();
-    if (written.ok()) written = tx_->BulkInsert(record_table_, record_columns_, writing_versions_).status();
-    writing_.clear();
-    writing_versions_.clear();
-    return written;
-  });
-  return OkStatus();
+  RETURN_IF_ERROR(Hand(new_records_, /*versions=*/false));
+  return Hand(new_versions_, /*versions=*/true);
 }
 
 Status ChunkApplier::FlushAndSync() {
@@ -210,14 +283,17 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
 
   // 2. Decide each row.
   // BulkInsert into ds (new and replaced versions), after the deferred rows of earlier chunks.
-  std::vector<store::Value>& new_records = new_records_;  // new records, insert_columns_
-  std::vector<store::Value>& new_versions = new_versions_;  // later versions, record_columns_
+  std::vector<store::Value>& new_records = new_records_.heads;    // new records, insert_columns_
+  std::vector<store::Value>& new_versions = new_versions_.heads;  // later versions, record_columns_
   std::vector<store::Value> superseded;      // keys whose current version moves to history
   std::vector<std::pair<std::string, const PendingRow*>> tombstones;  // key -> row
   std::vector<int64_t> tombstone_versions, tombstone_seqs;
   std::vector<store::Value> seen;
-  const size_t needed = new_records.size() + rows->size() * insert_columns_.size();
+  const size_t needed = new_records.size() + rows->size() * insert_head_;
   if (new_records.capacity() < needed) new_records.reserve(2 * needed);
+  if (new_records_.tails.capacity() < new_records_.tails.size() + rows->size()) {
+    new_records_.tails.reserve(2 * (new_records_.tails.size() + rows->size()));
+  }
   for (PendingRow& r : *rows) {
     if (track_seen_) seen.emplace_back(r.key);
     auto it = existing.find(r.key);
@@ -248,7 +324,8 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     }
     const bool live_before = ex != nullptr && !ex->deleted;
     // emplace_back, not insert({...}): an initializer list would copy every value. The row's
-    // key and source version are not needed after this (superseded/seen took their copies).
+    // key and source version are not needed after this (superseded/seen took their copies);
+    // its field values are written from its own vector (BulkRows), not moved one by one.
     store::Value source_version = r.source_version ? store::Value(std::move(*r.source_version)) : store::Value();
     if (ex == nullptr) {
       // In the order of insert_columns_ (the constructor).
@@ -259,7 +336,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
       new_records.emplace_back(batch_id_);
       new_records.emplace_back(now_);
       if (has_source_version_) new_records.emplace_back(std::move(source_version));
-      for (auto& v : r.values) new_records.push_back(std::move(v));
+      new_records_.tails.push_back(std::move(r.values));
       ++counts_.inserted;
       continue;
     }
@@ -274,7 +351,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     new_versions.emplace_back(int64_t{0});
     new_versions.emplace_back(now_);
     new_versions.emplace_back(r.hash);
-    for (auto& v : r.values) new_versions.push_back(std::move(v));
+    new_versions_.tails.push_back(std::move(r.values));
     ++(live_before ? counts_.updated : counts_.inserted);
   }
 
@@ -285,7 +362,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   const bool only_new = superseded.empty() && tombstones.empty() && seen.empty();
   if (only_new) {
     rows->clear();
-    return new_records.size() >= defer_values_ ? FlushNewRecords() : OkStatus();
+    return new_records_.tails.size() >= defer_rows_ ? FlushNewRecords() : OkStatus();
   }
   RETURN_IF_ERROR(Sync());
   const std::string rec = store::QuoteIdentifier(record_table_);

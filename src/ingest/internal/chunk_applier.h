@@ -7,9 +7,12 @@
 // one batch.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
-#include <future>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "common/status.h"
 #include "ingest/internal/key_filter.h"
 #include "ingest/internal/key_index.h"
+#include "ingest/internal/row_recycler.h"
 #include "store/store.h"
 
 namespace ndc::ingest {
@@ -41,9 +45,10 @@ class ChunkApplier {
  public:
   // `last_seq`: the dataset's last change-event number before this batch. `track_seen`: record
   // every key applied (snapshot mode) for DeleteAbsent(). `first_load_path`: whether an empty
-  // dataset is loaded without its key index (Begin()).
+  // dataset is loaded without its key index (Begin()). `recycler`, if not null, gets the value
+  // vectors of written rows back (it must outlive the applier).
   ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema& schema, int64_t batch_id, int64_t now,
-               int64_t last_seq, bool track_seen, bool first_load_path);
+               int64_t last_seq, bool track_seen, bool first_load_path, RowRecycler* recycler = nullptr);
 
   // Notes whether the dataset holds no record yet — a first load: then only keys this batch may
   // already have written are looked up, and the unique key index is dropped until the first such
@@ -52,10 +57,11 @@ class ChunkApplier {
   Status Begin();
   ~ChunkApplier();
   // Applies rows whose keys are distinct. The vector is consumed. New records may be written
-  // later, on a writer thread that uses the transaction until Sync() or the next call: the
-  // caller must call Sync() before using the transaction itself.
+  // later, on a writer thread that keeps one bulk insert open on the transaction until Sync():
+  // the caller must call Sync() before using the transaction itself.
   Status Apply(std::vector<PendingRow>* rows);
-  // Waits for the write in flight, if any, and returns its status.
+  // Waits until every row handed to the writer is written and its bulk insert finished; returns
+  // the first write error, if any.
   Status Sync();
   // Marks keys as present in the snapshot without applying anything (rejected rows whose key
   // was readable: they must not be deleted as absent).
@@ -84,6 +90,7 @@ class ChunkApplier {
   Status FlushAndSync();
 
   store::Transaction* tx_;
+  RowRecycler* const recycler_;
   const catalog::DatasetSchema& schema_;
   const int64_t batch_id_, now_;
   const int64_t first_seq_;
@@ -102,17 +109,51 @@ class ChunkApplier {
   std::unique_ptr<KeyFilter> filter_;
   // Set while a first load runs without the unique key index.
   std::optional<DroppedKeyIndex> dropped_key_index_;
-  // New record rows not written yet, insert_columns_ values each. Reused from chunk to chunk
-  // (a fresh multi-megabyte buffer per chunk costs page faults).
-  std::vector<store::Value> new_records_;
-  // Versions after the first (updates, records back after a delete) not written yet,
-  // record_columns_ values each.
-  std::vector<store::Value> new_versions_;
-  // new_records_ is written once it holds this many values, or before any other statement.
-  size_t defer_values_ = 0;
-  // The write in flight on the writer thread (valid() while one is) and the rows it writes.
-  std::future<Status> write_;
-  std::vector<store::Value> writing_, writing_versions_;
+  // Rows not written yet: each row's leading (internal) values in `heads`, `head` per row, and
+  // its field values in the vector the validator made (moved, not copied).
+  struct Rows {
+    std::vector<store::Value> heads;
+    size_t head = 0;
+    std::vector<std::vector<store::Value>> tails;
+    store::BulkRows rows() const { return store::BulkRows(heads, head, tails); }
+    bool empty() const { return tails.empty(); }
+    // Keeps the capacity of `heads` (a fresh multi-megabyte buffer per chunk costs page faults).
+    void clear() {
+      heads.clear();
+      tails.clear();
+    }
+  };
+  // Hands `rows` (when not empty) to the writer thread, starting it if needed; waits while it
+  // has kMaxQueued blocks to write.
+  Status Hand(Rows& rows, bool versions);
+  void WriterLoop();
+
+  size_t insert_head_ = 0;  // internal columns in insert_columns_
+  // New records, insert_columns_ (the heads insert_head_ values each).
+  Rows new_records_;
+  // Versions after the first (updates, records back after a delete), record_columns_ (the heads
+  // its internal columns).
+  Rows new_versions_;
+  // new_records_ goes to the writer once it holds this many rows, or before any other statement.
+  size_t defer_rows_ = 0;
+
+  // The writer thread (docs/design/ingest.md, "Writing"): it writes the blocks handed to it in
+  // order, through one bulk insert kept open while the blocks are of one kind (on PostgreSQL one
+  // COPY for a whole first load, so the server never waits between blocks), and finishes it
+  // when Sync() asks. Started at the first block; the state below is guarded by mu_.
+  struct Block {
+    Rows rows;
+    bool versions = false;  // record_columns_, else insert_columns_
+  };
+  static constexpr size_t kMaxQueued = 2;
+  std::thread writer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Block> queue_;
+  std::vector<Rows> spare_;  // written blocks, emptied, their buffers kept for the next ones
+  uint64_t syncs_asked_ = 0, syncs_done_ = 0;
+  bool stop_ = false;
+  Status write_status_;  // the first failure; later blocks are dropped
 };
 
 }  // namespace ndc::ingest

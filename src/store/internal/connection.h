@@ -24,7 +24,12 @@ class Connection {
   virtual Status RunScript(std::string_view sql, bool autocommit) = 0;
   // Transaction::BulkInsert, inside the open transaction; arguments already checked.
   virtual Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
-                                     std::span<const Value> values) = 0;
+                                     const BulkRows& rows) = 0;
+  // Transaction::BeginBulkInsert, inside the open transaction; names already checked. The
+  // inserter's Write gets rows of the right shape only; the caller stops using the connection
+  // until the inserter is finished or destroyed.
+  virtual Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
+                                                                std::span<const std::string> columns) = 0;
 
   virtual Status Begin(bool serializable) = 0;
   // Starts a read-only snapshot transaction (Database::PinReads); Rollback() ends it.

@@ -14,8 +14,11 @@ class FakeConnection final : public Connection {
   ~FakeConnection() override { --*alive_; }
   Result<ResultSet> Run(std::string_view, std::span<const Value>, bool) override { return ResultSet{}; }
   Status RunScript(std::string_view, bool) override { return OkStatus(); }
-  Result<int64_t> BulkInsert(std::string_view, std::span<const std::string>, std::span<const Value>) override {
+  Result<int64_t> BulkInsert(std::string_view, std::span<const std::string>, const BulkRows&) override {
     return int64_t{0};
+  }
+  Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view, std::span<const std::string>) override {
+    return UnimplementedError("not used by the pool's tests");
   }
   Status Begin(bool) override { return OkStatus(); }
   Status BeginRead() override { return OkStatus(); }

@@ -18,6 +18,10 @@ PooledTransaction::~PooledTransaction() {
 Status PooledTransaction::Usable() const {
   if (!lease_)
     return FailedPreconditionError(fmt::format("{}: transaction already finished", BackendName(backend_)));
+  if (inserting_.load(std::memory_order_acquire)) {
+    return FailedPreconditionError(fmt::format(
+        "{}: a bulk insert of this transaction is still open (finish or destroy it first)", BackendName(backend_)));
+  }
   if (!first_error_.ok()) {
     return FailedPreconditionError(fmt::format("{}: transaction aborted by an earlier error: {}",
                                                BackendName(backend_), first_error_.ToString()));
@@ -49,7 +53,7 @@ Status PooledTransaction::ExecScript(std::string_view sql) {
 }
 
 Result<int64_t> PooledTransaction::BulkInsert(std::string_view table, std::span<const std::string> columns,
-                                              std::span<const Value> values) {
+                                              const BulkRows& rows) {
   RETURN_IF_ERROR(Usable());
   Status check = [&]() -> Status {
     if (!IsSafeIdentifier(table)) return InvalidArgumentError(fmt::format("bulk insert: bad table name '{}'", table));
@@ -57,17 +61,85 @@ Result<int64_t> PooledTransaction::BulkInsert(std::string_view table, std::span<
     for (const auto& c : columns) {
       if (!IsSafeIdentifier(c)) return InvalidArgumentError(fmt::format("bulk insert: bad column name '{}'", c));
     }
-    if (values.size() % columns.size() != 0) {
-      return InvalidArgumentError(fmt::format("bulk insert: {} values is not a whole number of {}-column rows",
-                                              values.size(), columns.size()));
+    if (std::string shape = rows.ShapeError(columns.size()); !shape.empty()) {
+      return InvalidArgumentError("bulk insert: " + shape);
     }
     return OkStatus();
   }();
   if (!check.ok()) return check;  // a caller bug, not a failed statement: no poisoning
-  if (values.empty()) return int64_t{0};
-  Result<int64_t> n = lease_->BulkInsert(table, columns, values);
+  if (rows.empty()) return int64_t{0};
+  Result<int64_t> n = lease_->BulkInsert(table, columns, rows);
   if (!n.ok()) Poison(n.status());
   return n;
+}
+
+// Lends the transaction's connection to one bulk insert (Transaction::BeginBulkInsert): checks
+// the rows' shape, poisons the transaction when the insert fails or is abandoned, and gives the
+// transaction back when it ends.
+class PooledBulkInserter final : public BulkInserter {
+ public:
+  PooledBulkInserter(PooledTransaction* tx, std::unique_ptr<BulkInserter> inner, size_t width)
+      : tx_(tx), inner_(std::move(inner)), width_(width) {}
+  ~PooledBulkInserter() override {
+    if (!inner_) return;
+    inner_.reset();  // abandons the insert on the connection
+    End(FailedPreconditionError(
+        fmt::format("{}: a bulk insert was abandoned before it finished", BackendName(tx_->backend_))));
+  }
+
+  Status Write(const BulkRows& rows) override {
+    if (!inner_) return failed_.ok() ? FailedPreconditionError("bulk insert: already finished") : failed_;
+    if (std::string shape = rows.ShapeError(width_); !shape.empty()) {
+      return InvalidArgumentError("bulk insert: " + shape);  // a caller bug: nothing written, no poisoning
+    }
+    if (rows.empty()) return OkStatus();
+    Status s = inner_->Write(rows);
+    if (!s.ok()) {
+      inner_.reset();
+      End(s);
+    }
+    return s;
+  }
+
+  Result<int64_t> Finish() override {
+    if (!inner_) return failed_.ok() ? FailedPreconditionError("bulk insert: already finished") : failed_;
+    Result<int64_t> n = inner_->Finish();
+    inner_.reset();
+    End(n.ok() ? OkStatus() : n.status());
+    return n;
+  }
+
+ private:
+  // The insert is over: a failure poisons the transaction, which takes calls again.
+  void End(const Status& s) {
+    if (!s.ok()) {
+      failed_ = s;
+      tx_->Poison(s);
+    }
+    tx_->inserting_.store(false, std::memory_order_release);
+  }
+
+  PooledTransaction* const tx_;
+  std::unique_ptr<BulkInserter> inner_;  // null once the insert ended
+  const size_t width_;
+  Status failed_;
+};
+
+Result<std::unique_ptr<BulkInserter>> PooledTransaction::BeginBulkInsert(std::string_view table,
+                                                                         std::span<const std::string> columns) {
+  RETURN_IF_ERROR(Usable());
+  if (!IsSafeIdentifier(table)) return InvalidArgumentError(fmt::format("bulk insert: bad table name '{}'", table));
+  if (columns.empty()) return InvalidArgumentError("bulk insert: no columns");
+  for (const auto& c : columns) {
+    if (!IsSafeIdentifier(c)) return InvalidArgumentError(fmt::format("bulk insert: bad column name '{}'", c));
+  }
+  Result<std::unique_ptr<BulkInserter>> inner = lease_->BeginBulkInsert(table, columns);
+  if (!inner.ok()) {
+    Poison(inner.status());
+    return inner.status();
+  }
+  inserting_.store(true, std::memory_order_release);
+  return std::unique_ptr<BulkInserter>(new PooledBulkInserter(this, std::move(*inner), columns.size()));
 }
 
 Status PooledTransaction::Commit() {

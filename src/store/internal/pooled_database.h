@@ -4,6 +4,8 @@
 // PooledDatabase is thread-safe; a PooledTransaction is used by one thread at a time.
 #pragma once
 
+#include <atomic>
+
 #include <memory>
 #include <string>
 
@@ -23,11 +25,15 @@ class PooledTransaction final : public Transaction {
   Backend backend() const override { return backend_; }
   Status Commit() override;
   Status Rollback() override;
+  using Transaction::BulkInsert;
   Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
-                             std::span<const Value> values) override;
+                             const BulkRows& rows) override;
+  Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
+                                                        std::span<const std::string> columns) override;
 
  private:
-  // kFailedPrecondition if finished or poisoned by an earlier error.
+  friend class PooledBulkInserter;
+  // kFailedPrecondition if finished, poisoned by an earlier error, or lent to a bulk inserter.
   Status Usable() const;
   // Records the first failing statement's status; the transaction is then poisoned.
   void Poison(const Status& s);
@@ -35,6 +41,8 @@ class PooledTransaction final : public Transaction {
   const Backend backend_;
   ConnectionPool::Lease lease_;  // empty once finished
   Status first_error_;
+  // A BulkInserter of this transaction is open (it may run on another thread: atomic).
+  std::atomic<bool> inserting_{false};
 };
 
 class PooledDatabase final : public Database {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <charconv>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -200,6 +201,19 @@ void AppendCopyValue(const Value& v, std::string* out) {
   }
 }
 
+// Row `r` of `rows` as a line of text COPY.
+void AppendCopyRow(const BulkRows& rows, size_t r, std::string* out) {
+  bool first = true;
+  for (std::span<const Value> part : {rows.head(r), rows.tail(r)}) {
+    for (const Value& v : part) {
+      if (!first) out->push_back('\t');
+      first = false;
+      AppendCopyValue(v, out);
+    }
+  }
+  out->push_back('\n');
+}
+
 }  // namespace
 
 Result<std::optional<std::vector<unsigned>>> PgConnection::ColumnTypes(std::string_view table,
@@ -229,7 +243,11 @@ Result<int64_t> PgConnection::Copy(const std::string& sql, const std::function<v
   produce([&](std::string_view piece) {
     if (!send_failed && PQputCopyData(conn_, piece.data(), static_cast<int>(piece.size())) != 1) send_failed = true;
   });
-  if (PQputCopyEnd(conn_, send_failed ? "send failed" : nullptr) != 1) return Error(nullptr);
+  return EndCopy(send_failed ? "send failed" : nullptr);
+}
+
+Result<int64_t> PgConnection::EndCopy(const char* error) {
+  if (PQputCopyEnd(conn_, error) != 1) return Error(nullptr);
   ResultPtr res(PQgetResult(conn_));
   // Drain any further results so the connection is ready for the next command.
   Status status = PQresultStatus(res.get()) == PGRES_COMMAND_OK ? OkStatus() : Error(res.get());
@@ -239,20 +257,106 @@ Result<int64_t> PgConnection::Copy(const std::string& sql, const std::function<v
   return rows;
 }
 
-Result<int64_t> PgConnection::BulkInsert(std::string_view table, std::span<const std::string> columns,
-                                         std::span<const Value> values) {
+std::string PgConnection::CopySql(std::string_view table, std::span<const std::string> columns) {
   std::string sql = fmt::format("COPY {} (", QuoteIdentifier(table));
   for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + QuoteIdentifier(columns[c]);
   sql += ") FROM STDIN";
+  return sql;
+}
+
+// One COPY FROM STDIN kept open across Write calls (Transaction::BeginBulkInsert): each call's
+// rows are encoded and sent at once, so the server stores them while the caller makes the next.
+class PgConnection::Inserter final : public BulkInserter {
+ public:
+  // `types` set: the binary format, with these column types; else text.
+  Inserter(PgConnection* conn, std::optional<std::vector<unsigned>> types) : conn_(conn), types_(std::move(types)) {}
+  ~Inserter() override {
+    if (!ended_) conn_->EndCopy("bulk insert abandoned").status().IgnoreError();
+  }
+
+  Status Write(const BulkRows& rows) override {
+    if (ended_) return failed_.ok() ? FailedPreconditionError("bulk insert: already finished") : failed_;
+    buf_.clear();
+    if (types_) {
+      if (!started_) buf_.append(CopyBinaryHeader());
+      const std::optional<size_t> bound = CopyBinaryRowsBound(rows);
+      if (!bound) return Fail(InvalidArgumentError("bulk insert: a value is over 1 GB, more than a column takes"));
+      const size_t at = buf_.size();
+      buf_.resize(at + *bound);
+      char* end = PutCopyBinaryRows(*types_, rows, buf_.data() + at);
+      if (end == nullptr) {
+        return Fail(InvalidArgumentError(
+            "bulk insert: a value does not convert exactly to its column's type (a binary COPY takes only exact "
+            "conversions; BulkInsert sends such rows as text)"));
+      }
+      buf_.resize(static_cast<size_t>(end - buf_.data()));
+    } else {
+      for (size_t r = 0; r < rows.rows(); ++r) AppendCopyRow(rows, r, &buf_);
+    }
+    started_ = true;
+    if (PQputCopyData(conn_->conn_, buf_.data(), static_cast<int>(buf_.size())) != 1) {
+      return Fail(conn_->Error(nullptr));
+    }
+    return OkStatus();
+  }
+
+  Result<int64_t> Finish() override {
+    if (ended_) return failed_.ok() ? FailedPreconditionError("bulk insert: already finished") : failed_;
+    if (types_) {
+      buf_.clear();
+      if (!started_) buf_.append(CopyBinaryHeader());
+      buf_.append(CopyBinaryTrailer());
+      if (PQputCopyData(conn_->conn_, buf_.data(), static_cast<int>(buf_.size())) != 1) {
+        return Fail(conn_->Error(nullptr));
+      }
+    }
+    ended_ = true;
+    Result<int64_t> n = conn_->EndCopy(nullptr);
+    if (!n.ok()) failed_ = n.status();
+    return n;
+  }
+
+ private:
+  // Aborts the COPY (the server rolls the statement back) and returns `s`.
+  Status Fail(Status s) {
+    if (!ended_) conn_->EndCopy(s.message().c_str()).status().IgnoreError();
+    ended_ = true;
+    failed_ = s;
+    return s;
+  }
+
+  PgConnection* const conn_;
+  const std::optional<std::vector<unsigned>> types_;
+  std::string buf_;  // one call's bytes, reused
+  bool started_ = false, ended_ = false;
+  Status failed_;
+};
+
+Result<std::unique_ptr<BulkInserter>> PgConnection::BeginBulkInsert(std::string_view table,
+                                                                    std::span<const std::string> columns) {
+  ASSIGN_OR_RETURN(std::optional<std::vector<unsigned>> types, ColumnTypes(table, columns));
+  if (types && !std::all_of(types->begin(), types->end(), SupportedType)) types.reset();
+  if (types && types->size() > static_cast<size_t>(std::numeric_limits<int16_t>::max())) types.reset();
+  {
+    ResultPtr res(PQexec(conn_, (CopySql(table, columns) + (types ? " (FORMAT binary)" : "")).c_str()));
+    if (PQresultStatus(res.get()) != PGRES_COPY_IN) return Error(res.get());
+  }
+  if (types) binary_copies.fetch_add(1, std::memory_order_relaxed);
+  return std::unique_ptr<BulkInserter>(new Inserter(this, std::move(types)));
+}
+
+Result<int64_t> PgConnection::BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                         const BulkRows& rows) {
+  const std::string sql = CopySql(table, columns);
   const size_t ncol = columns.size();
   constexpr size_t kCopyPiece = 64 << 10;
   // Binary when there are enough rows to pay for the column-type lookup and every column and
   // value converts exactly (pg_copy_binary.h); otherwise text, as the server's own input reads it.
   constexpr size_t kBinaryMinRows = 64;
-  if (ncol > 0 && values.size() / ncol >= kBinaryMinRows) {
+  if (ncol > 0 && rows.rows() >= kBinaryMinRows) {
     ASSIGN_OR_RETURN(std::optional<std::vector<unsigned>> types, ColumnTypes(table, columns));
     if (types) {
-      if (std::optional<CopyStream> stream = EncodeCopyBinary(*types, values)) {
+      if (std::optional<CopyStream> stream = EncodeCopyBinary(*types, rows)) {
         binary_copies.fetch_add(1, std::memory_order_relaxed);
         return Copy(sql + " (FORMAT binary)", [&](const Sink& send) {
           for (size_t at = 0; at < stream->size; at += kCopyPiece) send(stream->view().substr(at, kCopyPiece));
@@ -263,11 +367,10 @@ Result<int64_t> PgConnection::BulkInsert(std::string_view table, std::span<const
   return Copy(sql, [&](const Sink& send) {
     std::string buf;
     buf.reserve(kCopyPiece + 4096);
-    for (size_t i = 0; i < values.size(); ++i) {
-      AppendCopyValue(values[i], &buf);
-      buf.push_back((i + 1) % ncol == 0 ? '\n' : '\t');
+    for (size_t r = 0; r < rows.rows(); ++r) {
+      AppendCopyRow(rows, r, &buf);
       // Small pieces: the server parses and stores the first rows while the rest are encoded.
-      if (buf.size() >= kCopyPiece && (i + 1) % ncol == 0) {
+      if (buf.size() >= kCopyPiece) {
         send(buf);
         buf.clear();
       }

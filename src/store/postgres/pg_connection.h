@@ -32,7 +32,9 @@ class PgConnection final : public Connection {
   Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) override;
   Status RunScript(std::string_view sql, bool autocommit) override;
   Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
-                             std::span<const Value> values) override;
+                             const BulkRows& rows) override;
+  Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
+                                                        std::span<const std::string> columns) override;
   Status Begin(bool serializable) override;
   Status BeginRead() override;
   Status Commit() override;
@@ -44,6 +46,7 @@ class PgConnection final : public Connection {
   std::string Describe() const;
 
  private:
+  class Inserter;
   explicit PgConnection(PGconn* conn) : conn_(conn) {}
   // The mapped error of a failed result (or of a lost connection when `res` is null).
   Status Error(const PGresult* res) const;
@@ -54,6 +57,11 @@ class PgConnection final : public Connection {
   // Runs the COPY ... FROM STDIN `sql`; `produce` sends the data in pieces through its sink.
   using Sink = std::function<void(std::string_view piece)>;
   Result<int64_t> Copy(const std::string& sql, const std::function<void(Sink)>& produce);
+  // "COPY table (columns) FROM STDIN", quoted.
+  static std::string CopySql(std::string_view table, std::span<const std::string> columns);
+  // Ends a COPY FROM STDIN: `error` null sends its end, else aborts it with that message. The
+  // rows the server took, or its error.
+  Result<int64_t> EndCopy(const char* error);
 
   PGconn* const conn_;
 };

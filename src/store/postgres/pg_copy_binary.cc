@@ -178,44 +178,72 @@ std::optional<int32_t> PgDateFromIso(std::string_view t) {
                               DaysFromCivil(2000, 1, 1));
 }
 
-std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_types, std::span<const Value> values) {
+namespace {
+constexpr char kSignature[] = "PGCOPY\n\xff\r\n";  // and its NUL
+// The signature, no flags (no OIDs), no header extension.
+constexpr char kHeader[] = "PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+static_assert(sizeof kHeader - 1 == sizeof kSignature + 8);
+constexpr char kTrailer[] = "\xff\xff";  // a field count of -1
+}  // namespace
+
+std::string_view CopyBinaryHeader() { return std::string_view(kHeader, sizeof kHeader - 1); }
+std::string_view CopyBinaryTrailer() { return std::string_view(kTrailer, sizeof kTrailer - 1); }
+
+std::optional<size_t> CopyBinaryRowsBound(const BulkRows& rows) {
+  size_t bound = 2 * rows.rows();  // each row's field count
+  for (size_t r = 0; r < rows.rows(); ++r) {
+    for (std::span<const Value> part : {rows.head(r), rows.tail(r)}) {
+      for (const Value& v : part) {
+        const size_t b = Bound(v);
+        if (b > kMaxField) return std::nullopt;
+        bound += b;
+      }
+    }
+  }
+  return bound;
+}
+
+char* PutCopyBinaryRows(std::span<const unsigned> column_types, const BulkRows& rows, char* at) {
   const size_t ncol = column_types.size();
-  if (ncol == 0 || ncol > static_cast<size_t>(std::numeric_limits<int16_t>::max()) || values.size() % ncol != 0) {
+  Writer w(at);
+  for (size_t r = 0; r < rows.rows(); ++r) {
+    w.U16(static_cast<uint16_t>(ncol));
+    size_t c = 0;
+    for (std::span<const Value> part : {rows.head(r), rows.tail(r)}) {
+      for (const Value& v : part) {
+        const unsigned type = column_types[c++];
+        if (const auto* s = std::get_if<std::string>(&v); s != nullptr && (type == kPgText || type == kPgVarchar)) {
+          w.Field(*s);  // the common case, inline
+        } else if (std::holds_alternative<std::monostate>(v)) {
+          w.U32(0xffffffffu);  // -1: NULL
+        } else if (!PutValue(w, type, v)) {
+          return nullptr;
+        }
+      }
+    }
+  }
+  return w.at();
+}
+
+std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_types, const BulkRows& rows) {
+  const size_t ncol = column_types.size();
+  if (ncol > static_cast<size_t>(std::numeric_limits<int16_t>::max()) || !rows.ShapeError(ncol).empty()) {
     return std::nullopt;
   }
   for (unsigned type : column_types) {
     if (!SupportedType(type)) return std::nullopt;  // before any work: the call goes as text
   }
-  static constexpr char kSignature[] = "PGCOPY\n\xff\r\n";  // and its NUL
-  size_t bound = sizeof kSignature + 8 + 2 + 2 * (values.size() / ncol);
-  for (const Value& v : values) {
-    const size_t b = Bound(v);
-    if (b > kMaxField) return std::nullopt;
-    bound += b;
-  }
+  const std::optional<size_t> rows_bound = CopyBinaryRowsBound(rows);
+  if (!rows_bound) return std::nullopt;
+  const std::string_view header = CopyBinaryHeader(), trailer = CopyBinaryTrailer();
   // Not zero-filled first: every byte up to the end is written below.
-  CopyStream out{std::unique_ptr<char[]>(new char[bound]), 0};
-  Writer w(out.bytes.get());
-  for (size_t k = 0; k < sizeof kSignature; ++k) w.Byte(kSignature[k]);
-  w.U32(0);  // flags: no OIDs
-  w.U32(0);  // no header extension
-  std::vector<bool> text(ncol);  // the common case, a string into a text column, inline below
-  for (size_t c = 0; c < ncol; ++c) text[c] = column_types[c] == kPgText || column_types[c] == kPgVarchar;
-  for (size_t at = 0; at < values.size(); at += ncol) {
-    w.U16(static_cast<uint16_t>(ncol));
-    for (size_t c = 0; c < ncol; ++c) {
-      const Value& v = values[at + c];
-      if (const auto* s = std::get_if<std::string>(&v); s != nullptr && text[c]) {
-        w.Field(*s);
-      } else if (std::holds_alternative<std::monostate>(v)) {
-        w.U32(0xffffffffu);  // -1: NULL
-      } else if (!PutValue(w, column_types[c], v)) {
-        return std::nullopt;
-      }
-    }
-  }
-  w.U16(0xffff);  // -1: the end
-  out.size = static_cast<size_t>(w.at() - out.bytes.get());
+  CopyStream out{std::unique_ptr<char[]>(new char[header.size() + *rows_bound + trailer.size()]), 0};
+  char* at = out.bytes.get();
+  std::memcpy(at, header.data(), header.size());
+  at = PutCopyBinaryRows(column_types, rows, at + header.size());
+  if (at == nullptr) return std::nullopt;
+  std::memcpy(at, trailer.data(), trailer.size());
+  out.size = static_cast<size_t>(at + trailer.size() - out.bytes.get());
   return out;
 }
 

@@ -27,10 +27,23 @@ struct CopyStream {
   std::string_view view() const { return {bytes.get(), size}; }
 };
 
-// The whole COPY binary stream (signature, header, rows, trailer) of `values`, rows of
+// The whole COPY binary stream (signature, header, rows, trailer) of `rows`, each of
 // `column_types.size()` values, the i-th value of a row going to a column of type OID
-// column_types[i]; nullopt if some column or value is outside what the binary path converts.
-std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_types, std::span<const Value> values);
+// column_types[i]; nullopt if the rows are not of that shape, or some column or value is
+// outside what the binary path converts.
+std::optional<CopyStream> EncodeCopyBinary(std::span<const unsigned> column_types, const BulkRows& rows);
+
+// The same stream in parts, for a COPY whose rows come in several calls (PgConnection's bulk
+// inserter): the header, the rows of each call, the trailer.
+std::string_view CopyBinaryHeader();
+std::string_view CopyBinaryTrailer();
+// The most bytes PutCopyBinaryRows writes for `rows`; nullopt if a value is too large for the
+// binary path (over 1 GB).
+std::optional<size_t> CopyBinaryRowsBound(const BulkRows& rows);
+// Writes `rows` (of column_types.size() values each, every type SupportedType) from `at`, which
+// has room for CopyBinaryRowsBound(rows) bytes; returns the end of what it wrote, or nullptr if
+// a value does not convert exactly (the bytes written up to it are then meaningless).
+char* PutCopyBinaryRows(std::span<const unsigned> column_types, const BulkRows& rows, char* at);
 
 // Whether the binary path writes columns of type `oid` at all (int2/4/8, boolean, float8, date,
 // bytea, text, varchar).

@@ -30,11 +30,16 @@ TEST(PgDateFromIsoTest, RefusesWhatIsNotACanonicalCalendarDay) {
   }
 }
 
+// Flat rows of types.size() values.
+std::optional<CopyStream> Encode(std::span<const unsigned> types, std::span<const Value> values) {
+  return EncodeCopyBinary(types, BulkRows(values, types.size()));
+}
+
 TEST(EncodeCopyBinaryTest, WritesTheSignatureRowsAndTrailer) {
   const unsigned types[] = {kPgInt8, kPgText, kPgBool, kPgDate};
   const std::vector<Value> values = {int64_t{-2}, std::string("An"), int64_t{1}, std::string("2000-01-02"),
                                      Value{},     int64_t{42},       int64_t{0}, Value{}};
-  std::optional<CopyStream> got = EncodeCopyBinary(types, values);
+  std::optional<CopyStream> got = Encode(types, values);
   ASSERT_TRUE(got.has_value());
   const std::string want = std::string("PGCOPY\n\xff\r\n\0", 11) + std::string(8, '\0') +
                            // row 1: 4 fields
@@ -51,11 +56,28 @@ TEST(EncodeCopyBinaryTest, WritesTheSignatureRowsAndTrailer) {
   EXPECT_EQ(got->view(), want);
 }
 
+TEST(EncodeCopyBinaryTest, RowsInTwoPartsEncodeAsTheSameFlatRows) {
+  const unsigned types[] = {kPgInt8, kPgText, kPgBool, kPgDate};
+  const std::vector<Value> flat = {int64_t{7}, std::string("Lê"), int64_t{1}, std::string("2000-01-02"),
+                                   Value{},    std::string(""),   int64_t{0}, Value{}};
+  const std::vector<Value> heads = {int64_t{7}, Value{}};
+  const std::vector<std::vector<Value>> tails = {{std::string("Lê"), int64_t{1}, std::string("2000-01-02")},
+                                                 {std::string(""), int64_t{0}, Value{}}};
+  std::optional<CopyStream> want = Encode(types, flat);
+  std::optional<CopyStream> got = EncodeCopyBinary(types, BulkRows(heads, 1, tails));
+  ASSERT_TRUE(want.has_value());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->view(), want->view());
+  // A row of the wrong width is not encoded.
+  const std::vector<std::vector<Value>> short_tail = {tails[0], {std::string(""), int64_t{0}}};
+  EXPECT_FALSE(EncodeCopyBinary(types, BulkRows(heads, 1, short_tail)).has_value());
+}
+
 TEST(EncodeCopyBinaryTest, LeavesToTheTextPathWhatItDoesNotConvertExactly) {
   auto one = [](unsigned type, Value v) {
     const unsigned types[] = {type};
     const Value values[] = {std::move(v)};
-    return EncodeCopyBinary(types, values).has_value();
+    return Encode(types, values).has_value();
   };
   EXPECT_TRUE(one(kPgInt8, int64_t{std::numeric_limits<int64_t>::min()}));
   EXPECT_FALSE(one(kPgInt8, std::string("12")));  // the server parses strings
@@ -75,14 +97,14 @@ TEST(EncodeCopyBinaryTest, LeavesToTheTextPathWhatItDoesNotConvertExactly) {
   // Not whole rows, or no columns.
   const unsigned two[] = {kPgInt8, kPgInt8};
   const Value three[] = {int64_t{1}, int64_t{2}, int64_t{3}};
-  EXPECT_FALSE(EncodeCopyBinary(two, three).has_value());
-  EXPECT_FALSE(EncodeCopyBinary({}, {}).has_value());
+  EXPECT_FALSE(Encode(two, three).has_value());
+  EXPECT_FALSE(Encode({}, {}).has_value());
 }
 
 TEST(EncodeCopyBinaryTest, SpellsOtherValuesInTextColumnsAsTheTextPathDoes) {
   const unsigned types[] = {kPgText, kPgText};
   const Value values[] = {2.5, Blob{std::string("\x01\xff", 2)}};
-  std::optional<CopyStream> got = EncodeCopyBinary(types, values);
+  std::optional<CopyStream> got = Encode(types, values);
   ASSERT_TRUE(got.has_value());
   const std::string real = *EncodePgParam(values[0]).text, blob = *EncodePgParam(values[1]).text;
   EXPECT_NE(got->view().find(real), std::string::npos);
@@ -94,7 +116,7 @@ TEST(EncodeCopyBinaryTest, SendsOneNaNWhateverItsBits) {
   const unsigned types[] = {kPgFloat8};
   const double odd_nan = std::bit_cast<double>(uint64_t{0xfff8000000000123});  // sign and payload set
   const Value values[] = {odd_nan};
-  std::optional<CopyStream> got = EncodeCopyBinary(types, values);
+  std::optional<CopyStream> got = Encode(types, values);
   ASSERT_TRUE(got.has_value());
   // After the 19-byte header and the 2-byte field count: the length 8, then the value.
   EXPECT_EQ(got->view().substr(21, 12), std::string("\x00\x00\x00\x08\x7f\xf8\x00\x00\x00\x00\x00\x00", 12));

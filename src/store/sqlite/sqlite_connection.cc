@@ -271,25 +271,29 @@ Result<ResultSet> SqliteConnection::Run(std::string_view sql, std::span<const Va
   return rs;
 }
 
-Result<int64_t> SqliteConnection::BulkInsert(std::string_view table, std::span<const std::string> columns,
-                                             std::span<const Value> values) {
+Result<sqlite3_stmt*> SqliteConnection::PrepareInsert(std::string_view table, std::span<const std::string> columns) {
   std::string sql = fmt::format("INSERT INTO {} (", QuoteIdentifier(table));
   for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + QuoteIdentifier(columns[c]);
   sql += ") VALUES (";
   for (size_t c = 0; c < columns.size(); ++c) sql += fmt::format("{}${}", c ? ", " : "", c + 1);
   sql += ")";
   ASSIGN_OR_RETURN(const Prepared* prepared, Prepare(sql));
-  sqlite3_stmt* stmt = prepared->stmt;
-  const size_t ncol = columns.size();
+  return prepared->stmt;
+}
+
+Result<int64_t> SqliteConnection::InsertRows(sqlite3_stmt* stmt, const BulkRows& rows) {
   Deadline deadline(this);
-  int64_t rows = 0;
-  for (size_t base = 0; base < values.size(); base += ncol) {
-    for (size_t c = 0; c < ncol; ++c) {
-      Status bound = BindValue(stmt, static_cast<int>(c + 1), values[base + c]);
-      if (!bound.ok()) {
-        sqlite3_reset(stmt);
-        sqlite3_clear_bindings(stmt);
-        return bound;
+  int64_t inserted = 0;
+  for (size_t r = 0; r < rows.rows(); ++r) {
+    int param = 0;
+    for (std::span<const Value> part : {rows.head(r), rows.tail(r)}) {
+      for (const Value& v : part) {
+        Status bound = BindValue(stmt, ++param, v);
+        if (!bound.ok()) {
+          sqlite3_reset(stmt);
+          sqlite3_clear_bindings(stmt);
+          return bound;
+        }
       }
     }
     int rc = sqlite3_step(stmt);
@@ -298,10 +302,40 @@ Result<int64_t> SqliteConnection::BulkInsert(std::string_view table, std::span<c
       sqlite3_clear_bindings(stmt);
       return Error(rc);
     }
-    ++rows;
+    ++inserted;
   }
   sqlite3_clear_bindings(stmt);
-  return rows;
+  return inserted;
+}
+
+Result<int64_t> SqliteConnection::BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                             const BulkRows& rows) {
+  ASSIGN_OR_RETURN(sqlite3_stmt* stmt, PrepareInsert(table, columns));
+  return InsertRows(stmt, rows);
+}
+
+// SQLite has no COPY: each Write runs the prepared INSERT, as BulkInsert does. The statement stays
+// valid: no other call is made on the connection until the inserter is done.
+class SqliteConnection::Inserter final : public BulkInserter {
+ public:
+  Inserter(SqliteConnection* conn, sqlite3_stmt* stmt) : conn_(conn), stmt_(stmt) {}
+  Status Write(const BulkRows& rows) override {
+    ASSIGN_OR_RETURN(int64_t n, conn_->InsertRows(stmt_, rows));
+    inserted_ += n;
+    return OkStatus();
+  }
+  Result<int64_t> Finish() override { return inserted_; }
+
+ private:
+  SqliteConnection* const conn_;
+  sqlite3_stmt* const stmt_;
+  int64_t inserted_ = 0;
+};
+
+Result<std::unique_ptr<BulkInserter>> SqliteConnection::BeginBulkInsert(std::string_view table,
+                                                                        std::span<const std::string> columns) {
+  ASSIGN_OR_RETURN(sqlite3_stmt* stmt, PrepareInsert(table, columns));
+  return std::unique_ptr<BulkInserter>(new Inserter(this, stmt));
 }
 
 Status SqliteConnection::RunScript(std::string_view sql, bool autocommit) {

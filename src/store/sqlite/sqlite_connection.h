@@ -34,7 +34,9 @@ class SqliteConnection final : public Connection {
   Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) override;
   Status RunScript(std::string_view sql, bool autocommit) override;
   Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
-                             std::span<const Value> values) override;
+                             const BulkRows& rows) override;
+  Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
+                                                        std::span<const std::string> columns) override;
   Status Begin(bool serializable) override;
   Status BeginRead() override;
   Status Commit() override;
@@ -45,7 +47,12 @@ class SqliteConnection final : public Connection {
   SqliteConnection(sqlite3* db, Clock* clock, const OpenOptions& options);
 
   class Deadline;
+  class Inserter;
   static int OnProgress(void* self);
+  // The prepared INSERT of BulkInsert and BeginBulkInsert.
+  Result<sqlite3_stmt*> PrepareInsert(std::string_view table, std::span<const std::string> columns);
+  // Runs `stmt` once per row; the number of rows inserted.
+  Result<int64_t> InsertRows(sqlite3_stmt* stmt, const BulkRows& rows);
 
   Status Error(int rc) const;
   // Runs SQL without parameters or rows through sqlite3_exec (parsed on every call: scripts).
