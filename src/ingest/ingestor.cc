@@ -187,7 +187,7 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
   PendingRow p;
   p.line = row.line;
   p.op = *op;
-  p.key = validated.source_key;
+  p.key = std::move(validated.source_key);  // Validate clears it for the next row
   // The source version, where the validated values hold it (the key schema for a delete row).
   const int version_index = *op == RowOp::kDelete ? version_in_keys_ : version_field_;
   if (version_index >= 0) {

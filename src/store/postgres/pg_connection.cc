@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -276,25 +277,27 @@ class PgConnection::Inserter final : public BulkInserter {
 
   Status Write(const BulkRows& rows) override {
     if (ended_) return failed_.ok() ? FailedPreconditionError("bulk insert: already finished") : failed_;
-    buf_.clear();
+    std::string_view bytes;
     if (types_) {
-      if (!started_) buf_.append(CopyBinaryHeader());
+      const std::string_view header = started_ ? std::string_view() : CopyBinaryHeader();
       const std::optional<size_t> bound = CopyBinaryRowsBound(rows);
       if (!bound) return Fail(InvalidArgumentError("bulk insert: a value is over 1 GB, more than a column takes"));
-      const size_t at = buf_.size();
-      buf_.resize(at + *bound);
-      char* end = PutCopyBinaryRows(*types_, rows, buf_.data() + at);
+      char* at = Reserve(header.size() + *bound);
+      std::memcpy(at, header.data(), header.size());
+      char* end = PutCopyBinaryRows(*types_, rows, at + header.size());
       if (end == nullptr) {
         return Fail(InvalidArgumentError(
             "bulk insert: a value does not convert exactly to its column's type (a binary COPY takes only exact "
             "conversions; BulkInsert sends such rows as text)"));
       }
-      buf_.resize(static_cast<size_t>(end - buf_.data()));
+      bytes = std::string_view(at, static_cast<size_t>(end - at));
     } else {
-      for (size_t r = 0; r < rows.rows(); ++r) AppendCopyRow(rows, r, &buf_);
+      text_.clear();
+      for (size_t r = 0; r < rows.rows(); ++r) AppendCopyRow(rows, r, &text_);
+      bytes = text_;
     }
     started_ = true;
-    if (PQputCopyData(conn_->conn_, buf_.data(), static_cast<int>(buf_.size())) != 1) {
+    if (PQputCopyData(conn_->conn_, bytes.data(), static_cast<int>(bytes.size())) != 1) {
       return Fail(conn_->Error(nullptr));
     }
     return OkStatus();
@@ -303,10 +306,10 @@ class PgConnection::Inserter final : public BulkInserter {
   Result<int64_t> Finish() override {
     if (ended_) return failed_.ok() ? FailedPreconditionError("bulk insert: already finished") : failed_;
     if (types_) {
-      buf_.clear();
-      if (!started_) buf_.append(CopyBinaryHeader());
-      buf_.append(CopyBinaryTrailer());
-      if (PQputCopyData(conn_->conn_, buf_.data(), static_cast<int>(buf_.size())) != 1) {
+      text_.clear();
+      if (!started_) text_.append(CopyBinaryHeader());
+      text_.append(CopyBinaryTrailer());
+      if (PQputCopyData(conn_->conn_, text_.data(), static_cast<int>(text_.size())) != 1) {
         return Fail(conn_->Error(nullptr));
       }
     }
@@ -325,9 +328,21 @@ class PgConnection::Inserter final : public BulkInserter {
     return s;
   }
 
+  // Room for `n` bytes of one call's binary rows, kept from call to call. Not zero-filled (as a
+  // std::string's resize would): every byte sent is written first.
+  char* Reserve(size_t n) {
+    if (n > capacity_) {
+      capacity_ = std::max(n, 2 * capacity_);
+      binary_.reset(new char[capacity_]);
+    }
+    return binary_.get();
+  }
+
   PgConnection* const conn_;
   const std::optional<std::vector<unsigned>> types_;
-  std::string buf_;  // one call's bytes, reused
+  std::unique_ptr<char[]> binary_;
+  size_t capacity_ = 0;
+  std::string text_;  // one call's text rows (or the binary trailer), reused
   bool started_ = false, ended_ = false;
   Status failed_;
 };
