@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "ingest/formats/testing/test_sources.h"
 #include "ingest/internal/key_index.h"
 #include "ingest/queries.h"
@@ -370,6 +372,30 @@ TEST_P(IngestorTest, DatasetWithoutSourceVersionKeepsItNull) {
   EXPECT_EQ(h1.Int(0), 9);
   EXPECT_EQ(h1.Int(1), 2);
   EXPECT_TRUE(h1.IsNull(2));
+}
+
+// A first load that arrives slowly, with a short statement timeout: the writer's open insert (a
+// COPY on PostgreSQL, one statement however long the upload) must not outlast it. 30,000 rows
+// in 20 pieces, one every 150 ms: about 3 s, five blocks for the writer, the timeout 0.7 s.
+TEST_P(IngestorTest, ASlowFirstLoadOutlastsTheStatementTimeout) {
+  store::OpenOptions options;
+  options.statement_timeout_ms = 700;
+  NDC_ASSERT_OK(db_->Reopen(options));
+  std::string csv = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\n";
+  for (int i = 0; i < 30000; ++i) csv += "S" + std::to_string(i) + ",Người " + std::to_string(i) + ",,1\n";
+  const size_t piece = csv.size() / 20 + 1;
+  BatchRequest req;
+  req.dataset_id = "ho_tich";
+  req.source = "test";
+  req.submitted_by = "operator";
+  const auto start = std::chrono::steady_clock::now();
+  Result<BatchReport> r =
+      ingestor_->Ingest(req, std::make_unique<testing::ChunkedSource>(std::move(csv), piece, std::chrono::milliseconds(150)));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));  // it was slow
+  EXPECT_EQ(r->inserted, 30000);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row n, db_->QueryOne("SELECT COUNT(*) FROM ds_ho_tich"));
+  EXPECT_EQ(n.Int(0), 30000);
 }
 
 // Regression: a snapshot naming one key in two chunks (or accepted once and rejected once)

@@ -199,8 +199,11 @@ class Transaction : public Executor {
   // STDIN stays open across the calls (binary when every column's type has one — then a value
   // that does not convert exactly fails the write with kInvalidArgument, where BulkInsert would
   // send text for the server to judge); on SQLite each Write runs the prepared INSERT. Until
-  // the inserter is finished or destroyed the transaction takes no other call
-  // (kFailedPrecondition). Names as for BulkInsert (kInvalidArgument, no poisoning).
+  // the inserter is finished or destroyed the transaction takes no other call, Commit() and
+  // Rollback() included (kFailedPrecondition); destroy it before the transaction. A COPY is
+  // one statement for PostgreSQL's statement_timeout, the waits between writes included:
+  // finish an insert before that long. Names as for BulkInsert (kInvalidArgument, no
+  // poisoning).
   virtual Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
                                                                 std::span<const std::string> columns) = 0;
 };

@@ -8,9 +8,8 @@
 namespace ndc::merkle {
 namespace {
 
-// SHA-256 over the concatenation of `parts` (common/crypto.h: the algorithm fetched once, a
-// context per thread; the committer hashes every entry and every node, docs/design/audit-log.md,
-// "Group commit").
+// SHA-256 over the concatenation of `parts` (common/crypto.h: no per-call lookup or allocation;
+// the committer hashes every entry and every node, docs/design/audit-log.md, "Group commit").
 Hash Sha256Of(std::initializer_list<std::string_view> parts) {
   Hash h;
   ndc::Sha256Of(parts, std::span<uint8_t, kHashSize>(h.data(), kHashSize));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
@@ -80,10 +81,10 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
   insert_head_ = insert_columns_.size() - schema.fields.size();
   new_records_.head = insert_head_;
   new_versions_.head = record_columns_.size() - schema.fields.size();
-  // PostgreSQL: new records go to the writer in blocks of 4,096 rows, which it streams into one
-  // open COPY: the server stores a block while the next ones are decided, and a larger block
-  // would only make it wait longer for the first. SQLite inserts row by row anyway: each
-  // chunk's rows go to the writer as they are decided.
+  // PostgreSQL: new records go to the writer once 4,096 rows or more are held (whole chunks),
+  // and it streams them into an open COPY: the server stores a block while the next ones are
+  // decided, and a larger block would only make it wait longer for the first. SQLite inserts
+  // row by row anyway: each chunk's rows go to the writer as they are decided.
   if (tx_->backend() == store::Backend::kPostgres) defer_rows_ = 4096;
 }
 
@@ -164,9 +165,26 @@ void ChunkApplier::WriterLoop() {
     open.reset();
     return s;
   };
+  // A COPY is one statement: the server's statement_timeout counts all its time, the waits for
+  // the next rows included. So an insert ends once it has been open kMaxOpen, or when no block
+  // came for kIdle (a slow upload, a validator waiting for input); the next block opens another.
+  constexpr auto kMaxOpen = std::chrono::seconds(5);
+  constexpr auto kIdle = std::chrono::milliseconds(100);
+  std::chrono::steady_clock::time_point opened;
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [&] { return stop_ || !queue_.empty() || syncs_done_ < syncs_asked_; });
+    auto ready = [&] { return stop_ || !queue_.empty() || syncs_done_ < syncs_asked_; };
+    if (open) {
+      if (!cv_.wait_for(lock, kIdle, ready)) {
+        lock.unlock();
+        Status s = finish();
+        lock.lock();
+        if (!s.ok() && write_status_.ok()) write_status_ = s;
+        continue;
+      }
+    } else {
+      cv_.wait(lock, ready);
+    }
     if (stop_) return;  // `open`, if any, is abandoned: the batch is being rolled back
     if (!queue_.empty()) {
       Block block = std::move(queue_.front());
@@ -176,12 +194,14 @@ void ChunkApplier::WriterLoop() {
       cv_.notify_all();  // room in the queue
       Status s;
       if (!failed) {
-        if (open && open_versions != block.versions) s = finish();
+        const bool stale = open && std::chrono::steady_clock::now() - opened >= kMaxOpen;
+        if (open && (open_versions != block.versions || stale)) s = finish();
         if (s.ok() && !open) {
           auto inserter = tx_->BeginBulkInsert(record_table_, block.versions ? record_columns_ : insert_columns_);
           if (inserter.ok()) {
             open = std::move(*inserter);
             open_versions = block.versions;
+            opened = std::chrono::steady_clock::now();
           } else {
             s = inserter.status();
           }
@@ -282,7 +302,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   }
 
   // 2. Decide each row.
-  // BulkInsert into ds (new and replaced versions), after the deferred rows of earlier chunks.
+  // Rows for the writer (new and replaced versions), after those held from earlier chunks.
   std::vector<store::Value>& new_records = new_records_.heads;    // new records, insert_columns_
   std::vector<store::Value>& new_versions = new_versions_.heads;  // later versions, record_columns_
   std::vector<store::Value> superseded;      // keys whose current version moves to history
@@ -356,9 +376,9 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   }
 
   // 3. Write: superseded versions to history, then the new versions. Only new records (a
-  // first load): they are written on the writer thread while the next chunk is decided, and
-  // may wait for more first, so that one COPY carries several chunks (defer_values_; see the
-  // constructor). Anything else is written in order, with no write in flight.
+  // first load): they go to the writer thread, which writes them while the next chunks are
+  // decided, once defer_rows_ are held (see the constructor). Anything else is written in
+  // order, with no write in flight.
   const bool only_new = superseded.empty() && tombstones.empty() && seen.empty();
   if (only_new) {
     rows->clear();

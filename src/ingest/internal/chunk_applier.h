@@ -12,9 +12,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "catalog/schema.h"

@@ -33,7 +33,7 @@ int64_t RowHash(std::span<const store::Value> values) {
       AppendTagged('b', std::get<store::Blob>(v).bytes, &buf);
     }
   }
-  // A first load hashes every row: common/crypto.h's Sha256Of fetches the algorithm once.
+  // A first load hashes every row: common/crypto.h's Sha256Of costs no lookup or allocation.
   uint8_t digest[32];
   Sha256Of({buf}, digest);
   int64_t h = 0;

@@ -2,19 +2,36 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
+#include <variant>
 
 namespace ndc::ingest {
 
+namespace {
+
+size_t StringBytes(const std::vector<store::Value>& row) {
+  size_t n = 0;
+  for (const store::Value& v : row) {
+    if (const auto* s = std::get_if<std::string>(&v)) n += s->capacity();
+  }
+  return n;
+}
+
+}  // namespace
+
 void RowRecycler::Return(Rows* rows) {
+  // Vectors holding large strings go: kept, they would pin their buffers for the whole load.
+  const auto large = std::partition(rows->begin(), rows->end(),
+                                    [](const std::vector<store::Value>& row) { return StringBytes(row) <= kMaxKeptBytes; });
   {
     std::lock_guard lock(mu_);
+    const size_t small = static_cast<size_t>(large - rows->begin());
     const size_t room = capacity_ > spare_.size() ? capacity_ - spare_.size() : 0;
-    const size_t keep = std::min(room, rows->size());
-    spare_.insert(spare_.end(), std::make_move_iterator(rows->end() - static_cast<std::ptrdiff_t>(keep)),
-                  std::make_move_iterator(rows->end()));
-    rows->resize(rows->size() - keep);
+    const size_t keep = std::min(room, small);
+    spare_.insert(spare_.end(), std::make_move_iterator(rows->begin()),
+                  std::make_move_iterator(rows->begin() + static_cast<std::ptrdiff_t>(keep)));
   }
-  rows->clear();  // what did not fit is freed here, outside the lock
+  rows->clear();  // what was not kept is freed here, outside the lock
 }
 
 size_t RowRecycler::Take(size_t n, Rows* out) {

@@ -3,7 +3,9 @@
 // record already holds). Once the first chunks are written, a row's values then cost neither an
 // allocation nor a free — on a national first load, tens of millions of each, and the frees
 // happened on the writer thread, away from the arena that made them (docs/design/ingest.md,
-// "Row buffers"). Thread-safe. Holds at most `capacity` vectors; the rest are freed.
+// "Row buffers"). Thread-safe. Holds at most `capacity` vectors, each of at most
+// kMaxKeptBytes of string buffers (a record's strings keep the largest size they ever had, and a
+// field may be a megabyte); the rest are freed.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +19,7 @@ namespace ndc::ingest {
 class RowRecycler {
  public:
   using Rows = std::vector<std::vector<store::Value>>;
+  static constexpr size_t kMaxKeptBytes = 4096;
   explicit RowRecycler(size_t capacity) : capacity_(capacity) {}
 
   // Takes the vectors of `rows` (written; their values are not needed any more). `rows` is left

@@ -35,5 +35,14 @@ TEST(RowRecyclerTest, KeepsNoMoreThanItsCapacity) {
   for (const auto& row : got) EXPECT_EQ(row, std::vector<Value>{int64_t{1}});
 }
 
+TEST(RowRecyclerTest, LetsRowsWithLargeStringsGo) {
+  RowRecycler recycler(8);
+  RowRecycler::Rows written = {{std::string(RowRecycler::kMaxKeptBytes + 1, 'x')}, {std::string(10, 'y')}};
+  recycler.Return(&written);
+  RowRecycler::Rows got;
+  EXPECT_EQ(recycler.Take(5, &got), 1u);
+  EXPECT_EQ(got[0], std::vector<Value>{std::string(10, 'y')});
+}
+
 }  // namespace
 }  // namespace ndc::ingest

@@ -133,17 +133,20 @@ Result<std::unique_ptr<BulkInserter>> PooledTransaction::BeginBulkInsert(std::st
   for (const auto& c : columns) {
     if (!IsSafeIdentifier(c)) return InvalidArgumentError(fmt::format("bulk insert: bad column name '{}'", c));
   }
+  bool idle = false;
+  if (!inserting_.compare_exchange_strong(idle, true, std::memory_order_acq_rel)) return Usable();
   Result<std::unique_ptr<BulkInserter>> inner = lease_->BeginBulkInsert(table, columns);
   if (!inner.ok()) {
+    inserting_.store(false, std::memory_order_release);
     Poison(inner.status());
     return inner.status();
   }
-  inserting_.store(true, std::memory_order_release);
   return std::unique_ptr<BulkInserter>(new PooledBulkInserter(this, std::move(*inner), columns.size()));
 }
 
 Status PooledTransaction::Commit() {
   if (!lease_) return Usable();
+  if (inserting_.load(std::memory_order_acquire)) return Usable();  // the inserter has the connection
   if (!first_error_.ok()) {
     Status s = Usable();
     Rollback().IgnoreError();
@@ -156,6 +159,7 @@ Status PooledTransaction::Commit() {
 
 Status PooledTransaction::Rollback() {
   if (!lease_) return Usable();
+  if (inserting_.load(std::memory_order_acquire)) return Usable();  // the inserter has the connection
   Status s = lease_->Rollback();
   lease_.Release();  // a connection that failed to roll back is discarded by Reset()
   return s;

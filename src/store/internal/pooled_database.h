@@ -5,7 +5,6 @@
 #pragma once
 
 #include <atomic>
-
 #include <memory>
 #include <string>
 
@@ -41,7 +40,10 @@ class PooledTransaction final : public Transaction {
   const Backend backend_;
   ConnectionPool::Lease lease_;  // empty once finished
   Status first_error_;
-  // A BulkInserter of this transaction is open (it may run on another thread: atomic).
+  // A BulkInserter of this transaction is open: every other call, Commit() and Rollback()
+  // included, is refused until it ends. Atomic: the inserter may end on another thread (the
+  // caller then synchronizes with it before using the transaction again; this is a check
+  // against misuse, not a lock).
   std::atomic<bool> inserting_{false};
 };
 

@@ -283,7 +283,7 @@ class PgConnection::Inserter final : public BulkInserter {
       const std::optional<size_t> bound = CopyBinaryRowsBound(rows);
       if (!bound) return Fail(InvalidArgumentError("bulk insert: a value is over 1 GB, more than a column takes"));
       char* at = Reserve(header.size() + *bound);
-      std::memcpy(at, header.data(), header.size());
+      if (!header.empty()) std::memcpy(at, header.data(), header.size());
       char* end = PutCopyBinaryRows(*types_, rows, at + header.size());
       if (end == nullptr) {
         return Fail(InvalidArgumentError(
@@ -297,8 +297,13 @@ class PgConnection::Inserter final : public BulkInserter {
       bytes = text_;
     }
     started_ = true;
-    if (PQputCopyData(conn_->conn_, bytes.data(), static_cast<int>(bytes.size())) != 1) {
-      return Fail(conn_->Error(nullptr));
+    // In pieces: libpq copies what it is given into its own buffer, and takes an int.
+    constexpr size_t kPiece = 64 << 10;
+    for (size_t at = 0; at < bytes.size(); at += kPiece) {
+      const std::string_view piece = bytes.substr(at, kPiece);
+      if (PQputCopyData(conn_->conn_, piece.data(), static_cast<int>(piece.size())) != 1) {
+        return Fail(conn_->Error(nullptr));
+      }
     }
     return OkStatus();
   }

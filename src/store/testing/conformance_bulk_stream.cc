@@ -34,6 +34,9 @@ TEST_P(StoreConformanceTest, BulkInsertInSeveralWritesStoresWhatOneBulkInsertSto
   Result<ResultSet> meanwhile = tx->Query("SELECT 1");
   EXPECT_EQ(meanwhile.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(meanwhile.status().message().find("bulk insert"), std::string::npos) << meanwhile.status().ToString();
+  EXPECT_EQ(tx->Commit().code(), StatusCode::kFailedPrecondition);  // the insert has the connection
+  EXPECT_EQ(tx->Rollback().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->BeginBulkInsert("one", kColumns).status().code(), StatusCode::kFailedPrecondition);
   // Writes of 1, 99 and 600 rows, the last from another thread (as a load's writer thread does),
   // one of them in two parts.
   const std::span<const Value> span(all);

@@ -4,20 +4,23 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "ingest/formats/input.h"
 
 namespace ndc::ingest::testing {
 
-// Returns at most `chunk` bytes per Read().
+// Returns at most `chunk` bytes per Read(), after waiting `pause` (an upload arriving slowly).
 class ChunkedSource final : public ByteSource {
  public:
-  ChunkedSource(std::string data, size_t chunk)
-      : data_(std::move(data)), chunk_(std::max<size_t>(chunk, 1)) {}
+  ChunkedSource(std::string data, size_t chunk, std::chrono::milliseconds pause = {})
+      : data_(std::move(data)), chunk_(std::max<size_t>(chunk, 1)), pause_(pause) {}
   Result<size_t> Read(char* buf, size_t n) override {
+    if (pause_.count() > 0 && pos_ < data_.size()) std::this_thread::sleep_for(pause_);
     size_t k = std::min({n, chunk_, data_.size() - pos_});
     std::memcpy(buf, data_.data() + pos_, k);
     pos_ += k;
@@ -29,6 +32,7 @@ class ChunkedSource final : public ByteSource {
  private:
   std::string data_;
   size_t chunk_;
+  std::chrono::milliseconds pause_;
   size_t pos_ = 0;
 };
 
