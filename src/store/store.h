@@ -179,6 +179,10 @@ class Transaction : public Executor {
   // catching kAlreadyExists inside a transaction.
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // ExecScript without the statement timeout (OpenOptions::statement_timeout_ms), which holds
+  // again for the statements after it: for work that grows with the data inside a
+  // transaction — building a key index over a national table at the end of its first load.
+  virtual Status ExecScriptUntimed(std::string_view sql) = 0;
 
   // Inserts rows into `table` as fast as the backend allows (PostgreSQL: COPY FROM STDIN, in
   // binary when there are 64 rows or more and every value converts exactly, else in text —

@@ -87,12 +87,14 @@ Result<std::optional<DroppedKeyIndex>> DropKeyIndex(store::Transaction& tx, cons
 
 Status RebuildKeyIndex(store::Transaction& tx, const DroppedKeyIndex& dropped) {
   const std::string table = store::QuoteIdentifier(dropped.table), name = store::QuoteIdentifier(dropped.name);
+  // Untimed: the build grows with the load (minutes for 100 M rows), far past the statement
+  // timeout that bounds the store's ordinary statements.
   if (tx.backend() == store::Backend::kSqlite) {
-    return tx.ExecScript(fmt::format("CREATE UNIQUE INDEX {} ON {} (_key)", name, table));
+    return tx.ExecScriptUntimed(fmt::format("CREATE UNIQUE INDEX {} ON {} (_key)", name, table));
   }
   // The sort of a national first load would spill to disk with the default 64 MB. One ALTER
   // TABLE: each index is still built by its own scan, but the table is checked and locked once.
-  return tx.ExecScript(fmt::format("SET LOCAL maintenance_work_mem = '256MB';\n"
+  return tx.ExecScriptUntimed(fmt::format("SET LOCAL maintenance_work_mem = '256MB';\n"
                                    "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (_seq), ADD CONSTRAINT {} UNIQUE (_key)",
                                    table, store::QuoteIdentifier(dropped.primary_key), name));
 }

@@ -22,6 +22,9 @@ class Connection {
   virtual Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) = 0;
   // Runs a `;`-separated script; with `autocommit` the whole script is one transaction.
   virtual Status RunScript(std::string_view sql, bool autocommit) = 0;
+  // Transaction::ExecScriptUntimed: a script inside the open transaction, without the statement
+  // timeout; the timeout holds again for what follows.
+  virtual Status RunScriptUntimed(std::string_view sql) = 0;
   // Transaction::BulkInsert, inside the open transaction; arguments already checked.
   virtual Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
                                      const BulkRows& rows) = 0;

@@ -14,6 +14,7 @@ class FakeConnection final : public Connection {
   ~FakeConnection() override { --*alive_; }
   Result<ResultSet> Run(std::string_view, std::span<const Value>, bool) override { return ResultSet{}; }
   Status RunScript(std::string_view, bool) override { return OkStatus(); }
+  Status RunScriptUntimed(std::string_view) override { return OkStatus(); }
   Result<int64_t> BulkInsert(std::string_view, std::span<const std::string>, const BulkRows&) override {
     return int64_t{0};
   }

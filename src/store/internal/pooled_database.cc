@@ -52,6 +52,13 @@ Status PooledTransaction::ExecScript(std::string_view sql) {
   return s;
 }
 
+Status PooledTransaction::ExecScriptUntimed(std::string_view sql) {
+  RETURN_IF_ERROR(Usable());
+  Status s = lease_->RunScriptUntimed(sql);
+  if (!s.ok()) Poison(s);
+  return s;
+}
+
 Result<int64_t> PooledTransaction::BulkInsert(std::string_view table, std::span<const std::string> columns,
                                               const BulkRows& rows) {
   RETURN_IF_ERROR(Usable());

@@ -21,6 +21,7 @@ class PooledTransaction final : public Transaction {
   Result<ResultSet> Query(std::string_view sql, std::span<const Value> params = {}) override;
   Result<int64_t> Exec(std::string_view sql, std::span<const Value> params = {}) override;
   Status ExecScript(std::string_view sql) override;
+  Status ExecScriptUntimed(std::string_view sql) override;
   Backend backend() const override { return backend_; }
   Status Commit() override;
   Status Rollback() override;

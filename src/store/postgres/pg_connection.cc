@@ -72,7 +72,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
   const char* const values[] = {"10", "ndc", conninfo.c_str(), nullptr};
   PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (raw == nullptr) return ResourceExhaustedError("postgresql: out of memory");
-  std::unique_ptr<PgConnection> conn(new PgConnection(raw));
+  std::unique_ptr<PgConnection> conn(new PgConnection(raw, std::max(0, options.statement_timeout_ms)));
   if (PQstatus(raw) != CONNECTION_OK) return ConnectError(raw);
   PQsetNoticeProcessor(raw, &IgnoreNotice, nullptr);
   // Session settings the value decoding relies on (docs/design/store.md, "Types").
@@ -80,7 +80,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
       "SET statement_timeout = {}; SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; "
       "SET client_encoding = 'UTF8'; SET bytea_output = 'hex'; SET extra_float_digits = 3; "
       "SET client_min_messages = 'warning'; SET default_transaction_read_only = {}",
-      options.statement_timeout_ms < 0 ? 0 : options.statement_timeout_ms, options.read_only ? "on" : "off");
+      conn->statement_timeout_ms_, options.read_only ? "on" : "off");
   if (Status s = conn->RunScript(setup, /*autocommit=*/true); !s.ok()) {
     return Status(s.code(), "postgresql: setting up the session: " + s.message());
   }
@@ -397,6 +397,15 @@ Result<int64_t> PgConnection::BulkInsert(std::string_view table, std::span<const
     }
     if (!buf.empty()) send(buf);
   });
+}
+
+Status PgConnection::RunScriptUntimed(std::string_view sql) {
+  // SET LOCAL lasts to the end of the transaction: the session's value is put back after the
+  // script (a failed script has aborted the transaction anyway). Since PostgreSQL 13 each
+  // statement of a multi-statement query starts its own timeout, with the value then in force.
+  return RunScript(fmt::format("SET LOCAL statement_timeout = 0;\n{}\n;\nSET LOCAL statement_timeout = {}", sql,
+                               statement_timeout_ms_),
+                   /*autocommit=*/false);
 }
 
 Status PgConnection::RunScript(std::string_view sql, bool /*autocommit*/) {

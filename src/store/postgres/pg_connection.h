@@ -31,6 +31,7 @@ class PgConnection final : public Connection {
 
   Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) override;
   Status RunScript(std::string_view sql, bool autocommit) override;
+  Status RunScriptUntimed(std::string_view sql) override;
   Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
                              const BulkRows& rows) override;
   Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
@@ -47,7 +48,7 @@ class PgConnection final : public Connection {
 
  private:
   class Inserter;
-  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  PgConnection(PGconn* conn, int statement_timeout_ms) : conn_(conn), statement_timeout_ms_(statement_timeout_ms) {}
   // The mapped error of a failed result (or of a lost connection when `res` is null).
   Status Error(const PGresult* res) const;
   Status Command(const char* sql);
@@ -64,6 +65,7 @@ class PgConnection final : public Connection {
   Result<int64_t> EndCopy(const char* error);
 
   PGconn* const conn_;
+  const int statement_timeout_ms_;  // the session's statement_timeout (0: none)
 };
 
 }  // namespace ndc::store

@@ -352,6 +352,9 @@ Status SqliteConnection::RunScript(std::string_view sql, bool autocommit) {
   return CommitOrRollback();
 }
 
+// No Deadline: the progress handler gives up only while one is set.
+Status SqliteConnection::RunScriptUntimed(std::string_view sql) { return Simple(std::string(sql).c_str()); }
+
 Status SqliteConnection::Begin(bool /*serializable: SQLite transactions always are*/) {
   return Control(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE");
 }

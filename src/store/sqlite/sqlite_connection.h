@@ -33,6 +33,7 @@ class SqliteConnection final : public Connection {
   // COMMIT so that it waits for the write lock up front instead of failing on a stale snapshot.
   Result<ResultSet> Run(std::string_view sql, std::span<const Value> params, bool autocommit) override;
   Status RunScript(std::string_view sql, bool autocommit) override;
+  Status RunScriptUntimed(std::string_view sql) override;
   Result<int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
                              const BulkRows& rows) override;
   Result<std::unique_ptr<BulkInserter>> BeginBulkInsert(std::string_view table,
