@@ -59,21 +59,28 @@ Status PooledTransaction::ExecScriptUntimed(std::string_view sql) {
   return s;
 }
 
+namespace {
+
+// The names of a bulk insert (BulkInsert, BeginBulkInsert): kInvalidArgument for a caller bug.
+Status CheckBulkNames(std::string_view table, std::span<const std::string> columns) {
+  if (!IsSafeIdentifier(table)) return InvalidArgumentError(fmt::format("bulk insert: bad table name '{}'", table));
+  if (columns.empty()) return InvalidArgumentError("bulk insert: no columns");
+  for (const auto& c : columns) {
+    if (!IsSafeIdentifier(c)) return InvalidArgumentError(fmt::format("bulk insert: bad column name '{}'", c));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<int64_t> PooledTransaction::BulkInsert(std::string_view table, std::span<const std::string> columns,
                                               const BulkRows& rows) {
   RETURN_IF_ERROR(Usable());
-  Status check = [&]() -> Status {
-    if (!IsSafeIdentifier(table)) return InvalidArgumentError(fmt::format("bulk insert: bad table name '{}'", table));
-    if (columns.empty()) return InvalidArgumentError("bulk insert: no columns");
-    for (const auto& c : columns) {
-      if (!IsSafeIdentifier(c)) return InvalidArgumentError(fmt::format("bulk insert: bad column name '{}'", c));
-    }
-    if (std::string shape = rows.ShapeError(columns.size()); !shape.empty()) {
-      return InvalidArgumentError("bulk insert: " + shape);
-    }
-    return OkStatus();
-  }();
-  if (!check.ok()) return check;  // a caller bug, not a failed statement: no poisoning
+  // A caller bug, not a failed statement: no poisoning.
+  RETURN_IF_ERROR(CheckBulkNames(table, columns));
+  if (std::string shape = rows.ShapeError(columns.size()); !shape.empty()) {
+    return InvalidArgumentError("bulk insert: " + shape);
+  }
   if (rows.empty()) return int64_t{0};
   Result<int64_t> n = lease_->BulkInsert(table, columns, rows);
   if (!n.ok()) Poison(n.status());
@@ -135,11 +142,7 @@ class PooledBulkInserter final : public BulkInserter {
 Result<std::unique_ptr<BulkInserter>> PooledTransaction::BeginBulkInsert(std::string_view table,
                                                                          std::span<const std::string> columns) {
   RETURN_IF_ERROR(Usable());
-  if (!IsSafeIdentifier(table)) return InvalidArgumentError(fmt::format("bulk insert: bad table name '{}'", table));
-  if (columns.empty()) return InvalidArgumentError("bulk insert: no columns");
-  for (const auto& c : columns) {
-    if (!IsSafeIdentifier(c)) return InvalidArgumentError(fmt::format("bulk insert: bad column name '{}'", c));
-  }
+  RETURN_IF_ERROR(CheckBulkNames(table, columns));  // no poisoning either
   bool idle = false;
   if (!inserting_.compare_exchange_strong(idle, true, std::memory_order_acq_rel)) return Usable();
   Result<std::unique_ptr<BulkInserter>> inner = lease_->BeginBulkInsert(table, columns);
