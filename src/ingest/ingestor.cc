@@ -341,15 +341,16 @@ Result<BatchReport> BatchRun::Execute() {
                       unkeyed_rejects_));
     }
     if (report_.accepted == 0) {
-      ASSIGN_OR_RETURN(store::Row live,
-                       tx->QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE NOT _deleted",
-                                                store::QuoteIdentifier(dataset_.record_table))));
-      if (live.Int(0) > 0) {
+      // Whether any record is live: the first one found ends the search (a count would read
+      // every record of a large dataset for an error message).
+      ASSIGN_OR_RETURN(store::ResultSet live,
+                       tx->Query(fmt::format("SELECT 1 FROM {} WHERE NOT _deleted LIMIT 1",
+                                             store::QuoteIdentifier(dataset_.record_table))));
+      if (!live.rows.empty()) {
         tx.reset();
         return RecordUnapplied(BatchStatus::kRefused,
-                               fmt::format("refused: an empty snapshot would delete all {} records of the dataset; "
-                                           "send a delete batch if that is what is meant",
-                                           live.Int(0)));
+                               "refused: an empty snapshot would delete every record of the dataset; "
+                               "send a delete batch if that is what is meant");
       }
     }
     RETURN_IF_ERROR(applier.MarkSeen(protected_keys_));

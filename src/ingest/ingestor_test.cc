@@ -178,6 +178,7 @@ TEST_P(IngestorTest, SnapshotDeletesRecordsItDoesNotMention) {
   // An empty snapshot would delete everything: refused.
   BatchReport empty = Send("", BatchMode::kSnapshot);
   EXPECT_EQ(empty.status, BatchStatus::kRefused);
+  EXPECT_NE(empty.message.find("an empty snapshot would delete every record"), std::string::npos) << empty.message;
   EXPECT_EQ(NameOf("A1"), "An");
 }
 
