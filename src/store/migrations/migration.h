@@ -34,7 +34,8 @@ std::span<const Migration> EmbeddedMigrations();
 Result<std::string> ApplyDialect(Backend backend, std::string_view sql);
 
 // Applies the migrations newer than the recorded version, each in its own transaction, and
-// records each in ndc_schema_version with applied_at = clock->NowMicros(). Returns the version
+// records each in ndc_schema_version with applied_at = clock->NowMicros(). A migration's script
+// runs without the statement timeout (Transaction::ExecScriptUntimed). Returns the version
 // reached. kFailedPrecondition if the database is newer than `migrations`; a failing migration
 // is rolled back entirely and its error returned (prefixed with its file name).
 Result<int> RunMigrations(Database& db, std::span<const Migration> migrations, Clock* clock);

@@ -56,7 +56,9 @@ Result<std::pair<int, bool>> Step(Database& db, std::span<const Migration> migra
   }
   const std::string label = fmt::format("migration {:04}_{}", next->version, next->name);
   ASSIGN_OR_RETURN(std::string sql, ApplyDialect(db.backend(), next->sql));
-  Status applied = tx->ExecScript(sql);
+  // Untimed: a migration may rewrite or index a whole table (0009 copies every audit entry), which
+  // on a national hub takes far longer than the statement timeout meant for ordinary statements.
+  Status applied = tx->ExecScriptUntimed(sql);
   if (!applied.ok()) return applied.WithContext(label);
   const Value record[] = {int64_t{next->version}, std::string(next->name), clock->NowMicros()};
   RETURN_IF_ERROR(

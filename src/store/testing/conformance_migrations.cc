@@ -46,6 +46,28 @@ TEST_P(StoreConformanceTest, NewerDatabaseIsRefused) {
   EXPECT_NE(r.status().message().find("newer than this binary"), std::string::npos) << r.status().message();
 }
 
+// A migration that rewrites a large table takes as long as it takes: the statement timeout,
+// meant for ordinary statements, does not apply to it.
+TEST_P(StoreConformanceTest, AMigrationOutlastsTheStatementTimeout) {
+  OpenOptions options;
+  options.statement_timeout_ms = 100;
+  NDC_ASSERT_OK(db_->Reopen(options));
+  // About 0.3-1 s here, several times the timeout (as AnUntimedScriptOutlastsTheStatementTimeout).
+  const Migration migrations[] = {
+      {1, "slow",
+       "CREATE TABLE counted AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) "
+       "SELECT COUNT(*) AS n FROM c"},
+  };
+  Result<int> r = RunMigrations(*db_, migrations, SystemClock());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, 1);
+  EXPECT_EQ(db_->QueryOne("SELECT n FROM counted")->Int(0), 3000000);
+  // Ordinary statements after it are still bounded.
+  Result<Row> after = db_->QueryOne(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT COUNT(*) FROM c");
+  EXPECT_EQ(after.status().code(), StatusCode::kDeadlineExceeded) << after.status().ToString();
+}
+
 TEST_P(StoreConformanceTest, FailingMigrationIsRolledBackEntirely) {
   const Migration migrations[] = {
       {1, "first", "CREATE TABLE a (x ${INT})"},
