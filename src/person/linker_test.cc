@@ -83,6 +83,42 @@ TEST_P(LinkerTest, CorrectedSourceResolvesItsDiscrepancy) {
   EXPECT_TRUE(all[0].resolved_at.has_value());
 }
 
+// Pages continue after (record key, attribute) in that order, with or without the resolved
+// discrepancies, however many resolved ones lie between open ones.
+TEST_P(LinkerTest, DiscrepanciesPageInKeyOrderWithOrWithoutTheResolvedOnes) {
+  const std::vector<Disagreement> both = {{"birth_date", "1990-01-02", "1990-02-01"}, {"sex", "F", "M"}};
+  std::vector<std::pair<std::string, std::string>> open, all;
+  for (int i = 0; i < 9; ++i) {
+    const std::string key = "T" + std::to_string(i);
+    NDC_ASSERT_OK(SyncDiscrepancies(*db_, "tax", key, kAnId, both, 1).status());
+    all.insert(all.end(), {{key, "birth_date"}, {key, "sex"}});
+    if (i % 3 == 0) {
+      open.insert(open.end(), {{key, "birth_date"}, {key, "sex"}});
+    } else if (i % 3 == 1) {
+      NDC_ASSERT_OK(SyncDiscrepancies(*db_, "tax", key, kAnId, {both[1]}, 2).status());  // birth date fixed
+      open.push_back({key, "sex"});
+    } else {
+      NDC_ASSERT_OK(SyncDiscrepancies(*db_, "tax", key, kAnId, {}, 2).status());  // both fixed
+    }
+  }
+  for (const bool include_resolved : {false, true}) {
+    std::vector<std::pair<std::string, std::string>> seen;
+    DiscrepancyPage page{.limit = 2, .include_resolved = include_resolved};
+    for (int pages = 0; pages < 20; ++pages) {
+      NDC_ASSERT_OK_AND_ASSIGN(std::vector<DiscrepancyRow> rows, ListDiscrepancies(*db_, "tax", page));
+      if (rows.empty()) break;
+      EXPECT_LE(rows.size(), 2u);
+      for (const auto& r : rows) {
+        seen.push_back({r.record_key, r.attribute});
+        EXPECT_EQ(r.resolved_at.has_value() && !include_resolved, false) << r.record_key << " " << r.attribute;
+      }
+      page.after_record = rows.back().record_key;
+      page.after_attribute = rows.back().attribute;
+    }
+    EXPECT_EQ(seen, include_resolved ? all : open);
+  }
+}
+
 TEST_P(LinkerTest, UnmatchedRecordFoundsASurrogateThatALaterRegistryRecordAbsorbs) {
   Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\nT2,Nguyễn Văn An,1990-02-01,,M,\n");
   Link();

@@ -1,0 +1,13 @@
+-- 0014_open_discrepancies_and_surrogates: two partial indexes for questions that otherwise read a
+-- whole table at national scale.
+--
+-- The open discrepancies of a dataset, in key order: `ListDiscrepancies` pages through them with
+-- (record_key, attribute) > the last page's end. The primary key orders all of them, resolved ones
+-- included, so a page of open ones would step over every resolved row between them.
+CREATE INDEX person_discrepancies_open_idx ON person_discrepancies (dataset_id, record_key, attribute)
+  WHERE resolved_at IS NULL;
+
+-- Whether any surrogate person is still active: asked at the start of every link run of the
+-- authoritative dataset. Registry persons (one per citizen) outnumber surrogates by far, and
+-- merged surrogates no longer count, so without this index the answer reads most of `persons`.
+CREATE INDEX persons_active_surrogates_idx ON persons (person_key) WHERE kind = 'surrogate' AND status = 'active';
