@@ -96,7 +96,8 @@ class BatchRun {
   // Written rows' value vectors, back to the validating threads (HandleRow takes, the applier's
   // writer returns): about as many as a load has in flight.
   mutable RowRecycler recycler_{32768};
-  std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows
+  std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows not yet marked seen
+  static constexpr size_t kProtectedKeysHeld = 10000;
   int64_t unkeyed_rejects_ = 0;              // snapshot: rejected rows without a readable key
   int64_t bytes_consumed_ = 0, bytes_total_ = -1;
 };
@@ -210,6 +211,11 @@ Status BatchRun::Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, C
   bytes_consumed_ = work.bytes_consumed;
   bytes_total_ = work.bytes_total;
   for (auto& k : work.protected_keys) protected_keys_.push_back(std::move(k));
+  if (protected_keys_.size() >= kProtectedKeysHeld) {
+    // Into the store as they come: a snapshot with millions of rejects must not hold their keys.
+    RETURN_IF_ERROR(applier.MarkSeen(protected_keys_));
+    protected_keys_.clear();
+  }
   for (const auto& r : work.rejects) RETURN_IF_ERROR(spool_->Add(r));
   for (PendingRow& p : work.rows) {
     if (!chunk_keys->Insert(p.key)) {

@@ -425,6 +425,35 @@ TEST_P(IngestorTest, ASnapshotFindsItsAbsentKeysPastTheStatementTimeout) {
   EXPECT_EQ(NameOf(key(kRecords - 3)), "Người " + std::to_string(kRecords - 3));
 }
 
+// The keys of a snapshot's rejected rows are kept from deletion; past 10,000 of them they go to
+// the store as they come rather than being held until the end.
+TEST_P(IngestorTest, ASnapshotWithManyRejectsDeletesNoneOfTheirKeys) {
+  constexpr int kRecords = 25000, kRejected = 12000;
+  std::string all, snapshot = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\n";
+  for (int i = 0; i < kRecords; ++i) {
+    all += "K" + std::to_string(i) + ",Người " + std::to_string(i) + ",,1\n";
+    if (i == kRecords - 1) continue;  // left out: deleted
+    snapshot += "K" + std::to_string(i) + ",Người mới " + std::to_string(i) + (i < kRejected ? ",31/02/1990" : ",") + ",2\n";
+  }
+  ASSERT_EQ(Send(all).inserted, kRecords);
+  BatchRequest req;
+  req.dataset_id = "ho_tich";
+  req.mode = BatchMode::kSnapshot;
+  req.max_reject_share = 0.9;
+  req.source = "test";
+  req.submitted_by = "operator";
+  clock_.Advance(1000000);
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport r, ingestor_->Ingest(req, MemorySource(snapshot)));
+  EXPECT_EQ(r.status, BatchStatus::kApplied) << r.message;
+  EXPECT_EQ(r.rejected, kRejected);
+  EXPECT_EQ(r.updated, kRecords - 1 - kRejected);
+  EXPECT_EQ(r.deleted, 1);
+  EXPECT_EQ(NameOf("K0"), "Người 0");  // rejected: kept as it was
+  EXPECT_EQ(NameOf("K11999"), "Người 11999");
+  EXPECT_EQ(NameOf("K12000"), "Người mới 12000");
+  EXPECT_EQ(NameOf("K24999"), "NOT_FOUND");
+}
+
 // Regression: a snapshot naming one key in two chunks (or accepted once and rejected once)
 // failed with "UNIQUE constraint failed: ingest_seen_N.k".
 TEST_P(IngestorTest, SnapshotMayNameAKeyInTwoChunks) {

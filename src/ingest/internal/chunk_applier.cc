@@ -260,11 +260,16 @@ bool ChunkApplier::IsOlder(const std::string& incoming, const std::string& store
 }
 
 Status ChunkApplier::MarkSeen(const std::vector<std::string>& keys) {
-  RETURN_IF_ERROR(FlushAndSync());
-  RETURN_IF_ERROR(RestoreKeyIndex());
   if (!track_seen_ || keys.empty()) return OkStatus();
-  std::vector<store::Value> values(keys.begin(), keys.end());
-  return tx_->BulkInsert(seen_table_, kSeenColumns, values).status();
+  RETURN_IF_ERROR(FlushAndSync());
+  // In bounded statements: each one is timed.
+  constexpr size_t kPiece = 10000;
+  for (size_t at = 0; at < keys.size(); at += kPiece) {
+    std::vector<store::Value> values(keys.begin() + static_cast<ptrdiff_t>(at),
+                                     keys.begin() + static_cast<ptrdiff_t>(std::min(keys.size(), at + kPiece)));
+    RETURN_IF_ERROR(tx_->BulkInsert(seen_table_, kSeenColumns, values).status());
+  }
+  return OkStatus();
 }
 
 Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {

@@ -64,7 +64,7 @@ class ChunkApplier {
   // the first write error, if any.
   Status Sync();
   // Marks keys as present in the snapshot without applying anything (rejected rows whose key
-  // was readable: they must not be deleted as absent).
+  // was readable: they must not be deleted as absent). May be called any number of times.
   Status MarkSeen(const std::vector<std::string>& keys);
   // Snapshot: deletes every live record whose key was not seen.
   Status DeleteAbsent();
