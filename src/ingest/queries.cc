@@ -91,11 +91,17 @@ Result<BatchReport> GetBatch(store::Executor& db, int64_t batch_id) {
 Result<std::vector<BatchReport>> ListBatches(store::Executor& db, const std::string& dataset_id, int64_t before_id,
                                              int limit) {
   const int64_t before = before_id > 0 ? before_id : INT64_MAX;
+  // The dataset filter only when set: SQLite plans "($1 = '' OR dataset_id = $1)" once for any
+  // value, walking all batches by id and skipping other datasets' to fill a page.
   ASSIGN_OR_RETURN(store::ResultSet rs,
-                   db.Query(fmt::format("SELECT {} FROM ingest_batches WHERE ($1 = '' OR dataset_id = $1) AND id < $2 "
-                                        "ORDER BY id DESC LIMIT $3",
-                                        kBatchColumns),
-                            std::vector<Value>{dataset_id, before, int64_t{limit}}));
+                   dataset_id.empty()
+                       ? db.Query(fmt::format("SELECT {} FROM ingest_batches WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                                              kBatchColumns),
+                                  std::vector<Value>{before, int64_t{limit}})
+                       : db.Query(fmt::format("SELECT {} FROM ingest_batches WHERE dataset_id = $1 AND id < $2 "
+                                              "ORDER BY id DESC LIMIT $3",
+                                              kBatchColumns),
+                                  std::vector<Value>{dataset_id, before, int64_t{limit}}));
   std::vector<BatchReport> out;
   for (const auto& row : rs.rows) {
     ASSIGN_OR_RETURN(BatchReport r, BatchFromRow(row));

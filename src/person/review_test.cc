@@ -31,6 +31,40 @@ class ReviewTest : public PersonHubTest {
   }
 };
 
+// Every combination of the list's filters gives exactly the matching items, in id order, page
+// after page.
+TEST_P(ReviewTest, ListingFiltersByStatusAndDatasetInIdOrder) {
+  std::vector<ReviewItem> queued;
+  for (int i = 0; i < 12; ++i) {
+    ReviewItem item{.dataset_id = i % 2 == 0 ? "tax" : "population_registry",
+                    .record_key = "R" + std::to_string(i),
+                    .person_key = kAnId,
+                    .weight = 1.5,
+                    .probability = 0.5};
+    NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100 + i));
+    item.status = i % 3 == 0 ? "decided" : "pending";
+    if (item.status != "pending") {
+      NDC_ASSERT_OK(SetReviewStatus(*db_, item.id, item.status, 200));
+    }
+    queued.push_back(item);
+  }
+  for (const std::string status : {"", "pending", "decided"}) {
+    for (const std::string dataset : {"", "tax", "population_registry"}) {
+      std::vector<int64_t> want, got;
+      for (const auto& q : queued) {
+        if ((status.empty() || q.status == status) && (dataset.empty() || q.dataset_id == dataset)) want.push_back(q.id);
+      }
+      for (int64_t after = 0;;) {
+        NDC_ASSERT_OK_AND_ASSIGN(std::vector<ReviewItem> page, ListReview(*db_, status, dataset, after, 2));
+        if (page.empty()) break;
+        for (const auto& item : page) got.push_back(item.id);
+        after = page.back().id;
+      }
+      EXPECT_EQ(got, want) << "status '" << status << "', dataset '" << dataset << "'";
+    }
+  }
+}
+
 TEST_P(ReviewTest, MatchDecisionLinksTheWaitingRecordAndSurvivesARerun) {
   ReviewItem item = QueueOne();
   EXPECT_EQ(item.person_key, kAnId);

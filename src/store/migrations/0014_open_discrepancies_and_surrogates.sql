@@ -1,5 +1,5 @@
--- 0014_open_discrepancies_and_surrogates: two partial indexes for questions that otherwise read a
--- whole table at national scale.
+-- 0014_open_discrepancies_and_surrogates: indexes for questions that otherwise read a whole table
+-- (or a whole dataset's rows) at national scale.
 --
 -- The open discrepancies of a dataset, in key order: `ListDiscrepancies` pages through them with
 -- (record_key, attribute) > the last page's end. The primary key orders all of them, resolved ones
@@ -11,3 +11,12 @@ CREATE INDEX person_discrepancies_open_idx ON person_discrepancies (dataset_id, 
 -- authoritative dataset. Registry persons (one per citizen) outnumber surrogates by far, and
 -- merged surrogates no longer count, so without this index the answer reads most of `persons`.
 CREATE INDEX persons_active_surrogates_idx ON persons (person_key) WHERE kind = 'surrogate' AND status = 'active';
+
+-- Review items of one dataset, by status, in id order (`ListReview` with a dataset filter; the
+-- (status, id) index serves the listing by status alone).
+CREATE INDEX person_review_dataset_idx ON person_review (dataset_id, status, id);
+
+-- Correction requests of one dataset in (created_at, id) order, all of them or the open ones
+-- (`ListCorrections` pages on both columns; the index of 0007 ends at created_at).
+CREATE INDEX correction_requests_dataset_order_idx ON correction_requests (dataset_id, created_at, id);
+CREATE INDEX correction_requests_open_idx ON correction_requests (dataset_id, created_at, id) WHERE status = 'open';

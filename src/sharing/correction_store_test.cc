@@ -1,0 +1,94 @@
+// Correction requests on a real store: SQLite (sharing_store_test) and PostgreSQL
+// (sharing_store_pg_test) — the owning agency's inbox pages.
+#include "sharing/correction_store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "catalog/catalog.h"
+#include "common/clock.h"
+#include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
+
+namespace ndc::sharing {
+namespace {
+
+using store::Backend;
+
+class CorrectionStoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    NDC_ASSERT_OK_AND_ASSIGN(db_, store::NewMigratedTestDatabase(GetParam()));
+    catalog_ = std::make_unique<catalog::Catalog>(db_.get(), SystemClock());
+    NDC_ASSERT_OK(catalog_->CreateAgency({.id = "bca", .name = "Bộ Công an"}).status());
+    for (const char* id : {"registry", "other"}) {
+      NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema,
+                               catalog::ParseSchemaJson(std::string(R"({"id": ")") + id + R"(", "title": "T",
+        "owner": "bca", "classification": {"data": "core", "personal": "basic"}, "source_key": "so_dinh_danh",
+        "fields": [{"name": "so_dinh_danh", "type": "string", "required": true}, {"name": "ho_ten", "type": "string"}]})"));
+      NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
+    }
+  }
+
+  std::unique_ptr<store::TestDatabase> db_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+};
+
+// Pages continue after (created_at, id) — requests made in the same microsecond included — with
+// or without the closed ones, and see nothing of another dataset.
+TEST_P(CorrectionStoreTest, TheInboxPagesInCreationOrderWithOrWithoutClosedRequests) {
+  std::vector<std::tuple<int64_t, std::string, bool>> made;  // (created_at, id, open)
+  for (int i = 0; i < 10; ++i) {
+    CorrectionRequest draft{.dataset_id = i == 9 ? "other" : "registry",
+                            .record_key = "001090000001",
+                            .field = "ho_ten",
+                            .person_key = "001090000001",
+                            .claimed_value = "Nguyễn Văn An " + std::to_string(i),
+                            .note = "tên sai"};
+    const int64_t at = 1000 + i / 3;  // three at a time in the same microsecond
+    NDC_ASSERT_OK_AND_ASSIGN(CorrectionRequest c, CreateCorrection(*db_, draft, SystemRandom(), at));
+    const bool open = i % 4 != 1;
+    if (!open) {
+      NDC_ASSERT_OK(db_->Exec("UPDATE correction_requests SET status = 'rejected', resolved_at = 2000 WHERE id = $1",
+                              std::vector<store::Value>{c.id})
+                        .status());
+    }
+    if (i != 9) made.emplace_back(at, c.id, open);
+  }
+  std::sort(made.begin(), made.end());
+  for (const bool include_closed : {false, true}) {
+    std::vector<std::string> want, got;
+    for (const auto& [at, id, open] : made) {
+      if (open || include_closed) want.push_back(id);
+    }
+    std::string after;
+    for (int pages = 0; pages < 20; ++pages) {
+      NDC_ASSERT_OK_AND_ASSIGN(std::vector<CorrectionRequest> page,
+                               ListCorrections(*db_, "registry", after, 2, include_closed));
+      if (page.empty()) break;
+      for (const auto& c : page) {
+        got.push_back(c.id);
+        if (!include_closed) {
+          EXPECT_EQ(c.status, "open");
+        }
+      }
+      after = page.back().id;
+    }
+    EXPECT_EQ(got, want) << (include_closed ? "all" : "open only");
+  }
+  // A cursor that names no request starts from the beginning, as documented.
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<CorrectionRequest> first, ListCorrections(*db_, "registry", "cor_nope", 1, true));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, std::get<1>(made.front()));
+}
+
+#ifdef NDC_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, CorrectionStoreTest, ::testing::Values(Backend::kPostgres));
+#else
+INSTANTIATE_TEST_SUITE_P(Sqlite, CorrectionStoreTest, ::testing::Values(Backend::kSqlite));
+#endif
+
+}  // namespace
+}  // namespace ndc::sharing
