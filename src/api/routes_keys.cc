@@ -1,6 +1,7 @@
 // API key administration (operator only). The token is in the response to POST only. A citizen
 // key names its person ("person": a merged surrogate's key is resolved to the survivor).
 #include "api/json_body.h"
+#include "api/query_params.h"
 #include "api/service.h"
 #include "common/certificate.h"
 #include "common/json.h"
@@ -50,11 +51,26 @@ void ApiService::AddKeyRoutes() {
     r.headers.emplace_back("Location", "/v1/keys/" + key.info.id);
     return r;
   });
-  router_.Add("GET", "/v1/keys", {Role::kOperator}, [this](RouteContext&) -> Result<Response> {
-    ASSIGN_OR_RETURN(auto list, deps_.keys->List());
+  // Pages in creation order: a national hub holds a citizen key per person.
+  router_.Add("GET", "/v1/keys", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
+    auth::KeyListing page;
+    ASSIGN_OR_RETURN(page.limit, LimitParam(ctx.request, 100, 1000));
+    auto query = [&](const std::string& name) {
+      auto it = ctx.request.query.find(name);
+      return it == ctx.request.query.end() ? std::string() : it->second;
+    };
+    if (const std::string role = query("role"); !role.empty()) {
+      auto parsed = auth::ParseRole(role);
+      if (!parsed.ok()) return parsed.status().WithContext("role");
+      page.role = *parsed;
+    }
+    page.agency_id = query("agency");
+    page.after_id = query("after");
+    ASSIGN_OR_RETURN(auto list, deps_.keys->List(page));
     json items = json::array();
     for (const auto& k : list) items.push_back(KeyWithPerson(k));
-    return JsonResponse(DumpJson({{"keys", items}}));
+    json next = list.size() == static_cast<size_t>(page.limit) ? json(list.back().id) : json(nullptr);
+    return JsonResponse(DumpJson({{"keys", items}, {"next", next}}));
   });
   router_.Add("DELETE", "/v1/keys/{id}", {Role::kOperator}, [this](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(deps_.keys->Revoke(ctx.params["id"]));

@@ -58,6 +58,15 @@ struct ApiKeyInfo {
   std::optional<int64_t> revoked_at;
 };
 
+// A page of the key list: keys in (created_at, id) order after `after_id` (empty: from the
+// first), optionally of one role and/or one agency.
+struct KeyListing {
+  std::optional<Role> role;
+  std::string agency_id;
+  std::string after_id;
+  int limit = 100;
+};
+
 struct NewApiKey {
   ApiKeyInfo info;
   std::string token;  // shown once; never stored
@@ -77,7 +86,9 @@ class ApiKeyStore {
   // the token came on (HttpServer, mutual TLS), empty if none.
   Result<Principal> Authenticate(std::string_view token, std::string_view client_cert_sha256 = {});
   Status Revoke(const std::string& id);
-  Result<std::vector<ApiKeyInfo>> List();
+  // One page (a national hub holds a citizen key per person: never all at once). kInvalidArgument
+  // if `after_id` names no key.
+  Result<std::vector<ApiKeyInfo>> List(const KeyListing& page);
 
  private:
   struct Known {

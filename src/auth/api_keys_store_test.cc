@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+#include <tuple>
+
 #include "auth/access_generation.h"
 #include "catalog/catalog.h"
 #include "store/testing/test_database.h"
@@ -165,6 +169,40 @@ TEST(AccessCacheStateTest, ValidOnlyAtTheValueItWasFilledAtAndForAMinute) {
   EXPECT_TRUE(state.Reset(4, 3000));
   EXPECT_TRUE(state.Valid(4, 3000));
   EXPECT_FALSE(state.Valid(5, 3000));
+}
+
+// The list comes a page at a time in creation order — keys made in the same microsecond
+// included — for every combination of its filters; an unknown cursor is an error.
+TEST_P(ApiKeyStoreTest, KeysAreListedAPageAtATimeWithTheirFilters) {
+  ASSERT_TRUE(catalog::Catalog(db_.get(), &clock_).CreateAgency({.id = "bca", .name = "Bộ Công an"}).ok());
+  std::vector<ApiKeyInfo> made;
+  for (int i = 0; i < 11; ++i) {
+    if (i % 2 == 0) clock_.Advance(1);  // pairs share a creation time
+    const Role role = i % 3 == 0 ? Role::kOperator : Role::kAgency;
+    auto key = keys_->Create("k" + std::to_string(i), role, role == Role::kAgency ? (i % 2 ? "vss" : "bca") : "");
+    ASSERT_TRUE(key.ok()) << key.status().ToString();
+    made.push_back(key->info);
+  }
+  std::sort(made.begin(), made.end(),
+            [](const ApiKeyInfo& a, const ApiKeyInfo& b) { return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id); });
+  for (const std::optional<Role> role : {std::optional<Role>(), std::optional(Role::kAgency), std::optional(Role::kOperator)}) {
+    for (const std::string agency : {"", "vss", "bca"}) {
+      std::vector<std::string> want, got;
+      for (const auto& k : made) {
+        if ((!role || k.role == *role) && (agency.empty() || k.agency_id == agency)) want.push_back(k.id);
+      }
+      KeyListing page{.role = role, .agency_id = agency, .limit = 2};
+      for (int pages = 0; pages < 20; ++pages) {
+        auto list = keys_->List(page);
+        ASSERT_TRUE(list.ok()) << list.status().ToString();
+        if (list->empty()) break;
+        for (const auto& k : *list) got.push_back(k.id);
+        page.after_id = list->back().id;
+      }
+      EXPECT_EQ(got, want) << (role ? RoleName(*role) : "any role") << ", agency '" << agency << "'";
+    }
+  }
+  EXPECT_EQ(keys_->List({.after_id = "ndc_000000000000"}).status().code(), StatusCode::kInvalidArgument);
 }
 
 #ifdef NDC_TEST_POSTGRES

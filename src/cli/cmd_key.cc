@@ -17,7 +17,8 @@ namespace {
 
 struct KeyFlags {
   HubFlags hub;
-  std::string name, role, agency, person, cert, cert_sha256, id;
+  std::string name, role, agency, person, cert, cert_sha256, id, after;
+  int limit = 100;
   bool quiet = false;
 };
 
@@ -55,9 +56,18 @@ Status Create(const KeyFlags& f) {
   return OkStatus();
 }
 
-Status List(const HubFlags& flags) {
-  ASSIGN_OR_RETURN(Hub hub, OpenHub(flags));
-  ASSIGN_OR_RETURN(auto keys, hub.keys->List());
+Status List(const KeyFlags& f) {
+  auth::KeyListing page;
+  page.limit = f.limit;
+  if (!f.role.empty()) {
+    auto role = auth::ParseRole(f.role);
+    if (!role.ok()) return role.status().WithContext("--role");
+    page.role = *role;
+  }
+  page.agency_id = f.agency;
+  page.after_id = f.after;
+  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  ASSIGN_OR_RETURN(auto keys, hub.keys->List(page));
   TablePrinter t({"ID", "ROLE", "AGENCY", "PERSON", "NAME", "CREATED", "REVOKED", "CERTIFICATE"});
   for (const auto& k : keys) {
     t.Add({k.id, std::string(auth::RoleName(k.role)), k.agency_id, k.person_key, k.name, FormatRfc3339(k.created_at).substr(0, 19) + "Z",
@@ -65,6 +75,10 @@ Status List(const HubFlags& flags) {
            k.cert_sha256.empty() ? "" : k.cert_sha256.substr(0, 16) + "…"});
   }
   t.Print(std::cout);
+  if (keys.size() == static_cast<size_t>(page.limit)) {
+    std::cout << fmt::format("\n{} keys shown; the next ones: ndc key list --after {}{}{}\n", keys.size(), keys.back().id,
+                             f.role.empty() ? "" : " --role " + f.role, f.agency.empty() ? "" : " --agency " + f.agency);
+  }
   return OkStatus();
 }
 
@@ -102,9 +116,13 @@ void RegisterKey(CLI::App* app, int* exit_code) {
                      "allowed), instead of --cert");
   create->add_flag("--quiet,-q", f->quiet, "Print only the key");
   bind(create, [f] { return Create(*f); });
-  auto* list = cmd->add_subcommand("list", "List keys (never their secrets)");
+  auto* list = cmd->add_subcommand("list", "List keys (never their secrets), oldest first, a page at a time");
   AddHubFlags(list, &f->hub);
-  bind(list, [f] { return List(f->hub); });
+  list->add_option("--role", f->role, "Only keys of this role (operator, agency, analyst, auditor or citizen)");
+  list->add_option("--agency", f->agency, "Only keys of this agency");
+  list->add_option("--after", f->after, "Continue after this key id (printed at the end of a full page)");
+  list->add_option("--limit", f->limit, "Keys per page")->check(CLI::Range(1, 100000))->capture_default_str();
+  bind(list, [f] { return List(*f); });
   auto* revoke = cmd->add_subcommand("revoke", "Revoke a key: it stops working at once");
   AddHubFlags(revoke, &f->hub);
   revoke->add_option("id", f->id, "Key id (the 12 hex digits after ndc_)")->required();

@@ -64,6 +64,16 @@ class HostileTest : public ::testing::TestWithParam<store::Backend> {
     json keys = json::parse(Call("GET", "/v1/keys", op_).body);
     ASSERT_GE(keys["keys"].size(), 2u) << keys;
     for (const auto& k : keys["keys"]) EXPECT_TRUE(k["revoked_at"].is_null()) << k;
+    // The same keys a page at a time.
+    std::vector<json> paged;
+    for (std::string after;;) {
+      json page = json::parse(Call("GET", "/v1/keys?limit=1" + (after.empty() ? "" : "&after=" + after), op_).body);
+      for (const auto& k : page["keys"]) paged.push_back(k);
+      if (page["next"].is_null()) break;
+      after = page["next"].get<std::string>();
+      ASSERT_LE(paged.size(), keys["keys"].size()) << page;
+    }
+    EXPECT_EQ(json(paged), keys["keys"]);
     json agreements = json::parse(Call("GET", "/v1/agreements", op_).body);
     ASSERT_EQ(agreements["agreements"].size(), 1u) << agreements;
     EXPECT_EQ(agreements["agreements"][0]["id"], "vss-population");
@@ -158,6 +168,11 @@ TEST_P(HostileTest, InjectionInQueryParametersIsRefusedOrMatchesNothing) {
                   400, "INVALID_ARGUMENT", "as_of " + s);
     ExpectRefused(Call("GET", "/v1/audit/entries?start=" + s, op_), 400, "INVALID_ARGUMENT", "start " + s);
     ExpectRefused(Call("GET", "/v1/review?after=" + s, op_), 400, "INVALID_ARGUMENT", "after " + s);
+    ExpectRefused(Call("GET", "/v1/keys?role=" + s, op_), 400, "INVALID_ARGUMENT", "key role " + s);
+    ExpectRefused(Call("GET", "/v1/keys?after=" + s, op_), 400, "INVALID_ARGUMENT", "key cursor " + s);
+    HttpResponse by_agency = Call("GET", "/v1/keys?agency=" + s, op_);
+    ASSERT_EQ(by_agency.status, 200) << by_agency.body;
+    EXPECT_TRUE(json::parse(by_agency.body)["keys"].empty()) << "a filter that matches no agency: " << by_agency.body;
     // An agency stating an injection as its purpose is refused (no such purpose / not its route).
     ExpectRefused(Call("GET", "/v1/persons/" + std::string(kPerson) + "?purpose=" + s, vss_), 403,
                   "PERMISSION_DENIED", "purpose " + s);

@@ -1,4 +1,4 @@
--- 0014_open_discrepancies_and_surrogates: indexes for questions that otherwise read a whole table
+-- 0014_bounded_listings: indexes for questions that otherwise read a whole table
 -- (or a whole dataset's rows) at national scale.
 --
 -- The open discrepancies of a dataset, in key order: `ListDiscrepancies` pages through them with
@@ -20,3 +20,9 @@ CREATE INDEX person_review_dataset_idx ON person_review (dataset_id, status, id)
 -- (`ListCorrections` pages on both columns; the index of 0007 ends at created_at).
 CREATE INDEX correction_requests_dataset_order_idx ON correction_requests (dataset_id, created_at, id);
 CREATE INDEX correction_requests_open_idx ON correction_requests (dataset_id, created_at, id) WHERE status = 'open';
+
+-- API keys in (created_at, id) order, all of them, of one role or of one agency (`ApiKeyStore::List`
+-- pages; a national hub holds a citizen key per person).
+CREATE INDEX api_keys_order_idx ON api_keys (created_at, id);
+CREATE INDEX api_keys_role_order_idx ON api_keys (role, created_at, id);
+CREATE INDEX api_keys_agency_order_idx ON api_keys (agency_id, created_at, id);
