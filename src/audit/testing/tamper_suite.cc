@@ -1,11 +1,13 @@
 // Tampering as a database administrator could, on each backend: one changed byte, a deleted row,
 // two swapped rows, an inserted row, a truncated tail, a forged checkpoint, a changed tree node,
 // a rewritten head. `VerifyLog` must report each as kDataLoss naming the first bad index.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 
 #include "audit/entry_codec.h"
 #include "audit/testing/audit_suite.h"
 #include "audit/verifier.h"
+#include "store/testing/test_util.h"
 
 namespace ndc::audit::testing {
 
@@ -127,6 +129,21 @@ TEST_P(Tamper, RewriteWithRecomputedLeafHashIsCaughtByTheCheckpoint) {
 TEST_P(Tamper, ChangedTreeNode) {
   Sql("UPDATE audit_nodes SET hash = $1 WHERE level = 4 AND idx = 1", {Blob{std::string(32, 'n')}});
   ExpectBadIndex(16);
+}
+
+// A node row the entries do not imply, at each place one could be put: below the stored levels,
+// past the last node of a level, past the tree's height.
+TEST_P(Tamper, ANodeBeyondTheLogIsFound) {
+  for (const auto& [level, idx] : std::vector<std::pair<int64_t, int64_t>>{{2, 0}, {4, 2}, {4, 999}, {5, 1}, {9, 0}, {64, 0}}) {
+    Sql("INSERT INTO audit_nodes (level, idx, hash) VALUES ($1, $2, $3)", {level, idx, Blob{std::string(32, 'e')}});
+    Status s = Verify();
+    EXPECT_EQ(s.code(), StatusCode::kDataLoss) << level << " " << idx;
+    EXPECT_THAT(s.message(), HasSubstr(fmt::format("tree node (level {}, index {}) is stored but the tree of 40 entries "
+                                                   "has no such node",
+                                                   level, idx)));
+    Sql("DELETE FROM audit_nodes WHERE level = $1 AND idx = $2", {level, idx});
+  }
+  NDC_EXPECT_OK(Verify());  // the log as it was
 }
 
 TEST_P(Tamper, HeadThatDisagreesWithTheEntries) {
