@@ -48,17 +48,23 @@ Result<std::optional<std::string>> ByPersonalId(store::Executor& db, const Attri
 
 }  // namespace
 
-Result<std::shared_ptr<const PersonFinder::Built>> PersonFinder::Index() {
-  int64_t now = clock_->MonotonicMicros();
+PersonFinder::~PersonFinder() { WaitForRefresh(); }
+
+void PersonFinder::WaitForRefresh() {
+  std::thread done;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (current_ && now - current_->at < refresh_micros_) return current_;
+    done = std::move(refresher_);
   }
-  std::lock_guard<std::mutex> build(build_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);  // built by another caller meanwhile?
-    if (current_ && clock_->MonotonicMicros() - current_->at < refresh_micros_) return current_;
-  }
+  if (done.joinable()) done.join();
+}
+
+int64_t PersonFinder::builds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return builds_;
+}
+
+Result<std::shared_ptr<const PersonFinder::Built>> PersonFinder::BuildLocked() {
   ASSIGN_OR_RETURN(std::optional<link::Model> model, StoredModel(*db_, settings_));
   if (!model) {
     return FailedPreconditionError("no linkage model is stored yet, so persons can be found only by personal ID: "
@@ -70,7 +76,37 @@ Result<std::shared_ptr<const PersonFinder::Built>> PersonFinder::Index() {
   built->at = clock_->MonotonicMicros();
   std::lock_guard<std::mutex> lock(mu_);
   current_ = built;
-  return current_;
+  ++builds_;
+  return std::shared_ptr<const Built>(built);
+}
+
+Result<std::shared_ptr<const PersonFinder::Built>> PersonFinder::Index() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (current_) {
+      if (!refreshing_ && clock_->MonotonicMicros() - current_->at >= refresh_micros_) {
+        refreshing_ = true;
+        if (refresher_.joinable()) refresher_.join();  // the previous refresh, finished
+        refresher_ = std::thread([this] {
+          // A failed refresh keeps the current index; the next stale Find tries again.
+          {
+            std::lock_guard<std::mutex> build(build_mu_);
+            (void)BuildLocked();
+          }
+          std::lock_guard<std::mutex> done(mu_);
+          refreshing_ = false;
+        });
+      }
+      return current_;
+    }
+  }
+  // No index yet: this call builds it, or waits for the call building it.
+  std::lock_guard<std::mutex> build(build_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (current_) return current_;
+  }
+  return BuildLocked();
 }
 
 Result<FindResult> PersonFinder::Find(const Attributes& claimed) {

@@ -5,8 +5,10 @@
 // interval) and answers with a person only when the best candidate is a confident match and no
 // other candidate reaches the review threshold. Design: docs/design/sharing.md ("Find").
 //
-// Thread-safe: concurrent Find calls share one index; a rebuild happens under a mutex while
-// other calls keep using the previous index.
+// Thread-safe: concurrent Find calls share one index. Only the first index is built in a Find
+// call (the others wait for it); once one exists, a Find that finds it older than the refresh
+// interval starts the next build on a background thread and answers from the current one — at
+// national scale a build takes minutes, and no request may wait for it.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -45,20 +48,31 @@ class PersonFinder {
   // probabilistic finding is needed but no linkage model is stored yet (run `ndc link run`).
   Result<FindResult> Find(const Attributes& claimed);
 
+  // Waits for the background refresh in progress, if any (tests; the destructor waits too).
+  void WaitForRefresh();
+  // How many indexes have been built (the first included).
+  int64_t builds() const;
+  ~PersonFinder();
+
  private:
   struct Built {
     std::unique_ptr<PersonIndex> index;
     int64_t at = 0;
   };
   Result<std::shared_ptr<const Built>> Index();
+  // Builds an index from the store as it is now and makes it current; build_mu_ must be held.
+  Result<std::shared_ptr<const Built>> BuildLocked();
 
   store::Database* db_;
   Clock* clock_;
   link::Settings settings_;
   int64_t refresh_micros_;
-  std::mutex build_mu_;  // one rebuild at a time
-  std::mutex mu_;        // guards current_
+  std::mutex build_mu_;     // one build at a time
+  mutable std::mutex mu_;   // guards the members below
   std::shared_ptr<const Built> current_;
+  bool refreshing_ = false;  // a background build is running
+  int64_t builds_ = 0;
+  std::thread refresher_;
 };
 
 }  // namespace ndc::person
