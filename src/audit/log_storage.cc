@@ -271,16 +271,20 @@ Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id) {
   return index;
 }
 
-Result<std::vector<StoredCheckpoint>> ReadCheckpoints(store::Executor* ex) {
-  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT tree_size, checkpoint, signed_at FROM audit_checkpoints ORDER BY tree_size"));
-  std::vector<StoredCheckpoint> out;
+Result<CheckpointPage> ReadCheckpoints(store::Executor* ex, int64_t after_size, int limit) {
+  Value p[] = {after_size, int64_t{limit}};
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT tree_size, checkpoint, signed_at, root_hash FROM audit_checkpoints "
+                                      "WHERE tree_size > $1 ORDER BY tree_size LIMIT $2",
+                                      p));
+  CheckpointPage out;
   for (const auto& row : rs.rows) {
     ASSIGN_OR_RETURN(auto c, CheckpointFromRow(row));
     if (static_cast<int64_t>(c.checkpoint.size) != row.Int(0)) {
       return DataLossError(fmt::format("stored checkpoint for tree size {} names tree size {}", row.Int(0),
                                        c.checkpoint.size));
     }
-    out.push_back(std::move(c));
+    out.checkpoints.push_back(std::move(c));
+    out.root_hashes.push_back(row.Bytes(3));
   }
   return out;
 }

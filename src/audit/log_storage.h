@@ -85,8 +85,14 @@ Result<uint64_t> FindEntryIndex(store::Executor* ex, const std::string& id);
 Status InsertRows(store::Transaction* tx, std::string_view table, std::string_view cols, int ncols,
                   const std::vector<store::Value>& values);
 
-// Checkpoints, all (ascending size) / the largest / at one size (nullopt if none).
-Result<std::vector<StoredCheckpoint>> ReadCheckpoints(store::Executor* ex);
+// Checkpoints of tree size > `after_size` (-1: from the first), at most `limit`, ascending (one is signed a minute: a
+// page at a time) / the largest / at one size (nullopt if none). A page's `root_hashes` hold the
+// stored root_hash column of each, for the verifier.
+struct CheckpointPage {
+  std::vector<StoredCheckpoint> checkpoints;
+  std::vector<std::string> root_hashes;
+};
+Result<CheckpointPage> ReadCheckpoints(store::Executor* ex, int64_t after_size, int limit);
 Result<std::optional<StoredCheckpoint>> ReadLatestCheckpoint(store::Executor* ex);
 Result<std::optional<StoredCheckpoint>> ReadCheckpointAt(store::Executor* ex, uint64_t size);
 // Stores a checkpoint unless one for its size exists (then keeps the existing row).

@@ -78,35 +78,54 @@ Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& 
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
                                const std::optional<std::string>& origin) {
   VerifyReport report;
-  ASSIGN_OR_RETURN(auto checkpoints, ReadCheckpoints(ex));
-  for (const auto& c : checkpoints) {
-    auto opened = OpenCheckpoint(c.note, public_key);
-    if (!opened.ok()) {
-      return DataLossError(fmt::format("checkpoint for tree size {} was forged or altered: {}", c.checkpoint.size,
-                                       opened.status().message()));
-    }
-    if (origin && opened->origin != *origin) {
-      return DataLossError(fmt::format("checkpoint for tree size {} is for log '{}', not '{}'", c.checkpoint.size,
-                                       opened->origin, *origin));
-    }
-  }
-  {
-    // The root column must repeat the signed root (it is what queries see).
-    ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT tree_size, root_hash FROM audit_checkpoints ORDER BY tree_size"));
-    for (size_t i = 0; i < rs.rows.size() && i < checkpoints.size(); ++i) {
-      if (rs.rows[i].Bytes(1) != merkle::HashBytes(checkpoints[i].checkpoint.root)) {
+  // Checkpoints a page at a time (one is signed a minute: millions over the years). First every
+  // signature and root column, so that a forged checkpoint is named before any entry is read.
+  constexpr int kCheckpointPage = 1000;
+  for (int64_t after = -1;;) {
+    ASSIGN_OR_RETURN(CheckpointPage page, ReadCheckpoints(ex, after, kCheckpointPage));
+    for (size_t i = 0; i < page.checkpoints.size(); ++i) {
+      const StoredCheckpoint& c = page.checkpoints[i];
+      auto opened = OpenCheckpoint(c.note, public_key);
+      if (!opened.ok()) {
+        return DataLossError(fmt::format("checkpoint for tree size {} was forged or altered: {}", c.checkpoint.size,
+                                         opened.status().message()));
+      }
+      if (origin && opened->origin != *origin) {
+        return DataLossError(fmt::format("checkpoint for tree size {} is for log '{}', not '{}'", c.checkpoint.size,
+                                         opened->origin, *origin));
+      }
+      // The root column must repeat the signed root (it is what queries see).
+      if (page.root_hashes[i] != merkle::HashBytes(c.checkpoint.root)) {
         return DataLossError(fmt::format("checkpoint for tree size {}: stored root_hash differs from the signed root",
-                                         checkpoints[i].checkpoint.size));
+                                         c.checkpoint.size));
       }
     }
+    if (page.checkpoints.size() < static_cast<size_t>(kCheckpointPage)) break;
+    after = static_cast<int64_t>(page.checkpoints.back().checkpoint.size);
   }
+  // Then, while the entries are read, the next checkpoint due (pages again).
+  std::vector<StoredCheckpoint> checkpoints;
+  size_t next_cp = 0;
+  int64_t checkpoints_after = -1;
+  bool checkpoints_done = false;
+  auto next_checkpoint = [&]() -> Result<const StoredCheckpoint*> {
+    if (next_cp == checkpoints.size() && !checkpoints_done) {
+      ASSIGN_OR_RETURN(CheckpointPage page, ReadCheckpoints(ex, checkpoints_after, kCheckpointPage));
+      checkpoints = std::move(page.checkpoints);
+      next_cp = 0;
+      checkpoints_done = checkpoints.size() < static_cast<size_t>(kCheckpointPage);
+      if (!checkpoints.empty()) checkpoints_after = static_cast<int64_t>(checkpoints.back().checkpoint.size);
+    }
+    return next_cp < checkpoints.size() ? &checkpoints[next_cp] : nullptr;
+  };
 
   merkle::CompactRange tree;
-  size_t next_cp = 0;
   uint64_t last_good_cp = 0;
   auto check_checkpoints = [&]() -> Status {
-    while (next_cp < checkpoints.size() && checkpoints[next_cp].checkpoint.size == tree.size()) {
-      if (checkpoints[next_cp].checkpoint.root != tree.Root()) {
+    for (;;) {
+      ASSIGN_OR_RETURN(const StoredCheckpoint* due, next_checkpoint());
+      if (due == nullptr || due->checkpoint.size != tree.size()) break;
+      if (due->checkpoint.root != tree.Root()) {
         return DataLossError(fmt::format(
             "the entries do not match the signed checkpoint for tree size {} (its root differs); the stored log was "
             "rewritten at or after index {} (the last matching checkpoint covers {} entries); first bad index {}",
@@ -173,10 +192,11 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
 
   report.entries = tree.size();
   report.root = tree.Root();
-  if (next_cp < checkpoints.size()) {
+  ASSIGN_OR_RETURN(const StoredCheckpoint* beyond, next_checkpoint());
+  if (beyond != nullptr) {
     return DataLossError(fmt::format("the log was truncated: a checkpoint covers {} entries but only {} are stored; "
                                      "first bad index {}",
-                                     checkpoints[next_cp].checkpoint.size, tree.size(), tree.size()));
+                                     beyond->checkpoint.size, tree.size(), tree.size()));
   }
   auto head = ReadHead(ex);
   if (!head.ok()) return head.status();

@@ -146,6 +146,29 @@ TEST_P(Tamper, ANodeBeyondTheLogIsFound) {
   NDC_EXPECT_OK(Verify());  // the log as it was
 }
 
+// A long-running log has a checkpoint a minute: the verifier reads them a page (1,000) at a
+// time, and still checks each against the entries and names a bad one in a later page.
+TEST_P(Tamper, CheckpointsAreCheckedAPageAtATime) {
+  AppendMany(2100);  // entries 40 .. 2139; a checkpoint at every size from 41 on
+  merkle::CompactRange tree;
+  for (uint64_t i = 0; i < 2140; ++i) {
+    tree.Append(*merkle::HashFromBytes(LeafHash(i)));
+    if (tree.size() <= 40) continue;
+    Checkpoint c{"ndc.audit/test", tree.size(), tree.Root()};
+    Sql("INSERT INTO audit_checkpoints (tree_size, root_hash, checkpoint, signed_at) VALUES ($1, $2, $3, 0)",
+        {static_cast<int64_t>(c.size), Blob{merkle::HashBytes(c.root)}, *SignCheckpoint(c, key_)});
+  }
+  Result<VerifyReport> report = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->entries, 2140u);
+  EXPECT_EQ(report->checkpoints, 2102u);  // 20, 40 and 41 .. 2140
+  // A bad root column in the second page of checkpoints is named.
+  Sql("UPDATE audit_checkpoints SET root_hash = $1 WHERE tree_size = 1500", {Blob{std::string(32, 'x')}});
+  Status s = Verify();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("checkpoint for tree size 1500: stored root_hash differs"));
+}
+
 TEST_P(Tamper, HeadThatDisagreesWithTheEntries) {
   // A well-formed head for 41 entries: the 40 real ones and one that is not stored.
   merkle::CompactRange head;
