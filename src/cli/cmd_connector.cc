@@ -68,6 +68,7 @@ Status Add(const ConnectorFlags& f) {
   if (!c.password_env.empty()) {
     std::cout << fmt::format("  password: from ${} on every node that runs it\n", c.password_env);
   }
+  for (const auto& warning : added.warnings) std::cout << "  warning: " << warning << "\n";
   return OkStatus();
 }
 

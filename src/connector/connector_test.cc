@@ -253,6 +253,25 @@ TEST_P(ConnectorTest, AddChecksTheSourceTableAndWatermarkColumn) {
   EXPECT_EQ(connectors_->Add(Spec()).status().code(), StatusCode::kAlreadyExists);
 }
 
+// A watermark without an index works, but each pull reads the whole source table: add says so.
+TEST_P(ConnectorTest, AddWarnsWhenNoIndexLeadsWithTheWatermark) {
+  NDC_ASSERT_OK_AND_ASSIGN(AddedConnector unindexed, connectors_->Add(Spec()));
+  ASSERT_EQ(unindexed.warnings.size(), 1u);
+  EXPECT_NE(unindexed.warnings[0].find("no index led by the watermark column updated_at"), std::string::npos)
+      << unindexed.warnings[0];
+  // An index on another column first does not count; one led by the watermark does.
+  NDC_ASSERT_OK(source_->ExecScript("CREATE INDEX people_name_wm ON agency.people (ho_ten, updated_at)"));
+  NDC_ASSERT_OK_AND_ASSIGN(AddedConnector other, connectors_->Add(Spec("second")));
+  EXPECT_EQ(other.warnings.size(), 1u);
+  NDC_ASSERT_OK(source_->ExecScript("CREATE INDEX people_wm ON agency.people (updated_at, ma)"));
+  NDC_ASSERT_OK_AND_ASSIGN(AddedConnector indexed, connectors_->Add(Spec("third")));
+  EXPECT_TRUE(indexed.warnings.empty()) << indexed.warnings[0];
+  ConnectorSpec snapshots = Spec("fourth");
+  snapshots.watermark_column.clear();  // snapshot pulls only: no watermark to index
+  NDC_ASSERT_OK_AND_ASSIGN(AddedConnector snapshot_only, connectors_->Add(snapshots));
+  EXPECT_TRUE(snapshot_only.warnings.empty());
+}
+
 TEST_P(ConnectorTest, RefusedBatchKeepsTheWatermark) {
   for (int i = 1; i <= 4; ++i) Put(fmt::format("A{}", i), "Tên", i);
   Add(Spec());

@@ -65,6 +65,18 @@ Result<AddedConnector> Connectors::Add(const ConnectorSpec& spec) {
   }
   ASSIGN_OR_RETURN(c.columns, ResolveColumns(dataset.schema, spec.columns, columns, c.QualifiedTable(),
                                              &added.unmapped_fields));
+  if (!c.watermark_column.empty()) {
+    // Without an index led by the watermark, every incremental pull reads the whole table for
+    // its MAX and sorts its range on the agency's server.
+    ASSIGN_OR_RETURN(bool indexed, source->HasIndexLeadingWith(c.source_schema, c.source_table, c.watermark_column));
+    if (!indexed) {
+      added.warnings.push_back(fmt::format(
+          "{} has no index led by the watermark column {}: every incremental pull will read the whole table and "
+          "sort the new rows on the agency's server. Ask its owner for CREATE INDEX ON {} ({}) (on the table under "
+          "it, if {} is a view)",
+          c.QualifiedTable(), c.watermark_column, c.QualifiedTable(), c.watermark_column, c.QualifiedTable()));
+    }
+  }
   RETURN_IF_ERROR(store_.Insert(c));
   ASSIGN_OR_RETURN(c, store_.Get(spec.name));
   return added;

@@ -35,6 +35,7 @@ struct AddedConnector {
   Connector connector;
   std::vector<std::string> unmapped_fields;  // optional fields the source has no column for
   std::string source;                        // the source database, host:port/dbname
+  std::vector<std::string> warnings;         // what will work, but slowly (say it to the operator)
 };
 
 // The checks of Add() that need neither the hub nor the source (name, kind, conninfo without

@@ -78,6 +78,18 @@ Result<std::vector<std::string>> PgSource::Columns(const std::string& schema, co
   return out;
 }
 
+Result<bool> PgSource::HasIndexLeadingWith(const std::string& schema, const std::string& table,
+                                           const std::string& column) {
+  // indkey is an int2vector, subscripted from 0: its first element is the index's first column.
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   executor().Query("SELECT COUNT(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                                    "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                                    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
+                                    "WHERE n.nspname = $1 AND t.relname = $2 AND a.attname = $3",
+                                    std::vector<Value>{schema, table, column}));
+  return !rs.rows.empty() && rs.rows[0].Int(0) > 0;
+}
+
 Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema, const std::string& table,
                                                       const std::string& column,
                                                       const std::optional<std::string>& after) {
