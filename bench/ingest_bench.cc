@@ -21,6 +21,10 @@
 //                 (PgBound: COPY text and binary, with and without each index)
 //   --memory GB   instead: write a GB-sized CSV (simple 8-column schema, distinct keys), load it
 //                 into SQLite and print the peak resident memory (the bound is 300 MB for 2 GB)
+//   --changes PCT after each round's first load, a daily change batch too: PCT % of the registry's
+//                 people moved to another commune (NOI_O_MA_XA), sent as an upsert batch, against
+//                 the bare store applying the same file (import into a new table, then one UPDATE
+//                 ... FROM joined on the key, which has an index built beforehand, untimed)
 //
 // Method: wall time of one full load each, on a fresh database, after the CSV was generated
 // (and read once, so it is in the page cache for every contender). NDC does everything a real
@@ -34,6 +38,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -520,6 +525,100 @@ double SqliteBound(const std::string& hub, const std::string& work_dir, const st
 }
 
 // Prints one round and returns its ratio NDC/baseline.
+// --changes: the registry's rows whose number falls in the PCT % sample, each with the commune
+// of residence (NOI_O_MA_XA, column 8) of the row 7,919 further on — a valid code; rows where
+// that is the same commune are left out, so every row sent is a change. Returns the row count.
+int64_t WriteChanges(const std::string& csv, const std::string& out_path, int pct) {
+  std::ifstream in(csv, std::ios::binary);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  auto fields = [](const std::string& line) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (!line.empty() && line.back() == ',') f.emplace_back();
+    return f;
+  };
+  if (lines.empty() || fields(lines[0]).size() < 9 || fields(lines[0])[8] != "NOI_O_MA_XA") {
+    Die("--changes needs the population registry (its column 9 is NOI_O_MA_XA)");
+  }
+  std::ofstream out(out_path, std::ios::binary);
+  out << lines[0] << "\n";
+  int64_t n = 0;
+  const size_t rows = lines.size() - 1;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if ((i * 2654435761u) % 100 >= static_cast<size_t>(pct)) continue;
+    if (lines[i].find('"') != std::string::npos) continue;  // quoted fields: keep the splitting simple
+    std::vector<std::string> f = fields(lines[i]);
+    const std::vector<std::string> other = fields(lines[1 + (i - 1 + 7919) % rows]);
+    if (f.size() != other.size() || f[8] == other[8] || other[8].empty()) continue;
+    f[8] = other[8];
+    for (size_t k = 0; k < f.size(); ++k) out << (k ? "," : "") << f[k];
+    out << "\n";
+    ++n;
+  }
+  return n;
+}
+
+// NDC applying the change file as an upsert batch to the hub `db` already holds.
+Load NdcChanges(ndc::store::Database* db, const std::string& changes, const std::string& dataset) {
+  auto* clock = ndc::SystemClock();
+  ndc::catalog::Catalog catalog(db, clock);
+  ndc::ingest::Ingestor ingestor(db, &catalog, clock);
+  ndc::ingest::BatchRequest req;
+  req.dataset_id = dataset;
+  req.source = "bench changes";
+  req.submitted_by = "bench";
+  auto source = Check(ndc::ingest::OpenFileSource(changes), "open changes");
+  auto t0 = SteadyClock::now();
+  auto report = Check(ingestor.Ingest(req, std::move(source)), "ingest changes");
+  auto t1 = SteadyClock::now();
+  if (report.status != ndc::ingest::BatchStatus::kApplied) Die("change batch not applied: " + report.message);
+  Load out{Seconds(t0, t1), report.rows_read, ""};
+  out.note = fmt::format("{} updated, {} unchanged, {} inserted, {} rejected", report.updated, report.unchanged,
+                         report.inserted, report.rejected);
+  return out;
+}
+
+// The bare SQLite file of SqliteBaseline (table t) applying the same changes: its key indexed
+// first (untimed), then, timed, the file imported into a new table and one UPDATE ... FROM.
+Load SqliteChangesBaseline(const std::string& dir, const std::string& changes) {
+  const std::string db = dir + "/baseline.db";
+  if (Run("sqlite3 '" + db + "' \"CREATE UNIQUE INDEX t_key ON t (SO_DINH_DANH)\"") != 0) Die("sqlite3 index failed");
+  auto t0 = SteadyClock::now();
+  if (Run("sqlite3 '" + db + "' \".import --csv '" + changes + "' ch\" \"UPDATE t SET NOI_O_MA_XA = ch.NOI_O_MA_XA "
+          "FROM ch WHERE t.SO_DINH_DANH = ch.SO_DINH_DANH\"") != 0) {
+    Die("sqlite3 changes failed");
+  }
+  auto t1 = SteadyClock::now();
+  return {Seconds(t0, t1), 0, ""};
+}
+
+// The same on the PostgreSQL baseline's table `bare` (c0 the key, c8 the commune): COPY into a
+// temporary table and one UPDATE ... FROM, in one transaction.
+Load PgChangesBaseline(const std::string& url, const std::string& changes) {
+  PGconn* conn = PgConnect(url);
+  PgExec(conn, "CREATE UNIQUE INDEX bare_key ON bare (c0)", PGRES_COMMAND_OK);
+  std::string cols;
+  for (int i = 0; i < 16; ++i) cols += (i > 0 ? ", c" : "c") + std::to_string(i) + " TEXT";
+  auto t0 = SteadyClock::now();
+  PgExec(conn, "BEGIN", PGRES_COMMAND_OK);
+  PgExec(conn, "CREATE TEMP TABLE ch (" + cols + ")", PGRES_COMMAND_OK);
+  PgCopyFile(conn, "COPY ch FROM STDIN WITH (FORMAT csv, HEADER true)", changes);
+  PgExec(conn, "UPDATE bare SET c8 = ch.c8 FROM ch WHERE bare.c0 = ch.c0", PGRES_COMMAND_OK);
+  PgExec(conn, "COMMIT", PGRES_COMMAND_OK);
+  auto t1 = SteadyClock::now();
+  PQfinish(conn);
+  return {Seconds(t0, t1), 0, ""};
+}
+
+double PrintChanges(const char* store, const Load& ndc, const Load& base, int64_t rows) {
+  const double ndc_rate = double(rows) / ndc.seconds, base_rate = double(rows) / base.seconds;
+  std::printf("%-10s changes: NDC %9.0f rows/s (%6.2f s; %s)   baseline %9.0f rows/s (%6.2f s)   NDC/baseline %.2f\n",
+              store, ndc_rate, ndc.seconds, ndc.note.c_str(), base_rate, base.seconds, ndc_rate / base_rate);
+  return ndc_rate / base_rate;
+}
+
 double Print(const char* store, const Load& ndc, const Load& base, int64_t rows) {
   const double ndc_rate = double(rows) / ndc.seconds, base_rate = double(rows) / base.seconds;
   std::printf("%-10s NDC %9.0f records/s (%6.2f s)   baseline %9.0f rows/s (%6.2f s)   NDC/baseline %.2f\n", store,
@@ -534,7 +633,7 @@ int main(int argc, char** argv) {
   std::string dir, pg_url, dataset = "population_registry";
   bool no_pg = false, no_sqlite = false, read_only = false, bound = false;
   double memory_gb = 0;
-  int runs = 3;
+  int runs = 3, changes_pct = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -551,9 +650,10 @@ int main(int argc, char** argv) {
     else if (a == "--read-only") read_only = true;
     else if (a == "--bound") bound = true;
     else if (a == "--runs") runs = std::max(1, std::stoi(next()));
+    else if (a == "--changes") changes_pct = std::clamp(std::stoi(next()), 1, 100);
     else if (a == "--help" || a == "-h") {
       std::puts("usage: ingest_bench [--persons N] [--dir DIR] [--pg URL] [--no-pg] [--no-sqlite] [--dataset ID] [--runs N] "
-                "[--read-only] [--bound] [--memory GB]");
+                "[--read-only] [--bound] [--memory GB] [--changes PCT]");
       return 0;
     } else {
       Die("unknown argument " + a + " (see --help)");
@@ -588,6 +688,15 @@ int main(int argc, char** argv) {
     if (own_dir) fs::remove_all(dir);
     return 0;
   }
+  const std::string changes = dir + "/changes.csv";
+  int64_t change_rows = 0;
+  if (changes_pct > 0) {
+    change_rows = WriteChanges(csv, changes, changes_pct);
+    ReadFile(changes);
+    std::printf("changes: %lld rows (%d %% of the people moved to another commune), %.1f MB\n",
+                static_cast<long long>(change_rows), changes_pct, double(fs::file_size(changes)) / 1e6);
+  }
+  std::vector<double> sqlite_changes, pg_changes;
   // SQLite: `runs` rounds of baseline then NDC, each on a fresh file; the median ratio is the result.
   std::vector<double> sqlite_ratios, pg_ratios, sqlite_bound;
   for (int r = 0; r < (no_sqlite ? 0 : runs); ++r) {
@@ -599,6 +708,10 @@ int main(int argc, char** argv) {
     {
       auto db = Check(ndc::store::OpenSqlite(hub), "open sqlite");
       ndc_load = NdcLoad(db.get(), data, dataset);
+      if (changes_pct > 0) {
+        const Load ndc_changes = NdcChanges(db.get(), changes, dataset);
+        sqlite_changes.push_back(PrintChanges("sqlite", ndc_changes, SqliteChangesBaseline(dir, changes), change_rows));
+      }
       // The load is durable when Ingest returns (its WAL frames are fsynced); copying them into
       // the database file happens after, on the store's checkpoint thread. Closing the store
       // waits for that copy: shown too, so that no work hides outside the figure unseen.
@@ -660,6 +773,14 @@ int main(int argc, char** argv) {
         ndc_load = NdcLoad(db.get(), data, dataset);
       }
       const double ndc_server = PostgresCpuSeconds(postmaster) - server0;
+      if (changes_pct > 0) {
+        auto db = Check(ndc::store::OpenPostgres(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_ndc"), "url")),
+                        "open pg");
+        const Load ndc_changes = NdcChanges(db.get(), changes, dataset);
+        const Load base_changes =
+            PgChangesBaseline(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_base"), "url"), changes);
+        pg_changes.push_back(PrintChanges("postgresql", ndc_changes, base_changes, change_rows));
+      }
       if (r == 0) std::printf("postgresql: %s\n", ndc_load.note.c_str());
       pg_ratios.push_back(Print("postgresql", ndc_load, base, rows));
       if (postmaster > 0) {
@@ -678,6 +799,10 @@ int main(int argc, char** argv) {
   if (!pg_ratios.empty()) std::printf(", postgresql %.2f", Median(pg_ratios));
   if (!sqlite_bound.empty()) std::printf("; store alone (--bound) sqlite %.2f", Median(sqlite_bound));
   std::printf("   (goal >= 0.50)\n");
+  if (!sqlite_changes.empty() || !pg_changes.empty()) {
+    std::printf("changes (median): NDC/bare store sqlite %.2f, postgresql %.2f   (no goal: for the record)\n",
+                sqlite_changes.empty() ? 0.0 : Median(sqlite_changes), pg_changes.empty() ? 0.0 : Median(pg_changes));
+  }
   if (own_dir) fs::remove_all(dir);
   return 0;
 }
