@@ -600,7 +600,9 @@ Load PgChangesBaseline(const std::string& url, const std::string& changes) {
   PGconn* conn = PgConnect(url);
   PgExec(conn, "CREATE UNIQUE INDEX bare_key ON bare (c0)", PGRES_COMMAND_OK);
   std::string cols;
-  for (int i = 0; i < 16; ++i) cols += (i > 0 ? ", c" : "c") + std::to_string(i) + " TEXT";
+  std::stringstream header(HeaderColumns(changes));
+  int i = 0;
+  for (std::string col; std::getline(header, col, ','); ++i) cols += (i > 0 ? ", c" : "c") + std::to_string(i) + " TEXT";
   auto t0 = SteadyClock::now();
   PgExec(conn, "BEGIN", PGRES_COMMAND_OK);
   PgExec(conn, "CREATE TEMP TABLE ch (" + cols + ")", PGRES_COMMAND_OK);
@@ -708,16 +710,18 @@ int main(int argc, char** argv) {
     {
       auto db = Check(ndc::store::OpenSqlite(hub), "open sqlite");
       ndc_load = NdcLoad(db.get(), data, dataset);
-      if (changes_pct > 0) {
-        const Load ndc_changes = NdcChanges(db.get(), changes, dataset);
-        sqlite_changes.push_back(PrintChanges("sqlite", ndc_changes, SqliteChangesBaseline(dir, changes), change_rows));
-      }
       // The load is durable when Ingest returns (its WAL frames are fsynced); copying them into
       // the database file happens after, on the store's checkpoint thread. Closing the store
       // waits for that copy: shown too, so that no work hides outside the figure unseen.
       auto c0 = SteadyClock::now();
       db.reset();
       close_seconds = Seconds(c0, SteadyClock::now());
+    }
+    if (changes_pct > 0) {
+      // On the closed and reopened hub: the first load's checkpoint is done, as for the baseline.
+      auto db = Check(ndc::store::OpenSqlite(hub), "open sqlite");
+      const Load ndc_changes = NdcChanges(db.get(), changes, dataset);
+      sqlite_changes.push_back(PrintChanges("sqlite", ndc_changes, SqliteChangesBaseline(dir, changes), change_rows));
     }
     if (bound) sqlite_bound.push_back(SqliteBound(hub, dir, data, dataset, csv));
     fs::remove(hub);

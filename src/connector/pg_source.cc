@@ -85,7 +85,9 @@ Result<bool> PgSource::HasIndexLeadingWith(const std::string& schema, const std:
                    executor().Query("SELECT COUNT(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
                                     "JOIN pg_namespace n ON n.oid = t.relnamespace "
                                     "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
-                                    "WHERE n.nspname = $1 AND t.relname = $2 AND a.attname = $3",
+                                    "JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_am m ON m.oid = x.relam "
+                                    "WHERE n.nspname = $1 AND t.relname = $2 AND a.attname = $3 AND i.indisvalid "
+                                    "AND i.indpred IS NULL AND m.amname = 'btree'",
                                     std::vector<Value>{schema, table, column}));
   return !rs.rows.empty() && rs.rows[0].Int(0) > 0;
 }

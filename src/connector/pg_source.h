@@ -54,8 +54,8 @@ class PgSource {
   // Column names of schema.table the connecting role can see, in table order. kNotFound if the
   // table (or view) does not exist or shows none.
   Result<std::vector<std::string>> Columns(const std::string& schema, const std::string& table);
-  // Whether some index of the table has `column` as its first column (false for a view: its
-  // indexes belong to the tables under it).
+  // Whether some valid, whole-table B-tree index of the table has `column` as its first column
+  // (false for a view: its indexes belong to the tables under it).
   Result<bool> HasIndexLeadingWith(const std::string& schema, const std::string& table, const std::string& column);
   // CAST(MAX(column) AS TEXT) over the rows with column > after (all rows when nullopt);
   // nullopt when there is none. Inside Begin().

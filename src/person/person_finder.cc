@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <system_error>
+
+#include "common/log.h"
 #include "link/model.h"
 #include "person/person_store.h"
 
@@ -48,7 +51,10 @@ Result<std::optional<std::string>> ByPersonalId(store::Executor& db, const Attri
 
 }  // namespace
 
-PersonFinder::~PersonFinder() { WaitForRefresh(); }
+PersonFinder::~PersonFinder() {
+  stopping_ = true;  // a build in the background stops at its next page: shutdown does not wait minutes
+  WaitForRefresh();
+}
 
 void PersonFinder::WaitForRefresh() {
   std::thread done;
@@ -70,7 +76,7 @@ Result<std::shared_ptr<const PersonFinder::Built>> PersonFinder::BuildLocked() {
     return FailedPreconditionError("no linkage model is stored yet, so persons can be found only by personal ID: "
                                    "run `ndc link run` on the hub first");
   }
-  ASSIGN_OR_RETURN(link::RecordTable persons, LoadPersonTable(*db_, settings_));
+  ASSIGN_OR_RETURN(link::RecordTable persons, LoadPersonTable(*db_, settings_, {}, &stopping_));
   auto built = std::make_shared<Built>();
   ASSIGN_OR_RETURN(built->index, PersonIndex::Build(settings_, *model, std::move(persons)));
   built->at = clock_->MonotonicMicros();
@@ -85,17 +91,26 @@ Result<std::shared_ptr<const PersonFinder::Built>> PersonFinder::Index() {
     std::lock_guard<std::mutex> lock(mu_);
     if (current_) {
       if (!refreshing_ && clock_->MonotonicMicros() - current_->at >= refresh_micros_) {
-        refreshing_ = true;
         if (refresher_.joinable()) refresher_.join();  // the previous refresh, finished
-        refresher_ = std::thread([this] {
-          // A failed refresh keeps the current index; the next stale Find tries again.
-          {
-            std::lock_guard<std::mutex> build(build_mu_);
-            (void)BuildLocked();
-          }
-          std::lock_guard<std::mutex> done(mu_);
+        refreshing_ = true;
+        try {
+          refresher_ = std::thread([this] {
+            Status built;
+            {
+              std::lock_guard<std::mutex> build(build_mu_);
+              built = BuildLocked().status();
+            }
+            // A failed refresh keeps the current index; the next stale Find tries again.
+            if (!built.ok() && built.code() != StatusCode::kCancelled) {
+              log::Warn("find.index_refresh_failed", {{"error", built.ToString()}});
+            }
+            std::lock_guard<std::mutex> done(mu_);
+            refreshing_ = false;
+          });
+        } catch (const std::system_error& e) {  // no thread: answer from the current index, try later
           refreshing_ = false;
-        });
+          log::Warn("find.index_refresh_not_started", {{"error", e.what()}});
+        }
       }
       return current_;
     }

@@ -11,6 +11,7 @@
 // national scale a build takes minutes, and no request may wait for it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -48,7 +49,8 @@ class PersonFinder {
   // probabilistic finding is needed but no linkage model is stored yet (run `ndc link run`).
   Result<FindResult> Find(const Attributes& claimed);
 
-  // Waits for the background refresh in progress, if any (tests; the destructor waits too).
+  // Waits for the background refresh in progress, if any (tests). The destructor instead stops
+  // it at its next page of persons and waits only for that.
   void WaitForRefresh();
   // How many indexes have been built (the first included).
   int64_t builds() const;
@@ -73,6 +75,7 @@ class PersonFinder {
   bool refreshing_ = false;  // a background build is running
   int64_t builds_ = 0;
   std::thread refresher_;
+  std::atomic<bool> stopping_{false};  // set by the destructor: a background build gives up
 };
 
 }  // namespace ndc::person

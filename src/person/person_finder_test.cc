@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "link/model.h"
+#include "person/person_index.h"
 #include "person/person_store.h"
 #include "person/testing/person_fixture.h"
 #include "store/testing/test_util.h"
@@ -56,6 +59,15 @@ TEST_P(PersonFinderTest, AStaleIndexAnswersWhileTheNextIsBuiltInTheBackground) {
   EXPECT_EQ(cuong.outcome, "match");
   EXPECT_EQ(cuong.person_key, kCuongId);
   EXPECT_EQ(finder.builds(), 2);  // fresh again: no further build
+}
+
+// What lets a finder being destroyed stop its background build at the next page of persons.
+TEST_P(PersonFinderTest, ReadingThePersonsStopsWhenAsked) {
+  std::atomic<bool> stop{false};
+  NDC_ASSERT_OK_AND_ASSIGN(link::RecordTable all, LoadPersonTable(*db_, TestSettings(), {}, &stop));
+  EXPECT_EQ(all.size(), 2u);
+  stop = true;
+  EXPECT_EQ(LoadPersonTable(*db_, TestSettings(), {}, &stop).status().code(), StatusCode::kCancelled);
 }
 
 TEST_P(PersonFinderTest, WithoutAStoredModelOnlyThePersonalIdFinds) {

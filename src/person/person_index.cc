@@ -7,7 +7,8 @@ namespace ndc::person {
 link::AttributeValues ToEngineValues(const Attributes& a) { return link::AttributeValues(a.begin(), a.end()); }
 
 Result<link::RecordTable> LoadPersonTable(store::Executor& db, const link::Settings& settings,
-                                          const std::function<void(size_t)>& progress) {
+                                          const std::function<void(size_t)>& progress,
+                                          const std::atomic<bool>* stop) {
   link::RecordTable table(settings);
   // Keyset pages of active persons, then their golden values: memory and statement time stay
   // flat however many persons there are. Only the attributes the settings use are kept.
@@ -15,6 +16,7 @@ Result<link::RecordTable> LoadPersonTable(store::Executor& db, const link::Setti
   std::string after;
   size_t persons = 0;
   while (true) {
+    if (stop != nullptr && stop->load()) return Status(StatusCode::kCancelled, "reading the persons: stopped");
     ASSIGN_OR_RETURN(store::ResultSet keys,
                      db.Query("SELECT person_key FROM persons WHERE status = 'active' AND person_key > $1 "
                               "ORDER BY person_key LIMIT $2",

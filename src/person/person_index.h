@@ -7,7 +7,9 @@
 // Thread safety: as link::Index (Query concurrent with Add); Load is a function of the store.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,8 +33,10 @@ struct PersonCandidate {
 
 // The persons' golden records as a link::RecordTable (record id = person key), read from the
 // store in key order. `progress` (may be empty) is told the number of persons read so far.
+// `stop` (may be null), when it turns true, ends the read after the current page: kCancelled.
 Result<link::RecordTable> LoadPersonTable(store::Executor& db, const link::Settings& settings,
-                                          const std::function<void(size_t)>& progress = {});
+                                          const std::function<void(size_t)>& progress = {},
+                                          const std::atomic<bool>* stop = nullptr);
 
 class PersonIndex {
  public:

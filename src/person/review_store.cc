@@ -43,7 +43,7 @@ Result<std::vector<ReviewItem>> ListReview(store::Executor& db, const std::strin
   // Only the filters that are set are in the statement: SQLite plans a statement once, for any
   // parameter values, so "($1 = '' OR status = $1)" would scan by id and skip every row of other
   // statuses and datasets (millions of decided items on a national hub) to fill a page. Each form
-  // below seeks an index: (status, id), (dataset_id, status, id) or (dataset_id, id).
+  // below seeks an index: (status, id), (dataset_id, status, id) or (dataset_id, id) (0005, 0014).
   std::string where = "id > $1";
   Params params;
   params.reserve(4);

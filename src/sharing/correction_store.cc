@@ -45,7 +45,7 @@ Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionReques
 
 Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, const std::string& dataset_id,
                                                        const std::string& after_id, int limit, bool include_closed) {
-  // Keyset: rows after (created_at, id) of `after_id`; an unknown after_id starts from the beginning.
+  // Keyset: rows after (created_at, id) of `after_id`.
   // Each filter is in the statement only when it applies (SQLite plans a statement once for any
   // parameter values), so a page seeks (dataset_id, created_at, id) — the open ones' partial index
   // without closed requests (migration 0014) — instead of scanning the dataset's requests.
@@ -57,11 +57,12 @@ Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, cons
   if (!after_id.empty()) {
     ASSIGN_OR_RETURN(store::ResultSet after,
                      db.Query("SELECT created_at, id FROM correction_requests WHERE id = $1", Params{after_id}));
-    if (!after.rows.empty()) {
-      sql += " AND (created_at, id) > ($2, $3)";
-      params.emplace_back(after.rows[0].Int(0));
-      params.emplace_back(after.rows[0].Str(1));
+    if (after.rows.empty()) {
+      return InvalidArgumentError(fmt::format("after: there is no correction request {} to continue after", after_id));
     }
+    sql += " AND (created_at, id) > ($2, $3)";
+    params.emplace_back(after.rows[0].Int(0));
+    params.emplace_back(after.rows[0].Str(1));
   }
   params.emplace_back(int64_t{limit});
   sql += fmt::format(" ORDER BY created_at, id LIMIT ${}", params.size());

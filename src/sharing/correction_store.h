@@ -38,7 +38,8 @@ struct CorrectionRequest {
 Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now);
 // The dataset's requests, oldest first, created after `after_id`'s position (keyset on
-// (created_at, id); empty: from the start); only open ones unless `include_closed`.
+// (created_at, id); empty: from the start; kInvalidArgument if it names no request); only open
+// ones unless `include_closed`.
 Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, const std::string& dataset_id,
                                                        const std::string& after_id, int limit, bool include_closed);
 // The person's own requests, newest first.

@@ -91,7 +91,8 @@ ChunkApplier::ChunkApplier(store::Transaction* tx, const catalog::DatasetSchema&
 Status ChunkApplier::Begin() {
   ASSIGN_OR_RETURN(store::ResultSet any,
                    tx_->Query(fmt::format("SELECT _key FROM {} LIMIT 1", store::QuoteIdentifier(record_table_))));
-  fresh_ = first_load_path_ && any.rows.empty();
+  empty_at_start_ = any.rows.empty();
+  fresh_ = first_load_path_ && empty_at_start_;
   if (fresh_) {
     filter_ = std::make_unique<KeyFilter>();
     // First load: no key index until a key may repeat (docs/design/ingest.md, "First load").
@@ -440,6 +441,8 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
 Status ChunkApplier::DeleteAbsent() {
   RETURN_IF_ERROR(FlushAndSync());
   RETURN_IF_ERROR(RestoreKeyIndex());
+  // A snapshot into an empty dataset: every live record is one this batch wrote, so seen.
+  if (empty_at_start_) return OkStatus();
   const std::string rec = store::QuoteIdentifier(record_table_);
   const std::string absent = seen_table_ + "_absent";
   // The live keys the snapshot did not name, found by one statement and numbered in key order.

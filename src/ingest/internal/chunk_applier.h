@@ -106,6 +106,7 @@ class ChunkApplier {
   // First load: the keys written so far by this batch (bounded memory; a false positive only
   // costs a lookup).
   bool fresh_ = false;
+  bool empty_at_start_ = false;  // the dataset held no record when the batch began
   std::unique_ptr<KeyFilter> filter_;
   // Set while a first load runs without the unique key index.
   std::optional<DroppedKeyIndex> dropped_key_index_;

@@ -12,17 +12,21 @@ CREATE INDEX person_discrepancies_open_idx ON person_discrepancies (dataset_id, 
 -- merged surrogates no longer count, so without this index the answer reads most of `persons`.
 CREATE INDEX persons_active_surrogates_idx ON persons (person_key) WHERE kind = 'surrogate' AND status = 'active';
 
--- Review items of one dataset, by status, in id order (`ListReview` with a dataset filter; the
--- (status, id) index serves the listing by status alone).
+-- Review items of one dataset in id order, of one status or of any (`ListReview` with a dataset
+-- filter; the (status, id) index of 0005 serves the listing by status alone).
 CREATE INDEX person_review_dataset_idx ON person_review (dataset_id, status, id);
+CREATE INDEX person_review_dataset_order_idx ON person_review (dataset_id, id);
 
 -- Correction requests of one dataset in (created_at, id) order, all of them or the open ones
--- (`ListCorrections` pages on both columns; the index of 0007 ends at created_at).
+-- (`ListCorrections` pages on both columns). It replaces 0007's (dataset_id, created_at), a prefix.
+DROP INDEX correction_requests_dataset_idx;
 CREATE INDEX correction_requests_dataset_order_idx ON correction_requests (dataset_id, created_at, id);
 CREATE INDEX correction_requests_open_idx ON correction_requests (dataset_id, created_at, id) WHERE status = 'open';
 
 -- API keys in (created_at, id) order, all of them, of one role or of one agency (`ApiKeyStore::List`
 -- pages; a national hub holds a citizen key per person).
+-- The last replaces 0001's index on agency_id alone, a prefix of it.
+DROP INDEX api_keys_agency_id_idx;
 CREATE INDEX api_keys_order_idx ON api_keys (created_at, id);
 CREATE INDEX api_keys_role_order_idx ON api_keys (role, created_at, id);
 CREATE INDEX api_keys_agency_order_idx ON api_keys (agency_id, created_at, id);

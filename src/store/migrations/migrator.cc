@@ -32,8 +32,9 @@ Result<std::pair<int, bool>> Step(Database& db, std::span<const Migration> migra
   const int latest = migrations.empty() ? 0 : migrations.back().version;
   ASSIGN_OR_RETURN(std::unique_ptr<Transaction> tx, db.Begin());
   if (db.backend() == Backend::kPostgres) {
-    const Value key[] = {kMigrationLockKey};
-    RETURN_IF_ERROR(tx->Query("SELECT pg_advisory_xact_lock($1)", key).status());
+    // Untimed like the migrations themselves: another node may hold the lock for as long as its
+    // migration takes (minutes on a national hub), and this one must wait, not fail.
+    RETURN_IF_ERROR(tx->ExecScriptUntimed(fmt::format("SELECT pg_advisory_xact_lock({})", kMigrationLockKey)));
   }
   RETURN_IF_ERROR(tx->ExecScript(kCreateVersionTable));
   ASSIGN_OR_RETURN(int current, MaxVersion(*tx));
