@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 
+#include <functional>
+
 #include "audit/entry_codec.h"
 #include "audit/testing/audit_suite.h"
 #include "audit/verifier.h"
@@ -167,6 +169,44 @@ TEST_P(Tamper, CheckpointsAreCheckedAPageAtATime) {
   Status s = Verify();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_THAT(s.message(), HasSubstr("checkpoint for tree size 1500: stored root_hash differs"));
+}
+
+// A live hub signs a checkpoint a minute, so one may appear while the log is verified — after the
+// signatures were checked, for a tree larger than the entries read. It is not an alarm: the run
+// checks the entries against the checkpoints it checked, and leaves the new one for the next run.
+TEST_P(Tamper, ACheckpointSignedDuringVerificationIsLeftForTheNextRun) {
+  // Runs the verifier's statements on the test store; just before its second read of the
+  // checkpoints (the first pass is done), signs one for 41 entries, as the hub's checkpointer would.
+  class SigningMeanwhile : public store::Executor {
+   public:
+    SigningMeanwhile(store::Executor* db, std::function<void()> sign) : db_(db), sign_(std::move(sign)) {}
+    Result<store::ResultSet> Query(std::string_view sql, std::span<const store::Value> params) override {
+      if (sql.find("FROM audit_checkpoints") != std::string_view::npos && ++checkpoint_reads_ == 2) sign_();
+      return db_->Query(sql, params);
+    }
+    Result<int64_t> Exec(std::string_view sql, std::span<const store::Value> params) override {
+      return db_->Exec(sql, params);
+    }
+    Status ExecScript(std::string_view sql) override { return db_->ExecScript(sql); }
+    store::Backend backend() const override { return db_->backend(); }
+    int checkpoint_reads_ = 0;
+
+   private:
+    store::Executor* db_;
+    std::function<void()> sign_;
+  };
+  SigningMeanwhile ex(db_.get(), [this] {
+    Checkpoint c{"ndc.audit/test", 41, merkle::HashLeaf("entry 40, not stored yet")};
+    Sql("INSERT INTO audit_checkpoints (tree_size, root_hash, checkpoint, signed_at) VALUES ($1, $2, $3, 0)",
+        {int64_t{41}, Blob{merkle::HashBytes(c.root)}, *SignCheckpoint(c, key_)});
+  });
+  Result<VerifyReport> report = VerifyLog(&ex, key_.public_key, "ndc.audit/test");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_GE(ex.checkpoint_reads_, 2);
+  EXPECT_EQ(report->entries, 40u);
+  EXPECT_EQ(report->checkpoints, 2u);  // 20 and 40; 41 was not checked by this run
+  // The next run checks it — and finds the log shorter than it claims.
+  EXPECT_THAT(Verify().message(), HasSubstr("a checkpoint covers 41 entries but only 40 are stored"));
 }
 
 TEST_P(Tamper, HeadThatDisagreesWithTheEntries) {
