@@ -169,7 +169,9 @@ Status ApiKeyStore::Revoke(const std::string& id) {
   return tx->Commit();
 }
 
-Result<std::vector<ApiKeyInfo>> ApiKeyStore::List(const KeyListing& page) {
+Result<std::vector<ApiKeyInfo>> ApiKeyStore::List(const KeyListing& page) { return ListKeys(*db_, page); }
+
+Result<std::vector<ApiKeyInfo>> ListKeys(store::Executor& db, const KeyListing& page) {
   // The WHERE holds only the filters given, and the page continues with a row value: each form
   // seeks one of the (…, created_at, id) indexes of migration 0014 (see store.md, "Statements
   // that stay bounded at national scale").
@@ -188,7 +190,7 @@ Result<std::vector<ApiKeyInfo>> ApiKeyStore::List(const KeyListing& page) {
     next("agency_id = ");
   }
   if (!page.after_id.empty()) {
-    ASSIGN_OR_RETURN(store::ResultSet after, db_->Query("SELECT created_at FROM api_keys WHERE id = $1",
+    ASSIGN_OR_RETURN(store::ResultSet after, db.Query("SELECT created_at FROM api_keys WHERE id = $1",
                                                         std::vector<Value>(1, Value(page.after_id))));
     if (after.rows.empty()) {
       return InvalidArgumentError(fmt::format("after: there is no key {} to continue after", page.after_id));
@@ -199,7 +201,7 @@ Result<std::vector<ApiKeyInfo>> ApiKeyStore::List(const KeyListing& page) {
                          params.size());
   }
   params.emplace_back(int64_t{page.limit});
-  ASSIGN_OR_RETURN(auto rs, db_->Query(fmt::format("SELECT id, name, role, agency_id, created_at, revoked_at, person_key, "
+  ASSIGN_OR_RETURN(auto rs, db.Query(fmt::format("SELECT id, name, role, agency_id, created_at, revoked_at, person_key, "
                                                    "cert_sha256 FROM api_keys {} ORDER BY created_at, id LIMIT ${}",
                                                    where, params.size()),
                                        params));

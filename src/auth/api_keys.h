@@ -88,7 +88,7 @@ class ApiKeyStore {
   Status Revoke(const std::string& id);
   // One page (a national hub holds a citizen key per person: never all at once). kInvalidArgument
   // if `after_id` names no key.
-  Result<std::vector<ApiKeyInfo>> List(const KeyListing& page);
+  Result<std::vector<ApiKeyInfo>> List(const KeyListing& page);  // ListKeys on the store
 
  private:
   struct Known {
@@ -106,5 +106,8 @@ class ApiKeyStore {
   AccessCacheCounters counters_{"api_keys"};
   std::map<std::string, std::shared_ptr<const Known>> cache_;  // by id; guarded by cache_mu_
 };
+
+// One page of the key list, read through `db` (ApiKeyStore::List; tests check its plans).
+Result<std::vector<ApiKeyInfo>> ListKeys(store::Executor& db, const KeyListing& page);
 
 }  // namespace ndc::auth

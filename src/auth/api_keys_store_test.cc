@@ -12,6 +12,7 @@
 #include "auth/access_generation.h"
 #include "catalog/catalog.h"
 #include "store/testing/test_database.h"
+#include "store/testing/sqlite_plans.h"
 
 namespace ndc::auth {
 namespace {
@@ -204,6 +205,24 @@ TEST_P(ApiKeyStoreTest, KeysAreListedAPageAtATimeWithTheirFilters) {
   }
   EXPECT_EQ(keys_->List({.after_id = "ndc_000000000000"}).status().code(), StatusCode::kInvalidArgument);
 }
+
+#ifndef NDC_TEST_POSTGRES
+// SQLite's plans for every form of the key list: an index seek in (created_at, id) order.
+TEST_P(ApiKeyStoreTest, TheKeyListSeeksAnIndexForEveryForm) {
+  auto key = keys_->Create("vss client", Role::kAgency, "vss");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  const auto problems = store::SqlitePlanProblems(*db_, [&](store::Executor& ex) {
+    for (const std::optional<Role> role : {std::optional<Role>(), std::optional(Role::kAgency)}) {
+      for (const std::string agency : {"", "vss"}) {
+        for (const std::string& after : {std::string(), key->info.id}) {
+          EXPECT_TRUE(ListKeys(ex, {.role = role, .agency_id = agency, .after_id = after, .limit = 10}).ok());
+        }
+      }
+    }
+  });
+  EXPECT_EQ(problems, "");
+}
+#endif
 
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, ApiKeyStoreTest, ::testing::Values(Backend::kPostgres));

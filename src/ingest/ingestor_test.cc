@@ -12,6 +12,7 @@
 
 #include "ingest/testing/ingestor_fixture.h"
 #include "store/postgres/pg_connection.h"
+#include "store/testing/sqlite_plans.h"
 
 namespace ndc::ingest {
 namespace {
@@ -563,6 +564,16 @@ TEST_P(ParallelIngestTest, ReadErrorMidBatchFailsItWithNothingApplied) {
   NDC_ASSERT_OK_AND_ASSIGN(store::Row n, db_->QueryOne("SELECT COUNT(*) FROM ds_ho_tich_2"));
   EXPECT_EQ(n.Int(0), 0);
 }
+
+#ifndef NDC_TEST_POSTGRES
+// SQLite's plans for the batch list with and without its dataset filter: an index seek in order.
+TEST_P(IngestorTest, BatchListSeeksAnIndexWithOrWithoutItsFilter) {
+  const auto problems = store::SqlitePlanProblems(*db_, [](store::Executor& ex) {
+    for (const std::string dataset : {"", "ho_tich"}) EXPECT_TRUE(ListBatches(ex, dataset, 1000, 10).ok());
+  });
+  EXPECT_EQ(problems, "");
+}
+#endif
 
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, IngestorTest, ::testing::Values(Backend::kPostgres));

@@ -7,7 +7,9 @@
 
 #include "person/discrepancy_store.h"
 #include "person/person_store.h"
+#include "person/review_store.h"
 #include "person/testing/person_fixture.h"
+#include "store/testing/sqlite_plans.h"
 #include "store/testing/test_util.h"
 
 namespace ndc::person {
@@ -267,6 +269,24 @@ TEST(PartitionTest, ParsesAndRefusesBadSpecs) {
   EXPECT_EQ(ParsePartition("1").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ParsePartition("-1/2").status().code(), StatusCode::kInvalidArgument);
 }
+
+#ifndef NDC_TEST_POSTGRES
+// SQLite's plans (they do not depend on how many rows a table holds) for every form of the
+// discrepancy and review listings: each seeks an index and reads it in order — no scan of the
+// table, no sort (docs/design/store.md, "Statements that stay bounded at national scale").
+TEST_P(LinkerTest, ListingsSeekAnIndexForEveryFilter) {
+  const auto problems = store::SqlitePlanProblems(*db_, [](store::Executor& ex) {
+    for (const bool resolved : {false, true}) {
+      DiscrepancyPage page{.after_record = "T1", .after_attribute = "sex", .limit = 10, .include_resolved = resolved};
+      EXPECT_TRUE(ListDiscrepancies(ex, "tax", page).ok());
+    }
+    for (const std::string status : {"", "pending"}) {
+      for (const std::string dataset : {"", "tax"}) EXPECT_TRUE(ListReview(ex, status, dataset, 5, 10).ok());
+    }
+  });
+  EXPECT_EQ(problems, "");
+}
+#endif
 
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, LinkerTest, ::testing::Values(Backend::kPostgres));

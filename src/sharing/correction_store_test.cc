@@ -10,6 +10,7 @@
 #include "catalog/catalog.h"
 #include "common/clock.h"
 #include "store/testing/test_database.h"
+#include "store/testing/sqlite_plans.h"
 #include "store/testing/test_util.h"
 
 namespace ndc::sharing {
@@ -81,6 +82,23 @@ TEST_P(CorrectionStoreTest, TheInboxPagesInCreationOrderWithOrWithoutClosedReque
   // A cursor that names no request is refused (as the key list's), not taken for "from the start".
   EXPECT_EQ(ListCorrections(*db_, "registry", "cor_nope", 1, true).status().code(), StatusCode::kInvalidArgument);
 }
+
+#ifndef NDC_TEST_POSTGRES
+// SQLite's plans for every form of the inbox page: an index seek in (created_at, id) order.
+TEST_P(CorrectionStoreTest, TheInboxSeeksAnIndexForEveryForm) {
+  CorrectionRequest draft{.dataset_id = "registry", .record_key = "001090000001", .field = "ho_ten",
+                          .person_key = "001090000001", .claimed_value = "An", .note = ""};
+  NDC_ASSERT_OK_AND_ASSIGN(CorrectionRequest made, CreateCorrection(*db_, draft, SystemRandom(), 1000));
+  const auto problems = store::SqlitePlanProblems(*db_, [&](store::Executor& ex) {
+    for (const bool closed : {false, true}) {
+      for (const std::string& after : {std::string(), made.id}) {
+        EXPECT_TRUE(ListCorrections(ex, "registry", after, 10, closed).ok());
+      }
+    }
+  });
+  EXPECT_EQ(problems, "");
+}
+#endif
 
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, CorrectionStoreTest, ::testing::Values(Backend::kPostgres));
