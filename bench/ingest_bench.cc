@@ -47,6 +47,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -127,17 +128,23 @@ void PrepareHub(ndc::catalog::Catalog* catalog, ndc::store::Database* db, const 
 }
 
 // NDC: a fresh hub store, the dataset registered from its generated schema, one batch.
-Load NdcLoad(ndc::store::Database* db, const std::string& dir, const std::string& dataset) {
+// One batch of `file` into `dataset` on `db` (upsert), timed; dies unless it was applied. `what`
+// names it in the CPU line and the errors.
+struct Timed {
+  double seconds = 0;
+  ndc::ingest::BatchReport report;
+};
+Timed TimedIngest(ndc::store::Database* db, const std::string& dataset, const std::string& file, const char* what,
+                  std::optional<double> max_reject_share = std::nullopt) {
   auto* clock = ndc::SystemClock();
   ndc::catalog::Catalog catalog(db, clock);
-  PrepareHub(&catalog, db, dir, dataset);
   ndc::ingest::Ingestor ingestor(db, &catalog, clock);
   ndc::ingest::BatchRequest req;
   req.dataset_id = dataset;
-  req.max_reject_share = 1.0;
-  req.source = "bench";
+  req.max_reject_share = max_reject_share;
+  req.source = std::string("bench ") + what;
   req.submitted_by = "bench";
-  auto source = Check(ndc::ingest::OpenFileSource(dir + "/" + dataset + ".csv"), "open csv");
+  auto source = Check(ndc::ingest::OpenFileSource(file), "open input");
   auto cpu = [] {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
@@ -145,13 +152,22 @@ Load NdcLoad(ndc::store::Database* db, const std::string& dir, const std::string
   };
   const double cpu0 = cpu();
   auto t0 = SteadyClock::now();
-  auto report = Check(ingestor.Ingest(req, std::move(source)), "ingest");
-  auto t1 = SteadyClock::now();
-  std::fprintf(stderr, "ingest_bench: NDC load used %.2f s of CPU in %.2f s\n", cpu() - cpu0, Seconds(t0, t1));
-  if (report.status != ndc::ingest::BatchStatus::kApplied) Die("batch not applied: " + report.message);
-  Load out{Seconds(t0, t1), report.rows_read, ""};
-  out.note = report.message;
+  Timed out{0, Check(ingestor.Ingest(req, std::move(source)), what)};
+  out.seconds = Seconds(t0, SteadyClock::now());
+  std::fprintf(stderr, "ingest_bench: NDC %s used %.2f s of CPU in %.2f s\n", what, cpu() - cpu0, out.seconds);
+  if (out.report.status != ndc::ingest::BatchStatus::kApplied) {
+    Die(std::string(what) + " not applied: " + out.report.message);
+  }
   return out;
+}
+
+Load NdcLoad(ndc::store::Database* db, const std::string& dir, const std::string& dataset) {
+  {
+    ndc::catalog::Catalog catalog(db, ndc::SystemClock());
+    PrepareHub(&catalog, db, dir, dataset);
+  }
+  Timed t = TimedIngest(db, dataset, dir + "/" + dataset + ".csv", "load", 1.0);
+  return {t.seconds, t.report.rows_read, t.report.message};
 }
 
 // Where the time goes: reading and parsing alone, then reading + validating, without the store.
@@ -298,17 +314,18 @@ void PgCopyFile(PGconn* conn, const std::string& copy, const std::string& path) 
   PQclear(r);
 }
 
-Load PgBaseline(const std::string& url, const std::string& csv) {
-  PGconn* conn = PgConnect(url);
+// "c0 TEXT, c1 TEXT, ..." — a bare table's columns, one per column of the CSV's header.
+std::string TextColumns(const std::string& csv) {
   std::string cols;
   std::stringstream header(HeaderColumns(csv));
-  std::string col;
   int i = 0;
-  while (std::getline(header, col, ',')) {
-    cols += (i > 0 ? ", c" : "c") + std::to_string(i) + " TEXT";
-    ++i;
-  }
-  PgExec(conn, "CREATE TABLE bare (" + cols + ")", PGRES_COMMAND_OK);
+  for (std::string col; std::getline(header, col, ','); ++i) cols += (i > 0 ? ", c" : "c") + std::to_string(i) + " TEXT";
+  return cols;
+}
+
+Load PgBaseline(const std::string& url, const std::string& csv) {
+  PGconn* conn = PgConnect(url);
+  PgExec(conn, "CREATE TABLE bare (" + TextColumns(csv) + ")", PGRES_COMMAND_OK);
   auto t0 = SteadyClock::now();
   PgCopyFile(conn, "COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)", csv);
   auto t1 = SteadyClock::now();
@@ -562,22 +579,10 @@ int64_t WriteChanges(const std::string& csv, const std::string& out_path, int pc
 
 // NDC applying the change file as an upsert batch to the hub `db` already holds.
 Load NdcChanges(ndc::store::Database* db, const std::string& changes, const std::string& dataset) {
-  auto* clock = ndc::SystemClock();
-  ndc::catalog::Catalog catalog(db, clock);
-  ndc::ingest::Ingestor ingestor(db, &catalog, clock);
-  ndc::ingest::BatchRequest req;
-  req.dataset_id = dataset;
-  req.source = "bench changes";
-  req.submitted_by = "bench";
-  auto source = Check(ndc::ingest::OpenFileSource(changes), "open changes");
-  auto t0 = SteadyClock::now();
-  auto report = Check(ingestor.Ingest(req, std::move(source)), "ingest changes");
-  auto t1 = SteadyClock::now();
-  if (report.status != ndc::ingest::BatchStatus::kApplied) Die("change batch not applied: " + report.message);
-  Load out{Seconds(t0, t1), report.rows_read, ""};
-  out.note = fmt::format("{} updated, {} unchanged, {} inserted, {} rejected", report.updated, report.unchanged,
-                         report.inserted, report.rejected);
-  return out;
+  Timed t = TimedIngest(db, dataset, changes, "change batch");
+  return {t.seconds, t.report.rows_read,
+          fmt::format("{} updated, {} unchanged, {} inserted, {} rejected", t.report.updated, t.report.unchanged,
+                      t.report.inserted, t.report.rejected)};
 }
 
 // The bare SQLite file of SqliteBaseline (table t) applying the same changes: its key indexed
@@ -599,10 +604,7 @@ Load SqliteChangesBaseline(const std::string& dir, const std::string& changes) {
 Load PgChangesBaseline(const std::string& url, const std::string& changes) {
   PGconn* conn = PgConnect(url);
   PgExec(conn, "CREATE UNIQUE INDEX bare_key ON bare (c0)", PGRES_COMMAND_OK);
-  std::string cols;
-  std::stringstream header(HeaderColumns(changes));
-  int i = 0;
-  for (std::string col; std::getline(header, col, ','); ++i) cols += (i > 0 ? ", c" : "c") + std::to_string(i) + " TEXT";
+  const std::string cols = TextColumns(changes);
   auto t0 = SteadyClock::now();
   PgExec(conn, "BEGIN", PGRES_COMMAND_OK);
   PgExec(conn, "CREATE TEMP TABLE ch (" + cols + ")", PGRES_COMMAND_OK);

@@ -1,5 +1,6 @@
 #include "audit/verifier.h"
 
+#include <cstdint>
 #include <map>
 #include <vector>
 
@@ -17,6 +18,41 @@ using merkle::Hash;
 using merkle::NodeId;
 
 constexpr uint64_t kPage = 4096;
+
+// The stored checkpoints of tree size <= max_size in ascending size, read a page (1,000) at a time:
+// one is signed a minute, millions over a log's years.
+class CheckpointCursor {
+ public:
+  CheckpointCursor(store::Executor* ex, int64_t max_size) : ex_(ex), max_size_(max_size) {}
+
+  // The current checkpoint, or null after the last.
+  Result<const StoredCheckpoint*> Peek() {
+    if (next_ == page_.checkpoints.size() && !done_) {
+      ASSIGN_OR_RETURN(page_, ReadCheckpoints(ex_, after_, kCheckpointPage));
+      next_ = 0;
+      done_ = page_.checkpoints.size() < static_cast<size_t>(kCheckpointPage);
+      if (!page_.checkpoints.empty()) after_ = static_cast<int64_t>(page_.checkpoints.back().checkpoint.size);
+      while (!page_.checkpoints.empty() && static_cast<int64_t>(page_.checkpoints.back().checkpoint.size) > max_size_) {
+        page_.checkpoints.pop_back();
+        page_.root_hashes.pop_back();
+        done_ = true;
+      }
+    }
+    return next_ < page_.checkpoints.size() ? &page_.checkpoints[next_] : nullptr;
+  }
+  // The stored root_hash column of the current checkpoint (after a Peek that found one).
+  const std::string& root_hash() const { return page_.root_hashes[next_]; }
+  void Advance() { ++next_; }
+
+ private:
+  static constexpr int kCheckpointPage = 1000;
+  store::Executor* ex_;
+  const int64_t max_size_;
+  CheckpointPage page_;
+  size_t next_ = 0;
+  int64_t after_ = -1;
+  bool done_ = false;
+};
 
 // Stored nodes completed by leaves [begin, end): for level l, node k completes at leaf
 // (k + 1) * 2^l - 1, so k runs from ceil((begin + 1) / 2^l) - 1 to end / 2^l - 1.
@@ -78,61 +114,38 @@ Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& 
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
                                const std::optional<std::string>& origin) {
   VerifyReport report;
-  // Checkpoints a page at a time (one is signed a minute: millions over the years). First every
-  // signature and root column, so that a forged checkpoint is named before any entry is read.
-  constexpr int kCheckpointPage = 1000;
+  // First every checkpoint's signature and root column, so that a forged checkpoint is named
+  // before any entry is read.
   // The largest checked: a checkpoint signed while this runs (a live hub signs one a minute) was
   // not checked, and its tree may reach past the entries read below; it is left for the next run.
   int64_t last_checked = -1;
-  for (int64_t after = -1;;) {
-    ASSIGN_OR_RETURN(CheckpointPage page, ReadCheckpoints(ex, after, kCheckpointPage));
-    for (size_t i = 0; i < page.checkpoints.size(); ++i) {
-      const StoredCheckpoint& c = page.checkpoints[i];
-      auto opened = OpenCheckpoint(c.note, public_key);
-      if (!opened.ok()) {
-        return DataLossError(fmt::format("checkpoint for tree size {} was forged or altered: {}", c.checkpoint.size,
-                                         opened.status().message()));
-      }
-      if (origin && opened->origin != *origin) {
-        return DataLossError(fmt::format("checkpoint for tree size {} is for log '{}', not '{}'", c.checkpoint.size,
-                                         opened->origin, *origin));
-      }
-      // The root column must repeat the signed root (it is what queries see).
-      if (page.root_hashes[i] != merkle::HashBytes(c.checkpoint.root)) {
-        return DataLossError(fmt::format("checkpoint for tree size {}: stored root_hash differs from the signed root",
-                                         c.checkpoint.size));
-      }
+  for (CheckpointCursor signed_ones(ex, INT64_MAX);; signed_ones.Advance()) {
+    ASSIGN_OR_RETURN(const StoredCheckpoint* c, signed_ones.Peek());
+    if (c == nullptr) break;
+    auto opened = OpenCheckpoint(c->note, public_key);
+    if (!opened.ok()) {
+      return DataLossError(fmt::format("checkpoint for tree size {} was forged or altered: {}", c->checkpoint.size,
+                                       opened.status().message()));
     }
-    if (!page.checkpoints.empty()) last_checked = static_cast<int64_t>(page.checkpoints.back().checkpoint.size);
-    if (page.checkpoints.size() < static_cast<size_t>(kCheckpointPage)) break;
-    after = last_checked;
+    if (origin && opened->origin != *origin) {
+      return DataLossError(fmt::format("checkpoint for tree size {} is for log '{}', not '{}'", c->checkpoint.size,
+                                       opened->origin, *origin));
+    }
+    // The root column must repeat the signed root (it is what queries see).
+    if (signed_ones.root_hash() != merkle::HashBytes(c->checkpoint.root)) {
+      return DataLossError(fmt::format("checkpoint for tree size {}: stored root_hash differs from the signed root",
+                                       c->checkpoint.size));
+    }
+    last_checked = static_cast<int64_t>(c->checkpoint.size);
   }
-  // Then, while the entries are read, the next checkpoint due (pages again).
-  std::vector<StoredCheckpoint> checkpoints;
-  size_t next_cp = 0;
-  int64_t checkpoints_after = -1;
-  bool checkpoints_done = false;
-  auto next_checkpoint = [&]() -> Result<const StoredCheckpoint*> {
-    if (next_cp == checkpoints.size() && !checkpoints_done) {
-      ASSIGN_OR_RETURN(CheckpointPage page, ReadCheckpoints(ex, checkpoints_after, kCheckpointPage));
-      checkpoints = std::move(page.checkpoints);
-      next_cp = 0;
-      checkpoints_done = checkpoints.size() < static_cast<size_t>(kCheckpointPage);
-      if (!checkpoints.empty()) checkpoints_after = static_cast<int64_t>(checkpoints.back().checkpoint.size);
-      // Only those the first pass checked.
-      while (!checkpoints.empty() && static_cast<int64_t>(checkpoints.back().checkpoint.size) > last_checked) {
-        checkpoints.pop_back();
-        checkpoints_done = true;
-      }
-    }
-    return next_cp < checkpoints.size() ? &checkpoints[next_cp] : nullptr;
-  };
+  // Then, while the entries are read, the next checkpoint due, of those checked.
+  CheckpointCursor due_ones(ex, last_checked);
 
   merkle::CompactRange tree;
   uint64_t last_good_cp = 0;
   auto check_checkpoints = [&]() -> Status {
     for (;;) {
-      ASSIGN_OR_RETURN(const StoredCheckpoint* due, next_checkpoint());
+      ASSIGN_OR_RETURN(const StoredCheckpoint* due, due_ones.Peek());
       if (due == nullptr || due->checkpoint.size != tree.size()) break;
       if (due->checkpoint.root != tree.Root()) {
         return DataLossError(fmt::format(
@@ -141,7 +154,7 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
             tree.size(), last_good_cp, last_good_cp, last_good_cp));
       }
       last_good_cp = tree.size();
-      ++next_cp;
+      due_ones.Advance();
       ++report.checkpoints;
     }
     return OkStatus();
@@ -201,7 +214,7 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
 
   report.entries = tree.size();
   report.root = tree.Root();
-  ASSIGN_OR_RETURN(const StoredCheckpoint* beyond, next_checkpoint());
+  ASSIGN_OR_RETURN(const StoredCheckpoint* beyond, due_ones.Peek());
   if (beyond != nullptr) {
     return DataLossError(fmt::format("the log was truncated: a checkpoint covers {} entries but only {} are stored; "
                                      "first bad index {}",

@@ -175,19 +175,16 @@ Result<std::vector<ApiKeyInfo>> ListKeys(store::Executor& db, const KeyListing& 
   // The WHERE holds only the filters given, and the page continues with a row value: each form
   // seeks one of the (…, created_at, id) indexes of migration 0014 (see store.md, "Statements
   // that stay bounded at national scale").
-  std::string where;
+  std::vector<std::string> where;
   std::vector<Value> params;
   params.reserve(5);
-  auto next = [&](std::string_view condition) {
-    where += fmt::format("{}{}${}", where.empty() ? "WHERE " : " AND ", condition, params.size());
-  };
   if (page.role) {
     params.emplace_back(std::string(RoleName(*page.role)));
-    next("role = ");
+    where.push_back(fmt::format("role = ${}", params.size()));
   }
   if (!page.agency_id.empty()) {
     params.emplace_back(page.agency_id);
-    next("agency_id = ");
+    where.push_back(fmt::format("agency_id = ${}", params.size()));
   }
   if (!page.after_id.empty()) {
     ASSIGN_OR_RETURN(store::ResultSet after, db.Query("SELECT created_at FROM api_keys WHERE id = $1",
@@ -197,13 +194,13 @@ Result<std::vector<ApiKeyInfo>> ListKeys(store::Executor& db, const KeyListing& 
     }
     params.emplace_back(after.rows[0].Int(0));
     params.emplace_back(page.after_id);
-    where += fmt::format("{}(created_at, id) > (${}, ${})", where.empty() ? "WHERE " : " AND ", params.size() - 1,
-                         params.size());
+    where.push_back(fmt::format("(created_at, id) > (${}, ${})", params.size() - 1, params.size()));
   }
   params.emplace_back(int64_t{page.limit});
   ASSIGN_OR_RETURN(auto rs, db.Query(fmt::format("SELECT id, name, role, agency_id, created_at, revoked_at, person_key, "
-                                                   "cert_sha256 FROM api_keys {} ORDER BY created_at, id LIMIT ${}",
-                                                   where, params.size()),
+                                                   "cert_sha256 FROM api_keys {}{} ORDER BY created_at, id LIMIT ${}",
+                                                   where.empty() ? "" : "WHERE ", fmt::join(where, " AND "),
+                                                   params.size()),
                                        params));
   std::vector<ApiKeyInfo> out;
   for (const auto& row : rs.rows) out.push_back(FromRow(row));
