@@ -2,15 +2,30 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
 namespace ndc::store {
 
+bool CheckpointPacer::OnCommit(int log_frames) {
+  if (log_frames < seen_) covered_ = 0;  // rewound: every frame is new
+  seen_ = log_frames;
+  if (log_frames - covered_ < threshold_) return false;
+  covered_ = log_frames;
+  return true;
+}
+
+void CheckpointPacer::OnCheckpoint(int copied) {
+  // What it could not copy (a reader still needs old frames) counts again; a log rewound since
+  // the checkpoint began has already been reset by OnCommit.
+  covered_ = std::min(covered_, copied);
+}
+
 WalCheckpointer::WalCheckpointer(std::string path, int threshold_pages, int restart_pages)
     : path_(std::move(path)),
-      threshold_pages_(threshold_pages),
       restart_pages_(restart_pages),
+      pacer_(threshold_pages),
       thread_([this] { Loop(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
@@ -19,6 +34,7 @@ WalCheckpointer::~WalCheckpointer() {
     stop_ = true;
   }
   wake_.notify_one();
+  progress_.notify_all();
   thread_.join();
   if (own_ != nullptr) sqlite3_close_v2(own_);
 }
@@ -34,10 +50,18 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*
     c->restart_done_.wait_for(lock, std::chrono::seconds(1), [c] { return !c->restart_wanted_; });
     return SQLITE_OK;
   }
-  if (pages >= c->threshold_pages_) {
+  const bool behind = pages >= 2 * c->restart_pages_;
+  if (c->pacer_.OnCommit(pages) || behind) {
     c->requested_ = true;
-    lock.unlock();
     c->wake_.notify_one();
+  }
+  if (behind) {
+    // The log has grown to twice the RESTART size: this writer outruns the checkpointer (a
+    // checkpoint's fsync waits behind the writer's own unsynced pages). It waits for the next
+    // checkpoint to end — at most 1 s, its commit already durable — so that the log stays bounded
+    // however the two threads are scheduled.
+    const int64_t next = c->completed_ + 1;
+    c->progress_.wait_for(lock, std::chrono::seconds(1), [c, next] { return c->completed_ >= next || c->stop_; });
   }
   return SQLITE_OK;
 }
@@ -72,6 +96,10 @@ bool WalCheckpointer::CheckpointNow() {
     }
     restart_done_.notify_all();
   }
+  {
+    std::lock_guard lock(mu_);
+    pacer_.OnCheckpoint(rc == SQLITE_OK ? copied : 0);
+  }
   return rc == SQLITE_OK && copied == log_frames;
 }
 
@@ -91,6 +119,7 @@ void WalCheckpointer::Loop() {
     CheckpointNow();
     lock.lock();
     ++completed_;
+    progress_.notify_all();
   }
 }
 

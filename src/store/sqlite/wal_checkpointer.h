@@ -8,9 +8,11 @@
 // checkpointing only bounds the log's size and moves pages where readers find them fastest.
 //
 // Every writing connection of one Database installs Attach() as its WAL hook; after a commit
-// leaves at least `threshold_pages` in the log the thread runs a PASSIVE checkpoint on its own
-// connection (PASSIVE never blocks readers or writers; what it cannot copy now, it copies after a
-// later commit). Under a writer that never pauses (an audit log appending 100,000+ entries a
+// leaves at least `threshold_pages` in the log that the last checkpoint has not copied, the thread
+// runs a PASSIVE checkpoint on its own connection (PASSIVE never blocks readers or writers; what
+// it cannot copy now, it copies later). Counting only uncopied frames matters under a writer that
+// never pauses: the log then stays above the threshold between rewinds, and asking after every
+// commit kept a checkpoint (two fsyncs) running after nearly every commit. Under a writer that never pauses (an audit log appending 100,000+ entries a
 // second) PASSIVE alone never finds the log wholly copied at the moment a writer starts, so SQLite
 // never rewinds it and it grows without bound (42 GB in one benchmark). So when a PASSIVE
 // checkpoint leaves `restart_pages` or more in the log, the thread runs a RESTART: meanwhile every
@@ -18,6 +20,8 @@
 // most 1 s), the few frames PASSIVE could not copy are copied, and the next commit starts the log
 // from its beginning again. A single large commit (an ingest batch) does not trigger it: PASSIVE
 // copies it whole. The log file then stays near `restart_pages` plus one PASSIVE's worth of commits.
+// A writer that still outruns the checkpointer (its log past twice `restart_pages`) waits in its
+// WAL hook for the next checkpoint to end (at most 1 s each time).
 // Thread-safe; the destructor finishes the checkpoint under way and joins.
 #pragma once
 
@@ -30,6 +34,23 @@
 struct sqlite3;
 
 namespace ndc::store {
+
+// When to ask for a checkpoint: once `threshold` frames of the log are neither copied nor being
+// copied. Not thread-safe (WalCheckpointer calls it under its mutex).
+class CheckpointPacer {
+ public:
+  explicit CheckpointPacer(int threshold) : threshold_(threshold) {}
+  // A commit left `log_frames` frames in the log; true if it should ask for a checkpoint (which
+  // is then counted as copying them, so that the commits made meanwhile do not ask again).
+  bool OnCommit(int log_frames);
+  // A checkpoint ended having copied the first `copied` frames of the log.
+  void OnCheckpoint(int copied);
+
+ private:
+  const int threshold_;
+  int seen_ = 0;     // frames in the log at the last commit; fewer now means it was rewound
+  int covered_ = 0;  // frames copied or asked to be copied
+};
 
 class WalCheckpointer {
  public:
@@ -53,13 +74,14 @@ class WalCheckpointer {
   void Loop();
 
   const std::string path_;
-  const int threshold_pages_;
   const int restart_pages_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool requested_ = false, stop_ = false;
   bool restart_wanted_ = false;         // guarded by mu_: writers wait in OnCommit while set
+  CheckpointPacer pacer_;  // guarded by mu_
   std::condition_variable restart_done_;
+  std::condition_variable progress_;  // a checkpoint ended (completed_ grew)
   int64_t completed_ = 0;
   std::mutex checkpoint_mu_;  // one checkpoint at a time; guards own_
   sqlite3* own_ = nullptr;    // opened by the first checkpoint
