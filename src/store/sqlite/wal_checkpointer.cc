@@ -50,16 +50,19 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*
     c->restart_done_.wait_for(lock, std::chrono::seconds(1), [c] { return !c->restart_wanted_; });
     return SQLITE_OK;
   }
-  const bool behind = pages >= 2 * c->restart_pages_;
+  // This commit's frames (the log may have been rewound before it).
+  const int grew = pages >= c->pacer_.seen() ? pages - c->pacer_.seen() : pages;
+  // Commits smaller than a RESTART's worth have piled up to twice that size.
+  const bool behind = pages >= 2 * c->restart_pages_ && grew < c->restart_pages_;
   if (c->pacer_.OnCommit(pages) || behind) {
     c->requested_ = true;
     c->wake_.notify_one();
   }
   if (behind) {
-    // The log has grown to twice the RESTART size: this writer outruns the checkpointer (a
-    // checkpoint's fsync waits behind the writer's own unsynced pages). It waits for the next
-    // checkpoint to end — at most 1 s, its commit already durable — so that the log stays bounded
-    // however the two threads are scheduled.
+    // This writer outruns the checkpointer (a checkpoint's fsync waits behind the writer's own
+    // unsynced pages). It waits for the next checkpoint to end — at most 1 s, its commit already
+    // durable — so that the log stays bounded however the two threads are scheduled. One large
+    // commit (an ingest batch) does not wait: PASSIVE copies it off the commit path.
     const int64_t next = c->completed_ + 1;
     c->progress_.wait_for(lock, std::chrono::seconds(1), [c, next] { return c->completed_ >= next || c->stop_; });
   }

@@ -20,8 +20,8 @@
 // most 1 s), the few frames PASSIVE could not copy are copied, and the next commit starts the log
 // from its beginning again. A single large commit (an ingest batch) does not trigger it: PASSIVE
 // copies it whole. The log file then stays near `restart_pages` plus one PASSIVE's worth of commits.
-// A writer that still outruns the checkpointer (its log past twice `restart_pages`) waits in its
-// WAL hook for the next checkpoint to end (at most 1 s each time).
+// A writer whose small commits still outrun the checkpointer (its log past twice `restart_pages`)
+// waits in its WAL hook for the next checkpoint to end (at most 1 s each time).
 // Thread-safe; the destructor finishes the checkpoint under way and joins.
 #pragma once
 
@@ -45,6 +45,8 @@ class CheckpointPacer {
   bool OnCommit(int log_frames);
   // A checkpoint ended having copied the first `copied` frames of the log.
   void OnCheckpoint(int copied);
+  // The frames in the log after the last commit.
+  int seen() const { return seen_; }
 
  private:
   const int threshold_;
