@@ -302,7 +302,7 @@ int RunBench(const Flags& flags) {
   if (!ndc::api::ParseTarget(probe.target, &probe.path, &probe.query)) Die("bad probe target " + probe.target);
   // Called directly, not through the server: wait for the audit entry as the server would.
   ndc::api::Response sample = ndc::api::WaitForRelease(service.Handle(probe));
-  std::printf("sample (b) response, %d: %s\n", sample.status, sample.body.substr(0, 400).c_str());
+  std::printf("sample (b) response, %d, %zu bytes: %s\n", sample.status, sample.body.size(), sample.body.substr(0, 400).c_str());
   if (sample.status != 200 || !OnlyAgreedFields(sample.body)) Die("the agency's person read is not served as agreed");
 
   // (b) reads random persons (one thread drives every connection, so one generator serves all).

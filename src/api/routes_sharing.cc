@@ -219,7 +219,10 @@ void ApiService::AddSharingRoutes() {
                 RETURN_IF_ERROR(RereadAfterConsentUse(*deps_.db, d, *person));
                 // Written directly, not through an nlohmann::json tree: this is the hot read.
                 std::string body;
-                body.reserve(1024);
+                // Most answers fit (458 bytes in api_bench). Under 1,008 bytes: glibc serves a
+                // larger block as a "large" request and first consolidates every fast bin — it
+                // did so on nearly every read with reserve(1024), ~1.5 µs each.
+                body.reserve(960);
                 JsonWriter w(&body);
                 w.BeginObject();
                 WriteDecision(w, d);
