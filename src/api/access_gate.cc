@@ -66,7 +66,8 @@ Result<policy::Caller> ApiService::CallerOf(const auth::Principal& who) const {
 }
 
 Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::Request request,
-                                                    std::string action, audit::Subject subject) {
+                                                    std::string action, audit::Subject subject,
+                                                    const AllowedWork& work) {
   if (deps_.agreements == nullptr) return InternalError("data-sharing agreements are not configured");
   if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
   ASSIGN_OR_RETURN(request.caller, CallerOf(*ctx.principal));
@@ -114,6 +115,15 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
       d.message = fmt::format("consent '{}' can no longer be used: {}", d.consent_id, used.message());
     }
   }
+  Status work_failed;
+  if (d.allowed && work) {
+    work_failed = work(&subject);
+    if (!work_failed.ok()) {  // nothing is disclosed: the entry says why
+      d.allowed = false;
+      reason = std::string(StatusCodeName(work_failed.code()));
+      d.message = std::string(work_failed.message());
+    }
+  }
 
   audit::Entry e;
   e.action = std::move(action);
@@ -132,6 +142,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   StampAudit(ctx, e);
   ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
                                                 "the decision could not be audited, so nothing was disclosed"));
+  if (!work_failed.ok()) return work_failed;  // answered once its entry is durable, like a refusal
   if (!d.allowed && !out.refusal) out.refusal = Refusal(http_status, reason, d.message, ctx.request);
   return out;
 }

@@ -115,7 +115,7 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
     if (route.guard) {
       if (Status allowed = route.guard(request, params); !allowed.ok()) {
         request.principal.reset();
-        refusal = ProblemFromStatus(allowed, request);
+        refuse(allowed, &*who);  // observed (audited) like any other refusal
       }
     }
   }

@@ -37,17 +37,6 @@ constexpr int kMaxHistoryPage = 200;
 // accesses cannot make one request read without bound.
 constexpr int kMaxScannedPerPage = 2000;
 
-// The caller's person (following merges since the key was issued).
-Result<std::string> MyPerson(store::Database& db, const RouteContext& ctx) {
-  const std::string& bound = ctx.principal->person_key;
-  if (bound.empty()) {
-    return PermissionDeniedError("this citizen key is bound to no person: ask the operator for a key created "
-                                 "with --person <your person key>");
-  }
-  ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(db, bound));
-  if (!key) return NotFoundError(fmt::format("person '{}' of this key is no longer in the person repository", bound));
-  return *key;
-}
 
 // Printable text of at most `max` bytes (JSON parsing already refused invalid UTF-8); newlines
 // and tabs only where `multiline`.
@@ -84,6 +73,19 @@ json AccessJson(const audit::Entry& e, const std::string& own_key) {
 
 }  // namespace
 
+Result<std::string> ApiService::CitizenPerson(RouteContext& ctx) {
+  const std::string& bound = ctx.principal->person_key;
+  if (bound.empty()) {
+    std::string why = "this citizen key is bound to no person: ask the operator for a key created with --person "
+                      "<your person key>";
+    RETURN_IF_ERROR(AuditAccess(ctx, "citizen.unbound_key", {}, {}, audit::Decision::kDenied, why));
+    return PermissionDeniedError(why);
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, bound));
+  if (!key) return NotFoundError(fmt::format("person '{}' of this key is no longer in the person repository", bound));
+  return *key;
+}
+
 void ApiService::AddCitizenRoutes() {
   // Audits the person's own read (or change) of their data before the answer is sent.
   auto audit_own = [this](const RouteContext& ctx, std::string action, audit::Subject subject,
@@ -104,7 +106,7 @@ void ApiService::AddCitizenRoutes() {
   };
 
   router_.Add("GET", "/v1/me", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(json j, person::PersonJson(*deps_.db, me));
     ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, me));
     json records = json::array();
@@ -131,7 +133,7 @@ void ApiService::AddCitizenRoutes() {
 
   router_.Add("GET", "/v1/me/access", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
     if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
-    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(std::optional<int64_t> before, IntParam(ctx.request, "before", 0, INT64_MAX));
     ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 50, kMaxHistoryPage));
     ASSIGN_OR_RETURN(std::optional<audit::StoredCheckpoint> checkpoint, deps_.audit->LatestCheckpoint());
@@ -184,7 +186,7 @@ void ApiService::AddCitizenRoutes() {
 
   router_.Add("GET", "/v1/me/consents", kCitizen, [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(need_consents());
-    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(auto list, deps_.consents->ForPerson(me));
     const int64_t now = deps_.clock->NowMicros();
     json items = json::array();
@@ -195,7 +197,7 @@ void ApiService::AddCitizenRoutes() {
 
   router_.Add("POST", "/v1/me/consents", kCitizen, [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(need_consents());
-    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"recipient", "purpose", "grants", "valid_from",
                                                               "valid_to", "max_uses", "text_version", "channel"}));
     ASSIGN_OR_RETURN(sharing::StoredConsent draft, sharing::ConsentFromJson(body, deps_.clock->NowMicros()));
@@ -214,7 +216,7 @@ void ApiService::AddCitizenRoutes() {
   router_.Add("GET", "/v1/me/consents/{id}", kCitizen,
               [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
                 RETURN_IF_ERROR(need_consents());
-                ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+                ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
                 ASSIGN_OR_RETURN(auto c, deps_.consents->Get(me, ctx.params.at("id")));
                 RETURN_IF_ERROR(audit_own(ctx, "consent.read", {me, "", c.consent.id}, {"consents"}, c.consent.id));
                 return JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())));
@@ -223,14 +225,14 @@ void ApiService::AddCitizenRoutes() {
   router_.Add("POST", "/v1/me/consents/{id}/revoke", kCitizen,
               [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
                 RETURN_IF_ERROR(need_consents());
-                ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+                ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
                 ASSIGN_OR_RETURN(auto c, deps_.consents->Revoke(me, ctx.params.at("id")));
                 RETURN_IF_ERROR(audit_own(ctx, "consent.revoke", {me, "", c.consent.id}, {}, c.consent.id));
                 return JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())));
               });
 
   router_.Add("POST", "/v1/me/corrections", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(json body,
                      ParseObjectBody(ctx.request, {"dataset", "record", "field", "claimed_value", "note"}));
     sharing::CorrectionRequest req;
@@ -285,7 +287,7 @@ void ApiService::AddCitizenRoutes() {
   });
 
   router_.Add("GET", "/v1/me/corrections", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(std::string me, MyPerson(*deps_.db, ctx));
+    ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(auto list, sharing::CorrectionsOfPerson(*deps_.db, me));
     json items = json::array();
     for (const auto& c : list) items.push_back(sharing::CorrectionJson(c));

@@ -185,7 +185,14 @@ void ApiService::AddIngestRoutes() {
   router_.Add("GET", "/v1/batches/{id}/rejects", kIngestRoles, [this](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(int64_t id, BatchIdParam(ctx.params["id"]));
     ASSIGN_OR_RETURN(ingest::BatchReport report, ingest::GetBatch(*deps_.db, id));
-    RETURN_IF_ERROR(IngestDataset(*ctx.principal, report.dataset_id).status());
+    if (Status owner = IngestDataset(*ctx.principal, report.dataset_id).status(); !owner.ok()) {
+      // Another agency's rows were asked for: the refusal is audited like a record read's.
+      if (owner.code() == StatusCode::kPermissionDenied) {
+        RETURN_IF_ERROR(AuditAccess(ctx, "ingest.rejects.read", {"", report.dataset_id, std::to_string(id)}, {},
+                                    audit::Decision::kDenied, owner.message()));
+      }
+      return owner;
+    }
     ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after_line", 0, INT64_MAX));
     ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
     ASSIGN_OR_RETURN(auto rejects, ingest::ListRejects(*deps_.db, id, after.value_or(0), limit));

@@ -70,7 +70,11 @@ void ApiService::AddRecordRoutes() {
                 // Another agency (or a citizen): only under an agreement (or as the data subject),
                 // only the agreed fields, never past versions.
                 if (as_of) {
-                  return InvalidArgumentError("as_of: past versions are read only by the owning agency and operators");
+                  // A refusal to disclose, not a malformed request: 403, audited as denied.
+                  std::string why = "as_of: past versions are read only by the owning agency and operators";
+                  RETURN_IF_ERROR(AuditAccess(ctx, "record.read", {"", dataset.schema.id, AuditText(key)}, {},
+                                              audit::Decision::kDenied, why));
+                  return PermissionDeniedError(why);
                 }
                 ASSIGN_OR_RETURN(std::optional<person::Link> link, person::GetLink(*deps_.db, dataset.schema.id, key));
                 policy::Request req;

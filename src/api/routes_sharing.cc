@@ -326,17 +326,15 @@ void ApiService::AddSharingRoutes() {
       }
       if (!value.get<std::string>().empty()) claimed[name] = value.get<std::string>();
     }
-    // Decide before any work is done for the caller; the audited decision names the person found.
-    ASSIGN_OR_RETURN(policy::Caller caller, CallerOf(*ctx.principal));
-    req.caller = caller;
-    req.now = deps_.clock->NowMicros();
-    ASSIGN_OR_RETURN(auto agreements, deps_.agreements->ForConsumer(caller.agency_id, ctx.principal->access_read));
+    // The engine runs only for an allowed caller within its rate; the audited decision names the
+    // person found, and a failed search is audited too.
     person::FindResult found;
-    if (policy::Decide(req, agreements, {}).allowed) {
-      ASSIGN_OR_RETURN(found, finder_->Find(claimed));
-    }
     ASSIGN_OR_RETURN(Access access,
-                     DecideAccess(ctx, req, "person.find", {found.person_key.value_or(""), "", ""}));
+                     DecideAccess(ctx, req, "person.find", {}, [&](audit::Subject* subject) -> Status {
+                       ASSIGN_OR_RETURN(found, finder_->Find(claimed));
+                       subject->person_key = found.person_key.value_or("");
+                       return OkStatus();
+                     }));
     if (access.refusal) return std::move(*access.refusal);
     json out = {{"outcome", found.outcome}, {"person", found.person_key ? json(*found.person_key) : json(nullptr)}};
     if (found.person_key) out["deterministic"] = found.deterministic;

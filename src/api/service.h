@@ -5,6 +5,7 @@
 // Thread-safe: handlers only use thread-safe dependencies.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -91,6 +92,9 @@ class ApiService {
   // replaces it, so nothing is disclosed unaudited. Errors only if no audit log is configured.
   Status AuditAccess(RouteContext& ctx, std::string action, audit::Subject subject,
                      std::vector<std::string> fields, audit::Decision decision, std::string reason = {});
+  // routes_citizen.cc — the citizen key's person (following merges since the key was issued);
+  // a key bound to no person is refused with kPermissionDenied, and the refusal audited.
+  Result<std::string> CitizenPerson(RouteContext& ctx);
   // Fills in the caller and request id and appends `e`, waiting until it is durable.
   Status AppendAudit(const RouteContext& ctx, audit::Entry e);
   // Fills in the caller (key, agency, role) and the request id of `e`.
@@ -111,9 +115,13 @@ class ApiService {
   // decision (allowed or denied, with its reason). The append is not waited for here: it is put
   // on `ctx.send_after`, so the response — whatever it is — is sent only once the entry is
   // durable, and replaced by a 500 that discloses nothing if it cannot be. An error (store)
-  // means nothing may be disclosed.
+  // means nothing may be disclosed. `work`, if set, runs only once the request is allowed (its
+  // rate token taken) and before the entry is written: the work the answer needs whose outcome
+  // the entry names (find: the person found, in `subject`). Its error is audited as a denial
+  // with its message, and returned.
+  using AllowedWork = std::function<Status(audit::Subject* subject)>;
   Result<Access> DecideAccess(RouteContext& ctx, policy::Request request, std::string action,
-                              audit::Subject subject);
+                              audit::Subject subject, const AllowedWork& work = nullptr);
   // The router's refusals (no key, bad or revoked key, a role the route does not allow) are
   // audited as denials too.
   void AuditRefusal(const Request& request, const std::string& pattern,

@@ -247,6 +247,12 @@ TEST_P(IngestHttpTest, RefusedBatchIs422WithReportAndRejectsArePaged) {
   EXPECT_EQ(rest["rejects"][0]["line"], 4);
   EXPECT_TRUE(rest["next_after_line"].is_null());
   EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F002", op_).status, 404);
+  // Another agency is refused the rows, and the refusal is audited.
+  EXPECT_EQ(Call("GET", rejects, gdt_).status, 403);
+  std::vector<json> reads = AuditEntries("ingest.rejects.read");
+  ASSERT_FALSE(reads.empty());
+  EXPECT_EQ(reads.back()["decision"], "denied");
+  EXPECT_EQ(reads.back()["actor"]["agency"], "gdt");
 }
 
 TEST_P(IngestHttpTest, BadHeaderIs400NamingTheColumn) {
@@ -274,6 +280,12 @@ TEST_P(IngestHttpTest, OtherAgencyIs403BeforeTheBodyIsRead) {
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_TRUE(r.closed);
   EXPECT_EQ(Call("POST", kBatches, Key("analyst"), Csv("HN,001,An,,,,,,1\n")).status, 403);
+  // Both refusals are in the audit log: the role's and the dataset owner's (the route's guard).
+  std::vector<json> refused = AuditEntries("refused.post.v1.datasets.id.batches");
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_EQ(refused[0]["actor"]["agency"], "gdt");
+  EXPECT_EQ(refused[0]["decision"], "denied");
+  EXPECT_EQ(refused[1]["actor"]["role"], "analyst");
   HttpResponse own = Call("POST", kBatches, moc_, Csv("HN,001,An,,,,,,1\n"));
   ASSERT_EQ(own.status, 201) << own.body;
   EXPECT_EQ(json::parse(own.body)["submitted_by"].get<std::string>().substr(0, 4), "key:");

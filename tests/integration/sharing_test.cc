@@ -262,9 +262,13 @@ TEST_P(SharingTest, RecordReadByAnotherAgencyIsMinimizedAndScoped) {
   for (const auto& [name, value] : doc["fields"].items()) EXPECT_TRUE(kVssFields.contains(name)) << name;
   EXPECT_EQ(doc["fields"]["ngay_sinh"], hub->registry[4][2]);
   EXPECT_FALSE(doc["fields"].contains("ton_giao"));
-  // Past versions stay with the owner.
-  r = Call("GET", target + "?purpose=public_service.health_insurance&as_of=2020-01-01", hub->keys["agency"]);
-  EXPECT_EQ(r.status, 400) << r.body;
+  // Past versions stay with the owner: a refusal, audited as denied.
+  r = Call("GET", target + "?purpose=public_service.health_insurance&as_of=2020-01-01T00:00:00Z", hub->keys["agency"]);
+  EXPECT_EQ(r.status, 403) << r.body;
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "denied");
+  EXPECT_EQ(audit[0]["action"], "record.read");
   // vss reads no dataset the agreement omits (tax, owned by gdt), whether the record exists or not.
   r = Call("GET", "/v1/datasets/tax/records/anything?purpose=public_service.health_insurance",
            hub->keys["agency"]);
@@ -331,6 +335,36 @@ TEST_P(SharingTest, FindReturnsAPersonOnlyWhenConfident) {
   r = Call("POST", "/v1/find", hub->keys["agency"],
            json{{"purpose", "public_service.social_insurance"}, {"attributes", {{"ton_giao", "x"}}}});
   EXPECT_EQ(r.status, 400) << r.body;
+}
+
+// The engine runs only for a caller within its rate, and a search that fails is audited.
+TEST_P(SharingTest, FindIsRateLimitedBeforeTheSearchAndItsFailureIsAudited) {
+  CommandResult made = Ndc({"agency", "create", "--id", "find_a", "--name", "Find test agency"});
+  ASSERT_EQ(made.exit_code, 0) << made.err << made.out;
+  std::ifstream ex(SourceDir() + "/examples/agreements/vss-population.json");
+  json once = json::parse(ex);
+  once["id"] = "find-once";
+  once["consumer"] = "find_a";
+  once["actions"] = {"find"};
+  once.erase("feeds");
+  once["rate_per_minute"] = 1;
+  made = Ndc({"agreement", "create", WriteJson("find-once.json", once)});
+  ASSERT_EQ(made.exit_code, 0) << made.err << made.out;
+  const std::string key = MakeKey({"--role", "agency", "--agency", "find_a"});
+  ASSERT_FALSE(key.empty()) << hub->error;
+  // Every stated attribute is empty: the search itself refuses the claim.
+  json empty = {{"purpose", "public_service.social_insurance"}, {"attributes", {{"full_name", ""}}}};
+  auto r = Call("POST", "/v1/find", key, empty);
+  EXPECT_EQ(r.status, 400) << r.body;
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["action"], "person.find");
+  EXPECT_EQ(audit[0]["decision"], "denied");
+  EXPECT_NE(audit[0]["reason"].get<std::string>().find("attribute"), std::string::npos) << audit[0].dump();
+  // The rate (one a minute) is spent: refused before any search (which would say 400 again).
+  r = Call("POST", "/v1/find", key, empty);
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(AuditFor(r.headers["x-request-id"]).size(), 1u);
 }
 
 TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
