@@ -84,8 +84,8 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   for (const policy::Agreement& a : agreements) consent_matters |= a.legal_basis.consent;
   std::vector<policy::Consent> consents;
   if (!request.person_key.empty() && deps_.consents != nullptr && consent_matters) {
-    ASSIGN_OR_RETURN(auto stored, deps_.consents->ForPerson(request.person_key));
-    for (auto& c : stored) consents.push_back(std::move(c.consent));
+    // Only the consents given to this caller's agency count (policy::Decide matches the recipient).
+    ASSIGN_OR_RETURN(consents, deps_.consents->ForDecision(request.person_key, request.caller.agency_id));
   }
 
   Access out;

@@ -212,6 +212,17 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
   c.person_key = person_key;
   if (person_key.empty()) return InvalidArgumentError("a consent is granted by a person: the person key is empty");
   RETURN_IF_ERROR(Validate(c));
+  // Every decision about this person by a recipient reads that recipient's consents: a person
+  // cannot make them grow without bound.
+  const Value live_p[] = {person_key, clock_->NowMicros(), int64_t{kMaxLiveConsents}};
+  ASSIGN_OR_RETURN(auto live, db_->Query("SELECT COUNT(*) FROM (SELECT 1 FROM consents WHERE person_key = $1 AND "
+                                         "revoked_at IS NULL AND valid_to > $2 LIMIT $3) l",
+                                         live_p));
+  if (!live.rows.empty() && live.rows[0].Int(0) >= kMaxLiveConsents) {
+    return FailedPreconditionError(fmt::format("you already hold {} consents in force, the most one person may: "
+                                               "revoke one you no longer need, then grant this one",
+                                               kMaxLiveConsents));
+  }
   c.id = "con_" + HexEncode(random_->Bytes(8));
   c.uses = 0;
   c.revoked_at.reset();

@@ -57,7 +57,9 @@ class ConsentStore {
   // Stores a new consent of `person_key` (the draft's person_key is overwritten with it); assigns
   // the id ("con_" + 16 random hex digits), granted_at and uses = 0. Checks against the catalog:
   // the recipient agency, every dataset and field, the purpose; valid_to > valid_from; max_uses
-  // >= 0 (kInvalidArgument naming the member).
+  // >= 0 (kInvalidArgument naming the member). kFailedPrecondition when the person already holds
+  // kMaxLiveConsents consents that are neither revoked nor expired.
+  static constexpr int kMaxLiveConsents = 200;
   Result<StoredConsent> Grant(const std::string& person_key, StoredConsent draft);
   // The person's consents, newest first (revoked and expired ones too: they are the person's record).
   Result<std::vector<StoredConsent>> ForPerson(const std::string& person_key);

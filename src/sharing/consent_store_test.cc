@@ -101,6 +101,26 @@ TEST_P(ConsentStoreTest, RevokeTwiceIsFailedPrecondition) {
   EXPECT_EQ(consents_->CountUse(a.consent.id).code(), StatusCode::kFailedPrecondition);
 }
 
+// Every decision reads the person's consents to its recipient: a person holds a bounded number
+// in force. Revoked and expired ones do not count.
+TEST_P(ConsentStoreTest, APersonHoldsABoundedNumberOfConsentsInForce) {
+  const std::string person = "001090000001";
+  std::vector<StoredConsent> held;
+  held.push_back(Granted(person, R"(, "valid_to": "2026-03-02")"));  // expires in a day
+  for (int i = 1; i < ConsentStore::kMaxLiveConsents; ++i) held.push_back(Granted(person));
+  auto draft = Parse();
+  ASSERT_TRUE(draft.ok());
+  auto refused = consents_->Grant(person, *draft);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("revoke one"), std::string::npos) << refused.status().message();
+  EXPECT_TRUE(consents_->Grant("001090000002", *draft).ok()) << "another person is not limited by this one";
+  ASSERT_TRUE(consents_->Revoke(person, held[1].consent.id).ok());
+  EXPECT_TRUE(consents_->Grant(person, *draft).ok()) << "a revoked consent makes room";
+  EXPECT_EQ(consents_->Grant(person, *draft).status().code(), StatusCode::kFailedPrecondition);
+  clock_.Advance(2 * kDay);
+  EXPECT_TRUE(consents_->Grant(person, *draft).ok()) << "an expired consent makes room";
+}
+
 TEST_P(ConsentStoreTest, CountUseStopsAtMaxUses) {
   StoredConsent a = Granted("001090000001", R"(, "max_uses": 2)");
   EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
