@@ -144,7 +144,8 @@ void ApiService::AddFeedRoutes() {
     ASSIGN_OR_RETURN(auto changes, ingest::ListEvents(*deps_.db, s.dataset_id, after.value_or(0), limit));
     json items = json::array();
     for (const ingest::ChangeEvent& e : changes) {
-      ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, e.key));
+      // The event's version and the one before it: what the change is classified from.
+      ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, e.key, e.version - 2, 2));
       const ingest::RecordVersion* now = nullptr;
       const ingest::RecordVersion* before = nullptr;
       for (const auto& v : versions) {

@@ -110,12 +110,18 @@ void ApiService::AddRecordRoutes() {
       [this, readable](RouteContext& ctx) -> Result<Response> {
         const std::string& key = ctx.params["key"];
         ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, readable(ctx, "record.history.read", AuditText(key)));
-        ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, key));
+        ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after_version", 0, INT64_MAX));
+        ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
+        ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, key, after.value_or(0), limit));
         RETURN_IF_ERROR(AuditAccess(ctx, "record.history.read", {"", dataset.schema.id, AuditText(key)},
                                     Disclosed(dataset.schema), audit::Decision::kAllowed));
         json items = json::array();
         for (const auto& v : versions) items.push_back(RecordVersionJson(dataset.schema, v));
-        return JsonResponse(DumpJson({{"dataset", dataset.schema.id}, {"key", key}, {"versions", items}}));
+        json next = static_cast<int>(versions.size()) == limit ? json(versions.back().version) : json(nullptr);
+        return JsonResponse(DumpJson({{"dataset", dataset.schema.id},
+                                      {"key", key},
+                                      {"versions", items},
+                                      {"next_after_version", std::move(next)}}));
       });
 
   router_.Add("GET", "/v1/datasets/{id}/events", kIngestRoles,

@@ -78,7 +78,17 @@ Status Versions(const RecordFlags& f) {
   ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
   RETURN_IF_ERROR(
       AuditCliRead(hub, "record.versions.read", {"", f.dataset, f.key}, FieldNames(dataset.schema)));
-  ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*hub.db, dataset, f.key));
+  // Read a page at a time (a record changed daily for years has thousands of versions).
+  std::vector<ingest::RecordVersion> versions;
+  for (int64_t after = 0;;) {
+    constexpr int kPage = 1000;
+    ASSIGN_OR_RETURN(auto page, ingest::ListVersions(*hub.db, dataset, f.key, after, kPage));
+    if (page.empty()) break;
+    after = page.back().version;
+    const bool last = static_cast<int>(page.size()) < kPage;
+    versions.insert(versions.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+    if (last) break;
+  }
   if (f.json) {
     for (const auto& v : versions) std::cout << DumpJson(VersionJson(dataset, v)) << "\n";
     return OkStatus();

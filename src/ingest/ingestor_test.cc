@@ -42,7 +42,7 @@ TEST_P(IngestorTest, UpsertInsertsUpdatesAndRecognisesUnchangedRecords) {
   NDC_ASSERT_OK_AND_ASSIGN(RecordVersion a1, GetRecord(*db_, Dataset(), "A1"));
   EXPECT_EQ(a1.version, 1);  // an unchanged record is not a new version
   EXPECT_EQ(std::get<std::string>(a1.values[2]), "1990-02-01");  // normalized to ISO
-  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> a2, ListVersions(*db_, Dataset(), "A2"));
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> a2, ListVersions(*db_, Dataset(), "A2", 0, 100));
   ASSERT_EQ(a2.size(), 2u);
   EXPECT_EQ(a2[0].op, "insert");
   EXPECT_EQ(a2[1].op, "update");
@@ -79,7 +79,7 @@ TEST_P(IngestorTest, DeletesByOperationColumnAndByDeleteBatch) {
   EXPECT_EQ(del.deleted, 1);
   EXPECT_EQ(del.unchanged, 1);  // deleting an absent record changes nothing
   EXPECT_EQ(NameOf("A3"), "NOT_FOUND");
-  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> a3, ListVersions(*db_, Dataset(), "A3"));
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> a3, ListVersions(*db_, Dataset(), "A3", 0, 100));
   ASSERT_EQ(a3.size(), 2u);
   EXPECT_TRUE(a3[1].deleted);
   // A deleted record can come back: a new version, as an insert.
@@ -204,9 +204,24 @@ TEST_P(IngestorTest, ReadsAsOfAPastInstant) {
   EXPECT_EQ(NameOf("A1", t2), "Tên 2");
   EXPECT_EQ(NameOf("A1", t3), "NOT_FOUND");  // deleted
   EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
-  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> versions, ListVersions(*db_, Dataset(), "A1"));
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> versions, ListVersions(*db_, Dataset(), "A1", 0, 100));
   ASSERT_EQ(versions.size(), 3u);
   EXPECT_EQ(versions[2].op, "delete");
+  // A page at a time: two history rows, then the current version alone, then nothing.
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> page, ListVersions(*db_, Dataset(), "A1", 0, 2));
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].version, 1);
+  EXPECT_EQ(page[1].version, 2);
+  NDC_ASSERT_OK_AND_ASSIGN(page, ListVersions(*db_, Dataset(), "A1", 2, 2));
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].version, 3);
+  EXPECT_EQ(page[0].op, "delete");
+  NDC_ASSERT_OK_AND_ASSIGN(page, ListVersions(*db_, Dataset(), "A1", 3, 2));
+  EXPECT_TRUE(page.empty());
+  NDC_ASSERT_OK_AND_ASSIGN(page, ListVersions(*db_, Dataset(), "A1", 1, 1));
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].version, 2);
+  EXPECT_EQ(ListVersions(*db_, Dataset(), "nobody", 0, 2).status().code(), StatusCode::kNotFound);
 }
 
 TEST_P(IngestorTest, EventsAreDenseOrderedAndMatchEffectiveChanges) {

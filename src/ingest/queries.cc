@@ -162,14 +162,17 @@ Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const ca
 }
 
 Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catalog::DatasetInfo& dataset,
-                                                const std::string& key) {
+                                                const std::string& key, int64_t after_version, int limit) {
   ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, dataset.schema, key));
   if (!current) return NotFoundError(fmt::format("no record with that key in dataset '{}'", dataset.schema.id));
-  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(HistorySelect(dataset) + " WHERE _key = $1 ORDER BY _version",
-                                                 std::vector<Value>{key}));
   std::vector<RecordVersion> out;
+  if (limit <= 0) return out;
+  // Past versions are history rows, a seek on UNIQUE (_key, _version); the current one ends the list.
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query(HistorySelect(dataset) + " WHERE _key = $1 AND _version > $2 ORDER BY _version LIMIT $3",
+                            std::vector<Value>{key, after_version, int64_t{limit}}));
   for (const auto& row : rs.rows) out.push_back(VersionFromRow(row, false));
-  out.push_back(std::move(*current));
+  if (static_cast<int>(out.size()) < limit && current->version > after_version) out.push_back(std::move(*current));
   return out;
 }
 

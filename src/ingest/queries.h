@@ -46,9 +46,11 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
 // form of GetRecord for data endpoints that hold a cached schema.
 Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const catalog::DatasetSchema& schema,
                                                    const std::string& key);
-// Every version, oldest first; kNotFound if the key was never seen.
+// The versions of `key` numbered above `after_version` (0: from the first), oldest first, at most
+// `limit` (one page: a record changed daily for years has thousands); kNotFound if the key was
+// never seen.
 Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catalog::DatasetInfo& dataset,
-                                                const std::string& key);
+                                                const std::string& key, int64_t after_version, int limit);
 
 struct ChangeEvent {
   std::string dataset_id;

@@ -333,6 +333,17 @@ TEST_P(IngestHttpTest, RecordNowAsOfAndVersionsWithTypedFields) {
   EXPECT_TRUE(rec["fields"]["ghi_chu"].is_null());
   json versions = Get("/v1/datasets/ho_gia_dinh/records/HN%1F001/versions");
   ASSERT_EQ(versions["versions"].size(), 2u);
+  EXPECT_TRUE(versions["next_after_version"].is_null());
+  // A page at a time.
+  json first = Get("/v1/datasets/ho_gia_dinh/records/HN%1F001/versions?limit=1");
+  ASSERT_EQ(first["versions"].size(), 1u);
+  EXPECT_EQ(first["versions"][0]["version"], 1);
+  EXPECT_EQ(first["next_after_version"], 1);
+  json second = Get("/v1/datasets/ho_gia_dinh/records/HN%1F001/versions?limit=1&after_version=1");
+  ASSERT_EQ(second["versions"].size(), 1u);
+  EXPECT_EQ(second["versions"][0]["version"], 2);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001/versions?limit=0", op_).status, 400);
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F001/versions?after_version=-1", op_).status, 400);
   std::string v1_from = versions["versions"][0]["valid_from"];
   EXPECT_EQ(versions["versions"][0]["valid_to"], versions["versions"][1]["valid_from"]);
   json then = Get("/v1/datasets/ho_gia_dinh/records/HN%1F001?as_of=" + v1_from);
