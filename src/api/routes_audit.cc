@@ -56,7 +56,12 @@ void ApiService::AddAuditRoutes() {
     ASSIGN_OR_RETURN(auto start, UintParam(ctx.request, "start"));
     ASSIGN_OR_RETURN(auto limit, UintParam(ctx.request, "limit"));
     uint64_t begin = start.value_or(0);
-    uint64_t n = std::min<uint64_t>(limit.value_or(100), kMaxEntriesPerPage);
+    if (limit && *limit > kMaxEntriesPerPage) {
+      return InvalidArgumentError(fmt::format("query.limit: at most {} entries per page (ask for the next page with "
+                                              "start = start + limit)",
+                                              kMaxEntriesPerPage));
+    }
+    uint64_t n = limit.value_or(100);
     ASSIGN_OR_RETURN(auto head, deps_.audit->Head());
     ASSIGN_OR_RETURN(auto rows, deps_.audit->Entries(begin, begin + n));
     json items = json::array();

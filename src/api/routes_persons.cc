@@ -8,6 +8,7 @@
 
 #include <charconv>
 
+#include "api/audit_text.h"
 #include "api/json_body.h"
 #include "api/query_params.h"
 #include "api/service.h"
@@ -89,6 +90,10 @@ void ApiService::AddPersonRoutes() {
     ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after", 0, INT64_MAX));
     ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
     std::string status = Query(ctx, "status").empty() ? "pending" : Query(ctx, "status");
+    if (status != "pending" && status != "decided" && status != "superseded" && status != "any") {
+      return InvalidArgumentError(fmt::format("query.status: '{}' is not one of pending, decided, superseded, any",
+                                              AuditText(status)));
+    }
     if (status == "any") status.clear();
     ASSIGN_OR_RETURN(auto items,
                      person::ListReview(*deps_.db, status, Query(ctx, "dataset"), after.value_or(0), limit));

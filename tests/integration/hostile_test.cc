@@ -168,6 +168,7 @@ TEST_P(HostileTest, InjectionInQueryParametersIsRefusedOrMatchesNothing) {
                   400, "INVALID_ARGUMENT", "as_of " + s);
     ExpectRefused(Call("GET", "/v1/audit/entries?start=" + s, op_), 400, "INVALID_ARGUMENT", "start " + s);
     ExpectRefused(Call("GET", "/v1/review?after=" + s, op_), 400, "INVALID_ARGUMENT", "after " + s);
+    ExpectRefused(Call("GET", "/v1/review?status=" + s, op_), 400, "INVALID_ARGUMENT", "review status " + s);
     ExpectRefused(Call("GET", "/v1/keys?role=" + s, op_), 400, "INVALID_ARGUMENT", "key role " + s);
     ExpectRefused(Call("GET", "/v1/keys?after=" + s, op_), 400, "INVALID_ARGUMENT", "key cursor " + s);
     HttpResponse by_agency = Call("GET", "/v1/keys?agency=" + s, op_);
@@ -177,6 +178,16 @@ TEST_P(HostileTest, InjectionInQueryParametersIsRefusedOrMatchesNothing) {
     ExpectRefused(Call("GET", "/v1/persons/" + std::string(kPerson) + "?purpose=" + s, vss_), 403,
                   "PERMISSION_DENIED", "purpose " + s);
   }
+}
+
+// Page sizes above what the OpenAPI document allows are refused, not silently cut.
+TEST_P(HostileTest, PageSizesAboveTheirMaximumAreRefused) {
+  ExpectRefused(Call("GET", "/v1/audit/entries?start=0&limit=1001", op_), 400, "INVALID_ARGUMENT", "audit limit");
+  ASSERT_EQ(Call("GET", "/v1/audit/entries?start=0&limit=1000", op_).status, 200);
+  ExpectRefused(Call("GET", "/v1/review?limit=5001", op_), 400, "INVALID_ARGUMENT", "review limit");
+  ExpectRefused(Call("GET", "/v1/keys?limit=1001", op_), 400, "INVALID_ARGUMENT", "key limit");
+  ExpectRefused(Call("GET", "/v1/review?status=bogus", op_), 400, "INVALID_ARGUMENT", "review status");
+  ASSERT_EQ(Call("GET", "/v1/review?status=any", op_).status, 200);
 }
 
 TEST_P(HostileTest, InjectionInJsonBodiesIsRefusedOrStoredVerbatim) {
