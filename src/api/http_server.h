@@ -35,7 +35,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port; see HttpServer::port()
   int threads = 2;
-  uint64_t max_body_bytes = 64ull << 20;
+  uint64_t max_body_bytes = 1ull << 20;
   uint32_t max_header_bytes = 16 << 10;
   std::chrono::seconds request_timeout{60};
   std::chrono::seconds idle_timeout{75};

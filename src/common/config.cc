@@ -30,7 +30,10 @@ const std::vector<KeyDef>& Defs() {
       {"server.threads", Kind::kInt, "0",
        "HTTP worker threads; 0 = 2 per core, at least 4 (responses, not threads, wait for the audit commit).", {}, 0,
        1024},
-      {"server.max_body_bytes", Kind::kInt, "67108864", "Largest request body accepted (413 above).", {}, 1,
+      {"server.max_body_bytes", Kind::kInt, "1048576",
+       "Largest request body held in memory (413 above); ingest batches are spooled to disk and held to "
+       "ingest.max_batch_bytes instead.",
+       {}, 1,
        int64_t{1} << 30},
       {"server.max_header_bytes", Kind::kInt, "16384", "Largest request header block accepted (431 above).", {},
        512, 1 << 20},

@@ -23,7 +23,7 @@ struct HubConfig {
   int store_pool_size = 8;                  // store.pool_size
   std::string listen = "127.0.0.1:8080";    // server.listen (HOST:PORT; port 0 = any free port)
   int threads = 0;                          // server.threads; 0 = one per core
-  int64_t max_body_bytes = 64ll << 20;      // server.max_body_bytes
+  int64_t max_body_bytes = 1ll << 20;       // server.max_body_bytes
   int max_header_bytes = 16 << 10;          // server.max_header_bytes
   int max_connections = 1024;               // server.max_connections
   int request_timeout_seconds = 60;         // server.request_timeout_seconds

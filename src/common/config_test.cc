@@ -89,6 +89,8 @@ TEST(Config, DefaultTomlParsesBackToDefaults) {
   auto c = LoadConfig({.file = f, .env = Env({})});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->max_body_bytes, HubConfig{}.max_body_bytes);
+  // Held in memory and parsed whole: small by default (batches are spooled, with their own limit).
+  EXPECT_EQ(c->max_body_bytes, 1 << 20);
 }
 
 TEST(Config, DefaultTomlCarriesStoreUrl) {
