@@ -145,9 +145,12 @@ void ApiService::AddCitizenRoutes() {
     json items = json::array();
     int scanned = 0;
     bool exhausted = false;
+    // Read in batches of at least 200, so that a small page past many hidden entries costs a few
+    // index reads, not one per entry.
+    const int batch = std::max(limit, kMaxHistoryPage);
     while (static_cast<int>(items.size()) < limit && !exhausted && scanned < kMaxScannedPerPage) {
-      ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, deps_.audit->EntriesForPerson(me, cursor, limit));
-      exhausted = static_cast<int>(rows.size()) < limit;
+      ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, deps_.audit->EntriesForPerson(me, cursor, batch));
+      exhausted = static_cast<int>(rows.size()) < batch;
       for (const audit::StoredEntry& row : rows) {
         ++scanned;
         cursor = row.index;
