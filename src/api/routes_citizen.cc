@@ -291,11 +291,14 @@ void ApiService::AddCitizenRoutes() {
 
   router_.Add("GET", "/v1/me/corrections", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
-    ASSIGN_OR_RETURN(auto list, sharing::CorrectionsOfPerson(*deps_.db, me));
+    ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxHistoryPage));
+    const std::string before = ctx.request.query.contains("before") ? ctx.request.query.at("before") : "";
+    ASSIGN_OR_RETURN(auto list, sharing::CorrectionsOfPerson(*deps_.db, me, before, limit));
     json items = json::array();
     for (const auto& c : list) items.push_back(sharing::CorrectionJson(c));
+    json next = static_cast<int>(list.size()) == limit ? json(list.back().id) : json(nullptr);
     RETURN_IF_ERROR(audit_own(ctx, "correction.list", {me, "", ""}, {"corrections"}));
-    return JsonResponse(DumpJson({{"corrections", std::move(items)}}));
+    return JsonResponse(DumpJson({{"corrections", std::move(items)}, {"next_before", std::move(next)}}));
   });
 
   // The owning agency's inbox of correction requests (and operators').

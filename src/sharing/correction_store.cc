@@ -30,6 +30,15 @@ std::vector<CorrectionRequest> FromRows(const store::ResultSet& rs) {
 
 Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now) {
+  ASSIGN_OR_RETURN(store::ResultSet open,
+                   db.Query("SELECT COUNT(*) FROM (SELECT 1 FROM correction_requests WHERE person_key = $1 AND "
+                            "status = 'open' LIMIT $2) o",
+                            Params{draft.person_key, int64_t{kMaxOpenCorrectionsPerPerson}}));
+  if (!open.rows.empty() && open.rows[0].Int(0) >= kMaxOpenCorrectionsPerPerson) {
+    return FailedPreconditionError(fmt::format("you have {} open correction requests, the most one person may: "
+                                               "wait until the owning agencies answer some of them",
+                                               kMaxOpenCorrectionsPerPerson));
+  }
   draft.id = "cor_" + HexEncode(random->Bytes(8));
   draft.status = "open";
   draft.created_at = now;
@@ -70,10 +79,30 @@ Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, cons
   return FromRows(rs);
 }
 
-Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key) {
-  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(std::string(kSelect) + "WHERE person_key = $1 "
-                                                                         "ORDER BY created_at DESC, id",
-                                                 Params{person_key}));
+Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key,
+                                                           const std::string& before_id, int limit) {
+  // Keyset: rows before (created_at, id) of `before_id`, on (person_key, created_at, id)
+  // (migration 0015).
+  std::string sql = std::string(kSelect) + "WHERE person_key = $1";
+  Params params;
+  params.reserve(4);
+  params.emplace_back(person_key);
+  if (!before_id.empty()) {
+    ASSIGN_OR_RETURN(store::ResultSet at, db.Query("SELECT created_at FROM correction_requests WHERE id = $1 AND "
+                                                   "person_key = $2",
+                                                   Params{before_id, person_key}));
+    if (at.rows.empty()) {
+      return InvalidArgumentError(fmt::format("query.before: you have no correction request '{}' (use the "
+                                              "previous page's next_before)",
+                                              before_id));
+    }
+    sql += " AND (created_at, id) < ($2, $3)";
+    params.emplace_back(at.rows[0].Int(0));
+    params.emplace_back(before_id);
+  }
+  sql += fmt::format(" ORDER BY created_at DESC, id DESC LIMIT ${}", params.size() + 1);
+  params.emplace_back(int64_t{limit});
+  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(sql, params));
   return FromRows(rs);
 }
 

@@ -34,6 +34,9 @@ struct CorrectionRequest {
   std::optional<int64_t> resolved_at;
 };
 
+// A person has at most this many open requests (kFailedPrecondition past it): each one is work
+// for an agency, and a person's list is read a page at a time but should not grow at request rate.
+inline constexpr int kMaxOpenCorrectionsPerPerson = 100;
 // Stores `draft` as an open request made at `now`; assigns and returns its id.
 Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now);
@@ -42,8 +45,11 @@ Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionReques
 // ones unless `include_closed`.
 Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, const std::string& dataset_id,
                                                        const std::string& after_id, int limit, bool include_closed);
-// The person's own requests, newest first.
-Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key);
+// The person's own requests, newest first, a page at a time: those made before `before_id`'s
+// request (empty: from the newest), at most `limit`. kInvalidArgument when `before_id` names no
+// request of this person.
+Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key,
+                                                           const std::string& before_id, int limit);
 
 // {"id", "dataset", "record", "field", "person", "current_value", "claimed_value", "note",
 //  "status", "created_at", "resolved_at"} (times RFC 3339; absent values null).

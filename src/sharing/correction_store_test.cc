@@ -83,6 +83,44 @@ TEST_P(CorrectionStoreTest, TheInboxPagesInCreationOrderWithOrWithoutClosedReque
   EXPECT_EQ(ListCorrections(*db_, "registry", "cor_nope", 1, true).status().code(), StatusCode::kInvalidArgument);
 }
 
+// A person's own list: newest first, a page at a time, only theirs; and a bounded number open.
+TEST_P(CorrectionStoreTest, APersonsRequestsPageNewestFirstAndTheOpenOnesAreCapped) {
+  std::vector<std::pair<int64_t, std::string>> mine;
+  for (int i = 0; i < kMaxOpenCorrectionsPerPerson; ++i) {
+    CorrectionRequest draft{.dataset_id = "registry", .record_key = "001090000001", .field = "ho_ten",
+                            .person_key = "001090000001", .claimed_value = "An " + std::to_string(i), .note = ""};
+    const int64_t at = 1000 + i / 3;  // three at a time in the same microsecond
+    NDC_ASSERT_OK_AND_ASSIGN(CorrectionRequest c, CreateCorrection(*db_, draft, SystemRandom(), at));
+    mine.emplace_back(at, c.id);
+  }
+  CorrectionRequest other{.dataset_id = "registry", .record_key = "001090000002", .field = "ho_ten",
+                          .person_key = "001090000002", .claimed_value = "Bình", .note = ""};
+  NDC_ASSERT_OK(CreateCorrection(*db_, other, SystemRandom(), 5000).status());
+  std::sort(mine.rbegin(), mine.rend());
+  std::vector<std::string> want, got;
+  for (const auto& m : mine) want.push_back(m.second);
+  std::string before;
+  for (int pages = 0; pages < 100; ++pages) {
+    NDC_ASSERT_OK_AND_ASSIGN(auto page, CorrectionsOfPerson(*db_, "001090000001", before, 7));
+    for (const auto& c : page) got.push_back(c.id);
+    if (page.size() < 7) break;
+    before = page.back().id;
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(CorrectionsOfPerson(*db_, "001090000001", "cor_nope", 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CorrectionsOfPerson(*db_, "001090000002", mine[0].second, 5).status().code(),
+            StatusCode::kInvalidArgument)
+      << "another person's request is not a cursor";
+  // The person has kMaxOpenCorrectionsPerPerson open: the next waits until one is answered.
+  CorrectionRequest more{.dataset_id = "registry", .record_key = "001090000001", .field = "ho_ten",
+                         .person_key = "001090000001", .claimed_value = "An", .note = ""};
+  EXPECT_EQ(CreateCorrection(*db_, more, SystemRandom(), 9000).status().code(), StatusCode::kFailedPrecondition);
+  NDC_ASSERT_OK(db_->Exec("UPDATE correction_requests SET status = 'rejected', resolved_at = 9000 WHERE id = $1",
+                          std::vector<store::Value>{mine[0].second})
+                    .status());
+  EXPECT_TRUE(CreateCorrection(*db_, more, SystemRandom(), 9001).ok());
+}
+
 #ifndef NDC_TEST_POSTGRES
 // SQLite's plans for every form of the inbox page: an index seek in (created_at, id) order.
 TEST_P(CorrectionStoreTest, TheInboxSeeksAnIndexForEveryForm) {
@@ -94,6 +132,9 @@ TEST_P(CorrectionStoreTest, TheInboxSeeksAnIndexForEveryForm) {
       for (const std::string& after : {std::string(), made.id}) {
         EXPECT_TRUE(ListCorrections(ex, "registry", after, 10, closed).ok());
       }
+    }
+    for (const std::string& before : {std::string(), made.id}) {
+      EXPECT_TRUE(CorrectionsOfPerson(ex, "001090000001", before, 10).ok());
     }
   });
   EXPECT_EQ(problems, "");
