@@ -92,10 +92,13 @@ void ApiService::AddFeedRoutes() {
   });
 
   router_.Add("GET", "/v1/feeds", kAgency, [this](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(auto subs, feeds_->List(ctx.principal->agency_id));
+    ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
+    const std::string after = ctx.request.query.contains("after") ? ctx.request.query.at("after") : "";
+    ASSIGN_OR_RETURN(auto subs, feeds_->List(ctx.principal->agency_id, after, limit));
     json items = json::array();
     for (const auto& s : subs) items.push_back(sharing::SubscriptionToJson(s));
-    return JsonResponse(DumpJson({{"feeds", std::move(items)}}));
+    json next = static_cast<int>(subs.size()) == limit ? json(subs.back().id) : json(nullptr);
+    return JsonResponse(DumpJson({{"feeds", std::move(items)}, {"next_after", std::move(next)}}));
   });
 
   router_.Add("POST", "/v1/feeds/{id}/cancel", kAgency, [this](RouteContext& ctx) -> Result<Response> {

@@ -108,6 +108,16 @@ Result<Subscription> FeedStore::Create(Subscription draft) {
   if (draft.events.empty()) return InvalidArgumentError("feed.events: name at least one event type");
   std::sort(draft.events.begin(), draft.events.end());
   draft.events.erase(std::unique(draft.events.begin(), draft.events.end()), draft.events.end());
+  const Value active_p[] = {draft.agency_id, int64_t{kMaxActivePerAgency}};
+  ASSIGN_OR_RETURN(auto active, db_->Query("SELECT COUNT(*) FROM (SELECT 1 FROM feed_subscriptions WHERE agency_id = "
+                                           "$1 AND status = 'active' LIMIT $2) a",
+                                           active_p));
+  if (!active.rows.empty() && active.rows[0].Int(0) >= kMaxActivePerAgency) {
+    return FailedPreconditionError(fmt::format("agency '{}' already holds {} active feed subscriptions, the most "
+                                               "one agency may: cancel one it no longer pulls "
+                                               "(POST /v1/feeds/{{id}}/cancel)",
+                                               draft.agency_id, kMaxActivePerAgency));
+  }
   std::string hex;
   for (uint8_t b : random_->Bytes(8)) hex += fmt::format("{:02x}", b);
   draft.id = "feed_" + hex;
@@ -134,12 +144,27 @@ Result<Subscription> FeedStore::Get(const std::string& agency, const std::string
   return FromRow(rs.rows[0]);
 }
 
-Result<std::vector<Subscription>> FeedStore::List(const std::string& agency) {
-  const Value p[] = {agency};
-  ASSIGN_OR_RETURN(auto rs, db_->Query(fmt::format("SELECT {} FROM feed_subscriptions WHERE agency_id = $1 ORDER "
-                                                   "BY created_at, id",
-                                                   kColumns),
-                                       p));
+Result<std::vector<Subscription>> FeedStore::List(const std::string& agency, const std::string& after_id,
+                                                  int limit) {
+  // Keyset on (agency_id, created_at, id) (migration 0015).
+  std::vector<Value> p = {agency};
+  std::string sql = fmt::format("SELECT {} FROM feed_subscriptions WHERE agency_id = $1", kColumns);
+  if (!after_id.empty()) {
+    const Value q[] = {after_id, agency};
+    ASSIGN_OR_RETURN(auto at, db_->Query("SELECT created_at FROM feed_subscriptions WHERE id = $1 AND agency_id = $2",
+                                         q));
+    if (at.rows.empty()) {
+      return InvalidArgumentError(fmt::format("query.after: agency '{}' has no feed subscription '{}' (use the "
+                                              "previous page's next_after)",
+                                              agency, after_id));
+    }
+    sql += " AND (created_at, id) > ($2, $3)";
+    p.emplace_back(at.rows[0].Int(0));
+    p.emplace_back(after_id);
+  }
+  sql += fmt::format(" ORDER BY created_at, id LIMIT ${}", p.size() + 1);
+  p.emplace_back(int64_t{limit});
+  ASSIGN_OR_RETURN(auto rs, db_->Query(sql, p));
   std::vector<Subscription> out;
   for (const Row& row : rs.rows) {
     ASSIGN_OR_RETURN(Subscription s, FromRow(row));

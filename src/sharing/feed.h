@@ -58,12 +58,17 @@ class FeedStore {
  public:
   FeedStore(store::Database* db, Clock* clock, RandomSource* random) : db_(db), clock_(clock), random_(random) {}
 
+  // Active subscriptions one agency may hold (Create refuses more with kFailedPrecondition).
+  static constexpr int kMaxActivePerAgency = 100;
   // Stores an active subscription (id, created_at and status assigned). The caller has checked
   // the agreement allows every event type.
   Result<Subscription> Create(Subscription draft);
   // The subscription if it is `agency`'s.
   Result<Subscription> Get(const std::string& agency, const std::string& id);
-  Result<std::vector<Subscription>> List(const std::string& agency);
+  // `agency`'s subscriptions (cancelled ones too) in creation order, a page at a time: those
+  // after `after_id`'s (empty: from the first), at most `limit`. kInvalidArgument when `after_id`
+  // names none of the agency's.
+  Result<std::vector<Subscription>> List(const std::string& agency, const std::string& after_id, int limit);
   Result<Subscription> Cancel(const std::string& agency, const std::string& id);
 
  private:

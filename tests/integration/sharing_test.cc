@@ -3,6 +3,7 @@
 // limits, consent for non-state recipients, and the matrix of endpoint x role x credential
 // problem — each denial found in the audit log by its request id.
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <set>
@@ -68,6 +69,19 @@ std::string MakeKey(const std::vector<std::string>& extra) {
   auto r = Ndc(args);
   if (r.exit_code != 0) hub->error = "key create failed: " + r.err;
   return Trim(r.out);
+}
+
+// A new agency `id` with an agreement like the vss example (id `<id>-agreement`, changed by
+// `adjust`) and a key of it; "" with hub->error set on failure.
+std::string AgencyUnderAgreement(const std::string& id, const std::function<void(json&)>& adjust) {
+  if (!Step(Ndc({"agency", "create", "--id", id, "--name", "Test agency " + id}), "agency " + id)) return "";
+  std::ifstream ex(SourceDir() + "/examples/agreements/vss-population.json");
+  json agreement = json::parse(ex);
+  agreement["id"] = id + "-agreement";
+  agreement["consumer"] = id;
+  adjust(agreement);
+  if (!Step(Ndc({"agreement", "create", WriteJson(id + ".json", agreement)}), "agreement " + id)) return "";
+  return MakeKey({"--role", "agency", "--agency", id});
 }
 
 bool BuildHub(store::Backend backend) {
@@ -339,18 +353,11 @@ TEST_P(SharingTest, FindReturnsAPersonOnlyWhenConfident) {
 
 // The engine runs only for a caller within its rate, and a search that fails is audited.
 TEST_P(SharingTest, FindIsRateLimitedBeforeTheSearchAndItsFailureIsAudited) {
-  CommandResult made = Ndc({"agency", "create", "--id", "find_a", "--name", "Find test agency"});
-  ASSERT_EQ(made.exit_code, 0) << made.err << made.out;
-  std::ifstream ex(SourceDir() + "/examples/agreements/vss-population.json");
-  json once = json::parse(ex);
-  once["id"] = "find-once";
-  once["consumer"] = "find_a";
-  once["actions"] = {"find"};
-  once.erase("feeds");
-  once["rate_per_minute"] = 1;
-  made = Ndc({"agreement", "create", WriteJson("find-once.json", once)});
-  ASSERT_EQ(made.exit_code, 0) << made.err << made.out;
-  const std::string key = MakeKey({"--role", "agency", "--agency", "find_a"});
+  const std::string key = AgencyUnderAgreement("find_a", [](json& a) {
+    a["actions"] = {"find"};
+    a.erase("feeds");
+    a["rate_per_minute"] = 1;
+  });
   ASSERT_FALSE(key.empty()) << hub->error;
   // Every stated attribute is empty: the search itself refuses the claim.
   json empty = {{"purpose", "public_service.social_insurance"}, {"attributes", {{"full_name", ""}}}};
@@ -365,6 +372,40 @@ TEST_P(SharingTest, FindIsRateLimitedBeforeTheSearchAndItsFailureIsAudited) {
   r = Call("POST", "/v1/find", key, empty);
   EXPECT_EQ(r.status, 429) << r.body;
   EXPECT_EQ(AuditFor(r.headers["x-request-id"]).size(), 1u);
+}
+
+// An agency holds a bounded number of active subscriptions and lists them a page at a time.
+TEST_P(SharingTest, FeedSubscriptionsAreCappedAndListedAPageAtATime) {
+  const std::string key = AgencyUnderAgreement("feed_a", [](json&) {});
+  ASSERT_FALSE(key.empty()) << hub->error;
+  const json body = {{"agreement", "feed_a-agreement"}, {"purpose", "public_service.social_insurance"}, {"events", {"death"}}};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    auto r = Call("POST", "/v1/feeds", key, body);
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids.push_back(json::parse(r.body)["id"]);
+  }
+  auto refused = Call("POST", "/v1/feeds", key, body);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("cancel one"), std::string::npos) << refused.body;
+  // Pages of 30 give every subscription once, in creation order.
+  std::vector<std::string> listed;
+  std::string after;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto r = Call("GET", "/v1/feeds?limit=30" + (after.empty() ? "" : "&after=" + after), key);
+    ASSERT_EQ(r.status, 200) << r.body;
+    json page = json::parse(r.body);
+    for (const auto& f : page["feeds"]) listed.push_back(f["id"]);
+    if (page["next_after"].is_null()) break;
+    after = page["next_after"];
+  }
+  EXPECT_EQ(listed, ids);
+  EXPECT_EQ(Call("GET", "/v1/feeds?after=feed_nope", key).status, 400);
+  EXPECT_EQ(Call("GET", "/v1/feeds?after=" + ids[0], hub->keys["agency"]).status, 400)
+      << "another agency's subscription is not a cursor";
+  // A cancelled one makes room.
+  ASSERT_EQ(Call("POST", "/v1/feeds/" + ids[0] + "/cancel", key).status, 200);
+  EXPECT_EQ(Call("POST", "/v1/feeds", key, body).status, 201);
 }
 
 TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
