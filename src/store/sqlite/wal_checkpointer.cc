@@ -8,24 +8,34 @@
 
 namespace ndc::store {
 
-bool CheckpointPacer::OnCommit(int log_frames) {
-  if (log_frames < seen_) covered_ = 0;  // rewound: every frame is new
+CheckpointPacer::Verdict CheckpointPacer::OnCommit(int log_frames) {
+  // A log shorter than at the last commit was rewound: every frame in it is new, and this commit
+  // wrote all of them. (A rewound log that a first commit makes longer than the old one looks
+  // continued: its size is then under-counted, which can only delay a checkpoint or count a large
+  // commit as small.)
+  const bool rewound = log_frames < seen_;
+  const int grew = rewound ? log_frames : log_frames - seen_;
+  if (rewound) covered_ = 0;
   seen_ = log_frames;
-  if (log_frames - covered_ < threshold_) return false;
-  covered_ = log_frames;
-  return true;
+  Verdict v;
+  if (grew < restart_) small_pending_ += grew;
+  v.wait = small_pending_ >= 2 * restart_;
+  v.ask = v.wait || log_frames - covered_ >= threshold_;
+  if (v.ask) covered_ = log_frames;
+  return v;
 }
 
 void CheckpointPacer::OnCheckpoint(int copied) {
   // What it could not copy (a reader still needs old frames) counts again; a log rewound since
   // the checkpoint began has already been reset by OnCommit.
   covered_ = std::min(covered_, copied);
+  small_pending_ = 0;
 }
 
 WalCheckpointer::WalCheckpointer(std::string path, int threshold_pages, int restart_pages)
     : path_(std::move(path)),
       restart_pages_(restart_pages),
-      pacer_(threshold_pages),
+      pacer_(threshold_pages, restart_pages),
       thread_([this] { Loop(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
@@ -50,19 +60,15 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*
     c->restart_done_.wait_for(lock, std::chrono::seconds(1), [c] { return !c->restart_wanted_; });
     return SQLITE_OK;
   }
-  // This commit's frames (the log may have been rewound before it).
-  const int grew = pages >= c->pacer_.seen() ? pages - c->pacer_.seen() : pages;
-  // Commits smaller than a RESTART's worth have piled up to twice that size.
-  const bool behind = pages >= 2 * c->restart_pages_ && grew < c->restart_pages_;
-  if (c->pacer_.OnCommit(pages) || behind) {
+  const CheckpointPacer::Verdict v = c->pacer_.OnCommit(pages);
+  if (v.ask) {
     c->requested_ = true;
     c->wake_.notify_one();
   }
-  if (behind) {
-    // This writer outruns the checkpointer (a checkpoint's fsync waits behind the writer's own
-    // unsynced pages). It waits for the next checkpoint to end — at most 1 s, its commit already
-    // durable — so that the log stays bounded however the two threads are scheduled. One large
-    // commit (an ingest batch) does not wait: PASSIVE copies it off the commit path.
+  if (v.wait) {
+    // This writer's small commits outrun the checkpointer (a checkpoint's fsync waits behind the
+    // writer's own unsynced pages). It waits for the next checkpoint to end — at most 1 s, its
+    // commit already durable — so that the log stays bounded however the threads are scheduled.
     const int64_t next = c->completed_ + 1;
     c->progress_.wait_for(lock, std::chrono::seconds(1), [c, next] { return c->completed_ >= next || c->stop_; });
   }

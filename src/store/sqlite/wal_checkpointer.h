@@ -20,8 +20,8 @@
 // most 1 s), the few frames PASSIVE could not copy are copied, and the next commit starts the log
 // from its beginning again. A single large commit (an ingest batch) does not trigger it: PASSIVE
 // copies it whole. The log file then stays near `restart_pages` plus one PASSIVE's worth of commits.
-// A writer whose small commits still outrun the checkpointer (its log past twice `restart_pages`)
-// waits in its WAL hook for the next checkpoint to end (at most 1 s each time).
+// A writer whose small commits still outrun the checkpointer (twice `restart_pages` of them with no
+// checkpoint ending) waits in its WAL hook for the next checkpoint to end (at most 1 s).
 // Thread-safe; the destructor finishes the checkpoint under way and joins.
 #pragma once
 
@@ -35,23 +35,30 @@ struct sqlite3;
 
 namespace ndc::store {
 
-// When to ask for a checkpoint: once `threshold` frames of the log are neither copied nor being
-// copied. Not thread-safe (WalCheckpointer calls it under its mutex).
+// When a commit asks for a checkpoint, and when its writer must wait for one. Not thread-safe
+// (WalCheckpointer calls it under its mutex).
 class CheckpointPacer {
  public:
-  explicit CheckpointPacer(int threshold) : threshold_(threshold) {}
-  // A commit left `log_frames` frames in the log; true if it should ask for a checkpoint (which
-  // is then counted as copying them, so that the commits made meanwhile do not ask again).
-  bool OnCommit(int log_frames);
+  // `threshold`: frames neither copied nor being copied that ask for a checkpoint. `restart`: the
+  // RESTART size; a commit of fewer frames is "small".
+  CheckpointPacer(int threshold, int restart) : threshold_(threshold), restart_(restart) {}
+  struct Verdict {
+    bool ask = false;   // ask for a checkpoint (then counted as copying the log so far)
+    bool wait = false;  // the writer outruns the checkpointer: wait for the next one to end
+  };
+  // A commit left `log_frames` frames in the log.
+  Verdict OnCommit(int log_frames);
   // A checkpoint ended having copied the first `copied` frames of the log.
   void OnCheckpoint(int copied);
-  // The frames in the log after the last commit.
-  int seen() const { return seen_; }
 
  private:
-  const int threshold_;
+  const int threshold_, restart_;
   int seen_ = 0;     // frames in the log at the last commit; fewer now means it was rewound
   int covered_ = 0;  // frames copied or asked to be copied
+  // Frames of small commits since the last checkpoint ended: twice the RESTART size of them means
+  // the checkpointer cannot keep up. A large commit (an ingest batch) is not counted: PASSIVE
+  // copies it off the commit path, and the commits after it must not wait for that copy.
+  int small_pending_ = 0;
 };
 
 class WalCheckpointer {
