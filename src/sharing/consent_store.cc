@@ -251,14 +251,24 @@ Result<std::vector<StoredConsent>> ConsentStore::ForPerson(const std::string& pe
 
 Result<std::vector<policy::Consent>> ConsentStore::ForDecision(const std::string& person_key,
                                                                const std::string& recipient) {
-  const Value p[] = {person_key, recipient};
-  ASSIGN_OR_RETURN(auto rs, db_->Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
-                                                              "ORDER BY granted_at DESC, id",
-                                       p));
+  // The consents in force (at most kMaxLiveConsents of the person's) and the newest other one, which
+  // names why a refused decision is refused (revoked, expired); never every consent ever given.
+  const Value live_p[] = {person_key, recipient, clock_->NowMicros(), int64_t{kMaxLiveConsents}};
+  ASSIGN_OR_RETURN(auto live, db_->Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
+                                                                "AND revoked_at IS NULL AND valid_to > $3 "
+                                                                "ORDER BY granted_at DESC, id LIMIT $4",
+                                         live_p));
+  const Value past_p[] = {person_key, recipient, clock_->NowMicros()};
+  ASSIGN_OR_RETURN(auto past, db_->Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
+                                                                "AND (revoked_at IS NOT NULL OR valid_to <= $3) "
+                                                                "ORDER BY granted_at DESC, id DESC LIMIT 1",
+                                         past_p));
   std::vector<policy::Consent> out;
-  for (const Row& r : rs.rows) {
-    ASSIGN_OR_RETURN(StoredConsent s, FromRow(r));
-    out.push_back(std::move(s.consent));
+  for (const store::ResultSet* rs : {&live, &past}) {
+    for (const Row& r : rs->rows) {
+      ASSIGN_OR_RETURN(StoredConsent s, FromRow(r));
+      out.push_back(std::move(s.consent));
+    }
   }
   return out;
 }

@@ -64,7 +64,9 @@ class ConsentStore {
   // The person's consents, newest first (revoked and expired ones too: they are the person's record).
   Result<std::vector<StoredConsent>> ForPerson(const std::string& person_key);
   // What policy::Decide needs for a read of `person_key` by `recipient`: that person's consents to
-  // that agency (any status; Decide checks validity, revocation and uses).
+  // that agency in force (not revoked, not expired; Decide still checks validity and uses) and
+  // the newest revoked or expired one, which names the reason of a refusal. Bounded by the cap on
+  // consents in force, however many were given and withdrawn before (migration 0016).
   Result<std::vector<policy::Consent>> ForDecision(const std::string& person_key, const std::string& recipient);
   // One consent of this person (kNotFound for another person's).
   Result<StoredConsent> Get(const std::string& person_key, const std::string& id);

@@ -9,6 +9,7 @@
 #include "common/instant.h"
 #include "common/json.h"
 #include "store/testing/test_database.h"
+#include "store/testing/test_util.h"
 
 namespace ndc::sharing {
 namespace {
@@ -189,6 +190,39 @@ TEST_P(ConsentStoreTest, ForDecisionReturnsTheRecipientsConsents) {
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].purpose, "banking.account_opening");
   EXPECT_TRUE(consents_->ForDecision("001090000001", "bca")->empty());
+}
+
+// A decision reads the consents in force and the newest withdrawn or expired one (the reason of a
+// refusal), not every consent the person ever gave and withdrew.
+TEST_P(ConsentStoreTest, ForDecisionReadsTheConsentsInForceAndTheNewestOther) {
+  const std::string person = "001090000001";
+  std::vector<std::string> revoked;
+  for (int i = 0; i < 30; ++i) {
+    StoredConsent c = Granted(person);
+    ASSERT_TRUE(consents_->Revoke(person, c.consent.id).ok());
+    revoked.push_back(c.consent.id);
+    clock_.Advance(1);
+  }
+  StoredConsent expiring = Granted(person, R"(, "valid_to": "2026-03-02")");
+  clock_.Advance(1);
+  StoredConsent live = Granted(person);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<policy::Consent> list, consents_->ForDecision(person, "bank_x"));
+  ASSERT_EQ(list.size(), 3u) << "both in force, and the newest revoked";
+  EXPECT_EQ(list[0].id, live.consent.id);
+  EXPECT_EQ(list[1].id, expiring.consent.id);
+  EXPECT_EQ(list[2].id, revoked.back());
+  // A day later one has expired: it is now the newest of the others.
+  clock_.Advance(2 * kDay);
+  NDC_ASSERT_OK_AND_ASSIGN(list, consents_->ForDecision(person, "bank_x"));
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].id, live.consent.id);
+  EXPECT_EQ(list[1].id, expiring.consent.id);
+  // Only withdrawn ones: the newest tells why.
+  ASSERT_TRUE(consents_->Revoke(person, live.consent.id).ok());
+  NDC_ASSERT_OK_AND_ASSIGN(list, consents_->ForDecision(person, "bank_x"));
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].id, live.consent.id);
+  EXPECT_TRUE(list[0].revoked_at.has_value());
 }
 
 #ifdef NDC_TEST_POSTGRES
