@@ -75,6 +75,8 @@ void ApiService::AddFeedRoutes() {
       s.events.push_back(std::move(type));
     }
     ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, deps_.catalog->GetDataset(s.dataset_id));
+    // Before the decisions: an agency at its cap spends no rate and leaves no allowed entries.
+    RETURN_IF_ERROR(feeds_->CheckRoom(s.agency_id));
     for (const std::string& type : s.events) {
       policy::Request req;
       req.action = policy::Action::kFeed;

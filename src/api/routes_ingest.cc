@@ -161,9 +161,20 @@ void ApiService::AddIngestRoutes() {
       },
       may_post);
 
+  // The dataset when the caller may see its batches; a refusal by ownership is audited as denied.
+  auto owned = [this](RouteContext& ctx, const std::string& dataset_id, const std::string& action,
+                      const std::string& record) -> Result<catalog::DatasetInfo> {
+    Result<catalog::DatasetInfo> dataset = IngestDataset(*ctx.principal, dataset_id);
+    if (dataset.status().code() == StatusCode::kPermissionDenied) {
+      RETURN_IF_ERROR(AuditAccess(ctx, action, {"", dataset_id, record}, {}, audit::Decision::kDenied,
+                                  dataset.status().message()));
+    }
+    return dataset;
+  };
+
   router_.Add(
-      "GET", "/v1/datasets/{id}/batches", kIngestRoles, [this](RouteContext& ctx) -> Result<Response> {
-        ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, IngestDataset(*ctx.principal, ctx.params["id"]));
+      "GET", "/v1/datasets/{id}/batches", kIngestRoles, [this, owned](RouteContext& ctx) -> Result<Response> {
+        ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, owned(ctx, ctx.params["id"], "ingest.batches.read", ""));
         ASSIGN_OR_RETURN(std::optional<int64_t> before, IntParam(ctx.request, "before", 1, INT64_MAX));
         ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
         ASSIGN_OR_RETURN(auto reports,
@@ -174,25 +185,18 @@ void ApiService::AddIngestRoutes() {
         return JsonResponse(DumpJson({{"batches", std::move(items)}, {"next_before", std::move(next)}}));
       });
 
-  router_.Add("GET", "/v1/batches/{id}", kIngestRoles, [this](RouteContext& ctx) -> Result<Response> {
+  router_.Add("GET", "/v1/batches/{id}", kIngestRoles, [this, owned](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(int64_t id, BatchIdParam(ctx.params["id"]));
     ASSIGN_OR_RETURN(ingest::BatchReport report, ingest::GetBatch(*deps_.db, id));
-    RETURN_IF_ERROR(IngestDataset(*ctx.principal, report.dataset_id).status());
+    RETURN_IF_ERROR(owned(ctx, report.dataset_id, "ingest.batch.read", std::to_string(id)).status());
     return JsonResponse(DumpJson(BatchReportJson(report)));
   });
 
   // Rejects carry the submitted rows (personal data): a page that shows any is audited first.
-  router_.Add("GET", "/v1/batches/{id}/rejects", kIngestRoles, [this](RouteContext& ctx) -> Result<Response> {
+  router_.Add("GET", "/v1/batches/{id}/rejects", kIngestRoles, [this, owned](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(int64_t id, BatchIdParam(ctx.params["id"]));
     ASSIGN_OR_RETURN(ingest::BatchReport report, ingest::GetBatch(*deps_.db, id));
-    if (Status owner = IngestDataset(*ctx.principal, report.dataset_id).status(); !owner.ok()) {
-      // Another agency's rows were asked for: the refusal is audited like a record read's.
-      if (owner.code() == StatusCode::kPermissionDenied) {
-        RETURN_IF_ERROR(AuditAccess(ctx, "ingest.rejects.read", {"", report.dataset_id, std::to_string(id)}, {},
-                                    audit::Decision::kDenied, owner.message()));
-      }
-      return owner;
-    }
+    RETURN_IF_ERROR(owned(ctx, report.dataset_id, "ingest.rejects.read", std::to_string(id)).status());
     ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after_line", 0, INT64_MAX));
     ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
     ASSIGN_OR_RETURN(auto rejects, ingest::ListRejects(*deps_.db, id, after.value_or(0), limit));

@@ -111,6 +111,8 @@ void ApiService::AddRecordRoutes() {
         const std::string& key = ctx.params["key"];
         ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, readable(ctx, "record.history.read", AuditText(key)));
         ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after_version", 0, INT64_MAX));
+        // One snapshot: an ingest between the current version and the history could repeat one.
+        std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();
         ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
         ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, key, after.value_or(0), limit));
         RETURN_IF_ERROR(AuditAccess(ctx, "record.history.read", {"", dataset.schema.id, AuditText(key)},

@@ -104,11 +104,8 @@ std::vector<std::string> ClassifyChange(const catalog::DatasetSchema& schema, bo
   return out;
 }
 
-Result<Subscription> FeedStore::Create(Subscription draft) {
-  if (draft.events.empty()) return InvalidArgumentError("feed.events: name at least one event type");
-  std::sort(draft.events.begin(), draft.events.end());
-  draft.events.erase(std::unique(draft.events.begin(), draft.events.end()), draft.events.end());
-  const Value active_p[] = {draft.agency_id, int64_t{kMaxActivePerAgency}};
+Status FeedStore::CheckRoom(const std::string& agency) {
+  const Value active_p[] = {agency, int64_t{kMaxActivePerAgency}};
   ASSIGN_OR_RETURN(auto active, db_->Query("SELECT COUNT(*) FROM (SELECT 1 FROM feed_subscriptions WHERE agency_id = "
                                            "$1 AND status = 'active' LIMIT $2) a",
                                            active_p));
@@ -116,8 +113,16 @@ Result<Subscription> FeedStore::Create(Subscription draft) {
     return FailedPreconditionError(fmt::format("agency '{}' already holds {} active feed subscriptions, the most "
                                                "one agency may: cancel one it no longer pulls "
                                                "(POST /v1/feeds/{{id}}/cancel)",
-                                               draft.agency_id, kMaxActivePerAgency));
+                                               agency, kMaxActivePerAgency));
   }
+  return OkStatus();
+}
+
+Result<Subscription> FeedStore::Create(Subscription draft) {
+  if (draft.events.empty()) return InvalidArgumentError("feed.events: name at least one event type");
+  std::sort(draft.events.begin(), draft.events.end());
+  draft.events.erase(std::unique(draft.events.begin(), draft.events.end()), draft.events.end());
+  RETURN_IF_ERROR(CheckRoom(draft.agency_id));
   std::string hex;
   for (uint8_t b : random_->Bytes(8)) hex += fmt::format("{:02x}", b);
   draft.id = "feed_" + hex;

@@ -60,8 +60,11 @@ class FeedStore {
 
   // Active subscriptions one agency may hold (Create refuses more with kFailedPrecondition).
   static constexpr int kMaxActivePerAgency = 100;
-  // Stores an active subscription (id, created_at and status assigned). The caller has checked
-  // the agreement allows every event type.
+  // OK when `agency` holds fewer than kMaxActivePerAgency active subscriptions, else
+  // kFailedPrecondition saying what to do (asked before the decisions a subscription needs).
+  Status CheckRoom(const std::string& agency);
+  // Stores an active subscription (id, created_at and status assigned), after CheckRoom. The
+  // caller has checked the agreement allows every event type.
   Result<Subscription> Create(Subscription draft);
   // The subscription if it is `agency`'s.
   Result<Subscription> Get(const std::string& agency, const std::string& id);

@@ -291,6 +291,14 @@ TEST_P(IngestHttpTest, OtherAgencyIs403BeforeTheBodyIsRead) {
   EXPECT_EQ(json::parse(own.body)["submitted_by"].get<std::string>().substr(0, 4), "key:");
   EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/batches", gdt_).status, 403);
   EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/batches", moc_).status, 200);
+  const std::string batch = "/v1/batches/" + std::to_string(json::parse(own.body)["id"].get<int64_t>());
+  EXPECT_EQ(Call("GET", batch, gdt_).status, 403);
+  // Both refusals by ownership are audited.
+  std::vector<json> lists = AuditEntries("ingest.batches.read"), reports = AuditEntries("ingest.batch.read");
+  ASSERT_EQ(lists.size(), 1u);
+  EXPECT_EQ(lists[0]["decision"], "denied");
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0]["actor"]["agency"], "gdt");
 }
 
 TEST_P(IngestHttpTest, NoKeyIs401) {

@@ -388,6 +388,7 @@ TEST_P(SharingTest, FeedSubscriptionsAreCappedAndListedAPageAtATime) {
   auto refused = Call("POST", "/v1/feeds", key, body);
   EXPECT_EQ(refused.status, 400) << refused.body;
   EXPECT_NE(refused.body.find("cancel one"), std::string::npos) << refused.body;
+  EXPECT_TRUE(AuditFor(refused.headers["x-request-id"]).empty()) << "refused before any decision was made";
   // Pages of 30 give every subscription once, in creation order.
   std::vector<std::string> listed;
   std::string after;
