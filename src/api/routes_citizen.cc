@@ -190,12 +190,15 @@ void ApiService::AddCitizenRoutes() {
   router_.Add("GET", "/v1/me/consents", kCitizen, [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(need_consents());
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
-    ASSIGN_OR_RETURN(auto list, deps_.consents->ForPerson(me));
+    ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxHistoryPage));
+    const std::string before = ctx.request.query.contains("before") ? ctx.request.query.at("before") : "";
+    ASSIGN_OR_RETURN(auto list, deps_.consents->ForPerson(me, before, limit));
     const int64_t now = deps_.clock->NowMicros();
     json items = json::array();
     for (const auto& c : list) items.push_back(sharing::ConsentToJson(c, now));
+    json next = static_cast<int>(list.size()) == limit ? json(list.back().consent.id) : json(nullptr);
     RETURN_IF_ERROR(audit_own(ctx, "consent.list", {me, "", ""}, {"consents"}));
-    return JsonResponse(DumpJson({{"consents", std::move(items)}}));
+    return JsonResponse(DumpJson({{"consents", std::move(items)}, {"next_before", std::move(next)}}));
   });
 
   router_.Add("POST", "/v1/me/consents", kCitizen, [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {

@@ -61,8 +61,11 @@ class ConsentStore {
   // kMaxLiveConsents consents that are neither revoked nor expired.
   static constexpr int kMaxLiveConsents = 200;
   Result<StoredConsent> Grant(const std::string& person_key, StoredConsent draft);
-  // The person's consents, newest first (revoked and expired ones too: they are the person's record).
-  Result<std::vector<StoredConsent>> ForPerson(const std::string& person_key);
+  // The person's consents, newest first (revoked and expired ones too: they are the person's
+  // record), a page at a time: those granted before `before_id`'s (empty: from the newest), at most
+  // `limit`. kInvalidArgument when `before_id` names none of the person's consents.
+  Result<std::vector<StoredConsent>> ForPerson(const std::string& person_key, const std::string& before_id,
+                                               int limit);
   // What policy::Decide needs for a read of `person_key` by `recipient`: that person's consents to
   // that agency in force (not revoked, not expired; Decide still checks validity and uses) and
   // the newest revoked or expired one, which names the reason of a refusal. Bounded by the cap on

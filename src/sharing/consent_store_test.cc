@@ -73,11 +73,23 @@ TEST_P(ConsentStoreTest, GrantThenListAndGet) {
   StoredConsent b = Granted("001090000001", R"(, "max_uses": 3)");
   Granted("001090000002");
   EXPECT_EQ(a.consent.id.substr(0, 4), "con_");
-  auto list = consents_->ForPerson("001090000001");
+  auto list = consents_->ForPerson("001090000001", "", 100);
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].consent.id, b.consent.id);  // newest first
   EXPECT_EQ((*list)[1].consent.grants[0].fields, (std::vector<std::string>{"ho_ten", "ngay_sinh"}));
+  // A page at a time: the second page starts after the first's last.
+  auto first = consents_->ForPerson("001090000001", "", 1);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].consent.id, b.consent.id);
+  auto second = consents_->ForPerson("001090000001", b.consent.id, 1);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].consent.id, a.consent.id);
+  EXPECT_TRUE(consents_->ForPerson("001090000001", a.consent.id, 1)->empty());
+  EXPECT_EQ(consents_->ForPerson("001090000002", a.consent.id, 1).status().code(), StatusCode::kInvalidArgument)
+      << "another person's consent is not a cursor";
   auto got = consents_->Get("001090000001", b.consent.id);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->consent.max_uses, 3);

@@ -10,5 +10,7 @@ CREATE INDEX consents_recipient_live_idx ON consents (person_key, recipient_agen
 -- The newest withdrawn or expired consent to a recipient (why a decision is refused): newest first,
 -- past at most the live ones.
 CREATE INDEX consents_recipient_order_idx ON consents (person_key, recipient_agency, granted_at, id);
--- Covered by consents_live_idx.
+-- A person's own list, newest first a page at a time (`ConsentStore::ForPerson`,
+-- GET /v1/me/consents?before=). It also covers the person-only index it replaces.
+CREATE INDEX consents_person_order_idx ON consents (person_key, granted_at, id);
 DROP INDEX consents_person_idx;
