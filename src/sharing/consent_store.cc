@@ -213,11 +213,14 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
   if (person_key.empty()) return InvalidArgumentError("a consent is granted by a person: the person key is empty");
   RETURN_IF_ERROR(Validate(c));
   // Every decision about this person by a recipient reads that recipient's consents: a person
-  // cannot make them grow without bound.
+  // cannot make them grow without bound. The count and the insert are one transaction that
+  // takes turns with the person's other grants, so grants sent at once cannot pass the bound.
+  ASSIGN_OR_RETURN(auto tx, db_->Begin());
+  RETURN_IF_ERROR(store::SerializeOn(*tx, "consents.live:" + person_key));
   const Value live_p[] = {person_key, clock_->NowMicros(), int64_t{kMaxLiveConsents}};
-  ASSIGN_OR_RETURN(auto live, db_->Query("SELECT COUNT(*) FROM (SELECT 1 FROM consents WHERE person_key = $1 AND "
-                                         "revoked_at IS NULL AND valid_to > $2 LIMIT $3) l",
-                                         live_p));
+  ASSIGN_OR_RETURN(auto live, tx->Query("SELECT COUNT(*) FROM (SELECT 1 FROM consents WHERE person_key = $1 AND "
+                                        "revoked_at IS NULL AND valid_to > $2 LIMIT $3) l",
+                                        live_p));
   if (!live.rows.empty() && live.rows[0].Int(0) >= kMaxLiveConsents) {
     return FailedPreconditionError(fmt::format("you already hold {} consents in force, the most one person may: "
                                                "revoke one you no longer need, then grant this one",
@@ -230,11 +233,12 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
   const Value row[] = {c.id,          c.person_key, c.recipient_agency,  c.purpose,       DumpJson(GrantsToJson(c.grants)),
                        c.valid_from,  c.valid_to,   c.max_uses,          draft.granted_at, draft.channel,
                        draft.text_version, draft.proof};
-  auto ins = db_->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, valid_to, "
-                       "max_uses, uses, granted_at, channel, text_version, proof) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12)",
-                       row);
+  auto ins = tx->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, valid_to, "
+                      "max_uses, uses, granted_at, channel, text_version, proof) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12)",
+                      row);
   if (!ins.ok()) return ins.status().WithContext("storing the consent");
+  if (Status s = tx->Commit(); !s.ok()) return s.WithContext("storing the consent");
   return draft;
 }
 

@@ -134,6 +134,33 @@ TEST_P(ConsentStoreTest, APersonHoldsABoundedNumberOfConsentsInForce) {
   EXPECT_TRUE(consents_->Grant(person, *draft).ok()) << "an expired consent makes room";
 }
 
+// Grants sent at once take turns for the count (store::SerializeOn): the bound holds exactly.
+TEST_P(ConsentStoreTest, GrantsSentAtOnceDoNotPassTheBound) {
+  const std::string person = "001090000001";
+  for (int i = 2; i < ConsentStore::kMaxLiveConsents; ++i) Granted(person);
+  auto draft = Parse();
+  ASSERT_TRUE(draft.ok());
+  constexpr int kThreads = 6;
+  std::vector<Status> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] { results[t] = consents_->Grant(person, *draft).status(); });
+  }
+  for (std::thread& t : threads) t.join();
+  int granted = 0;
+  for (const Status& s : results) {
+    if (s.ok()) {
+      ++granted;
+    } else {
+      EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+    }
+  }
+  EXPECT_EQ(granted, 2) << "two places were left";
+  auto all = consents_->ForPerson(person, "", 1000);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(static_cast<int>(all->size()), ConsentStore::kMaxLiveConsents);
+}
+
 TEST_P(ConsentStoreTest, CountUseStopsAtMaxUses) {
   StoredConsent a = Granted("001090000001", R"(, "max_uses": 2)");
   EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());

@@ -28,12 +28,14 @@ std::vector<CorrectionRequest> FromRows(const store::ResultSet& rs) {
 
 }  // namespace
 
-Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionRequest draft, RandomSource* random,
+Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now) {
+  ASSIGN_OR_RETURN(auto tx, db.Begin());
+  RETURN_IF_ERROR(store::SerializeOn(*tx, "corrections.open:" + draft.person_key));
   ASSIGN_OR_RETURN(store::ResultSet open,
-                   db.Query("SELECT COUNT(*) FROM (SELECT 1 FROM correction_requests WHERE person_key = $1 AND "
-                            "status = 'open' LIMIT $2) o",
-                            Params{draft.person_key, int64_t{kMaxOpenCorrectionsPerPerson}}));
+                   tx->Query("SELECT COUNT(*) FROM (SELECT 1 FROM correction_requests WHERE person_key = $1 AND "
+                             "status = 'open' LIMIT $2) o",
+                             Params{draft.person_key, int64_t{kMaxOpenCorrectionsPerPerson}}));
   if (!open.rows.empty() && open.rows[0].Int(0) >= kMaxOpenCorrectionsPerPerson) {
     return FailedPreconditionError(fmt::format("you have {} open correction requests, the most one person may: "
                                                "wait until the owning agencies answer some of them",
@@ -43,12 +45,13 @@ Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionReques
   draft.status = "open";
   draft.created_at = now;
   draft.resolved_at.reset();
-  auto n = db.Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, current_value, "
-                   "claimed_value, note, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
-                   Params{draft.id, draft.dataset_id, draft.record_key, draft.field, draft.person_key,
-                          draft.current_value ? Value{*draft.current_value} : Value{}, draft.claimed_value,
-                          draft.note, now});
+  auto n = tx->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, current_value, "
+                    "claimed_value, note, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
+                    Params{draft.id, draft.dataset_id, draft.record_key, draft.field, draft.person_key,
+                           draft.current_value ? Value{*draft.current_value} : Value{}, draft.claimed_value,
+                           draft.note, now});
   if (!n.ok()) return n.status().WithContext("storing the correction request");
+  if (Status s = tx->Commit(); !s.ok()) return s.WithContext("storing the correction request");
   return draft;
 }
 

@@ -37,8 +37,10 @@ struct CorrectionRequest {
 // A person has at most this many open requests (kFailedPrecondition past it): each one is work
 // for an agency, and a person's list is read a page at a time but should not grow at request rate.
 inline constexpr int kMaxOpenCorrectionsPerPerson = 100;
-// Stores `draft` as an open request made at `now`; assigns and returns its id.
-Result<CorrectionRequest> CreateCorrection(store::Executor& db, CorrectionRequest draft, RandomSource* random,
+// Stores `draft` as an open request made at `now`; assigns and returns its id. The count of the
+// person's open requests and the insert are one transaction that takes turns with the person's
+// other requests (store::SerializeOn), so requests sent at once cannot pass the bound.
+Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now);
 // The dataset's requests, oldest first, created after `after_id`'s position (keyset on
 // (created_at, id); empty: from the start; kInvalidArgument if it names no request); only open

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 #include <tuple>
 
 #include "catalog/catalog.h"
@@ -119,6 +120,35 @@ TEST_P(CorrectionStoreTest, APersonsRequestsPageNewestFirstAndTheOpenOnesAreCapp
                           std::vector<store::Value>{mine[0].second})
                     .status());
   EXPECT_TRUE(CreateCorrection(*db_, more, SystemRandom(), 9001).ok());
+}
+
+// Requests sent at once take turns for the count (store::SerializeOn): the bound holds exactly.
+TEST_P(CorrectionStoreTest, RequestsSentAtOnceDoNotPassTheBound) {
+  CorrectionRequest draft{.dataset_id = "registry", .record_key = "001090000001", .field = "ho_ten",
+                          .person_key = "001090000001", .claimed_value = "An", .note = ""};
+  for (int i = 1; i < kMaxOpenCorrectionsPerPerson; ++i) {
+    NDC_ASSERT_OK(CreateCorrection(*db_, draft, SystemRandom(), 1000 + i).status());
+  }
+  constexpr int kThreads = 6;
+  std::vector<Status> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] { results[t] = CreateCorrection(*db_, draft, SystemRandom(), 5000 + t).status(); });
+  }
+  for (std::thread& t : threads) t.join();
+  int created = 0;
+  for (const Status& s : results) {
+    if (s.ok()) {
+      ++created;
+    } else {
+      EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+    }
+  }
+  EXPECT_EQ(created, 1) << "one place was left";
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row open,
+                           db_->QueryOne("SELECT COUNT(*) FROM correction_requests WHERE person_key = '001090000001' "
+                                         "AND status = 'open'"));
+  EXPECT_EQ(open.Int(0), kMaxOpenCorrectionsPerPerson);
 }
 
 #ifndef NDC_TEST_POSTGRES

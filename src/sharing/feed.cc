@@ -104,25 +104,36 @@ std::vector<std::string> ClassifyChange(const catalog::DatasetSchema& schema, bo
   return out;
 }
 
-Status FeedStore::CheckRoom(const std::string& agency) {
-  const Value active_p[] = {agency, int64_t{kMaxActivePerAgency}};
-  ASSIGN_OR_RETURN(auto active, db_->Query("SELECT COUNT(*) FROM (SELECT 1 FROM feed_subscriptions WHERE agency_id = "
-                                           "$1 AND status = 'active' LIMIT $2) a",
-                                           active_p));
-  if (!active.rows.empty() && active.rows[0].Int(0) >= kMaxActivePerAgency) {
+namespace {
+
+// OK when `agency` holds fewer than FeedStore::kMaxActivePerAgency active subscriptions.
+Status CheckRoomIn(store::Executor& db, const std::string& agency) {
+  const Value active_p[] = {agency, int64_t{FeedStore::kMaxActivePerAgency}};
+  ASSIGN_OR_RETURN(auto active, db.Query("SELECT COUNT(*) FROM (SELECT 1 FROM feed_subscriptions WHERE agency_id = "
+                                         "$1 AND status = 'active' LIMIT $2) a",
+                                         active_p));
+  if (!active.rows.empty() && active.rows[0].Int(0) >= FeedStore::kMaxActivePerAgency) {
     return FailedPreconditionError(fmt::format("agency '{}' already holds {} active feed subscriptions, the most "
                                                "one agency may: cancel one it no longer pulls "
                                                "(POST /v1/feeds/{{id}}/cancel)",
-                                               agency, kMaxActivePerAgency));
+                                               agency, FeedStore::kMaxActivePerAgency));
   }
   return OkStatus();
 }
+
+}  // namespace
+
+Status FeedStore::CheckRoom(const std::string& agency) { return CheckRoomIn(*db_, agency); }
 
 Result<Subscription> FeedStore::Create(Subscription draft) {
   if (draft.events.empty()) return InvalidArgumentError("feed.events: name at least one event type");
   std::sort(draft.events.begin(), draft.events.end());
   draft.events.erase(std::unique(draft.events.begin(), draft.events.end()), draft.events.end());
-  RETURN_IF_ERROR(CheckRoom(draft.agency_id));
+  // The count and the insert take turns with the agency's other subscriptions: subscriptions
+  // sent at once cannot pass the bound.
+  ASSIGN_OR_RETURN(auto tx, db_->Begin());
+  RETURN_IF_ERROR(store::SerializeOn(*tx, "feeds.active:" + draft.agency_id));
+  RETURN_IF_ERROR(CheckRoomIn(*tx, draft.agency_id));
   std::string hex;
   for (uint8_t b : random_->Bytes(8)) hex += fmt::format("{:02x}", b);
   draft.id = "feed_" + hex;
@@ -131,11 +142,12 @@ Result<Subscription> FeedStore::Create(Subscription draft) {
   const Value row[] = {draft.id,         draft.agency_id,  draft.agreement_id,      draft.purpose,
                        draft.dataset_id, DumpJson(draft.events), draft.status, draft.created_at,
                        draft.created_by};
-  RETURN_IF_ERROR(db_->Exec(fmt::format("INSERT INTO feed_subscriptions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                                        "$8, $9)",
-                                        kColumns),
-                            row)
+  RETURN_IF_ERROR(tx->Exec(fmt::format("INSERT INTO feed_subscriptions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                                       "$8, $9)",
+                                       kColumns),
+                           row)
                       .status());
+  RETURN_IF_ERROR(tx->Commit());
   return draft;
 }
 

@@ -63,8 +63,10 @@ class FeedStore {
   // OK when `agency` holds fewer than kMaxActivePerAgency active subscriptions, else
   // kFailedPrecondition saying what to do (asked before the decisions a subscription needs).
   Status CheckRoom(const std::string& agency);
-  // Stores an active subscription (id, created_at and status assigned), after CheckRoom. The
-  // caller has checked the agreement allows every event type.
+  // Stores an active subscription (id, created_at and status assigned). It checks the room again
+  // in its transaction, taking turns with the agency's other creates (store::SerializeOn), so
+  // subscriptions sent at once cannot pass the bound. The caller has checked the agreement
+  // allows every event type.
   Result<Subscription> Create(Subscription draft);
   // The subscription if it is `agency`'s.
   Result<Subscription> Get(const std::string& agency, const std::string& id);

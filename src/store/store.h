@@ -271,6 +271,14 @@ class Database : public Executor {
   virtual std::string Describe() const = 0;
 };
 
+// Makes the transactions that call this with the same `name` take turns from here until each
+// ends: for a rule over several rows that a count and then a write must keep together (at most N
+// of something per owner), which READ COMMITTED alone lets concurrent transactions break. On
+// PostgreSQL a transaction-scoped advisory lock on a 64-bit hash of `name` (two names sharing a
+// hash only wait for each other); on SQLite nothing more is needed, since a transaction already
+// holds the database's one write lock (BEGIN IMMEDIATE). docs/design/store.md, "Pooling and transactions".
+Status SerializeOn(Transaction& tx, std::string_view name);
+
 // The newest schema version this binary's embedded migrations define.
 int KnownSchemaVersion();
 

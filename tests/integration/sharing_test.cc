@@ -2,11 +2,13 @@
 // backend: agreed fields only, purpose and agreement checks, verification, find, feeds, rate
 // limits, consent for non-state recipients, and the matrix of endpoint x role x credential
 // problem — each denial found in the audit log by its request id.
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -407,6 +409,16 @@ TEST_P(SharingTest, FeedSubscriptionsAreCappedAndListedAPageAtATime) {
   // A cancelled one makes room.
   ASSERT_EQ(Call("POST", "/v1/feeds/" + ids[0] + "/cancel", key).status, 200);
   EXPECT_EQ(Call("POST", "/v1/feeds", key, body).status, 201);
+  // Subscriptions sent at once take turns for the count: with two places left, two are made.
+  for (int i = 1; i <= 2; ++i) ASSERT_EQ(Call("POST", "/v1/feeds/" + ids[i] + "/cancel", key).status, 200);
+  std::vector<int> statuses(6);
+  std::vector<std::thread> senders;
+  for (size_t t = 0; t < statuses.size(); ++t) {
+    senders.emplace_back([&, t] { statuses[t] = Call("POST", "/v1/feeds", key, body).status; });
+  }
+  for (std::thread& t : senders) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 2) << ::testing::PrintToString(statuses);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 400), 4) << ::testing::PrintToString(statuses);
 }
 
 TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
