@@ -6,6 +6,7 @@
 
 #include "common/instant.h"
 #include "common/json.h"
+#include "store/keyset.h"
 
 namespace ndc::sharing {
 namespace {
@@ -245,25 +246,23 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
 Result<std::vector<StoredConsent>> ConsentStore::ForPerson(const std::string& person_key,
                                                            const std::string& before_id, int limit) {
   // Keyset on (person_key, granted_at, id) (migration 0016), newest first.
-  std::vector<Value> p = {person_key};
-  std::string sql = std::string(kSelect) + "WHERE person_key = $1";
-  if (!before_id.empty()) {
-    const Value q[] = {before_id, person_key};
-    ASSIGN_OR_RETURN(auto at, db_->Query("SELECT granted_at FROM consents WHERE id = $1 AND person_key = $2", q));
-    if (at.rows.empty()) {
-      return InvalidArgumentError(fmt::format("query.before: you have no consent '{}' (use the previous page's "
-                                              "next_before)",
-                                              before_id));
-    }
-    sql += " AND (granted_at, id) < ($2, $3)";
-    p.emplace_back(at.rows[0].Int(0));
-    p.emplace_back(before_id);
+  Result<store::ResultSet> rs = store::QueryKeysetPage(*db_,
+                                                       {.select = std::string(kSelect) + "WHERE person_key = $1",
+                                                        .params = {person_key},
+                                                        .table = "consents",
+                                                        .order_column = "granted_at",
+                                                        .owner_column = "person_key",
+                                                        .owner = person_key,
+                                                        .newest_first = true},
+                                                       before_id, limit);
+  if (rs.status().code() == StatusCode::kNotFound) {
+    return InvalidArgumentError(fmt::format("query.before: you have no consent '{}' (use the previous page's "
+                                            "next_before)",
+                                            before_id));
   }
-  sql += fmt::format(" ORDER BY granted_at DESC, id DESC LIMIT ${}", p.size() + 1);
-  p.emplace_back(int64_t{limit});
-  ASSIGN_OR_RETURN(auto rs, db_->Query(sql, p));
+  if (!rs.ok()) return rs.status();
   std::vector<StoredConsent> out;
-  for (const Row& r : rs.rows) {
+  for (const Row& r : rs->rows) {
     ASSIGN_OR_RETURN(StoredConsent s, FromRow(r));
     out.push_back(std::move(s));
   }

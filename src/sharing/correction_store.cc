@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/clock.h"
+#include "store/keyset.h"
 
 namespace ndc::sharing {
 namespace {
@@ -57,56 +58,44 @@ Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionReques
 
 Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, const std::string& dataset_id,
                                                        const std::string& after_id, int limit, bool include_closed) {
-  // Keyset: rows after (created_at, id) of `after_id`.
-  // Each filter is in the statement only when it applies (SQLite plans a statement once for any
-  // parameter values), so a page seeks (dataset_id, created_at, id) — the open ones' partial index
-  // without closed requests (migration 0014) — instead of scanning the dataset's requests.
-  std::string sql = std::string(kSelect) + "WHERE dataset_id = $1";
-  if (!include_closed) sql += " AND status = 'open'";
-  Params params;
-  params.reserve(4);
-  params.emplace_back(dataset_id);
-  if (!after_id.empty()) {
-    ASSIGN_OR_RETURN(store::ResultSet after,
-                     db.Query("SELECT created_at, id FROM correction_requests WHERE id = $1", Params{after_id}));
-    if (after.rows.empty()) {
-      return InvalidArgumentError(fmt::format("after: there is no correction request {} to continue after", after_id));
-    }
-    sql += " AND (created_at, id) > ($2, $3)";
-    params.emplace_back(after.rows[0].Int(0));
-    params.emplace_back(after.rows[0].Str(1));
+  // Keyset on (dataset_id, created_at, id). Each filter is in the statement only when it applies
+  // (SQLite plans a statement once for any parameter values), so a page seeks the open ones'
+  // partial index without closed requests (migration 0014) instead of scanning the dataset's.
+  store::KeysetPage page{.select = std::string(kSelect) + "WHERE dataset_id = $1",
+                         .params = {dataset_id},
+                         .table = "correction_requests",
+                         .order_column = "created_at",
+                         .owner_column = "dataset_id",
+                         .owner = dataset_id};
+  if (!include_closed) page.select += " AND status = 'open'";
+  Result<store::ResultSet> rs = store::QueryKeysetPage(db, std::move(page), after_id, limit);
+  if (rs.status().code() == StatusCode::kNotFound) {
+    return InvalidArgumentError(fmt::format("after: dataset '{}' has no correction request '{}' to continue after",
+                                            dataset_id, after_id));
   }
-  params.emplace_back(int64_t{limit});
-  sql += fmt::format(" ORDER BY created_at, id LIMIT ${}", params.size());
-  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(sql, params));
-  return FromRows(rs);
+  if (!rs.ok()) return rs.status();
+  return FromRows(*rs);
 }
 
 Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key,
                                                            const std::string& before_id, int limit) {
-  // Keyset: rows before (created_at, id) of `before_id`, on (person_key, created_at, id)
-  // (migration 0015).
-  std::string sql = std::string(kSelect) + "WHERE person_key = $1";
-  Params params;
-  params.reserve(4);
-  params.emplace_back(person_key);
-  if (!before_id.empty()) {
-    ASSIGN_OR_RETURN(store::ResultSet at, db.Query("SELECT created_at FROM correction_requests WHERE id = $1 AND "
-                                                   "person_key = $2",
-                                                   Params{before_id, person_key}));
-    if (at.rows.empty()) {
-      return InvalidArgumentError(fmt::format("query.before: you have no correction request '{}' (use the "
-                                              "previous page's next_before)",
-                                              before_id));
-    }
-    sql += " AND (created_at, id) < ($2, $3)";
-    params.emplace_back(at.rows[0].Int(0));
-    params.emplace_back(before_id);
+  // Keyset on (person_key, created_at, id) (migration 0015), newest first.
+  Result<store::ResultSet> rs = store::QueryKeysetPage(db,
+                                                       {.select = std::string(kSelect) + "WHERE person_key = $1",
+                                                        .params = {person_key},
+                                                        .table = "correction_requests",
+                                                        .order_column = "created_at",
+                                                        .owner_column = "person_key",
+                                                        .owner = person_key,
+                                                        .newest_first = true},
+                                                       before_id, limit);
+  if (rs.status().code() == StatusCode::kNotFound) {
+    return InvalidArgumentError(fmt::format("query.before: you have no correction request '{}' (use the "
+                                            "previous page's next_before)",
+                                            before_id));
   }
-  sql += fmt::format(" ORDER BY created_at DESC, id DESC LIMIT ${}", params.size() + 1);
-  params.emplace_back(int64_t{limit});
-  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(sql, params));
-  return FromRows(rs);
+  if (!rs.ok()) return rs.status();
+  return FromRows(*rs);
 }
 
 nlohmann::json CorrectionJson(const CorrectionRequest& c) {

@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "ident/date_parse.h"
+#include "store/keyset.h"
 
 namespace ndc::sharing {
 namespace {
@@ -164,26 +165,23 @@ Result<Subscription> FeedStore::Get(const std::string& agency, const std::string
 Result<std::vector<Subscription>> FeedStore::List(const std::string& agency, const std::string& after_id,
                                                   int limit) {
   // Keyset on (agency_id, created_at, id) (migration 0015).
-  std::vector<Value> p = {agency};
-  std::string sql = fmt::format("SELECT {} FROM feed_subscriptions WHERE agency_id = $1", kColumns);
-  if (!after_id.empty()) {
-    const Value q[] = {after_id, agency};
-    ASSIGN_OR_RETURN(auto at, db_->Query("SELECT created_at FROM feed_subscriptions WHERE id = $1 AND agency_id = $2",
-                                         q));
-    if (at.rows.empty()) {
-      return InvalidArgumentError(fmt::format("query.after: agency '{}' has no feed subscription '{}' (use the "
-                                              "previous page's next_after)",
-                                              agency, after_id));
-    }
-    sql += " AND (created_at, id) > ($2, $3)";
-    p.emplace_back(at.rows[0].Int(0));
-    p.emplace_back(after_id);
+  Result<store::ResultSet> rs = store::QueryKeysetPage(
+      *db_,
+      {.select = fmt::format("SELECT {} FROM feed_subscriptions WHERE agency_id = $1", kColumns),
+       .params = {agency},
+       .table = "feed_subscriptions",
+       .order_column = "created_at",
+       .owner_column = "agency_id",
+       .owner = agency},
+      after_id, limit);
+  if (rs.status().code() == StatusCode::kNotFound) {
+    return InvalidArgumentError(fmt::format("query.after: agency '{}' has no feed subscription '{}' (use the "
+                                            "previous page's next_after)",
+                                            agency, after_id));
   }
-  sql += fmt::format(" ORDER BY created_at, id LIMIT ${}", p.size() + 1);
-  p.emplace_back(int64_t{limit});
-  ASSIGN_OR_RETURN(auto rs, db_->Query(sql, p));
+  if (!rs.ok()) return rs.status();
   std::vector<Subscription> out;
-  for (const Row& row : rs.rows) {
+  for (const Row& row : rs->rows) {
     ASSIGN_OR_RETURN(Subscription s, FromRow(row));
     out.push_back(std::move(s));
   }
