@@ -235,6 +235,14 @@ Result<bool> PersonIndex::Step() {
   if (dead != runs.end()) parts.push_back(PrepareDeadChunk(*dead));
   if (parts.empty()) return false;
   Status s = Write([&](store::Transaction* tx) -> Status {
+    // Index writes take turns, from before any part re-checks the runs. Under PostgreSQL's READ
+    // COMMITTED a check is a snapshot of its statement only: without the turn, a level-0 run (or
+    // a claim) checked against the runs as they were could be inserted after another instance
+    // had built the same slot and merged it away (a slot is unique only among runs not dead),
+    // leaving two live runs over the same entries — every history read over them then failed
+    // with kDataLoss. In its turn, each check sees every index write committed before it.
+    // (SQLite: the transaction already holds the write lock.)
+    RETURN_IF_ERROR(store::SerializeOn(*tx, "audit.person_index"));
     for (const WriteFn& part : parts) RETURN_IF_ERROR(part(tx));
     return OkStatus();
   });
