@@ -73,12 +73,10 @@ Result<DecisionOutcome> Decide(const ReviewContext& ctx, const DecisionRequest& 
   OpsContext octx{ctx.clock->NowMicros(), policy.authority, policy.priority, ctx.random};
   ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, ctx.db->Begin());
   if (r.review_id) {
-    ASSIGN_OR_RETURN(ReviewItem item, GetReview(*tx, *r.review_id));
-    if (item.status != "pending") {
-      return FailedPreconditionError(fmt::format("review item {} is {}, not pending; nothing to decide", item.id,
-                                                 item.status));
-    }
-    RETURN_IF_ERROR(SetReviewStatus(*tx, item.id, "decided", octx.now));
+    // Claimed by one conditional UPDATE, before anything is read for the decision: a second
+    // decision of the same item (another operator, another node) waits for this one's row lock
+    // and then finds the item decided, instead of overriding it.
+    RETURN_IF_ERROR(MarkReviewDecided(*tx, *r.review_id, octx.now));
   }
   RETURN_IF_ERROR(PutDecision(*tx, Decision{r.dataset_id, r.record_key, r.person_key, r.decision, r.review_id,
                                             r.decided_by, r.reason, octx.now}));

@@ -72,9 +72,13 @@ Result<ReviewItem> GetReview(store::Executor& db, int64_t id) {
   return ItemFromRow(rs.rows[0]);
 }
 
-Status SetReviewStatus(store::Executor& db, int64_t id, const std::string& status, int64_t now) {
-  return db.Exec("UPDATE person_review SET status = $1, updated_at = $2 WHERE id = $3", Params{status, now, id})
-      .status();
+Status MarkReviewDecided(store::Executor& db, int64_t id, int64_t now) {
+  ASSIGN_OR_RETURN(int64_t n, db.Exec("UPDATE person_review SET status = 'decided', updated_at = $1 WHERE id = $2 "
+                                      "AND status = 'pending'",
+                                      Params{now, id}));
+  if (n == 1) return OkStatus();
+  ASSIGN_OR_RETURN(ReviewItem item, GetReview(db, id));
+  return FailedPreconditionError(fmt::format("review item {} is {}, not pending; nothing to decide", id, item.status));
 }
 
 Result<int64_t> SupersedeReviews(store::Executor& db, const std::string& dataset_id, const std::string& record_key,

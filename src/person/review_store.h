@@ -33,7 +33,10 @@ Result<int64_t> QueueReview(store::Executor& db, const ReviewItem& item, int64_t
 Result<std::vector<ReviewItem>> ListReview(store::Executor& db, const std::string& status,
                                            const std::string& dataset_id, int64_t after_id, int limit);
 Result<ReviewItem> GetReview(store::Executor& db, int64_t id);
-Status SetReviewStatus(store::Executor& db, int64_t id, const std::string& status, int64_t now);
+// Marks a pending item decided, in one conditional statement: kFailedPrecondition when it is not
+// pending (any more). Two decisions of one item at once — two operators, two nodes — cannot both
+// pass: the second waits for the first's row lock, then finds it decided.
+Status MarkReviewDecided(store::Executor& db, int64_t id, int64_t now);
 // Marks the record's pending items superseded (the record changed or was deleted); returns how many.
 Result<int64_t> SupersedeReviews(store::Executor& db, const std::string& dataset_id, const std::string& record_key,
                                  int64_t now);

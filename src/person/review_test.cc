@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "person/person_store.h"
 #include "person/review_store.h"
 #include "person/testing/person_fixture.h"
@@ -31,6 +34,42 @@ class ReviewTest : public PersonHubTest {
   }
 };
 
+// An item is decided once: a second decision — also one made at the same moment on another node —
+// finds it decided instead of overriding the first.
+TEST_P(ReviewTest, AnItemIsDecidedOnceEvenByDecisionsMadeAtOnce) {
+  ReviewItem item{.dataset_id = "tax", .record_key = "R1", .person_key = kAnId, .weight = 1.5, .probability = 0.5};
+  NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100));
+  constexpr int kThreads = 4;
+  std::vector<Status> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Result<std::unique_ptr<store::Transaction>> tx = db_->Begin();
+      if (!tx.ok()) {
+        results[t] = tx.status();
+        return;
+      }
+      results[t] = MarkReviewDecided(**tx, item.id, 200 + t);
+      // The decision's other writes would follow here: the others must wait, then find it decided.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (results[t].ok()) results[t] = (*tx)->Commit();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int decided = 0;
+  for (const Status& s : results) {
+    if (s.ok()) {
+      ++decided;
+    } else {
+      EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+      EXPECT_NE(s.message().find("decided, not pending"), std::string::npos) << s.message();
+    }
+  }
+  EXPECT_EQ(decided, 1);
+  EXPECT_EQ(MarkReviewDecided(*db_, item.id, 300).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(MarkReviewDecided(*db_, 987654, 300).code(), StatusCode::kNotFound);
+}
+
 // Every combination of the list's filters gives exactly the matching items, in id order, page
 // after page.
 TEST_P(ReviewTest, ListingFiltersByStatusAndDatasetInIdOrder) {
@@ -44,7 +83,7 @@ TEST_P(ReviewTest, ListingFiltersByStatusAndDatasetInIdOrder) {
     NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100 + i));
     item.status = i % 3 == 0 ? "decided" : "pending";
     if (item.status != "pending") {
-      NDC_ASSERT_OK(SetReviewStatus(*db_, item.id, item.status, 200));
+      NDC_ASSERT_OK(MarkReviewDecided(*db_, item.id, 200));
     }
     queued.push_back(item);
   }
