@@ -31,6 +31,25 @@ Result<StoredAgreement> FromRow(const Row& row) {
 constexpr std::string_view kSelect =
     "SELECT v.version, v.body, v.created_at, v.created_by FROM agreement_versions v ";
 
+// The current version of `id`, or the given one, read through `db`.
+Result<StoredAgreement> ReadVersion(store::Executor& db, const std::string& id, std::optional<int> version) {
+  std::vector<Value> params = {id};
+  std::string sql(kSelect);
+  if (version) {
+    sql += "WHERE v.id = $1 AND v.version = $2";
+    params.push_back(int64_t{*version});
+  } else {
+    sql += "JOIN agreements a ON a.id = v.id AND a.current_version = v.version WHERE v.id = $1";
+  }
+  auto row = db.QueryOne(sql, params);
+  if (!row.ok() && row.status().code() == StatusCode::kNotFound) {
+    return NotFoundError(version ? fmt::format("agreement '{}' has no version {}", id, *version)
+                                 : fmt::format("agreement '{}' does not exist", id));
+  }
+  if (!row.ok()) return row.status();
+  return FromRow(*row);
+}
+
 }  // namespace
 
 Status AgreementStore::Validate(const policy::Agreement& a) {
@@ -78,10 +97,23 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
   return OkStatus();
 }
 
-Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std::string& actor, bool create) {
-  RETURN_IF_ERROR(Validate(draft.agreement));
-  policy::Agreement& a = draft.agreement;
+Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std::string& actor, bool create,
+                                               std::optional<policy::AgreementStatus> new_status) {
+  if (!new_status) RETURN_IF_ERROR(Validate(draft.agreement));
   ASSIGN_OR_RETURN(auto tx, db_->Begin());
+  // One version at a time: the head read below is then the one this version follows (two at
+  // once both read version n and collided on n + 1), and a status change is made on the newest
+  // body (read after another version was stored, not before it, which would undo it).
+  RETURN_IF_ERROR(store::SerializeOn(*tx, "agreement:" + draft.agreement.id));
+  if (new_status) {
+    ASSIGN_OR_RETURN(draft, ReadVersion(*tx, draft.agreement.id, std::nullopt));
+    // Not checked against the catalog again: the body was when it was stored, and a change in
+    // the catalog since must not stop an agreement from being suspended or revoked. (Nor may a
+    // read through db_ run here: in a caller's read pin it would begin a snapshot older than
+    // this commit.)
+    draft.agreement.status = *new_status;
+  }
+  policy::Agreement& a = draft.agreement;
   const Value id[] = {a.id};
   auto head = tx->Query("SELECT current_version, consumer_agency FROM agreements WHERE id = $1", id);
   if (!head.ok()) return head.status();
@@ -130,27 +162,13 @@ Result<StoredAgreement> AgreementStore::Update(StoredAgreement draft, const std:
 
 Result<StoredAgreement> AgreementStore::SetStatus(const std::string& id, policy::AgreementStatus status,
                                                   const std::string& actor) {
-  ASSIGN_OR_RETURN(StoredAgreement current, Get(id));
-  current.agreement.status = status;
-  return Insert(std::move(current), actor, false);
+  StoredAgreement draft;
+  draft.agreement.id = id;
+  return Insert(std::move(draft), actor, false, status);
 }
 
 Result<StoredAgreement> AgreementStore::Get(const std::string& id, std::optional<int> version) {
-  std::vector<Value> params = {id};
-  std::string sql(kSelect);
-  if (version) {
-    sql += "WHERE v.id = $1 AND v.version = $2";
-    params.push_back(int64_t{*version});
-  } else {
-    sql += "JOIN agreements a ON a.id = v.id AND a.current_version = v.version WHERE v.id = $1";
-  }
-  auto row = db_->QueryOne(sql, params);
-  if (!row.ok() && row.status().code() == StatusCode::kNotFound) {
-    return NotFoundError(version ? fmt::format("agreement '{}' has no version {}", id, *version)
-                                 : fmt::format("agreement '{}' does not exist", id));
-  }
-  if (!row.ok()) return row.status();
-  return FromRow(*row);
+  return ReadVersion(*db_, id, version);
 }
 
 Result<std::vector<StoredAgreement>> AgreementStore::Versions(const std::string& id) {

@@ -71,7 +71,9 @@ class AgreementStore {
   // Stores the next version of an existing agreement (same id; the consumer may not change:
   // conclude a new agreement for another consumer).
   Result<StoredAgreement> Update(StoredAgreement draft, const std::string& actor);
-  // The next version with only the status changed (activate, suspend, revoke).
+  // The next version with only the status changed (activate, suspend, revoke): the newest
+  // version's body with the new status. A version stored meanwhile (another operator, another
+  // node) is not undone: the change is made again on top of it.
   Result<StoredAgreement> SetStatus(const std::string& id, policy::AgreementStatus status, const std::string& actor);
 
   // The current version, or the given one.
@@ -93,7 +95,11 @@ class AgreementStore {
   Status Validate(const policy::Agreement& a);
   // ForConsumer's set from the store, read after the access generation was `generation`.
   Result<AgreementSet> ReadForConsumer(const std::string& agency, int64_t generation);
-  Result<StoredAgreement> Insert(StoredAgreement draft, const std::string& actor, bool create);
+  // Stores the next version. Versions of one agreement are stored one at a time
+  // (store::SerializeOn). With `new_status`, the draft's id alone counts: the version is the
+  // current one's body with that status, read in the same turn.
+  Result<StoredAgreement> Insert(StoredAgreement draft, const std::string& actor, bool create,
+                                 std::optional<policy::AgreementStatus> new_status = std::nullopt);
 
   store::Database* db_;
   catalog::Catalog* catalog_;

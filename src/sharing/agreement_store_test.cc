@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <thread>
+
 #include "auth/access_generation.h"
 #include "common/json.h"
 #include "store/testing/test_database.h"
@@ -198,6 +201,42 @@ TEST_P(AgreementStoreTest, UpdateKeepsTheConsumer) {
   StoredAgreement unknown = Draft();
   unknown.agreement.id = "not-there";
   EXPECT_EQ(agreements_->Update(unknown, "op").status().code(), StatusCode::kNotFound);
+}
+
+// A status change made while the agreement is being changed (another operator, another node)
+// never undoes that change: each status version has the body of the version before it.
+TEST_P(AgreementStoreTest, AStatusChangeNeverUndoesAChangeMadeMeanwhile) {
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  StoredAgreement narrow = Draft();
+  StoredAgreement wide = Draft();
+  wide.agreement.grants[0].fields.push_back("so_xa");
+  std::vector<Status> results(2);
+  std::thread editor([&] {
+    for (int i = 0; i < 30 && results[0].ok(); ++i) {
+      results[0] = agreements_->Update(i % 2 ? narrow : wide, "editor").status();
+    }
+  });
+  std::thread switcher([&] {
+    for (int i = 0; i < 30 && results[1].ok(); ++i) {
+      auto status = i % 2 ? policy::AgreementStatus::kActive : policy::AgreementStatus::kSuspended;
+      results[1] = agreements_->SetStatus("vss-registry", status, "switcher").status();
+    }
+  });
+  editor.join();
+  switcher.join();
+  ASSERT_TRUE(results[0].ok()) << results[0].ToString();
+  ASSERT_TRUE(results[1].ok()) << results[1].ToString();
+  auto versions = agreements_->Versions("vss-registry");
+  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
+  ASSERT_EQ(versions->size(), 61u) << "every change is a version of its own";
+  std::map<int, const StoredAgreement*> by_version;
+  for (const auto& v : *versions) by_version[v.agreement.version] = &v;
+  for (const auto& [version, v] : by_version) {
+    if (v->created_by != "switcher") continue;
+    const StoredAgreement* before = by_version.at(version - 1);
+    EXPECT_EQ(v->agreement.grants[0].fields, before->agreement.grants[0].fields)
+        << "version " << version << " (a status change) has other fields than version " << version - 1;
+  }
 }
 
 TEST_P(AgreementStoreTest, ChecksTheCatalog) {
