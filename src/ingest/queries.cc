@@ -176,8 +176,9 @@ Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catal
   return out;
 }
 
-Result<std::vector<ChangeEvent>> ListEvents(store::Executor& db, const std::string& dataset_id, int64_t after_seq,
+Result<std::vector<ChangeEvent>> ListEvents(store::Database& db, const std::string& dataset_id, int64_t after_seq,
                                             int limit) {
+  std::unique_ptr<store::ReadPin> snapshot = db.PinReads();
   ASSIGN_OR_RETURN(store::ResultSet known,
                    db.Query("SELECT 1 FROM datasets WHERE id = $1", std::vector<Value>{dataset_id}));
   if (known.rows.empty()) return NotFoundError(fmt::format("dataset '{}' does not exist", dataset_id));

@@ -62,8 +62,11 @@ struct ChangeEvent {
   int64_t at = 0;  // microseconds UTC
 };
 // Events of a dataset with seq > after_seq, in order, at most `limit`. kNotFound for an unknown
-// dataset. (The feed is read from the version rows, which carry their event's seq.)
-Result<std::vector<ChangeEvent>> ListEvents(store::Executor& db, const std::string& dataset_id, int64_t after_seq,
+// dataset. (The feed is read from the version rows, which carry their event's seq.) Both tables
+// are read in one snapshot (Database::PinReads): read apart, a batch committed in between
+// could show only its replaced versions (history) and a page would skip the batch's other
+// events for good, its cursor already past them.
+Result<std::vector<ChangeEvent>> ListEvents(store::Database& db, const std::string& dataset_id, int64_t after_seq,
                                             int limit);
 // The last sequence number handed out for a dataset (0 if none).
 Result<int64_t> LastEventSeq(store::Executor& db, const std::string& dataset_id);
