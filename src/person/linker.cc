@@ -200,12 +200,20 @@ Status Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std::vecto
     DatasetLinkReport counts;
     OpsContext ctx{l_->clock_->NowMicros(), policy_.authority, policy_.priority, l_->random_};
     ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, l_->db_->Begin());
+    // Runs of one partition take turns chunk by chunk (every `ndc serve` runs 0/1 each minute:
+    // two nodes on one PostgreSQL both found a new person for the same unlinked record, and one
+    // of them stayed behind with no record). In its turn a chunk sees every link committed
+    // before it; one another run has linked meanwhile is left as it is.
+    const std::string part = l_->options_.partition.Name();
+    RETURN_IF_ERROR(store::SerializeOn(*tx, "person.link:" + dataset.schema.id + ":" + part));
+    ASSIGN_OR_RETURN(int64_t linked, GetCursor(*tx, dataset.schema.id, part));
+    if (linked >= to_seq) return OkStatus();
     PersonOps ops(tx.get(), &ctx);
     RecordLinker linker(tx.get(), &ops, &ctx, index_.get(), probe ? &*probe : nullptr,
                         l_->options_.settings.thresholds, l_->options_.max_candidates, &counts);
     last = OkStatus();
     for (uint32_t i = 0; i < records.size() && last.ok(); ++i) last = linker.Link(dataset.schema.id, records[i], i);
-    if (last.ok()) last = SetCursor(*tx, dataset.schema.id, l_->options_.partition.Name(), to_seq, ctx.now);
+    if (last.ok()) last = SetCursor(*tx, dataset.schema.id, part, to_seq, ctx.now);
     if (last.ok()) last = tx->Commit();
     if (last.ok()) {
       report->authority += counts.authority;

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "person/discrepancy_store.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
@@ -260,6 +262,45 @@ TEST_P(LinkerTest, PartitionsTogetherLinkEveryRecordOnce) {
   EXPECT_EQ(total, 20);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'tax'"), 20);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM person_link_cursors WHERE dataset_id = 'tax'"), 3);
+}
+
+// Every `ndc serve` runs the unpartitioned linker each minute: two nodes linking the same records
+// at once take turns chunk by chunk, so each record founds one person, not one per node (on
+// PostgreSQL one node's new person used to stay behind with no record).
+TEST_P(LinkerTest, TwoRunsOfOnePartitionAtOnceFoundOnePersonPerRecord) {
+  std::string rows;
+  for (int i = 0; i < 40; ++i) {  // distinct birth years: no two records are candidates
+    rows += "T" + std::to_string(i) + ",Người Số " + std::to_string(i) + "," + std::to_string(1940 + i) + "-01-01,,M,\n";
+  }
+  Load("tax", rows);
+  std::vector<Status> results(2);
+  std::vector<int64_t> linked(2, 0);
+  std::vector<std::thread> nodes;
+  for (int n = 0; n < 2; ++n) {
+    nodes.emplace_back([&, n] {
+      SeededRandom random(100 + n);
+      LinkerOptions options;
+      options.settings = TestSettings();
+      options.model = TestModel();
+      options.chunk_records = 4;
+      Linker linker(db_.get(), catalog_.get(), &clock_, &random, options);
+      Result<std::vector<DatasetLinkReport>> r = linker.Run({"tax"});
+      results[n] = r.status();
+      if (r.ok()) linked[n] = r->at(0).new_persons;
+    });
+  }
+  for (std::thread& t : nodes) t.join();
+  NDC_ASSERT_OK(results[0]);
+  NDC_ASSERT_OK(results[1]);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'tax'"), 40);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE status = 'active'"), 40)
+      << "one person per record (the two runs founded " << linked[0] << " and " << linked[1] << ")";
+  EXPECT_EQ(linked[0] + linked[1], 40);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons p WHERE NOT EXISTS (SELECT 1 FROM person_links l "
+                  "WHERE l.person_key = p.person_key)"),
+            0)
+      << "no person without a record";
+  EXPECT_EQ(Count("SELECT last_seq FROM person_link_cursors WHERE dataset_id = 'tax' AND part = '0/1'"), 40);
 }
 
 TEST(PartitionTest, ParsesAndRefusesBadSpecs) {

@@ -226,7 +226,8 @@ Status SetCursor(store::Executor& db, const std::string& dataset_id, const std::
                  int64_t now) {
   return db
       .Exec("INSERT INTO person_link_cursors (dataset_id, part, last_seq, updated_at) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (dataset_id, part) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at",
+            "ON CONFLICT (dataset_id, part) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at "
+            "WHERE person_link_cursors.last_seq < excluded.last_seq",
             Params{dataset_id, part, seq, now})
       .status();
 }

@@ -93,6 +93,7 @@ Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const st
 
 // The last change-event seq linked for (dataset, partition "i/n"); 0 if none.
 Result<int64_t> GetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part);
+// Moves the cursor forward to `seq` (a run that linked less, later, does not move it back).
 Status SetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part, int64_t seq,
                  int64_t now);
 
