@@ -32,9 +32,13 @@ Status Checkpointer::CheckExtends(uint64_t old_size, const merkle::Hash& old_roo
 
 Result<StoredCheckpoint> Checkpointer::Issue() {
   std::lock_guard lock(mu_);
+  // The latest checkpoint first, then the head: another node may sign a newer head between the
+  // two reads, and read the other way round its checkpoint would look larger than the log (a
+  // false "entries were removed"). A checkpoint covers committed entries only, and the log only
+  // grows, so a head read after it is at least as large.
+  ASSIGN_OR_RETURN(auto latest, log_->LatestCheckpoint());
   ASSIGN_OR_RETURN(auto head, log_->Head());
   auto [size, root] = head;
-  ASSIGN_OR_RETURN(auto latest, log_->LatestCheckpoint());
   if (latest) {
     auto opened = OpenCheckpoint(latest->note, key_.public_key);
     if (!opened.ok() || opened->origin != origin_) {

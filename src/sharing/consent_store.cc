@@ -253,13 +253,12 @@ Result<std::vector<StoredConsent>> ConsentStore::ForPerson(const std::string& pe
                                                         .order_column = "granted_at",
                                                         .owner_column = "person_key",
                                                         .owner = person_key,
-                                                        .newest_first = true},
+                                                        .newest_first = true,
+                                                        .unknown_cursor = fmt::format(
+                                                            "query.before: you have no consent '{}' (use the "
+                                                            "previous page's next_before)",
+                                                            before_id)},
                                                        before_id, limit);
-  if (rs.status().code() == StatusCode::kNotFound) {
-    return InvalidArgumentError(fmt::format("query.before: you have no consent '{}' (use the previous page's "
-                                            "next_before)",
-                                            before_id));
-  }
   if (!rs.ok()) return rs.status();
   std::vector<StoredConsent> out;
   for (const Row& r : rs->rows) {

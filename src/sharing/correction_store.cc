@@ -66,15 +66,13 @@ Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, cons
                          .table = "correction_requests",
                          .order_column = "created_at",
                          .owner_column = "dataset_id",
-                         .owner = dataset_id};
+                         .owner = dataset_id,
+                         .unknown_cursor = fmt::format(
+                             "after: dataset '{}' has no correction request '{}' to continue after", dataset_id,
+                             after_id)};
   if (!include_closed) page.select += " AND status = 'open'";
-  Result<store::ResultSet> rs = store::QueryKeysetPage(db, std::move(page), after_id, limit);
-  if (rs.status().code() == StatusCode::kNotFound) {
-    return InvalidArgumentError(fmt::format("after: dataset '{}' has no correction request '{}' to continue after",
-                                            dataset_id, after_id));
-  }
-  if (!rs.ok()) return rs.status();
-  return FromRows(*rs);
+  ASSIGN_OR_RETURN(store::ResultSet rs, store::QueryKeysetPage(db, std::move(page), after_id, limit));
+  return FromRows(rs);
 }
 
 Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key,
@@ -87,13 +85,12 @@ Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, 
                                                         .order_column = "created_at",
                                                         .owner_column = "person_key",
                                                         .owner = person_key,
-                                                        .newest_first = true},
+                                                        .newest_first = true,
+                                                        .unknown_cursor = fmt::format(
+                                                            "query.before: you have no correction request '{}' "
+                                                            "(use the previous page's next_before)",
+                                                            before_id)},
                                                        before_id, limit);
-  if (rs.status().code() == StatusCode::kNotFound) {
-    return InvalidArgumentError(fmt::format("query.before: you have no correction request '{}' (use the "
-                                            "previous page's next_before)",
-                                            before_id));
-  }
   if (!rs.ok()) return rs.status();
   return FromRows(*rs);
 }

@@ -43,7 +43,8 @@ inline constexpr int kMaxOpenCorrectionsPerPerson = 100;
 Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now);
 // The dataset's requests, oldest first, created after `after_id`'s position (keyset on
-// (created_at, id); empty: from the start; kInvalidArgument if it names no request); only open
+// (created_at, id); empty: from the start; kInvalidArgument if it names no request of this
+// dataset); only open
 // ones unless `include_closed`.
 Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, const std::string& dataset_id,
                                                        const std::string& after_id, int limit, bool include_closed);

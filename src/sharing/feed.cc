@@ -172,13 +172,11 @@ Result<std::vector<Subscription>> FeedStore::List(const std::string& agency, con
        .table = "feed_subscriptions",
        .order_column = "created_at",
        .owner_column = "agency_id",
-       .owner = agency},
+       .owner = agency,
+       .unknown_cursor = fmt::format("query.after: agency '{}' has no feed subscription '{}' (use the previous "
+                                     "page's next_after)",
+                                     agency, after_id)},
       after_id, limit);
-  if (rs.status().code() == StatusCode::kNotFound) {
-    return InvalidArgumentError(fmt::format("query.after: agency '{}' has no feed subscription '{}' (use the "
-                                            "previous page's next_after)",
-                                            agency, after_id));
-  }
   if (!rs.ok()) return rs.status();
   std::vector<Subscription> out;
   for (const Row& row : rs->rows) {

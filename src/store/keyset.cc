@@ -13,19 +13,22 @@ Result<ResultSet> QueryKeysetPage(Executor& db, KeysetPage page, std::string_vie
   const char* const direction = page.newest_first ? " DESC" : "";
   if (!cursor.empty()) {
     const Value at_p[] = {std::string(cursor), page.owner};
+    // Names unquoted (each passed IsSafeIdentifier): SQLite would read a misspelt "name" in
+    // double quotes as a string and order by a constant, where PostgreSQL fails.
     ASSIGN_OR_RETURN(ResultSet at, db.Query(fmt::format("SELECT {} FROM {} WHERE id = $1 AND {} = $2",
-                                                        QuoteIdentifier(page.order_column),
-                                                        QuoteIdentifier(page.table),
-                                                        QuoteIdentifier(page.owner_column)),
+                                                        page.order_column, page.table, page.owner_column),
                                             at_p));
-    if (at.rows.empty()) return NotFoundError(fmt::format("{}: no row '{}' in this listing", page.table, cursor));
-    sql += fmt::format(" AND ({}, id) {} (${}, ${})", QuoteIdentifier(page.order_column),
-                       page.newest_first ? "<" : ">", params.size() + 1, params.size() + 2);
+    if (at.rows.empty()) {
+      return InvalidArgumentError(page.unknown_cursor.empty()
+                                      ? fmt::format("no row '{}' of {} to continue from", cursor, page.table)
+                                      : page.unknown_cursor);
+    }
+    sql += fmt::format(" AND ({}, id) {} (${}, ${})", page.order_column, page.newest_first ? "<" : ">",
+                       params.size() + 1, params.size() + 2);
     params.emplace_back(at.rows[0].Int(0));
     params.emplace_back(std::string(cursor));
   }
-  sql += fmt::format(" ORDER BY {}{}, id{} LIMIT ${}", QuoteIdentifier(page.order_column), direction, direction,
-                     params.size() + 1);
+  sql += fmt::format(" ORDER BY {}{}, id{} LIMIT ${}", page.order_column, direction, direction, params.size() + 1);
   params.emplace_back(limit);
   return db.Query(sql, params);
 }

@@ -28,11 +28,14 @@ struct KeysetPage {
   Value owner;
   // Newest first: (order_column, id) descending, the page continues before the cursor.
   bool newest_first = false;
+  // The kInvalidArgument message when `table` has no row with the cursor's id and owner: which
+  // query parameter was wrong and where a good one comes from.
+  std::string unknown_cursor;
 };
 
 // The rows of `page` after the row whose id is `cursor` (newest first: before it), at most
-// `limit`; from the start of the listing when `cursor` is empty. kNotFound when `table` has no
-// row with that id and owner (the caller says which cursor was wrong and where to get one).
+// `limit`; from the start of the listing when `cursor` is empty. kInvalidArgument with
+// `page.unknown_cursor` when the cursor names no row of the listing.
 Result<ResultSet> QueryKeysetPage(Executor& db, KeysetPage page, std::string_view cursor, int64_t limit);
 
 }  // namespace ndc::store

@@ -243,5 +243,40 @@ TEST_P(LogSuite, TwoPoolsAppendingConcurrentlyMakeOneLogThatVerifies) {
   EXPECT_EQ(report.checkpoints, 1u);
 }
 
+// Two nodes signing while both append: a node whose head read is overtaken by the other's newer
+// checkpoint signs (or reuses) a checkpoint of the newer head, instead of reporting entries as
+// removed (a false tamper alarm).
+TEST_P(LogSuite, TwoNodesSigningWhileAppendingNeverSeeEntriesRemoved) {
+  NDC_ASSERT_OK_AND_ASSIGN(auto other_db, store::Open(db_->url()));
+  SeededRandom other_random(9);
+  NDC_ASSERT_OK_AND_ASSIGN(auto other_log, AuditLog::Open(other_db.get(), &clock_, &other_random));
+  Checkpointer other(other_log.get(), key_, "ndc.audit/test");
+  std::atomic<bool> appending{true};
+  std::vector<Status> signed_(2);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    for (int i = 0; i < 300; ++i) {
+      Status s = (i % 2 ? other_log.get() : log_.get())->Append(SampleEntry(i)).status();
+      if (!s.ok()) signed_[0] = s;
+    }
+    appending = false;
+  });
+  for (int n = 0; n < 2; ++n) {
+    threads.emplace_back([&, n] {
+      Checkpointer* c = n == 0 ? checkpointer_.get() : &other;
+      while (appending.load() && signed_[n].ok()) {
+        Status s = c->Issue().status();
+        if (!s.ok()) signed_[n] = s;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  NDC_EXPECT_OK(signed_[0]);
+  NDC_EXPECT_OK(signed_[1]);
+  NDC_ASSERT_OK(checkpointer_->Issue());
+  NDC_ASSERT_OK_AND_ASSIGN(auto report, VerifyLog(db_.get(), key_.public_key, "ndc.audit/test"));
+  EXPECT_EQ(report.entries, 300u);
+}
+
 }  // namespace
 }  // namespace ndc::audit::testing

@@ -65,8 +65,12 @@ TEST_P(StoreConformanceTest, KeysetPagesGiveEveryRowOnceInOrderEitherWay) {
 
 TEST_P(StoreConformanceTest, AKeysetCursorMustBeARowOfTheListing) {
   CreateRows(*db_);
-  EXPECT_EQ(QueryKeysetPage(*db_, Listing("a", false), "nope", 5).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(QueryKeysetPage(*db_, Listing("a", false), "b01", 5).status().code(), StatusCode::kNotFound)
+  KeysetPage unknown = Listing("a", false);
+  unknown.unknown_cursor = "after: owner a has no such item";
+  Result<ResultSet> nope = QueryKeysetPage(*db_, unknown, "nope", 5);
+  EXPECT_EQ(nope.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(nope.status().message(), "after: owner a has no such item");
+  EXPECT_EQ(QueryKeysetPage(*db_, Listing("a", false), "b01", 5).status().code(), StatusCode::kInvalidArgument)
       << "another owner's row is not a cursor";
   KeysetPage hostile = Listing("a", false);
   hostile.order_column = "at; DROP TABLE items";
