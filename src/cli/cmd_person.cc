@@ -106,6 +106,12 @@ Status Run(const PersonFlags& f) {
            std::to_string(r.queued), std::to_string(r.unlinked), std::to_string(r.merged), r.model});
   }
   t.Print(std::cout);
+  for (const auto& r : reports) {
+    if (r.overtaken) {
+      std::cout << r.dataset_id << ": stopped at event " << r.to_seq
+                << ": another run of this partition is linking it (the node that got there first goes on)\n";
+    }
+  }
   return OkStatus();
 }
 

@@ -157,7 +157,7 @@ Status Serve(ServeFlags flags) {
     for (const auto& r : *reports) {
       if (r.records == 0) continue;
       log::Info("person.linked", {{"dataset", r.dataset_id}, {"records", r.records}, {"new_persons", r.new_persons},
-                                  {"queued", r.queued}, {"merged", r.merged}});
+                                  {"queued", r.queued}, {"merged", r.merged}, {"overtaken", r.overtaken}});
     }
   });
   api::ApiService service(deps);

@@ -269,7 +269,10 @@ TEST_P(IngestorTest, AFeedReaderNeverSkipsEventsOfBatchesCommittedWhileItReads) 
   while (true) {
     const bool finished = done.load();
     Result<std::vector<ChangeEvent>> page = ListEvents(*db_, "ho_tich", cursor, 7);
-    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    if (!page.ok()) {  // not ASSERT: the writer must be joined first
+      ADD_FAILURE() << page.status().ToString();
+      break;
+    }
     ++pages;
     for (const ChangeEvent& e : *page) {
       if (e.seq != cursor + 1) gaps.push_back(fmt::format("after {} came {}", cursor, e.seq));
@@ -282,7 +285,7 @@ TEST_P(IngestorTest, AFeedReaderNeverSkipsEventsOfBatchesCommittedWhileItReads) 
   NDC_ASSERT_OK_AND_ASSIGN(int64_t last, LastEventSeq(*db_, "ho_tich"));
   EXPECT_EQ(cursor, last);
   EXPECT_EQ(last, kBatches * 6);  // two versions of K and four new records a batch
-  EXPECT_GT(pages, kBatches) << "the reader paged while the batches committed";
+  EXPECT_GT(pages, 1) << "the reader paged while the batches committed";
 }
 
 TEST_P(IngestorTest, LinkedPersonSurvivesUpdates) {

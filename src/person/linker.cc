@@ -107,8 +107,12 @@ class Linker::Run_ {
   // Trains on the dataset's records against `persons`, or (no persons yet) deduplicating them.
   Result<link::Model> TrainModel(const catalog::DatasetInfo& dataset, const link::RecordTable& persons,
                                  DatasetLinkReport* report);
-  Status Chunk(const catalog::DatasetInfo& dataset, const std::vector<RecordState>& records, int64_t to_seq,
-               DatasetLinkReport* report);
+  // Links `records` (the partition's changes after report->to_seq, through `to_seq`) in one
+  // transaction. False, with nothing written, when another run of the partition has moved its
+  // cursor since this run last did: that run is ahead, and this one stops on the dataset (its
+  // person index does not hold the persons the other one founded).
+  Result<bool> Chunk(const catalog::DatasetInfo& dataset, const std::vector<RecordState>& records, int64_t to_seq,
+                     DatasetLinkReport* report);
   void Progress(const std::string& dataset, int64_t records, int64_t pending, const char* stage) {
     if (progress_) progress_(LinkProgressInfo{dataset, records, pending, stage});
   }
@@ -188,8 +192,8 @@ Status Linker::Run_::PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLi
   return OkStatus();
 }
 
-Status Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std::vector<RecordState>& records,
-                           int64_t to_seq, DatasetLinkReport* report) {
+Result<bool> Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std::vector<RecordState>& records,
+                                 int64_t to_seq, DatasetLinkReport* report) {
   std::vector<const Attributes*> attrs;
   attrs.reserve(records.size());
   for (const auto& r : records) attrs.push_back(&r.attributes);
@@ -203,11 +207,11 @@ Status Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std::vecto
     // Runs of one partition take turns chunk by chunk (every `ndc serve` runs 0/1 each minute:
     // two nodes on one PostgreSQL both found a new person for the same unlinked record, and one
     // of them stayed behind with no record). In its turn a chunk sees every link committed
-    // before it; one another run has linked meanwhile is left as it is.
+    // before it; if another run has moved the cursor, that run goes on alone.
     const std::string part = l_->options_.partition.Name();
     RETURN_IF_ERROR(store::SerializeOn(*tx, "person.link:" + dataset.schema.id + ":" + part));
     ASSIGN_OR_RETURN(int64_t linked, GetCursor(*tx, dataset.schema.id, part));
-    if (linked >= to_seq) return OkStatus();
+    if (linked != report->to_seq) return false;
     PersonOps ops(tx.get(), &ctx);
     RecordLinker linker(tx.get(), &ops, &ctx, index_.get(), probe ? &*probe : nullptr,
                         l_->options_.settings.thresholds, l_->options_.max_candidates, &counts);
@@ -225,7 +229,7 @@ Status Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std::vecto
       report->queued += counts.queued;
       report->unlinked += counts.unlinked;
       report->merged += counts.merged;
-      return OkStatus();
+      return true;
     }
     if (last.code() != StatusCode::kAborted) return last;
   }
@@ -254,7 +258,11 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
     if (page.empty()) break;
     const int64_t to_seq = page.back().seq;
     std::erase_if(page, [&](const RecordState& r) { return !l_->options_.partition.Contains(r); });
-    RETURN_IF_ERROR(Chunk(dataset, page, to_seq, &report));
+    ASSIGN_OR_RETURN(bool linked, Chunk(dataset, page, to_seq, &report));
+    if (!linked) {
+      report.overtaken = true;
+      break;
+    }
     report.records += static_cast<int64_t>(page.size());
     report.to_seq = to_seq;
     Progress(dataset.schema.id, report.records, pending, "link");

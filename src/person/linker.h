@@ -73,6 +73,9 @@ struct DatasetLinkReport {
   int64_t unlinked = 0;              // deleted records
   int64_t merged = 0;                // surrogates merged into a registry person
   std::string model;                 // "trained", "stored", "given" or "none (<why>)"
+  // Another run of the same partition moved the cursor while this one ran: this one stopped at
+  // to_seq and left the rest to it.
+  bool overtaken = false;
 };
 
 struct LinkProgressInfo {

@@ -150,6 +150,12 @@ Result<StoredAgreement> AgreementFromJson(const json& doc) {
     }
     a.actions.push_back(*action);
   }
+  if (auto v = doc.find("version"); v != doc.end() && !v->is_null()) {
+    if (!v->is_number_integer() || v->get<int64_t>() < 1 || v->get<int64_t>() > 1000000000) {
+      return Bad("version", "must be the positive version number the document was read at");
+    }
+    out.read_version = static_cast<int>(v->get<int64_t>());
+  }
   ASSIGN_OR_RETURN(a.feed_events, StringList(doc, "feeds", false));
   for (size_t i = 0; i < a.feed_events.size(); ++i) {
     if (!IsKnownFeedEvent(a.feed_events[i])) {

@@ -47,6 +47,7 @@ TEST(AgreementJson, RoundTrips) {
   auto again = AgreementFromJson(AgreementToJson(*r));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->agreement.version, 1);  // the version is the store's, not the document's
+  EXPECT_EQ(again->read_version, 4);        // the document says which version it was read at
   again->agreement.version = 4;
   EXPECT_EQ(AgreementToJson(*again).dump(), AgreementToJson(*r).dump());
 }
@@ -73,6 +74,11 @@ TEST(AgreementJson, ErrorsNameTheMember) {
   d = Doc();
   d["feeds"] = nlohmann::json::array();
   EXPECT_EQ(Error(d), "agreement.feeds: list the event types exactly when the actions include 'feed'");
+  d = Doc();
+  d["version"] = "4";
+  EXPECT_EQ(Error(d), "agreement.version: must be the positive version number the document was read at");
+  d["version"] = 0;
+  EXPECT_EQ(Error(d), "agreement.version: must be the positive version number the document was read at");
   d = Doc();
   d["consumer"] = "*";
   EXPECT_EQ(Error(d), "agreement.consumer: '*' (every agency) is only for the open form");

@@ -107,11 +107,13 @@ Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std:
   RETURN_IF_ERROR(store::SerializeOn(*tx, "agreement:" + draft.agreement.id));
   if (new_status) {
     ASSIGN_OR_RETURN(draft, ReadVersion(*tx, draft.agreement.id, std::nullopt));
-    // Not checked against the catalog again: the body was when it was stored, and a change in
-    // the catalog since must not stop an agreement from being suspended or revoked. (Nor may a
-    // read through db_ run here: in a caller's read pin it would begin a snapshot older than
-    // this commit.)
+    // Suspending or revoking is never refused: a change in the catalog since the body was
+    // stored must not keep an agreement in force. Activating checks the body against today's
+    // catalog and rules, as storing it did. (Validate reads the catalog through db_: a caller
+    // holding a read pin would begin a snapshot older than this commit; no route that sets a
+    // status is pinned.)
     draft.agreement.status = *new_status;
+    if (*new_status == policy::AgreementStatus::kActive) RETURN_IF_ERROR(Validate(draft.agreement));
   }
   policy::Agreement& a = draft.agreement;
   const Value id[] = {a.id};
@@ -121,6 +123,12 @@ Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std:
     return AlreadyExistsError(fmt::format("agreement '{}' already exists: change it with a new version", a.id));
   }
   if (!create && head->rows.empty()) return NotFoundError(fmt::format("agreement '{}' does not exist", a.id));
+  if (!create && !new_status && draft.read_version && head->rows[0].Int(0) != *draft.read_version) {
+    return FailedPreconditionError(fmt::format("agreement '{}' is at version {}, and this document was read at "
+                                               "version {}: read the current version, make the change on it and "
+                                               "send it again (a change made meanwhile is not undone)",
+                                               a.id, head->rows[0].Int(0), *draft.read_version));
+  }
   if (!create && head->rows[0].Str(1) != a.consumer_agency) {
     return Bad("consumer", fmt::format("agreement '{}' is with '{}'; conclude a new agreement for another consumer",
                                        a.id, head->rows[0].Str(1)));

@@ -69,7 +69,9 @@ class AgreementStore {
   // Stores version 1 of a new agreement. `actor` is recorded as created_by.
   Result<StoredAgreement> Create(StoredAgreement draft, const std::string& actor);
   // Stores the next version of an existing agreement (same id; the consumer may not change:
-  // conclude a new agreement for another consumer).
+  // conclude a new agreement for another consumer). With draft.read_version (the document's
+  // `version`), kFailedPrecondition if the agreement is at another version now: a change made
+  // meanwhile (a suspension, a narrowing) is not undone by a document read before it.
   Result<StoredAgreement> Update(StoredAgreement draft, const std::string& actor);
   // The next version with only the status changed (activate, suspend, revoke): the newest
   // version's body with the new status. A version stored meanwhile (another operator, another

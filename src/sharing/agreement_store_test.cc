@@ -239,6 +239,27 @@ TEST_P(AgreementStoreTest, AStatusChangeNeverUndoesAChangeMadeMeanwhile) {
   }
 }
 
+// A document read at an older version (its `version`) cannot undo a change made since: an
+// operator editing version 1 after another suspended it as version 2 is told, not obeyed.
+TEST_P(AgreementStoreTest, AChangeReadAtAnOlderVersionIsRefused) {
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  ASSERT_TRUE(agreements_->SetStatus("vss-registry", policy::AgreementStatus::kSuspended, "op2").ok());
+  StoredAgreement edit = Draft(R"(, "version": 1)");
+  ASSERT_EQ(edit.read_version, 1);
+  edit.agreement.grants[0].fields.push_back("so_xa");
+  auto refused = agreements_->Update(edit, "op");
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("is at version 2"), std::string::npos) << refused.status().message();
+  EXPECT_EQ(agreements_->Get("vss-registry")->agreement.status, policy::AgreementStatus::kSuspended);
+  edit.read_version = 2;
+  edit.agreement.status = policy::AgreementStatus::kSuspended;
+  auto v3 = agreements_->Update(edit, "op");
+  ASSERT_TRUE(v3.ok()) << v3.status().ToString();
+  EXPECT_EQ(v3->agreement.version, 3);
+  edit.read_version.reset();  // no version given: the document is the next version as it is
+  EXPECT_TRUE(agreements_->Update(edit, "op").ok());
+}
+
 TEST_P(AgreementStoreTest, ChecksTheCatalog) {
   EXPECT_EQ(CreateError(R"(, "consumer": "gdt")"), "agreement.consumer: agency 'gdt' does not exist: register it first");
   EXPECT_EQ(CreateError(R"(, "grants": {"tax": ["mst"]})"), "agreement.grants: dataset 'tax' does not exist");
