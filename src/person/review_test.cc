@@ -154,6 +154,40 @@ TEST_P(ReviewTest, MatchWithASurrogateMergesIt) {
   EXPECT_EQ(EventKinds(s), "created linked merged");
 }
 
+// Two operators (on two nodes) deciding one item at the same moment: one decision is made, the
+// other is told the item is decided — never both, the second silently undoing the first.
+TEST_P(ReviewTest, TwoDecisionsOfOneItemAtOnceMakeOne) {
+  ReviewItem item = QueueOne();
+  const std::string decisions[] = {"match", "non-match"};
+  std::vector<Result<DecisionOutcome>> results(2, InternalError("not run"));
+  std::vector<std::thread> operators;
+  for (int n = 0; n < 2; ++n) {
+    operators.emplace_back([&, n] {
+      SeededRandom random(200 + n);
+      ReviewContext ctx{db_.get(), catalog_.get(), &clock_, &random};
+      results[n] = DecideReview(ctx, item.id, decisions[n], "op" + std::to_string(n), "at once");
+    });
+  }
+  for (std::thread& t : operators) t.join();
+  int made = 0;
+  std::string winner;
+  for (int n = 0; n < 2; ++n) {
+    if (results[n].ok()) {
+      ++made;
+      winner = decisions[n];
+    } else {
+      EXPECT_EQ(results[n].status().code(), StatusCode::kFailedPrecondition) << results[n].status().ToString();
+    }
+  }
+  ASSERT_EQ(made, 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_decisions WHERE record_key = 'T1'"), 1);
+  if (winner == "match") {
+    EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  } else {
+    EXPECT_NE(PersonOf("tax", "T1"), kAnId);
+  }
+}
+
 TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {
   ReviewItem item = QueueOne();
   NDC_ASSERT_OK(DecideReview(Review(), item.id, "match", "cli:op", "ok").status());
