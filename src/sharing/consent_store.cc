@@ -243,10 +243,10 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
   return draft;
 }
 
-Result<std::vector<StoredConsent>> ConsentStore::ForPerson(const std::string& person_key,
-                                                           const std::string& before_id, int limit) {
+Result<std::vector<StoredConsent>> ConsentsOfPerson(store::Executor& db, const std::string& person_key,
+                                                    const std::string& before_id, int limit) {
   // Keyset on (person_key, granted_at, id) (migration 0016), newest first.
-  Result<store::ResultSet> rs = store::QueryKeysetPage(*db_,
+  Result<store::ResultSet> rs = store::QueryKeysetPage(db,
                                                        {.select = std::string(kSelect) + "WHERE person_key = $1",
                                                         .params = {person_key},
                                                         .table = "consents",
@@ -268,17 +268,17 @@ Result<std::vector<StoredConsent>> ConsentStore::ForPerson(const std::string& pe
   return out;
 }
 
-Result<std::vector<policy::Consent>> ConsentStore::ForDecision(const std::string& person_key,
-                                                               const std::string& recipient) {
-  // The consents in force (at most kMaxLiveConsents of the person's) and the newest other one, which
+Result<std::vector<policy::Consent>> ConsentsForDecision(store::Executor& db, const std::string& person_key,
+                                                        const std::string& recipient, int64_t now) {
+  // The consents in force (at most ConsentStore::kMaxLiveConsents of the person's) and the newest other one, which
   // names why a refused decision is refused (revoked, expired); never every consent ever given.
-  const Value live_p[] = {person_key, recipient, clock_->NowMicros(), int64_t{kMaxLiveConsents}};
-  ASSIGN_OR_RETURN(auto live, db_->Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
+  const Value live_p[] = {person_key, recipient, now, int64_t{ConsentStore::kMaxLiveConsents}};
+  ASSIGN_OR_RETURN(auto live, db.Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
                                                                 "AND revoked_at IS NULL AND valid_to > $3 "
                                                                 "ORDER BY granted_at DESC, id LIMIT $4",
                                          live_p));
-  const Value past_p[] = {person_key, recipient, clock_->NowMicros()};
-  ASSIGN_OR_RETURN(auto past, db_->Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
+  const Value past_p[] = {person_key, recipient, now};
+  ASSIGN_OR_RETURN(auto past, db.Query(std::string(kSelect) + "WHERE person_key = $1 AND recipient_agency = $2 "
                                                                 "AND (revoked_at IS NOT NULL OR valid_to <= $3) "
                                                                 "ORDER BY granted_at DESC, id DESC LIMIT 1",
                                          past_p));
@@ -290,6 +290,16 @@ Result<std::vector<policy::Consent>> ConsentStore::ForDecision(const std::string
     }
   }
   return out;
+}
+
+Result<std::vector<StoredConsent>> ConsentStore::ForPerson(const std::string& person_key,
+                                                           const std::string& before_id, int limit) {
+  return ConsentsOfPerson(*db_, person_key, before_id, limit);
+}
+
+Result<std::vector<policy::Consent>> ConsentStore::ForDecision(const std::string& person_key,
+                                                               const std::string& recipient) {
+  return ConsentsForDecision(*db_, person_key, recipient, clock_->NowMicros());
 }
 
 Result<StoredConsent> ConsentStore::Get(const std::string& person_key, const std::string& id) {

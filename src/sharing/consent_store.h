@@ -92,4 +92,11 @@ class ConsentStore {
   const policy::PurposeCatalog* purposes_;
 };
 
+// The reads behind ConsentStore::ForPerson and ForDecision (at `now`), on any executor: the
+// SQLite plan tests run them on a recording one.
+Result<std::vector<StoredConsent>> ConsentsOfPerson(store::Executor& db, const std::string& person_key,
+                                                    const std::string& before_id, int limit);
+Result<std::vector<policy::Consent>> ConsentsForDecision(store::Executor& db, const std::string& person_key,
+                                                        const std::string& recipient, int64_t now);
+
 }  // namespace ndc::sharing

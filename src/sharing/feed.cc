@@ -162,11 +162,11 @@ Result<Subscription> FeedStore::Get(const std::string& agency, const std::string
   return FromRow(rs.rows[0]);
 }
 
-Result<std::vector<Subscription>> FeedStore::List(const std::string& agency, const std::string& after_id,
-                                                  int limit) {
+Result<std::vector<Subscription>> SubscriptionsOfAgency(store::Executor& db, const std::string& agency,
+                                                       const std::string& after_id, int limit) {
   // Keyset on (agency_id, created_at, id) (migration 0015).
   Result<store::ResultSet> rs = store::QueryKeysetPage(
-      *db_,
+      db,
       {.select = fmt::format("SELECT {} FROM feed_subscriptions WHERE agency_id = $1", kColumns),
        .params = {agency},
        .table = "feed_subscriptions",
@@ -184,6 +184,11 @@ Result<std::vector<Subscription>> FeedStore::List(const std::string& agency, con
     out.push_back(std::move(s));
   }
   return out;
+}
+
+Result<std::vector<Subscription>> FeedStore::List(const std::string& agency, const std::string& after_id,
+                                                  int limit) {
+  return SubscriptionsOfAgency(*db_, agency, after_id, limit);
 }
 
 Result<Subscription> FeedStore::Cancel(const std::string& agency, const std::string& id) {

@@ -85,4 +85,9 @@ class FeedStore {
 // Event type names a subscription may list (the agreement's "feeds" vocabulary).
 bool IsPersonFeedEvent(std::string_view name);  // birth, death, address_change, identity_change
 
+// The read behind FeedStore::List, on any executor: the SQLite plan tests run it on a recording
+// one.
+Result<std::vector<Subscription>> SubscriptionsOfAgency(store::Executor& db, const std::string& agency,
+                                                       const std::string& after_id, int limit);
+
 }  // namespace ndc::sharing
