@@ -170,7 +170,9 @@ void ApiService::AuditRefusal(const Request& request, const std::string& pattern
     e.actor = {"anonymous", "", "unauthenticated"};
   }
   if (auto key = params.find("key"); key != params.end() && pattern.rfind("/v1/persons/", 0) == 0) {
-    e.subject.person_key = AuditText(key->second);
+    // A caller without a valid key names whatever person it likes: the auditor sees the key it
+    // named, but the entry is not put in that person's access history (anyone could fill it).
+    (who != nullptr ? e.subject.person_key : e.subject.record) = AuditText(key->second);
   }
   if (pattern.rfind("/v1/datasets/{id}", 0) == 0) {
     e.subject.dataset = AuditText(params.count("id") ? params.at("id") : "");

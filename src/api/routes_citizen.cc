@@ -20,6 +20,7 @@
 #include "ingest/queries.h"
 #include "person/person_json.h"
 #include "person/person_store.h"
+#include "policy/purposes.h"
 #include "sharing/correction_store.h"
 
 namespace ndc::api {
@@ -36,6 +37,17 @@ constexpr int kMaxHistoryPage = 200;
 // A page of history scans at most this many indexed entries, so a person with many hidden
 // accesses cannot make one request read without bound.
 constexpr int kMaxScannedPerPage = 2000;
+
+// True when the law keeps this access from the person: its purpose is covert
+// (PurposeCatalog::HiddenFromSubject) *and* an agreement gave the calling agency that purpose.
+// DecideAccess names the agreement in the legal basis ("agreement <id> v<n>") exactly when the
+// policy matched one, so a rate-limited covert read stays hidden too. A covert purpose merely
+// stated — without a key, or by an agency no agreement allows it — is shown: otherwise anyone
+// could bury a person's real accesses under forged covert ones (docs/design/sharing.md).
+bool CovertFromSubject(const audit::Entry& e) {
+  return e.actor.role == "agency" && e.legal_basis.find("agreement ") != std::string::npos &&
+         policy::PurposeCatalog::Default().HiddenFromSubject(e.purpose);
+}
 
 
 // Printable text of at most `max` bytes (JSON parsing already refused invalid UTF-8); newlines
@@ -138,17 +150,19 @@ void ApiService::AddCitizenRoutes() {
     ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 50, kMaxHistoryPage));
     ASSIGN_OR_RETURN(std::optional<audit::StoredCheckpoint> checkpoint, deps_.audit->LatestCheckpoint());
     const uint64_t signed_size = checkpoint ? checkpoint->checkpoint.size : 0;
-    // Pages through the person index, skipping hidden entries, until `limit` visible ones. The
-    // next cursor is the last visible index, so it reveals nothing about hidden entries.
+    // Pages through the person index, skipping hidden entries, until `limit` visible ones, then
+    // looks on for one more visible entry: `next_before` (the last visible index) is given only
+    // when there is one, so neither the cursor nor an empty last page reveals hidden entries.
     uint64_t cursor = before ? static_cast<uint64_t>(*before) : UINT64_MAX;
     std::optional<uint64_t> last_shown;
     json items = json::array();
     int scanned = 0;
     bool exhausted = false;
+    bool more = false;
     // Read in batches of at least 200, so that a small page past many hidden entries costs a few
     // index reads, not one per entry.
     const int batch = std::max(limit, kMaxHistoryPage);
-    while (static_cast<int>(items.size()) < limit && !exhausted && scanned < kMaxScannedPerPage) {
+    while (!more && !exhausted && scanned < kMaxScannedPerPage) {
       ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, deps_.audit->EntriesForPerson(me, cursor, batch));
       exhausted = static_cast<int>(rows.size()) < batch;
       for (const audit::StoredEntry& row : rows) {
@@ -157,27 +171,32 @@ void ApiService::AddCitizenRoutes() {
         ASSIGN_OR_RETURN(audit::Entry e, audit::DecodeEntry(row.bytes));
         e.index = row.index;
         e.id = row.id;
-        if (policy::PurposeCatalog::Default().HiddenFromSubject(e.purpose)) continue;  // covert by law
+        if (e.subject.person_key != me) {  // the index column is outside the tree: check it
+          return DataLossError(fmt::format("audit entry {} is indexed under person {} but is about another person: "
+                                           "the person index was altered (run `ndc audit verify`)",
+                                           row.index, me));
+        }
+        if (CovertFromSubject(e)) continue;
+        if (static_cast<int>(items.size()) == limit) {
+          more = true;
+          break;
+        }
         json item = AccessJson(e, ctx.principal->key_id);
         if (row.index < signed_size) {
           ASSIGN_OR_RETURN(audit::InclusionProofData proof, deps_.audit->ProveInclusion(row.index, signed_size));
           item["proof"] = audit::InclusionProofJson(proof);
-          // The encoded entry names the caller's key; another citizen's key id is never shown, so
-          // that proof carries the leaf hash only.
-          if (e.actor.role == "citizen" && e.actor.client != ctx.principal->key_id) item["proof"]["entry"] = nullptr;
+          // The encoded entry names the actor's key and the request id: where AccessJson does not
+          // show the client (anyone but an agency or the caller), the proof carries the leaf hash only.
+          if (!item["who"].contains("client")) item["proof"]["entry"] = nullptr;
         } else {
           item["proof"] = nullptr;
           item["proof_status"] = "not yet in a checkpoint";
         }
         items.push_back(std::move(item));
         last_shown = row.index;
-        if (static_cast<int>(items.size()) == limit) {
-          exhausted = exhausted && &row == &rows.back();
-          break;
-        }
       }
     }
-    const bool more = !exhausted && last_shown.has_value();
+    // A scan budget spent inside a run of hidden entries ends the history there (sharing.md).
     RETURN_IF_ERROR(audit_own(ctx, "me.access.read", {me, "", ""}, {"audit_entries"}));
     json out = {{"person", me},
                 {"accesses", std::move(items)},

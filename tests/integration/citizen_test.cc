@@ -186,6 +186,55 @@ TEST_P(CitizenTest, AccessHistoryShowsTheAgencyReadWithAProofAndHidesTheCovertOn
   EXPECT_TRUE(Get("/v1/me/access", binh_)["accesses"].empty());  // nobody touched Bình's data
 }
 
+// Only an access an agreement allowed for a covert purpose is hidden. A covert purpose merely
+// stated is shown (by an agency no agreement allows it) or kept out of the history (by a caller
+// without a key): before, both were hidden, and 2,000 keyless requests ended a person's history.
+TEST_P(CitizenTest, ACovertPurposeStatedWithoutAnAgreementHidesNothing) {
+  const std::string binh = std::string("/v1/persons/") + kBinh;
+  ASSERT_EQ(Call("GET", binh + "?purpose=public_service.tax", gdt_).status, 200);
+  EXPECT_EQ(Call("GET", binh + "?purpose=law_enforcement", "").status, 401);
+  EXPECT_EQ(Call("GET", binh + "?purpose=law_enforcement", gdt_).status, 403);
+  json history = Get("/v1/me/access", binh_);
+  int tax = 0, stated = 0;
+  for (const json& a : history["accesses"]) {
+    EXPECT_NE(a["who"]["role"], "unauthenticated") << a.dump();
+    if (a["who"]["agency"] != "gdt") continue;
+    tax += a["purpose"] == "public_service.tax" && a["decision"] == "allowed";
+    stated += a["purpose"] == "law_enforcement" && a["decision"] == "denied";
+  }
+  EXPECT_EQ(tax, 1) << history.dump();
+  EXPECT_EQ(stated, 1) << history.dump();
+  // The auditor sees the keyless attempt, with the person it named as the subject's record.
+  json all = Get("/v1/audit/entries?start=0&limit=1000", op_);
+  int keyless = 0;
+  for (const json& e : all["entries"]) {
+    keyless += e["actor"]["role"] == "unauthenticated" && e["purpose"] == "law_enforcement" &&
+               e["subject"]["record"] == kBinh && e["subject"]["person_key"].get<std::string>().empty();
+  }
+  EXPECT_EQ(keyless, 1) << all.dump();
+}
+
+// A full page followed only by hidden entries ends the history: no cursor to an empty page that
+// would tell the person a covert access exists.
+TEST_P(CitizenTest, HistoryPagingRevealsNoCovertAccess) {
+  const std::string an = std::string("/v1/persons/") + kAn;
+  ASSERT_EQ(Call("GET", an + "?purpose=law_enforcement", c03_).status, 200);
+  ASSERT_EQ(Call("GET", an + "?purpose=public_service.tax", gdt_).status, 200);
+  json first = Get("/v1/me/access?limit=1", an_);
+  ASSERT_EQ(first["accesses"].size(), 1u) << first.dump();
+  EXPECT_EQ(first["accesses"][0]["who"]["agency"], "gdt");
+  EXPECT_TRUE(first["next_before"].is_null()) << first.dump();
+  // The history read itself is now the newest entry; paging from it reaches the gdt read, and ends.
+  json again = Get("/v1/me/access?limit=1", an_);
+  ASSERT_EQ(again["accesses"].size(), 1u);
+  EXPECT_EQ(again["accesses"][0]["action"], "me.access.read");
+  ASSERT_TRUE(again["next_before"].is_number()) << again.dump();
+  json older = Get("/v1/me/access?limit=1&before=" + std::to_string(again["next_before"].get<int64_t>()), an_);
+  ASSERT_EQ(older["accesses"].size(), 1u);
+  EXPECT_EQ(older["accesses"][0]["who"]["agency"], "gdt");
+  EXPECT_TRUE(older["next_before"].is_null()) << older.dump();
+}
+
 TEST_P(CitizenTest, ConsentGrantListRevoke) {
   const std::string doc = R"({"recipient": "bank_x", "purpose": "banking.account_opening",
     "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01", "max_uses": 3})";
