@@ -77,6 +77,12 @@ class BatchRun {
   std::optional<std::string> KeyOf(Scratch& scratch, const InputRow& row) const;
   // Stores a refused or failed batch (its own transaction) and returns the report.
   Result<BatchReport> RecordUnapplied(BatchStatus status, std::string message);
+  // "" when every reject is stored, else says how many are (IngestorOptions::max_stored_rejects).
+  std::string KeptNote() const {
+    return report_.rejected > spool_->count()
+               ? fmt::format(" (only the first {} rejects are kept)", spool_->count())
+               : std::string();
+  }
   void ReportProgress(bool done);
 
   store::Database* db_;
@@ -99,6 +105,7 @@ class BatchRun {
   std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows not yet marked seen
   static constexpr size_t kProtectedKeysHeld = 10000;
   int64_t unkeyed_rejects_ = 0;              // snapshot: rejected rows without a readable key
+  int64_t accepted_upserts_ = 0;             // accepted rows that are not deletes
   int64_t bytes_consumed_ = 0, bytes_total_ = -1;
 };
 
@@ -216,8 +223,12 @@ Status BatchRun::Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, C
     RETURN_IF_ERROR(applier.MarkSeen(protected_keys_));
     protected_keys_.clear();
   }
-  for (const auto& r : work.rejects) RETURN_IF_ERROR(spool_->Add(r));
+  for (const auto& r : work.rejects) {
+    if (spool_->count() >= options_.max_stored_rejects) break;
+    RETURN_IF_ERROR(spool_->Add(r));
+  }
   for (PendingRow& p : work.rows) {
+    accepted_upserts_ += p.op == RowOp::kUpsert;
     if (!chunk_keys->Insert(p.key)) {
       // The same record twice in a chunk: apply what came before, so the later row sees it.
       RETURN_IF_ERROR(applier.Apply(chunk));
@@ -268,7 +279,7 @@ Status BatchRun::ReadAndApply(ChunkApplier& applier) {
 
 Result<BatchReport> BatchRun::RecordUnapplied(BatchStatus status, std::string message) {
   report_.status = status;
-  report_.message = std::move(message);
+  report_.message = std::move(message) + KeptNote();
   report_.inserted = report_.updated = report_.unchanged = report_.deleted = report_.stale = 0;
   report_.first_seq.reset();
   report_.last_seq.reset();
@@ -346,7 +357,7 @@ Result<BatchReport> BatchRun::Execute() {
                       "applied. Fix those rows and send the snapshot again",
                       unkeyed_rejects_));
     }
-    if (report_.accepted == 0) {
+    if (accepted_upserts_ == 0) {  // nothing to keep: delete rows alone do not make a snapshot
       // Whether any record is live: the first one found ends the search (a count would read
       // every record of a large dataset for an error message).
       ASSIGN_OR_RETURN(store::ResultSet live,
@@ -384,6 +395,7 @@ Result<BatchReport> BatchRun::Execute() {
   report_.message = fmt::format(
       "applied: {} rows read, {} accepted ({} inserted, {} updated, {} unchanged, {} deleted, {} stale), {} rejected",
       report_.rows_read, report_.accepted, c.inserted, c.updated, c.unchanged, c.deleted, c.stale, report_.rejected);
+  report_.message += KeptNote();
   report_.finished_at = clock_->NowMicros();
   RETURN_IF_ERROR(WriteRejects(*tx, report_.id, *spool_));
   RETURN_IF_ERROR(UpdateBatch(*tx, report_));

@@ -50,6 +50,9 @@ struct IngestorOptions {
   // off only to compare the two paths (tests, bench).
   bool first_load_path = true;
   ReaderLimits limits;
+  // Rejects stored per batch (the first ones, in line order); the report counts them all. A
+  // small compressed body of bad lines must not become millions of stored rows.
+  int64_t max_stored_rejects = 10000;
 };
 
 class Ingestor {

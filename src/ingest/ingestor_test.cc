@@ -126,6 +126,49 @@ TEST_P(IngestorTest, SnapshotDeletesRecordsItDoesNotMention) {
   EXPECT_EQ(NameOf("A1"), "An");
 }
 
+TEST_P(IngestorTest, ATombstoneKeepsTheSourceVersionItDeleted) {
+  Send("A1,An,,5\nA2,Bình,,1\nA3,Cường,,7\n");
+  // A snapshot without A1 deletes it; so does a delete row without a version for A3.
+  EXPECT_EQ(Send("A2,Bình,,1\nA3,Cường,,7\n", BatchMode::kSnapshot).deleted, 1);
+  EXPECT_EQ(Send("A3\n", BatchMode::kDelete, "", "MA").deleted, 1);
+  // A delayed file with older versions does not bring either back.
+  BatchReport late = Send("A1,An Cũ,,3\nA3,Cường Cũ,,6\n");
+  EXPECT_EQ(late.stale, 2) << late.message;
+  EXPECT_EQ(late.inserted, 0);
+  EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
+  EXPECT_EQ(NameOf("A3"), "NOT_FOUND");
+  // Newer versions do.
+  EXPECT_EQ(Send("A1,An Mới,,6\nA3,Cường Mới,,8\n").inserted, 2);
+  EXPECT_EQ(NameOf("A1"), "An Mới");
+  EXPECT_EQ(NameOf("A3"), "Cường Mới");
+}
+
+// A snapshot of delete rows alone keeps nothing: like an empty one it would delete every record.
+TEST_P(IngestorTest, ASnapshotOfDeleteRowsAloneIsRefused) {
+  Send("A1,An,,1\nA2,Bình,,1\n");
+  BatchReport r = Send("A1,An,,1,D\n", BatchMode::kSnapshot, "", "MA,HO_TEN,NGAY_SINH,PHIEN_BAN,_op");
+  EXPECT_EQ(r.status, BatchStatus::kRefused) << r.message;
+  EXPECT_EQ(NameOf("A1"), "An");
+  EXPECT_EQ(NameOf("A2"), "Bình");
+}
+
+// Only the first rejects are stored: a small body of bad lines (a gzip of millions of them) must
+// not become millions of rows. The report counts them all and says how many are kept.
+TEST_P(IngestorTest, OnlyTheFirstRejectsAreStored) {
+  Ingestor capped(db_.get(), catalog_.get(), &clock_, IngestorOptions{.max_stored_rejects = 2});
+  BatchRequest req{.dataset_id = "ho_tich", .source = "test", .submitted_by = "operator"};
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport r,
+                           capped.Ingest(req, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,,,1\nA2,,,1\nA3,,,1\n"
+                                                           "A4,,,1\nA5,An,,1\n")));
+  EXPECT_EQ(r.status, BatchStatus::kRefused);
+  EXPECT_EQ(r.rejected, 4);
+  EXPECT_NE(r.message.find("only the first 2 rejects are kept"), std::string::npos) << r.message;
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<Reject> rejects, ListRejects(*db_, r.id, 0, 100));
+  ASSERT_EQ(rejects.size(), 2u);
+  EXPECT_EQ(rejects[0].line, 2);
+  EXPECT_EQ(rejects[1].line, 3);
+}
+
 TEST_P(IngestorTest, ResendingABatchChangesNothingAndSaysSo) {
   const std::string rows = "A1,An,,1\nA2,Bình,,1\n";
   BatchReport first = Send(rows);

@@ -1,4 +1,5 @@
 // GzipSource and AutoDecompress (input.h). Design: docs/design/ingest-formats.md ("Input").
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,8 +14,8 @@ constexpr size_t kInputChunk = 64 << 10;
 
 class GzipSourceImpl final : public ByteSource {
  public:
-  explicit GzipSourceImpl(std::unique_ptr<ByteSource> inner)
-      : inner_(std::move(inner)), in_(new unsigned char[kInputChunk]) {
+  GzipSourceImpl(std::unique_ptr<ByteSource> inner, GzipLimits limits)
+      : inner_(std::move(inner)), limits_(limits), in_(new unsigned char[kInputChunk]) {
     std::memset(&zs_, 0, sizeof(zs_));
     // 16 + MAX_WBITS: expect a gzip (RFC 1952) header and trailer, not zlib or raw deflate.
     init_ok_ = inflateInit2(&zs_, 16 + MAX_WBITS) == Z_OK;
@@ -67,20 +68,30 @@ class GzipSourceImpl final : public ByteSource {
       }
       // Z_BUF_ERROR: no progress without more input; the loop reads more or reports truncation.
     }
-    return static_cast<size_t>(want - zs_.avail_out);
+    const size_t out = want - zs_.avail_out;
+    produced_ += static_cast<int64_t>(out);
+    if (produced_ > limits_.free_bytes && produced_ > limits_.max_ratio * std::max<int64_t>(fed_, 1)) {
+      return InvalidArgumentError(fmt::format(
+          "gzip: {} compressed bytes gave {} bytes, more than {} times as many (a compression bomb?); "
+          "send the file uncompressed or compressed less",
+          fed_, produced_, limits_.max_ratio));
+    }
+    return out;
   }
   int64_t consumed() const override { return inner_->consumed(); }
   int64_t total() const override { return inner_->total(); }
 
  private:
   std::unique_ptr<ByteSource> inner_;
+  GzipLimits limits_;
   std::unique_ptr<unsigned char[]> in_;
   z_stream zs_;
   bool init_ok_ = false;
   bool in_eof_ = false;
   bool member_done_ = false;
   bool finished_ = false;
-  int64_t fed_ = 0;  // compressed bytes handed to zlib so far
+  int64_t fed_ = 0;       // compressed bytes handed to zlib so far
+  int64_t produced_ = 0;  // bytes returned so far
 };
 
 // Returns `prefix` (bytes already read from `inner` to look at them), then the rest of `inner`.
@@ -108,8 +119,8 @@ class PrefixedSource final : public ByteSource {
 
 }  // namespace
 
-std::unique_ptr<ByteSource> GzipSource(std::unique_ptr<ByteSource> inner) {
-  return std::make_unique<GzipSourceImpl>(std::move(inner));
+std::unique_ptr<ByteSource> GzipSource(std::unique_ptr<ByteSource> inner, GzipLimits limits) {
+  return std::make_unique<GzipSourceImpl>(std::move(inner), limits);
 }
 
 Result<std::unique_ptr<ByteSource>> AutoDecompress(std::unique_ptr<ByteSource> inner) {

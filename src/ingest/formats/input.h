@@ -36,8 +36,15 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
 std::unique_ptr<ByteSource> MemorySource(std::string data);
 // Decompresses gzip (RFC 1952, several members allowed) from `inner`. Read() errors:
 // kInvalidArgument "gzip: corrupt data at byte N (reason)" (also for bytes after a member that are
-// not another member) or "gzip: truncated input at byte N", N counting compressed bytes.
-std::unique_ptr<ByteSource> GzipSource(std::unique_ptr<ByteSource> inner);
+// not another member) or "gzip: truncated input at byte N", N counting compressed bytes; and
+// kInvalidArgument "gzip: ... a compression bomb?" once the output passes `free_bytes` and is more
+// than `max_ratio` times the compressed bytes read (CSV and NDJSON compress 3-20 times; deflate's
+// limit is about 1,030).
+struct GzipLimits {
+  int64_t free_bytes = int64_t{64} << 20;
+  int64_t max_ratio = 200;
+};
+std::unique_ptr<ByteSource> GzipSource(std::unique_ptr<ByteSource> inner, GzipLimits limits = {});
 // Peeks at the first bytes of `inner`: gzip magic (1f 8b) -> GzipSource, else `inner` as is.
 Result<std::unique_ptr<ByteSource>> AutoDecompress(std::unique_ptr<ByteSource> inner);
 

@@ -145,6 +145,20 @@ TEST(GzipSource, TrailingGarbageIsCorrupt) {
   EXPECT_EQ(ReadAll(*s).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(GzipSource, ACompressionBombIsRefusedPastItsFreeBytes) {
+  const std::string bomb(4 << 20, 'a');  // ~4,000 times smaller compressed
+  const std::string gz = Gzip(bomb);
+  auto s = GzipSource(MemorySource(gz), GzipLimits{1 << 20, 200});
+  Result<std::string> all = ReadAll(*s);
+  ASSERT_EQ(all.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(all.status().message().find("compression bomb"), std::string::npos) << all.status().ToString();
+  // The same bytes within the free allowance, and ordinary text of any size, pass.
+  EXPECT_EQ(*ReadAll(*GzipSource(MemorySource(gz), GzipLimits{8 << 20, 200})), bomb);
+  std::string text;
+  while (text.size() < (2 << 20)) text += SomeText();
+  EXPECT_EQ(*ReadAll(*GzipSource(MemorySource(Gzip(text)), GzipLimits{1 << 20, 200})), text);
+}
+
 TEST(AutoDecompress, RecognizesGzipByItsMagic) {
   std::string gz = Gzip("a,b\n");
   auto s = AutoDecompress(testing::Chunked(gz, 1));

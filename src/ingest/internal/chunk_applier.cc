@@ -421,7 +421,10 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   RETURN_IF_ERROR(FlushAndSync());
   for (size_t i = 0; i < tombstones.size(); ++i) {
     const PendingRow& r = *tombstones[i].second;
-    RETURN_IF_ERROR(tx_->Exec(fmt::format("UPDATE {} SET _version = $1, _op = 'delete', _source_version = $2, "
+    // A delete row without a source version (a snapshot's, or one the source sent without it)
+    // leaves the deleted version's: an older upsert arriving late is then stale, not a resurrection.
+    RETURN_IF_ERROR(tx_->Exec(fmt::format("UPDATE {} SET _version = $1, _op = 'delete', "
+                                          "_source_version = COALESCE($2, _source_version), "
                                           "_batch_id = $3, _deleted = CAST(1 AS BOOLEAN), _updated_at = $4, "
                                           "_hash = NULL, _seq = $6 WHERE _key = $5",
                                           rec),
