@@ -82,11 +82,12 @@ Result<std::map<NodeId, Hash>> StoredNodesFor(store::Executor* ex, uint64_t begi
 // the tree's nodes there. Index probes at both ends of each level (at most ~120 point reads), not
 // a count of the table: a national log's tens of millions of node rows would take a count past
 // the statement timeout.
+// Nodes and entries stored beyond the log (its head read last).
 Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& report) {
-  auto extra = [&](int64_t level, int64_t index) {
+  auto extra = [&](int64_t level, int64_t index, uint64_t entries) {
     return DataLossError(fmt::format("tree node (level {}, index {}) is stored but the tree of {} entries has no such "
                                      "node: nodes beyond the log were added",
-                                     level, index, report.entries));
+                                     level, index, entries));
   };
   using store::Value;
   // Rows below the stored levels or above the highest possible one: one range read each.
@@ -96,15 +97,28 @@ Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& 
     ASSIGN_OR_RETURN(outside, ex->Query("SELECT level, idx FROM audit_nodes WHERE level > $1 LIMIT 1",
                                         std::vector<Value>{int64_t{63}}));
   }
-  if (!outside.rows.empty()) return extra(outside.rows[0].Int(0), outside.rows[0].Int(1));
+  if (!outside.rows.empty()) return extra(outside.rows[0].Int(0), outside.rows[0].Int(1), report.entries);
+  // The highest stored node of each level, then the head: a node and the head that covers it are
+  // written in one transaction, so the head read after the nodes covers every node an append
+  // made meanwhile (a live hub appends while this runs); what lies beyond it was added.
+  std::vector<std::pair<int64_t, int64_t>> highest;
   for (int64_t level = kMinStoredLevel; level <= 63; ++level) {
-    const int64_t nodes = static_cast<int64_t>(report.entries >> level);  // indexes 0 .. nodes-1
     ASSIGN_OR_RETURN(auto below, ex->Query("SELECT idx FROM audit_nodes WHERE level = $1 AND idx < 0 LIMIT 1",
                                            std::vector<Value>{level}));
-    if (!below.rows.empty()) return extra(level, below.rows[0].Int(0));
-    ASSIGN_OR_RETURN(auto past, ex->Query("SELECT idx FROM audit_nodes WHERE level = $1 AND idx >= $2 LIMIT 1",
-                                          std::vector<Value>{level, nodes}));
-    if (!past.rows.empty()) return extra(level, past.rows[0].Int(0));
+    if (!below.rows.empty()) return extra(level, below.rows[0].Int(0), report.entries);
+    ASSIGN_OR_RETURN(auto top, ex->Query("SELECT MAX(idx) FROM audit_nodes WHERE level = $1", std::vector<Value>{level}));
+    if (!top.rows.empty() && !top.rows[0].IsNull(0)) highest.emplace_back(level, top.rows[0].Int(0));
+  }
+  ASSIGN_OR_RETURN(auto last_entry, ex->Query("SELECT MAX(idx) FROM audit_entries", {}));
+  ASSIGN_OR_RETURN(merkle::CompactRange head, ReadHead(ex));
+  if (!last_entry.rows.empty() && !last_entry.rows[0].IsNull(0) &&
+      static_cast<uint64_t>(last_entry.rows[0].Int(0)) >= head.size()) {
+    return DataLossError(fmt::format("audit entry {} is stored but the log head records {} entries: entries beyond "
+                                     "the log were added; first bad index {}",
+                                     last_entry.rows[0].Int(0), head.size(), head.size()));
+  }
+  for (const auto& [level, index] : highest) {
+    if (static_cast<uint64_t>(index) >= (head.size() >> level)) return extra(level, index, head.size());
   }
   return report;
 }
@@ -161,9 +175,13 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
   };
   RETURN_IF_ERROR(check_checkpoints());
 
-  while (true) {
+  // The entries the head records now; a live hub appends while this runs, and what it appends
+  // after this read is left for the next run (before 2026-11-30 the head was read after the
+  // entries, and an append in between was reported as tampering).
+  ASSIGN_OR_RETURN(merkle::CompactRange head, ReadHead(ex));
+  while (tree.size() < head.size()) {
     uint64_t begin = tree.size();
-    ASSIGN_OR_RETURN(auto page, ReadEntries(ex, begin, begin + kPage));
+    ASSIGN_OR_RETURN(auto page, ReadEntries(ex, begin, std::min<uint64_t>(begin + kPage, head.size())));
     if (page.empty()) break;
     ASSIGN_OR_RETURN(auto stored_nodes, StoredNodesFor(ex, begin, begin + page.size()));
     for (const StoredEntry& row : page) {
@@ -220,13 +238,11 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
                                      "first bad index {}",
                                      beyond->checkpoint.size, tree.size(), tree.size()));
   }
-  auto head = ReadHead(ex);
-  if (!head.ok()) return head.status();
-  if (head->size() != tree.size()) {
+  if (head.size() != tree.size()) {
     return DataLossError(fmt::format("the log head records {} entries but {} are stored; first bad index {}",
-                                     head->size(), tree.size(), std::min(head->size(), tree.size())));
+                                     head.size(), tree.size(), std::min(head.size(), tree.size())));
   }
-  if (head->Root() != tree.Root()) {
+  if (head.Root() != tree.Root()) {
     return DataLossError(fmt::format("the log head's frontier does not match the stored entries; first bad index {}",
                                      tree.size() == 0 ? 0 : tree.size() - 1));
   }

@@ -209,6 +209,56 @@ TEST_P(Tamper, ACheckpointSignedDuringVerificationIsLeftForTheNextRun) {
   EXPECT_THAT(Verify().message(), HasSubstr("a checkpoint covers 41 entries but only 40 are stored"));
 }
 
+// A live hub appends while the log is verified. Appends made after the run read the head are
+// left for the next run, wherever they fall: before 2026-11-30 the head was read after the
+// entries, and an append in between was reported as "the log head records 60 entries but 40 are
+// stored" (and its new node as one "beyond the log").
+TEST_P(Tamper, AnAppendDuringVerificationIsLeftForTheNextRun) {
+  // Runs the verifier's statements on the test store; once the entries have been read, before
+  // the next statement about the head or the highest nodes, appends 20 entries (a level-4 node).
+  class AppendingMeanwhile : public store::Executor {
+   public:
+    AppendingMeanwhile(store::Executor* db, std::function<void()> append) : db_(db), append_(std::move(append)) {}
+    Result<store::ResultSet> Query(std::string_view sql, std::span<const store::Value> params) override {
+      if (sql.find("FROM audit_entries") != std::string_view::npos) read_entries_ = true;
+      const bool later = sql.find("FROM audit_head") != std::string_view::npos ||
+                         sql.find("MAX(idx) FROM audit_nodes") != std::string_view::npos;
+      if (read_entries_ && later && !appended_) {
+        appended_ = true;
+        append_();
+      }
+      return db_->Query(sql, params);
+    }
+    Result<int64_t> Exec(std::string_view sql, std::span<const store::Value> params) override {
+      return db_->Exec(sql, params);
+    }
+    Status ExecScript(std::string_view sql) override { return db_->ExecScript(sql); }
+    store::Backend backend() const override { return db_->backend(); }
+    bool appended_ = false;
+
+   private:
+    store::Executor* db_;
+    std::function<void()> append_;
+    bool read_entries_ = false;
+  };
+  AppendingMeanwhile ex(db_.get(), [this] { AppendMany(20); });
+  Result<VerifyReport> report = VerifyLog(&ex, key_.public_key, "ndc.audit/test");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(ex.appended_);
+  EXPECT_EQ(report->entries, 40u);
+  Result<VerifyReport> next = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test");
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->entries, 60u);
+}
+
+TEST_P(Tamper, AnEntryBeyondTheHeadIsFound) {
+  Sql("INSERT INTO audit_entries (idx, entry_id, entry, leaf_hash, appended_at) "
+      "SELECT 40, 'extra', entry, leaf_hash, appended_at FROM audit_entries WHERE idx = 39");
+  Status s = Verify();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("audit entry 40 is stored but the log head records 40 entries"));
+}
+
 TEST_P(Tamper, HeadThatDisagreesWithTheEntries) {
   // A well-formed head for 41 entries: the 40 real ones and one that is not stored.
   merkle::CompactRange head;
