@@ -81,14 +81,18 @@ bool NeedsConsent(const Request& request, const Agreement& a) {
 
 Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<FieldRef> available,
                      std::span<const Consent> consents) {
+  const Decision no_consent = Deny(Reason::kConsentRequired, "no consent of this person for recipient '" +
+                                                                  request.caller.agency_id + "' and purpose '" +
+                                                                  request.purpose + "': ask the person to grant one");
   if (request.person_key.empty()) {
+    // A record read names a record, linked to a person or not (or missing): the answer must not
+    // tell which, so an unlinked record is refused as a person without consent is.
+    if (request.action == Action::kReadRecord) return {kConsent, no_consent};
     return {kConsent, Deny(Reason::kConsentRequired, Named(a) + " rests on consent, which is given per person; '" +
                                                          std::string(ActionName(request.action)) +
                                                          "' names no person, so it cannot be served under it")};
   }
-  Outcome best{kConsent, Deny(Reason::kConsentRequired,
-                              "no consent of this person for recipient '" + request.caller.agency_id +
-                                  "' and purpose '" + request.purpose + "': ask the person to grant one")};
+  Outcome best{kConsent, no_consent};
   for (const Consent& c : consents) {
     if (c.person_key != request.person_key || c.recipient_agency != request.caller.agency_id ||
         c.purpose != request.purpose) {

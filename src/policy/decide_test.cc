@@ -178,6 +178,25 @@ TEST(Decide, OpenAgreementServesAnyAgency) {
   EXPECT_EQ(DecideWith(r, {open}).reason, Reason::kNoAgreement);
 }
 
+// A consent-based record read of an unlinked (or missing) record is refused exactly as one of a
+// linked record whose person gave no consent: the answer must not tell whether a record exists
+// and is linked to a person.
+TEST(Decide, AnUnlinkedRecordUnderConsentIsRefusedLikeAPersonWithoutConsent) {
+  Agreement a = VssReadsRegistry();
+  a.legal_basis.consent = true;
+  Request linked = VssRead();
+  linked.action = Action::kReadRecord;
+  linked.dataset = "population_registry";
+  Request unlinked = linked;
+  unlinked.person_key.clear();
+  Decision with_person = DecideWith(linked, {a});
+  Decision without = DecideWith(unlinked, {a});
+  EXPECT_FALSE(with_person.allowed);
+  EXPECT_FALSE(without.allowed);
+  EXPECT_EQ(without.reason, with_person.reason);
+  EXPECT_EQ(without.message, with_person.message);
+}
+
 TEST(Decide, CitizenReadsOnlyTheirOwnData) {
   Request r;
   r.caller = {CallerKind::kCitizen, "", "001090000001"};
