@@ -138,7 +138,10 @@ Response Router::Handle(Request& request) const {
   if (route == nullptr) return refusal;
   // Ends after the handler, before the response waits for its release.
   std::shared_ptr<void> scope = route->pinned && read_scope_ ? read_scope_() : nullptr;
-  if (!route->is_public && !request.principal) {
+  if (!route->is_public) {
+    // A request with a body was checked when its headers arrived (Preflight); its body may take
+    // up to the request timeout, so it is checked again now: a key revoked meanwhile is refused.
+    request.principal.reset();
     if (auto denied = Authorize(*route, params, request, &scope)) return *denied;
   }
   RouteContext ctx{request, std::move(params), request.principal ? &*request.principal : nullptr};

@@ -80,7 +80,8 @@ class Router {
   // when the header of a request with a body has arrived, so nobody uploads a body to a route
   // they may not call; a request without one goes straight to Handle, which does the same.
   std::optional<Response> Preflight(Request& request) const;
-  // Preflight (unless already done: request.principal set) and then the handler.
+  // The caller's check (again when Preflight already did it: a body may take up to the request
+  // timeout to arrive, and a key revoked meanwhile must not be served), then the handler.
   Response Handle(Request& request) const;
 
   // (method, pattern) of every route, in the order added (for docs checks and listings).

@@ -90,6 +90,25 @@ TEST_F(RouterTest, PreflightSetsPrincipalOrRefuses) {
   EXPECT_EQ(refusal->status, 401);
 }
 
+// A request with a body is authenticated when its headers arrive and again before its handler:
+// a key revoked while the body was still arriving (up to the request timeout) is refused.
+TEST(RouterRevoked, AKeyRevokedWhileTheBodyArrivesIsRefused) {
+  bool revoked = false;
+  Router router([&revoked](std::string_view token, std::string_view cert) -> Result<auth::Principal> {
+    if (revoked) return UnauthenticatedError("API key 'k1' was revoked");
+    return FakeAuth(token, cert);
+  });
+  router.Add("POST", "/v1/verify", {Role::kOperator},
+             [](RouteContext&) -> Result<Response> { return JsonResponse("{}"); });
+  Request r;
+  r.method = "POST";
+  r.path = "/v1/verify";
+  r.headers["authorization"] = "Bearer op";
+  EXPECT_FALSE(router.Preflight(r).has_value());
+  revoked = true;
+  EXPECT_EQ(router.Handle(r).status, 401);
+}
+
 TEST_F(RouterTest, EmptySegmentsAreNotAliases) {
   EXPECT_EQ(Call("GET", "/v1/datasets/x/", "op").status, 404);
   EXPECT_EQ(Call("GET", "//v1/datasets/x", "op").status, 404);
