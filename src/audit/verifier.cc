@@ -1,5 +1,6 @@
 #include "audit/verifier.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -126,8 +127,24 @@ Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& 
 }  // namespace
 
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
-                               const std::optional<std::string>& origin) {
+                               const std::optional<std::string>& origin, const std::vector<std::string>& trusted) {
   VerifyReport report;
+  // The auditor's checkpoints, smallest first.
+  std::vector<Checkpoint> held;
+  for (size_t i = 0; i < trusted.size(); ++i) {
+    auto opened = OpenCheckpoint(trusted[i], public_key);
+    if (!opened.ok()) {
+      return InvalidArgumentError(fmt::format("trusted checkpoint {} does not verify with the log's public key: {}",
+                                              i + 1, opened.status().message()));
+    }
+    if (origin && opened->origin != *origin) {
+      return InvalidArgumentError(fmt::format("trusted checkpoint {} is for log '{}', not '{}'", i + 1,
+                                              opened->origin, *origin));
+    }
+    held.push_back(*std::move(opened));
+  }
+  std::sort(held.begin(), held.end(), [](const Checkpoint& a, const Checkpoint& b) { return a.size < b.size; });
+  size_t next_held = 0;
   // First every checkpoint's signature and root column, so that a forged checkpoint is named
   // before any entry is read.
   // The largest checked: a checkpoint signed while this runs (a live hub signs one a minute) was
@@ -151,6 +168,7 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
                                        c->checkpoint.size));
     }
     last_checked = static_cast<int64_t>(c->checkpoint.size);
+    report.latest_note = c->note;
   }
   // Then, while the entries are read, the next checkpoint due, of those checked.
   CheckpointCursor due_ones(ex, last_checked);
@@ -158,6 +176,15 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
   merkle::CompactRange tree;
   uint64_t last_good_cp = 0;
   auto check_checkpoints = [&]() -> Status {
+    for (; next_held < held.size() && held[next_held].size == tree.size(); ++next_held) {
+      if (held[next_held].root != tree.Root()) {
+        return DataLossError(fmt::format(
+            "the log does not extend the checkpoint you hold for tree size {}: its first {} entries were rewritten "
+            "(the log was rolled back and grown again); first bad index {}",
+            tree.size(), tree.size(), last_good_cp));
+      }
+      ++report.trusted;
+    }
     for (;;) {
       ASSIGN_OR_RETURN(const StoredCheckpoint* due, due_ones.Peek());
       if (due == nullptr || due->checkpoint.size != tree.size()) break;
@@ -232,6 +259,11 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
 
   report.entries = tree.size();
   report.root = tree.Root();
+  if (next_held < held.size()) {
+    return DataLossError(fmt::format("the log holds {} entries but you hold a checkpoint it signed for {}: it was "
+                                     "rolled back (truncated); first bad index {}",
+                                     tree.size(), held.back().size, tree.size()));
+  }
   ASSIGN_OR_RETURN(const StoredCheckpoint* beyond, due_ones.Peek());
   if (beyond != nullptr) {
     return DataLossError(fmt::format("the log was truncated: a checkpoint covers {} entries but only {} are stored; "

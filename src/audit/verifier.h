@@ -19,6 +19,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audit/merkle/hash.h"
 #include "common/result.h"
@@ -31,9 +32,19 @@ struct VerifyReport {
   uint64_t checkpoints = 0;
   uint64_t nodes = 0;
   merkle::Hash root{};
+  uint64_t trusted = 0;     // checkpoints held by the auditor that the log extends
+  std::string latest_note;  // the signed note of the largest stored checkpoint checked ("" if none)
 };
 
+// `trusted`: signed checkpoints the auditor kept from earlier runs (notes, as
+// GET /v1/audit/checkpoint or `ndc audit verify --save` give them). The stored checkpoints are
+// the hub's own; an operator who can write the database can truncate the log and delete them,
+// and the hub then signs the shorter log again. A checkpoint held outside cannot be deleted:
+// the log must reach its size with its root, or the run fails with kDataLoss ("rolled back").
+// A trusted note that does not verify with `public_key` (or names another origin) is
+// kInvalidArgument: the auditor's input, not the log, is wrong.
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
-                               const std::optional<std::string>& origin = std::nullopt);
+                               const std::optional<std::string>& origin = std::nullopt,
+                               const std::vector<std::string>& trusted = {});
 
 }  // namespace ndc::audit

@@ -1,6 +1,7 @@
 // ndc audit checkpoint|prove|verify|verify-proof — the verifiable audit log from the command line
 // (docs/design/audit-log.md). verify-proof needs no hub: it checks a proof file against a signed
 // checkpoint and the public key, offline.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -25,6 +26,8 @@ struct AuditFlags {
   int64_t tree_size = -1;
   int64_t from = -1, to = -1;
   std::string pubkey, checkpoint, old_checkpoint, proof;
+  std::vector<std::string> trusted;  // verify: checkpoint files the auditor holds
+  std::string save;                  // verify: where to keep the latest checkpoint checked
 };
 
 Result<std::string> ReadFile(const std::string& path, std::string_view what) {
@@ -105,10 +108,37 @@ Status Verify(const AuditFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   std::string path = f.pubkey.empty() ? hub.config.data_dir + "/keys/signing.pub" : f.pubkey;
   ASSIGN_OR_RETURN(std::string pub, audit::LoadPublicKey(path));
-  ASSIGN_OR_RETURN(auto report, audit::VerifyLog(hub.audit->db(), pub, audit::OriginForHub(hub.hub_id)));
+  std::vector<std::string> trusted;
+  for (const std::string& file : f.trusted) {
+    // A --save file that does not exist yet is the first run of an auditor's routine.
+    if (file == f.save && !std::filesystem::exists(file)) continue;
+    ASSIGN_OR_RETURN(std::string note, CheckpointNote(file));
+    trusted.push_back(std::move(note));
+  }
+  ASSIGN_OR_RETURN(auto report, audit::VerifyLog(hub.audit->db(), pub, audit::OriginForHub(hub.hub_id), trusted));
   std::cout << fmt::format("OK: {} entries recomputed, {} tree nodes and {} signed checkpoints match; root {}\n",
                            report.entries, report.nodes, report.checkpoints,
                            Base64Encode(merkle::HashBytes(report.root)));
+  if (!trusted.empty()) {
+    std::cout << fmt::format("OK: the log extends the {} checkpoint(s) you hold\n", report.trusted);
+  }
+  if (!f.save.empty()) {
+    if (report.latest_note.empty()) {
+      return FailedPreconditionError(fmt::format("no signed checkpoint to save to '{}' yet: sign one with "
+                                                 "`ndc audit checkpoint`", f.save));
+    }
+    // Written aside and renamed, so an interrupted save never leaves half a checkpoint.
+    const std::string tmp = f.save + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << report.latest_note;
+      if (!out.flush()) return InvalidArgumentError(fmt::format("cannot write '{}'", tmp));
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, f.save, ec);
+    if (ec) return InvalidArgumentError(fmt::format("cannot write '{}': {}", f.save, ec.message()));
+    std::cout << fmt::format("saved the latest checkpoint checked to {}: pass it with --trusted next time\n", f.save);
+  }
   return OkStatus();
 }
 
@@ -165,6 +195,12 @@ void RegisterAudit(CLI::App* app, int* exit_code) {
                                                "changed, removed, reordered or inserted");
   AddHubFlags(verify, &f->hub);
   verify->add_option("--pubkey", f->pubkey, "Public key file (default: <data>/keys/signing.pub)");
+  verify->add_option("--trusted", f->trusted,
+                     "A signed checkpoint you kept from an earlier run (repeatable): the log must still extend it, "
+                     "or it was rolled back");
+  verify->add_option("--save", f->save,
+                     "Write the latest checkpoint checked to FILE, to pass with --trusted next time (the same FILE "
+                     "for both is a routine: a missing one is skipped on the first run)");
   Bind(verify, exit_code, [f] { return Verify(*f); });
 
   auto* offline = cmd->add_subcommand("verify-proof", "Check a proof file against a signed checkpoint and the public "

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "audit/merkle/compact_range.h"
 #include "store/testing/test_database.h"
 #include "store/testing/test_util.h"
 #include "test_support.h"
@@ -113,6 +114,38 @@ TEST_P(AuditTest, CliProveAndVerifyThenADeletedRowIsNamed) {
   ASSERT_TRUE((*db)->Exec("DELETE FROM audit_entries WHERE idx = 1").ok());
   std::string err = Ndc({"audit", "verify", "--data", hub_}, 1);
   EXPECT_NE(err.find("first bad index 1"), std::string::npos) << err;
+  EXPECT_NE(err.find("[DATA_LOSS]"), std::string::npos) << err;
+}
+
+// An auditor's routine: `ndc audit verify --trusted F --save F` keeps the latest checkpoint in F
+// (the first run, without F yet, just saves), and the next run fails once the log was rolled
+// back below it, though the hub's own checkpoints were rolled back with it.
+TEST_P(AuditTest, AHeldCheckpointCatchesARollbackTheStoredOnesCannot) {
+  Ndc({"agency", "create", "--data", hub_, "--id", "vss", "--name", "VSS"});
+  Ndc({"audit", "checkpoint", "--data", hub_});
+  const std::string held = dir_.path() + "/held.note";
+  std::string first = Ndc({"audit", "verify", "--data", hub_, "--trusted", held, "--save", held});
+  EXPECT_NE(first.find("saved the latest checkpoint checked to"), std::string::npos) << first;
+  std::string second = Ndc({"audit", "verify", "--data", hub_, "--trusted", held, "--save", held});
+  EXPECT_NE(second.find("OK: the log extends the 1 checkpoint(s) you hold"), std::string::npos) << second;
+  // Roll the log back to its first 2 entries, head and checkpoints included.
+  auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.audit.db");
+  ASSERT_TRUE(db.ok());
+  auto size = (*db)->QueryOne("SELECT size FROM audit_head WHERE id = 1");
+  ASSERT_TRUE(size.ok());
+  ASSERT_GT(size->Int(0), 2);
+  ASSERT_TRUE((*db)->Exec("DELETE FROM audit_entries WHERE idx >= 2").ok());
+  ASSERT_TRUE((*db)->Exec("DELETE FROM audit_checkpoints WHERE tree_size > 2").ok());
+  ASSERT_TRUE((*db)->Exec("DELETE FROM audit_person_runs").ok());
+  auto leaves = (*db)->Query("SELECT leaf_hash FROM audit_entries ORDER BY idx");
+  ASSERT_TRUE(leaves.ok());
+  merkle::CompactRange head;
+  for (const auto& row : leaves->rows) head.Append(*merkle::HashFromBytes(row.Bytes(0)));
+  store::Value p[] = {store::Blob{head.Serialize()}};
+  ASSERT_TRUE((*db)->Exec("UPDATE audit_head SET size = 2, frontier = $1 WHERE id = 1", p).ok());
+  EXPECT_EQ(Ndc({"audit", "verify", "--data", hub_}).substr(0, 13), "OK: 2 entries");
+  std::string err = Ndc({"audit", "verify", "--data", hub_, "--trusted", held}, 1);
+  EXPECT_NE(err.find("rolled back"), std::string::npos) << err;
   EXPECT_NE(err.find("[DATA_LOSS]"), std::string::npos) << err;
 }
 

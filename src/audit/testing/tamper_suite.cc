@@ -259,6 +259,41 @@ TEST_P(Tamper, AnEntryBeyondTheHeadIsFound) {
   EXPECT_THAT(s.message(), HasSubstr("audit entry 40 is stored but the log head records 40 entries"));
 }
 
+// An operator who can write the database can truncate the log with its head, nodes and stored
+// checkpoints, and the hub then signs the shorter log again: the stored checkpoints cannot tell.
+// A checkpoint the auditor kept from an earlier run can.
+TEST_P(Tamper, ARollbackIsCaughtByACheckpointTheAuditorHolds) {
+  Result<VerifyReport> before = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test");
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  const std::string held = before->latest_note;  // what `ndc audit verify --save` keeps
+  ASSERT_NE(held.find("\n40\n"), std::string::npos) << held;
+  Result<VerifyReport> again = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {held});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->trusted, 1u);
+  // Rolled back to 20 entries, everything stored made to agree.
+  Sql("DELETE FROM audit_entries WHERE idx >= 20");
+  Sql("DELETE FROM audit_nodes WHERE NOT (level = 4 AND idx = 0)");
+  Sql("DELETE FROM audit_checkpoints WHERE tree_size > 20");
+  merkle::CompactRange head;
+  for (uint64_t i = 0; i < 20; ++i) head.Append(*merkle::HashFromBytes(LeafHash(i)));
+  Sql("UPDATE audit_head SET size = 20, frontier = $1 WHERE id = 1", {Blob{head.Serialize()}});
+  NDC_EXPECT_OK(Verify());  // the hub's own checkpoints cannot tell
+  Status s = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {held}).status();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("the log holds 20 entries but you hold a checkpoint it signed for 40"));
+  // A held checkpoint of another history at a size the log has: rewritten.
+  Checkpoint other{"ndc.audit/test", 15, merkle::HashLeaf("another history")};
+  s = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {*SignCheckpoint(other, key_)}).status();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("does not extend the checkpoint you hold for tree size 15"));
+  // A note this log's key did not sign is the auditor's mistake, not the log's.
+  Checkpoint foreign{"ndc.audit/test", 10, merkle::HashLeaf("x")};
+  EXPECT_EQ(VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {*SignCheckpoint(foreign, TestKey(9))})
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_P(Tamper, HeadThatDisagreesWithTheEntries) {
   // A well-formed head for 41 entries: the 40 real ones and one that is not stored.
   merkle::CompactRange head;
