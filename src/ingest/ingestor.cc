@@ -303,19 +303,23 @@ Result<BatchReport> BatchRun::Execute() {
     }
   }
   ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx, db_->Begin());
-  // Lock the dataset's ingest_state row: batches on one dataset apply one at a time.
-  const std::vector<store::Value> ids = {dataset_.schema.id, report_.started_at};
-  RETURN_IF_ERROR(tx->Exec("INSERT INTO ingest_state (dataset_id, last_seq, updated_at) VALUES ($1, 0, $2) "
+  // Lock the dataset's ingest_state row: batches on one dataset apply one at a time. The batch's
+  // time (every version it writes) is taken in its turn and is later than the previous batch's
+  // even when this clock is behind (another node's, a step back, a batch that prepared first but
+  // waited): a record's history never runs backwards.
+  const std::vector<store::Value> ids = {dataset_.schema.id, clock_->NowMicros()};
+  RETURN_IF_ERROR(tx->Exec("INSERT INTO ingest_state (dataset_id, last_seq, updated_at) VALUES ($1, 0, 0) "
                            "ON CONFLICT (dataset_id) DO NOTHING",
-                           ids)
+                           std::vector<store::Value>{dataset_.schema.id})
                       .status());
-  RETURN_IF_ERROR(tx->Exec("UPDATE ingest_state SET updated_at = $2 WHERE dataset_id = $1", ids).status());
-  ASSIGN_OR_RETURN(store::Row state, tx->QueryOne("SELECT last_seq FROM ingest_state WHERE dataset_id = $1",
-                                                  std::vector<store::Value>{dataset_.schema.id}));
+  ASSIGN_OR_RETURN(store::Row state,
+                   tx->QueryOne("UPDATE ingest_state SET updated_at = CASE WHEN updated_at >= $2 THEN updated_at + 1 "
+                                "ELSE $2 END WHERE dataset_id = $1 RETURNING last_seq, updated_at",
+                                ids));
   report_.status = BatchStatus::kFailed;  // until it is applied
   report_.message = "in progress";
   ASSIGN_OR_RETURN(report_.id, InsertBatch(*tx, report_));
-  const int64_t now = report_.started_at;
+  const int64_t now = state.Int(1);
   ChunkApplier applier(tx.get(), dataset_.schema, report_.id, now, state.Int(0),
                        request_.mode == BatchMode::kSnapshot, options_.first_load_path, &recycler_);
   RETURN_IF_ERROR(applier.Begin());

@@ -236,6 +236,24 @@ TEST_P(IngestorTest, TooManyRejectsRefuseTheWholeBatchWithItsReport) {
   EXPECT_EQ(Send("A1,An Mới,,2\nA2,Bình,,1\nA3,Cường,,1\n").status, BatchStatus::kApplied);
 }
 
+// A batch whose clock is behind the previous batch's (another node's clock, a step back, a batch
+// that prepared first and waited for its turn) still comes after it in the record's history.
+TEST_P(IngestorTest, ABatchWhoseClockIsBehindStillComesAfterThePrevious) {
+  Send("A1,Tên 1,,1\n");
+  NDC_ASSERT_OK_AND_ASSIGN(RecordVersion v1, GetRecord(*db_, Dataset(), "A1"));
+  clock_.Set(clock_.NowMicros() - int64_t{3600} * 1000000);  // an hour behind (Send adds a second)
+  Send("A1,Tên 2,,2\n");
+  NDC_ASSERT_OK_AND_ASSIGN(RecordVersion v2, GetRecord(*db_, Dataset(), "A1"));
+  EXPECT_GT(v2.valid_from, v1.valid_from);
+  EXPECT_EQ(NameOf("A1", v1.valid_from), "Tên 1");
+  EXPECT_EQ(NameOf("A1", v2.valid_from), "Tên 2");
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RecordVersion> versions, ListVersions(*db_, Dataset(), "A1", 0, 10));
+  ASSERT_EQ(versions.size(), 2u);
+  ASSERT_TRUE(versions[0].valid_to.has_value());
+  EXPECT_GT(*versions[0].valid_to, versions[0].valid_from);  // a non-empty interval
+  EXPECT_EQ(*versions[0].valid_to, versions[1].valid_from);
+}
+
 TEST_P(IngestorTest, ReadsAsOfAPastInstant) {
   Send("A1,Tên 1,,1\n");
   const int64_t t1 = clock_.NowMicros();
