@@ -117,7 +117,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   }
   Status work_failed;
   if (d.allowed && work) {
-    work_failed = work(&subject);
+    work_failed = work(&subject, d);
     if (!work_failed.ok()) {  // nothing is disclosed: the entry says why
       d.allowed = false;
       reason = std::string(StatusCodeName(work_failed.code()));

@@ -188,6 +188,38 @@ const std::set<std::string> kFindAttributes = {"personal_id", "old_id_number", "
                                                "middle_name", "given_name", "birth_date", "birth_year",
                                                "sex", "permanent_commune", "current_commune", "place_of_origin"};
 
+
+// A find compares only what the caller's agreement lets it hold: every claimed attribute must be
+// held by a granted field (a field mapped to it; name parts by a full name, the birth year by a
+// birth date). Otherwise a find would answer, for an ID the caller knows, whether a birth date or
+// sex it does not hold is the person's: a verify without the verify grant.
+Status ClaimsWithinGrant(catalog::Catalog& catalog, const person::Attributes& claimed,
+                         const policy::Decision& decision) {
+  std::set<std::string> held;
+  std::map<std::string, catalog::DatasetInfo> datasets;
+  for (const policy::FieldRef& f : decision.fields) {
+    auto it = datasets.find(f.dataset);
+    if (it == datasets.end()) {
+      Result<catalog::DatasetInfo> info = catalog.GetDataset(f.dataset);
+      if (!info.ok()) continue;  // a dataset since removed holds nothing
+      it = datasets.emplace(f.dataset, *std::move(info)).first;
+    }
+    for (const auto& field : it->second.schema.fields) {
+      if (field.name == f.field && !field.person.empty()) held.insert(field.person);
+    }
+  }
+  if (held.contains("full_name")) held.insert({"surname", "middle_name", "given_name"});
+  if (held.contains("birth_date")) held.insert("birth_year");
+  for (const auto& [attribute, value] : claimed) {
+    if (held.contains(attribute)) continue;
+    return PermissionDeniedError(fmt::format(
+        "body.attributes.{}: agreement '{}' grants no field holding the person's {}, so a find may not compare it; "
+        "leave it out, or have a field that holds it added to the agreement",
+        attribute, decision.agreement_id, attribute));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 void ApiService::AddSharingRoutes() {
@@ -330,7 +362,9 @@ void ApiService::AddSharingRoutes() {
     // person found, and a failed search is audited too.
     person::FindResult found;
     ASSIGN_OR_RETURN(Access access,
-                     DecideAccess(ctx, req, "person.find", {}, [&](audit::Subject* subject) -> Status {
+                     DecideAccess(ctx, req, "person.find", {},
+                                  [&](audit::Subject* subject, const policy::Decision& decision) -> Status {
+                       RETURN_IF_ERROR(ClaimsWithinGrant(*deps_.catalog, claimed, decision));
                        ASSIGN_OR_RETURN(found, finder_->Find(claimed));
                        subject->person_key = found.person_key.value_or("");
                        return OkStatus();

@@ -117,9 +117,9 @@ class ApiService {
   // durable, and replaced by a 500 that discloses nothing if it cannot be. An error (store)
   // means nothing may be disclosed. `work`, if set, runs only once the request is allowed (its
   // rate token taken) and before the entry is written: the work the answer needs whose outcome
-  // the entry names (find: the person found, in `subject`). Its error is audited as a denial
-  // with its message, and returned.
-  using AllowedWork = std::function<Status(audit::Subject* subject)>;
+  // the entry names (find: the person found, in `subject`); it is given the decision (the
+  // fields granted). Its error is audited as a denial with its message, and returned.
+  using AllowedWork = std::function<Status(audit::Subject* subject, const policy::Decision& decision)>;
   Result<Access> DecideAccess(RouteContext& ctx, policy::Request request, std::string action,
                               audit::Subject subject, const AllowedWork& work = nullptr);
   // The router's refusals (no key, bad or revoked key, a role the route does not allow) are

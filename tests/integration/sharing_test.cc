@@ -353,6 +353,34 @@ TEST_P(SharingTest, FindReturnsAPersonOnlyWhenConfident) {
   EXPECT_EQ(r.status, 400) << r.body;
 }
 
+// A find compares only attributes the agreement lets the caller hold: with names alone granted, a
+// personal ID and a birth date would make it a yes/no check of the birth date (a verify without
+// the verify grant). Refused, audited, naming the attribute.
+TEST_P(SharingTest, FindComparesOnlyAttributesTheAgreementGrants) {
+  const std::string key = AgencyUnderAgreement("find_names", [](json& a) {
+    a["actions"] = {"find"};
+    a.erase("feeds");
+    a["grants"] = {{"population_registry", {"ho_ten"}}};
+  });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  const auto& row = hub->registry[6];
+  json probe = {{"purpose", "public_service.social_insurance"},
+                {"attributes", {{"personal_id", row[0]}, {"birth_date", row[2]}}}};
+  auto r = Call("POST", "/v1/find", key, probe);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("attributes.birth_date: agreement"),
+            std::string::npos)
+      << r.body;
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "denied");
+  // A name part is held through the full name.
+  json names = {{"purpose", "public_service.social_insurance"},
+                {"attributes", {{"full_name", row[1]}, {"given_name", "An"}}}};
+  r = Call("POST", "/v1/find", key, names);
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
 // The engine runs only for a caller within its rate, and a search that fails is audited.
 TEST_P(SharingTest, FindIsRateLimitedBeforeTheSearchAndItsFailureIsAudited) {
   const std::string key = AgencyUnderAgreement("find_a", [](json& a) {
