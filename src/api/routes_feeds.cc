@@ -5,6 +5,7 @@
 // only the agreement's fields. docs/design/sharing.md ("Feeds").
 #include <fmt/format.h>
 
+#include "api/audit_release.h"
 #include "api/audit_text.h"
 #include "api/ingest_json.h"
 #include "api/json_body.h"
@@ -30,6 +31,26 @@ constexpr int kMaxPage = 1000;
 Result<std::string> AuthorityDataset(store::Executor& db) {
   ASSIGN_OR_RETURN(std::optional<std::string> v, person::GetPersonSetting(db, person::kAuthoritySetting));
   return v.value_or(person::kDefaultAuthority);
+}
+
+// The person each changed record is linked to now (records linked to nobody are left out), in
+// one statement for the page.
+Result<std::map<std::string, std::string>> LinkedPersons(store::Executor& db, const catalog::DatasetInfo& dataset,
+                                                         const std::vector<ingest::ChangeEvent>& changes) {
+  std::map<std::string, std::string> out;
+  if (changes.empty()) return out;
+  std::vector<store::Value> keys;
+  std::string placeholders;
+  for (const auto& e : changes) {
+    keys.emplace_back(e.key);
+    placeholders += fmt::format("{}${}", placeholders.empty() ? "" : ", ", keys.size());
+  }
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query(fmt::format("SELECT _key, _person_key FROM {} WHERE _key IN ({}) AND _person_key IS NOT NULL",
+                                        store::QuoteIdentifier(dataset.record_table), placeholders),
+                            keys));
+  for (const store::Row& row : rs.rows) out[row.Str(0)] = row.Str(1);
+  return out;
 }
 
 // The fields of `values` that `allowed` names, typed by the schema.
@@ -126,6 +147,7 @@ void ApiService::AddFeedRoutes() {
     // Decided again on every pull, per event type: the types the agreement still allows, each
     // with its fields. None allowed: the first refusal answers.
     std::map<std::string, std::set<std::string>> allowed;
+    std::map<std::string, std::string> basis;  // type -> the audited legal basis it is served under
     std::optional<Response> first_refusal;
     for (const std::string& type : s.events) {
       policy::Request req;
@@ -140,6 +162,9 @@ void ApiService::AddFeedRoutes() {
         continue;
       }
       std::set<std::string>& fields = allowed[type];
+      const policy::Decision& d = access.decision;
+      basis[type] = d.legal_basis + fmt::format("{}agreement {} v{}", d.legal_basis.empty() ? "" : "; ",
+                                                d.agreement_id, d.agreement_version);
       for (const auto& f : access.decision.fields) {
         if (f.dataset == s.dataset_id) fields.insert(f.field);
       }
@@ -147,6 +172,7 @@ void ApiService::AddFeedRoutes() {
     if (allowed.empty()) return std::move(*first_refusal);
 
     ASSIGN_OR_RETURN(auto changes, ingest::ListEvents(*deps_.db, s.dataset_id, after.value_or(0), limit));
+    ASSIGN_OR_RETURN(auto persons, LinkedPersons(*deps_.db, dataset, changes));
     json items = json::array();
     for (const ingest::ChangeEvent& e : changes) {
       // The event's version and the one before it: what the change is classified from.
@@ -168,6 +194,22 @@ void ApiService::AddFeedRoutes() {
                          {"op", e.op},
                          {"at", FormatRfc3339(e.at)},
                          {"data", change.after ? Reduce(dataset.schema, *change.after, fields->second) : json(nullptr)}});
+        // The person the event is about sees the delivery in their access history (DOMAIN.md,
+        // rule 7): one entry per event delivered, answered once all are durable.
+        if (auto person = persons.find(e.key); person != persons.end()) {
+          audit::Entry delivered;
+          delivered.action = "feed.delivered";
+          delivered.subject = {person->second, s.dataset_id, AuditText(e.key)};
+          if (change.after) {
+            for (const std::string& f : fields->second) delivered.fields.push_back(s.dataset_id + "." + f);
+          }
+          delivered.purpose = AuditText(s.purpose);
+          delivered.legal_basis = basis[type];
+          delivered.decision = audit::Decision::kAllowed;
+          StampAudit(ctx, delivered);
+          ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(delivered),
+                                                 "the delivery could not be audited, so nothing was disclosed"));
+        }
       }
     }
     int64_t next = changes.empty() ? after.value_or(0) : changes.back().seq;

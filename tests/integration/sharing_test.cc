@@ -519,6 +519,21 @@ TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
   }
   ASSERT_TRUE(by_type.contains("address_change")) << page.dump();
   EXPECT_EQ(by_type["address_change"]["data"]["so_dinh_danh"], moved[0]);
+  // Each delivery is in the person's access history: an entry naming the person, the fields and
+  // the agreement, answered once durable.
+  bool delivered_to_moved = false;
+  for (const auto& e : AuditFor(r.headers["x-request-id"])) {
+    if (e["action"] != "feed.delivered") continue;
+    EXPECT_EQ(e["decision"], "allowed");
+    EXPECT_NE(e["legal_basis"].get<std::string>().find("agreement vss-population"), std::string::npos) << e.dump();
+    if (e["subject"]["person_key"] == moved[0]) {
+      delivered_to_moved = true;
+      EXPECT_NE(std::find(e["fields"].begin(), e["fields"].end(), "population_registry.so_dinh_danh"),
+                e["fields"].end())
+          << e.dump();
+    }
+  }
+  EXPECT_TRUE(delivered_to_moved);
   // At least once, stable ids: the same cursor gives the same events.
   auto again = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(after), hub->keys["agency"]);
   EXPECT_EQ(json::parse(again.body)["events"], page["events"]);
