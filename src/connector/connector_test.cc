@@ -171,6 +171,25 @@ TEST_P(ConnectorTest, IncrementalPullReadsOnlyRowsPastTheWatermark) {
   EXPECT_EQ(Get().last_watermark, "2026-01-01 00:00:21+00");
 }
 
+// A source value past the readers' field limit is a rejected row, as in a file: not stored, not
+// kept in memory beyond its page, reported with its column.
+TEST_P(ConnectorTest, AValuePastTheFieldLimitIsARejectedRow) {
+  for (int i = 1; i <= 11; ++i) Put(fmt::format("A{}", i), fmt::format("Người {}", i), i);
+  Put("A6", std::string(70000, 'x'), 6);
+  Add(Spec());
+  RunOutcome r = Run();
+  ASSERT_EQ(r.status, RunStatus::kApplied) << r.Summary();
+  EXPECT_EQ(r.batch->rejected, 1);
+  EXPECT_EQ(r.batch->inserted, 10);
+  EXPECT_EQ(NameOf("A6"), "NOT_FOUND");
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<ingest::Reject> rejects, ingest::ListRejects(*hub_, r.batch->id, 0, 10));
+  ASSERT_EQ(rejects.size(), 1u);
+  ASSERT_FALSE(rejects[0].errors.empty());
+  EXPECT_NE(rejects[0].errors[0].reason.find("column ho_ten: value longer than 65536 bytes"), std::string::npos)
+      << rejects[0].errors[0].reason;
+  EXPECT_LE(rejects[0].raw.size(), 4096u + 8);
+}
+
 TEST_P(ConnectorTest, SnapshotPullDeletesRecordsGoneFromTheSource) {
   for (int i = 1; i <= 6; ++i) Put(fmt::format("A{}", i), "Tên", i);
   Add(Spec());

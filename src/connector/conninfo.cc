@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <memory>
+#include <set>
 
 namespace ndc::connector {
 namespace {
@@ -55,16 +56,25 @@ Result<std::string> ConnectString(std::string_view conninfo, const std::optional
                                   std::string_view application_name) {
   ASSIGN_OR_RETURN(OptionsPtr options, Parse(conninfo));
   std::string out;
-  bool has_application_name = false;
+  std::set<std::string_view> given;
   for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
-    if (std::string_view(o->keyword) == "application_name") has_application_name = true;
+    given.insert(o->keyword);
     if (!out.empty()) out += ' ';
     out += fmt::format("{}={}", o->keyword, Quote(o->val));
   }
-  if (!has_application_name && !application_name.empty()) {
-    out += fmt::format("{}application_name={}", out.empty() ? "" : " ", Quote(application_name));
-  }
+  auto add_default = [&](std::string_view keyword, std::string_view value) {
+    if (given.contains(keyword) || value.empty()) return;
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", keyword, Quote(value));
+  };
+  add_default("application_name", application_name);
+  // A pull runs inside the hub's batch transaction: a source that vanishes without a word (a
+  // firewall dropping the connection) must fail it within minutes, not after the system's
+  // two-hour TCP keepalive, holding the dataset's turn all the while.
+  add_default("keepalives_idle", "60");
+  add_default("keepalives_interval", "10");
+  add_default("keepalives_count", "3");
+  add_default("tcp_user_timeout", "120000");
   if (password) out += fmt::format("{}password={}", out.empty() ? "" : " ", Quote(*password));
   return out;
 }

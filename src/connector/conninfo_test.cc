@@ -32,13 +32,17 @@ TEST(Conninfo, ConnectStringAddsPasswordAndApplicationNameQuoted) {
   Result<std::string> s = ConnectString("postgresql://u@db:5433/reg", std::string("it's\\x"), "ndc-connector-bca");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(*s, "user='u' dbname='reg' host='db' port='5433' application_name='ndc-connector-bca' "
+                "keepalives_idle='60' keepalives_interval='10' keepalives_count='3' tcp_user_timeout='120000' "
                 "password='it\\'s\\\\x'");
 }
 
-TEST(Conninfo, ConnectStringKeepsTheOperatorsApplicationName) {
-  Result<std::string> s = ConnectString("host=db application_name=mine", std::nullopt, "ndc-connector-bca");
+TEST(Conninfo, ConnectStringKeepsTheOperatorsSettings) {
+  Result<std::string> s = ConnectString("host=db application_name=mine keepalives_idle=5", std::nullopt,
+                                        "ndc-connector-bca");
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(*s, "host='db' application_name='mine'");
+  // The operator's own settings stand; the other keepalive defaults are added.
+  EXPECT_EQ(*s, "host='db' application_name='mine' keepalives_idle='5' keepalives_interval='10' "
+                "keepalives_count='3' tcp_user_timeout='120000'");
 }
 
 TEST(Conninfo, EnvNames) {

@@ -17,12 +17,12 @@ struct PullReader::Digest {
 };
 
 PullReader::PullReader(PgSource* source, const PullQuery* query, int64_t page_rows, std::function<Status()> on_page,
-                       size_t max_raw_bytes)
+                       ingest::ReaderLimits limits)
     : source_(source),
       query_(query),
       page_rows_(page_rows),
       on_page_(std::move(on_page)),
-      max_raw_bytes_(max_raw_bytes),
+      limits_(limits),
       digest_(std::make_unique<Digest>()) {
   for (const std::string& c : query_->columns) Hash(fmt::format("{}:{}\n", c.size(), c));
 }
@@ -49,8 +49,8 @@ std::string PullReader::Raw(const store::Row& r) const {
     object[query_->columns[i]] = r.IsNull(i) ? nlohmann::json(nullptr) : nlohmann::json(r.Str(i));
   }
   std::string text = DumpJson(object);
-  if (text.size() > max_raw_bytes_) {
-    size_t cut = max_raw_bytes_;
+  if (text.size() > limits_.max_raw_bytes) {
+    size_t cut = limits_.max_raw_bytes;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 char
     text.resize(cut);
     text += "…";
@@ -78,13 +78,25 @@ Result<bool> PullReader::Next(ingest::InputRow* row) {
   row->error.clear();
   row->error_field.clear();
   row->values.resize(query_->field_column.size());
+  size_t record_bytes = 0;
   for (size_t f = 0; f < query_->field_column.size(); ++f) {
     const int c = query_->field_column[f];
     if (c < 0 || r.IsNull(static_cast<size_t>(c))) {
       row->values[f].reset();
-    } else {
-      row->values[f] = r.Str(static_cast<size_t>(c));
+      continue;
     }
+    row->values[f] = r.Str(static_cast<size_t>(c));
+    record_bytes += row->values[f]->size();
+    if (row->error.empty() && row->values[f]->size() > limits_.max_field_bytes) {
+      row->error = fmt::format("column {}: value longer than {} bytes (max_field_bytes)",
+                               query_->columns[static_cast<size_t>(c)], limits_.max_field_bytes);
+    }
+  }
+  if (row->error.empty() && record_bytes > limits_.max_record_bytes) {
+    row->error = fmt::format("row longer than {} bytes (max_record_bytes)", limits_.max_record_bytes);
+  }
+  if (!row->error.empty()) {
+    for (auto& v : row->values) v.reset();  // not kept: only the report (and the cut raw text)
   }
   for (size_t i = 0; i < query_->columns.size(); ++i) {
     if (r.IsNull(i)) {

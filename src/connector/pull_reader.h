@@ -28,8 +28,11 @@ namespace ndc::connector {
 class PullReader final : public ingest::RowReader {
  public:
   // `source` has its cursor open; it and `query` must outlive the reader.
+  // `limits` as for files: a value longer than max_field_bytes, or a row whose values together
+  // pass max_record_bytes, is a rejected row (its values are not kept); max_raw_bytes cuts the
+  // row's text kept for the reject report.
   PullReader(PgSource* source, const PullQuery* query, int64_t page_rows, std::function<Status()> on_page,
-             size_t max_raw_bytes = ingest::ReaderLimits{}.max_raw_bytes);
+             ingest::ReaderLimits limits = {});
   ~PullReader() override;
 
   Result<bool> Next(ingest::InputRow* row) override;
@@ -47,7 +50,7 @@ class PullReader final : public ingest::RowReader {
   const PullQuery* query_;
   const int64_t page_rows_;
   std::function<Status()> on_page_;
-  const size_t max_raw_bytes_;
+  const ingest::ReaderLimits limits_;
 
   std::vector<store::Row> page_;
   size_t next_ = 0;

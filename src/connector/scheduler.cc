@@ -195,7 +195,7 @@ Status Scheduler::Pull(const Connector& c, const std::string& token, int64_t cla
     return OkStatus();
   };
   RETURN_IF_ERROR(renew());  // connecting and MAX may have taken a while
-  PullReader reader(source.get(), &query, options_.page_rows, renew, ingestor_->options().limits.max_raw_bytes);
+  PullReader reader(source.get(), &query, options_.page_rows, renew, ingestor_->options().limits);
   ASSIGN_OR_RETURN(ingest::BatchReport report, ingestor_->IngestRows(request, &reader));
   out->status = FromBatch(report.status);
   out->batch = std::move(report);
