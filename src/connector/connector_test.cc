@@ -190,6 +190,25 @@ TEST_P(ConnectorTest, AValuePastTheFieldLimitIsARejectedRow) {
   EXPECT_LE(rejects[0].raw.size(), 4096u + 8);
 }
 
+// One row dated decades ahead (a typo) or 'infinity' must not become the watermark: every later
+// pull would then find nothing newer. It is left out until its time; the others go on.
+TEST_P(ConnectorTest, AWatermarkInTheFutureDoesNotStopLaterPulls) {
+  for (int i = 1; i <= 5; ++i) Put(fmt::format("A{}", i), "Tên", i);
+  Put("TYPO", "Năm 2062", 36 * 365 * 86400);
+  NDC_ASSERT_OK(source_->Exec("INSERT INTO agency.people VALUES ('INF', 'Vô tận', NULL, 'infinity')").status());
+  Add(Spec());
+  RunOutcome first = Run();
+  ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
+  EXPECT_EQ(first.batch->inserted, 5);
+  EXPECT_EQ(first.watermark_to, "2026-01-01 00:00:05+00");
+  EXPECT_EQ(NameOf("TYPO"), "NOT_FOUND");
+  Put("A6", "Mới", 6);
+  RunOutcome next = Run();
+  ASSERT_EQ(next.status, RunStatus::kApplied) << next.Summary();
+  EXPECT_EQ(next.batch->inserted, 1);
+  EXPECT_EQ(NameOf("A6"), "Mới");
+}
+
 TEST_P(ConnectorTest, SnapshotPullDeletesRecordsGoneFromTheSource) {
   for (int i = 1; i <= 6; ++i) Put(fmt::format("A{}", i), "Tên", i);
   Add(Spec());

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/config.h"
+#include "common/log.h"
 #include "connector/conninfo.h"
 
 namespace ndc::connector {
@@ -95,13 +96,38 @@ Result<bool> PgSource::HasIndexLeadingWith(const std::string& schema, const std:
 Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema, const std::string& table,
                                                       const std::string& column,
                                                       const std::optional<std::string>& after) {
-  std::string sql = fmt::format("SELECT CAST(MAX({0}) AS TEXT) FROM {1}", QuoteIdentifier(column), Table(schema, table));
+  // A date or time watermark is read no further than a day past the source's clock: one row
+  // dated 2062 by a typo (or 'infinity') would otherwise become the watermark, and every later
+  // pull would find nothing newer. Such rows are left out (and warned about) until their time.
+  ASSIGN_OR_RETURN(store::ResultSet type,
+                   executor().Query("SELECT t.typname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                                    "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
+                                    "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3",
+                                    std::vector<Value>{schema, table, column}));
+  const std::string typname = type.rows.empty() ? "" : type.rows[0].Str(0);
+  const bool timed = typname == "date" || typname == "timestamp" || typname == "timestamptz";
+  const std::string col = QuoteIdentifier(column);
+  std::vector<std::string> where;
   std::vector<Value> params;
   if (after) {
-    sql += fmt::format(" WHERE {} > $1", QuoteIdentifier(column));
     params.push_back(*after);
+    where.push_back(fmt::format("{} > $1", col));
   }
+  if (timed) where.push_back(fmt::format("{} <= now() + interval '1 day'", col));
+  std::string sql = fmt::format("SELECT CAST(MAX({0}) AS TEXT) FROM {1}", col, Table(schema, table));
+  if (!where.empty()) sql += " WHERE " + fmt::format("{}", fmt::join(where, " AND "));
   ASSIGN_OR_RETURN(store::Row row, executor().QueryOne(sql, params));
+  if (timed) {
+    ASSIGN_OR_RETURN(store::Row ahead,
+                     executor().QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE {} > now() + interval '1 day'",
+                                                     Table(schema, table), col)));
+    if (ahead.Int(0) > 0) {
+      log::Warn("connector.watermark_in_the_future",
+                {{"table", schema + "." + table}, {"column", column}, {"rows", std::to_string(ahead.Int(0))},
+                 {"what_to_do", "these rows are not pulled until their time comes: correct their watermark at the "
+                                "source"}});
+    }
+  }
   return row.OptStr(0);
 }
 
