@@ -95,13 +95,19 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   int http_status = 403;
   if (d.allowed && deps_.rate_limiter != nullptr) {
     int rate = d.rate_per_minute > 0 ? d.rate_per_minute : deps_.default_rate_per_minute;
-    sharing::RateLimiter::Verdict v = deps_.rate_limiter->Acquire(ctx.principal->key_id, rate);
+    // One bucket per client and agreement: each agreement's rate holds for its own requests (one
+    // bucket per client let calls under a generous agreement refill a strict one's).
+    const std::string bucket =
+        d.agreement_id.empty() ? ctx.principal->key_id : ctx.principal->key_id + '\x1f' + d.agreement_id;
+    sharing::RateLimiter::Verdict v = deps_.rate_limiter->Acquire(bucket, rate);
     if (!v.allowed) {
       d.allowed = false;
       reason = "rate_limited";
       http_status = 429;
-      d.message = fmt::format("client '{}' exceeded its rate of {} requests per minute; retry after {} s",
-                              ctx.principal->key_id, rate, sharing::RateLimiter::RetryAfterSeconds(v));
+      d.message = fmt::format("client '{}' exceeded its rate of {} requests per minute{}; retry after {} s",
+                              ctx.principal->key_id, rate,
+                              d.agreement_id.empty() ? "" : fmt::format(" under agreement '{}'", d.agreement_id),
+                              sharing::RateLimiter::RetryAfterSeconds(v));
       out.refusal = Refusal(429, reason, d.message, ctx.request);
       out.refusal->headers.emplace_back("Retry-After", std::to_string(sharing::RateLimiter::RetryAfterSeconds(v)));
     }

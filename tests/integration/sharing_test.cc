@@ -3,6 +3,7 @@
 // limits, consent for non-state recipients, and the matrix of endpoint x role x credential
 // problem — each denial found in the audit log by its request id.
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -379,6 +380,40 @@ TEST_P(SharingTest, FindComparesOnlyAttributesTheAgreementGrants) {
                 {"attributes", {{"full_name", row[1]}, {"given_name", "An"}}}};
   r = Call("POST", "/v1/find", key, names);
   EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// Each agreement's rate holds for the requests served under it: calls under a generous agreement
+// of the same client do not refill a strict one's bucket (until 2026-11-30 one bucket per client
+// was refilled at the rate of whichever call came next).
+TEST_P(SharingTest, EachAgreementsRateHoldsForItsOwnRequests) {
+  const std::string key = AgencyUnderAgreement("rate_two", [](json& a) {
+    a["actions"] = {"read_person"};
+    a["purposes"] = {"public_service.social_insurance"};
+    a.erase("feeds");
+    a["rate_per_minute"] = 2;
+  });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  std::ifstream ex(SourceDir() + "/examples/agreements/vss-population.json");
+  json generous = json::parse(ex);
+  generous["id"] = "rate_two-generous";
+  generous["consumer"] = "rate_two";
+  generous["purposes"] = {"public_service.health_insurance"};
+  generous["actions"] = {"read_person"};
+  generous.erase("feeds");
+  generous["rate_per_minute"] = 1000;
+  ASSERT_EQ(Ndc({"agreement", "create", WriteJson("rate_two_generous.json", generous)}).exit_code, 0);
+  const std::string person = "/v1/persons/" + hub->registry[5][0];
+  const std::string strict = person + "?purpose=public_service.social_insurance";
+  EXPECT_EQ(Call("GET", strict, key).status, 200);
+  EXPECT_EQ(Call("GET", strict, key).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the generous rate refills ~5 in that time
+  auto other = Call("GET", person + "?purpose=public_service.health_insurance", key);
+  EXPECT_EQ(other.status, 200) << other.body;
+  auto r = Call("GET", strict, key);
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("under agreement 'rate_two-agreement'"),
+            std::string::npos)
+      << r.body;
 }
 
 // The engine runs only for a caller within its rate, and a search that fails is audited.
