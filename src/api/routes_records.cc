@@ -86,6 +86,17 @@ void ApiService::AddRecordRoutes() {
                 ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "record.read",
                                                              {req.person_key, dataset.schema.id, AuditText(key)}));
                 if (access.refusal) return std::move(*access.refusal);
+                if (!access.decision.consent_id.empty()) {
+                  // Counting the consent's use was a write, which ended the read snapshot: the record
+                  // must still be the consenting person's in the snapshot the record is read in.
+                  ASSIGN_OR_RETURN(std::optional<person::Link> now,
+                                   person::GetLink(*deps_.db, dataset.schema.id, key));
+                  if (!now || now->person_key != req.person_key) {
+                    return AbortedError(fmt::format("record {} was linked to another person while it was being "
+                                                    "read; retry",
+                                                    AuditText(key)));
+                  }
+                }
                 ASSIGN_OR_RETURN(ingest::RecordVersion v, ingest::GetRecord(*deps_.db, dataset, key));
                 std::set<std::string> allowed;
                 for (const auto& f : access.decision.fields) {
