@@ -152,6 +152,10 @@ void ApiService::AddIngestRoutes() {
             return r;
           }
           case ingest::BatchStatus::kDuplicate:
+            // Audited too, naming the batch it repeats: a resend after an answer lost to an audit
+            // failure (a 500 after the commit) then leaves the applied batch in the log.
+            RETURN_IF_ERROR(AuditChange(ctx, "ingest.batch.duplicate",
+                                        {"", report.dataset_id, std::to_string(report.id)}, {}, "ingestion"));
             return JsonResponse(DumpJson(BatchReportJson(report)), 200);
           case ingest::BatchStatus::kRefused:
           case ingest::BatchStatus::kFailed:

@@ -212,6 +212,10 @@ TEST_P(IngestHttpTest, ResendIsAnsweredWith200Duplicate) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(again["status"], "duplicate");
   EXPECT_EQ(again["id"], first["id"]);
+  // The resend is in the audit log, naming the batch it repeats.
+  std::vector<json> resent = AuditEntries("ingest.batch.duplicate");
+  ASSERT_EQ(resent.size(), 1u);
+  EXPECT_EQ(resent[0]["subject"]["record"], std::to_string(first["id"].get<int64_t>()));
 }
 
 TEST_P(IngestHttpTest, IdempotencyKeyMakesADifferentBodyADuplicate) {
