@@ -1,11 +1,13 @@
-// Audit log routes (auditor and operator): the latest checkpoint and issuing one, entry ranges
-// and single entries, inclusion and consistency proofs. Bodies are the JSON forms of
+// Audit log routes: for auditors and operators, issuing a checkpoint, entry ranges and single
+// entries, inclusion proofs; for any caller, the latest checkpoint, consistency proofs and the
+// public key. Bodies are the JSON forms of
 // audit/proof_json.h; a proof and the checkpoint's `checkpoint` text are what
 // `ndc audit verify-proof` checks offline. docs/design/audit-log.md, docs/api/openapi.yaml.
 #include <fmt/format.h>
 
 #include "api/service.h"
 #include "audit/proof_json.h"
+#include "common/crypto.h"
 #include "common/json.h"
 
 namespace ndc::api {
@@ -16,6 +18,10 @@ using nlohmann::json;
 namespace {
 
 const std::set<Role> kAuditReaders = {Role::kOperator, Role::kAuditor};
+// The tree's public face — the signed checkpoint, consistency proofs between two sizes, the
+// public key — holds hashes and sizes only: any caller may hold the hub to its history, a
+// citizen checking that a later checkpoint extends the one given with their access history.
+const std::set<Role> kTreeReaders = {Role::kOperator, Role::kAuditor, Role::kAgency, Role::kAnalyst, Role::kCitizen};
 constexpr uint64_t kMaxEntriesPerPage = 1000;
 
 // A non-negative decimal query parameter, or `fallback` when absent.
@@ -36,11 +42,20 @@ Status NeedLog(audit::AuditLog* log) {
 }  // namespace
 
 void ApiService::AddAuditRoutes() {
-  router_.Add("GET", "/v1/audit/checkpoint", kAuditReaders, [this](RouteContext&) -> Result<Response> {
+  router_.Add("GET", "/v1/audit/checkpoint", kTreeReaders, [this](RouteContext&) -> Result<Response> {
     RETURN_IF_ERROR(NeedLog(deps_.audit));
     ASSIGN_OR_RETURN(auto latest, deps_.audit->LatestCheckpoint());
     if (!latest) return NotFoundError("no checkpoint has been signed yet; POST /v1/audit/checkpoint issues one");
     return JsonResponse(DumpJson(audit::CheckpointJson(*latest)));
+  });
+
+  router_.Add("GET", "/v1/audit/public-key", kTreeReaders, [this](RouteContext&) -> Result<Response> {
+    if (deps_.checkpointer == nullptr) {
+      return NotFoundError("this node holds no signing key; ask the operator for keys/signing.pub");
+    }
+    return JsonResponse(DumpJson({{"origin", deps_.checkpointer->origin()},
+                                  {"algorithm", "ed25519"},
+                                  {"public_key", Base64Encode(deps_.checkpointer->public_key())}}));
   });
 
   router_.Add("POST", "/v1/audit/checkpoint", kAuditReaders, [this](RouteContext&) -> Result<Response> {
@@ -112,7 +127,7 @@ void ApiService::AddAuditRoutes() {
     return JsonResponse(DumpJson(j));
   });
 
-  router_.Add("GET", "/v1/audit/proof/consistency", kAuditReaders, [this](RouteContext& ctx) -> Result<Response> {
+  router_.Add("GET", "/v1/audit/proof/consistency", kTreeReaders, [this](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(NeedLog(deps_.audit));
     ASSIGN_OR_RETURN(auto first, UintParam(ctx.request, "first"));
     ASSIGN_OR_RETURN(auto second, UintParam(ctx.request, "second"));

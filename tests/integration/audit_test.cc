@@ -6,6 +6,7 @@
 #include <memory>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -96,10 +97,41 @@ TEST_P(AuditTest, HttpProofVerifiesOfflineAndATamperedOneDoesNot) {
 
 TEST_P(AuditTest, AuditRoutesAreForAuditorsAndOperatorsOnly) {
   std::string analyst = Ndc({"key", "create", "--data", hub_, "--role", "analyst", "--name", "an", "-q"});
-  EXPECT_EQ(Call("GET", "/v1/audit/checkpoint", analyst).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/audit/entries?start=0&limit=1", analyst).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/audit/proof/inclusion?index=0", analyst).status, 403);
+  EXPECT_EQ(Call("POST", "/v1/audit/checkpoint", analyst).status, 403);
   EXPECT_EQ(Call("GET", "/v1/audit/checkpoint", op_).status, 200);  // init signed one
   EXPECT_EQ(Call("GET", "/v1/audit/proof/inclusion?index=99", auditor_).status, 400);
   EXPECT_EQ(Call("GET", "/v1/audit/proof/consistency?first=1&second=3", auditor_).status, 200);
+}
+
+// The tree's public face is open to any caller with a key: a citizen given a checkpoint with
+// their access history can fetch a later one and a consistency proof between the two, and the
+// public key to check both, and verify offline that the log only grew.
+TEST_P(AuditTest, AnyCallerCanHoldTheHubToItsHistory) {
+  std::string analyst = Ndc({"key", "create", "--data", hub_, "--role", "analyst", "--name", "an", "-q"});
+  HttpResponse first = Call("GET", "/v1/audit/checkpoint", analyst);
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, R"({"id":"vss","name":"VSS"})").status, 201);
+  ASSERT_EQ(Call("POST", "/v1/audit/checkpoint", auditor_).status, 200);
+  HttpResponse second = Call("GET", "/v1/audit/checkpoint", analyst);
+  ASSERT_EQ(second.status, 200) << second.body;
+  const int64_t m = json::parse(first.body)["tree_size"], n = json::parse(second.body)["tree_size"];
+  ASSERT_LT(m, n);
+  HttpResponse proof = Call("GET", fmt::format("/v1/audit/proof/consistency?first={}&second={}", m, n), analyst);
+  ASSERT_EQ(proof.status, 200) << proof.body;
+  HttpResponse key = Call("GET", "/v1/audit/public-key", analyst);
+  ASSERT_EQ(key.status, 200) << key.body;
+  json k = json::parse(key.body);
+  EXPECT_EQ(k["algorithm"], "ed25519");
+  WriteFile(dir_.path() + "/hub.pub", k["public_key"].get<std::string>() + "\n");
+  WriteFile(dir_.path() + "/old.json", first.body);
+  WriteFile(dir_.path() + "/new.json", second.body);
+  WriteFile(dir_.path() + "/consistency.json", proof.body);
+  std::string ok = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/new.json", "--old-checkpoint",
+                        dir_.path() + "/old.json", "--proof", dir_.path() + "/consistency.json", "--pubkey",
+                        dir_.path() + "/hub.pub"});
+  EXPECT_NE(ok.find("OK"), std::string::npos) << ok;
 }
 
 TEST_P(AuditTest, CliProveAndVerifyThenADeletedRowIsNamed) {
