@@ -67,8 +67,19 @@ void ApiService::AddPersonRoutes() {
                 person::DiscrepancyPage page{Query(ctx, "after_record"), Query(ctx, "after_attribute"), limit,
                                              Query(ctx, "all") == "true"};
                 ASSIGN_OR_RETURN(auto rows, person::ListDiscrepancies(*deps_.db, id, page));
-                RETURN_IF_ERROR(AuditAccess(ctx, "discrepancies.read", {"", id, ""},
-                                            {"record_key", "attribute", "source_value", "authoritative_value"},
+                // The owning agency learns which of its records differ, and on what; the registry's
+                // value and the person key are another agency's data, disclosed only through the
+                // policy (a person read or verify under an agreement). Operators see both.
+                const bool operator_view = ctx.principal->role == Role::kOperator;
+                if (!operator_view) {
+                  for (auto& d : rows) {
+                    d.authoritative_value.clear();
+                    d.person_key.clear();
+                  }
+                }
+                std::vector<std::string> disclosed = {"record_key", "attribute", "source_value"};
+                if (operator_view) disclosed.insert(disclosed.end(), {"authoritative_value", "person_key"});
+                RETURN_IF_ERROR(AuditAccess(ctx, "discrepancies.read", {"", id, ""}, disclosed,
                                             audit::Decision::kAllowed));
                 if (format == "csv") {
                   std::string body = std::string(person::kDiscrepancyCsvHeader) + "\n";
@@ -78,7 +89,11 @@ void ApiService::AddPersonRoutes() {
                   return r;
                 }
                 json items = json::array();
-                for (const auto& d : rows) items.push_back(person::DiscrepancyJson(d));
+                for (const auto& d : rows) {
+                  json item = person::DiscrepancyJson(d);
+                  if (!operator_view) item["authoritative_value"] = item["person"] = nullptr;
+                  items.push_back(std::move(item));
+                }
                 json next = rows.size() == static_cast<size_t>(limit)
                                 ? json{{"after_record", rows.back().record_key},
                                        {"after_attribute", rows.back().attribute}}

@@ -189,6 +189,14 @@ TEST_P(PersonCliTest, HttpRoutesServeDiscrepanciesReviewAndPersons) {
   json d = json::parse(own.body);
   ASSERT_EQ(d["discrepancies"].size(), 1u);
   EXPECT_EQ(d["discrepancies"][0]["attribute"], "full_name");
+  // The registry's value and the person are not the owning agency's to read here (policy decides
+  // those); the operator sees them.
+  EXPECT_TRUE(d["discrepancies"][0]["authoritative_value"].is_null()) << own.body;
+  EXPECT_TRUE(d["discrepancies"][0]["person"].is_null()) << own.body;
+  HttpResponse ops = call("GET", "/v1/datasets/tax/discrepancies", op_);
+  ASSERT_EQ(ops.status, 200) << ops.body;
+  EXPECT_FALSE(json::parse(ops.body)["discrepancies"][0]["authoritative_value"].get<std::string>().empty());
+  EXPECT_EQ(json::parse(ops.body)["discrepancies"][0]["person"], kAn);
   EXPECT_EQ(call("GET", "/v1/datasets/tax/discrepancies", bca).status, 403);
   HttpResponse csv = call("GET", "/v1/datasets/tax/discrepancies?format=csv", op_);
   EXPECT_EQ(csv.status, 200);
