@@ -147,6 +147,9 @@ Response Router::Handle(Request& request) const {
   RouteContext ctx{request, std::move(params), request.principal ? &*request.principal : nullptr};
   Result<Response> res = route->handler(ctx);
   Response out = res.ok() ? std::move(*res) : ProblemFromStatus(res.status(), request);
+  if (!res.ok() && ctx.retry_after_seconds > 0) {
+    out.headers.emplace_back("Retry-After", std::to_string(ctx.retry_after_seconds));
+  }
   out.metric_route = route->pattern;
   if (out.send_after) ctx.send_after.push_back(std::move(out.send_after));
   out.send_after = AllOf(std::move(ctx.send_after));

@@ -30,6 +30,8 @@ struct RouteContext {
   // Conditions the response waits for before it is sent, whatever the handler returns (its
   // answer, an error, a refusal): the router puts them on the response (Response::send_after).
   std::vector<ReleaseGate> send_after;
+  // Set by a handler that refuses for a rate (kResourceExhausted): the router adds Retry-After.
+  int64_t retry_after_seconds = 0;
 };
 
 // One gate released when all of `gates` are (with the first error); empty when there are none.

@@ -93,6 +93,17 @@ Result<std::string> ApiService::CitizenPerson(RouteContext& ctx) {
     RETURN_IF_ERROR(AuditAccess(ctx, "citizen.unbound_key", {}, {}, audit::Decision::kDenied, why));
     return PermissionDeniedError(why);
   }
+  if (deps_.rate_limiter != nullptr) {
+    // A citizen's own requests have the default rate too: one history page may build 200 proofs.
+    sharing::RateLimiter::Verdict v = deps_.rate_limiter->Acquire(ctx.principal->key_id, deps_.default_rate_per_minute);
+    if (!v.allowed) {
+      ctx.retry_after_seconds = sharing::RateLimiter::RetryAfterSeconds(v);
+      std::string why = fmt::format("client '{}' exceeded its rate of {} requests per minute; retry after {} s",
+                                    ctx.principal->key_id, deps_.default_rate_per_minute, ctx.retry_after_seconds);
+      RETURN_IF_ERROR(AuditAccess(ctx, "citizen.rate_limited", {bound, "", ""}, {}, audit::Decision::kDenied, why));
+      return ResourceExhaustedError(why);
+    }
+  }
   ASSIGN_OR_RETURN(std::optional<std::string> key, person::ResolvePerson(*deps_.db, bound));
   if (!key) return NotFoundError(fmt::format("person '{}' of this key is no longer in the person repository", bound));
   return *key;

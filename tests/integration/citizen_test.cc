@@ -235,6 +235,21 @@ TEST_P(CitizenTest, HistoryPagingRevealsNoCovertAccess) {
   EXPECT_TRUE(older["next_before"].is_null()) << older.dump();
 }
 
+// A citizen's own requests are rate-limited like an agency's (one history page may build 200
+// proofs): past the rate, 429 with Retry-After, audited in the person's history.
+TEST_P(CitizenTest, ACitizensOwnRequestsHaveARate) {
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--data", hub_, "--threads", "2"},
+                                            std::map<std::string, std::string>{
+                                                {"NDC_SHARING_DEFAULT_RATE_PER_MINUTE", "3"}});
+  ASSERT_TRUE(server_->started()) << server_->output();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call("GET", "/v1/me/access?limit=1", an_).status, 200) << i;
+  HttpResponse r = Call("GET", "/v1/me", an_);
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_FALSE(r.headers["retry-after"].empty());
+  EXPECT_EQ(Call("GET", "/v1/me", binh_).status, 200);  // another citizen's own rate
+}
+
 TEST_P(CitizenTest, ConsentGrantListRevoke) {
   const std::string doc = R"({"recipient": "bank_x", "purpose": "banking.account_opening",
     "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01", "max_uses": 3})";
