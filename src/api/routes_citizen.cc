@@ -170,6 +170,8 @@ void ApiService::AddCitizenRoutes() {
     int scanned = 0;
     bool exhausted = false;
     bool more = false;
+    std::vector<audit::StoredEntry> proved;  // the shown entries a checkpoint covers
+    std::vector<size_t> proved_items;        // their places in `items`
     // Read in batches of at least 200, so that a small page past many hidden entries costs a few
     // index reads, not one per entry.
     const int batch = std::max(limit, kMaxHistoryPage);
@@ -194,11 +196,8 @@ void ApiService::AddCitizenRoutes() {
         }
         json item = AccessJson(e, ctx.principal->key_id);
         if (row.index < signed_size) {
-          ASSIGN_OR_RETURN(audit::InclusionProofData proof, deps_.audit->ProveInclusion(row.index, signed_size));
-          item["proof"] = audit::InclusionProofJson(proof);
-          // The encoded entry names the actor's key and the request id: where AccessJson does not
-          // show the client (anyone but an agency or the caller), the proof carries the leaf hash only.
-          if (!item["who"].contains("client")) item["proof"]["entry"] = nullptr;
+          proved.push_back(row);  // proofs below, all at once
+          proved_items.push_back(items.size());
         } else {
           item["proof"] = nullptr;
           item["proof_status"] = "not yet in a checkpoint";
@@ -206,6 +205,16 @@ void ApiService::AddCitizenRoutes() {
         items.push_back(std::move(item));
         last_shown = row.index;
       }
+    }
+    // The page's proofs share one head read and one read of their nodes.
+    ASSIGN_OR_RETURN(std::vector<audit::InclusionProofData> proofs,
+                     deps_.audit->ProveInclusions(std::move(proved), signed_size));
+    for (size_t i = 0; i < proofs.size(); ++i) {
+      json& item = items[proved_items[i]];
+      item["proof"] = audit::InclusionProofJson(proofs[i]);
+      // The encoded entry names the actor's key and the request id: where AccessJson does not
+      // show the client (anyone but an agency or the caller), the proof carries the leaf hash only.
+      if (!item["who"].contains("client")) item["proof"]["entry"] = nullptr;
     }
     // A scan budget spent inside a run of hidden entries ends the history there (sharing.md).
     RETURN_IF_ERROR(audit_own(ctx, "me.access.read", {me, "", ""}, {"audit_entries"}));

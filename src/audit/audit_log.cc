@@ -1,5 +1,7 @@
 #include "audit/audit_log.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "audit/entry_codec.h"
@@ -124,6 +126,40 @@ Result<InclusionProofData> AuditLog::ProveInclusion(uint64_t index, std::optiona
       NodesOf([&](const merkle::NodeReader& read) { return merkle::InclusionProof(index, size, read); })));
   ASSIGN_OR_RETURN(out.hashes, merkle::InclusionProof(index, size, reader.AsReader()));
   out.node_reads = reader.reads() + 1;
+  return out;
+}
+
+Result<std::vector<InclusionProofData>> AuditLog::ProveInclusions(std::vector<StoredEntry> entries,
+                                                                  uint64_t tree_size) {
+  std::vector<InclusionProofData> out;
+  if (entries.empty()) return out;
+  ASSIGN_OR_RETURN(auto range, ReadHead(db_));
+  if (tree_size > range.size()) {
+    return OutOfRangeError(fmt::format("tree size {} is beyond the log's size {}", tree_size, range.size()));
+  }
+  std::vector<merkle::NodeId> wanted;
+  for (const StoredEntry& e : entries) {
+    if (e.index >= tree_size) {
+      return OutOfRangeError(fmt::format("entry {} is not in a tree of size {}", e.index, tree_size));
+    }
+    std::vector<merkle::NodeId> ids =
+        NodesOf([&](const merkle::NodeReader& read) { return merkle::InclusionProof(e.index, tree_size, read); });
+    wanted.insert(wanted.end(), ids.begin(), ids.end());
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  StoredNodeReader reader(db_);
+  RETURN_IF_ERROR(reader.Prefetch(wanted));
+  out.reserve(entries.size());
+  for (StoredEntry& e : entries) {
+    InclusionProofData p;
+    p.index = e.index;
+    p.tree_size = tree_size;
+    ASSIGN_OR_RETURN(p.hashes, merkle::InclusionProof(e.index, tree_size, reader.AsReader()));
+    p.entry = std::move(e);
+    out.push_back(std::move(p));
+  }
+  if (!out.empty()) out.front().node_reads = reader.reads() + 1;
   return out;
 }
 

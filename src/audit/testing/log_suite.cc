@@ -128,6 +128,36 @@ TEST_P(LogSuite, InclusionProofsVerifyAgainstSignedCheckpoints) {
   }
 }
 
+// A page of a citizen's history proves many entries at once: the same proofs as one by one, with
+// the head and the nodes read once for all of them.
+TEST_P(LogSuite, ProofsOfManyEntriesAreTheSameAsOneByOneWithFewerReads) {
+  AppendMany(137);
+  NDC_ASSERT_OK_AND_ASSIGN(auto cp, checkpointer_->Issue());
+  const std::vector<uint64_t> indexes = {136, 99, 64, 63, 16, 15, 1, 0};
+  std::vector<StoredEntry> entries;
+  int one_by_one_reads = 0;
+  std::vector<InclusionProofData> singles;
+  for (uint64_t i : indexes) {
+    NDC_ASSERT_OK_AND_ASSIGN(auto rows, ReadEntries(db_.get(), i, i + 1));
+    ASSERT_EQ(rows.size(), 1u);
+    entries.push_back(rows[0]);
+    NDC_ASSERT_OK_AND_ASSIGN(auto p, log_->ProveInclusion(i, 137));
+    one_by_one_reads += p.node_reads + 2;  // and the head and the entry
+    singles.push_back(std::move(p));
+  }
+  NDC_ASSERT_OK_AND_ASSIGN(auto all, log_->ProveInclusions(entries, 137));
+  ASSERT_EQ(all.size(), indexes.size());
+  for (size_t k = 0; k < all.size(); ++k) {
+    EXPECT_EQ(all[k].index, indexes[k]);
+    EXPECT_EQ(all[k].hashes, singles[k].hashes) << indexes[k];
+    EXPECT_EQ(all[k].entry.bytes, singles[k].entry.bytes);
+    EXPECT_TRUE(merkle::VerifyInclusion(indexes[k], 137, all[k].entry.leaf_hash, all[k].hashes, cp.checkpoint.root).ok());
+  }
+  EXPECT_LT(all[0].node_reads + 1, one_by_one_reads / 2) << "reads for all: " << all[0].node_reads;
+  EXPECT_EQ(log_->ProveInclusions(entries, 138).status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(log_->ProveInclusions(entries, 100).status().code(), StatusCode::kOutOfRange);  // 136 is not in it
+}
+
 TEST_P(LogSuite, ConsistencyProofsLinkCheckpoints) {
   AppendMany(21);
   NDC_ASSERT_OK_AND_ASSIGN(auto old_cp, checkpointer_->Issue());
