@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -145,6 +146,7 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
   }
   std::sort(held.begin(), held.end(), [](const Checkpoint& a, const Checkpoint& b) { return a.size < b.size; });
   size_t next_held = 0;
+  std::set<uint64_t> stored_held;  // sizes of held checkpoints found among the stored ones
   // First every checkpoint's signature and root column, so that a forged checkpoint is named
   // before any entry is read.
   // The largest checked: a checkpoint signed while this runs (a live hub signs one a minute) was
@@ -169,6 +171,18 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
     }
     last_checked = static_cast<int64_t>(c->checkpoint.size);
     report.latest_note = c->note;
+    for (const Checkpoint& h : held) {
+      if (h.size == c->checkpoint.size && h.root == c->checkpoint.root) stored_held.insert(h.size);
+    }
+  }
+  // The hub keeps every checkpoint it signs: one the auditor holds that is no longer stored was
+  // deleted (a first step to rolling the log back unseen; `--save` must then not move backwards).
+  for (const Checkpoint& h : held) {
+    if (!stored_held.contains(h.size)) {
+      return DataLossError(fmt::format("the checkpoint you hold for tree size {} is no longer stored: the hub's "
+                                       "checkpoints were deleted or replaced (the log may have been rolled back)",
+                                       h.size));
+    }
   }
   // Then, while the entries are read, the next checkpoint due, of those checked.
   CheckpointCursor due_ones(ex, last_checked);

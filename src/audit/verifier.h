@@ -40,8 +40,10 @@ struct VerifyReport {
 // GET /v1/audit/checkpoint or `ndc audit verify --save` give them). The stored checkpoints are
 // the hub's own; an operator who can write the database can truncate the log and delete them,
 // and the hub then signs the shorter log again. A checkpoint held outside cannot be deleted:
-// the log must reach its size with its root, or the run fails with kDataLoss ("rolled back").
-// A trusted note that does not verify with `public_key` (or names another origin) is
+// the log must reach its size with its root, or the run fails with kDataLoss ("rolled back");
+// and it must still be among the stored checkpoints (the hub keeps every one it signs), or the
+// run fails with kDataLoss ("no longer stored") — so `latest_note` is never older than a held
+// checkpoint. A trusted note that does not verify with `public_key` (or names another origin) is
 // kInvalidArgument: the auditor's input, not the log, is wrong.
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
                                const std::optional<std::string>& origin = std::nullopt,

@@ -270,6 +270,8 @@ TEST_P(Tamper, ARollbackIsCaughtByACheckpointTheAuditorHolds) {
   Result<VerifyReport> again = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {held});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->trusted, 1u);
+  merkle::CompactRange full;  // the tree of 40, for putting its checkpoint back below
+  for (uint64_t i = 0; i < 40; ++i) full.Append(*merkle::HashFromBytes(LeafHash(i)));
   // Rolled back to 20 entries, everything stored made to agree.
   Sql("DELETE FROM audit_entries WHERE idx >= 20");
   Sql("DELETE FROM audit_nodes WHERE NOT (level = 4 AND idx = 0)");
@@ -280,12 +282,20 @@ TEST_P(Tamper, ARollbackIsCaughtByACheckpointTheAuditorHolds) {
   NDC_EXPECT_OK(Verify());  // the hub's own checkpoints cannot tell
   Status s = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {held}).status();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_THAT(s.message(), HasSubstr("the log holds 20 entries but you hold a checkpoint it signed for 40"));
-  // A held checkpoint of another history at a size the log has: rewritten.
+  EXPECT_THAT(s.message(), HasSubstr("the checkpoint you hold for tree size 40 is no longer stored"));
+  // Had the checkpoint been left in place, the short log itself is named.
+  Sql("INSERT INTO audit_checkpoints (tree_size, root_hash, checkpoint, signed_at) VALUES (40, $1, $2, 0)",
+      {Blob{merkle::HashBytes(full.Root())}, held});
+  s = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {held}).status();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("you hold a checkpoint it signed for 40"));
+  Sql("DELETE FROM audit_checkpoints WHERE tree_size = 40");
+  // A held checkpoint of another history at a size the log has (signed, so once the hub's): its
+  // stored copy is gone or was replaced.
   Checkpoint other{"ndc.audit/test", 15, merkle::HashLeaf("another history")};
   s = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {*SignCheckpoint(other, key_)}).status();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_THAT(s.message(), HasSubstr("does not extend the checkpoint you hold for tree size 15"));
+  EXPECT_THAT(s.message(), HasSubstr("the checkpoint you hold for tree size 15 is no longer stored"));
   // A note this log's key did not sign is the auditor's mistake, not the log's.
   Checkpoint foreign{"ndc.audit/test", 10, merkle::HashLeaf("x")};
   EXPECT_EQ(VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {*SignCheckpoint(foreign, TestKey(9))})
