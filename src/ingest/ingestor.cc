@@ -14,6 +14,10 @@
 namespace ndc::ingest {
 namespace {
 
+// How far this node's clock may be behind the dataset's last batch: further, the batch is refused
+// rather than dated after it (one batch stamped years ahead would otherwise date every later one).
+constexpr int64_t kMaxClockLag = int64_t{10} * 60 * 1000000;
+
 // The operation of one row: its `_op` value, else the batch's mode.
 std::optional<RowOp> ParseRowOp(std::string_view op, BatchMode mode) {
   if (mode == BatchMode::kDelete) return RowOp::kDelete;
@@ -307,19 +311,33 @@ Result<BatchReport> BatchRun::Execute() {
   // time (every version it writes) is taken in its turn and is later than the previous batch's
   // even when this clock is behind (another node's, a step back, a batch that prepared first but
   // waited): a record's history never runs backwards.
-  const std::vector<store::Value> ids = {dataset_.schema.id, clock_->NowMicros()};
   RETURN_IF_ERROR(tx->Exec("INSERT INTO ingest_state (dataset_id, last_seq, updated_at) VALUES ($1, 0, 0) "
                            "ON CONFLICT (dataset_id) DO NOTHING",
                            std::vector<store::Value>{dataset_.schema.id})
                       .status());
   ASSIGN_OR_RETURN(store::Row state,
-                   tx->QueryOne("UPDATE ingest_state SET updated_at = CASE WHEN updated_at >= $2 THEN updated_at + 1 "
-                                "ELSE $2 END WHERE dataset_id = $1 RETURNING last_seq, updated_at",
-                                ids));
+                   tx->QueryOne("UPDATE ingest_state SET updated_at = updated_at WHERE dataset_id = $1 "
+                                "RETURNING last_seq, updated_at",
+                                std::vector<store::Value>{dataset_.schema.id}));
+  // In the turn: the clock is read once the row is held.
+  const int64_t clock_now = clock_->NowMicros();
+  const int64_t previous = state.Int(1);
+  if (previous - clock_now > kMaxClockLag) {
+    // Following it would date every later version of the dataset there, silently; refused.
+    return FailedPreconditionError(fmt::format(
+        "dataset {}: its last batch is dated {}, {} s ahead of this node's clock ({}); a batch must come after "
+        "it, so nothing was applied. Fix this node's clock; if that batch's date is the wrong one, correct "
+        "ingest_state.updated_at for the dataset",
+        dataset_.schema.id, FormatRfc3339(previous), (previous - clock_now) / 1000000, FormatRfc3339(clock_now)));
+  }
+  const int64_t batch_time = std::max(clock_now, previous + 1);
+  RETURN_IF_ERROR(tx->Exec("UPDATE ingest_state SET updated_at = $2 WHERE dataset_id = $1",
+                           std::vector<store::Value>{dataset_.schema.id, batch_time})
+                      .status());
   report_.status = BatchStatus::kFailed;  // until it is applied
   report_.message = "in progress";
   ASSIGN_OR_RETURN(report_.id, InsertBatch(*tx, report_));
-  const int64_t now = state.Int(1);
+  const int64_t now = batch_time;
   ChunkApplier applier(tx.get(), dataset_.schema, report_.id, now, state.Int(0),
                        request_.mode == BatchMode::kSnapshot, options_.first_load_path, &recycler_);
   RETURN_IF_ERROR(applier.Begin());

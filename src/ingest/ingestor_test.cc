@@ -241,7 +241,7 @@ TEST_P(IngestorTest, TooManyRejectsRefuseTheWholeBatchWithItsReport) {
 TEST_P(IngestorTest, ABatchWhoseClockIsBehindStillComesAfterThePrevious) {
   Send("A1,Tên 1,,1\n");
   NDC_ASSERT_OK_AND_ASSIGN(RecordVersion v1, GetRecord(*db_, Dataset(), "A1"));
-  clock_.Set(clock_.NowMicros() - int64_t{3600} * 1000000);  // an hour behind (Send adds a second)
+  clock_.Set(clock_.NowMicros() - int64_t{120} * 1000000);  // two minutes behind (Send adds a second)
   Send("A1,Tên 2,,2\n");
   NDC_ASSERT_OK_AND_ASSIGN(RecordVersion v2, GetRecord(*db_, Dataset(), "A1"));
   EXPECT_GT(v2.valid_from, v1.valid_from);
@@ -252,6 +252,14 @@ TEST_P(IngestorTest, ABatchWhoseClockIsBehindStillComesAfterThePrevious) {
   ASSERT_TRUE(versions[0].valid_to.has_value());
   EXPECT_GT(*versions[0].valid_to, versions[0].valid_from);  // a non-empty interval
   EXPECT_EQ(*versions[0].valid_to, versions[1].valid_from);
+  // A clock far behind (or a last batch dated far ahead) is refused, not followed: following it
+  // would date every later version there.
+  clock_.Set(clock_.NowMicros() - int64_t{3600} * 1000000);
+  BatchRequest req{.dataset_id = "ho_tich", .source = "test", .submitted_by = "operator"};
+  Result<BatchReport> r = ingestor_->Ingest(req, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,Tên 3,,3\n"));
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("ahead of this node's clock"), std::string::npos) << r.status().ToString();
+  EXPECT_EQ(NameOf("A1"), "Tên 2");
 }
 
 TEST_P(IngestorTest, ReadsAsOfAPastInstant) {
