@@ -134,6 +134,13 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   audit::Entry e;
   e.action = std::move(action);
   e.subject = std::move(subject);
+  if (http_status == 429 && !e.subject.person_key.empty()) {
+    // A request refused for its rate disclosed nothing and cost the caller nothing: it stays in
+    // the log, naming the person in its reason, but out of the person's history, where a flood of
+    // them (hidden when their purpose is covert) would spend a history page's scan budget.
+    d.message += fmt::format(" (about person {})", e.subject.person_key);
+    e.subject.person_key.clear();
+  }
   e.fields = AuditFields(d.allowed ? d.fields : request.fields, d.allowed && d.all_fields);
   e.purpose = request.caller.kind == policy::CallerKind::kCitizen ? "data_subject_access" : AuditText(request.purpose);
   if (e.purpose.empty()) e.purpose = "none stated";

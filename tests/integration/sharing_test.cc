@@ -414,6 +414,14 @@ TEST_P(SharingTest, EachAgreementsRateHoldsForItsOwnRequests) {
   EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("under agreement 'rate_two-agreement'"),
             std::string::npos)
       << r.body;
+  // In the log, naming the person in its reason, but not in the person's history: it disclosed
+  // nothing, and a flood of them would spend a history page's scan budget.
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "denied");
+  EXPECT_EQ(audit[0]["subject"]["person_key"], "") << audit[0].dump();
+  EXPECT_NE(audit[0]["reason"].get<std::string>().find("about person " + hub->registry[5][0]), std::string::npos)
+      << audit[0].dump();
 }
 
 // The engine runs only for a caller within its rate, and a search that fails is audited.
