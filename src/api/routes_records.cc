@@ -83,20 +83,23 @@ void ApiService::AddRecordRoutes() {
                 req.purpose = ctx.request.query.contains("purpose") ? ctx.request.query.at("purpose") : "";
                 req.agreement_id = ctx.request.query.contains("agreement") ? ctx.request.query.at("agreement") : "";
                 if (link) req.person_key = link->person_key;
-                ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "record.read",
-                                                             {req.person_key, dataset.schema.id, AuditText(key)}));
-                if (access.refusal) return std::move(*access.refusal);
-                if (!access.decision.consent_id.empty()) {
-                  // Counting the consent's use was a write, which ended the read snapshot: the record
-                  // must still be the consenting person's in the snapshot the record is read in.
-                  ASSIGN_OR_RETURN(std::optional<person::Link> now,
-                                   person::GetLink(*deps_.db, dataset.schema.id, key));
+                // Counting a consent's use is a write, which ends the read snapshot: the record must
+                // still be the consenting person's in the snapshot it is read in. Checked as the
+                // decision's work, so a record re-linked meanwhile is audited as a denial.
+                auto still_linked = [&](audit::Subject*, const policy::Decision& d) -> Status {
+                  if (d.consent_id.empty()) return OkStatus();
+                  ASSIGN_OR_RETURN(std::optional<person::Link> now, person::GetLink(*deps_.db, dataset.schema.id, key));
                   if (!now || now->person_key != req.person_key) {
                     return AbortedError(fmt::format("record {} was linked to another person while it was being "
                                                     "read; retry",
                                                     AuditText(key)));
                   }
-                }
+                  return OkStatus();
+                };
+                ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "record.read",
+                                                             {req.person_key, dataset.schema.id, AuditText(key)},
+                                                             still_linked));
+                if (access.refusal) return std::move(*access.refusal);
                 ASSIGN_OR_RETURN(ingest::RecordVersion v, ingest::GetRecord(*deps_.db, dataset, key));
                 std::set<std::string> allowed;
                 for (const auto& f : access.decision.fields) {
