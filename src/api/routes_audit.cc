@@ -132,6 +132,16 @@ void ApiService::AddAuditRoutes() {
     ASSIGN_OR_RETURN(auto first, UintParam(ctx.request, "first"));
     ASSIGN_OR_RETURN(auto second, UintParam(ctx.request, "second"));
     if (!first || !second) return InvalidArgumentError("query parameters first and second (tree sizes) are required");
+    const Role role = ctx.principal->role;
+    if (role != Role::kOperator && role != Role::kAuditor) {
+      // Others see the signed tree only: neither the live size nor hashes of unsigned entries.
+      ASSIGN_OR_RETURN(auto latest, deps_.audit->LatestCheckpoint());
+      const uint64_t signed_size = latest ? latest->checkpoint.size : 0;
+      if (*second > signed_size) {
+        return OutOfRangeError(fmt::format("tree size {} is beyond the latest signed checkpoint ({} entries)",
+                                           *second, signed_size));
+      }
+    }
     ASSIGN_OR_RETURN(auto hashes, deps_.audit->ProveConsistency(*first, *second));
     return JsonResponse(DumpJson(audit::ConsistencyProofJson(*first, *second, hashes)));
   });

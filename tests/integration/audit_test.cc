@@ -132,6 +132,14 @@ TEST_P(AuditTest, AnyCallerCanHoldTheHubToItsHistory) {
                         dir_.path() + "/old.json", "--proof", dir_.path() + "/consistency.json", "--pubkey",
                         dir_.path() + "/hub.pub"});
   EXPECT_NE(ok.find("OK"), std::string::npos) << ok;
+  // Past the signed tree, only auditors and operators: the live size is not everyone's to watch.
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, R"({"id":"gdt","name":"GDT"})").status, 201);
+  HttpResponse past = Call("GET", fmt::format("/v1/audit/proof/consistency?first={}&second={}", m, n + 1), analyst);
+  EXPECT_EQ(past.status, 400) << past.body;
+  EXPECT_EQ(json::parse(past.body)["detail"],
+            fmt::format("tree size {} is beyond the latest signed checkpoint ({} entries)", n + 1, n));
+  EXPECT_EQ(Call("GET", fmt::format("/v1/audit/proof/consistency?first={}&second={}", m, n + 1), auditor_).status,
+            200);
 }
 
 TEST_P(AuditTest, CliProveAndVerifyThenADeletedRowIsNamed) {
