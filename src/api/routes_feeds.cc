@@ -185,6 +185,9 @@ void ApiService::AddFeedRoutes() {
       }
       sharing::RecordChange change{e.op, before && !before->deleted ? &before->values : nullptr,
                                    now && !now->deleted ? &now->values : nullptr, e.at};
+      audit::Entry delivered;  // one per event delivered, whatever number of types it matched
+      std::set<std::string> delivered_fields;
+      std::vector<std::string> bases;
       for (const std::string& type : sharing::ClassifyChange(dataset.schema, s.dataset_id == authority, change)) {
         auto fields = allowed.find(type);
         if (fields == allowed.end()) continue;
@@ -194,22 +197,21 @@ void ApiService::AddFeedRoutes() {
                          {"op", e.op},
                          {"at", FormatRfc3339(e.at)},
                          {"data", change.after ? Reduce(dataset.schema, *change.after, fields->second) : json(nullptr)}});
-        // The person the event is about sees the delivery in their access history (DOMAIN.md,
-        // rule 7): one entry per event delivered, answered once all are durable.
-        if (auto person = persons.find(e.key); person != persons.end()) {
-          audit::Entry delivered;
-          delivered.action = "feed.delivered";
-          delivered.subject = {person->second, s.dataset_id, AuditText(e.key)};
-          if (change.after) {
-            for (const std::string& f : fields->second) delivered.fields.push_back(s.dataset_id + "." + f);
-          }
-          delivered.purpose = AuditText(s.purpose);
-          delivered.legal_basis = basis[type];
-          delivered.decision = audit::Decision::kAllowed;
-          StampAudit(ctx, delivered);
-          ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(delivered),
-                                                 "the delivery could not be audited, so nothing was disclosed"));
-        }
+        if (change.after) delivered_fields.insert(fields->second.begin(), fields->second.end());
+        if (std::find(bases.begin(), bases.end(), basis[type]) == bases.end()) bases.push_back(basis[type]);
+        delivered.action = "feed.delivered";
+      }
+      // The person the record is linked to now sees the delivery in their access history
+      // (DOMAIN.md, rule 7); the page is answered once these entries are durable.
+      if (auto person = persons.find(e.key); !delivered.action.empty() && person != persons.end()) {
+        delivered.subject = {person->second, s.dataset_id, AuditText(e.key)};
+        for (const std::string& f : delivered_fields) delivered.fields.push_back(s.dataset_id + "." + f);
+        delivered.purpose = AuditText(s.purpose);
+        delivered.legal_basis = fmt::format("{}", fmt::join(bases, " | "));
+        delivered.decision = audit::Decision::kAllowed;
+        StampAudit(ctx, delivered);
+        ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(delivered),
+                                               "the delivery could not be audited, so nothing was disclosed"));
       }
     }
     int64_t next = changes.empty() ? after.value_or(0) : changes.back().seq;

@@ -214,7 +214,8 @@ Status ClaimsWithinGrant(catalog::Catalog& catalog, const person::Attributes& cl
     if (held.contains(attribute)) continue;
     return PermissionDeniedError(fmt::format(
         "body.attributes.{}: agreement '{}' grants no field holding the person's {}, so a find may not compare it; "
-        "leave it out, or have a field that holds it added to the agreement",
+        "leave it out, name another agreement of yours that grants one (\"agreement\" in the body), or have a "
+        "field that holds it added to the agreement",
         attribute, decision.agreement_id, attribute));
   }
   return OkStatus();

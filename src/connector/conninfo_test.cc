@@ -45,6 +45,12 @@ TEST(Conninfo, ConnectStringKeepsTheOperatorsSettings) {
                 "keepalives_count='3' tcp_user_timeout='120000'");
 }
 
+TEST(Conninfo, AServiceFileKeepsItsOwnKeepalives) {
+  Result<std::string> s = ConnectString("service=bca", std::nullopt, "ndc-connector-bca");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(*s, "service='bca' application_name='ndc-connector-bca'");
+}
+
 TEST(Conninfo, EnvNames) {
   EXPECT_TRUE(IsValidEnvName("NDC_CONNECTOR_BCA_PASSWORD"));
   EXPECT_FALSE(IsValidEnvName("1X"));
