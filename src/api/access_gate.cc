@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "person/person_store.h"
 #include "policy/decide.h"
+#include "policy/purposes.h"
 
 namespace ndc::api {
 namespace {
@@ -134,10 +135,12 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   audit::Entry e;
   e.action = std::move(action);
   e.subject = std::move(subject);
-  if (http_status == 429 && !e.subject.person_key.empty()) {
-    // A request refused for its rate disclosed nothing and cost the caller nothing: it stays in
-    // the log, naming the person in its reason, but out of the person's history, where a flood of
-    // them (hidden when their purpose is covert) would spend a history page's scan budget.
+  if (http_status == 429 && !e.subject.person_key.empty() &&
+      policy::PurposeCatalog::Default().HiddenFromSubject(request.purpose)) {
+    // A covert request refused for its rate disclosed nothing and cost the caller nothing: it
+    // stays in the log, naming the person in its reason, but out of the person's history, where a
+    // flood of them (hidden there) would spend a history page's scan budget. Other refusals for
+    // rate are shown to the person.
     d.message += fmt::format(" (about person {})", e.subject.person_key);
     e.subject.person_key.clear();
   }

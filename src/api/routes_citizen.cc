@@ -41,9 +41,10 @@ constexpr int kMaxScannedPerPage = 2000;
 // True when the law keeps this access from the person: its purpose is covert
 // (PurposeCatalog::HiddenFromSubject) *and* an agreement gave the calling agency that purpose.
 // DecideAccess names the agreement in the legal basis ("agreement <id> v<n>") exactly when the
-// policy matched one, so a rate-limited covert read stays hidden too. A covert purpose merely
-// stated — without a key, or by an agency no agreement allows it — is shown: otherwise anyone
-// could bury a person's real accesses under forged covert ones (docs/design/sharing.md).
+// policy matched one (a covert read refused for its rate is not indexed under the person at
+// all). A covert purpose merely stated — without a key, or by an agency no agreement allows
+// it — is shown: otherwise anyone could bury a person's real accesses under forged covert ones
+// (docs/design/sharing.md).
 bool CovertFromSubject(const audit::Entry& e) {
   return e.actor.role == "agency" && e.legal_basis.find("agreement ") != std::string::npos &&
          policy::PurposeCatalog::Default().HiddenFromSubject(e.purpose);

@@ -70,14 +70,12 @@ Result<std::string> ConnectString(std::string_view conninfo, const std::optional
   add_default("application_name", application_name);
   // A pull runs inside the hub's batch transaction: a source that vanishes without a word (a
   // firewall dropping the connection) must fail it within minutes, not after the system's
-  // two-hour TCP keepalive, holding the dataset's turn all the while. A service file
-  // (pg_service.conf) may set them itself: its settings then stand.
-  if (!given.contains("service")) {
-    add_default("keepalives_idle", "60");
-    add_default("keepalives_interval", "10");
-    add_default("keepalives_count", "3");
-    add_default("tcp_user_timeout", "120000");
-  }
+  // two-hour TCP keepalive, holding the dataset's turn all the while. Only the conninfo's own
+  // settings stand against these (a service file's are overridden: set them in the conninfo).
+  add_default("keepalives_idle", "60");
+  add_default("keepalives_interval", "10");
+  add_default("keepalives_count", "3");
+  add_default("tcp_user_timeout", "120000");
   if (password) out += fmt::format("{}password={}", out.empty() ? "" : " ", Quote(*password));
   return out;
 }

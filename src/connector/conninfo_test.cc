@@ -45,10 +45,13 @@ TEST(Conninfo, ConnectStringKeepsTheOperatorsSettings) {
                 "keepalives_count='3' tcp_user_timeout='120000'");
 }
 
-TEST(Conninfo, AServiceFileKeepsItsOwnKeepalives) {
+// A service file often names only the host and database: the defaults still apply (the
+// conninfo's own settings are the way to change them).
+TEST(Conninfo, AServiceGetsTheKeepaliveDefaultsToo) {
   Result<std::string> s = ConnectString("service=bca", std::nullopt, "ndc-connector-bca");
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(*s, "service='bca' application_name='ndc-connector-bca'");
+  EXPECT_EQ(*s, "service='bca' application_name='ndc-connector-bca' keepalives_idle='60' keepalives_interval='10' "
+                "keepalives_count='3' tcp_user_timeout='120000'");
 }
 
 TEST(Conninfo, EnvNames) {

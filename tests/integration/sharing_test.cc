@@ -414,11 +414,26 @@ TEST_P(SharingTest, EachAgreementsRateHoldsForItsOwnRequests) {
   EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("under agreement 'rate_two-agreement'"),
             std::string::npos)
       << r.body;
-  // In the log, naming the person in its reason, but not in the person's history: it disclosed
-  // nothing, and a flood of them would spend a history page's scan budget.
+  // Shown to the person, as any refusal.
   auto audit = AuditFor(r.headers["x-request-id"]);
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0]["decision"], "denied");
+  EXPECT_EQ(audit[0]["subject"]["person_key"], hub->registry[5][0]) << audit[0].dump();
+  // A covert request refused for its rate is in the log, naming the person in its reason, but not
+  // in the person's history: it disclosed nothing, and a flood of them (hidden there) would spend
+  // a history page's scan budget.
+  const std::string covert = AgencyUnderAgreement("rate_covert", [](json& a) {
+    a["actions"] = {"read_person"};
+    a["purposes"] = {"law_enforcement"};
+    a.erase("feeds");
+    a["rate_per_minute"] = 1;
+  });
+  ASSERT_FALSE(covert.empty()) << hub->error;
+  EXPECT_EQ(Call("GET", person + "?purpose=law_enforcement", covert).status, 200);
+  auto flood = Call("GET", person + "?purpose=law_enforcement", covert);
+  EXPECT_EQ(flood.status, 429) << flood.body;
+  audit = AuditFor(flood.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0]["subject"]["person_key"], "") << audit[0].dump();
   EXPECT_NE(audit[0]["reason"].get<std::string>().find("about person " + hub->registry[5][0]), std::string::npos)
       << audit[0].dump();

@@ -324,11 +324,11 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     if (track_seen_) seen.emplace_back(r.key);
     auto it = existing.find(r.key);
     const Existing* ex = it == existing.end() ? nullptr : &it->second;
-    // Against a tombstone, a row must be newer than the version deleted: a late copy of that
-    // very version does not bring the record back.
+    // Against a tombstone too (which keeps the version it deleted): an older version is stale; the
+    // same version brings the record back — a snapshot that names again a record it left out, or a
+    // re-creation on the same day with a date version, cannot be told from a late copy.
     const bool stale = ex != nullptr && r.source_version && ex->source_version &&
-                       (IsOlder(*r.source_version, *ex->source_version) ||
-                        (ex->deleted && r.op != RowOp::kDelete && !IsOlder(*ex->source_version, *r.source_version)));
+                       IsOlder(*r.source_version, *ex->source_version);
     if (r.op == RowOp::kDelete) {
       if (ex == nullptr || ex->deleted) {
         ++counts_.unchanged;
