@@ -324,11 +324,27 @@ Result<BatchReport> BatchRun::Execute() {
   const int64_t previous = state.Int(1);
   if (previous - clock_now > kMaxClockLag) {
     // Following it would date every later version of the dataset there, silently; refused.
-    return FailedPreconditionError(fmt::format(
-        "dataset {}: its last batch is dated {}, {} s ahead of this node's clock ({}); a batch must come after "
-        "it, so nothing was applied. Fix this node's clock; if that batch's date is the wrong one, correct "
-        "ingest_state.updated_at for the dataset",
-        dataset_.schema.id, FormatRfc3339(previous), (previous - clock_now) / 1000000, FormatRfc3339(clock_now)));
+    tx.reset();
+    return RecordUnapplied(
+        BatchStatus::kRefused,
+        fmt::format("refused: the dataset's last batch is dated {}, {} s ahead of this node's clock ({}); a batch "
+                    "must come after it, so nothing was applied. Fix this node's clock. If that batch was dated by "
+                    "a wrong clock, the versions it wrote carry that date too (docs/design/ingest.md, \"History\")",
+                    FormatRfc3339(previous), (previous - clock_now) / 1000000, FormatRfc3339(clock_now)));
+  }
+  if (tx->backend() == store::Backend::kPostgres) {
+    // Several nodes share the database: a node whose clock runs ahead of the server's is refused
+    // before it dates a batch there (and every later batch after it).
+    ASSIGN_OR_RETURN(store::Row server,
+                     tx->QueryOne("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)"));
+    if (clock_now - server.Int(0) > kMaxClockLag) {
+      tx.reset();
+      return RecordUnapplied(
+          BatchStatus::kRefused,
+          fmt::format("refused: this node's clock ({}) is {} s ahead of the database server's ({}); nothing was "
+                      "applied. Fix this node's clock",
+                      FormatRfc3339(clock_now), (clock_now - server.Int(0)) / 1000000, FormatRfc3339(server.Int(0))));
+    }
   }
   const int64_t batch_time = std::max(clock_now, previous + 1);
   RETURN_IF_ERROR(tx->Exec("UPDATE ingest_state SET updated_at = $2 WHERE dataset_id = $1",
