@@ -304,6 +304,29 @@ TEST_P(Tamper, ARollbackIsCaughtByACheckpointTheAuditorHolds) {
             StatusCode::kInvalidArgument);
 }
 
+// A rewrite with every stored hash recomputed (leaf, nodes) still meets the checkpoint the
+// auditor holds: the log no longer extends it.
+TEST_P(Tamper, ARewriteWithEveryHashRecomputedDoesNotExtendAHeldCheckpoint) {
+  Result<VerifyReport> before = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test");
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  const std::string held = before->latest_note;  // size 40
+  std::string bytes = EntryBytes(30);
+  bytes[bytes.find("kiểm tra")] = 'K';
+  Sql("UPDATE audit_entries SET entry = $1, leaf_hash = $2 WHERE idx = 30",
+      {Blob{bytes}, Blob{merkle::HashBytes(merkle::HashLeaf(bytes))}});
+  merkle::CompactRange tree;
+  for (uint64_t i = 0; i < 40; ++i) {
+    tree.Append(*merkle::HashFromBytes(LeafHash(i)), [this](merkle::NodeId id, const merkle::Hash& h) {
+      if (id.level < kMinStoredLevel) return;
+      Sql("UPDATE audit_nodes SET hash = $1 WHERE level = $2 AND idx = $3",
+          {Blob{merkle::HashBytes(h)}, static_cast<int64_t>(id.level), static_cast<int64_t>(id.index)});
+    });
+  }
+  Status s = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {held}).status();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("does not extend the checkpoint you hold for tree size 40"));
+}
+
 TEST_P(Tamper, HeadThatDisagreesWithTheEntries) {
   // A well-formed head for 41 entries: the 40 real ones and one that is not stored.
   merkle::CompactRange head;
