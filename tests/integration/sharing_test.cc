@@ -600,6 +600,57 @@ TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
   EXPECT_EQ(r.status, 404) << r.body;
 }
 
+// An event that matches two subscribed types is two items of the page but one delivery in the
+// person's access history.
+TEST_P(SharingTest, AnEventOfTwoSubscribedTypesIsOneDeliveryInTheHistory) {
+  const std::string key = AgencyUnderAgreement("feed_two", [](json& a) { a["feeds"] = {"address_change", "record_change"}; });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  auto r = Call("POST", "/v1/feeds", key,
+                json{{"agreement", "feed_two-agreement"},
+                     {"purpose", "public_service.social_insurance"},
+                     {"events", {"address_change", "record_change"}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string feed = json::parse(r.body)["id"];
+  int64_t after = 0;
+  for (;;) {  // skip what is already there
+    r = Call("GET", "/v1/feeds/" + feed + "?limit=1000&after=" + std::to_string(after), key);
+    ASSERT_EQ(r.status, 200) << r.body;
+    json page = json::parse(r.body);
+    after = page["next_after"];
+    if (!page["more"]) break;
+  }
+  auto header = hub->registry[0];
+  size_t commune = header.size();
+  for (size_t i = 0; i < header.size(); ++i) {
+    std::string h = header[i];
+    for (auto& c : h) c = static_cast<char>(std::tolower(c));
+    if (h == "thuong_tru_ma_xa") commune = i;
+  }
+  ASSERT_LT(commune, header.size());
+  auto moved = hub->registry[12];
+  moved[commune] = moved[commune] == "00004" ? "00001" : "00004";
+  std::string csv;
+  for (const auto* row : {&header, &moved}) {
+    for (size_t i = 0; i < row->size(); ++i) csv += (i ? "," : "") + (*row)[i];
+    csv += "\n";
+  }
+  std::string path = hub->dir.path() + "/two_types.csv";
+  std::ofstream(path) << csv;
+  auto ingest = Ndc({"ingest", "population_registry", path});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err << ingest.out;
+  r = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(after), key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::set<std::string> types;
+  const json page = json::parse(r.body);
+  for (const auto& e : page["events"]) types.insert(e["type"].get<std::string>());
+  EXPECT_EQ(types, (std::set<std::string>{"address_change", "record_change"})) << r.body;
+  int deliveries = 0;
+  for (const auto& e : AuditFor(r.headers["x-request-id"])) {
+    deliveries += e["action"] == "feed.delivered" && e["subject"]["person_key"] == moved[0];
+  }
+  EXPECT_EQ(deliveries, 1);
+}
+
 TEST_P(SharingTest, NonStateRecipientNeedsTheCitizensConsentAndIsRateLimited) {
   const std::string target = "/v1/persons/" + Person(1) + "?purpose=banking.account_opening";
   auto r = Call("GET", target, hub->keys["bank"]);
