@@ -332,11 +332,55 @@ Result<const std::vector<Hash>*> StoredNodeReader::LeafBlock(uint64_t block) {
   return &blocks_.emplace(block, std::move(hashes)).first->second;
 }
 
+Status StoredNodeReader::PrefetchLeafBlocks(std::vector<uint64_t> blocks) {
+  std::sort(blocks.begin(), blocks.end());
+  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+  std::erase_if(blocks, [this](uint64_t b) { return blocks_.contains(b); });
+  constexpr size_t kPerStatement = 256;
+  for (size_t start = 0; start < blocks.size(); start += kPerStatement) {
+    const size_t end = std::min(blocks.size(), start + kPerStatement);
+    ++reads_;
+    // A join with a VALUES list of ranges: one primary-key range scan per block, in one statement.
+    std::string sql = "SELECT e.idx, e.leaf_hash FROM audit_entries e JOIN (VALUES ";
+    std::vector<Value> params;
+    params.reserve(2 * (end - start));
+    for (size_t i = start; i < end; ++i) {
+      const size_t k = i - start;
+      sql += fmt::format("{}(CAST(${} AS BIGINT), CAST(${} AS BIGINT))", k ? ", " : "", 2 * k + 1, 2 * k + 2);
+      PushInt(&params, static_cast<int64_t>(blocks[i] * kLeafBlock));
+      PushInt(&params, static_cast<int64_t>((blocks[i] + 1) * kLeafBlock));
+    }
+    sql += ") AS b ON e.idx >= b.column1 AND e.idx < b.column2 ORDER BY e.idx";
+    ASSIGN_OR_RETURN(auto rs, ex_->Query(sql, params));
+    std::map<uint64_t, std::vector<Hash>> got;
+    for (size_t i = start; i < end; ++i) got[blocks[i]];
+    for (const auto& row : rs.rows) {
+      const uint64_t idx = static_cast<uint64_t>(row.Int(0));
+      std::vector<Hash>& hashes = got[idx / kLeafBlock];
+      // Only the contiguous prefix from the block's start is usable; a gap ends it (as LeafBlock).
+      if (idx != (idx / kLeafBlock) * kLeafBlock + hashes.size()) continue;
+      ASSIGN_OR_RETURN(Hash h, HashColumn(row, 1, fmt::format("audit entry {}", idx)));
+      hashes.push_back(h);
+    }
+    for (auto& [block, hashes] : got) blocks_.emplace(block, std::move(hashes));
+  }
+  return OkStatus();
+}
+
 Status StoredNodeReader::Prefetch(std::span<const merkle::NodeId> ids) {
   std::vector<merkle::NodeId> wanted;
+  std::vector<uint64_t> blocks;
   for (const auto& id : ids) {
-    if (id.level >= kMinStoredLevel && !nodes_.contains(id)) wanted.push_back(id);
+    if (id.level < kMinStoredLevel) {
+      blocks.push_back((id.index << id.level) / kLeafBlock);
+    } else if (!nodes_.contains(id)) {
+      wanted.push_back(id);
+    }
   }
+  // Leaf blocks in one statement only when several are needed: a single one is one read anyway.
+  std::sort(blocks.begin(), blocks.end());
+  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+  if (blocks.size() > 1) RETURN_IF_ERROR(PrefetchLeafBlocks(std::move(blocks)));
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   if (wanted.empty()) return OkStatus();
