@@ -66,6 +66,18 @@ Result<policy::Caller> ApiService::CallerOf(const auth::Principal& who) const {
   return caller;
 }
 
+std::string ApiService::AuditedLegalBasis(const policy::Decision& d) {
+  if (d.agreement_id.empty()) return d.legal_basis;
+  return fmt::format("{}{}agreement {} v{}", d.legal_basis, d.legal_basis.empty() ? "" : "; ", d.agreement_id,
+                     d.agreement_version);
+}
+
+std::string ApiService::RateLimitedMessage(const std::string& client, int rate, const std::string& agreement,
+                                           int64_t retry_after_seconds) {
+  return fmt::format("client '{}' exceeded its rate of {} requests per minute{}; retry after {} s", client, rate,
+                     agreement.empty() ? "" : fmt::format(" under agreement '{}'", agreement), retry_after_seconds);
+}
+
 Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::Request request,
                                                     std::string action, audit::Subject subject,
                                                     const AllowedWork& work) {
@@ -105,10 +117,8 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
       d.allowed = false;
       reason = "rate_limited";
       http_status = 429;
-      d.message = fmt::format("client '{}' exceeded its rate of {} requests per minute{}; retry after {} s",
-                              ctx.principal->key_id, rate,
-                              d.agreement_id.empty() ? "" : fmt::format(" under agreement '{}'", d.agreement_id),
-                              sharing::RateLimiter::RetryAfterSeconds(v));
+      d.message = RateLimitedMessage(ctx.principal->key_id, rate, d.agreement_id,
+                                     sharing::RateLimiter::RetryAfterSeconds(v));
       out.refusal = Refusal(429, reason, d.message, ctx.request);
       out.refusal->headers.emplace_back("Retry-After", std::to_string(sharing::RateLimiter::RetryAfterSeconds(v)));
     }
@@ -147,11 +157,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   e.fields = AuditFields(d.allowed ? d.fields : request.fields, d.allowed && d.all_fields);
   e.purpose = request.caller.kind == policy::CallerKind::kCitizen ? "data_subject_access" : AuditText(request.purpose);
   if (e.purpose.empty()) e.purpose = "none stated";
-  e.legal_basis = d.legal_basis;
-  if (!d.agreement_id.empty()) {
-    e.legal_basis += fmt::format("{}agreement {} v{}", e.legal_basis.empty() ? "" : "; ", d.agreement_id,
-                                 d.agreement_version);
-  }
+  e.legal_basis = AuditedLegalBasis(d);
   e.consent_ref = d.consent_id;
   e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
   if (!d.allowed) e.reason = AuditText(reason + ": " + d.message);

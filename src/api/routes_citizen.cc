@@ -40,7 +40,7 @@ constexpr int kMaxScannedPerPage = 2000;
 
 // True when the law keeps this access from the person: its purpose is covert
 // (PurposeCatalog::HiddenFromSubject) *and* an agreement gave the calling agency that purpose.
-// DecideAccess names the agreement in the legal basis ("agreement <id> v<n>") exactly when the
+// DecideAccess names the agreement in the legal basis (AuditedLegalBasis) exactly when the
 // policy matched one (a covert read refused for its rate is not indexed under the person at
 // all). A covert purpose merely stated — without a key, or by an agency no agreement allows
 // it — is shown: otherwise anyone could bury a person's real accesses under forged covert ones
@@ -99,8 +99,8 @@ Result<std::string> ApiService::CitizenPerson(RouteContext& ctx) {
     sharing::RateLimiter::Verdict v = deps_.rate_limiter->Acquire(ctx.principal->key_id, deps_.default_rate_per_minute);
     if (!v.allowed) {
       ctx.retry_after_seconds = sharing::RateLimiter::RetryAfterSeconds(v);
-      std::string why = fmt::format("client '{}' exceeded its rate of {} requests per minute; retry after {} s",
-                                    ctx.principal->key_id, deps_.default_rate_per_minute, ctx.retry_after_seconds);
+      std::string why =
+          RateLimitedMessage(ctx.principal->key_id, deps_.default_rate_per_minute, "", ctx.retry_after_seconds);
       RETURN_IF_ERROR(AuditAccess(ctx, "citizen.rate_limited", {bound, "", ""}, {}, audit::Decision::kDenied, why));
       return ResourceExhaustedError(why);
     }

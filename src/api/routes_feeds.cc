@@ -162,9 +162,7 @@ void ApiService::AddFeedRoutes() {
         continue;
       }
       std::set<std::string>& fields = allowed[type];
-      const policy::Decision& d = access.decision;
-      basis[type] = d.legal_basis + fmt::format("{}agreement {} v{}", d.legal_basis.empty() ? "" : "; ",
-                                                d.agreement_id, d.agreement_version);
+      basis[type] = AuditedLegalBasis(access.decision);
       for (const auto& f : access.decision.fields) {
         if (f.dataset == s.dataset_id) fields.insert(f.field);
       }
@@ -185,7 +183,8 @@ void ApiService::AddFeedRoutes() {
       }
       sharing::RecordChange change{e.op, before && !before->deleted ? &before->values : nullptr,
                                    now && !now->deleted ? &now->values : nullptr, e.at};
-      audit::Entry delivered;  // one per event delivered, whatever number of types it matched
+      // One audit entry per event delivered, whatever number of types it matched.
+      bool delivered = false;
       std::set<std::string> delivered_fields;
       std::vector<std::string> bases;
       for (const std::string& type : sharing::ClassifyChange(dataset.schema, s.dataset_id == authority, change)) {
@@ -199,18 +198,20 @@ void ApiService::AddFeedRoutes() {
                          {"data", change.after ? Reduce(dataset.schema, *change.after, fields->second) : json(nullptr)}});
         if (change.after) delivered_fields.insert(fields->second.begin(), fields->second.end());
         if (std::find(bases.begin(), bases.end(), basis[type]) == bases.end()) bases.push_back(basis[type]);
-        delivered.action = "feed.delivered";
+        delivered = true;
       }
       // The person the record is linked to now sees the delivery in their access history
       // (DOMAIN.md, rule 7); the page is answered once these entries are durable.
-      if (auto person = persons.find(e.key); !delivered.action.empty() && person != persons.end()) {
-        delivered.subject = {person->second, s.dataset_id, AuditText(e.key)};
-        for (const std::string& f : delivered_fields) delivered.fields.push_back(s.dataset_id + "." + f);
-        delivered.purpose = AuditText(s.purpose);
-        delivered.legal_basis = fmt::format("{}", fmt::join(bases, " | "));
-        delivered.decision = audit::Decision::kAllowed;
-        StampAudit(ctx, delivered);
-        ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(delivered),
+      if (auto person = persons.find(e.key); delivered && person != persons.end()) {
+        audit::Entry entry;
+        entry.action = "feed.delivered";
+        entry.subject = {person->second, s.dataset_id, AuditText(e.key)};
+        for (const std::string& f : delivered_fields) entry.fields.push_back(s.dataset_id + "." + f);
+        entry.purpose = AuditText(s.purpose);
+        entry.legal_basis = fmt::format("{}", fmt::join(bases, " | "));
+        entry.decision = audit::Decision::kAllowed;
+        StampAudit(ctx, entry);
+        ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(entry),
                                                "the delivery could not be audited, so nothing was disclosed"));
       }
     }

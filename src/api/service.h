@@ -99,6 +99,12 @@ class ApiService {
   Status AppendAudit(const RouteContext& ctx, audit::Entry e);
   // Fills in the caller (key, agency, role) and the request id of `e`.
   static void StampAudit(const RouteContext& ctx, audit::Entry& e);
+  // access_gate.cc — an entry's legal basis for decision `d`: its basis, then "agreement <id> v<n>"
+  // when an agreement served it (what CovertFromSubject looks for).
+  static std::string AuditedLegalBasis(const policy::Decision& d);
+  // access_gate.cc — the refusal's text when `client` is over its rate (under `agreement`, if any).
+  static std::string RateLimitedMessage(const std::string& client, int rate, const std::string& agreement,
+                                        int64_t retry_after_seconds);
 
   // access_gate.cc — the gate every data endpoint passes (docs/design/sharing.md, "Data endpoints").
   // The outcome of a data request: allowed (decision.fields is what the response may hold), or

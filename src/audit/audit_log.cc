@@ -1,7 +1,5 @@
 #include "audit/audit_log.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "audit/entry_codec.h"
@@ -146,9 +144,7 @@ Result<std::vector<InclusionProofData>> AuditLog::ProveInclusions(std::vector<St
         NodesOf([&](const merkle::NodeReader& read) { return merkle::InclusionProof(e.index, tree_size, read); });
     wanted.insert(wanted.end(), ids.begin(), ids.end());
   }
-  std::sort(wanted.begin(), wanted.end());
-  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-  StoredNodeReader reader(db_);
+  StoredNodeReader reader(db_);  // Prefetch drops the ids several proofs share
   RETURN_IF_ERROR(reader.Prefetch(wanted));
   out.reserve(entries.size());
   for (StoredEntry& e : entries) {

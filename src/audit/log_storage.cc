@@ -316,20 +316,8 @@ Status InsertCheckpoint(store::Executor* ex, const StoredCheckpoint& c, const Ha
 }
 
 Result<const std::vector<Hash>*> StoredNodeReader::LeafBlock(uint64_t block) {
-  if (auto it = blocks_.find(block); it != blocks_.end()) return &it->second;
-  ++reads_;
-  Value p[] = {static_cast<int64_t>(block * kLeafBlock), static_cast<int64_t>((block + 1) * kLeafBlock)};
-  ASSIGN_OR_RETURN(auto rs, ex_->Query("SELECT idx, leaf_hash FROM audit_entries WHERE idx >= $1 AND idx < $2 "
-                                       "ORDER BY idx",
-                                       p));
-  std::vector<Hash> hashes;
-  for (const auto& row : rs.rows) {
-    // Only the contiguous prefix from the block's start is usable; a gap ends it.
-    if (static_cast<uint64_t>(row.Int(0)) != block * kLeafBlock + hashes.size()) break;
-    ASSIGN_OR_RETURN(Hash h, HashColumn(row, 1, fmt::format("audit entry {}", row.Int(0))));
-    hashes.push_back(h);
-  }
-  return &blocks_.emplace(block, std::move(hashes)).first->second;
+  if (auto it = blocks_.find(block); it == blocks_.end()) RETURN_IF_ERROR(PrefetchLeafBlocks({block}));
+  return &blocks_.at(block);
 }
 
 Status StoredNodeReader::PrefetchLeafBlocks(std::vector<uint64_t> blocks) {
@@ -357,7 +345,7 @@ Status StoredNodeReader::PrefetchLeafBlocks(std::vector<uint64_t> blocks) {
     for (const auto& row : rs.rows) {
       const uint64_t idx = static_cast<uint64_t>(row.Int(0));
       std::vector<Hash>& hashes = got[idx / kLeafBlock];
-      // Only the contiguous prefix from the block's start is usable; a gap ends it (as LeafBlock).
+      // Only the contiguous prefix from the block's start is usable; a gap ends it.
       if (idx != (idx / kLeafBlock) * kLeafBlock + hashes.size()) continue;
       ASSIGN_OR_RETURN(Hash h, HashColumn(row, 1, fmt::format("audit entry {}", idx)));
       hashes.push_back(h);
@@ -377,10 +365,7 @@ Status StoredNodeReader::Prefetch(std::span<const merkle::NodeId> ids) {
       wanted.push_back(id);
     }
   }
-  // Leaf blocks in one statement only when several are needed: a single one is one read anyway.
-  std::sort(blocks.begin(), blocks.end());
-  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
-  if (blocks.size() > 1) RETURN_IF_ERROR(PrefetchLeafBlocks(std::move(blocks)));
+  RETURN_IF_ERROR(PrefetchLeafBlocks(std::move(blocks)));
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   if (wanted.empty()) return OkStatus();

@@ -107,9 +107,9 @@ class StoredNodeReader {
   // proof of ~log2(n) nodes costs one round trip instead of one each; Read() then serves them
   // from memory (and still reads, and reports, any that were missing).
   Status Prefetch(std::span<const merkle::NodeId> ids);
-  // The 16-leaf blocks below the stored levels, several in one statement (256 blocks each): a
-  // page of proofs over entries spread across the log needs one block each. Prefetch calls it
-  // for the leaf-level ids it is given.
+  // The 16-leaf blocks below the stored levels not read yet, in one statement per 256 blocks:
+  // a page of proofs over entries spread across the log needs one block each. Prefetch calls it
+  // for the leaf-level ids it is given; Read for a block it finds missing.
   Status PrefetchLeafBlocks(std::vector<uint64_t> blocks);
   Result<merkle::Hash> Read(merkle::NodeId id);
   merkle::NodeReader AsReader() {
