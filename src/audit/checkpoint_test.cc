@@ -1,6 +1,8 @@
 // Checkpoints as C2SP signed notes: exact text, key id, verification and every forgery refused.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include "audit/checkpoint.h"
@@ -96,12 +98,30 @@ TEST(SigningKey, LoadsWhatInitWrites) {
   SigningKey k = Key(8);
   std::string path = ::testing::TempDir() + "/signing.key";
   std::ofstream(path) << Base64Encode(k.secret_key) << "\n";
+  ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
   auto loaded = LoadSigningKey(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->public_key, k.public_key);
   EXPECT_EQ(LoadSigningKey(path + ".missing").status().code(), StatusCode::kNotFound);
   std::ofstream(path) << Base64Encode(std::string(64, 'x')) << "\n";
   EXPECT_EQ(LoadSigningKey(path).status().code(), StatusCode::kInvalidArgument);
+}
+
+// A key others can read is refused with what to do, whatever else is right about it.
+TEST(SigningKey, RefusesAKeyOpenToTheGroupOrOthers) {
+  SigningKey k = Key(9);
+  std::string path = ::testing::TempDir() + "/open-signing.key";
+  std::ofstream(path) << Base64Encode(k.secret_key) << "\n";
+  for (mode_t mode : {0644, 0640, 0604, 0660, 0606}) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    auto loaded = LoadSigningKey(path);
+    EXPECT_EQ(loaded.status().code(), StatusCode::kFailedPrecondition) << std::oct << mode;
+    EXPECT_NE(loaded.status().message().find("chmod 600"), std::string::npos) << loaded.status().ToString();
+  }
+  for (mode_t mode : {0600, 0400}) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    EXPECT_TRUE(LoadSigningKey(path).ok()) << std::oct << mode;
+  }
 }
 
 }  // namespace

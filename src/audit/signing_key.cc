@@ -1,5 +1,7 @@
 #include "audit/signing_key.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -28,6 +30,16 @@ Result<std::string> ReadBase64File(const std::string& path, size_t want, std::st
 
 Result<SigningKey> LoadSigningKey(const std::string& path) {
   ASSIGN_OR_RETURN(std::string secret, ReadBase64File(path, 64, "signing key"));
+  // Whoever can read the key can sign a forked history of the log: as ssh with a private key,
+  // a key file open to the group or to others is refused, not used.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return NotFoundError(fmt::format("cannot stat signing key '{}'", path));
+  if ((st.st_mode & 077) != 0) {
+    return FailedPreconditionError(fmt::format(
+        "signing key '{}' has mode {:04o}: it is open to the group or to others, and whoever reads it can sign a "
+        "forked audit history; make it readable by the hub's user alone (chmod 600 '{}') and start again",
+        path, st.st_mode & 07777, path));
+  }
   SigningKey key{secret, secret.substr(32)};
   // The public half is stored beside the seed; a key whose halves disagree would sign
   // checkpoints nobody can verify.

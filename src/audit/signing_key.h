@@ -10,8 +10,9 @@
 
 namespace ndc::audit {
 
-// kNotFound if the file does not exist; kInvalidArgument if it is not a base64 64-byte key
-// whose public half matches its seed.
+// kNotFound if the file does not exist; kFailedPrecondition if its mode grants anything to the
+// group or to others (it must be 0600 or 0400); kInvalidArgument if it is not a base64 64-byte
+// key whose public half matches its seed.
 Result<SigningKey> LoadSigningKey(const std::string& path);
 // kNotFound if missing; kInvalidArgument unless base64 of 32 bytes.
 Result<std::string> LoadPublicKey(const std::string& path);

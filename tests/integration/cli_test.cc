@@ -36,6 +36,20 @@ TEST_F(CliTest, InitPrintsKeyOnceAndProtectsSigningKey) {
   EXPECT_TRUE(std::filesystem::exists(hub_ + "/ndc.db"));
 }
 
+// A signing key opened to others (a careless copy to a second node) stops the hub with the fix.
+TEST_F(CliTest, ASigningKeyOpenToOthersIsRefusedWithTheFix) {
+  Init();
+  const std::string key = hub_ + "/keys/signing.key";
+  ASSERT_EQ(chmod(key.c_str(), 0644), 0);
+  CommandResult r = Ndc({"dataset", "list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("has mode 0644"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("chmod 600 '" + key + "'"), std::string::npos) << r.err;
+  ASSERT_EQ(chmod(key.c_str(), 0600), 0);
+  CommandResult again = Ndc({"dataset", "list"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 TEST_F(CliTest, InitTwiceIsRefusedWithAdvice) {
   Init();
   CommandResult r = Ndc({"init"});
