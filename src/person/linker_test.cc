@@ -190,6 +190,26 @@ TEST_P(LinkerTest, BetweenThresholdsTheRecordWaitsInTheReviewQueue) {
             1);
 }
 
+// A linked record whose change leaves its own person the best candidate, but only between the
+// thresholds, stays with that person and goes to an operator — not to a new surrogate, which
+// would take it (and every record matching it later) away from its person unseen.
+TEST_P(LinkerTest, ALinkedRecordThatBecomesUncertainStaysWithItsPersonForReview) {
+  LoadRegistry();
+  Load("tax", "T1,Nguyễn Văn An,1990-02-01,,M,\n");
+  Link();
+  ASSERT_EQ(PersonOf("tax", "T1"), kAnId);
+  Load("tax", "T1,Nguyễn Văn An,1990-07-20,,M,\n");  // same name and year, other day: between
+  DatasetLinkReport r = LinkReport("tax");
+  EXPECT_EQ(r.queued, 1);
+  EXPECT_EQ(r.new_persons, 0);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  EXPECT_EQ(Golden(kAnId).at("birth_date"), "1990-02-01");  // the registry's, still
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_review WHERE status = 'pending' AND record_key = 'T1' AND "
+                  "person_key = '" + std::string(kAnId) + "'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE kind = 'surrogate'"), 0);
+}
+
 TEST_P(LinkerTest, DeletedRecordIsUnlinked) {
   LoadRegistry();
   Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,0912\n");

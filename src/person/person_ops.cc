@@ -1,10 +1,13 @@
 #include "person/person_ops.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "person/discrepancy.h"
 #include "person/discrepancy_store.h"
 #include "person/golden.h"
+#include "person/review_store.h"
 
 namespace ndc::person {
 
@@ -39,7 +42,9 @@ Result<bool> PersonOps::EnsureRegistryPerson(const std::string& personal_id) {
 Status PersonOps::Attach(const std::string& dataset_id, const RecordState& record, const std::string& person_key,
                          const std::string& method, std::optional<double> weight) {
   ASSIGN_OR_RETURN(std::optional<Link> old, GetLink(*tx_, dataset_id, record.key));
-  RETURN_IF_ERROR(LockPerson(*tx_, person_key, ctx_->now));
+  // Active, or a merge that committed since the caller resolved the person would leave this link
+  // on an absorbed person, where no view of a person finds it (kAborted: the caller retries).
+  RETURN_IF_ERROR(LockActivePerson(*tx_, person_key, ctx_->now));
   RETURN_IF_ERROR(PutLink(*tx_, Link{dataset_id, record.key, person_key, method, weight, record.attributes,
                                      record.updated_at, ctx_->now}));
   RETURN_IF_ERROR(SetRecordPerson(*tx_, dataset_id, record.key, person_key));
@@ -70,7 +75,13 @@ Status PersonOps::Detach(const std::string& dataset_id, const std::string& recor
 
 Status PersonOps::Merge(const std::string& from, const std::string& into, const std::string& detail) {
   if (from == into) return OkStatus();
-  RETURN_IF_ERROR(LockPerson(*tx_, into, ctx_->now));
+  // Both rows locked, in key order (two merges of the same pair the other way round wait instead
+  // of deadlocking), and both still active: `from` locked before its links are read, so a link
+  // to it that another transaction is writing is either committed and read here, or waits and
+  // then finds `from` merged (LockActivePerson in Attach) and is retried against the survivor.
+  for (const std::string* key : from < into ? std::array{&from, &into} : std::array{&into, &from}) {
+    RETURN_IF_ERROR(LockActivePerson(*tx_, *key, ctx_->now));
+  }
   ASSIGN_OR_RETURN(std::vector<Link> links, LinksOf(*tx_, from));
   for (Link& l : links) {
     l.person_key = into;
@@ -79,6 +90,9 @@ Status PersonOps::Merge(const std::string& from, const std::string& into, const 
   }
   RETURN_IF_ERROR(MarkMerged(*tx_, from, into, ctx_->now));
   RETURN_IF_ERROR(ReplaceGolden(*tx_, from, {}));
+  // Items about `from` are now about `into`, and say so: the operator decides on the person the
+  // decision will act on (review.cc refuses to move an authority record between persons).
+  RETURN_IF_ERROR(MoveReviewsToPerson(*tx_, from, into, ctx_->now));
   RETURN_IF_ERROR(Event(from, "merged", into, std::nullopt, std::nullopt, fmt::format("merged into {}: {}", into, detail)));
   RETURN_IF_ERROR(Event(into, "merged", from, std::nullopt, std::nullopt,
                         fmt::format("absorbed {} ({} records): {}", from, links.size(), detail)));

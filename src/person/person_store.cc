@@ -62,6 +62,15 @@ Status LockPerson(store::Executor& db, const std::string& key, int64_t now) {
   return db.Exec("UPDATE persons SET updated_at = $1 WHERE person_key = $2", Params{now, key}).status();
 }
 
+Status LockActivePerson(store::Executor& db, const std::string& key, int64_t now) {
+  ASSIGN_OR_RETURN(int64_t n, db.Exec("UPDATE persons SET updated_at = $1 WHERE person_key = $2 AND status = 'active'",
+                                      Params{now, key}));
+  if (n == 1) return OkStatus();
+  return AbortedError(fmt::format("person {} was merged into another (or is gone) while this change was made; "
+                                  "retry it",
+                                  key));
+}
+
 Status MarkMerged(store::Executor& db, const std::string& from, const std::string& into, int64_t now) {
   return db
       .Exec("UPDATE persons SET status = 'merged', merged_into = $1, updated_at = $2 WHERE person_key = $3",

@@ -57,6 +57,10 @@ Result<bool> CreatePerson(store::Executor& db, const std::string& key, const std
 // Touches the person's row: on PostgreSQL this takes its row lock until the transaction ends, so
 // two processes never rewrite one person's golden record at once.
 Status LockPerson(store::Executor& db, const std::string& key, int64_t now);
+// LockPerson of a person that must still be active: kAborted when it is not (merged by another
+// transaction since this one resolved it, which on PostgreSQL the UPDATE sees once that one
+// commits). A caller retries from the start and resolves the person again.
+Status LockActivePerson(store::Executor& db, const std::string& key, int64_t now);
 Status MarkMerged(store::Executor& db, const std::string& from, const std::string& into, int64_t now);
 
 Status AppendEvent(store::Executor& db, const PersonEvent& event);

@@ -147,7 +147,19 @@ Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState&
         ++counts_->probabilistic;
         return ops_->Attach(dataset_id, record, *p, "probabilistic", c.weight);
       }
-      if (current && current->person_key == *p) break;  // still its own surrogate: keep it
+      if (current && current->person_key == *p) {
+        if (p->front() == 'S') {
+          ASSIGN_OR_RETURN(std::vector<person::Link> links, LinksOf(*tx_, *p));
+          if (links.size() == 1) break;  // the surrogate it alone makes up: keep it (below)
+        }
+        // Its person is still the best candidate, now only between the thresholds: it stays
+        // linked (a changed record founding a surrogate of its own would take it, and the records
+        // that later match it, away from its person unseen) and an operator confirms or splits.
+        ++counts_->queued;
+        RETURN_IF_ERROR(ops_->Attach(dataset_id, record, *p, current->method, current->weight));
+        return QueueReview(*tx_, ReviewItem{0, dataset_id, record.key, *p, c.weight, c.probability}, ctx_->now)
+            .status();
+      }
       // Between the thresholds: the record waits, unlinked, for an operator.
       ++counts_->queued;
       RETURN_IF_ERROR(ops_->Detach(dataset_id, record.key, "waiting for review"));

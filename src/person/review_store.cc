@@ -88,6 +88,19 @@ Result<int64_t> SupersedeReviews(store::Executor& db, const std::string& dataset
                  Params{now, dataset_id, record_key});
 }
 
+Status MoveReviewsToPerson(store::Executor& db, const std::string& from, const std::string& into, int64_t now) {
+  RETURN_IF_ERROR(db.Exec("UPDATE person_review SET status = 'superseded', updated_at = $1 WHERE person_key = $2 "
+                          "AND status = 'pending' AND EXISTS (SELECT 1 FROM person_review o WHERE o.person_key = $3 "
+                          "AND o.status = 'pending' AND o.dataset_id = person_review.dataset_id AND "
+                          "o.record_key = person_review.record_key)",
+                          Params{now, from, into})
+                      .status());
+  return db
+      .Exec("UPDATE person_review SET person_key = $3, updated_at = $1 WHERE person_key = $2 AND status = 'pending'",
+            Params{now, from, into})
+      .status();
+}
+
 Status PutDecision(store::Executor& db, const Decision& d) {
   return db
       .Exec("INSERT INTO person_decisions (dataset_id, record_key, person_key, decision, review_id, decided_by, "

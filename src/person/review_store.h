@@ -41,6 +41,11 @@ Status MarkReviewDecided(store::Executor& db, int64_t id, int64_t now);
 Result<int64_t> SupersedeReviews(store::Executor& db, const std::string& dataset_id, const std::string& record_key,
                                  int64_t now);
 
+// The person `from` was merged into `into`: its pending items name `into` from now on (their
+// records wait, unlinked, for a decision about the person that absorbed `from`); one whose record
+// already has a pending item naming `into` is superseded instead of doubled.
+Status MoveReviewsToPerson(store::Executor& db, const std::string& from, const std::string& into, int64_t now);
+
 struct Decision {
   std::string dataset_id;
   std::string record_key;

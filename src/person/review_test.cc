@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "person/person_ops.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
 #include "person/testing/person_fixture.h"
@@ -186,6 +187,86 @@ TEST_P(ReviewTest, TwoDecisionsOfOneItemAtOnceMakeOne) {
   } else {
     EXPECT_NE(PersonOf("tax", "T1"), kAnId);
   }
+}
+
+// A merge moves the absorbed person's pending items to the survivor: the operator decides on the
+// person the decision acts on, and the waiting record is still decided (review of 2026-11-30).
+TEST_P(ReviewTest, AMergeMovesItsPendingItemsToTheSurvivor) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  const std::string s5 = PersonOf("tax", "T5");
+  ASSERT_EQ(s3[0], 'S');
+  ASSERT_EQ(s5[0], 'S');
+  ReviewItem item{.dataset_id = "tax", .record_key = "T5", .person_key = s3, .weight = 1.5, .probability = 0.5};
+  NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100));
+  // A second item of the same record, already about An: the moved one would double it.
+  ReviewItem twin{.dataset_id = "tax", .record_key = "T5", .person_key = kAnId, .weight = 1.0, .probability = 0.4};
+  NDC_ASSERT_OK_AND_ASSIGN(twin.id, QueueReview(*db_, twin, 100));
+  ReviewItem other{.dataset_id = "tax", .record_key = "T3", .person_key = s5, .weight = 1.0, .probability = 0.4};
+  NDC_ASSERT_OK_AND_ASSIGN(other.id, QueueReview(*db_, other, 100));
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome merged,
+                           Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
+  ASSERT_EQ(merged.outcome, "merged");
+  NDC_ASSERT_OK_AND_ASSIGN(ReviewItem moved, GetReview(*db_, item.id));
+  EXPECT_EQ(moved.status, "superseded");  // its record already had an item about An
+  NDC_ASSERT_OK_AND_ASSIGN(ReviewItem kept, GetReview(*db_, twin.id));
+  EXPECT_EQ(kept.status, "pending");
+  NDC_ASSERT_OK_AND_ASSIGN(ReviewItem untouched, GetReview(*db_, other.id));
+  EXPECT_EQ(untouched.person_key, s5);  // names a person not merged
+  EXPECT_EQ(untouched.status, "pending");
+  // Without a twin the item is moved, and deciding it acts on the survivor it now names.
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome merged5,
+                           Decide(Review(), {"tax", "T5", kBinhId, "match", std::nullopt, "cli:op", "verified"}));
+  ASSERT_EQ(merged5.outcome, "merged");
+  NDC_ASSERT_OK_AND_ASSIGN(ReviewItem repointed, GetReview(*db_, other.id));
+  EXPECT_EQ(repointed.person_key, kBinhId);
+  EXPECT_EQ(repointed.status, "pending");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_review WHERE status = 'pending' AND person_key LIKE 'S%'"), 0);
+}
+
+// The authority's record is its person's by the personal ID: a match with another person is
+// refused, however it is reached — directly or through an item whose person was merged away.
+TEST_P(ReviewTest, AMatchNeverMovesAnAuthorityRecordToAnotherPerson) {
+  Link();
+  ASSERT_EQ(PersonOf("population_registry", kAnId), kAnId);
+  Result<DecisionOutcome> direct =
+      Decide(Review(), {"population_registry", kAnId, kBinhId, "match", std::nullopt, "cli:op", "typo"});
+  EXPECT_EQ(direct.status().code(), StatusCode::kFailedPrecondition) << direct.status().ToString();
+  EXPECT_NE(direct.status().message().find("authoritative record of person"), std::string::npos);
+  // An item of An's record against a surrogate, which is then merged into Bình.
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = s3, .weight = 1.5,
+                  .probability = 0.9};
+  NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100));
+  NDC_ASSERT_OK(Decide(Review(), {"tax", "T3", kBinhId, "match", std::nullopt, "cli:op", "verified"}).status());
+  Result<DecisionOutcome> via_item = DecideReview(Review(), item.id, "match", "cli:op", "looks alike");
+  EXPECT_EQ(via_item.status().code(), StatusCode::kFailedPrecondition) << via_item.status().ToString();
+  EXPECT_EQ(PersonOf("population_registry", kAnId), kAnId);
+  EXPECT_EQ(Golden(kAnId)["personal_id"], kAnId);
+  EXPECT_EQ(Golden(kBinhId)["personal_id"], kBinhId);
+  NDC_ASSERT_OK_AND_ASSIGN(ReviewItem after, GetReview(*db_, item.id));
+  EXPECT_EQ(after.status, "pending");  // refused, so still the operator's to decide (non-match)
+}
+
+// A link is only written to an active person: one merged since the caller resolved it (another
+// transaction, another node) is kAborted, so the caller retries against the survivor instead of
+// linking a record where no view of a person finds it.
+TEST_P(ReviewTest, NoLinkIsWrittenToAMergedPerson) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  NDC_ASSERT_OK(Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}).status());
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> tx, db_->Begin());
+  OpsContext octx{clock_.NowMicros(), "population_registry", {}, &random_};
+  PersonOps ops(tx.get(), &octx);
+  RecordState record{0, "T5", false, clock_.NowMicros(), {{"full_name", "Phạm Minh Đức"}}};
+  Status attach = ops.Attach("tax", record, s3, "probabilistic", 12.0);
+  EXPECT_EQ(attach.code(), StatusCode::kAborted) << attach.ToString();
+  Status merge = ops.Merge(s3, kBinhId, "late");
+  EXPECT_EQ(merge.code(), StatusCode::kAborted) << merge.ToString();
 }
 
 TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {
