@@ -51,29 +51,55 @@ Response ProblemResponse(int http_status, std::string_view code_name, std::strin
   return r;
 }
 
-Response ProblemFromStatus(const Status& status, const Request& request) {
+bool SaysStorageIsFull(std::string_view message) {
+  for (std::string_view sign : {"database or disk is full", "No space left on device", "no space left on device",
+                                "could not extend file", "Disk quota exceeded", "disk full"}) {
+    if (message.find(sign) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+Response ProblemFromStatus(const Status& status, const Request& request, bool rate_limited) {
   StatusCode code = status.ok() ? StatusCode::kInternal : status.code();
   std::string detail = status.ok() ? "an OK status was reported as an error" : status.message();
+  int http_status = HttpStatusFor(code);
+  std::string_view title = TitleFor(code);
+  const bool storage_full = code == StatusCode::kResourceExhausted && !rate_limited && SaysStorageIsFull(detail);
+  if (code == StatusCode::kResourceExhausted && !rate_limited) {
+    http_status = storage_full ? 507 : 503;
+    title = storage_full ? "Insufficient storage" : "Service unavailable; retry later";
+  }
   // Server-side failures and anything carrying a database driver's text (host names, table and
-  // constraint names) stay in the log; the client gets what it can act on and the request id.
-  bool driver_text = detail.rfind("sqlite: ", 0) == 0 || detail.rfind("postgresql: ", 0) == 0;
-  if (HttpStatusFor(code) >= 500 || driver_text) {
+  // constraint names), wherever it stands in the message, stay in the log; the client gets what
+  // it can act on and the request id.
+  bool driver_text =
+      detail.find("sqlite: ") != std::string::npos || detail.find("postgresql: ") != std::string::npos;
+  if (http_status >= 500 || driver_text) {
     log::Error("http.error", {{"path", request.path}, {"request_id", request.request_id},
-                              {"code", StatusCodeName(code)}, {"error", detail}});
-    if (code == StatusCode::kUnavailable) {
+                              {"code", StatusCodeName(code)}, {"status", std::to_string(http_status)},
+                              {"error", detail}});
+    const bool unaudited = detail.rfind("the change was made but its audit entry failed", 0) == 0;
+    if (storage_full) {
+      detail = std::string(unaudited ? "the change was made, but the audit log has no room for its entry"
+                                     : "the store has no room left, so nothing more was saved") +
+               "; the operator must free disk space (request id " + request.request_id + ")";
+    } else if (unaudited) {
+      detail = "the change was made, but its audit entry could not be written; the server log has the details "
+               "under request id " + request.request_id;
+    } else if (code == StatusCode::kUnavailable || http_status == 503) {
       detail = "a service NDC depends on is unavailable; retry later (request id " + request.request_id + ")";
     } else if (code == StatusCode::kDeadlineExceeded) {
       detail = "the request took too long and was stopped; retry later (request id " + request.request_id + ")";
-    } else if (HttpStatusFor(code) < 500) {
+    } else if (http_status < 500) {
       detail = "the request conflicts with stored data; the server log has the details under request id " +
                request.request_id;
     } else {
       detail = "an internal error occurred; the server log has the details under request id " + request.request_id;
     }
   }
-  Response r = ProblemResponse(HttpStatusFor(code), StatusCodeName(code), TitleFor(code), detail, request.path,
-                               request.request_id);
+  Response r = ProblemResponse(http_status, StatusCodeName(code), title, detail, request.path, request.request_id);
   if (code == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ndc\"");
+  if (http_status == 503 && code == StatusCode::kResourceExhausted) r.headers.emplace_back("Retry-After", "1");
   return r;
 }
 

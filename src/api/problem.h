@@ -21,7 +21,16 @@ Response ProblemResponse(int http_status, std::string_view code_name, std::strin
 // A problem response for a non-OK Status: the HTTP status is HttpStatusFor(code), the detail is
 // the status message — except for 5xx codes and messages carrying database driver text, which
 // are logged and replaced by a generic detail with the request id.
-Response ProblemFromStatus(const Status& status, const Request& request);
+//
+// RESOURCE_EXHAUSTED is 429 only for a caller over its rate (`rate_limited`: the route set a
+// Retry-After). Otherwise it is the server's own limit: 507 when the store or a disk is full
+// (nothing more could be saved: retrying soon will not help, freeing space will), else 503 (out
+// of memory or connections: retry later).
+Response ProblemFromStatus(const Status& status, const Request& request, bool rate_limited = false);
+
+// Whether a status message says a store or a disk has no room left (SQLite's "database or disk is
+// full", PostgreSQL's "could not extend file", ENOSPC, a quota).
+bool SaysStorageIsFull(std::string_view message);
 
 // "urn:ndc:problem:not-found" for NOT_FOUND.
 std::string ProblemType(std::string_view code_name);

@@ -38,6 +38,40 @@ TEST(Problem, InternalDetailIsNotLeaked) {
   EXPECT_NE(r.body.find("r1"), std::string::npos);
 }
 
+// RESOURCE_EXHAUSTED is the caller's 429 only when it is over its rate; a full store is 507 (the
+// change, if any, is named as made), anything else of the server's own is 503 with Retry-After;
+// driver text anywhere in the message stays in the log (review of 2026-11-30: a full disk gave
+// 429 "Limit exceeded" and nothing in the log).
+TEST(Problem, ResourceExhaustedIsARateOnlyWhenTheCallerIsOverIt) {
+  Request req;
+  req.request_id = "r2";
+  Status rate = ResourceExhaustedError("over 600 requests per minute");
+  EXPECT_EQ(ProblemFromStatus(rate, req, /*rate_limited=*/true).status, 429);
+  Status full = ResourceExhaustedError("sqlite: database or disk is full [13]");
+  Response r = ProblemFromStatus(full, req);
+  EXPECT_EQ(r.status, 507);
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["title"], "Insufficient storage");
+  EXPECT_NE(j["detail"].get<std::string>().find("free disk space"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("sqlite"), std::string::npos);
+  Response unaudited = ProblemFromStatus(full.WithContext("the change was made but its audit entry failed"), req);
+  EXPECT_EQ(unaudited.status, 507);
+  EXPECT_NE(unaudited.body.find("the change was made, but the audit log has no room"), std::string::npos)
+      << unaudited.body;
+  Response pg = ProblemFromStatus(
+      ResourceExhaustedError("postgresql: could not extend file \"base/1/2\": No space left on device"), req);
+  EXPECT_EQ(pg.status, 507);
+  Response pool = ProblemFromStatus(ResourceExhaustedError("sqlite: all 8 pooled connections are in use"), req);
+  EXPECT_EQ(pool.status, 503);
+  ASSERT_EQ(pool.headers.size(), 1u);
+  EXPECT_EQ(pool.headers[0].first, "Retry-After");
+  // Driver text in the middle of a message is not echoed either.
+  Response conflict =
+      ProblemFromStatus(FailedPreconditionError("saving the key: sqlite: UNIQUE constraint failed: t.c"), req);
+  EXPECT_EQ(conflict.status, 400);
+  EXPECT_EQ(conflict.body.find("UNIQUE"), std::string::npos) << conflict.body;
+}
+
 TEST(Problem, HostileBytesInDetailStayValidJson) {
   Response r = ProblemResponse(400, "INVALID_ARGUMENT", "t", std::string("bad \xff\xfe \"quote\""));
   auto j = nlohmann::json::parse(r.body);  // would throw on invalid UTF-8

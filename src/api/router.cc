@@ -146,7 +146,7 @@ Response Router::Handle(Request& request) const {
   }
   RouteContext ctx{request, std::move(params), request.principal ? &*request.principal : nullptr};
   Result<Response> res = route->handler(ctx);
-  Response out = res.ok() ? std::move(*res) : ProblemFromStatus(res.status(), request);
+  Response out = res.ok() ? std::move(*res) : ProblemFromStatus(res.status(), request, ctx.retry_after_seconds > 0);
   if (!res.ok() && ctx.retry_after_seconds > 0) {
     out.headers.emplace_back("Retry-After", std::to_string(ctx.retry_after_seconds));
   }

@@ -1,6 +1,9 @@
 #include "api/service.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "common/log.h"
 
 namespace ndc::api {
 
@@ -63,8 +66,18 @@ Status ApiService::AuditChange(const RouteContext& ctx, std::string action, audi
   e.purpose = std::move(purpose);
   e.legal_basis = ctx.principal->role == auth::Role::kAgency ? "dataset owner" : "operator role";
   e.decision = audit::Decision::kAllowed;
+  const std::string what = e.action;
+  const std::string about = fmt::format("person '{}', dataset '{}', record '{}', fields [{}], purpose '{}'",
+                                        e.subject.person_key, e.subject.dataset, e.subject.record,
+                                        fmt::join(e.fields, ", "), e.purpose);
   Status s = AppendAudit(ctx, std::move(e));
-  if (!s.ok()) return s.WithContext("the change was made but its audit entry failed");
+  if (!s.ok()) {
+    // The change stands and its entry is not in the log: the operator must know exactly which
+    // change that is, to record it by hand once the log can take entries again.
+    log::Error("audit.change_unaudited", {{"action", what}, {"subject", about}, {"actor", ctx.principal->key_id},
+                                          {"request_id", ctx.request.request_id}, {"error", s.ToString()}});
+    return s.WithContext("the change was made but its audit entry failed");
+  }
   return OkStatus();
 }
 
