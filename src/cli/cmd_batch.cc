@@ -127,6 +127,11 @@ Status Rejects(const BatchFlags& f) {
     if (more || static_cast<int64_t>(page.size()) < want) break;
     after = rejects.back().line;
   }
+  // Rejects carry the rows as sent (personal data): shown only once the read is audited, as over
+  // HTTP (GET /v1/batches/{id}/rejects).
+  if (!rejects.empty()) {
+    RETURN_IF_ERROR(AuditCliRead(hub, "ingest.rejects.read", {"", batch.dataset_id, std::to_string(batch.id)}));
+  }
   if (f.csv) {
     std::cout << "line,field,reason,raw\r\n";
     for (const auto& r : rejects) {

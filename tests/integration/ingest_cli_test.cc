@@ -157,8 +157,19 @@ TEST_P(IngestCliTest, RefusedBatchExitsFourAndKeepsItsRejects) {
   EXPECT_EQ(BatchJson(std::stoi(id))["status"], "refused");
   EXPECT_EQ(Ndc({"record", "get", "people", "p1"}).exit_code, 1);  // nothing applied
 
+  // Every page that shows rows as sent is audited first (as over HTTP); an empty one is not.
+  auto entries = [&] {
+    CommandResult v = Ndc({"audit", "verify"});
+    const size_t at = v.out.find("OK: ");
+    return at == std::string::npos ? -1L : std::stol(v.out.substr(at + 4));
+  };
+  const long before = entries();
+  ASSERT_GT(before, 0);
   CommandResult csv = Ndc({"batch", "rejects", id, "--csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(entries(), before + 1);
+  ASSERT_EQ(Ndc({"batch", "rejects", id, "--after-line", "99"}).exit_code, 0);
+  EXPECT_EQ(entries(), before + 1);
   EXPECT_EQ(csv.out.substr(0, 22), "line,field,reason,raw\r");
   EXPECT_TRUE(Has(csv.out, "\r\n3,name,")) << csv.out;
   EXPECT_TRUE(Has(csv.out, ",\"p2,,1990-01-02,\"\r\n")) << csv.out;
