@@ -140,6 +140,16 @@ class HttpServer::Impl {
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec == net::error::address_in_use) {
+      return UnavailableError(fmt::format("cannot listen on {}: another process already listens there; stop it, or "
+                                          "choose another port (--port, server.port)",
+                                          where));
+    }
+    if (ec == net::error::access_denied) {
+      return UnavailableError(fmt::format("cannot listen on {}: not allowed (ports below 1024 need privileges); "
+                                          "choose a port above 1023 (--port, server.port)",
+                                          where));
+    }
     if (ec) return UnavailableError(fmt::format("cannot listen on {}: {}", where, ec.message()));
     port_ = acceptor_.local_endpoint().port();
     if (Status tls = SetUpTls(); !tls.ok()) {

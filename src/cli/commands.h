@@ -37,4 +37,9 @@ void RegisterLink(CLI::App* app, int* exit_code);
 // `ndc link run|config`, `ndc person`, `ndc review`, `ndc discrepancies` (cmd_person.cc); after RegisterLink.
 void RegisterPerson(CLI::App* app, int* exit_code);
 
+// A parse error of the command line (an unknown flag or command, a missing or invalid value):
+// prints `ndc: error: <what>; see `<command> --help` [INVALID_ARGUMENT]` — naming an unknown
+// command and listing the valid ones — and returns exit code 2 (docs/cli.md, "Exit codes").
+int ReportUsageError(CLI::App& app, const CLI::ParseError& error);
+
 }  // namespace ndc::cli

@@ -1,8 +1,10 @@
 // ndc: the one binary of the National Data Center platform.
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "api/service.h"
 #include "cli/commands.h"
 #include "common/log.h"
 
@@ -32,10 +34,12 @@ int main(int argc, char** argv) {
   ndc::cli::RegisterLink(&app, &exit_code);
   ndc::cli::RegisterPerson(&app, &exit_code);
   ndc::cli::RegisterVersion(&app, &exit_code);
+  app.set_version_flag("--version", "ndc " + std::string(ndc::api::NdcVersion()));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --help-all, --version
+    return ndc::cli::ReportUsageError(app, e);
   } catch (const std::exception& e) {  // a bug: say so plainly instead of aborting
     std::cerr << "ndc: internal error: " << e.what() << "\n";
     return 1;

@@ -50,6 +50,34 @@ TEST_F(CliTest, ASigningKeyOpenToOthersIsRefusedWithTheFix) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
+// A command line that cannot be parsed is exit 2 with `ndc: error: ...` naming the command to ask
+// for help (docs/cli.md); a mistyped command is named, with the valid ones (until 2026-11-30:
+// CLI11's own exit codes 105-109 and "A subcommand is required").
+TEST_F(CliTest, UsageErrorsExitTwoAndNameWhatWasWrong) {
+  CommandResult flag = RunNdc({"dataset", "list", "--bogus"});
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_EQ(flag.err.rfind("ndc: error: ", 0), 0u) << flag.err;
+  EXPECT_NE(flag.err.find("--bogus; see `ndc dataset list --help` [INVALID_ARGUMENT]"), std::string::npos)
+      << flag.err;
+  CommandResult typo = RunNdc({"datgen"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("'datgen' is not a command of `ndc`; the commands are: init, serve,"), std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.err.find("datagen"), std::string::npos);
+  CommandResult sub = RunNdc({"dataset", "lst"});
+  EXPECT_EQ(sub.exit_code, 2);
+  EXPECT_NE(sub.err.find("'lst' is not a command of `ndc dataset`; the commands are: create, update, list, show"),
+            std::string::npos)
+      << sub.err;
+  CommandResult range = RunNdc({"events", "x", "--limit", "0"});
+  EXPECT_EQ(range.exit_code, 2);
+  EXPECT_NE(range.err.find("--limit: Value 0 not in range"), std::string::npos) << range.err;
+  CommandResult version = RunNdc({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_EQ(version.out.rfind("ndc ", 0), 0u) << version.out;
+  EXPECT_EQ(RunNdc({"dataset", "--help"}).exit_code, 0);
+}
+
 TEST_F(CliTest, InitTwiceIsRefusedWithAdvice) {
   Init();
   CommandResult r = Ndc({"init"});
