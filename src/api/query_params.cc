@@ -37,6 +37,14 @@ Result<int> LimitParam(const Request& req, int fallback, int max) {
   return limit ? static_cast<int>(*limit) : fallback;
 }
 
+Result<bool> BoolParam(const Request& req, const std::string& name, bool fallback) {
+  auto it = req.query.find(name);
+  if (it == req.query.end()) return fallback;
+  if (it->second == "true") return true;
+  if (it->second == "false") return false;
+  return InvalidArgumentError(
+      fmt::format("query parameter {} must be true or false, got '{}'", name, it->second.substr(0, 64)));
+}
 
 Result<std::optional<int64_t>> InstantParam(const Request& req, const std::string& name) {
   auto it = req.query.find(name);

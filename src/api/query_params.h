@@ -20,6 +20,10 @@ Result<std::optional<int64_t>> IntParam(const Request& req, const std::string& n
 // `limit`: fallback when absent, else 1..max.
 Result<int> LimitParam(const Request& req, int fallback, int max);
 
+// The boolean parameter `name`: `true` or `false`, `fallback` when absent; anything else (`yes`,
+// `1`) is kInvalidArgument rather than silently false.
+Result<bool> BoolParam(const Request& req, const std::string& name, bool fallback);
+
 // The instant parameter `name`, or nullopt when absent.
 Result<std::optional<int64_t>> InstantParam(const Request& req, const std::string& name);
 

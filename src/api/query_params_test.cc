@@ -17,5 +17,16 @@ TEST(IntParam, NamesTheParameterAndItsBounds) {
   EXPECT_EQ(*LimitParam(Request{}, 100, 1000), 100);
 }
 
+// A flag is true or false: `all=yes` was taken as false before 2026-11-30.
+TEST(BoolParam, IsTrueOrFalseAndNothingElse) {
+  Request req;
+  req.query = {{"a", "true"}, {"b", "false"}, {"c", "yes"}, {"d", "1"}};
+  EXPECT_TRUE(*BoolParam(req, "a", false));
+  EXPECT_FALSE(*BoolParam(req, "b", true));
+  EXPECT_TRUE(*BoolParam(req, "absent", true));
+  EXPECT_EQ(BoolParam(req, "c", false).status().message(), "query parameter c must be true or false, got 'yes'");
+  EXPECT_EQ(BoolParam(req, "d", false).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace ndc::api

@@ -356,10 +356,10 @@ void ApiService::AddCitizenRoutes() {
                 RETURN_IF_ERROR(dataset.status());
                 ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 1000, 5000));
                 auto after = ctx.request.query.find("after");
-                auto all = ctx.request.query.find("all");
+                ASSIGN_OR_RETURN(bool all, BoolParam(ctx.request, "all", false));
                 ASSIGN_OR_RETURN(auto rows, sharing::ListCorrections(
                                                 *deps_.db, id, after == ctx.request.query.end() ? "" : after->second,
-                                                limit, all != ctx.request.query.end() && all->second == "true"));
+                                                limit, all));
                 RETURN_IF_ERROR(AuditAccess(ctx, "corrections.read", {"", id, ""},
                                             {"record", "field", "person", "current_value", "claimed_value", "note"},
                                             audit::Decision::kAllowed));

@@ -64,8 +64,8 @@ void ApiService::AddPersonRoutes() {
                 if (format != "json" && format != "csv") {
                   return InvalidArgumentError(fmt::format("format '{}': expected json or csv", format));
                 }
-                person::DiscrepancyPage page{Query(ctx, "after_record"), Query(ctx, "after_attribute"), limit,
-                                             Query(ctx, "all") == "true"};
+                ASSIGN_OR_RETURN(bool all, BoolParam(ctx.request, "all", false));
+                person::DiscrepancyPage page{Query(ctx, "after_record"), Query(ctx, "after_attribute"), limit, all};
                 ASSIGN_OR_RETURN(auto rows, person::ListDiscrepancies(*deps_.db, id, page));
                 // The owning agency learns which of its records differ, and on what; the registry's
                 // value and the person key are another agency's data, disclosed only through the

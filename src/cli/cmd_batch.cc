@@ -96,7 +96,7 @@ Status Show(const BatchFlags& f) {
       Thousands(b.accepted), Thousands(b.inserted), Thousands(b.updated), Thousands(b.unchanged),
       Thousands(b.deleted), Thousands(b.stale));
   std::cout << fmt::format("  rejected      {}{}\n", Thousands(b.rejected),
-                           b.rejected > 0 ? fmt::format(" (ndc batch rejects {})", b.id) : "");
+                           b.rejected > 0 ? fmt::format(" (ndc batch rejects {}{})", b.id, HubArgs(f.hub)) : "");
   std::cout << fmt::format("  events        {}\n", Seq(b));
   std::cout << fmt::format("  idempotency   {}\n  content       sha256:{}\n", b.idempotency_key,
                            b.content_sha256);
@@ -154,8 +154,8 @@ Status Rejects(const BatchFlags& f) {
     if (!rejects.empty()) t.Print(std::cout);
   }
   if (more) {
-    std::cerr << fmt::format("(more: ndc batch rejects {} --after-line {}{})\n", f.id, rejects.back().line,
-                             f.csv ? " --csv" : "");
+    std::cerr << fmt::format("(more: ndc batch rejects {} --after-line {}{}{})\n", f.id, rejects.back().line,
+                             f.csv ? " --csv" : "", HubArgs(f.hub));
   }
   return OkStatus();
 }

@@ -62,7 +62,8 @@ std::string_view Why(const ingest::BatchReport& r) {
   return why;
 }
 
-void PrintSummary(const std::string& file, const ingest::BatchReport& r, std::ostream& out) {
+void PrintSummary(const std::string& file, const ingest::BatchReport& r, const std::string& hub_args,
+                  std::ostream& out) {
   const std::string label = Label(file);
   switch (r.status) {
     case ingest::BatchStatus::kDuplicate:
@@ -76,8 +77,8 @@ void PrintSummary(const std::string& file, const ingest::BatchReport& r, std::os
                          Thousands(r.accepted), Thousands(r.inserted), Thousands(r.updated),
                          Thousands(r.unchanged), Thousands(r.deleted), Thousands(r.stale));
       if (r.first_seq) {
-        out << fmt::format("  change events {}..{} (ndc events {} --after {})\n", *r.first_seq, *r.last_seq,
-                           r.dataset_id, *r.first_seq - 1);
+        out << fmt::format("  change events {}..{} (ndc events {} --after {}{})\n", *r.first_seq, *r.last_seq,
+                           r.dataset_id, *r.first_seq - 1, hub_args);
       }
       break;
     case ingest::BatchStatus::kRefused:
@@ -86,8 +87,8 @@ void PrintSummary(const std::string& file, const ingest::BatchReport& r, std::os
       break;
   }
   if (r.rejected > 0) {
-    out << fmt::format("  {} rejected: see them with `ndc batch rejects {}` (--csv for a file)\n",
-                       Thousands(r.rejected), r.id);
+    out << fmt::format("  {} rejected: see them with `ndc batch rejects {}{}` (--csv for a file)\n",
+                       Thousands(r.rejected), r.id, hub_args);
   }
 }
 
@@ -154,7 +155,7 @@ int Run(const IngestFlags& f) {
       j["file"] = file;
       std::cout << DumpJson(j) << "\n";
     } else if (!f.quiet) {
-      PrintSummary(file, *report, std::cout);
+      PrintSummary(file, *report, HubArgs(f.hub), std::cout);
     } else if (report->status == ingest::BatchStatus::kRefused ||
                report->status == ingest::BatchStatus::kFailed) {
       std::cerr << fmt::format("ndc: {}: batch {} {}: {}\n", Label(file), report->id,

@@ -340,7 +340,9 @@ void RegisterPerson(CLI::App* app, int* exit_code) {
   review->require_subcommand(1);
   auto* list = review->add_subcommand("list", "Review items, oldest first");
   AddHubFlags(list, &f->hub);
-  list->add_option("--status", f->status, "pending, decided, superseded or any")->capture_default_str();
+  list->add_option("--status", f->status, "pending, decided, superseded or any")
+      ->check(CLI::IsMember({"pending", "decided", "superseded", "any"}))
+      ->capture_default_str();
   list->add_option("--dataset", f->dataset, "Only this dataset's records");
   list->add_option("--after", f->after, "Only items with an id above N");
   list->add_option("--limit", f->limit, "At most N items")->check(CLI::Range(1, 100000))->capture_default_str();

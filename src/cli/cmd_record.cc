@@ -132,7 +132,7 @@ Status Events(const RecordFlags& f) {
   }
   t.Print(std::cout);
   if (static_cast<int>(events.size()) == f.limit) {
-    std::cout << fmt::format("(more: ndc events {} --after {})\n", f.dataset, events.back().seq);
+    std::cout << fmt::format("(more: ndc events {} --after {}{})\n", f.dataset, events.back().seq, HubArgs(f.hub));
   }
   return OkStatus();
 }

@@ -209,16 +209,20 @@ void RegisterServe(CLI::App* app, int* exit_code) {
   auto* flags = NewCommandState<ServeFlags>();
   AddHubFlags(cmd, &flags->hub);
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
-  cmd->add_option("--threads", flags->threads, "HTTP worker threads (default: server.threads; 0 = 2 per core, at least 4)");
+  cmd->add_option("--threads", flags->threads, "HTTP worker threads (default: server.threads; 0 = 2 per core, at least 4)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--checkpoint-interval", flags->checkpoint_interval,
                   "Sign an audit checkpoint every N seconds while the log grows, and at shutdown (default 60; 0: "
-                  "only on demand and at shutdown)");
+                  "only on demand and at shutdown)")
+      ->check(CLI::Range(0, 86400 * 7));
   cmd->add_option("--connector-poll", flags->connector_poll,
                   "Run the pull connectors that are due every N seconds (default 30; 0: only `ndc connector "
-                  "run`)");
+                  "run`)")
+      ->check(CLI::Range(0, 86400 * 7));
   cmd->add_option("--link-interval", flags->link_interval,
                   "Link new change events to the person repository every N seconds (default 60; 0: only `ndc "
-                  "link run`)");
+                  "link run`)")
+      ->check(CLI::Range(0, 86400 * 7));
   cmd->callback([=] {
     Status s = Serve(*flags);
     *exit_code = s.ok() ? 0 : ReportError(s);

@@ -111,6 +111,24 @@ Status AuditCliRead(Hub& hub, std::string action, audit::Subject subject, std::v
                   "nothing is shown: the read could not be audited");
 }
 
+std::string HubArgs(const HubFlags& flags) {
+  auto word = [](const std::string& v) {
+    // Quoted for a POSIX shell when it holds anything but plain path characters.
+    if (!v.empty() && v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-:@=+,%") ==
+                          std::string::npos) {
+      return v;
+    }
+    std::string q = "'";
+    for (char c : v) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string out;
+  if (!flags.data_dir.empty()) out += " --data " + word(flags.data_dir);
+  if (!flags.db_url.empty()) out += " --db " + word(flags.db_url);
+  if (!flags.config_file.empty()) out += " --config " + word(flags.config_file);
+  return out;
+}
+
 Result<Hub> OpenHub(const HubFlags& flags) {
   ASSIGN_OR_RETURN(HubConfig config, LoadHubConfig(flags));
   if (config.store_url.empty() && !std::filesystem::exists(config.data_dir + "/ndc.db")) {

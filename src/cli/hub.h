@@ -33,6 +33,10 @@ struct HubFlags {
 // Adds --data, --db and --config to a subcommand.
 void AddHubFlags(CLI::App* cmd, HubFlags* flags);
 
+// The hub flags the user gave, as they would type them again (" --data DIR --db URL"; "" for
+// none): appended to every command a hint suggests, so that copying it reaches the same hub.
+std::string HubArgs(const HubFlags& flags);
+
 // Loads configuration: defaults < <data>/ndc.toml or --config < NDC_* environment < flags.
 Result<HubConfig> LoadHubConfig(const HubFlags& flags);
 

@@ -142,6 +142,14 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
                                               fmt::join(def->choices, ", "), value));
     }
   }
+  if (name == "store.url" && !value.empty() && !value.starts_with("postgresql://") &&
+      !value.starts_with("postgres://")) {
+    // Anything else used to open (and create) a SQLite file of that name in the working directory.
+    return InvalidArgumentError(fmt::format(
+        "{}: store.url must be a PostgreSQL URL such as postgresql://user@host:5432/ndc, got '{}'; leave it out "
+        "for the embedded store in the data directory (--data)",
+        source, value));
+  }
   if (name == "data.dir") c->data_dir = value;
   else if (name == "store.url") c->store_url = value;
   else if (name == "store.pool_size") c->store_pool_size = static_cast<int>(n);

@@ -58,6 +58,20 @@ TEST(Config, OutOfRangeAndBadEnumAreRefused) {
             "environment NDC_LOG_FORMAT: log.format must be one of text, json, got 'xml'");
 }
 
+// A store URL is PostgreSQL's or nothing: `--db foo.db` or `mysql://x` used to open (and create)
+// a SQLite file of that name in the working directory.
+TEST(Config, AStoreUrlThatIsNotPostgresIsRefused) {
+  for (const char* bad : {"foo.db", "mysql://x", "sqlite:/tmp/x.db", "postgresql:/x"}) {
+    auto c = LoadConfig({.env = Env({}), .overrides = {{"store.url", bad}}});
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(c.status().message().find("store.url must be a PostgreSQL URL"), std::string::npos)
+        << c.status().message();
+  }
+  for (const char* good : {"postgresql://u@127.0.0.1:5432/ndc", "postgres://u@h/db", ""}) {
+    EXPECT_TRUE(LoadConfig({.env = Env({}), .overrides = {{"store.url", good}}}).ok()) << good;
+  }
+}
+
 TEST(Config, AuditCommitLingerIsOffUnlessSet) {
   auto c = LoadConfig({.env = Env({})});
   ASSERT_TRUE(c.ok()) << c.status().ToString();

@@ -153,7 +153,8 @@ TEST_P(IngestCliTest, RefusedBatchExitsFourAndKeepsItsRejects) {
   const std::string id = BatchId(r.out, "refused");
   ASSERT_FALSE(id.empty()) << r.out;
   EXPECT_TRUE(Has(r.out, "bad.csv: batch " + id + " refused: 2 of 3 rows")) << r.out;
-  EXPECT_TRUE(Has(r.out, "2 rejected: see them with `ndc batch rejects " + id + "`")) << r.out;
+  // The hint names the hub it was given, so that copying it reaches the same hub.
+  EXPECT_TRUE(Has(r.out, "2 rejected: see them with `ndc batch rejects " + id + " --data " + hub_ + "`")) << r.out;
   EXPECT_EQ(BatchJson(std::stoi(id))["status"], "refused");
   EXPECT_EQ(Ndc({"record", "get", "people", "p1"}).exit_code, 1);  // nothing applied
 
@@ -227,7 +228,7 @@ TEST_P(IngestCliTest, RecordGetAsOfVersionsAndEvents) {
   EXPECT_EQ(e[3]["key"], "p1");
   CommandResult page = Ndc({"events", "people", "--after", "2", "--limit", "1"});
   EXPECT_TRUE(Has(page.out, "3    update  p1")) << page.out;
-  EXPECT_TRUE(Has(page.out, "(more: ndc events people --after 3)")) << page.out;
+  EXPECT_TRUE(Has(page.out, "(more: ndc events people --after 3 --data " + hub_ + ")")) << page.out;
 }
 
 TEST_P(IngestCliTest, ErrorsSayWhatToDoWithTheirExitCodes) {
