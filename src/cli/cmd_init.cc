@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -44,7 +45,9 @@ Status WriteNewFile(const std::string& path, const std::string& contents, mode_t
 
 // The data directory must be new or empty: init never mixes with or overwrites existing files
 // (a second init must not replace the audit signing key).
-Status PrepareDataDir(const std::string& dir) {
+// `*created`: whether the directory itself was made here (else it existed, empty).
+Status PrepareDataDir(const std::string& dir, bool* created) {
+  *created = false;
   std::error_code ec;
   if (fs::exists(dir + "/ndc.toml", ec) || fs::exists(dir + "/ndc.db", ec)) {
     return AlreadyExistsError(fmt::format(
@@ -64,6 +67,7 @@ Status PrepareDataDir(const std::string& dir) {
     if (::mkdir(dir.c_str(), 0700) != 0) {
       return FailedPreconditionError(fmt::format("cannot create data directory '{}': {}", dir, std::strerror(errno)));
     }
+    *created = true;
   }
   if (::chmod(dir.c_str(), 0700) != 0 || ::mkdir((dir + "/keys").c_str(), 0700) != 0) {
     return FailedPreconditionError(fmt::format("cannot prepare data directory '{}': {}", dir, std::strerror(errno)));
@@ -71,12 +75,47 @@ Status PrepareDataDir(const std::string& dir) {
   return OkStatus();
 }
 
+Status InitHub(Hub& hub, const std::string& dir, const HubConfig& config, bool quiet, std::string* claimed);
+
+// Undoes a failed init: the data directory as it was before (gone, or empty again) and, on a
+// server store, the hub's claim on the database, so that the same command can simply be run
+// again once its cause is fixed. What migrations created in a server database stays (the next
+// init reuses it).
+void UndoInit(const std::string& dir, bool created_dir, Hub* hub, const std::string& claimed_hub_id) {
+  if (hub != nullptr && hub->db != nullptr && !claimed_hub_id.empty()) {
+    store::Value p[] = {claimed_hub_id};
+    (void)hub->db->Exec("DELETE FROM settings WHERE name = 'hub_id' AND value = $1", p);
+  }
+  std::error_code ec;
+  if (created_dir) {
+    fs::remove_all(dir, ec);
+    return;
+  }
+  for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+}
+
 Status Init(const HubFlags& flags, bool quiet) {
   ASSIGN_OR_RETURN(HubConfig config, LoadHubConfig(flags));
   const std::string& dir = config.data_dir;
-  RETURN_IF_ERROR(PrepareDataDir(dir));
+  bool created_dir = false;
+  RETURN_IF_ERROR(PrepareDataDir(dir, &created_dir));
+  std::optional<Hub> hub;
+  std::string claimed;
+  Status made = [&]() -> Status {
+    ASSIGN_OR_RETURN(Hub opened, OpenHubWithConfig(config));
+    hub.emplace(std::move(opened));
+    return InitHub(*hub, dir, config, quiet, &claimed);
+  }();
+  if (made.ok()) return made;
+  UndoInit(dir, created_dir, hub ? &*hub : nullptr, claimed);
+  hub.reset();
+  // The store files of the embedded store were still open above; remove what is left of them.
+  UndoInit(dir, created_dir, nullptr, "");
+  return Status(made.code(), fmt::format("{}; nothing of the hub was kept in '{}': fix that and run `ndc init` again",
+                                         made.message(), dir));
+}
 
-  ASSIGN_OR_RETURN(Hub hub, OpenHubWithConfig(config));
+Status InitHub(Hub& hub, const std::string& dir, const HubConfig& config, bool quiet, std::string* claimed) {
   std::string hub_id = HexEncode(SystemRandom()->Bytes(8));
   store::Value p[] = {hub_id};
   auto ins = hub.db->Exec("INSERT INTO settings (name, value) VALUES ('hub_id', $1)", p);
@@ -87,6 +126,7 @@ Status Init(const HubFlags& flags, bool quiet) {
     }
     return ins.status();
   }
+  *claimed = hub_id;
 
   // The checkpoint signing key (Ed25519) for the audit log; readable by the owner only.
   Ed25519KeyPair kp = GenerateEd25519(SystemRandom());

@@ -78,6 +78,21 @@ TEST_F(CliTest, UsageErrorsExitTwoAndNameWhatWasWrong) {
   EXPECT_EQ(RunNdc({"dataset", "--help"}).exit_code, 0);
 }
 
+// An init that fails half-way (here: no server at the store URL) leaves the directory as it was —
+// gone, or empty — so that the same command runs again once the cause is fixed.
+TEST_F(CliTest, AFailedInitLeavesNothingBehind) {
+  CommandResult r = Ndc({"init", "--db", "postgresql://ndc@127.0.0.1:1/ndc"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("nothing of the hub was kept in '" + hub_ + "'"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(hub_));
+  std::filesystem::create_directories(hub_);
+  EXPECT_EQ(Ndc({"init", "--db", "postgresql://ndc@127.0.0.1:1/ndc"}).exit_code, 3);
+  ASSERT_TRUE(std::filesystem::exists(hub_));  // it was there before: kept, and empty again
+  EXPECT_TRUE(std::filesystem::is_empty(hub_));
+  CommandResult again = Ndc({"init", "-q"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 TEST_F(CliTest, InitTwiceIsRefusedWithAdvice) {
   Init();
   CommandResult r = Ndc({"init"});
