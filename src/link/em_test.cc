@@ -69,6 +69,33 @@ TEST(Em, RecoversKnownMAndU) {
   EXPECT_TRUE(model->converged);
 }
 
+// A level no match shows in the sample (here: every match agrees on a) keeps m >= 1e-4: not a
+// near-veto of 1e-9 (-20 to -30 bits) that would rule out any pair with a typo there.
+TEST(Em, ALevelNoMatchShowsIsNotAVeto) {
+  Settings s = ParseSettings(kSettings, SettingsFormat::kToml).value();
+  RecordTable left(s), right(s);
+  uint64_t st = 11;
+  auto rnd = [&] {
+    st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(st >> 11) / 9007199254740992.0;
+  };
+  for (int e = 0; e < 4000; ++e) {
+    std::string block = std::to_string(e / 5);
+    std::string lv[3], rv[3];
+    for (int k = 0; k < 3; ++k) {
+      lv[k] = std::to_string(static_cast<int>(rnd() * 20));
+      rv[k] = k == 0 || rnd() < 0.8 ? lv[k] : std::to_string(static_cast<int>(rnd() * 20));
+    }
+    left.Add("l", AttributeValues{{"block", block}, {"a", lv[0]}, {"b", lv[1]}, {"c", lv[2]}});
+    right.Add("r", AttributeValues{{"block", block}, {"a", rv[0]}, {"b", rv[1]}, {"c", rv[2]}});
+  }
+  auto model = Train(s, left, &right, {});
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_GT(model->comparisons[0].levels[0].m, 0.99);
+  EXPECT_GE(model->comparisons[0].levels[1].m, 1e-4);
+  EXPECT_LT(model->comparisons[0].levels[1].m, 1e-3);
+}
+
 TEST(Em, NoCandidatePairsIsAFailedPrecondition) {
   Settings s = ParseSettings(kSettings, SettingsFormat::kToml).value();
   RecordTable left(s), right(s);

@@ -20,6 +20,10 @@ namespace ndc::link {
 
 namespace {
 
+// The least m of any level (see Train's M step).
+constexpr double kMinM = 1e-4;
+
+
 using internal::Scorer;
 using internal::TableData;
 
@@ -198,7 +202,12 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
       for (size_t l = 0; l < levels.size(); ++l) sum += mass[c][l], usum += umass[c][l];
       for (size_t l = 0; l < levels.size(); ++l) {
         if (sum > 0) {
-          double m = std::max(mass[c][l] / sum, 1e-9);
+          // At least 1 in 10,000 true matches shows any level: a level no match happened to show
+          // in this sample is not a near-veto (1e-9 until 2026-11-30: -20 to -30 bits for any
+          // typo or swapped day, so such pairs were never even reviewed). A floor, not a
+          // pseudo-count: a pseudo-count flattens m while the first iterations' match mass is
+          // small, and EM on a small sample then explains every pair as a non-match.
+          double m = std::max(mass[c][l] / sum, kMinM);
           change = std::max(change, std::abs(m - levels[l].m));
           levels[l].m = m;
         }

@@ -174,7 +174,13 @@ Status Linker::Run_::PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLi
     }
   }
   Progress(dataset.schema.id, 0, 0, "index");
-  ASSIGN_OR_RETURN(link::RecordTable persons, LoadPersonTable(*l_->db_, l_->options_.settings));
+  // The authority's records are scored (and its model trained) against surrogates alone: its
+  // registry persons are its own records (until 2026-11-30 they were in the table, and a model
+  // trained on a registry change after other datasets had founded surrogates learned from pairs
+  // of records with themselves: m = 1 on every exact level, 1e-9 on every other).
+  ASSIGN_OR_RETURN(link::RecordTable persons,
+                   LoadPersonTable(*l_->db_, l_->options_.settings, {}, nullptr,
+                                   /*surrogates_only=*/dataset.schema.id == policy_.authority));
   link::Model model;
   if (l_->options_.model) {
     model = *l_->options_.model;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "person/discrepancy_store.h"
+#include "person/person_index.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
 #include "person/testing/person_fixture.h"
@@ -150,6 +151,23 @@ TEST_P(LinkerTest, UnmatchedRecordFoundsASurrogateThatALaterRegistryRecordAbsorb
   EXPECT_EQ(listed, std::string("population_registry/") + kAnId + "@1 tax/T1@1 tax/T2@1 ");
   NDC_ASSERT_OK_AND_ASSIGN(linked, ResolveLinked(*db_, "000000000000"));
   EXPECT_FALSE(linked.has_value());
+}
+
+// What the authority's records are scored and trained against: surrogates alone, never the
+// registry persons that are those very records (a model trained on pairs of a record with itself
+// learns that persons never differ).
+TEST_P(LinkerTest, TheAuthorityIsScoredAgainstSurrogatesAlone) {
+  LoadRegistry();
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s = PersonOf("tax", "T3");
+  ASSERT_EQ(s[0], 'S');
+  NDC_ASSERT_OK_AND_ASSIGN(link::RecordTable all, LoadPersonTable(*db_, TestSettings()));
+  EXPECT_EQ(all.size(), 3u);  // An, Bình and the surrogate
+  NDC_ASSERT_OK_AND_ASSIGN(link::RecordTable surrogates,
+                           LoadPersonTable(*db_, TestSettings(), {}, nullptr, /*surrogates_only=*/true));
+  ASSERT_EQ(surrogates.size(), 1u);
+  EXPECT_EQ(surrogates.id(0), s);
 }
 
 TEST_P(LinkerTest, ResolveLinkedListsAPersonWithoutLinksAndSeesNewSchemaVersions) {

@@ -8,7 +8,7 @@ link::AttributeValues ToEngineValues(const Attributes& a) { return link::Attribu
 
 Result<link::RecordTable> LoadPersonTable(store::Executor& db, const link::Settings& settings,
                                           const std::function<void(size_t)>& progress,
-                                          const std::atomic<bool>* stop) {
+                                          const std::atomic<bool>* stop, bool surrogates_only) {
   link::RecordTable table(settings);
   // Keyset pages of active persons, then their golden values: memory and statement time stay
   // flat however many persons there are. Only the attributes the settings use are kept.
@@ -18,8 +18,11 @@ Result<link::RecordTable> LoadPersonTable(store::Executor& db, const link::Setti
   while (true) {
     if (stop != nullptr && stop->load()) return Status(StatusCode::kCancelled, "reading the persons: stopped");
     ASSIGN_OR_RETURN(store::ResultSet keys,
-                     db.Query("SELECT person_key FROM persons WHERE status = 'active' AND person_key > $1 "
-                              "ORDER BY person_key LIMIT $2",
+                     db.Query(surrogates_only
+                                  ? "SELECT person_key FROM persons WHERE kind = 'surrogate' AND status = 'active' "
+                                    "AND person_key > $1 ORDER BY person_key LIMIT $2"
+                                  : "SELECT person_key FROM persons WHERE status = 'active' AND person_key > $1 "
+                                    "ORDER BY person_key LIMIT $2",
                               std::vector<store::Value>{after, kPage}));
     if (keys.rows.empty()) break;
     const std::string first = keys.rows.front().Str(0);

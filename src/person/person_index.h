@@ -34,9 +34,12 @@ struct PersonCandidate {
 // The persons' golden records as a link::RecordTable (record id = person key), read from the
 // store in key order. `progress` (may be empty) is told the number of persons read so far.
 // `stop` (may be null), when it turns true, ends the read after the current page: kCancelled.
+// `surrogates_only`: only persons no authoritative record defines (kind 'surrogate') — what the
+// authority's own records are scored and trained against: its registry persons are those very
+// records, and pairs of a record with itself would teach the model that persons never differ.
 Result<link::RecordTable> LoadPersonTable(store::Executor& db, const link::Settings& settings,
                                           const std::function<void(size_t)>& progress = {},
-                                          const std::atomic<bool>* stop = nullptr);
+                                          const std::atomic<bool>* stop = nullptr, bool surrogates_only = false);
 
 class PersonIndex {
  public:
