@@ -7,6 +7,9 @@
 -- Portable SQL: SQLite cannot drop an inline UNIQUE constraint, so the table is rebuilt (one
 -- copy of the log, in this migration's transaction) with the same columns and the person index
 -- of 0007_citizen.
+-- Writers of audit_entries on other nodes (still the previous version) wait for this migration's
+-- commit: an entry committed between the copy and the DROP would be lost (review of 2026-11-30).
+${LOCK_FOR_COPY:audit_entries}
 CREATE TABLE audit_entries_0009 (
   idx ${INT} PRIMARY KEY,
   entry_id TEXT NOT NULL,

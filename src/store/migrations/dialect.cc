@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/migrations/migration.h"
+#include "store/store.h"
 
 namespace ndc::store {
 namespace {
@@ -44,6 +45,18 @@ Result<std::string> ApplyDialect(Backend backend, std::string_view sql) {
       return InvalidArgumentError(fmt::format("migration: unterminated placeholder at offset {}", open));
     }
     std::string_view name = sql.substr(open + 2, close - open - 2);
+    if (name.starts_with("LOCK_FOR_COPY:")) {
+      // A table a migration copies and then drops: on PostgreSQL, nodes still running the old
+      // version keep writing to it (their commits would be dropped with it), so writes wait for
+      // the migration's commit; SQLite's one writer already holds the database (BEGIN IMMEDIATE).
+      std::string_view table = name.substr(14);
+      if (!IsSafeIdentifier(table)) {
+        return InvalidArgumentError(fmt::format("migration: ${{LOCK_FOR_COPY:{}}} needs a table name", table));
+      }
+      if (backend == Backend::kPostgres) out.append(fmt::format("LOCK TABLE {} IN EXCLUSIVE MODE;", table));
+      i = close + 1;
+      continue;
+    }
     std::optional<std::string_view> spelled = Spelling(backend, name);
     if (!spelled) return InvalidArgumentError(fmt::format("migration: unknown placeholder ${{{}}}", name));
     out.append(*spelled);

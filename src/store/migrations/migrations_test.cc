@@ -33,6 +33,16 @@ TEST(ApplyDialect, SpellsPlaceholdersPerBackend) {
   EXPECT_EQ(*ApplyDialect(Backend::kSqlite, "SELECT $$ $1"), "SELECT $$ $1");
 }
 
+// A table a migration copies and drops is locked against writes first on PostgreSQL (nodes still
+// on the old version keep appending to it); SQLite's BEGIN IMMEDIATE already holds the database.
+TEST(ApplyDialect, LockForCopyLocksOnPostgresOnly) {
+  EXPECT_EQ(*ApplyDialect(Backend::kPostgres, "${LOCK_FOR_COPY:audit_entries}\nCREATE"),
+            "LOCK TABLE audit_entries IN EXCLUSIVE MODE;\nCREATE");
+  EXPECT_EQ(*ApplyDialect(Backend::kSqlite, "${LOCK_FOR_COPY:audit_entries}\nCREATE"), "\nCREATE");
+  EXPECT_EQ(ApplyDialect(Backend::kPostgres, "${LOCK_FOR_COPY:a;DROP}").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(ApplyDialect, UnknownOrOpenPlaceholderIsInvalidArgument) {
   EXPECT_EQ(ApplyDialect(Backend::kSqlite, "x ${UUID}").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ApplyDialect(Backend::kSqlite, "x ${BLOB").status().code(), StatusCode::kInvalidArgument);

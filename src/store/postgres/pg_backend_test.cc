@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "store/migrations/migration.h"
 #include "store/testing/conformance.h"
 #include "store/testing/pg_test_server.h"
 #include "store/testing/test_database.h"
@@ -74,6 +75,20 @@ TEST_F(PgTest, SerializationFailureIsAborted) {
   NDC_ASSERT_OK(a->Exec("UPDATE c SET n = 1 WHERE id = 1"));
   NDC_ASSERT_OK(a->Commit());
   EXPECT_EQ(b->Exec("UPDATE c SET n = 2 WHERE id = 1").status().code(), StatusCode::kAborted);
+}
+
+// What a migration's ${LOCK_FOR_COPY:t} does: another session's write waits for the migration's
+// commit instead of landing in a table about to be copied and dropped.
+TEST_F(PgTest, ALockForCopyMakesOtherWritersWait) {
+  NDC_ASSERT_OK(db_->ExecScript("CREATE TABLE t (x BIGINT)"));
+  NDC_ASSERT_OK_AND_ASSIGN(std::string lock, ApplyDialect(Backend::kPostgres, "${LOCK_FOR_COPY:t}"));
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> migration, db_->Begin());
+  NDC_ASSERT_OK(migration->ExecScript(lock));
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> writer, db_->Begin());
+  NDC_ASSERT_OK(writer->ExecScript("SET LOCAL lock_timeout = '200ms'"));
+  EXPECT_EQ(writer->Exec("INSERT INTO t VALUES (1)").status().code(), StatusCode::kAborted);
+  NDC_ASSERT_OK_AND_ASSIGN(Row n, migration->QueryOne("SELECT COUNT(*) FROM t"));  // reads still pass
+  EXPECT_EQ(n.Int(0), 0);
 }
 
 TEST_F(PgTest, ReadOnlyDatabaseRejectsWrites) {

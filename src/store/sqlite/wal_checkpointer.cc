@@ -86,24 +86,36 @@ bool WalCheckpointer::CheckpointNow() {
     }
     // The database file is fsynced before the log may be reused (synchronous=FULL).
     sqlite3_exec(own_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
-    // How long a RESTART waits for a writer in a transaction or a reader of old frames.
-    sqlite3_busy_timeout(own_, 2000);
+    // How long a RESTART waits for a writer in a transaction or a reader of old frames: every
+    // writer that commits meanwhile waits too (in OnCommit, and in SQLite for the write lock).
+    sqlite3_busy_timeout(own_, 100);
   }
   int log_frames = 0, copied = 0;
   int rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
-  if (rc == SQLITE_OK && log_frames >= restart_pages_) {
+  const auto now = std::chrono::steady_clock::now();
+  if (rc == SQLITE_OK && log_frames >= restart_pages_ && now >= no_restart_until_) {
     // Commits kept coming while PASSIVE copied: hold the next writers in OnCommit and copy the
     // rest (RESTART), so that the next commit rewinds the log. Few frames are left to copy.
     {
       std::lock_guard lock(mu_);
       restart_wanted_ = true;
     }
-    rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_RESTART, &log_frames, &copied);
+    int restart_log = 0, restart_copied = 0;
+    const int restarted =
+        sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_RESTART, &restart_log, &restart_copied);
     {
       std::lock_guard lock(mu_);
       restart_wanted_ = false;
     }
     restart_done_.notify_all();
+    if (restarted == SQLITE_OK) {
+      log_frames = restart_log;
+      copied = restart_copied;
+    } else {
+      // A reader of old frames (or a long transaction) is in the way: trying again at the next
+      // commit would only stall the writers again until it ends.
+      no_restart_until_ = now + std::chrono::seconds(1);
+    }
   }
   {
     std::lock_guard lock(mu_);

@@ -22,9 +22,15 @@
 // copies it whole. The log file then stays near `restart_pages` plus one PASSIVE's worth of commits.
 // A writer whose small commits still outrun the checkpointer (twice `restart_pages` of them with no
 // checkpoint ending) waits in its WAL hook for the next checkpoint to end (at most 1 s).
+// A RESTART waits at most 100 ms for the readers of old frames (and a writer in a transaction);
+// when it cannot finish — a reader holding an old snapshot, such as an online backup — the next
+// one is tried no sooner than a second later, and what PASSIVE copied still counts. Until
+// 2026-11-30 it waited 2 s, counted as nothing copied, and was asked for again by the next commit:
+// one long reader stalled every writer for about 2 s per commit.
 // Thread-safe; the destructor finishes the checkpoint under way and joins.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -92,8 +98,10 @@ class WalCheckpointer {
   std::condition_variable restart_done_;
   std::condition_variable progress_;  // a checkpoint ended (completed_ grew)
   int64_t completed_ = 0;
-  std::mutex checkpoint_mu_;  // one checkpoint at a time; guards own_
+  std::mutex checkpoint_mu_;  // one checkpoint at a time; guards own_ and no_restart_until_
   sqlite3* own_ = nullptr;    // opened by the first checkpoint
+  // After a RESTART that found a reader (or writer) in its way: none before this instant.
+  std::chrono::steady_clock::time_point no_restart_until_{};
   std::thread thread_;
 };
 
