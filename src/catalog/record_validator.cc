@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <re2/re2.h>
 
 #include "catalog/internal/value_scan.h"
@@ -394,6 +395,14 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
       if (const auto* t = std::get_if<std::string>(&kv)) out->source_key += *t;
       else if (const auto* n = std::get_if<int64_t>(&kv)) out->source_key += std::to_string(*n);
     }
+  }
+  if (out->source_key.size() > kMaxSourceKeyBytes) {
+    // Keys are indexed: PostgreSQL refuses an index entry over ~2.7 KB, and would fail the whole
+    // batch at its end; no agency's record key is anywhere near this long.
+    errors->push_back({fmt::format("{}", fmt::join(schema_.source_key, "+")),
+                       fmt::format("the record key is {} bytes, more than the {} a key may have",
+                                   out->source_key.size(), kMaxSourceKeyBytes)});
+    return false;
   }
   return true;
 }

@@ -69,5 +69,8 @@ class RecordValidator {
 
 // The source key separator (U+001F UNIT SEPARATOR), never valid inside a validated value.
 inline constexpr std::string_view kKeySeparator = "\x1f";
+// The longest record key (all its parts joined), in bytes: a longer one is a reject. Keys are
+// indexed, and PostgreSQL refuses an index entry over about 2,700 bytes.
+inline constexpr size_t kMaxSourceKeyBytes = 1024;
 
 }  // namespace ndc::catalog

@@ -157,6 +157,27 @@ TEST_F(RecordValidatorTest, WrongValueCountIsOneError) {
   EXPECT_EQ(errors_[0].message, "expected 10 values, got 1");
 }
 
+// A record key over 1,024 bytes is a reject naming the key: PostgreSQL cannot index it, and used
+// to fail the whole batch at its end with INTERNAL while SQLite stored it (review of 2026-11-30).
+TEST(RecordKeyLength, AKeyOverTheLimitIsARejectOnEveryStore) {
+  auto schema = ParseSchemaJson(R"({
+    "id": "k", "title": "t", "owner": "a", "classification": {"data": "other", "personal": "basic"},
+    "source_key": "ma",
+    "fields": [{"name": "ma", "type": "string", "required": true}, {"name": "x", "type": "string"}]})");
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  auto v = RecordValidator::Create(*schema);
+  ASSERT_TRUE(v.ok());
+  ValidatedRecord out;
+  std::vector<FieldError> errors;
+  const std::string longest(kMaxSourceKeyBytes, 'k'), too_long(kMaxSourceKeyBytes + 1, 'k');
+  EXPECT_TRUE((*v)->Validate(Raw{longest, "x"}, &out, &errors));
+  EXPECT_EQ(out.source_key.size(), kMaxSourceKeyBytes);
+  EXPECT_FALSE((*v)->Validate(Raw{too_long, "x"}, &out, &errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "ma");
+  EXPECT_EQ(errors[0].message, "the record key is 1025 bytes, more than the 1024 a key may have");
+}
+
 // The fast paths (ValidatorOptions::fast_paths) against the general path, on each path's edges:
 // the same values, the same error messages.
 class FastPathTest : public ::testing::Test {

@@ -33,6 +33,15 @@ TEST_F(PgTest, SessionUsesUtcIsoDatesAndStatementTimeout) {
             "2024-01-01 20:04:05+00");
 }
 
+// A node whose host dies holding a row lock frees it in about 90 s (server-side keepalives), not
+// after the server's two-hour default (store review of 2026-11-30). The test server is on TCP.
+TEST_F(PgTest, SessionsHaveKeepalivesOnBothSides) {
+  EXPECT_EQ(db_->QueryOne("SHOW tcp_keepalives_idle")->Str(0), "60");
+  EXPECT_EQ(db_->QueryOne("SHOW tcp_keepalives_interval")->Str(0), "10");
+  EXPECT_EQ(db_->QueryOne("SHOW tcp_keepalives_count")->Str(0), "3");
+  EXPECT_EQ(db_->QueryOne("SHOW tcp_user_timeout")->Str(0), "120000");
+}
+
 TEST_F(PgTest, UntypedParameterIsTextUnlessCast) {
   const Value p[] = {int64_t{41}};
   EXPECT_EQ(db_->QueryOne("SELECT $1", p)->values()[0], Value(std::string("41")));

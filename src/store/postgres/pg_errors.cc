@@ -24,6 +24,8 @@ StatusCode PgStatusCode(std::string_view s) {
   if (cls == "40") return StatusCode::kAborted;             // transaction rollback
   if (cls == "08") return StatusCode::kUnavailable;         // connection exceptions
   if (cls == "53") return StatusCode::kResourceExhausted;   // disk full, out of memory, too many connections
+  if (cls == "54") return StatusCode::kInvalidArgument;     // program_limit_exceeded: a value too large to index,
+                                                            // too many columns (SQLite: TOOBIG)
   if (cls == "28") return StatusCode::kUnauthenticated;     // invalid authorization
   // 42P01 (undefined_table) stays kInternal like SQLite's "no such table": a missing table is
   // a schema/SQL bug, not a missing resource the API caller asked for.

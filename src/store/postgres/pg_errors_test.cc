@@ -21,6 +21,7 @@ TEST(PgStatusCode, FollowsTheDocumentedTable) {
       {"57014", StatusCode::kDeadlineExceeded},
       {"53100", StatusCode::kResourceExhausted},
       {"53300", StatusCode::kResourceExhausted},
+      {"54000", StatusCode::kInvalidArgument},  // program_limit_exceeded: an index entry too large
       {"28P01", StatusCode::kUnauthenticated},
       {"28000", StatusCode::kUnauthenticated},
       {"42P01", StatusCode::kInternal},
