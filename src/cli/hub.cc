@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "audit/signing_key.h"
+#include "common/log.h"
 #include "common/crypto.h"
 
 namespace ndc::cli {
@@ -45,8 +46,16 @@ Result<Hub> OpenHubWithConfig(HubConfig config) {
   std::string url = config.EffectiveStoreUrl();
   Hub hub;
   ASSIGN_OR_RETURN(hub.db, store::Open(url, options));
+  auto before = hub.db->SchemaVersion();
   auto migrated = hub.db->Migrate();
   if (!migrated.ok()) return migrated.status().WithContext("migrating the store at " + hub.db->Describe());
+  if (before.ok() && *before > 0 && *before < *migrated) {
+    // An upgrade is for good (an older binary then refuses the store): never a silent one.
+    log::Warn("store.migrated", {{"store", hub.db->Describe()},
+                                 {"from", std::to_string(*before)},
+                                 {"to", std::to_string(*migrated)},
+                                 {"note", "this binary upgraded the store's schema; older ndc binaries now refuse it"}});
+  }
   hub.config = std::move(config);
   hub.catalog = std::make_unique<catalog::Catalog>(hub.db.get(), SystemClock());
   hub.keys = std::make_unique<auth::ApiKeyStore>(hub.db.get(), SystemClock(), SystemRandom());

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/store.h"
 #include "test_support.h"
 
 namespace ndc::testing {
@@ -91,6 +92,28 @@ TEST_F(CliTest, AFailedInitLeavesNothingBehind) {
   EXPECT_TRUE(std::filesystem::is_empty(hub_));
   CommandResult again = Ndc({"init", "-q"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+// A command that upgrades the store's schema says so (an upgrade is for good: older binaries then
+// refuse the store); one on an up-to-date store says nothing of it.
+TEST_F(CliTest, AnUpgradeOfTheStoreIsNeverSilent) {
+  Init();
+  CommandResult quiet = Ndc({"dataset", "list"});
+  EXPECT_EQ(quiet.err.find("store.migrated"), std::string::npos) << quiet.err;
+  {
+    auto db = store::Open(hub_ + "/ndc.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto latest = (*db)->SchemaVersion();
+    ASSERT_TRUE(latest.ok());
+    // As a hub one migration behind: its last migration (0017, an index) undone and its row removed
+    // (a later migration: undo that one here instead).
+    ASSERT_TRUE((*db)->ExecScript("DROP INDEX person_review_pending_person_idx").ok());
+    ASSERT_TRUE((*db)->Exec("DELETE FROM ndc_schema_version WHERE version = " + std::to_string(*latest)).ok());
+  }
+  CommandResult upgraded = Ndc({"dataset", "list"});
+  EXPECT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_NE(upgraded.err.find("store.migrated"), std::string::npos) << upgraded.err;
+  EXPECT_NE(upgraded.err.find("older ndc binaries now refuse it"), std::string::npos) << upgraded.err;
 }
 
 TEST_F(CliTest, InitTwiceIsRefusedWithAdvice) {
