@@ -65,9 +65,11 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   int http_status = HttpStatusFor(code);
   std::string_view title = TitleFor(code);
   const bool storage_full = code == StatusCode::kResourceExhausted && !rate_limited && SaysStorageIsFull(detail);
+  const bool unaudited = detail.rfind("the change was made but its audit entry failed", 0) == 0;
   if (code == StatusCode::kResourceExhausted && !rate_limited) {
-    http_status = storage_full ? 507 : 503;
-    title = storage_full ? "Insufficient storage" : "Service unavailable; retry later";
+    // A change made without its entry is never "retry later": the retry would make it again.
+    http_status = storage_full ? 507 : unaudited ? 500 : 503;
+    title = storage_full ? "Insufficient storage" : unaudited ? "Internal error" : "Service unavailable; retry later";
   }
   // Server-side failures and anything carrying a database driver's text (host names, table and
   // constraint names), wherever it stands in the message, stay in the log; the client gets what
@@ -78,7 +80,6 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
     log::Error("http.error", {{"path", request.path}, {"request_id", request.request_id},
                               {"code", StatusCodeName(code)}, {"status", std::to_string(http_status)},
                               {"error", detail}});
-    const bool unaudited = detail.rfind("the change was made but its audit entry failed", 0) == 0;
     if (storage_full) {
       detail = std::string(unaudited ? "the change was made, but the audit log has no room for its entry"
                                      : "the store has no room left, so nothing more was saved") +

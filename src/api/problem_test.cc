@@ -61,6 +61,14 @@ TEST(Problem, ResourceExhaustedIsARateOnlyWhenTheCallerIsOverIt) {
   Response pg = ProblemFromStatus(
       ResourceExhaustedError("postgresql: could not extend file \"base/1/2\": No space left on device"), req);
   EXPECT_EQ(pg.status, 507);
+  // A change made without its entry is not "retry later": no Retry-After, 500.
+  Response made = ProblemFromStatus(ResourceExhaustedError("sqlite: all 8 pooled connections are in use")
+                                        .WithContext("the change was made but its audit entry failed"),
+                                    req);
+  EXPECT_EQ(made.status, 500);
+  EXPECT_TRUE(made.headers.empty());
+  EXPECT_NE(made.body.find("the change was made, but its audit entry could not be written"), std::string::npos)
+      << made.body;
   Response pool = ProblemFromStatus(ResourceExhaustedError("sqlite: all 8 pooled connections are in use"), req);
   EXPECT_EQ(pool.status, 503);
   ASSERT_EQ(pool.headers.size(), 1u);

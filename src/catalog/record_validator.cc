@@ -222,6 +222,13 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
       value = std::monostate{};
       continue;
     }
+    if (!f.person.empty() && s.size() > kMaxPersonValueBytes) {
+      // It becomes a golden value, which is indexed (PostgreSQL cannot index an entry over about
+      // 2,700 bytes, and the dataset's every link run would fail on it).
+      fail(fmt::format("is {} bytes, more than the {} a person attribute ({}) may have", s.size(),
+                       kMaxPersonValueBytes, f.person));
+      continue;
+    }
     switch (f.type) {
       case FieldType::kString: {
         size_t n = CodePoints(s);

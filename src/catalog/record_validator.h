@@ -72,5 +72,8 @@ inline constexpr std::string_view kKeySeparator = "\x1f";
 // The longest record key (all its parts joined), in bytes: a longer one is a reject. Keys are
 // indexed, and PostgreSQL refuses an index entry over about 2,700 bytes.
 inline constexpr size_t kMaxSourceKeyBytes = 1024;
+// The longest value of a field mapped to a person attribute, in bytes (it becomes an indexed
+// golden value): a longer one is a reject.
+inline constexpr size_t kMaxPersonValueBytes = 1024;
 
 }  // namespace ndc::catalog

@@ -178,6 +178,28 @@ TEST(RecordKeyLength, AKeyOverTheLimitIsARejectOnEveryStore) {
   EXPECT_EQ(errors[0].message, "the record key is 1025 bytes, more than the 1024 a key may have");
 }
 
+// A value of a field mapped to a person attribute becomes an indexed golden value: over 1,024
+// bytes it is a reject, not a link run that fails on PostgreSQL every time (review of 2026-11-30).
+TEST(PersonValueLength, ALongPersonAttributeIsARejectOthersAreNot) {
+  auto schema = ParseSchemaJson(R"({
+    "id": "k", "title": "t", "owner": "a", "classification": {"data": "other", "personal": "basic"},
+    "source_key": "ma",
+    "fields": [{"name": "ma", "type": "string", "required": true},
+               {"name": "ho_ten", "type": "string", "person": "full_name"},
+               {"name": "ghi_chu", "type": "string"}]})");
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  auto v = RecordValidator::Create(*schema);
+  ASSERT_TRUE(v.ok());
+  ValidatedRecord out;
+  std::vector<FieldError> errors;
+  const std::string longest(kMaxPersonValueBytes, 'a'), too_long(kMaxPersonValueBytes + 1, 'a');
+  EXPECT_TRUE((*v)->Validate(Raw{"k1", longest, too_long}, &out, &errors));  // a note may be long
+  EXPECT_FALSE((*v)->Validate(Raw{"k1", too_long, ""}, &out, &errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "ho_ten");
+  EXPECT_EQ(errors[0].message, "is 1025 bytes, more than the 1024 a person attribute (full_name) may have");
+}
+
 // The fast paths (ValidatorOptions::fast_paths) against the general path, on each path's edges:
 // the same values, the same error messages.
 class FastPathTest : public ::testing::Test {

@@ -81,17 +81,25 @@ Status InitHub(Hub& hub, const std::string& dir, const HubConfig& config, bool q
 // server store, the hub's claim on the database, so that the same command can simply be run
 // again once its cause is fixed. What migrations created in a server database stays (the next
 // init reuses it).
-void UndoInit(const std::string& dir, bool created_dir, Hub* hub, const std::string& claimed_hub_id) {
+// Returns what could not be undone ("" when everything was).
+std::string UndoInit(const std::string& dir, bool created_dir, Hub* hub, const std::string& claimed_hub_id) {
+  std::string left;
   if (hub != nullptr && hub->db != nullptr && !claimed_hub_id.empty()) {
     store::Value p[] = {claimed_hub_id};
-    (void)hub->db->Exec("DELETE FROM settings WHERE name = 'hub_id' AND value = $1", p);
+    auto unclaimed = hub->db->Exec("DELETE FROM settings WHERE name = 'hub_id' AND value = $1", p);
+    if (!unclaimed.ok()) {
+      left = fmt::format("; the database {} may still be claimed (ndc init would then say so): once it is reachable, "
+                         "run DELETE FROM settings WHERE name = 'hub_id' AND value = '{}' there",
+                         hub->db->Describe(), claimed_hub_id);
+    }
   }
   std::error_code ec;
   if (created_dir) {
     fs::remove_all(dir, ec);
-    return;
+    return left;
   }
   for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+  return left;
 }
 
 Status Init(const HubFlags& flags, bool quiet) {
@@ -107,12 +115,12 @@ Status Init(const HubFlags& flags, bool quiet) {
     return InitHub(*hub, dir, config, quiet, &claimed);
   }();
   if (made.ok()) return made;
-  UndoInit(dir, created_dir, hub ? &*hub : nullptr, claimed);
+  const std::string left = UndoInit(dir, created_dir, hub ? &*hub : nullptr, claimed);
   hub.reset();
   // The store files of the embedded store were still open above; remove what is left of them.
   UndoInit(dir, created_dir, nullptr, "");
-  return Status(made.code(), fmt::format("{}; nothing of the hub was kept in '{}': fix that and run `ndc init` again",
-                                         made.message(), dir));
+  return Status(made.code(), fmt::format("{}; nothing of the hub was kept in '{}'{}: fix that and run `ndc init` again",
+                                         made.message(), dir, left));
 }
 
 Status InitHub(Hub& hub, const std::string& dir, const HubConfig& config, bool quiet, std::string* claimed) {
@@ -137,10 +145,12 @@ Status InitHub(Hub& hub, const std::string& dir, const HubConfig& config, bool q
   RETURN_IF_ERROR(AuditCliChange(hub, "key.create", {"", "", key.info.id}));
   RETURN_IF_ERROR(AttachCheckpointer(&hub, hub_id));
   if (hub.checkpointer == nullptr) return InternalError("the signing key just written cannot be read back");
-  RETURN_IF_ERROR(hub.checkpointer->Issue().status());
-  // Last, so that a directory with ndc.toml is a complete hub. It keeps the store choice with the
-  // data directory, so later commands need only --data.
+  // It keeps the store choice with the data directory, so later commands need only --data. A
+  // failure from here on removes it again (UndoInit), so a directory with ndc.toml is a hub.
   RETURN_IF_ERROR(WriteNewFile(dir + "/ndc.toml", DefaultConfigToml(config.store_url), 0600));
+  // Last: a checkpoint signed with this hub's key must never outlive a failed init (on a server
+  // store every later init would find it signed by a key it does not have).
+  RETURN_IF_ERROR(hub.checkpointer->Issue().status());
 
   if (quiet) {
     std::cout << key.token << "\n";

@@ -133,7 +133,18 @@ std::string HubArgs(const HubFlags& flags) {
   };
   std::string out;
   if (!flags.data_dir.empty()) out += " --data " + word(flags.data_dir);
-  if (!flags.db_url.empty()) out += " --db " + word(flags.db_url);
+  if (!flags.db_url.empty()) {
+    // Never a password in a hint (it would land in terminals and CI logs): libpq then takes it
+    // from PGPASSWORD or ~/.pgpass.
+    std::string url = flags.db_url;
+    const size_t scheme = url.find("://");
+    const size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+    if (scheme != std::string::npos && at != std::string::npos) {
+      const size_t colon = url.find(':', scheme + 3);
+      if (colon != std::string::npos && colon < at) url.erase(colon, at - colon);
+    }
+    out += " --db " + word(url);
+  }
   if (!flags.config_file.empty()) out += " --config " + word(flags.config_file);
   return out;
 }

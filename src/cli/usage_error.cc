@@ -25,9 +25,13 @@ int ReportUsageError(CLI::App& app, const CLI::ParseError& error) {
     std::vector<std::string> names;
     for (const CLI::App* c : commands) names.push_back(c->get_name());
     std::vector<std::string> rest = at->remaining();
-    what = !rest.empty() && !rest.front().empty() && rest.front()[0] != '-'
-               ? fmt::format("'{}' is not a command of `{}`", rest.front(), path)
-               : fmt::format("`{}` needs a command", path);
+    if (rest.empty() || rest.front().empty()) {
+      what = fmt::format("`{}` needs a command", path);
+    } else if (rest.front()[0] == '-') {
+      what = fmt::format("'{}' is not an option of `{}` (options go after the command)", rest.front(), path);
+    } else {
+      what = fmt::format("'{}' is not a command of `{}`", rest.front(), path);
+    }
     what += fmt::format("; the commands are: {}", fmt::join(names, ", "));
   }
   std::cerr << fmt::format("ndc: error: {}; see `{} --help` [INVALID_ARGUMENT]\n", what, path);

@@ -29,12 +29,6 @@ Result<DecisionOutcome> Apply(store::Transaction& tx, PersonOps& ops, const OpsC
   const std::optional<std::string> current = link ? std::optional(link->person_key) : std::nullopt;
   auto surrogate = [](const std::string& key) { return key[0] == 'S'; };
   if (r.decision == "match") {
-    if (current && *current != *target && r.dataset_id == octx.authority) {
-      return FailedPreconditionError(fmt::format(
-          "the record is the authoritative record of person {} (its personal ID is that person's key), so it "
-          "cannot be moved to {}; correct the record at its source, or decide the other person's records instead",
-          *current, *target));
-    }
     if (!current) {
       RETURN_IF_ERROR(ops.Attach(r.dataset_id, record, *target, "review", std::nullopt));
       return DecisionOutcome{"linked", *target};
@@ -47,6 +41,14 @@ Result<DecisionOutcome> Apply(store::Transaction& tx, PersonOps& ops, const OpsC
     if (surrogate(*target)) {
       RETURN_IF_ERROR(ops.Merge(*target, *current, "operator decision: " + r.reason));
       return DecisionOutcome{"merged", *current};
+    }
+    if (r.dataset_id == octx.authority && link->method == "authority") {
+      // Between two registry persons: the record is its person's by the personal ID. (A
+      // surrogate is merged above, which is what an authority item asks for.)
+      return FailedPreconditionError(fmt::format(
+          "the record is the authoritative record of person {} (its personal ID is that person's key), so it "
+          "cannot be moved to {}; correct the record at its source, or decide the other person's records instead",
+          *current, *target));
     }
     RETURN_IF_ERROR(ops.Attach(r.dataset_id, record, *target, "review", std::nullopt));
     return DecisionOutcome{"moved", *target};

@@ -251,6 +251,23 @@ TEST_P(ReviewTest, AMatchNeverMovesAnAuthorityRecordToAnotherPerson) {
   EXPECT_EQ(after.status, "pending");  // refused, so still the operator's to decide (non-match)
 }
 
+// What the authority's review items ask (its record, linked to its registry person, against a
+// surrogate the engine could not decide): a match merges the surrogate into the registry person.
+TEST_P(ReviewTest, AMatchOfAnAuthorityItemMergesTheSurrogate) {
+  Link();
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = s3, .weight = 1.5,
+                  .probability = 0.9};
+  NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100));
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out, DecideReview(Review(), item.id, "match", "cli:op", "same man"));
+  EXPECT_EQ(out.outcome, "merged");
+  EXPECT_EQ(out.person_key, kAnId);
+  EXPECT_EQ(PersonOf("tax", "T3"), kAnId);
+  EXPECT_EQ(PersonOf("population_registry", kAnId), kAnId);
+}
+
 // A link is only written to an active person: one merged since the caller resolved it (another
 // transaction, another node) is kAborted, so the caller retries against the survivor instead of
 // linking a record where no view of a person finds it.

@@ -73,6 +73,9 @@ TEST_F(CliTest, UsageErrorsExitTwoAndNameWhatWasWrong) {
   CommandResult range = RunNdc({"events", "x", "--limit", "0"});
   EXPECT_EQ(range.exit_code, 2);
   EXPECT_NE(range.err.find("--limit: Value 0 not in range"), std::string::npos) << range.err;
+  CommandResult option = RunNdc({"--bogus"});
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_NE(option.err.find("'--bogus' is not an option of `ndc`"), std::string::npos) << option.err;
   CommandResult version = RunNdc({"--version"});
   EXPECT_EQ(version.exit_code, 0) << version.err;
   EXPECT_EQ(version.out.rfind("ndc ", 0), 0u) << version.out;
