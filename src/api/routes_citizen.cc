@@ -98,10 +98,11 @@ Result<std::string> ApiService::CitizenPerson(RouteContext& ctx) {
     // A citizen's own requests have the default rate too: one history page may build 200 proofs.
     sharing::RateLimiter::Verdict v = deps_.rate_limiter->Acquire(ctx.principal->key_id, deps_.default_rate_per_minute);
     if (!v.allowed) {
-      ctx.retry_after_seconds = sharing::RateLimiter::RetryAfterSeconds(v);
-      std::string why =
-          RateLimitedMessage(ctx.principal->key_id, deps_.default_rate_per_minute, "", ctx.retry_after_seconds);
+      const int64_t retry_after = sharing::RateLimiter::RetryAfterSeconds(v);
+      std::string why = RateLimitedMessage(ctx.principal->key_id, deps_.default_rate_per_minute, "", retry_after);
       RETURN_IF_ERROR(AuditAccess(ctx, "citizen.rate_limited", {bound, "", ""}, {}, audit::Decision::kDenied, why));
+      // Only now: a refusal that could not be audited is the server's failure, not a 429.
+      ctx.retry_after_seconds = retry_after;
       return ResourceExhaustedError(why);
     }
   }
