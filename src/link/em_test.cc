@@ -34,13 +34,12 @@ levels = [{kind = "exact"}]
 attributes = ["block"]
 )";
 
-TEST(Em, RecoversKnownMAndU) {
-  // 4000 entities in blocks of 5; each attribute has 20 equally likely values (u = 0.05); the
-  // right copy of an entity keeps attribute k with probability m_k, else redraws it.
-  const double m[3] = {0.95, 0.8, 0.6};
+// 4000 entities in blocks of 5; each attribute has 20 equally likely values (u = 0.05); the
+// right copy of an entity keeps attribute k with probability m[k], else redraws it. Trained.
+Result<Model> TrainOnGenerated(const double (&m)[3], uint64_t seed) {
   Settings s = ParseSettings(kSettings, SettingsFormat::kToml).value();
   RecordTable left(s), right(s);
-  uint64_t st = 7;
+  uint64_t st = seed;
   auto rnd = [&] {
     st = st * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<double>(st >> 11) / 9007199254740992.0;
@@ -55,7 +54,12 @@ TEST(Em, RecoversKnownMAndU) {
     left.Add("l", AttributeValues{{"block", block}, {"a", lv[0]}, {"b", lv[1]}, {"c", lv[2]}});
     right.Add("r", AttributeValues{{"block", block}, {"a", rv[0]}, {"b", rv[1]}, {"c", rv[2]}});
   }
-  auto model = Train(s, left, &right, {});
+  return Train(s, left, &right, {});
+}
+
+TEST(Em, RecoversKnownMAndU) {
+  const double m[3] = {0.95, 0.8, 0.6};
+  auto model = TrainOnGenerated(m, 7);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   // Within a block of 5, 1 of 5 candidate pairs is a match; 4000 of 4000 x 4000 random pairs.
   EXPECT_NEAR(model->candidate_prior, 0.2, 0.02);
@@ -72,24 +76,8 @@ TEST(Em, RecoversKnownMAndU) {
 // A level no match shows in the sample (here: every match agrees on a) keeps m >= 1e-4: not a
 // near-veto of 1e-9 (-20 to -30 bits) that would rule out any pair with a typo there.
 TEST(Em, ALevelNoMatchShowsIsNotAVeto) {
-  Settings s = ParseSettings(kSettings, SettingsFormat::kToml).value();
-  RecordTable left(s), right(s);
-  uint64_t st = 11;
-  auto rnd = [&] {
-    st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<double>(st >> 11) / 9007199254740992.0;
-  };
-  for (int e = 0; e < 4000; ++e) {
-    std::string block = std::to_string(e / 5);
-    std::string lv[3], rv[3];
-    for (int k = 0; k < 3; ++k) {
-      lv[k] = std::to_string(static_cast<int>(rnd() * 20));
-      rv[k] = k == 0 || rnd() < 0.8 ? lv[k] : std::to_string(static_cast<int>(rnd() * 20));
-    }
-    left.Add("l", AttributeValues{{"block", block}, {"a", lv[0]}, {"b", lv[1]}, {"c", lv[2]}});
-    right.Add("r", AttributeValues{{"block", block}, {"a", rv[0]}, {"b", rv[1]}, {"c", rv[2]}});
-  }
-  auto model = Train(s, left, &right, {});
+  const double m[3] = {1.0, 0.8, 0.8};
+  auto model = TrainOnGenerated(m, 11);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   EXPECT_GT(model->comparisons[0].levels[0].m, 0.99);
   EXPECT_GE(model->comparisons[0].levels[1].m, 1e-4);
