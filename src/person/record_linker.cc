@@ -54,12 +54,7 @@ Status RecordLinker::ReadDecisions(const std::string& dataset_id, const std::str
 }
 
 Result<bool> RecordLinker::RejectedBetween(const std::string& surrogate, const std::string& person) {
-  ASSIGN_OR_RETURN(store::ResultSet rs,
-                   tx_->Query("SELECT 1 FROM person_decisions d JOIN person_links l ON l.dataset_id = d.dataset_id "
-                              "AND l.record_key = d.record_key WHERE l.person_key = $1 AND d.person_key = $2 AND "
-                              "d.decision = 'non_match' LIMIT 1",
-                              std::vector<store::Value>{surrogate, person}));
-  return !rs.rows.empty();
+  return NonMatchBetween(*tx_, surrogate, person);
 }
 
 Result<std::optional<std::string>> RecordLinker::Deterministic(const RecordState& record, const std::string& attribute,

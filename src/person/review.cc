@@ -35,10 +35,21 @@ Result<DecisionOutcome> Apply(store::Transaction& tx, PersonOps& ops, const OpsC
     }
     if (*current == *target) return DecisionOutcome{"already linked", *target};
     if (surrogate(*current)) {
-      RETURN_IF_ERROR(ops.Merge(*current, *target, "operator decision: " + r.reason));
-      return DecisionOutcome{"merged", *target};
-    }
-    if (surrogate(*target)) {
+      // The whole surrogate joins the target, unless an operator declared one of its records not
+      // the target: then only this record moves, and that decision stands.
+      ASSIGN_OR_RETURN(bool refused, NonMatchBetween(tx, *current, *target));
+      if (!refused) {
+        RETURN_IF_ERROR(ops.Merge(*current, *target, "operator decision: " + r.reason));
+        return DecisionOutcome{"merged", *target};
+      }
+    } else if (surrogate(*target)) {
+      ASSIGN_OR_RETURN(bool refused, NonMatchBetween(tx, *target, *current));
+      if (refused) {
+        return FailedPreconditionError(fmt::format(
+            "an operator declared a record of {} not {}, so {} cannot be merged into {}: decide non-match for this "
+            "item, or change that decision first",
+            *target, *current, *target, *current));
+      }
       RETURN_IF_ERROR(ops.Merge(*target, *current, "operator decision: " + r.reason));
       return DecisionOutcome{"merged", *current};
     }

@@ -101,6 +101,15 @@ Status MoveReviewsToPerson(store::Executor& db, const std::string& from, const s
       .status();
 }
 
+Result<bool> NonMatchBetween(store::Executor& db, const std::string& members_of, const std::string& person) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT 1 FROM person_decisions d JOIN person_links l ON l.dataset_id = d.dataset_id "
+                            "AND l.record_key = d.record_key WHERE l.person_key = $1 AND d.person_key = $2 AND "
+                            "d.decision = 'non_match' LIMIT 1",
+                            Params{members_of, person}));
+  return !rs.rows.empty();
+}
+
 Status PutDecision(store::Executor& db, const Decision& d) {
   return db
       .Exec("INSERT INTO person_decisions (dataset_id, record_key, person_key, decision, review_id, decided_by, "

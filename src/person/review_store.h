@@ -57,6 +57,10 @@ struct Decision {
   int64_t decided_at = 0;
 };
 
+// Whether an operator declared some record now linked to `members_of` a non-match with `person`
+// (so merging `members_of` into `person` would undo that decision).
+Result<bool> NonMatchBetween(store::Executor& db, const std::string& members_of, const std::string& person);
+
 // Stores (or replaces: an operator may change their mind) the decision on a pair.
 Status PutDecision(store::Executor& db, const Decision& d);
 // The decisions on a record, newest first.

@@ -268,6 +268,27 @@ TEST_P(ReviewTest, AMatchOfAnAuthorityItemMergesTheSurrogate) {
   EXPECT_EQ(PersonOf("population_registry", kAnId), kAnId);
 }
 
+// A match that would merge a whole surrogate respects an operator's earlier non-match of one of
+// its records with the target: only the decided record moves (review of 2026-11-30).
+TEST_P(ReviewTest, AMatchMovesOnlyItsRecordWhenTheSurrogateHoldsADeclaredNonMatch) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT4,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s = PersonOf("tax", "T3");
+  ASSERT_EQ(s[0], 'S');
+  ASSERT_EQ(PersonOf("tax", "T4"), s);
+  NDC_ASSERT_OK(Decide(Review(), {"tax", "T4", kAnId, "non_match", std::nullopt, "cli:op", "another man"}).status());
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out,
+                           Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
+  EXPECT_EQ(out.outcome, "moved");
+  EXPECT_EQ(PersonOf("tax", "T3"), kAnId);
+  EXPECT_EQ(PersonOf("tax", "T4"), s);  // the earlier decision stands
+  // The other way round (the target is the surrogate) the contradiction is refused.
+  Result<DecisionOutcome> back =
+      Decide(Review(), {"population_registry", kAnId, s, "match", std::nullopt, "cli:op", "same?"});
+  EXPECT_EQ(back.status().code(), StatusCode::kFailedPrecondition) << back.status().ToString();
+  EXPECT_EQ(PersonOf("tax", "T4"), s);
+}
+
 // A link is only written to an active person: one merged since the caller resolved it (another
 // transaction, another node) is kAborted, so the caller retries against the survivor instead of
 // linking a record where no view of a person finds it.
