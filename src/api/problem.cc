@@ -65,7 +65,7 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   int http_status = HttpStatusFor(code);
   std::string_view title = TitleFor(code);
   const bool storage_full = code == StatusCode::kResourceExhausted && !rate_limited && SaysStorageIsFull(detail);
-  const bool unaudited = detail.rfind("the change was made but its audit entry failed", 0) == 0;
+  const bool unaudited = detail.starts_with(kUnauditedChange);
   if (code == StatusCode::kResourceExhausted && !rate_limited) {
     // A change made without its entry is never "retry later": the retry would make it again.
     http_status = storage_full ? 507 : unaudited ? 500 : 503;

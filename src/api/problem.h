@@ -32,6 +32,10 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
 // full", PostgreSQL's "could not extend file", ENOSPC, a quota).
 bool SaysStorageIsFull(std::string_view message);
 
+// The context a change's handler puts before the error when the change committed but its audit
+// entry could not be written (ApiService::AuditChange); ProblemFromStatus recognises it.
+inline constexpr std::string_view kUnauditedChange = "the change was made but its audit entry failed";
+
 // "urn:ndc:problem:not-found" for NOT_FOUND.
 std::string ProblemType(std::string_view code_name);
 

@@ -54,7 +54,7 @@ TEST(Problem, ResourceExhaustedIsARateOnlyWhenTheCallerIsOverIt) {
   EXPECT_EQ(j["title"], "Insufficient storage");
   EXPECT_NE(j["detail"].get<std::string>().find("free disk space"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("sqlite"), std::string::npos);
-  Response unaudited = ProblemFromStatus(full.WithContext("the change was made but its audit entry failed"), req);
+  Response unaudited = ProblemFromStatus(full.WithContext(kUnauditedChange), req);
   EXPECT_EQ(unaudited.status, 507);
   EXPECT_NE(unaudited.body.find("the change was made, but the audit log has no room"), std::string::npos)
       << unaudited.body;
@@ -63,7 +63,7 @@ TEST(Problem, ResourceExhaustedIsARateOnlyWhenTheCallerIsOverIt) {
   EXPECT_EQ(pg.status, 507);
   // A change made without its entry is not "retry later": no Retry-After, 500.
   Response made = ProblemFromStatus(ResourceExhaustedError("sqlite: all 8 pooled connections are in use")
-                                        .WithContext("the change was made but its audit entry failed"),
+                                        .WithContext(kUnauditedChange),
                                     req);
   EXPECT_EQ(made.status, 500);
   EXPECT_TRUE(made.headers.empty());

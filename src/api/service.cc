@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "api/problem.h"
 #include "common/log.h"
 
 namespace ndc::api {
@@ -76,7 +77,7 @@ Status ApiService::AuditChange(const RouteContext& ctx, std::string action, audi
     // change that is, to record it by hand once the log can take entries again.
     log::Error("audit.change_unaudited", {{"action", what}, {"subject", about}, {"actor", ctx.principal->key_id},
                                           {"request_id", ctx.request.request_id}, {"error", s.ToString()}});
-    return s.WithContext("the change was made but its audit entry failed");
+    return s.WithContext(kUnauditedChange);
   }
   return OkStatus();
 }

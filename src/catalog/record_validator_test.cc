@@ -159,20 +159,27 @@ TEST_F(RecordValidatorTest, WrongValueCountIsOneError) {
 
 // A record key over 1,024 bytes is a reject naming the key: PostgreSQL cannot index it, and used
 // to fail the whole batch at its end with INTERNAL while SQLite stored it (review of 2026-11-30).
-TEST(RecordKeyLength, AKeyOverTheLimitIsARejectOnEveryStore) {
+// A validator for a dataset "k" keyed by a string field "ma", with `fields` after it (JSON).
+std::unique_ptr<RecordValidator> KeyedValidator(const std::string& fields) {
   auto schema = ParseSchemaJson(R"({
     "id": "k", "title": "t", "owner": "a", "classification": {"data": "other", "personal": "basic"},
-    "source_key": "ma",
-    "fields": [{"name": "ma", "type": "string", "required": true}, {"name": "x", "type": "string"}]})");
-  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    "source_key": "ma", "fields": [{"name": "ma", "type": "string", "required": true}, )" +
+                                fields + "]}");
+  EXPECT_TRUE(schema.ok()) << schema.status().ToString();
   auto v = RecordValidator::Create(*schema);
-  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v.ok());
+  return v.ok() ? std::move(*v) : nullptr;
+}
+
+TEST(RecordKeyLength, AKeyOverTheLimitIsARejectOnEveryStore) {
+  auto v = KeyedValidator(R"({"name": "x", "type": "string"})");
+  ASSERT_NE(v, nullptr);
   ValidatedRecord out;
   std::vector<FieldError> errors;
   const std::string longest(kMaxSourceKeyBytes, 'k'), too_long(kMaxSourceKeyBytes + 1, 'k');
-  EXPECT_TRUE((*v)->Validate(Raw{longest, "x"}, &out, &errors));
+  EXPECT_TRUE(v->Validate(Raw{longest, "x"}, &out, &errors));
   EXPECT_EQ(out.source_key.size(), kMaxSourceKeyBytes);
-  EXPECT_FALSE((*v)->Validate(Raw{too_long, "x"}, &out, &errors));
+  EXPECT_FALSE(v->Validate(Raw{too_long, "x"}, &out, &errors));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].field, "ma");
   EXPECT_EQ(errors[0].message, "the record key is 1025 bytes, more than the 1024 a key may have");
@@ -181,20 +188,14 @@ TEST(RecordKeyLength, AKeyOverTheLimitIsARejectOnEveryStore) {
 // A value of a field mapped to a person attribute becomes an indexed golden value: over 1,024
 // bytes it is a reject, not a link run that fails on PostgreSQL every time (review of 2026-11-30).
 TEST(PersonValueLength, ALongPersonAttributeIsARejectOthersAreNot) {
-  auto schema = ParseSchemaJson(R"({
-    "id": "k", "title": "t", "owner": "a", "classification": {"data": "other", "personal": "basic"},
-    "source_key": "ma",
-    "fields": [{"name": "ma", "type": "string", "required": true},
-               {"name": "ho_ten", "type": "string", "person": "full_name"},
-               {"name": "ghi_chu", "type": "string"}]})");
-  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
-  auto v = RecordValidator::Create(*schema);
-  ASSERT_TRUE(v.ok());
+  auto v = KeyedValidator(R"({"name": "ho_ten", "type": "string", "person": "full_name"},
+                             {"name": "ghi_chu", "type": "string"})");
+  ASSERT_NE(v, nullptr);
   ValidatedRecord out;
   std::vector<FieldError> errors;
   const std::string longest(kMaxPersonValueBytes, 'a'), too_long(kMaxPersonValueBytes + 1, 'a');
-  EXPECT_TRUE((*v)->Validate(Raw{"k1", longest, too_long}, &out, &errors));  // a note may be long
-  EXPECT_FALSE((*v)->Validate(Raw{"k1", too_long, ""}, &out, &errors));
+  EXPECT_TRUE(v->Validate(Raw{"k1", longest, too_long}, &out, &errors));  // a note may be long
+  EXPECT_FALSE(v->Validate(Raw{"k1", too_long, ""}, &out, &errors));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].field, "ho_ten");
   EXPECT_EQ(errors[0].message, "is 1025 bytes, more than the 1024 a person attribute (full_name) may have");

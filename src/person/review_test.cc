@@ -33,6 +33,21 @@ class ReviewTest : public PersonHubTest {
     EXPECT_TRUE(items.ok() && items->size() == 1u);
     return items.ok() && !items->empty() ? items->front() : ReviewItem{};
   }
+  // Loads and links T3 (Lê Văn Cường, whom no registry person matches); the surrogate it founds.
+  std::string CuongSurrogate() {
+    Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
+    Link();
+    return PersonOf("tax", "T3");
+  }
+  // Queues An's registry record against `person`, as an authority item; returns it with its id.
+  ReviewItem QueueAnAgainst(const std::string& person) {
+    ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = person,
+                    .weight = 1.5, .probability = 0.9};
+    Result<int64_t> id = QueueReview(*db_, item, 100);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    item.id = id.value_or(0);
+    return item;
+  }
 };
 
 // An item is decided once: a second decision — also one made at the same moment on another node —
@@ -235,12 +250,8 @@ TEST_P(ReviewTest, AMatchNeverMovesAnAuthorityRecordToAnotherPerson) {
   EXPECT_EQ(direct.status().code(), StatusCode::kFailedPrecondition) << direct.status().ToString();
   EXPECT_NE(direct.status().message().find("authoritative record of person"), std::string::npos);
   // An item of An's record against a surrogate, which is then merged into Bình.
-  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
-  Link();
-  const std::string s3 = PersonOf("tax", "T3");
-  ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = s3, .weight = 1.5,
-                  .probability = 0.9};
-  NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100));
+  CuongSurrogate();
+  ReviewItem item = QueueAnAgainst(PersonOf("tax", "T3"));
   NDC_ASSERT_OK(Decide(Review(), {"tax", "T3", kBinhId, "match", std::nullopt, "cli:op", "verified"}).status());
   Result<DecisionOutcome> via_item = DecideReview(Review(), item.id, "match", "cli:op", "looks alike");
   EXPECT_EQ(via_item.status().code(), StatusCode::kFailedPrecondition) << via_item.status().ToString();
@@ -255,12 +266,7 @@ TEST_P(ReviewTest, AMatchNeverMovesAnAuthorityRecordToAnotherPerson) {
 // surrogate the engine could not decide): a match merges the surrogate into the registry person.
 TEST_P(ReviewTest, AMatchOfAnAuthorityItemMergesTheSurrogate) {
   Link();
-  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
-  Link();
-  const std::string s3 = PersonOf("tax", "T3");
-  ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = s3, .weight = 1.5,
-                  .probability = 0.9};
-  NDC_ASSERT_OK_AND_ASSIGN(item.id, QueueReview(*db_, item, 100));
+  ReviewItem item = QueueAnAgainst(CuongSurrogate());
   NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out, DecideReview(Review(), item.id, "match", "cli:op", "same man"));
   EXPECT_EQ(out.outcome, "merged");
   EXPECT_EQ(out.person_key, kAnId);
