@@ -5,6 +5,7 @@
 // Thread-safe: handlers only use thread-safe dependencies.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -54,6 +55,8 @@ struct ServiceDeps {
   sharing::RateLimiter* rate_limiter = nullptr;
   // Requests per minute per client when an agreement names no rate (sharing.default_rate_per_minute).
   int default_rate_per_minute = 600;
+  // GET /healthz answers 503 once one audit commit has taken this long (audit.stall_seconds).
+  std::chrono::seconds audit_stall_after{10};
 };
 
 class ApiService {
@@ -66,6 +69,7 @@ class ApiService {
 
  private:
   void AddSystemRoutes();
+  void CollectMetrics() const;  // routes_system.cc: the audit log's and the disk's figures for /metrics
   void AddCatalogRoutes();
   void AddKeyRoutes();
   void AddAuditRoutes();

@@ -98,6 +98,7 @@ class AuditLog {
   store::Database* db() const { return db_; }
   Clock* clock() const { return clock_; }
   GroupCommitter::Stats commit_stats() const { return committer_->stats(); }
+  GroupCommitter::Health commit_health() const { return committer_->health(); }
 
  private:
   AuditLog(store::Database* db, Clock* clock, RandomSource* random, GroupCommitOptions options,

@@ -1,5 +1,7 @@
 #include "audit/group_committer.h"
 
+#include <algorithm>
+
 namespace ndc::audit {
 
 GroupCommitter::GroupCommitter(CommitFn commit, GroupCommitOptions options)
@@ -82,6 +84,25 @@ GroupCommitter::Stats GroupCommitter::stats() const {
   return stats_;
 }
 
+namespace {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// A time as a non-zero tick count (0 marks "none"; the clock's epoch is long past).
+int64_t Ticks(SteadyTime t) { return std::max<int64_t>(1, t.time_since_epoch().count()); }
+
+std::optional<SteadyTime> FromTicks(int64_t ticks) {
+  if (ticks == 0) return std::nullopt;
+  return SteadyTime(std::chrono::steady_clock::duration(ticks));
+}
+
+}  // namespace
+
+GroupCommitter::Health GroupCommitter::health() const {
+  return Health{FromTicks(failed_at_.load(std::memory_order_relaxed)),
+                FromTicks(committing_since_.load(std::memory_order_relaxed))};
+}
+
 void GroupCommitter::Run() {
   std::vector<EncodedEntry> entries;
   std::vector<std::shared_ptr<Slot>> slots;
@@ -146,6 +167,7 @@ void GroupCommitter::CommitBatch(std::vector<EncodedEntry>& entries,
                                  std::vector<std::shared_ptr<Slot>>& slots, std::unique_ptr<Side> side) {
   auto outcome = std::make_shared<Outcome>();
   uint64_t retries = 0;
+  committing_since_.store(Ticks(std::chrono::steady_clock::now()), std::memory_order_relaxed);
   if (side) {
     // One attempt with the side work; its failure must not fail the entries: they are committed
     // again without it (the side work's owner retries in its own time).
@@ -165,7 +187,15 @@ void GroupCommitter::CommitBatch(std::vector<EncodedEntry>& entries,
     ++stats_.batches;
     stats_.entries += entries.size();
     stats_.retries += retries;
+    if (!entries.empty() && !outcome->result.ok()) {
+      ++stats_.failed_batches;
+      stats_.failed_entries += entries.size();
+    }
   }
+  if (!entries.empty()) {
+    failed_at_.store(outcome->result.ok() ? 0 : Ticks(std::chrono::steady_clock::now()), std::memory_order_relaxed);
+  }
+  committing_since_.store(0, std::memory_order_relaxed);
   if (slots.empty()) return;  // side work alone
   outcome->entries = std::move(entries);
   entries = {};

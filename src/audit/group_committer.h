@@ -31,6 +31,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -88,11 +89,25 @@ class GroupCommitter {
   Status RunInBatch(SideWork work);
 
   struct Stats {
-    uint64_t batches = 0;
+    uint64_t batches = 0;  // committed or failed
     uint64_t entries = 0;
     uint64_t retries = 0;
+    uint64_t failed_batches = 0;  // whose entries all failed (after the retries)
+    uint64_t failed_entries = 0;
   };
   Stats stats() const;
+
+  // Whether appends are going through now, for health checks: read without the queue's lock.
+  struct Health {
+    // When the last batch that held entries failed; nullopt once a batch committed since (or
+    // none failed). A health check should count it only for a while: a node that refuses traffic
+    // while failing would otherwise never see the batch that shows it recovered.
+    std::optional<std::chrono::steady_clock::time_point> failed_at;
+    // When the commit under way began; nullopt while the committer is idle. A commit that has
+    // run for long is a log that cannot write (a lock held elsewhere, a stalled disk).
+    std::optional<std::chrono::steady_clock::time_point> committing_since;
+  };
+  Health health() const;
 
  private:
   // One committed (or failed) batch; shared by the futures of its entries.
@@ -144,6 +159,10 @@ class GroupCommitter {
   uint64_t submitted_ = 0;
   bool stopping_ = false;
   Stats stats_;
+  // steady_clock ticks since its epoch when the last batch failed (0: none since the last that
+  // committed), and when the commit under way began (0 while idle).
+  std::atomic<int64_t> failed_at_{0};
+  std::atomic<int64_t> committing_since_{0};
   std::thread thread_;
 };
 

@@ -125,6 +125,51 @@ TEST(GroupCommitter, FailureReachesEveryCallerOfTheBatch) {
   EXPECT_EQ(b.get().status().code(), StatusCode::kUnavailable);
 }
 
+// Health: a commit under way shows when it began; a failed batch marks the log failing until a
+// batch commits again. Failures are counted.
+TEST(GroupCommitter, HealthShowsACommitUnderWayAndAFailureUntilTheNextSuccess) {
+  std::atomic<bool> fail{true};
+  std::promise<void> entered, gate;
+  std::shared_future<void> open = gate.get_future().share();
+  std::atomic<bool> hold{false};
+  GroupCommitter c(
+      [&](std::vector<EncodedEntry>& batch, const GroupCommitter::SideWork*) -> Result<std::vector<Appended>> {
+        if (hold.exchange(false)) {
+          entered.set_value();
+          open.wait();
+        }
+        if (fail) return UnavailableError("disk gone");
+        return std::vector<Appended>(batch.size());
+      },
+      {});
+  EXPECT_FALSE(c.health().failed_at.has_value());
+  EXPECT_FALSE(c.health().committing_since.has_value());
+  const auto first = std::chrono::steady_clock::now();
+  EXPECT_EQ(c.Submit(E()).get().status().code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(c.health().failed_at.has_value());
+  EXPECT_GE(*c.health().failed_at, first);
+  EXPECT_FALSE(c.health().committing_since.has_value());  // idle again
+  EXPECT_EQ(c.stats().failed_batches, 1u);
+  EXPECT_EQ(c.stats().failed_entries, 1u);
+
+  fail = false;
+  hold = true;
+  const auto before = std::chrono::steady_clock::now();
+  auto held = c.Submit(E());
+  entered.get_future().wait();
+  GroupCommitter::Health during = c.health();
+  ASSERT_TRUE(during.committing_since.has_value());
+  EXPECT_GE(*during.committing_since, before);
+  EXPECT_LE(*during.committing_since, std::chrono::steady_clock::now());
+  EXPECT_TRUE(during.failed_at.has_value());  // nothing has committed since the failure yet
+  gate.set_value();
+  EXPECT_TRUE(held.get().ok());
+  EXPECT_FALSE(c.health().failed_at.has_value());
+  EXPECT_FALSE(c.health().committing_since.has_value());
+  EXPECT_EQ(c.stats().failed_batches, 1u);
+  EXPECT_EQ(c.stats().batches, 2u);
+}
+
 // SubmitThen's callback runs once per entry, after its batch is committed, with its own outcome.
 TEST(GroupCommitter, SubmitThenCallsBackOnceWithEachEntrysOwnOutcome) {
   uint64_t next = 0;

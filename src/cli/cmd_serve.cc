@@ -132,6 +132,7 @@ Status Serve(ServeFlags flags) {
   sharing::RateLimiter rate_limiter(SystemClock());
   deps.rate_limiter = &rate_limiter;
   deps.default_rate_per_minute = config.sharing_default_rate_per_minute;
+  deps.audit_stall_after = std::chrono::seconds(config.audit_stall_seconds);
   // Batch bodies are streamed to disk here, never held in memory (api/body_spool.h).
   deps.spool_dir = config.data_dir + "/spool";
   deps.max_batch_bytes = static_cast<uint64_t>(config.ingest_max_batch_bytes);

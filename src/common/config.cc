@@ -62,6 +62,9 @@ const std::vector<KeyDef>& Defs() {
       {"audit.commit_linger_us", Kind::kInt, "0",
        "Under load, how long the audit committer waits for more entries to share a commit (microseconds; "
        "0: never). Only after a commit of 16 or more entries; a lone request never waits.", {}, 0, 100000},
+      {"audit.stall_seconds", Kind::kInt, "10",
+       "How long one audit commit may take before GET /healthz reports the node unavailable (503): "
+       "every data response waits for its audit entry.", {}, 1, 3600},
       {"sharing.default_rate_per_minute", Kind::kInt, "600",
        "Data requests per minute per client when its agreement names no rate (429 above).", {}, 1, 100000000},
   };
@@ -169,6 +172,7 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "ingest.max_reject_percent") c->ingest_max_reject_percent = static_cast<int>(n);
   else if (name == "ingest.max_batch_bytes") c->ingest_max_batch_bytes = n;
   else if (name == "audit.commit_linger_us") c->audit_commit_linger_us = static_cast<int>(n);
+  else if (name == "audit.stall_seconds") c->audit_stall_seconds = static_cast<int>(n);
   else if (name == "sharing.default_rate_per_minute") c->sharing_default_rate_per_minute = static_cast<int>(n);
   return OkStatus();
 }

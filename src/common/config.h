@@ -37,6 +37,7 @@ struct HubConfig {
   int ingest_max_reject_percent = 10;       // ingest.max_reject_percent
   int64_t ingest_max_batch_bytes = 16ll << 30;  // ingest.max_batch_bytes (HTTP batch bodies)
   int audit_commit_linger_us = 0;                // audit.commit_linger_us (GroupCommitOptions::linger)
+  int audit_stall_seconds = 10;                  // audit.stall_seconds (/healthz)
   int sharing_default_rate_per_minute = 600;     // sharing.default_rate_per_minute
 
   // The store URL to open: store_url, or "sqlite:<data_dir>/ndc.db".

@@ -83,6 +83,17 @@ TEST(Config, AuditCommitLingerIsOffUnlessSet) {
             "environment NDC_AUDIT_COMMIT_LINGER_US: audit.commit_linger_us must be between 0 and 100000, got 200000");
 }
 
+TEST(Config, AuditStallSecondsDefaultsToTenAndIsBounded) {
+  auto c = LoadConfig({.env = Env({})});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->audit_stall_seconds, 10);
+  c = LoadConfig({.env = Env({{"NDC_AUDIT_STALL_SECONDS", "2"}})});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->audit_stall_seconds, 2);
+  EXPECT_EQ(LoadConfig({.env = Env({{"NDC_AUDIT_STALL_SECONDS", "0"}})}).status().message(),
+            "environment NDC_AUDIT_STALL_SECONDS: audit.stall_seconds must be between 1 and 3600, got 0");
+}
+
 TEST(Config, MissingExplicitFileIsNotFound) {
   EXPECT_EQ(LoadConfig({.file = "/nonexistent/ndc.toml", .env = Env({})}).status().code(), StatusCode::kNotFound);
 }

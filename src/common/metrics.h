@@ -19,6 +19,13 @@ using Labels = std::map<std::string, std::string>;
 class Counter {
  public:
   void Inc(int64_t n = 1) { v_.fetch_add(n, std::memory_order_relaxed); }
+  // Raises the count to `total` if it is below (a count kept elsewhere, copied at scrape time);
+  // never lowers it, so the series stays monotonic under concurrent scrapes.
+  void AdvanceTo(int64_t total) {
+    int64_t v = v_.load(std::memory_order_relaxed);
+    while (v < total && !v_.compare_exchange_weak(v, total, std::memory_order_relaxed)) {
+    }
+  }
   int64_t value() const { return v_.load(std::memory_order_relaxed); }
 
  private:

@@ -22,6 +22,17 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_NE(text.find("ndc_open 2\n"), std::string::npos);
 }
 
+TEST(Metrics, AdvanceToNeverLowersACounter) {
+  MetricsRegistry r;
+  Counter* c = r.GetCounter("ndc_copied_total", "Copied.");
+  c->AdvanceTo(5);
+  EXPECT_EQ(c->value(), 5);
+  c->AdvanceTo(3);  // an older copy
+  EXPECT_EQ(c->value(), 5);
+  c->AdvanceTo(9);
+  EXPECT_EQ(c->value(), 9);
+}
+
 TEST(Metrics, HistogramBucketsAreCumulative) {
   MetricsRegistry r;
   Histogram* h = r.GetHistogram("ndc_latency_seconds", "Latency.");

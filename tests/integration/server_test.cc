@@ -39,7 +39,8 @@ class ServerTest : public ::testing::TestWithParam<store::Backend> {
         std::vector<std::string>{"--data", hub_, "--threads", "2"},
         std::map<std::string, std::string>{{"NDC_SERVER_MAX_BODY_BYTES", "65536"},
                                            {"NDC_SERVER_MAX_HEADER_BYTES", "2048"},
-                                           {"NDC_SERVER_SHUTDOWN_GRACE_SECONDS", "10"}});
+                                           {"NDC_SERVER_SHUTDOWN_GRACE_SECONDS", "10"},
+                                           {"NDC_AUDIT_STALL_SECONDS", "1"}});
     ASSERT_TRUE(server_->started()) << server_->output();
   }
 
@@ -86,6 +87,38 @@ TEST_P(ServerTest, HealthNeedsNoKey) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body)["store"], "ok");
   EXPECT_FALSE(r.headers["x-request-id"].empty());
+}
+
+// Every data response waits for its audit entry, so a node whose audit log cannot commit is not
+// ready: /healthz says so (503) once one commit has run audit.stall_seconds (1 s here), and is
+// 200 again when the log writes. The log is held by a transaction that locks its head row (on
+// SQLite, the audit file's write lock).
+TEST_P(ServerTest, HealthIs503WhileTheAuditLogCannotCommit) {
+  HttpResponse before = Call("GET", "/healthz");
+  ASSERT_EQ(before.status, 200);
+  EXPECT_EQ(json::parse(before.body)["audit"], "ok");
+  auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.audit.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto tx = (*db)->Begin();
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  ASSERT_TRUE((*tx)->Exec("UPDATE audit_head SET updated_at = updated_at WHERE id = 1").ok());
+  // A change is committed, then waits for its audit entry.
+  HttpResponse created;
+  std::thread change([&] { created = Call("POST", "/v1/agencies", op_, R"({"id":"held","name":"Held"})"); });
+  HttpResponse during;
+  for (int i = 0; i < 100; ++i) {  // the stall shows after 1 s
+    during = Call("GET", "/healthz");
+    if (during.status != 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(during.status, 503) << during.body;
+  EXPECT_EQ(json::parse(during.body), json::parse(R"({"status":"unavailable","store":"ok","audit":"stalled"})"));
+  ASSERT_TRUE((*tx)->Rollback().ok());
+  change.join();
+  EXPECT_EQ(created.status, 201) << created.body;
+  HttpResponse after = Call("GET", "/healthz");
+  EXPECT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(json::parse(after.body)["audit"], "ok");
 }
 
 TEST_P(ServerTest, MissingKeyIs401Problem) {
@@ -221,6 +254,25 @@ TEST_P(ServerTest, MetricsCountRequestsByRoute) {
   EXPECT_EQ(r.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(r.body.find("ndc_http_requests_total{code=\"200\",method=\"GET\",route=\"/healthz\"}"), std::string::npos)
       << r.body;
+}
+
+// The audit log's commits and the data directory's free space, read at scrape time.
+TEST_P(ServerTest, MetricsCountAuditCommitsAndFreeSpace) {
+  auto value = [](const std::string& text, const std::string& series) -> int64_t {
+    size_t at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stoll(text.substr(at + series.size() + 2));
+  };
+  std::string before = Call("GET", "/metrics", op_).body;
+  const int64_t entries = value(before, "ndc_audit_entries_total");
+  ASSERT_GE(entries, 0) << before;
+  ASSERT_EQ(Call("POST", "/v1/agencies", op_, R"({"id":"counted","name":"Counted"})").status, 201);
+  std::string after = Call("GET", "/metrics", op_).body;
+  EXPECT_EQ(value(after, "ndc_audit_entries_total"), entries + 1) << after;  // the change's entry
+  EXPECT_GE(value(after, "ndc_audit_commits_total"), 1);
+  EXPECT_EQ(value(after, "ndc_audit_failed_entries_total"), 0);
+  EXPECT_EQ(value(after, "ndc_audit_commit_running_milliseconds"), 0);  // idle between requests
+  EXPECT_GT(value(after, "ndc_data_dir_available_bytes"), 0) << after;
 }
 
 TEST_P(ServerTest, HeadSendsGetsLengthWithoutBody) {
