@@ -169,10 +169,46 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   return out;
 }
 
+namespace {
+
+// "203.0.113.7:51234" -> "203.0.113.7"; "[2001:db8::1]:443" -> "[2001:db8::1]".
+std::string_view PeerAddress(std::string_view remote) {
+  const size_t colon = remote.rfind(':');
+  return colon == std::string_view::npos ? remote : remote.substr(0, colon);
+}
+
+}  // namespace
+
 void ApiService::AuditRefusal(const Request& request, const std::string& pattern,
                               const std::map<std::string, std::string>& params, const auth::Principal* who,
-                              const Status& why) {
+                              const Status& why, Response& refusal) {
   if (deps_.audit == nullptr) return;
+  if (who == nullptr) {
+    // Without a valid key anyone can send these: past the rate, a 429 that is logged, not audited.
+    const std::string_view address = PeerAddress(request.remote);
+    const auto verdict = anonymous_refusals_->Acquire(address, kAnonymousRefusalsPerMinute);
+    if (!verdict.allowed) {
+      const int64_t retry = sharing::RateLimiter::RetryAfterSeconds(verdict);
+      refusal = ProblemResponse(429, "RESOURCE_EXHAUSTED", "Too many refused requests",
+                                fmt::format("too many requests without a valid API key from {} (at most {} a "
+                                            "minute are answered and audited); retry after {} s with a valid key",
+                                            AuditText(address, 64), kAnonymousRefusalsPerMinute, retry),
+                                request.path, request.request_id);
+      refusal.headers.emplace_back("Retry-After", std::to_string(retry));
+      const int64_t refused = flood_refused_.fetch_add(1) + 1;
+      const int64_t now = (deps_.clock ? deps_.clock : SystemClock())->MonotonicMicros();
+      int64_t last = last_flood_warning_.load();
+      if (now - last >= 10'000'000 && last_flood_warning_.compare_exchange_strong(last, now)) {
+        flood_refused_.fetch_sub(refused);
+        log::Warn("http.unauthenticated_flood", {{"address", std::string(address)},
+                                                 {"refused_unaudited", refused},
+                                                 {"per_minute", int64_t{kAnonymousRefusalsPerMinute}}});
+      }
+      return;
+    }
+  }
+  // What a caller without a valid key wrote is kept short: it chose every byte.
+  const size_t text_bytes = who != nullptr ? 1024 : 64;
   audit::Entry e;
   // "GET /v1/persons/{key}" -> "refused.get.v1.persons.key"
   e.action = "refused.";
@@ -194,22 +230,29 @@ void ApiService::AuditRefusal(const Request& request, const std::string& pattern
   if (auto key = params.find("key"); key != params.end() && pattern.rfind("/v1/persons/", 0) == 0) {
     // A caller without a valid key names whatever person it likes: the auditor sees the key it
     // named, but the entry is not put in that person's access history (anyone could fill it).
-    (who != nullptr ? e.subject.person_key : e.subject.record) = AuditText(key->second);
+    (who != nullptr ? e.subject.person_key : e.subject.record) = AuditText(key->second, text_bytes);
   }
   if (pattern.rfind("/v1/datasets/{id}", 0) == 0) {
-    e.subject.dataset = AuditText(params.count("id") ? params.at("id") : "");
-    if (auto key = params.find("key"); key != params.end()) e.subject.record = AuditText(key->second);
+    e.subject.dataset = AuditText(params.count("id") ? params.at("id") : "", text_bytes);
+    if (auto key = params.find("key"); key != params.end()) e.subject.record = AuditText(key->second, text_bytes);
   }
-  e.purpose = AuditText(request.query.contains("purpose") ? request.query.at("purpose") : "none stated");
+  e.purpose = AuditText(request.query.contains("purpose") ? request.query.at("purpose") : "none stated", text_bytes);
   if (e.purpose.empty()) e.purpose = "none stated";
   e.decision = audit::Decision::kDenied;
-  e.reason = AuditText(std::string(StatusCodeName(why.code())) + ": " + why.message());
+  e.reason = AuditText(std::string(StatusCodeName(why.code())) + ": " + why.message(), who != nullptr ? 1024 : 256);
   e.request_id = request.request_id;
-  // The refusal stands whether or not it could be audited; a failure goes to the server log.
-  if (auto appended = deps_.audit->Append(std::move(e)); !appended.ok()) {
-    log::Error("audit.refusal_failed", {{"path", request.path}, {"request_id", request.request_id},
-                                        {"error", appended.status().message()}});
-  }
+  // Sent once the entry is durable, without holding a worker meanwhile. The refusal stands
+  // whether or not it could be audited; a failure goes to the server log.
+  ReleaseGate appended = AppendAndGate(deps_.audit, std::move(e), "the refusal could not be audited");
+  refusal.send_after = [appended = std::move(appended), path = request.path,
+                        request_id = request.request_id](std::function<void(Status)> release) {
+    appended([release = std::move(release), path, request_id](Status s) {
+      if (!s.ok()) {
+        log::Error("audit.refusal_failed", {{"path", path}, {"request_id", request_id}, {"error", s.message()}});
+      }
+      release(OkStatus());
+    });
+  };
 }
 
 }  // namespace ndc::api

@@ -8,8 +8,8 @@
 
 namespace ndc::api {
 
-std::string AuditText(std::string_view text) {
-  constexpr size_t kMaxBytes = 1024;
+std::string AuditText(std::string_view text, size_t max_bytes) {
+  const size_t kMaxBytes = max_bytes;
   bool utf8 = text::IsValidUtf8(text);
   std::string out;
   for (char ch : text) {

@@ -10,6 +10,6 @@ namespace ndc::api {
 
 // Control characters (the U+001F of composite keys), '%' and, in text that is not UTF-8, every
 // non-ASCII byte percent-encoded — the form the text takes in a URL; cut at about 1 KiB.
-std::string AuditText(std::string_view text);
+std::string AuditText(std::string_view text, size_t max_bytes = 1024);
 
 }  // namespace ndc::api

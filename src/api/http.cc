@@ -54,7 +54,8 @@ bool ParseTarget(std::string_view target, std::string* path, std::map<std::strin
     std::string key, value;
     if (!PercentDecode(pair.substr(0, eq), &key, true)) return false;
     if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), &value, true)) return false;
-    (*query)[key] = value;
+    // A parameter given twice is refused: which one counts would differ between NDC and a proxy.
+    if (!query->emplace(std::move(key), std::move(value)).second) return false;
   }
   return true;
 }

@@ -63,7 +63,8 @@ struct Response {
 };
 
 // Splits "/a/b?x=1&y=%20" into a decoded path and query map. Returns false when the target is
-// not origin-form or holds bad percent-encoding, an encoded '/' in the path, or a NUL byte.
+// not origin-form or holds bad percent-encoding, an encoded '/' in the path, a NUL byte, or the
+// same query parameter twice.
 bool ParseTarget(std::string_view target, std::string* path, std::map<std::string, std::string>* query);
 
 // Percent-decodes; returns false on a malformed escape or a decoded NUL.

@@ -8,7 +8,9 @@
 #include <functional>
 #include <limits>
 #include <array>
+#include <map>
 #include <set>
+#include <type_traits>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -50,8 +52,9 @@ using TlsStream = net::ssl::stream<beast::tcp_stream>;
 // One accepted connection. Shared between its session coroutine and the shutdown path, which
 // posts a close onto the connection's strand; the shared_ptr keeps the stream alive for it.
 struct Connection {
-  explicit Connection(tcp::socket s) : plain(std::move(s)) {}
+  Connection(tcp::socket s, std::string a) : plain(std::move(s)), address(std::move(a)) {}
   beast::tcp_stream plain;     // moved into `tls` on a TLS server
+  const std::string address;   // the peer's IP address, for max_connections_per_address
   std::unique_ptr<TlsStream> tls;
   beast::tcp_stream& lowest() { return tls ? tls->next_layer() : plain; }
   bool busy = false;  // read and written only on the connection's strand
@@ -277,7 +280,9 @@ class HttpServer::Impl {
         co_await pause.async_wait(net::redirect_error(net::use_awaitable, ec));
         continue;
       }
-      auto conn = std::make_shared<Connection>(std::move(socket));
+      beast::error_code peer_ec;
+      const auto peer = socket.remote_endpoint(peer_ec);
+      auto conn = std::make_shared<Connection>(std::move(socket), peer_ec ? "?" : peer.address().to_string());
       if (!Register(conn)) {
         refused_->Inc();
         beast::error_code ignored;
@@ -288,10 +293,30 @@ class HttpServer::Impl {
     }
   }
 
-  // False when the connection may not be served (too many open, or shutting down).
+  // False when the connection may not be served (too many open, from its address or in all, or
+  // shutting down). A cap that is reached is logged, at most every 10 s.
   bool Register(const ConnectionPtr& c) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (shutting_down_ || static_cast<int>(connections_.size()) >= options_.max_connections) return false;
+    if (shutting_down_) return false;
+    const char* cap = nullptr;
+    int& from_address = per_address_[c->address];
+    if (static_cast<int>(connections_.size()) >= options_.max_connections) {
+      cap = "server.max_connections";
+    } else if (from_address >= options_.max_connections_per_address) {
+      cap = "server.max_connections_per_address";
+    }
+    if (cap != nullptr) {
+      if (from_address == 0) per_address_.erase(c->address);
+      const int64_t now = clock_->MonotonicMicros();
+      if (now - last_cap_warning_ >= 10'000'000) {
+        last_cap_warning_ = now;
+        log::Warn("http.connections_capped", {{"limit", cap}, {"address", c->address},
+                                              {"open", static_cast<int64_t>(connections_.size())},
+                                              {"from_address", static_cast<int64_t>(from_address)}});
+      }
+      return false;
+    }
+    ++from_address;
     connections_.insert(c);
     connections_open_->Add(1);
     return true;
@@ -300,6 +325,7 @@ class HttpServer::Impl {
   void Unregister(const ConnectionPtr& c) {
     std::lock_guard<std::mutex> lock(mu_);
     if (connections_.erase(c) == 0) return;
+    if (auto it = per_address_.find(c->address); it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
     connections_open_->Add(-1);
     if (connections_.empty()) drained_.notify_all();
   }
@@ -324,6 +350,27 @@ class HttpServer::Impl {
     }
     return ProblemResponse(400, "INVALID_ARGUMENT", "Malformed HTTP request",
                            fmt::format("the request could not be parsed: {}", ec.message()));
+  }
+
+  // Why a request header may not be served as sent, or empty: HTTP/1.1 needs exactly one Host
+  // (RFC 9112, 3.2), and a header that says who the caller is or what the body is must not come
+  // twice (which one counts would differ between NDC and a proxy in front of it).
+  static std::string HeaderProblem(const http::request_header<>& in) {
+    if (in.version() >= 11 && in.count(http::field::host) != 1) {
+      return in.count(http::field::host) == 0 ? "an HTTP/1.1 request needs a Host header"
+                                              : "the Host header may appear only once";
+    }
+    for (std::string_view name : {"Authorization", "X-API-Key", "Content-Type", "Content-Encoding", "Host"}) {
+      if (in.count(beast::string_view(name.data(), name.size())) > 1) {
+        return fmt::format("the {} header may appear only once", name);
+      }
+    }
+    return {};
+  }
+
+  // Methods whose requests carry no body in NDC's API.
+  static bool TakesNoBody(std::string_view method) {
+    return method == "GET" || method == "HEAD" || method == "DELETE" || method == "OPTIONS";
   }
 
   static Request FromHeader(const http::request_header<>& in, const std::string& remote) {
@@ -549,6 +596,7 @@ class HttpServer::Impl {
     beast::error_code ec;
     // Bounded: Beast limits the header block but not chunk-size lines or trailers.
     beast::flat_buffer buffer(static_cast<size_t>(options_.max_header_bytes) + 65536);
+    bool first_request = true;
     for (;;) {
       http::request_parser<http::string_body> parser;
       // The body limit depends on the route (see ReadBody); Beast would otherwise refuse a large
@@ -557,9 +605,25 @@ class HttpServer::Impl {
       parser.body_limit(std::numeric_limits<uint64_t>::max());
       parser.header_limit(options_.max_header_bytes);
       // Between requests the connection is idle (shutdown may close it); once a request's header
-      // has arrived, the request is in flight and shutdown lets it finish.
-      beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
+      // has arrived, the request is in flight and shutdown lets it finish. A kept-alive
+      // connection may idle up to idle_timeout before the next request's first byte; the header
+      // then has header_timeout to arrive, and so has a new connection's first request.
+      // (Over TLS the stream may already hold the next request's bytes where the socket cannot
+      // see them, so a later header there has idle_timeout in all.)
       ec = {};
+      constexpr bool kPlain = std::is_same_v<Stream, beast::tcp_stream>;
+      if (!first_request && kPlain && buffer.size() == 0) {
+        // The next request's first bytes, under the idle timeout (the parser then reads them
+        // from `buffer`).
+        beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
+        const size_t got = co_await beast::get_lowest_layer(stream).async_read_some(
+            buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
+        if (ec) break;  // closed, idle too long, or shut down
+        buffer.commit(got);
+      }
+      beast::get_lowest_layer(stream).expires_after(first_request || kPlain ? options_.header_timeout
+                                                                            : options_.idle_timeout);
+      first_request = false;
       co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       if (IsDisconnect(ec)) break;
       conn->busy = true;
@@ -590,10 +654,17 @@ class HttpServer::Impl {
         req.client_cert_sha256 = client_cert;
         req.request_id = NewRequestId();
         std::optional<Response> early;
-        if (!ParseTarget(req.target, &req.path, &req.query)) {
+        if (std::string bad = HeaderProblem(msg.base()); !bad.empty()) {
+          early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request header", bad);
+        } else if (!parser.is_done() && TakesNoBody(req.method)) {
+          // Never read, so never held in memory: public routes would otherwise buffer it.
+          early = ProblemResponse(400, "INVALID_ARGUMENT", "Unexpected request body",
+                                  fmt::format("a {} request takes no body; send its parameters in the query",
+                                              req.method));
+        } else if (!ParseTarget(req.target, &req.path, &req.query)) {
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
-                                  "the request target must be an absolute path with valid percent-encoding "
-                                  "and no encoded '/' or NUL");
+                                  "the request target must be an absolute path with valid percent-encoding, "
+                                  "no encoded '/' or NUL, and each query parameter at most once");
         } else if (!TargetIsUtf8(req)) {
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
                                   "the decoded path and query must be UTF-8 (percent-encode each byte of a "
@@ -675,6 +746,8 @@ class HttpServer::Impl {
   std::mutex mu_;
   std::condition_variable drained_;
   std::set<ConnectionPtr> connections_;
+  std::map<std::string, int> per_address_;  // open connections by peer address (under mu_)
+  int64_t last_cap_warning_ = -10'000'000;  // MonotonicMicros of the last http.connections_capped
   std::thread drain_thread_;
   std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
   std::unique_ptr<net::ssl::context> tls_;  // set by Start() for HTTPS

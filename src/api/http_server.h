@@ -41,6 +41,13 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds shutdown_grace{30};
   int max_connections = 1024;  // further connections are closed at once
+  // Of those, at most this many from one peer address: one client cannot take every slot.
+  int max_connections_per_address = 256;
+  // How long a request's header may take to arrive: from the connection's opening for its first
+  // request, from the first byte of each later one (a keep-alive connection waits up to
+  // idle_timeout for that byte). Bounds clients that open connections and send nothing, or send
+  // a header a byte at a time.
+  std::chrono::seconds header_timeout{10};
   // HTTPS: with a certificate chain and its private key (PEM files) the server speaks only TLS
   // (1.2 or newer). With a client CA bundle it also asks every client for a certificate and
   // verifies it against those CAs (mutual TLS): a client without one may still connect (its

@@ -1,5 +1,7 @@
 #include "api/problem.h"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
@@ -34,12 +36,21 @@ std::string ProblemType(std::string_view code_name) {
   return out;
 }
 
+// A detail repeats what was wrong, sometimes the caller's own value: kept to kMaxDetailBytes,
+// cut at a UTF-8 character boundary, so a megabyte of input is not echoed back.
+std::string BoundedDetail(std::string_view detail) {
+  if (detail.size() <= kMaxDetailBytes) return std::string(detail);
+  size_t cut = kMaxDetailBytes;
+  while (cut > 0 && (static_cast<unsigned char>(detail[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("{}… (cut: {} bytes in all)", detail.substr(0, cut), detail.size());
+}
+
 Response ProblemResponse(int http_status, std::string_view code_name, std::string_view title,
                          std::string_view detail, std::string_view instance, std::string_view request_id) {
   nlohmann::json j = {{"type", ProblemType(code_name)},
                       {"title", std::string(title)},
                       {"status", http_status},
-                      {"detail", std::string(detail)},
+                      {"detail", BoundedDetail(detail)},
                       {"code", std::string(code_name)}};
   if (!instance.empty()) j["instance"] = std::string(instance);
   if (!request_id.empty()) j["request_id"] = std::string(request_id);

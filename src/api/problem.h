@@ -13,6 +13,10 @@
 
 namespace ndc::api {
 
+// The longest `detail` a problem carries; a longer one is cut (at a character boundary) and says
+// how long it was: details may quote the caller's input.
+inline constexpr size_t kMaxDetailBytes = 2000;
+
 // A problem response with an explicit HTTP status (e.g. 413, 431 from the server itself).
 Response ProblemResponse(int http_status, std::string_view code_name, std::string_view title,
                          std::string_view detail, std::string_view instance = {},

@@ -1,5 +1,8 @@
 #include "api/router.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include <future>
@@ -90,7 +93,17 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
   std::string token;
   if (auto h = request.Header("authorization")) {
     std::string_view v = *h;
-    if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) token = std::string(v.substr(7));
+    // The scheme is case-insensitive (RFC 9110, 11.1); spaces around the token are not part of it.
+    constexpr std::string_view kScheme = "bearer ";
+    if (v.size() > kScheme.size() &&
+        std::equal(kScheme.begin(), kScheme.end(), v.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      std::string_view t = v.substr(kScheme.size());
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+      token = std::string(t);
+    }
   } else if (auto k = request.Header("x-api-key")) {
     token = std::string(*k);
   }
@@ -98,7 +111,7 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
   auto refuse = [&](const Status& why, const auth::Principal* who) {
     refusal = ProblemFromStatus(why, request);
     if (scope != nullptr) scope->reset();
-    if (on_refusal_) on_refusal_(request, route.pattern, params, who, why);
+    if (on_refusal_) on_refusal_(request, route.pattern, params, who, why, *refusal);
   };
   if (token.empty()) {
     refuse(UnauthenticatedError("this endpoint needs an API key: send 'Authorization: Bearer <key>'"), nullptr);

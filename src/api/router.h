@@ -58,7 +58,8 @@ using Authenticate =
 using ReadScope = std::function<std::shared_ptr<void>()>;
 using RefusalObserver =
     std::function<void(const Request& request, const std::string& pattern,
-                       const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why)>;
+                       const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why,
+                       Response& refusal)>;
 
 class Router {
  public:
@@ -74,7 +75,8 @@ class Router {
   void AddPinned(std::string method, std::string pattern, std::set<auth::Role> roles, RouteHandler handler);
   // Set before serving; without it AddPinned routes behave as Add ones.
   void SetReadScope(ReadScope scope) { read_scope_ = std::move(scope); }
-  // Set before serving. May block (it audits); it must not throw.
+  // Set before serving. Sees each refusal before it is sent and may change it (gate it on its
+  // audit entry, or replace it); it must not throw.
   void SetRefusalObserver(RefusalObserver observer) { on_refusal_ = std::move(observer); }
 
   // Everything but the handler: route lookup, authentication, role check, guard. Returns the refusal,

@@ -159,7 +159,7 @@ TEST(RouterPinned, KeyCheckAndHandlerShareOneScopeClosedBeforeRefusalsAreObserve
     });
   });
   router.SetRefusalObserver([&trace](const Request&, const std::string&, const std::map<std::string, std::string>&,
-                                     const auth::Principal*, const Status&) { trace.push_back("observed"); });
+                                     const auth::Principal*, const Status&, Response&) { trace.push_back("observed"); });
   router.AddPinned("GET", "/v1/persons/{key}", {Role::kOperator}, [&trace](RouteContext&) -> Result<Response> {
     trace.push_back("handler");
     return JsonResponse("{}");

@@ -16,10 +16,13 @@ ApiService::ApiService(ServiceDeps deps)
       finder_(std::make_unique<person::PersonFinder>(deps.db, deps.clock)),
       router_([keys = deps.keys](std::string_view token, std::string_view client_cert_sha256) {
         return keys->Authenticate(token, client_cert_sha256);
-      }) {
+      }),
+      anonymous_refusals_(std::make_unique<sharing::RateLimiter>(deps.clock ? deps.clock : SystemClock())) {
   router_.SetRefusalObserver([this](const Request& request, const std::string& pattern,
                                     const std::map<std::string, std::string>& params, const auth::Principal* who,
-                                    const Status& why) { AuditRefusal(request, pattern, params, who, why); });
+                                    const Status& why, Response& refusal) {
+    AuditRefusal(request, pattern, params, who, why, refusal);
+  });
   // Data reads check the key on the same snapshot as the data (one read transaction per request).
   router_.SetReadScope([db = deps.db]() -> std::shared_ptr<void> { return std::shared_ptr<store::ReadPin>(db->PinReads()); });
   AddSystemRoutes();

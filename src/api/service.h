@@ -5,6 +5,7 @@
 // Thread-safe: handlers only use thread-safe dependencies.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -133,14 +134,23 @@ class ApiService {
   Result<Access> DecideAccess(RouteContext& ctx, policy::Request request, std::string action,
                               audit::Subject subject, const AllowedWork& work = nullptr);
   // The router's refusals (no key, bad or revoked key, a role the route does not allow) are
-  // audited as denials too.
+  // audited as denials too: `refusal` is sent once its entry is durable (sent anyway, and the
+  // failure logged, if it cannot be). Refusals of callers without a valid key are audited at
+  // most kAnonymousRefusalsPerMinute per peer address, with their texts cut to 64 bytes; past
+  // that rate `refusal` becomes a 429 with Retry-After, logged but not audited, so that nobody
+  // can fill the log, or tie up its committer, without a key (docs/design/sharing.md).
   void AuditRefusal(const Request& request, const std::string& pattern,
-                    const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why);
+                    const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why,
+                    Response& refusal);
+  static constexpr int kAnonymousRefusalsPerMinute = 120;
 
   ServiceDeps deps_;
   std::unique_ptr<sharing::FeedStore> feeds_;
   std::unique_ptr<person::PersonFinder> finder_;
   Router router_;
+  std::unique_ptr<sharing::RateLimiter> anonymous_refusals_;  // AuditRefusal's, per peer address
+  std::atomic<int64_t> last_flood_warning_{-10'000'000};      // MonotonicMicros
+  std::atomic<int64_t> flood_refused_{0};                      // unaudited 429s since that warning
 };
 
 // The version string of this build ("0.1.0").

@@ -11,6 +11,10 @@ namespace {
 using store::Value;
 
 constexpr size_t kIdHexLen = 12;
+
+// The refusal of an unknown key id and of a wrong secret alike: which one it was would tell a
+// prober which ids exist.
+std::string NotAKey(const std::string& id) { return "API key " + id + " is unknown or its secret is wrong"; }
 constexpr size_t kSecretBytes = 32;
 
 ApiKeyInfo FromRow(const store::Row& row) {
@@ -109,7 +113,7 @@ Result<std::shared_ptr<const ApiKeyStore::Known>> ApiKeyStore::Lookup(const std:
       "FROM api_keys WHERE id = $1",
       p);
   if (!row.ok()) {
-    if (row.status().code() == StatusCode::kNotFound) return UnauthenticatedError("unknown API key " + id);
+    if (row.status().code() == StatusCode::kNotFound) return UnauthenticatedError(NotAKey(id));
     return row.status();
   }
   const auto* stored = std::get_if<store::Blob>(&(*row)[8]);
@@ -134,7 +138,7 @@ Result<Principal> ApiKeyStore::Authenticate(std::string_view token, std::string_
   if (const uint64_t snapshot = db_->ReadSnapshot(); snapshot != 0) read = AccessRead{generation, snapshot};
   ASSIGN_OR_RETURN(std::shared_ptr<const Known> key, Lookup(id, generation));
   if (key->secret_hash.empty() || !ConstantTimeEquals(Sha256(secret), key->secret_hash)) {
-    return UnauthenticatedError("wrong secret for API key " + id);
+    return UnauthenticatedError(NotAKey(id));
   }
   const ApiKeyInfo& info = key->info;
   if (info.revoked_at) return UnauthenticatedError("API key " + id + " was revoked");

@@ -129,7 +129,7 @@ TEST_P(ApiKeyStoreTest, ACachedKeyStillNeedsItsSecretAndCertificate) {
   ASSERT_TRUE(keys_->Authenticate(key->token).ok());  // cached
   std::string wrong = key->token;
   wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
-  EXPECT_EQ(keys_->Authenticate(wrong).status().message(), "wrong secret for API key " + key->info.id);
+  EXPECT_EQ(keys_->Authenticate(wrong).status().message(), "API key " + key->info.id + " is unknown or its secret is wrong");
 
   const std::string cert(64, 'a');
   auto bound = keys_->Create("bound client", Role::kAgency, "vss", "", cert);
@@ -148,7 +148,7 @@ TEST_P(ApiKeyStoreTest, ACachedKeyStillNeedsItsSecretAndCertificate) {
   }
   const std::string next_id = HexEncode(twin.Bytes(6));
   for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(keys_->Authenticate("ndc_" + next_id + "_secret").status().message(), "unknown API key " + next_id);
+    EXPECT_EQ(keys_->Authenticate("ndc_" + next_id + "_secret").status().message(), "API key " + next_id + " is unknown or its secret is wrong");
   }
   auto next = keys_->Create("next client", Role::kAgency, "vss");
   ASSERT_TRUE(next.ok()) << next.status().ToString();

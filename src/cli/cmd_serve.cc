@@ -172,6 +172,8 @@ Status Serve(ServeFlags flags) {
   options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
   options.max_connections = config.max_connections;
+  options.max_connections_per_address = config.max_connections_per_address;
+  options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
   options.tls_client_ca_file = config.tls_client_ca;

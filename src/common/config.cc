@@ -39,6 +39,12 @@ const std::vector<KeyDef>& Defs() {
        512, 1 << 20},
       {"server.max_connections", Kind::kInt, "1024", "Open connections at most; more are closed at once.", {}, 1,
        1000000},
+      {"server.max_connections_per_address", Kind::kInt, "256",
+       "Of those, at most this many from one client address (one client cannot take every slot).", {}, 1,
+       1000000},
+      {"server.header_timeout_seconds", Kind::kInt, "10",
+       "Time for a request's header to arrive (from a new connection's opening, or a later request's "
+       "first byte).", {}, 1, 3600},
       {"server.request_timeout_seconds", Kind::kInt, "60", "Time to read a request and write its response.", {},
        1, 86400},
       {"server.idle_timeout_seconds", Kind::kInt, "75", "Keep-alive connections idle longer are closed.", {}, 1,
@@ -161,6 +167,8 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "server.max_body_bytes") c->max_body_bytes = n;
   else if (name == "server.max_header_bytes") c->max_header_bytes = static_cast<int>(n);
   else if (name == "server.max_connections") c->max_connections = static_cast<int>(n);
+  else if (name == "server.max_connections_per_address") c->max_connections_per_address = static_cast<int>(n);
+  else if (name == "server.header_timeout_seconds") c->header_timeout_seconds = static_cast<int>(n);
   else if (name == "server.request_timeout_seconds") c->request_timeout_seconds = static_cast<int>(n);
   else if (name == "server.idle_timeout_seconds") c->idle_timeout_seconds = static_cast<int>(n);
   else if (name == "server.shutdown_grace_seconds") c->shutdown_grace_seconds = static_cast<int>(n);

@@ -26,6 +26,8 @@ struct HubConfig {
   int64_t max_body_bytes = 1ll << 20;       // server.max_body_bytes
   int max_header_bytes = 16 << 10;          // server.max_header_bytes
   int max_connections = 1024;               // server.max_connections
+  int max_connections_per_address = 256;    // server.max_connections_per_address
+  int header_timeout_seconds = 10;          // server.header_timeout_seconds
   int request_timeout_seconds = 60;         // server.request_timeout_seconds
   int idle_timeout_seconds = 75;            // server.idle_timeout_seconds
   int shutdown_grace_seconds = 30;          // server.shutdown_grace_seconds

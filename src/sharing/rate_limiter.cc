@@ -13,6 +13,11 @@ RateLimiter::Verdict RateLimiter::Acquire(std::string_view key, int per_minute) 
   const double capacity = per_minute;
   const double per_micro = per_minute / 60e6;
   std::lock_guard<std::mutex> lock(shard.mu);
+  if (shard.buckets.size() >= kMaxBucketsPerShard) {
+    // Many keys (e.g. client addresses): a bucket untouched for a minute is full again, the same
+    // as a new one, so forgetting it changes nothing.
+    std::erase_if(shard.buckets, [now](const auto& kv) { return now - kv.second.updated >= 60'000'000; });
+  }
   auto [it, inserted] = shard.buckets.try_emplace(std::string(key));
   Bucket& b = it->second;
   if (inserted) {

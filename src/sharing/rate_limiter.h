@@ -45,6 +45,8 @@ class RateLimiter {
     std::unordered_map<std::string, Bucket> buckets;
   };
   static constexpr size_t kShards = 16;
+  // A shard this full first forgets the buckets idle for a minute (they are full again).
+  static constexpr size_t kMaxBucketsPerShard = 4096;
 
   Clock* clock_;
   std::array<Shard, kShards> shards_;

@@ -326,6 +326,105 @@ TEST_P(HostileTest, NulBytesAre400) {
                 "escaped NUL in an id");
 }
 
+// Headers a proxy in front of NDC could read differently: HTTP/1.1 needs exactly one Host, and
+// the caller's key and the body's type come once. The first of two keys is not chosen silently.
+TEST_P(HostileTest, MissingOrRepeatedSingletonHeadersAre400) {
+  ExpectRefused(Raw("GET /healthz HTTP/1.1\r\n\r\n"), 400, "INVALID_ARGUMENT", "HTTP/1.1 without Host");
+  ExpectRefused(Raw("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400, "INVALID_ARGUMENT", "two Hosts");
+  HttpResponse two_keys = Raw("GET /v1/version HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ndc_000000000000_x\r\n"
+                              "Authorization: Bearer " + op_ + "\r\n\r\n");
+  ExpectRefused(two_keys, 400, "INVALID_ARGUMENT", "two Authorization headers");
+  EXPECT_EQ(json::parse(two_keys.body)["detail"], "the Authorization header may appear only once");
+  ExpectRefused(Raw("GET /v1/version HTTP/1.1\r\nHost: x\r\nX-API-Key: " + op_ + "\r\nX-API-Key: " + op_ + "\r\n\r\n"),
+                400, "INVALID_ARGUMENT", "two X-API-Key headers");
+  EXPECT_EQ(Raw("GET /healthz HTTP/1.0\r\n\r\n").status, 200);  // HTTP/1.0 has no Host rule
+}
+
+// The scheme is case-insensitive (RFC 9110); spaces around the token are not part of it.
+TEST_P(HostileTest, TheBearerSchemeIsMatchedWithoutCase) {
+  for (const std::string& value : {"BEARER " + op_, "BeArEr " + op_, "Bearer  " + op_ + " "}) {
+    HttpResponse r = Raw("GET /v1/version HTTP/1.1\r\nHost: x\r\nAuthorization: " + value + "\r\n\r\n");
+    EXPECT_EQ(r.status, 200) << value << ": " << r.body;
+  }
+}
+
+// A GET, HEAD or DELETE with a body is refused before the body is read (the public /healthz
+// would otherwise hold up to server.max_body_bytes per connection for anyone).
+TEST_P(HostileTest, ABodyOnARequestThatTakesNoneIs400Unread) {
+  const std::string body(200 << 10, 'x');  // within server.max_body_bytes
+  for (const char* method : {"GET", "DELETE"}) {
+    HttpConnection c(server_->port());
+    ASSERT_TRUE(c.SendRaw(std::string(method) + " /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n"));
+    HttpResponse r = c.ReadResponse();  // answered without the body having been sent
+    ExpectRefused(r, 400, "INVALID_ARGUMENT", method);
+    EXPECT_EQ(json::parse(r.body)["detail"],
+              std::string("a ") + method + " request takes no body; send its parameters in the query");
+    EXPECT_EQ(r.headers["connection"], "close");
+  }
+  ExpectRefused(Raw("GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+                400, "INVALID_ARGUMENT", "a chunked GET body");
+}
+
+// Which of two values of one parameter counts would differ between NDC and a proxy.
+TEST_P(HostileTest, AQueryParameterGivenTwiceIs400) {
+  ExpectRefused(Call("GET", "/v1/keys?limit=1&limit=5000", op_), 400, "INVALID_ARGUMENT", "limit twice");
+  ExpectRefused(Call("GET", "/v1/persons/" + std::string(kPerson) +
+                                "?purpose=public_service.social_insurance&purpose=x", vss_),
+                400, "INVALID_ARGUMENT", "purpose twice");
+  EXPECT_EQ(Call("GET", "/v1/keys?limit=1", op_).status, 200);
+}
+
+// A detail that quotes the caller's input does not echo a megabyte back.
+TEST_P(HostileTest, AProblemDetailIsCut) {
+  const std::string id(200000, 'a');
+  HttpResponse r = Call("POST", "/v1/agencies", op_, R"({"id":")" + id + R"(","name":"x"})");
+  ExpectRefused(r, 400, "INVALID_ARGUMENT", "a 200,000-character id");
+  const std::string detail = json::parse(r.body)["detail"];
+  EXPECT_LE(detail.size(), 2100u);
+  EXPECT_NE(detail.find("… (cut: "), std::string::npos) << detail.substr(0, 200);
+  EXPECT_LT(r.body.size(), 3000u);
+}
+
+// Requests without a valid key are refused and audited, but nobody without a key can fill the
+// audit log: from one address at most 120 refusals a minute are audited (their texts cut to 64
+// bytes); past that the answer is a 429 with Retry-After, logged but not audited.
+TEST_P(HostileTest, AKeylessFloodIsThrottledAndCannotFillTheAuditLog) {
+  auto tree_size = [&] { return json::parse(Call("GET", "/v1/audit/entries?limit=1", op_).body)["tree_size"].get<int64_t>(); };
+  const int64_t before = tree_size();
+  const std::string long_purpose(1000, 'y');
+  HttpConnection c(server_->port());
+  int refused = 0, throttled = 0;
+  std::string retry_after;
+  for (int i = 0; i < 130; ++i) {
+    HttpResponse r = c.Request("GET", "/v1/persons/P" + std::to_string(i) + std::string(500, 'x') +
+                                          "?purpose=" + long_purpose,
+                               "", {{"Authorization", "Bearer ndc_000000000000_zzz"}});
+    refused += r.status == 401;
+    if (r.status == 429) {
+      ++throttled;
+      retry_after = r.headers["retry-after"];
+      EXPECT_EQ(json::parse(r.body)["code"], "RESOURCE_EXHAUSTED");
+    }
+  }
+  EXPECT_EQ(refused, 120);
+  EXPECT_EQ(throttled, 10);
+  EXPECT_FALSE(retry_after.empty());
+  EXPECT_EQ(tree_size(), before + 120);  // the 429s are not audited
+  json last = json::parse(Call("GET", "/v1/audit/entries?limit=1&start=" + std::to_string(before + 119), op_).body);
+  ASSERT_EQ(last["entries"].size(), 1u) << last;
+  const json& e = last["entries"][0];
+  EXPECT_EQ(e["actor"]["role"], "unauthenticated");
+  EXPECT_EQ(e["purpose"], std::string(64, 'y'));
+  EXPECT_EQ(e["subject"]["record"].get<std::string>().size(), 64u);
+  // A caller with a valid key is not throttled by that address's keyless flood.
+  EXPECT_EQ(Call("GET", "/v1/persons/" + std::string(kPerson) + "?purpose=public_service.social_insurance", vss_).status,
+            200);
+  EXPECT_EQ(server_->Terminate(), 0);
+  EXPECT_NE(server_->output().find("http.unauthenticated_flood"), std::string::npos) << server_->output();
+  server_.reset();  // TearDown has no server to ask
+}
+
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, HostileTest, ::testing::Values(store::Backend::kPostgres));
 #else

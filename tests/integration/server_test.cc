@@ -1,6 +1,7 @@
 // The real `ndc` server on a free port, on each store backend: health, authentication, roles,
 // limits, problem+json, the catalog over HTTP, metrics, and graceful shutdown.
 #include <signal.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <fstream>
@@ -119,6 +120,69 @@ TEST_P(ServerTest, HealthIs503WhileTheAuditLogCannotCommit) {
   HttpResponse after = Call("GET", "/healthz");
   EXPECT_EQ(after.status, 200) << after.body;
   EXPECT_EQ(json::parse(after.body)["audit"], "ok");
+}
+
+// True once the peer closes `fd` (EOF or reset) within `limit`; false if it is still open then.
+bool ClosedWithin(int fd, std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  char byte;
+  while (std::chrono::steady_clock::now() < end) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) > 0) {
+      ssize_t n = ::recv(fd, &byte, 1, 0);
+      if (n <= 0) return true;
+    }
+  }
+  return false;
+}
+
+// A client that opens connections and sends nothing, or sends its header a byte at a time, holds
+// a slot for server.header_timeout_seconds (1 here), not the 75 s keep-alive idle time; a
+// kept-alive connection may still idle longer than that between requests. One address holds at
+// most server.max_connections_per_address (4 here) of the slots.
+TEST_P(ServerTest, SilentAndSlowClientsAreCutOffAndOneAddressCannotTakeEverySlot) {
+  ServerProcess strict({"--data", hub_, "--threads", "2"}, {{"NDC_SERVER_HEADER_TIMEOUT_SECONDS", "1"},
+                                                            {"NDC_SERVER_MAX_CONNECTIONS_PER_ADDRESS", "4"}});
+  ASSERT_TRUE(strict.started()) << strict.output();
+  using std::chrono::milliseconds;
+  {
+    HttpConnection silent(strict.port());
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(ClosedWithin(silent.fd(), milliseconds(5000)));
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(took, milliseconds(900));
+    EXPECT_LT(took, milliseconds(4000));
+  }
+  {
+    HttpConnection slow(strict.port());
+    ASSERT_TRUE(slow.SendRaw("GET /hea"));
+    std::this_thread::sleep_for(milliseconds(500));
+    ASSERT_TRUE(slow.SendRaw("l"));
+    EXPECT_TRUE(ClosedWithin(slow.fd(), milliseconds(4000)));
+  }
+  HttpConnection kept(strict.port());
+  EXPECT_EQ(kept.Request("GET", "/healthz").status, 200);
+  std::this_thread::sleep_for(milliseconds(1500));
+  EXPECT_EQ(kept.Request("GET", "/healthz").status, 200);  // idle 1.5 s between requests: fine
+  std::vector<std::unique_ptr<HttpConnection>> held;
+  for (int i = 0; i < 3; ++i) {  // with `kept`, the address's 4
+    held.push_back(std::make_unique<HttpConnection>(strict.port()));
+    EXPECT_EQ(held.back()->Request("GET", "/healthz").status, 200);
+  }
+  HttpConnection fifth(strict.port());
+  EXPECT_TRUE(ClosedWithin(fifth.fd(), milliseconds(3000)));
+  EXPECT_EQ(kept.Request("GET", "/healthz").status, 200);  // the four are still served
+  held.pop_back();
+  HttpResponse again;
+  for (int i = 0; i < 40 && again.status != 200; ++i) {  // once the server has seen the close
+    std::this_thread::sleep_for(milliseconds(50));
+    HttpConnection next(strict.port());
+    again = next.Request("GET", "/healthz");
+  }
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(strict.Terminate(), 0);
+  EXPECT_NE(strict.output().find("http.connections_capped"), std::string::npos) << strict.output();
+  EXPECT_NE(strict.output().find("server.max_connections_per_address"), std::string::npos);
 }
 
 TEST_P(ServerTest, MissingKeyIs401Problem) {
