@@ -211,8 +211,17 @@ TEST_P(IngestorTest, RejectsKeepLineFieldReasonAndRawText) {
   EXPECT_EQ(rejects[0].errors[0].field, "ho_ten");
   EXPECT_EQ(rejects[0].errors[1].field, "ngay_sinh");
   EXPECT_EQ(rejects[0].errors[2].field, "phien_ban");
+  // Each reason as stored (a review found only line and field checked here).
+  EXPECT_EQ(rejects[0].errors[0].reason, "is required but missing");
+  EXPECT_EQ(rejects[0].errors[1].reason, "date '30/02/2001': day 30 does not exist in February 2001");
+  EXPECT_EQ(rejects[0].errors[2].reason, "'x' is not an integer");
   EXPECT_EQ(rejects[1].line, 4);
+  EXPECT_EQ(rejects[1].raw, "\"A3,\"Bình\",,1");
+  ASSERT_EQ(rejects[1].errors.size(), 1u);
+  EXPECT_EQ(rejects[1].errors[0].reason, "column 'MA': text after the closing quote");
   EXPECT_EQ(rejects[2].line, 5);
+  EXPECT_EQ(rejects[2].raw, "A4,Dũng,,1,extra");
+  ASSERT_EQ(rejects[2].errors.size(), 1u);
   EXPECT_NE(rejects[2].errors[0].reason.find("column"), std::string::npos) << rejects[2].errors[0].reason;
   EXPECT_EQ(NameOf("A5"), "Nhiều\ndòng");
   NDC_ASSERT_OK_AND_ASSIGN(std::vector<Reject> after4, ListRejects(*db_, r.id, 4, 100));
@@ -456,6 +465,50 @@ TEST_P(IngestorTest, DatasetWithoutSourceVersionKeepsItNull) {
   EXPECT_EQ(h1.Int(0), 9);
   EXPECT_EQ(h1.Int(1), 2);
   EXPECT_TRUE(h1.IsNull(2));
+}
+
+// A delete row is a change like any other: one older than the live version is stale and
+// deletes nothing (design/ingest.md, "Applying a row"). From a review of the tests: only stale
+// upserts were sent before, and a mutation that let every delete through passed them all.
+TEST_P(IngestorTest, AStaleDeleteRowDeletesNothing) {
+  Send("A1,Mới,,10\n");
+  BatchReport del = Send("A1,Cũ,,9,D\n", BatchMode::kUpsert, "", "MA,HO_TEN,NGAY_SINH,PHIEN_BAN,_op");
+  EXPECT_EQ(del.stale, 1) << del.message;
+  EXPECT_EQ(del.deleted, 0);
+  EXPECT_EQ(NameOf("A1"), "Mới");
+  BatchReport newer = Send("A1,Cũ,,11,D\n", BatchMode::kUpsert, "", "MA,HO_TEN,NGAY_SINH,PHIEN_BAN,_op");
+  EXPECT_EQ(newer.deleted, 1) << newer.message;
+}
+
+// Source versions that are dates or text compare as text (ISO dates in date order); every other
+// test's version is an integer.
+TEST_P(IngestorTest, DateAndTextSourceVersionsAreCompared) {
+  for (const char* type : {"date", "string"}) {
+    const std::string id = std::string("ho_khau_") + type;
+    NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema, catalog::ParseSchemaJson(R"({"id": ")" + id + R"(",
+      "title": "Hộ khẩu", "owner": "bca", "classification": {"data": "core", "personal": "basic"},
+      "source_key": "ma", "source_version": "ngay", "fields": [
+        {"name": "ma", "column": "MA", "type": "string", "required": true},
+        {"name": "so_nguoi", "column": "SO_NGUOI", "type": "integer"},
+        {"name": "ngay", "column": "NGAY", "type": ")" + type + R"("}]})"));
+    NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
+    auto send = [&](const std::string& csv) {
+      BatchRequest req{.dataset_id = id, .source = "test", .submitted_by = "operator"};
+      Result<BatchReport> r = ingestor_->Ingest(req, MemorySource("MA,SO_NGUOI,NGAY\n" + csv));
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      return r.ok() ? *r : BatchReport{};
+    };
+    auto people = [&] {
+      Result<store::Row> row = db_->QueryOne("SELECT so_nguoi FROM ds_" + id + " WHERE _key = 'H1'");
+      return row.ok() ? row->Int(0) : -1;
+    };
+    EXPECT_EQ(send("H1,5,2024-03-01\n").inserted, 1) << type;
+    BatchReport late = send("H1,4,2024-02-01\n");
+    EXPECT_EQ(late.stale, 1) << type << ": " << late.message;
+    EXPECT_EQ(people(), 5) << type;
+    EXPECT_EQ(send("H1,6,2024-03-02\n").updated, 1) << type;
+    EXPECT_EQ(people(), 6) << type;
+  }
 }
 
 // A first load that arrives slowly, with a short statement timeout: the writer's open insert (a

@@ -34,4 +34,13 @@ RateLimiter::Verdict RateLimiter::Acquire(std::string_view key, int per_minute) 
   return {false, static_cast<int64_t>(std::ceil((1.0 - b.tokens) * 60e6 / capacity))};
 }
 
+size_t RateLimiter::BucketCount() {
+  size_t n = 0;
+  for (Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    n += shard.buckets.size();
+  }
+  return n;
+}
+
 }  // namespace ndc::sharing

@@ -32,6 +32,9 @@ class RateLimiter {
   // A bucket whose rate changed (a new agreement version) keeps its level, capped to the new rate.
   Verdict Acquire(std::string_view key, int per_minute);
 
+  // Buckets held (for tests of the bound on them).
+  size_t BucketCount();
+
   // Seconds for a Retry-After header: the wait rounded up, at least 1.
   static int64_t RetryAfterSeconds(const Verdict& v) { return v.retry_after_micros <= 0 ? 1 : (v.retry_after_micros + 999999) / 1000000; }
 
