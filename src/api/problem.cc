@@ -102,6 +102,9 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
       detail = "a service NDC depends on is unavailable; retry later (request id " + request.request_id + ")";
     } else if (code == StatusCode::kDeadlineExceeded) {
       detail = "the request took too long and was stopped; retry later (request id " + request.request_id + ")";
+    } else if (code == StatusCode::kAborted) {
+      detail = "another change held the store's lock for too long, so this one was not made; retry (request id " +
+               request.request_id + ")";
     } else if (http_status < 500) {
       detail = "the request conflicts with stored data; the server log has the details under request id " +
                request.request_id;
@@ -111,7 +114,10 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   }
   Response r = ProblemResponse(http_status, StatusCodeName(code), title, detail, request.path, request.request_id);
   if (code == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ndc\"");
-  if (http_status == 503 && code == StatusCode::kResourceExhausted) r.headers.emplace_back("Retry-After", "1");
+  // ABORTED: a lock conflict or timeout, rolled back whole; trying again is expected to work.
+  if ((http_status == 503 && code == StatusCode::kResourceExhausted) || code == StatusCode::kAborted) {
+    r.headers.emplace_back("Retry-After", "1");
+  }
   return r;
 }
 

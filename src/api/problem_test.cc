@@ -38,6 +38,22 @@ TEST(Problem, InternalDetailIsNotLeaked) {
   EXPECT_NE(r.body.find("r1"), std::string::npos);
 }
 
+// A lock held too long by another change (SQLite's busy timeout, a PostgreSQL lock timeout) is
+// 409 ABORTED: nothing was made, and the client is told to retry, with Retry-After, in words it
+// can act on rather than the driver's (review of 2026-11-30: a batch upload blocked other writes
+// for 5 s and they got "conflicts with stored data").
+TEST(Problem, AbortedSaysRetryWithRetryAfter) {
+  Request req;
+  req.request_id = "r9";
+  Response r = ProblemFromStatus(AbortedError("sqlite: database is locked [5]"), req);
+  EXPECT_EQ(r.status, 409);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Retry-After", "1"}));
+  EXPECT_EQ(r.body.find("database is locked"), std::string::npos);
+  EXPECT_NE(r.body.find("held the store's lock for too long, so this one was not made; retry"), std::string::npos)
+      << r.body;
+}
+
 // RESOURCE_EXHAUSTED is the caller's 429 only when it is over its rate; a full store is 507 (the
 // change, if any, is named as made), anything else of the server's own is 503 with Retry-After;
 // driver text anywhere in the message stays in the log (review of 2026-11-30: a full disk gave
