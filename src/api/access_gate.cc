@@ -183,26 +183,19 @@ void ApiService::AuditRefusal(const Request& request, const std::string& pattern
                               const std::map<std::string, std::string>& params, const auth::Principal* who,
                               const Status& why, Response& refusal) {
   if (deps_.audit == nullptr) return;
-  if (who == nullptr) {
-    // Without a valid key anyone can send these: past the rate, a 429 that is logged, not audited.
-    const std::string_view address = PeerAddress(request.remote);
-    const auto verdict = anonymous_refusals_->Acquire(address, kAnonymousRefusalsPerMinute);
-    if (!verdict.allowed) {
-      const int64_t retry = sharing::RateLimiter::RetryAfterSeconds(verdict);
-      refusal = ProblemResponse(429, "RESOURCE_EXHAUSTED", "Too many refused requests",
-                                fmt::format("too many requests without a valid API key from {} (at most {} a "
-                                            "minute are answered and audited); retry after {} s with a valid key",
-                                            AuditText(address, 64), kAnonymousRefusalsPerMinute, retry),
-                                request.path, request.request_id);
-      refusal.headers.emplace_back("Retry-After", std::to_string(retry));
+  if (who == nullptr && deps_.keyless_refusals_per_minute > 0) {
+    // Without a valid key anyone can send these: past the rate they are refused alike, and logged
+    // instead of audited.
+    const std::string_view client = request.peer.empty() ? PeerAddress(request.remote) : request.peer;
+    if (!anonymous_refusals_->Acquire(client, deps_.keyless_refusals_per_minute).allowed) {
       const int64_t refused = flood_refused_.fetch_add(1) + 1;
       const int64_t now = (deps_.clock ? deps_.clock : SystemClock())->MonotonicMicros();
       int64_t last = last_flood_warning_.load();
       if (now - last >= 10'000'000 && last_flood_warning_.compare_exchange_strong(last, now)) {
         flood_refused_.fetch_sub(refused);
-        log::Warn("http.unauthenticated_flood", {{"address", std::string(address)},
+        log::Warn("http.unauthenticated_flood", {{"client", std::string(client)},
                                                  {"refused_unaudited", refused},
-                                                 {"per_minute", int64_t{kAnonymousRefusalsPerMinute}}});
+                                                 {"per_minute", int64_t{deps_.keyless_refusals_per_minute}}});
       }
       return;
     }

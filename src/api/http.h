@@ -24,6 +24,9 @@ struct Request {
   std::map<std::string, std::string> headers; // lower-case names
   std::string body;
   std::string remote;                         // "127.0.0.1:5555"
+  // The client as per-client limits count it: its IPv4 address, or its IPv6 address's /64 (one
+  // subscriber's usual allocation: counting whole /128s, one client would be countless).
+  std::string peer;
   // Set by the server on a mutual-TLS connection: the SHA-256 fingerprint (64 lower-case hex
   // digits) of the client certificate it verified; empty without TLS or without a certificate.
   std::string client_cert_sha256;

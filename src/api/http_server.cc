@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <array>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <type_traits>
@@ -54,12 +55,22 @@ using TlsStream = net::ssl::stream<beast::tcp_stream>;
 struct Connection {
   Connection(tcp::socket s, std::string a) : plain(std::move(s)), address(std::move(a)) {}
   beast::tcp_stream plain;     // moved into `tls` on a TLS server
-  const std::string address;   // the peer's IP address, for max_connections_per_address
+  const std::string address;   // the peer as Request::peer (PeerKey), for max_connections_per_address
   std::unique_ptr<TlsStream> tls;
   beast::tcp_stream& lowest() { return tls ? tls->next_layer() : plain; }
   bool busy = false;  // read and written only on the connection's strand
 };
 using ConnectionPtr = std::shared_ptr<Connection>;
+
+// Request::peer: an IPv4 address (also one mapped into IPv6) as is, an IPv6 address by its /64.
+std::string PeerKey(const net::ip::address& a) {
+  if (a.is_v4()) return a.to_string();
+  const net::ip::address_v6 v6 = a.to_v6();
+  if (v6.is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, v6).to_string();
+  net::ip::address_v6::bytes_type bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return net::ip::address_v6(bytes).to_string() + "/64";
+}
 
 // The peer went away or we closed the socket: nothing to answer.
 bool IsDisconnect(const beast::error_code& ec) {
@@ -127,7 +138,7 @@ class HttpServer::Impl {
         connections_open_(metrics->GetGauge("ndc_http_connections_open", "Open HTTP connections.")),
         in_flight_(metrics->GetGauge("ndc_http_requests_in_flight", "HTTP requests being handled.")),
         refused_(metrics->GetCounter("ndc_http_connections_refused_total",
-                                     "Connections closed at once because server.max_connections were open.")),
+                                     "Connections closed at once: server.max_connections, or server.max_connections_per_address from their address, were open.")),
         metrics_(metrics) {}
 
   Status Start() {
@@ -282,7 +293,7 @@ class HttpServer::Impl {
       }
       beast::error_code peer_ec;
       const auto peer = socket.remote_endpoint(peer_ec);
-      auto conn = std::make_shared<Connection>(std::move(socket), peer_ec ? "?" : peer.address().to_string());
+      auto conn = std::make_shared<Connection>(std::move(socket), peer_ec ? "?" : PeerKey(peer.address()));
       if (!Register(conn)) {
         refused_->Inc();
         beast::error_code ignored;
@@ -306,13 +317,14 @@ class HttpServer::Impl {
       cap = "server.max_connections_per_address";
     }
     if (cap != nullptr) {
-      if (from_address == 0) per_address_.erase(c->address);
+      const int64_t open_from_address = from_address;
+      if (open_from_address == 0) per_address_.erase(c->address);  // `from_address` dangles after this
       const int64_t now = clock_->MonotonicMicros();
       if (now - last_cap_warning_ >= 10'000'000) {
         last_cap_warning_ = now;
         log::Warn("http.connections_capped", {{"limit", cap}, {"address", c->address},
                                               {"open", static_cast<int64_t>(connections_.size())},
-                                              {"from_address", static_cast<int64_t>(from_address)}});
+                                              {"from_address", open_from_address}});
       }
       return false;
     }
@@ -560,11 +572,14 @@ class HttpServer::Impl {
       remote = ec ? "?" : fmt::format("{}:{}", ep.address().to_string(), ep.port());
     }
     if (!tls_) {
+      conn->plain.expires_after(options_.header_timeout);  // the first request's header (Serve)
       co_await Serve(conn->plain, conn, remote, "");
       co_return;
     }
     conn->tls = std::make_unique<TlsStream>(std::move(conn->plain), *tls_);
-    conn->lowest().expires_after(options_.request_timeout);
+    // The handshake and then the first request's header share one deadline (Serve continues
+    // it): a connection that sends nothing holds its slot header_timeout at most, TLS or not.
+    conn->lowest().expires_after(std::min(options_.header_timeout, options_.request_timeout));
     co_await conn->tls->async_handshake(net::ssl::stream_base::server, net::redirect_error(net::use_awaitable, ec));
     if (ec) {  // not TLS, an untrusted client certificate, a timeout: nothing to answer
       log::Debug("http.tls_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
@@ -608,21 +623,19 @@ class HttpServer::Impl {
       // has arrived, the request is in flight and shutdown lets it finish. A kept-alive
       // connection may idle up to idle_timeout before the next request's first byte; the header
       // then has header_timeout to arrive, and so has a new connection's first request.
-      // (Over TLS the stream may already hold the next request's bytes where the socket cannot
-      // see them, so a later header there has idle_timeout in all.)
       ec = {};
-      constexpr bool kPlain = std::is_same_v<Stream, beast::tcp_stream>;
-      if (!first_request && kPlain && buffer.size() == 0) {
-        // The next request's first bytes, under the idle timeout (the parser then reads them
-        // from `buffer`).
+      if (!first_request && buffer.size() == 0) {
+        // The next request's first bytes, under the idle timeout, read through the stream itself
+        // (over TLS: decrypted, including any the TLS layer already holds); the parser then takes
+        // them from `buffer`.
         beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
-        const size_t got = co_await beast::get_lowest_layer(stream).async_read_some(
-            buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
+        const size_t got = co_await stream.async_read_some(buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
         if (ec) break;  // closed, idle too long, or shut down
         buffer.commit(got);
       }
-      beast::get_lowest_layer(stream).expires_after(first_request || kPlain ? options_.header_timeout
-                                                                            : options_.idle_timeout);
+      // A new connection's first header continues the deadline set at accept (or after the TLS
+      // handshake, which shared it); a later one gets header_timeout from its first byte.
+      if (!first_request) beast::get_lowest_layer(stream).expires_after(options_.header_timeout);
       first_request = false;
       co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       if (IsDisconnect(ec)) break;
@@ -651,6 +664,7 @@ class HttpServer::Impl {
         version = msg.version();
         keep_alive = msg.keep_alive();
         req = FromHeader(msg.base(), remote);
+        req.peer = conn->address;
         req.client_cert_sha256 = client_cert;
         req.request_id = NewRequestId();
         std::optional<Response> early;

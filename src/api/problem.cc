@@ -40,9 +40,10 @@ std::string ProblemType(std::string_view code_name) {
 // cut at a UTF-8 character boundary, so a megabyte of input is not echoed back.
 std::string BoundedDetail(std::string_view detail) {
   if (detail.size() <= kMaxDetailBytes) return std::string(detail);
-  size_t cut = kMaxDetailBytes;
+  const std::string note = fmt::format("… (cut: {} bytes in all)", detail.size());
+  size_t cut = kMaxDetailBytes - note.size();
   while (cut > 0 && (static_cast<unsigned char>(detail[cut]) & 0xC0) == 0x80) --cut;
-  return fmt::format("{}… (cut: {} bytes in all)", detail.substr(0, cut), detail.size());
+  return std::string(detail.substr(0, cut)) + note;
 }
 
 Response ProblemResponse(int http_status, std::string_view code_name, std::string_view title,

@@ -5,9 +5,11 @@
 // is bounded by the disk, not memory. docs/design/ingest.md, docs/api/openapi.yaml.
 //
 // The batch is ingested on the server's worker thread that received it: a long batch occupies
-// one worker until it is applied (a background queue is future work).
+// one worker until it is applied (a background queue is future work), so a node applies at most
+// ServiceDeps::max_concurrent_batches at once and answers more with 503 and Retry-After.
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
 
 #include "api/ingest_json.h"
@@ -134,6 +136,24 @@ void ApiService::AddIngestRoutes() {
       "POST", "/v1/datasets/{id}/batches", kIngestRoles,
       [this](RouteContext& ctx) -> Result<Response> {
         if (deps_.ingestor == nullptr) return InternalError("ingestion is not configured on this server");
+        // Each batch holds this server thread until it is applied (on SQLite also while it waits
+        // for the store's write lock): past the limit, the client retries instead of the node
+        // running out of threads for everything else.
+        struct InFlight {
+          std::atomic<int>& n;
+          ~InFlight() { --n; }
+        } in_flight{batches_in_flight_};
+        const int running = ++batches_in_flight_;
+        if (deps_.max_concurrent_batches > 0 && running > deps_.max_concurrent_batches) {
+          Response busy = ProblemResponse(
+              503, "RESOURCE_EXHAUSTED", "Service unavailable; retry later",
+              fmt::format("this node is applying {} batch(es) already, as many as it takes at once (half its "
+                          "server threads); retry after the Retry-After seconds, or send the batch to another node",
+                          running - 1),
+              ctx.request.path, ctx.request.request_id);
+          busy.headers.emplace_back("Retry-After", "5");
+          return busy;
+        }
         ASSIGN_OR_RETURN(ingest::BatchRequest batch,
                          BatchRequestFor(ctx.request, ctx.params["id"], *ctx.principal));
         std::unique_ptr<ingest::ByteSource> input;

@@ -56,6 +56,13 @@ struct ServiceDeps {
   sharing::RateLimiter* rate_limiter = nullptr;
   // Requests per minute per client when an agreement names no rate (sharing.default_rate_per_minute).
   int default_rate_per_minute = 600;
+  // Batches applied at once on this node (each holds a server thread until applied, waiting for
+  // the store's write lock on SQLite); more get 503 with Retry-After. 0: no limit. `ndc serve`
+  // sets half its server threads (at least 1), so the other half keeps serving everything else.
+  int max_concurrent_batches = 0;
+  // Refusals of callers without a valid key audited per minute per Request::peer; past that they
+  // are answered alike but only logged (server.keyless_refusals_per_minute). 0: audit all.
+  int keyless_refusals_per_minute = 120;
   // GET /healthz answers 503 once one audit commit has taken this long (audit.stall_seconds).
   std::chrono::seconds audit_stall_after{10};
 };
@@ -136,13 +143,12 @@ class ApiService {
   // The router's refusals (no key, bad or revoked key, a role the route does not allow) are
   // audited as denials too: `refusal` is sent once its entry is durable (sent anyway, and the
   // failure logged, if it cannot be). Refusals of callers without a valid key are audited at
-  // most kAnonymousRefusalsPerMinute per peer address, with their texts cut to 64 bytes; past
-  // that rate `refusal` becomes a 429 with Retry-After, logged but not audited, so that nobody
-  // can fill the log, or tie up its committer, without a key (docs/design/sharing.md).
+  // most deps_.keyless_refusals_per_minute per client (Request::peer), with their texts cut to 64
+  // bytes; past that rate they are answered alike but only logged, so that nobody can fill the
+  // log, or tie up its committer, without a key (docs/design/sharing.md).
   void AuditRefusal(const Request& request, const std::string& pattern,
                     const std::map<std::string, std::string>& params, const auth::Principal* who, const Status& why,
                     Response& refusal);
-  static constexpr int kAnonymousRefusalsPerMinute = 120;
 
   ServiceDeps deps_;
   std::unique_ptr<sharing::FeedStore> feeds_;
@@ -150,7 +156,8 @@ class ApiService {
   Router router_;
   std::unique_ptr<sharing::RateLimiter> anonymous_refusals_;  // AuditRefusal's, per peer address
   std::atomic<int64_t> last_flood_warning_{-10'000'000};      // MonotonicMicros
-  std::atomic<int64_t> flood_refused_{0};                      // unaudited 429s since that warning
+  std::atomic<int64_t> flood_refused_{0};                      // unaudited refusals since that warning
+  std::atomic<int> batches_in_flight_{0};                      // routes_ingest.cc
 };
 
 // The version string of this build ("0.1.0").

@@ -133,6 +133,9 @@ Status Serve(ServeFlags flags) {
   deps.rate_limiter = &rate_limiter;
   deps.default_rate_per_minute = config.sharing_default_rate_per_minute;
   deps.audit_stall_after = std::chrono::seconds(config.audit_stall_seconds);
+  // A batch holds a server thread until applied: at most half of them, so the rest keep serving.
+  deps.max_concurrent_batches = std::max(1, ServerThreads(config) / 2);
+  deps.keyless_refusals_per_minute = config.keyless_refusals_per_minute;
   // Batch bodies are streamed to disk here, never held in memory (api/body_spool.h).
   deps.spool_dir = config.data_dir + "/spool";
   deps.max_batch_bytes = static_cast<uint64_t>(config.ingest_max_batch_bytes);

@@ -42,6 +42,10 @@ const std::vector<KeyDef>& Defs() {
       {"server.max_connections_per_address", Kind::kInt, "256",
        "Of those, at most this many from one client address (one client cannot take every slot).", {}, 1,
        1000000},
+      {"server.keyless_refusals_per_minute", Kind::kInt, "120",
+       "Refusals of requests without a valid key audited per minute per client address (IPv6: per /64); "
+       "past that they are refused alike but only logged. 0: audit every one (behind a proxy that hides "
+       "client addresses, raise it or set 0).", {}, 0, 100000000},
       {"server.header_timeout_seconds", Kind::kInt, "10",
        "Time for a request's header to arrive (from a new connection's opening, or a later request's "
        "first byte).", {}, 1, 3600},
@@ -169,6 +173,7 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "server.max_connections") c->max_connections = static_cast<int>(n);
   else if (name == "server.max_connections_per_address") c->max_connections_per_address = static_cast<int>(n);
   else if (name == "server.header_timeout_seconds") c->header_timeout_seconds = static_cast<int>(n);
+  else if (name == "server.keyless_refusals_per_minute") c->keyless_refusals_per_minute = static_cast<int>(n);
   else if (name == "server.request_timeout_seconds") c->request_timeout_seconds = static_cast<int>(n);
   else if (name == "server.idle_timeout_seconds") c->idle_timeout_seconds = static_cast<int>(n);
   else if (name == "server.shutdown_grace_seconds") c->shutdown_grace_seconds = static_cast<int>(n);

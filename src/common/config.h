@@ -28,6 +28,7 @@ struct HubConfig {
   int max_connections = 1024;               // server.max_connections
   int max_connections_per_address = 256;    // server.max_connections_per_address
   int header_timeout_seconds = 10;          // server.header_timeout_seconds
+  int keyless_refusals_per_minute = 120;    // server.keyless_refusals_per_minute
   int request_timeout_seconds = 60;         // server.request_timeout_seconds
   int idle_timeout_seconds = 75;            // server.idle_timeout_seconds
   int shutdown_grace_seconds = 30;          // server.shutdown_grace_seconds

@@ -13,12 +13,18 @@ RateLimiter::Verdict RateLimiter::Acquire(std::string_view key, int per_minute) 
   const double capacity = per_minute;
   const double per_micro = per_minute / 60e6;
   std::lock_guard<std::mutex> lock(shard.mu);
-  if (shard.buckets.size() >= kMaxBucketsPerShard) {
+  const bool swept_lately = shard.last_sweep != kNeverSwept && now - shard.last_sweep < 1'000'000;
+  if (shard.buckets.size() >= kMaxBucketsPerShard && !swept_lately) {
     // Many keys (e.g. client addresses): a bucket untouched for a minute is full again, the same
-    // as a new one, so forgetting it changes nothing.
+    // as a new one, so forgetting it changes nothing. Once a second at most: a sweep reads the
+    // whole shard under its lock.
+    shard.last_sweep = now;
     std::erase_if(shard.buckets, [now](const auto& kv) { return now - kv.second.updated >= 60'000'000; });
   }
-  auto [it, inserted] = shard.buckets.try_emplace(std::string(key));
+  std::string k(key);
+  auto found = shard.buckets.find(k);
+  if (found == shard.buckets.end() && shard.buckets.size() >= kHardBucketsPerShard) return {false, 60'000'000};
+  auto [it, inserted] = found != shard.buckets.end() ? std::pair(found, false) : shard.buckets.try_emplace(std::move(k));
   Bucket& b = it->second;
   if (inserted) {
     b.tokens = capacity;

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ class RateLimiter {
   };
 
   // Takes one request from `key`'s bucket of `per_minute` requests (per_minute <= 0: unlimited).
+  // A new key is refused while its shard is at kHardBucketsPerShard live buckets.
   // A bucket whose rate changed (a new agreement version) keeps its level, capped to the new rate.
   Verdict Acquire(std::string_view key, int per_minute);
 
@@ -46,10 +48,15 @@ class RateLimiter {
   struct Shard {
     std::mutex mu;
     std::unordered_map<std::string, Bucket> buckets;
+    int64_t last_sweep = kNeverSwept;
   };
   static constexpr size_t kShards = 16;
-  // A shard this full first forgets the buckets idle for a minute (they are full again).
+  // A shard this full forgets the buckets idle for a minute (they are full again), at most once
+  // a second; one that still holds kHardBucketsPerShard refuses new keys (for a minute) rather
+  // than grow: keys are client addresses for keyless refusals, and those can be many.
   static constexpr size_t kMaxBucketsPerShard = 4096;
+  static constexpr size_t kHardBucketsPerShard = 16384;
+  static constexpr int64_t kNeverSwept = std::numeric_limits<int64_t>::min();
 
   Clock* clock_;
   std::array<Shard, kShards> shards_;

@@ -86,5 +86,26 @@ TEST(RateLimiter, ManyKeysForgetOnlyIdleBuckets) {
   EXPECT_TRUE(limiter.Acquire("idle7", 3).allowed);
 }
 
+// More live keys than a shard may hold: new ones are refused (for a minute) instead of growing
+// the table, and keys already held keep working.
+TEST(RateLimiter, ANewKeyIsRefusedWhenItsShardIsFullOfLiveBuckets) {
+  FakeClock clock;
+  RateLimiter limiter(&clock);
+  ASSERT_TRUE(limiter.Acquire("held", 100).allowed);
+  int refused = 0;
+  for (int i = 0; i < 300000; ++i) {
+    auto v = limiter.Acquire("k" + std::to_string(i), 100);
+    if (!v.allowed) {
+      ++refused;
+      EXPECT_EQ(v.retry_after_micros, 60'000'000);
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_LE(limiter.BucketCount(), 16 * size_t{16384});
+  EXPECT_TRUE(limiter.Acquire("held", 100).allowed);
+  clock.Advance(61'000'000);  // all idle a minute: swept at the next new key of each shard
+  EXPECT_TRUE(limiter.Acquire("fresh", 100).allowed);
+}
+
 }  // namespace
 }  // namespace ndc::sharing

@@ -381,43 +381,42 @@ TEST_P(HostileTest, AProblemDetailIsCut) {
   HttpResponse r = Call("POST", "/v1/agencies", op_, R"({"id":")" + id + R"(","name":"x"})");
   ExpectRefused(r, 400, "INVALID_ARGUMENT", "a 200,000-character id");
   const std::string detail = json::parse(r.body)["detail"];
-  EXPECT_LE(detail.size(), 2100u);
+  EXPECT_LE(detail.size(), 2000u);
   EXPECT_NE(detail.find("… (cut: "), std::string::npos) << detail.substr(0, 200);
   EXPECT_LT(r.body.size(), 3000u);
 }
 
 // Requests without a valid key are refused and audited, but nobody without a key can fill the
-// audit log: from one address at most 120 refusals a minute are audited (their texts cut to 64
-// bytes); past that the answer is a 429 with Retry-After, logged but not audited.
-TEST_P(HostileTest, AKeylessFloodIsThrottledAndCannotFillTheAuditLog) {
+// audit log: from one client at most server.keyless_refusals_per_minute (120) refusals a minute
+// are audited, their texts cut to 64 bytes; past that they are refused alike (401) and only
+// logged. The bucket refills at 2 a second, so how many past 120 are audited depends on how long
+// the requests took: at most 2 a second of it.
+TEST_P(HostileTest, AKeylessFloodIsRefusedButCannotFillTheAuditLog) {
   auto tree_size = [&] { return json::parse(Call("GET", "/v1/audit/entries?limit=1", op_).body)["tree_size"].get<int64_t>(); };
   const int64_t before = tree_size();
   const std::string long_purpose(1000, 'y');
   HttpConnection c(server_->port());
-  int refused = 0, throttled = 0;
-  std::string retry_after;
-  for (int i = 0; i < 130; ++i) {
+  int refused = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i) {
     HttpResponse r = c.Request("GET", "/v1/persons/P" + std::to_string(i) + std::string(500, 'x') +
                                           "?purpose=" + long_purpose,
                                "", {{"Authorization", "Bearer ndc_000000000000_zzz"}});
     refused += r.status == 401;
-    if (r.status == 429) {
-      ++throttled;
-      retry_after = r.headers["retry-after"];
-      EXPECT_EQ(json::parse(r.body)["code"], "RESOURCE_EXHAUSTED");
-    }
   }
-  EXPECT_EQ(refused, 120);
-  EXPECT_EQ(throttled, 10);
-  EXPECT_FALSE(retry_after.empty());
-  EXPECT_EQ(tree_size(), before + 120);  // the 429s are not audited
-  json last = json::parse(Call("GET", "/v1/audit/entries?limit=1&start=" + std::to_string(before + 119), op_).body);
-  ASSERT_EQ(last["entries"].size(), 1u) << last;
-  const json& e = last["entries"][0];
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(refused, 200);
+  const int64_t audited = tree_size() - before;
+  EXPECT_GE(audited, 120);
+  EXPECT_LE(audited, 120 + static_cast<int64_t>(2 * seconds) + 1) << seconds << " s";
+  EXPECT_LT(audited, 200) << "the flood was audited whole (" << seconds << " s)";
+  json first = json::parse(Call("GET", "/v1/audit/entries?limit=1&start=" + std::to_string(before), op_).body);
+  ASSERT_EQ(first["entries"].size(), 1u) << first;
+  const json& e = first["entries"][0];
   EXPECT_EQ(e["actor"]["role"], "unauthenticated");
   EXPECT_EQ(e["purpose"], std::string(64, 'y'));
   EXPECT_EQ(e["subject"]["record"].get<std::string>().size(), 64u);
-  // A caller with a valid key is not throttled by that address's keyless flood.
+  // A caller with a valid key is not held back by that address's keyless flood.
   EXPECT_EQ(Call("GET", "/v1/persons/" + std::string(kPerson) + "?purpose=public_service.social_insurance", vss_).status,
             200);
   EXPECT_EQ(server_->Terminate(), 0);

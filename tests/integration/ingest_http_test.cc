@@ -416,6 +416,39 @@ TEST_P(IngestHttpTest, DatasetBatchesAreListedNewestFirst) {
   EXPECT_EQ(rest["batches"][0]["id"], a["id"]);
 }
 
+// A batch holds a server thread until it is applied — on SQLite also while it waits for the
+// store's write lock. With 2 server threads a node applies one batch at a time and answers a
+// second at once with 503 and Retry-After (from a review: four blocked uploads froze the server,
+// /healthz took 3.5 s), and everything else is still served meanwhile.
+TEST_P(IngestHttpTest, ABatchBeyondHalfTheServerThreadsIs503AtOnce) {
+  auto db = store::Open(pg_ ? pg_->url() : "sqlite:" + hub_ + "/ndc.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto tx = (*db)->Begin();
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  ASSERT_TRUE((*tx)->Exec(pg_ ? "LOCK TABLE ingest_state IN EXCLUSIVE MODE"
+                              : "UPDATE datasets SET updated_at = updated_at WHERE id = 'ho_gia_dinh'")
+                  .ok());
+  json first_report;
+  HttpResponse first;
+  std::thread held([&] { first = Post(Csv("01,H1,An,3,false,1.50,2024-01-02,,1\n"), &first_report); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first is waiting for the lock
+  const auto start = std::chrono::steady_clock::now();
+  json second_report;
+  HttpResponse second = Post(Csv("01,H2,Bình,2,false,1.00,2024-01-03,,1\n"), &second_report);
+  HttpResponse health = Call("GET", "/healthz", "");
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(second.status, 503) << second.body;
+  EXPECT_EQ(second.headers["retry-after"], "5");
+  EXPECT_EQ(second_report["code"], "RESOURCE_EXHAUSTED");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_LT(took, std::chrono::milliseconds(2000));
+  ASSERT_TRUE((*tx)->Rollback().ok());
+  held.join();
+  EXPECT_EQ(first.status, 201) << first.body;
+  json again;
+  EXPECT_EQ(Post(Csv("01,H2,Bình,2,false,1.00,2024-01-03,,1\n"), &again).status, 201) << again;
+}
+
 TEST_P(IngestHttpTest, DeleteModeFromTheQuery) {
   json j;
   ASSERT_EQ(Post(Csv("HN,001,An,,,,,,1\nHN,002,Bình,,,,,,1\n"), &j).status, 201);

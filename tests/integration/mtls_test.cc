@@ -270,6 +270,19 @@ TEST_P(MutualTlsTest, UntrustedCertificateAndPlainHttpGetNoAnswer) {
   EXPECT_EQ(Get(op_, nullptr).status, 200);
 }
 
+// On the TLS port too a connection that sends nothing holds its slot only
+// server.header_timeout_seconds (1 here): the handshake and the first header share that deadline.
+TEST_P(MutualTlsTest, ASilentConnectionIsClosedAfterTheHeaderTimeout) {
+  std::map<std::string, std::string> env = TlsEnv();
+  env["NDC_SERVER_HEADER_TIMEOUT_SECONDS"] = "1";  // server.request_timeout_seconds is 5 here
+  ServerProcess strict({"--data", hub_, "--threads", "2"}, env);
+  ASSERT_TRUE(strict.started()) << strict.output();
+  HttpConnection silent(strict.port());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ClosedWithin(silent.fd(), std::chrono::milliseconds(6000)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(3500));
+}
+
 TEST_P(MutualTlsTest, BadCertificateInputIsRefusedClearly) {
   Write("not-a-cert.pem", "hello\n");
   std::vector<std::string> base = {"key", "create", "--data", hub_, "--role", "operator", "--name", "x", "-q"};

@@ -122,20 +122,6 @@ TEST_P(ServerTest, HealthIs503WhileTheAuditLogCannotCommit) {
   EXPECT_EQ(json::parse(after.body)["audit"], "ok");
 }
 
-// True once the peer closes `fd` (EOF or reset) within `limit`; false if it is still open then.
-bool ClosedWithin(int fd, std::chrono::milliseconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  char byte;
-  while (std::chrono::steady_clock::now() < end) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 50) > 0) {
-      ssize_t n = ::recv(fd, &byte, 1, 0);
-      if (n <= 0) return true;
-    }
-  }
-  return false;
-}
-
 // A client that opens connections and sends nothing, or sends its header a byte at a time, holds
 // a slot for server.header_timeout_seconds (1 here), not the 75 s keep-alive idle time; a
 // kept-alive connection may still idle longer than that between requests. One address holds at

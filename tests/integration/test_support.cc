@@ -319,4 +319,14 @@ int ServerProcess::Terminate(int timeout_ms) {
   return WaitExit(timeout_ms);
 }
 
+bool ClosedWithin(int fd, std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  char byte;
+  while (std::chrono::steady_clock::now() < end) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) > 0 && ::recv(fd, &byte, 1, 0) <= 0) return true;
+  }
+  return false;
+}
+
 }  // namespace ndc::testing

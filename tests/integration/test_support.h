@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -73,6 +74,10 @@ class HttpConnection {
   int fd_ = -1;
   std::string buffer_;
 };
+
+// True once the peer closes `fd` (EOF or reset) within `limit`; false if it is still open then.
+// Bytes the peer sends meanwhile are read and dropped.
+bool ClosedWithin(int fd, std::chrono::milliseconds limit);
 
 // The real server: `ndc serve --listen 127.0.0.1:0 <args>`, its port read from its first line.
 class ServerProcess {
