@@ -78,6 +78,11 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   std::string_view title = TitleFor(code);
   const bool storage_full = code == StatusCode::kResourceExhausted && !rate_limited && SaysStorageIsFull(detail);
   const bool unaudited = detail.starts_with(kUnauditedChange);
+  if (code == StatusCode::kAborted && unaudited) {
+    // Made, but its audit entry lost a lock conflict: never "retry", which would make it again.
+    http_status = 500;
+    title = "Internal error";
+  }
   if (code == StatusCode::kResourceExhausted && !rate_limited) {
     // A change made without its entry is never "retry later": the retry would make it again.
     http_status = storage_full ? 507 : unaudited ? 500 : 503;
@@ -116,7 +121,7 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   Response r = ProblemResponse(http_status, StatusCodeName(code), title, detail, request.path, request.request_id);
   if (code == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ndc\"");
   // ABORTED: a lock conflict or timeout, rolled back whole; trying again is expected to work.
-  if ((http_status == 503 && code == StatusCode::kResourceExhausted) || code == StatusCode::kAborted) {
+  if ((http_status == 503 && code == StatusCode::kResourceExhausted) || (code == StatusCode::kAborted && !unaudited)) {
     r.headers.emplace_back("Retry-After", "1");
   }
   return r;

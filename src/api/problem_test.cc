@@ -54,6 +54,19 @@ TEST(Problem, AbortedSaysRetryWithRetryAfter) {
       << r.body;
 }
 
+// A change that was made but whose audit entry lost a lock conflict is not "retry": a retry would
+// make it again (review of the day's commits).
+TEST(Problem, AnUnauditedAbortedChangeIs500WithoutRetryAfter) {
+  Request req;
+  req.request_id = "r10";
+  Response r =
+      ProblemFromStatus(AbortedError("audit: sqlite: database is locked [5]").WithContext(kUnauditedChange), req);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_TRUE(r.headers.empty());
+  EXPECT_NE(r.body.find("the change was made, but its audit entry could not be written"), std::string::npos)
+      << r.body;
+}
+
 // RESOURCE_EXHAUSTED is the caller's 429 only when it is over its rate; a full store is 507 (the
 // change, if any, is named as made), anything else of the server's own is 503 with Retry-After;
 // driver text anywhere in the message stays in the log (review of 2026-11-30: a full disk gave

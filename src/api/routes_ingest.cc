@@ -119,6 +119,14 @@ Response UnappliedBatch(const ingest::BatchReport& report, const Request& req) {
 
 }  // namespace
 
+Status ApiService::BatchCapacity(int running) const {
+  if (deps_.max_concurrent_batches <= 0 || running < deps_.max_concurrent_batches) return OkStatus();
+  return ResourceExhaustedError(fmt::format(
+      "this node is applying {} batch(es) already, as many as it takes at once (half its server threads); retry "
+      "later, or send the batch to another node",
+      running));
+}
+
 void ApiService::AddIngestRoutes() {
   // Before the body is read: the dataset exists, the caller may use it, the parameters are valid;
   // then the server is told to stream the body to disk.
@@ -126,6 +134,8 @@ void ApiService::AddIngestRoutes() {
     const std::string& id = params.at("id");
     RETURN_IF_ERROR(IngestDataset(*req.principal, id).status());
     RETURN_IF_ERROR(BatchRequestFor(req, id, *req.principal).status());
+    // Before any body byte (and before 100 Continue): the handler checks again, taking its slot.
+    RETURN_IF_ERROR(BatchCapacity(batches_in_flight_.load()));
     if (!deps_.spool_dir.empty()) {
       req.spool = Request::BodySpool{deps_.spool_dir, deps_.max_batch_bytes, "ingest.max_batch_bytes"};
     }
@@ -143,17 +153,7 @@ void ApiService::AddIngestRoutes() {
           std::atomic<int>& n;
           ~InFlight() { --n; }
         } in_flight{batches_in_flight_};
-        const int running = ++batches_in_flight_;
-        if (deps_.max_concurrent_batches > 0 && running > deps_.max_concurrent_batches) {
-          Response busy = ProblemResponse(
-              503, "RESOURCE_EXHAUSTED", "Service unavailable; retry later",
-              fmt::format("this node is applying {} batch(es) already, as many as it takes at once (half its "
-                          "server threads); retry after the Retry-After seconds, or send the batch to another node",
-                          running - 1),
-              ctx.request.path, ctx.request.request_id);
-          busy.headers.emplace_back("Retry-After", "5");
-          return busy;
-        }
+        RETURN_IF_ERROR(BatchCapacity(++batches_in_flight_ - 1));
         ASSIGN_OR_RETURN(ingest::BatchRequest batch,
                          BatchRequestFor(ctx.request, ctx.params["id"], *ctx.principal));
         std::unique_ptr<ingest::ByteSource> input;

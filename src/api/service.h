@@ -82,6 +82,9 @@ class ApiService {
   void AddKeyRoutes();
   void AddAuditRoutes();
   void AddIngestRoutes();   // routes_ingest.cc: batches and their rejects
+  // routes_ingest.cc — kResourceExhausted (503 with Retry-After) when `running` batches already
+  // fill deps_.max_concurrent_batches.
+  Status BatchCapacity(int running) const;
   void AddRecordRoutes();   // routes_records.cc: records, versions, change events
   void AddAgreementRoutes();  // routes_agreements.cc: data-sharing agreements
   void AddPersonRoutes();     // routes_persons.cc: persons, discrepancies, review queue and decisions
