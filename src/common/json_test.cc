@@ -33,6 +33,19 @@ TEST(Json, HugeNumberIsAnErrorNotAnException) {
   EXPECT_EQ(j.status().code(), StatusCode::kInvalidArgument);
 }
 
+// Which of two values counts would differ between readers: refused, naming the key; the same key
+// in different objects is fine.
+TEST(Json, AKeyTwiceInOneObjectIsAnError) {
+  auto r = ParseJson(R"({"id":"a","x":{"id":"b"},"id":"c"})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "invalid JSON: the key \"id\" appears twice in one object");
+  EXPECT_FALSE(ParseJson(R"([{"a":1},{"b":{"c":1,"c":2}}])").ok());
+  auto fine = ParseJson(R"({"id":"a","x":{"id":"b"},"y":[{"id":1},{"id":2}]})");
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  EXPECT_EQ((*fine)["y"][1]["id"], 2);
+}
+
 TEST(Json, DumpReplacesInvalidUtf8) {
   nlohmann::json j = std::string("a\xff" "b");
   EXPECT_EQ(DumpJson(j), "\"a\xEF\xBF\xBD" "b\"");

@@ -40,8 +40,13 @@ class AgreementStoreTest : public ::testing::TestWithParam<Backend> {
     auto doc = ParseJson(R"({"id": "vss-registry", "consumer": "vss", "grants": {"registry": ["ho_ten"]},
       "purposes": ["public_service.social_insurance"], "actions": ["read_person"],
       "legal_basis": {"instrument": "Decree 47/2020/NĐ-CP"}, "valid_from": "2026-01-01",
-      "valid_to": "2027-01-01", "status": "active")" + extra + "}");
+      "valid_to": "2027-01-01", "status": "active"})");
     EXPECT_TRUE(doc.ok());
+    if (!extra.empty()) {  // ", \"k\": v, ...": added, or replacing the draft's own
+      auto more = ParseJson("{" + extra.substr(extra.find(',') + 1) + "}");
+      EXPECT_TRUE(more.ok()) << more.status().ToString();
+      doc->update(*more);
+    }
     auto a = AgreementFromJson(*doc);
     EXPECT_TRUE(a.ok()) << a.status().ToString();
     return *a;

@@ -37,11 +37,16 @@ class ConsentStoreTest : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(catalog_->CreateDataset(*schema).ok());
   }
 
-  // A valid grant document with `extra` members appended (or overriding, later keys win).
+  // A valid grant document with `extra` members (", \"k\": v, ...") added or replacing its own.
   Result<StoredConsent> Parse(const std::string& extra = "") {
     auto doc = ParseJson(R"({"recipient": "bank_x", "purpose": "banking.account_opening",
-      "grants": {"registry": ["ho_ten", "ngay_sinh"]}, "valid_to": "2026-12-31")" + extra + "}");
+      "grants": {"registry": ["ho_ten", "ngay_sinh"]}, "valid_to": "2026-12-31"})");
     EXPECT_TRUE(doc.ok());
+    if (!extra.empty()) {
+      auto more = ParseJson("{" + extra.substr(extra.find(',') + 1) + "}");
+      EXPECT_TRUE(more.ok()) << more.status().ToString();
+      doc->update(*more);
+    }
     return ConsentFromJson(*doc, clock_.NowMicros());
   }
 

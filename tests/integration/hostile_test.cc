@@ -375,6 +375,15 @@ TEST_P(HostileTest, AQueryParameterGivenTwiceIs400) {
   EXPECT_EQ(Call("GET", "/v1/keys?limit=1", op_).status, 200);
 }
 
+// A body whose object names a key twice means two things to two readers: refused, nothing made.
+TEST_P(HostileTest, AJsonKeyTwiceIs400AndNothingIsMade) {
+  HttpResponse r = Call("POST", "/v1/agencies", op_, R"({"id":"dupx","id":"dupy","name":"n","kind":"state"})");
+  ExpectRefused(r, 400, "INVALID_ARGUMENT", "id twice");
+  EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("\"id\" appears twice"), std::string::npos) << r.body;
+  EXPECT_EQ(Call("GET", "/v1/agencies/dupy", op_).status, 404);
+  EXPECT_EQ(Call("GET", "/v1/agencies/dupx", op_).status, 404);
+}
+
 // A detail that quotes the caller's input does not echo a megabyte back.
 TEST_P(HostileTest, AProblemDetailIsCut) {
   const std::string id(200000, 'a');
