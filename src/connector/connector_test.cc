@@ -209,6 +209,54 @@ TEST_P(ConnectorTest, AWatermarkInTheFutureDoesNotStopLaterPulls) {
   EXPECT_EQ(NameOf("A6"), "Mới");
 }
 
+// A row stamped hours ahead (a source clock set wrong) waits for its time: had it become the
+// watermark, every change stamped before it and committed after the pull would be skipped.
+TEST_P(ConnectorTest, ARowStampedAheadDoesNotSkipEarlierChanges) {
+  for (int i = 1; i <= 3; ++i) Put(fmt::format("A{}", i), "Tên", i);
+  NDC_ASSERT_OK(
+      source_->Exec("INSERT INTO agency.people VALUES ('AHEAD', 'Trước giờ', NULL, now() + interval '2 hours')").status());
+  Add(Spec());
+  RunOutcome first = Run();
+  ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
+  EXPECT_EQ(first.batch->inserted, 3);
+  EXPECT_EQ(first.watermark_to, "2026-01-01 00:00:03+00");
+  EXPECT_EQ(NameOf("AHEAD"), "NOT_FOUND");
+  Put("A4", "Muộn", 10);  // stamped before AHEAD, committed after the pull
+  RunOutcome next = Run();
+  ASSERT_EQ(next.status, RunStatus::kApplied) << next.Summary();
+  EXPECT_EQ(next.batch->inserted, 1);
+  EXPECT_EQ(NameOf("A4"), "Muộn");
+}
+
+// A date watermark is read up to yesterday: rows dated today may still come after this pull, and
+// a stored watermark of today would pass them by for good.
+TEST_P(ConnectorTest, ADateWatermarkWaitsForTheDayToEnd) {
+  NDC_ASSERT_OK(source_->ExecScript(
+      "CREATE TABLE agency.daily (ma TEXT PRIMARY KEY, ho_ten TEXT, ngay_cap_nhat DATE); "
+      "INSERT INTO agency.daily VALUES ('D1', 'Hôm kia', current_date - 2), ('D2', 'Hôm qua', current_date - 1), "
+      "('D3', 'Hôm nay', current_date)"));
+  ConnectorSpec spec = Spec("bca_daily");
+  spec.source_table = "agency.daily";
+  spec.watermark_column = "ngay_cap_nhat";
+  Add(spec);
+  RunOutcome first = Run(std::nullopt, "bca_daily");
+  ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
+  EXPECT_EQ(first.batch->inserted, 2);
+  EXPECT_EQ(NameOf("D2"), "Hôm qua");
+  EXPECT_EQ(NameOf("D3"), "NOT_FOUND");  // pulled once today is over
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row yesterday,
+                           source_->QueryOne("SELECT CAST(current_date - 1 AS TEXT)"));
+  EXPECT_EQ(first.watermark_to, yesterday.Str(0));
+  // Another row dated today, after the pull: not passed by either.
+  NDC_ASSERT_OK(source_->Exec("INSERT INTO agency.daily VALUES ('D4', 'Cũng hôm nay', current_date)").status());
+  EXPECT_EQ(Run(std::nullopt, "bca_daily").status, RunStatus::kNoChanges);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row pending,
+                           source_->QueryOne("SELECT COUNT(*) FROM agency.daily WHERE ngay_cap_nhat > "
+                                             "CAST($1 AS DATE)",
+                                             std::vector<Value>{first.watermark_to.value_or("")}));
+  EXPECT_EQ(pending.Int(0), 2);  // D3 and D4 are both still after the stored watermark
+}
+
 TEST_P(ConnectorTest, SnapshotPullDeletesRecordsGoneFromTheSource) {
   for (int i = 1; i <= 6; ++i) Put(fmt::format("A{}", i), "Tên", i);
   Add(Spec());

@@ -96,9 +96,13 @@ Result<bool> PgSource::HasIndexLeadingWith(const std::string& schema, const std:
 Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema, const std::string& table,
                                                       const std::string& column,
                                                       const std::optional<std::string>& after) {
-  // A date or time watermark is read no further than a day past the source's clock: one row
-  // dated 2062 by a typo (or 'infinity') would otherwise become the watermark, and every later
-  // pull would find nothing newer. Such rows are left out (and warned about) until their time.
+  // A date or time watermark is read no further than the source's clock: one row dated 2062 by a
+  // typo (or 'infinity') would otherwise become the watermark, and every later pull would find
+  // nothing newer. A time watermark stops at now(): a row stamped hours ahead (a clock set wrong)
+  // would otherwise make `to` skip every change stamped before it and committed after the pull.
+  // A date watermark stops at yesterday: rows may still get today's date after this pull, and a
+  // `to` of today would pass them by for good, so a day's rows are pulled once the day is over.
+  // Rows left out are pulled when their time comes; those more than a day ahead are warned about.
   ASSIGN_OR_RETURN(store::ResultSet type,
                    executor().Query("SELECT t.typname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
                                     "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
@@ -113,7 +117,11 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
     params.push_back(*after);
     where.push_back(fmt::format("{} > $1", col));
   }
-  if (timed) where.push_back(fmt::format("{} <= now() + interval '1 day'", col));
+  if (typname == "date") {
+    where.push_back(fmt::format("{} < current_date", col));
+  } else if (timed) {
+    where.push_back(fmt::format("{} <= now()", col));
+  }
   std::string sql = fmt::format("SELECT CAST(MAX({0}) AS TEXT) FROM {1}", col, Table(schema, table));
   if (!where.empty()) sql += " WHERE " + fmt::format("{}", fmt::join(where, " AND "));
   ASSIGN_OR_RETURN(store::Row row, executor().QueryOne(sql, params));

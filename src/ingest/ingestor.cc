@@ -109,6 +109,7 @@ class BatchRun {
   std::vector<std::string> protected_keys_;  // snapshot: keys of rejected rows not yet marked seen
   static constexpr size_t kProtectedKeysHeld = 10000;
   int64_t unkeyed_rejects_ = 0;              // snapshot: rejected rows without a readable key
+  size_t chunk_bytes_ = 0;                   // text held by the chunk being filled (Consume)
   int64_t accepted_upserts_ = 0;             // accepted rows that are not deletes
   int64_t bytes_consumed_ = 0, bytes_total_ = -1;
 };
@@ -206,9 +207,11 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
     const store::Value& v = validated.values[static_cast<size_t>(version_index)];
     if (!store::IsNull(v)) p.source_version = store::ValueText(v);
   }
+  p.bytes = p.key.size();
   if (*op == RowOp::kUpsert) {
     p.hash = RowHash(validated.values);
     p.values = std::move(validated.values);
+    for (const auto& v : row.values) p.bytes += v ? v->size() : 0;
   }
   work->rows.push_back(std::move(p));
 }
@@ -238,11 +241,15 @@ Status BatchRun::Consume(ValidatedChunk& work, std::vector<PendingRow>* chunk, C
       RETURN_IF_ERROR(applier.Apply(chunk));
       chunk_keys->Clear();
       chunk_keys->Insert(p.key);
+      chunk_bytes_ = 0;
     }
+    chunk_bytes_ += p.bytes;
     chunk->push_back(std::move(p));
-    if (chunk->size() >= options_.chunk_rows) {
+    // Full by rows, or by bytes (wide rows: row_pipeline.h, kMaxChunkBytes).
+    if (chunk->size() >= options_.chunk_rows || chunk_bytes_ >= kMaxChunkBytes) {
       RETURN_IF_ERROR(applier.Apply(chunk));
       chunk_keys->Clear();
+      chunk_bytes_ = 0;
     }
   }
   return OkStatus();
@@ -373,7 +380,23 @@ Result<BatchReport> BatchRun::Execute() {
     return applied;
   }
   report_.content_sha256 = rows_->content_sha256();
-  report_.idempotency_key = request_.idempotency_key.empty() ? report_.content_sha256 : request_.idempotency_key;
+  // The default key is the content's digest, and the mode's name beside it for a snapshot or a
+  // delete batch: the same bytes sent in another mode are another batch (an upsert's file sent
+  // again as a snapshot must delete the absent records, not be answered "duplicate"). Upserts
+  // keep the bare digest, so keys stored before the mode was added still match.
+  report_.idempotency_key = !request_.idempotency_key.empty() ? request_.idempotency_key
+                            : request_.mode == BatchMode::kUpsert
+                                ? report_.content_sha256
+                                : report_.content_sha256 + ":" + std::string(BatchModeName(request_.mode));
+  // A batch applied before is a duplicate whatever this request's limits say: checked before the
+  // refusals (a resend with a stricter reject limit was refused, and stored as a refused batch).
+  ASSIGN_OR_RETURN(std::optional<BatchReport> original,
+                   FindAppliedBatch(*tx, dataset_.schema.id, report_.idempotency_key));
+  if (original) {
+    tx.reset();  // the same batch was applied before: change nothing
+    original->status = BatchStatus::kDuplicate;
+    return *original;
+  }
 
   const double limit = request_.max_reject_share.value_or(options_.max_reject_share);
   const double share = report_.rows_read == 0 ? 0.0 : double(report_.rejected) / double(report_.rows_read);
@@ -412,13 +435,6 @@ Result<BatchReport> BatchRun::Execute() {
     RETURN_IF_ERROR(applier.DeleteAbsent());
   }
   RETURN_IF_ERROR(applier.End());
-  ASSIGN_OR_RETURN(std::optional<BatchReport> original,
-                   FindAppliedBatch(*tx, dataset_.schema.id, report_.idempotency_key));
-  if (original) {
-    tx.reset();  // the same batch was applied before: change nothing
-    original->status = BatchStatus::kDuplicate;
-    return *original;
-  }
   const ApplyCounts& c = applier.counts();
   report_.inserted = c.inserted;
   report_.updated = c.updated;

@@ -133,6 +133,15 @@ Status CsvReader::ReadHeader() {
 Result<bool> CsvReader::Next(InputRow* row) {
   ASSIGN_OR_RETURN(bool got, parser_.Next(&rec_));
   if (!got) return false;
+  if (rec_.open_quote_spans_lines) {
+    // One stray quote would make every later line part of one rejected row, and the rows after it
+    // would be missing without a reject each: the batch fails instead.
+    return InvalidArgumentError(fmt::format(
+        "line {}: a quoted value{} is never closed, so every line after it would be part of that value; nothing "
+        "was applied. Close the quote (a quote inside a value is written twice) and send the batch again",
+        rec_.line,
+        rec_.error == CsvError::kTooLong ? "" : fmt::format(" in {}", ColumnLabel(rec_.error_column))));
+  }
   row->line = rec_.line;
   SetRawText(rec_.text, rec_.text_bytes, options_.limits.max_raw_bytes, &row->raw);
   row->op.clear();

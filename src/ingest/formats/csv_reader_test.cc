@@ -161,6 +161,29 @@ TEST(CsvReader, QuotingErrorsNameTheFieldAndReadingResumes) {
                   "L4 error(ho_ten): column 'Họ tên': quoted value not closed before the end of the input"));
 }
 
+// A quote left open across lines would swallow every later line into one rejected row, the rows
+// after it missing without a reject each: the read fails, naming the line and column. Open on
+// the last line only, it stays one reject (above).
+TEST(CsvReader, AQuoteLeftOpenAcrossLinesFailsTheRead) {
+  auto rows = Csv("so_dinh_danh,Họ tên\n1,A\n2,\"Nguyễn Văn B\n3,C\n4,D\n");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(rows.status().message().find("line 3: a quoted value in column 'Họ tên' is never closed"),
+            std::string_view::npos)
+      << rows.status().ToString();
+  // The same when the rest of the input is longer than a record may be (skipped as too long).
+  ReaderOptions small;
+  small.limits.max_record_bytes = 24;  // the header is 21 bytes
+  auto long_rows = Csv("so_dinh_danh,Họ tên\n1,A\n2,\"B\n" + std::string(100, 'x') + "\n3,C\n", small);
+  ASSERT_FALSE(long_rows.ok());
+  EXPECT_NE(long_rows.status().message().find("line 3: a quoted value is never closed"), std::string_view::npos)
+      << long_rows.status().ToString();
+  // A too-long quoted value that is closed is one reject, and reading goes on.
+  auto closed = Csv("so_dinh_danh,Họ tên\n1,\"B\n" + std::string(100, 'x') + "\"\n3,C\n", small);
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->size(), 2u);
+}
+
 TEST(CsvReader, QuotingErrorBeyondTheHeaderColumns) {
   auto rows = Csv("so_dinh_danh,Họ tên\n1,A,\"x\"y\n");
   ASSERT_TRUE(rows.ok());

@@ -229,6 +229,7 @@ void ChunkApplier::WriterLoop() {
 }
 
 Status ChunkApplier::FlushNewRecords() {
+  deferred_bytes_ = 0;
   RETURN_IF_ERROR(Hand(new_records_, /*versions=*/false));
   return Hand(new_versions_, /*versions=*/true);
 }
@@ -366,6 +367,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
       new_records.emplace_back(now_);
       if (has_source_version_) new_records.emplace_back(std::move(source_version));
       new_records_.tails.push_back(std::move(r.values));
+      deferred_bytes_ += r.bytes;
       ++counts_.inserted;
       continue;
     }
@@ -391,7 +393,8 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   const bool only_new = superseded.empty() && tombstones.empty() && seen.empty();
   if (only_new) {
     rows->clear();
-    return new_records_.tails.size() >= defer_rows_ ? FlushNewRecords() : OkStatus();
+    return new_records_.tails.size() >= defer_rows_ || deferred_bytes_ >= kMaxDeferredBytes ? FlushNewRecords()
+                                                                                            : OkStatus();
   }
   RETURN_IF_ERROR(Sync());
   const std::string rec = store::QuoteIdentifier(record_table_);

@@ -35,6 +35,7 @@ struct PendingRow {
   std::vector<store::Value> values;  // all schema fields for an upsert; empty for a delete
   std::optional<std::string> source_version;
   int64_t hash = 0;
+  size_t bytes = 0;  // the text it holds (key and values, as read): chunks are bounded by it
 };
 
 struct ApplyCounts {
@@ -137,6 +138,10 @@ class ChunkApplier {
   Rows new_versions_;
   // new_records_ goes to the writer once it holds this many rows, or before any other statement.
   size_t defer_rows_ = 0;
+  // The text of the new records held for the writer: they go once it reaches kMaxDeferredBytes
+  // too, so wide rows are not held by the thousand.
+  size_t deferred_bytes_ = 0;
+  static constexpr size_t kMaxDeferredBytes = 16 << 20;
 
   // The writer thread (docs/design/ingest.md, "Writing"): it writes the blocks handed to it in
   // order, through one bulk insert kept open while the blocks are of one kind (on PostgreSQL one

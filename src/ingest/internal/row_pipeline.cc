@@ -5,8 +5,15 @@
 
 namespace ndc::ingest {
 
+size_t InputRowBytes(const InputRow& row) {
+  size_t bytes = row.raw.size() + row.op.size();
+  for (const auto& v : row.values) bytes += v ? v->size() : 0;
+  return bytes;
+}
+
 struct RowPipeline::Slot {
   std::vector<InputRow> rows;  // the first `size` are this chunk's; storage reused
+  std::vector<size_t> wide;    // rows of the last chunk that held more than kMaxKeptRowBytes
   size_t size = 0;
   ValidatedChunk out;
   bool ready = false;
@@ -56,15 +63,22 @@ void RowPipeline::ReadLoop() {
     slot->size = 0;
     slot->ready = false;
     slot->out = ValidatedChunk{};
+    for (size_t i : slot->wide) slot->rows[i] = InputRow{};  // give wide rows' buffers back
+    slot->wide.clear();
     bool more = true;
-    while (slot->size < chunk_rows_) {
+    size_t bytes = 0;
+    while (slot->size < chunk_rows_ && bytes < kMaxChunkBytes) {
       if (slot->rows.size() == slot->size) slot->rows.emplace_back();
-      Result<bool> next = reader_->Next(&slot->rows[slot->size]);
+      InputRow& row = slot->rows[slot->size];
+      Result<bool> next = reader_->Next(&row);
       if (!next.ok() || !*next) {
         if (!next.ok()) slot->out.status = next.status();
         more = false;
         break;
       }
+      const size_t row_bytes = InputRowBytes(row);
+      bytes += row_bytes;
+      if (row_bytes > kMaxKeptRowBytes) slot->wide.push_back(slot->size);
       ++slot->size;
     }
     slot->out.bytes_consumed = reader_->bytes_consumed();

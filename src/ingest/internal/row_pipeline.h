@@ -5,8 +5,8 @@
 //
 // The reader fills chunks of `chunk_rows` input rows (reusing each chunk's row storage from
 // chunk to chunk); a worker validates a whole chunk; Next() returns the chunks in the order they
-// were read. At most 2 × workers + 2 chunks are in flight, so memory stays bounded when the
-// store is slower than the readers. Next() is for one consumer thread; the rest is internal.
+// were read. At most 2 × workers + 2 chunks are in flight, each of at most `chunk_rows` rows and
+// about kMaxChunkBytes of text, so memory stays bounded when the store is slower than the readers. Next() is for one consumer thread; the rest is internal.
 #pragma once
 
 #include <condition_variable>
@@ -36,6 +36,17 @@ struct ValidatedChunk {
   Status status;  // a read error ends the stream
   bool last = false;
 };
+
+// A chunk of rows also ends once its rows hold this many bytes of text, so wide rows (fields of
+// up to a megabyte each) cannot make a chunk of chunk_rows rows hold gigabytes; the applying side
+// bounds its chunks the same way (docs/design/ingest.md, "Memory").
+inline constexpr size_t kMaxChunkBytes = 8 << 20;
+// A reused row whose strings grew past this is freed instead (a record's strings keep the largest
+// size they ever had), as RowRecycler does for written rows.
+inline constexpr size_t kMaxKeptRowBytes = 4096;
+
+// The bytes of text a read row holds (its raw text and values).
+size_t InputRowBytes(const InputRow& row);
 
 class RowPipeline {
  public:

@@ -52,6 +52,7 @@ CsvParser::Step CsvParser::Parse(const char* b, size_t n, bool eof) {
   scratch_.clear();
   newlines_ = 0;
   error_ = CsvError::kNone;
+  open_quote_spans_lines_ = false;
   if (*p == '\n' || (*p == '\r' && (n == 1 || p[1] == '\n'))) {  // a blank line
     if (n == 1 && *p == '\r' && !eof) return Step::kNeedMore;
     consumed_ = *p == '\n' ? 1 : n == 1 ? 1 : 2;
@@ -105,6 +106,8 @@ CsvParser::Step CsvParser::Parse(const char* b, size_t n, bool eof) {
         if (!eof) return Step::kNeedMore;
         error_ = CsvError::kUnterminatedQuote;
         error_column_ = fields_.size();
+        const char* last = end[-1] == '\n' ? end - 1 : end;
+        open_quote_spans_lines_ = std::find(open, last, '\n') != last;
         newlines_ += std::count(open, end, '\n');
         text_end_ = end[-1] == '\r' ? end - 1 : end;
         consumed_ = n;
@@ -201,6 +204,7 @@ Result<bool> CsvParser::Next(CsvRecord* rec) {
     rec->text = std::string_view(b, static_cast<size_t>(text_end_ - b));
     rec->text_bytes = rec->text.size();
     rec->error = rec->text_bytes > max_record_bytes_ ? CsvError::kTooLong : error_;
+    rec->open_quote_spans_lines = open_quote_spans_lines_;
     rec->error_column = rec->error == CsvError::kTooLong ? 0 : error_column_;
     if (rec->error == CsvError::kNone) {
       for (const Escaped& e : escaped_)
@@ -222,6 +226,7 @@ Status CsvParser::SkipTooLong(CsvRecord* rec) {
   kept_.clear();
   size_t total = 0;  // bytes of the record before its line end
   int64_t newlines = 0;
+  int64_t quoted_newlines = 0;  // line ends inside the quoted value last opened
   char last = 0;
   for (;;) {
     const char* d = buf_.data();
@@ -237,10 +242,12 @@ Status CsvParser::SkipTooLong(CsvRecord* rec) {
           break;
         }
         ++newlines;
+        ++quoted_newlines;
       } else {
         switch (s) {
           case S::kFieldStart:
             s = c == '"' ? S::kQuoted : c == ',' ? S::kFieldStart : S::kUnquoted;
+            if (s == S::kQuoted) quoted_newlines = 0;  // a new quoted value
             break;
           case S::kUnquoted:
             s = c == ',' ? S::kFieldStart : c == '"' ? S::kToLineEnd : S::kUnquoted;
@@ -274,6 +281,7 @@ Status CsvParser::SkipTooLong(CsvRecord* rec) {
     RETURN_IF_ERROR(buf_.Fill());
   }
   if (last == '\r') --total;
+  rec->open_quote_spans_lines = s == S::kQuoted && quoted_newlines - (last == '\n' ? 1 : 0) > 0;
   rec->line = line_;
   line_ += newlines;
   rec->text = std::string_view(kept_).substr(0, total);

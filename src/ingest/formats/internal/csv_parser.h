@@ -34,6 +34,10 @@ struct CsvRecord {
   size_t text_bytes = 0;
   CsvError error = CsvError::kNone;
   size_t error_column = 0;  // 0-based column of a quoting error
+  // The input ended inside a quoted value that holds a line end (not counting the input's last
+  // byte): one stray quote made every later line part of this record (error is
+  // kUnterminatedQuote, or kTooLong when the rest was long).
+  bool open_quote_spans_lines = false;
 };
 
 class CsvParser {
@@ -78,6 +82,7 @@ class CsvParser {
   int64_t newlines_ = 0;
   CsvError error_ = CsvError::kNone;
   size_t error_column_ = 0;
+  bool open_quote_spans_lines_ = false;
 };
 
 }  // namespace ndc::ingest::internal
