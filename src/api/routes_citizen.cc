@@ -216,7 +216,8 @@ void ApiService::AddCitizenRoutes() {
       item["proof"] = audit::InclusionProofJson(proofs[i]);
       // The encoded entry names the actor's key and the request id: where AccessJson does not
       // show the client (anyone but an agency or the caller), the proof carries the leaf hash only.
-      if (!item["who"].contains("client")) item["proof"]["entry"] = nullptr;
+      // (Left out, not null: a proof file's "entry", when present, must be the entry's bytes.)
+      if (!item["who"].contains("client")) item["proof"].erase("entry");
     }
     // A scan budget spent inside a run of hidden entries ends the history there (sharing.md).
     RETURN_IF_ERROR(audit_own(ctx, "me.access.read", {me, "", ""}, {"audit_entries"}));
@@ -368,6 +369,34 @@ void ApiService::AddCitizenRoutes() {
                 for (const auto& c : rows) items.push_back(sharing::CorrectionJson(c));
                 json next = rows.size() == static_cast<size_t>(limit) ? json(rows.back().id) : json(nullptr);
                 return JsonResponse(DumpJson({{"dataset", id}, {"corrections", std::move(items)}, {"next_after", next}}));
+              });
+
+  // The owner's answer to a request: accepted or rejected, with a text for the person. Final.
+  router_.Add("POST", "/v1/datasets/{id}/corrections/{cid}/answer", {Role::kOperator, Role::kAgency},
+              [this](RouteContext& ctx) -> Result<Response> {
+                const std::string& id = ctx.params.at("id");
+                const std::string& cid = ctx.params.at("cid");
+                Result<catalog::DatasetInfo> dataset = IngestDataset(*ctx.principal, id);
+                if (dataset.status().code() == StatusCode::kPermissionDenied) {
+                  RETURN_IF_ERROR(AuditAccess(ctx, "correction.answer", {"", id, AuditText(cid)}, {},
+                                              audit::Decision::kDenied, dataset.status().message()));
+                }
+                RETURN_IF_ERROR(dataset.status());
+                ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"decision", "answer"}));
+                ASSIGN_OR_RETURN(std::string decision, StringMember(body, "decision", true));
+                if (decision != "accepted" && decision != "rejected") {
+                  return InvalidArgumentError(
+                      fmt::format("body.decision: '{}' is not accepted or rejected", AuditText(decision)));
+                }
+                ASSIGN_OR_RETURN(std::string answer, CleanText(body, "answer", true, 2000, true));
+                const std::string by =
+                    ctx.principal->role == Role::kOperator ? std::string("operator") : ctx.principal->agency_id;
+                ASSIGN_OR_RETURN(sharing::CorrectionRequest c,
+                                 sharing::AnswerCorrection(*deps_.db, id, cid, decision == "accepted", answer, by,
+                                                           deps_.clock->NowMicros()));
+                RETURN_IF_ERROR(AuditChange(ctx, "correction.answer", {c.person_key, id, c.record_key},
+                                            {"status", "answer"}));
+                return JsonResponse(DumpJson(sharing::CorrectionJson(c)));
               });
 }
 

@@ -108,6 +108,9 @@ void ApiService::AddFeedRoutes() {
       ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.subscribe", {"", dataset.schema.id, type}));
       if (access.refusal) return std::move(*access.refusal);
     }
+    // The feed starts now: past versions are not delivered (a record read refuses them to
+    // anyone but the owner). Read before the insert, so a change committed meanwhile is after it.
+    ASSIGN_OR_RETURN(s.start_after, ingest::LastEventSeq(*deps_.db, dataset.schema.id));
     ASSIGN_OR_RETURN(sharing::Subscription created, feeds_->Create(std::move(s)));
     RETURN_IF_ERROR(AuditChange(ctx, "feed.create", {"", created.dataset_id, created.id}, created.events,
                                 created.purpose));
@@ -169,7 +172,9 @@ void ApiService::AddFeedRoutes() {
     }
     if (allowed.empty()) return std::move(*first_refusal);
 
-    ASSIGN_OR_RETURN(auto changes, ingest::ListEvents(*deps_.db, s.dataset_id, after.value_or(0), limit));
+    // A cursor before the subscription's start is raised to it.
+    const int64_t from = std::max(after.value_or(0), s.start_after);
+    ASSIGN_OR_RETURN(auto changes, ingest::ListEvents(*deps_.db, s.dataset_id, from, limit));
     ASSIGN_OR_RETURN(auto persons, LinkedPersons(*deps_.db, dataset, changes));
     json items = json::array();
     for (const ingest::ChangeEvent& e : changes) {
@@ -215,7 +220,7 @@ void ApiService::AddFeedRoutes() {
                                                "the delivery could not be audited, so nothing was disclosed"));
       }
     }
-    int64_t next = changes.empty() ? after.value_or(0) : changes.back().seq;
+    int64_t next = changes.empty() ? from : changes.back().seq;
     return JsonResponse(DumpJson({{"feed", s.id},
                                   {"events", std::move(items)},
                                   {"next_after", next},

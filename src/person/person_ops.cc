@@ -93,6 +93,7 @@ Status PersonOps::Merge(const std::string& from, const std::string& into, const 
   // Items about `from` are now about `into`, and say so: the operator decides on the person the
   // decision will act on (review.cc refuses to move an authority record between persons).
   RETURN_IF_ERROR(MoveReviewsToPerson(*tx_, from, into, ctx_->now));
+  RETURN_IF_ERROR(MovePersonReferences(*tx_, from, into));
   RETURN_IF_ERROR(Event(from, "merged", into, std::nullopt, std::nullopt, fmt::format("merged into {}: {}", into, detail)));
   RETURN_IF_ERROR(Event(into, "merged", from, std::nullopt, std::nullopt,
                         fmt::format("absorbed {} ({} records): {}", from, links.size(), detail)));

@@ -78,6 +78,11 @@ Status MarkMerged(store::Executor& db, const std::string& from, const std::strin
       .status();
 }
 
+Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into) {
+  RETURN_IF_ERROR(db.Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2", Params{into, from}).status());
+  return db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2", Params{into, from}).status();
+}
+
 Status AppendEvent(store::Executor& db, const PersonEvent& e) {
   return db
       .Exec("INSERT INTO person_events (person_key, kind, other_person_key, dataset_id, record_key, detail, at) "

@@ -62,6 +62,12 @@ Status LockPerson(store::Executor& db, const std::string& key, int64_t now);
 // commits). A caller retries from the start and resolves the person again.
 Status LockActivePerson(store::Executor& db, const std::string& key, int64_t now);
 Status MarkMerged(store::Executor& db, const std::string& from, const std::string& into, int64_t now);
+// What a person gave or asked for follows them into the person they are merged into: their
+// consents (a recipient's reads resolve to the survivor and must find them; the person lists and
+// revokes them as the survivor) and their correction requests (listed as the survivor's, still in
+// the agency's inbox). Tables of src/sharing (migrations 0006, 0007), written here because a
+// merge is one transaction.
+Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into);
 
 Status AppendEvent(store::Executor& db, const PersonEvent& event);
 // The person's events in order, seq > after_seq, at most `limit`.

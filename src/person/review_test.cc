@@ -313,6 +313,44 @@ TEST_P(ReviewTest, NoLinkIsWrittenToAMergedPerson) {
   EXPECT_EQ(merge.code(), StatusCode::kAborted) << merge.ToString();
 }
 
+// A merged person's consents and correction requests follow them to the survivor.
+TEST_P(ReviewTest, AMergeMovesTheConsentsAndCorrectionRequests) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  ASSERT_EQ(s3[0], 'S');
+  NDC_ASSERT_OK_AND_ASSIGN(store::ResultSet agencies, db_->Query("SELECT id FROM agencies ORDER BY id"));
+  ASSERT_FALSE(agencies.rows.empty());
+  const std::string agency = agencies.rows[0].Str(0);
+  const int64_t now = clock_.NowMicros();
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, "
+                          "valid_to, granted_at, channel, text_version, proof) VALUES ('con_1', $1, $2, 'p', '{}', "
+                          "$3, $4, $3, 'test', 'v1', 'x'), ('con_2', $5, $2, 'p', '{}', $3, $4, $3, 'test', 'v1', 'x')",
+                          std::vector<store::Value>{s3, agency, now, now + 1000000, std::string(kBinhId)})
+                    .status());
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, "
+                          "claimed_value, note, status, created_at) VALUES ('cor_1', 'tax', 'T3', 'ho_ten', $1, 'x', "
+                          "'', 'open', $2)",
+                          std::vector<store::Value>{s3, now})
+                    .status());
+  {
+    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> tx, db_->Begin());
+    OpsContext octx{clock_.NowMicros(), "population_registry", {}, &random_};
+    PersonOps ops(tx.get(), &octx);
+    NDC_ASSERT_OK(ops.Merge(s3, kAnId, "the same man"));
+    NDC_ASSERT_OK(tx->Commit());
+  }
+  NDC_ASSERT_OK_AND_ASSIGN(store::ResultSet consents,
+                           db_->Query("SELECT id, person_key FROM consents ORDER BY id"));
+  ASSERT_EQ(consents.rows.size(), 2u);
+  EXPECT_EQ(consents.rows[0].Str(1), kAnId);
+  EXPECT_EQ(consents.rows[1].Str(1), kBinhId);  // another person's stays
+  NDC_ASSERT_OK_AND_ASSIGN(store::ResultSet corrections,
+                           db_->Query("SELECT person_key FROM correction_requests WHERE id = 'cor_1'"));
+  ASSERT_EQ(corrections.rows.size(), 1u);
+  EXPECT_EQ(corrections.rows[0].Str(0), kAnId);
+}
+
 TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {
   ReviewItem item = QueueOne();
   NDC_ASSERT_OK(DecideReview(Review(), item.id, "match", "cli:op", "ok").status());

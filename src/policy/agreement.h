@@ -65,10 +65,25 @@ struct Consent {
   std::optional<int64_t> revoked_at;
   int64_t max_uses = 0;  // 0 = no limit
   int64_t uses = 0;      // reads already made under it
+  // Frequency: at most frequency_max uses in a window of frequency_period µs (0 = no limit). A
+  // window opens at the first use after the last one closed (period_start); period_uses counts
+  // the uses in it.
+  int64_t frequency_max = 0;
+  int64_t frequency_period = 0;
+  int64_t period_start = 0;
+  int64_t period_uses = 0;
+  // Whether the frequency allows one more use at `now`.
+  bool FrequencyAllows(int64_t now) const {
+    return frequency_max <= 0 || now >= period_start + frequency_period || period_uses < frequency_max;
+  }
 };
 
 std::string_view ActionName(Action action);
 std::string_view SharingFormName(SharingForm form);
+// A consent frequency's window by name: "hour", "day", "week", "month" (30 days), "year" (365
+// days), in µs; nullopt for anything else. FrequencyPeriodName inverts it ("N s" for another).
+std::optional<int64_t> ParseFrequencyPeriod(std::string_view name);
+std::string FrequencyPeriodName(int64_t micros);
 std::string_view AgreementStatusName(AgreementStatus status);
 // The inverses of the names above; nullopt for anything else.
 std::optional<Action> ParseAction(std::string_view name);

@@ -111,6 +111,14 @@ Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<Fie
                            "consent '" + c.id + "' allowed " + std::to_string(c.max_uses) + " uses, all made");
       continue;
     }
+    if (!c.FrequencyAllows(request.now)) {
+      best.decision = Deny(Reason::kConsentExhausted,
+                           "consent '" + c.id + "' allows " + std::to_string(c.frequency_max) + " uses per " +
+                               FrequencyPeriodName(c.frequency_period) + ", all made; the next is possible " +
+                               std::to_string((c.period_start + c.frequency_period - request.now + 999'999) / 1'000'000) +
+                               " s from now");
+      continue;
+    }
     std::vector<FieldRef> both = Intersect(available, GrantedFields(c.grants, request.action == Action::kReadRecord
                                                                                    ? request.dataset
                                                                                    : std::string_view()));
@@ -244,6 +252,7 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
   std::sort(candidates.begin(), candidates.end(), [](const Agreement* x, const Agreement* y) { return x->id < y->id; });
   std::optional<Outcome> best_allow;
   Outcome furthest_deny;
+  std::string furthest_deny_id;
   bool any_deny = false;
   for (const Agreement* a : candidates) {
     Outcome o = CheckAgreement(request, *a, consents);
@@ -251,11 +260,28 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
       if (!best_allow || o.decision.fields.size() > best_allow->decision.fields.size()) best_allow = std::move(o);
     } else if (!any_deny || o.stage > furthest_deny.stage) {
       furthest_deny = std::move(o);
+      furthest_deny_id = a->id;
       any_deny = true;
     }
   }
   if (best_allow) return std::move(best_allow->decision);
-  return std::move(furthest_deny.decision);
+  // Name the agreement the refusal came under when one lists the purpose: the furthest one if it
+  // does, else the first (by id) that does. An agreement that does not list the purpose is not
+  // named (the caller stated a purpose nothing gave it).
+  Decision refused = std::move(furthest_deny.decision);
+  const auto lists_purpose = [&](const Agreement* a) {
+    return std::find(a->purposes.begin(), a->purposes.end(), request.purpose) != a->purposes.end();
+  };
+  const Agreement* under = nullptr;
+  for (const Agreement* a : candidates) {
+    if (!lists_purpose(a)) continue;
+    if (under == nullptr || a->id == furthest_deny_id) under = a;
+  }
+  if (under != nullptr) {
+    refused.agreement_id = under->id;
+    refused.agreement_version = under->version;
+  }
+  return refused;
 }
 
 }  // namespace ndc::policy

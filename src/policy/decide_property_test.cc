@@ -81,6 +81,31 @@ TEST(DecideConsent, MissingRevokedExpiredOrUsedUpConsentDenies) {
   EXPECT_EQ(Decide(BankRead(), a, std::vector<Consent>{c}).reason, Reason::kConsentRequired);
 }
 
+// A frequency's uses made in the open window refuse, saying when the next one is possible; once
+// the window closed, the consent serves again.
+TEST(DecideConsent, AConsentsFrequencyIsKept) {
+  std::vector<Agreement> a = {BankAgreement()};
+  Consent c = PersonConsent();
+  c.max_uses = 0;
+  c.frequency_max = 3;
+  c.frequency_period = kDay;
+  c.period_start = kNow - kDay / 2;
+  c.period_uses = 3;
+  Decision d = Decide(BankRead(), a, std::vector<Consent>{c});
+  EXPECT_EQ(d.reason, Reason::kConsentExhausted);
+  EXPECT_NE(d.message.find("allows 3 uses per day, all made; the next is possible 43200 s from now"), std::string::npos)
+      << d.message;
+  c.period_uses = 2;
+  EXPECT_TRUE(Decide(BankRead(), a, std::vector<Consent>{c}).allowed);
+  c.period_uses = 3;
+  c.period_start = kNow - kDay;  // the window has closed
+  EXPECT_TRUE(Decide(BankRead(), a, std::vector<Consent>{c}).allowed);
+  EXPECT_EQ(ParseFrequencyPeriod("week"), 7 * kDay);
+  EXPECT_EQ(ParseFrequencyPeriod("fortnight"), std::nullopt);
+  EXPECT_EQ(FrequencyPeriodName(30 * kDay), "month");
+  EXPECT_EQ(FrequencyPeriodName(90'000'000), "90 s");
+}
+
 TEST(DecideConsent, NonStateRecipientNeedsConsentEvenUnderAStatutoryBasis) {
   Agreement a = BankAgreement();
   a.legal_basis = {"Law 91/2025/QH15", "art. 19", false};

@@ -147,15 +147,44 @@ TEST(Decide, FeedNeedsTheEventType) {
   EXPECT_EQ(DecideWith(r, {a}).reason, Reason::kFeedNotAllowed);
 }
 
+// A-0, expired; A-2, for another purpose.
+Agreement Expired() {
+  Agreement a = VssReadsRegistry();
+  a.id = "A-0";
+  a.valid_to = kNow - kDay;
+  return a;
+}
+Agreement ForAnotherPurpose() {
+  Agreement a = VssReadsRegistry();
+  a.id = "A-2";
+  a.purposes = {"public_service.tax"};
+  return a;
+}
+
 TEST(Decide, TheFurthestReasonIsReported) {
-  Agreement expired = VssReadsRegistry();
-  expired.id = "A-0";
-  expired.valid_to = kNow - kDay;
-  Agreement other_purpose = VssReadsRegistry();
-  other_purpose.id = "A-2";
-  other_purpose.purposes = {"public_service.tax"};
+  EXPECT_EQ(DecideWith(VssRead(), {Expired(), ForAnotherPurpose()}).reason, Reason::kPurposeNotAllowed);
+}
+
+// A refusal names the agreement that lists the stated purpose (the audit entry then shows the
+// refusal came under it, and a covert purpose's refusal is hidden from the person like its
+// reads); one that does not list the purpose is never named.
+TEST(Decide, ARefusalNamesTheAgreementThatListsThePurpose) {
   Request r = VssRead();
-  EXPECT_EQ(DecideWith(r, {expired, other_purpose}).reason, Reason::kPurposeNotAllowed);
+  r.fields = {{"population_registry", "noi_thuong_tru"}};  // not granted
+  Decision field = DecideWith(r, {VssReadsRegistry()});
+  ASSERT_FALSE(field.allowed);
+  EXPECT_EQ(field.reason, Reason::kFieldNotAllowed);
+  EXPECT_EQ(field.agreement_id, "A-1");
+  EXPECT_EQ(field.agreement_version, 3);
+
+  // The furthest refusal (A-2, purpose) does not list the purpose; the expired A-0 does.
+  Decision d = DecideWith(VssRead(), {ForAnotherPurpose(), Expired()});
+  EXPECT_EQ(d.reason, Reason::kPurposeNotAllowed);
+  EXPECT_EQ(d.agreement_id, "A-0");
+
+  Decision none = DecideWith(VssRead(), {ForAnotherPurpose()});
+  EXPECT_FALSE(none.allowed);
+  EXPECT_EQ(none.agreement_id, "");
 }
 
 TEST(Decide, AmongAllowingAgreementsTheWidestWinsWhateverTheOrder) {

@@ -31,7 +31,7 @@ enum class Reason {
   kConsentRequired,       // consent-based, and no consent of this person for this recipient/purpose
   kConsentRevoked,
   kConsentExpired,
-  kConsentExhausted,      // max_uses reached
+  kConsentExhausted,      // max_uses reached, or the uses its frequency allows in the current window
 };
 
 std::string_view ReasonName(Reason reason);
@@ -44,7 +44,12 @@ struct Decision {
   std::vector<FieldRef> fields;
   // A citizen reading their own data without naming fields: everything held about them.
   bool all_fields = false;
-  std::string agreement_id;  // the agreement served under (empty for a citizen's own data)
+  // When allowed: the agreement served under (empty for a citizen's own data). When refused: an
+  // agreement of the caller that allows the stated purpose, if one applies (refused for another
+  // reason: action, scope, fields, validity, status or consent), so the audit entry shows the
+  // refusal came under it — a covert purpose's refusal under an agreement is hidden from the
+  // person like its reads (docs/design/sharing.md, "Covert accesses"); empty otherwise.
+  std::string agreement_id;
   int agreement_version = 0;
   std::string consent_id;   // set when a consent was needed; its use must be counted
   std::string legal_basis;  // "Decree 47/2020/NĐ-CP art. 15", "consent c-123", "data subject"

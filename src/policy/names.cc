@@ -1,5 +1,7 @@
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "policy/agreement.h"
 #include "policy/decision.h"
@@ -15,6 +17,27 @@ std::string_view ActionName(Action action) {
     case Action::kFeed: return "feed";
   }
   return "unknown";
+}
+
+namespace {
+constexpr int64_t kHourMicros = 3'600'000'000;
+constexpr std::pair<std::string_view, int64_t> kFrequencyPeriods[] = {
+    {"hour", kHourMicros}, {"day", 24 * kHourMicros}, {"week", 7 * 24 * kHourMicros},
+    {"month", 30 * 24 * kHourMicros}, {"year", 365 * 24 * kHourMicros}};
+}  // namespace
+
+std::optional<int64_t> ParseFrequencyPeriod(std::string_view name) {
+  for (const auto& [n, micros] : kFrequencyPeriods) {
+    if (n == name) return micros;
+  }
+  return std::nullopt;
+}
+
+std::string FrequencyPeriodName(int64_t micros) {
+  for (const auto& [n, m] : kFrequencyPeriods) {
+    if (m == micros) return std::string(n);
+  }
+  return std::to_string(micros / 1'000'000) + " s";
 }
 
 std::string_view SharingFormName(SharingForm form) {

@@ -15,8 +15,8 @@ using nlohmann::json;
 using store::Row;
 using store::Value;
 
-const std::set<std::string, std::less<>> kMembers = {"recipient",  "purpose",  "grants",       "valid_from",
-                                                      "valid_to",   "max_uses", "text_version", "channel"};
+const std::set<std::string, std::less<>> kMembers = {"recipient", "purpose",      "grants",  "valid_from", "valid_to",
+                                                      "max_uses",  "frequency", "text_version", "channel"};
 
 Status Bad(std::string_view member, std::string_view what) {
   return InvalidArgumentError(fmt::format("consent.{}: {}", member, what));
@@ -102,12 +102,14 @@ std::string_view StatusOf(const policy::Consent& c, int64_t now) {
   if (now < c.valid_from) return "not_yet_valid";
   if (now >= c.valid_to) return "expired";
   if (c.max_uses > 0 && c.uses >= c.max_uses) return "used_up";
+  if (!c.FrequencyAllows(now)) return "resting";  // its uses for this window are made
   return "active";
 }
 
 constexpr std::string_view kSelect =
     "SELECT id, person_key, recipient_agency, purpose, grants, valid_from, valid_to, max_uses, uses, granted_at, "
-    "revoked_at, channel, text_version, proof FROM consents ";
+    "revoked_at, channel, text_version, proof, frequency_max, frequency_period, period_start, period_uses FROM "
+    "consents ";
 
 Result<StoredConsent> FromRow(const Row& row) {
   StoredConsent s;
@@ -130,6 +132,10 @@ Result<StoredConsent> FromRow(const Row& row) {
   s.channel = row.Str(11);
   s.text_version = row.Str(12);
   s.proof = row.Str(13);
+  c.frequency_max = row.Int(14);
+  c.frequency_period = row.Int(15);
+  c.period_start = row.Int(16);
+  c.period_uses = row.Int(17);
   return s;
 }
 
@@ -140,7 +146,7 @@ Result<StoredConsent> ConsentFromJson(const json& doc, int64_t now) {
   for (const auto& [k, v] : doc.items()) {
     if (!kMembers.count(k)) {
       return Bad(k, "is not a member of a consent (allowed: recipient, purpose, grants, valid_from, valid_to, "
-                    "max_uses, text_version, channel)");
+                    "max_uses, frequency, text_version, channel)");
     }
   }
   StoredConsent out;
@@ -159,6 +165,20 @@ Result<StoredConsent> ConsentFromJson(const json& doc, int64_t now) {
     }
     c.max_uses = m->get<int64_t>();
   }
+  if (auto f = doc.find("frequency"); f != doc.end() && !f->is_null()) {
+    constexpr char kShape[] =
+        "must be {\"max\": uses (1 to 1000000), \"per\": \"hour\", \"day\", \"week\", \"month\" or \"year\"}";
+    if (!f->is_object() || f->size() != 2 || !f->contains("max") || !f->contains("per")) return Bad("frequency", kShape);
+    const json& max = (*f)["max"];
+    const json& per = (*f)["per"];
+    if (!max.is_number_integer() || max.get<int64_t>() < 1 || max.get<int64_t>() > 1000000 || !per.is_string()) {
+      return Bad("frequency", kShape);
+    }
+    std::optional<int64_t> period = policy::ParseFrequencyPeriod(per.get<std::string>());
+    if (!period) return Bad("frequency.per", kShape);
+    c.frequency_max = max.get<int64_t>();
+    c.frequency_period = *period;
+  }
   ASSIGN_OR_RETURN(out.text_version, Text(doc, "text_version", false, false, "v1"));
   ASSIGN_OR_RETURN(out.channel, Text(doc, "channel", false, false, "api"));
   return out;
@@ -175,6 +195,12 @@ json ConsentToJson(const StoredConsent& s, int64_t now) {
           {"valid_to", FormatRfc3339(c.valid_to)},
           {"max_uses", c.max_uses},
           {"uses", c.uses},
+          {"frequency", c.frequency_max > 0 ? json{{"max", c.frequency_max},
+                                                   {"per", policy::FrequencyPeriodName(c.frequency_period)},
+                                                   {"window_uses", now < c.period_start + c.frequency_period
+                                                                       ? c.period_uses
+                                                                       : int64_t{0}}}
+                                            : json(nullptr)},
           {"granted_at", FormatRfc3339(s.granted_at)},
           {"revoked_at", c.revoked_at ? json(FormatRfc3339(*c.revoked_at)) : json(nullptr)},
           {"channel", s.channel},
@@ -205,6 +231,9 @@ Status ConsentStore::Validate(const policy::Consent& c) {
   }
   if (c.valid_to <= c.valid_from) return Bad("valid_to", "must be after valid_from");
   if (c.max_uses < 0) return Bad("max_uses", "must not be negative (0 means no limit)");
+  if (c.frequency_max < 0 || (c.frequency_max > 0 && c.frequency_period <= 0)) {
+    return Bad("frequency", "needs a positive number of uses and a period");
+  }
   return OkStatus();
 }
 
@@ -229,14 +258,16 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
   }
   c.id = "con_" + HexEncode(random_->Bytes(8));
   c.uses = 0;
+  c.period_start = 0;
+  c.period_uses = 0;
   c.revoked_at.reset();
   draft.granted_at = clock_->NowMicros();
   const Value row[] = {c.id,          c.person_key, c.recipient_agency,  c.purpose,       DumpJson(GrantsToJson(c.grants)),
                        c.valid_from,  c.valid_to,   c.max_uses,          draft.granted_at, draft.channel,
-                       draft.text_version, draft.proof};
+                       draft.text_version, draft.proof, c.frequency_max, c.frequency_period};
   auto ins = tx->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, valid_to, "
-                      "max_uses, uses, granted_at, channel, text_version, proof) "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12)",
+                      "max_uses, uses, granted_at, channel, text_version, proof, frequency_max, frequency_period) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14)",
                       row);
   if (!ins.ok()) return ins.status().WithContext("storing the consent");
   if (Status s = tx->Commit(); !s.ok()) return s.WithContext("storing the consent");
@@ -327,17 +358,30 @@ Status ConsentStore::CountUse(const std::string& id) {
   const int64_t now = clock_->NowMicros();
   const Value p[] = {id, now};
   // One statement: the row lock (PostgreSQL) or the write lock (SQLite) makes check-and-increment
-  // atomic, so concurrent reads never take more than max_uses.
-  ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE consents SET uses = uses + 1 WHERE id = $1 AND revoked_at IS NULL "
-                                        "AND valid_from <= $2 AND valid_to > $2 AND (max_uses = 0 OR uses < max_uses)",
-                                        p));
+  // atomic, so concurrent reads never take more than max_uses, nor more than the frequency allows
+  // in a window (a use after the window closed opens the next one).
+  ASSIGN_OR_RETURN(
+      int64_t n,
+      db_->Exec("UPDATE consents SET uses = uses + 1, "
+                "period_uses = CASE WHEN $2 >= period_start + frequency_period THEN 1 ELSE period_uses + 1 END, "
+                "period_start = CASE WHEN $2 >= period_start + frequency_period THEN $2 ELSE period_start END "
+                "WHERE id = $1 AND revoked_at IS NULL AND valid_from <= $2 AND valid_to > $2 AND "
+                "(max_uses = 0 OR uses < max_uses) AND "
+                "(frequency_max = 0 OR $2 >= period_start + frequency_period OR period_uses < frequency_max)",
+                p));
   if (n == 1) return OkStatus();
   const Value q[] = {id};
   auto rs = db_->Query(std::string(kSelect) + "WHERE id = $1", q);
   if (!rs.ok()) return rs.status();
   if (rs->rows.empty()) return NotFoundError(fmt::format("no consent '{}'", id));
   ASSIGN_OR_RETURN(StoredConsent s, FromRow(rs->rows[0]));
-  return FailedPreconditionError(fmt::format("consent '{}' cannot be used: it is {}", id, StatusOf(s.consent, now)));
+  const policy::Consent& c = s.consent;
+  if (StatusOf(c, now) == "resting") {
+    return FailedPreconditionError(
+        fmt::format("consent '{}' allows {} uses per {}, all made; the next is possible at {}", id, c.frequency_max,
+                    policy::FrequencyPeriodName(c.frequency_period), FormatRfc3339(c.period_start + c.frequency_period)));
+  }
+  return FailedPreconditionError(fmt::format("consent '{}' cannot be used: it is {}", id, StatusOf(c, now)));
 }
 
 }  // namespace ndc::sharing

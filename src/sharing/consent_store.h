@@ -40,11 +40,12 @@ struct StoredConsent {
 // {"recipient": "bank_x", "purpose": "banking.account_opening",
 //  "grants": {"population_registry": ["ho_ten", "ngay_sinh"]},
 //  "valid_from": "2026-01-01" (default now), "valid_to": "2026-12-31", "max_uses": 10,
+//  "frequency": {"max": 2, "per": "day"} (optional; per hour, day, week, month or year),
 //  "text_version": "v1" (default "v1"), "channel": "api" (default)}
 // Unknown members are refused. kInvalidArgument naming the member.
 Result<StoredConsent> ConsentFromJson(const nlohmann::json& doc, int64_t now);
 // The consent as JSON: times as RFC 3339, and "status" (active, revoked, expired, not_yet_valid,
-// used_up) as of `now`.
+// used_up, resting: its frequency's uses in the open window made) as of `now`.
 nlohmann::json ConsentToJson(const StoredConsent& c, int64_t now);
 
 class ConsentStore {

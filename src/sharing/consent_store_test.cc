@@ -208,6 +208,48 @@ TEST_P(ConsentStoreTest, ConcurrentUsesNeverExceedMaxUses) {
   EXPECT_EQ(consents_->Get("001090000001", a.consent.id)->consent.uses, 10);
 }
 
+// A frequency allows so many uses per window; the window opens at the first use after the last
+// one closed. Concurrent uses never pass it.
+TEST_P(ConsentStoreTest, CountUseKeepsToTheFrequency) {
+  StoredConsent a = Granted("001090000001", R"(, "frequency": {"max": 2, "per": "day"})");
+  EXPECT_EQ(ConsentToJson(a, clock_.NowMicros())["frequency"], *ParseJson(R"({"max": 2, "per": "day", "window_uses": 0})"));
+  EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
+  clock_.Advance(kDay / 2);
+  EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
+  Status third = consents_->CountUse(a.consent.id);
+  EXPECT_EQ(third.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(third.message().find("allows 2 uses per day, all made; the next is possible at 2026-03-02T00:00:00"),
+            std::string::npos)
+      << third.message();
+  StoredConsent now = *consents_->Get("001090000001", a.consent.id);
+  EXPECT_EQ(ConsentToJson(now, clock_.NowMicros())["status"], "resting");
+  EXPECT_EQ(now.consent.uses, 2);
+  EXPECT_FALSE(now.consent.FrequencyAllows(clock_.NowMicros()));
+  clock_.Advance(kDay / 2);  // the window (opened at the first use) closes
+  EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
+  EXPECT_EQ(consents_->Get("001090000001", a.consent.id)->consent.uses, 3);
+  // Concurrent uses in a fresh window: exactly two pass.
+  clock_.Advance(2 * kDay);
+  std::atomic<int> ok{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 3; ++i) (consents_->CountUse(a.consent.id).ok() ? ok : refused)++;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 2);
+  EXPECT_EQ(refused.load(), 10);
+  // The shape is checked.
+  EXPECT_NE(Parse(R"(, "frequency": {"max": 0, "per": "day"})").status().message().find("consent.frequency"),
+            std::string::npos);
+  EXPECT_NE(Parse(R"(, "frequency": {"max": 3, "per": "fortnight"})").status().message().find("consent.frequency.per"),
+            std::string::npos);
+  EXPECT_NE(Parse(R"(, "frequency": {"max": 3})").status().message().find("consent.frequency"), std::string::npos);
+  EXPECT_NE(Parse(R"(, "frequency": {"max": 3, "per": "day", "x": 1})").status().message().find("consent.frequency"),
+            std::string::npos);
+}
+
 TEST_P(ConsentStoreTest, GrantChecksTheCatalog) {
   EXPECT_NE(GrantError(R"(, "recipient": "bank_y")").find("consent.recipient: agency 'bank_y' does not exist"),
             std::string::npos);

@@ -13,11 +13,12 @@ using Params = std::vector<Value>;
 
 constexpr char kSelect[] =
     "SELECT id, dataset_id, record_key, field, person_key, current_value, claimed_value, note, status, created_at, "
-    "resolved_at FROM correction_requests ";
+    "resolved_at, answer, answered_by FROM correction_requests ";
 
 CorrectionRequest FromRow(const store::Row& r) {
-  return {r.Str(0), r.Str(1), r.Str(2), r.Str(3), r.Str(4), r.OptStr(5), r.Str(6), r.Str(7), r.Str(8), r.Int(9),
-          r.OptInt(10)};
+  return {r.Str(0),    r.Str(1),  r.Str(2),    r.Str(3),  r.Str(4),
+          r.OptStr(5), r.Str(6),  r.Str(7),    r.Str(8),  r.Int(9),
+          r.OptInt(10), r.IsNull(11) ? "" : r.Str(11), r.IsNull(12) ? "" : r.Str(12)};
 }
 
 std::vector<CorrectionRequest> FromRows(const store::ResultSet& rs) {
@@ -95,6 +96,29 @@ Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, 
   return FromRows(*rs);
 }
 
+Result<CorrectionRequest> AnswerCorrection(store::Database& db, const std::string& dataset_id, const std::string& id,
+                                           bool accepted, const std::string& answer, const std::string& answered_by,
+                                           int64_t now) {
+  ASSIGN_OR_RETURN(auto tx, db.Begin());
+  ASSIGN_OR_RETURN(int64_t changed,
+                   tx->Exec("UPDATE correction_requests SET status = $1, resolved_at = $2, answer = $3, answered_by = "
+                            "$4 WHERE id = $5 AND dataset_id = $6 AND status = 'open'",
+                            Params{std::string(accepted ? "accepted" : "rejected"), now, answer, answered_by, id,
+                                   dataset_id}));
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   tx->Query(std::string(kSelect) + "WHERE id = $1 AND dataset_id = $2", Params{id, dataset_id}));
+  if (rs.rows.empty()) {
+    return NotFoundError(fmt::format("dataset '{}' has no correction request '{}'", dataset_id, id));
+  }
+  CorrectionRequest c = FromRow(rs.rows[0]);
+  if (changed == 0) {
+    return FailedPreconditionError(fmt::format("correction request '{}' was already answered ({}); an answer is final",
+                                               id, c.status));
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s.WithContext("storing the answer to the correction request");
+  return c;
+}
+
 nlohmann::json CorrectionJson(const CorrectionRequest& c) {
   using nlohmann::json;
   return {{"id", c.id},
@@ -107,7 +131,9 @@ nlohmann::json CorrectionJson(const CorrectionRequest& c) {
           {"note", c.note},
           {"status", c.status},
           {"created_at", FormatRfc3339(c.created_at)},
-          {"resolved_at", c.resolved_at ? json(FormatRfc3339(*c.resolved_at)) : json(nullptr)}};
+          {"resolved_at", c.resolved_at ? json(FormatRfc3339(*c.resolved_at)) : json(nullptr)},
+          {"answer", c.status == "open" ? json(nullptr) : json(c.answer)},
+          {"answered_by", c.answered_by.empty() ? json(nullptr) : json(c.answered_by)}};
 }
 
 }  // namespace ndc::sharing

@@ -32,6 +32,8 @@ struct CorrectionRequest {
   std::string status = "open";  // open | accepted | rejected
   int64_t created_at = 0;
   std::optional<int64_t> resolved_at;
+  std::string answer;       // the owner's text for the person, once answered
+  std::string answered_by;  // the answering agency ("operator" for an operator), once answered
 };
 
 // A person has at most this many open requests (kFailedPrecondition past it): each one is work
@@ -54,8 +56,17 @@ Result<std::vector<CorrectionRequest>> ListCorrections(store::Executor& db, cons
 Result<std::vector<CorrectionRequest>> CorrectionsOfPerson(store::Executor& db, const std::string& person_key,
                                                            const std::string& before_id, int limit);
 
+// Answers the open request `id` of `dataset_id` at `now`: accepted or rejected, with `answer` for
+// the person, by `answered_by`. One conditional UPDATE, so of two answers sent at once one wins
+// and the other gets kFailedPrecondition (as does any answer to an answered request); kNotFound
+// when the dataset has no such request. Returns the answered request.
+Result<CorrectionRequest> AnswerCorrection(store::Database& db, const std::string& dataset_id, const std::string& id,
+                                           bool accepted, const std::string& answer, const std::string& answered_by,
+                                           int64_t now);
+
 // {"id", "dataset", "record", "field", "person", "current_value", "claimed_value", "note",
-//  "status", "created_at", "resolved_at"} (times RFC 3339; absent values null).
+//  "status", "created_at", "resolved_at", "answer", "answered_by"} (times RFC 3339; absent values
+// null).
 nlohmann::json CorrectionJson(const CorrectionRequest& c);
 
 }  // namespace ndc::sharing

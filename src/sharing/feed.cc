@@ -16,7 +16,7 @@ using store::Row;
 using store::Value;
 
 constexpr std::string_view kColumns =
-    "id, agency_id, agreement_id, purpose, dataset_id, events, status, created_at, created_by";
+    "id, agency_id, agreement_id, purpose, dataset_id, events, status, created_at, created_by, start_after";
 
 Result<Subscription> FromRow(const Row& row) {
   Subscription s;
@@ -34,6 +34,7 @@ Result<Subscription> FromRow(const Row& row) {
   s.status = row.Str(6);
   s.created_at = row.Int(7);
   s.created_by = row.Str(8);
+  s.start_after = row.Int(9);
   return s;
 }
 
@@ -69,7 +70,8 @@ nlohmann::json SubscriptionToJson(const Subscription& s) {
           {"events", s.events},
           {"status", s.status},
           {"created_at", FormatRfc3339(s.created_at)},
-          {"created_by", s.created_by}};
+          {"created_by", s.created_by},
+          {"start_after", s.start_after}};
 }
 
 std::vector<std::string> ClassifyChange(const catalog::DatasetSchema& schema, bool authority, const RecordChange& c) {
@@ -142,9 +144,9 @@ Result<Subscription> FeedStore::Create(Subscription draft) {
   draft.created_at = clock_->NowMicros();
   const Value row[] = {draft.id,         draft.agency_id,  draft.agreement_id,      draft.purpose,
                        draft.dataset_id, DumpJson(draft.events), draft.status, draft.created_at,
-                       draft.created_by};
+                       draft.created_by, draft.start_after};
   RETURN_IF_ERROR(tx->Exec(fmt::format("INSERT INTO feed_subscriptions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                                       "$8, $9)",
+                                       "$8, $9, $10)",
                                        kColumns),
                            row)
                       .status());

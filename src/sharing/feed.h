@@ -34,6 +34,9 @@ struct Subscription {
   std::string status = "active";    // active | cancelled
   int64_t created_at = 0;
   std::string created_by;
+  // The dataset's last change-event number when subscribed (the caller sets it): the feed holds
+  // the changes after it, never earlier ones (a pull's cursor is raised to it).
+  int64_t start_after = 0;
 };
 
 nlohmann::json SubscriptionToJson(const Subscription& s);

@@ -150,6 +150,14 @@ TEST_P(CitizenTest, MeShowsOwnRecordsWithOwnerAndOnlyThem) {
 TEST_P(CitizenTest, AccessHistoryShowsTheAgencyReadWithAProofAndHidesTheCovertOne) {
   ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kAn + "?purpose=public_service.tax", gdt_).status, 200);
   ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kAn + "?purpose=law_enforcement", c03_).status, 200);
+  // Refused under its agreement (a field it does not grant): hidden like the read.
+  ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kAn +
+                            "?purpose=law_enforcement&fields=population_registry.ngay_sinh",
+                 c03_)
+                .status,
+            403);
+  // An operator's read: shown, its proof without the entry's bytes (they name the operator's key).
+  ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kAn, op_).status, 200);
   ASSERT_EQ(Call("POST", "/v1/audit/checkpoint", op_).status, 200);
   json history = Get("/v1/me/access", an_);
   std::vector<std::string> who;
@@ -166,13 +174,25 @@ TEST_P(CitizenTest, AccessHistoryShowsTheAgencyReadWithAProofAndHidesTheCovertOn
   ASSERT_TRUE(gdt_read["proof"].is_object()) << gdt_read.dump();
   auto pub = audit::LoadPublicKey(hub_ + "/keys/signing.pub");
   ASSERT_TRUE(pub.ok()) << pub.status().ToString();
-  auto verified = audit::VerifyProofOffline(history["checkpoint"].get<std::string>(), gdt_read["proof"].dump(), *pub);
-  EXPECT_TRUE(verified.ok()) << verified.status().ToString();
-  // The auditor still sees the covert read.
+  // Every proof in the page verifies offline, those without the entry's bytes too.
+  int operator_reads = 0;
+  for (const json& a : history["accesses"]) {
+    ASSERT_TRUE(a["proof"].is_object()) << a.dump();
+    operator_reads += a["who"]["role"] == "operator";
+    auto verified = audit::VerifyProofOffline(history["checkpoint"].get<std::string>(), a["proof"].dump(), *pub);
+    EXPECT_TRUE(verified.ok()) << a.dump() << ": " << verified.status().ToString();
+  }
+  EXPECT_EQ(operator_reads, 1) << history.dump();
+  // The auditor still sees the covert read and the covert refusal.
   json all = Get("/v1/audit/entries?start=0&limit=1000", op_);
-  int covert = 0;
-  for (const json& e : all["entries"]) covert += e["purpose"] == "law_enforcement" && e["actor"]["agency"] == "c03";
-  EXPECT_EQ(covert, 1);
+  int covert = 0, covert_refused = 0;
+  for (const json& e : all["entries"]) {
+    if (e["purpose"] != "law_enforcement" || e["actor"]["agency"] != "c03") continue;
+    ++covert;
+    covert_refused += e["decision"] == "denied";
+  }
+  EXPECT_EQ(covert, 2);
+  EXPECT_EQ(covert_refused, 1);
   // A newer entry (this history read) is not yet in a checkpoint.
   json again = Get("/v1/me/access?limit=1", an_);
   ASSERT_EQ(again["accesses"].size(), 1u);
@@ -294,6 +314,37 @@ TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
   EXPECT_EQ(inbox["corrections"][0]["claimed_value"], "1990-02-11");
   EXPECT_EQ(inbox["corrections"][0]["id"], c["id"]);
   EXPECT_EQ(Call("GET", "/v1/datasets/population_registry/corrections", gdt_).status, 403);
+
+  // The owner answers; the person sees the answer; an answer is final.
+  const std::string answer_path = "/v1/datasets/population_registry/corrections/" + c["id"].get<std::string>() + "/answer";
+  const std::string accepted = R"({"decision": "accepted", "answer": "Đã sửa theo giấy khai sinh"})";
+  EXPECT_EQ(Call("POST", answer_path, gdt_, accepted).status, 403);  // not the owner
+  EXPECT_EQ(Call("POST", answer_path, bca, R"({"decision": "maybe", "answer": "x"})").status, 400);
+  EXPECT_EQ(Call("POST", answer_path, bca, R"({"decision": "accepted"})").status, 400);  // no answer
+  EXPECT_EQ(Call("POST", answer_path, bca, R"({"decision": "accepted", "answer": "x", "extra": 1})").status, 400);
+  EXPECT_EQ(Call("POST", "/v1/datasets/population_registry/corrections/cor_0000000000000000/answer", bca, accepted)
+                .status,
+            404);
+  HttpResponse answered = Call("POST", answer_path, bca, accepted);
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(json::parse(answered.body)["status"], "accepted");
+  EXPECT_EQ(json::parse(answered.body)["answered_by"], "bca");
+  HttpResponse twice = Call("POST", answer_path, bca, R"({"decision": "rejected", "answer": "Không"})");
+  EXPECT_EQ(twice.status, 400) << twice.body;  // FAILED_PRECONDITION
+  EXPECT_NE(twice.body.find("already answered"), std::string::npos) << twice.body;
+  json mine = Get("/v1/me/corrections", an_);
+  ASSERT_EQ(mine["corrections"].size(), 1u) << mine.dump();
+  EXPECT_EQ(mine["corrections"][0]["status"], "accepted");
+  EXPECT_EQ(mine["corrections"][0]["answer"], "Đã sửa theo giấy khai sinh");
+  EXPECT_TRUE(mine["corrections"][0]["resolved_at"].is_string());
+  // Answered requests leave the open inbox, and show with all=true.
+  EXPECT_TRUE(Get("/v1/datasets/population_registry/corrections", bca)["corrections"].empty());
+  EXPECT_EQ(Get("/v1/datasets/population_registry/corrections?all=true", bca)["corrections"].size(), 1u);
+  // The answer is an audited change in the person's history.
+  bool seen = false;
+  json history = Get("/v1/me/access?limit=200", an_);
+  for (const json& a : history["accesses"]) seen |= a["action"] == "correction.answer";
+  EXPECT_TRUE(seen) << history.dump();
 }
 
 #ifdef NDC_TEST_POSTGRES

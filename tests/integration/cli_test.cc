@@ -108,9 +108,14 @@ TEST_F(CliTest, AnUpgradeOfTheStoreIsNeverSilent) {
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     auto latest = (*db)->SchemaVersion();
     ASSERT_TRUE(latest.ok());
-    // As a hub one migration behind: its last migration (0017, an index) undone and its row removed
-    // (a later migration: undo that one here instead).
-    ASSERT_TRUE((*db)->ExecScript("DROP INDEX person_review_pending_person_idx").ok());
+    // As a hub one migration behind: its last migration (0020, four consent columns) undone and
+    // its row removed (a later migration: undo that one here instead).
+    ASSERT_EQ(*latest, 20);
+    ASSERT_TRUE((*db)->ExecScript("ALTER TABLE consents DROP COLUMN frequency_max; "
+                                  "ALTER TABLE consents DROP COLUMN frequency_period; "
+                                  "ALTER TABLE consents DROP COLUMN period_start; "
+                                  "ALTER TABLE consents DROP COLUMN period_uses")
+                    .ok());
     ASSERT_TRUE((*db)->Exec("DELETE FROM ndc_schema_version WHERE version = " + std::to_string(*latest)).ok());
   }
   CommandResult upgraded = Ndc({"dataset", "list"});
