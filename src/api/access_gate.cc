@@ -83,28 +83,38 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
                                                     const AllowedWork& work) {
   if (deps_.agreements == nullptr) return InternalError("data-sharing agreements are not configured");
   if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
-  ASSIGN_OR_RETURN(request.caller, CallerOf(*ctx.principal));
   request.now = deps_.clock->NowMicros();
   sharing::AgreementSet agreements;
-  if (request.caller.kind == policy::CallerKind::kStateAgency ||
-      request.caller.kind == policy::CallerKind::kNonStateAgency) {
-    ASSIGN_OR_RETURN(agreements,
-                     deps_.agreements->ForConsumer(request.caller.agency_id, ctx.principal->access_read));
-  }
-  // Consents count only for non-state recipients and agreements resting on consent (policy's
-  // NeedsConsent): a state agency's read under a legal mandate does not look them up.
-  bool consent_matters = request.caller.kind == policy::CallerKind::kNonStateAgency;
-  for (const policy::Agreement& a : agreements) consent_matters |= a.legal_basis.consent;
   std::vector<policy::Consent> consents;
-  if (!request.person_key.empty() && deps_.consents != nullptr && consent_matters) {
-    // Only the consents given to this caller's agency count (policy::Decide matches the recipient).
-    ASSIGN_OR_RETURN(consents, deps_.consents->ForDecision(request.person_key, request.caller.agency_id));
-  }
+  // What the decision reads. A store error here decides nothing: the request is refused with that
+  // error, and the attempt is audited like any refusal (below) before the error is answered.
+  const Status looked_up = [&]() -> Status {
+    ASSIGN_OR_RETURN(request.caller, CallerOf(*ctx.principal));
+    if (request.caller.kind == policy::CallerKind::kStateAgency ||
+        request.caller.kind == policy::CallerKind::kNonStateAgency) {
+      ASSIGN_OR_RETURN(agreements,
+                       deps_.agreements->ForConsumer(request.caller.agency_id, ctx.principal->access_read));
+    }
+    // Consents count only for non-state recipients and agreements resting on consent (policy's
+    // NeedsConsent): a state agency's read under a legal mandate does not look them up.
+    bool consent_matters = request.caller.kind == policy::CallerKind::kNonStateAgency;
+    for (const policy::Agreement& a : agreements) consent_matters |= a.legal_basis.consent;
+    if (!request.person_key.empty() && deps_.consents != nullptr && consent_matters) {
+      // Only the consents given to this caller's agency count (policy::Decide matches the recipient).
+      ASSIGN_OR_RETURN(consents, deps_.consents->ForDecision(request.person_key, request.caller.agency_id));
+    }
+    return OkStatus();
+  }();
 
   Access out;
-  out.decision = policy::Decide(request, agreements, consents);
   policy::Decision& d = out.decision;
-  std::string reason = d.allowed ? "" : std::string(policy::ReasonName(d.reason));
+  if (looked_up.ok()) {
+    d = policy::Decide(request, agreements, consents);
+  } else {
+    d.message = std::string(looked_up.message());
+  }
+  std::string reason = d.allowed ? "" : looked_up.ok() ? std::string(policy::ReasonName(d.reason))
+                                                      : std::string(StatusCodeName(looked_up.code()));
   int http_status = 403;
   if (d.allowed && deps_.rate_limiter != nullptr) {
     int rate = d.rate_per_minute > 0 ? d.rate_per_minute : deps_.default_rate_per_minute;
@@ -123,17 +133,22 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
       out.refusal->headers.emplace_back("Retry-After", std::to_string(sharing::RateLimiter::RetryAfterSeconds(v)));
     }
   }
+  Status work_failed = looked_up;
   if (d.allowed && !d.consent_id.empty()) {
     if (deps_.consents == nullptr) return InternalError("consents are not configured");
     if (Status used = deps_.consents->CountUse(d.consent_id); !used.ok()) {
-      if (used.code() != StatusCode::kFailedPrecondition) return used;
       d.allowed = false;
-      reason = std::string(policy::ReasonName(policy::Reason::kConsentExhausted));
-      d.message = fmt::format("consent '{}' can no longer be used: {}", d.consent_id, used.message());
+      if (used.code() != StatusCode::kFailedPrecondition) {  // a store error: audited, then answered
+        reason = std::string(StatusCodeName(used.code()));
+        d.message = std::string(used.message());
+        work_failed = used;
+      } else {
+        reason = std::string(policy::ReasonName(policy::Reason::kConsentExhausted));
+        d.message = fmt::format("consent '{}' can no longer be used: {}", d.consent_id, used.message());
+      }
     }
   }
-  Status work_failed;
-  if (d.allowed && work) {
+  if (d.allowed && work && work_failed.ok()) {
     work_failed = work(&subject, d);
     if (!work_failed.ok()) {  // nothing is disclosed: the entry says why
       d.allowed = false;
@@ -145,12 +160,13 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   audit::Entry e;
   e.action = std::move(action);
   e.subject = std::move(subject);
-  if (http_status == 429 && !e.subject.person_key.empty() &&
+  if ((http_status == 429 || (!d.allowed && !d.agreement_id.empty())) && !e.subject.person_key.empty() &&
       policy::PurposeCatalog::Default().HiddenFromSubject(request.purpose)) {
-    // A covert request refused for its rate disclosed nothing and cost the caller nothing: it
-    // stays in the log, naming the person in its reason, but out of the person's history, where a
-    // flood of them (hidden there) would spend a history page's scan budget. Other refusals for
-    // rate are shown to the person.
+    // A covert request refused for its rate, or refused under the agreement that gives the
+    // caller the covert purpose, disclosed nothing and cost the caller nothing: it stays in the
+    // log, naming the person in its reason, but out of the person's history, where a flood of
+    // them (hidden there) would spend a history page's scan budget and end the person's visible
+    // history. Other refusals are shown to the person.
     d.message += fmt::format(" (about person {})", e.subject.person_key);
     e.subject.person_key.clear();
   }

@@ -45,6 +45,26 @@ constexpr int kMaxScannedPerPage = 2000;
 // all). A covert purpose merely stated — without a key, or by an agency no agreement allows
 // it — is shown: otherwise anyone could bury a person's real accesses under forged covert ones
 // (docs/design/sharing.md).
+// A person's history covers at most this many persons merged into them.
+constexpr size_t kMaxAbsorbedKeys = 64;
+
+// The entries about any of `keys` with an index below `before`, newest first, at most `limit`:
+// each key's own newest `limit`, merged. Fewer than `limit` only when there are no more.
+Result<std::vector<audit::StoredEntry>> EntriesForPersons(audit::AuditLog& log, const std::vector<std::string>& keys,
+                                                         uint64_t before, int limit) {
+  if (keys.size() == 1) return log.EntriesForPerson(keys[0], before, limit);
+  std::vector<audit::StoredEntry> all;
+  for (const std::string& key : keys) {
+    ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, log.EntriesForPerson(key, before, limit));
+    for (auto& r : rows) all.push_back(std::move(r));
+  }
+  std::sort(all.begin(), all.end(), [](const audit::StoredEntry& a, const audit::StoredEntry& b) {
+    return a.index > b.index;
+  });
+  if (all.size() > static_cast<size_t>(limit)) all.resize(static_cast<size_t>(limit));
+  return all;
+}
+
 bool CovertFromSubject(const audit::Entry& e) {
   return e.actor.role == "agency" && e.legal_basis.find("agreement ") != std::string::npos &&
          policy::PurposeCatalog::Default().HiddenFromSubject(e.purpose);
@@ -161,6 +181,10 @@ void ApiService::AddCitizenRoutes() {
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(std::optional<int64_t> before, IntParam(ctx.request, "before", 0, INT64_MAX));
     ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 50, kMaxHistoryPage));
+    // The accesses to the persons merged into this one are theirs too: the history is of every key.
+    std::vector<std::string> keys = {me};
+    ASSIGN_OR_RETURN(std::vector<std::string> absorbed, person::AbsorbedPersons(*deps_.db, me, kMaxAbsorbedKeys));
+    keys.insert(keys.end(), absorbed.begin(), absorbed.end());
     ASSIGN_OR_RETURN(std::optional<audit::StoredCheckpoint> checkpoint, deps_.audit->LatestCheckpoint());
     const uint64_t signed_size = checkpoint ? checkpoint->checkpoint.size : 0;
     // Pages through the person index, skipping hidden entries, until `limit` visible ones, then
@@ -178,7 +202,7 @@ void ApiService::AddCitizenRoutes() {
     // index reads, not one per entry.
     const int batch = std::max(limit, kMaxHistoryPage);
     while (!more && !exhausted && scanned < kMaxScannedPerPage) {
-      ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, deps_.audit->EntriesForPerson(me, cursor, batch));
+      ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, EntriesForPersons(*deps_.audit, keys, cursor, batch));
       exhausted = static_cast<int>(rows.size()) < batch;
       for (const audit::StoredEntry& row : rows) {
         ++scanned;
@@ -186,7 +210,8 @@ void ApiService::AddCitizenRoutes() {
         ASSIGN_OR_RETURN(audit::Entry e, audit::DecodeEntry(row.bytes));
         e.index = row.index;
         e.id = row.id;
-        if (e.subject.person_key != me) {  // the index column is outside the tree: check it
+        // The index column is outside the tree: check it.
+        if (std::find(keys.begin(), keys.end(), e.subject.person_key) == keys.end()) {
           return DataLossError(fmt::format("audit entry {} is indexed under person {} but is about another person: "
                                            "the person index was altered (run `ndc audit verify`)",
                                            row.index, me));
@@ -247,7 +272,7 @@ void ApiService::AddCitizenRoutes() {
     RETURN_IF_ERROR(need_consents());
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"recipient", "purpose", "grants", "valid_from",
-                                                              "valid_to", "max_uses", "text_version", "channel"}));
+                                                              "valid_to", "max_uses", "frequency", "text_version", "channel"}));
     ASSIGN_OR_RETURN(sharing::StoredConsent draft, sharing::ConsentFromJson(body, deps_.clock->NowMicros()));
     draft.proof = fmt::format("key {} request {}", ctx.principal->key_id, ctx.request.request_id);
     ASSIGN_OR_RETURN(sharing::StoredConsent c, deps_.consents->Grant(me, std::move(draft)));

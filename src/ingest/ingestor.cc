@@ -392,6 +392,11 @@ Result<BatchReport> BatchRun::Execute() {
   // refusals (a resend with a stricter reject limit was refused, and stored as a refused batch).
   ASSIGN_OR_RETURN(std::optional<BatchReport> original,
                    FindAppliedBatch(*tx, dataset_.schema.id, report_.idempotency_key));
+  if (!original && request_.idempotency_key.empty() && request_.mode != BatchMode::kUpsert) {
+    // A snapshot or delete batch applied before the key held the mode has the bare digest.
+    ASSIGN_OR_RETURN(original, FindAppliedBatch(*tx, dataset_.schema.id, report_.content_sha256));
+    if (original && original->mode != request_.mode) original.reset();
+  }
   if (original) {
     tx.reset();  // the same batch was applied before: change nothing
     original->status = BatchStatus::kDuplicate;

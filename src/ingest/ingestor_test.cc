@@ -210,6 +210,22 @@ TEST_P(IngestorTest, TheSameBytesInAnotherModeAreAnotherBatch) {
   EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
 }
 
+// A snapshot applied before the default key held the mode was stored under the bare digest: its
+// resend is still a duplicate.
+TEST_P(IngestorTest, ASnapshotStoredUnderTheBareDigestIsStillADuplicate) {
+  Send("A1,An,,1\nA2,Bình,,1\n");
+  BatchReport snap = Send("A1,An,,1\n", BatchMode::kSnapshot);
+  ASSERT_EQ(snap.status, BatchStatus::kApplied) << snap.message;
+  NDC_ASSERT_OK(db_->Exec("UPDATE ingest_batches SET idempotency_key = content_sha256 WHERE id = $1",
+                          std::vector<store::Value>{snap.id})
+                    .status());
+  Send("A2,Bình,,2\n");  // a later change that the resend must not undo
+  BatchReport again = Send("A1,An,,1\n", BatchMode::kSnapshot);
+  EXPECT_EQ(again.status, BatchStatus::kDuplicate) << again.message;
+  EXPECT_EQ(again.id, snap.id);
+  EXPECT_EQ(NameOf("A2"), "Bình");
+}
+
 // A resend of an applied batch is a duplicate even when it asks for a stricter reject limit.
 TEST_P(IngestorTest, AResendIsADuplicateWhateverItsRejectLimit) {
   const std::string csv = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,An,,1\nA2,Bình,31/02/2000,1\nA3,Cường,,1\n";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace ndc::person {
@@ -81,6 +82,25 @@ Status MarkMerged(store::Executor& db, const std::string& from, const std::strin
 Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into) {
   RETURN_IF_ERROR(db.Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2", Params{into, from}).status());
   return db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2", Params{into, from}).status();
+}
+
+Result<std::vector<std::string>> AbsorbedPersons(store::Executor& db, const std::string& key, size_t max) {
+  std::vector<std::string> out;
+  std::vector<std::string> todo = {key};
+  while (!todo.empty() && out.size() < max) {
+    const std::string next = std::move(todo.back());
+    todo.pop_back();
+    ASSIGN_OR_RETURN(store::ResultSet rs,
+                     db.Query("SELECT person_key FROM persons WHERE merged_into = $1 ORDER BY person_key LIMIT $2",
+                              Params{next, static_cast<int64_t>(max - out.size())}));
+    for (const auto& r : rs.rows) {
+      std::string absorbed = r.Str(0);
+      if (absorbed == key || std::find(out.begin(), out.end(), absorbed) != out.end()) continue;  // no cycles
+      out.push_back(absorbed);
+      todo.push_back(std::move(absorbed));
+    }
+  }
+  return out;
 }
 
 Status AppendEvent(store::Executor& db, const PersonEvent& e) {

@@ -68,6 +68,9 @@ Status MarkMerged(store::Executor& db, const std::string& from, const std::strin
 // the agency's inbox). Tables of src/sharing (migrations 0006, 0007), written here because a
 // merge is one transaction.
 Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into);
+// The persons merged into `key`, directly or through others merged into them (a merged person's
+// merged_into names the person it was merged into then), at most `max`, in no fixed order.
+Result<std::vector<std::string>> AbsorbedPersons(store::Executor& db, const std::string& key, size_t max);
 
 Status AppendEvent(store::Executor& db, const PersonEvent& event);
 // The person's events in order, seq > after_seq, at most `limit`.

@@ -252,7 +252,7 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
   std::sort(candidates.begin(), candidates.end(), [](const Agreement* x, const Agreement* y) { return x->id < y->id; });
   std::optional<Outcome> best_allow;
   Outcome furthest_deny;
-  std::string furthest_deny_id;
+  const Agreement* furthest_deny_agreement = nullptr;
   bool any_deny = false;
   for (const Agreement* a : candidates) {
     Outcome o = CheckAgreement(request, *a, consents);
@@ -260,26 +260,20 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
       if (!best_allow || o.decision.fields.size() > best_allow->decision.fields.size()) best_allow = std::move(o);
     } else if (!any_deny || o.stage > furthest_deny.stage) {
       furthest_deny = std::move(o);
-      furthest_deny_id = a->id;
+      furthest_deny_agreement = a;
       any_deny = true;
     }
   }
   if (best_allow) return std::move(best_allow->decision);
-  // Name the agreement the refusal came under when one lists the purpose: the furthest one if it
-  // does, else the first (by id) that does. An agreement that does not list the purpose is not
-  // named (the caller stated a purpose nothing gave it).
+  // Name the agreement the refusal came under when it gave the caller the stated purpose: the
+  // caller's own (not an open one), active and valid, listing the purpose — one that got past
+  // the purpose check. (Any such agreement gets further than one without the purpose, so it is
+  // the furthest refusal when there is one.)
   Decision refused = std::move(furthest_deny.decision);
-  const auto lists_purpose = [&](const Agreement* a) {
-    return std::find(a->purposes.begin(), a->purposes.end(), request.purpose) != a->purposes.end();
-  };
-  const Agreement* under = nullptr;
-  for (const Agreement* a : candidates) {
-    if (!lists_purpose(a)) continue;
-    if (under == nullptr || a->id == furthest_deny_id) under = a;
-  }
-  if (under != nullptr) {
-    refused.agreement_id = under->id;
-    refused.agreement_version = under->version;
+  if (furthest_deny.stage > kPurpose && furthest_deny_agreement != nullptr &&
+      furthest_deny_agreement->consumer_agency == request.caller.agency_id) {
+    refused.agreement_id = furthest_deny_agreement->id;
+    refused.agreement_version = furthest_deny_agreement->version;
   }
   return refused;
 }

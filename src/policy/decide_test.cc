@@ -165,9 +165,10 @@ TEST(Decide, TheFurthestReasonIsReported) {
   EXPECT_EQ(DecideWith(VssRead(), {Expired(), ForAnotherPurpose()}).reason, Reason::kPurposeNotAllowed);
 }
 
-// A refusal names the agreement that lists the stated purpose (the audit entry then shows the
-// refusal came under it, and a covert purpose's refusal is hidden from the person like its
-// reads); one that does not list the purpose is never named.
+// A refusal names the caller's agreement that gave it the stated purpose — active, valid, listing
+// it — when it was refused under that agreement for something else (the audit entry then shows
+// the refusal came under it, and a covert purpose's refusal is hidden from the person like its
+// reads); no other agreement is named.
 TEST(Decide, ARefusalNamesTheAgreementThatListsThePurpose) {
   Request r = VssRead();
   r.fields = {{"population_registry", "noi_thuong_tru"}};  // not granted
@@ -177,14 +178,24 @@ TEST(Decide, ARefusalNamesTheAgreementThatListsThePurpose) {
   EXPECT_EQ(field.agreement_id, "A-1");
   EXPECT_EQ(field.agreement_version, 3);
 
-  // The furthest refusal (A-2, purpose) does not list the purpose; the expired A-0 does.
+  // Not named: one for another purpose, an expired one (it no longer gives the purpose), an
+  // open one (it is not the caller's own).
   Decision d = DecideWith(VssRead(), {ForAnotherPurpose(), Expired()});
   EXPECT_EQ(d.reason, Reason::kPurposeNotAllowed);
-  EXPECT_EQ(d.agreement_id, "A-0");
-
-  Decision none = DecideWith(VssRead(), {ForAnotherPurpose()});
-  EXPECT_FALSE(none.allowed);
-  EXPECT_EQ(none.agreement_id, "");
+  EXPECT_EQ(d.agreement_id, "");
+  EXPECT_EQ(DecideWith(VssRead(), {Expired()}).agreement_id, "");
+  Agreement open = VssReadsRegistry();
+  open.consumer_agency = "*";
+  open.form = SharingForm::kOpen;
+  Decision via_open = DecideWith(r, {open});
+  EXPECT_EQ(via_open.reason, Reason::kFieldNotAllowed);
+  EXPECT_EQ(via_open.agreement_id, "");
+  // With another agreement of the caller's that lists the purpose but not the action: named.
+  Agreement no_verify = VssReadsRegistry();
+  no_verify.actions = {Action::kReadRecord};
+  Decision action = DecideWith(VssRead(), {ForAnotherPurpose(), no_verify});
+  EXPECT_EQ(action.reason, Reason::kActionNotAllowed);
+  EXPECT_EQ(action.agreement_id, "A-1");
 }
 
 TEST(Decide, AmongAllowingAgreementsTheWidestWinsWhateverTheOrder) {

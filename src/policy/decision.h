@@ -44,11 +44,11 @@ struct Decision {
   std::vector<FieldRef> fields;
   // A citizen reading their own data without naming fields: everything held about them.
   bool all_fields = false;
-  // When allowed: the agreement served under (empty for a citizen's own data). When refused: an
-  // agreement of the caller that allows the stated purpose, if one applies (refused for another
-  // reason: action, scope, fields, validity, status or consent), so the audit entry shows the
-  // refusal came under it — a covert purpose's refusal under an agreement is hidden from the
-  // person like its reads (docs/design/sharing.md, "Covert accesses"); empty otherwise.
+  // When allowed: the agreement served under (empty for a citizen's own data). When refused: the
+  // caller's own agreement that gave it the stated purpose (active, valid, listing it) when the
+  // request was refused under it for another reason (action, scope, fields, consent), so the
+  // audit entry shows the refusal came under it — a covert purpose's refusal under an agreement
+  // is kept out of the person's history (docs/design/sharing.md, "Covert accesses"); else empty.
   std::string agreement_id;
   int agreement_version = 0;
   std::string consent_id;   // set when a consent was needed; its use must be counted

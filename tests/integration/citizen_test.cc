@@ -12,6 +12,7 @@
 
 #include "audit/proof_json.h"
 #include "audit/signing_key.h"
+#include "store/store.h"
 #include "test_support.h"
 
 namespace ndc::testing {
@@ -204,6 +205,35 @@ TEST_P(CitizenTest, AccessHistoryShowsTheAgencyReadWithAProofAndHidesTheCovertOn
   ASSERT_EQ(older["accesses"].size(), 1u);
   EXPECT_LT(older["accesses"][0]["index"].get<int64_t>(), again["accesses"][0]["index"].get<int64_t>());
   EXPECT_TRUE(Get("/v1/me/access", binh_)["accesses"].empty());  // nobody touched Bình's data
+}
+
+// A person's history holds the accesses to the persons merged into them: a read of Bình's data,
+// then Bình merged into An (as the linker merges a surrogate into the registry person it turns
+// out to be), is in An's history — and in Bình's key's, which now acts for An.
+TEST_P(CitizenTest, HistoryHoldsTheAccessesToPersonsMergedIntoMe) {
+  ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kBinh + "?purpose=public_service.tax", gdt_).status, 200);
+  auto count_gdt = [&](const std::string& key) {
+    json history = Get("/v1/me/access?limit=200", key);
+    int n = 0;
+    for (const json& a : history["accesses"]) n += a["who"]["agency"] == "gdt";
+    return n;
+  };
+  EXPECT_EQ(count_gdt(an_), 0);
+  {
+    std::unique_ptr<store::Database> sqlite;
+    store::Database* db = pg_.get();
+    if (db == nullptr) {
+      auto opened = store::Open(hub_ + "/ndc.db");
+      ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+      sqlite = std::move(*opened);
+      db = sqlite.get();
+    }
+    ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'merged', merged_into = $1 WHERE person_key = $2",
+                         std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
+                    .ok());
+  }
+  EXPECT_EQ(count_gdt(an_), 1);
+  EXPECT_EQ(count_gdt(binh_), 1);
 }
 
 // Only an access an agreement allowed for a covert purpose is hidden. A covert purpose merely

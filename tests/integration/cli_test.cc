@@ -108,18 +108,30 @@ TEST_F(CliTest, AnUpgradeOfTheStoreIsNeverSilent) {
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     auto latest = (*db)->SchemaVersion();
     ASSERT_TRUE(latest.ok());
-    // As a hub one migration behind: its last migration (0020, four consent columns) undone and
-    // its row removed (a later migration: undo that one here instead).
-    ASSERT_EQ(*latest, 20);
-    ASSERT_TRUE((*db)->ExecScript("ALTER TABLE consents DROP COLUMN frequency_max; "
-                                  "ALTER TABLE consents DROP COLUMN frequency_period; "
-                                  "ALTER TABLE consents DROP COLUMN period_start; "
-                                  "ALTER TABLE consents DROP COLUMN period_uses")
+    // As a hub one migration behind: its last migration (0021, an index) undone and its row
+    // removed (a later migration: undo that one here instead).
+    ASSERT_EQ(*latest, 21);
+    ASSERT_TRUE((*db)->ExecScript("DROP INDEX persons_merged_into_idx").ok());
+    // 0021 also moves the consents of persons merged before to the end of their chain of merges.
+    ASSERT_TRUE((*db)->ExecScript("INSERT INTO agencies (id, name, kind, created_at) VALUES ('bank_x', 'X', "
+                                  "'non_state', 0); "
+                                  "INSERT INTO persons VALUES ('S1', 'surrogate', 'merged', 'S2', 0, 0), "
+                                  "('S2', 'surrogate', 'merged', 'P', 0, 0), ('P', 'registry', 'active', NULL, 0, 0); "
+                                  "INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, "
+                                  "valid_to, granted_at, channel, text_version, proof) VALUES ('con_1', 'S1', 'bank_x', "
+                                  "'p', '{}', 0, 1, 0, 'api', 'v1', 'x')")
                     .ok());
     ASSERT_TRUE((*db)->Exec("DELETE FROM ndc_schema_version WHERE version = " + std::to_string(*latest)).ok());
   }
   CommandResult upgraded = Ndc({"dataset", "list"});
   EXPECT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  {
+    auto db = store::Open(hub_ + "/ndc.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto moved = (*db)->Query("SELECT person_key FROM consents WHERE id = 'con_1'");
+    ASSERT_TRUE(moved.ok() && moved->rows.size() == 1u);
+    EXPECT_EQ(moved->rows[0].Str(0), "P");
+  }
   EXPECT_NE(upgraded.err.find("store.migrated"), std::string::npos) << upgraded.err;
   EXPECT_NE(upgraded.err.find("older ndc binaries now refuse it"), std::string::npos) << upgraded.err;
 }

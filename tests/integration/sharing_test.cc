@@ -743,6 +743,27 @@ TEST_P(SharingTest, NonStateRecipientNeedsTheCitizensConsentAndIsRateLimited) {
   r = Call("GET", target, hub->keys["bank"]);
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_EQ(json::parse(r.body)["reason"], "consent_exhausted");
+  // A consent with a frequency: one read a day, then refused until the window closes.
+  auto daily = Call("POST", "/v1/me/consents", hub->keys["citizen"],
+                    json{{"recipient", "bank_a"},
+                         {"purpose", "banking.account_opening"},
+                         {"grants", {{"population_registry", {"ho_ten"}}}},
+                         {"valid_to", "2030-01-01"},
+                         {"frequency", {{"max", 1}, {"per", "day"}}}});
+  ASSERT_EQ(daily.status, 201) << daily.body;
+  EXPECT_EQ(json::parse(daily.body)["frequency"], (json{{"max", 1}, {"per", "day"}, {"window_uses", 0}}));
+  r = Call("GET", target, hub->keys["bank"]);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["consent"], json::parse(daily.body)["id"]);
+  r = Call("GET", target, hub->keys["bank"]);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "consent_exhausted");
+  auto rested = Call("GET", "/v1/me/consents/" + json::parse(daily.body)["id"].get<std::string>(),
+                     hub->keys["citizen"]);
+  ASSERT_EQ(rested.status, 200) << rested.body;
+  EXPECT_EQ(json::parse(rested.body)["status"], "resting") << rested.body;
+  EXPECT_EQ(json::parse(rested.body)["frequency"]["window_uses"], 1) << rested.body;
+  EXPECT_EQ(json::parse(rested.body)["uses"], 1) << rested.body;
   // Another person's data: no consent.
   r = Call("GET", "/v1/persons/" + Person(2) + "?purpose=banking.account_opening", hub->keys["bank"]);
   EXPECT_EQ(r.status, 403);
