@@ -86,10 +86,10 @@ Status MovePersonReferences(store::Executor& db, const std::string& from, const 
 
 Result<std::vector<std::string>> AbsorbedPersons(store::Executor& db, const std::string& key, size_t max) {
   std::vector<std::string> out;
-  std::vector<std::string> todo = {key};
-  while (!todo.empty() && out.size() < max) {
-    const std::string next = std::move(todo.back());
-    todo.pop_back();
+  std::vector<std::string> pending = {key};
+  while (!pending.empty() && out.size() < max) {
+    const std::string next = std::move(pending.back());
+    pending.pop_back();
     ASSIGN_OR_RETURN(store::ResultSet rs,
                      db.Query("SELECT person_key FROM persons WHERE merged_into = $1 ORDER BY person_key LIMIT $2",
                               Params{next, static_cast<int64_t>(max - out.size())}));
@@ -97,7 +97,7 @@ Result<std::vector<std::string>> AbsorbedPersons(store::Executor& db, const std:
       std::string absorbed = r.Str(0);
       if (absorbed == key || std::find(out.begin(), out.end(), absorbed) != out.end()) continue;  // no cycles
       out.push_back(absorbed);
-      todo.push_back(std::move(absorbed));
+      pending.push_back(std::move(absorbed));
     }
   }
   return out;
