@@ -156,12 +156,12 @@ class HttpServer::Impl {
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec == net::error::address_in_use) {
       return UnavailableError(fmt::format("cannot listen on {}: another process already listens there; stop it, or "
-                                          "choose another port (--port, server.port)",
+                                          "choose another address or port (--listen, server.listen)",
                                           where));
     }
     if (ec == net::error::access_denied) {
       return UnavailableError(fmt::format("cannot listen on {}: not allowed (ports below 1024 need privileges); "
-                                          "choose a port above 1023 (--port, server.port)",
+                                          "choose a port above 1023 (--listen, server.listen)",
                                           where));
     }
     if (ec) return UnavailableError(fmt::format("cannot listen on {}: {}", where, ec.message()));

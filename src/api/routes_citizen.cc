@@ -15,6 +15,7 @@
 #include "api/query_params.h"
 #include "api/service.h"
 #include "audit/entry_codec.h"
+#include "audit/merkle/hash.h"
 #include "audit/proof_json.h"
 #include "common/json.h"
 #include "ingest/queries.h"
@@ -207,8 +208,20 @@ void ApiService::AddCitizenRoutes() {
       for (const audit::StoredEntry& row : rows) {
         ++scanned;
         cursor = row.index;
+        // What the page shows must be what the tree holds: the bytes hash to the leaf that the
+        // proof proves, and record the index they are stored at (a proof sent without the bytes
+        // would otherwise vouch for whatever the row says).
+        if (merkle::HashLeaf(row.bytes) != row.leaf_hash) {
+          return DataLossError(fmt::format("audit entry {} does not hash to its leaf: the log was altered (run `ndc "
+                                           "audit verify`)",
+                                           row.index));
+        }
         ASSIGN_OR_RETURN(audit::Entry e, audit::DecodeEntry(row.bytes));
-        e.index = row.index;
+        if (e.index != row.index) {
+          return DataLossError(fmt::format("audit entry {} records index {}: the log was altered (run `ndc audit "
+                                           "verify`)",
+                                           row.index, e.index));
+        }
         e.id = row.id;
         // The index column is outside the tree: check it.
         if (std::find(keys.begin(), keys.end(), e.subject.person_key) == keys.end()) {

@@ -77,6 +77,7 @@ Result<std::vector<StoredEntry>> EntriesFromRows(const store::ResultSet& rs) {
     e.bytes = row.Bytes(2);
     ASSIGN_OR_RETURN(e.leaf_hash, HashColumn(row, 3, fmt::format("audit entry {}", e.index)));
     e.appended_at = row.Int(4);
+    if (!row.IsNull(5)) e.person_key = row.Str(5);
     out.push_back(std::move(e));
   }
   return out;
@@ -225,15 +226,16 @@ Result<std::vector<Appended>> WriteBatch(store::Database* db, std::vector<Encode
 
 Result<std::vector<StoredEntry>> ReadEntries(store::Executor* ex, uint64_t begin, uint64_t end) {
   Value p[] = {static_cast<int64_t>(begin), static_cast<int64_t>(end)};
-  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx, entry_id, entry, leaf_hash, appended_at FROM audit_entries "
-                                      "WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+  ASSIGN_OR_RETURN(auto rs, ex->Query("SELECT idx, entry_id, entry, leaf_hash, appended_at, person_key FROM "
+                                      "audit_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
                                       p));
   return EntriesFromRows(rs);
 }
 
 Result<std::vector<StoredEntry>> ReadEntriesAt(store::Executor* ex, std::span<const uint64_t> indexes) {
   if (indexes.empty()) return std::vector<StoredEntry>();
-  std::string sql = "SELECT idx, entry_id, entry, leaf_hash, appended_at FROM audit_entries WHERE idx IN (";
+  std::string sql =
+      "SELECT idx, entry_id, entry, leaf_hash, appended_at, person_key FROM audit_entries WHERE idx IN (";
   std::vector<Value> p;
   p.reserve(indexes.size());
   for (size_t i = 0; i < indexes.size(); ++i) {

@@ -49,6 +49,9 @@ struct StoredEntry {
   std::string bytes;  // EncodeEntry output
   merkle::Hash leaf_hash{};
   int64_t appended_at = 0;
+  // The person_key column ("" when NULL): the person index's input, outside the tree. The
+  // verifier checks it against the entry's subject.
+  std::string person_key;
 };
 
 struct StoredCheckpoint {

@@ -209,6 +209,11 @@ Result<bool> PersonIndex::Step() {
   for (const Run& r : runs) {
     if (r.state != "dead") end = std::max(end, r.end);
   }
+  if (end > head.size()) {  // the index would never advance again, and History refuses it
+    return DataLossError(fmt::format("the person index claims entries up to {} but the log holds {}: the index was "
+                                     "altered (run `ndc audit verify`)",
+                                     end, head.size()));
+  }
   // One write of each kind per step: on SQLite a step's write waits for a group-commit batch, so
   // a step must do all it can. The tail bounds every history read: every complete block first.
   std::vector<WriteFn> parts;
@@ -456,9 +461,19 @@ Result<std::vector<StoredEntry>> PersonIndex::History(const std::string& person_
                                            "WHERE r.state = 'live' ORDER BY r.first_idx DESC",
                                            probe));
     const uint64_t indexed = runs.rows.empty() ? 0 : static_cast<uint64_t>(runs.rows[0].Int(2));
+    // The head, read after the runs (so never below their true end): the index cannot claim
+    // entries the log does not have, and the tail scan stops at the log's end.
+    ASSIGN_OR_RETURN(auto head_rs, db_->Query("SELECT size FROM audit_head WHERE id = 1"));
+    if (head_rs.rows.empty()) return DataLossError("audit log head row is missing");
+    const uint64_t head = static_cast<uint64_t>(head_rs.rows[0].Int(0));
+    if (indexed > head) {
+      return DataLossError(fmt::format("the person index claims entries up to {} but the log holds {}: the index was "
+                                       "altered (run `ndc audit verify`)",
+                                       indexed, head));
+    }
     std::vector<uint64_t> found;
-    if (indexed < before) {
-      Value tail[] = {static_cast<int64_t>(indexed), static_cast<int64_t>(before), person_key,
+    if (indexed < std::min(before, head)) {
+      Value tail[] = {static_cast<int64_t>(indexed), static_cast<int64_t>(std::min(before, head)), person_key,
                       int64_t{limit}};
       ASSIGN_OR_RETURN(auto rs, db_->Query("SELECT idx FROM audit_entries WHERE idx >= $1 AND idx < $2 AND "
                                            "person_key = $3 ORDER BY idx DESC LIMIT $4",

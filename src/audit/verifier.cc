@@ -247,6 +247,13 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
                                          "bad index {}",
                                          i, row.id, entry->id, i));
       }
+      if (row.person_key != entry->subject.person_key) {
+        // The person index reads this column: a changed one hides the entry from (or adds it to)
+        // a person's access history without touching the tree.
+        return DataLossError(fmt::format("audit entry {}: its person_key column says '{}' but the entry is about '{}' "
+                                         "(the person index's input was altered); first bad index {}",
+                                         i, row.person_key, entry->subject.person_key, i));
+      }
       Hash leaf = merkle::HashLeaf(row.bytes);
       if (leaf != row.leaf_hash) {
         return DataLossError(fmt::format("audit entry {} was changed: its stored leaf hash does not match its bytes; "

@@ -84,11 +84,20 @@ Status List(const KeyFlags& f) {
   return OkStatus();
 }
 
+// The key id of `arg`: the id itself, or a whole key (ndc_<id>_<secret>) pasted in, whose secret
+// is then never echoed in an error.
+std::string KeyIdOf(const std::string& arg) {
+  if (arg.rfind("ndc_", 0) != 0) return arg;
+  const size_t end = arg.find('_', 4);
+  return arg.substr(4, end == std::string::npos ? std::string::npos : end - 4);
+}
+
 Status Revoke(const KeyFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
-  RETURN_IF_ERROR(hub.keys->Revoke(f.id));
-  RETURN_IF_ERROR(AuditCliChange(hub, "key.revoke", {"", "", f.id}));
-  std::cout << "Revoked key " << f.id << "\n";
+  const std::string id = KeyIdOf(f.id);
+  RETURN_IF_ERROR(hub.keys->Revoke(id));
+  RETURN_IF_ERROR(AuditCliChange(hub, "key.revoke", {"", "", id}));
+  std::cout << "Revoked key " << id << "\n";
   return OkStatus();
 }
 
@@ -127,7 +136,7 @@ void RegisterKey(CLI::App* app, int* exit_code) {
   bind(list, [f] { return List(*f); });
   auto* revoke = cmd->add_subcommand("revoke", "Revoke a key: it stops working at once");
   AddHubFlags(revoke, &f->hub);
-  revoke->add_option("id", f->id, "Key id (the 12 hex digits after ndc_)")->required();
+  revoke->add_option("id", f->id, "Key id (the 12 hex digits after ndc_), or the whole key")->required();
   bind(revoke, [f] { return Revoke(*f); });
 }
 

@@ -4,8 +4,12 @@
 // items disclose personal data and are audited before anything is printed; decisions and
 // settings are audited changes.
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -198,6 +202,13 @@ Status Discrepancies(const PersonFlags& f) {
   RETURN_IF_ERROR(AuditCliRead(hub, "discrepancies.read", {"", f.dataset, ""}, {}));
   std::ofstream file;
   if (!f.out.empty()) {
+    // Personal data: readable by the owner only, whatever the umask (created 0600, or narrowed).
+    const int fd = ::open(f.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+      if (fd >= 0) ::close(fd);
+      return UnavailableError(fmt::format("--out {}: cannot create the file ({})", f.out, std::strerror(errno)));
+    }
+    ::close(fd);
     file.open(f.out, std::ios::binary | std::ios::trunc);
     if (!file) return UnavailableError(fmt::format("--out {}: cannot create the file", f.out));
   }
@@ -224,7 +235,15 @@ Status Discrepancies(const PersonFlags& f) {
     page.after_attribute = rows.back().attribute;
   }
   if (f.format == "table") t.Print(out);
-  if (!f.out.empty()) std::cerr << fmt::format("{} discrepancies written to {}\n", n, f.out);
+  if (!f.out.empty()) {
+    file.close();
+    if (file.fail()) {
+      return UnavailableError(fmt::format("--out {}: writing the file failed (disk full?); it is incomplete, "
+                                          "remove it and run again",
+                                          f.out));
+    }
+    std::cerr << fmt::format("{} discrepancies written to {}\n", n, f.out);
+  }
   return OkStatus();
 }
 

@@ -84,13 +84,21 @@ void IssueCheckpointIfGrown(audit::Checkpointer* checkpointer, audit::AuditLog* 
 
 // Runs the pull connectors that are due (connector/scheduler.h). A pull in progress finishes
 // before the server stops (a killed process rolls its batch back instead).
-void RunDueConnectors(connector::Scheduler* scheduler) {
+// A pull that made a batch is an audited change, like `ndc connector run`'s.
+void RunDueConnectors(Hub& hub, connector::Scheduler* scheduler) {
   auto outcomes = scheduler->RunDue();
   if (!outcomes.ok()) {
     log::Error("connector.poll_failed", {{"error", outcomes.status().ToString()}});
     return;
   }
-  for (const auto& o : *outcomes) log::Info("connector.run", {{"connector", o.connector}, {"result", o.Summary()}});
+  for (const auto& o : *outcomes) {
+    log::Info("connector.run", {{"connector", o.connector}, {"result", o.Summary()}});
+    if (!o.batch) continue;
+    if (Status s = AuditScheduledChange(hub, "connectors", "connector.run", {"", o.batch->dataset_id, o.connector});
+        !s.ok()) {
+      log::Error("audit.append_failed", {{"action", "connector.run"}, {"error", s.ToString()}});
+    }
+  }
 }
 
 Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) {
@@ -152,16 +160,20 @@ Status Serve(ServeFlags flags) {
                            [&hub] { IssueCheckpointIfGrown(hub.checkpointer.get(), hub.audit.get()); });
   connector::Scheduler scheduler(hub.db.get(), hub.catalog.get(), hub.ingestor.get(), SystemClock(), SystemRandom());
   PeriodicTask connectors(std::chrono::seconds(std::max(0, flags.connector_poll)),
-                          [&scheduler] { RunDueConnectors(&scheduler); });
+                          [&hub, &scheduler] { RunDueConnectors(hub, &scheduler); });
   // Links new change events to the person repository (docs/design/person-repository.md).
   person::Linker linker(hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom(), person::LinkerOptions{});
-  PeriodicTask linking(std::chrono::seconds(std::max(0, flags.link_interval)), [&linker] {
+  PeriodicTask linking(std::chrono::seconds(std::max(0, flags.link_interval)), [&hub, &linker] {
     auto reports = linker.Run({});
     if (!reports.ok()) return log::Warn("person.link_failed", {{"error", reports.status().ToString()}});
     for (const auto& r : *reports) {
       if (r.records == 0) continue;
       log::Info("person.linked", {{"dataset", r.dataset_id}, {"records", r.records}, {"new_persons", r.new_persons},
                                   {"queued", r.queued}, {"merged", r.merged}, {"overtaken", r.overtaken}});
+      // An audited change, like `ndc link run`'s.
+      if (Status s = AuditScheduledChange(hub, "linking", "link.run", {"", r.dataset_id, ""}); !s.ok()) {
+        log::Error("audit.append_failed", {{"action", "link.run"}, {"error", s.ToString()}});
+      }
     }
   });
   api::ApiService service(deps);

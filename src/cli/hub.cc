@@ -115,6 +115,18 @@ Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std:
                   "the change was made but its audit entry failed");
 }
 
+Status AuditScheduledChange(Hub& hub, const std::string& task, std::string action, audit::Subject subject) {
+  audit::Entry e;
+  e.actor = {"serve:" + task, "", "system"};
+  e.action = std::move(action);
+  e.subject = std::move(subject);
+  e.purpose = "administration";
+  e.legal_basis = "scheduled by the operator's configuration";
+  auto appended = hub.audit->Append(std::move(e));
+  if (!appended.ok()) return appended.status().WithContext("the change was made but its audit entry failed");
+  return OkStatus();
+}
+
 Status AuditCliRead(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields) {
   return AuditCli(hub, std::move(action), std::move(subject), std::move(fields), "operator inspection",
                   "nothing is shown: the read could not be audited");

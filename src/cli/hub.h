@@ -83,6 +83,9 @@ std::string CliActor();
 // Appends the audit entry of a change made from the command line (actor "cli:<os user>", role
 // operator) and waits until it is durable.
 Status AuditCliChange(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields = {});
+// The audit entry of a change `ndc serve` made on its own schedule (a connector's pull, a link
+// run): actor "serve:<task>", role "system".
+Status AuditScheduledChange(Hub& hub, const std::string& task, std::string action, audit::Subject subject);
 // The same for an operator's read of personal data (purpose "operator inspection"); callers show
 // nothing unless it succeeded.
 Status AuditCliRead(Hub& hub, std::string action, audit::Subject subject, std::vector<std::string> fields = {});

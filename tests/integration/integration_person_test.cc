@@ -4,10 +4,13 @@
 // only, the review queue, decisions, persons).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "store/testing/test_util.h"
 #include "test_support.h"
@@ -165,6 +168,28 @@ TEST_P(PersonCliTest, LinkReviewShowAndDiscrepanciesFromTheCommandLine) {
   CommandResult again = LinkRun();  // nothing new: nothing changes
   ASSERT_EQ(again.exit_code, 0) << again.err;
   for (const auto& r : JsonLines(again.out)) EXPECT_EQ(r["records"], 0) << r.dump();
+}
+
+// `ndc serve` links new records on its own schedule; each link run that linked records is an
+// audited change (actor serve:linking), as `ndc link run`'s is.
+TEST_P(PersonCliTest, ServeLinksOnItsScheduleAndAuditsIt) {
+  ServerProcess server({"--data", hub_, "--threads", "2", "--link-interval", "1"});
+  ASSERT_TRUE(server.started()) << server.output();
+  std::set<std::string> linked;
+  for (int i = 0; i < 100 && linked.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    HttpConnection c(server.port());
+    HttpResponse r = c.Request("GET", "/v1/audit/entries?start=0&limit=1000", "", {{"Authorization", "Bearer " + op_}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json page = json::parse(r.body);  // named: a temporary's member would not outlive the loop
+    for (const auto& e : page["entries"]) {
+      if (e["action"] == "link.run" && e["actor"]["client"] == "serve:linking") {
+        EXPECT_EQ(e["actor"]["role"], "system");
+        linked.insert(e["subject"]["dataset"].get<std::string>());
+      }
+    }
+  }
+  EXPECT_EQ(linked, (std::set<std::string>{"population_registry", "tax"})) << server.output();
 }
 
 TEST_P(PersonCliTest, HttpRoutesServeDiscrepanciesReviewAndPersons) {

@@ -107,6 +107,28 @@ TEST_P(LogSuite, PersonIndexHistoryEqualsTheNaiveReferenceWhileRunsAreBuiltAndMe
   EXPECT_GE(levels.Int(0), 2) << "merges reached level 2";
 }
 
+// The index lies outside the tree. A run claiming entries the log does not have (an inserted row:
+// it would end every history's scan of the unindexed tail) is refused, by the history and by the
+// indexer, instead of hiding every later access; an entry stored beyond the head is not shown.
+TEST_P(LogSuite, PersonIndexClaimingEntriesBeyondTheHeadIsRefused) {
+  checkpointer_.reset();
+  log_.reset();
+  NDC_ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(db_.get(), &clock_, &random_, {}, Tiny(false)));
+  for (int i = 0; i < 20; ++i) NDC_ASSERT_OK(log->Append(AboutPerson("p1", i)).status());
+  NDC_ASSERT_OK(log->person_index()->CatchUp());
+  EXPECT_EQ(Indexes(log->EntriesForPerson("p1", UINT64_MAX, 100)).size(), 20u);
+  // A row beyond the head, about p1: not in p1's history.
+  std::string bytes = EntryBytes(3);
+  Sql("INSERT INTO audit_entries (idx, entry_id, entry, leaf_hash, appended_at, person_key) SELECT 25, 'aud_x', entry, "
+      "leaf_hash, appended_at, person_key FROM audit_entries WHERE idx = 3");
+  EXPECT_EQ(Indexes(log->EntriesForPerson("p1", UINT64_MAX, 100)).size(), 20u);
+  Sql("INSERT INTO audit_person_runs (run, level, first_idx, end_idx, state) VALUES (999999, 0, 20, "
+      "9223372036854775807, 'live')");
+  Result<std::vector<StoredEntry>> history = log->EntriesForPerson("p1", UINT64_MAX, 100);
+  EXPECT_EQ(history.status().code(), StatusCode::kDataLoss) << history.status().ToString();
+  EXPECT_EQ(log->person_index()->Step().status().code(), StatusCode::kDataLoss);
+}
+
 TEST_P(LogSuite, PersonIndexPagingWithTheCursorVisitsEveryEntryOnce) {
   checkpointer_.reset();
   log_.reset();  // each test opens its logs with its own options

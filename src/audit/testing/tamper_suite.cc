@@ -56,6 +56,12 @@ TEST_P(Tamper, OneChangedByteOfAnEntry) {
   ExpectBadIndex(13);
 }
 
+// The person_key column feeds the person index (citizens' histories) from outside the tree.
+TEST_P(Tamper, AChangedPersonKeyColumn) {
+  Sql("UPDATE audit_entries SET person_key = 'someone else' WHERE idx = 13");
+  ExpectBadIndex(13);
+}
+
 TEST_P(Tamper, DeletedRow) {
   Sql("DELETE FROM audit_entries WHERE idx = 13");
   ExpectBadIndex(13);
