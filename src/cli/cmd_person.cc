@@ -202,9 +202,11 @@ Status Discrepancies(const PersonFlags& f) {
   RETURN_IF_ERROR(AuditCliRead(hub, "discrepancies.read", {"", f.dataset, ""}, {}));
   std::ofstream file;
   if (!f.out.empty()) {
-    // Personal data: readable by the owner only, whatever the umask (created 0600, or narrowed).
+    // Personal data: readable by the owner only, whatever the umask (a new file is created 0600,
+    // an existing regular file narrowed; a device such as a pipe is left as it is).
     const int fd = ::open(f.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || (S_ISREG(st.st_mode) && ::fchmod(fd, 0600) != 0)) {
       if (fd >= 0) ::close(fd);
       return UnavailableError(fmt::format("--out {}: cannot create the file ({})", f.out, std::strerror(errno)));
     }

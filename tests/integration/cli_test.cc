@@ -217,6 +217,18 @@ TEST_F(CliTest, KeysAreListedWithoutSecretsAndRevocable) {
   EXPECT_EQ(list.out.find(token), std::string::npos);  // the secret never shows
   EXPECT_EQ(Ndc({"key", "revoke", id}).exit_code, 0);
   EXPECT_EQ(Ndc({"key", "revoke", "ffffffffffff"}).exit_code, 1);
+  // A whole key pasted in names its id; its secret is never echoed, not even in an error.
+  CommandResult k2 = Ndc({"key", "create", "--role", "analyst", "--name", "second", "-q"});
+  ASSERT_EQ(k2.exit_code, 0) << k2.err;
+  const std::string token2 = k2.out.substr(0, k2.out.find('\n'));
+  CommandResult whole = Ndc({"key", "revoke", token2});
+  EXPECT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_NE(whole.out.find("Revoked key " + token2.substr(4, 12)), std::string::npos) << whole.out;
+  EXPECT_EQ(whole.out.find(token2), std::string::npos);
+  const std::string unknown = "ndc_eeeeeeeeeeee_" + token2.substr(17);
+  CommandResult missing = Ndc({"key", "revoke", unknown});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err.find(token2.substr(17)), std::string::npos) << missing.err;
   CommandResult bad = Ndc({"key", "create", "--role", "agency", "--name", "x"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("an agency key needs the agency it acts for (--agency)"), std::string::npos);

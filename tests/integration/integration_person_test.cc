@@ -3,6 +3,7 @@
 // idempotent re-run, then the HTTP routes of a real server (discrepancies for the owning agency
 // only, the review queue, decisions, persons).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
@@ -158,8 +159,17 @@ TEST_P(PersonCliTest, LinkReviewShowAndDiscrepanciesFromTheCommandLine) {
   EXPECT_EQ(name["dataset"], "population_registry");
   EXPECT_EQ(name["record"], kAn);
 
+  WriteFile(File("d.csv"), "old");  // an existing file is replaced, and narrowed to its owner
+  ::chmod(File("d.csv").c_str(), 0644);
   CommandResult disc = Ndc({"discrepancies", "tax", "--format", "csv", "--out", File("d.csv")});
   ASSERT_EQ(disc.exit_code, 0) << disc.err;
+  struct stat st {};
+  ASSERT_EQ(::stat(File("d.csv").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "personal data: readable by the owner only";
+  // A write that fails fails the command (/dev/full: every write is "no space left").
+  CommandResult full = Ndc({"discrepancies", "tax", "--format", "csv", "--out", "/dev/full"});
+  EXPECT_EQ(full.exit_code, 3) << full.out << full.err;  // UNAVAILABLE
+  EXPECT_NE(full.err.find("writing the file failed"), std::string::npos) << full.err;
   std::string csv = ReadFile(File("d.csv"));
   EXPECT_EQ(csv.rfind("record_key,attribute,source_value,authoritative_value", 0), 0u) << csv;
   EXPECT_NE(csv.find("T1,full_name,Nguyễn Văn Ánh,Nguyễn Văn An," + std::string(kAn)), std::string::npos) << csv;
