@@ -38,4 +38,11 @@ std::string AuditFilePath(const std::string& data_path);
 // the store's errors opening or migrating the file.
 Result<AuditStore> OpenAuditStore(store::Database* data, const store::OpenOptions& options = {});
 
+// The same log opened only to read it (an auditor's verification): the audit file is opened
+// read-only and neither created nor migrated, and no setting is written. A hub whose log was
+// never written (no setting, no file, an empty log in the data store) reads the data store's
+// empty tables. Errors: kDataLoss for a missing file as above; the store's errors opening it.
+// The caller checks the schema versions (store::Database::SchemaVersion) of what it reads.
+Result<AuditStore> OpenAuditStoreToRead(store::Database* data, const store::OpenOptions& options = {});
+
 }  // namespace ndc::audit

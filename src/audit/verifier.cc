@@ -128,7 +128,8 @@ Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& 
 }  // namespace
 
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
-                               const std::optional<std::string>& origin, const std::vector<std::string>& trusted) {
+                               const std::optional<std::string>& origin, const std::vector<std::string>& trusted,
+                               const VerifyProgress& progress) {
   VerifyReport report;
   // The auditor's checkpoints, smallest first.
   std::vector<Checkpoint> held;
@@ -276,6 +277,7 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
       RETURN_IF_ERROR(node_status);
       RETURN_IF_ERROR(check_checkpoints());
     }
+    if (progress) progress(tree.size(), head.size());
   }
 
   report.entries = tree.size();

@@ -17,6 +17,7 @@
 // Thread-safe if the executor is.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,8 +46,14 @@ struct VerifyReport {
 // run fails with kDataLoss ("no longer stored") — so `latest_note` is never older than a held
 // checkpoint. A trusted note that does not verify with `public_key` (or names another origin) is
 // kInvalidArgument: the auditor's input, not the log, is wrong.
+//
+// `progress`, if set, is called after each page of entries (4,096) with the entries checked so
+// far and the number the head recorded when the run began (what it will check), on the calling
+// thread: a national log holds billions of entries, and its verification takes hours.
+using VerifyProgress = std::function<void(uint64_t checked, uint64_t total)>;
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
                                const std::optional<std::string>& origin = std::nullopt,
-                               const std::vector<std::string>& trusted = {});
+                               const std::vector<std::string>& trusted = {},
+                               const VerifyProgress& progress = nullptr);
 
 }  // namespace ndc::audit

@@ -1,6 +1,8 @@
 // ndc audit checkpoint|prove|verify|verify-proof — the verifiable audit log from the command line
 // (docs/design/audit-log.md). verify-proof needs no hub: it checks a proof file against a signed
 // checkpoint and the public key, offline.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +15,7 @@
 #include "audit/verifier.h"
 #include "cli/commands.h"
 #include "cli/hub.h"
+#include "common/clock.h"
 #include "common/json.h"
 
 namespace ndc::cli {
@@ -104,8 +107,41 @@ Status Prove(const AuditFlags& f) {
   return Emit(f, DumpJson(audit::InclusionProofJson(proof), 2) + "\n");
 }
 
+// The progress of a long verification on stderr: on a terminal one line redrawn at most four
+// times a second (erased at the end); otherwise a line every five seconds, for logs.
+class VerifyProgressLine {
+ public:
+  VerifyProgressLine() : terminal_(::isatty(STDERR_FILENO) == 1), started_(SystemClock()->MonotonicMicros()) {}
+  ~VerifyProgressLine() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+  }
+  void Update(uint64_t checked, uint64_t total) {
+    const int64_t now = SystemClock()->MonotonicMicros();
+    const int64_t interval = terminal_ ? 250'000 : 5'000'000;
+    if (last_ >= 0 ? now - last_ < interval : now - started_ < interval) return;
+    last_ = now;
+    const double seconds = static_cast<double>(now - started_) / 1e6;
+    std::string line = fmt::format("verifying: {} of {} entries ({:.0f}%), {:.0f} entries/s", checked, total,
+                                   total == 0 ? 100.0 : 100.0 * static_cast<double>(checked) / total,
+                                   seconds > 0 ? static_cast<double>(checked) / seconds : 0.0);
+    if (terminal_) {
+      std::cerr << "\r\033[K" << line << std::flush;
+      drawn_ = true;
+    } else {
+      std::cerr << line << "\n" << std::flush;
+    }
+  }
+
+ private:
+  bool terminal_;
+  int64_t started_;
+  int64_t last_ = -1;
+  bool drawn_ = false;
+};
+
 Status Verify(const AuditFlags& f) {
-  ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  // Read-only: verifying must change nothing, not even an older store's schema.
+  ASSIGN_OR_RETURN(HubReader hub, OpenHubToRead(f.hub));
   std::string path = f.pubkey.empty() ? hub.config.data_dir + "/keys/signing.pub" : f.pubkey;
   ASSIGN_OR_RETURN(std::string pub, audit::LoadPublicKey(path));
   std::vector<std::string> trusted;
@@ -115,7 +151,12 @@ Status Verify(const AuditFlags& f) {
     ASSIGN_OR_RETURN(std::string note, CheckpointNote(file));
     trusted.push_back(std::move(note));
   }
-  ASSIGN_OR_RETURN(auto report, audit::VerifyLog(hub.audit->db(), pub, audit::OriginForHub(hub.hub_id), trusted));
+  audit::VerifyReport report;
+  {
+    VerifyProgressLine progress;
+    ASSIGN_OR_RETURN(report, audit::VerifyLog(hub.audit_store.db, pub, audit::OriginForHub(hub.hub_id), trusted,
+                                              [&](uint64_t checked, uint64_t total) { progress.Update(checked, total); }));
+  }
   std::cout << fmt::format("OK: {} entries recomputed, {} tree nodes and {} signed checkpoints match; root {}\n",
                            report.entries, report.nodes, report.checkpoints,
                            Base64Encode(merkle::HashBytes(report.root)));
@@ -192,7 +233,8 @@ void RegisterAudit(CLI::App* app, int* exit_code) {
 
   auto* verify = cmd->add_subcommand("verify", "Recompute the tree from every stored entry and check every "
                                                "checkpoint; exits 1 naming the first bad index if anything was "
-                                               "changed, removed, reordered or inserted");
+                                               "changed, removed, reordered or inserted. Read-only: it opens the "
+                                               "stores read-only and never upgrades an older store's schema");
   AddHubFlags(verify, &f->hub);
   verify->add_option("--pubkey", f->pubkey, "Public key file (default: <data>/keys/signing.pub)");
   verify->add_option("--trusted", f->trusted,

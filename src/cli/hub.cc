@@ -181,6 +181,55 @@ Result<Hub> OpenHub(const HubFlags& flags) {
   return hub;
 }
 
+namespace {
+
+// Refuses a store this binary would have to migrate (or cannot read at all) before reading it.
+Status CheckSchemaToRead(store::Database& db, std::string_view what) {
+  ASSIGN_OR_RETURN(int version, db.SchemaVersion());
+  const int known = store::KnownSchemaVersion();
+  if (version == known) return OkStatus();
+  if (version > known) {
+    return FailedPreconditionError(fmt::format("{} at {} has schema version {}, newer than this ndc's {}: use the ndc "
+                                               "release that serves this hub",
+                                               what, db.Describe(), version, known));
+  }
+  return FailedPreconditionError(fmt::format(
+      "{} at {} has schema version {} and this ndc reads version {}; verification changes nothing, so it does not "
+      "upgrade the store: verify with the ndc release that serves this hub, or on a copy after upgrading the copy "
+      "(any other ndc command upgrades the store it opens)",
+      what, db.Describe(), version, known));
+}
+
+}  // namespace
+
+Result<HubReader> OpenHubToRead(const HubFlags& flags) {
+  ASSIGN_OR_RETURN(HubConfig config, LoadHubConfig(flags));
+  if (config.store_url.empty() && !std::filesystem::exists(config.data_dir + "/ndc.db")) {
+    return FailedPreconditionError(fmt::format(
+        "no hub in data directory '{}': pass the data directory of the hub (or of its backup) with --data DIR",
+        config.data_dir));
+  }
+  store::OpenOptions options;
+  options.pool_size = 2;
+  options.read_only = true;
+  options.create_if_missing = false;
+  HubReader hub;
+  ASSIGN_OR_RETURN(hub.db, store::Open(config.EffectiveStoreUrl(), options));
+  RETURN_IF_ERROR(CheckSchemaToRead(*hub.db, "the store"));
+  auto hub_id = hub.db->QueryOne("SELECT value FROM settings WHERE name = 'hub_id'");
+  if (!hub_id.ok()) {
+    if (hub_id.status().code() == StatusCode::kNotFound) {
+      return FailedPreconditionError(fmt::format("the store at {} was never initialized", hub.db->Describe()));
+    }
+    return hub_id.status();
+  }
+  hub.hub_id = hub_id->Str(0);
+  ASSIGN_OR_RETURN(hub.audit_store, audit::OpenAuditStoreToRead(hub.db.get(), options));
+  if (hub.audit_store.own != nullptr) RETURN_IF_ERROR(CheckSchemaToRead(*hub.audit_store.own, "the audit log file"));
+  hub.config = std::move(config);
+  return hub;
+}
+
 int ReportError(const Status& status) {
   std::cerr << "ndc: error: " << status.message() << " [" << StatusCodeName(status.code()) << "]\n";
   switch (status.code()) {

@@ -67,6 +67,20 @@ Result<Hub> OpenHub(const HubFlags& flags);
 // Opens the store for `config` and applies migrations.
 Result<Hub> OpenHubWithConfig(HubConfig config);
 
+// What an auditor's `ndc audit verify` reads, opened so that nothing changes: the stores
+// read-only (SQLite files opened read-only, PostgreSQL sessions default_transaction_read_only),
+// no migration, and no audit log service (opening one writes its head row and catches up the
+// person index). A store at another schema version than this binary's is refused, naming both:
+// verifying a backup, or a production database from an auditor's machine, must not upgrade it
+// (an upgrade is for good: older nodes then refuse the store).
+struct HubReader {
+  HubConfig config;
+  std::string hub_id;
+  std::unique_ptr<store::Database> db;
+  audit::AuditStore audit_store;  // audit_store.db: where the log is read
+};
+Result<HubReader> OpenHubToRead(const HubFlags& flags);
+
 // Loads <data>/keys/signing.key (if present) and sets hub->checkpointer for origin
 // audit::OriginForHub(hub_id). A malformed key is an error; a missing one leaves it null.
 Status AttachCheckpointer(Hub* hub, const std::string& hub_id);

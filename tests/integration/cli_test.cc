@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "store/store.h"
@@ -134,6 +135,36 @@ TEST_F(CliTest, AnUpgradeOfTheStoreIsNeverSilent) {
   }
   EXPECT_NE(upgraded.err.find("store.migrated"), std::string::npos) << upgraded.err;
   EXPECT_NE(upgraded.err.find("older ndc binaries now refuse it"), std::string::npos) << upgraded.err;
+}
+
+// Verification reads: it never upgrades an older store (an auditor verifying a backup, or a
+// production database from a newer binary, must not change it), and says why it stops.
+TEST_F(CliTest, AuditVerifyNeverUpgradesTheStore) {
+  Init();
+  CommandResult ok = Ndc({"audit", "verify"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("OK: "), std::string::npos) << ok.out;
+  int latest = 0;
+  {
+    auto db = store::Open(hub_ + "/ndc.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto version = (*db)->SchemaVersion();
+    ASSERT_TRUE(version.ok());
+    latest = *version;
+    ASSERT_TRUE((*db)->Exec("DELETE FROM ndc_schema_version WHERE version = " + std::to_string(latest)).ok());
+  }
+  CommandResult older = Ndc({"audit", "verify"});
+  EXPECT_EQ(older.exit_code, 1) << older.err;
+  EXPECT_NE(older.err.find(fmt::format("has schema version {} and this ndc reads version {}", latest - 1, latest)),
+            std::string::npos)
+      << older.err;
+  EXPECT_NE(older.err.find("does not upgrade the store"), std::string::npos) << older.err;
+  EXPECT_EQ(older.err.find("store.migrated"), std::string::npos) << older.err;
+  auto db = store::Open(hub_ + "/ndc.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto after = (*db)->SchemaVersion();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, latest - 1);  // still as it was
 }
 
 TEST_F(CliTest, InitTwiceIsRefusedWithAdvice) {

@@ -49,6 +49,16 @@ TEST_P(Tamper, UntouchedLogVerifies) {
   EXPECT_EQ(report->nodes, 3u);  // (4, 0), (4, 1) and (5, 0)
 }
 
+// The progress a long verification reports: entries checked of the head's count, after each page.
+TEST_P(Tamper, VerificationReportsItsProgress) {
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  auto report = VerifyLog(db_.get(), key_.public_key, "ndc.audit/test", {},
+                          [&](uint64_t checked, uint64_t total) { calls.emplace_back(checked, total); });
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(calls.size(), 1u);  // 40 entries: one page
+  EXPECT_EQ(calls[0], std::make_pair(uint64_t{40}, uint64_t{40}));
+}
+
 TEST_P(Tamper, OneChangedByteOfAnEntry) {
   std::string bytes = EntryBytes(13);
   bytes[bytes.find("kiểm tra")] = 'K';
