@@ -92,6 +92,14 @@ class ConnectorTest : public ::testing::TestWithParam<Backend> {
 
   void Add(ConnectorSpec spec) { NDC_ASSERT_OK(connectors_->Add(spec).status()); }
 
+  // A connector `name` on another source table, by its watermark column.
+  void AddOn(const std::string& name, const std::string& table, const std::string& watermark) {
+    ConnectorSpec spec = Spec(name);
+    spec.source_table = table;
+    spec.watermark_column = watermark;
+    Add(spec);
+  }
+
   RunOutcome Run(std::optional<PullMode> mode = std::nullopt, const std::string& name = "bca_people") {
     clock_.Advance(kSecond);
     Result<RunOutcome> r = scheduler_->RunNow(name, mode);
@@ -235,10 +243,7 @@ TEST_P(ConnectorTest, ADateWatermarkWaitsForTheDayToEnd) {
       "CREATE TABLE agency.daily (ma TEXT PRIMARY KEY, ho_ten TEXT, ngay_cap_nhat DATE); "
       "INSERT INTO agency.daily VALUES ('D1', 'Hôm kia', current_date - 2), ('D2', 'Hôm qua', current_date - 1), "
       "('D3', 'Hôm nay', current_date)"));
-  ConnectorSpec spec = Spec("bca_daily");
-  spec.source_table = "agency.daily";
-  spec.watermark_column = "ngay_cap_nhat";
-  Add(spec);
+  AddOn("bca_daily", "agency.daily", "ngay_cap_nhat");
   RunOutcome first = Run(std::nullopt, "bca_daily");
   ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
   EXPECT_EQ(first.batch->inserted, 2);
@@ -255,6 +260,55 @@ TEST_P(ConnectorTest, ADateWatermarkWaitsForTheDayToEnd) {
                                              "CAST($1 AS DATE)",
                                              std::vector<Value>{first.watermark_to.value_or("")}));
   EXPECT_EQ(pending.Int(0), 2);  // D3 and D4 are both still after the stored watermark
+}
+
+// A `timestamp` column (no time zone) holds the agency's local wall-clock time; it is read up to
+// the source's local clock (its default TimeZone), not up to UTC: in Vietnam (UTC+7) a cap at
+// UTC left out the last seven hours' rows.
+TEST_P(ConnectorTest, ALocalTimeWatermarkIsReadUpToTheSourcesLocalClock) {
+  NDC_ASSERT_OK(source_->ExecScript(
+      "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), "
+      "'Asia/Ho_Chi_Minh'); END $$; "
+      "CREATE TABLE agency.local (ma TEXT PRIMARY KEY, ho_ten TEXT, sua TIMESTAMP); "
+      "INSERT INTO agency.local VALUES "
+      "('L1', 'Một phút trước', (now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '1 minute'), "
+      "('L2', 'Hai giờ tới', (now() AT TIME ZONE 'Asia/Ho_Chi_Minh') + interval '2 hours')"));
+  AddOn("bca_local", "agency.local", "sua");
+  RunOutcome first = Run(std::nullopt, "bca_local");
+  ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
+  EXPECT_EQ(first.batch->inserted, 1);
+  EXPECT_EQ(NameOf("L1"), "Một phút trước");
+  EXPECT_EQ(NameOf("L2"), "NOT_FOUND");  // ahead of the source's local clock: pulled in its time
+}
+
+// A domain over a time type is capped as its base type, and a numeric watermark never becomes
+// 'NaN' (which sorts above every number): either would make every later pull find nothing.
+TEST_P(ConnectorTest, ADomainOrNotANumberNeverBecomesTheWatermark) {
+  NDC_ASSERT_OK(source_->ExecScript(
+      "CREATE DOMAIN agency.stamp AS TIMESTAMPTZ; "
+      "CREATE TABLE agency.dom (ma TEXT PRIMARY KEY, ho_ten TEXT, sua agency.stamp); "
+      "INSERT INTO agency.dom VALUES ('D1', 'Thường', '2026-01-01 00:00:00+00'), "
+      "('TYPO', 'Năm 2062', '2062-01-01 00:00:00+00'); "
+      "CREATE TABLE agency.num (ma TEXT PRIMARY KEY, ho_ten TEXT, ver NUMERIC); "
+      "INSERT INTO agency.num VALUES ('N1', 'Một', 1), ('BAD', 'Không phải số', 'NaN')"));
+  AddOn("bca_dom", "agency.dom", "sua");
+  RunOutcome first = Run(std::nullopt, "bca_dom");
+  ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
+  EXPECT_EQ(first.watermark_to, "2026-01-01 00:00:00+00");
+  NDC_ASSERT_OK(source_->Exec("INSERT INTO agency.dom VALUES ('D2', 'Sau', '2026-01-02 00:00:00+00')").status());
+  RunOutcome next = Run(std::nullopt, "bca_dom");
+  ASSERT_EQ(next.status, RunStatus::kApplied) << next.Summary();
+  EXPECT_EQ(NameOf("D2"), "Sau");
+
+  AddOn("bca_num", "agency.num", "ver");
+  RunOutcome n1 = Run(std::nullopt, "bca_num");
+  ASSERT_EQ(n1.status, RunStatus::kApplied) << n1.Summary();
+  EXPECT_EQ(n1.watermark_to, "1");
+  EXPECT_EQ(NameOf("BAD"), "NOT_FOUND");
+  NDC_ASSERT_OK(source_->Exec("INSERT INTO agency.num VALUES ('N2', 'Hai', 2)").status());
+  RunOutcome n2 = Run(std::nullopt, "bca_num");
+  ASSERT_EQ(n2.status, RunStatus::kApplied) << n2.Summary();
+  EXPECT_EQ(NameOf("N2"), "Hai");
 }
 
 TEST_P(ConnectorTest, SnapshotPullDeletesRecordsGoneFromTheSource) {

@@ -17,6 +17,26 @@ using OptionsPtr = std::unique_ptr<PQconninfoOption, OptionsDeleter>;
 // Secrets: the connection password and the passphrase of the client's SSL key.
 bool IsSecret(std::string_view keyword) { return keyword == "password" || keyword == "sslpassword"; }
 
+// libpq's parse errors quote the offending text ("invalid percent-encoded token: \"s3cr%zzet\"",
+// "missing \"=\" after \"secret\""), which may be part of a password: each quoted part but
+// "=" becomes "…".
+std::string WithoutQuotedText(std::string_view message) {
+  std::string out;
+  for (size_t i = 0; i < message.size();) {
+    const size_t open = message.find('"', i);
+    const size_t close = open == std::string_view::npos ? open : message.find('"', open + 1);
+    if (close == std::string_view::npos) {
+      out.append(message.substr(i));
+      break;
+    }
+    out.append(message.substr(i, open - i));
+    const std::string_view quoted = message.substr(open + 1, close - open - 1);
+    out += quoted == "=" ? "\"=\"" : "\"…\"";
+    i = close + 1;
+  }
+  return out;
+}
+
 Result<OptionsPtr> Parse(std::string_view conninfo) {
   if (conninfo.empty()) return InvalidArgumentError("conninfo is empty: give a libpq URI or key=value string");
   const std::string text(conninfo);
@@ -26,14 +46,21 @@ Result<OptionsPtr> Parse(std::string_view conninfo) {
     std::string message = error != nullptr ? error : "out of memory";
     PQfreemem(error);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    return InvalidArgumentError("conninfo: " + message);
+    return InvalidArgumentError("conninfo: " + WithoutQuotedText(message) +
+                                " (the text libpq quoted is left out: it may hold a password)");
   }
   for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
-    if (o->val != nullptr && IsSecret(o->keyword)) {
+    if (o->val == nullptr) continue;
+    // A dbname holding a URI or key=value string (with its own password, say) is not expanded by
+    // a conninfo string; it would only be echoed in "database ... does not exist".
+    const bool nested = std::string_view(o->keyword) == "dbname" &&
+                        (std::string_view(o->val).find("://") != std::string_view::npos ||
+                         std::string_view(o->val).find('=') != std::string_view::npos);
+    if (IsSecret(o->keyword) || nested) {
       return InvalidArgumentError(fmt::format(
-          "conninfo contains a {}: NDC does not store secrets. Remove it and give the password through an "
+          "conninfo contains {}: NDC does not store secrets. Remove it and give the password through an "
           "environment variable on the nodes that pull (--password-env VAR) or in ~/.pgpass",
-          o->keyword));
+          nested ? "a connection string as its dbname" : std::string("a ") + o->keyword));
     }
   }
   return options;
@@ -76,7 +103,11 @@ Result<std::string> ConnectString(std::string_view conninfo, const std::optional
   add_default("keepalives_interval", "10");
   add_default("keepalives_count", "3");
   add_default("tcp_user_timeout", "120000");
-  if (password) out += fmt::format("{}password={}", out.empty() ? "" : " ", Quote(*password));
+  // Without a named variable the password is given empty, never left unset: libpq would fill an
+  // unset one from PGPASSWORD, which on a node holds the hub store's own password, and send it to
+  // the agency's server. An empty one still lets libpq read ~/.pgpass (or PGPASSFILE), whose
+  // lines name their host.
+  out += fmt::format("{}password={}", out.empty() ? "" : " ", Quote(password.value_or("")));
   return out;
 }
 

@@ -16,11 +16,14 @@
 namespace ndc::connector {
 
 // OK for a well-formed conninfo without secrets. kInvalidArgument for a malformed one (libpq's
-// message) or one with a password, saying to use --password-env or ~/.pgpass instead.
+// message without the text it quotes, which may be part of a password) or one with a password
+// (or a dbname that is itself a connection string), saying to use --password-env or ~/.pgpass.
 Status CheckConninfo(std::string_view conninfo);
 
-// The key=value string to connect with: `conninfo`'s own settings, plus `password` when given
-// and `application_name` unless the conninfo sets one (so the agency's DBA can see who reads).
+// The key=value string to connect with: `conninfo`'s own settings, plus `password` (an empty one
+// when not given, so that libpq never takes PGPASSWORD — the hub store's password on a node — for
+// the agency's server; ~/.pgpass still applies) and `application_name` unless the conninfo sets
+// one (so the agency's DBA can see who reads).
 // Values are quoted per libpq ('...' with \' and \\). Errors as CheckConninfo.
 Result<std::string> ConnectString(std::string_view conninfo, const std::optional<std::string>& password,
                                   std::string_view application_name);

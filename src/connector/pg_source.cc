@@ -103,14 +103,34 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
   // A date watermark stops at yesterday: rows may still get today's date after this pull, and a
   // `to` of today would pass them by for good, so a day's rows are pulled once the day is over.
   // Rows left out are pulled when their time comes; those more than a day ahead are warned about.
+  //
+  // "The source's clock" is its local time for a `timestamp` or `date` column (no time zone): an
+  // agency writes local wall-clock times there (Vietnam: UTC+7), and this session runs in UTC, so
+  // comparing with now() would leave out the last seven hours' rows. Local is the source server's
+  // own default zone (pg_settings' reset_val: the database's, role's or server's TimeZone, not this
+  // session's SET). A domain over a date or time type is capped as its base type. A numeric or
+  // float watermark never becomes 'NaN' or 'Infinity' (both sort above every number): one such
+  // row would make every later pull find nothing newer.
   ASSIGN_OR_RETURN(store::ResultSet type,
-                   executor().Query("SELECT t.typname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-                                    "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
-                                    "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3",
+                   executor().Query("WITH RECURSIVE t (typname, typtype, typbasetype, depth) AS ("
+                                    "SELECT CAST(ty.typname AS TEXT), ty.typtype, ty.typbasetype, 0 FROM pg_attribute a "
+                                    "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                    "JOIN pg_type ty ON ty.oid = a.atttypid "
+                                    "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 "
+                                    "UNION ALL SELECT CAST(b.typname AS TEXT), b.typtype, b.typbasetype, t.depth + 1 "
+                                    "FROM t JOIN pg_type b ON b.oid = t.typbasetype WHERE t.typtype = 'd' AND "
+                                    "t.depth < 16) "
+                                    "SELECT typname FROM t WHERE typtype <> 'd'",
                                     std::vector<Value>{schema, table, column}));
   const std::string typname = type.rows.empty() ? "" : type.rows[0].Str(0);
   const bool timed = typname == "date" || typname == "timestamp" || typname == "timestamptz";
+  const bool numeric = typname == "numeric" || typname == "float4" || typname == "float8";
   const std::string col = QuoteIdentifier(column);
+  constexpr char kLocalNow[] = "(now() AT TIME ZONE (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'))";
+  // The source's present in the column's own type.
+  const std::string present = typname == "date"        ? fmt::format("CAST({} AS date)", kLocalNow)
+                              : typname == "timestamp" ? std::string(kLocalNow)
+                                                       : std::string("now()");
   std::vector<std::string> where;
   std::vector<Value> params;
   if (after) {
@@ -118,22 +138,26 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
     where.push_back(fmt::format("{} > $1", col));
   }
   if (typname == "date") {
-    where.push_back(fmt::format("{} < current_date", col));
+    where.push_back(fmt::format("{} < {}", col, present));
   } else if (timed) {
-    where.push_back(fmt::format("{} <= now()", col));
+    where.push_back(fmt::format("{} <= {}", col, present));
+  } else if (numeric) {
+    where.push_back(fmt::format("CAST({} AS TEXT) NOT IN ('NaN', 'Infinity')", col));
   }
   std::string sql = fmt::format("SELECT CAST(MAX({0}) AS TEXT) FROM {1}", col, Table(schema, table));
   if (!where.empty()) sql += " WHERE " + fmt::format("{}", fmt::join(where, " AND "));
   ASSIGN_OR_RETURN(store::Row row, executor().QueryOne(sql, params));
-  if (timed) {
-    ASSIGN_OR_RETURN(store::Row ahead,
-                     executor().QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE {} > now() + interval '1 day'",
-                                                     Table(schema, table), col)));
+  if (timed || numeric) {
+    const std::string beyond = numeric ? fmt::format("CAST({} AS TEXT) IN ('NaN', 'Infinity')", col)
+                                       : fmt::format("{} > {} + interval '1 day'", col, present);
+    ASSIGN_OR_RETURN(store::Row ahead, executor().QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
+                                                                       Table(schema, table), beyond)));
     if (ahead.Int(0) > 0) {
-      log::Warn("connector.watermark_in_the_future",
+      log::Warn(numeric ? "connector.watermark_not_a_number" : "connector.watermark_in_the_future",
                 {{"table", schema + "." + table}, {"column", column}, {"rows", std::to_string(ahead.Int(0))},
-                 {"what_to_do", "these rows are not pulled until their time comes: correct their watermark at the "
-                                "source"}});
+                 {"what_to_do", numeric ? "these rows are never pulled: give them a number at the source"
+                                        : "these rows are not pulled until their time comes: correct their "
+                                          "watermark at the source"}});
     }
   }
   return row.OptStr(0);
