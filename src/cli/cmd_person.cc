@@ -13,9 +13,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "api/audit_text.h"
 #include "cli/commands.h"
 #include "cli/hub.h"
 #include "cli/ingest_output.h"
+#include "cli/key_text.h"
 #include "cli/table_printer.h"
 #include "common/crypto.h"
 #include "common/json.h"
@@ -182,13 +184,14 @@ Status Show(const PersonFlags& f) {
 
 Status Split(const PersonFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
-  ASSIGN_OR_RETURN(std::optional<person::Link> link, person::GetLink(*hub.db, f.dataset, f.key));
+  const std::string key = KeyFromArg(f.key);
+  ASSIGN_OR_RETURN(std::optional<person::Link> link, person::GetLink(*hub.db, f.dataset, key));
   if (!link) return FailedPreconditionError(fmt::format("the record of {} is not linked to a person", f.dataset));
   person::ReviewContext ctx{hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom()};
   ASSIGN_OR_RETURN(person::DecisionOutcome out,
-                   person::Decide(ctx, {f.dataset, f.key, link->person_key, "non_match", std::nullopt, CliActor(),
+                   person::Decide(ctx, {f.dataset, key, link->person_key, "non_match", std::nullopt, CliActor(),
                                         f.reason}));
-  RETURN_IF_ERROR(AuditCliChange(hub, "person.split", {link->person_key, f.dataset, f.key}));
+  RETURN_IF_ERROR(AuditCliChange(hub, "person.split", {link->person_key, f.dataset, api::AuditText(key)}));
   std::cout << fmt::format("{}: the record is now person {}\n", out.outcome, out.person_key);
   return OkStatus();
 }
@@ -227,8 +230,8 @@ Status Discrepancies(const PersonFlags& f) {
       } else if (f.format == "json") {
         out << DumpJson(person::DiscrepancyJson(d)) << "\n";
       } else {
-        t.Add({d.record_key, d.attribute, d.source_value, d.authoritative_value, d.person_key, ShortTime(d.detected_at),
-               d.resolved_at ? ShortTime(*d.resolved_at) : ""});
+        t.Add({ShownKey(d.record_key), d.attribute, d.source_value, d.authoritative_value, d.person_key,
+               ShortTime(d.detected_at), d.resolved_at ? ShortTime(*d.resolved_at) : ""});
       }
     }
     n += static_cast<int64_t>(rows.size());
@@ -260,7 +263,7 @@ Status ReviewList(const PersonFlags& f) {
   }
   TablePrinter t({"ID", "DATASET", "RECORD", "CANDIDATE", "WEIGHT", "PROBABILITY", "STATUS", "QUEUED"});
   for (const auto& i : items) {
-    t.Add({std::to_string(i.id), i.dataset_id, i.record_key, i.person_key, fmt::format("{:.2f}", i.weight),
+    t.Add({std::to_string(i.id), i.dataset_id, ShownKey(i.record_key), i.person_key, fmt::format("{:.2f}", i.weight),
            fmt::format("{:.3f}", i.probability), i.status, ShortTime(i.created_at)});
   }
   t.Print(std::cout);
@@ -273,7 +276,7 @@ Status ReviewList(const PersonFlags& f) {
 Status ReviewExplain(const PersonFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(person::ReviewItem item, person::GetReview(*hub.db, f.id));
-  RETURN_IF_ERROR(AuditCliRead(hub, "review.explain", {item.person_key, item.dataset_id, item.record_key}, {"*"}));
+  RETURN_IF_ERROR(AuditCliRead(hub, "review.explain", {item.person_key, item.dataset_id, api::AuditText(item.record_key)}, {"*"}));
   ASSIGN_OR_RETURN(link::Settings settings, SettingsFrom(f));
   ASSIGN_OR_RETURN(std::optional<link::Model> model, ModelFrom(f));
   person::ReviewContext ctx{hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom()};
@@ -290,7 +293,8 @@ Status ReviewDecide(const PersonFlags& f) {
   person::ReviewContext ctx{hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom()};
   ASSIGN_OR_RETURN(person::ReviewItem item, person::GetReview(*hub.db, f.id));
   ASSIGN_OR_RETURN(person::DecisionOutcome out, person::DecideReview(ctx, f.id, f.decision, CliActor(), f.reason));
-  RETURN_IF_ERROR(AuditCliChange(hub, "review.decide", {item.person_key, item.dataset_id, item.record_key}));
+  RETURN_IF_ERROR(
+      AuditCliChange(hub, "review.decide", {item.person_key, item.dataset_id, api::AuditText(item.record_key)}));
   std::cout << fmt::format("review {}: {} — {}{}\n", f.id, f.decision, out.outcome,
                            out.person_key.empty() ? "" : " (person " + out.person_key + ")");
   return OkStatus();
@@ -343,7 +347,7 @@ void RegisterPerson(CLI::App* app, int* exit_code) {
   auto* split = person->add_subcommand("split", "Record that a linked record is NOT its person: split it off");
   AddHubFlags(split, &f->hub);
   split->add_option("dataset", f->dataset, "Dataset id")->required();
-  split->add_option("key", f->key, "Record key")->required();
+  split->add_option("key", f->key, "Record key; a composite key's fields joined by %1F (HN%1F001)")->required();
   split->add_option("--reason", f->reason, "Why (kept with the decision)")->required();
   Bind(split, exit_code, [f] { return Split(*f); });
 

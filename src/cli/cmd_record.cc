@@ -7,10 +7,12 @@
 
 #include <iostream>
 
+#include "api/audit_text.h"
 #include "api/ingest_json.h"
 #include "cli/commands.h"
 #include "cli/hub.h"
 #include "cli/ingest_output.h"
+#include "cli/key_text.h"
 #include "cli/table_printer.h"
 #include "common/instant.h"
 #include "common/json.h"
@@ -54,13 +56,14 @@ Status Get(const RecordFlags& f) {
   }
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
-  RETURN_IF_ERROR(AuditCliRead(hub, "record.read", {"", f.dataset, f.key}, FieldNames(dataset.schema)));
-  ASSIGN_OR_RETURN(auto v, ingest::GetRecord(*hub.db, dataset, f.key, as_of));
+  const std::string key = KeyFromArg(f.key);
+  RETURN_IF_ERROR(AuditCliRead(hub, "record.read", {"", f.dataset, api::AuditText(key)}, FieldNames(dataset.schema)));
+  ASSIGN_OR_RETURN(auto v, ingest::GetRecord(*hub.db, dataset, key, as_of));
   if (f.json) {
     std::cout << DumpJson(VersionJson(dataset, v), 2) << "\n";
     return OkStatus();
   }
-  std::cout << fmt::format("{} {}: version {} ({}) from batch {}{}\n", f.dataset, v.key, v.version, v.op,
+  std::cout << fmt::format("{} {}: version {} ({}) from batch {}{}\n", f.dataset, ShownKey(v.key), v.version, v.op,
                            v.batch_id,
                            v.source_version ? fmt::format(", source version {}", *v.source_version) : "");
   std::cout << fmt::format("{}{}\n\n", Validity(v),
@@ -76,13 +79,14 @@ Status Get(const RecordFlags& f) {
 Status Versions(const RecordFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
-  RETURN_IF_ERROR(
-      AuditCliRead(hub, "record.versions.read", {"", f.dataset, f.key}, FieldNames(dataset.schema)));
+  const std::string key = KeyFromArg(f.key);
+  RETURN_IF_ERROR(AuditCliRead(hub, "record.versions.read", {"", f.dataset, api::AuditText(key)},
+                               FieldNames(dataset.schema)));
   // Read a page at a time (a record changed daily for years has thousands of versions).
   std::vector<ingest::RecordVersion> versions;
   for (int64_t after = 0;;) {
     constexpr int kPage = 1000;
-    ASSIGN_OR_RETURN(auto page, ingest::ListVersions(*hub.db, dataset, f.key, after, kPage));
+    ASSIGN_OR_RETURN(auto page, ingest::ListVersions(*hub.db, dataset, key, after, kPage));
     if (page.empty()) break;
     after = page.back().version;
     const bool last = static_cast<int>(page.size()) < kPage;
@@ -127,7 +131,7 @@ Status Events(const RecordFlags& f) {
   }
   TablePrinter t({"SEQ", "OP", "KEY", "VERSION", "BATCH", "AT"});
   for (const auto& e : events) {
-    t.Add({std::to_string(e.seq), e.op, e.key, std::to_string(e.version), std::to_string(e.batch_id),
+    t.Add({std::to_string(e.seq), e.op, ShownKey(e.key), std::to_string(e.version), std::to_string(e.batch_id),
            ShortTime(e.at)});
   }
   t.Print(std::cout);
@@ -157,7 +161,8 @@ void RegisterRecord(CLI::App* app, int* exit_code) {
   AddHubFlags(get, &f->hub);
   get->add_option("dataset", f->dataset, "Dataset id")->required();
   get->add_option("key", f->key,
-                  "The record's source key (composite keys: as `ndc record versions` shows them)")
+                  "The record's source key; a composite key's fields joined by %1F, as `ndc events` shows "
+                  "it (HN%1F001)")
       ->required();
   get->add_option(
       "--as-of", f->as_of,
@@ -174,7 +179,8 @@ void RegisterRecord(CLI::App* app, int* exit_code) {
       cmd->add_subcommand("versions", "Every version of a record, oldest first, with what each changed");
   AddHubFlags(versions, &f->hub);
   versions->add_option("dataset", f->dataset, "Dataset id")->required();
-  versions->add_option("key", f->key, "The record's source key")->required();
+  versions->add_option("key", f->key, "The record's source key; a composite key's fields joined by %1F (HN%1F001)")
+      ->required();
   versions->add_flag("--json", f->json, "One JSON object per version and line");
   versions->footer("Example:\n  ndc record versions population_registry 001090012345");
   Bind(versions, exit_code, [f] { return Versions(*f); });

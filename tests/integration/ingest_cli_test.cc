@@ -260,6 +260,31 @@ TEST_P(IngestCliTest, DeleteModeRemovesNamedRecords) {
   EXPECT_EQ(Ndc({"record", "get", "people", "p2"}).exit_code, 0);
 }
 
+// A composite key (fields joined by U+001F) is shown as HN%1F001 and read back the same way; the
+// reads are audited with the key in that form (the raw U+001F is no audit text, and the reads
+// used to fail "could not be audited").
+TEST_P(IngestCliTest, CompositeKeysAreShownAndTypedWithPercentOneF) {
+  WriteFile(File("ho.schema.json"), R"({"id": "ho", "title": "Hộ", "owner": "gov",
+    "classification": {"data": "core", "personal": "basic"}, "source_key": ["tinh", "so"],
+    "fields": [{"name": "tinh", "type": "string", "required": true},
+               {"name": "so", "type": "string", "required": true}, {"name": "chu_ho", "type": "string"}]})");
+  ASSERT_EQ(Ndc({"dataset", "create", File("ho.schema.json")}).exit_code, 0);
+  WriteFile(File("ho.csv"), "tinh,so,chu_ho\nHN,001,An\nHN,002,Bình\n");
+  ASSERT_EQ(Ndc({"ingest", "ho", File("ho.csv")}).exit_code, 0);
+  CommandResult events = Ndc({"events", "ho"});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  EXPECT_TRUE(Has(events.out, "HN%1F001")) << events.out;
+  CommandResult get = Ndc({"record", "get", "ho", "HN%1F002"});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_TRUE(Has(get.out, "ho HN%1F002: version 1")) << get.out;
+  EXPECT_TRUE(Has(get.out, "Bình")) << get.out;
+  CommandResult versions = Ndc({"record", "versions", "ho", "HN%1F001"});
+  EXPECT_EQ(versions.exit_code, 0) << versions.err;
+  EXPECT_EQ(Ndc({"record", "get", "ho", "HN%1F009"}).exit_code, 1);  // no such record: NOT_FOUND
+  CommandResult v = Ndc({"audit", "verify"});
+  EXPECT_TRUE(Has(v.out, "OK: ")) << v.out << v.err;
+}
+
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, IngestCliTest, ::testing::Values(store::Backend::kPostgres));
 #else
