@@ -102,10 +102,16 @@ Status MoveReviewsToPerson(store::Executor& db, const std::string& from, const s
 }
 
 Result<bool> NonMatchBetween(store::Executor& db, const std::string& members_of, const std::string& person) {
+  // A decision names the person as it was then: one since merged into `person` counts as
+  // `person` (before the review of 2026-11-30 it did not, and a merge could put a record into
+  // the very person an operator had said it is not). The chain of merges is walked down from
+  // `person` on persons.merged_into (indexed, migration 0021).
   ASSIGN_OR_RETURN(store::ResultSet rs,
-                   db.Query("SELECT 1 FROM person_decisions d JOIN person_links l ON l.dataset_id = d.dataset_id "
-                            "AND l.record_key = d.record_key WHERE l.person_key = $1 AND d.person_key = $2 AND "
-                            "d.decision = 'non_match' LIMIT 1",
+                   db.Query("WITH RECURSIVE absorbed (k) AS (SELECT CAST($2 AS TEXT) UNION "
+                            "SELECT p.person_key FROM persons p JOIN absorbed a ON p.merged_into = a.k) "
+                            "SELECT 1 FROM person_decisions d JOIN person_links l ON l.dataset_id = d.dataset_id "
+                            "AND l.record_key = d.record_key WHERE l.person_key = $1 AND d.person_key IN "
+                            "(SELECT k FROM absorbed) AND d.decision = 'non_match' LIMIT 1",
                             Params{members_of, person}));
   return !rs.rows.empty();
 }

@@ -295,6 +295,26 @@ TEST_P(ReviewTest, AMatchMovesOnlyItsRecordWhenTheSurrogateHoldsADeclaredNonMatc
   EXPECT_EQ(PersonOf("tax", "T4"), s);
 }
 
+// A non-match names the person as it was: once that person is merged into another, the decision
+// holds against the survivor (a merge must not put the record into the person it was declared
+// not to be).
+TEST_P(ReviewTest, ANonMatchHoldsAgainstThePersonItsPersonWasMergedInto) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  const std::string s5 = PersonOf("tax", "T5");
+  ASSERT_NE(s3, s5);
+  NDC_ASSERT_OK(Decide(Review(), {"tax", "T5", s3, "non_match", std::nullopt, "cli:op", "not him"}).status());
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome merged,
+                           Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
+  ASSERT_EQ(merged.outcome, "merged");  // s3 is now part of An
+  ReviewItem item = QueueAnAgainst(s5);
+  Result<DecisionOutcome> joined =
+      Decide(Review(), {"population_registry", kAnId, s5, "match", item.id, "cli:op", "same?"});
+  EXPECT_EQ(joined.status().code(), StatusCode::kFailedPrecondition) << joined.status().ToString();
+  EXPECT_EQ(PersonOf("tax", "T5"), s5);
+}
+
 // A link is only written to an active person: one merged since the caller resolved it (another
 // transaction, another node) is kAborted, so the caller retries against the survivor instead of
 // linking a record where no view of a person finds it.
