@@ -1,6 +1,7 @@
 // RecordTable: preparation of values and blocking keys. docs/design/linkage.md ("Record tables").
 #include "link/record_table.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "link/internal/prepare.h"
@@ -118,6 +119,14 @@ uint32_t RecordTable::Add(std::string_view record_id, std::span<const std::strin
   }
   for (size_t r = 0; r < t.rules.size(); ++r) t.keys[r].push_back(internal::BlockKey(t, r, row));
   return row;
+}
+
+void RecordTable::SetValueFrequency(size_t comparison, uint32_t row, uint32_t count, uint32_t present) {
+  if (comparison >= data_->comparison_column.size() || present == 0) return;
+  internal::Column& col = data_->columns[static_cast<size_t>(data_->comparison_column[comparison])];
+  if (!col.text || row >= col.ids.size() || col.ids[row] == internal::kNoValue) return;
+  col.counts[col.ids[row]] = std::clamp<uint32_t>(count, 1, present);
+  col.present = present;
 }
 
 uint32_t RecordTable::Add(std::string_view record_id, const AttributeValues& values) {

@@ -60,6 +60,13 @@ class RecordTable {
                                      const ColumnMap& map,
                                      const std::function<void(size_t rows)>& progress = {}, size_t threads = 1);
 
+  // What the term-frequency adjustment of comparison `comparison` reads for `row`'s value: that
+  // `count` of `present` records hold it, instead of this table's own counts. For explaining one
+  // pair against a population that is not loaded (a review item's person, one of millions: a table
+  // of that one row would count its every value as held by all, and subtract log2(1/u) bits).
+  // No effect when the row's value is missing, the compared column is not text or present is 0.
+  void SetValueFrequency(size_t comparison, uint32_t row, uint32_t count, uint32_t present);
+
   size_t size() const;
   std::string_view id(uint32_t row) const;
   // The row with this record id, or -1 (the first one when ids repeat).

@@ -249,6 +249,21 @@ Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const st
   return out;
 }
 
+Result<GoldenFrequency> GoldenValueFrequency(store::Executor& db, const std::string& attribute,
+                                             const std::string& value) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("SELECT COUNT(*), COUNT(CASE WHEN g.value = $2 THEN 1 END) FROM person_golden g "
+                            "JOIN persons p ON p.person_key = g.person_key WHERE g.attribute = $1 AND "
+                            "p.status = 'active'",
+                            Params{attribute, value}));
+  GoldenFrequency out;
+  if (!rs.rows.empty()) {
+    out.present = rs.rows[0].Int(0);
+    out.holding = rs.rows[0].Int(1);
+  }
+  return out;
+}
+
 Result<int64_t> GetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part) {
   ASSIGN_OR_RETURN(store::ResultSet rs,
                    db.Query("SELECT last_seq FROM person_link_cursors WHERE dataset_id = $1 AND part = $2",

@@ -100,6 +100,15 @@ Result<std::optional<ResolvedPerson>> ResolveLinked(store::Executor& db, const s
 
 Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values);
 Result<std::vector<GoldenValue>> GetGolden(store::Executor& db, const std::string& person_key);
+// How many active persons hold golden `attribute` equal to `value`, and how many hold the
+// attribute at all: the frequency a link run's term-frequency adjustment reads from its person
+// table, for explaining one pair (the second count reads every person's value of the attribute).
+struct GoldenFrequency {
+  int64_t holding = 0;
+  int64_t present = 0;
+};
+Result<GoldenFrequency> GoldenValueFrequency(store::Executor& db, const std::string& attribute,
+                                             const std::string& value);
 // Active persons whose golden `attribute` is `value`, in key order.
 Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const std::string& attribute,
                                                    const std::string& value);

@@ -136,6 +136,18 @@ Result<link::Explanation> ExplainReview(const ReviewContext& ctx, const link::Se
   link::RecordTable left(settings), right(settings);
   left.Add(item.dataset_id + ":" + item.record_key, ToEngineValues(record.attributes));
   right.Add(person.value_or(item.person_key), ToEngineValues(g));
+  // The person's values weigh by their frequency among all persons, as in the link run that
+  // queued the item: a one-row table would count each as held by everyone.
+  for (size_t c = 0; c < settings.comparisons.size(); ++c) {
+    const link::ComparisonSpec& spec = settings.comparisons[c];
+    if (!spec.tf_adjust || spec.attributes.size() != 1) continue;
+    auto value = g.find(spec.attributes[0]);
+    if (value == g.end() || value->second.empty()) continue;
+    ASSIGN_OR_RETURN(GoldenFrequency f, GoldenValueFrequency(*ctx.db, spec.attributes[0], value->second));
+    constexpr int64_t kMax = UINT32_MAX;
+    right.SetValueFrequency(c, 0, static_cast<uint32_t>(std::min(f.holding, kMax)),
+                            static_cast<uint32_t>(std::min(f.present, kMax)));
+  }
   return link::Explain(settings, m, left, 0, right, 0);
 }
 

@@ -2,9 +2,11 @@
 // on an existing link splits it, and every later run respects them.
 #include "person/review.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "person/person_ops.h"
@@ -392,6 +394,29 @@ TEST_P(ReviewTest, ExplainShowsEachComparisonAndTheTotal) {
   EXPECT_NEAR(e.probability, item.probability, 1e-3);
   EXPECT_EQ(ExplainReview(Review(), TestSettings(), std::nullopt, item.id).status().code(),
             StatusCode::kFailedPrecondition);  // no stored model: the test's model was given
+}
+
+// With term-frequency adjustment on (the shipped settings), the person's values weigh by their
+// frequency among all persons, as in the link run: before a review of 2026-11-30 the person was
+// a one-row table, every value counted as held by all, and a true match lost log2(1/u) bits per
+// agreeing name or commune.
+TEST_P(ReviewTest, AnExplanationWeighsTheNameByItsFrequencyAmongAllPersons) {
+  std::string rows;
+  for (int i = 0; i < 8; ++i) {  // eight more registry persons, other names: An's name is 1 of 10
+    rows += fmt::format("0010900000{:02d},Người Số {},1990-02-01,Nam,X{}\n", 10 + i, i, i);
+  }
+  Load("population_registry", rows);
+  ReviewItem item = QueueOne();
+  link::Settings settings = link::DefaultPersonSettings();
+  NDC_ASSERT_OK_AND_ASSIGN(link::Explanation e, ExplainReview(Review(), settings, TestModel(), item.id));
+  size_t name = settings.comparisons.size();
+  for (size_t c = 0; c < settings.comparisons.size(); ++c) {
+    if (settings.comparisons[c].name == "full_name") name = c;
+  }
+  ASSERT_LT(name, e.comparisons.size());
+  ASSERT_TRUE(settings.comparisons[name].tf_adjust);
+  // u of full_name's first level is 0.001 (TestModel); the name is held by 1 of the 10 persons.
+  EXPECT_NEAR(e.comparisons[name].tf_adjustment, std::log2(0.001 / 0.1), 1e-6);
 }
 
 #ifdef NDC_TEST_POSTGRES
