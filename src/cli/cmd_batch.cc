@@ -70,7 +70,10 @@ Status List(const BatchFlags& f) {
   }
   t.Print(std::cout);
   if (static_cast<int>(batches.size()) == limit) {
-    std::cout << fmt::format("(more: ndc batch list --before {})\n", batches.back().id);
+    // The command for the next page, with this one's filters and hub: copied, it continues here.
+    std::cout << fmt::format("(more: ndc batch list --before {}{}{}{})\n", batches.back().id,
+                             f.dataset.empty() ? "" : " --dataset " + f.dataset,
+                             f.limit > 0 ? " --limit " + std::to_string(f.limit) : "", HubArgs(f.hub));
   }
   return OkStatus();
 }

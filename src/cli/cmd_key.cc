@@ -76,10 +76,10 @@ Status List(const KeyFlags& f) {
   }
   t.Print(std::cout);
   if (keys.size() == static_cast<size_t>(page.limit)) {
-    std::cout << fmt::format("\n{} keys shown; the next ones: ndc key list --after {}{}{}{}\n", keys.size(),
+    std::cout << fmt::format("\n{} keys shown; the next ones: ndc key list --after {}{}{}{}{}\n", keys.size(),
                              keys.back().id, f.role.empty() ? "" : " --role " + f.role,
                              f.agency.empty() ? "" : " --agency " + f.agency,
-                             f.limit == 100 ? "" : " --limit " + std::to_string(f.limit));
+                             f.limit == 100 ? "" : " --limit " + std::to_string(f.limit), HubArgs(f.hub));
   }
   return OkStatus();
 }

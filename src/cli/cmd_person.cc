@@ -268,7 +268,11 @@ Status ReviewList(const PersonFlags& f) {
   }
   t.Print(std::cout);
   if (static_cast<int>(items.size()) == f.limit) {
-    std::cout << fmt::format("(more: ndc review list --after {})\n", items.back().id);
+    // The command for the next page, with this one's filters and hub: copied, it continues here.
+    std::cout << fmt::format("(more: ndc review list --after {}{}{}{}{})\n", items.back().id,
+                             f.status == "pending" ? "" : " --status " + f.status,
+                             f.dataset.empty() ? "" : " --dataset " + f.dataset,
+                             f.limit == 100 ? "" : " --limit " + std::to_string(f.limit), HubArgs(f.hub));
   }
   return OkStatus();
 }

@@ -231,6 +231,20 @@ TEST_P(IngestCliTest, RecordGetAsOfVersionsAndEvents) {
   EXPECT_TRUE(Has(page.out, "(more: ndc events people --after 3 --data " + hub_ + ")")) << page.out;
 }
 
+// A full page of batches ends with the command for the next one: this page's filters and hub
+// included, so that copying it continues the same listing.
+TEST_P(IngestCliTest, TheNextPageOfBatchesKeepsTheFiltersAndTheHub) {
+  ASSERT_EQ(IngestCsv("a.csv", "p1,An,,\n").exit_code, 0);
+  ASSERT_EQ(IngestCsv("b.csv", "p2,Binh,,\n").exit_code, 0);
+  CommandResult page = Ndc({"batch", "list", "--dataset", "people", "--limit", "1"});
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  const std::string newest = BatchId(IngestCsv("c.csv", "p3,Chi,,\n").out, "applied");
+  CommandResult next = Ndc({"batch", "list", "--dataset", "people", "--limit", "1", "--before", newest});
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_TRUE(Has(next.out, " --dataset people --limit 1 --data " + hub_ + ")")) << next.out;
+  EXPECT_TRUE(Has(next.out, "(more: ndc batch list --before ")) << next.out;
+}
+
 TEST_P(IngestCliTest, ErrorsSayWhatToDoWithTheirExitCodes) {
   WriteFile(File("x.txt"), "ID,NAME\n");
   CommandResult ext = Ndc({"ingest", "people", File("x.txt")});
