@@ -35,7 +35,9 @@ Status Import(const AgencyFlags& f) {
   if (!in) return NotFoundError(fmt::format("cannot read agency file '{}'", f.file));
   std::stringstream text;
   text << in.rdbuf();
-  ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(text.str()));
+  Result<nlohmann::json> parsed = ParseJson(text.str());
+  if (!parsed.ok()) return parsed.status().WithContext(f.file);
+  nlohmann::json doc = std::move(*parsed);
   if (!doc.is_array()) return InvalidArgumentError(fmt::format("'{}' must hold a JSON array of agencies", f.file));
   std::vector<catalog::Agency> agencies;
   for (const auto& a : doc) {

@@ -30,8 +30,9 @@ Result<sharing::StoredAgreement> ReadDocument(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   if (text.str().size() > (1 << 20)) return InvalidArgumentError(fmt::format("'{}' is larger than 1 MiB", path));
-  ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(text.str()));
-  auto a = sharing::AgreementFromJson(doc);
+  Result<nlohmann::json> doc = ParseJson(text.str());
+  if (!doc.ok()) return doc.status().WithContext(path);
+  auto a = sharing::AgreementFromJson(*doc);
   if (!a.ok()) return a.status().WithContext(path);
   return a;
 }
@@ -52,7 +53,9 @@ Status Write(const AgreementFlags& f, bool create) {
   ASSIGN_OR_RETURN(sharing::StoredAgreement draft, ReadDocument(f.file));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   sharing::AgreementStore& store = *hub.agreements;
-  ASSIGN_OR_RETURN(auto a, create ? store.Create(draft, CliActor()) : store.Update(draft, CliActor()));
+  Result<sharing::StoredAgreement> stored = create ? store.Create(draft, CliActor()) : store.Update(draft, CliActor());
+  if (!stored.ok()) return stored.status().WithContext(f.file);
+  const sharing::StoredAgreement& a = *stored;
   RETURN_IF_ERROR(Audited(hub, create ? "agreement.create" : "agreement.update", a));
   PrintSummary(create ? "Created" : "Updated", a);
   return OkStatus();

@@ -183,6 +183,20 @@ TEST_F(CliTest, InitRefusesNonEmptyDirectory) {
   EXPECT_FALSE(std::filesystem::exists(hub_ + "/keys"));
 }
 
+// A file the operator wrote by hand is named in its errors: which file, then what is wrong in it.
+TEST_F(CliTest, AMalformedAgreementOrAgencyFileIsNamed) {
+  Init();
+  const std::string bad = hub_ + "-bad.json";
+  std::ofstream(bad) << "{\"id\": \"x\",";
+  CommandResult agreement = Ndc({"agreement", "create", bad});
+  EXPECT_EQ(agreement.exit_code, 2) << agreement.err;
+  EXPECT_NE(agreement.err.find("ndc: error: " + bad + ": invalid JSON at byte"), std::string::npos) << agreement.err;
+  CommandResult agencies = Ndc({"agency", "import", bad});
+  EXPECT_EQ(agencies.exit_code, 2) << agencies.err;
+  EXPECT_NE(agencies.err.find("ndc: error: " + bad + ": invalid JSON at byte"), std::string::npos) << agencies.err;
+  std::filesystem::remove(bad);
+}
+
 TEST_F(CliTest, CommandsOnMissingHubSayRunInit) {
   CommandResult r = Ndc({"dataset", "list"});
   EXPECT_EQ(r.exit_code, 1);
