@@ -147,7 +147,9 @@ class HttpServer::Impl {
     }
     beast::error_code ec;
     auto address = net::ip::make_address(options_.host, ec);
-    if (ec) return InvalidArgumentError(fmt::format("'{}' is not an IP address to listen on", options_.host));
+    if (ec) return InvalidArgumentError(fmt::format("--listen / server.listen: '{}' is not an IP address to listen on; give IP:PORT (127.0.0.1:8080, "
+                    "0.0.0.0:8080, [::1]:8080), not a host name",
+                    options_.host));
     tcp::endpoint ep(address, options_.port);
     std::string where = fmt::format("{}:{}", options_.host, options_.port);
     acceptor_.open(ep.protocol(), ec);

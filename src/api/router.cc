@@ -91,6 +91,7 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
                                           Request& request, std::shared_ptr<void>* scope) const {
   if (route.is_public) return std::nullopt;
   std::string token;
+  bool other_scheme = false;  // an Authorization header that is not "Bearer <key>"
   if (auto h = request.Header("authorization")) {
     std::string_view v = *h;
     // The scheme is case-insensitive (RFC 9110, 11.1); spaces around the token are not part of it.
@@ -103,6 +104,8 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
       while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
       while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
       token = std::string(t);
+    } else {
+      other_scheme = true;
     }
   } else if (auto k = request.Header("x-api-key")) {
     token = std::string(*k);
@@ -113,7 +116,12 @@ std::optional<Response> Router::Authorize(const Route& route, const std::map<std
     if (scope != nullptr) scope->reset();
     if (on_refusal_) on_refusal_(request, route.pattern, params, who, why, *refusal);
   };
-  if (token.empty()) {
+  if (token.empty() && other_scheme) {
+    // The header's value is never echoed: it may be a key sent without its scheme.
+    refuse(UnauthenticatedError("the Authorization header must be 'Bearer <key>' (scheme Bearer, a space, then the "
+                                "API key); this one is not"),
+           nullptr);
+  } else if (token.empty()) {
     refuse(UnauthenticatedError("this endpoint needs an API key: send 'Authorization: Bearer <key>'"), nullptr);
   } else if (Result<auth::Principal> who = authenticate_(token, request.client_cert_sha256); !who.ok()) {
     refuse(who.status(), nullptr);

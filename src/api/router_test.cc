@@ -42,6 +42,23 @@ TEST_F(RouterTest, MissingKeyIs401) {
   EXPECT_EQ(nlohmann::json::parse(r.body)["detail"], "this endpoint needs an API key: send 'Authorization: Bearer <key>'");
 }
 
+// A header of another scheme (Basic, or a key without "Bearer ") is told what the header must
+// be, not that it is missing; its value is never echoed.
+TEST_F(RouterTest, AnotherAuthorizationSchemeIs401SayingTheForm) {
+  for (const char* value : {"Basic dXNlcjpzZWNyZXQ=", "ndc_0123456789ab_s3cretvalue"}) {
+    Request r;
+    r.method = "GET";
+    r.path = "/v1/datasets/x";
+    r.headers["authorization"] = value;
+    Response out = router_.Handle(r);
+    EXPECT_EQ(out.status, 401);
+    const std::string detail = nlohmann::json::parse(out.body)["detail"];
+    EXPECT_NE(detail.find("must be 'Bearer <key>'"), std::string::npos) << detail;
+    EXPECT_EQ(detail.find("s3cret"), std::string::npos) << detail;
+    EXPECT_EQ(detail.find("dXNlcj"), std::string::npos) << detail;
+  }
+}
+
 TEST_F(RouterTest, BadKeyIs401) { EXPECT_EQ(Call("GET", "/v1/datasets/x", "nope").status, 401); }
 
 TEST_F(RouterTest, WrongRoleIs403NamingRole) {

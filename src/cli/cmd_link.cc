@@ -161,7 +161,7 @@ void RegisterLink(CLI::App* app, int* exit_code) {
       ->required();
   cmd->add_option("--left,-l", f->left, "CSV file (header row); its columns are mapped by [inputs.left]")->required();
   cmd->add_option("--right,-r", f->right, "Second CSV file to link to (mapped by [inputs.right]); omit to deduplicate");
-  cmd->add_option("--out,-o", f->out, "Pairs CSV: left_id, right_id, match_weight, match_probability, how");
+  cmd->add_option("--out,-o", f->out, "Pairs CSV: left_id, right_id, match_weight, match_probability, how (required unless --explain)");
   cmd->add_option("--clusters", f->clusters, "Clusters CSV: cluster_id, input, record_id");
   cmd->add_option("--threads,-j", f->threads, "Worker threads (default: all cores)");
   cmd->add_option("--model", f->model_in, "Use this trained model (JSON) instead of training");

@@ -290,7 +290,8 @@ Status ReviewExplain(const PersonFlags& f) {
 }
 
 Status ReviewDecide(const PersonFlags& f) {
-  if (f.decision != "match" && f.decision != "non-match") {
+  // non_match is the API's spelling (POST /v1/review/{id}/decision); both are taken.
+  if (f.decision != "match" && f.decision != "non-match" && f.decision != "non_match") {
     return InvalidArgumentError(fmt::format("decision '{}': expected match or non-match", f.decision));
   }
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
@@ -386,7 +387,7 @@ void RegisterPerson(CLI::App* app, int* exit_code) {
   auto* decide = review->add_subcommand("decide", "Decide an item: the decision is kept and respected by every run");
   AddHubFlags(decide, &f->hub);
   decide->add_option("id", f->id, "Review item id")->required();
-  decide->add_option("decision", f->decision, "match or non-match")->required();
+  decide->add_option("decision", f->decision, "match or non-match (or non_match, as the API spells it)")->required();
   decide->add_option("--reason", f->reason, "Why (kept with the decision)")->required();
   decide->footer("Example:\n  ndc review decide 42 non-match --reason \"different mother's name on file\"");
   Bind(decide, exit_code, [f] { return ReviewDecide(*f); });

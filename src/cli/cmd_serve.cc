@@ -104,7 +104,7 @@ void RunDueConnectors(Hub& hub, connector::Scheduler* scheduler) {
 Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return InvalidArgumentError(fmt::format("listen address '{}' must be HOST:PORT, e.g. 127.0.0.1:8080", listen));
+    return InvalidArgumentError(fmt::format("listen address '{}' must be IP:PORT, e.g. 127.0.0.1:8080", listen));
   }
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -222,11 +222,11 @@ Status Serve(ServeFlags flags) {
 }  // namespace
 
 void RegisterServe(CLI::App* app, int* exit_code) {
-  auto* cmd = app->add_subcommand("serve", "Run the hub's HTTP API (and, later, the web console) until SIGTERM/SIGINT; "
+  auto* cmd = app->add_subcommand("serve", "Run the hub's HTTP API until SIGTERM/SIGINT; "
                                            "in-flight requests finish before it exits");
   auto* flags = NewCommandState<ServeFlags>();
   AddHubFlags(cmd, &flags->hub);
-  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
+  cmd->add_option("--listen", flags->listen, "IP:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
   cmd->add_option("--threads", flags->threads, "HTTP worker threads (default: server.threads; 0 = 2 per core, at least 4)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--checkpoint-interval", flags->checkpoint_interval,
