@@ -170,6 +170,22 @@ TEST_P(LinkerTest, TheAuthorityIsScoredAgainstSurrogatesAlone) {
   EXPECT_EQ(surrogates.id(0), s);
 }
 
+// What a dataset's model is not trained on: its records that the persons' golden values come
+// from (a surrogate it founded), which against the person table would be pairs of a record with
+// itself. A record linked to a registry person, or not linked, is kept.
+TEST_P(LinkerTest, RecordsBehindTheirPersonsAreTheSourcesOfTheirGoldenValues) {
+  LoadRegistry();
+  Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\nT3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  ASSERT_EQ(PersonOf("tax", "T1"), kAnId);
+  ASSERT_EQ(PersonOf("tax", "T3")[0], 'S');
+  NDC_ASSERT_OK_AND_ASSIGN(std::set<std::string> behind,
+                           RecordsBehindTheirPersons(*db_, "tax", {"T1", "T3", "T9"}));
+  EXPECT_EQ(behind, (std::set<std::string>{"T3"}));
+  NDC_ASSERT_OK_AND_ASSIGN(std::set<std::string> none, RecordsBehindTheirPersons(*db_, "tax", {}));
+  EXPECT_TRUE(none.empty());
+}
+
 TEST_P(LinkerTest, ResolveLinkedListsAPersonWithoutLinksAndSeesNewSchemaVersions) {
   NDC_ASSERT_OK(CreatePerson(*db_, "S0000000000000001", "surrogate", 1).status());
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<ResolvedPerson> bare, ResolveLinked(*db_, "S0000000000000001"));

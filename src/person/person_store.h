@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,11 @@ struct GoldenFrequency {
 };
 Result<GoldenFrequency> GoldenValueFrequency(store::Executor& db, const std::string& attribute,
                                              const std::string& value);
+// Of `record_keys` of `dataset_id`, those that are the source of a golden value of the person they
+// are linked to (a surrogate a record founded, say). Training on them against the person table
+// would learn from pairs of a record with itself. Reads in chunks of 500 keys.
+Result<std::set<std::string>> RecordsBehindTheirPersons(store::Executor& db, const std::string& dataset_id,
+                                                        const std::vector<std::string>& record_keys);
 // Active persons whose golden `attribute` is `value`, in key order.
 Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const std::string& attribute,
                                                    const std::string& value);
