@@ -262,23 +262,31 @@ TEST_P(ConnectorTest, ADateWatermarkWaitsForTheDayToEnd) {
   EXPECT_EQ(pending.Int(0), 2);  // D3 and D4 are both still after the stored watermark
 }
 
-// A `timestamp` column (no time zone) holds the agency's local wall-clock time; it is read up to
-// the source's local clock (its default TimeZone), not up to UTC: in Vietnam (UTC+7) a cap at
-// UTC left out the last seven hours' rows.
-TEST_P(ConnectorTest, ALocalTimeWatermarkIsReadUpToTheSourcesLocalClock) {
+// A `timestamp` column (no time zone) may be stamped in the server's default zone or in UTC (an
+// application in a container): it is read up to the earlier of the two clocks. West of UTC the
+// server's local clock is the earlier: a row stamped two hours ahead of it must not become the
+// watermark, or the rows its writer stamps meanwhile are skipped for good (a cap at UTC alone let
+// it in; one at local time alone failed the other way for a UTC writer east of UTC).
+TEST_P(ConnectorTest, ATimestampWithoutZoneIsReadUpToTheEarlierOfLocalAndUtcClocks) {
   NDC_ASSERT_OK(source_->ExecScript(
       "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), "
-      "'Asia/Ho_Chi_Minh'); END $$; "
+      "'America/Bogota'); END $$; "
       "CREATE TABLE agency.local (ma TEXT PRIMARY KEY, ho_ten TEXT, sua TIMESTAMP); "
       "INSERT INTO agency.local VALUES "
-      "('L1', 'Một phút trước', (now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '1 minute'), "
-      "('L2', 'Hai giờ tới', (now() AT TIME ZONE 'Asia/Ho_Chi_Minh') + interval '2 hours')"));
+      "('L1', 'Một phút trước', (now() AT TIME ZONE 'America/Bogota') - interval '1 minute'), "
+      "('L2', 'Hai giờ tới', (now() AT TIME ZONE 'America/Bogota') + interval '2 hours')"));
   AddOn("bca_local", "agency.local", "sua");
   RunOutcome first = Run(std::nullopt, "bca_local");
   ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
   EXPECT_EQ(first.batch->inserted, 1);
   EXPECT_EQ(NameOf("L1"), "Một phút trước");
   EXPECT_EQ(NameOf("L2"), "NOT_FOUND");  // ahead of the source's local clock: pulled in its time
+  // A row its writer stamps now, after the pull: below L2, and still pulled.
+  NDC_ASSERT_OK(source_->Exec("INSERT INTO agency.local VALUES ('L3', 'Bây giờ', now() AT TIME ZONE "
+                              "'America/Bogota')").status());
+  RunOutcome next = Run(std::nullopt, "bca_local");
+  ASSERT_EQ(next.status, RunStatus::kApplied) << next.Summary();
+  EXPECT_EQ(NameOf("L3"), "Bây giờ");
 }
 
 // A domain over a time type is capped as its base type, and a numeric watermark never becomes

@@ -18,22 +18,14 @@ using OptionsPtr = std::unique_ptr<PQconninfoOption, OptionsDeleter>;
 bool IsSecret(std::string_view keyword) { return keyword == "password" || keyword == "sslpassword"; }
 
 // libpq's parse errors quote the offending text ("invalid percent-encoded token: \"s3cr%zzet\"",
-// "missing \"=\" after \"secret\""), which may be part of a password: each quoted part but
-// "=" becomes "…".
+// "missing \"=\" after \"secret\""), which may be part of a password, and a quote inside that
+// text would shift any pairing of quotes: the message is cut at its first quote.
 std::string WithoutQuotedText(std::string_view message) {
-  std::string out;
-  for (size_t i = 0; i < message.size();) {
-    const size_t open = message.find('"', i);
-    const size_t close = open == std::string_view::npos ? open : message.find('"', open + 1);
-    if (close == std::string_view::npos) {
-      out.append(message.substr(i));
-      break;
-    }
-    out.append(message.substr(i, open - i));
-    const std::string_view quoted = message.substr(open + 1, close - open - 1);
-    out += quoted == "=" ? "\"=\"" : "\"…\"";
-    i = close + 1;
-  }
+  if (message.starts_with("missing \"=\" after")) return "missing \"=\" after a keyword (key=value pairs)";
+  const size_t quote = message.find('"');
+  if (quote == std::string_view::npos) return std::string(message);
+  std::string out(message.substr(0, quote));
+  while (!out.empty() && (out.back() == ' ' || out.back() == ':')) out.pop_back();
   return out;
 }
 

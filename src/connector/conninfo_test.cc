@@ -70,7 +70,8 @@ TEST(Conninfo, WithoutAPasswordVariableTheEnvironmentsPasswordIsNeverSent) {
 
 // libpq's parse errors quote the text they stumbled on, which may be part of a password.
 TEST(Conninfo, AMalformedConninfoNeverEchoesItsText) {
-  for (const char* c : {"postgresql://u:s3cr%zzet@h/db", "host=db password=my s3cret", "host=db pass%00s3cret"}) {
+  for (const char* c : {"postgresql://u:s3cr%zzet@h/db", "host=db password=my s3cret", "host=db pass%00s3cret",
+                        "postgresql://u:s3cret@[::1]\"x/db", "postgresql://u:ab\"s3cret@[::1]x/db"}) {
     Status s = CheckConninfo(c);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c;
     EXPECT_EQ(s.message().find("s3cr"), std::string::npos) << s.message();

@@ -104,13 +104,16 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
   // `to` of today would pass them by for good, so a day's rows are pulled once the day is over.
   // Rows left out are pulled when their time comes; those more than a day ahead are warned about.
   //
-  // "The source's clock" is its local time for a `timestamp` or `date` column (no time zone): an
-  // agency writes local wall-clock times there (Vietnam: UTC+7), and this session runs in UTC, so
-  // comparing with now() would leave out the last seven hours' rows. Local is the source server's
-  // own default zone (pg_settings' reset_val: the database's, role's or server's TimeZone, not this
-  // session's SET). A domain over a date or time type is capped as its base type. A numeric or
-  // float watermark never becomes 'NaN' or 'Infinity' (both sort above every number): one such
-  // row would make every later pull find nothing newer.
+  // For a `timestamp` or `date` column (no time zone) "the source's clock" is not one clock: a
+  // writer stamps it in its own session's zone, which may be the server's default zone (what
+  // pg_settings' reset_val of TimeZone gives: the database's, role's or server's setting) or UTC
+  // (an application in a container), and the cap is the earlier of the two. A later cap would let
+  // a writer behind it still stamp rows below the stored watermark after the pull — lost for good
+  // (a review of 2026-11-30: a UTC writer's "today" on a Vietnamese server, counted as yesterday
+  // by a server-local cap). The cost: a source writing local times east of UTC (Vietnam, UTC+7)
+  // has its rows pulled up to the offset later, never lost. A domain over one of these types is
+  // capped as its base type. A numeric or float watermark never becomes 'NaN' or 'Infinity'
+  // (both sort above every number): one such row would make every later pull find nothing newer.
   ASSIGN_OR_RETURN(store::ResultSet type,
                    executor().Query("WITH RECURSIVE t (typname, typtype, typbasetype, depth) AS ("
                                     "SELECT CAST(ty.typname AS TEXT), ty.typtype, ty.typbasetype, 0 FROM pg_attribute a "
@@ -127,10 +130,17 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
   const bool numeric = typname == "numeric" || typname == "float4" || typname == "float8";
   const std::string col = QuoteIdentifier(column);
   constexpr char kLocalNow[] = "(now() AT TIME ZONE (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'))";
-  // The source's present in the column's own type.
-  const std::string present = typname == "date"        ? fmt::format("CAST({} AS date)", kLocalNow)
-                              : typname == "timestamp" ? std::string(kLocalNow)
-                                                       : std::string("now()");
+  constexpr char kUtcNow[] = "(now() AT TIME ZONE 'UTC')";
+  // The source's present in the column's own type: the earlier reading (the cap), and the later
+  // one (for the warning about rows far ahead, which neither clock explains).
+  std::string present = "now()", latest = "now()";
+  if (typname == "date") {
+    present = fmt::format("LEAST(CAST({} AS date), CAST({} AS date))", kLocalNow, kUtcNow);
+    latest = fmt::format("GREATEST(CAST({} AS date), CAST({} AS date))", kLocalNow, kUtcNow);
+  } else if (typname == "timestamp") {
+    present = fmt::format("LEAST({}, {})", kLocalNow, kUtcNow);
+    latest = fmt::format("GREATEST({}, {})", kLocalNow, kUtcNow);
+  }
   std::vector<std::string> where;
   std::vector<Value> params;
   if (after) {
@@ -148,8 +158,10 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
   if (!where.empty()) sql += " WHERE " + fmt::format("{}", fmt::join(where, " AND "));
   ASSIGN_OR_RETURN(store::Row row, executor().QueryOne(sql, params));
   if (timed || numeric) {
-    const std::string beyond = numeric ? fmt::format("CAST({} AS TEXT) IN ('NaN', 'Infinity')", col)
-                                       : fmt::format("{} > {} + interval '1 day'", col, present);
+    // Typed comparisons, which the watermark's index answers (a cast to text would read the table).
+    const std::string beyond = !numeric               ? fmt::format("{} > {} + interval '1 day'", col, latest)
+                               : typname == "numeric" ? fmt::format("{} = 'NaN'", col)
+                                                      : fmt::format("{0} = 'NaN' OR {0} = 'Infinity'", col);
     ASSIGN_OR_RETURN(store::Row ahead, executor().QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
                                                                        Table(schema, table), beyond)));
     if (ahead.Int(0) > 0) {
