@@ -162,13 +162,14 @@ Status Show(const PersonFlags& f) {
   };
   TablePrinter g({"ATTRIBUTE", "VALUE", "FROM DATASET", "RECORD", "UPDATED"});
   for (const auto& v : j["golden"]) {
-    g.Add({str(v, "attribute"), str(v, "value"), str(v, "dataset"), str(v, "record"), str(v, "updated_at")});
+    g.Add({str(v, "attribute"), str(v, "value"), str(v, "dataset"), ShownKey(str(v, "record")),
+           str(v, "updated_at")});
   }
   g.Print(std::cout);
   std::cout << "\n";
   TablePrinter l({"DATASET", "RECORD", "METHOD", "WEIGHT", "LINKED"});
   for (const auto& v : j["links"]) {
-    l.Add({str(v, "dataset"), str(v, "record"), str(v, "method"),
+    l.Add({str(v, "dataset"), ShownKey(str(v, "record")), str(v, "method"),
            v["weight"].is_number() ? fmt::format("{:.2f}", v["weight"].get<double>()) : "", str(v, "linked_at")});
   }
   l.Print(std::cout);
@@ -176,7 +177,7 @@ Status Show(const PersonFlags& f) {
   TablePrinter e({"SEQ", "EVENT", "OTHER", "DATASET", "RECORD", "DETAIL", "AT"});
   for (const auto& v : j["events"]) {
     e.Add({std::to_string(v["seq"].get<int64_t>()), str(v, "kind"), str(v, "other"), str(v, "dataset"),
-           str(v, "record"), str(v, "detail"), str(v, "at")});
+           ShownKey(str(v, "record")), str(v, "detail"), str(v, "at")});
   }
   e.Print(std::cout);
   return OkStatus();
@@ -285,6 +286,7 @@ Status ReviewExplain(const PersonFlags& f) {
   ASSIGN_OR_RETURN(std::optional<link::Model> model, ModelFrom(f));
   person::ReviewContext ctx{hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom()};
   ASSIGN_OR_RETURN(link::Explanation e, person::ExplainReview(ctx, settings, model, f.id));
+  if (!f.json) e.left_id = ShownKey(e.left_id);  // "dataset:key", a composite key as the CLI spells it
   std::cout << (f.json ? link::ExplanationToJson(e) : link::ExplanationToText(e)) << "\n";
   return OkStatus();
 }

@@ -54,7 +54,7 @@ Status RecordLinker::ReadDecisions(const std::string& dataset_id, const std::str
 }
 
 Result<bool> RecordLinker::RejectedBetween(const std::string& surrogate, const std::string& person) {
-  return NonMatchBetween(*tx_, surrogate, person);
+  return NonMatchEitherWay(*tx_, surrogate, person);
 }
 
 Result<std::optional<std::string>> RecordLinker::Deterministic(const RecordState& record, const std::string& attribute,

@@ -37,17 +37,17 @@ Result<DecisionOutcome> Apply(store::Transaction& tx, PersonOps& ops, const OpsC
     if (surrogate(*current)) {
       // The whole surrogate joins the target, unless an operator declared one of its records not
       // the target: then only this record moves, and that decision stands.
-      ASSIGN_OR_RETURN(bool refused, NonMatchBetween(tx, *current, *target));
+      ASSIGN_OR_RETURN(bool refused, NonMatchEitherWay(tx, *current, *target));
       if (!refused) {
         RETURN_IF_ERROR(ops.Merge(*current, *target, "operator decision: " + r.reason));
         return DecisionOutcome{"merged", *target};
       }
     } else if (surrogate(*target)) {
-      ASSIGN_OR_RETURN(bool refused, NonMatchBetween(tx, *target, *current));
+      ASSIGN_OR_RETURN(bool refused, NonMatchEitherWay(tx, *target, *current));
       if (refused) {
         return FailedPreconditionError(fmt::format(
-            "an operator declared a record of {} not {}, so {} cannot be merged into {}: decide non-match for this "
-            "item, or change that decision first",
+            "an operator declared a record of one of {} and {} not the other, so {} cannot be merged into {}: "
+            "decide non-match for this item, or change that decision first",
             *target, *current, *target, *current));
       }
       RETURN_IF_ERROR(ops.Merge(*target, *current, "operator decision: " + r.reason));

@@ -116,6 +116,12 @@ Result<bool> NonMatchBetween(store::Executor& db, const std::string& members_of,
   return !rs.rows.empty();
 }
 
+Result<bool> NonMatchEitherWay(store::Executor& db, const std::string& a, const std::string& b) {
+  ASSIGN_OR_RETURN(bool one_way, NonMatchBetween(db, a, b));
+  if (one_way) return true;
+  return NonMatchBetween(db, b, a);
+}
+
 Status PutDecision(store::Executor& db, const Decision& d) {
   return db
       .Exec("INSERT INTO person_decisions (dataset_id, record_key, person_key, decision, review_id, decided_by, "

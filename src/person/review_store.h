@@ -60,6 +60,9 @@ struct Decision {
 // Whether an operator declared some record now linked to `members_of` a non-match with `person`
 // (so merging `members_of` into `person` would undo that decision).
 Result<bool> NonMatchBetween(store::Executor& db, const std::string& members_of, const std::string& person);
+// Whether merging `a` and `b` (either into the other) would contradict a non-match: a record of
+// either declared not the other (or not a person since merged into it).
+Result<bool> NonMatchEitherWay(store::Executor& db, const std::string& a, const std::string& b);
 
 // Stores (or replaces: an operator may change their mind) the decision on a pair.
 Status PutDecision(store::Executor& db, const Decision& d);

@@ -317,6 +317,24 @@ TEST_P(ReviewTest, ANonMatchHoldsAgainstThePersonItsPersonWasMergedInto) {
   EXPECT_EQ(PersonOf("tax", "T5"), s5);
 }
 
+// A non-match holds both ways: a record of the target declared not the moving person stops the
+// merge as a record of the moving person declared not the target does (only the decided record
+// moves).
+TEST_P(ReviewTest, ANonMatchHeldByTheTargetsRecordAlsoStopsAMerge) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT4,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  const std::string s5 = PersonOf("tax", "T5");
+  ASSERT_EQ(PersonOf("tax", "T4"), s3);
+  ASSERT_NE(s3, s5);
+  NDC_ASSERT_OK(Decide(Review(), {"tax", "T5", s3, "non_match", std::nullopt, "cli:op", "not him"}).status());
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out,
+                           Decide(Review(), {"tax", "T3", s5, "match", std::nullopt, "cli:op", "same man?"}));
+  EXPECT_EQ(out.outcome, "moved");
+  EXPECT_EQ(PersonOf("tax", "T3"), s5);
+  EXPECT_EQ(PersonOf("tax", "T4"), s3);  // s3 was not merged into the person holding T5
+}
+
 // A link is only written to an active person: one merged since the caller resolved it (another
 // transaction, another node) is kAborted, so the caller retries against the survivor instead of
 // linking a record where no view of a person finds it.
