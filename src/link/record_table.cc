@@ -129,6 +129,11 @@ void RecordTable::SetValueFrequency(size_t comparison, uint32_t row, uint32_t co
   col.present = present;
 }
 
+uint32_t RecordTable::ComparisonPresent(size_t comparison) const {
+  if (comparison >= data_->comparison_column.size()) return 0;
+  return data_->columns[static_cast<size_t>(data_->comparison_column[comparison])].present;
+}
+
 uint32_t RecordTable::Add(std::string_view record_id, const AttributeValues& values) {
   const Settings& s = data_->settings;
   std::vector<std::string_view> v(s.attributes.size());

@@ -66,6 +66,9 @@ class RecordTable {
   // of that one row would count its every value as held by all, and subtract log2(1/u) bits).
   // No effect when the row's value is missing, the compared column is not text or present is 0.
   void SetValueFrequency(size_t comparison, uint32_t row, uint32_t count, uint32_t present);
+  // The records with a value in comparison `comparison`'s column: what a frequency's denominator
+  // is (0 for a comparison past the last).
+  uint32_t ComparisonPresent(size_t comparison) const;
 
   size_t size() const;
   std::string_view id(uint32_t row) const;

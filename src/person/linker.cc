@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/json.h"
 #include "common/log.h"
 #include "person/person_index.h"
 #include "person/person_ops.h"
@@ -104,6 +105,8 @@ class Linker::Run_ {
   // Loads the persons and the dataset's model (trained if needed) and builds the index; null
   // index when there is no model (report.model says why).
   Status PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLinkReport* report);
+  Status StoreTermFrequencyBase(const std::string& dataset_id, const link::RecordTable& persons,
+                                bool surrogates_only);
   // Trains on the dataset's records against `persons`, or (no persons yet) deduplicating them.
   Result<link::Model> TrainModel(const catalog::DatasetInfo& dataset, const link::RecordTable& persons,
                                  DatasetLinkReport* report);
@@ -196,6 +199,21 @@ Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset
   return model;
 }
 
+Status Linker::Run_::StoreTermFrequencyBase(const std::string& dataset_id, const link::RecordTable& persons,
+                                            bool surrogates_only) {
+  // What a review item's explanation needs to weigh a value by its frequency as this run did:
+  // each term-frequency comparison's denominator (persons with a value), and which persons counted.
+  nlohmann::json base = nlohmann::json::object();
+  const link::Settings& settings = l_->options_.settings;
+  for (size_t c = 0; c < settings.comparisons.size(); ++c) {
+    if (settings.comparisons[c].tf_adjust) base[settings.comparisons[c].name] = persons.ComparisonPresent(c);
+  }
+  if (base.empty()) return OkStatus();
+  base["_surrogates_only"] = surrogates_only;
+  return PutPersonSetting(*l_->db_, std::string(kTermFrequencySetting) + dataset_id, DumpJson(base),
+                          l_->clock_->NowMicros());
+}
+
 Status Linker::Run_::PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLinkReport* report) {
   index_.reset();
   if (dataset.schema.id == policy_.authority) {
@@ -228,6 +246,7 @@ Status Linker::Run_::PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLi
     RETURN_IF_ERROR(trained.status());
     model = *std::move(trained);
   }
+  RETURN_IF_ERROR(StoreTermFrequencyBase(dataset.schema.id, persons, dataset.schema.id == policy_.authority));
   ASSIGN_OR_RETURN(index_, PersonIndex::Build(l_->options_.settings, model, std::move(persons)));
   return OkStatus();
 }

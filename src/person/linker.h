@@ -47,6 +47,10 @@ Result<Partition> ParsePartition(const std::string& text);
 
 // Person setting names (person_settings); documented in docs/design/person-repository.md.
 inline constexpr char kAuthoritySetting[] = "authority_dataset";
+// person_settings "tf_present:<dataset>": the JSON object a link run of the dataset stores of the
+// person table it scored against — for each term-frequency comparison, how many persons had a
+// value, and "_surrogates_only" — from which a review explanation weighs a value as the run did.
+inline constexpr char kTermFrequencySetting[] = "tf_present:";
 inline constexpr char kPrioritySetting[] = "source_priority";
 inline constexpr char kDefaultAuthority[] = "population_registry";
 

@@ -271,19 +271,17 @@ Result<std::set<std::string>> RecordsBehindTheirPersons(store::Executor& db, con
   return out;
 }
 
-Result<GoldenFrequency> GoldenValueFrequency(store::Executor& db, const std::string& attribute,
-                                             const std::string& value) {
+Result<int64_t> GoldenValueHolders(store::Executor& db, const std::string& attribute, const std::string& value,
+                                   bool surrogates_only) {
   ASSIGN_OR_RETURN(store::ResultSet rs,
-                   db.Query("SELECT COUNT(*), COUNT(CASE WHEN g.value = $2 THEN 1 END) FROM person_golden g "
-                            "JOIN persons p ON p.person_key = g.person_key WHERE g.attribute = $1 AND "
-                            "p.status = 'active'",
+                   db.Query(surrogates_only
+                                ? "SELECT COUNT(*) FROM person_golden g JOIN persons p ON p.person_key = g.person_key "
+                                  "WHERE g.attribute = $1 AND g.value = $2 AND p.status = 'active' AND "
+                                  "p.kind = 'surrogate'"
+                                : "SELECT COUNT(*) FROM person_golden g JOIN persons p ON p.person_key = g.person_key "
+                                  "WHERE g.attribute = $1 AND g.value = $2 AND p.status = 'active'",
                             Params{attribute, value}));
-  GoldenFrequency out;
-  if (!rs.rows.empty()) {
-    out.present = rs.rows[0].Int(0);
-    out.holding = rs.rows[0].Int(1);
-  }
-  return out;
+  return rs.rows.empty() ? 0 : rs.rows[0].Int(0);
 }
 
 Result<int64_t> GetCursor(store::Executor& db, const std::string& dataset_id, const std::string& part) {

@@ -101,15 +101,11 @@ Result<std::optional<ResolvedPerson>> ResolveLinked(store::Executor& db, const s
 
 Status ReplaceGolden(store::Executor& db, const std::string& person_key, const std::vector<GoldenValue>& values);
 Result<std::vector<GoldenValue>> GetGolden(store::Executor& db, const std::string& person_key);
-// How many active persons hold golden `attribute` equal to `value`, and how many hold the
-// attribute at all: the frequency a link run's term-frequency adjustment reads from its person
-// table, for explaining one pair (the second count reads every person's value of the attribute).
-struct GoldenFrequency {
-  int64_t holding = 0;
-  int64_t present = 0;
-};
-Result<GoldenFrequency> GoldenValueFrequency(store::Executor& db, const std::string& attribute,
-                                             const std::string& value);
+// How many active persons (surrogates only, if asked) hold golden `attribute` equal to `value`:
+// one seek of person_golden (attribute, value). For explaining one pair's term frequency; the
+// denominator is stored by the link run (person_settings "tf_present:<dataset>").
+Result<int64_t> GoldenValueHolders(store::Executor& db, const std::string& attribute, const std::string& value,
+                                   bool surrogates_only);
 // Of `record_keys` of `dataset_id`, those that are the source of a golden value of the person they
 // are linked to (a surrogate a record founded, say). Training on them against the person table
 // would learn from pairs of a record with itself. Reads in chunks of 500 keys.

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "common/json.h"
 #include "person/attributes.h"
 #include "person/linker.h"
 #include "person/person_index.h"
@@ -136,17 +139,34 @@ Result<link::Explanation> ExplainReview(const ReviewContext& ctx, const link::Se
   link::RecordTable left(settings), right(settings);
   left.Add(item.dataset_id + ":" + item.record_key, ToEngineValues(record.attributes));
   right.Add(person.value_or(item.person_key), ToEngineValues(g));
-  // The person's values weigh by their frequency among all persons, as in the link run that
-  // queued the item: a one-row table would count each as held by everyone.
+  // The person's values weigh by their frequency among the persons the link run scored against
+  // (a one-row table would count each as held by everyone): the holders of the value from the
+  // store (one index seek), the run's denominator from what it stored. Without a stored base (no
+  // link run of the dataset since this was added) a value weighs as the model's u: no adjustment.
+  ASSIGN_OR_RETURN(std::optional<std::string> stored_base,
+                   GetPersonSetting(*ctx.db, std::string(kTermFrequencySetting) + item.dataset_id));
+  nlohmann::json base = nlohmann::json::object();
+  if (stored_base) {
+    Result<nlohmann::json> parsed = ParseJson(*stored_base);
+    if (parsed.ok() && parsed->is_object()) base = std::move(*parsed);
+  }
+  const bool surrogates_only = base.value("_surrogates_only", false);
   for (size_t c = 0; c < settings.comparisons.size(); ++c) {
     const link::ComparisonSpec& spec = settings.comparisons[c];
     if (!spec.tf_adjust || spec.attributes.size() != 1) continue;
     auto value = g.find(spec.attributes[0]);
     if (value == g.end() || value->second.empty()) continue;
-    ASSIGN_OR_RETURN(GoldenFrequency f, GoldenValueFrequency(*ctx.db, spec.attributes[0], value->second));
     constexpr int64_t kMax = UINT32_MAX;
-    right.SetValueFrequency(c, 0, static_cast<uint32_t>(std::min(f.holding, kMax)),
-                            static_cast<uint32_t>(std::min(f.present, kMax)));
+    const auto present = base.find(spec.name);
+    if (present == base.end() || !present->is_number_integer() || present->get<int64_t>() <= 0) {
+      // count / present = u: log2(u / tf) = 0.
+      const double u = c < m.comparisons.size() && !m.comparisons[c].levels.empty() ? m.comparisons[c].levels[0].u : 0;
+      if (u > 0) right.SetValueFrequency(c, 0, 1, static_cast<uint32_t>(std::min<double>(std::round(1 / u), kMax)));
+      continue;
+    }
+    ASSIGN_OR_RETURN(int64_t holders, GoldenValueHolders(*ctx.db, spec.attributes[0], value->second, surrogates_only));
+    right.SetValueFrequency(c, 0, static_cast<uint32_t>(std::min(holders, kMax)),
+                            static_cast<uint32_t>(std::min(present->get<int64_t>(), kMax)));
   }
   return link::Explain(settings, m, left, 0, right, 0);
 }

@@ -418,7 +418,7 @@ TEST_P(ReviewTest, ExplainShowsEachComparisonAndTheTotal) {
 // frequency among all persons, as in the link run: before a review of 2026-11-30 the person was
 // a one-row table, every value counted as held by all, and a true match lost log2(1/u) bits per
 // agreeing name or commune.
-TEST_P(ReviewTest, AnExplanationWeighsTheNameByItsFrequencyAmongAllPersons) {
+TEST_P(ReviewTest, AnExplanationWeighsTheNameByItsFrequencyAmongThePersonsOfTheRun) {
   std::string rows;
   for (int i = 0; i < 8; ++i) {  // eight more registry persons, other names: An's name is 1 of 10
     rows += fmt::format("0010900000{:02d},Người Số {},1990-02-01,Nam,X{}\n", 10 + i, i, i);
@@ -426,6 +426,15 @@ TEST_P(ReviewTest, AnExplanationWeighsTheNameByItsFrequencyAmongAllPersons) {
   Load("population_registry", rows);
   ReviewItem item = QueueOne();
   link::Settings settings = link::DefaultPersonSettings();
+  // Without a base stored by a run with these settings, a value weighs as the model's u: no
+  // adjustment (never the one-row table's "held by everyone").
+  NDC_ASSERT_OK_AND_ASSIGN(link::Explanation before, ExplainReview(Review(), settings, TestModel(), item.id));
+  // The base a run of tax with these settings stores: ten persons have a full name.
+  Load("tax", "T9,Hoàng Văn Em,1999-09-09,,M,\n");
+  Link(settings);
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> base, GetPersonSetting(*db_, "tf_present:tax"));
+  ASSERT_TRUE(base.has_value());
+  EXPECT_NE(base->find("\"full_name\":10"), std::string::npos) << *base;
   NDC_ASSERT_OK_AND_ASSIGN(link::Explanation e, ExplainReview(Review(), settings, TestModel(), item.id));
   size_t name = settings.comparisons.size();
   for (size_t c = 0; c < settings.comparisons.size(); ++c) {
@@ -434,6 +443,7 @@ TEST_P(ReviewTest, AnExplanationWeighsTheNameByItsFrequencyAmongAllPersons) {
   ASSERT_LT(name, e.comparisons.size());
   ASSERT_TRUE(settings.comparisons[name].tf_adjust);
   // u of full_name's first level is 0.001 (TestModel); the name is held by 1 of the 10 persons.
+  EXPECT_NEAR(before.comparisons[name].tf_adjustment, 0.0, 1e-6);
   EXPECT_NEAR(e.comparisons[name].tf_adjustment, std::log2(0.001 / 0.1), 1e-6);
 }
 

@@ -94,10 +94,10 @@ void PersonHubTest::Load(const std::string& dataset, const std::string& rows, in
   ASSERT_EQ(r->rejected, 0) << r->message;
 }
 
-std::vector<DatasetLinkReport> PersonHubTest::Link() {
+std::vector<DatasetLinkReport> PersonHubTest::Link(const link::Settings& settings) {
   clock_.Advance(1000000);
   LinkerOptions options;
-  options.settings = TestSettings();
+  options.settings = settings;
   options.model = TestModel();
   options.threads = 1;
   Linker linker(db_.get(), catalog_.get(), &clock_, &random_, options);

@@ -42,7 +42,9 @@ class PersonHubTest : public ::testing::TestWithParam<store::Backend> {
   void Load(const std::string& dataset, const std::string& rows,
             ingest::BatchMode mode = ingest::BatchMode::kUpsert);
   // Runs the linker on every dataset; fails the test on an error.
-  std::vector<DatasetLinkReport> Link();
+  std::vector<DatasetLinkReport> Link() { return Link(TestSettings()); }
+  // A run with other settings (the model is TestModel(), whose comparisons they must have).
+  std::vector<DatasetLinkReport> Link(const link::Settings& settings);
   DatasetLinkReport LinkReport(const std::string& dataset);
   // The person a record is linked to ("" if none), from person_links; checks _person_key agrees.
   std::string PersonOf(const std::string& dataset, const std::string& key);
