@@ -281,7 +281,8 @@ Status ReviewList(const PersonFlags& f) {
 Status ReviewExplain(const PersonFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(person::ReviewItem item, person::GetReview(*hub.db, f.id));
-  RETURN_IF_ERROR(AuditCliRead(hub, "review.explain", {item.person_key, item.dataset_id, api::AuditText(item.record_key)}, {"*"}));
+  RETURN_IF_ERROR(AuditCliRead(hub, "review.explain",
+                               {item.person_key, item.dataset_id, api::AuditText(item.record_key)}, {"*"}));
   ASSIGN_OR_RETURN(link::Settings settings, SettingsFrom(f));
   ASSIGN_OR_RETURN(std::optional<link::Model> model, ModelFrom(f));
   person::ReviewContext ctx{hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom()};

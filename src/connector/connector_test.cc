@@ -198,6 +198,22 @@ TEST_P(ConnectorTest, AValuePastTheFieldLimitIsARejectedRow) {
   EXPECT_LE(rejects[0].raw.size(), 4096u + 8);
 }
 
+// In a snapshot, a row rejected for one value past the field limit still names its record by its
+// key: the record is kept and the snapshot applies (it used to be refused as a keyless reject).
+TEST_P(ConnectorTest, ASnapshotKeepsTheRecordOfARowWithAnOversizedValue) {
+  // Eleven rows, so that one reject is under the 10 % limit.
+  for (int i = 1; i <= 11; ++i) Put(fmt::format("A{}", i), fmt::format("Người {}", i), i);
+  Add(Spec());
+  ASSERT_EQ(Run().status, RunStatus::kApplied);
+  Put("A2", std::string(70000, 'x'), 20);
+  RunOutcome r = Run(PullMode::kSnapshot);
+  ASSERT_EQ(r.status, RunStatus::kApplied) << r.Summary();
+  EXPECT_EQ(r.batch->rejected, 1);
+  EXPECT_EQ(r.batch->deleted, 0);
+  EXPECT_EQ(NameOf("A2"), "Người 2");  // kept as it was, not deleted
+  EXPECT_EQ(NameOf("A3"), "Người 3");
+}
+
 // One row dated decades ahead (a typo) or 'infinity' must not become the watermark: every later
 // pull would then find nothing newer. It is left out until its time; the others go on.
 TEST_P(ConnectorTest, AWatermarkInTheFutureDoesNotStopLaterPulls) {

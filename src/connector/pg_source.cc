@@ -116,8 +116,9 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
   // (both sort above every number): one such row would make every later pull find nothing newer.
   ASSIGN_OR_RETURN(store::ResultSet type,
                    executor().Query("WITH RECURSIVE t (typname, typtype, typbasetype, depth) AS ("
-                                    "SELECT CAST(ty.typname AS TEXT), ty.typtype, ty.typbasetype, 0 FROM pg_attribute a "
-                                    "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                    "SELECT CAST(ty.typname AS TEXT), ty.typtype, ty.typbasetype, 0 "
+                                    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
                                     "JOIN pg_type ty ON ty.oid = a.atttypid "
                                     "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 "
                                     "UNION ALL SELECT CAST(b.typname AS TEXT), b.typtype, b.typbasetype, t.depth + 1 "
@@ -195,6 +196,7 @@ PullQuery BuildPullQuery(const Connector& c, const catalog::DatasetSchema& schem
   PullQuery q;
   std::vector<std::string> selected;
   for (const catalog::FieldSpec& f : schema.fields) {
+    q.field_names.push_back(f.name);
     auto it = c.columns.find(f.name);
     if (it == c.columns.end()) {
       q.field_column.push_back(-1);

@@ -85,6 +85,7 @@ struct PullQuery {
   std::vector<store::Value> params;
   std::vector<std::string> columns;   // the selected source columns, in order
   std::vector<int> field_column;      // per schema field: index into `columns`, or -1 (not pulled)
+  std::vector<std::string> field_names;  // the schema's fields, in order
 };
 PullQuery BuildPullQuery(const Connector& c, const catalog::DatasetSchema& schema, PullMode mode,
                          const std::optional<std::string>& from, const std::optional<std::string>& to);

@@ -1,5 +1,7 @@
 #include "connector/pull_reader.h"
 
+#include "catalog/record_validator.h"
+
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
@@ -77,6 +79,7 @@ Result<bool> PullReader::Next(ingest::InputRow* row) {
   row->op.clear();
   row->error.clear();
   row->error_field.clear();
+  row->key_values_read = false;
   row->values.resize(query_->field_column.size());
   size_t record_bytes = 0;
   for (size_t f = 0; f < query_->field_column.size(); ++f) {
@@ -90,13 +93,21 @@ Result<bool> PullReader::Next(ingest::InputRow* row) {
     if (row->error.empty() && row->values[f]->size() > limits_.max_field_bytes) {
       row->error = fmt::format("column {}: value longer than {} bytes (max_field_bytes)",
                                query_->columns[static_cast<size_t>(c)], limits_.max_field_bytes);
+      if (f < query_->field_names.size()) row->error_field = query_->field_names[f];
+      row->key_values_read = true;  // every field's value of this row is read; this one is dropped below
     }
   }
   if (row->error.empty() && record_bytes > limits_.max_record_bytes) {
     row->error = fmt::format("row longer than {} bytes (max_record_bytes)", limits_.max_record_bytes);
+    row->key_values_read = false;  // no one field at fault
   }
   if (!row->error.empty()) {
-    for (auto& v : row->values) v.reset();  // not kept: only the report (and the cut raw text)
+    // Not kept: only the report (and the cut raw text) — but values short enough to be a record
+    // key stay, so that a snapshot can still tell which record the rejected row was and keep it
+    // (a row rejected for another field's size used to refuse the whole snapshot as keyless).
+    for (auto& v : row->values) {
+      if (v && v->size() > catalog::kMaxSourceKeyBytes) v.reset();
+    }
   }
   for (size_t i = 0; i < query_->columns.size(); ++i) {
     if (r.IsNull(i)) {

@@ -79,6 +79,7 @@ class BatchRun {
   bool ValidateKeys(Scratch& scratch, const InputRow& row) const;
   // The key of a row that failed validation, when its key fields are readable (snapshot mode).
   std::optional<std::string> KeyOf(Scratch& scratch, const InputRow& row) const;
+  bool IsKeyField(const std::string& name) const;
   // Stores a refused or failed batch (its own transaction) and returns the report.
   Result<BatchReport> RecordUnapplied(BatchStatus status, std::string message);
   // "" when every reject is stored, else says how many are (IngestorOptions::max_stored_rejects).
@@ -148,6 +149,13 @@ bool BatchRun::ValidateKeys(Scratch& scratch, const InputRow& row) const {
   return key_validator_->Validate(scratch.raw, &scratch.validated, &scratch.field_errors);
 }
 
+bool BatchRun::IsKeyField(const std::string& name) const {
+  for (size_t i : key_indices_) {
+    if (dataset_.schema.fields[i].name == name) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> BatchRun::KeyOf(Scratch& scratch, const InputRow& row) const {
   if (!row.error.empty() || row.values.size() != dataset_.schema.fields.size()) return std::nullopt;
   if (!ValidateKeys(scratch, row)) return std::nullopt;
@@ -162,7 +170,17 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
     if (auto key = KeyOf(scratch, row)) work->protected_keys.push_back(*key); else ++work->unkeyed_rejects;
   };
   if (!row.error.empty()) {
-    if (snapshot) ++work->unkeyed_rejects;
+    if (snapshot) {
+      // A row the reader refused for one field (a value past the field limit) that is not part of
+      // the key still names its record by its key fields: that record is kept by the snapshot,
+      // as any rejected row with a readable key is, instead of refusing the whole batch.
+      std::optional<std::string> key;
+      if (row.key_values_read && !row.error_field.empty() && !IsKeyField(row.error_field) &&
+          row.values.size() == dataset_.schema.fields.size() && ValidateKeys(scratch, row)) {
+        key = scratch.validated.source_key;
+      }
+      if (key) work->protected_keys.push_back(*key); else ++work->unkeyed_rejects;
+    }
     return Reject(row, {FieldProblem{row.error_field, row.error}}, work);
   }
   std::optional<RowOp> op = ParseRowOp(row.op, request_.mode);

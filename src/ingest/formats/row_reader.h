@@ -61,9 +61,14 @@ struct InputRow {
   // CSV cell is empty or the JSON value is null.
   std::vector<std::optional<std::string>> values;
   std::string op;     // the `_op` value as given ("" when there is no such column)
-  // Non-empty when the row could not be read; `values` is then unspecified.
+  // Non-empty when the row could not be read; `values` is then unspecified (a reader reusing the
+  // row may leave another row's values there), unless `key_values_read` says otherwise.
   std::string error;
   std::string error_field;  // the schema field the error concerns, "" if none
+  // Set with an error by a reader whose `values` still hold this row's own values of every field
+  // but `error_field` (the pull connector's: columns come by name, and a value past the limit is
+  // dropped alone): a snapshot then keeps the record its key fields name instead of refusing.
+  bool key_values_read = false;
 };
 
 struct ReaderOptions {
