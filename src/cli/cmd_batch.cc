@@ -59,6 +59,7 @@ std::string Seq(const ingest::BatchReport& r) {
 
 Status List(const BatchFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  if (!f.dataset.empty()) RETURN_IF_ERROR(hub.catalog->GetDataset(f.dataset).status());  // a typo is no empty list
   const int limit = f.limit > 0 ? f.limit : 20;
   ASSIGN_OR_RETURN(auto batches, ingest::ListBatches(*hub.db, f.dataset, f.before, limit));
   TablePrinter t(

@@ -255,6 +255,7 @@ Status Discrepancies(const PersonFlags& f) {
 
 Status ReviewList(const PersonFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
+  if (!f.dataset.empty()) RETURN_IF_ERROR(hub.catalog->GetDataset(f.dataset).status());  // a typo is no empty list
   RETURN_IF_ERROR(AuditCliRead(hub, "review.list", {"", f.dataset, ""}, {}));
   ASSIGN_OR_RETURN(std::vector<person::ReviewItem> items,
                    person::ListReview(*hub.db, f.status == "any" ? "" : f.status, f.dataset, f.after, f.limit));

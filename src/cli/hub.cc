@@ -231,7 +231,13 @@ Result<HubReader> OpenHubToRead(const HubFlags& flags) {
 }
 
 int ReportError(const Status& status) {
-  std::cerr << "ndc: error: " << status.message() << " [" << StatusCodeName(status.code()) << "]\n";
+  std::string_view message = status.message();
+  // The catalog's "dataset 'x' does not exist" serves the API too; on the command line, say
+  // where the ids are.
+  const bool unknown_dataset = status.code() == StatusCode::kNotFound && message.starts_with("dataset '") &&
+                               message.ends_with("' does not exist");
+  std::cerr << "ndc: error: " << message << (unknown_dataset ? " in this hub (`ndc dataset list` shows them)" : "")
+            << " [" << StatusCodeName(status.code()) << "]\n";
   switch (status.code()) {
     case StatusCode::kInvalidArgument: return 2;
     case StatusCode::kUnavailable: return 3;

@@ -255,7 +255,12 @@ TEST_P(IngestCliTest, ErrorsSayWhatToDoWithTheirExitCodes) {
   EXPECT_TRUE(Has(missing.err, "[NOT_FOUND]")) << missing.err;
   CommandResult dataset = Ndc({"ingest", "nobody", File("x.txt")});
   EXPECT_EQ(dataset.exit_code, 1);
-  EXPECT_TRUE(Has(dataset.err, "dataset 'nobody' does not exist")) << dataset.err;
+  EXPECT_TRUE(Has(dataset.err, "dataset 'nobody' does not exist in this hub (`ndc dataset list` shows them)"))
+      << dataset.err;
+  // A listing filtered by a dataset that does not exist says so, rather than showing nothing.
+  CommandResult batches = Ndc({"batch", "list", "--dataset", "nobody"});
+  EXPECT_EQ(batches.exit_code, 1) << batches.err;
+  EXPECT_TRUE(Has(batches.err, "dataset 'nobody' does not exist in this hub")) << batches.err;
   WriteFile(File("header.csv"), "ID,NAME,SURPRISE\np1,An,x\n");
   CommandResult header = Ndc({"ingest", "people", File("header.csv")});
   EXPECT_EQ(header.exit_code, 2);
