@@ -303,6 +303,20 @@ TEST_P(ConnectorTest, ATimestampWithoutZoneIsReadUpToTheEarlierOfLocalAndUtcCloc
   RunOutcome next = Run(std::nullopt, "bca_local");
   ASSERT_EQ(next.status, RunStatus::kApplied) << next.Summary();
   EXPECT_EQ(NameOf("L3"), "Bây giờ");
+  // East of UTC (a Vietnamese server) UTC is the earlier clock: a row a UTC writer stamped an hour
+  // ahead must not become the watermark either (a cap at the local clock alone let it in).
+  NDC_ASSERT_OK(source_->ExecScript(
+      "CREATE TABLE agency.utc (ma TEXT PRIMARY KEY, ho_ten TEXT, sua TIMESTAMP); "
+      "INSERT INTO agency.utc VALUES ('U1', 'Giờ UTC', (now() AT TIME ZONE 'UTC') - interval '1 minute'), "
+      "('U2', 'Một giờ tới', (now() AT TIME ZONE 'UTC') + interval '1 hour')"));
+  NDC_ASSERT_OK(source_->ExecScript(
+      "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), "
+      "'Asia/Ho_Chi_Minh'); END $$"));
+  AddOn("bca_utc", "agency.utc", "sua");
+  RunOutcome utc = Run(std::nullopt, "bca_utc");
+  ASSERT_EQ(utc.status, RunStatus::kApplied) << utc.Summary();
+  EXPECT_EQ(NameOf("U1"), "Giờ UTC");
+  EXPECT_EQ(NameOf("U2"), "NOT_FOUND");
 }
 
 // A domain over a time type is capped as its base type, and a numeric watermark never becomes

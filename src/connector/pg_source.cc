@@ -160,9 +160,16 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
   ASSIGN_OR_RETURN(store::Row row, executor().QueryOne(sql, params));
   if (timed || numeric) {
     // Typed comparisons, which the watermark's index answers (a cast to text would read the table).
-    const std::string beyond = !numeric               ? fmt::format("{} > {} + interval '1 day'", col, latest)
-                               : typname == "numeric" ? fmt::format("{} = 'NaN'", col)
-                                                      : fmt::format("{0} = 'NaN' OR {0} = 'Infinity'", col);
+    // numeric holds 'Infinity' from PostgreSQL 14 on (before, the literal is an error).
+    bool numeric_infinity = typname != "numeric";
+    if (typname == "numeric") {
+      ASSIGN_OR_RETURN(store::Row v, executor().QueryOne("SELECT CAST(current_setting('server_version_num') AS "
+                                                         "INTEGER)"));
+      numeric_infinity = v.Int(0) >= 140000;
+    }
+    const std::string beyond = !numeric           ? fmt::format("{} > {} + interval '1 day'", col, latest)
+                               : numeric_infinity ? fmt::format("{0} = 'NaN' OR {0} = 'Infinity'", col)
+                                                  : fmt::format("{} = 'NaN'", col);
     ASSIGN_OR_RETURN(store::Row ahead, executor().QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
                                                                        Table(schema, table), beyond)));
     if (ahead.Int(0) > 0) {

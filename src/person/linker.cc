@@ -139,25 +139,32 @@ Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset
     log::Warn("person.model_retrain", {{"dataset", dataset.schema.id}, {"reason", "the stored model does not fit the settings"}});
   }
   Progress(dataset.schema.id, 0, 0, "train");
-  // The dataset's records, up to training_records. With `leave_out_sources`, a record the persons'
-  // golden values come from (a surrogate it founded in an earlier run, when no model was kept) is
-  // left out: against the person table it would be a pair of the record with itself, and the
-  // model would learn that persons never differ (a review of 2026-11-30 found a model kept so,
-  // with a prior of 0.96).
+  // The dataset's records, up to training_records. A record linked to a surrogate whose golden
+  // values it supplies (one it founded on an earlier run, when no model was kept) is left out:
+  // against the person table it would be a pair of the record with itself, and the model would
+  // learn that persons never differ (a review of 2026-11-30 found a model kept so, with a prior of
+  // 0.96). Records linked to registry persons stay (they are compared on the registry's values),
+  // and the authority leaves none out (it is trained against surrogates, which its records do not
+  // supply). The leave-out reads at most four times training_records records; if it leaves
+  // nothing, the run trains on every record, as before.
+  const bool leave_out = persons.size() > 0 && dataset.schema.id != policy_.authority;
   size_t left_out = 0;
-  auto read_sample = [&](bool leave_out_sources) -> Result<link::RecordTable> {
+  auto read_sample = [&](bool leaving_out) -> Result<link::RecordTable> {
     link::RecordTable sample(l_->options_.settings);
-    for (int64_t after = 0; sample.size() < l_->options_.training_records;) {
+    const size_t max_read = leaving_out ? 4 * l_->options_.training_records : l_->options_.training_records;
+    size_t read = 0;
+    for (int64_t after = 0; sample.size() < l_->options_.training_records && read < max_read;) {
       ASSIGN_OR_RETURN(std::vector<RecordState> page, ReadChangedRecords(*l_->db_, dataset, after, 10000));
       if (page.empty()) break;
+      read += page.size();
       std::set<std::string> behind;
-      if (leave_out_sources) {
+      if (leaving_out) {
         std::vector<std::string> keys;
         keys.reserve(page.size());
         for (const auto& r : page) {
           if (!r.deleted) keys.push_back(r.key);
         }
-        ASSIGN_OR_RETURN(behind, RecordsBehindTheirPersons(*l_->db_, dataset.schema.id, keys));
+        ASSIGN_OR_RETURN(behind, RecordsBehindTheirSurrogates(*l_->db_, dataset.schema.id, keys));
       }
       for (const auto& r : page) {
         if (r.deleted || sample.size() >= l_->options_.training_records) continue;
@@ -171,30 +178,25 @@ Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset
     }
     return sample;
   };
-  bool dedupe = persons.size() == 0;
-  ASSIGN_OR_RETURN(link::RecordTable sample, read_sample(/*leave_out_sources=*/!dedupe));
-  if (left_out > 0 && sample.size() < kMinStoredTraining) {
-    // Too few records left to train against the persons: the dataset alone, as before any
-    // persons existed (not kept), rather than a model from a handful of pairs.
-    log::Info("person.training_sample", {{"dataset", dataset.schema.id},
-                                         {"left_out_as_sources_of_persons", std::to_string(left_out)},
-                                         {"then", "trained on the dataset alone, not kept"}});
-    ASSIGN_OR_RETURN(sample, read_sample(/*leave_out_sources=*/false));
-    dedupe = true;
+  const bool dedupe = persons.size() == 0;
+  ASSIGN_OR_RETURN(link::RecordTable sample, read_sample(leave_out));
+  if (left_out > 0 && sample.size() == 0) {
+    ASSIGN_OR_RETURN(sample, read_sample(false));
+    left_out = 0;
   }
+  const std::string left_out_note =
+      left_out > 0 ? fmt::format("; {} records left out as the sources of surrogates they founded", left_out) : "";
   link::TrainOptions options;
   options.threads = l_->options_.threads;
   ASSIGN_OR_RETURN(link::Model model,
                    link::Train(l_->options_.settings, sample, dedupe ? nullptr : &persons, options));
   if (dedupe) {
-    report->model = persons.size() == 0 ? "trained on the dataset alone (no persons yet; not kept)"
-                                        : "trained on the dataset alone (too few records not yet behind a person; "
-                                          "not kept)";
+    report->model = "trained on the dataset alone (no persons yet; not kept)";
   } else if (sample.size() >= kMinStoredTraining && persons.size() >= kMinStoredTraining) {
     RETURN_IF_ERROR(PutPersonSetting(*l_->db_, name, link::ModelToJson(model), l_->clock_->NowMicros()));
-    report->model = "trained";
+    report->model = "trained" + (left_out_note.empty() ? "" : " (" + left_out_note.substr(2) + ")");
   } else {
-    report->model = "trained (for this run only: too few records to keep it)";
+    report->model = "trained (for this run only: too few records to keep it" + left_out_note + ")";
   }
   return model;
 }

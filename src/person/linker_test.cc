@@ -173,17 +173,38 @@ TEST_P(LinkerTest, TheAuthorityIsScoredAgainstSurrogatesAlone) {
 // What a dataset's model is not trained on: its records that the persons' golden values come
 // from (a surrogate it founded), which against the person table would be pairs of a record with
 // itself. A record linked to a registry person, or not linked, is kept.
-TEST_P(LinkerTest, RecordsBehindTheirPersonsAreTheSourcesOfTheirGoldenValues) {
+TEST_P(LinkerTest, RecordsBehindTheirSurrogatesAreTheSourcesOfTheirGoldenValues) {
   LoadRegistry();
   Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\nT3,Lê Văn Cường,1970-03-03,,M,\n");
   Link();
   ASSERT_EQ(PersonOf("tax", "T1"), kAnId);
   ASSERT_EQ(PersonOf("tax", "T3")[0], 'S');
   NDC_ASSERT_OK_AND_ASSIGN(std::set<std::string> behind,
-                           RecordsBehindTheirPersons(*db_, "tax", {"T1", "T3", "T9"}));
+                           RecordsBehindTheirSurrogates(*db_, "tax", {"T1", "T3", "T9"}));
   EXPECT_EQ(behind, (std::set<std::string>{"T3"}));
-  NDC_ASSERT_OK_AND_ASSIGN(std::set<std::string> none, RecordsBehindTheirPersons(*db_, "tax", {}));
+  NDC_ASSERT_OK_AND_ASSIGN(std::set<std::string> none, RecordsBehindTheirSurrogates(*db_, "tax", {}));
   EXPECT_TRUE(none.empty());
+}
+
+// A run that trains a dataset's model leaves out the dataset's records behind the surrogates
+// they founded (and says how many); the registry's records behind their registry persons stay.
+TEST_P(LinkerTest, TrainingLeavesOutTheRecordsBehindTheirOwnSurrogates) {
+  LoadRegistry();
+  Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\nT3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();  // with the given model: T3 founds a surrogate
+  ASSERT_EQ(PersonOf("tax", "T3")[0], 'S');
+  Load("tax", "T4,Phạm Minh Đức,1966-06-06,,M,\nT5,Đỗ Thị Hoa,1975-05-05,,F,\n");
+  clock_.Advance(1000000);
+  LinkerOptions options;
+  options.settings = TestSettings();
+  options.threads = 1;  // no model given: the tax run trains one
+  Linker linker(db_.get(), catalog_.get(), &clock_, &random_, options);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DatasetLinkReport> reports, linker.Run({}));
+  std::string model;
+  for (const auto& r : reports) {
+    if (r.dataset_id == "tax") model = r.model;
+  }
+  EXPECT_NE(model.find("1 records left out as the sources of surrogates they founded"), std::string::npos) << model;
 }
 
 TEST_P(LinkerTest, ResolveLinkedListsAPersonWithoutLinksAndSeesNewSchemaVersions) {

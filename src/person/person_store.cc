@@ -249,8 +249,8 @@ Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const st
   return out;
 }
 
-Result<std::set<std::string>> RecordsBehindTheirPersons(store::Executor& db, const std::string& dataset_id,
-                                                        const std::vector<std::string>& record_keys) {
+Result<std::set<std::string>> RecordsBehindTheirSurrogates(store::Executor& db, const std::string& dataset_id,
+                                                           const std::vector<std::string>& record_keys) {
   std::set<std::string> out;
   constexpr size_t kChunk = 500;
   for (size_t at = 0; at < record_keys.size(); at += kChunk) {
@@ -262,7 +262,8 @@ Result<std::set<std::string>> RecordsBehindTheirPersons(store::Executor& db, con
       params.emplace_back(record_keys[at + i]);
     }
     ASSIGN_OR_RETURN(store::ResultSet rs,
-                     db.Query("SELECT DISTINCT l.record_key FROM person_links l JOIN person_golden g ON "
+                     db.Query("SELECT DISTINCT l.record_key FROM person_links l JOIN persons p ON "
+                              "p.person_key = l.person_key AND p.kind = 'surrogate' JOIN person_golden g ON "
                               "g.person_key = l.person_key AND g.dataset_id = l.dataset_id AND "
                               "g.record_key = l.record_key WHERE l.dataset_id = $1 AND l.record_key IN (" + in + ")",
                               params));

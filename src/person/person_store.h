@@ -106,11 +106,11 @@ Result<std::vector<GoldenValue>> GetGolden(store::Executor& db, const std::strin
 // denominator is stored by the link run (person_settings "tf_present:<dataset>").
 Result<int64_t> GoldenValueHolders(store::Executor& db, const std::string& attribute, const std::string& value,
                                    bool surrogates_only);
-// Of `record_keys` of `dataset_id`, those that are the source of a golden value of the person they
-// are linked to (a surrogate a record founded, say). Training on them against the person table
+// Of `record_keys` of `dataset_id`, those linked to a surrogate person of which they supply a
+// golden value (a surrogate the record founded, say). Training on them against the person table
 // would learn from pairs of a record with itself. Reads in chunks of 500 keys.
-Result<std::set<std::string>> RecordsBehindTheirPersons(store::Executor& db, const std::string& dataset_id,
-                                                        const std::vector<std::string>& record_keys);
+Result<std::set<std::string>> RecordsBehindTheirSurrogates(store::Executor& db, const std::string& dataset_id,
+                                                           const std::vector<std::string>& record_keys);
 // Active persons whose golden `attribute` is `value`, in key order.
 Result<std::vector<std::string>> PersonsWithGolden(store::Executor& db, const std::string& attribute,
                                                    const std::string& value);

@@ -142,7 +142,8 @@ Result<link::Explanation> ExplainReview(const ReviewContext& ctx, const link::Se
   // The person's values weigh by their frequency among the persons the link run scored against
   // (a one-row table would count each as held by everyone): the holders of the value from the
   // store (one index seek), the run's denominator from what it stored. Without a stored base (no
-  // link run of the dataset since this was added) a value weighs as the model's u: no adjustment.
+  // link run of the dataset since this was added), or for a value the store does not hold as such
+  // (derived or joined by the table), a value weighs as the model's u: no adjustment.
   ASSIGN_OR_RETURN(std::optional<std::string> stored_base,
                    GetPersonSetting(*ctx.db, std::string(kTermFrequencySetting) + item.dataset_id));
   nlohmann::json base = nlohmann::json::object();
@@ -153,12 +154,15 @@ Result<link::Explanation> ExplainReview(const ReviewContext& ctx, const link::Se
   const bool surrogates_only = base.value("_surrogates_only", false);
   for (size_t c = 0; c < settings.comparisons.size(); ++c) {
     const link::ComparisonSpec& spec = settings.comparisons[c];
-    if (!spec.tf_adjust || spec.attributes.size() != 1) continue;
-    auto value = g.find(spec.attributes[0]);
-    if (value == g.end() || value->second.empty()) continue;
+    if (!spec.tf_adjust) continue;
+    // The person's stored value, when the comparison reads one attribute that is stored; a value
+    // the table derives (a full name from its parts) or joins has no count in the store.
+    auto value = spec.attributes.size() == 1 ? g.find(spec.attributes[0]) : g.end();
+    if (value != g.end() && value->second.empty()) value = g.end();
     constexpr int64_t kMax = UINT32_MAX;
     const auto present = base.find(spec.name);
-    if (present == base.end() || !present->is_number_integer() || present->get<int64_t>() <= 0) {
+    if (value == g.end() || present == base.end() || !present->is_number_integer() ||
+        present->get<int64_t>() <= 0) {
       // count / present = u: log2(u / tf) = 0.
       const double u = c < m.comparisons.size() && !m.comparisons[c].levels.empty() ? m.comparisons[c].levels[0].u : 0;
       if (u > 0) right.SetValueFrequency(c, 0, 1, static_cast<uint32_t>(std::min<double>(std::round(1 / u), kMax)));
