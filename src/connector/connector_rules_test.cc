@@ -93,6 +93,14 @@ TEST(ConnectorRules, SnapshotQuerySelectsEachMappedColumnOnceAsText) {
   EXPECT_EQ(q.field_column, (std::vector<int>{0, 1, 1, -1}));
 }
 
+// Values are cut at the source just past the readers' field limit, so a page never holds a huge
+// value whole; the cut value is still too long, and its row still rejected.
+TEST(ConnectorRules, ValuesAreCutAtTheSourceJustPastTheFieldLimit) {
+  PullQuery q =
+      BuildPullQuery(PeopleConnector(), Schema(), PullMode::kSnapshot, std::nullopt, std::string("9"), 65537);
+  EXPECT_EQ(q.sql, R"(SELECT left(CAST("ma" AS TEXT), 65537), left(CAST("ten" AS TEXT), 65537) FROM "agency"."people")");
+}
+
 TEST(ConnectorRules, IncrementalQueryBoundsTheRangeWithParameters) {
   PullQuery first = BuildPullQuery(PeopleConnector(), Schema(), PullMode::kIncremental, std::nullopt,
                                    std::string("9"));

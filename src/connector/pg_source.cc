@@ -199,7 +199,8 @@ Result<std::vector<store::Row>> PgSource::Fetch(int64_t n) {
 }
 
 PullQuery BuildPullQuery(const Connector& c, const catalog::DatasetSchema& schema, PullMode mode,
-                         const std::optional<std::string>& from, const std::optional<std::string>& to) {
+                         const std::optional<std::string>& from, const std::optional<std::string>& to,
+                         size_t max_field_chars) {
   PullQuery q;
   std::vector<std::string> selected;
   for (const catalog::FieldSpec& f : schema.fields) {
@@ -212,7 +213,8 @@ PullQuery BuildPullQuery(const Connector& c, const catalog::DatasetSchema& schem
     auto pos = std::find(q.columns.begin(), q.columns.end(), it->second);
     if (pos == q.columns.end()) {
       q.columns.push_back(it->second);
-      selected.push_back(fmt::format("CAST({} AS TEXT)", QuoteIdentifier(it->second)));
+      const std::string text = fmt::format("CAST({} AS TEXT)", QuoteIdentifier(it->second));
+      selected.push_back(max_field_chars > 0 ? fmt::format("left({}, {})", text, max_field_chars) : text);
       pos = q.columns.end() - 1;
     }
     q.field_column.push_back(static_cast<int>(pos - q.columns.begin()));

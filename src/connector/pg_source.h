@@ -87,7 +87,11 @@ struct PullQuery {
   std::vector<int> field_column;      // per schema field: index into `columns`, or -1 (not pulled)
   std::vector<std::string> field_names;  // the schema's fields, in order
 };
+// With `max_field_chars` > 0 each value is cut to that many characters at the source (left()):
+// a value longer than the readers' field limit is still seen as too long (max_field_bytes + 1
+// characters are at least that many bytes), but a page never holds more of it.
 PullQuery BuildPullQuery(const Connector& c, const catalog::DatasetSchema& schema, PullMode mode,
-                         const std::optional<std::string>& from, const std::optional<std::string>& to);
+                         const std::optional<std::string>& from, const std::optional<std::string>& to,
+                         size_t max_field_chars = 0);
 
 }  // namespace ndc::connector
