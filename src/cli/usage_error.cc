@@ -34,6 +34,26 @@ int ReportUsageError(CLI::App& app, const CLI::ParseError& error) {
     }
     what += fmt::format("; the commands are: {}", fmt::join(names, ", "));
   }
+  if (at != &app && what.starts_with("The following argument")) {
+    // `ndc --data x dataset list`: the command's options were given before its name, where CLI11
+    // leaves them over as "not expected" words although the command has them.
+    const std::string listed = what.substr(what.find(": ") == std::string::npos ? what.size() : what.find(": ") + 2);
+    std::vector<std::string> words;
+    for (size_t i = 0; i < listed.size();) {
+      const size_t space = std::min(listed.find(' ', i), listed.size());
+      words.push_back(listed.substr(i, space - i));
+      i = space + 1;
+    }
+    for (const std::string& word : words) {
+      if (word.size() < 2 || word[0] != '-') continue;
+      const std::string name = word.substr(0, word.find('='));
+      if (at->get_option_no_throw(name) != nullptr) {
+        what = fmt::format("'{}' is an option of `{}` and goes after the command's name: `{} {} ...`", name, path,
+                           path, name);
+        break;
+      }
+    }
+  }
   std::cerr << fmt::format("ndc: error: {}; see `{} --help` [INVALID_ARGUMENT]\n", what, path);
   return 2;
 }

@@ -61,6 +61,11 @@ TEST_F(CliTest, UsageErrorsExitTwoAndNameWhatWasWrong) {
   EXPECT_EQ(flag.err.rfind("ndc: error: ", 0), 0u) << flag.err;
   EXPECT_NE(flag.err.find("--bogus; see `ndc dataset list --help` [INVALID_ARGUMENT]"), std::string::npos)
       << flag.err;
+  CommandResult early = RunNdc({"--data", "somewhere", "dataset", "list"});  // an option before the command
+  EXPECT_EQ(early.exit_code, 2);
+  EXPECT_NE(early.err.find("'--data' is an option of `ndc dataset list` and goes after the command's name"),
+            std::string::npos)
+      << early.err;
   CommandResult typo = RunNdc({"datgen"});
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_NE(typo.err.find("'datgen' is not a command of `ndc`; the commands are: init, serve,"), std::string::npos)
