@@ -154,6 +154,45 @@ TEST_P(ReviewTest, NonMatchOnAnExistingLinkSplitsItAndTheEngineNeverRelinksThePa
   EXPECT_EQ(PersonOf("tax", "T2"), out.person_key);
 }
 
+// The engine's merges respect a non-match too (RecordLinker::RejectedBetween): a record split off
+// a registry person founds a surrogate holding that person's own ID; when the registry record
+// changes, the authority's run would merge every surrogate with its ID back into it, but not
+// the one whose record was declared not this person.
+TEST_P(ReviewTest, TheAuthoritysRunDoesNotMergeBackASurrogateDeclaredNotItsPerson) {
+  Load("tax", std::string("T6,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\n");
+  Link();
+  ASSERT_EQ(PersonOf("tax", "T6"), kAnId);  // linked on the personal ID
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out,
+                           Decide(Review(), {"tax", "T6", kAnId, "non_match", std::nullopt, "cli:op", "stolen ID"}));
+  ASSERT_EQ(out.outcome, "split");
+  const std::string s = out.person_key;
+  ASSERT_EQ(s[0], 'S');
+  ASSERT_EQ(Golden(s).at("personal_id"), kAnId);  // the surrogate holds An's ID
+  // A control: a surrogate with An's ID and no decision is merged into An by the same run.
+  // (Split off without a decision, as a person's repair might leave it.)
+  Load("tax", std::string("T7,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\n");
+  Link();
+  ASSERT_EQ(PersonOf("tax", "T7"), kAnId);
+  {
+    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> tx, db_->Begin());
+    OpsContext octx{clock_.NowMicros(), "population_registry", {"population_registry"}, &random_};
+    PersonOps ops(tx.get(), &octx);
+    NDC_ASSERT_OK(ops.Split("tax", "T7", "test: a surrogate with An's ID").status());
+    NDC_ASSERT_OK(tx->Commit());
+  }
+  const std::string s7 = PersonOf("tax", "T7");
+  ASSERT_NE(s7, kAnId);
+  ASSERT_NE(s7, s);
+  Load("population_registry", std::string(kAnId) + ",Nguyễn Văn An,1990-02-01,Nam,X9\n");  // moved house
+  DatasetLinkReport r = LinkReport("population_registry");
+  EXPECT_EQ(r.merged, 1);
+  EXPECT_EQ(PersonOf("tax", "T7"), kAnId);
+  EXPECT_EQ(PersonOf("tax", "T6"), s);
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<Person> kept, GetPerson(*db_, s));
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->status, "active");
+}
+
 TEST_P(ReviewTest, NonMatchOnAWaitingRecordFoundsANewPerson) {
   ReviewItem item = QueueOne();
   NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome out, DecideReview(Review(), item.id, "non-match", "cli:op", "other"));
