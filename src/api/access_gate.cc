@@ -2,6 +2,8 @@
 // entry, before any data leaves. docs/design/sharing.md ("Data endpoints").
 #include <fmt/format.h>
 
+#include <climits>
+
 #include "api/audit_text.h"
 #include "api/problem.h"
 #include "api/service.h"
@@ -203,7 +205,13 @@ void ApiService::AuditRefusal(const Request& request, const std::string& pattern
     // Without a valid key anyone can send these: past the rate they are refused alike, and logged
     // instead of audited.
     const std::string_view client = request.peer.empty() ? PeerAddress(request.remote) : request.peer;
-    if (!anonymous_refusals_->Acquire(client, deps_.keyless_refusals_per_minute).allowed) {
+    // Per client, and for the node as a whole: a caller holding many addresses (an IPv6 prefix
+    // holds 65,536 /64s) multiplies a per-client budget, not the node's. "*" is no address.
+    const int node_per_minute = deps_.keyless_refusals_per_minute > INT_MAX / kKeylessNodeBudgetFactor
+                                    ? INT_MAX
+                                    : deps_.keyless_refusals_per_minute * kKeylessNodeBudgetFactor;
+    if (!anonymous_refusals_->Acquire(client, deps_.keyless_refusals_per_minute).allowed ||
+        !anonymous_refusals_->Acquire("*", node_per_minute).allowed) {
       const int64_t refused = flood_refused_.fetch_add(1) + 1;
       const int64_t now = (deps_.clock ? deps_.clock : SystemClock())->MonotonicMicros();
       int64_t last = last_flood_warning_.load();

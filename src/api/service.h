@@ -31,6 +31,10 @@
 
 namespace ndc::api {
 
+// Refusals without a valid key audited per minute by the whole node, as a multiple of the
+// per-client budget (ServiceDeps::keyless_refusals_per_minute).
+inline constexpr int kKeylessNodeBudgetFactor = 10;
+
 struct ServiceDeps {
   store::Database* db = nullptr;
   catalog::Catalog* catalog = nullptr;
@@ -63,6 +67,7 @@ struct ServiceDeps {
   // Refusals of callers without a valid key audited per minute per Request::peer; past that they
   // are answered alike but only logged (server.keyless_refusals_per_minute). 0: audit all.
   int keyless_refusals_per_minute = 120;
+  // ... and ten times that for all clients together.
   // GET /healthz answers 503 once one audit commit has taken this long (audit.stall_seconds).
   std::chrono::seconds audit_stall_after{10};
 };
@@ -146,7 +151,8 @@ class ApiService {
   // The router's refusals (no key, bad or revoked key, a role the route does not allow) are
   // audited as denials too: `refusal` is sent once its entry is durable (sent anyway, and the
   // failure logged, if it cannot be). Refusals of callers without a valid key are audited at
-  // most deps_.keyless_refusals_per_minute per client (Request::peer), with their texts cut to 64
+  // most deps_.keyless_refusals_per_minute per client (Request::peer) and
+  // kKeylessNodeBudgetFactor times that for all clients together, with their texts cut to 64
   // bytes; past that rate they are answered alike but only logged, so that nobody can fill the
   // log, or tie up its committer, without a key (docs/design/sharing.md).
   void AuditRefusal(const Request& request, const std::string& pattern,

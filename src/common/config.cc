@@ -43,7 +43,8 @@ const std::vector<KeyDef>& Defs() {
        "Of those, at most this many from one client address (one client cannot take every slot).", {}, 1,
        1000000},
       {"server.keyless_refusals_per_minute", Kind::kInt, "120",
-       "Refusals of requests without a valid key audited per minute per client address (IPv6: per /64); "
+       "Refusals of requests without a valid key audited per minute per client address (IPv6: per /64), "
+       "and ten times that for all clients together; "
        "past that they are refused alike but only logged. 0: audit every one (behind a proxy that hides "
        "client addresses, raise it or set 0).", {}, 0, 100000000},
       {"server.header_timeout_seconds", Kind::kInt, "10",

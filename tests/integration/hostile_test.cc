@@ -433,6 +433,33 @@ TEST_P(HostileTest, AKeylessFloodIsRefusedButCannotFillTheAuditLog) {
   server_.reset();  // TearDown has no server to ask
 }
 
+// Many addresses do not multiply the budget: the whole node audits at most ten times the
+// per-client rate of keyless refusals (a review of 2026-11-30 grew the log by 839 entries a
+// minute from eight loopback addresses). Here 5 a client, so 50 for the node, and 15 clients
+// sending 6 each: 75 would pass the per-client budgets alone.
+TEST_P(HostileTest, ManyAddressesDoNotMultiplyTheKeylessAuditBudget) {
+  ASSERT_EQ(server_->Terminate(), 0);
+  server_ = std::make_unique<ServerProcess>(
+      std::vector<std::string>{"--data", hub_, "--threads", "2"},
+      std::map<std::string, std::string>{{"NDC_SERVER_KEYLESS_REFUSALS_PER_MINUTE", "5"}});
+  ASSERT_TRUE(server_->started()) << server_->output();
+  auto tree_size = [&] { return json::parse(Call("GET", "/v1/audit/entries?limit=1", op_).body)["tree_size"].get<int64_t>(); };
+  const int64_t before = tree_size();
+  const auto start = std::chrono::steady_clock::now();
+  int refused = 0;
+  for (int client = 2; client < 17; ++client) {
+    HttpConnection c(server_->port(), "127.0.0." + std::to_string(client));
+    ASSERT_TRUE(c.ok()) << "cannot connect from 127.0.0." << client;
+    for (int i = 0; i < 6; ++i) refused += c.Request("GET", "/v1/version", "", {}).status == 401;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(refused, 90);
+  const int64_t audited = tree_size() - before;
+  EXPECT_GE(audited, 50);
+  // The node's bucket refills at 50 a minute; each client's at 5 (one in 12 s).
+  EXPECT_LE(audited, 50 + static_cast<int64_t>(seconds * 50 / 60) + 1) << seconds << " s";
+}
+
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, HostileTest, ::testing::Values(store::Backend::kPostgres));
 #else

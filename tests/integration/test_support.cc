@@ -145,12 +145,24 @@ CommandResult RunNdc(const std::vector<std::string>& args, const std::map<std::s
   return r;
 }
 
-HttpConnection::HttpConnection(int port) {
+HttpConnection::HttpConnection(int port) : HttpConnection(port, "") {}
+
+HttpConnection::HttpConnection(int port, const std::string& source) {
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0) return;
   timeval tv{10, 0};
   setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  if (!source.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    if (inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1 ||
+        bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0) {
+      close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));

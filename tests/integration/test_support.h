@@ -58,6 +58,8 @@ struct HttpResponse {
 class HttpConnection {
  public:
   explicit HttpConnection(int port);
+  // From `source`, another loopback address (e.g. "127.0.0.2"): a client at another address.
+  HttpConnection(int port, const std::string& source);
   ~HttpConnection();
   bool ok() const { return fd_ >= 0; }
   int fd() const { return fd_; }
