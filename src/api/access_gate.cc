@@ -124,7 +124,12 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
     // bucket per client let calls under a generous agreement refill a strict one's).
     const std::string bucket =
         d.agreement_id.empty() ? ctx.principal->key_id : ctx.principal->key_id + '\x1f' + d.agreement_id;
-    sharing::RateLimiter::Verdict v = deps_.rate_limiter->Acquire(bucket, rate);
+    // One token a request and bucket, however many decisions the request needs.
+    sharing::RateLimiter::Verdict v{.allowed = true};
+    if (!ctx.rate_buckets_taken.contains(bucket)) {
+      v = deps_.rate_limiter->Acquire(bucket, rate);
+      if (v.allowed) ctx.rate_buckets_taken.insert(bucket);
+    }
     if (!v.allowed) {
       d.allowed = false;
       reason = "rate_limited";

@@ -32,6 +32,9 @@ struct RouteContext {
   std::vector<ReleaseGate> send_after;
   // Set by a handler that refuses for a rate (kResourceExhausted): the router adds Retry-After.
   int64_t retry_after_seconds = 0;
+  // The rate buckets this request has taken its one token from (ApiService::DecideAccess): a
+  // request decided several times under one agreement (a feed's event types) is one request.
+  std::set<std::string> rate_buckets_taken;
 };
 
 // One gate released when all of `gates` are (with the first error); empty when there are none.

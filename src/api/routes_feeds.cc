@@ -148,7 +148,9 @@ void ApiService::AddFeedRoutes() {
     ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, deps_.catalog->GetDataset(s.dataset_id));
     ASSIGN_OR_RETURN(std::string authority, AuthorityDataset(*deps_.db));
     // Decided again on every pull, per event type: the types the agreement still allows, each
-    // with its fields. None allowed: the first refusal answers.
+    // with its fields. None allowed: the first refusal answers. A type refused for the rate
+    // refuses the whole pull: the page would move the cursor past that type's events, which a
+    // later pull would then never deliver (review of 2026-11-30).
     std::map<std::string, std::set<std::string>> allowed;
     std::map<std::string, std::string> basis;  // type -> the audited legal basis it is served under
     std::optional<Response> first_refusal;
@@ -161,6 +163,7 @@ void ApiService::AddFeedRoutes() {
       req.feed_event = type;
       ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.read", {"", s.dataset_id, s.id + ":" + type}));
       if (access.refusal) {
+        if (access.refusal->status == 429) return std::move(*access.refusal);
         if (!first_refusal) first_refusal = std::move(access.refusal);
         continue;
       }
