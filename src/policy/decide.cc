@@ -129,6 +129,13 @@ Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<Fie
                                                          c.id + "' or " + Named(a));
       continue;
     }
+    if (fields.empty()) {
+      // Nothing both grant: a read under it would disclose no value, yet confirm the record and
+      // its time, and spend a use of the consent (review of 2026-11-30).
+      best.decision = Deny(Reason::kFieldNotAllowed,
+                           "consent '" + c.id + "' covers none of the fields " + Named(a) + " grants here");
+      continue;
+    }
     Outcome ok{kPassed, {}};
     ok.decision.allowed = true;
     ok.decision.fields = std::move(fields);

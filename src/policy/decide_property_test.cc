@@ -64,6 +64,29 @@ TEST(DecideConsent, FieldsAreTheAgreementAndConsentIntersection) {
   EXPECT_EQ(Decide(r, a, c).reason, Reason::kFieldNotAllowed);
 }
 
+// A consent that shares no field with the agreement allows nothing: the read would disclose no
+// value, yet confirm the record and spend a use. A second consent that does overlap still serves.
+TEST(DecideConsent, AConsentSharingNoFieldWithTheAgreementAllowsNothing) {
+  std::vector<Agreement> a = {BankAgreement()};
+  Consent other = PersonConsent();
+  other.grants = {{"population_registry", {"gioi_tinh"}}};
+  Decision d = Decide(BankRead(), a, std::vector<Consent>{other});
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reason, Reason::kFieldNotAllowed);
+  EXPECT_NE(d.message.find("covers none of the fields"), std::string::npos) << d.message;
+  Request record = BankRead();
+  record.action = Action::kReadRecord;
+  record.dataset = "population_registry";
+  std::vector<Agreement> records = {BankAgreement()};
+  records[0].actions.push_back(Action::kReadRecord);
+  EXPECT_FALSE(Decide(record, records, std::vector<Consent>{other}).allowed);
+  Consent overlapping = PersonConsent();
+  overlapping.id = "c-8";
+  d = Decide(BankRead(), a, std::vector<Consent>{other, overlapping});
+  ASSERT_TRUE(d.allowed) << d.message;
+  EXPECT_EQ(d.consent_id, "c-8");
+}
+
 TEST(DecideConsent, MissingRevokedExpiredOrUsedUpConsentDenies) {
   std::vector<Agreement> a = {BankAgreement()};
   EXPECT_EQ(Decide(BankRead(), a, {}).reason, Reason::kConsentRequired);
