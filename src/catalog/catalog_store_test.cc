@@ -130,6 +130,30 @@ TEST_P(CatalogStoreTest, IncompatibleChangeIsRefusedAndNothingChanges) {
   EXPECT_EQ(db_->Query("SELECT truong FROM ds_hoc_sinh").status().code(), StatusCode::kInternal);
 }
 
+// Record hashes cover values by position and stored source versions were read from the old
+// field: a schema neither moves an existing field nor changes its source version.
+TEST_P(CatalogStoreTest, FieldsKeepTheirPlaceAndTheSourceVersionStays) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  DatasetSchema moved = Schema(R"({"name": "truong", "type": "string"})");
+  std::swap(moved.fields[1], moved.fields[2]);
+  auto up = catalog_->UpdateSchema(moved);
+  EXPECT_EQ(up.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(up.status().message().find("field 'ngay_sinh' moved from position 2"), std::string::npos)
+      << up.status().message();
+  DatasetSchema inserted = Schema();
+  FieldSpec extra = inserted.fields[4];
+  extra.name = "truong";
+  inserted.fields.insert(inserted.fields.begin(), extra);
+  EXPECT_EQ(catalog_->UpdateSchema(inserted).status().code(), StatusCode::kFailedPrecondition);
+  DatasetSchema versioned = Schema();
+  versioned.source_version = "lop";
+  up = catalog_->UpdateSchema(versioned);
+  EXPECT_EQ(up.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(up.status().message().find("source_version changed from '' to 'lop'"), std::string::npos)
+      << up.status().message();
+  EXPECT_EQ(catalog_->GetDataset("hoc_sinh")->version, 1);
+}
+
 TEST_P(CatalogStoreTest, ListIsOrderedById) {
   ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
   DatasetSchema a = Schema();

@@ -80,6 +80,22 @@ std::vector<std::string> IncompatibleChanges(const DatasetSchema& from, const Da
     out.push_back(fmt::format("source_key changed from [{}] to [{}]", fmt::join(from.source_key, ", "),
                               fmt::join(to.source_key, ", ")));
   }
+  if (from.source_version != to.source_version) {
+    // Stored versions were compared under the old field (and its type): a newer row would be
+    // judged against them and dropped as stale (review of 2026-11-30).
+    out.push_back(fmt::format("source_version changed from '{}' to '{}' (stored records' versions were read from "
+                              "the old field)",
+                              from.source_version, to.source_version));
+  }
+  // Record hashes (ds_<id>._hash) cover the values by position: existing fields keep theirs.
+  for (size_t i = 0; i < from.fields.size() && i < to.fields.size(); ++i) {
+    if (from.fields[i].name != to.fields[i].name && to.Field(from.fields[i].name) != nullptr) {
+      out.push_back(fmt::format("field '{}' moved from position {}: existing fields keep their order, and new "
+                                "fields go after them",
+                                from.fields[i].name, i + 1));
+      break;
+    }
+  }
   for (const auto& f : from.fields) {
     const FieldSpec* g = to.Field(f.name);
     if (g == nullptr) {

@@ -51,9 +51,9 @@ std::string Percent(double share) { return fmt::format("{:.1f}%", share * 100); 
 class BatchRun {
  public:
   BatchRun(store::Database* db, Clock* clock, const IngestorOptions& options, const BatchRequest& request,
-           const catalog::DatasetInfo& dataset, RowReader* rows, const ProgressFn& progress)
-      : db_(db), clock_(clock), options_(options), request_(request), dataset_(dataset), rows_(rows),
-        progress_(progress) {}
+           const catalog::DatasetInfo& dataset, size_t hashed_fields, RowReader* rows, const ProgressFn& progress)
+      : db_(db), clock_(clock), options_(options), request_(request), dataset_(dataset),
+        hashed_fields_(hashed_fields), rows_(rows), progress_(progress) {}
 
   Result<BatchReport> Execute();
 
@@ -95,6 +95,7 @@ class BatchRun {
   const IngestorOptions& options_;
   const BatchRequest& request_;
   const catalog::DatasetInfo& dataset_;
+  const size_t hashed_fields_;  // RowHash's: the first schema version's field count
   RowReader* rows_;
   const ProgressFn& progress_;
 
@@ -227,7 +228,7 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
   }
   p.bytes = p.key.size();
   if (*op == RowOp::kUpsert) {
-    p.hash = RowHash(validated.values);
+    p.hash = RowHash(validated.values, hashed_fields_);
     p.values = std::move(validated.values);
     for (const auto& v : row.values) p.bytes += v ? v->size() : 0;
   }
@@ -506,7 +507,14 @@ Result<BatchReport> Ingestor::IngestRows(const BatchRequest& request, RowReader*
 
 Result<BatchReport> Ingestor::Run(const BatchRequest& request, const catalog::DatasetInfo& dataset, RowReader* rows,
                                   const ProgressFn& progress) {
-  BatchRun run(db_, clock_, options_, request, dataset, rows, progress);
+  // Record hashes cover the first schema version's fields, and later ones only with a value
+  // (RowHash): a schema only appends fields (catalog::IncompatibleChanges).
+  size_t hashed_fields = dataset.schema.fields.size();
+  if (dataset.version > 1) {
+    ASSIGN_OR_RETURN(catalog::DatasetInfo first, catalog_->GetDataset(dataset.schema.id, 1));
+    hashed_fields = first.schema.fields.size();
+  }
+  BatchRun run(db_, clock_, options_, request, dataset, hashed_fields, rows, progress);
   return run.Execute();
 }
 

@@ -1,5 +1,6 @@
 #include "ingest/internal/row_hash.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -17,7 +18,12 @@ void AppendTagged(char tag, std::string_view bytes, std::string* out) {
 
 }  // namespace
 
-int64_t RowHash(std::span<const store::Value> values) {
+int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields) {
+  if (values.size() > hashed_fields &&
+      std::all_of(values.begin() + static_cast<std::ptrdiff_t>(hashed_fields), values.end(),
+                  [](const store::Value& v) { return store::IsNull(v); })) {
+    values = values.first(hashed_fields);
+  }
   thread_local std::string buf;
   buf.clear();
   for (const store::Value& v : values) {

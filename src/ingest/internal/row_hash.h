@@ -3,6 +3,7 @@
 // value's type tag, length and bytes (so NULL, "" and 0 all differ). Pure; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -10,6 +11,10 @@
 
 namespace ndc::ingest {
 
-int64_t RowHash(std::span<const store::Value> values);
+// `hashed_fields`: the number of fields of the dataset's first schema version. Fields added
+// later (a schema only appends optional fields) count only when one holds a value, so a record
+// stored before they existed — NULL in each — and the same record sent again after hash alike
+// (before 2026-11-30 adding a field made every unchanged record of a snapshot a new version).
+int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields = SIZE_MAX);
 
 }  // namespace ndc::ingest

@@ -37,6 +37,21 @@ TEST(RowHashTest, IsSha256OfTaggedValues) {
   EXPECT_EQ(RowHash(values), RowHash(values));  // the per-thread context is reset between rows
 }
 
+// Fields past the first schema version's count the moment one holds a value, and not before.
+TEST(RowHashTest, FieldsAddedLaterCountOnlyWithAValue) {
+  const std::vector<store::Value> stored = {std::string("A1"), store::Value()};
+  const std::vector<store::Value> resent = {std::string("A1"), store::Value(), store::Value(), store::Value()};
+  EXPECT_EQ(RowHash(resent, 2), RowHash(stored));
+  EXPECT_EQ(RowHash(resent, 2), RowHash(stored, 2));
+  std::vector<store::Value> filled = resent;
+  filled[3] = std::string("x");
+  EXPECT_NE(RowHash(filled, 2), RowHash(stored));
+  EXPECT_NE(RowHash(filled, 2), RowHash(resent, 2));
+  EXPECT_EQ(RowHash(filled, 2), RowHash(filled));  // a value past the prefix: every field is hashed
+  // A NULL inside the first version's fields still counts.
+  EXPECT_NE(RowHash(std::vector<store::Value>{std::string("A1")}), RowHash(stored));
+}
+
 TEST(RowHashTest, NullEmptyAndZeroDiffer) {
   const int64_t a = RowHash(std::vector<store::Value>{store::Value()});
   const int64_t b = RowHash(std::vector<store::Value>{std::string()});
