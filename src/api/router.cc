@@ -66,8 +66,12 @@ const Router::Route* Router::Find(const Request& request, std::map<std::string, 
   for (const auto& r : routes_) {
     std::map<std::string, std::string> p;
     if (!clean || !Match(r, segs, &p)) continue;
+    // HEAD only where nothing is decided or audited: on a data route it would record a
+    // disclosure (and spend a consent's use and a rate token) for a body never sent.
+    const bool head_too = r.method == "GET" && r.is_public;
     allowed.push_back(r.method);
-    bool method_ok = r.method == request.method || (r.method == "GET" && request.method == "HEAD");
+    if (head_too) allowed.push_back("HEAD");
+    bool method_ok = r.method == request.method || (head_too && request.method == "HEAD");
     if (method_ok && found == nullptr) {
       found = &r;
       *params = std::move(p);

@@ -325,6 +325,21 @@ TEST_P(ServerTest, MetricsCountAuditCommitsAndFreeSpace) {
   EXPECT_GT(value(after, "ndc_data_dir_available_bytes"), 0) << after;
 }
 
+// HEAD is served where nothing is decided or audited (public routes), and listed in their
+// Allow; a credentialed route refuses it (405, Allow: GET) rather than record a disclosure, and
+// spend a consent's use, for a body never sent (review of 2026-11-30).
+TEST_P(ServerTest, HeadIsOnlyForPublicRoutes) {
+  HttpConnection c(server_->port());
+  HttpResponse options = c.Request("OPTIONS", "/healthz");
+  EXPECT_EQ(options.status, 405);
+  EXPECT_EQ(options.headers["allow"], "GET, HEAD");
+  HttpResponse head = c.Request("HEAD", "/v1/datasets", "", {{"Authorization", "Bearer " + op_}});
+  EXPECT_EQ(head.status, 405);
+  EXPECT_EQ(head.headers["allow"], "POST, GET");
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(c.Request("GET", "/v1/datasets", "", {{"Authorization", "Bearer " + op_}}).status, 200);
+}
+
 TEST_P(ServerTest, HeadSendsGetsLengthWithoutBody) {
   HttpConnection c(server_->port());
   HttpResponse get = c.Request("GET", "/healthz");
