@@ -203,7 +203,15 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
     for (;;) {
       ASSIGN_OR_RETURN(const StoredCheckpoint* due, due_ones.Peek());
       if (due == nullptr || due->checkpoint.size != tree.size()) break;
-      if (due->checkpoint.root != tree.Root()) {
+      // Read again, so opened again: a note swapped since the first pass checked it must not
+      // lend this pass an unsigned root (review of 2026-11-30).
+      auto opened = OpenCheckpoint(due->note, public_key);
+      if (!opened.ok() || opened->size != tree.size() || (origin && opened->origin != *origin)) {
+        return DataLossError(fmt::format("checkpoint for tree size {} was forged or altered while the log was read: {}",
+                                         tree.size(),
+                                         opened.ok() ? "another tree size or log" : opened.status().message()));
+      }
+      if (opened->root != tree.Root()) {
         return DataLossError(fmt::format(
             "the entries do not match the signed checkpoint for tree size {} (its root differs); the stored log was "
             "rewritten at or after index {} (the last matching checkpoint covers {} entries); first bad index {}",

@@ -65,6 +65,10 @@ Result<std::string> CheckpointNote(const std::string& path) {
     }
     return (*j)["checkpoint"].get<std::string>();
   }
+  // A note ends with exactly one newline; an extract (`jq -r .checkpoint`) or an editor may add
+  // more, or CRs, which are not part of what was signed.
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  if (!text.empty()) text.push_back('\n');
   return text;
 }
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "audit/signing_key.h"
+#include "cli/terminal_text.h"
 #include "common/log.h"
 #include "common/crypto.h"
 
@@ -236,7 +237,9 @@ int ReportError(const Status& status) {
   // where the ids are.
   const bool unknown_dataset = status.code() == StatusCode::kNotFound && message.starts_with("dataset '") &&
                                message.ends_with("' does not exist");
-  std::cerr << "ndc: error: " << message << (unknown_dataset ? " in this hub (`ndc dataset list` shows them)" : "")
+  // Messages quote stored and sent text (keys, ids, column values): nothing in them may steer
+  // the terminal.
+  std::cerr << "ndc: error: " << TerminalText(message) << (unknown_dataset ? " in this hub (`ndc dataset list` shows them)" : "")
             << " [" << StatusCodeName(status.code()) << "]\n";
   switch (status.code()) {
     case StatusCode::kInvalidArgument: return 2;

@@ -1,5 +1,7 @@
 #include "cli/table_printer.h"
 
+#include "cli/terminal_text.h"
+
 namespace ndc::cli {
 namespace {
 
@@ -11,6 +13,23 @@ size_t Width(const std::string& s) {
 }
 
 }  // namespace
+
+void TablePrinter::Add(std::vector<std::string> row) {
+  for (std::string& cell : row) {
+    std::string safe;
+    for (char c : TerminalText(cell)) {
+      if (c == '\n') {
+        safe += "\\n";
+      } else if (c == '\t') {
+        safe += "\\t";
+      } else {
+        safe.push_back(c);
+      }
+    }
+    cell = std::move(safe);
+  }
+  rows_.push_back(std::move(row));
+}
 
 void TablePrinter::Print(std::ostream& out) const {
   std::vector<size_t> widths;

@@ -11,7 +11,9 @@ namespace ndc::cli {
 class TablePrinter {
  public:
   explicit TablePrinter(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Cells hold stored text: control characters are escaped (TerminalText), newlines and tabs
+  // too, so that no value steers the terminal or breaks the table's lines.
+  void Add(std::vector<std::string> row);
   void Print(std::ostream& out) const;
 
  private:

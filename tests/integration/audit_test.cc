@@ -86,6 +86,16 @@ TEST_P(AuditTest, HttpProofVerifiesOfflineAndATamperedOneDoesNot) {
   std::string ok = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.json", "--proof",
                         dir_.path() + "/proof.json", "--pubkey", hub_ + "/keys/signing.pub"});
   EXPECT_NE(ok.find("OK: entry 2"), std::string::npos) << ok;
+  // The note taken out of the JSON as `jq -r .checkpoint` does it (one more newline), or saved
+  // by an editor with CRLF, is the same checkpoint.
+  WriteFile(dir_.path() + "/cp.txt", json::parse(cp.body)["checkpoint"].get<std::string>() + "\n");
+  ok = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.txt", "--proof", dir_.path() + "/proof.json",
+            "--pubkey", hub_ + "/keys/signing.pub"});
+  EXPECT_NE(ok.find("OK: entry 2"), std::string::npos) << ok;
+  WriteFile(dir_.path() + "/cp.txt", json::parse(cp.body)["checkpoint"].get<std::string>() + "\r\n");
+  ok = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.txt", "--proof", dir_.path() + "/proof.json",
+            "--pubkey", hub_ + "/keys/signing.pub"});
+  EXPECT_NE(ok.find("OK: entry 2"), std::string::npos) << ok;
   json bad = json::parse(proof.body);
   bad["index"] = 1;
   WriteFile(dir_.path() + "/bad.json", bad.dump());
