@@ -188,8 +188,8 @@ void RegisterIngest(CLI::App* app, int* exit_code) {
   cmd->add_option("--format", f->format, "csv or ndjson (default: by file extension)")
       ->check(CLI::IsMember({"csv", "ndjson", "jsonl"}));
   cmd->add_option("--idempotency-key", f->idempotency_key,
-                  "Key naming this batch: resending a batch with the key of an applied one changes nothing "
-                  "(default: SHA-256 of the decompressed content)");
+                  "Key naming this batch: resending it under the key changes nothing, other content under "
+                  "the key of an applied batch is refused (default: SHA-256 of the decompressed content)");
   cmd->add_option("--max-reject-share", f->max_reject_share,
                   "Largest share of rejected rows (0..1) with which the batch is still applied "
                   "(default: ingest.max_reject_percent of the hub, 10%)")

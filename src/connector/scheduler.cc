@@ -182,6 +182,7 @@ Status Scheduler::Pull(const Connector& c, const std::string& token, int64_t cla
           ? fmt::format("connector:{}:snapshot:{}", c.name, token)
           : fmt::format("connector:{}:{}:{}..{}", c.name, c.created_at, out->watermark_from.value_or(""),
                         *out->watermark_to);
+  request.key_binds_content = false;  // a range read again may hold other rows
   request.source = "connector:" + c.name;
   request.submitted_by = "connector:" + c.name;
 

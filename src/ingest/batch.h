@@ -38,6 +38,11 @@ struct BatchRequest {
   // and is answered with the original's report (status duplicate). Empty: the SHA-256 of the
   // decompressed content, so resending the same bytes is always harmless.
   std::string idempotency_key;
+  // A client's key names one content: sent again with other content or in another mode, the
+  // batch is refused (kAlreadyExists) instead of being answered as the original's duplicate,
+  // which would drop the new rows unseen. False for the connector, whose keys name a watermark
+  // range: a range read again may hold other rows, and is still the batch already applied.
+  bool key_binds_content = true;
   // Largest share of rejected rows (0..1) with which the batch is still applied; above it the
   // batch is refused as a whole. nullopt: the Ingestor's default.
   std::optional<double> max_reject_share;

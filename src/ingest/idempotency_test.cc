@@ -1,5 +1,6 @@
 // Idempotency: a batch sent again changes nothing and says so (status duplicate), by its
-// content's digest with the batch mode, or by an explicit key; whatever the resend's own limits.
+// content's digest with the batch mode, or by an explicit key (which names one content and mode);
+// whatever the resend's own limits.
 // The IngestorTest fixture (testing/ingestor_fixture.h) is instantiated in ingestor_test.cc.
 #include <gtest/gtest.h>
 
@@ -19,15 +20,28 @@ TEST_P(IngestorTest, ResendingABatchChangesNothingAndSaysSo) {
   EXPECT_EQ(again.id, first.id);
   EXPECT_EQ(again.inserted, 2);  // the original's report
   EXPECT_EQ(Events().size(), 2u);
-  // An explicit key guards different bytes too (e.g. the same export re-encoded).
+  // An explicit key names one content: the same bytes again are a duplicate; other bytes (or
+  // another mode) under it are refused and change nothing — answering them as the duplicate
+  // dropped their rows unseen (review of 2026-11-30).
   BatchReport keyed = Send("A3,Cường,,1\n", BatchMode::kUpsert, "export-2026-11-28");
   EXPECT_EQ(keyed.status, BatchStatus::kApplied);
-  BatchReport keyed_again = Send("A3,Cường,,1\r\n", BatchMode::kUpsert, "export-2026-11-28");
+  BatchReport keyed_again = Send("A3,Cường,,1\n", BatchMode::kUpsert, "export-2026-11-28");
   EXPECT_EQ(keyed_again.status, BatchStatus::kDuplicate);
   EXPECT_EQ(keyed_again.id, keyed.id);
+  for (auto [other_rows, mode] :
+       {std::pair{"A3,Cường Mới,,2\n", BatchMode::kUpsert}, std::pair{"A3,Cường,,1\n", BatchMode::kSnapshot}}) {
+    BatchRequest req{.dataset_id = "ho_tich", .mode = mode, .idempotency_key = "export-2026-11-28"};
+    Result<BatchReport> other =
+        ingestor_->Ingest(req, MemorySource(std::string("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\n") + other_rows));
+    EXPECT_EQ(other.status().code(), StatusCode::kAlreadyExists) << other.status().ToString();
+    EXPECT_NE(other.status().message().find("already names batch " + std::to_string(keyed.id)), std::string::npos)
+        << other.status().message();
+  }
+  EXPECT_EQ(NameOf("A3"), "Cường");
+  EXPECT_EQ(NameOf("A2"), "Bình");
   EXPECT_EQ(Events().size(), 3u);
   NDC_ASSERT_OK_AND_ASSIGN(std::vector<BatchReport> batches, ListBatches(*db_, "ho_tich", 0, 10));
-  EXPECT_EQ(batches.size(), 2u);  // duplicates are not stored
+  EXPECT_EQ(batches.size(), 2u);  // duplicates and refused resends are not stored
 }
 
 // The default key holds the mode: the bytes of an applied upsert sent again as a snapshot are a

@@ -324,7 +324,9 @@ Result<BatchReport> BatchRun::RecordUnapplied(BatchStatus status, std::string me
 
 Result<BatchReport> BatchRun::Execute() {
   RETURN_IF_ERROR(Prepare());
-  if (!request_.idempotency_key.empty()) {
+  // Without reading further only where the key alone names the batch; a client's key is checked
+  // against the content once it is read (step 5).
+  if (!request_.idempotency_key.empty() && !request_.key_binds_content) {
     ASSIGN_OR_RETURN(std::optional<BatchReport> original,
                      FindAppliedBatch(*db_, dataset_.schema.id, request_.idempotency_key));
     if (original) {
@@ -415,6 +417,15 @@ Result<BatchReport> BatchRun::Execute() {
     // A snapshot or delete batch applied before the key held the mode has the bare digest.
     ASSIGN_OR_RETURN(original, FindAppliedBatch(*tx, dataset_.schema.id, report_.content_sha256));
     if (original && original->mode != request_.mode) original.reset();
+  }
+  if (original && !request_.idempotency_key.empty() && request_.key_binds_content &&
+      (original->content_sha256 != report_.content_sha256 || original->mode != request_.mode)) {
+    tx.reset();  // nothing is stored: the key stays the original's
+    return AlreadyExistsError(fmt::format(
+        "idempotency key '{}' already names batch {} ({} of content sha256:{}), applied; this {} of content "
+        "sha256:{} is another batch and was not applied: send it with a new key",
+        request_.idempotency_key, original->id, BatchModeName(original->mode), original->content_sha256,
+        BatchModeName(request_.mode), report_.content_sha256));
   }
   if (original) {
     tx.reset();  // the same batch was applied before: change nothing

@@ -138,10 +138,16 @@ TEST_P(IngestCliTest, ResendIsADuplicateAndChangesNothing) {
   EXPECT_TRUE(Has(again.out, "nothing changed")) << again.out;
   CommandResult keyed = IngestCsv("other.csv", "p3,Chi,,\n", {"--idempotency-key", "k-1"});
   ASSERT_EQ(keyed.exit_code, 0) << keyed.err;
-  CommandResult keyed_again = IngestCsv("other2.csv", "p4,Dung,,\n", {"--idempotency-key", "k-1", "--json"});
+  CommandResult keyed_again = IngestCsv("other2.csv", "p3,Chi,,\n", {"--idempotency-key", "k-1", "--json"});
   EXPECT_EQ(keyed_again.exit_code, 0);
   EXPECT_EQ(json::parse(keyed_again.out)["status"], "duplicate");
   EXPECT_EQ(json::parse(keyed_again.out)["id"], std::stoi(BatchId(keyed.out, "applied")));
+  // Other content under the key is another batch: refused, naming the one the key holds.
+  CommandResult other = IngestCsv("other3.csv", "p4,Dung,,\n", {"--idempotency-key", "k-1"});
+  EXPECT_EQ(other.exit_code, 1) << other.out << other.err;
+  EXPECT_TRUE(Has(other.err, "idempotency key 'k-1' already names batch " + BatchId(keyed.out, "applied")))
+      << other.err;
+  EXPECT_TRUE(Has(other.err, "[ALREADY_EXISTS]")) << other.err;
   CommandResult events = Ndc({"events", "people", "--json"});
   EXPECT_EQ(JsonLines(events.out).size(), 3u) << events.out;
   EXPECT_EQ(Ndc({"record", "get", "people", "p4"}).exit_code, 1);

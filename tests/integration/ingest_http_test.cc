@@ -218,15 +218,22 @@ TEST_P(IngestHttpTest, ResendIsAnsweredWith200Duplicate) {
   EXPECT_EQ(resent[0]["subject"]["record"], std::to_string(first["id"].get<int64_t>()));
 }
 
-TEST_P(IngestHttpTest, IdempotencyKeyMakesADifferentBodyADuplicate) {
+// An Idempotency-Key names one body: the same body again is the duplicate (200, the original's
+// report); another body under it is refused (409) and changes nothing, instead of being
+// answered as the duplicate while its rows were dropped (review of 2026-11-30).
+TEST_P(IngestHttpTest, IdempotencyKeyNamesOneBody) {
   json first, again;
   ASSERT_EQ(
       Post(Csv("HN,001,Nguyễn Văn An,4,,,,,1\n"), &first, "", {{"Idempotency-Key", "moc-2026-01"}}).status,
       201);
   EXPECT_EQ(first["idempotency_key"], "moc-2026-01");
-  HttpResponse r = Post(Csv("HN,001,Tên Khác,4,,,,,2\n"), &again, "", {{"Idempotency-Key", "moc-2026-01"}});
+  HttpResponse r = Post(Csv("HN,001,Nguyễn Văn An,4,,,,,1\n"), &again, "", {{"Idempotency-Key", "moc-2026-01"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(again["id"], first["id"]);
+  r = Post(Csv("HN,001,Tên Khác,4,,,,,2\n"), &again, "", {{"Idempotency-Key", "moc-2026-01"}});
+  ASSERT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("send it with a new key"), std::string::npos)
+      << r.body;
   EXPECT_EQ(Get("/v1/datasets/ho_gia_dinh/records/HN%1F001")["fields"]["chu_ho"], "Nguyễn Văn An");
   EXPECT_EQ(Post("x", &again, "", {{"Idempotency-Key", std::string(201, 'k')}}).status, 400);
 }
