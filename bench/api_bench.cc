@@ -279,7 +279,7 @@ int RunBench(const Flags& flags) {
   deps.ingestor = hub.ingestor.get();
   deps.agreements = hub.agreements.get();
   deps.consents = hub.consents.get();
-  ndc::sharing::RateLimiter rate_limiter(ndc::SystemClock());
+  ndc::sharing::RateLimiter rate_limiter(ndc::SystemClock(), ndc::sharing::RateLimiter::WhenFull::kAdmit);
   deps.rate_limiter = &rate_limiter;
   ndc::api::ApiService service(deps);
   ndc::api::ServerOptions options;

@@ -167,10 +167,12 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   audit::Entry e;
   e.action = std::move(action);
   e.subject = std::move(subject);
-  if ((http_status == 429 || (!d.allowed && !d.agreement_id.empty())) && !e.subject.person_key.empty() &&
-      policy::PurposeCatalog::Default().HiddenFromSubject(request.purpose)) {
-    // A covert request refused for its rate, or refused under the agreement that gives the
-    // caller the covert purpose, disclosed nothing and cost the caller nothing: it stays in the
+  if ((http_status == 429 || !looked_up.ok() || (!d.allowed && !d.agreement_id.empty())) &&
+      !e.subject.person_key.empty() && policy::PurposeCatalog::Default().HiddenFromSubject(request.purpose)) {
+    // A covert request refused for its rate, refused under the agreement that gives the caller
+    // the covert purpose, or left undecided by a store error (the agreement unknown: until
+    // 2026-11-30 a transient error showed the person a covert interest) disclosed nothing and
+    // cost the caller nothing: it stays in the
     // log, naming the person in its reason, but out of the person's history, where a flood of
     // them (hidden there) would spend a history page's scan budget and end the person's visible
     // history. Other refusals are shown to the person.

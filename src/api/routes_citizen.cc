@@ -32,8 +32,6 @@ using nlohmann::json;
 namespace {
 
 const std::set<Role> kCitizen = {Role::kCitizen};
-constexpr char kPurpose[] = "data_subject_access";
-constexpr char kLegalBasis[] = "data subject (Law 91/2025)";
 constexpr int kMaxHistoryPage = 200;
 // A page of history scans at most this many indexed entries, so a person with many hidden
 // accesses cannot make one request read without bound.
@@ -140,8 +138,8 @@ void ApiService::AddCitizenRoutes() {
     e.action = std::move(action);
     e.subject = std::move(subject);
     e.fields = std::move(fields);
-    e.purpose = kPurpose;
-    e.legal_basis = kLegalBasis;
+    e.purpose = kSubjectPurpose;
+    e.legal_basis = kSubjectLegalBasis;
     e.consent_ref = std::move(consent_ref);
     e.decision = audit::Decision::kAllowed;
     Status s = AppendAudit(ctx, std::move(e));
@@ -303,7 +301,12 @@ void ApiService::AddCitizenRoutes() {
               [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
                 RETURN_IF_ERROR(need_consents());
                 ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
-                ASSIGN_OR_RETURN(auto c, deps_.consents->Get(me, ctx.params.at("id")));
+                auto found = deps_.consents->Get(me, ctx.params.at("id"));
+                if (found.status().code() == StatusCode::kNotFound) {  // unknown, or another person's
+                  RETURN_IF_ERROR(AuditAccess(ctx, "consent.read", {me, "", AuditText(ctx.params.at("id"))}, {},
+                                              audit::Decision::kDenied, std::string(found.status().message())));
+                }
+                ASSIGN_OR_RETURN(auto c, std::move(found));
                 RETURN_IF_ERROR(audit_own(ctx, "consent.read", {me, "", c.consent.id}, {"consents"}, c.consent.id));
                 return JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())));
               });
@@ -312,7 +315,12 @@ void ApiService::AddCitizenRoutes() {
               [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
                 RETURN_IF_ERROR(need_consents());
                 ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
-                ASSIGN_OR_RETURN(auto c, deps_.consents->Revoke(me, ctx.params.at("id")));
+                auto revoked = deps_.consents->Revoke(me, ctx.params.at("id"));
+                if (revoked.status().code() == StatusCode::kNotFound) {  // unknown, or another person's
+                  RETURN_IF_ERROR(AuditAccess(ctx, "consent.revoke", {me, "", AuditText(ctx.params.at("id"))}, {},
+                                              audit::Decision::kDenied, std::string(revoked.status().message())));
+                }
+                ASSIGN_OR_RETURN(auto c, std::move(revoked));
                 RETURN_IF_ERROR(audit_own(ctx, "consent.revoke", {me, "", c.consent.id}, {}, c.consent.id));
                 return JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())));
               });

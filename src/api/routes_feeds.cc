@@ -128,7 +128,12 @@ void ApiService::AddFeedRoutes() {
   });
 
   router_.Add("POST", "/v1/feeds/{id}/cancel", kAgency, [this](RouteContext& ctx) -> Result<Response> {
-    ASSIGN_OR_RETURN(sharing::Subscription s, feeds_->Cancel(ctx.principal->agency_id, ctx.params.at("id")));
+    Result<sharing::Subscription> cancelled = feeds_->Cancel(ctx.principal->agency_id, ctx.params.at("id"));
+    if (cancelled.status().code() == StatusCode::kNotFound) {  // unknown, or another agency's
+      RETURN_IF_ERROR(AuditAccess(ctx, "feed.cancel", {"", "", AuditText(ctx.params.at("id"))}, {},
+                                  audit::Decision::kDenied, std::string(cancelled.status().message())));
+    }
+    ASSIGN_OR_RETURN(sharing::Subscription s, std::move(cancelled));
     RETURN_IF_ERROR(AuditChange(ctx, "feed.cancel", {"", s.dataset_id, s.id}, s.events, s.purpose));
     return JsonResponse(DumpJson(sharing::SubscriptionToJson(s)));
   });
@@ -141,7 +146,9 @@ void ApiService::AddFeedRoutes() {
     }
     ASSIGN_OR_RETURN(sharing::Subscription s, std::move(found));
     if (s.status != "active") {
-      return FailedPreconditionError(fmt::format("feed '{}' was cancelled; subscribe again", s.id));
+      const std::string why = fmt::format("feed '{}' was cancelled; subscribe again", s.id);
+      RETURN_IF_ERROR(AuditAccess(ctx, "feed.read", {"", s.dataset_id, s.id}, {}, audit::Decision::kDenied, why));
+      return FailedPreconditionError(why);
     }
     ASSIGN_OR_RETURN(std::optional<int64_t> after, IntParam(ctx.request, "after", 0, INT64_MAX));
     ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));

@@ -92,8 +92,19 @@ Status ApiService::AuditAccess(RouteContext& ctx, std::string action, audit::Sub
   e.action = std::move(action);
   e.subject = std::move(subject);
   e.fields = std::move(fields);
-  e.purpose = "data access";
-  e.legal_basis = ctx.principal->role == auth::Role::kAgency ? "dataset owner" : "operator role";
+  switch (ctx.principal->role) {
+    case auth::Role::kCitizen:  // the person's own request, labelled as the citizen routes' own entries
+      e.purpose = kSubjectPurpose;
+      e.legal_basis = kSubjectLegalBasis;
+      break;
+    case auth::Role::kAgency:
+      e.purpose = "data access";
+      e.legal_basis = "dataset owner";
+      break;
+    default:
+      e.purpose = "data access";
+      e.legal_basis = "operator role";
+  }
   e.decision = decision;
   e.reason = std::move(reason);
   StampAudit(ctx, e);

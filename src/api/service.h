@@ -31,6 +31,10 @@
 
 namespace ndc::api {
 
+// How a citizen's own requests are labelled in the audit log (their purpose and legal basis).
+inline constexpr char kSubjectPurpose[] = "data_subject_access";
+inline constexpr char kSubjectLegalBasis[] = "data subject (Law 91/2025)";
+
 // Refusals without a valid key audited per minute by the whole node, as a multiple of the
 // per-client budget (ServiceDeps::keyless_refusals_per_minute).
 inline constexpr int kKeylessNodeBudgetFactor = 10;

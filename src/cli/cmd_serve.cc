@@ -137,7 +137,7 @@ Status Serve(ServeFlags flags) {
   deps.ingestor = hub.ingestor.get();
   deps.agreements = hub.agreements.get();
   deps.consents = hub.consents.get();
-  sharing::RateLimiter rate_limiter(SystemClock());
+  sharing::RateLimiter rate_limiter(SystemClock(), sharing::RateLimiter::WhenFull::kAdmit);
   deps.rate_limiter = &rate_limiter;
   deps.default_rate_per_minute = config.sharing_default_rate_per_minute;
   deps.audit_stall_after = std::chrono::seconds(config.audit_stall_seconds);

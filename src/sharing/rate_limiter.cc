@@ -23,7 +23,9 @@ RateLimiter::Verdict RateLimiter::Acquire(std::string_view key, int per_minute) 
   }
   std::string k(key);
   auto found = shard.buckets.find(k);
-  if (found == shard.buckets.end() && shard.buckets.size() >= kHardBucketsPerShard) return {false, 60'000'000};
+  if (found == shard.buckets.end() && shard.buckets.size() >= kHardBucketsPerShard) {
+    return when_full_ == WhenFull::kAdmit ? Verdict{true, 0} : Verdict{false, 60'000'000};
+  }
   auto [it, inserted] = found != shard.buckets.end() ? std::pair(found, false) : shard.buckets.try_emplace(std::move(k));
   Bucket& b = it->second;
   if (inserted) {

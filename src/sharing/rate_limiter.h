@@ -21,8 +21,15 @@ namespace ndc::sharing {
 
 class RateLimiter {
  public:
+  // What a new key meets in a shard already holding kHardBucketsPerShard live buckets.
+  // kRefuse: refused for a minute — for keys anyone can make up (client addresses of keyless
+  // refusals). kAdmit: allowed, unlimited until the shard has room — for keys of authenticated
+  // callers, whom the table's bound must not lock out (262,144 clients active in one minute).
+  enum class WhenFull { kRefuse, kAdmit };
+
   // `clock` is not owned and must outlive the limiter.
-  explicit RateLimiter(Clock* clock) : clock_(clock) {}
+  explicit RateLimiter(Clock* clock, WhenFull when_full = WhenFull::kRefuse)
+      : clock_(clock), when_full_(when_full) {}
 
   struct Verdict {
     bool allowed = false;
@@ -30,7 +37,8 @@ class RateLimiter {
   };
 
   // Takes one request from `key`'s bucket of `per_minute` requests (per_minute <= 0: unlimited).
-  // A new key is refused while its shard is at kHardBucketsPerShard live buckets.
+  // A new key is refused (or admitted untracked, WhenFull) while its shard is at
+  // kHardBucketsPerShard live buckets.
   // A bucket whose rate changed (a new agreement version) keeps its level, capped to the new rate.
   Verdict Acquire(std::string_view key, int per_minute);
 
@@ -59,6 +67,7 @@ class RateLimiter {
   static constexpr int64_t kNeverSwept = std::numeric_limits<int64_t>::min();
 
   Clock* clock_;
+  const WhenFull when_full_;
   std::array<Shard, kShards> shards_;
 };
 

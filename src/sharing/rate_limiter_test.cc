@@ -107,5 +107,16 @@ TEST(RateLimiter, ANewKeyIsRefusedWhenItsShardIsFullOfLiveBuckets) {
   EXPECT_TRUE(limiter.Acquire("fresh", 100).allowed);
 }
 
+// The limiter of authenticated callers admits a new key while the table is full (untracked):
+// its bound must not lock a registered client out, and the keys it holds stay limited.
+TEST(RateLimiter, AnAdmittingLimiterLetsANewKeyInWhenFull) {
+  FakeClock clock;
+  RateLimiter limiter(&clock, RateLimiter::WhenFull::kAdmit);
+  ASSERT_TRUE(limiter.Acquire("held", 1).allowed);
+  for (int i = 0; i < 300000; ++i) EXPECT_TRUE(limiter.Acquire("k" + std::to_string(i), 100).allowed) << i;
+  EXPECT_LE(limiter.BucketCount(), 16 * size_t{16384});
+  EXPECT_FALSE(limiter.Acquire("held", 1).allowed);  // still at its rate
+}
+
 }  // namespace
 }  // namespace ndc::sharing

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -311,6 +312,15 @@ TEST_P(CitizenTest, ConsentGrantListRevoke) {
   EXPECT_TRUE(Get("/v1/me/consents", binh_)["consents"].empty());
   EXPECT_EQ(Call("GET", "/v1/me/consents/" + id, binh_).status, 404);
   EXPECT_EQ(Call("POST", "/v1/me/consents/" + id + "/revoke", binh_).status, 404);
+  // Both refusals are audited, as the person's own requests (review of 2026-11-30: neither was).
+  std::set<std::string> denied;
+  json binh_history = Get("/v1/me/access?limit=200", binh_);
+  for (const json& a : binh_history["accesses"]) {
+    if (a["decision"] != "denied") continue;
+    denied.insert(a["action"].get<std::string>());
+    EXPECT_EQ(a["purpose"], "data_subject_access") << a.dump();
+  }
+  EXPECT_EQ(denied, (std::set<std::string>{"consent.read", "consent.revoke"})) << binh_history.dump();
   HttpResponse revoked = Call("POST", "/v1/me/consents/" + id + "/revoke", an_);
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(json::parse(revoked.body)["status"], "revoked");

@@ -653,9 +653,23 @@ TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
   // At least once, stable ids: the same cursor gives the same events.
   auto again = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(after), hub->keys["agency"]);
   EXPECT_EQ(json::parse(again.body)["events"], page["events"]);
-  // Another agency cannot read it.
+  // Another agency cannot read it, nor cancel it; a cancelled feed is not pulled. Each refusal
+  // is audited (review of 2026-11-30: the last two were not).
   r = Call("GET", "/v1/feeds/" + feed, hub->keys["expired"]);
   EXPECT_EQ(r.status, 404) << r.body;
+  r = Call("POST", "/v1/feeds/" + feed + "/cancel", hub->keys["expired"]);
+  EXPECT_EQ(r.status, 404) << r.body;
+  auto refused = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0]["action"], "feed.cancel");
+  EXPECT_EQ(refused[0]["decision"], "denied");
+  ASSERT_EQ(Call("POST", "/v1/feeds/" + feed + "/cancel", hub->keys["agency"]).status, 200);
+  r = Call("GET", "/v1/feeds/" + feed, hub->keys["agency"]);
+  EXPECT_EQ(r.status, 400) << r.body;
+  refused = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0]["action"], "feed.read");
+  EXPECT_EQ(refused[0]["decision"], "denied");
 }
 
 // An event that matches two subscribed types is two items of the page but one delivery in the
