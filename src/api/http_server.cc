@@ -76,7 +76,8 @@ std::string PeerKey(const net::ip::address& a) {
 bool IsDisconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
          ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor ||
-         ec == http::error::partial_message;
+         ec == http::error::partial_message || ec == net::ssl::error::stream_truncated ||
+         ec == net::error::broken_pipe;
 }
 
 // 16 hex digits, unique per server: each thread numbers its requests from a random start drawn
@@ -671,20 +672,23 @@ class HttpServer::Impl {
         req.request_id = NewRequestId();
         std::optional<Response> early;
         if (std::string bad = HeaderProblem(msg.base()); !bad.empty()) {
-          early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request header", bad);
+          early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request header", bad, "", req.request_id);
         } else if (!parser.is_done() && TakesNoBody(req.method)) {
           // Never read, so never held in memory: public routes would otherwise buffer it.
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Unexpected request body",
                                   fmt::format("a {} request takes no body; send its parameters in the query",
-                                              req.method));
+                                              req.method),
+                                  "", req.request_id);
         } else if (!ParseTarget(req.target, &req.path, &req.query)) {
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
                                   "the request target must be an absolute path with valid percent-encoding, "
-                                  "no encoded '/' or NUL, and each query parameter at most once");
+                                  "no encoded '/' or NUL, and each query parameter at most once",
+                                  "", req.request_id);
         } else if (!TargetIsUtf8(req)) {
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request target",
                                   "the decoded path and query must be UTF-8 (percent-encode each byte of a "
-                                  "UTF-8 sequence)");
+                                  "UTF-8 sequence)",
+                                  "", req.request_id);
         } else if (preflight_ && !parser.is_done()) {
           // Only a request with a body is checked before it is read; one without is checked
           // by the handler (the router authenticates it there, inside the route's read scope).

@@ -53,7 +53,8 @@ Response ProblemResponse(int http_status, std::string_view code_name, std::strin
                       {"status", http_status},
                       {"detail", BoundedDetail(detail)},
                       {"code", std::string(code_name)}};
-  if (!instance.empty()) j["instance"] = std::string(instance);
+  // The path the caller sent, bounded like the detail (a 15,000-character path made a 17 KB 404).
+  if (!instance.empty()) j["instance"] = BoundedDetail(instance);
   if (!request_id.empty()) j["request_id"] = std::string(request_id);
   Response r;
   r.status = http_status;
@@ -91,12 +92,18 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   // Server-side failures and anything carrying a database driver's text (host names, table and
   // constraint names), wherever it stands in the message, stay in the log; the client gets what
   // it can act on and the request id.
-  bool driver_text =
-      detail.find("sqlite: ") != std::string::npos || detail.find("postgresql: ") != std::string::npos;
+  // A refusal of the caller (401, 403, 404) never comes from a store, and often quotes what the
+  // caller sent: text it chose must not turn it into an error line (a review flooded the log
+  // with 15 KB lines through a key id reading "sqlite: ").
+  const bool caller_refused = code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
+                              code == StatusCode::kNotFound;
+  bool driver_text = !caller_refused && (detail.find("sqlite: ") != std::string::npos ||
+                                         detail.find("postgresql: ") != std::string::npos);
   if (http_status >= 500 || driver_text) {
-    log::Error("http.error", {{"path", request.path}, {"request_id", request.request_id},
+    // Bounded: the path and a message may quote what the caller sent.
+    log::Error("http.error", {{"path", request.path.substr(0, 512)}, {"request_id", request.request_id},
                               {"code", StatusCodeName(code)}, {"status", std::to_string(http_status)},
-                              {"error", detail}});
+                              {"error", detail.substr(0, 4096)}});
     if (storage_full) {
       detail = std::string(unaudited ? "the change was made, but the audit log has no room for its entry"
                                      : "the store has no room left, so nothing more was saved") +

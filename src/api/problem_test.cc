@@ -38,6 +38,23 @@ TEST(Problem, InternalDetailIsNotLeaked) {
   EXPECT_NE(r.body.find("r1"), std::string::npos);
 }
 
+// A refusal that quotes the caller's text is not taken for a driver's error, whatever the text
+// says; and the path it echoes is bounded (review of 2026-11-30).
+TEST(Problem, ACallersTextIsNeverTakenForTheDrivers) {
+  Request req;
+  req.request_id = "r2";
+  req.path = "/v1/datasets/" + std::string(15000, 'a');
+  Response r = ProblemFromStatus(UnauthenticatedError("unknown API key id 'sqlite: ab'"), req);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("unknown API key id 'sqlite: ab'"), std::string::npos) << r.body;
+  EXPECT_LT(r.body.size(), 5000u);
+  r = ProblemFromStatus(NotFoundError("no dataset 'postgresql: x'"), req);
+  EXPECT_NE(r.body.find("no dataset 'postgresql: x'"), std::string::npos) << r.body;
+  // A store's text in a client error stays hidden.
+  r = ProblemFromStatus(FailedPreconditionError("sqlite: FOREIGN KEY constraint failed"), req);
+  EXPECT_EQ(r.body.find("FOREIGN KEY"), std::string::npos) << r.body;
+}
+
 // A lock held too long by another change (SQLite's busy timeout, a PostgreSQL lock timeout) is
 // 409 ABORTED: nothing was made, and the client is told to retry, with Retry-After, in words it
 // can act on rather than the driver's (review of 2026-11-30: a batch upload blocked other writes

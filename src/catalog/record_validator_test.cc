@@ -185,6 +185,21 @@ TEST(RecordKeyLength, AKeyOverTheLimitIsARejectOnEveryStore) {
   EXPECT_EQ(errors[0].message, "the record key is 1025 bytes, more than the 1024 a key may have");
 }
 
+// Enum values in a schema typed in NFD (macOS) or with spaces are read as records are compared,
+// trimmed and NFC: each spelling of a record's value matches (review of 2026-11-30: none did).
+TEST(EnumValues, ASchemasValuesAreComparedAsRecordsAre) {
+  const std::string nfd = "N\x75\xcc\x9b\xcc\x83";  // "Nữ": u, combining horn, combining tilde
+  auto v = KeyedValidator(R"({"name": "gioi_tinh", "type": "enum", "values": [")" + nfd +
+                          R"(", "Nam "], "person": "sex", "person_values": {")" + nfd + R"(": "female", "Nam ": "male"}})");
+  ASSERT_NE(v, nullptr);
+  ValidatedRecord out;
+  std::vector<FieldError> errors;
+  for (const std::string& value : {std::string("N\xe1\xbb\xaf"), nfd, std::string("Nam"), std::string(" Nam ")}) {
+    EXPECT_TRUE(v->Validate(Raw{"k1", value}, &out, &errors)) << value << ": "
+                                                              << (errors.empty() ? "" : errors[0].message);
+  }
+}
+
 // A value of a field mapped to a person attribute becomes an indexed golden value: over 1,024
 // bytes it is a reject, not a link run that fails on PostgreSQL every time (review of 2026-11-30).
 TEST(PersonValueLength, ALongPersonAttributeIsARejectOthersAreNot) {

@@ -7,6 +7,7 @@
 
 #include "catalog/schema.h"
 #include "common/json.h"
+#include "text/unicode.h"
 
 namespace ndc::catalog {
 namespace {
@@ -189,23 +190,31 @@ Status ParseField(const json& obj, const std::string& path, FieldSpec* f) {
     if (it == obj.end() || !it->is_array() || it->empty()) {
       return Err(path, "type enum needs a non-empty \"values\" list");
     }
+    // Values as records are compared: trimmed and NFC (a schema typed on macOS is NFD, and its
+    // "Nữ" never matched a record's; review of 2026-11-30).
+    auto normalized = [](const std::string& v) {
+      auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));
+      return nfc.ok() ? *nfc : v;
+    };
     std::set<std::string> seen;
     for (size_t i = 0; i < it->size(); ++i) {
       const json& v = (*it)[i];
       if (!v.is_string()) return Err(fmt::format("{}.values[{}]", path, i), "must be a string");
-      if (!seen.insert(v.get<std::string>()).second) {
-        return Err(fmt::format("{}.values[{}]", path, i), "duplicate value '" + v.get<std::string>() + "'");
+      const std::string value = normalized(v.get<std::string>());
+      if (!seen.insert(value).second) {
+        return Err(fmt::format("{}.values[{}]", path, i), "duplicate value '" + value + "'");
       }
-      f->values.push_back(v.get<std::string>());
+      f->values.push_back(value);
     }
     if (auto pv = obj.find("person_values"); pv != obj.end()) {
       if (!pv->is_object()) return Err(path + ".person_values", "must be an object mapping values to canonical values");
       for (auto e = pv->begin(); e != pv->end(); ++e) {
-        if (!seen.contains(e.key())) {
+        const std::string key = normalized(e.key());
+        if (!seen.contains(key)) {
           return Err(path + ".person_values", "maps '" + e.key() + "', which is not one of the enum's values");
         }
         if (!e->is_string()) return Err(path + ".person_values." + e.key(), "must be a string");
-        f->person_values[e.key()] = e->get<std::string>();
+        f->person_values[key] = e->get<std::string>();
       }
     }
   }

@@ -14,6 +14,7 @@
 #include "cli/ingest_output.h"
 #include "cli/key_text.h"
 #include "cli/table_printer.h"
+#include "common/clock.h"
 #include "common/instant.h"
 #include "common/json.h"
 
@@ -110,8 +111,10 @@ Status Versions(const RecordFlags& f) {
     std::string changed_text = v.deleted         ? "-"
                                : prev == nullptr ? "(first version)"
                                                  : fmt::format("{}", fmt::join(changed, ", "));
-    t.Add({std::to_string(v.version), v.op, ShortTime(v.valid_from),
-           v.valid_to ? ShortTime(*v.valid_to) : "current", std::to_string(v.batch_id),
+    // Whole instants (microseconds): what --as-of takes to read this version (whole seconds named
+    // an instant before the version began; review of 2026-11-30).
+    t.Add({std::to_string(v.version), v.op, FormatRfc3339(v.valid_from),
+           v.valid_to ? FormatRfc3339(*v.valid_to) : "current", std::to_string(v.batch_id),
            v.source_version.value_or(""), changed_text});
     prev = &v;
   }

@@ -209,6 +209,8 @@ TEST_P(IngestCliTest, RecordGetAsOfVersionsAndEvents) {
   EXPECT_EQ(v[2]["op"], "delete");
   CommandResult table = Ndc({"record", "versions", "people", "p1"});
   EXPECT_TRUE(Has(table.out, "name, active")) << table.out;  // what version 2 changed
+  // The table shows each version's start as --as-of takes it.
+  EXPECT_TRUE(Has(table.out, v[1]["valid_from"].get<std::string>())) << table.out;
 
   CommandResult gone = Ndc({"record", "get", "people", "p1"});
   EXPECT_EQ(gone.exit_code, 1);
