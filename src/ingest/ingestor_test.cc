@@ -486,6 +486,20 @@ TEST_P(IngestorTest, AStaleDeleteRowDeletesNothing) {
   EXPECT_EQ(NameOf("A1"), "Mới");
   BatchReport newer = Send("A1,Cũ,,11,D\n", BatchMode::kUpsert, "", "MA,HO_TEN,NGAY_SINH,PHIEN_BAN,_op");
   EXPECT_EQ(newer.deleted, 1) << newer.message;
+  // A newer delete of the deleted record changes nothing anyone sees, but its version holds: an
+  // upsert older than it, arriving late, is stale (review of 2026-11-30: it brought A1 back).
+  BatchReport again = Send("A1,Cũ,,15,D\n", BatchMode::kUpsert, "", "MA,HO_TEN,NGAY_SINH,PHIEN_BAN,_op");
+  EXPECT_EQ(again.unchanged, 1) << again.message;
+  const size_t events = Events().size();
+  BatchReport late = Send("A1,Giữa,,13\n");
+  EXPECT_EQ(late.stale, 1) << late.message;
+  EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
+  EXPECT_EQ(Events().size(), events);
+  // An older delete leaves the newer version in place.
+  Send("A1,Cũ,,12,D\n", BatchMode::kUpsert, "", "MA,HO_TEN,NGAY_SINH,PHIEN_BAN,_op");
+  EXPECT_EQ(Send("A1,Giữa,,14\n").stale, 1);
+  EXPECT_EQ(Send("A1,Sau,,15\n").inserted, 1);  // the same version brings it back, as documented
+  EXPECT_EQ(NameOf("A1"), "Sau");
 }
 
 // Source versions that are dates or text compare as text (ISO dates in date order); every other

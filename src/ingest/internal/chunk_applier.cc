@@ -315,6 +315,9 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   std::vector<store::Value> superseded;      // keys whose current version moves to history
   std::vector<std::pair<std::string, const PendingRow*>> tombstones;  // key -> row
   std::vector<int64_t> tombstone_versions, tombstone_seqs;
+  // Tombstones a newer delete row names: the record stays deleted, but its tombstone takes the
+  // newer source version, so an upsert older than that delete arriving late is stale.
+  std::vector<std::pair<std::string, std::string>> raised;  // key, source version
   std::vector<store::Value> seen;
   const size_t needed = new_records.size() + rows->size() * insert_head_;
   if (new_records.capacity() < needed) new_records.reserve(2 * needed);
@@ -332,6 +335,10 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
                        IsOlder(*r.source_version, *ex->source_version);
     if (r.op == RowOp::kDelete) {
       if (ex == nullptr || ex->deleted) {
+        if (ex != nullptr && r.source_version && !stale &&
+            (!ex->source_version || IsOlder(*ex->source_version, *r.source_version))) {
+          raised.emplace_back(r.key, *r.source_version);
+        }
         ++counts_.unchanged;
       } else if (stale) {
         ++counts_.stale;
@@ -390,7 +397,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   // first load): they go to the writer thread, which writes them while the next chunks are
   // decided, once defer_rows_ are held (see the constructor). Anything else is written in
   // order, with no write in flight.
-  const bool only_new = superseded.empty() && tombstones.empty() && seen.empty();
+  const bool only_new = superseded.empty() && tombstones.empty() && seen.empty() && raised.empty();
   if (only_new) {
     rows->clear();
     return new_records_.tails.size() >= defer_rows_ || deferred_bytes_ >= kMaxDeferredBytes ? FlushNewRecords()
@@ -438,6 +445,12 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
                                                         r.source_version ? store::Value(*r.source_version)
                                                                          : store::Value(),
                                                         batch_id_, now_, r.key, tombstone_seqs[i]})
+                        .status());
+  }
+  for (const auto& [key, version] : raised) {
+    // No version, no event: nothing the dataset's readers see changed.
+    RETURN_IF_ERROR(tx_->Exec(fmt::format("UPDATE {} SET _source_version = $1 WHERE _key = $2", rec),
+                              std::vector<store::Value>{version, key})
                         .status());
   }
   if (!seen.empty()) {
