@@ -161,6 +161,13 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
       d.allowed = false;
       reason = std::string(StatusCodeName(work_failed.code()));
       d.message = std::string(work_failed.message());
+      // ... and the consent's use is given back: only what is sent spends it (review of
+      // 2026-11-30: a read of a deleted record used up a one-read consent).
+      if (!d.consent_id.empty()) {
+        if (Status back = deps_.consents->ReturnUse(d.consent_id); !back.ok()) {
+          log::Warn("consent.use_not_returned", {{"consent", d.consent_id}, {"error", back.ToString()}});
+        }
+      }
     }
   }
 

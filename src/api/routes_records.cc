@@ -86,21 +86,34 @@ void ApiService::AddRecordRoutes() {
                 // Counting a consent's use is a write, which ends the read snapshot: the record must
                 // still be the consenting person's in the snapshot it is read in. Checked as the
                 // decision's work, so a record re-linked meanwhile is audited as a denial.
+                // The record is read as the decision's work too: a record deleted (or never there)
+                // is a denial that disclosed nothing — audited so, and spending no consent use —
+                // told in the words of any unknown key (a non-owner learns nothing of its history).
+                std::optional<ingest::RecordVersion> read;
                 auto still_linked = [&](audit::Subject*, const policy::Decision& d) -> Status {
-                  if (d.consent_id.empty()) return OkStatus();
-                  ASSIGN_OR_RETURN(std::optional<person::Link> now, person::GetLink(*deps_.db, dataset.schema.id, key));
-                  if (!now || now->person_key != req.person_key) {
-                    return AbortedError(fmt::format("record {} was linked to another person while it was being "
-                                                    "read; retry",
-                                                    AuditText(key)));
+                  if (!d.consent_id.empty()) {
+                    ASSIGN_OR_RETURN(std::optional<person::Link> now,
+                                     person::GetLink(*deps_.db, dataset.schema.id, key));
+                    if (!now || now->person_key != req.person_key) {
+                      return AbortedError(fmt::format("record {} was linked to another person while it was being "
+                                                      "read; retry",
+                                                      AuditText(key)));
+                    }
                   }
+                  Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, dataset, key);
+                  if (v.status().code() == StatusCode::kNotFound) {
+                    return NotFoundError(fmt::format("no record with that key in dataset '{}'", dataset.schema.id));
+                  }
+                  RETURN_IF_ERROR(v.status());
+                  read = std::move(*v);
                   return OkStatus();
                 };
                 ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "record.read",
                                                              {req.person_key, dataset.schema.id, AuditText(key)},
                                                              still_linked));
                 if (access.refusal) return std::move(*access.refusal);
-                ASSIGN_OR_RETURN(ingest::RecordVersion v, ingest::GetRecord(*deps_.db, dataset, key));
+                if (!read) return InternalError("the record read was allowed but not made");
+                const ingest::RecordVersion& v = *read;
                 std::set<std::string> allowed;
                 for (const auto& f : access.decision.fields) {
                   if (f.dataset == dataset.schema.id) allowed.insert(f.field);

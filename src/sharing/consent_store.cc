@@ -384,4 +384,14 @@ Status ConsentStore::CountUse(const std::string& id) {
   return FailedPreconditionError(fmt::format("consent '{}' cannot be used: it is {}", id, StatusOf(c, now)));
 }
 
+Status ConsentStore::ReturnUse(const std::string& id) {
+  const Value p[] = {id, clock_->NowMicros()};
+  return db_->Exec("UPDATE consents SET uses = uses - 1, "
+                   "period_uses = CASE WHEN period_uses > 0 AND $2 < period_start + frequency_period "
+                   "THEN period_uses - 1 ELSE period_uses END "
+                   "WHERE id = $1 AND uses > 0",
+                   p)
+      .status();
+}
+
 }  // namespace ndc::sharing

@@ -82,6 +82,10 @@ class ConsentStore {
   // kFailedPrecondition when it is no longer usable (the message says why: revoked, expired,
   // not_yet_valid, used_up); kNotFound for an unknown id.
   Status CountUse(const std::string& id);
+  // Gives back a use CountUse took for a read that then disclosed nothing (the record was gone,
+  // the person merged meanwhile): the person's consent is spent only by what was sent. Also
+  // within the frequency window the use was taken in (unless that window has since closed).
+  Status ReturnUse(const std::string& id);
 
  private:
   Status Validate(const policy::Consent& c);

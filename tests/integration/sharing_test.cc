@@ -830,6 +830,44 @@ TEST_P(SharingTest, NonStateRecipientNeedsTheCitizensConsentAndIsRateLimited) {
   EXPECT_GE(limited, 4);
 }
 
+// A read under consent that discloses nothing — the record was deleted since it was linked —
+// spends no use of the consent, is audited as a denial, and tells the reader nothing of the
+// record's history (review of 2026-11-30: the one-read consent was used up, the entry said
+// "allowed", and the 404 said when the record was deleted).
+TEST_P(SharingTest, AConsentedReadThatDisclosesNothingSpendsNoUse) {
+  const std::string key = AgencyUnderAgreement("bank_r", [](json& a) {
+    a["grants"] = {{"population_registry", {"ho_ten"}}};
+    a["purposes"] = {"banking.account_opening"};
+    a["actions"] = {"read_record"};
+    a["legal_basis"] = {{"consent", true}};
+    a.erase("feeds");
+  });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  const int row = static_cast<int>(hub->registry.size()) - 7;  // a person no other test reads
+  const std::string person = Person(row);
+  const std::string citizen = MakeKey({"--role", "citizen", "--person", person});
+  auto g = Call("POST", "/v1/me/consents", citizen,
+                json{{"recipient", "bank_r"}, {"purpose", "banking.account_opening"},
+                     {"grants", {{"population_registry", {"ho_ten"}}}}, {"valid_to", "2030-01-01"}, {"max_uses", 1}});
+  ASSERT_EQ(g.status, 201) << g.body;
+  const std::string consent = json::parse(g.body)["id"];
+  // The owner deletes the record; the link stays until the next link run.
+  const std::string path = hub->dir.path() + "/delete_one.csv";
+  std::ofstream(path) << hub->registry[0][0] << "\n" << person << "\n";
+  auto deleted = Ndc({"ingest", "population_registry", path, "--mode", "delete"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err << deleted.out;
+  auto r = Call("GET", "/v1/datasets/population_registry/records/" + person + "?purpose=banking.account_opening", key);
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(json::parse(r.body)["detail"].get<std::string>().find("deleted"), std::string::npos) << r.body;
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "denied") << audit[0].dump();
+  auto c = Call("GET", "/v1/me/consents/" + consent, citizen);
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(json::parse(c.body)["uses"], 0) << c.body;
+  EXPECT_EQ(json::parse(c.body)["status"], "active") << c.body;
+}
+
 // Every data endpoint x every role x (no key, wrong key, revoked key, expired agreement, wrong
 // purpose, all right): the specified status, and every refusal is in the audit log.
 TEST_P(SharingTest, EndpointRoleCredentialMatrix) {
