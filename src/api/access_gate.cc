@@ -196,6 +196,12 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   StampAudit(ctx, e);
   ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
                                                 "the decision could not be audited, so nothing was disclosed"));
+  if (work_failed.code() == StatusCode::kPermissionDenied) {
+    // The work's own refusal (find: an attribute the agreement grants no field for) is a 403
+    // like the decision's, with its reason.
+    out.refusal = Refusal(403, policy::ReasonName(policy::Reason::kFieldNotAllowed), d.message, ctx.request);
+    return out;
+  }
   if (!work_failed.ok()) return work_failed;  // answered once its entry is durable, like a refusal
   if (!d.allowed && !out.refusal) out.refusal = Refusal(http_status, reason, d.message, ctx.request);
   return out;

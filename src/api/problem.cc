@@ -126,6 +126,14 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
     }
   }
   Response r = ProblemResponse(http_status, StatusCodeName(code), title, detail, request.path, request.request_id);
+  if (rate_limited && code == StatusCode::kResourceExhausted) {
+    // As the data endpoints' refusals for a rate: the reason a client can branch on.
+    nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+    if (j.is_object()) {
+      j["reason"] = "rate_limited";
+      r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
   if (code == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ndc\"");
   // ABORTED: a lock conflict or timeout, rolled back whole; trying again is expected to work.
   if ((http_status == 503 && code == StatusCode::kResourceExhausted) || (code == StatusCode::kAborted && !unaudited)) {

@@ -298,6 +298,7 @@ TEST_P(CitizenTest, ACitizensOwnRequestsHaveARate) {
   HttpResponse r = Call("GET", "/v1/me", an_);
   EXPECT_EQ(r.status, 429) << r.body;
   EXPECT_FALSE(r.headers["retry-after"].empty());
+  EXPECT_EQ(json::parse(r.body)["reason"], "rate_limited") << r.body;
   EXPECT_EQ(Call("GET", "/v1/me", binh_).status, 200);  // another citizen's own rate
 }
 

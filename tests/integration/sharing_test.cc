@@ -423,6 +423,7 @@ TEST_P(SharingTest, FindComparesOnlyAttributesTheAgreementGrants) {
                 {"attributes", {{"personal_id", row[0]}, {"birth_date", row[2]}}}};
   auto r = Call("POST", "/v1/find", key, probe);
   EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "field_not_allowed") << r.body;  // as every Denied 403
   EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("attributes.birth_date: agreement"),
             std::string::npos)
       << r.body;
