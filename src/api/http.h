@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,9 @@ struct Request {
   };
   std::optional<BodySpool> spool;
   std::string body_file;  // the spooled body's path, when `spool` was set
+  // Set by a preflight guard: held while the body arrives and the handler runs, released with
+  // the request however it ends (an upload cut off never reaches the handler).
+  std::shared_ptr<void> hold;
 
   // Header value by lower-case name, or nullopt.
   std::optional<std::string_view> Header(std::string_view lower_name) const;

@@ -99,7 +99,10 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
                               code == StatusCode::kNotFound;
   bool driver_text = !caller_refused && (detail.find("sqlite: ") != std::string::npos ||
                                          detail.find("postgresql: ") != std::string::npos);
-  if (http_status >= 500 || driver_text) {
+  // A node at its capacity (batches, uploads) says so in its own words: the client can act on them.
+  const bool at_capacity = code == StatusCode::kResourceExhausted && !rate_limited && !storage_full && !unaudited &&
+                           !driver_text && detail.starts_with("this node is ");
+  if ((http_status >= 500 && !at_capacity) || driver_text) {
     // Bounded: the path and a message may quote what the caller sent.
     log::Error("http.error", {{"path", request.path.substr(0, 512)}, {"request_id", request.request_id},
                               {"code", StatusCodeName(code)}, {"status", std::to_string(http_status)},

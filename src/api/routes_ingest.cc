@@ -136,6 +136,21 @@ void ApiService::AddIngestRoutes() {
     RETURN_IF_ERROR(BatchRequestFor(req, id, *req.principal).status());
     // Before any body byte (and before 100 Continue): the handler checks again, taking its slot.
     RETURN_IF_ERROR(BatchCapacity(batches_in_flight_.load()));
+    // Uploads in progress hold disk (up to ingest.max_batch_bytes each) until applied or cut off:
+    // bounded, so that no caller fills the data disk with bodies that never end (a review opened
+    // hundreds at once under one agency key).
+    if (deps_.max_concurrent_uploads > 0 && !req.hold) {  // (the handler checks again: one slot a request)
+      std::shared_ptr<std::atomic<int>> uploads = uploads_in_flight_;
+      if (uploads->fetch_add(1) >= deps_.max_concurrent_uploads) {
+        uploads->fetch_sub(1);
+        return ResourceExhaustedError(fmt::format(
+            "this node is receiving {} batch uploads already, as many as it takes at once; retry later, or send the "
+            "batch to another node",
+            deps_.max_concurrent_uploads));
+      }
+      // (Pointing at the counter, so that the hold tests true: a null one would not.)
+      req.hold = std::shared_ptr<void>(static_cast<void*>(uploads.get()), [uploads](void*) { uploads->fetch_sub(1); });
+    }
     if (!deps_.spool_dir.empty()) {
       req.spool = Request::BodySpool{deps_.spool_dir, deps_.max_batch_bytes, "ingest.max_batch_bytes"};
     }

@@ -68,6 +68,10 @@ struct ServiceDeps {
   // the store's write lock on SQLite); more get 503 with Retry-After. 0: no limit. `ndc serve`
   // sets half its server threads (at least 1), so the other half keeps serving everything else.
   int max_concurrent_batches = 0;
+  // Batch bodies being uploaded (streamed to the spool directory) or applied at once; a new
+  // upload past it is refused before its body, 503 with Retry-After. 0: unlimited. Each may be
+  // up to ingest.max_batch_bytes on the data disk, which the store and the audit log share.
+  int max_concurrent_uploads = 0;
   // Refusals of callers without a valid key audited per minute per Request::peer; past that they
   // are answered alike but only logged (server.keyless_refusals_per_minute). 0: audit all.
   int keyless_refusals_per_minute = 120;
@@ -171,6 +175,7 @@ class ApiService {
   std::atomic<int64_t> last_flood_warning_{-10'000'000};      // MonotonicMicros
   std::atomic<int64_t> flood_refused_{0};                      // unaudited refusals since that warning
   std::atomic<int> batches_in_flight_{0};                      // routes_ingest.cc
+  std::shared_ptr<std::atomic<int>> uploads_in_flight_ = std::make_shared<std::atomic<int>>(0);  // routes_ingest.cc
 };
 
 // The version string of this build ("0.1.0").

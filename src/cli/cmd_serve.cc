@@ -143,6 +143,7 @@ Status Serve(ServeFlags flags) {
   deps.audit_stall_after = std::chrono::seconds(config.audit_stall_seconds);
   // A batch holds a server thread until applied: at most half of them, so the rest keep serving.
   deps.max_concurrent_batches = std::max(1, ServerThreads(config) / 2);
+  deps.max_concurrent_uploads = 8 * deps.max_concurrent_batches;
   deps.keyless_refusals_per_minute = config.keyless_refusals_per_minute;
   // Batch bodies are streamed to disk here, never held in memory (api/body_spool.h).
   deps.spool_dir = config.data_dir + "/spool";
