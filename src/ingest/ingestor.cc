@@ -448,9 +448,11 @@ Result<BatchReport> BatchRun::Execute() {
       tx.reset();
       return RecordUnapplied(
           BatchStatus::kRefused,
-          fmt::format("refused: {} rejected rows of this snapshot have no readable source key, so NDC cannot tell "
-                      "which records they are and will not delete records absent from the snapshot; nothing was "
-                      "applied. Fix those rows and send the snapshot again",
+          fmt::format("refused: {} rejected rows of this snapshot have no readable source key — the row could not "
+                      "be read whole (a value past a size limit, a malformed line), or its key fields are invalid — "
+                      "so NDC cannot tell which records they are and will not delete records absent from the "
+                      "snapshot; nothing was applied. The batch's rejects give each line and reason: fix those rows "
+                      "and send the snapshot again",
                       unkeyed_rejects_));
     }
     if (accepted_upserts_ == 0) {  // nothing to keep: delete rows alone do not make a snapshot
