@@ -1,6 +1,8 @@
 #include "audit/verifier.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -12,6 +14,8 @@
 #include "audit/entry_codec.h"
 #include "audit/log_storage.h"
 #include "audit/merkle/compact_range.h"
+#include "audit/person_block.h"
+#include "common/crypto.h"
 
 namespace ndc::audit {
 namespace {
@@ -125,6 +129,146 @@ Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& 
   return report;
 }
 
+// The person index (person_index.h) lies outside the tree: citizens' access histories are read
+// from its live runs, so each is checked against the entries it covers — their (person, index)
+// postings summed as a multiset hash (four 64-bit lanes of SHA-256 over the posting's sort key,
+// added mod 2^64: order-free, so a run sorted by person compares with entries read by index, in
+// O(1) memory per run).
+struct PostingSum {
+  std::array<uint64_t, 4> lanes{};
+  void Add(std::string_view person_key, uint64_t index) {
+    uint8_t digest[32];
+    Sha256Of({PersonSortKey(person_key, index)}, digest);
+    for (size_t l = 0; l < lanes.size(); ++l) {
+      uint64_t v = 0;
+      std::memcpy(&v, digest + 8 * l, sizeof v);
+      lanes[l] += v;
+    }
+  }
+  PostingSum& operator+=(const PostingSum& o) {
+    for (size_t l = 0; l < lanes.size(); ++l) lanes[l] += o.lanes[l];
+    return *this;
+  }
+  friend bool operator==(const PostingSum&, const PostingSum&) = default;
+};
+
+struct LiveRun {
+  int64_t run = 0;
+  uint64_t first = 0, end = 0;
+};
+
+// The live runs in log order; kDataLoss unless they tile a prefix of the log from 0.
+Result<std::vector<LiveRun>> ReadLiveRuns(store::Executor* ex, uint64_t log_size) {
+  ASSIGN_OR_RETURN(store::ResultSet rs, ex->Query("SELECT run, first_idx, end_idx FROM audit_person_runs "
+                                                  "WHERE state = 'live' ORDER BY first_idx",
+                                                  {}));
+  std::vector<LiveRun> runs;
+  uint64_t next = 0;
+  for (const auto& row : rs.rows) {
+    LiveRun r{row.Int(0), static_cast<uint64_t>(row.Int(1)), static_cast<uint64_t>(row.Int(2))};
+    if (row.Int(1) < 0 || r.first != next || r.end <= r.first || r.end > log_size) {
+      const uint64_t bad = std::min(next, r.first);
+      return DataLossError(fmt::format("the person index's live run {} covers entries {}..{}, but live runs must tile "
+                                       "the log from 0 without gaps or overlaps within its {} entries (the next "
+                                       "expected start was {}): citizens' histories read from it would miss or "
+                                       "repeat accesses; first bad index {}",
+                                       r.run, row.Int(1), row.Int(2), log_size, next, bad));
+    }
+    next = r.end;
+    runs.push_back(r);
+  }
+  return runs;
+}
+
+// The postings of a live run, summed; kDataLoss for a posting outside the run's range, out of
+// order, or a block keyed other than by its first posting. nullopt: the run stopped being live
+// while it was read (merged away by the indexer on a live hub).
+Result<std::optional<PostingSum>> SumRun(store::Executor* ex, const LiveRun& r) {
+  PostingSum sum;
+  std::string after;  // the last block's first_key read
+  std::string last_key;
+  bool first_block = true;
+  for (;;) {
+    ASSIGN_OR_RETURN(store::ResultSet rs,
+                     ex->Query("SELECT first_key, data FROM audit_person_blocks WHERE run = $1 AND first_key > $2 "
+                               "ORDER BY first_key LIMIT 256",
+                               std::vector<store::Value>{r.run, store::Blob{after}}));
+    for (const auto& row : rs.rows) {
+      const std::string first_key = row.Bytes(0);
+      auto bad = [&](std::string_view what) {
+        return DataLossError(fmt::format("the person index's run {} (entries {}..{}) {}: citizens' histories read "
+                                         "from it would be wrong; first bad index {}",
+                                         r.run, r.first, r.end - 1, what, r.first));
+      };
+      auto postings = DecodePersonBlock(row.Bytes(1));
+      if (!postings.ok()) return bad("holds a block that does not decode");
+      if (postings->empty() || PersonSortKey(postings->front().person_key, postings->front().index) != first_key) {
+        return bad("holds a block not keyed by its first posting");
+      }
+      for (const PersonPosting& p : *postings) {
+        if (p.index < r.first || p.index >= r.end) return bad(fmt::format("lists entry {}, outside it", p.index));
+        std::string key = PersonSortKey(p.person_key, p.index);
+        if (!first_block && key <= last_key) return bad("lists its postings out of order");
+        first_block = false;
+        last_key = std::move(key);
+        sum.Add(p.person_key, p.index);
+      }
+      after = first_key;
+    }
+    if (rs.rows.size() < 256) break;
+  }
+  ASSIGN_OR_RETURN(store::ResultSet state, ex->Query("SELECT state FROM audit_person_runs WHERE run = $1",
+                                                     std::vector<store::Value>{r.run}));
+  if (state.rows.empty() || state.rows[0].Str(0) != "live") return std::optional<PostingSum>();
+  return std::optional<PostingSum>(sum);
+}
+
+// Each live run of the index over the entries read (`runs` as read before them, with the sums of
+// their entries' postings) holds exactly those postings. A live hub's indexer merges runs while
+// this runs: a run merged away during its read is skipped, and the live runs are listed again
+// (at most three rounds) to check what replaced it; a merged run covers whole runs read before.
+Status CheckPersonIndex(store::Executor* ex, const std::vector<LiveRun>& runs, const std::vector<PostingSum>& sums,
+                        VerifyReport* report) {
+  if (runs.empty()) return OkStatus();
+  const uint64_t indexed = runs.back().end;
+  std::set<int64_t> checked;
+  for (int round = 0; round < 3; ++round) {
+    ASSIGN_OR_RETURN(std::vector<LiveRun> now, ReadLiveRuns(ex, UINT64_MAX));
+    bool changed = false;
+    for (const LiveRun& r : now) {
+      if (r.end > indexed || checked.contains(r.run)) continue;  // built after the entries were read
+      PostingSum expected;
+      uint64_t covered = r.first;
+      for (size_t k = 0; k < runs.size(); ++k) {
+        if (runs[k].first < r.first || runs[k].end > r.end) continue;
+        if (runs[k].first != covered) break;
+        expected += sums[k];
+        covered = runs[k].end;
+      }
+      if (covered != r.end) {
+        return DataLossError(fmt::format("the person index's run {} covers entries {}..{}, which do not line up with "
+                                         "the runs it could have been merged from; first bad index {}",
+                                         r.run, r.first, r.end - 1, r.first));
+      }
+      ASSIGN_OR_RETURN(std::optional<PostingSum> held, SumRun(ex, r));
+      if (!held) {
+        changed = true;
+        continue;
+      }
+      if (*held != expected) {
+        return DataLossError(fmt::format("the person index's run {} (entries {}..{}) does not list exactly the "
+                                         "entries of that range that are about a person: citizens' access histories "
+                                         "read from it would miss or show accesses; first bad index {}",
+                                         r.run, r.first, r.end - 1, r.first));
+      }
+      checked.insert(r.run);
+      ++report->person_runs;
+    }
+    if (!changed) break;
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_key,
@@ -225,10 +369,20 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
   };
   RETURN_IF_ERROR(check_checkpoints());
 
+  // The person index's live runs, read before the head: the indexer builds runs only over
+  // entries already in the log, so none of these may reach past it.
+  ASSIGN_OR_RETURN(std::vector<LiveRun> runs, ReadLiveRuns(ex, UINT64_MAX));
+  std::vector<PostingSum> run_sums(runs.size());  // the entries' postings, per run read here
+  size_t run_at = 0;
   // The entries the head records now; a live hub appends while this runs, and what it appends
   // after this read is left for the next run (before 2026-11-30 the head was read after the
   // entries, and an append in between was reported as tampering).
   ASSIGN_OR_RETURN(merkle::CompactRange head, ReadHead(ex));
+  if (!runs.empty() && runs.back().end > head.size()) {
+    return DataLossError(fmt::format("the person index's run {} covers entries up to {}, beyond the {} the log holds: "
+                                     "entries were removed, or the run was forged; first bad index {}",
+                                     runs.back().run, runs.back().end - 1, head.size(), head.size()));
+  }
   while (tree.size() < head.size()) {
     uint64_t begin = tree.size();
     ASSIGN_OR_RETURN(auto page, ReadEntries(ex, begin, std::min<uint64_t>(begin + kPage, head.size())));
@@ -263,6 +417,10 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
                                          "(the person index's input was altered); first bad index {}",
                                          i, row.person_key, entry->subject.person_key, i));
       }
+      if (!entry->subject.person_key.empty()) {
+        while (run_at < runs.size() && i >= runs[run_at].end) ++run_at;
+        if (run_at < runs.size()) run_sums[run_at].Add(entry->subject.person_key, i);
+      }
       Hash leaf = merkle::HashLeaf(row.bytes);
       if (leaf != row.leaf_hash) {
         return DataLossError(fmt::format("audit entry {} was changed: its stored leaf hash does not match its bytes; "
@@ -290,6 +448,7 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
 
   report.entries = tree.size();
   report.root = tree.Root();
+  RETURN_IF_ERROR(CheckPersonIndex(ex, runs, run_sums, &report));
   if (next_held < held.size()) {
     return DataLossError(fmt::format("the log holds {} entries but you hold a checkpoint it signed for {}: it was "
                                      "rolled back (truncated); first bad index {}",

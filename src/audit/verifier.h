@@ -11,7 +11,10 @@
 //  - at each checkpoint's size, the recomputed root equals the signed root (a rewrite that also
 //    recomputed hashes: the first bad index is after the previous good checkpoint);
 //  - the head (size and frontier) equals the recomputed tree; no checkpoint is beyond the last
-//    entry (a truncated tail); no stored node lies beyond the tree.
+//    entry (a truncated tail); no stored node lies beyond the tree;
+//  - the person index (citizens' access histories): its live runs tile a prefix of the log, and
+//    each lists exactly the (person, index) postings of the entries it covers (a multiset hash
+//    per run; a run merged away while this runs is checked in the run that replaced it).
 // Reads the log in pages; memory is O(page + checkpoints).
 //
 // Thread-safe if the executor is.
@@ -34,6 +37,7 @@ struct VerifyReport {
   uint64_t nodes = 0;
   merkle::Hash root{};
   uint64_t trusted = 0;     // checkpoints held by the auditor that the log extends
+  uint64_t person_runs = 0;  // live runs of the person index checked against the entries they cover
   std::string latest_note;  // the signed note of the largest stored checkpoint checked ("" if none)
 };
 

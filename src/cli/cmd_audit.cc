@@ -164,6 +164,11 @@ Status Verify(const AuditFlags& f) {
   std::cout << fmt::format("OK: {} entries recomputed, {} tree nodes and {} signed checkpoints match; root {}\n",
                            report.entries, report.nodes, report.checkpoints,
                            Base64Encode(merkle::HashBytes(report.root)));
+  if (report.person_runs > 0) {
+    std::cout << fmt::format("OK: the person index's {} live run(s) list exactly the entries they cover (citizens' "
+                             "access histories)\n",
+                             report.person_runs);
+  }
   if (!trusted.empty()) {
     std::cout << fmt::format("OK: the log extends the {} checkpoint(s) you hold\n", report.trusted);
   }

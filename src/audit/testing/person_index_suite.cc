@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "audit/entry_codec.h"
+#include "audit/person_block.h"
+#include "audit/verifier.h"
 #include "audit/testing/audit_suite.h"
 
 namespace ndc::audit::testing {
@@ -127,6 +129,66 @@ TEST_P(LogSuite, PersonIndexClaimingEntriesBeyondTheHeadIsRefused) {
   Result<std::vector<StoredEntry>> history = log->EntriesForPerson("p1", UINT64_MAX, 100);
   EXPECT_EQ(history.status().code(), StatusCode::kDataLoss) << history.status().ToString();
   EXPECT_EQ(log->person_index()->Step().status().code(), StatusCode::kDataLoss);
+}
+
+// `ndc audit verify` checks the index too: histories are read from its live runs, which lie
+// outside the tree, so a run changed by a database administrator — a posting dropped from a
+// block, a forged run over the tail, a run taken out — is found (review of 2026-11-30: each hid
+// a citizen's accesses and verify said OK).
+TEST_P(LogSuite, PersonIndexTamperingIsFoundByVerification) {
+  checkpointer_.reset();
+  log_.reset();
+  NDC_ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(db_.get(), &clock_, &random_, {}, Tiny(false)));
+  SeededRandom pick(9);
+  // 170 entries in blocks of 16, fanout 3: runs over 0..143 (level 2) and 144..159 (level 0),
+  // and a tail of 10 entries only in the log.
+  for (int i = 0; i < 170; ++i) NDC_ASSERT_OK(log->Append(AboutPerson(PickPerson(pick), i)).status());
+  NDC_ASSERT_OK(log->person_index()->CatchUp());
+  auto verify = [&] { return VerifyLog(db_.get(), key_.public_key); };
+  NDC_ASSERT_OK_AND_ASSIGN(VerifyReport clean, verify());
+  EXPECT_EQ(clean.person_runs, 2u);
+  auto expect_caught = [&](const std::string& what) {
+    Result<VerifyReport> r = verify();
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << what << ": " << r.status().ToString();
+    EXPECT_NE(r.status().message().find("person index"), std::string::npos) << what << ": " << r.status().message();
+  };
+
+  // A posting dropped from a block of a live run (the block re-encoded, so it still decodes).
+  NDC_ASSERT_OK_AND_ASSIGN(store::ResultSet blocks,
+                           db_->Query("SELECT b.run, b.first_key, b.data FROM audit_person_blocks b JOIN "
+                                      "audit_person_runs r ON r.run = b.run WHERE r.state = 'live'"));
+  std::optional<store::Row> target;
+  for (const auto& row : blocks.rows) {
+    auto postings = DecodePersonBlock(row.Bytes(2));
+    if (postings.ok() && postings->size() >= 2) target = row;
+  }
+  ASSERT_TRUE(target.has_value());
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<PersonPosting> postings, DecodePersonBlock(target->Bytes(2)));
+  const std::string original = target->Bytes(2);
+  postings.pop_back();
+  NDC_ASSERT_OK_AND_ASSIGN(std::string fewer, EncodePersonBlock(postings));
+  Sql("UPDATE audit_person_blocks SET data = $1 WHERE run = $2 AND first_key = $3",
+      {store::Blob{fewer}, target->Int(0), store::Blob{target->Bytes(1)}});
+  expect_caught("a dropped posting");
+  Sql("UPDATE audit_person_blocks SET data = $1 WHERE run = $2 AND first_key = $3",
+      {store::Blob{original}, target->Int(0), store::Blob{target->Bytes(1)}});
+  NDC_ASSERT_OK(verify().status());
+
+  // A forged live run without blocks over the unindexed tail: it would end every history's scan.
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row last, db_->QueryOne("SELECT MAX(end_idx) FROM audit_person_runs WHERE "
+                                                           "state = 'live'"));
+  ASSERT_EQ(last.Int(0), 160);
+  Sql("INSERT INTO audit_person_runs (run, level, first_idx, end_idx, state) VALUES (999999, 0, $1, 170, 'live')",
+      {last.Int(0)});
+  expect_caught("a forged run");
+  Sql("DELETE FROM audit_person_runs WHERE run = 999999");
+  NDC_ASSERT_OK(verify().status());
+
+  // A live run taken out: the runs no longer tile the log.
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row first, db_->QueryOne("SELECT run FROM audit_person_runs WHERE state = 'live' "
+                                                           "ORDER BY first_idx LIMIT 1"));
+  Sql("UPDATE audit_person_runs SET state = 'dead' WHERE run = $1", {first.Int(0)});
+  expect_caught("a run taken out");
 }
 
 TEST_P(LogSuite, PersonIndexPagingWithTheCursorVisitsEveryEntryOnce) {
