@@ -92,13 +92,18 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   // Server-side failures and anything carrying a database driver's text (host names, table and
   // constraint names), wherever it stands in the message, stay in the log; the client gets what
   // it can act on and the request id.
-  // A refusal of the caller (401, 403, 404) never comes from a store, and often quotes what the
-  // caller sent: text it chose must not turn it into an error line (a review flooded the log
-  // with 15 KB lines through a key id reading "sqlite: ").
+  // A refusal of the caller (401, 403, 404) often quotes what the caller sent: text it chose
+  // must not turn it into an error line (a review flooded the log with 15 KB lines through a key
+  // id reading "sqlite: "). A store's own 401 or 404 (a connection refused by the server, a
+  // missing database) leads with the driver's name, or follows a context's ": ".
   const bool caller_refused = code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
                               code == StatusCode::kNotFound;
-  bool driver_text = !caller_refused && (detail.find("sqlite: ") != std::string::npos ||
-                                         detail.find("postgresql: ") != std::string::npos);
+  bool driver_text = false;
+  for (std::string_view driver : {"sqlite: ", "postgresql: "}) {
+    driver_text |= caller_refused ? detail.starts_with(driver) || detail.find(": " + std::string(driver)) !=
+                                                                       std::string::npos
+                                  : detail.find(driver) != std::string::npos;
+  }
   // A node at its capacity (batches, uploads) says so in its own words: the client can act on them.
   const bool at_capacity = code == StatusCode::kResourceExhausted && !rate_limited && !storage_full && !unaudited &&
                            !driver_text && detail.starts_with("this node is ");

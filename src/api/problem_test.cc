@@ -50,9 +50,15 @@ TEST(Problem, ACallersTextIsNeverTakenForTheDrivers) {
   EXPECT_LT(r.body.size(), 5000u);
   r = ProblemFromStatus(NotFoundError("no dataset 'postgresql: x'"), req);
   EXPECT_NE(r.body.find("no dataset 'postgresql: x'"), std::string::npos) << r.body;
-  // A store's text in a client error stays hidden.
+  // A store's text in a client error stays hidden, also a store's own refusal (a connection the
+  // server refused), with or without a context before it.
   r = ProblemFromStatus(FailedPreconditionError("sqlite: FOREIGN KEY constraint failed"), req);
   EXPECT_EQ(r.body.find("FOREIGN KEY"), std::string::npos) << r.body;
+  r = ProblemFromStatus(UnauthenticatedError("postgresql: cannot connect: FATAL: password authentication failed"), req);
+  EXPECT_EQ(r.body.find("password authentication"), std::string::npos) << r.body;
+  r = ProblemFromStatus(
+      NotFoundError("reading the key: postgresql: cannot connect: FATAL: database \"hub\" does not exist"), req);
+  EXPECT_EQ(r.body.find("does not exist"), std::string::npos) << r.body;
 }
 
 // A lock held too long by another change (SQLite's busy timeout, a PostgreSQL lock timeout) is

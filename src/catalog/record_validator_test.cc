@@ -198,6 +198,13 @@ TEST(EnumValues, ASchemasValuesAreComparedAsRecordsAre) {
     EXPECT_TRUE(v->Validate(Raw{"k1", value}, &out, &errors)) << value << ": "
                                                               << (errors.empty() ? "" : errors[0].message);
   }
+  // A schema stored listing both spellings (the old workaround) still reads, as one value; the
+  // same text twice is still refused.
+  EXPECT_NE(KeyedValidator(R"({"name": "g", "type": "enum", "values": [")" + nfd + R"(", "N\u1eef"]})"), nullptr);
+  auto twice = ParseSchemaJson(R"({"id": "k", "title": "t", "owner": "a", "classification": {"data": "other",
+    "personal": "basic"}, "source_key": "ma", "fields": [{"name": "ma", "type": "string", "required": true},
+    {"name": "g", "type": "enum", "values": ["Nam", "Nam"]}]})");
+  EXPECT_EQ(twice.status().code(), StatusCode::kInvalidArgument) << twice.status().ToString();
 }
 
 // A value of a field mapped to a person attribute becomes an indexed golden value: over 1,024

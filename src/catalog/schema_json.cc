@@ -196,12 +196,16 @@ Status ParseField(const json& obj, const std::string& path, FieldSpec* f) {
       auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));
       return nfc.ok() ? *nfc : v;
     };
-    std::set<std::string> seen;
+    std::set<std::string> seen, spellings;
     for (size_t i = 0; i < it->size(); ++i) {
       const json& v = (*it)[i];
       if (!v.is_string()) return Err(fmt::format("{}.values[{}]", path, i), "must be a string");
       const std::string value = normalized(v.get<std::string>());
+      const bool new_spelling = spellings.insert(v.get<std::string>()).second;
       if (!seen.insert(value).second) {
+        // Two spellings of one value (NFC and NFD, as stored schemas listed them to work around
+        // the comparison before 2026-11-30) are one value; the same text twice is a mistake.
+        if (new_spelling) continue;
         return Err(fmt::format("{}.values[{}]", path, i), "duplicate value '" + value + "'");
       }
       f->values.push_back(value);

@@ -77,6 +77,17 @@ TEST_P(IngestorTest, AnAddedFieldMakesNoRecordAChangedOne) {
                 .unchanged,
             1);
   EXPECT_EQ(Send("A3,Lê Văn Cường,,1,\n", BatchMode::kUpsert, "", header).unchanged, 1);
+  // A third version adds another field: A1, which holds a value in the second one's, is unchanged
+  // sent again without one in the third's (a review of the first fix found it re-versioned).
+  const std::string second = R"({"name": "ghi_chu", "column": "GHI_CHU", "type": "string"})";
+  schema.replace(schema.find(second), second.size(), second + R"(, {"name": "ma_xa", "column": "MA_XA", "type": "string"})");
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema v3, catalog::ParseSchemaJson(schema));
+  NDC_ASSERT_OK_AND_ASSIGN(up, catalog_->UpdateSchema(v3));
+  ASSERT_EQ(up.dataset.version, 3);
+  BatchReport third = Send("A1,Nguyễn Văn An,01/02/1990,1,đã kiểm tra,\nA2,Trần Thị Bình,,1,,\n", BatchMode::kUpsert, "",
+                           header + ",MA_XA");
+  EXPECT_EQ(third.unchanged, 2) << third.message;
+  EXPECT_EQ(third.updated, 0);
 }
 
 TEST_P(IngestorTest, StaleSourceVersionNeverOverwritesNewer) {

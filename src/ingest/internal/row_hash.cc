@@ -1,6 +1,5 @@
 #include "ingest/internal/row_hash.h"
 
-#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -19,11 +18,12 @@ void AppendTagged(char tag, std::string_view bytes, std::string* out) {
 }  // namespace
 
 int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields) {
-  if (values.size() > hashed_fields &&
-      std::all_of(values.begin() + static_cast<std::ptrdiff_t>(hashed_fields), values.end(),
-                  [](const store::Value& v) { return store::IsNull(v); })) {
-    values = values.first(hashed_fields);
-  }
+  // Trailing NULLs past the first version's fields are not hashed: up to the larger of that
+  // count and the last field holding a value (a record stored under v2 with a value in v2's
+  // field hashes alike when sent again under v3, whose new field it leaves empty).
+  size_t hashed = values.size();
+  while (hashed > hashed_fields && store::IsNull(values[hashed - 1])) --hashed;
+  values = values.first(hashed);
   thread_local std::string buf;
   buf.clear();
   for (const store::Value& v : values) {

@@ -11,10 +11,11 @@
 
 namespace ndc::ingest {
 
-// `hashed_fields`: the number of fields of the dataset's first schema version. Fields added
-// later (a schema only appends optional fields) count only when one holds a value, so a record
-// stored before they existed — NULL in each — and the same record sent again after hash alike
-// (before 2026-11-30 adding a field made every unchanged record of a snapshot a new version).
+// `hashed_fields`: the number of fields of the dataset's first schema version. Trailing NULLs
+// past it are not hashed (a schema only appends optional fields), so a record stored before a
+// field existed — NULL in it — and the same record sent again after hash alike, over any number
+// of schema versions (before 2026-11-30 adding a field made every unchanged record of a snapshot
+// a new version).
 int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields = SIZE_MAX);
 
 }  // namespace ndc::ingest

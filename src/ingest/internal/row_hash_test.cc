@@ -48,6 +48,11 @@ TEST(RowHashTest, FieldsAddedLaterCountOnlyWithAValue) {
   EXPECT_NE(RowHash(filled, 2), RowHash(stored));
   EXPECT_NE(RowHash(filled, 2), RowHash(resent, 2));
   EXPECT_EQ(RowHash(filled, 2), RowHash(filled));  // a value past the prefix: every field is hashed
+  // A field added by a third version, empty: the record as the second version stored it.
+  std::vector<store::Value> v2 = {std::string("A1"), store::Value(), std::string("x")};
+  std::vector<store::Value> v3 = {std::string("A1"), store::Value(), std::string("x"), store::Value()};
+  EXPECT_EQ(RowHash(v3, 2), RowHash(v2, 2));
+  EXPECT_EQ(RowHash(v3, 2), RowHash(v2));
   // A NULL inside the first version's fields still counts.
   EXPECT_NE(RowHash(std::vector<store::Value>{std::string("A1")}), RowHash(stored));
 }
