@@ -80,6 +80,9 @@ class BatchRun {
   // The key of a row that failed validation, when its key fields are readable (snapshot mode).
   std::optional<std::string> KeyOf(Scratch& scratch, const InputRow& row) const;
   bool IsKeyField(const std::string& name) const;
+  // OK when `original` (the applied batch holding this request's key) has this batch's content
+  // digest (report_.content_sha256, once read) and mode; else kAlreadyExists naming it.
+  Status CheckKeyNamesThisContent(const BatchReport& original) const;
   // Stores a refused or failed batch (its own transaction) and returns the report.
   Result<BatchReport> RecordUnapplied(BatchStatus status, std::string message);
   // "" when every reject is stored, else says how many are (IngestorOptions::max_stored_rejects).
@@ -322,14 +325,32 @@ Result<BatchReport> BatchRun::RecordUnapplied(BatchStatus status, std::string me
   return report_;
 }
 
+Status BatchRun::CheckKeyNamesThisContent(const BatchReport& original) const {
+  if (original.content_sha256 == report_.content_sha256 && original.mode == request_.mode) return OkStatus();
+  return AlreadyExistsError(fmt::format(
+      "idempotency key '{}' already names batch {} ({} of content sha256:{}), applied; this {} of content "
+      "sha256:{} is another batch and was not applied: send it with a new key",
+      request_.idempotency_key, original.id, BatchModeName(original.mode), original.content_sha256,
+      BatchModeName(request_.mode), report_.content_sha256));
+}
+
 Result<BatchReport> BatchRun::Execute() {
   RETURN_IF_ERROR(Prepare());
-  // Without reading further only where the key alone names the batch; a client's key is checked
-  // against the content once it is read (step 5).
-  if (!request_.idempotency_key.empty() && !request_.key_binds_content) {
+  if (!request_.idempotency_key.empty()) {
     ASSIGN_OR_RETURN(std::optional<BatchReport> original,
                      FindAppliedBatch(*db_, dataset_.schema.id, request_.idempotency_key));
-    if (original) {
+    if (original && request_.key_binds_content) {
+      // A client's key names one content: the rest is read for its digest alone — not
+      // validated, no dataset turn taken — and decides between the duplicate and a refusal.
+      ingest::InputRow row;
+      for (;;) {
+        ASSIGN_OR_RETURN(bool more, rows_->Next(&row));
+        if (!more) break;
+      }
+      report_.content_sha256 = rows_->content_sha256();
+      RETURN_IF_ERROR(CheckKeyNamesThisContent(*original));
+    }
+    if (original) {  // without reading further where the key alone names the batch (the connector's)
       original->status = BatchStatus::kDuplicate;
       return *original;
     }
@@ -418,14 +439,12 @@ Result<BatchReport> BatchRun::Execute() {
     ASSIGN_OR_RETURN(original, FindAppliedBatch(*tx, dataset_.schema.id, report_.content_sha256));
     if (original && original->mode != request_.mode) original.reset();
   }
-  if (original && !request_.idempotency_key.empty() && request_.key_binds_content &&
-      (original->content_sha256 != report_.content_sha256 || original->mode != request_.mode)) {
-    tx.reset();  // nothing is stored: the key stays the original's
-    return AlreadyExistsError(fmt::format(
-        "idempotency key '{}' already names batch {} ({} of content sha256:{}), applied; this {} of content "
-        "sha256:{} is another batch and was not applied: send it with a new key",
-        request_.idempotency_key, original->id, BatchModeName(original->mode), original->content_sha256,
-        BatchModeName(request_.mode), report_.content_sha256));
+  if (original && !request_.idempotency_key.empty() && request_.key_binds_content) {
+    // Applied since this batch began (another node, the same key): the content decides here too.
+    if (Status same = CheckKeyNamesThisContent(*original); !same.ok()) {
+      tx.reset();  // nothing is stored: the key stays the original's
+      return same;
+    }
   }
   if (original) {
     tx.reset();  // the same batch was applied before: change nothing
