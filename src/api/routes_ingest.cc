@@ -139,17 +139,38 @@ void ApiService::AddIngestRoutes() {
     // Uploads in progress hold disk (up to ingest.max_batch_bytes each) until applied or cut off:
     // bounded, so that no caller fills the data disk with bodies that never end (a review opened
     // hundreds at once under one agency key).
-    if (deps_.max_concurrent_uploads > 0 && !req.hold) {  // (the handler checks again: one slot a request)
-      std::shared_ptr<std::atomic<int>> uploads = uploads_in_flight_;
-      if (uploads->fetch_add(1) >= deps_.max_concurrent_uploads) {
-        uploads->fetch_sub(1);
-        return ResourceExhaustedError(fmt::format(
-            "this node is receiving {} batch uploads already, as many as it takes at once; retry later, or send the "
-            "batch to another node",
-            deps_.max_concurrent_uploads));
+    if (deps_.max_concurrent_uploads > 0 && !req.hold) {  // (checked again before the handler: one slot a request)
+      const auth::Principal& who = *req.principal;
+      std::string caller = who.role == auth::Role::kAgency ? "agency:" + who.agency_id : "key:" + who.key_id;
+      // One caller takes at most half the slots: the others' uploads still get in.
+      const int per_caller = std::max(1, deps_.max_concurrent_uploads / 2);
+      std::shared_ptr<UploadSlots> slots = uploads_;
+      {
+        std::lock_guard lock(slots->mu);
+        if (slots->total >= deps_.max_concurrent_uploads) {
+          return ResourceExhaustedError(fmt::format(
+              "this node is receiving {} batch uploads already, as many as it takes at once; retry later, or send "
+              "the batch to another node",
+              slots->total));
+        }
+        auto mine = slots->by_caller.try_emplace(caller, 0).first;
+        if (mine->second >= per_caller) {
+          return ResourceExhaustedError(fmt::format(
+              "this node is receiving {} batch uploads from this caller already, as many as one caller may send at "
+              "once (half of the node's {}); retry when one has ended",
+              mine->second, deps_.max_concurrent_uploads));
+        }
+        ++mine->second;
+        ++slots->total;
       }
-      // (Pointing at the counter, so that the hold tests true: a null one would not.)
-      req.hold = std::shared_ptr<void>(static_cast<void*>(uploads.get()), [uploads](void*) { uploads->fetch_sub(1); });
+      // (Pointing at the slots, so that the hold tests true: a null one would not.)
+      req.hold = std::shared_ptr<void>(static_cast<void*>(slots.get()), [slots, caller](void*) {
+        std::lock_guard lock(slots->mu);
+        --slots->total;
+        if (auto it = slots->by_caller.find(caller); it != slots->by_caller.end() && --it->second <= 0) {
+          slots->by_caller.erase(it);
+        }
+      });
     }
     if (!deps_.spool_dir.empty()) {
       req.spool = Request::BodySpool{deps_.spool_dir, deps_.max_batch_bytes, "ingest.max_batch_bytes"};

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "api/audit_release.h"
@@ -175,7 +176,14 @@ class ApiService {
   std::atomic<int64_t> last_flood_warning_{-10'000'000};      // MonotonicMicros
   std::atomic<int64_t> flood_refused_{0};                      // unaudited refusals since that warning
   std::atomic<int> batches_in_flight_{0};                      // routes_ingest.cc
-  std::shared_ptr<std::atomic<int>> uploads_in_flight_ = std::make_shared<std::atomic<int>>(0);  // routes_ingest.cc
+  // Batch uploads in progress, in all and by caller (routes_ingest.cc); shared with each upload's
+  // Request::hold, which gives its slot back however the request ends.
+  struct UploadSlots {
+    std::mutex mu;
+    int total = 0;
+    std::map<std::string, int> by_caller;  // "agency:<id>" or "key:<id>"
+  };
+  std::shared_ptr<UploadSlots> uploads_ = std::make_shared<UploadSlots>();
 };
 
 // The version string of this build ("0.1.0").

@@ -462,12 +462,15 @@ TEST_P(IngestHttpTest, ABatchBeyondHalfTheServerThreadsIs503AtOnce) {
   EXPECT_EQ(Post(Csv("01,H2,Bình,2,false,1.00,2024-01-03,,1\n"), &again).status, 201) << again;
 }
 
-// Uploads in progress are bounded (8 per batch slot; 2 threads make 1 slot): bodies that never
-// end cannot fill the data disk. The ninth is refused before its body; a slot is free again as
-// soon as an upload is cut off (review of 2026-11-30: hundreds could be opened under one key).
+// Uploads in progress are bounded (8 per batch slot; 2 threads make 1 slot), and one caller takes
+// at most half of them: bodies that never end cannot fill the data disk, nor one caller lock the
+// others out. An upload past a bound is refused before its body; a slot is free again as soon as
+// an upload is cut off (review of 2026-11-30: hundreds could be opened under one key).
 TEST_P(IngestHttpTest, UploadsInProgressAreBounded) {
-  const std::string head = std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ +
-                           "\r\nContent-Type: text/csv\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n";
+  auto head = [&](const std::string& key) {
+    return std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key +
+           "\r\nContent-Type: text/csv\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n";
+  };
   auto continued = [](HttpConnection& c) {  // the 100 Continue of an upload let in
     std::string got;
     char buf[512];
@@ -478,36 +481,41 @@ TEST_P(IngestHttpTest, UploadsInProgressAreBounded) {
     }
     return got.rfind("HTTP/1.1 100", 0) == 0;
   };
+  auto refused = [&](const std::string& key, const std::string& why) {
+    HttpConnection c(server_->port());
+    EXPECT_TRUE(c.SendRaw(head(key)));
+    HttpResponse r = c.ReadResponse();
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_NE(r.body.find(why), std::string::npos) << r.body;
+    EXPECT_FALSE(r.headers["retry-after"].empty());
+  };
   std::vector<std::unique_ptr<HttpConnection>> uploads;
-  for (int i = 0; i < 8; ++i) {
+  auto open = [&](const std::string& key) {
     uploads.push_back(std::make_unique<HttpConnection>(server_->port()));
-    ASSERT_TRUE(uploads.back()->SendRaw(head));
-    ASSERT_TRUE(continued(*uploads.back())) << "upload " << i;
+    ASSERT_TRUE(uploads.back()->SendRaw(head(key)));
+    ASSERT_TRUE(continued(*uploads.back())) << "upload " << uploads.size();
     ASSERT_TRUE(uploads.back()->SendRaw("TINH,SO_HO\n"));  // a body that goes on
-  }
-  HttpConnection ninth(server_->port());
-  ASSERT_TRUE(ninth.SendRaw(head));
-  HttpResponse refused = ninth.ReadResponse();
-  EXPECT_EQ(refused.status, 503) << refused.body;
-  EXPECT_NE(refused.body.find("batch uploads already"), std::string::npos) << refused.body;
-  EXPECT_FALSE(refused.headers["retry-after"].empty());
-  uploads.pop_back();  // cut off: its slot is free again
+  };
+  for (int i = 0; i < 4; ++i) open(op_);
+  refused(op_, "from this caller already");
+  for (int i = 0; i < 4; ++i) open(moc_);
+  refused(op_, "batch uploads already");
+  refused(moc_, "batch uploads already");
+  uploads.pop_back();  // one of moc's, cut off: its slot is free again
   bool let_in = false;
   for (int attempt = 0; attempt < 50 && !let_in; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     HttpConnection next(server_->port());
-    ASSERT_TRUE(next.SendRaw(head));
+    ASSERT_TRUE(next.SendRaw(head(moc_)));
     let_in = continued(next);
   }
   EXPECT_TRUE(let_in);
   // A whole batch beside the seven still uploading takes one slot, checked before its body and
-  // again by its handler.
-  // (Once the server has seen the upload above go.)
-  json report;
+  // again before its handler (once the server has seen the upload above go).
   HttpResponse applied;
   for (int attempt = 0; attempt < 50 && applied.status != 201; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    applied = Post(Csv("HN,777,An,,,,,,1\n"), &report);
+    applied = Call("POST", kBatches, moc_, Csv("HN,777,An,,,,,,1\n"), {{"Content-Type", "text/csv"}});
   }
   EXPECT_EQ(applied.status, 201) << applied.body;
   uploads.clear();
