@@ -65,11 +65,17 @@ Result<std::string> CheckpointNote(const std::string& path) {
     }
     return (*j)["checkpoint"].get<std::string>();
   }
-  // A note ends with exactly one newline; an extract (`jq -r .checkpoint`) or an editor may add
-  // more, or CRs, which are not part of what was signed.
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  if (!text.empty()) text.push_back('\n');
-  return text;
+  // A note's lines end with LF, and the note with exactly one: an editor's CRLF, or the newline
+  // an extract (`jq -r .checkpoint`) adds, are not part of what was signed.
+  std::string note;
+  note.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    note.push_back(text[i]);
+  }
+  while (!note.empty() && (note.back() == '\n' || note.back() == '\r' || note.back() == ' ')) note.pop_back();
+  if (!note.empty()) note.push_back('\n');
+  return note;
 }
 
 Status Checkpoint(const AuditFlags& f) {

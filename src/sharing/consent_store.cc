@@ -354,8 +354,9 @@ Result<StoredConsent> ConsentStore::Revoke(const std::string& person_key, const 
   return s;
 }
 
-Status ConsentStore::CountUse(const std::string& id) {
+Status ConsentStore::CountUse(const std::string& id, int64_t* used_at) {
   const int64_t now = clock_->NowMicros();
+  if (used_at != nullptr) *used_at = now;
   const Value p[] = {id, now};
   // One statement: the row lock (PostgreSQL) or the write lock (SQLite) makes check-and-increment
   // atomic, so concurrent reads never take more than max_uses, nor more than the frequency allows
@@ -384,11 +385,11 @@ Status ConsentStore::CountUse(const std::string& id) {
   return FailedPreconditionError(fmt::format("consent '{}' cannot be used: it is {}", id, StatusOf(c, now)));
 }
 
-Status ConsentStore::ReturnUse(const std::string& id) {
-  const Value p[] = {id, clock_->NowMicros()};
+Status ConsentStore::ReturnUse(const std::string& id, int64_t used_at) {
+  const Value p[] = {id, used_at};
   return db_->Exec("UPDATE consents SET uses = uses - 1, "
-                   "period_uses = CASE WHEN period_uses > 0 AND $2 < period_start + frequency_period "
-                   "THEN period_uses - 1 ELSE period_uses END "
+                   "period_uses = CASE WHEN period_uses > 0 AND period_start <= $2 AND "
+                   "$2 < period_start + frequency_period THEN period_uses - 1 ELSE period_uses END "
                    "WHERE id = $1 AND uses > 0",
                    p)
       .status();

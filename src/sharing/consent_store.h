@@ -81,11 +81,13 @@ class ConsentStore {
   // validity and uses < max_uses), so two concurrent reads cannot both take the last use.
   // kFailedPrecondition when it is no longer usable (the message says why: revoked, expired,
   // not_yet_valid, used_up); kNotFound for an unknown id.
-  Status CountUse(const std::string& id);
-  // Gives back a use CountUse took for a read that then disclosed nothing (the record was gone,
-  // the person merged meanwhile): the person's consent is spent only by what was sent. Also
-  // within the frequency window the use was taken in (unless that window has since closed).
-  Status ReturnUse(const std::string& id);
+  // `used_at`, if given, receives the time the use was counted at (for ReturnUse).
+  Status CountUse(const std::string& id, int64_t* used_at = nullptr);
+  // Gives back the use CountUse took at `used_at` for a read that then disclosed nothing (the
+  // record was gone, the person merged meanwhile): the person's consent is spent only by what was
+  // sent. The frequency window's count too, if the window the use fell in is still the current
+  // one (a use given back after its window closed must not lend the next window a use).
+  Status ReturnUse(const std::string& id, int64_t used_at);
 
  private:
   Status Validate(const policy::Consent& c);

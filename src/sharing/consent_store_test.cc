@@ -208,6 +208,29 @@ TEST_P(ConsentStoreTest, ConcurrentUsesNeverExceedMaxUses) {
   EXPECT_EQ(consents_->Get("001090000001", a.consent.id)->consent.uses, 10);
 }
 
+// A use given back (a read that disclosed nothing) is one the consent still has, in its window;
+// given back after its window closed, it lends the next window nothing.
+TEST_P(ConsentStoreTest, AUseGivenBackIsUsableAgainInItsWindowOnly) {
+  StoredConsent a = Granted("001090000001", R"(, "max_uses": 1, "frequency": {"max": 1, "per": "day"})");
+  int64_t used_at = 0;
+  NDC_ASSERT_OK(consents_->CountUse(a.consent.id, &used_at));
+  EXPECT_EQ(used_at, clock_.NowMicros());
+  EXPECT_EQ(consents_->CountUse(a.consent.id).code(), StatusCode::kFailedPrecondition);
+  NDC_ASSERT_OK(consents_->ReturnUse(a.consent.id, used_at));
+  StoredConsent back = *consents_->Get("001090000001", a.consent.id);
+  EXPECT_EQ(back.consent.uses, 0);
+  EXPECT_TRUE(back.consent.FrequencyAllows(clock_.NowMicros()));
+  NDC_ASSERT_OK(consents_->CountUse(a.consent.id));  // the one use, again
+  // Another consent: a use taken in one window, given back once the next has opened.
+  StoredConsent b = Granted("001090000001", R"(, "frequency": {"max": 1, "per": "day"})");
+  NDC_ASSERT_OK(consents_->CountUse(b.consent.id, &used_at));
+  clock_.Advance(kDay + 1);
+  NDC_ASSERT_OK(consents_->CountUse(b.consent.id));  // opens the next window
+  NDC_ASSERT_OK(consents_->ReturnUse(b.consent.id, used_at));
+  EXPECT_EQ(consents_->Get("001090000001", b.consent.id)->consent.uses, 1);
+  EXPECT_EQ(consents_->CountUse(b.consent.id).code(), StatusCode::kFailedPrecondition);  // the window's one is made
+}
+
 // A frequency allows so many uses per window; the window opens at the first use after the last
 // one closed. Concurrent uses never pass it.
 TEST_P(ConsentStoreTest, CountUseKeepsToTheFrequency) {

@@ -92,7 +92,9 @@ TEST_P(AuditTest, HttpProofVerifiesOfflineAndATamperedOneDoesNot) {
   ok = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.txt", "--proof", dir_.path() + "/proof.json",
             "--pubkey", hub_ + "/keys/signing.pub"});
   EXPECT_NE(ok.find("OK: entry 2"), std::string::npos) << ok;
-  WriteFile(dir_.path() + "/cp.txt", json::parse(cp.body)["checkpoint"].get<std::string>() + "\r\n");
+  std::string crlf;
+  for (char c : json::parse(cp.body)["checkpoint"].get<std::string>()) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  WriteFile(dir_.path() + "/cp.txt", crlf + "\r\n");
   ok = Ndc({"audit", "verify-proof", "--checkpoint", dir_.path() + "/cp.txt", "--proof", dir_.path() + "/proof.json",
             "--pubkey", hub_ + "/keys/signing.pub"});
   EXPECT_NE(ok.find("OK: entry 2"), std::string::npos) << ok;
