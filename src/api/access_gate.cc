@@ -141,10 +141,10 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
     }
   }
   Status work_failed = looked_up;
-  int64_t consent_used_at = 0;
+  int64_t consent_window = 0;  // the frequency window the use was counted in
   if (d.allowed && !d.consent_id.empty()) {
     if (deps_.consents == nullptr) return InternalError("consents are not configured");
-    if (Status used = deps_.consents->CountUse(d.consent_id, &consent_used_at); !used.ok()) {
+    if (Status used = deps_.consents->CountUse(d.consent_id, &consent_window); !used.ok()) {
       d.allowed = false;
       if (used.code() != StatusCode::kFailedPrecondition) {  // a store error: audited, then answered
         reason = std::string(StatusCodeName(used.code()));
@@ -165,7 +165,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
       // ... and the consent's use is given back: only what is sent spends it (review of
       // 2026-11-30: a read of a deleted record used up a one-read consent).
       if (!d.consent_id.empty()) {
-        if (Status back = deps_.consents->ReturnUse(d.consent_id, consent_used_at); !back.ok()) {
+        if (Status back = deps_.consents->ReturnUse(d.consent_id, consent_window); !back.ok()) {
           log::Warn("consent.use_not_returned", {{"consent", d.consent_id}, {"error", back.ToString()}});
         }
       }

@@ -95,14 +95,12 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   // A refusal of the caller (401, 403, 404) often quotes what the caller sent: text it chose
   // must not turn it into an error line (a review flooded the log with 15 KB lines through a key
   // id reading "sqlite: "). A store's own 401 or 404 (a connection refused by the server, a
-  // missing database) leads with the driver's name, or follows a context's ": ".
+  // missing database) leads with the driver's name, where no caller's text stands.
   const bool caller_refused = code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
                               code == StatusCode::kNotFound;
   bool driver_text = false;
   for (std::string_view driver : {"sqlite: ", "postgresql: "}) {
-    driver_text |= caller_refused ? detail.starts_with(driver) || detail.find(": " + std::string(driver)) !=
-                                                                       std::string::npos
-                                  : detail.find(driver) != std::string::npos;
+    driver_text |= caller_refused ? detail.starts_with(driver) : detail.find(driver) != std::string::npos;
   }
   // A node at its capacity (batches, uploads) says so in its own words: the client can act on them.
   const bool at_capacity = code == StatusCode::kResourceExhausted && !rate_limited && !storage_full && !unaudited &&

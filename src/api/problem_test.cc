@@ -56,9 +56,10 @@ TEST(Problem, ACallersTextIsNeverTakenForTheDrivers) {
   EXPECT_EQ(r.body.find("FOREIGN KEY"), std::string::npos) << r.body;
   r = ProblemFromStatus(UnauthenticatedError("postgresql: cannot connect: FATAL: password authentication failed"), req);
   EXPECT_EQ(r.body.find("password authentication"), std::string::npos) << r.body;
-  r = ProblemFromStatus(
-      NotFoundError("reading the key: postgresql: cannot connect: FATAL: database \"hub\" does not exist"), req);
+  r = ProblemFromStatus(NotFoundError("postgresql: cannot connect: FATAL: database \"hub\" does not exist"), req);
   EXPECT_EQ(r.body.find("does not exist"), std::string::npos) << r.body;
+  r = ProblemFromStatus(NotFoundError("body.dataset: no dataset 'x: sqlite: y'"), req);  // the caller's text
+  EXPECT_NE(r.body.find("no dataset 'x: sqlite: y'"), std::string::npos) << r.body;
 }
 
 // A lock held too long by another change (SQLite's busy timeout, a PostgreSQL lock timeout) is

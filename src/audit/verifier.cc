@@ -131,14 +131,15 @@ Result<VerifyReport> CheckNoExtraNodes(store::Executor* ex, const VerifyReport& 
 
 // The person index (person_index.h) lies outside the tree: citizens' access histories are read
 // from its live runs, so each is checked against the entries it covers — their (person, index)
-// postings summed as a multiset hash (four 64-bit lanes of SHA-256 over the posting's sort key,
-// added mod 2^64: order-free, so a run sorted by person compares with entries read by index, in
-// O(1) memory per run).
+// postings summed as a multiset hash (four 64-bit lanes of SHA-256 over a key and the posting's
+// sort key, added mod 2^64: order-free, so a run sorted by person compares with entries read by
+// index, in O(1) memory per run). The key is drawn anew for each verification: unkeyed, an
+// additive hash yields to a generalized-birthday search for postings that sum to a dropped one.
 struct PostingSum {
   std::array<uint64_t, 4> lanes{};
-  void Add(std::string_view person_key, uint64_t index) {
+  void Add(std::string_view key, std::string_view person_key, uint64_t index) {
     uint8_t digest[32];
-    Sha256Of({PersonSortKey(person_key, index)}, digest);
+    Sha256Of({key, PersonSortKey(person_key, index)}, digest);
     for (size_t l = 0; l < lanes.size(); ++l) {
       uint64_t v = 0;
       std::memcpy(&v, digest + 8 * l, sizeof v);
@@ -183,7 +184,7 @@ Result<std::vector<LiveRun>> ReadLiveRuns(store::Executor* ex, uint64_t log_size
 // The postings of a live run, summed; kDataLoss for a posting outside the run's range, out of
 // order, or a block keyed other than by its first posting. nullopt: the run stopped being live
 // while it was read (merged away by the indexer on a live hub).
-Result<std::optional<PostingSum>> SumRun(store::Executor* ex, const LiveRun& r) {
+Result<std::optional<PostingSum>> SumRun(store::Executor* ex, const LiveRun& r, std::string_view hash_key) {
   PostingSum sum;
   std::string after;  // the last block's first_key read
   std::string last_key;
@@ -211,7 +212,7 @@ Result<std::optional<PostingSum>> SumRun(store::Executor* ex, const LiveRun& r) 
         if (!first_block && key <= last_key) return bad("lists its postings out of order");
         first_block = false;
         last_key = std::move(key);
-        sum.Add(p.person_key, p.index);
+        sum.Add(hash_key, p.person_key, p.index);
       }
       after = first_key;
     }
@@ -228,9 +229,16 @@ Result<std::optional<PostingSum>> SumRun(store::Executor* ex, const LiveRun& r) 
 // this runs: a run merged away during its read is skipped, and the live runs are listed again
 // (at most three rounds) to check what replaced it; a merged run covers whole runs read before.
 Status CheckPersonIndex(store::Executor* ex, const std::vector<LiveRun>& runs, const std::vector<PostingSum>& sums,
-                        VerifyReport* report) {
+                        std::string_view key, uint64_t log_size, VerifyReport* report) {
   if (runs.empty()) return OkStatus();
   const uint64_t indexed = runs.back().end;
+  // The indexer builds runs only over entries already in the log.
+  if (indexed > log_size) {
+    return DataLossError(fmt::format("the person index's run {} covers entries up to {}, beyond the {} the log holds: "
+                                     "entries were removed, or the run was forged; first bad index {}",
+                                     runs.back().run, indexed - 1, log_size, log_size));
+  }
+  report->person_entries_indexed = indexed;
   std::set<int64_t> checked;
   for (int round = 0; round < 3; ++round) {
     ASSIGN_OR_RETURN(std::vector<LiveRun> now, ReadLiveRuns(ex, UINT64_MAX));
@@ -250,7 +258,7 @@ Status CheckPersonIndex(store::Executor* ex, const std::vector<LiveRun>& runs, c
                                          "the runs it could have been merged from; first bad index {}",
                                          r.run, r.first, r.end - 1, r.first));
       }
-      ASSIGN_OR_RETURN(std::optional<PostingSum> held, SumRun(ex, r));
+      ASSIGN_OR_RETURN(std::optional<PostingSum> held, SumRun(ex, r, key));
       if (!held) {
         changed = true;
         continue;
@@ -263,6 +271,7 @@ Status CheckPersonIndex(store::Executor* ex, const std::vector<LiveRun>& runs, c
       }
       checked.insert(r.run);
       ++report->person_runs;
+      report->person_entries_checked += r.end - r.first;
     }
     if (!changed) break;
   }
@@ -374,15 +383,12 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
   ASSIGN_OR_RETURN(std::vector<LiveRun> runs, ReadLiveRuns(ex, UINT64_MAX));
   std::vector<PostingSum> run_sums(runs.size());  // the entries' postings, per run read here
   size_t run_at = 0;
+  std::string sum_key(32, '\0');
+  SystemRandom()->Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(sum_key.data()), sum_key.size()));
   // The entries the head records now; a live hub appends while this runs, and what it appends
   // after this read is left for the next run (before 2026-11-30 the head was read after the
   // entries, and an append in between was reported as tampering).
   ASSIGN_OR_RETURN(merkle::CompactRange head, ReadHead(ex));
-  if (!runs.empty() && runs.back().end > head.size()) {
-    return DataLossError(fmt::format("the person index's run {} covers entries up to {}, beyond the {} the log holds: "
-                                     "entries were removed, or the run was forged; first bad index {}",
-                                     runs.back().run, runs.back().end - 1, head.size(), head.size()));
-  }
   while (tree.size() < head.size()) {
     uint64_t begin = tree.size();
     ASSIGN_OR_RETURN(auto page, ReadEntries(ex, begin, std::min<uint64_t>(begin + kPage, head.size())));
@@ -419,7 +425,7 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
       }
       if (!entry->subject.person_key.empty()) {
         while (run_at < runs.size() && i >= runs[run_at].end) ++run_at;
-        if (run_at < runs.size()) run_sums[run_at].Add(entry->subject.person_key, i);
+        if (run_at < runs.size()) run_sums[run_at].Add(sum_key, entry->subject.person_key, i);
       }
       Hash leaf = merkle::HashLeaf(row.bytes);
       if (leaf != row.leaf_hash) {
@@ -448,7 +454,6 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
 
   report.entries = tree.size();
   report.root = tree.Root();
-  RETURN_IF_ERROR(CheckPersonIndex(ex, runs, run_sums, &report));
   if (next_held < held.size()) {
     return DataLossError(fmt::format("the log holds {} entries but you hold a checkpoint it signed for {}: it was "
                                      "rolled back (truncated); first bad index {}",
@@ -468,6 +473,8 @@ Result<VerifyReport> VerifyLog(store::Executor* ex, const std::string& public_ke
     return DataLossError(fmt::format("the log head's frontier does not match the stored entries; first bad index {}",
                                      tree.size() == 0 ? 0 : tree.size() - 1));
   }
+  // Last: the log is whole by now, so an index problem is the index's, not a truncated log's.
+  RETURN_IF_ERROR(CheckPersonIndex(ex, runs, run_sums, sum_key, tree.size(), &report));
   return CheckNoExtraNodes(ex, report);
 }
 

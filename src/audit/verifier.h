@@ -38,6 +38,11 @@ struct VerifyReport {
   merkle::Hash root{};
   uint64_t trusted = 0;     // checkpoints held by the auditor that the log extends
   uint64_t person_runs = 0;  // live runs of the person index checked against the entries they cover
+  // Entries the person index covered when the run began, and of those, the ones whose runs were
+  // checked: a run merged (by a live hub's indexer) into one reaching past them is left for the
+  // next verification, and the difference says how many.
+  uint64_t person_entries_indexed = 0;
+  uint64_t person_entries_checked = 0;
   std::string latest_note;  // the signed note of the largest stored checkpoint checked ("" if none)
 };
 

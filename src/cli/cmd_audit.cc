@@ -175,6 +175,12 @@ Status Verify(const AuditFlags& f) {
                              "access histories)\n",
                              report.person_runs);
   }
+  if (report.person_entries_checked < report.person_entries_indexed) {
+    std::cout << fmt::format("NOTE: the person index over {} of its {} entries was merged while this ran and is not "
+                             "checked: run verify again (on a quiet hub it covers them all)\n",
+                             report.person_entries_indexed - report.person_entries_checked,
+                             report.person_entries_indexed);
+  }
   if (!trusted.empty()) {
     std::cout << fmt::format("OK: the log extends the {} checkpoint(s) you hold\n", report.trusted);
   }

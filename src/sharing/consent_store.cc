@@ -354,23 +354,26 @@ Result<StoredConsent> ConsentStore::Revoke(const std::string& person_key, const 
   return s;
 }
 
-Status ConsentStore::CountUse(const std::string& id, int64_t* used_at) {
+Status ConsentStore::CountUse(const std::string& id, int64_t* window) {
   const int64_t now = clock_->NowMicros();
-  if (used_at != nullptr) *used_at = now;
   const Value p[] = {id, now};
   // One statement: the row lock (PostgreSQL) or the write lock (SQLite) makes check-and-increment
   // atomic, so concurrent reads never take more than max_uses, nor more than the frequency allows
   // in a window (a use after the window closed opens the next one).
   ASSIGN_OR_RETURN(
-      int64_t n,
-      db_->Exec("UPDATE consents SET uses = uses + 1, "
-                "period_uses = CASE WHEN $2 >= period_start + frequency_period THEN 1 ELSE period_uses + 1 END, "
-                "period_start = CASE WHEN $2 >= period_start + frequency_period THEN $2 ELSE period_start END "
-                "WHERE id = $1 AND revoked_at IS NULL AND valid_from <= $2 AND valid_to > $2 AND "
-                "(max_uses = 0 OR uses < max_uses) AND "
-                "(frequency_max = 0 OR $2 >= period_start + frequency_period OR period_uses < frequency_max)",
-                p));
-  if (n == 1) return OkStatus();
+      store::ResultSet counted,
+      db_->Query("UPDATE consents SET uses = uses + 1, "
+                 "period_uses = CASE WHEN $2 >= period_start + frequency_period THEN 1 ELSE period_uses + 1 END, "
+                 "period_start = CASE WHEN $2 >= period_start + frequency_period THEN $2 ELSE period_start END "
+                 "WHERE id = $1 AND revoked_at IS NULL AND valid_from <= $2 AND valid_to > $2 AND "
+                 "(max_uses = 0 OR uses < max_uses) AND "
+                 "(frequency_max = 0 OR $2 >= period_start + frequency_period OR period_uses < frequency_max) "
+                 "RETURNING period_start",
+                 p));
+  if (counted.rows.size() == 1) {
+    if (window != nullptr) *window = counted.rows[0].Int(0);
+    return OkStatus();
+  }
   const Value q[] = {id};
   auto rs = db_->Query(std::string(kSelect) + "WHERE id = $1", q);
   if (!rs.ok()) return rs.status();
@@ -385,11 +388,11 @@ Status ConsentStore::CountUse(const std::string& id, int64_t* used_at) {
   return FailedPreconditionError(fmt::format("consent '{}' cannot be used: it is {}", id, StatusOf(c, now)));
 }
 
-Status ConsentStore::ReturnUse(const std::string& id, int64_t used_at) {
-  const Value p[] = {id, used_at};
+Status ConsentStore::ReturnUse(const std::string& id, int64_t window) {
+  const Value p[] = {id, window};
   return db_->Exec("UPDATE consents SET uses = uses - 1, "
-                   "period_uses = CASE WHEN period_uses > 0 AND period_start <= $2 AND "
-                   "$2 < period_start + frequency_period THEN period_uses - 1 ELSE period_uses END "
+                   "period_uses = CASE WHEN period_uses > 0 AND period_start = $2 THEN period_uses - 1 "
+                   "ELSE period_uses END "
                    "WHERE id = $1 AND uses > 0",
                    p)
       .status();

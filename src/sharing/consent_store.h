@@ -81,13 +81,15 @@ class ConsentStore {
   // validity and uses < max_uses), so two concurrent reads cannot both take the last use.
   // kFailedPrecondition when it is no longer usable (the message says why: revoked, expired,
   // not_yet_valid, used_up); kNotFound for an unknown id.
-  // `used_at`, if given, receives the time the use was counted at (for ReturnUse).
-  Status CountUse(const std::string& id, int64_t* used_at = nullptr);
-  // Gives back the use CountUse took at `used_at` for a read that then disclosed nothing (the
+  // `window`, if given, receives the start of the frequency window the use was counted in (for
+  // ReturnUse).
+  Status CountUse(const std::string& id, int64_t* window = nullptr);
+  // Gives back the use CountUse took in `window` for a read that then disclosed nothing (the
   // record was gone, the person merged meanwhile): the person's consent is spent only by what was
-  // sent. The frequency window's count too, if the window the use fell in is still the current
-  // one (a use given back after its window closed must not lend the next window a use).
-  Status ReturnUse(const std::string& id, int64_t used_at);
+  // sent. The frequency window's count too, if that window is still the current one (a use given
+  // back after its window closed must not lend the next window a use, whatever the clocks of the
+  // nodes that counted them).
+  Status ReturnUse(const std::string& id, int64_t window);
 
  private:
   Status Validate(const policy::Consent& c);

@@ -212,9 +212,9 @@ TEST_P(ConsentStoreTest, ConcurrentUsesNeverExceedMaxUses) {
 // given back after its window closed, it lends the next window nothing.
 TEST_P(ConsentStoreTest, AUseGivenBackIsUsableAgainInItsWindowOnly) {
   StoredConsent a = Granted("001090000001", R"(, "max_uses": 1, "frequency": {"max": 1, "per": "day"})");
-  int64_t used_at = 0;
+  int64_t used_at = 0;  // the window the use was counted in
   NDC_ASSERT_OK(consents_->CountUse(a.consent.id, &used_at));
-  EXPECT_EQ(used_at, clock_.NowMicros());
+  EXPECT_EQ(used_at, clock_.NowMicros());  // the first use opened it
   EXPECT_EQ(consents_->CountUse(a.consent.id).code(), StatusCode::kFailedPrecondition);
   NDC_ASSERT_OK(consents_->ReturnUse(a.consent.id, used_at));
   StoredConsent back = *consents_->Get("001090000001", a.consent.id);

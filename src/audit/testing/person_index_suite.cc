@@ -147,6 +147,8 @@ TEST_P(LogSuite, PersonIndexTamperingIsFoundByVerification) {
   auto verify = [&] { return VerifyLog(db_.get(), key_.public_key); };
   NDC_ASSERT_OK_AND_ASSIGN(VerifyReport clean, verify());
   EXPECT_EQ(clean.person_runs, 2u);
+  EXPECT_EQ(clean.person_entries_indexed, 160u);
+  EXPECT_EQ(clean.person_entries_checked, 160u);
   auto expect_caught = [&](const std::string& what) {
     Result<VerifyReport> r = verify();
     EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << what << ": " << r.status().ToString();
