@@ -156,8 +156,10 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
       }
     }
   }
+  bool work_refused = false;  // the work's own refusal (PERMISSION_DENIED), not a failure
   if (d.allowed && work && work_failed.ok()) {
     work_failed = work(&subject, d);
+    work_refused = work_failed.code() == StatusCode::kPermissionDenied;
     if (!work_failed.ok()) {  // nothing is disclosed: the entry says why
       d.allowed = false;
       reason = std::string(StatusCodeName(work_failed.code()));
@@ -197,7 +199,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   StampAudit(ctx, e);
   ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
                                                 "the decision could not be audited, so nothing was disclosed"));
-  if (work_failed.code() == StatusCode::kPermissionDenied) {
+  if (work_refused) {
     // The work's own refusal (find: an attribute the agreement grants no field for) is a 403
     // like the decision's, with its reason.
     out.refusal = Refusal(403, policy::ReasonName(policy::Reason::kFieldNotAllowed), d.message, ctx.request);
