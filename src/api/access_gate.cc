@@ -35,13 +35,9 @@ std::vector<std::string> AuditFields(const std::vector<policy::FieldRef>& fields
 
 // 403 (429 when rate-limited) problem+json with the stable reason name as a member.
 Response Refusal(int status, std::string_view reason, const std::string& message, const Request& request) {
-  Response r = ProblemResponse(status, status == 429 ? "RESOURCE_EXHAUSTED" : "PERMISSION_DENIED",
-                               status == 429 ? "Rate limit exceeded" : "Not allowed by any agreement", message,
-                               request.path, request.request_id);
-  nlohmann::json body = nlohmann::json::parse(r.body);
-  body["reason"] = std::string(reason);
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return r;
+  return ProblemResponse(status, status == 429 ? "RESOURCE_EXHAUSTED" : "PERMISSION_DENIED",
+                         status == 429 ? "Rate limit exceeded" : "Not allowed by any agreement", message,
+                         request.path, request.request_id, reason);
 }
 
 }  // namespace

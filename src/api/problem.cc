@@ -47,7 +47,8 @@ std::string BoundedDetail(std::string_view detail) {
 }
 
 Response ProblemResponse(int http_status, std::string_view code_name, std::string_view title,
-                         std::string_view detail, std::string_view instance, std::string_view request_id) {
+                         std::string_view detail, std::string_view instance, std::string_view request_id,
+                         std::string_view reason) {
   nlohmann::json j = {{"type", ProblemType(code_name)},
                       {"title", std::string(title)},
                       {"status", http_status},
@@ -56,6 +57,7 @@ Response ProblemResponse(int http_status, std::string_view code_name, std::strin
   // The path the caller sent, bounded like the detail (a 15,000-character path made a 17 KB 404).
   if (!instance.empty()) j["instance"] = BoundedDetail(instance);
   if (!request_id.empty()) j["request_id"] = std::string(request_id);
+  if (!reason.empty()) j["reason"] = std::string(reason);
   Response r;
   r.status = http_status;
   r.content_type = "application/problem+json";
@@ -131,15 +133,9 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
       detail = "an internal error occurred; the server log has the details under request id " + request.request_id;
     }
   }
-  Response r = ProblemResponse(http_status, StatusCodeName(code), title, detail, request.path, request.request_id);
-  if (rate_limited && code == StatusCode::kResourceExhausted) {
-    // As the data endpoints' refusals for a rate: the reason a client can branch on.
-    nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
-    if (j.is_object()) {
-      j["reason"] = "rate_limited";
-      r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
-  }
+  // A refusal for a rate carries the reason a client can branch on, as the data endpoints' do.
+  Response r = ProblemResponse(http_status, StatusCodeName(code), title, detail, request.path, request.request_id,
+                               rate_limited && code == StatusCode::kResourceExhausted ? "rate_limited" : "");
   if (code == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ndc\"");
   // ABORTED: a lock conflict or timeout, rolled back whole; trying again is expected to work.
   if ((http_status == 503 && code == StatusCode::kResourceExhausted) || (code == StatusCode::kAborted && !unaudited)) {

@@ -18,9 +18,10 @@ namespace ndc::api {
 inline constexpr size_t kMaxDetailBytes = 2000;
 
 // A problem response with an explicit HTTP status (e.g. 413, 431 from the server itself).
+// `reason`, if given, is the stable reason name of a refusal (e.g. "rate_limited").
 Response ProblemResponse(int http_status, std::string_view code_name, std::string_view title,
                          std::string_view detail, std::string_view instance = {},
-                         std::string_view request_id = {});
+                         std::string_view request_id = {}, std::string_view reason = {});
 
 // A problem response for a non-OK Status: the HTTP status is HttpStatusFor(code), the detail is
 // the status message — except for 5xx codes and messages carrying database driver text, which

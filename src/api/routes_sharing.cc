@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -138,6 +139,15 @@ Status RereadAfterConsentUse(store::Executor& db, const policy::Decision& d, per
   return OkStatus();
 }
 
+// RereadAfterConsentUse as a decision's work (ApiService::DecideAccess's `work`): a person merged while the
+// consent's use was counted is a denial that gives the use back. Nothing for an unknown person.
+std::function<Status(audit::Subject*, const policy::Decision&)> RereadAsWork(
+    store::Executor& db, std::optional<person::ResolvedPerson>& person) {
+  return [&db, &person](audit::Subject*, const policy::Decision& decided) -> Status {
+    return person ? RereadAfterConsentUse(db, decided, *person) : OkStatus();
+  };
+}
+
 std::map<std::string, std::set<std::string>> ByDataset(const std::vector<policy::FieldRef>& fields) {
   std::map<std::string, std::set<std::string>> out;
   for (const auto& f : fields) out[f.dataset].insert(f.field);
@@ -244,13 +254,8 @@ void ApiService::AddSharingRoutes() {
                 req.agreement_id = Query(ctx.request, "agreement");
                 req.person_key = person ? person->key : raw;
                 ASSIGN_OR_RETURN(req.fields, ParseFieldList(Query(ctx.request, "fields"), "query.fields"));
-                // After a consent's use is counted the links are read again (the decision's work:
-                // a person merged meanwhile is a denial that gives the use back).
-                auto reread = [&](audit::Subject*, const policy::Decision& decided) -> Status {
-                  return person ? RereadAfterConsentUse(*deps_.db, decided, *person) : OkStatus();
-                };
-                ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.read",
-                                                             {AuditText(req.person_key), "", ""}, reread));
+                ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.read", {AuditText(req.person_key), "", ""},
+                                                             RereadAsWork(*deps_.db, person)));
                 if (access.refusal) return std::move(*access.refusal);
                 if (!person) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
                 const policy::Decision& d = access.decision;
@@ -298,11 +303,8 @@ void ApiService::AddSharingRoutes() {
     std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();  // one snapshot for the reads
     ASSIGN_OR_RETURN(std::optional<person::ResolvedPerson> person, person::ResolveLinked(*deps_.db, raw));
     req.person_key = person ? person->key : raw;
-    auto reread = [&](audit::Subject*, const policy::Decision& decided) -> Status {
-      return person ? RereadAfterConsentUse(*deps_.db, decided, *person) : OkStatus();
-    };
-    ASSIGN_OR_RETURN(Access access,
-                     DecideAccess(ctx, req, "person.verify", {AuditText(req.person_key), "", ""}, reread));
+    ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.verify", {AuditText(req.person_key), "", ""},
+                                                 RereadAsWork(*deps_.db, person)));
     if (access.refusal) return std::move(*access.refusal);
     // The person's values of the claimed fields (an unknown person matches nothing).
     std::map<policy::FieldRef, std::vector<std::string>> held;
