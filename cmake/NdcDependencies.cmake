@@ -20,3 +20,12 @@ endif()
 if(NDC_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# ndc_allocator: what executables that stand for the product link (the ndc binary, benchmarks).
+add_library(ndc_allocator INTERFACE)
+if(NDC_TCMALLOC AND NOT NDC_SANITIZE)
+  find_library(NDC_TCMALLOC_LIBRARY NAMES tcmalloc_minimal REQUIRED)  # libgoogle-perftools-dev
+  # Linked whole even where the linker drops unreferenced libraries: only its malloc is wanted.
+  target_link_libraries(ndc_allocator INTERFACE -Wl,--no-as-needed ${NDC_TCMALLOC_LIBRARY} -Wl,--as-needed)
+  message(STATUS "NDC: allocating with ${NDC_TCMALLOC_LIBRARY}")
+endif()

@@ -10,6 +10,8 @@ PACKAGES=(
   libboost-dev libboost-system-dev libsqlite3-dev libpq-dev libssl-dev libsodium-dev libicu-dev
   libre2-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   zlib1g-dev
+  # tcmalloc (gperftools): the ndc binary's allocator (CMake option NDC_TCMALLOC)
+  libgoogle-perftools-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql curl
   # fuzzing the ingest readers with libFuzzer (the slow test ingest_formats_fuzz)
