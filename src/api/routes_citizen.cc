@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "api/audit_text.h"
 #include "api/ingest_json.h"
@@ -171,6 +172,20 @@ void ApiService::AddCitizenRoutes() {
       records.push_back(std::move(r));
     }
     j["records"] = std::move(records);
+    // The person's events also name other persons (a merge, a record moved to someone else or
+    // split off, in `other` and in the operator's `detail`) and records no longer theirs: other
+    // people's keys, often their personal ID numbers. A citizen sees what happened, when, and
+    // which of their own records it concerned (review of 2026-12-01).
+    std::set<std::pair<std::string, std::string>> own;
+    for (const person::Link& link : links) own.emplace(link.dataset_id, link.record_key);
+    for (json& ev : j["events"]) {
+      ev.erase("other");
+      ev.erase("detail");
+      if (ev.contains("record") &&
+          !own.contains({ev.value("dataset", std::string()), ev["record"].get<std::string>()})) {
+        ev.erase("record");
+      }
+    }
     RETURN_IF_ERROR(audit_own(ctx, "me.read", {me, "", ""}, {"*"}));
     return JsonResponse(DumpJson(j));
   });

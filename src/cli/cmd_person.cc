@@ -115,7 +115,8 @@ Status Run(const PersonFlags& f) {
   for (const auto& r : reports) {
     if (r.overtaken) {
       std::cout << r.dataset_id << ": stopped at event " << r.to_seq
-                << ": another run of this partition is linking it (the node that got there first goes on)\n";
+                << ": another run of this partition is linking it (the node that got there first goes on, "
+                   "and links the datasets after it too)\n";
     }
   }
   return OkStatus();

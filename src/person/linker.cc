@@ -303,6 +303,14 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
   const std::string part = l_->options_.partition.Name();
   ASSIGN_OR_RETURN(report.from_seq, GetCursor(*l_->db_, dataset.schema.id, part));
   report.to_seq = report.from_seq;
+  // A dataset with no field mapped to a person attribute (an enterprise register, a price list)
+  // is about no one: linking it would found one empty surrogate per record (review of 2026-12-01).
+  const bool about_persons = std::any_of(dataset.schema.fields.begin(), dataset.schema.fields.end(),
+                                         [](const catalog::FieldSpec& f) { return !f.person.empty(); });
+  if (!about_persons) {
+    report.model = "not linked (no field is mapped to a person attribute)";
+    return report;
+  }
   ASSIGN_OR_RETURN(std::vector<RecordState> first, ReadChangedRecords(*l_->db_, dataset, report.from_seq, 1));
   if (first.empty()) {
     report.model = "not needed (no changes)";
@@ -350,7 +358,12 @@ Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string
   std::vector<DatasetLinkReport> out;
   for (const auto& d : todo) {
     ASSIGN_OR_RETURN(DatasetLinkReport r, run.Dataset(d));
+    const bool overtaken = r.overtaken;
     out.push_back(std::move(r));
+    // The other run goes on in the same order: linking the later datasets now, before it has
+    // linked this one (the authority first of all), would let their records found persons that
+    // the ones it is still linking define (review of 2026-12-01).
+    if (overtaken) break;
   }
   return out;
 }

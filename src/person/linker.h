@@ -78,7 +78,8 @@ struct DatasetLinkReport {
   int64_t merged = 0;                // surrogates merged into a registry person
   std::string model;                 // "trained", "stored", "given" or "none (<why>)"
   // Another run of the same partition moved the cursor while this one ran: this one stopped at
-  // to_seq and left the rest to it.
+  // to_seq and left the rest to it — also the datasets after this one, which Run then leaves out
+  // of its reports.
   bool overtaken = false;
 };
 

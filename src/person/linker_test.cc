@@ -7,6 +7,8 @@
 
 #include <thread>
 
+#include "catalog/schema.h"
+#include "ingest/formats/input.h"
 #include "person/discrepancy_store.h"
 #include "person/person_index.h"
 #include "person/person_store.h"
@@ -376,6 +378,75 @@ TEST_P(LinkerTest, TwoRunsOfOnePartitionAtOnceFoundOnePersonPerRecord) {
             0)
       << "no person without a record";
   EXPECT_EQ(Count("SELECT last_seq FROM person_link_cursors WHERE dataset_id = 'tax' AND part = '0/1'"), 40);
+}
+
+// A run overtaken on a dataset leaves the datasets after it to the run that overtook it: linked
+// now, before the other run has linked the authority, their records would found persons the
+// registry's records define. Run A links the registry one record a chunk; after its first chunk,
+// run B links the whole registry; A then finds the cursor moved and must not go on to tax.
+TEST_P(LinkerTest, AnOvertakenRunLeavesTheLaterDatasetsToTheOtherRun) {
+  LoadRegistry();
+  Load("tax", "T1,Nguyễn Văn An,1990-02-01,,M,\n");
+  LinkerOptions options;
+  options.settings = TestSettings();
+  options.model = TestModel();
+  options.chunk_records = 1;
+  Linker a(db_.get(), catalog_.get(), &clock_, &random_, options);
+  bool overtook = false;
+  Status b_status;
+  auto progress = [&](const LinkProgressInfo& info) {
+    if (overtook || info.dataset_id != "population_registry" || info.stage != std::string("link") ||
+        info.records < 1) {
+      return;
+    }
+    overtook = true;
+    SeededRandom random(7);
+    Linker b(db_.get(), catalog_.get(), &clock_, &random, options);
+    b_status = b.Run({"population_registry"}).status();
+  };
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DatasetLinkReport> reports, a.Run({}, progress));
+  ASSERT_TRUE(overtook);
+  NDC_ASSERT_OK(b_status);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].dataset_id, "population_registry");
+  EXPECT_TRUE(reports[0].overtaken);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'tax'"), 0);
+  // The next run links tax against the registry's persons.
+  Link();
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+}
+
+// Nothing to link a record by, no person: a dataset with no field mapped to a person attribute is
+// not linked, and a record whose person fields are all empty founds no person — each used to
+// found an empty surrogate — and one that empties them is unlinked.
+TEST_P(LinkerTest, RecordsAboutNoOneFoundNoPerson) {
+  LoadRegistry();
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema prices, catalog::ParseSchemaJson(R"({"id": "prices",
+    "title": "Giá", "owner": "gdt", "classification": {"data": "other", "personal": "none"}, "source_key": ["ma"],
+    "fields": [{"name": "ma", "column": "MA", "type": "string", "required": true},
+               {"name": "gia", "column": "GIA", "type": "integer"}]})"));
+  NDC_ASSERT_OK(catalog_->CreateDataset(prices).status());
+  ingest::BatchRequest req{.dataset_id = "prices", .source = "test", .submitted_by = "operator"};
+  NDC_ASSERT_OK_AND_ASSIGN(ingest::BatchReport loaded,
+                           ingestor_->Ingest(req, ingest::MemorySource("MA,GIA\nP1,100\nP2,200\n")));
+  ASSERT_EQ(loaded.inserted, 2);
+  Load("tax", "T1,Nguyễn Văn An,1990-02-01,,M,\nT9,,,,,\n");
+  DatasetLinkReport not_linked;
+  for (const auto& r : Link()) {
+    if (r.dataset_id == "prices") not_linked = r;
+  }
+  EXPECT_EQ(not_linked.dataset_id, "prices");
+  EXPECT_EQ(not_linked.records, 0);
+  EXPECT_EQ(not_linked.model, "not linked (no field is mapped to a person attribute)");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'prices'"), 0);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  EXPECT_EQ(PersonOf("tax", "T9"), "");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);  // An and Bình
+  Load("tax", "T1,,,,,\n");  // T1 loses every person field
+  DatasetLinkReport r = LinkReport("tax");
+  EXPECT_EQ(r.unlinked, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), "");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);
 }
 
 TEST(PartitionTest, ParsesAndRefusesBadSpecs) {

@@ -32,6 +32,14 @@ Status RecordLinker::Link(const std::string& dataset_id, const RecordState& reco
     ++counts_->unlinked;
     return ops_->Detach(dataset_id, record.key, "the record was deleted at the source");
   }
+  if (record.attributes.empty()) {
+    // Every person field of the record is empty: nothing to link it by, and a person founded for
+    // it would be an empty one. It stays (or becomes) unlinked until it names someone.
+    ASSIGN_OR_RETURN(std::optional<person::Link> link, GetLink(*tx_, dataset_id, record.key));
+    if (!link) return OkStatus();
+    ++counts_->unlinked;
+    return ops_->Detach(dataset_id, record.key, "the record no longer holds any person attribute");
+  }
   if (dataset_id == ctx_->authority && record.attributes.contains("personal_id")) {
     return LinkAuthority(dataset_id, record, probe_row);
   }
@@ -41,9 +49,15 @@ Status RecordLinker::Link(const std::string& dataset_id, const RecordState& reco
 Status RecordLinker::ReadDecisions(const std::string& dataset_id, const std::string& record_key,
                                    std::set<std::string>* rejected, std::optional<std::string>* matched) {
   ASSIGN_OR_RETURN(std::vector<Decision> decisions, DecisionsFor(*tx_, dataset_id, record_key));
+  // Newest first, and only the newest decision about a person counts, the person as it resolves
+  // now: decisions about two persons since merged are decisions about one. A match made before a
+  // split must not pull the record back into the person it was split from (review of 2026-12-01:
+  // (R, S) matched, S merged into P, then (R, P) declared a non-match — the old match, resolving
+  // to P, used to attach R to P again on its next change).
+  std::set<std::string> decided;
   for (const auto& d : decisions) {
     ASSIGN_OR_RETURN(std::optional<std::string> p, ResolvePerson(*tx_, d.person_key));
-    if (!p) continue;
+    if (!p || !decided.insert(*p).second) continue;
     if (d.decision == "non_match") {
       rejected->insert(*p);
     } else if (!matched->has_value()) {

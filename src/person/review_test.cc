@@ -356,6 +356,36 @@ TEST_P(ReviewTest, ANonMatchHoldsAgainstThePersonItsPersonWasMergedInto) {
   EXPECT_EQ(PersonOf("tax", "T5"), s5);
 }
 
+// Only the newest decision about a person counts, as the person resolves now: a record matched
+// with a surrogate that was then merged into a registry person, and then split off that person,
+// stays split when it changes (the old match, which now resolves to the registry person, used to
+// pull it back).
+TEST_P(ReviewTest, AMatchMadeBeforeASplitDoesNotUndoIt) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT8,Lê Văn Cương,1970-03-04,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  ASSERT_EQ(s3[0], 'S');
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK(Decide(Review(), {"tax", "T8", s3, "match", std::nullopt, "cli:op", "same man"}).status());
+  ASSERT_EQ(PersonOf("tax", "T8"), s3);
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome merged,
+                           Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
+  ASSERT_EQ(merged.outcome, "merged");
+  ASSERT_EQ(PersonOf("tax", "T8"), kAnId);  // came along with s3
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome split,
+                           Decide(Review(), {"tax", "T8", kAnId, "non_match", std::nullopt, "cli:op", "not An"}));
+  ASSERT_EQ(split.outcome, "split");
+  const std::string f = PersonOf("tax", "T8");
+  ASSERT_NE(f, kAnId);
+  clock_.Advance(1'000'000);
+  Load("tax", "T8,Lê Văn Cương,1970-03-04,,M,0912\n");  // changed at the source
+  DatasetLinkReport r = LinkReport("tax");
+  EXPECT_EQ(r.by_decision, 0);
+  EXPECT_EQ(PersonOf("tax", "T8"), f);
+}
+
 // A non-match holds both ways: a record of the target declared not the moving person stops the
 // merge as a record of the moving person declared not the target does (only the decided record
 // moves).

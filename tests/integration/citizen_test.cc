@@ -135,6 +135,42 @@ TEST_P(CitizenTest, KeyNeedsAnExistingPerson) {
   EXPECT_EQ(json::parse(ok.body)["person"], kAn);
 }
 
+// A citizen's events name no other person and only records still theirs: a record linked to An
+// and then split off by an operator leaves events on An naming the new person (by its key, often
+// a personal ID number) and the record; /v1/me shows what happened and when, without either
+// (review of 2026-12-01).
+TEST_P(CitizenTest, MyEventsNameNoOtherPersonAndNoRecordNoLongerMine) {
+  Write("tax.schema.json", R"({"id": "tax", "title": "Thuế", "owner": "gdt",
+    "classification": {"data": "important", "personal": "basic"}, "source_key": ["ma"],
+    "fields": [{"name": "ma", "column": "MA", "type": "string", "required": true},
+      {"name": "ho_ten", "column": "HO_TEN", "type": "string", "person": "full_name"},
+      {"name": "ngay_sinh", "column": "NGAY_SINH", "type": "date", "format": "yyyy-mm-dd", "person": "birth_date"},
+      {"name": "so_cccd", "column": "SO_CCCD", "type": "personal_id", "person": "personal_id"}]})");
+  CommandResult created = Ndc({"dataset", "create", File("tax.schema.json")});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  Write("tax.csv", "MA,HO_TEN,NGAY_SINH,SO_CCCD\nT1,Nguyễn Văn An,1990-02-01," + std::string(kAn) + "\n");
+  CommandResult ingest = Ndc({"ingest", "tax", File("tax.csv")});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  CommandResult link =
+      Ndc({"link", "run", "--settings", SourceDir() + "/examples/link/person.toml", "--model", File("model.json")});
+  ASSERT_EQ(link.exit_code, 0) << link.err;
+  ASSERT_EQ(Get("/v1/me", an_)["records"].size(), 2u) << link.out;
+  CommandResult split = Ndc({"person", "split", "tax", "T1", "--reason", "a namesake"});
+  ASSERT_EQ(split.exit_code, 0) << split.err;
+  json me = Get("/v1/me", an_);
+  ASSERT_EQ(me["records"].size(), 1u);
+  bool saw_split = false;
+  for (const json& ev : me["events"]) {
+    EXPECT_FALSE(ev.contains("other")) << ev.dump();
+    EXPECT_FALSE(ev.contains("detail")) << ev.dump();
+    if (ev.contains("record")) {
+      EXPECT_EQ(ev["record"], kAn) << ev.dump();
+    }
+    saw_split |= ev["kind"] == "split";
+  }
+  EXPECT_TRUE(saw_split) << me["events"].dump();
+}
+
 TEST_P(CitizenTest, MeShowsOwnRecordsWithOwnerAndOnlyThem) {
   json me = Get("/v1/me", an_);
   EXPECT_EQ(me["key"], kAn);
