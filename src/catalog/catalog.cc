@@ -37,6 +37,14 @@ Status ValidateSchemaText(const DatasetSchema& s) {
   return OkStatus();
 }
 
+// What is stored must read back (SchemaVersion), or the dataset and the list of datasets become
+// unreadable. A parsed schema always does (schema.h); one built or changed in code might not.
+Status CheckReadsBack(const DatasetSchema& s) {
+  auto back = ParseStoredSchemaJson(SchemaToJson(s));
+  if (!back.ok()) return InvalidArgumentError("schema would not read back once stored: " + back.status().message());
+  return OkStatus();
+}
+
 Status NotFoundAs(const Status& s, std::string message) {
   return s.code() == StatusCode::kNotFound ? NotFoundError(std::move(message)) : s;
 }
@@ -82,6 +90,7 @@ Result<std::vector<Agency>> Catalog::ListAgencies() {
 
 Result<DatasetInfo> Catalog::CreateDataset(const DatasetSchema& schema) {
   RETURN_IF_ERROR(ValidateSchemaText(schema));
+  RETURN_IF_ERROR(CheckReadsBack(schema));
   auto owner = GetAgency(schema.owner);
   if (!owner.ok()) {
     return owner.status().code() == StatusCode::kNotFound
@@ -127,6 +136,7 @@ Result<SchemaUpdate> Catalog::UpdateSchema(const DatasetSchema& schema) {
     out.dataset = current;
     return out;
   }
+  RETURN_IF_ERROR(CheckReadsBack(schema));
   int64_t now = clock_->NowMicros();
   ASSIGN_OR_RETURN(auto tx, db_->Begin());
   // Bump the version only if nobody else did in between (the write transaction serializes us).
@@ -176,7 +186,7 @@ Result<std::shared_ptr<const DatasetSchema>> Catalog::SchemaVersion(const std::s
   Value q[] = {id, version};
   auto v = db_->QueryOne("SELECT schema_json FROM dataset_versions WHERE dataset_id = $1 AND version = $2", q);
   if (!v.ok()) return NotFoundAs(v.status(), fmt::format("dataset '{}' has no version {}", id, version));
-  auto schema = ParseSchemaJson(v->Str(0));
+  auto schema = ParseStoredSchemaJson(v->Str(0));
   if (!schema.ok()) return DataLossError(fmt::format("stored schema of dataset '{}' version {} does not parse: {}", id,
                                                      version, schema.status().message()));
   auto parsed = std::make_shared<const DatasetSchema>(std::move(*schema));

@@ -5,8 +5,10 @@
 // transaction. UpdateSchema() accepts only compatible changes (new optional fields; title,
 // description, classification, validator and column-header changes) as a new version, adding
 // the new columns in the same transaction; anything else is kFailedPrecondition with a message
-// listing every incompatible change. Errors: kInvalidArgument for bad input, kAlreadyExists for
-// a duplicate id, kNotFound for an unknown agency or dataset, store errors as the store maps them.
+// listing every incompatible change. Errors: kInvalidArgument for bad input (including a schema
+// built in code whose stored form would not read back: what is stored always parses, with
+// ParseStoredSchemaJson), kAlreadyExists for a duplicate id, kNotFound for an unknown agency or
+// dataset, kDataLoss for a stored schema that does not parse, store errors as the store maps them.
 // Thread-safe (the store is; schema changes are serialized by the store's write transactions).
 //
 // Agencies and stored schema versions are immutable rows, so the parsed forms are cached in the

@@ -165,6 +165,55 @@ TEST_P(CatalogStoreTest, ListIsOrderedById) {
   EXPECT_EQ((*list)[0].schema.id, "a_first");
 }
 
+// Until 2026-12-01 a float bound was stored as "1e-05", which did not parse back: the dataset, and
+// the list of all datasets, failed with DATA_LOSS.
+TEST_P(CatalogStoreTest, AFloatBoundInExponentFormLeavesTheDatasetReadable) {
+  auto s = ParseSchemaJson(R"({"id": "ty_le", "title": "t", "owner": "moet", "classification": {"data": "other",
+    "personal": "none"}, "source_key": "ma", "fields": [{"name": "ma", "type": "string", "required": true},
+    {"name": "ty_le", "type": "decimal", "min": 1e-05, "max": 1e+16}]})");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_TRUE(catalog_->CreateDataset(*s).ok());
+  Catalog fresh(db_.get(), &clock_);  // nothing cached: reads what was stored
+  auto info = fresh.GetDataset("ty_le");
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->schema.fields[1].min, "0.00001");
+  EXPECT_EQ(info->schema.fields[1].max, "10000000000000000");
+  EXPECT_TRUE(fresh.ListDatasets().ok());
+}
+
+// A dataset stored by an earlier version with such a bound, or with a date bound that does not
+// exist, reads again, and its schema can be updated to fix the bound.
+TEST_P(CatalogStoreTest, ASchemaStoredWithAnOldBoundReadsAndCanBeFixed) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  DatasetSchema old = Schema();
+  old.fields[1].max = "2026-02-30";  // ngay_sinh
+  old.fields[3].min = "1e-05";       // diem
+  Value p[] = {SchemaToJson(old)};
+  ASSERT_TRUE(db_->Exec("UPDATE dataset_versions SET schema_json = $1 WHERE dataset_id = 'hoc_sinh'", p).ok());
+  Catalog fresh(db_.get(), &clock_);
+  auto list = fresh.ListDatasets();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ((*list)[0].schema.Field("diem")->min, "0.00001");
+  DatasetSchema fixed = Schema();
+  fixed.fields[1].max = "2026-02-28";
+  fixed.fields[3].min = "0.00001";
+  auto up = fresh.UpdateSchema(fixed);
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_EQ(up->dataset.version, 2);
+  EXPECT_EQ(up->dataset.schema.Field("ngay_sinh")->max, "2026-02-28");
+}
+
+// A schema built in code, not parsed, is checked too: what is stored must read back.
+TEST_P(CatalogStoreTest, ASchemaThatWouldNotReadBackIsNotStored) {
+  DatasetSchema s = Schema();
+  s.fields[1].max = "soon";
+  auto r = catalog_->CreateDataset(s);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "schema would not read back once stored: fields[1].max: must be an ISO date "
+                                  "(yyyy-mm-dd), got 'soon'");
+  EXPECT_EQ(catalog_->GetDataset("hoc_sinh").status().code(), StatusCode::kNotFound);
+}
+
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, CatalogStoreTest, ::testing::Values(Backend::kPostgres));
 #else

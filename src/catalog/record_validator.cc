@@ -1,12 +1,15 @@
 #include "catalog/record_validator.h"
 
+#include <algorithm>
 #include <charconv>
+#include <climits>
 #include <cstdlib>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <re2/re2.h>
 
+#include "catalog/internal/decimal.h"
 #include "catalog/internal/value_scan.h"
 #include "ident/admin_units.h"
 #include "ident/date_parse.h"
@@ -61,7 +64,7 @@ bool IsDecimal(std::string_view s, int* scale) {
     }
   }
   *scale = static_cast<int>(after);
-  return digits > 0 && !(point && after == 0) && digits <= 38;
+  return digits > 0 && !(point && after == 0) && digits <= internal::kMaxDecimalDigits;
 }
 
 // Stores text in `v`, into the string it already holds when there is one: a caller that hands the
@@ -73,6 +76,14 @@ void AssignText(Value& v, std::string_view s) {
   } else {
     v.emplace<std::string>(s);
   }
+}
+
+// The year a birth_year field holds (an integer, or text of one); nullopt when NULL or not a number.
+std::optional<int> BirthYear(const Value& v) {
+  int64_t year = 0;
+  if (const auto* n = std::get_if<int64_t>(&v)) year = *n;
+  else if (const auto* t = std::get_if<std::string>(&v); t == nullptr || !ParseInt64(*t, &year)) return std::nullopt;
+  return static_cast<int>(std::clamp<int64_t>(year, INT_MIN, INT_MAX));
 }
 
 std::string Quote(std::string_view v) {
@@ -119,12 +130,14 @@ struct RecordValidator::Compiled {
   std::unique_ptr<RE2> pattern;
   std::optional<internal::DigitRun> digit_run;  // the pattern, when it is a run of digits
   std::optional<ident::Date> min_date, max_date;
-  std::optional<long double> min_num, max_num;
+  std::optional<long double> min_num, max_num;  // integer bounds (long double holds every int64)
   ident::DateFormat date_format = ident::DateFormat::kAuto;
 };
 
 RecordValidator::RecordValidator(DatasetSchema schema, ValidatorOptions options)
-    : schema_(std::move(schema)), options_(options) {}
+    : schema_(std::move(schema)), options_(options) {
+  if (options_.clock == nullptr) options_.clock = SystemClock();
+}
 RecordValidator::~RecordValidator() = default;
 
 Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSchema& schema,
@@ -144,19 +157,24 @@ Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSc
     }
     if (f.type == FieldType::kDate) {
       ASSIGN_OR_RETURN(c->date_format, ident::ParseDateFormatName(f.date_format));
-      if (f.min) {
-        ASSIGN_OR_RETURN(c->min_date, ident::ParseDate(*f.min, ident::DateFormat::kIso));
-      }
-      if (f.max) {
-        ASSIGN_OR_RETURN(c->max_date, ident::ParseDate(*f.max, ident::DateFormat::kIso));
-      }
-    } else {
+      // Parsing refuses a bound that is no date, but a schema stored before 2026-12-01 may hold one.
+      auto bound = [&](const std::optional<std::string>& b, const char* key, std::optional<ident::Date>* out) {
+        if (!b) return OkStatus();
+        auto d = ident::ParseDate(*b, ident::DateFormat::kIso);
+        if (!d.ok()) return d.status().WithContext(fmt::format("field '{}': {}", f.name, key));
+        *out = *d;
+        return OkStatus();
+      };
+      RETURN_IF_ERROR(bound(f.min, "min", &c->min_date));
+      RETURN_IF_ERROR(bound(f.max, "max", &c->max_date));
+    } else if (f.type == FieldType::kInteger) {
       if (f.min) c->min_num = std::strtold(f.min->c_str(), nullptr);
       if (f.max) c->max_num = std::strtold(f.max->c_str(), nullptr);
     }
     v->compiled_.push_back(std::move(c));
     if (f.person == "personal_id" && f.type == FieldType::kPersonalId) v->personal_id_field_ = static_cast<int>(i);
     if (f.person == "birth_date" && f.type == FieldType::kDate) v->birth_date_field_ = static_cast<int>(i);
+    if (f.person == "birth_year") v->birth_year_field_ = static_cast<int>(i);
     if (f.person == "sex") v->sex_field_ = static_cast<int>(i);
   }
   return v;
@@ -272,8 +290,9 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} has {} digits after the point, more than {}", Quote(s), scale, *f.scale));
           continue;
         }
-        long double d = std::strtold(std::string(s).c_str(), nullptr);
-        if ((c.min_num && d < *c.min_num) || (c.max_num && d > *c.max_num)) {
+        // Compared as text, exactly: a value has up to 38 digits, a long double holds about 19
+        // (until 2026-12-01 "10000000000000000000" passed max "9999999999999999999.99").
+        if ((f.min && internal::CompareDecimals(s, *f.min) < 0) || (f.max && internal::CompareDecimals(s, *f.max) > 0)) {
           fail(fmt::format("{} is outside the range {}..{}", s, f.min.value_or("-inf"), f.max.value_or("+inf")));
           continue;
         }
@@ -373,13 +392,16 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
       }
     }
   }
-  // Cross-field: the personal ID must agree with the birth date and sex of the same record
-  // (DOMAIN.md: digit 4 and digits 5-6).
+  // Cross-field: the personal ID must agree with the birth date, birth year and sex of the same
+  // record, and not be born after today (DOMAIN.md: digit 4 and digits 5-6). Every field has its
+  // value by now, wherever it stands in the schema.
   if (personal_id_field_ >= 0 && errors->empty()) {
     const Value& id = out->values[static_cast<size_t>(personal_id_field_)];
     if (const auto* id_text = std::get_if<std::string>(&id)) {
       ident::PersonalIdFacts facts;
       facts.birth_date = birth_date;
+      facts.today = ident::Today(*options_.clock);
+      if (birth_year_field_ >= 0) facts.birth_year = BirthYear(out->values[static_cast<size_t>(birth_year_field_)]);
       if (sex_field_ >= 0) {
         const FieldSpec& sf = schema_.fields[static_cast<size_t>(sex_field_)];
         if (const auto* sv = std::get_if<std::string>(&out->values[static_cast<size_t>(sex_field_)])) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "catalog/schema.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "ident/date.h"
 #include "store/store.h"
@@ -41,6 +42,10 @@ struct ValidatorOptions {
   // error messages are identical either way; false is the reference the tests compare against.
   // See docs/design/dataset-schema.md, "Validation and normalization".
   bool fast_paths = true;
+  // Where "today" comes from, read at each Validate(): a personal ID whose birth year is after
+  // today's year (in Vietnam) is refused. Not owned; must outlive the validator. nullptr: the
+  // system clock.
+  const Clock* clock = nullptr;
 };
 
 class RecordValidator {
@@ -64,7 +69,7 @@ class RecordValidator {
   DatasetSchema schema_;
   ValidatorOptions options_;
   std::vector<std::unique_ptr<Compiled>> compiled_;  // one per field
-  int personal_id_field_ = -1, birth_date_field_ = -1, sex_field_ = -1;
+  int personal_id_field_ = -1, birth_date_field_ = -1, birth_year_field_ = -1, sex_field_ = -1;
 };
 
 // The source key separator (U+001F UNIT SEPARATOR), never valid inside a validated value.

@@ -223,6 +223,88 @@ TEST(PersonValueLength, ALongPersonAttributeIsARejectOthersAreNot) {
   EXPECT_EQ(errors[0].message, "is 1025 bytes, more than the 1024 a person attribute (full_name) may have");
 }
 
+// Decimal bounds are compared exactly: a long double holds ~19 significant digits, a value up to
+// 38, and until 2026-12-01 "10000000000000000000" passed max "9999999999999999999.99".
+TEST(DecimalBounds, AreComparedExactlyPastNineteenDigits) {
+  auto v = KeyedValidator(R"({"name": "so_tien", "type": "decimal", "min": "-0", "max": "9999999999999999999.99"})");
+  ASSERT_NE(v, nullptr);
+  ValidatedRecord out;
+  std::vector<FieldError> errors;
+  for (std::string_view ok : {"9999999999999999999.99", "+9999999999999999999.990", "0", "-0.00", "000123.5"}) {
+    EXPECT_TRUE(v->Validate(Raw{"k1", ok}, &out, &errors)) << ok;
+  }
+  EXPECT_FALSE(v->Validate(Raw{"k1", "10000000000000000000"}, &out, &errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message, "10000000000000000000 is outside the range -0..9999999999999999999.99");
+  EXPECT_FALSE(v->Validate(Raw{"k1", "9999999999999999999.991"}, &out, &errors));
+  EXPECT_FALSE(v->Validate(Raw{"k1", "-0.01"}, &out, &errors));
+}
+
+// A schema stored before 2026-12-01 may hold a date bound that does not exist: loads of it are
+// refused, naming the field, until the schema is updated.
+TEST(DateBounds, AStoredBoundThatIsNoDateNamesItsField) {
+  auto schema = ParseStoredSchemaJson(R"({"id": "k", "title": "t", "owner": "a", "classification": {"data": "other",
+    "personal": "basic"}, "source_key": "ma", "fields": [{"name": "ma", "type": "string", "required": true},
+    {"name": "han", "type": "date", "max": "2026-02-30"}]})");
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  auto v = RecordValidator::Create(*schema);
+  EXPECT_EQ(v.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(v.status().message(), "field 'han': max: date '2026-02-30': day 30 does not exist in February 2026");
+}
+
+// Personal IDs against the facts of their record: the birth year of a field mapped to birth_year
+// (before or after the ID in the schema), and today from the validator's clock. Until 2026-12-01
+// neither was checked.
+class PersonalIdFactsTest : public ::testing::Test {
+ protected:
+  // A validator whose fields are `fields` (JSON), keyed by the first, with clock_ (2026-01-01).
+  std::unique_ptr<RecordValidator> Validator(const std::string& fields) {
+    auto schema = ParseSchemaJson(R"({"id": "k", "title": "t", "owner": "a", "classification": {"data": "other",
+      "personal": "basic"}, "source_key": "ma", "fields": [{"name": "ma", "type": "string", "required": true}, )" +
+                                  fields + "]}");
+    EXPECT_TRUE(schema.ok()) << schema.status().ToString();
+    auto v = RecordValidator::Create(*schema, {.clock = &clock_});
+    EXPECT_TRUE(v.ok());
+    return v.ok() ? std::move(*v) : nullptr;
+  }
+  std::string Id(int birth_year) { return *ident::MakePersonalId("001", ident::Sex::kMale, birth_year, 123456); }
+  FakeClock clock_;  // 2026-01-01
+  ValidatedRecord out_;
+  std::vector<FieldError> errors_;
+};
+
+TEST_F(PersonalIdFactsTest, ABirthYearAfterTodayIsRefused) {
+  auto v = Validator(R"({"name": "so_dinh_danh", "type": "personal_id", "person": "personal_id"})");
+  ASSERT_NE(v, nullptr);
+  const std::string born_2026 = Id(2026), born_2027 = Id(2027);
+  EXPECT_TRUE(v->Validate(Raw{"k1", born_2026}, &out_, &errors_));
+  EXPECT_FALSE(v->Validate(Raw{"k1", born_2027}, &out_, &errors_));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0], (FieldError{"so_dinh_danh", "personal ID says birth year 2027 (digit 4 = 2), after today "
+                                                    "2026-01-01"}));
+  clock_.Set(1798761600000000);  // 2027-01-01T00:00:00Z: the clock is read at each Validate
+  EXPECT_TRUE(v->Validate(Raw{"k1", born_2027}, &out_, &errors_));
+}
+
+TEST_F(PersonalIdFactsTest, TheRecordsBirthYearMustAgreeWhereverItStands) {
+  const std::string id = Id(1990);
+  for (const std::string& fields :
+       {std::string(R"({"name": "nam_sinh", "type": "integer", "person": "birth_year"},
+                      {"name": "so_dinh_danh", "type": "personal_id", "person": "personal_id"})"),
+        std::string(R"({"name": "so_dinh_danh", "type": "personal_id", "person": "personal_id"},
+                      {"name": "nam_sinh", "type": "string", "person": "birth_year"})")}) {
+    auto v = Validator(fields);
+    ASSERT_NE(v, nullptr);
+    const bool id_first = v->schema().fields[1].name == "so_dinh_danh";
+    auto row = [&](std::string_view year) { return id_first ? Raw{"k1", id, year} : Raw{"k1", year, id}; };
+    EXPECT_TRUE(v->Validate(row("1990"), &out_, &errors_)) << fields;
+    EXPECT_TRUE(v->Validate(row(""), &out_, &errors_)) << fields;  // not known: nothing to compare
+    EXPECT_FALSE(v->Validate(row("1991"), &out_, &errors_)) << fields;
+    ASSERT_EQ(errors_.size(), 1u);
+    EXPECT_EQ(errors_[0], (FieldError{"so_dinh_danh", "personal ID says birth year 1990 but birth year is 1991"}));
+  }
+}
+
 // The fast paths (ValidatorOptions::fast_paths) against the general path, on each path's edges:
 // the same values, the same error messages.
 class FastPathTest : public ::testing::Test {

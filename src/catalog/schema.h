@@ -6,7 +6,9 @@
 //
 // ParseSchema* reject anything questionable with kInvalidArgument and a message that starts
 // with the JSON path of the problem ("fields[2].type: unknown type 'strng' ..."). Unknown keys
-// are errors, so a typo never silently drops a validator. Value types; thread-compatible.
+// are errors, so a typo never silently drops a validator. A schema they accept is one the catalog
+// can store and read back: SchemaToJson of it parses again to the same schema (checked; kInternal
+// if not, which would be a bug). Value types; thread-compatible.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +55,7 @@ struct FieldSpec {
   // Validators (each only for the types noted; others are refused at parse time).
   std::optional<int64_t> min_length, max_length;  // string
   std::string pattern;                             // string: RE2 syntax, whole-value match
-  std::optional<std::string> min, max;             // integer, decimal: numbers; date: ISO dates
+  std::optional<std::string> min, max;             // integer, decimal: plain numbers; date: ISO dates
   std::optional<int> scale;                        // decimal: most digits after the point
   std::string date_format = "auto";                // date: see ident/date.h
   std::vector<std::string> values;                 // enum: allowed values (NFC, compared exactly)
@@ -82,11 +84,19 @@ struct DatasetSchema {
 inline constexpr size_t kMaxSchemaBytes = 1 << 20;
 
 Result<DatasetSchema> ParseSchemaJson(std::string_view text);
+// A schema the catalog stored (SchemaToJson of an accepted schema, maybe by an earlier version of
+// NDC). The same rules, except that it also reads what earlier versions accepted and this one
+// refuses, so no stored dataset becomes unreadable: a decimal bound in exponent notation ("1e-05",
+// stored for a float bound until 2026-12-01; read as its exact value, "0.00001"), and a date bound
+// that does not exist ("2026-02-30"; kept, so RecordValidator::Create refuses it until the schema
+// is updated). Errors: kInvalidArgument, as ParseSchemaJson.
+Result<DatasetSchema> ParseStoredSchemaJson(std::string_view text);
 Result<DatasetSchema> ParseSchemaToml(std::string_view text);
 // By extension: .json or .toml; kInvalidArgument for others, kNotFound if unreadable.
 Result<DatasetSchema> ParseSchemaFile(const std::string& path);
 
-// Canonical JSON (stable key order), what the catalog stores; ParseSchemaJson(ToJson(s)) == s.
+// Canonical JSON (stable key order), what the catalog stores; ParseSchemaJson(ToJson(s)) == s for
+// every s a ParseSchema* accepted.
 std::string SchemaToJson(const DatasetSchema& schema);
 
 bool IsValidDatasetId(std::string_view id);

@@ -1,12 +1,15 @@
 // JSON reading and writing of dataset schemas (the format is in docs/design/dataset-schema.md).
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "catalog/internal/decimal.h"
 #include "catalog/schema.h"
 #include "common/json.h"
+#include "ident/date_parse.h"
 #include "text/unicode.h"
 
 namespace ndc::catalog {
@@ -49,8 +52,33 @@ Status GetInt(const json& obj, const std::string& key, const std::string& path, 
   return OkStatus();
 }
 
-// Integers and decimals may be given as JSON numbers or strings; dates as strings.
-Status GetBound(const json& obj, const std::string& key, const std::string& path, FieldType type,
+// What is being read: a schema from an agency, held to every rule; or one the catalog stored,
+// which may hold what earlier versions of NDC accepted and this one refuses (schema.h).
+enum class Source { kAgency, kStored };
+
+// A decimal bound given as a JSON (or TOML) float, as plain digits of its value, or an error asking
+// for a string. A double keeps 15 significant digits exactly (more would be silently rounded), and
+// its shortest spelling may use an exponent ("1e-05"), which a bound may not hold: until 2026-12-01
+// such a bound was stored as "1e-05" and the dataset, and the list of datasets, could not be read.
+Status FloatBound(const json& v, const std::string& p, const std::string& key, std::optional<std::string>* out) {
+  const std::string written = v.dump();
+  if (!std::isfinite(v.get<double>())) return Err(p, "must be a finite number");
+  if (internal::SignificantDigits(written) > 15) {
+    return Err(p, fmt::format("{} has more significant digits than a JSON number keeps exactly (15); write the "
+                              "bound as a string of digits, e.g. \"{}\": \"1234567890.1234567\"", written, key));
+  }
+  auto plain = internal::PlainDecimal(written, internal::kMaxDecimalDigits);
+  if (!plain) {
+    return Err(p, fmt::format("{} has more than {} digits written out, more than a decimal may have", written,
+                              internal::kMaxDecimalDigits));
+  }
+  *out = std::move(*plain);
+  return OkStatus();
+}
+
+// Integers and decimals may be given as JSON numbers or strings; dates as strings. Each is kept as
+// text that reads back as itself, so a schema the catalog stores always parses again.
+Status GetBound(const json& obj, const std::string& key, const std::string& path, FieldType type, Source source,
                 std::optional<std::string>* out) {
   auto it = obj.find(key);
   if (it == obj.end()) return OkStatus();
@@ -60,6 +88,12 @@ Status GetBound(const json& obj, const std::string& key, const std::string& path
     const std::string s = it->get<std::string>();
     static const RE2 iso("\\d{4}-\\d{2}-\\d{2}");
     if (!RE2::FullMatch(s, iso)) return Err(p, "must be an ISO date (yyyy-mm-dd), got '" + s + "'");
+    // A date that does not exist ("2026-02-30") would fail every load of the dataset
+    // (RecordValidator::Create). Until 2026-12-01 one was accepted: a stored one is kept, so the
+    // dataset stays readable and its schema can be updated.
+    if (auto d = ident::ParseDate(s, ident::DateFormat::kIso); !d.ok() && source == Source::kAgency) {
+      return Err(p, d.status().message());
+    }
     *out = s;
     return OkStatus();
   }
@@ -67,15 +101,21 @@ Status GetBound(const json& obj, const std::string& key, const std::string& path
     return Err(p, "must be between -2^63 and 2^63-1");
   } else if (it->is_number_integer()) {
     *out = std::to_string(it->get<int64_t>());
-  } else if (it->is_number_float() && type == FieldType::kDecimal) {
-    *out = it->dump();
+  } else if (it->is_number_float()) {
+    if (type != FieldType::kDecimal) return Err(p, "must be an integer, got " + it->dump());
+    return FloatBound(*it, p, key, out);
   } else if (it->is_string()) {
     static const RE2 num("-?\\d+(\\.\\d+)?");
     const std::string s = it->get<std::string>();
-    if (!RE2::FullMatch(s, num) || (type == FieldType::kInteger && s.find('.') != std::string::npos)) {
-      return Err(p, fmt::format("must be {}, got '{}'", type == FieldType::kInteger ? "an integer" : "a number", s));
+    const bool integer = type == FieldType::kInteger;
+    if (RE2::FullMatch(s, num) && !(integer && s.find('.') != std::string::npos)) {
+      *out = s;
+    } else if (auto plain = internal::PlainDecimal(s, internal::kMaxDecimalDigits);
+               plain && !integer && source == Source::kStored) {
+      *out = std::move(*plain);  // a float bound stored before 2026-12-01 ("1e-05"): the same value
+    } else {
+      return Err(p, fmt::format("must be {}, got '{}'", integer ? "an integer" : "a number", s));
     }
-    *out = s;
   } else {
     return Err(p, "must be a number");
   }
@@ -103,7 +143,7 @@ Status ParseClassification(const json& obj, const std::string& path, Classificat
   return OkStatus();
 }
 
-Status ParseField(const json& obj, const std::string& path, FieldSpec* f) {
+Status ParseField(const json& obj, const std::string& path, Source source, FieldSpec* f) {
   if (!obj.is_object()) return Err(path, "must be an object");
   RETURN_IF_ERROR(CheckKeys(obj, path,
                             {"name", "column", "type", "required", "description", "classification", "person",
@@ -168,8 +208,8 @@ Status ParseField(const json& obj, const std::string& path, FieldSpec* f) {
     RE2 re(f->pattern, RE2::Quiet);
     if (!re.ok()) return Err(path + ".pattern", "invalid regular expression (RE2 syntax): " + re.error());
   }
-  RETURN_IF_ERROR(GetBound(obj, "min", path, f->type, &f->min));
-  RETURN_IF_ERROR(GetBound(obj, "max", path, f->type, &f->max));
+  RETURN_IF_ERROR(GetBound(obj, "min", path, f->type, source, &f->min));
+  RETURN_IF_ERROR(GetBound(obj, "max", path, f->type, source, &f->max));
   std::optional<int64_t> scale;
   RETURN_IF_ERROR(GetInt(obj, "scale", path, &scale));
   if (scale) {
@@ -240,9 +280,7 @@ json ClassToJson(const Classification& c) {
   return j;
 }
 
-}  // namespace
-
-Result<DatasetSchema> ParseSchemaJson(std::string_view text) {
+Result<DatasetSchema> Parse(std::string_view text, Source source) {
   if (text.size() > kMaxSchemaBytes) {
     return InvalidArgumentError("schema is larger than " + std::to_string(kMaxSchemaBytes) + " bytes");
   }
@@ -280,7 +318,7 @@ Result<DatasetSchema> ParseSchemaJson(std::string_view text) {
   for (size_t i = 0; i < fields->size(); ++i) {
     std::string path = fmt::format("fields[{}]", i);
     FieldSpec f;
-    RETURN_IF_ERROR(ParseField((*fields)[i], path, &f));
+    RETURN_IF_ERROR(ParseField((*fields)[i], path, source, &f));
     if (!names.insert(f.name).second) return Err(path + ".name", "duplicate field name '" + f.name + "'");
     if (!columns.insert(f.column).second) return Err(path + ".column", "duplicate column '" + f.column + "'");
     if (!f.person.empty()) {
@@ -329,6 +367,24 @@ Result<DatasetSchema> ParseSchemaJson(std::string_view text) {
   }
   return s;
 }
+
+}  // namespace
+
+Result<DatasetSchema> ParseSchemaJson(std::string_view text) {
+  ASSIGN_OR_RETURN(DatasetSchema s, Parse(text, Source::kAgency));
+  // What the catalog would store must read back as this very schema: a stored schema that does
+  // not parse makes its dataset, and the list of all datasets, unreadable (a float bound stored
+  // as "1e-05" did until 2026-12-01). Failing here is a bug of ours, found before anything is stored.
+  const std::string stored = SchemaToJson(s);
+  auto back = Parse(stored, Source::kAgency);
+  if (!back.ok()) {
+    return InternalError("schema: accepted, but its stored form does not parse again: " + back.status().message());
+  }
+  if (SchemaToJson(*back) != stored) return InternalError("schema: accepted, but its stored form reads back changed");
+  return s;
+}
+
+Result<DatasetSchema> ParseStoredSchemaJson(std::string_view text) { return Parse(text, Source::kStored); }
 
 std::string SchemaToJson(const DatasetSchema& s) {
   json j = json::object();

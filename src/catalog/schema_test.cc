@@ -168,6 +168,82 @@ TEST(Schema, BadDateBoundAndFormatAreRefused) {
   EXPECT_NE(Error(j).find("fields[2].format: unknown date format 'mm/dd/yyyy'"), std::string::npos);
 }
 
+// A float bound's shortest spelling may use an exponent ("1e-05"); until 2026-12-01 it was stored
+// so, did not parse back, and the dataset and the list of datasets could not be read.
+TEST(Schema, AFloatDecimalBoundIsStoredAsPlainDigitsThatParseBack) {
+  json j = Valid();
+  j["fields"][6]["min"] = 0.00001;  // dumps as 1e-05
+  j["fields"][6]["max"] = 1e16;     // dumps as 1e+16
+  auto s = ParseSchemaJson(j.dump());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->Field("luong")->min, "0.00001");
+  EXPECT_EQ(s->Field("luong")->max, "10000000000000000");
+  auto again = ParseSchemaJson(SchemaToJson(*s));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(SchemaToJson(*again), SchemaToJson(*s));
+}
+
+TEST(Schema, AFloatBoundInTomlIsStoredAsPlainDigits) {
+  auto s = ParseSchemaToml(R"(
+id = "t"
+title = "t"
+owner = "a"
+source_key = "ma"
+classification = {data = "other", personal = "none"}
+fields = [{name = "ma", type = "string", required = true}, {name = "ty_le", type = "decimal", min = 1e-5, max = 2.5e3}]
+)");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->Field("ty_le")->min, "0.00001");
+  EXPECT_EQ(s->Field("ty_le")->max, "2500.0");  // as the TOML library writes it: plain already
+}
+
+TEST(Schema, AFloatBoundThatCannotBeKeptExactlyIsRefused) {
+  json j = Valid();
+  j["fields"][6]["max"] = 12345678901234567.5;
+  EXPECT_EQ(Error(j), "fields[6].max: 1.2345678901234568e+16 has more significant digits than a JSON number keeps "
+                      "exactly (15); write the bound as a string of digits, e.g. \"max\": \"1234567890.1234567\"");
+  j["fields"][6]["max"] = 1e-40;
+  EXPECT_EQ(Error(j), "fields[6].max: 1e-40 has more than 38 digits written out, more than a decimal may have");
+  j = Valid();
+  j["fields"][6]["max"] = "12345678901234567.5";  // as a string: exact
+  EXPECT_TRUE(ParseSchemaJson(j.dump()).ok());
+  j["fields"][6]["max"] = "1e-05";  // a string must be plain digits
+  EXPECT_EQ(Error(j), "fields[6].max: must be a number, got '1e-05'");
+  j = Valid();
+  j["fields"][6]["type"] = "integer";
+  j["fields"][6].erase("scale");
+  j["fields"][6]["min"] = 1.5;
+  EXPECT_EQ(Error(j), "fields[6].min: must be an integer, got 1.5");
+}
+
+// Until 2026-12-01 a date bound was only checked for its shape: "2026-02-30" was accepted, and
+// every load of the dataset then failed.
+TEST(Schema, ADateBoundThatDoesNotExistIsRefused) {
+  json j = Valid();
+  j["fields"][2]["max"] = "2026-02-30";
+  EXPECT_EQ(Error(j), "fields[2].max: date '2026-02-30': day 30 does not exist in February 2026");
+  j["fields"][2]["max"] = "2026-13-01";
+  EXPECT_EQ(Error(j), "fields[2].max: date '2026-13-01': month 13 does not exist");
+  j["fields"][2]["max"] = "2024-02-29";
+  EXPECT_TRUE(ParseSchemaJson(j.dump()).ok());
+}
+
+// What earlier versions stored and this one refuses still reads, so no dataset becomes
+// unreadable; the exponent bound is read as its exact value.
+TEST(Schema, AStoredSchemaReadsWhatEarlierVersionsAccepted) {
+  json j = Valid();
+  j["fields"][6]["min"] = "1e-05";
+  j["fields"][6]["max"] = "1.2345678901234568e+16";
+  j["fields"][2]["max"] = "2026-02-30";
+  auto s = ParseStoredSchemaJson(j.dump());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->Field("luong")->min, "0.00001");
+  EXPECT_EQ(s->Field("luong")->max, "12345678901234568");
+  EXPECT_EQ(s->Field("ngay_sinh")->max, "2026-02-30");
+  j["fields"][6]["min"] = "zero";
+  EXPECT_EQ(ParseStoredSchemaJson(j.dump()).status().message(), "fields[6].min: must be a number, got 'zero'");
+}
+
 TEST(Schema, NotJsonAndDeepJsonAreRefused) {
   EXPECT_EQ(ParseSchemaJson("{").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseSchemaJson(std::string(5000, '[')).status().message(), "schema: JSON nesting deeper than 64 levels");

@@ -121,8 +121,10 @@ class BatchRun {
 
 Status BatchRun::Prepare() {
   const auto& schema = dataset_.schema;
-  ASSIGN_OR_RETURN(validator_, catalog::RecordValidator::Create(schema));
-  ASSIGN_OR_RETURN(key_validator_, catalog::RecordValidator::Create(KeySchema(schema, &key_indices_)));
+  // The hub's clock decides "today" for personal IDs (a birth year after it is refused).
+  ASSIGN_OR_RETURN(validator_, catalog::RecordValidator::Create(schema, {.clock = clock_}));
+  ASSIGN_OR_RETURN(key_validator_,
+                   catalog::RecordValidator::Create(KeySchema(schema, &key_indices_), {.clock = clock_}));
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     if (schema.fields[i].name == schema.source_version) version_field_ = static_cast<int>(i);
   }
