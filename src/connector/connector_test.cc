@@ -1,8 +1,9 @@
 // Pull connectors against a real PostgreSQL source (a second test database playing the agency's),
 // with the hub on SQLite and on PostgreSQL: first pulls, incremental pulls that read only the
-// changed rows, snapshots that delete what the source no longer has, watermark ties across
-// pages, secrets and mapping refused at add time, refused batches that keep the watermark, and
-// the scheduler's due rule and claims (two schedulers on one hub).
+// changed rows, snapshots that delete what the source no longer has, the source's clock capping
+// date and time watermarks (at the column's precision), watermark ties across pages, secrets and
+// mapping refused at add time, refused batches that keep the watermark, and the scheduler's due
+// rule and claims (two schedulers on one hub).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -80,6 +81,13 @@ class ConnectorTest : public ::testing::TestWithParam<Backend> {
                       .status());
   }
 
+  // From now on the source's clock reads `source_now_` (timestamptz text), set first to `at`.
+  void UseSourceClock(std::string at) {
+    source_now_ = std::move(at);
+    source_options_.now = [this] { return source_now_; };
+    scheduler_ = NewScheduler(hub_.get(), catalog_.get(), ingestor_.get());
+  }
+
   ConnectorSpec Spec(std::string name = "bca_people") {
     ConnectorSpec s;
     s.name = std::move(name);
@@ -126,6 +134,7 @@ class ConnectorTest : public ::testing::TestWithParam<Backend> {
   SeededRandom random_{7};
   std::map<std::string, std::string> env_;
   SourceOptions source_options_;
+  std::string source_now_;
   std::unique_ptr<store::TestDatabase> hub_, source_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<ingest::Ingestor> ingestor_;
@@ -317,6 +326,51 @@ TEST_P(ConnectorTest, ATimestampWithoutZoneIsReadUpToTheEarlierOfLocalAndUtcCloc
   ASSERT_EQ(utc.status, RunStatus::kApplied) << utc.Summary();
   EXPECT_EQ(NameOf("U1"), "Giờ UTC");
   EXPECT_EQ(NameOf("U2"), "NOT_FOUND");
+}
+
+// A timestamp(0) column (Laravel's timestamps()) holds whole seconds, rounded: a row written after a
+// pull may still get the pull's own second, so that second is read once it is over. A cap at now()
+// stored 10:00:00 (a row written at 09:59:59.7) at 10:00:00.3, and passed by for good the row
+// written at 10:00:00.4 with that same second.
+TEST_P(ConnectorTest, AWholeSecondWatermarkWaitsForTheSecondToEnd) {
+  NDC_ASSERT_OK(source_->ExecScript(
+      "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), 'UTC'); END $$; "
+      "CREATE TABLE agency.laravel (ma TEXT PRIMARY KEY, ho_ten TEXT, updated_at TIMESTAMP(0)); "
+      "INSERT INTO agency.laravel VALUES ('S1', 'Xong', '2026-03-02 09:59:58'), "
+      "('S2', 'Làm tròn lên', '2026-03-02 09:59:59.7')"));  // stored as 10:00:00
+  AddOn("bca_laravel", "agency.laravel", "updated_at");
+  UseSourceClock("2026-03-02 10:00:00.3+00");
+  RunOutcome first = Run(std::nullopt, "bca_laravel");
+  ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
+  EXPECT_EQ(first.watermark_to, "2026-03-02 09:59:58");
+  EXPECT_EQ(NameOf("S2"), "NOT_FOUND");  // its second is not over
+  NDC_ASSERT_OK(source_->Exec("INSERT INTO agency.laravel VALUES ('S3', 'Sau', '2026-03-02 10:00:00.4')").status());
+  source_now_ = "2026-03-02 10:00:01.5+00";
+  RunOutcome next = Run(std::nullopt, "bca_laravel");
+  ASSERT_EQ(next.status, RunStatus::kApplied) << next.Summary();
+  EXPECT_EQ(next.batch->inserted, 2);
+  EXPECT_EQ(NameOf("S3"), "Sau");
+}
+
+// The same at any precision: a timestamptz(2), here declared by a domain, is read up to the last
+// hundredth of a second that is over.
+TEST_P(ConnectorTest, AHundredthsWatermarkWaitsForTheHundredthToEnd) {
+  NDC_ASSERT_OK(source_->ExecScript(
+      "CREATE DOMAIN agency.centi_stamp AS TIMESTAMPTZ(2); "
+      "CREATE TABLE agency.centi (ma TEXT PRIMARY KEY, ho_ten TEXT, sua agency.centi_stamp); "
+      "INSERT INTO agency.centi VALUES ('C1', 'Xong', '2026-03-02 10:00:00.33+00'), "
+      "('C2', 'Làm tròn lên', '2026-03-02 10:00:00.336+00')"));  // stored as .34
+  AddOn("bca_centi", "agency.centi", "sua");
+  UseSourceClock("2026-03-02 10:00:00.347+00");
+  RunOutcome first = Run(std::nullopt, "bca_centi");
+  ASSERT_EQ(first.status, RunStatus::kApplied) << first.Summary();
+  EXPECT_EQ(first.watermark_to, "2026-03-02 10:00:00.33+00");
+  NDC_ASSERT_OK(source_->Exec("INSERT INTO agency.centi VALUES ('C3', 'Sau', '2026-03-02 10:00:00.341+00')").status());
+  source_now_ = "2026-03-02 10:00:00.35+00";
+  RunOutcome next = Run(std::nullopt, "bca_centi");
+  ASSERT_EQ(next.status, RunStatus::kApplied) << next.Summary();
+  EXPECT_EQ(next.batch->inserted, 2);
+  EXPECT_EQ(NameOf("C3"), "Sau");
 }
 
 // A domain over a time type is capped as its base type, and a numeric watermark never becomes

@@ -20,6 +20,14 @@ std::string Table(const std::string& schema, const std::string& table) {
   return QuoteIdentifier(schema) + "." + QuoteIdentifier(table);
 }
 
+// One unit of a timestamp column's precision, as interval text: a timestamp(p) holds multiples of
+// 10^-p seconds; typmod -1 (no precision declared) is p = 6, microseconds.
+std::string PrecisionUnit(int64_t typmod) {
+  int64_t micros = 1;
+  for (int64_t p = std::clamp<int64_t>(typmod < 0 ? 6 : typmod, 0, 6); p < 6; ++p) micros *= 10;
+  return fmt::format("{} microseconds", micros);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PgSource>> PgSource::Open(const Connector& c, const SourceOptions& options) {
@@ -44,7 +52,7 @@ Result<std::unique_ptr<PgSource>> PgSource::Open(const std::string& name, const 
   open.statement_timeout_ms = options.statement_timeout_ms;
   Result<std::unique_ptr<store::Database>> db = store::OpenPostgres(connect, open);
   if (!db.ok()) return db.status().WithContext(fmt::format("connector {}: opening the source database", name));
-  return std::unique_ptr<PgSource>(new PgSource(std::move(db).value()));
+  return std::unique_ptr<PgSource>(new PgSource(std::move(db).value(), options.now));
 }
 
 PgSource::~PgSource() {
@@ -98,11 +106,17 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
                                                       const std::optional<std::string>& after) {
   // A date or time watermark is read no further than the source's clock: one row dated 2062 by a
   // typo (or 'infinity') would otherwise become the watermark, and every later pull would find
-  // nothing newer. A time watermark stops at now(): a row stamped hours ahead (a clock set wrong)
-  // would otherwise make `to` skip every change stamped before it and committed after the pull.
-  // A date watermark stops at yesterday: rows may still get today's date after this pull, and a
-  // `to` of today would pass them by for good, so a day's rows are pulled once the day is over.
-  // Rows left out are pulled when their time comes; those more than a day ahead are warned about.
+  // nothing newer, and a row stamped hours ahead (a clock set wrong) would make `to` skip every
+  // change stamped before it and committed after the pull. Rows left out are pulled when their
+  // time comes; those more than a day ahead are warned about.
+  //
+  // The cap is strictly below the present truncated to the column's precision: a date before
+  // today, a timestamp(p) before the current 10^-p second (p = 0 for Laravel's timestamps(); no
+  // precision is p = 6). A row written after this pull gets a value in the current unit or a
+  // later one (the column rounds the writer's clock, or the writer truncates it first), so a `to`
+  // of the current unit would pass it by for good; the unit's rows are pulled once it is over.
+  // It is written `col <= present - unit`: for values of the column's precision that is exactly
+  // `col < trunc(present)`, with no truncation to a unit date_trunc() lacks (p = 1, 2, 4, 5).
   //
   // For a `timestamp` or `date` column (no time zone) "the source's clock" is not one clock: a
   // writer stamps it in its own session's zone, which may be the server's default zone (what
@@ -112,46 +126,58 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
   // (a review of 2026-11-30: a UTC writer's "today" on a Vietnamese server, counted as yesterday
   // by a server-local cap). The cost: a source writing local times east of UTC (Vietnam, UTC+7)
   // has its rows pulled up to the offset later, never lost. A domain over one of these types is
-  // capped as its base type. A numeric or float watermark never becomes 'NaN' or 'Infinity'
-  // (both sort above every number): one such row would make every later pull find nothing newer.
+  // capped as its base type, at the domain's precision. A numeric or float watermark never becomes
+  // 'NaN' or 'Infinity' (both sort above every number): one such row would make every later pull
+  // find nothing newer.
   ASSIGN_OR_RETURN(store::ResultSet type,
-                   executor().Query("WITH RECURSIVE t (typname, typtype, typbasetype, depth) AS ("
-                                    "SELECT CAST(ty.typname AS TEXT), ty.typtype, ty.typbasetype, 0 "
+                   executor().Query("WITH RECURSIVE t (typname, typtype, typbasetype, typtypmod, typmod, depth) AS ("
+                                    "SELECT CAST(ty.typname AS TEXT), ty.typtype, ty.typbasetype, ty.typtypmod, "
+                                    "a.atttypmod, 0 "
                                     "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
                                     "JOIN pg_namespace n ON n.oid = c.relnamespace "
                                     "JOIN pg_type ty ON ty.oid = a.atttypid "
                                     "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 "
-                                    "UNION ALL SELECT CAST(b.typname AS TEXT), b.typtype, b.typbasetype, t.depth + 1 "
+                                    "UNION ALL SELECT CAST(b.typname AS TEXT), b.typtype, b.typbasetype, "
+                                    "b.typtypmod, t.typtypmod, t.depth + 1 "
                                     "FROM t JOIN pg_type b ON b.oid = t.typbasetype WHERE t.typtype = 'd' AND "
                                     "t.depth < 16) "
-                                    "SELECT typname FROM t WHERE typtype <> 'd'",
+                                    "SELECT typname, CAST(typmod AS BIGINT) FROM t WHERE typtype <> 'd'",
                                     std::vector<Value>{schema, table, column}));
   const std::string typname = type.rows.empty() ? "" : type.rows[0].Str(0);
+  const int64_t typmod = type.rows.empty() ? -1 : type.rows[0].Int(1);
   const bool timed = typname == "date" || typname == "timestamp" || typname == "timestamptz";
   const bool numeric = typname == "numeric" || typname == "float4" || typname == "float8";
   const std::string col = QuoteIdentifier(column);
-  constexpr char kLocalNow[] = "(now() AT TIME ZONE (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'))";
-  constexpr char kUtcNow[] = "(now() AT TIME ZONE 'UTC')";
+  std::vector<Value> params;
+  std::string now = "now()";
+  if (now_ && timed) {  // a parameter no statement names would be an error
+    params.emplace_back(now_());
+    now = "CAST($1 AS TIMESTAMPTZ)";
+  }
+  const std::vector<Value> clock_params = params;  // all a time watermark's warning binds
+  auto bind = [&params](const std::string& v) {
+    params.emplace_back(v);
+    return fmt::format("${}", params.size());
+  };
+  const std::string local_now =
+      fmt::format("({} AT TIME ZONE (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'))", now);
+  const std::string utc_now = fmt::format("({} AT TIME ZONE 'UTC')", now);
   // The source's present in the column's own type: the earlier reading (the cap), and the later
   // one (for the warning about rows far ahead, which neither clock explains).
-  std::string present = "now()", latest = "now()";
+  std::string present = now, latest = now;
   if (typname == "date") {
-    present = fmt::format("LEAST(CAST({} AS date), CAST({} AS date))", kLocalNow, kUtcNow);
-    latest = fmt::format("GREATEST(CAST({} AS date), CAST({} AS date))", kLocalNow, kUtcNow);
+    present = fmt::format("LEAST(CAST({} AS date), CAST({} AS date))", local_now, utc_now);
+    latest = fmt::format("GREATEST(CAST({} AS date), CAST({} AS date))", local_now, utc_now);
   } else if (typname == "timestamp") {
-    present = fmt::format("LEAST({}, {})", kLocalNow, kUtcNow);
-    latest = fmt::format("GREATEST({}, {})", kLocalNow, kUtcNow);
+    present = fmt::format("LEAST({}, {})", local_now, utc_now);
+    latest = fmt::format("GREATEST({}, {})", local_now, utc_now);
   }
   std::vector<std::string> where;
-  std::vector<Value> params;
-  if (after) {
-    params.push_back(*after);
-    where.push_back(fmt::format("{} > $1", col));
-  }
+  if (after) where.push_back(fmt::format("{} > {}", col, bind(*after)));
   if (typname == "date") {
     where.push_back(fmt::format("{} < {}", col, present));
   } else if (timed) {
-    where.push_back(fmt::format("{} <= {}", col, present));
+    where.push_back(fmt::format("{} <= {} - CAST({} AS INTERVAL)", col, present, bind(PrecisionUnit(typmod))));
   } else if (numeric) {
     where.push_back(fmt::format("CAST({} AS TEXT) NOT IN ('NaN', 'Infinity')", col));
   }
@@ -171,7 +197,8 @@ Result<std::optional<std::string>> PgSource::MaxValue(const std::string& schema,
                                : numeric_infinity ? fmt::format("{0} = 'NaN' OR {0} = 'Infinity'", col)
                                                   : fmt::format("{} = 'NaN'", col);
     ASSIGN_OR_RETURN(store::Row ahead, executor().QueryOne(fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
-                                                                       Table(schema, table), beyond)));
+                                                                       Table(schema, table), beyond),
+                                                           numeric ? std::vector<Value>{} : clock_params));
     if (ahead.Int(0) > 0) {
       log::Warn(numeric ? "connector.watermark_not_a_number" : "connector.watermark_in_the_future",
                 {{"table", schema + "." + table}, {"column", column}, {"rows", std::to_string(ahead.Int(0))},

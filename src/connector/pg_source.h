@@ -37,6 +37,9 @@ struct SourceOptions {
   // Per statement on the source (a FETCH of a sorted cursor may sort the range first); 0: off.
   int statement_timeout_ms = 10 * 60 * 1000;
   std::string application_name_prefix = "ndc-connector-";
+  // The source's clock, for tests: the present moment as PostgreSQL timestamptz text, bound in
+  // place of the server's now() where MaxValue caps a date or time watermark. Unset: now().
+  std::function<std::string()> now;
 };
 
 class PgSource {
@@ -58,7 +61,9 @@ class PgSource {
   // (false for a view: its indexes belong to the tables under it).
   Result<bool> HasIndexLeadingWith(const std::string& schema, const std::string& table, const std::string& column);
   // CAST(MAX(column) AS TEXT) over the rows with column > after (all rows when nullopt);
-  // nullopt when there is none. Inside Begin().
+  // nullopt when there is none. Inside Begin(). A date or time column is read only up to the
+  // source's clock: a date before today, a timestamp(p) before the present truncated to p
+  // fractional digits (docs/design/connector.md, "What watermarks cannot see").
   Result<std::optional<std::string>> MaxValue(const std::string& schema, const std::string& table,
                                               const std::string& column, const std::optional<std::string>& after);
   // Declares the pull's cursor over `select` (Begin() first). Parameters as store::Executor.
@@ -69,10 +74,12 @@ class PgSource {
   std::string Describe() const { return db_->Describe(); }
 
  private:
-  explicit PgSource(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  PgSource(std::unique_ptr<store::Database> db, std::function<std::string()> now)
+      : db_(std::move(db)), now_(std::move(now)) {}
   store::Executor& executor();
 
   std::unique_ptr<store::Database> db_;
+  std::function<std::string()> now_;  // SourceOptions::now
   std::unique_ptr<store::Transaction> tx_;
   bool cursor_open_ = false;
 };
