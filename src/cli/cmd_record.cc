@@ -14,6 +14,7 @@
 #include "cli/ingest_output.h"
 #include "cli/key_text.h"
 #include "cli/table_printer.h"
+#include "cli/terminal_text.h"
 #include "common/clock.h"
 #include "common/instant.h"
 #include "common/json.h"
@@ -64,9 +65,11 @@ Status Get(const RecordFlags& f) {
     std::cout << DumpJson(VersionJson(dataset, v), 2) << "\n";
     return OkStatus();
   }
-  std::cout << fmt::format("{} {}: version {} ({}) from batch {}{}\n", f.dataset, ShownKey(v.key), v.version, v.op,
-                           v.batch_id,
-                           v.source_version ? fmt::format(", source version {}", *v.source_version) : "");
+  // The key and source version are the agency's text: escaped like every stored value printed.
+  std::cout << fmt::format("{} {}: version {} ({}) from batch {}{}\n", f.dataset, TerminalText(ShownKey(v.key)),
+                           v.version, v.op, v.batch_id,
+                           v.source_version ? fmt::format(", source version {}", TerminalText(*v.source_version))
+                                            : "");
   std::cout << fmt::format("{}{}\n\n", Validity(v),
                            as_of ? fmt::format("; shown as of {}", FormatRfc3339(*as_of)) : "");
   TablePrinter t({"FIELD", "VALUE"});

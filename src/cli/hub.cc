@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "audit/signing_key.h"
 #include "cli/terminal_text.h"
 #include "common/log.h"
@@ -133,6 +135,78 @@ Status AuditCliRead(Hub& hub, std::string action, audit::Subject subject, std::v
                   "nothing is shown: the read could not be audited");
 }
 
+namespace {
+
+bool IsPasswordKeyword(std::string_view name) { return name == "password" || name == "sslpassword"; }
+
+// A URI's `user:password@` and its `password=` / `sslpassword=` query parameters removed.
+std::string UriWithoutPasswords(std::string url, size_t scheme) {
+  const size_t authority = scheme + 3;
+  const size_t authority_end = std::min(url.find_first_of("/?", authority), url.size());
+  const size_t at = url.rfind('@', authority_end);
+  if (at != std::string::npos && at >= authority) {
+    const size_t colon = url.find(':', authority);
+    if (colon < at) url.erase(colon, at - colon);
+  }
+  const size_t query = url.find('?');
+  if (query == std::string::npos) return url;
+  std::string kept;
+  size_t start = query + 1;
+  while (start <= url.size()) {
+    size_t end = std::min(url.find('&', start), url.size());
+    std::string_view param(url.data() + start, end - start);
+    std::string_view name = param.substr(0, param.find('='));
+    if (!param.empty() && !IsPasswordKeyword(name)) {
+      kept += kept.empty() ? "?" : "&";
+      kept += param;
+    }
+    start = end + 1;
+  }
+  return url.substr(0, query) + kept;
+}
+
+// A keyword/value connection string ("host=db password='a b' dbname=ndc") without its password
+// settings; values may be single-quoted with backslash escapes, as libpq reads them.
+std::string KeywordsWithoutPasswords(const std::string& conninfo) {
+  std::string out;
+  size_t i = 0;
+  const size_t n = conninfo.size();
+  while (i < n) {
+    while (i < n && std::isspace(static_cast<unsigned char>(conninfo[i]))) ++i;
+    if (i >= n) break;
+    const size_t begin = i;
+    while (i < n && conninfo[i] != '=' && !std::isspace(static_cast<unsigned char>(conninfo[i]))) ++i;
+    const std::string_view name(conninfo.data() + begin, i - begin);
+    while (i < n && std::isspace(static_cast<unsigned char>(conninfo[i]))) ++i;
+    if (i < n && conninfo[i] == '=') {
+      ++i;
+      while (i < n && std::isspace(static_cast<unsigned char>(conninfo[i]))) ++i;
+      if (i < n && conninfo[i] == '\'') {
+        for (++i; i < n && conninfo[i] != '\''; ++i) {
+          if (conninfo[i] == '\\' && i + 1 < n) ++i;
+        }
+        if (i < n) ++i;  // the closing quote
+      } else {
+        while (i < n && !std::isspace(static_cast<unsigned char>(conninfo[i]))) {
+          if (conninfo[i] == '\\' && i + 1 < n) ++i;
+          ++i;
+        }
+      }
+    }
+    if (IsPasswordKeyword(name)) continue;
+    if (!out.empty()) out += ' ';
+    out.append(conninfo, begin, i - begin);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string WithoutPasswords(const std::string& db_url) {
+  const size_t scheme = db_url.find("://");
+  return scheme == std::string::npos ? KeywordsWithoutPasswords(db_url) : UriWithoutPasswords(db_url, scheme);
+}
+
 std::string HubArgs(const HubFlags& flags) {
   auto word = [](const std::string& v) {
     // Quoted for a POSIX shell when it holds anything but plain path characters.
@@ -146,18 +220,7 @@ std::string HubArgs(const HubFlags& flags) {
   };
   std::string out;
   if (!flags.data_dir.empty()) out += " --data " + word(flags.data_dir);
-  if (!flags.db_url.empty()) {
-    // Never a password in a hint (it would land in terminals and CI logs): libpq then takes it
-    // from PGPASSWORD or ~/.pgpass.
-    std::string url = flags.db_url;
-    const size_t scheme = url.find("://");
-    const size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
-    if (scheme != std::string::npos && at != std::string::npos) {
-      const size_t colon = url.find(':', scheme + 3);
-      if (colon != std::string::npos && colon < at) url.erase(colon, at - colon);
-    }
-    out += " --db " + word(url);
-  }
+  if (!flags.db_url.empty()) out += " --db " + word(WithoutPasswords(flags.db_url));
   if (!flags.config_file.empty()) out += " --config " + word(flags.config_file);
   return out;
 }

@@ -27,6 +27,17 @@ TEST(HubArgs, NeverRepeatsAPassword) {
   EXPECT_EQ(HubArgs(f), " --db postgresql://ndc@db.example/ndc");
   f.db_url = "postgresql://db.example:5432/ndc";
   EXPECT_EQ(HubArgs(f), " --db postgresql://db.example:5432/ndc");
+  // In the query too, and in keyword/value strings (review of 2026-12-01).
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?password=s3cret"), "postgresql://ndc@db/ndc");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?sslmode=require&password=s3cret&application_name=x"),
+            "postgresql://ndc@db/ndc?sslmode=require&application_name=x");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?sslpassword=k&password=p"), "postgresql://ndc@db/ndc");
+  EXPECT_EQ(WithoutPasswords("postgresql://n%40dc:p%40ss@db/ndc"), "postgresql://n%40dc@db/ndc");
+  EXPECT_EQ(WithoutPasswords("host=db password=s3cret dbname=ndc"), "host=db dbname=ndc");
+  EXPECT_EQ(WithoutPasswords("host=db password = 'a \\' b' dbname=ndc"), "host=db dbname=ndc");
+  EXPECT_EQ(WithoutPasswords("password=x"), "");
+  f.db_url = "host=db user=ndc password=s3cret";
+  EXPECT_EQ(HubArgs(f).find("s3cret"), std::string::npos) << HubArgs(f);
 }
 
 }  // namespace

@@ -64,6 +64,13 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
   if (parsed == nullptr) {
     std::string msg = parse_error ? Trim(parse_error) : "out of memory";
     PQfreemem(parse_error);
+    // libpq quotes the offending text ("invalid percent-encoded token: \"s3cr%zzet\""), which may
+    // be part of a password: the message is cut at its first quote (review of 2026-12-01).
+    if (const size_t quote = msg.find('"'); quote != std::string::npos) {
+      msg.resize(quote);
+      while (!msg.empty() && (msg.back() == ' ' || msg.back() == ':')) msg.pop_back();
+      msg += " (the text libpq quoted is left out: it may hold a password)";
+    }
     return InvalidArgumentError("postgresql: bad connection string: " + msg);
   }
   PQconninfoFree(parsed);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/store.h"
+
 namespace ndc::store {
 namespace {
 
@@ -39,6 +41,16 @@ TEST(MapPgError, NamesBackendMessageAndSqlstate) {
   Status s = MapPgError("23505", "duplicate key value violates unique constraint \"t_pkey\"");
   EXPECT_EQ(s.code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(s.message(), "postgresql: duplicate key value violates unique constraint \"t_pkey\" [23505]");
+}
+
+// A connection string libpq cannot parse is refused before any connection, and the error leaves
+// out the text libpq quotes, which may be part of the password (review of 2026-12-01).
+TEST(PgOpen, ABadConnectionStringDoesNotEchoThePassword) {
+  Result<std::unique_ptr<Database>> db = OpenPostgres("postgresql://ndc:s3cr%zzet@127.0.0.1:1/ndc");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kInvalidArgument) << db.status().ToString();
+  EXPECT_EQ(db.status().message().find("s3cr"), std::string::npos) << db.status().ToString();
+  EXPECT_NE(db.status().message().find("bad connection string"), std::string::npos) << db.status().ToString();
 }
 
 }  // namespace
