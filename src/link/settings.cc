@@ -453,6 +453,13 @@ Status ValidateSettings(const Settings& s) {
     RETURN_IF_ERROR(check_rules("deterministic", i, s.deterministic[i].equal, "equal"));
     RETURN_IF_ERROR(check_rules("deterministic", i, s.deterministic[i].consistent, "consistent"));
   }
+  if (s.blocking.size() + s.deterministic.size() > kMaxRules) {
+    // Beyond it the block index would skip the last rules' candidates without a word (review of
+    // 2026-12-01).
+    return Reader::Error("blocking", "at most " + std::to_string(kMaxRules) +
+                                         " blocking and deterministic rules together, got " +
+                                         std::to_string(s.blocking.size() + s.deterministic.size()));
+  }
   if (s.blocking.empty() && s.deterministic.empty()) {
     return Reader::Error("blocking", "at least one blocking or deterministic rule is required");
   }

@@ -160,6 +160,9 @@ struct Settings {
 };
 
 inline constexpr size_t kMaxComparisons = 16;
+// Deterministic plus blocking rules: the block index visits at most this many (a rule's key is
+// one bit of a 64-bit "produced by an earlier rule" test).
+inline constexpr size_t kMaxRules = 64;
 
 enum class SettingsFormat : uint8_t { kToml, kJson };
 

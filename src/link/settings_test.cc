@@ -61,6 +61,20 @@ TEST(Settings, ThresholdsMustBeOrdered) {
   EXPECT_EQ(ErrorOf(text), "thresholds: expected 0 < review <= match < 1");
 }
 
+// The block index visits at most kMaxRules rules: more are refused, not silently left out
+// (review of 2026-12-01).
+TEST(Settings, AtMostSixtyFourRulesInAll) {
+  auto text = [](size_t n) {
+    std::string blocking;
+    for (size_t i = 0; i < n; ++i) blocking += std::string(i ? ", " : "") + R"({"attributes": ["a"]})";
+    return std::string(R"({"attributes": [{"name": "a"}],
+      "comparisons": [{"name": "a", "attribute": "a", "levels": [{"kind": "exact"}]}],
+      "deterministic": [{"name": "d", "equal": ["a"]}], "blocking": [)") + blocking + "]}";
+  };
+  EXPECT_EQ(ErrorOf(text(kMaxRules - 1)), "OK");
+  EXPECT_EQ(ErrorOf(text(kMaxRules)), "blocking: at most 64 blocking and deterministic rules together, got 65");
+}
+
 TEST(Settings, TomlSyntaxErrorNamesTheLine) {
   EXPECT_EQ(ErrorOf("[[attributes]]\nname = \n", SettingsFormat::kToml).rfind("settings: line 2: ", 0), 0u);
 }

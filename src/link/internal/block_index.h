@@ -36,9 +36,10 @@ class BlockIndex {
   template <typename F, typename Stop>
   void ForEach(const TableData& ref, const TableData& probe, uint32_t prow, bool dedupe, F&& f, size_t first_rules,
                Stop&& stop) const {
-    const size_t n = std::min<size_t>(rules_.size(), 64);
-    uint64_t keys[64];
-    bool usable[64];
+    // ValidateSettings refuses more rules than kMaxRules, so n is every rule.
+    const size_t n = std::min<size_t>(rules_.size(), kMaxRules);
+    uint64_t keys[kMaxRules];
+    bool usable[kMaxRules];
     bool complete = true;  // no block of the first `first_rules` rules skipped for its size
     auto visit = [&](size_t r, uint32_t row) {
       if (dedupe && row <= prow) return;
