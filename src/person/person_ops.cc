@@ -104,11 +104,24 @@ Result<std::string> PersonOps::Split(const std::string& dataset_id, const std::s
                                      const std::string& detail) {
   ASSIGN_OR_RETURN(std::optional<Link> old, GetLink(*tx_, dataset_id, record_key));
   if (!old) return FailedPreconditionError(fmt::format("record of {} is not linked; nothing to split", dataset_id));
-  ASSIGN_OR_RETURN(std::string fresh, NewSurrogate(fmt::format("split from {}", old->person_key)));
+  // A record that came with a merge goes back to the person it came from, made active again: the
+  // citizen keys bound to that person resolve to it, not to the person it was wrongly merged into
+  // (review of 2026-12-01: they used to resolve through the merge, so /v1/me showed the other
+  // person's data). Other records it brought stay until they are split off too, each going back
+  // to it; consents and correction requests the merge moved stay with the survivor (which of
+  // them were whose is not kept), for the operator to reassign.
+  RETURN_IF_ERROR(LockActivePerson(*tx_, old->person_key, ctx_->now));
+  ASSIGN_OR_RETURN(std::optional<std::string> holder, MergedHolderOf(*tx_, old->person_key, dataset_id, record_key));
+  if (holder) RETURN_IF_ERROR(Unmerge(*tx_, *holder, ctx_->now));
+  ASSIGN_OR_RETURN(std::string fresh, holder ? Result<std::string>(*holder)
+                                             : NewSurrogate(fmt::format("split from {}", old->person_key)));
+  const std::string how = holder ? fmt::format("{} (back to {}, its merge into {} undone)", detail, *holder,
+                                               old->person_key)
+                                 : detail;
   RecordState record{0, record_key, false, old->source_updated_at, old->attributes};
   RETURN_IF_ERROR(Attach(dataset_id, record, fresh, "review", std::nullopt));
-  RETURN_IF_ERROR(Event(old->person_key, "split", fresh, dataset_id, record_key, detail));
-  RETURN_IF_ERROR(Event(fresh, "split", old->person_key, dataset_id, record_key, detail));
+  RETURN_IF_ERROR(Event(old->person_key, "split", fresh, dataset_id, record_key, how));
+  RETURN_IF_ERROR(Event(fresh, "split", old->person_key, dataset_id, record_key, how));
   return fresh;
 }
 

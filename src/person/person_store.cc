@@ -79,6 +79,31 @@ Status MarkMerged(store::Executor& db, const std::string& from, const std::strin
       .status();
 }
 
+Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std::string& into,
+                                                  const std::string& dataset_id, const std::string& record_key) {
+  // A merge writes no event per link it moves, and a merged person changes no more: its last
+  // linked/unlinked event about the record says whether it held the record when it was merged.
+  // Persons merged into `into` through others (S into M, M into P) count: the record came with S.
+  ASSIGN_OR_RETURN(std::vector<std::string> absorbed, AbsorbedPersons(db, into, 1000));
+  for (const std::string& person : absorbed) {
+    ASSIGN_OR_RETURN(store::ResultSet last,
+                     db.Query("SELECT kind FROM person_events WHERE person_key = $1 AND dataset_id = $2 AND "
+                              "record_key = $3 AND kind IN ('linked', 'unlinked') ORDER BY seq DESC LIMIT 1",
+                              Params{person, dataset_id, record_key}));
+    if (!last.rows.empty() && last.rows[0].Str(0) == "linked") return std::optional<std::string>(person);
+  }
+  return std::optional<std::string>();
+}
+
+Status Unmerge(store::Executor& db, const std::string& key, int64_t now) {
+  ASSIGN_OR_RETURN(store::ResultSet rs,
+                   db.Query("UPDATE persons SET status = 'active', merged_into = NULL, updated_at = $1 "
+                            "WHERE person_key = $2 AND status = 'merged' RETURNING person_key",
+                            Params{now, key}));
+  if (rs.rows.empty()) return AbortedError(fmt::format("person {} is no longer merged", key));
+  return OkStatus();
+}
+
 Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into) {
   RETURN_IF_ERROR(db.Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2", Params{into, from}).status());
   return db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2", Params{into, from}).status();

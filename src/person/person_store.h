@@ -63,6 +63,14 @@ Status LockPerson(store::Executor& db, const std::string& key, int64_t now);
 // commits). A caller retries from the start and resolves the person again.
 Status LockActivePerson(store::Executor& db, const std::string& key, int64_t now);
 Status MarkMerged(store::Executor& db, const std::string& from, const std::string& into, int64_t now);
+// A person merged into `into` (directly or through others, as AbsorbedPersons, the first 1,000)
+// that held the record (dataset, key) when it was merged — its own events end with the record
+// linked to it; nullopt when none did.
+Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std::string& into,
+                                                  const std::string& dataset_id, const std::string& record_key);
+// Makes a merged person active again (an operator's split undoing a merge); kAborted when it is
+// no longer merged (another transaction changed it).
+Status Unmerge(store::Executor& db, const std::string& key, int64_t now);
 // What a person gave or asked for follows them into the person they are merged into: their
 // consents (a recipient's reads resolve to the survivor and must find them; the person lists and
 // revokes them as the survivor) and their correction requests (listed as the survivor's, still in

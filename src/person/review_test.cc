@@ -356,34 +356,41 @@ TEST_P(ReviewTest, ANonMatchHoldsAgainstThePersonItsPersonWasMergedInto) {
   EXPECT_EQ(PersonOf("tax", "T5"), s5);
 }
 
-// Only the newest decision about a person counts, as the person resolves now: a record matched
-// with a surrogate that was then merged into a registry person, and then split off that person,
-// stays split when it changes (the old match, which now resolves to the registry person, used to
-// pull it back).
-TEST_P(ReviewTest, AMatchMadeBeforeASplitDoesNotUndoIt) {
+// A record that came into a person with a merge goes back, when split off, to the person it came
+// with, made active again — so the keys bound to that person (a citizen's) no longer resolve to
+// the person it was wrongly merged into; the survivor keeps its own records.
+TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT8,Lê Văn Cương,1970-03-04,,M,\n");
   Link();
   const std::string s3 = PersonOf("tax", "T3");
   ASSERT_EQ(s3[0], 'S');
   clock_.Advance(1'000'000);
   NDC_ASSERT_OK(Decide(Review(), {"tax", "T8", s3, "match", std::nullopt, "cli:op", "same man"}).status());
-  ASSERT_EQ(PersonOf("tax", "T8"), s3);
   clock_.Advance(1'000'000);
   NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome merged,
                            Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
   ASSERT_EQ(merged.outcome, "merged");
   ASSERT_EQ(PersonOf("tax", "T8"), kAnId);  // came along with s3
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s3));
+  ASSERT_EQ(resolved, std::optional<std::string>(kAnId));
   clock_.Advance(1'000'000);
   NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome split,
                            Decide(Review(), {"tax", "T8", kAnId, "non_match", std::nullopt, "cli:op", "not An"}));
   ASSERT_EQ(split.outcome, "split");
-  const std::string f = PersonOf("tax", "T8");
-  ASSERT_NE(f, kAnId);
+  EXPECT_EQ(split.person_key, s3);
+  EXPECT_EQ(PersonOf("tax", "T8"), s3);
+  EXPECT_EQ(PersonOf("tax", "T3"), kAnId);
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<Person> back, GetPerson(*db_, s3));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->status, "active");
+  NDC_ASSERT_OK_AND_ASSIGN(resolved, ResolvePerson(*db_, s3));
+  EXPECT_EQ(resolved, std::optional<std::string>(s3));
+  EXPECT_EQ(EventKinds(s3), "created linked linked merged linked split") << EventKinds(s3);
+  // It stays there: the decision (T8, An) holds, and the match (T8, s3) names s3 again.
   clock_.Advance(1'000'000);
-  Load("tax", "T8,Lê Văn Cương,1970-03-04,,M,0912\n");  // changed at the source
-  DatasetLinkReport r = LinkReport("tax");
-  EXPECT_EQ(r.by_decision, 0);
-  EXPECT_EQ(PersonOf("tax", "T8"), f);
+  Load("tax", "T8,Lê Văn Cương,1970-03-04,,M,0912\n");
+  Link();
+  EXPECT_EQ(PersonOf("tax", "T8"), s3);
 }
 
 // A non-match holds both ways: a record of the target declared not the moving person stops the
