@@ -52,6 +52,10 @@ Status GetInt(const json& obj, const std::string& key, const std::string& path, 
   return OkStatus();
 }
 
+// Every finite double written out in plain digits (the largest has 309 before the point, the
+// smallest 324 after it) fits: a stored float bound always reads back.
+constexpr size_t kMaxStoredBoundDigits = 400;
+
 // What is being read: a schema from an agency, held to every rule; or one the catalog stored,
 // which may hold what earlier versions of NDC accepted and this one refuses (schema.h).
 enum class Source { kAgency, kStored };
@@ -63,6 +67,15 @@ enum class Source { kAgency, kStored };
 Status FloatBound(const json& v, const std::string& p, const std::string& key, std::optional<std::string>* out) {
   const std::string written = v.dump();
   if (!std::isfinite(v.get<double>())) return Err(p, "must be a finite number");
+  // What the agency wrote is gone once parsed: 9999999999999999999.99 arrives as 1e19, one
+  // significant digit. From 10^15 up a double no longer holds every 15-digit number with its
+  // fraction, so such a float may already be rounded (review of 2026-12-01): it must be a string.
+  if (std::fabs(v.get<double>()) >= 1e15) {
+    return Err(p, fmt::format("{} is too large to be taken from a JSON number exactly (from 10^15 a number may "
+                              "already be rounded); write the bound as a string of digits, e.g. \"{}\": "
+                              "\"9999999999999999999.99\"",
+                              written, key));
+  }
   if (internal::SignificantDigits(written) > 15) {
     return Err(p, fmt::format("{} has more significant digits than a JSON number keeps exactly (15); write the "
                               "bound as a string of digits, e.g. \"{}\": \"1234567890.1234567\"", written, key));
@@ -110,9 +123,11 @@ Status GetBound(const json& obj, const std::string& key, const std::string& path
     const bool integer = type == FieldType::kInteger;
     if (RE2::FullMatch(s, num) && !(integer && s.find('.') != std::string::npos)) {
       *out = s;
-    } else if (auto plain = internal::PlainDecimal(s, internal::kMaxDecimalDigits);
+    } else if (auto plain = internal::PlainDecimal(s, kMaxStoredBoundDigits);
                plain && !integer && source == Source::kStored) {
-      *out = std::move(*plain);  // a float bound stored before 2026-12-01 ("1e-05"): the same value
+      // A float bound stored before 2026-12-01 ("1e-05", "1.7976931348623157e+308"): the same
+      // value, however long written out, so the dataset reads.
+      *out = std::move(*plain);
     } else {
       return Err(p, fmt::format("must be {}, got '{}'", integer ? "an integer" : "a number", s));
     }

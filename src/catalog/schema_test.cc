@@ -173,11 +173,11 @@ TEST(Schema, BadDateBoundAndFormatAreRefused) {
 TEST(Schema, AFloatDecimalBoundIsStoredAsPlainDigitsThatParseBack) {
   json j = Valid();
   j["fields"][6]["min"] = 0.00001;  // dumps as 1e-05
-  j["fields"][6]["max"] = 1e16;     // dumps as 1e+16
+  j["fields"][6]["max"] = 2.5e-05;  // dumps as 2.5e-05 (large numbers in exponent form are refused, below)
   auto s = ParseSchemaJson(j.dump());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->Field("luong")->min, "0.00001");
-  EXPECT_EQ(s->Field("luong")->max, "10000000000000000");
+  EXPECT_EQ(s->Field("luong")->max, "0.000025");
   auto again = ParseSchemaJson(SchemaToJson(*s));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(SchemaToJson(*again), SchemaToJson(*s));
@@ -199,9 +199,18 @@ fields = [{name = "ma", type = "string", required = true}, {name = "ty_le", type
 
 TEST(Schema, AFloatBoundThatCannotBeKeptExactlyIsRefused) {
   json j = Valid();
-  j["fields"][6]["max"] = 12345678901234567.5;
-  EXPECT_EQ(Error(j), "fields[6].max: 1.2345678901234568e+16 has more significant digits than a JSON number keeps "
+  j["fields"][6]["max"] = 0.12345678901234567;
+  EXPECT_EQ(Error(j), "fields[6].max: 0.12345678901234566 has more significant digits than a JSON number keeps "
                       "exactly (15); write the bound as a string of digits, e.g. \"max\": \"1234567890.1234567\"");
+  // Rounded before NDC sees it: 9999999999999999999.99 arrives as 1e19, one significant digit.
+  j["fields"][6]["max"] = 9999999999999999999.99;
+  EXPECT_EQ(Error(j), "fields[6].max: 1e+19 is too large to be taken from a JSON number exactly (from 10^15 a number "
+                      "may already be rounded); write the bound as a string of digits, e.g. \"max\": "
+                      "\"9999999999999999999.99\"");
+  j["fields"][6]["max"] = -1e15;
+  EXPECT_FALSE(ParseSchemaJson(j.dump()).ok());
+  j["fields"][6]["max"] = 999999999999999.0;  // below 10^15: exact
+  EXPECT_TRUE(ParseSchemaJson(j.dump()).ok());
   j["fields"][6]["max"] = 1e-40;
   EXPECT_EQ(Error(j), "fields[6].max: 1e-40 has more than 38 digits written out, more than a decimal may have");
   j = Valid();
@@ -240,6 +249,10 @@ TEST(Schema, AStoredSchemaReadsWhatEarlierVersionsAccepted) {
   EXPECT_EQ(s->Field("luong")->min, "0.00001");
   EXPECT_EQ(s->Field("luong")->max, "12345678901234568");
   EXPECT_EQ(s->Field("ngay_sinh")->max, "2026-02-30");
+  j["fields"][6]["max"] = "1.7976931348623157e+308";  // the largest double, a common "no maximum"
+  s = ParseStoredSchemaJson(j.dump());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->Field("luong")->max->size(), 309u);
   j["fields"][6]["min"] = "zero";
   EXPECT_EQ(ParseStoredSchemaJson(j.dump()).status().message(), "fields[6].min: must be a number, got 'zero'");
 }

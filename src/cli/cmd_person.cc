@@ -113,10 +113,11 @@ Status Run(const PersonFlags& f) {
   }
   t.Print(std::cout);
   for (const auto& r : reports) {
+    if (r.model == person::kLeftAfterOvertaken) continue;  // its row in the table says so
     if (r.overtaken) {
       std::cout << r.dataset_id << ": stopped at event " << r.to_seq
-                << ": another run of this partition is linking it (the node that got there first goes on, "
-                   "and links the datasets after it too)\n";
+                << ": another run of this partition is linking it (the node that got there first goes on); "
+                   "datasets after it are left to that run or the next\n";
     }
   }
   return OkStatus();

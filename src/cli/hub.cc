@@ -139,16 +139,34 @@ namespace {
 
 bool IsPasswordKeyword(std::string_view name) { return name == "password" || name == "sslpassword"; }
 
-// A URI's `user:password@` and its `password=` / `sslpassword=` query parameters removed.
+// A query parameter's name as libpq reads it: percent-decoded ("pass%77ord" is "password").
+std::string DecodedName(std::string_view name) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '%' && i + 2 < name.size() && std::isxdigit(static_cast<unsigned char>(name[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(name[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(name.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += name[i];
+    }
+  }
+  return out;
+}
+
+// A URI's `user:password@` and its `password=` / `sslpassword=` query parameters removed. As
+// libpq reads a URI, the user info is what comes before the first '@' that precedes any '/', so a
+// password may hold '?' or ':' (review of 2026-12-01).
 std::string UriWithoutPasswords(std::string url, size_t scheme) {
   const size_t authority = scheme + 3;
-  const size_t authority_end = std::min(url.find_first_of("/?", authority), url.size());
-  const size_t at = url.rfind('@', authority_end);
-  if (at != std::string::npos && at >= authority) {
+  const size_t at = url.find_first_of("@/", authority);
+  size_t rest = authority;  // where the host begins
+  if (at != std::string::npos && url[at] == '@') {
     const size_t colon = url.find(':', authority);
     if (colon < at) url.erase(colon, at - colon);
+    rest = url.find('@', authority) + 1;
   }
-  const size_t query = url.find('?');
+  const size_t query = url.find('?', rest);
   if (query == std::string::npos) return url;
   std::string kept;
   size_t start = query + 1;
@@ -156,7 +174,7 @@ std::string UriWithoutPasswords(std::string url, size_t scheme) {
     size_t end = std::min(url.find('&', start), url.size());
     std::string_view param(url.data() + start, end - start);
     std::string_view name = param.substr(0, param.find('='));
-    if (!param.empty() && !IsPasswordKeyword(name)) {
+    if (!param.empty() && !IsPasswordKeyword(DecodedName(name))) {
       kept += kept.empty() ? "?" : "&";
       kept += param;
     }

@@ -33,6 +33,11 @@ TEST(HubArgs, NeverRepeatsAPassword) {
             "postgresql://ndc@db/ndc?sslmode=require&application_name=x");
   EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?sslpassword=k&password=p"), "postgresql://ndc@db/ndc");
   EXPECT_EQ(WithoutPasswords("postgresql://n%40dc:p%40ss@db/ndc"), "postgresql://n%40dc@db/ndc");
+  // libpq's user info runs to the first '@' before any '/': a password may hold '?' or ':'.
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc:pa?ss@db/ndc"), "postgresql://ndc@db/ndc");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc:a:b?c@db:5432/ndc?sslmode=require"),
+            "postgresql://ndc@db:5432/ndc?sslmode=require");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?pass%77ord=s3cret"), "postgresql://ndc@db/ndc");
   EXPECT_EQ(WithoutPasswords("host=db password=s3cret dbname=ndc"), "host=db dbname=ndc");
   EXPECT_EQ(WithoutPasswords("host=db password = 'a \\' b' dbname=ndc"), "host=db dbname=ndc");
   EXPECT_EQ(WithoutPasswords("password=x"), "");

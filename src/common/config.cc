@@ -159,10 +159,16 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   if (name == "store.url" && !value.empty() && !value.starts_with("postgresql://") &&
       !value.starts_with("postgres://")) {
     // Anything else used to open (and create) a SQLite file of that name in the working directory.
+    // The value itself is not repeated: it may hold a password (review of 2026-12-01: a
+    // key=value string or a mistyped scheme printed it whole). Its scheme is enough to see why.
+    const size_t scheme = value.find("://");
+    const std::string got = scheme == std::string::npos || scheme > 32
+                                ? std::string("a value that is not a URL (key=value connection strings are not read)")
+                                : fmt::format("a URL of scheme '{}'", value.substr(0, scheme));
     return InvalidArgumentError(fmt::format(
-        "{}: store.url must be a PostgreSQL URL such as postgresql://user@host:5432/ndc, got '{}'; leave it out "
+        "{}: store.url must be a PostgreSQL URL such as postgresql://user@host:5432/ndc, got {}; leave it out "
         "for the embedded store in the data directory (--data)",
-        source, value));
+        source, got));
   }
   if (name == "data.dir") c->data_dir = value;
   else if (name == "store.url") c->store_url = value;

@@ -67,6 +67,15 @@ TEST(Config, AStoreUrlThatIsNotPostgresIsRefused) {
     EXPECT_NE(c.status().message().find("store.url must be a PostgreSQL URL"), std::string::npos)
         << c.status().message();
   }
+  // The refused value is not repeated: it may hold a password.
+  for (const char* secret : {"host=db password=s3cret", "postgressql://u:s3cret@h/db"}) {
+    auto c = LoadConfig({.env = Env({}), .overrides = {{"store.url", secret}}});
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument) << secret;
+    EXPECT_EQ(c.status().message().find("s3cret"), std::string::npos) << c.status().message();
+  }
+  EXPECT_NE(LoadConfig({.env = Env({}), .overrides = {{"store.url", "mysql://x"}}}).status().message().find(
+                "got a URL of scheme 'mysql'"),
+            std::string::npos);
   for (const char* good : {"postgresql://u@127.0.0.1:5432/ndc", "postgres://u@h/db", ""}) {
     EXPECT_TRUE(LoadConfig({.env = Env({}), .overrides = {{"store.url", good}}}).ok()) << good;
   }

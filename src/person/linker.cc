@@ -303,20 +303,23 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
   const std::string part = l_->options_.partition.Name();
   ASSIGN_OR_RETURN(report.from_seq, GetCursor(*l_->db_, dataset.schema.id, part));
   report.to_seq = report.from_seq;
-  // A dataset with no field mapped to a person attribute (an enterprise register, a price list)
-  // is about no one: linking it would found one empty surrogate per record (review of 2026-12-01).
-  const bool about_persons = std::any_of(dataset.schema.fields.begin(), dataset.schema.fields.end(),
-                                         [](const catalog::FieldSpec& f) { return !f.person.empty(); });
-  if (!about_persons) {
-    report.model = "not linked (no field is mapped to a person attribute)";
-    return report;
-  }
   ASSIGN_OR_RETURN(std::vector<RecordState> first, ReadChangedRecords(*l_->db_, dataset, report.from_seq, 1));
   if (first.empty()) {
     report.model = "not needed (no changes)";
     return report;
   }
-  RETURN_IF_ERROR(PrepareIndex(dataset, &report));
+  // A dataset with no field mapped to a person attribute (an enterprise register, a price list)
+  // is about no one: no model, no index, and each changed record, holding no person attribute,
+  // founds no person (RecordLinker::Link) — one it is linked to from before (an empty surrogate
+  // founded until 2026-12-01, or mappings since removed) is unlinked.
+  const bool about_persons = std::any_of(dataset.schema.fields.begin(), dataset.schema.fields.end(),
+                                         [](const catalog::FieldSpec& f) { return !f.person.empty(); });
+  if (about_persons) {
+    RETURN_IF_ERROR(PrepareIndex(dataset, &report));
+  } else {
+    index_.reset();
+    report.model = "none (no field is mapped to a person attribute)";
+  }
   ASSIGN_OR_RETURN(store::Row last, l_->db_->QueryOne("SELECT COALESCE(MAX(last_seq), 0) FROM ingest_state "
                                                       "WHERE dataset_id = $1",
                                                       std::vector<store::Value>{dataset.schema.id}));
@@ -360,10 +363,19 @@ Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string
     ASSIGN_OR_RETURN(DatasetLinkReport r, run.Dataset(d));
     const bool overtaken = r.overtaken;
     out.push_back(std::move(r));
-    // The other run goes on in the same order: linking the later datasets now, before it has
-    // linked this one (the authority first of all), would let their records found persons that
-    // the ones it is still linking define (review of 2026-12-01).
-    if (overtaken) break;
+    // Linking the later datasets now, before the other run has linked this one (the authority
+    // first of all), would let their records found persons that the ones it is still linking
+    // define (review of 2026-12-01). They are left to that run, if it links them, or to the next.
+    if (overtaken) {
+      for (size_t i = out.size(); i < todo.size(); ++i) {
+        DatasetLinkReport left;
+        left.dataset_id = todo[i].schema.id;
+        left.overtaken = true;
+        left.model = kLeftAfterOvertaken;
+        out.push_back(std::move(left));
+      }
+      break;
+    }
   }
   return out;
 }

@@ -78,10 +78,13 @@ struct DatasetLinkReport {
   int64_t merged = 0;                // surrogates merged into a registry person
   std::string model;                 // "trained", "stored", "given" or "none (<why>)"
   // Another run of the same partition moved the cursor while this one ran: this one stopped at
-  // to_seq and left the rest to it — also the datasets after this one, which Run then leaves out
-  // of its reports.
+  // to_seq and left the rest to it. Run then links none of the datasets after it: their reports
+  // say overtaken too, with nothing linked (model "not linked (left after an overtaken dataset)").
   bool overtaken = false;
 };
+
+// The model of a dataset's report when Run left it after an overtaken dataset.
+inline constexpr char kLeftAfterOvertaken[] = "not linked (left after an overtaken dataset)";
 
 struct LinkProgressInfo {
   std::string dataset_id;

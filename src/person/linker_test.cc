@@ -407,9 +407,12 @@ TEST_P(LinkerTest, AnOvertakenRunLeavesTheLaterDatasetsToTheOtherRun) {
   NDC_ASSERT_OK_AND_ASSIGN(std::vector<DatasetLinkReport> reports, a.Run({}, progress));
   ASSERT_TRUE(overtook);
   NDC_ASSERT_OK(b_status);
-  ASSERT_EQ(reports.size(), 1u);
+  ASSERT_EQ(reports.size(), 2u);
   EXPECT_EQ(reports[0].dataset_id, "population_registry");
   EXPECT_TRUE(reports[0].overtaken);
+  EXPECT_EQ(reports[1].dataset_id, "tax");  // left, and said so
+  EXPECT_TRUE(reports[1].overtaken);
+  EXPECT_EQ(reports[1].records, 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'tax'"), 0);
   // The next run links tax against the registry's persons.
   Link();
@@ -436,8 +439,9 @@ TEST_P(LinkerTest, RecordsAboutNoOneFoundNoPerson) {
     if (r.dataset_id == "prices") not_linked = r;
   }
   EXPECT_EQ(not_linked.dataset_id, "prices");
-  EXPECT_EQ(not_linked.records, 0);
-  EXPECT_EQ(not_linked.model, "not linked (no field is mapped to a person attribute)");
+  EXPECT_EQ(not_linked.records, 2);  // read, and linked to no one
+  EXPECT_EQ(not_linked.new_persons, 0);
+  EXPECT_EQ(not_linked.model, "none (no field is mapped to a person attribute)");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'prices'"), 0);
   EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
   EXPECT_EQ(PersonOf("tax", "T9"), "");

@@ -34,7 +34,15 @@ Status RecordLinker::Link(const std::string& dataset_id, const RecordState& reco
   }
   if (record.attributes.empty()) {
     // Every person field of the record is empty: nothing to link it by, and a person founded for
-    // it would be an empty one. It stays (or becomes) unlinked until it names someone.
+    // it would be an empty one. It stays (or becomes) unlinked until it names someone — unless an
+    // operator decided whose it is, which holds as it does for any record.
+    std::set<std::string> rejected;
+    std::optional<std::string> matched;
+    RETURN_IF_ERROR(ReadDecisions(dataset_id, record.key, &rejected, &matched));
+    if (matched) {
+      ++counts_->by_decision;
+      return ops_->Attach(dataset_id, record, *matched, "review", std::nullopt);
+    }
     ASSIGN_OR_RETURN(std::optional<person::Link> link, GetLink(*tx_, dataset_id, record.key));
     if (!link) return OkStatus();
     ++counts_->unlinked;

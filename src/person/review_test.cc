@@ -9,6 +9,8 @@
 #include <cmath>
 #include <thread>
 
+#include "catalog/schema.h"
+#include "ingest/formats/input.h"
 #include "person/person_ops.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
@@ -354,6 +356,33 @@ TEST_P(ReviewTest, ANonMatchHoldsAgainstThePersonItsPersonWasMergedInto) {
       Decide(Review(), {"population_registry", kAnId, s5, "match", item.id, "cli:op", "same?"});
   EXPECT_EQ(joined.status().code(), StatusCode::kFailedPrecondition) << joined.status().ToString();
   EXPECT_EQ(PersonOf("tax", "T5"), s5);
+}
+
+// An operator's match holds for a record with no person attribute too: it changes (a field no
+// person attribute maps) and stays with the person it was decided to be, not unlinked.
+TEST_P(ReviewTest, AMatchHoldsForARecordWithNoPersonAttribute) {
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema clinic, catalog::ParseSchemaJson(R"({"id": "clinic",
+    "title": "Phòng khám", "owner": "gdt", "classification": {"data": "other", "personal": "basic"},
+    "source_key": ["ma"], "fields": [{"name": "ma", "column": "MA", "type": "string", "required": true},
+      {"name": "ho_ten", "column": "HO_TEN", "type": "string", "person": "full_name"},
+      {"name": "ghi_chu", "column": "GHI_CHU", "type": "string"}]})"));
+  NDC_ASSERT_OK(catalog_->CreateDataset(clinic).status());
+  auto load = [&](const std::string& note) {
+    clock_.Advance(1'000'000);
+    ingest::BatchRequest req{.dataset_id = "clinic", .source = "test", .submitted_by = "operator"};
+    Result<ingest::BatchReport> r = ingestor_->Ingest(req, ingest::MemorySource("MA,HO_TEN,GHI_CHU\nC1,," + note + "\n"));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  };
+  load("first visit");
+  Link();
+  ASSERT_EQ(PersonOf("clinic", "C1"), "");  // nothing to link it by
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK(Decide(Review(), {"clinic", "C1", kAnId, "match", std::nullopt, "cli:op", "his card"}).status());
+  ASSERT_EQ(PersonOf("clinic", "C1"), kAnId);
+  load("second visit");
+  DatasetLinkReport r = LinkReport("clinic");
+  EXPECT_EQ(r.by_decision, 1);
+  EXPECT_EQ(PersonOf("clinic", "C1"), kAnId);
 }
 
 // A record that came into a person with a merge goes back, when split off, to the person it came

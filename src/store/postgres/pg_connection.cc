@@ -33,8 +33,25 @@ std::string Trim(std::string_view s) {
 
 void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
 
+// libpq quotes the offending text of a connection string it cannot use ("invalid percent-encoded
+// token: \"s3cr%zzet\"", "invalid integer value \"ab\" for connection option \"port\"" from a
+// password holding '/'), which may be part of a password: such a message is cut at its first quote
+// (review of 2026-12-01).
+std::string WithoutQuotedValue(std::string msg) {
+  const size_t quote = msg.find('"');
+  if (quote == std::string::npos) return msg;
+  msg.resize(quote);
+  while (!msg.empty() && (msg.back() == ' ' || msg.back() == ':')) msg.pop_back();
+  return msg + " (the text libpq quoted is left out: it may hold a password)";
+}
+
 Status ConnectError(PGconn* c) {
   std::string msg = Trim(PQerrorMessage(c));
+  // Errors about the connection string's values, not about the server ("connection to server at
+  // \"host\" ... failed" keeps its host).
+  if (msg.starts_with("invalid ") || msg.find("connection option") != std::string::npos) {
+    msg = WithoutQuotedValue(std::move(msg));
+  }
   std::string text = "postgresql: cannot connect: " + msg;
   if (PQconnectionNeedsPassword(c) || msg.find("authentication failed") != std::string::npos) {
     return UnauthenticatedError(text);
@@ -64,14 +81,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
   if (parsed == nullptr) {
     std::string msg = parse_error ? Trim(parse_error) : "out of memory";
     PQfreemem(parse_error);
-    // libpq quotes the offending text ("invalid percent-encoded token: \"s3cr%zzet\""), which may
-    // be part of a password: the message is cut at its first quote (review of 2026-12-01).
-    if (const size_t quote = msg.find('"'); quote != std::string::npos) {
-      msg.resize(quote);
-      while (!msg.empty() && (msg.back() == ' ' || msg.back() == ':')) msg.pop_back();
-      msg += " (the text libpq quoted is left out: it may hold a password)";
-    }
-    return InvalidArgumentError("postgresql: bad connection string: " + msg);
+    return InvalidArgumentError("postgresql: bad connection string: " + WithoutQuotedValue(std::move(msg)));
   }
   PQconninfoFree(parsed);
   // Later entries win, so the caller's conninfo (expanded from dbname) overrides these defaults.

@@ -51,6 +51,10 @@ TEST(PgOpen, ABadConnectionStringDoesNotEchoThePassword) {
   EXPECT_EQ(db.status().code(), StatusCode::kInvalidArgument) << db.status().ToString();
   EXPECT_EQ(db.status().message().find("s3cr"), std::string::npos) << db.status().ToString();
   EXPECT_NE(db.status().message().find("bad connection string"), std::string::npos) << db.status().ToString();
+  // A '/' in the password: libpq reads "ab" as the port and says so when it connects.
+  db = OpenPostgres("postgresql://ndc:ab/cd@127.0.0.1/ndc");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().message().find("\"ab\""), std::string::npos) << db.status().ToString();
 }
 
 }  // namespace
