@@ -37,12 +37,8 @@ Status RecordLinker::Link(const std::string& dataset_id, const RecordState& reco
     // it would be an empty one. It stays (or becomes) unlinked until it names someone — unless an
     // operator decided whose it is, which holds as it does for any record.
     std::set<std::string> rejected;
-    std::optional<std::string> matched;
-    RETURN_IF_ERROR(ReadDecisions(dataset_id, record.key, &rejected, &matched));
-    if (matched) {
-      ++counts_->by_decision;
-      return ops_->Attach(dataset_id, record, *matched, "review", std::nullopt);
-    }
+    ASSIGN_OR_RETURN(bool decided, AttachByDecision(dataset_id, record, &rejected));
+    if (decided) return OkStatus();
     ASSIGN_OR_RETURN(std::optional<person::Link> link, GetLink(*tx_, dataset_id, record.key));
     if (!link) return OkStatus();
     ++counts_->unlinked;
@@ -137,14 +133,20 @@ Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordSt
   return OkStatus();
 }
 
+Result<bool> RecordLinker::AttachByDecision(const std::string& dataset_id, const RecordState& record,
+                                            std::set<std::string>* rejected) {
+  std::optional<std::string> matched;
+  RETURN_IF_ERROR(ReadDecisions(dataset_id, record.key, rejected, &matched));
+  if (!matched) return false;
+  ++counts_->by_decision;
+  RETURN_IF_ERROR(ops_->Attach(dataset_id, record, *matched, "review", std::nullopt));
+  return true;
+}
+
 Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState& record, uint32_t probe_row) {
   std::set<std::string> rejected;
-  std::optional<std::string> matched;
-  RETURN_IF_ERROR(ReadDecisions(dataset_id, record.key, &rejected, &matched));
-  if (matched) {
-    ++counts_->by_decision;
-    return ops_->Attach(dataset_id, record, *matched, "review", std::nullopt);
-  }
+  ASSIGN_OR_RETURN(bool decided, AttachByDecision(dataset_id, record, &rejected));
+  if (decided) return OkStatus();
   ASSIGN_OR_RETURN(std::optional<std::string> by_id, Deterministic(record, "personal_id", rejected, false, ""));
   if (by_id) {
     ++counts_->by_id;

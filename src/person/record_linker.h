@@ -38,6 +38,10 @@ class RecordLinker {
                                                    const std::set<std::string>& rejected, bool surrogates_only,
                                                    const std::string& except);
   // The surviving persons of the record's non-match decisions, and its match decision if any.
+  // Reads the record's decisions (ReadDecisions) and, when one says whose it is, attaches it
+  // there: true. The persons declared not its own are left in `rejected` either way.
+  Result<bool> AttachByDecision(const std::string& dataset_id, const RecordState& record,
+                                std::set<std::string>* rejected);
   Status ReadDecisions(const std::string& dataset_id, const std::string& record_key, std::set<std::string>* rejected,
                        std::optional<std::string>* matched);
   // True when an operator said a record of `surrogate` is not `person`.
