@@ -104,6 +104,21 @@ Status Unmerge(store::Executor& db, const std::string& key, int64_t now) {
   return OkStatus();
 }
 
+Status MoveSplitReferences(store::Executor& db, const std::string& from, const std::string& to,
+                           const std::string& dataset_id, const std::string& record_key, bool unmerged) {
+  RETURN_IF_ERROR(db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2 AND dataset_id = $3 "
+                          "AND record_key = $4",
+                          Params{to, from, dataset_id, record_key})
+                      .status());
+  if (!unmerged) return OkStatus();
+  // Key ids are ours (no LIKE wildcards in them): the citizen route writes the proof so.
+  return db
+      .Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2 AND EXISTS (SELECT 1 FROM api_keys k "
+            "WHERE k.person_key = $1 AND consents.proof LIKE 'key ' || k.id || ' request %')",
+            Params{to, from})
+      .status();
+}
+
 Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into) {
   RETURN_IF_ERROR(db.Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2", Params{into, from}).status());
   return db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2", Params{into, from}).status();

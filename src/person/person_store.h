@@ -71,6 +71,11 @@ Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std
 // Makes a merged person active again (an operator's split undoing a merge); kAborted when it is
 // no longer merged (another transaction changed it).
 Status Unmerge(store::Executor& db, const std::string& key, int64_t now);
+// After a record moved from `from` to `to` by a split: the correction requests about that record
+// follow it; when `to` is a person given back by Unmerge, so do the consents `from` holds that
+// were granted through a key bound to `to` (their proof names the key: "key <id> request ...").
+Status MoveSplitReferences(store::Executor& db, const std::string& from, const std::string& to,
+                           const std::string& dataset_id, const std::string& record_key, bool unmerged);
 // What a person gave or asked for follows them into the person they are merged into: their
 // consents (a recipient's reads resolve to the survivor and must find them; the person lists and
 // revokes them as the survivor) and their correction requests (listed as the survivor's, still in

@@ -396,10 +396,36 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   clock_.Advance(1'000'000);
   NDC_ASSERT_OK(Decide(Review(), {"tax", "T8", s3, "match", std::nullopt, "cli:op", "same man"}).status());
   clock_.Advance(1'000'000);
+  // The citizen bound to s3 gave a consent through their key, one at a counter, and asked to
+  // correct T8: the merge moves all three to An.
+  using store::Value;
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO api_keys (id, name, role, secret_hash, created_at, person_key) "
+                          "VALUES ('abcd0123', 'citizen', 'citizen', $1, 1, $2)",
+                          std::vector<Value>{store::Blob{"x"}, s3})
+                    .status());
+  for (const char* id_proof : {"c_key|key abcd0123 request r1", "c_counter|counter form 7"}) {
+    const std::string text = id_proof;
+    const size_t bar = text.find('|');
+    NDC_ASSERT_OK(db_->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, "
+                            "valid_to, max_uses, uses, granted_at, channel, text_version, proof) VALUES ($1, $2, "
+                            "'gdt', 'credit', '{}', 0, 9999999999999999, 0, 0, 1, 'api', 'v1', $3)",
+                            std::vector<Value>{text.substr(0, bar), s3, text.substr(bar + 1)})
+                      .status());
+  }
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, "
+                          "claimed_value, note, status, created_at) VALUES ('cr1', 'tax', 'T8', 'ho_ten', $1, "
+                          "'Lê Văn Cương', 'typo', 'open', 1)",
+                          std::vector<Value>{s3})
+                    .status());
+  auto owner = [&](const std::string& sql) {
+    Result<store::Row> row = db_->QueryOne(sql);
+    return row.ok() ? row->Str(0) : row.status().ToString();
+  };
   NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome merged,
                            Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
   ASSERT_EQ(merged.outcome, "merged");
   ASSERT_EQ(PersonOf("tax", "T8"), kAnId);  // came along with s3
+  ASSERT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_key'"), kAnId);
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s3));
   ASSERT_EQ(resolved, std::optional<std::string>(kAnId));
   clock_.Advance(1'000'000);
@@ -415,6 +441,10 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   NDC_ASSERT_OK_AND_ASSIGN(resolved, ResolvePerson(*db_, s3));
   EXPECT_EQ(resolved, std::optional<std::string>(s3));
   EXPECT_EQ(EventKinds(s3), "created linked linked merged linked split") << EventKinds(s3);
+  // The consent given through s3's key and the request about T8 go back; the counter's stays.
+  EXPECT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_key'"), s3);
+  EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr1'"), s3);
+  EXPECT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_counter'"), kAnId);
   // It stays there: the decision (T8, An) holds, and the match (T8, s3) names s3 again.
   clock_.Advance(1'000'000);
   Load("tax", "T8,Lê Văn Cương,1970-03-04,,M,0912\n");
