@@ -154,19 +154,18 @@ std::string DecodedName(std::string_view name) {
   return out;
 }
 
-// A URI's `user:password@` and its `password=` / `sslpassword=` query parameters removed. As
-// libpq reads a URI, the user info is what comes before the first '@' that precedes any '/', so a
-// password may hold '?' or ':' (review of 2026-12-01).
+// A URI's `user:password@` and its `password=` / `sslpassword=` query parameters removed. Errs on
+// the side of removing too much: from the first ':' after the scheme to the last '@' of the whole
+// URI, so a password holding '@', '/' or '?' (libpq reads the user info to the first '@' or '/',
+// and would take what follows for the host) leaves nothing behind (review of 2026-12-01).
 std::string UriWithoutPasswords(std::string url, size_t scheme) {
   const size_t authority = scheme + 3;
-  const size_t at = url.find_first_of("@/", authority);
-  size_t rest = authority;  // where the host begins
-  if (at != std::string::npos && url[at] == '@') {
+  const size_t at = url.rfind('@');
+  if (at != std::string::npos && at > authority) {
     const size_t colon = url.find(':', authority);
     if (colon < at) url.erase(colon, at - colon);
-    rest = url.find('@', authority) + 1;
   }
-  const size_t query = url.find('?', rest);
+  const size_t query = url.find('?', authority);
   if (query == std::string::npos) return url;
   std::string kept;
   size_t start = query + 1;

@@ -38,6 +38,12 @@ TEST(HubArgs, NeverRepeatsAPassword) {
   EXPECT_EQ(WithoutPasswords("postgresql://ndc:a:b?c@db:5432/ndc?sslmode=require"),
             "postgresql://ndc@db:5432/ndc?sslmode=require");
   EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?pass%77ord=s3cret"), "postgresql://ndc@db/ndc");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc:p@ss@db/ndc"), "postgresql://ndc@db/ndc");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc:ab/cd@db/ndc"), "postgresql://ndc@db/ndc");
+  EXPECT_EQ(WithoutPasswords("postgresql://db?password=s3cret&application_name=ndc@n1"),
+            "postgresql://db?application_name=ndc@n1");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc@[::1]:5432/ndc"), "postgresql://ndc@[::1]:5432/ndc");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc:pw@h1:5432,h2:5433/ndc"), "postgresql://ndc@h1:5432,h2:5433/ndc");
   EXPECT_EQ(WithoutPasswords("host=db password=s3cret dbname=ndc"), "host=db dbname=ndc");
   EXPECT_EQ(WithoutPasswords("host=db password = 'a \\' b' dbname=ndc"), "host=db dbname=ndc");
   EXPECT_EQ(WithoutPasswords("password=x"), "");

@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -162,9 +163,16 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
     // The value itself is not repeated: it may hold a password (review of 2026-12-01: a
     // key=value string or a mistyped scheme printed it whole). Its scheme is enough to see why.
     const size_t scheme = value.find("://");
-    const std::string got = scheme == std::string::npos || scheme > 32
-                                ? std::string("a value that is not a URL (key=value connection strings are not read)")
-                                : fmt::format("a URL of scheme '{}'", value.substr(0, scheme));
+    auto is_scheme = [](std::string_view s) {  // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+      if (s.empty() || s.size() > 32 || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+      for (char ch : s) {
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '+' && ch != '-' && ch != '.') return false;
+      }
+      return true;
+    };
+    const bool named = scheme != std::string::npos && is_scheme(std::string_view(value).substr(0, scheme));
+    const std::string got = named ? fmt::format("a URL of scheme '{}'", value.substr(0, scheme))
+                                  : std::string("a value that is not a URL (key=value connection strings are not read)");
     return InvalidArgumentError(fmt::format(
         "{}: store.url must be a PostgreSQL URL such as postgresql://user@host:5432/ndc, got {}; leave it out "
         "for the embedded store in the data directory (--data)",

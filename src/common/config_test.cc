@@ -68,7 +68,8 @@ TEST(Config, AStoreUrlThatIsNotPostgresIsRefused) {
         << c.status().message();
   }
   // The refused value is not repeated: it may hold a password.
-  for (const char* secret : {"host=db password=s3cret", "postgressql://u:s3cret@h/db"}) {
+  for (const char* secret : {"host=db password=s3cret", "postgressql://u:s3cret@h/db",
+                             "password=s3cret sslrootcert=file://x"}) {
     auto c = LoadConfig({.env = Env({}), .overrides = {{"store.url", secret}}});
     EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument) << secret;
     EXPECT_EQ(c.status().message().find("s3cret"), std::string::npos) << c.status().message();

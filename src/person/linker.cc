@@ -370,6 +370,8 @@ Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string
       for (size_t i = out.size(); i < todo.size(); ++i) {
         DatasetLinkReport left;
         left.dataset_id = todo[i].schema.id;
+        ASSIGN_OR_RETURN(left.from_seq, GetCursor(*db_, left.dataset_id, options_.partition.Name()));
+        left.to_seq = left.from_seq;
         left.overtaken = true;
         left.model = kLeftAfterOvertaken;
         out.push_back(std::move(left));

@@ -11,6 +11,7 @@
 #include "ingest/formats/input.h"
 #include "person/discrepancy_store.h"
 #include "person/person_index.h"
+#include "person/person_ops.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
 #include "person/testing/person_fixture.h"
@@ -413,6 +414,7 @@ TEST_P(LinkerTest, AnOvertakenRunLeavesTheLaterDatasetsToTheOtherRun) {
   EXPECT_EQ(reports[1].dataset_id, "tax");  // left, and said so
   EXPECT_TRUE(reports[1].overtaken);
   EXPECT_EQ(reports[1].records, 0);
+  EXPECT_EQ(reports[1].to_seq, reports[1].from_seq);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'tax'"), 0);
   // The next run links tax against the registry's persons.
   Link();
@@ -433,6 +435,15 @@ TEST_P(LinkerTest, RecordsAboutNoOneFoundNoPerson) {
   NDC_ASSERT_OK_AND_ASSIGN(ingest::BatchReport loaded,
                            ingestor_->Ingest(req, ingest::MemorySource("MA,GIA\nP1,100\nP2,200\n")));
   ASSERT_EQ(loaded.inserted, 2);
+  {  // P1 linked from before (an empty surrogate founded by an earlier version): it is unlinked
+    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> tx, db_->Begin());
+    OpsContext octx{clock_.NowMicros(), "population_registry", {"population_registry"}, &random_};
+    PersonOps ops(tx.get(), &octx);
+    NDC_ASSERT_OK_AND_ASSIGN(std::string s, ops.NewSurrogate("test: as an earlier version founded"));
+    NDC_ASSERT_OK(ops.Attach("prices", RecordState{0, "P1", false, clock_.NowMicros(), {}}, s, "new", std::nullopt));
+    NDC_ASSERT_OK(tx->Commit());
+  }
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'prices'"), 1);
   Load("tax", "T1,Nguyễn Văn An,1990-02-01,,M,\nT9,,,,,\n");
   DatasetLinkReport not_linked;
   for (const auto& r : Link()) {
@@ -441,16 +452,20 @@ TEST_P(LinkerTest, RecordsAboutNoOneFoundNoPerson) {
   EXPECT_EQ(not_linked.dataset_id, "prices");
   EXPECT_EQ(not_linked.records, 2);  // read, and linked to no one
   EXPECT_EQ(not_linked.new_persons, 0);
+  EXPECT_EQ(not_linked.unlinked, 1);  // P1
   EXPECT_EQ(not_linked.model, "none (no field is mapped to a person attribute)");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links WHERE dataset_id = 'prices'"), 0);
   EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
   EXPECT_EQ(PersonOf("tax", "T9"), "");
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);  // An and Bình
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE person_key NOT LIKE 'S%'"), 2);  // An and Bình
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_links l JOIN persons p ON p.person_key = l.person_key "
+                  "WHERE p.person_key LIKE 'S%'"),
+            0);  // no surrogate holds a record
   Load("tax", "T1,,,,,\n");  // T1 loses every person field
   DatasetLinkReport r = LinkReport("tax");
   EXPECT_EQ(r.unlinked, 1);
   EXPECT_EQ(PersonOf("tax", "T1"), "");
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE person_key NOT LIKE 'S%'"), 2);
 }
 
 TEST(PartitionTest, ParsesAndRefusesBadSpecs) {

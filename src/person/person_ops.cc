@@ -108,12 +108,18 @@ Result<std::string> PersonOps::Split(const std::string& dataset_id, const std::s
   // citizen keys bound to that person resolve to it, not to the person it was wrongly merged into
   // (review of 2026-12-01: they used to resolve through the merge, so /v1/me showed the other
   // person's data). Other records it brought stay until they are split off too, each going back
-  // to it. The correction requests about the record follow it, and the consents the person gave
-  // through its own keys go back with it (MoveSplitReferences); consents given otherwise (at a
-  // counter) stay with the survivor, for the operator to reassign.
+  // to it (MergedHolderOf finds it again by persons.unmerged_from). The consents the person gave
+  // through its own keys go back with the first (GiveBackConsents); consents given otherwise (at
+  // a counter) and correction requests stay with the survivor, for the operator to reassign.
   RETURN_IF_ERROR(LockActivePerson(*tx_, old->person_key, ctx_->now));
   ASSIGN_OR_RETURN(std::optional<std::string> holder, MergedHolderOf(*tx_, old->person_key, dataset_id, record_key));
-  if (holder) RETURN_IF_ERROR(Unmerge(*tx_, *holder, ctx_->now));
+  if (holder) {
+    ASSIGN_OR_RETURN(std::optional<Person> was, GetPerson(*tx_, *holder));
+    if (was && was->status == "merged") {
+      RETURN_IF_ERROR(Unmerge(*tx_, *holder, old->person_key, ctx_->now));
+      RETURN_IF_ERROR(GiveBackConsents(*tx_, old->person_key, *holder));
+    }
+  }
   ASSIGN_OR_RETURN(std::string fresh, holder ? Result<std::string>(*holder)
                                              : NewSurrogate(fmt::format("split from {}", old->person_key)));
   const std::string how = holder ? fmt::format("{} (back to {}, its merge into {} undone)", detail, *holder,
@@ -121,7 +127,6 @@ Result<std::string> PersonOps::Split(const std::string& dataset_id, const std::s
                                  : detail;
   RecordState record{0, record_key, false, old->source_updated_at, old->attributes};
   RETURN_IF_ERROR(Attach(dataset_id, record, fresh, "review", std::nullopt));
-  RETURN_IF_ERROR(MoveSplitReferences(*tx_, old->person_key, fresh, dataset_id, record_key, holder.has_value()));
   RETURN_IF_ERROR(Event(old->person_key, "split", fresh, dataset_id, record_key, how));
   RETURN_IF_ERROR(Event(fresh, "split", old->person_key, dataset_id, record_key, how));
   return fresh;

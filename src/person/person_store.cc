@@ -79,39 +79,67 @@ Status MarkMerged(store::Executor& db, const std::string& from, const std::strin
       .status();
 }
 
-Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std::string& into,
-                                                  const std::string& dataset_id, const std::string& record_key) {
-  // A merge writes no event per link it moves, and a merged person changes no more: its last
-  // linked/unlinked event about the record says whether it held the record when it was merged.
-  // Persons merged into `into` through others (S into M, M into P) count: the record came with S.
-  ASSIGN_OR_RETURN(std::vector<std::string> absorbed, AbsorbedPersons(db, into, 1000));
-  for (const std::string& person : absorbed) {
+namespace {
+
+// Whether the record came into `into` with the merge of `child`: it was linked to `child` or to a
+// person merged into it when `child` was merged (the last linked/unlinked event about it there
+// says so: a merged person changes no more), and it has not been unlinked from or linked to
+// `into` since that merge (it did not leave and come back another way).
+Result<bool> CameWith(store::Executor& db, const std::string& into, const std::string& child,
+                      const std::string& dataset_id, const std::string& record_key) {
+  ASSIGN_OR_RETURN(store::ResultSet merge,
+                   db.Query("SELECT MAX(seq) FROM person_events WHERE person_key = $1 AND kind = 'merged' AND "
+                            "other_person_key = $2",
+                            Params{into, child}));
+  if (merge.rows.empty() || merge.rows[0].IsNull(0)) return false;
+  ASSIGN_OR_RETURN(store::ResultSet since,
+                   db.Query("SELECT 1 FROM person_events WHERE person_key = $1 AND dataset_id = $2 AND "
+                            "record_key = $3 AND kind IN ('linked', 'unlinked') AND seq > $4 LIMIT 1",
+                            Params{into, dataset_id, record_key, merge.rows[0].Int(0)}));
+  if (!since.rows.empty()) return false;
+  ASSIGN_OR_RETURN(std::vector<std::string> subtree, AbsorbedPersons(db, child, 1000));
+  subtree.insert(subtree.begin(), child);
+  for (const std::string& person : subtree) {
     ASSIGN_OR_RETURN(store::ResultSet last,
                      db.Query("SELECT kind FROM person_events WHERE person_key = $1 AND dataset_id = $2 AND "
-                              "record_key = $3 AND kind IN ('linked', 'unlinked') ORDER BY seq DESC LIMIT 1",
-                              Params{person, dataset_id, record_key}));
-    if (!last.rows.empty() && last.rows[0].Str(0) == "linked") return std::optional<std::string>(person);
+                              "record_key = $3 AND kind IN ('linked', 'unlinked') AND seq <= $4 "
+                              "ORDER BY seq DESC LIMIT 1",
+                              Params{person, dataset_id, record_key, merge.rows[0].Int(0)}));
+    if (!last.rows.empty() && last.rows[0].Str(0) == "linked") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std::string& into,
+                                                  const std::string& dataset_id, const std::string& record_key) {
+  // The persons merged into `into` itself (in a chain S into M into P, M: the merge into P is the
+  // one a split of P's record contradicts; S stays part of M), and those already given back from
+  // it (active again, unmerged_from) — a merge writes no event per link it moves.
+  ASSIGN_OR_RETURN(store::ResultSet children,
+                   db.Query("SELECT person_key FROM persons WHERE (merged_into = $1 AND status = 'merged') OR "
+                            "(unmerged_from = $1 AND status = 'active') ORDER BY person_key LIMIT 1000",
+                            Params{into}));
+  for (const auto& row : children.rows) {
+    ASSIGN_OR_RETURN(bool came, CameWith(db, into, row.Str(0), dataset_id, record_key));
+    if (came) return std::optional<std::string>(row.Str(0));
   }
   return std::optional<std::string>();
 }
 
-Status Unmerge(store::Executor& db, const std::string& key, int64_t now) {
+Status Unmerge(store::Executor& db, const std::string& key, const std::string& from, int64_t now) {
   ASSIGN_OR_RETURN(store::ResultSet rs,
-                   db.Query("UPDATE persons SET status = 'active', merged_into = NULL, updated_at = $1 "
-                            "WHERE person_key = $2 AND status = 'merged' RETURNING person_key",
-                            Params{now, key}));
-  if (rs.rows.empty()) return AbortedError(fmt::format("person {} is no longer merged", key));
+                   db.Query("UPDATE persons SET status = 'active', merged_into = NULL, unmerged_from = $1, "
+                            "updated_at = $2 WHERE person_key = $3 AND status = 'merged' AND merged_into = $1 "
+                            "RETURNING person_key",
+                            Params{from, now, key}));
+  if (rs.rows.empty()) return AbortedError(fmt::format("person {} is no longer merged into {}", key, from));
   return OkStatus();
 }
 
-Status MoveSplitReferences(store::Executor& db, const std::string& from, const std::string& to,
-                           const std::string& dataset_id, const std::string& record_key, bool unmerged) {
-  RETURN_IF_ERROR(db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2 AND dataset_id = $3 "
-                          "AND record_key = $4",
-                          Params{to, from, dataset_id, record_key})
-                      .status());
-  if (!unmerged) return OkStatus();
-  // Key ids are ours (no LIKE wildcards in them): the citizen route writes the proof so.
+Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to) {
+  // Key ids are ours (hex: no LIKE wildcards in them); the citizen route writes the proof so.
   return db
       .Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2 AND EXISTS (SELECT 1 FROM api_keys k "
             "WHERE k.person_key = $1 AND consents.proof LIKE 'key ' || k.id || ' request %')",

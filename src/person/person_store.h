@@ -63,19 +63,19 @@ Status LockPerson(store::Executor& db, const std::string& key, int64_t now);
 // commits). A caller retries from the start and resolves the person again.
 Status LockActivePerson(store::Executor& db, const std::string& key, int64_t now);
 Status MarkMerged(store::Executor& db, const std::string& from, const std::string& into, int64_t now);
-// A person merged into `into` (directly or through others, as AbsorbedPersons, the first 1,000)
-// that held the record (dataset, key) when it was merged — its own events end with the record
-// linked to it; nullopt when none did.
+// The person whose merge into `into` brought the record (dataset, key), for a split of it to give
+// it back to: one merged into `into` itself (in a chain S into M into P, M), or one already given
+// back from `into` (Unmerge), that held the record when it was merged — its events, or those of a
+// person merged into it, end with the record linked then — where the record has stayed since
+// (`into` has no linked/unlinked event about it after that merge). nullopt when none did.
 Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std::string& into,
                                                   const std::string& dataset_id, const std::string& record_key);
-// Makes a merged person active again (an operator's split undoing a merge); kAborted when it is
-// no longer merged (another transaction changed it).
-Status Unmerge(store::Executor& db, const std::string& key, int64_t now);
-// After a record moved from `from` to `to` by a split: the correction requests about that record
-// follow it; when `to` is a person given back by Unmerge, so do the consents `from` holds that
-// were granted through a key bound to `to` (their proof names the key: "key <id> request ...").
-Status MoveSplitReferences(store::Executor& db, const std::string& from, const std::string& to,
-                           const std::string& dataset_id, const std::string& record_key, bool unmerged);
+// Makes `key`, merged into `from`, active again, remembering `from` (persons.unmerged_from);
+// kAborted when it is no longer merged into `from` (another transaction changed it).
+Status Unmerge(store::Executor& db, const std::string& key, const std::string& from, int64_t now);
+// The consents `from` holds that were granted through a key bound to `to` (their proof names the
+// key: "key <id> request ...") go to `to`: after Unmerge, the person's own consents go back.
+Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to);
 // What a person gave or asked for follows them into the person they are merged into: their
 // consents (a recipient's reads resolve to the survivor and must find them; the person lists and
 // revokes them as the survivor) and their correction requests (listed as the survivor's, still in

@@ -441,15 +441,50 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   NDC_ASSERT_OK_AND_ASSIGN(resolved, ResolvePerson(*db_, s3));
   EXPECT_EQ(resolved, std::optional<std::string>(s3));
   EXPECT_EQ(EventKinds(s3), "created linked linked merged linked split") << EventKinds(s3);
-  // The consent given through s3's key and the request about T8 go back; the counter's stays.
+  // The consent given through s3's key goes back; the counter's stays, and so does the request
+  // (whose it is, the merged person's or An's own citizen's, is not kept).
   EXPECT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_key'"), s3);
-  EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr1'"), s3);
   EXPECT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_counter'"), kAnId);
+  EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr1'"), kAnId);
+  // The other record s3 brought goes back to it too when it is split off.
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome again,
+                           Decide(Review(), {"tax", "T3", kAnId, "non_match", std::nullopt, "cli:op", "not An either"}));
+  EXPECT_EQ(again.outcome, "split");
+  EXPECT_EQ(again.person_key, s3);
+  EXPECT_EQ(PersonOf("tax", "T3"), s3);
   // It stays there: the decision (T8, An) holds, and the match (T8, s3) names s3 again.
   clock_.Advance(1'000'000);
   Load("tax", "T8,Lê Văn Cương,1970-03-04,,M,0912\n");
   Link();
   EXPECT_EQ(PersonOf("tax", "T8"), s3);
+}
+
+// In a chain of merges (s5 into s3, then s3 into An), a split off An undoes the merge into An —
+// s3's — and leaves s5 part of s3: the record goes back to s3, and s5's keys resolve to s3.
+TEST_P(ReviewTest, ASplitUndoesTheMergeIntoThePersonItIsSplitFrom) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  const std::string s5 = PersonOf("tax", "T5");
+  ASSERT_NE(s3, s5);
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome first,
+                           Decide(Review(), {"tax", "T5", s3, "match", std::nullopt, "cli:op", "same man"}));
+  ASSERT_EQ(first.outcome, "merged");  // s5 into s3
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome second,
+                           Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
+  ASSERT_EQ(second.outcome, "merged");  // s3 into An
+  ASSERT_EQ(PersonOf("tax", "T5"), kAnId);
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome split,
+                           Decide(Review(), {"tax", "T5", kAnId, "non_match", std::nullopt, "cli:op", "not An"}));
+  EXPECT_EQ(split.person_key, s3);
+  EXPECT_EQ(PersonOf("tax", "T5"), s3);
+  EXPECT_EQ(PersonOf("tax", "T3"), kAnId);  // until it is split off too
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s5));
+  EXPECT_EQ(resolved, std::optional<std::string>(s3));
 }
 
 // A non-match holds both ways: a record of the target declared not the moving person stops the

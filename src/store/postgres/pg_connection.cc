@@ -49,7 +49,9 @@ Status ConnectError(PGconn* c) {
   std::string msg = Trim(PQerrorMessage(c));
   // Errors about the connection string's values, not about the server ("connection to server at
   // \"host\" ... failed" keeps its host).
-  if (msg.starts_with("invalid ") || msg.find("connection option") != std::string::npos) {
+  // A host name holding '@' is the rest of a password holding a raw '@' ("ndc:p@ss@db").
+  if (msg.starts_with("invalid ") || msg.find("connection option") != std::string::npos ||
+      msg.find('@') != std::string::npos) {
     msg = WithoutQuotedValue(std::move(msg));
   }
   std::string text = "postgresql: cannot connect: " + msg;
