@@ -36,9 +36,9 @@ void AddHubFlags(CLI::App* cmd, HubFlags* flags);
 // The hub flags the user gave, as they would type them again (" --data DIR --db URL"; "" for
 // none): appended to every command a hint suggests, so that copying it reaches the same hub.
 std::string HubArgs(const HubFlags& flags);
-// A --db value without any password in it, as HubArgs repeats it: a URI's `user:password@` and
-// `password` / `sslpassword` query parameters, or those keywords of a keyword/value string, are
-// dropped (libpq then takes the password from PGPASSWORD or ~/.pgpass).
+// A --db value without any password in it, as HubArgs repeats it: unchanged when libpq finds no
+// `password` or `sslpassword` in it; else its other settings as a URI of query parameters
+// (libpq then takes the password from PGPASSWORD or ~/.pgpass).
 std::string WithoutPasswords(const std::string& db_url);
 
 // Loads configuration: defaults < <data>/ndc.toml or --config < NDC_* environment < flags.

@@ -21,33 +21,29 @@ TEST(HubArgs, RepeatsTheGivenFlagsQuotedWhereNeeded) {
 // takes it from PGPASSWORD or ~/.pgpass (review of 2026-11-30).
 TEST(HubArgs, NeverRepeatsAPassword) {
   HubFlags f;
-  f.db_url = "postgresql://ndc:s3cret@db.example:5432/ndc";
+  f.db_url = "postgresql://ndc@db.example:5432/ndc";  // no password: as given
   EXPECT_EQ(HubArgs(f), " --db postgresql://ndc@db.example:5432/ndc");
-  f.db_url = "postgresql://ndc@db.example/ndc";
-  EXPECT_EQ(HubArgs(f), " --db postgresql://ndc@db.example/ndc");
-  f.db_url = "postgresql://db.example:5432/ndc";
-  EXPECT_EQ(HubArgs(f), " --db postgresql://db.example:5432/ndc");
-  // In the query too, and in keyword/value strings (review of 2026-12-01).
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?password=s3cret"), "postgresql://ndc@db/ndc");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?sslmode=require&password=s3cret&application_name=x"),
-            "postgresql://ndc@db/ndc?sslmode=require&application_name=x");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?sslpassword=k&password=p"), "postgresql://ndc@db/ndc");
-  EXPECT_EQ(WithoutPasswords("postgresql://n%40dc:p%40ss@db/ndc"), "postgresql://n%40dc@db/ndc");
-  // libpq's user info runs to the first '@' before any '/': a password may hold '?' or ':'.
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc:pa?ss@db/ndc"), "postgresql://ndc@db/ndc");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc:a:b?c@db:5432/ndc?sslmode=require"),
-            "postgresql://ndc@db:5432/ndc?sslmode=require");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc@db/ndc?pass%77ord=s3cret"), "postgresql://ndc@db/ndc");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc:p@ss@db/ndc"), "postgresql://ndc@db/ndc");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc:ab/cd@db/ndc"), "postgresql://ndc@db/ndc");
-  EXPECT_EQ(WithoutPasswords("postgresql://db?password=s3cret&application_name=ndc@n1"),
-            "postgresql://db?application_name=ndc@n1");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc@[::1]:5432/ndc"), "postgresql://ndc@[::1]:5432/ndc");
-  EXPECT_EQ(WithoutPasswords("postgresql://ndc:pw@h1:5432,h2:5433/ndc"), "postgresql://ndc@h1:5432,h2:5433/ndc");
-  EXPECT_EQ(WithoutPasswords("host=db password=s3cret dbname=ndc"), "host=db dbname=ndc");
-  EXPECT_EQ(WithoutPasswords("host=db password = 'a \\' b' dbname=ndc"), "host=db dbname=ndc");
-  EXPECT_EQ(WithoutPasswords("password=x"), "");
-  f.db_url = "host=db user=ndc password=s3cret";
+  f.db_url = "postgresql://db.example:5432/ndc?sslmode=require";
+  EXPECT_EQ(HubArgs(f), " --db 'postgresql://db.example:5432/ndc?sslmode=require'");
+  // Whatever libpq reads as a password, wherever it is and whatever it holds (reviews of
+  // 2026-12-01), is left out, and the rest reaches the same server as the same user.
+  for (const std::string url :
+       {"postgresql://ndc:s3cret@db.example:5432/ndc", "postgresql://ndc@db.example/ndc?password=s3cret",
+        "postgresql://ndc@db.example/ndc?sslmode=require&pass%77ord=s3cret&application_name=x",
+        "postgresql://ndc:s3c?ret@db.example/ndc", "postgresql://ndc:s3c%40ret@db.example/ndc",
+        "postgresql://ndc@db.example:5432/ndc?application_name=ndc@n1&password=s3cret",
+        "postgresql://ndc:s3cret@[::1]:5432,db.example:5433/ndc?sslpassword=s3cret"}) {
+    const std::string hint = WithoutPasswords(url);
+    EXPECT_EQ(hint.find("s3c"), std::string::npos) << url << " -> " << hint;
+    EXPECT_TRUE(hint.starts_with("postgresql://?")) << hint;
+    EXPECT_NE(hint.find("user=ndc"), std::string::npos) << hint;
+    EXPECT_NE(hint.find("dbname=ndc"), std::string::npos) << hint;
+  }
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc:s3cret@db.example:5432/ndc"),
+            "postgresql://?user=ndc&dbname=ndc&host=db.example&port=5432");
+  EXPECT_EQ(WithoutPasswords("postgresql://ndc:pw@h/ndc?application_name=a%20b"),
+            "postgresql://?user=ndc&dbname=ndc&host=h&application_name=a%20b");
+  f.db_url = "postgresql://ndc:s3cret@db.example:5432/ndc";
   EXPECT_EQ(HubArgs(f).find("s3cret"), std::string::npos) << HubArgs(f);
 }
 

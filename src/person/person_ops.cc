@@ -1,5 +1,7 @@
 #include "person/person_ops.h"
 
+#include <algorithm>
+
 #include <array>
 
 #include <fmt/format.h>
@@ -101,7 +103,7 @@ Status PersonOps::Merge(const std::string& from, const std::string& into, const 
 }
 
 Result<std::string> PersonOps::Split(const std::string& dataset_id, const std::string& record_key,
-                                     const std::string& detail) {
+                                     const std::string& detail, const std::string& not_person) {
   ASSIGN_OR_RETURN(std::optional<Link> old, GetLink(*tx_, dataset_id, record_key));
   if (!old) return FailedPreconditionError(fmt::format("record of {} is not linked; nothing to split", dataset_id));
   // A record that came with a merge goes back to the person it came from, made active again: the
@@ -113,6 +115,12 @@ Result<std::string> PersonOps::Split(const std::string& dataset_id, const std::s
   // a counter) and correction requests stay with the survivor, for the operator to reassign.
   RETURN_IF_ERROR(LockActivePerson(*tx_, old->person_key, ctx_->now));
   ASSIGN_OR_RETURN(std::optional<std::string> holder, MergedHolderOf(*tx_, old->person_key, dataset_id, record_key));
+  if (holder && !not_person.empty() && not_person != old->person_key) {
+    // The operator named a person merged into this one (by its old key): if that is the person
+    // the record would go back to, or one merged into it, it goes to a new surrogate instead.
+    ASSIGN_OR_RETURN(std::vector<std::string> within, AbsorbedPersons(*tx_, *holder, 1000));
+    if (not_person == *holder || std::find(within.begin(), within.end(), not_person) != within.end()) holder.reset();
+  }
   if (holder) {
     ASSIGN_OR_RETURN(std::optional<Person> was, GetPerson(*tx_, *holder));
     if (was && was->status == "merged") {

@@ -46,9 +46,12 @@ class PersonOps {
   // Moves every link of `from` to `into`, marks `from` merged into `into`, and records a
   // `merged` event on both.
   Status Merge(const std::string& from, const std::string& into, const std::string& detail);
-  // Moves the record from its person to a new surrogate and records a `split` event on both;
-  // returns the new key. kFailedPrecondition if the record is not linked.
-  Result<std::string> Split(const std::string& dataset_id, const std::string& record_key, const std::string& detail);
+  // Moves the record from its person to a new surrogate — or, when it came with a merge, back to
+  // the person it came with, made active again (MergedHolderOf), unless that is (or holds)
+  // `not_person`, the person the operator declared it is not — and records a `split` event on
+  // both; returns the key it went to. kFailedPrecondition if the record is not linked.
+  Result<std::string> Split(const std::string& dataset_id, const std::string& record_key, const std::string& detail,
+                            const std::string& not_person = "");
   // Recomputes a person's golden record and the discrepancies of its linked records.
   Status Refresh(const std::string& person_key);
 

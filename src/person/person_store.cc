@@ -97,17 +97,25 @@ Result<bool> CameWith(store::Executor& db, const std::string& into, const std::s
                             "record_key = $3 AND kind IN ('linked', 'unlinked') AND seq > $4 LIMIT 1",
                             Params{into, dataset_id, record_key, merge.rows[0].Int(0)}));
   if (!since.rows.empty()) return false;
+  // The newest linked/unlinked event about the record across `child` and the persons merged into
+  // it, up to that merge, must be `linked`: one where it left `child` before (moved to another
+  // person) is newer than the `linked` of the person that first held it.
   ASSIGN_OR_RETURN(std::vector<std::string> subtree, AbsorbedPersons(db, child, 1000));
   subtree.insert(subtree.begin(), child);
+  int64_t newest = -1;
+  bool linked = false;
   for (const std::string& person : subtree) {
     ASSIGN_OR_RETURN(store::ResultSet last,
-                     db.Query("SELECT kind FROM person_events WHERE person_key = $1 AND dataset_id = $2 AND "
+                     db.Query("SELECT kind, seq FROM person_events WHERE person_key = $1 AND dataset_id = $2 AND "
                               "record_key = $3 AND kind IN ('linked', 'unlinked') AND seq <= $4 "
                               "ORDER BY seq DESC LIMIT 1",
                               Params{person, dataset_id, record_key, merge.rows[0].Int(0)}));
-    if (!last.rows.empty() && last.rows[0].Str(0) == "linked") return true;
+    if (!last.rows.empty() && last.rows[0].Int(1) > newest) {
+      newest = last.rows[0].Int(1);
+      linked = last.rows[0].Str(0) == "linked";
+    }
   }
-  return false;
+  return linked;
 }
 
 }  // namespace
@@ -139,11 +147,20 @@ Status Unmerge(store::Executor& db, const std::string& key, const std::string& f
 }
 
 Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to) {
+  // Keys bound to `to` or to a person merged into it (their citizens resolve to `to` again).
+  ASSIGN_OR_RETURN(std::vector<std::string> owners, AbsorbedPersons(db, to, 1000));
+  owners.insert(owners.begin(), to);
+  Params params{to, from};
+  std::string in;
+  for (const std::string& o : owners) {
+    params.push_back(o);
+    in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
+  }
   // Key ids are ours (hex: no LIKE wildcards in them); the citizen route writes the proof so.
   return db
       .Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2 AND EXISTS (SELECT 1 FROM api_keys k "
-            "WHERE k.person_key = $1 AND consents.proof LIKE 'key ' || k.id || ' request %')",
-            Params{to, from})
+            "WHERE k.person_key IN (" + in + ") AND consents.proof LIKE 'key ' || k.id || ' request %')",
+            params)
       .status();
 }
 

@@ -73,8 +73,9 @@ Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std
 // Makes `key`, merged into `from`, active again, remembering `from` (persons.unmerged_from);
 // kAborted when it is no longer merged into `from` (another transaction changed it).
 Status Unmerge(store::Executor& db, const std::string& key, const std::string& from, int64_t now);
-// The consents `from` holds that were granted through a key bound to `to` (their proof names the
-// key: "key <id> request ...") go to `to`: after Unmerge, the person's own consents go back.
+// The consents `from` holds that were granted through a key bound to `to` or to a person merged
+// into it (their proof names the key: "key <id> request ...") go to `to`: after Unmerge, the
+// consents its citizens gave go back.
 Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to);
 // What a person gave or asked for follows them into the person they are merged into: their
 // consents (a recipient's reads resolve to the survivor and must find them; the person lists and

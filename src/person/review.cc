@@ -73,7 +73,8 @@ Result<DecisionOutcome> Apply(store::Transaction& tx, PersonOps& ops, const OpsC
           "the record is the authoritative record of this person (its personal ID is the person's key); "
           "correct the record at its source instead");
     }
-    ASSIGN_OR_RETURN(std::string fresh, ops.Split(r.dataset_id, r.record_key, "operator decision: " + r.reason));
+    ASSIGN_OR_RETURN(std::string fresh,
+                     ops.Split(r.dataset_id, r.record_key, "operator decision: " + r.reason, r.person_key));
     return DecisionOutcome{"split", fresh};
   }
   if (!current && r.dataset_id != octx.authority) {

@@ -43,6 +43,21 @@ class ReviewTest : public PersonHubTest {
     Link();
     return PersonOf("tax", "T3");
   }
+  // T3 and T5 found s3 and s5; an operator merges s5 into s3, then s3 into An.
+  void MergeS5IntoS3IntoAn(std::string* s3, std::string* s5) {
+    Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
+    Link();
+    *s3 = PersonOf("tax", "T3");
+    *s5 = PersonOf("tax", "T5");
+    ASSERT_NE(*s3, *s5);
+    for (const auto& [record, person] : {std::pair{"T5", *s3}, std::pair{"T3", std::string(kAnId)}}) {
+      clock_.Advance(1'000'000);
+      Result<DecisionOutcome> out = Decide(Review(), {"tax", record, person, "match", std::nullopt, "cli:op", "same"});
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      ASSERT_EQ(out->outcome, "merged");
+    }
+    ASSERT_EQ(PersonOf("tax", "T5"), kAnId);
+  }
   // Queues An's registry record against `person`, as an authority item; returns it with its id.
   ReviewItem QueueAnAgainst(const std::string& person) {
     ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = person,
@@ -463,20 +478,8 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
 // In a chain of merges (s5 into s3, then s3 into An), a split off An undoes the merge into An —
 // s3's — and leaves s5 part of s3: the record goes back to s3, and s5's keys resolve to s3.
 TEST_P(ReviewTest, ASplitUndoesTheMergeIntoThePersonItIsSplitFrom) {
-  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
-  Link();
-  const std::string s3 = PersonOf("tax", "T3");
-  const std::string s5 = PersonOf("tax", "T5");
-  ASSERT_NE(s3, s5);
-  clock_.Advance(1'000'000);
-  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome first,
-                           Decide(Review(), {"tax", "T5", s3, "match", std::nullopt, "cli:op", "same man"}));
-  ASSERT_EQ(first.outcome, "merged");  // s5 into s3
-  clock_.Advance(1'000'000);
-  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome second,
-                           Decide(Review(), {"tax", "T3", kAnId, "match", std::nullopt, "cli:op", "verified"}));
-  ASSERT_EQ(second.outcome, "merged");  // s3 into An
-  ASSERT_EQ(PersonOf("tax", "T5"), kAnId);
+  std::string s3, s5;
+  ASSERT_NO_FATAL_FAILURE(MergeS5IntoS3IntoAn(&s3, &s5));
   clock_.Advance(1'000'000);
   NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome split,
                            Decide(Review(), {"tax", "T5", kAnId, "non_match", std::nullopt, "cli:op", "not An"}));
@@ -485,6 +488,22 @@ TEST_P(ReviewTest, ASplitUndoesTheMergeIntoThePersonItIsSplitFrom) {
   EXPECT_EQ(PersonOf("tax", "T3"), kAnId);  // until it is split off too
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s5));
   EXPECT_EQ(resolved, std::optional<std::string>(s3));
+}
+
+// The operator may name the person merged away by its old key: declared not s5, T5 does not go
+// back to s3 (of which s5 is part), but to a new person.
+TEST_P(ReviewTest, ASplitNeverGivesTheRecordBackToThePersonNamedInTheDecision) {
+  std::string s3, s5;
+  ASSERT_NO_FATAL_FAILURE(MergeS5IntoS3IntoAn(&s3, &s5));
+  clock_.Advance(1'000'000);
+  NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome split,
+                           Decide(Review(), {"tax", "T5", s5, "non_match", std::nullopt, "cli:op", "not him"}));
+  EXPECT_EQ(split.outcome, "split");
+  EXPECT_NE(split.person_key, s3);
+  EXPECT_NE(split.person_key, kAnId);
+  EXPECT_EQ(PersonOf("tax", "T5"), split.person_key);
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s3));
+  EXPECT_EQ(resolved, std::optional<std::string>(kAnId));  // the merge into An stands
 }
 
 // A non-match holds both ways: a record of the target declared not the moving person stops the
