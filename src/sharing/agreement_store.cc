@@ -123,6 +123,20 @@ Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std:
     return AlreadyExistsError(fmt::format("agreement '{}' already exists: change it with a new version", a.id));
   }
   if (!create && head->rows.empty()) return NotFoundError(fmt::format("agreement '{}' does not exist", a.id));
+  if (!create) {
+    // A revocation is final: no version follows it, so a revoked agreement is never in force
+    // again by an update or an activation (review of 2026-11-30, left until 2026-12-01). Sharing
+    // with that consumer again needs a new agreement, with its own id and history.
+    const Value current[] = {a.id, head->rows[0].Int(0)};
+    ASSIGN_OR_RETURN(store::ResultSet was,
+                     tx->Query("SELECT status FROM agreement_versions WHERE id = $1 AND version = $2", current));
+    if (!was.rows.empty() && was.rows[0].Str(0) == policy::AgreementStatusName(policy::AgreementStatus::kRevoked)) {
+      return FailedPreconditionError(fmt::format(
+          "agreement '{}' was revoked at version {}, and a revocation is final: conclude a new agreement (another "
+          "id) to share with this consumer again",
+          a.id, head->rows[0].Int(0)));
+    }
+  }
   if (!create && !new_status && draft.read_version && head->rows[0].Int(0) != *draft.read_version) {
     return FailedPreconditionError(fmt::format("agreement '{}' is at version {}, and this document was read at "
                                                "version {}: read the current version, make the change on it and "

@@ -95,6 +95,24 @@ TEST_P(AgreementStoreTest, ChangesAddVersionsAndTheCurrentOneDecides) {
   EXPECT_TRUE(agreements_->ForConsumer("bca")->empty());
 }
 
+// A revocation is final: neither an activation nor an update brings the agreement back, and the
+// versions stay as they were.
+TEST_P(AgreementStoreTest, ARevocationIsFinal) {
+  ASSERT_TRUE(agreements_->Create(Draft(), "op").ok());
+  ASSERT_TRUE(agreements_->SetStatus("vss-registry", policy::AgreementStatus::kRevoked, "op").ok());
+  for (policy::AgreementStatus s : {policy::AgreementStatus::kActive, policy::AgreementStatus::kSuspended,
+                                    policy::AgreementStatus::kRevoked}) {
+    auto again = agreements_->SetStatus("vss-registry", s, "op2");
+    EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition) << again.status().ToString();
+    EXPECT_NE(again.status().message().find("a revocation is final"), std::string::npos);
+  }
+  StoredAgreement update = Draft();
+  update.read_version = 2;
+  EXPECT_EQ(agreements_->Update(update, "op2").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(agreements_->Versions("vss-registry")->size(), 2u);
+  EXPECT_EQ((*agreements_->ForConsumer("vss"))[0].status, policy::AgreementStatus::kRevoked);
+}
+
 // Two stores on one database stand for two nodes: each caches the consumers' agreements, and a
 // change made through one is what the other decides on at its next call.
 TEST_P(AgreementStoreTest, AChangeOnOneNodeIsSeenAtTheOthersNextCall) {

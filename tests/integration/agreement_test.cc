@@ -140,6 +140,9 @@ TEST_P(AgreementTest, HttpWritesAreForOperatorsAndAgenciesReadOnlyTheirOwn) {
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(json::parse(revoked.body)["version"], 2);
   EXPECT_EQ(call("POST", "/v1/agreements/gdt-population/status", op_, R"({"status": "gone"})").status, 400);
+  HttpResponse back = call("POST", "/v1/agreements/gdt-population/status", op_, R"({"status": "active"})");
+  EXPECT_EQ(back.status, 400) << back.body;  // a revocation is final
+  EXPECT_NE(back.body.find("a revocation is final"), std::string::npos) << back.body;
   json versions = json::parse(call("GET", "/v1/agreements/gdt-population/versions", auditor).body);
   ASSERT_EQ(versions["versions"].size(), 2u);
   EXPECT_EQ(versions["versions"][0]["status"], "active");
