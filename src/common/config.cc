@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -177,6 +178,14 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
         "{}: store.url must be a PostgreSQL URL such as postgresql://user@host:5432/ndc, got {}; leave it out "
         "for the embedded store in the data directory (--data)",
         source, got));
+  }
+  if (name == "store.url" && std::count(value.begin(), value.begin() + std::min(value.find('?'), value.size()),
+                                         '@') > 1) {
+    // libpq reads the user info to the first '@' and takes the rest for the host: a password
+    // holding a raw '@' would be half sent as a host name, and echoed in its error.
+    return InvalidArgumentError(fmt::format("{}: store.url holds '@' more than once before its query: write an '@' "
+                                            "of the user name or password as %40",
+                                            source));
   }
   if (name == "data.dir") c->data_dir = value;
   else if (name == "store.url") c->store_url = value;

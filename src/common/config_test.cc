@@ -77,7 +77,13 @@ TEST(Config, AStoreUrlThatIsNotPostgresIsRefused) {
   EXPECT_NE(LoadConfig({.env = Env({}), .overrides = {{"store.url", "mysql://x"}}}).status().message().find(
                 "got a URL of scheme 'mysql'"),
             std::string::npos);
-  for (const char* good : {"postgresql://u@127.0.0.1:5432/ndc", "postgres://u@h/db", ""}) {
+  // A raw '@' in the password would be half read as the host (and echoed in libpq's error).
+  auto twice = LoadConfig({.env = Env({}), .overrides = {{"store.url", "postgresql://ndc:p@ss/w@db/ndc"}}});
+  EXPECT_EQ(twice.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(twice.status().message().find("as %40"), std::string::npos) << twice.status().message();
+  EXPECT_EQ(twice.status().message().find("ss/w"), std::string::npos) << twice.status().message();
+  for (const char* good : {"postgresql://u@127.0.0.1:5432/ndc", "postgres://u@h/db", "postgresql://ndc:p%40ss@db/ndc",
+                           "postgresql://u@h/db?application_name=a@b", ""}) {
     EXPECT_TRUE(LoadConfig({.env = Env({}), .overrides = {{"store.url", good}}}).ok()) << good;
   }
 }
