@@ -81,10 +81,20 @@ T Check(ndc::Result<T> r, const char* what) {
   return std::move(*r);
 }
 
+// The median; of an even count, the mean of the two middle values (not the upper one).
 double Median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
   std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
+  const size_t m = v.size() / 2;
+  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
+
+// Before each timed phase: the previous phase's dirty pages written out (sync), so that no phase
+// pays for the kernel's writeback of another's data. A round's second phase otherwise ran while
+// the first one's hundreds of megabytes were still being flushed, and the baseline's COPY of the
+// same file took anywhere from 1.3 to 3.1 s. (It did not make the rounds agree: measured
+// alternately with and without it, 2026-12-01, both gave rounds from 0.38 to 0.70.)
+void Settle() { ::sync(); }
 
 void Check(const ndc::Status& s, const char* what) {
   if (!s.ok()) Die(std::string(what) + ": " + s.ToString());
@@ -705,7 +715,9 @@ int main(int argc, char** argv) {
   std::vector<double> sqlite_ratios, pg_ratios, sqlite_bound;
   for (int r = 0; r < (no_sqlite ? 0 : runs); ++r) {
     std::fprintf(stderr, "ingest_bench: SQLite round %d of %d ...\n", r + 1, runs);
+    Settle();
     Load base = SqliteBaseline(dir, csv);
+    Settle();
     const std::string hub = dir + "/hub" + std::to_string(r) + ".db";
     Load ndc_load;
     double close_seconds = 0;
@@ -768,10 +780,14 @@ int main(int argc, char** argv) {
         Check(admin->Exec(std::string("CREATE DATABASE ") + name + " TEMPLATE template0 ENCODING 'UTF8'"),
               "create database");
       }
+      admin->Exec("CHECKPOINT").status().IgnoreError();  // needs superuser or pg_checkpoint; else skipped
+      Settle();
       double server0 = PostgresCpuSeconds(postmaster);
       Load base = PgBaseline(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_base"), "url"), csv);
       const double base_server = PostgresCpuSeconds(postmaster) - server0;
       Load ndc_load;
+      admin->Exec("CHECKPOINT").status().IgnoreError();  // needs superuser or pg_checkpoint; else skipped
+      Settle();
       server0 = PostgresCpuSeconds(postmaster);
       {
         auto db = Check(ndc::store::OpenPostgres(Check(ndc::store::WithDatabase(pg_url, "ingest_bench_ndc"), "url")),
