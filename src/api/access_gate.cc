@@ -173,6 +173,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   audit::Entry e;
   e.action = std::move(action);
   e.subject = std::move(subject);
+  std::string audit_only;  // said in the entry's reason, never in the answer
   if ((http_status == 429 || !looked_up.ok() || (!d.allowed && !d.agreement_id.empty())) &&
       !e.subject.person_key.empty() && policy::PurposeCatalog::Default().HiddenFromSubject(request.purpose)) {
     // A covert request refused for its rate, refused under the agreement that gives the caller
@@ -181,8 +182,10 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
     // cost the caller nothing: it stays in the
     // log, naming the person in its reason, but out of the person's history, where a flood of
     // them (hidden there) would spend a history page's scan budget and end the person's visible
-    // history. Other refusals are shown to the person.
-    d.message += fmt::format(" (about person {})", e.subject.person_key);
+    // history. Other refusals are shown to the person. The person is named in the entry only:
+    // until 2026-12-01 the answer said it too, so a covert caller learned which person a record
+    // key or merged key belongs to (and whether it belongs to anyone) from a refusal.
+    audit_only = fmt::format(" (about person {})", e.subject.person_key);
     e.subject.person_key.clear();
   }
   e.fields = AuditFields(d.allowed ? d.fields : request.fields, d.allowed && d.all_fields);
@@ -191,7 +194,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   e.legal_basis = AuditedLegalBasis(d);
   e.consent_ref = d.consent_id;
   e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
-  if (!d.allowed) e.reason = AuditText(reason + ": " + d.message);
+  if (!d.allowed) e.reason = AuditText(reason + ": " + d.message + audit_only);
   StampAudit(ctx, e);
   ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
                                                 "the decision could not be audited, so nothing was disclosed"));
