@@ -423,11 +423,17 @@ void ApiService::AddCitizenRoutes() {
                 ASSIGN_OR_RETURN(auto rows, sharing::ListCorrections(
                                                 *deps_.db, id, after == ctx.request.query.end() ? "" : after->second,
                                                 limit, all));
-                RETURN_IF_ERROR(AuditAccess(ctx, "corrections.read", {"", id, ""},
-                                            {"record", "field", "person", "current_value", "claimed_value", "note"},
-                                            audit::Decision::kAllowed));
+                // The hub's person key is another agency's data (the registry's): the owning agency
+                // gets its record, field and values, as with discrepancies; operators get the person too.
+                const bool operator_view = ctx.principal->role == Role::kOperator;
+                std::vector<std::string> disclosed = {"record", "field", "current_value", "claimed_value", "note"};
+                if (operator_view) disclosed.push_back("person");
+                RETURN_IF_ERROR(AuditAccess(ctx, "corrections.read", {"", id, ""}, disclosed, audit::Decision::kAllowed));
                 json items = json::array();
-                for (const auto& c : rows) items.push_back(sharing::CorrectionJson(c));
+                for (auto& c : rows) {
+                  if (!operator_view) c.person_key.clear();
+                  items.push_back(sharing::CorrectionJson(c));
+                }
                 json next = rows.size() == static_cast<size_t>(limit) ? json(rows.back().id) : json(nullptr);
                 return JsonResponse(DumpJson({{"dataset", id}, {"corrections", std::move(items)}, {"next_after", next}}));
               });
@@ -457,6 +463,7 @@ void ApiService::AddCitizenRoutes() {
                                                            deps_.clock->NowMicros()));
                 RETURN_IF_ERROR(AuditChange(ctx, "correction.answer", {c.person_key, id, c.record_key},
                                             {"status", "answer"}));
+                if (ctx.principal->role != Role::kOperator) c.person_key.clear();  // as in the inbox
                 return JsonResponse(DumpJson(sharing::CorrectionJson(c)));
               });
 }

@@ -125,7 +125,7 @@ nlohmann::json CorrectionJson(const CorrectionRequest& c) {
           {"dataset", c.dataset_id},
           {"record", c.record_key},
           {"field", c.field},
-          {"person", c.person_key},
+          {"person", c.person_key.empty() ? json(nullptr) : json(c.person_key)},  // empty: not disclosed
           {"current_value", c.current_value ? json(*c.current_value) : json(nullptr)},
           {"claimed_value", c.claimed_value},
           {"note", c.note},

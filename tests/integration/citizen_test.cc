@@ -410,6 +410,9 @@ TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
   ASSERT_EQ(inbox["corrections"].size(), 1u);
   EXPECT_EQ(inbox["corrections"][0]["claimed_value"], "1990-02-11");
   EXPECT_EQ(inbox["corrections"][0]["id"], c["id"]);
+  // The person key is the registry's, not the owner's to learn (operators see it).
+  EXPECT_TRUE(inbox["corrections"][0]["person"].is_null()) << inbox.dump();
+  EXPECT_EQ(Get("/v1/datasets/population_registry/corrections", op_)["corrections"][0]["person"], kAn);
   EXPECT_EQ(Call("GET", "/v1/datasets/population_registry/corrections", gdt_).status, 403);
 
   // The owner answers; the person sees the answer; an answer is final.
@@ -426,6 +429,7 @@ TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
   ASSERT_EQ(answered.status, 200) << answered.body;
   EXPECT_EQ(json::parse(answered.body)["status"], "accepted");
   EXPECT_EQ(json::parse(answered.body)["answered_by"], "bca");
+  EXPECT_TRUE(json::parse(answered.body)["person"].is_null()) << answered.body;
   HttpResponse twice = Call("POST", answer_path, bca, R"({"decision": "rejected", "answer": "Không"})");
   EXPECT_EQ(twice.status, 400) << twice.body;  // FAILED_PRECONDITION
   EXPECT_NE(twice.body.find("already answered"), std::string::npos) << twice.body;
