@@ -42,6 +42,16 @@ TEST_F(PgTest, SessionsHaveKeepalivesOnBothSides) {
   EXPECT_EQ(db_->QueryOne("SHOW tcp_user_timeout")->Str(0), "120000");
 }
 
+// The test server runs with synchronous_commit = off (postgresql.conf); NDC's sessions still
+// commit durably. A durable setting the operator chose stays (review of 2026-12-01).
+TEST_F(PgTest, SessionsCommitDurablyWhateverTheServerSays) {
+  EXPECT_EQ(db_->QueryOne("SHOW synchronous_commit")->Str(0), "on");
+  NDC_ASSERT_OK_AND_ASSIGN(Row name, db_->QueryOne("SELECT current_database()"));
+  ASSERT_TRUE(db_->Exec("ALTER DATABASE " + QuoteIdentifier(name.Str(0)) + " SET synchronous_commit = local").ok());
+  NDC_ASSERT_OK_AND_ASSIGN(auto other, OpenPostgres(db_->url()));
+  EXPECT_EQ(other->QueryOne("SHOW synchronous_commit")->Str(0), "local");
+}
+
 TEST_F(PgTest, UntypedParameterIsTextUnlessCast) {
   const Value p[] = {int64_t{41}};
   EXPECT_EQ(db_->QueryOne("SELECT $1", p)->values()[0], Value(std::string("41")));

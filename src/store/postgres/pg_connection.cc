@@ -108,7 +108,12 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
       "SET client_encoding = 'UTF8'; SET bytea_output = 'hex'; SET extra_float_digits = 3; "
       "SET client_min_messages = 'warning'; SET default_transaction_read_only = {}; "
       "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3; "
-      "SET tcp_user_timeout = 120000",
+      "SET tcp_user_timeout = 120000; "
+      // An acknowledged write must outlive a crash: a server, role or database configured with
+      // synchronous_commit = off (a common tuning) would acknowledge commits it can still lose,
+      // audit entries that gated a disclosure among them. Any durable setting (local, on,
+      // remote_write, remote_apply) is the operator's and stays.
+      "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'",
       conn->statement_timeout_ms_, options.read_only ? "on" : "off");
   if (Status s = conn->RunScript(setup, /*autocommit=*/true); !s.ok()) {
     return Status(s.code(), "postgresql: setting up the session: " + s.message());
