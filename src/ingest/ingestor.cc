@@ -362,14 +362,28 @@ Result<BatchReport> BatchRun::Execute() {
   // time (every version it writes) is taken in its turn and is later than the previous batch's
   // even when this clock is behind (another node's, a step back, a batch that prepared first but
   // waited): a record's history never runs backwards.
-  RETURN_IF_ERROR(tx->Exec("INSERT INTO ingest_state (dataset_id, last_seq, updated_at) VALUES ($1, 0, 0) "
-                           "ON CONFLICT (dataset_id) DO NOTHING",
-                           std::vector<store::Value>{dataset_.schema.id})
-                      .status());
-  ASSIGN_OR_RETURN(store::Row state,
-                   tx->QueryOne("UPDATE ingest_state SET updated_at = updated_at WHERE dataset_id = $1 "
-                                "RETURNING last_seq, updated_at",
-                                std::vector<store::Value>{dataset_.schema.id}));
+  // (The INSERT waits too when another transaction holds the row: ON CONFLICT must know whether
+  // the row stays.)
+  Status made = tx->Exec("INSERT INTO ingest_state (dataset_id, last_seq, updated_at) VALUES ($1, 0, 0) "
+                         "ON CONFLICT (dataset_id) DO NOTHING",
+                         std::vector<store::Value>{dataset_.schema.id})
+                    .status();
+  Result<store::Row> turn =
+      made.ok() ? tx->QueryOne("UPDATE ingest_state SET updated_at = updated_at WHERE dataset_id = $1 "
+                               "RETURNING last_seq, updated_at",
+                               std::vector<store::Value>{dataset_.schema.id})
+                : Result<store::Row>(made);
+  if (turn.status().code() == StatusCode::kDeadlineExceeded) {
+    // PostgreSQL: another transaction (a batch on this node or another) held the dataset's turn
+    // for the whole statement timeout. Nothing was applied; the sender can act on this, where
+    // "took too long" said nothing (review of 2026-12-01). SQLite waits at Begin instead.
+    return AbortedError(fmt::format(
+        "dataset '{}' is busy: another batch of it (from this node, another node or `ndc ingest`) held its turn "
+        "for the whole statement timeout, so this batch applied nothing; send it again once that batch is done "
+        "(with the same idempotency key it is applied once)",
+        dataset_.schema.id));
+  }
+  ASSIGN_OR_RETURN(store::Row state, std::move(turn));
   // In the turn: the clock is read once the row is held.
   const int64_t clock_now = clock_->NowMicros();
   const int64_t previous = state.Int(1);
