@@ -34,6 +34,15 @@ std::vector<std::string> Disclosed(const catalog::DatasetSchema& schema) {
   return names;
 }
 
+// The person a record is linked to ("" for none): an owner's or operator's read of the record is
+// an access about that person, shown in their history (DOMAIN.md rule 7; until 2026-12-01 such
+// reads were audited about no person, so an operator's read of a record and its past versions
+// never showed to the person).
+Result<std::string> LinkedPerson(store::Executor& db, const std::string& dataset_id, const std::string& key) {
+  ASSIGN_OR_RETURN(std::optional<person::Link> link, person::GetLink(db, dataset_id, key));
+  return link ? link->person_key : std::string();
+}
+
 }  // namespace
 
 void ApiService::AddRecordRoutes() {
@@ -60,7 +69,9 @@ void ApiService::AddRecordRoutes() {
                              (who.role == Role::kAgency && who.agency_id == dataset.schema.owner);
                 if (owner) {
                   ASSIGN_OR_RETURN(ingest::RecordVersion v, ingest::GetRecord(*deps_.db, dataset, key, as_of));
-                  RETURN_IF_ERROR(AuditAccess(ctx, "record.read", {"", dataset.schema.id, AuditText(key)},
+                  // About the person the record is linked to: it shows in their access history.
+                  ASSIGN_OR_RETURN(std::string person, LinkedPerson(*deps_.db, dataset.schema.id, key));
+                  RETURN_IF_ERROR(AuditAccess(ctx, "record.read", {person, dataset.schema.id, AuditText(key)},
                                               Disclosed(dataset.schema), audit::Decision::kAllowed));
                   json j = RecordVersionJson(dataset.schema, v);
                   j["dataset"] = dataset.schema.id;
@@ -142,7 +153,8 @@ void ApiService::AddRecordRoutes() {
         std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();
         ASSIGN_OR_RETURN(int limit, LimitParam(ctx.request, 100, kMaxPage));
         ASSIGN_OR_RETURN(auto versions, ingest::ListVersions(*deps_.db, dataset, key, after.value_or(0), limit));
-        RETURN_IF_ERROR(AuditAccess(ctx, "record.history.read", {"", dataset.schema.id, AuditText(key)},
+        ASSIGN_OR_RETURN(std::string person, LinkedPerson(*deps_.db, dataset.schema.id, key));
+        RETURN_IF_ERROR(AuditAccess(ctx, "record.history.read", {person, dataset.schema.id, AuditText(key)},
                                     Disclosed(dataset.schema), audit::Decision::kAllowed));
         json items = json::array();
         for (const auto& v : versions) items.push_back(RecordVersionJson(dataset.schema, v));

@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/instant.h"
 #include "common/json.h"
+#include "person/person_store.h"
 
 namespace ndc::cli {
 namespace {
@@ -51,6 +52,12 @@ std::string Validity(const ingest::RecordVersion& v) {
   return fmt::format("valid from {} to {}", FormatRfc3339(v.valid_from), FormatRfc3339(*v.valid_to));
 }
 
+// The person the record is linked to ("" for none): the read is about them, in their history.
+Result<std::string> LinkedPerson(Hub& hub, const std::string& dataset_id, const std::string& key) {
+  ASSIGN_OR_RETURN(std::optional<person::Link> link, person::GetLink(*hub.db, dataset_id, key));
+  return link ? link->person_key : std::string();
+}
+
 Status Get(const RecordFlags& f) {
   std::optional<int64_t> as_of;
   if (!f.as_of.empty()) {
@@ -59,7 +66,9 @@ Status Get(const RecordFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
   const std::string key = KeyFromArg(f.key);
-  RETURN_IF_ERROR(AuditCliRead(hub, "record.read", {"", f.dataset, api::AuditText(key)}, FieldNames(dataset.schema)));
+  ASSIGN_OR_RETURN(std::string person, LinkedPerson(hub, f.dataset, key));
+  RETURN_IF_ERROR(
+      AuditCliRead(hub, "record.read", {person, f.dataset, api::AuditText(key)}, FieldNames(dataset.schema)));
   ASSIGN_OR_RETURN(auto v, ingest::GetRecord(*hub.db, dataset, key, as_of));
   if (f.json) {
     std::cout << DumpJson(VersionJson(dataset, v), 2) << "\n";
@@ -84,7 +93,8 @@ Status Versions(const RecordFlags& f) {
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   ASSIGN_OR_RETURN(auto dataset, hub.catalog->GetDataset(f.dataset));
   const std::string key = KeyFromArg(f.key);
-  RETURN_IF_ERROR(AuditCliRead(hub, "record.versions.read", {"", f.dataset, api::AuditText(key)},
+  ASSIGN_OR_RETURN(std::string person, LinkedPerson(hub, f.dataset, key));
+  RETURN_IF_ERROR(AuditCliRead(hub, "record.versions.read", {person, f.dataset, api::AuditText(key)},
                                FieldNames(dataset.schema)));
   // Read a page at a time (a record changed daily for years has thousands of versions).
   std::vector<ingest::RecordVersion> versions;

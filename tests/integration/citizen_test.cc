@@ -391,6 +391,28 @@ TEST_P(CitizenTest, ConsentGrantListRevoke) {
   EXPECT_NE(std::find(actions.begin(), actions.end(), "consent.revoke"), actions.end());
 }
 
+// The owner's and operators' reads of a person's record, and of its past versions, are accesses
+// about the person: they show in the person's history (review of 2026-12-01).
+TEST_P(CitizenTest, RecordReadsByTheOwnerAndOperatorsShowInTheHistory) {
+  std::string bca = Key({"--role", "agency", "--agency", "bca"});
+  const std::string record = std::string("/v1/datasets/population_registry/records/") + kAn;
+  ASSERT_EQ(Call("GET", record, op_).status, 200);
+  ASSERT_EQ(Call("GET", record + "/versions", op_).status, 200);
+  ASSERT_EQ(Call("GET", record, bca).status, 200);
+  ASSERT_EQ(Call("GET", std::string("/v1/datasets/population_registry/records/") + kBinh, bca).status, 200);
+  // And an operator's reads through the CLI.
+  ASSERT_EQ(Ndc({"record", "get", "population_registry", kAn}).exit_code, 0);
+  ASSERT_EQ(Ndc({"record", "versions", "population_registry", kAn}).exit_code, 0);
+  json history = Get("/v1/me/access", an_);
+  int reads = 0, history_reads = 0;
+  for (const json& a : history["accesses"]) {
+    reads += a["action"] == "record.read";
+    history_reads += a["action"] == "record.history.read" || a["action"] == "record.versions.read";
+  }
+  EXPECT_EQ(reads, 3) << history.dump();  // the operator's (HTTP, CLI) and bca's; not bca's read of Bình's
+  EXPECT_EQ(history_reads, 2) << history.dump();
+}
+
 TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
   HttpResponse made = Call("POST", "/v1/me/corrections", an_,
                            R"({"dataset": "population_registry", "field": "ngay_sinh", "claimed_value": "1990-02-11",
