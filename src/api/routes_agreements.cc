@@ -93,10 +93,14 @@ void ApiService::AddAgreementRoutes() {
   router_.Add("GET", "/v1/agreements/{id}", readers, [store](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(sharing::AgreementStore * agreements, store());
     ASSIGN_OR_RETURN(std::optional<int64_t> version, IntParam(ctx.request, "version", 1, 1000000));
-    ASSIGN_OR_RETURN(auto a, agreements->Get(ctx.params["id"], version ? std::optional<int>(static_cast<int>(*version))
-                                                                       : std::nullopt));
+    // Whether the caller may read it comes first: "has no version N" would tell an agency that
+    // another pair's agreement exists, and how many versions it has (review of 2026-12-01).
+    ASSIGN_OR_RETURN(auto a, agreements->Get(ctx.params["id"], std::nullopt));
     RETURN_IF_ERROR(MayRead(ctx, a.agreement));
-    return AgreementResponse(a);
+    if (!version) return AgreementResponse(a);
+    ASSIGN_OR_RETURN(auto past, agreements->Get(ctx.params["id"], static_cast<int>(*version)));
+    RETURN_IF_ERROR(MayRead(ctx, past.agreement));
+    return AgreementResponse(past);
   });
   router_.Add("GET", "/v1/agreements/{id}/versions", readers, [store](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(sharing::AgreementStore * agreements, store());

@@ -133,6 +133,16 @@ TEST_P(AgreementTest, HttpWritesAreForOperatorsAndAgenciesReadOnlyTheirOwn) {
   ASSERT_EQ(mine["agreements"].size(), 1u);
   EXPECT_EQ(mine["agreements"][0]["id"], "vss-population");
   EXPECT_EQ(call("GET", "/v1/agreements/gdt-population", vss).status, 404);  // not theirs: not disclosed
+  // Nor by asking for a version: another pair's agreement reads as one that does not exist.
+  auto problem = [&](const std::string& target) {
+    HttpResponse r = call("GET", target, vss);
+    EXPECT_EQ(r.status, 404) << target;
+    json j = json::parse(r.body);
+    return j["detail"].get<std::string>();
+  };
+  EXPECT_EQ(problem("/v1/agreements/gdt-population?version=1"), "agreement 'gdt-population' does not exist");
+  EXPECT_EQ(problem("/v1/agreements/gdt-population?version=7"), "agreement 'gdt-population' does not exist");
+  EXPECT_EQ(problem("/v1/agreements/nobody-population?version=1"), "agreement 'nobody-population' does not exist");
   EXPECT_EQ(call("GET", "/v1/agreements/gdt-population", gdt).status, 200);
   EXPECT_EQ(json::parse(call("GET", "/v1/agreements", auditor).body)["agreements"].size(), 2u);
 
