@@ -68,6 +68,19 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
                                                              "catalog (docs/design/policy.md)", a.purposes[i]));
     }
   }
+  // An open agreement serves every agency: a covert purpose there would hide every state body's
+  // reads under it from the persons read (review of 2026-12-01). Covert access is given to a
+  // named agency, by an agreement of its own.
+  if (a.consumer_agency == "*" || a.form == policy::SharingForm::kOpen) {
+    for (size_t i = 0; i < a.purposes.size(); ++i) {
+      if (purposes_->HiddenFromSubject(a.purposes[i])) {
+        return Bad(fmt::format("purposes[{}]", i),
+                   fmt::format("'{}' is a covert purpose, hidden from the persons read: it is given to a named "
+                               "agency by an agreement of its own, never in open data",
+                               a.purposes[i]));
+      }
+    }
+  }
   bool personal = false, sensitive = false;
   for (const policy::FieldGrant& g : a.grants) {
     auto info = catalog_->GetDataset(g.dataset);

@@ -298,6 +298,11 @@ TEST_P(AgreementStoreTest, PersonalDataIsNeverOpenAndSensitiveDataNeedsAnArticle
                                           "grants": {"registry": ["so_xa"]})"), "op");
   ASSERT_TRUE(open.ok()) << open.status().ToString();
   EXPECT_EQ(agreements_->ForConsumer("bca")->size(), 1u);  // open agreements serve every agency
+  // Never with a covert purpose: every agency's reads under it would be hidden from the persons.
+  EXPECT_NE(CreateError(R"(, "id": "open-police", "consumer": "*", "form": "open", "grants": {"registry": ["so_xa"]},
+                          "purposes": ["law_enforcement"])")
+                .find("agreement.purposes[0]: 'law_enforcement' is a covert purpose"),
+            std::string::npos);
   EXPECT_NE(CreateError(R"(, "grants": {"registry": ["ton_giao"]})").find("agreement.legal_basis.article"),
             std::string::npos);
   EXPECT_TRUE(agreements_->Create(Draft(R"js(, "grants": {"registry": ["ton_giao"]},
