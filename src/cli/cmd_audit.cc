@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/log_storage.h"
 #include "audit/proof_json.h"
 #include "audit/signing_key.h"
 #include "audit/verifier.h"
@@ -31,6 +32,8 @@ struct AuditFlags {
   std::string pubkey, checkpoint, old_checkpoint, proof;
   std::vector<std::string> trusted;  // verify: checkpoint files the auditor holds
   std::string save;                  // verify: where to keep the latest checkpoint checked
+  int64_t start = 0, limit = -1;     // entries: the first index, how many (-1: to the end)
+  std::string action;                // entries: only actions starting with this
 };
 
 Result<std::string> ReadFile(const std::string& path, std::string_view what) {
@@ -204,6 +207,36 @@ Status Verify(const AuditFlags& f) {
   return OkStatus();
 }
 
+// The log's entries as JSON lines, as GET /v1/audit/entries shows them; read-only (like verify),
+// so it also reads a copy or the log a restore is about to replace (docs/backup.md).
+Status Entries(const AuditFlags& f) {
+  ASSIGN_OR_RETURN(HubReader hub, OpenHubToRead(f.hub));
+  store::Database* db = hub.audit_store.db;
+  ASSIGN_OR_RETURN(merkle::CompactRange head, audit::ReadHead(db));
+  const uint64_t size = head.size();
+  uint64_t begin = static_cast<uint64_t>(f.start);
+  const uint64_t end = f.limit < 0 ? size : std::min<uint64_t>(size, begin + static_cast<uint64_t>(f.limit));
+  uint64_t shown = 0;
+  while (begin < end) {
+    constexpr uint64_t kPage = 1000;
+    ASSIGN_OR_RETURN(auto rows, audit::ReadEntries(db, begin, std::min(end, begin + kPage)));
+    if (rows.empty()) break;
+    for (const auto& row : rows) {
+      ASSIGN_OR_RETURN(nlohmann::json j, audit::EntryJson(row));
+      if (!f.action.empty() && !(j.contains("action") && j["action"].is_string() &&
+                                 j["action"].get<std::string>().starts_with(f.action))) {
+        continue;
+      }
+      std::cout << DumpJson(j) << "\n";
+      ++shown;
+    }
+    begin += rows.size();
+  }
+  std::cerr << fmt::format("{} entr{} shown of [{}, {}); the log holds {}\n", shown, shown == 1 ? "y" : "ies",
+                           f.start, end, size);
+  return OkStatus();
+}
+
 Status VerifyProof(const AuditFlags& f) {
   ASSIGN_OR_RETURN(std::string note, CheckpointNote(f.checkpoint));
   ASSIGN_OR_RETURN(std::string proof, ReadFile(f.proof, "proof"));
@@ -265,6 +298,16 @@ void RegisterAudit(CLI::App* app, int* exit_code) {
                      "Write the latest checkpoint checked to FILE, to pass with --trusted next time (the same FILE "
                      "for both is a routine: a missing one is skipped on the first run)");
   Bind(verify, exit_code, [f] { return Verify(*f); });
+
+  auto* entries = cmd->add_subcommand("entries", "Print the log's entries as JSON lines (as GET /v1/audit/entries "
+                                                "shows them). Read-only, like verify: also for a backup's copy or "
+                                                "the log a restore replaces");
+  AddHubFlags(entries, &f->hub);
+  entries->add_option("--start", f->start, "The first entry's index (default 0)")->check(CLI::NonNegativeNumber);
+  entries->add_option("--limit", f->limit, "At most this many entries (default: to the end of the log)")
+      ->check(CLI::NonNegativeNumber);
+  entries->add_option("--action", f->action, "Only entries whose action starts with this (e.g. key.revoke, agreement.)");
+  Bind(entries, exit_code, [f] { return Entries(*f); });
 
   auto* offline = cmd->add_subcommand("verify-proof", "Check a proof file against a signed checkpoint and the public "
                                                       "key, offline (no hub needed)");

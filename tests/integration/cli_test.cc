@@ -3,9 +3,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "store/store.h"
 #include "test_support.h"
@@ -36,6 +38,33 @@ TEST_F(CliTest, InitPrintsKeyOnceAndProtectsSigningKey) {
   ASSERT_EQ(stat((hub_ + "/keys/signing.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_TRUE(std::filesystem::exists(hub_ + "/ndc.db"));
+}
+
+// `ndc audit entries` lists the log read-only, filtered by action: what a restore needs to find the
+// revocations of the interval it loses (docs/backup.md).
+TEST_F(CliTest, AuditEntriesListTheLogByAction) {
+  Init();
+  CommandResult key = Ndc({"key", "create", "--name", "leaked", "--role", "auditor"});
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  CommandResult list = Ndc({"key", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const size_t row = list.out.find("leaked");
+  ASSERT_NE(row, std::string::npos) << list.out;
+  const std::string id = list.out.substr(list.out.rfind('\n', row) + 1, 12);
+  ASSERT_EQ(Ndc({"key", "revoke", id}).exit_code, 0);
+  CommandResult revokes = Ndc({"audit", "entries", "--action", "key.revoke"});
+  ASSERT_EQ(revokes.exit_code, 0) << revokes.err;
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(revokes.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(lines.size(), 1u) << revokes.out;
+  EXPECT_EQ(lines[0]["action"], "key.revoke");
+  EXPECT_EQ(lines[0]["subject"]["record"], id);
+  CommandResult all = Ndc({"audit", "entries", "--start", "1", "--limit", "2"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 2) << all.out;
+  EXPECT_NE(all.out.find("\"index\":1"), std::string::npos) << all.out;
+  EXPECT_NE(all.err.find("2 entries shown of [1, 3)"), std::string::npos) << all.err;
 }
 
 // A signing key opened to others (a careless copy to a second node) stops the hub with the fix.
@@ -293,7 +322,7 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
            {"agency", "list", "--help"}, {"dataset", "create", "--help"}, {"dataset", "update", "--help"},
            {"dataset", "list", "--help"}, {"dataset", "show", "--help"}, {"key", "create", "--help"},
            {"key", "list", "--help"}, {"key", "revoke", "--help"}, {"version", "--help"}, {"datagen", "--help"},
-           {"audit", "checkpoint", "--help"}, {"audit", "prove", "--help"}, {"audit", "verify", "--help"},
+           {"audit", "checkpoint", "--help"}, {"audit", "prove", "--help"}, {"audit", "entries", "--help"}, {"audit", "verify", "--help"},
            {"audit", "verify-proof", "--help"}}) {
     CommandResult r = RunNdc(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0];
