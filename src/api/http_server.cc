@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <mutex>
 #include <thread>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <vector>
 
@@ -511,9 +512,40 @@ class HttpServer::Impl {
     http::request_parser<http::file_body> parser(std::move(header_parser));
     parser.body_limit(spool.max_bytes);
     parser.get().body().reset(std::move(out), ec);
+    if (auto length = parser.content_length(); !ec && length && !RoomToSpool(spool.dir, *length)) {
+      co_return NoRoomToSpool(req);
+    }
+    // Each window of request_timeout must bring min_upload_bytes_per_second on average.
+    const auto window = std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.request_timeout);
+    const uint64_t window_minimum =
+        options_.min_upload_bytes_per_second * static_cast<uint64_t>(options_.request_timeout.count());
+    auto window_start = std::chrono::steady_clock::now();
+    uint64_t window_bytes = 0, since_room_check = 0;
     while (!ec && !parser.is_done()) {
       beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
-      co_await http::async_read_some(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+      const size_t n =
+          co_await http::async_read_some(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+      window_bytes += n;
+      since_room_check += n;
+      if (ec) break;
+      if (since_room_check >= (uint64_t{64} << 20)) {  // a statvfs per 64 MiB
+        since_room_check = 0;
+        if (!RoomToSpool(spool.dir, 0)) co_return NoRoomToSpool(req);
+      }
+      if (const auto now = std::chrono::steady_clock::now(); now - window_start >= window) {
+        if (window_bytes < window_minimum) {
+          const double seconds = std::chrono::duration<double>(now - window_start).count();
+          co_return ProblemResponse(
+              408, "DEADLINE_EXCEEDED", "Upload too slow",
+              fmt::format("the upload brought {} bytes in the last {:.0f} s, below the minimum of {} bytes a second "
+                          "(server.min_upload_bytes_per_second); nothing was applied: send it again over a faster "
+                          "link, or ask the operator to lower the minimum",
+                          window_bytes, seconds, options_.min_upload_bytes_per_second),
+              req.path, req.request_id);
+        }
+        window_start = now;
+        window_bytes = 0;
+      }
     }
     if (IsDisconnect(ec)) co_return std::nullopt;
     if (!ec) co_return std::nullopt;
@@ -529,6 +561,25 @@ class HttpServer::Impl {
                               "the server could not store this upload; retry later (request id " + req.request_id +
                                   ")",
                               req.path, req.request_id);
+  }
+
+  // Whether `more` bytes can be spooled under `dir` leaving server.spool_reserve_bytes free (true
+  // when the file system cannot be asked: the write itself then says).
+  bool RoomToSpool(const std::string& dir, uint64_t more) const {
+    struct statvfs fs {};
+    if (statvfs(dir.c_str(), &fs) != 0) return true;
+    const uint64_t available = static_cast<uint64_t>(fs.f_bavail) * static_cast<uint64_t>(fs.f_frsize);
+    return available >= more && available - more >= options_.spool_reserve_bytes;
+  }
+
+  Response NoRoomToSpool(const Request& req) const {
+    log::Error("http.spool_reserve", {{"path", req.path}, {"request_id", req.request_id}});
+    return ProblemResponse(507, "RESOURCE_EXHAUSTED", "Insufficient storage",
+                           fmt::format("the server keeps {} bytes free beside its stores "
+                                       "(server.spool_reserve_bytes), and this upload would not leave them; nothing "
+                                       "was applied: retry later, or the operator must free disk space (request id {})",
+                                       options_.spool_reserve_bytes, req.request_id),
+                           req.path, req.request_id);
   }
 
   static void DrainReleases(Liveness& liveness) {

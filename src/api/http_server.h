@@ -13,7 +13,8 @@
 // once the preflight has accepted the request, so a refused client never sends its body.
 //
 // Timeouts: idle_timeout between requests; request_timeout for the header, the body (for a
-// spooled body: each read, so a long upload that keeps moving is never cut) and the response.
+// spooled body: each read, so a long upload that keeps moving is never cut, as long as it keeps
+// min_upload_bytes_per_second) and the response.
 // The handler itself is not timed: it runs on the worker thread until it returns.
 #pragma once
 
@@ -48,6 +49,13 @@ struct ServerOptions {
   // idle_timeout for that byte). Bounds clients that open connections and send nothing, or send
   // a header a byte at a time.
   std::chrono::seconds header_timeout{10};
+  // Spooled uploads (batches): each request_timeout window must bring at least this many bytes a
+  // second on average, else the upload is cut (408): a client trickling a byte a minute would
+  // otherwise hold an upload slot forever. 0: no minimum.
+  uint64_t min_upload_bytes_per_second = 4096;
+  // Spooling stops (507) rather than leave less than this free on the spool's file system, which
+  // is the stores' too: a full disk would stop audit commits, and with them every data answer.
+  uint64_t spool_reserve_bytes = 1ull << 30;
   // HTTPS: with a certificate chain and its private key (PEM files) the server speaks only TLS
   // (1.2 or newer). With a client CA bundle it also asks every client for a certificate and
   // verifies it against those CAs (mutual TLS): a client without one may still connect (its

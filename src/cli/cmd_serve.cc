@@ -185,6 +185,8 @@ Status Serve(ServeFlags flags) {
   options.max_body_bytes = static_cast<uint64_t>(config.max_body_bytes);
   options.max_header_bytes = static_cast<uint32_t>(config.max_header_bytes);
   options.request_timeout = std::chrono::seconds(config.request_timeout_seconds);
+  options.min_upload_bytes_per_second = static_cast<uint64_t>(config.min_upload_bytes_per_second);
+  options.spool_reserve_bytes = static_cast<uint64_t>(config.spool_reserve_bytes);
   options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
   options.max_connections = config.max_connections;

@@ -54,6 +54,12 @@ const std::vector<KeyDef>& Defs() {
        "first byte).", {}, 1, 3600},
       {"server.request_timeout_seconds", Kind::kInt, "60", "Time to read a request and write its response.", {},
        1, 86400},
+      {"server.min_upload_bytes_per_second", Kind::kInt, "4096",
+       "A batch upload must bring this many bytes a second on average over each request_timeout window, "
+       "else it is cut (408). 0: no minimum.", {}, 0, 1ll << 40},
+      {"server.spool_reserve_bytes", Kind::kInt, "1073741824",
+       "Uploads are refused (507) rather than leave less than this free on the data directory's file system, "
+       "which the stores and the audit log need.", {}, 0, 1ll << 50},
       {"server.idle_timeout_seconds", Kind::kInt, "75", "Keep-alive connections idle longer are closed.", {}, 1,
        86400},
       {"server.shutdown_grace_seconds", Kind::kInt, "30", "On SIGTERM, how long in-flight requests may finish.",
@@ -199,6 +205,8 @@ Status Apply(const std::string& name, const std::string& value, const std::strin
   else if (name == "server.header_timeout_seconds") c->header_timeout_seconds = static_cast<int>(n);
   else if (name == "server.keyless_refusals_per_minute") c->keyless_refusals_per_minute = static_cast<int>(n);
   else if (name == "server.request_timeout_seconds") c->request_timeout_seconds = static_cast<int>(n);
+  else if (name == "server.min_upload_bytes_per_second") c->min_upload_bytes_per_second = n;
+  else if (name == "server.spool_reserve_bytes") c->spool_reserve_bytes = n;
   else if (name == "server.idle_timeout_seconds") c->idle_timeout_seconds = static_cast<int>(n);
   else if (name == "server.shutdown_grace_seconds") c->shutdown_grace_seconds = static_cast<int>(n);
   else if (name == "server.tls_cert") c->tls_cert = value;

@@ -30,6 +30,8 @@ struct HubConfig {
   int header_timeout_seconds = 10;          // server.header_timeout_seconds
   int keyless_refusals_per_minute = 120;    // server.keyless_refusals_per_minute
   int request_timeout_seconds = 60;         // server.request_timeout_seconds
+  int64_t min_upload_bytes_per_second = 4096;  // server.min_upload_bytes_per_second
+  int64_t spool_reserve_bytes = 1ll << 30;     // server.spool_reserve_bytes
   int idle_timeout_seconds = 75;            // server.idle_timeout_seconds
   int shutdown_grace_seconds = 30;          // server.shutdown_grace_seconds
   std::string tls_cert;                     // server.tls_cert (PEM chain; empty: plain HTTP)

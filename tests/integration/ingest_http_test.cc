@@ -521,6 +521,37 @@ TEST_P(IngestHttpTest, UploadsInProgressAreBounded) {
   uploads.clear();
 }
 
+// An upload that trickles (a few bytes before each read timeout) is cut once a request_timeout
+// window brings less than server.min_upload_bytes_per_second on average: it cannot hold an upload
+// slot forever (review of 2026-12-01: one byte every 59 s kept a slot open indefinitely).
+TEST_P(IngestHttpTest, AnUploadThatTricklesIsCut) {
+  StartServer({{"NDC_SERVER_REQUEST_TIMEOUT_SECONDS", "1"}, {"NDC_SERVER_MIN_UPLOAD_BYTES_PER_SECOND", "1000"}});
+  HttpConnection c(server_->port());
+  ASSERT_TRUE(c.SendRaw(std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ +
+                        "\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\nTINH,SO_HO,CHU_HO,SO_NGUOI\n"));
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 12 && c.SendRaw("HN,"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  HttpResponse r = c.ReadResponse();
+  EXPECT_EQ(r.status, 408) << r.body;
+  EXPECT_NE(r.body.find("server.min_upload_bytes_per_second"), std::string::npos) << r.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(Get("/v1/datasets/ho_gia_dinh/batches")["batches"].size(), 0u);
+  json j;
+  EXPECT_EQ(Post(Csv("HN,001,An,,,,,,1\n"), &j).status, 201) << j;  // a batch that keeps moving is taken
+}
+
+// Spooling leaves server.spool_reserve_bytes free on the stores' file system (507 otherwise):
+// a full disk would stop the audit log's commits, and every data answer with them.
+TEST_P(IngestHttpTest, AnUploadThatWouldEatTheReserveIsRefused) {
+  StartServer({{"NDC_SERVER_SPOOL_RESERVE_BYTES", "1125899906842624"}});  // 1 PiB: never free
+  json j;
+  HttpResponse r = Post(Csv("HN,001,An,,,,,,1\n"), &j);
+  EXPECT_EQ(r.status, 507) << r.body;
+  EXPECT_NE(r.body.find("server.spool_reserve_bytes"), std::string::npos) << r.body;
+  EXPECT_EQ(Get("/v1/datasets/ho_gia_dinh/batches")["batches"].size(), 0u);
+  EXPECT_TRUE(std::filesystem::is_empty(hub_ + "/spool"));
+}
+
 TEST_P(IngestHttpTest, DeleteModeFromTheQuery) {
   json j;
   ASSERT_EQ(Post(Csv("HN,001,An,,,,,,1\nHN,002,Bình,,,,,,1\n"), &j).status, 201);
