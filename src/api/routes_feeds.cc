@@ -34,20 +34,24 @@ Result<std::string> AuthorityDataset(store::Executor& db) {
 }
 
 // The person each changed record is linked to now (records linked to nobody are left out), in
-// one statement for the page.
+// one statement for the page. From person_links, the linkage's own record: the records' copy in
+// `_person_key` is written by the linker and carried over by each new version a batch writes, so
+// a batch and a link committing at once could leave it stale for a while, and a delivery audited
+// under no one or the wrong person (review of 2026-12-01).
 Result<std::map<std::string, std::string>> LinkedPersons(store::Executor& db, const catalog::DatasetInfo& dataset,
                                                          const std::vector<ingest::ChangeEvent>& changes) {
   std::map<std::string, std::string> out;
   if (changes.empty()) return out;
-  std::vector<store::Value> keys;
+  std::vector<store::Value> keys = {dataset.schema.id};
   std::string placeholders;
   for (const auto& e : changes) {
     keys.emplace_back(e.key);
     placeholders += fmt::format("{}${}", placeholders.empty() ? "" : ", ", keys.size());
   }
   ASSIGN_OR_RETURN(store::ResultSet rs,
-                   db.Query(fmt::format("SELECT _key, _person_key FROM {} WHERE _key IN ({}) AND _person_key IS NOT NULL",
-                                        store::QuoteIdentifier(dataset.record_table), placeholders),
+                   db.Query(fmt::format("SELECT record_key, person_key FROM person_links WHERE dataset_id = $1 "
+                                        "AND record_key IN ({})",
+                                        placeholders),
                             keys));
   for (const store::Row& row : rs.rows) out[row.Str(0)] = row.Str(1);
   return out;

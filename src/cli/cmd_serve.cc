@@ -168,6 +168,7 @@ Status Serve(ServeFlags flags) {
     auto reports = linker.Run({});
     if (!reports.ok()) return log::Warn("person.link_failed", {{"error", reports.status().ToString()}});
     for (const auto& r : *reports) {
+      if (r.busy) log::Warn("person.link_busy", {{"dataset", r.dataset_id}, {"why", r.model}});
       if (r.records == 0) continue;
       log::Info("person.linked", {{"dataset", r.dataset_id}, {"records", r.records}, {"new_persons", r.new_persons},
                                   {"queued", r.queued}, {"merged", r.merged}, {"overtaken", r.overtaken}});

@@ -81,6 +81,10 @@ struct DatasetLinkReport {
   // to_seq and left the rest to it. Run then links none of the datasets after it: their reports
   // say overtaken too, with nothing linked (model "not linked (left after an overtaken dataset)").
   bool overtaken = false;
+  // The dataset's records stayed locked (a long batch on it) past the store's wait: Run linked
+  // what it could before, left the rest for a later run, and went on with the datasets after it
+  // (but not after the authority: records of other datasets must meet the persons it defines).
+  bool busy = false;
 };
 
 // The model of a dataset's report when Run left it after an overtaken dataset.

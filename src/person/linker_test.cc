@@ -421,6 +421,55 @@ TEST_P(LinkerTest, AnOvertakenRunLeavesTheLaterDatasetsToTheOtherRun) {
   EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
 }
 
+// A dataset whose records a batch holds locked past the store's wait is left for a later run, and
+// the datasets after it are still linked where the store lets them be (PostgreSQL locks rows;
+// SQLite has one write lock, so there the other dataset waits too) — review of 2026-12-01: one
+// long batch stopped all linking, on every node, for as long as it ran.
+TEST_P(LinkerTest, ABusyDatasetIsLeftAndTheOthersAreStillLinked) {
+  LoadRegistry();
+  Link();
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema held_schema, catalog::ParseSchemaJson(R"({"id": "a_held",
+    "title": "Held", "owner": "gdt", "classification": {"data": "important", "personal": "basic"},
+    "source_key": ["ma"], "fields": [{"name": "ma", "column": "MA", "type": "string", "required": true},
+    {"name": "so_cccd", "column": "SO_CCCD", "type": "personal_id", "person": "personal_id"}]})"));
+  NDC_ASSERT_OK(catalog_->CreateDataset(held_schema).status());
+  ingest::BatchRequest req{.dataset_id = "a_held", .source = "test", .submitted_by = "operator"};
+  NDC_ASSERT_OK(ingestor_->Ingest(req, ingest::MemorySource(std::string("MA,SO_CCCD\nH1,") + kAnId + "\n")).status());
+  Load("tax", "T1,Nguyễn Văn An,1990-02-01,,M,\n");
+  store::OpenOptions quick;
+  quick.statement_timeout_ms = 300;
+  quick.busy_timeout_ms = 300;
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Database> quick_db, store::Open(db_->url(), quick));
+  catalog::Catalog quick_catalog(quick_db.get(), &clock_);
+  LinkerOptions options;
+  options.settings = TestSettings();
+  options.model = TestModel();
+  std::vector<DatasetLinkReport> reports;
+  {
+    // A batch on a_held, in progress: its rows locked (on SQLite, the one write lock taken).
+    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> batch, db_->Begin());
+    NDC_ASSERT_OK(batch->Exec("UPDATE ds_a_held SET _version = _version").status());
+    Linker linker(quick_db.get(), &quick_catalog, &clock_, &random_, options);
+    NDC_ASSERT_OK_AND_ASSIGN(reports, linker.Run({}));
+  }
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_EQ(reports[1].dataset_id, "a_held");
+  EXPECT_TRUE(reports[1].busy);
+  EXPECT_NE(reports[1].model.find("busy"), std::string::npos) << reports[1].model;
+  EXPECT_EQ(PersonOf("a_held", "H1"), "");
+  EXPECT_EQ(reports[2].dataset_id, "tax");
+  if (GetParam() == store::Backend::kPostgres) {
+    EXPECT_FALSE(reports[2].busy);
+    EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  } else {
+    EXPECT_TRUE(reports[2].busy);  // SQLite: the held write lock is the whole store's
+  }
+  // Once the batch is done, the next run links what was left.
+  Link();
+  EXPECT_EQ(PersonOf("a_held", "H1"), kAnId);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+}
+
 // Nothing to link a record by, no person: a dataset with no field mapped to a person attribute is
 // not linked, and a record whose person fields are all empty founds no person — each used to
 // found an empty surrogate — and one that empties them is unlinked.

@@ -27,7 +27,8 @@ json LinkReportJson(const DatasetLinkReport& r) {
               {"records", r.records},      {"authority", r.authority},     {"by_id", r.by_id},
               {"by_rule", r.by_rule},      {"probabilistic", r.probabilistic}, {"by_decision", r.by_decision},
               {"new_persons", r.new_persons}, {"queued", r.queued},         {"unlinked", r.unlinked},
-              {"merged", r.merged},        {"model", r.model},             {"overtaken", r.overtaken}};
+              {"merged", r.merged},        {"model", r.model},             {"overtaken", r.overtaken},
+              {"busy", r.busy}};
 }
 
 json ReviewItemJson(const ReviewItem& i) {
