@@ -2,6 +2,7 @@
 // locking, read-only and bad files. The shared behaviour is in the conformance suite.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,18 @@ TEST_F(SqliteTest, LargeCommitIsCheckpointedInTheBackground) {
   // Waits for the background thread (not a timing assertion: it only bounds a hang).
   for (int i = 0; i < 600 && std::filesystem::file_size(path) < before + 8'000'000; ++i) usleep(100'000);
   EXPECT_GE(std::filesystem::file_size(path), before + 8'000'000);
+}
+
+// A database file the store creates is owner-only, and so are its -wal and -shm files (SQLite
+// gives them the database file's mode): they hold personal data.
+TEST_F(SqliteTest, ANewDatabaseFileAndItsLogAreOwnerOnly) {
+  const std::string path = PathOf(*db_);
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO t VALUES (1)"));
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
 }
 
 TEST_F(SqliteTest, DataSurvivesReopen) {

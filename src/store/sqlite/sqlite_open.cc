@@ -1,5 +1,7 @@
 // OpenSqlite: a PooledDatabase over SqliteConnections to one file.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <mutex>
@@ -32,6 +34,13 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Open
   std::error_code ec;
   if ((options.read_only || !options.create_if_missing) && !std::filesystem::exists(path, ec)) {
     return NotFoundError("sqlite: database file " + path + " does not exist");
+  }
+  if (!options.read_only && !std::filesystem::exists(path, ec)) {
+    // Created owner-only: the file holds personal data, and SQLite gives its -wal and -shm files
+    // the database file's mode (it would make them 0644 under the usual umask; review of
+    // 2026-12-01). An existing file keeps the mode its operator gave it.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
   }
   Clock* clock = options.clock ? options.clock : SystemClock();
   // Writers leave checkpoints to one background thread per Database (wal_checkpointer.h).
