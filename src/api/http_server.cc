@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <mutex>
 #include <thread>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <vector>
@@ -205,6 +206,14 @@ class HttpServer::Impl {
     if (ec) return bad("server.tls_cert", options_.tls_cert_file);
     ctx->use_private_key_file(options_.tls_key_file, net::ssl::context::pem, ec);
     if (ec) return bad("server.tls_key", options_.tls_key_file);
+    // Whoever reads the key can pose as this hub to agencies: a key file every user may read is
+    // refused (the group may: Debian gives TLS keys to the ssl-cert group, mode 0640).
+    if (struct stat st {}; ::stat(options_.tls_key_file.c_str(), &st) == 0 && (st.st_mode & 007) != 0) {
+      return FailedPreconditionError(fmt::format(
+          "server.tls_key '{}' has mode {:04o}: every user of this machine can read it and pose as this hub; "
+          "make it readable by the hub's user (and its group) alone (chmod 640 '{}') and start again",
+          options_.tls_key_file, st.st_mode & 07777, options_.tls_key_file));
+    }
     if (!options_.tls_client_ca_file.empty()) {
       ctx->load_verify_file(options_.tls_client_ca_file, ec);
       if (ec) return bad("server.tls_client_ca", options_.tls_client_ca_file);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -174,6 +175,8 @@ class MutualTlsTest : public ::testing::TestWithParam<store::Backend> {
     Write("ca.pem", ca_.cert_pem);
     Write("server.pem", server_id_.cert_pem);
     Write("server.key", server_id_.key_pem);
+    std::filesystem::permissions(File("server.key"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace);
     Write("alice.pem", alice_.cert_pem);
 
     hub_ = dir_.path() + "/hub";
@@ -308,6 +311,15 @@ TEST_P(MutualTlsTest, BadCertificateInputIsRefusedClearly) {
   EXPECT_FALSE(broken.started());
   EXPECT_EQ(broken.WaitExit(20000) != 0, true);
   EXPECT_NE(broken.output().find("server.tls_key"), std::string::npos) << broken.output();
+
+  // Nor with a key file every user can read: it names the file, its mode and the fix.
+  Write("open.key", server_id_.key_pem);
+  std::filesystem::permissions(File("open.key"), std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  env["NDC_SERVER_TLS_KEY"] = File("open.key");
+  ServerProcess open({"--data", hub_, "--threads", "1"}, env);
+  EXPECT_FALSE(open.started());
+  EXPECT_NE(open.WaitExit(20000), 0);
+  EXPECT_NE(open.output().find("chmod 640"), std::string::npos) << open.output();
 }
 
 #ifdef NDC_TEST_POSTGRES
