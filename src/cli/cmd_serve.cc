@@ -208,6 +208,17 @@ Status Serve(ServeFlags flags) {
                            config.tls_cert.empty() ? "http" : "https", host, server.port(),
                            config.tls_client_ca.empty() ? "" : " (mutual TLS)", hub.db->Describe())
             << std::endl;
+  // API keys and personal data cross the network in clear over plain HTTP: fine on loopback (or
+  // behind a TLS-terminating proxy on this host), said loudly anywhere else.
+  const std::string& bind = where.first;
+  const bool loopback = bind == "::1" || bind == "localhost" || bind.starts_with("127.");
+  if (config.tls_cert.empty() && !loopback) {
+    log::Warn("server.plain_http", {{"listen", bind}});
+    std::cerr << fmt::format("WARNING: plain HTTP on {}, not a loopback address: API keys and personal data cross the "
+                             "network unencrypted. Set server.tls_cert and server.tls_key, or listen on 127.0.0.1 "
+                             "behind a TLS-terminating proxy.\n",
+                             host);
+  }
 
   int sig = 0;
   sigwait(&signals, &sig);

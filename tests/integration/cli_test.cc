@@ -67,6 +67,19 @@ TEST_F(CliTest, AuditEntriesListTheLogByAction) {
   EXPECT_NE(all.err.find("2 entries shown of [1, 3)"), std::string::npos) << all.err;
 }
 
+// Plain HTTP beyond loopback is said loudly (keys and personal data in clear); on loopback not.
+TEST_F(CliTest, PlainHttpBeyondLoopbackIsWarnedAbout) {
+  Init();
+  {
+    ServerProcess local({"--data", hub_});
+    ASSERT_TRUE(local.started()) << local.output();
+    EXPECT_EQ(local.output().find("plain HTTP"), std::string::npos) << local.output();
+  }
+  ServerProcess open({"--data", hub_, "--listen", "0.0.0.0:0"});
+  ASSERT_TRUE(open.started()) << open.output();
+  EXPECT_NE(open.output().find("WARNING: plain HTTP on 0.0.0.0"), std::string::npos) << open.output();
+}
+
 // A signing key opened to others (a careless copy to a second node) stops the hub with the fix.
 TEST_F(CliTest, ASigningKeyOpenToOthersIsRefusedWithTheFix) {
   Init();

@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -250,7 +251,8 @@ struct ServerProcess::Log {
 };
 
 ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  std::vector<std::string> a = {"serve", "--listen", "127.0.0.1:0"};
+  std::vector<std::string> a = {"serve"};
+  if (std::find(args.begin(), args.end(), "--listen") == args.end()) a.insert(a.end(), {"--listen", "127.0.0.1:0"});
   a.insert(a.end(), args.begin(), args.end());
   int err_fd = -1;
   pid_ = Spawn(a, env, &out_fd_, &err_fd);
@@ -277,11 +279,14 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::ma
     ssize_t n = read(out_fd_, buf, sizeof(buf));
     if (n <= 0) break;
     startup_.append(buf, static_cast<size_t>(n));
-    size_t at = startup_.find("://127.0.0.1:");  // http or https
-    if (at != std::string::npos && startup_.find(' ', at + 13) != std::string::npos) {
-      port_ = std::atoi(startup_.c_str() + at + 13);
-      break;
+    for (std::string_view host : {"://127.0.0.1:", "://0.0.0.0:"}) {  // http or https
+      size_t at = startup_.find(host);
+      if (at != std::string::npos && startup_.find(' ', at + host.size()) != std::string::npos) {
+        port_ = std::atoi(startup_.c_str() + at + host.size());
+        break;
+      }
     }
+    if (port_ != 0) break;
   }
 }
 
