@@ -1,9 +1,11 @@
 // The `ndc` command as a user runs it: init, agencies, datasets, keys, help and errors.
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -77,6 +79,10 @@ TEST_F(CliTest, PlainHttpBeyondLoopbackIsWarnedAbout) {
   }
   ServerProcess open({"--data", hub_, "--listen", "0.0.0.0:0"});
   ASSERT_TRUE(open.started()) << open.output();
+  // The warning is on stderr, read by another thread than the start line: wait for it (bounded).
+  for (int i = 0; i < 100 && open.output().find("WARNING: plain HTTP") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   EXPECT_NE(open.output().find("WARNING: plain HTTP on 0.0.0.0"), std::string::npos) << open.output();
 }
 
