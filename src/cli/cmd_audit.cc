@@ -1,6 +1,7 @@
-// ndc audit checkpoint|prove|verify|verify-proof — the verifiable audit log from the command line
+// ndc audit checkpoint|prove|verify|verify-proof|entries — the verifiable audit log from the command line
 // (docs/design/audit-log.md). verify-proof needs no hub: it checks a proof file against a signed
 // checkpoint and the public key, offline.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -192,16 +193,27 @@ Status Verify(const AuditFlags& f) {
       return FailedPreconditionError(fmt::format("no signed checkpoint to save to '{}' yet: sign one with "
                                                  "`ndc audit checkpoint`", f.save));
     }
-    // Written aside and renamed, so an interrupted save never leaves half a checkpoint.
+    // Written aside, made durable and renamed, so an interrupted save (or a power cut) never
+    // leaves half a checkpoint or an empty file where the last good one was.
     const std::string tmp = f.save + ".tmp";
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
       out << report.latest_note;
       if (!out.flush()) return InvalidArgumentError(fmt::format("cannot write '{}'", tmp));
     }
+    if (int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+      const bool synced = ::fsync(fd) == 0;
+      ::close(fd);
+      if (!synced) return InvalidArgumentError(fmt::format("cannot write '{}' to disk", tmp));
+    }
     std::error_code ec;
     std::filesystem::rename(tmp, f.save, ec);
     if (ec) return InvalidArgumentError(fmt::format("cannot write '{}': {}", f.save, ec.message()));
+    const std::filesystem::path parent = std::filesystem::absolute(f.save, ec).parent_path();
+    if (int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+      ::fsync(dir);  // the rename itself
+      ::close(dir);
+    }
     std::cout << fmt::format("saved the latest checkpoint checked to {}: pass it with --trusted next time\n", f.save);
   }
   return OkStatus();
