@@ -114,6 +114,11 @@ Status Run(const PersonFlags& f) {
   t.Print(std::cout);
   for (const auto& r : reports) {
     if (r.model == person::kLeftAfterOvertaken) continue;  // its row in the table says so
+    if (r.busy) {
+      std::cout << r.dataset_id << ": left at event " << r.to_seq
+                << ": a batch held its records locked past the store's statement timeout; the datasets after it "
+                   "were linked, and the next run links the rest of it\n";
+    }
     if (r.overtaken) {
       std::cout << r.dataset_id << ": stopped at event " << r.to_seq
                 << ": another run of this partition is linking it (the node that got there first goes on); "

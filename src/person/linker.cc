@@ -270,7 +270,13 @@ Result<bool> Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std:
     // of them stayed behind with no record). In its turn a chunk sees every link committed
     // before it; if another run has moved the cursor, that run goes on alone.
     const std::string part = l_->options_.partition.Name();
-    RETURN_IF_ERROR(store::SerializeOn(*tx, "person.link:" + dataset.schema.id + ":" + part));
+    // A turn that does not come within the store's wait is another run's, still linking this
+    // dataset: leave it and the datasets after it to that run, as when it moved the cursor (the
+    // "busy" path below is for records a batch holds, never for this turn).
+    if (Status turn = store::SerializeOn(*tx, "person.link:" + dataset.schema.id + ":" + part); !turn.ok()) {
+      if (turn.code() == StatusCode::kDeadlineExceeded) return false;
+      return turn;
+    }
     ASSIGN_OR_RETURN(int64_t linked, GetCursor(*tx, dataset.schema.id, part));
     if (linked != report->to_seq) return false;
     PersonOps ops(tx.get(), &ctx);
@@ -344,11 +350,12 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
 
 namespace {
 
-// A lock another transaction held past the store's wait: PostgreSQL's statement timeout, or a
-// lock conflict that outlasted the chunk's retries (SQLite's busy timeout among them).
-bool IsLockWait(const Status& s) {
-  return s.code() == StatusCode::kDeadlineExceeded || s.code() == StatusCode::kAborted;
-}
+// Records another transaction (a batch) held locked past PostgreSQL's statement timeout. Not
+// SQLite's busy timeout (kAborted): there the one write lock is held by any writer, another run
+// of the linker included, and a run that goes on past a dataset another run is linking would
+// link later records before the persons that run founds; it fails as before. Nor a conflict
+// that outlasted the chunk's retries (kAborted).
+bool IsLockWait(const Status& s) { return s.code() == StatusCode::kDeadlineExceeded; }
 
 }  // namespace
 
