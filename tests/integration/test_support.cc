@@ -255,7 +255,11 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::ma
   if (std::find(args.begin(), args.end(), "--listen") == args.end()) a.insert(a.end(), {"--listen", "127.0.0.1:0"});
   a.insert(a.end(), args.begin(), args.end());
   int err_fd = -1;
-  pid_ = Spawn(a, env, &out_fd_, &err_fd);
+  // Test hubs live under $TMPDIR, which may be a small file system: uploads keep no free-space
+  // reserve unless a test sets one (IngestHttpTest.AnUploadThatWouldEatTheReserveIsRefused does).
+  std::map<std::string, std::string> with_env = env;
+  with_env.emplace("NDC_SERVER_SPOOL_RESERVE_BYTES", "0");
+  pid_ = Spawn(a, with_env, &out_fd_, &err_fd);
   if (pid_ < 0) return;
   // The server logs to stderr; keep it (for failure messages) and never let the pipe fill up.
   log_ = std::make_shared<Log>();
