@@ -45,11 +45,16 @@ TEST_F(PgTest, SessionsHaveKeepalivesOnBothSides) {
 // The test server runs with synchronous_commit = off (postgresql.conf); NDC's sessions still
 // commit durably. A durable setting the operator chose stays (review of 2026-12-01).
 TEST_F(PgTest, SessionsCommitDurablyWhateverTheServerSays) {
-  EXPECT_EQ(db_->QueryOne("SHOW synchronous_commit")->Str(0), "on");
   NDC_ASSERT_OK_AND_ASSIGN(Row name, db_->QueryOne("SELECT current_database()"));
-  ASSERT_TRUE(db_->Exec("ALTER DATABASE " + QuoteIdentifier(name.Str(0)) + " SET synchronous_commit = local").ok());
-  NDC_ASSERT_OK_AND_ASSIGN(auto other, OpenPostgres(db_->url()));
-  EXPECT_EQ(other->QueryOne("SHOW synchronous_commit")->Str(0), "local");
+  const std::string database = QuoteIdentifier(name.Str(0));
+  ASSERT_TRUE(db_->Exec("ALTER DATABASE " + database + " SET synchronous_commit = off").ok());
+  NDC_ASSERT_OK_AND_ASSIGN(auto off, OpenPostgres(db_->url()));
+  EXPECT_EQ(off->QueryOne("SHOW synchronous_commit")->Str(0), "on");
+  // The session holds it: a later change of the server's setting does not reach it.
+  EXPECT_EQ(off->QueryOne("SELECT source FROM pg_settings WHERE name = 'synchronous_commit'")->Str(0), "session");
+  ASSERT_TRUE(db_->Exec("ALTER DATABASE " + database + " SET synchronous_commit = local").ok());
+  NDC_ASSERT_OK_AND_ASSIGN(auto local, OpenPostgres(db_->url()));
+  EXPECT_EQ(local->QueryOne("SHOW synchronous_commit")->Str(0), "local");
 }
 
 TEST_F(PgTest, UntypedParameterIsTextUnlessCast) {

@@ -112,8 +112,10 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
       // An acknowledged write must outlive a crash: a server, role or database configured with
       // synchronous_commit = off (a common tuning) would acknowledge commits it can still lose,
       // audit entries that gated a disclosure among them. Any durable setting (local, on,
-      // remote_write, remote_apply) is the operator's and stays.
-      "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'",
+      // remote_write, remote_apply) is the operator's and stays — set in the session, so that a
+      // later `ALTER SYSTEM ... = off` and reload does not reach open connections either.
+      "SELECT set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') = 'off' THEN 'on' "
+      "ELSE current_setting('synchronous_commit') END, false)",
       conn->statement_timeout_ms_, options.read_only ? "on" : "off");
   if (Status s = conn->RunScript(setup, /*autocommit=*/true); !s.ok()) {
     return Status(s.code(), "postgresql: setting up the session: " + s.message());
