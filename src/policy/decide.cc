@@ -244,6 +244,10 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
   std::vector<const Agreement*> candidates;
   for (const Agreement& a : agreements) {
     if (!Applies(a, request.caller)) continue;
+    // An open agreement never gives a covert purpose: it serves every agency, and every read
+    // under it would be hidden from the persons read. AgreementStore refuses to store one since
+    // 2026-12-01; one stored before does not apply to such a request.
+    if (a.consumer_agency == "*" && purposes.HiddenFromSubject(request.purpose)) continue;
     if (!request.agreement_id.empty() && a.id != request.agreement_id) continue;
     candidates.push_back(&a);
   }

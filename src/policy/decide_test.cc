@@ -216,6 +216,12 @@ TEST(Decide, OpenAgreementServesAnyAgency) {
   EXPECT_TRUE(DecideWith(r, {open}).allowed);
   open.form = SharingForm::kDefault;  // "*" means nothing outside the open form
   EXPECT_EQ(DecideWith(r, {open}).reason, Reason::kNoAgreement);
+  // Never for a covert purpose (one stored before the store refused it): its reads would be
+  // hidden from every person read.
+  open.form = SharingForm::kOpen;
+  open.purposes.push_back("law_enforcement");
+  r.purpose = "law_enforcement";
+  EXPECT_EQ(DecideWith(r, {open}).reason, Reason::kNoAgreement);
 }
 
 // A consent-based record read of an unlinked (or missing) record is refused exactly as one of a
