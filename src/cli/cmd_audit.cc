@@ -227,12 +227,22 @@ Status Entries(const AuditFlags& f) {
   ASSIGN_OR_RETURN(merkle::CompactRange head, audit::ReadHead(db));
   const uint64_t size = head.size();
   uint64_t begin = static_cast<uint64_t>(f.start);
+  if (begin > size) {
+    return InvalidArgumentError(fmt::format("--start {}: the log holds {} entries (indexes 0 to {})", begin, size,
+                                            size == 0 ? 0 : size - 1));
+  }
   const uint64_t end = f.limit < 0 ? size : std::min<uint64_t>(size, begin + static_cast<uint64_t>(f.limit));
   uint64_t shown = 0;
   while (begin < end) {
     constexpr uint64_t kPage = 1000;
-    ASSIGN_OR_RETURN(auto rows, audit::ReadEntries(db, begin, std::min(end, begin + kPage)));
-    if (rows.empty()) break;
+    const uint64_t page_end = std::min(end, begin + kPage);
+    ASSIGN_OR_RETURN(auto rows, audit::ReadEntries(db, begin, page_end));
+    // Every index below the head is stored: a missing one is damage, said as such (verify finds it).
+    if (rows.size() != page_end - begin) {
+      return DataLossError(fmt::format("the log's entries [{}, {}) are not all stored ({} found): run "
+                                       "`ndc audit verify`",
+                                       begin, page_end, rows.size()));
+    }
     for (const auto& row : rows) {
       ASSIGN_OR_RETURN(nlohmann::json j, audit::EntryJson(row));
       if (!f.action.empty() && !(j.contains("action") && j["action"].is_string() &&

@@ -67,6 +67,9 @@ TEST_F(CliTest, AuditEntriesListTheLogByAction) {
   EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 2) << all.out;
   EXPECT_NE(all.out.find("\"index\":1"), std::string::npos) << all.out;
   EXPECT_NE(all.err.find("2 entries shown of [1, 3)"), std::string::npos) << all.err;
+  CommandResult beyond = Ndc({"audit", "entries", "--start", "99"});
+  EXPECT_NE(beyond.exit_code, 0);
+  EXPECT_NE(beyond.err.find("the log holds"), std::string::npos) << beyond.err;
 }
 
 // Plain HTTP beyond loopback is said loudly (keys and personal data in clear); on loopback not.
