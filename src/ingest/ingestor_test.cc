@@ -226,8 +226,6 @@ TEST_P(IngestorTest, TooManyRejectsRefuseTheWholeBatchWithItsReport) {
   EXPECT_EQ(Send("A1,An Mới,,2\nA2,Bình,,1\nA3,Cường,,1\n").status, BatchStatus::kApplied);
 }
 
-// A batch whose clock is behind the previous batch's (another node's clock, a step back, a batch
-// that prepared first and waited for its turn) still comes after it in the record's history.
 // A batch that cannot get its dataset's turn (another batch holds it past the store's wait: the
 // statement timeout on PostgreSQL, the busy timeout on SQLite) applies nothing, says so as a
 // conflict to retry, and the same batch sent again applies once (review of 2026-12-01: on
@@ -259,6 +257,8 @@ TEST_P(IngestorTest, ABatchThatCannotGetItsTurnAppliesNothingAndSaysWhy) {
   EXPECT_EQ(NameOf("A1"), "Tên 2");
 }
 
+// A batch whose clock is behind the previous batch's (another node's clock, a step back, a batch
+// that prepared first and waited for its turn) still comes after it in the record's history.
 TEST_P(IngestorTest, ABatchWhoseClockIsBehindStillComesAfterThePrevious) {
   Send("A1,Tên 1,,1\n");
   NDC_ASSERT_OK_AND_ASSIGN(RecordVersion v1, GetRecord(*db_, Dataset(), "A1"));
