@@ -44,8 +44,37 @@ bool ParseInt64(std::string_view s, int64_t* out) {
 
 constexpr const char* kControlMessage = "contains a control character (NUL or U+001F) that no field may hold";
 
-bool HasControl(std::string_view v) {
-  return v.find('\0') != std::string_view::npos || v.find(kKeySeparator) != std::string_view::npos;
+// Characters no stored value may hold besides NUL and U+001F: the other C0 controls but tab, line
+// feed and carriage return (terminal escapes among them), DEL, the C1 controls, and the invisible
+// formatting characters that make one text look like another — zero-width spaces and joiners,
+// directional marks, overrides and isolates, word joiners, the byte-order mark (review of
+// 2026-12-01: "Nguyễn\u202eVăn An" was stored, and folded for linkage to "nguyenvan an").
+bool IsForbiddenCodePoint(char32_t cp) {
+  if (cp < 0x20) return cp != '\t' && cp != '\n' && cp != '\r';
+  return (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+// Why `v` (valid UTF-8) may not be stored, or nullopt.
+std::optional<std::string> ForbiddenCharacter(std::string_view v) {
+  if (v.find('\0') != std::string_view::npos || v.find(kKeySeparator) != std::string_view::npos) {
+    return std::string(kControlMessage);
+  }
+  for (size_t i = 0; i < v.size();) {
+    const auto c = static_cast<unsigned char>(v[i]);
+    const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k < len && i + static_cast<size_t>(k) < v.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(v[i + static_cast<size_t>(k)]) & 0x3F);
+    }
+    if (IsForbiddenCodePoint(cp)) {
+      return fmt::format("contains U+{:04X}, a control or invisible formatting character that no field may hold "
+                         "(it would show as nothing, or change how the text around it reads)",
+                         static_cast<uint32_t>(cp));
+    }
+    i += static_cast<size_t>(len);
+  }
+  return std::nullopt;
 }
 
 // A decimal as agencies send it: optional sign, digits, optional '.' and digits.
@@ -214,8 +243,8 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         fail(fmt::format("invalid UTF-8 at byte {}", *bad));
         continue;
       }
-      if (HasControl(v)) {
-        fail(kControlMessage);
+      if (auto forbidden = ForbiddenCharacter(v)) {
+        fail(std::move(*forbidden));
         continue;
       }
       auto nfc = text::NormalizeNfc(text::TrimWhitespace(v));

@@ -391,6 +391,25 @@ TEST_F(FastPathTest, NearMatchesOfDigitPatternsFailAsBefore) {
   EXPECT_EQ(errors_[0].message, "'1' does not match the pattern \\d{2,4}");
 }
 
+// Control and invisible formatting characters are refused on both paths, wherever they stand in
+// the value (in the first eight bytes, later, alone); tab, line feed and carriage return stay.
+TEST_F(FastPathTest, ControlAndInvisibleFormattingCharactersAreRefused) {
+  for (std::string bad : {"\x01", "\x1b[31m", "\x7f", "\xc2\x9b", "\xe2\x80\x8b", "\xe2\x80\x8d",
+                          "\xe2\x80\x8f", "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9", "\xe2\x81\xa0",
+                          "\xef\xbb\xbf"}) {
+    for (const std::string& value : {"Lê" + bad + "Văn", "Nguyen" + bad + "VanAn", bad + "A", bad}) {
+      EXPECT_FALSE(Both({value, "", "", "", "", ""})) << value;
+      ASSERT_FALSE(errors_.empty()) << value;
+      EXPECT_EQ(errors_[0].field, "ten");
+      EXPECT_NE(errors_[0].message.find("control or invisible formatting character"), std::string::npos)
+          << errors_[0].message;
+    }
+  }
+  EXPECT_TRUE(Both({"Lê\tVăn", "", "", "", "", ""}));
+  EXPECT_TRUE(Both({"a\r\nb", "", "", "", "", ""}));
+  EXPECT_TRUE(Both({"Nguyễn Văn", "", "", "", "", ""}));
+}
+
 TEST_F(FastPathTest, HostileBytesFailAsBefore) {
   EXPECT_FALSE(Both({"Lê\x1f", std::string_view("2001\0-02-03", 11), "\xE1\xBB", "\xC3", "12\xC3\x28", "Nam"}));
   ASSERT_EQ(errors_.size(), 5u);

@@ -22,8 +22,8 @@ constexpr bool IsQuickNfcCodePoint(char32_t cp) {
   return cp < 0x80 || (cp >= 0xA0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
-// True if `v` is well-formed UTF-8 holding neither NUL nor U+001F (the key separator) and made
-// only of IsQuickNfcCodePoint code points: then it is valid and already NFC, and trimming is all
+// True if `v` is well-formed UTF-8 holding no control character (C0, DEL, C1: the general path
+// decides which may stay) and made only of IsQuickNfcCodePoint code points: then it is valid and already NFC, and trimming is all
 // it needs. False means "take the general path" (which may still accept it).
 inline bool IsPlainNfc(std::string_view v) {
   const auto* p = reinterpret_cast<const unsigned char*>(v.data());
@@ -35,14 +35,15 @@ inline bool IsPlainNfc(std::string_view v) {
       uint64_t word;
       std::memcpy(&word, p + i, 8);
       if ((word & kHigh) == 0) {
-        if (has_zero_byte(word) || has_zero_byte(word ^ (kOnes * 0x1F))) return false;
+        // No control byte (below 0x20, or DEL): those the general path checks one by one.
+        if (((word - kOnes * 0x20) & ~word & kHigh) != 0 || has_zero_byte(word ^ (kOnes * 0x7F))) return false;
         i += 8;
         continue;
       }
     }
     const unsigned char c = p[i];
     if (c < 0x80) {
-      if (c == 0 || c == 0x1F) return false;
+      if (c < 0x20 || c == 0x7F) return false;
       ++i;
     } else if (c >= 0xC2 && c <= 0xC9) {  // U+0080..U+027F
       if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return false;
