@@ -340,6 +340,14 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
                            f.max.value_or("any")));
           continue;
         }
+        if (static_cast<int>(i) == birth_date_field_) {
+          // Nobody is born after today (in Vietnam): a date ahead is a typo or a swapped field,
+          // and would stand as the person's birth date (review of 2026-12-01).
+          if (const ident::Date today = ident::Today(*options_.clock); today < *d) {
+            fail(fmt::format("birth date {} is after today ({})", ident::FormatIsoDate(*d), ident::FormatIsoDate(today)));
+            continue;
+          }
+        }
         const bool canonical = options_.fast_paths && internal::IsIsoSpelling(s, d->year, d->month, d->day);
         if (canonical) {
           AssignText(value, s);

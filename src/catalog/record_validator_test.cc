@@ -286,6 +286,18 @@ TEST_F(PersonalIdFactsTest, ABirthYearAfterTodayIsRefused) {
   EXPECT_TRUE(v->Validate(Raw{"k1", born_2027}, &out_, &errors_));
 }
 
+// A birth date after today (in Vietnam, UTC+7) is refused: nobody is born tomorrow.
+TEST_F(PersonalIdFactsTest, ABirthDateAfterTodayIsRefused) {
+  auto v = Validator(R"({"name": "ngay_sinh", "type": "date", "person": "birth_date"})");
+  ASSERT_NE(v, nullptr);
+  EXPECT_TRUE(v->Validate(Raw{"k1", "2026-01-01"}, &out_, &errors_));
+  EXPECT_FALSE(v->Validate(Raw{"k1", "2026-01-02"}, &out_, &errors_));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0], (FieldError{"ngay_sinh", "birth date 2026-01-02 is after today (2026-01-01)"}));
+  clock_.Set(1767288600000000);  // 2026-01-01T17:30:00Z: 00:30 on 2 January in Vietnam
+  EXPECT_TRUE(v->Validate(Raw{"k1", "2026-01-02"}, &out_, &errors_));
+}
+
 TEST_F(PersonalIdFactsTest, TheRecordsBirthYearMustAgreeWhereverItStands) {
   const std::string id = Id(1990);
   for (const std::string& fields :
