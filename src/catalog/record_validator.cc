@@ -16,6 +16,7 @@
 #include "ident/email.h"
 #include "ident/personal_id.h"
 #include "ident/phone.h"
+#include "text/fold.h"
 #include "text/unicode.h"
 
 namespace ndc::catalog {
@@ -74,6 +75,16 @@ std::optional<std::string> ForbiddenCharacter(std::string_view v) {
     }
     i += static_cast<size_t>(len);
   }
+  return std::nullopt;
+}
+
+// The sex a value means, read as linkage reads it (link/internal/prepare.cc): "male"/"female",
+// "nam"/"nữ", "m"/"f", "1"/"2". Until 2026-12-01 only a value mapped to exactly "male" or
+// "female" was checked against the personal ID, and an enum of "1"/"2" skipped the check.
+std::optional<ident::Sex> SexOf(std::string_view value) {
+  const std::string f = text::FoldVietnamese(value);
+  if (f == "m" || f == "male" || f == "nam" || f == "1") return ident::Sex::kMale;
+  if (f == "f" || f == "female" || f == "nu" || f == "2") return ident::Sex::kFemale;
   return std::nullopt;
 }
 
@@ -444,8 +455,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         if (const auto* sv = std::get_if<std::string>(&out->values[static_cast<size_t>(sex_field_)])) {
           auto it = sf.person_values.find(*sv);
           const std::string& canonical = it != sf.person_values.end() ? it->second : *sv;
-          if (canonical == "male") facts.sex = ident::Sex::kMale;
-          if (canonical == "female") facts.sex = ident::Sex::kFemale;
+          facts.sex = SexOf(canonical);
         }
       }
       Status st = ident::ValidatePersonalId(*id_text, facts);

@@ -298,6 +298,21 @@ TEST_F(PersonalIdFactsTest, ABirthDateAfterTodayIsRefused) {
   EXPECT_TRUE(v->Validate(Raw{"k1", "2026-01-02"}, &out_, &errors_));
 }
 
+// The sex a record gives is checked against the ID's digit 4 whatever the agency calls it: "1"/"2",
+// "Nam"/"Nữ", "M"/"F" (as linkage reads them), not only values mapped to "male"/"female".
+TEST_F(PersonalIdFactsTest, TheSexIsCheckedHoweverItIsSpelled) {
+  auto v = Validator(R"({"name": "so_dinh_danh", "type": "personal_id", "person": "personal_id"},
+                        {"name": "gioi_tinh", "type": "enum", "values": ["1", "2", "Nam", "Nữ"], "person": "sex"})");
+  ASSERT_NE(v, nullptr);
+  const std::string male = Id(1990);  // digit 4 = 0: a man born in the 1900s
+  EXPECT_TRUE(v->Validate(Raw{"k1", male, "1"}, &out_, &errors_));
+  EXPECT_TRUE(v->Validate(Raw{"k1", male, "Nam"}, &out_, &errors_));
+  EXPECT_FALSE(v->Validate(Raw{"k1", male, "2"}, &out_, &errors_));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0].field, "so_dinh_danh");
+  EXPECT_FALSE(v->Validate(Raw{"k1", male, "Nữ"}, &out_, &errors_));
+}
+
 TEST_F(PersonalIdFactsTest, TheRecordsBirthYearMustAgreeWhereverItStands) {
   const std::string id = Id(1990);
   for (const std::string& fields :
