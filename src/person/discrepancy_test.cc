@@ -26,6 +26,15 @@ TEST(FindDisagreements, NamePartsAndBirthYearWhenThatIsAllTheRecordHas) {
   EXPECT_EQ(d[1], (Disagreement{"full_name", "Trần Thị Bích", "Trần Thị Bình"}));
 }
 
+TEST(FindDisagreements, TheSexComparesAsLinkageReadsIt) {
+  Attributes authority = {{"sex", "female"}};
+  EXPECT_TRUE(FindDisagreements({{"sex", "2"}}, authority).empty());
+  EXPECT_TRUE(FindDisagreements({{"sex", "Nữ"}}, authority).empty());
+  std::vector<Disagreement> d = FindDisagreements({{"sex", "1"}}, authority);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0], (Disagreement{"sex", "1", "female"}));
+}
+
 TEST(FindDisagreements, MissingOnEitherSideIsNotADisagreement) {
   EXPECT_TRUE(FindDisagreements({{"sex", "male"}}, {{"birth_date", "1990-01-01"}}).empty());
 }
