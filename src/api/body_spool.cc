@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -41,6 +42,13 @@ Result<SpoolFile> CreateSpoolFile(const std::string& dir) {
     return InternalError(msg);
   }
   return SpoolFile{fd, path};
+}
+
+bool SpoolHasRoom(const std::string& dir, uint64_t more, uint64_t reserve) {
+  struct statvfs fs {};
+  if (statvfs(dir.c_str(), &fs) != 0) return true;
+  const uint64_t available = static_cast<uint64_t>(fs.f_bavail) * static_cast<uint64_t>(fs.f_frsize);
+  return available >= more && available - more >= reserve;
 }
 
 Result<int> PrepareSpoolDir(const std::string& dir) {

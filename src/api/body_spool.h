@@ -4,6 +4,7 @@
 // left behind without touching the files of another live process. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "common/result.h"
@@ -18,6 +19,11 @@ struct SpoolFile {
 // Creates a new, empty spool file in `dir` (which must exist). kResourceExhausted when the disk
 // or the descriptor table is full, kInternal for other errors; the message names the directory.
 Result<SpoolFile> CreateSpoolFile(const std::string& dir);
+
+// Whether `more` bytes can be spooled under `dir` and still leave `reserve` bytes free on its file
+// system (server.spool_reserve_bytes). True when the file system cannot be asked: the write itself
+// then says.
+bool SpoolHasRoom(const std::string& dir, uint64_t more, uint64_t reserve);
 
 // Creates `dir` (mode 0700) if needed and removes spool files left by processes that are gone.
 // Returns how many were removed; kInternal if the directory cannot be created or read.

@@ -15,7 +15,6 @@
 #include <mutex>
 #include <thread>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 #include <vector>
 
@@ -521,7 +520,7 @@ class HttpServer::Impl {
     http::request_parser<http::file_body> parser(std::move(header_parser));
     parser.body_limit(spool.max_bytes);
     parser.get().body().reset(std::move(out), ec);
-    if (auto length = parser.content_length(); !ec && length && !RoomToSpool(spool.dir, *length)) {
+    if (auto length = parser.content_length(); !ec && length && !SpoolHasRoom(spool.dir, *length, options_.spool_reserve_bytes)) {
       co_return NoRoomToSpool(req);
     }
     // Each window of request_timeout must bring min_upload_bytes_per_second on average.
@@ -539,7 +538,7 @@ class HttpServer::Impl {
       if (ec) break;
       if (since_room_check >= (uint64_t{64} << 20)) {  // a statvfs per 64 MiB
         since_room_check = 0;
-        if (!RoomToSpool(spool.dir, 0)) co_return NoRoomToSpool(req);
+        if (!SpoolHasRoom(spool.dir, 0, options_.spool_reserve_bytes)) co_return NoRoomToSpool(req);
       }
       if (const auto now = std::chrono::steady_clock::now(); now - window_start >= window) {
         if (window_bytes < window_minimum) {
@@ -570,15 +569,6 @@ class HttpServer::Impl {
                               "the server could not store this upload; retry later (request id " + req.request_id +
                                   ")",
                               req.path, req.request_id);
-  }
-
-  // Whether `more` bytes can be spooled under `dir` leaving server.spool_reserve_bytes free (true
-  // when the file system cannot be asked: the write itself then says).
-  bool RoomToSpool(const std::string& dir, uint64_t more) const {
-    struct statvfs fs {};
-    if (statvfs(dir.c_str(), &fs) != 0) return true;
-    const uint64_t available = static_cast<uint64_t>(fs.f_bavail) * static_cast<uint64_t>(fs.f_frsize);
-    return available >= more && available - more >= options_.spool_reserve_bytes;
   }
 
   Response NoRoomToSpool(const Request& req) const {
