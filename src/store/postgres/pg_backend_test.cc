@@ -40,6 +40,8 @@ TEST_F(PgTest, SessionsHaveKeepalivesOnBothSides) {
   EXPECT_EQ(db_->QueryOne("SHOW tcp_keepalives_interval")->Str(0), "10");
   EXPECT_EQ(db_->QueryOne("SHOW tcp_keepalives_count")->Str(0), "3");
   EXPECT_EQ(db_->QueryOne("SHOW tcp_user_timeout")->Str(0), "120000");
+  // A transaction left idle (a stopped node) does not hold its locks forever.
+  EXPECT_EQ(db_->QueryOne("SHOW idle_in_transaction_session_timeout")->Str(0), "15min");
 }
 
 // The test server runs with synchronous_commit = off (postgresql.conf); NDC's sessions still

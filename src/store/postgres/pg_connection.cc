@@ -109,6 +109,10 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
       "SET client_min_messages = 'warning'; SET default_transaction_read_only = {}; "
       "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3; "
       "SET tcp_user_timeout = 120000; "
+      // A transaction left open and idle (a node stopped with SIGSTOP, a client stalled) would hold
+      // its row locks — the audit head, a dataset's turn — while keepalives still answer, and every
+      // other node would wait on them; the server ends it after 15 minutes of idleness instead.
+      "SET idle_in_transaction_session_timeout = 900000; "
       // An acknowledged write must outlive a crash: a server, role or database configured with
       // synchronous_commit = off (a common tuning) would acknowledge commits it can still lose,
       // audit entries that gated a disclosure among them. Any durable setting (local, on,
