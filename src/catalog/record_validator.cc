@@ -78,13 +78,13 @@ std::optional<std::string> ForbiddenCharacter(std::string_view v) {
   return std::nullopt;
 }
 
-// The sex a value means, read as linkage reads it (link/internal/prepare.cc): "male"/"female",
-// "nam"/"nữ", "m"/"f", "1"/"2". Until 2026-12-01 only a value mapped to exactly "male" or
-// "female" was checked against the personal ID, and an enum of "1"/"2" skipped the check.
+// The sex a value means, read as linkage reads it (text::FoldedSex). Until 2026-12-01 only a
+// value mapped to exactly "male" or "female" was checked against the personal ID, and an enum of
+// "1"/"2" skipped the check.
 std::optional<ident::Sex> SexOf(std::string_view value) {
-  const std::string f = text::FoldVietnamese(value);
-  if (f == "m" || f == "male" || f == "nam" || f == "1") return ident::Sex::kMale;
-  if (f == "f" || f == "female" || f == "nu" || f == "2") return ident::Sex::kFemale;
+  const std::string_view sex = text::FoldedSex(value);
+  if (sex == "male") return ident::Sex::kMale;
+  if (sex == "female") return ident::Sex::kFemale;
   return std::nullopt;
 }
 

@@ -10,14 +10,6 @@ const std::string* Find(const Attributes& a, const std::string& name) {
   return it == a.end() ? nullptr : &it->second;
 }
 
-// "male", "female" or "" for a value of another meaning.
-std::string SexKey(std::string_view v) {
-  const std::string f = text::FoldVietnamese(v);
-  if (f == "m" || f == "male" || f == "nam" || f == "1") return "male";
-  if (f == "f" || f == "female" || f == "nu" || f == "2") return "female";
-  return "";
-}
-
 // full_name, or the name parts in native order.
 std::string NameOf(const Attributes& a) {
   if (const std::string* full = Find(a, "full_name")) return *full;
@@ -46,7 +38,7 @@ std::vector<Disagreement> FindDisagreements(const Attributes& record, const Attr
   // The sex as linkage reads it ("1", "Nam", "M" are "male"): an agency's own spelling of the
   // same sex is no disagreement (until 2026-12-01 "2" against the registry's "female" was one).
   if (const std::string *a = Find(record, "sex"), *b = Find(authority, "sex"); a != nullptr && b != nullptr) {
-    const std::string ka = SexKey(*a), kb = SexKey(*b);
+    const std::string_view ka = text::FoldedSex(*a), kb = text::FoldedSex(*b);
     if (ka.empty() || kb.empty() ? *a != *b : ka != kb) out.push_back({"sex", *a, *b});
   }
   std::string name = NameOf(record);

@@ -167,4 +167,11 @@ std::string FoldVietnamese(std::string_view s) {
   return Walk(nfc);
 }
 
+std::string_view FoldedSex(std::string_view value) {
+  const std::string f = FoldVietnamese(value);
+  if (f == "m" || f == "male" || f == "nam" || f == "1") return "male";
+  if (f == "f" || f == "female" || f == "nu" || f == "2") return "female";
+  return "";
+}
+
 }  // namespace ndc::text

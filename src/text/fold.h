@@ -30,6 +30,11 @@ namespace ndc::text {
 // Linear time; no ICU call for Vietnamese or other Latin-only text.
 std::string FoldVietnamese(std::string_view s);
 
+// The sex a value names as agencies write it, folded: "male" for male/nam/m/1, "female" for
+// female/nữ/f/2 (any case, with or without diacritics), "" for anything else. The one reading of
+// sex shared by linkage, record validation and discrepancies.
+std::string_view FoldedSex(std::string_view value);
+
 // `s` in NFC with each Vietnamese tone mark moved to its canonical vowel, letters and case kept.
 // Canonical placement is the traditional one (tone on the first vowel of an open "oa", "oe",
 // "uy": "hòa", "khỏe", "thủy"); input in the other convention ("hoà", "khoẻ", "thuỷ") is

@@ -152,5 +152,11 @@ TEST(Fold, IcuPathAgreesWithTablePath) {
   }
 }
 
+TEST(FoldedSex, ReadsTheSpellingsAgenciesUse) {
+  for (std::string_view v : {"male", "Nam", "NAM", "m", "M", "1", " nam "}) EXPECT_EQ(FoldedSex(v), "male") << v;
+  for (std::string_view v : {"female", "Nữ", "nu", "F", "2"}) EXPECT_EQ(FoldedSex(v), "female") << v;
+  for (std::string_view v : {"", "3", "khác", "nam nữ"}) EXPECT_EQ(FoldedSex(v), "") << v;
+}
+
 }  // namespace
 }  // namespace ndc::text

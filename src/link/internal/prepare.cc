@@ -61,12 +61,8 @@ std::string Normalize(AttributeType type, bool vietnamese, std::string_view raw)
       NormalizeIdentifier(raw, &out);
       return out;
     }
-    case AttributeType::kSex: {
-      std::string f = text::FoldVietnamese(raw);
-      if (f == "m" || f == "male" || f == "nam" || f == "1") return "male";
-      if (f == "f" || f == "female" || f == "nu" || f == "2") return "female";
-      return "";
-    }
+    case AttributeType::kSex:
+      return std::string(text::FoldedSex(raw));
     case AttributeType::kName:
       if (vietnamese) {
         std::string c = CollapseSpaces(raw);
