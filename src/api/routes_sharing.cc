@@ -13,6 +13,7 @@
 #include <set>
 
 #include "api/audit_text.h"
+#include "api/claim_compare.h"
 #include "api/ingest_json.h"
 #include "api/json_body.h"
 #include "api/service.h"
@@ -179,20 +180,6 @@ json DecisionJson(const policy::Decision& d) {
   return j;
 }
 
-// How claimed and stored values are compared: dates as dates (any accepted format), other text
-// after Unicode NFC, tone-mark placement, case and whitespace normalization — never folded to
-// ASCII, so "Nguyễn" does not verify "Nguyen".
-std::string Comparable(catalog::FieldType type, std::string_view value) {
-  std::string_view trimmed = text::TrimWhitespace(value);
-  if (type == catalog::FieldType::kDate) {
-    if (auto d = ident::ParseDate(trimmed); d.ok()) return fmt::format("{:04}-{:02}-{:02}", d->year, d->month, d->day);
-  }
-  Result<std::string> nfc = text::NormalizeNfc(text::CollapseWhitespace(trimmed));
-  if (!nfc.ok()) return std::string(value);
-  Result<std::string> lower = text::ToLower(text::NormalizeTonePlacement(*nfc));
-  return lower.ok() ? *lower : *nfc;
-}
-
 // The attributes a find may state (the default person settings' inputs).
 const std::set<std::string> kFindAttributes = {"personal_id", "old_id_number", "full_name", "surname",
                                                "middle_name", "given_name", "birth_date", "birth_year",
@@ -322,7 +309,7 @@ void ApiService::AddSharingRoutes() {
           for (size_t i = 0; i < schema->fields.size() && i < v.values.size(); ++i) {
             policy::FieldRef ref{link.dataset_id, schema->fields[i].name};
             if (claimed.contains(ref)) {
-              held[ref].push_back(Comparable(schema->fields[i].type, store::ValueText(v.values[i])));
+              held[ref].push_back(ComparableClaim(schema->fields[i].type, store::ValueText(v.values[i])));
             }
           }
         }));
@@ -332,7 +319,7 @@ void ApiService::AddSharingRoutes() {
       bool match = false;
       if (auto h = held.find(ref); h != held.end()) {
         const catalog::FieldSpec* spec = schemas.at(ref.dataset)->Field(ref.field);
-        std::string want = Comparable(spec ? spec->type : catalog::FieldType::kString, value);
+        std::string want = ComparableClaim(spec ? spec->type : catalog::FieldType::kString, value);
         for (const std::string& have : h->second) match |= !have.empty() && have == want;
       }
       all &= match;

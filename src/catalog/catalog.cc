@@ -150,7 +150,7 @@ Result<SchemaUpdate> Catalog::UpdateSchema(const DatasetSchema& schema) {
   for (const auto& f : schema.fields) {
     if (current.schema.Field(f.name) != nullptr) continue;
     out.added_fields.push_back(f.name);
-    std::string type(store::SqlTypeName(db_->backend(), ColumnTypeFor(f.type)));
+    std::string type(store::SqlTypeName(db_->backend(), ColumnTypeFor(f)));
     for (const auto& table : {RecordTableName(schema.id), HistoryTableName(schema.id)}) {
       RETURN_IF_ERROR(tx->ExecScript(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", store::QuoteIdentifier(table),
                                                  store::QuoteIdentifier(f.name), type)));

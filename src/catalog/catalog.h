@@ -59,8 +59,8 @@ std::string RecordTableName(std::string_view dataset_id);
 std::string HistoryTableName(std::string_view dataset_id);
 // CREATE TABLE statements for a dataset's record and history tables on a backend.
 std::string RecordTablesDdl(const DatasetSchema& schema, store::Backend backend);
-// The store column type of a field type.
-store::ColumnType ColumnTypeFor(FieldType t);
+// The store column type of a field (a date field allowing partial dates is text).
+store::ColumnType ColumnTypeFor(const FieldSpec& f);
 // Changes from `from` to `to` that existing data cannot follow; empty when compatible.
 std::vector<std::string> IncompatibleChanges(const DatasetSchema& from, const DatasetSchema& to);
 

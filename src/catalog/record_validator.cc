@@ -220,6 +220,50 @@ Result<std::unique_ptr<RecordValidator>> RecordValidator::Create(const DatasetSc
   return v;
 }
 
+ident::Date RecordValidator::Today() const {
+  // Two reads a row of a national load: the clock is cheap, the calendar conversion is not.
+  constexpr int64_t kMicrosPerDay = 86'400'000'000;
+  const int64_t local = options_.clock->NowMicros() + int64_t{ident::kVietnamUtcOffsetMinutes} * 60'000'000;
+  const int64_t day = local >= 0 ? local / kMicrosPerDay : (local - kMicrosPerDay + 1) / kMicrosPerDay;
+  thread_local int64_t cached_day = INT64_MIN;
+  thread_local ident::Date cached;
+  if (day != cached_day) {
+    cached = ident::DateFromDaysSinceEpoch(day);
+    cached_day = day;
+  }
+  return cached;
+}
+
+std::optional<std::string> RecordValidator::ValidatePartialDate(const FieldSpec& f, const Compiled& c,
+                                                                std::string_view s, bool is_birth_date,
+                                                                Value* value, std::optional<ident::Date>* birth_date,
+                                                                std::optional<int>* birth_year) const {
+  auto d = ident::ParsePartialDate(s, c.date_format);
+  if (!d.ok()) return std::string(d.status().message());
+  // The period the value stands for (1987: the whole year) must overlap the bounds.
+  if ((c.min_date && d->Latest() < *c.min_date) || (c.max_date && d->Earliest() > *c.max_date)) {
+    return fmt::format("date {} is outside the range {}..{}", d->ToString(), f.min.value_or("any"),
+                       f.max.value_or("any"));
+  }
+  if (is_birth_date) {
+    if (const ident::Date today = Today(); today < d->Earliest()) {
+      return fmt::format("birth date {} is after today ({})", d->ToString(), ident::FormatIsoDate(today));
+    }
+    if (d->precision == ident::DatePrecision::kDay) {
+      *birth_date = ident::Date{d->year, d->month, d->day};
+    } else {
+      *birth_year = d->year;
+    }
+  }
+  if (options_.fast_paths && d->precision == ident::DatePrecision::kDay &&
+      internal::IsIsoSpelling(s, d->year, d->month, d->day)) {
+    AssignText(*value, s);
+  } else {
+    *value = d->ToString();  // "1987", "1987-03" or "1987-03-02"
+  }
+  return std::nullopt;
+}
+
 bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> raw, ValidatedRecord* out,
                                std::vector<FieldError>* errors) const {
   errors->clear();
@@ -233,6 +277,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
     return false;
   }
   std::optional<ident::Date> birth_date;  // of the birth_date field, for the cross-field check
+  std::optional<int> birth_year_of_date;  // ... when that date is partial: its year
   for (size_t i = 0; i < schema_.fields.size(); ++i) {
     const FieldSpec& f = schema_.fields[i];
     const Compiled& c = *compiled_[i];
@@ -341,9 +386,23 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         break;
       }
       case FieldType::kDate: {
+        if (f.partial) {
+          std::optional<std::string> partial_problem = ValidatePartialDate(f, c, s, static_cast<int>(i) == birth_date_field_,
+                                                                        &value, &birth_date, &birth_year_of_date);
+          if (partial_problem) fail(std::move(*partial_problem));
+          break;
+        }
         auto d = ident::ParseDate(s, c.date_format);
         if (!d.ok()) {
-          fail(d.status().message());
+          // Say how to accept it when it is a partial date ("00/00/1987", "1987"): a registry
+          // holds them for people whose day or month of birth was never recorded.
+          if (ident::ParsePartialDate(s, c.date_format).ok()) {
+            fail(fmt::format("{}: a partial date (day or month unknown), which this field does not accept; declare "
+                             "the field with \"partial\": true to keep partial dates",
+                             d.status().message()));
+          } else {
+            fail(d.status().message());
+          }
           continue;
         }
         if ((c.min_date && *d < *c.min_date) || (c.max_date && *d > *c.max_date)) {
@@ -354,7 +413,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         if (static_cast<int>(i) == birth_date_field_) {
           // Nobody is born after today (in Vietnam): a date ahead is a typo or a swapped field,
           // and would stand as the person's birth date (review of 2026-12-01).
-          if (const ident::Date today = ident::Today(*options_.clock); today < *d) {
+          if (const ident::Date today = Today(); today < *d) {
             fail(fmt::format("birth date {} is after today ({})", ident::FormatIsoDate(*d), ident::FormatIsoDate(today)));
             continue;
           }
@@ -448,8 +507,11 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
     if (const auto* id_text = std::get_if<std::string>(&id)) {
       ident::PersonalIdFacts facts;
       facts.birth_date = birth_date;
-      facts.today = ident::Today(*options_.clock);
-      if (birth_year_field_ >= 0) facts.birth_year = BirthYear(out->values[static_cast<size_t>(birth_year_field_)]);
+      facts.birth_year = birth_year_of_date;  // a birth_year field, below, takes precedence
+      facts.today = Today();
+      if (birth_year_field_ >= 0) {
+        if (auto year = BirthYear(out->values[static_cast<size_t>(birth_year_field_)])) facts.birth_year = year;
+      }
       if (sex_field_ >= 0) {
         const FieldSpec& sf = schema_.fields[static_cast<size_t>(sex_field_)];
         if (const auto* sv = std::get_if<std::string>(&out->values[static_cast<size_t>(sex_field_)])) {

@@ -66,6 +66,16 @@ class RecordValidator {
  private:
   struct Compiled;
   RecordValidator(DatasetSchema schema, ValidatorOptions options);
+  // Today in Vietnam by options_.clock (the calendar conversion done once a day per thread).
+  ident::Date Today() const;
+  // A date field declared "partial": parses `s` (full or partial), checks the bounds (the period
+  // must overlap them) and, for the birth date, that it began by today; stores the ISO text of its
+  // precision in `value` and the birth date (full) or year (partial) in the out-parameters.
+  // Returns the problem, or nullopt when valid.
+  std::optional<std::string> ValidatePartialDate(const FieldSpec& f, const Compiled& c, std::string_view s,
+                                                 bool is_birth_date, store::Value* value,
+                                                 std::optional<ident::Date>* birth_date,
+                                                 std::optional<int>* birth_year) const;
   DatasetSchema schema_;
   ValidatorOptions options_;
   std::vector<std::unique_ptr<Compiled>> compiled_;  // one per field

@@ -298,6 +298,57 @@ TEST_F(PersonalIdFactsTest, ABirthDateAfterTodayIsRefused) {
   EXPECT_TRUE(v->Validate(Raw{"k1", "2026-01-02"}, &out_, &errors_));
 }
 
+// Partial dates (DOMAIN.md, population registry: "date of birth (partial dates occur)") are kept
+// in a date field declared "partial", as ISO text of their precision, whatever the spelling.
+TEST_F(PersonalIdFactsTest, APartialDateFieldKeepsPartialDatesAtTheirPrecision) {
+  auto v = Validator(R"({"name": "ngay_sinh", "type": "date", "format": "dd/mm/yyyy", "partial": true,
+                        "min": "1900-01-01"})");
+  ASSERT_NE(v, nullptr);
+  const std::pair<const char*, const char*> cases[] = {
+      {"00/00/1987", "1987"}, {"00/03/1987", "1987-03"}, {"05/03/1987", "1987-03-05"}};
+  for (const auto& [raw, stored] : cases) {
+    ASSERT_TRUE(v->Validate(Raw{"k1", raw}, &out_, &errors_)) << raw << ": " << errors_[0].message;
+    EXPECT_EQ(out_.values[1], store::Value(std::string(stored))) << raw;
+  }
+  // The period a partial date stands for must overlap the bounds: 1899 lies wholly before 1900.
+  EXPECT_FALSE(v->Validate(Raw{"k1", "00/12/1899"}, &out_, &errors_));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0], (FieldError{"ngay_sinh", "date 1899-12 is outside the range 1900-01-01..any"}));
+  EXPECT_FALSE(v->Validate(Raw{"k1", "05/00/1987"}, &out_, &errors_));  // a day without its month
+  EXPECT_FALSE(v->Validate(Raw{"k1", "31/02/1987"}, &out_, &errors_));
+}
+
+// Without "partial", a partial date is refused, and the message says how to accept it.
+TEST_F(PersonalIdFactsTest, APlainDateFieldRefusesAPartialDateAndSaysWhatToDo) {
+  auto v = Validator(R"({"name": "ngay_sinh", "type": "date"})");
+  ASSERT_NE(v, nullptr);
+  EXPECT_FALSE(v->Validate(Raw{"k1", "00/00/1987"}, &out_, &errors_));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_NE(errors_[0].message.find("partial date"), std::string::npos) << errors_[0].message;
+  EXPECT_NE(errors_[0].message.find("\"partial\": true"), std::string::npos) << errors_[0].message;
+  EXPECT_FALSE(v->Validate(Raw{"k1", "1987"}, &out_, &errors_));
+}
+
+// A partial birth date still checks the personal ID's birth year, and may not begin after today.
+TEST_F(PersonalIdFactsTest, APartialBirthDateIsCheckedAgainstTheIdAndToday) {
+  auto v = Validator(R"({"name": "so_dinh_danh", "type": "personal_id", "person": "personal_id"},
+                        {"name": "ngay_sinh", "type": "date", "partial": true, "person": "birth_date"})");
+  ASSERT_NE(v, nullptr);
+  const std::string id = Id(1987);
+  EXPECT_TRUE(v->Validate(Raw{"k1", id, "00/00/1987"}, &out_, &errors_));
+  EXPECT_TRUE(v->Validate(Raw{"k1", id, "1987-03"}, &out_, &errors_));
+  EXPECT_FALSE(v->Validate(Raw{"k1", id, "00/00/1988"}, &out_, &errors_));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0], (FieldError{"so_dinh_danh", "personal ID says birth year 1987 but birth year is 1988"}));
+  // Today is 2026-01-01: the year 2026 has begun, 2026-02 has not.
+  auto born = Validator(R"({"name": "ngay_sinh", "type": "date", "partial": true, "person": "birth_date"})");
+  ASSERT_NE(born, nullptr);
+  EXPECT_TRUE(born->Validate(Raw{"k1", "2026"}, &out_, &errors_));
+  EXPECT_FALSE(born->Validate(Raw{"k1", "02/2026"}, &out_, &errors_));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0], (FieldError{"ngay_sinh", "birth date 2026-02 is after today (2026-01-01)"}));
+}
+
 // The sex a record gives is checked against the ID's digit 4 whatever the agency calls it: "1"/"2",
 // "Nam"/"Nữ", "M"/"F" (as linkage reads them), not only values mapped to "male"/"female".
 TEST_F(PersonalIdFactsTest, TheSexIsCheckedHoweverItIsSpelled) {

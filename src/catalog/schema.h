@@ -58,6 +58,8 @@ struct FieldSpec {
   std::optional<std::string> min, max;             // integer, decimal: plain numbers; date: ISO dates
   std::optional<int> scale;                        // decimal: most digits after the point
   std::string date_format = "auto";                // date: see ident/date.h
+  bool partial = false;                            // date: partial dates allowed ("1987", "1987-03"),
+                                                   // stored as ISO text of their precision
   std::vector<std::string> values;                 // enum: allowed values (NFC, compared exactly)
   std::map<std::string, std::string> person_values;  // enum mapped to a person attribute: value -> canonical
   std::string level = "any";                       // admin_unit: province | commune | any

@@ -163,7 +163,7 @@ Status ParseField(const json& obj, const std::string& path, Source source, Field
   RETURN_IF_ERROR(CheckKeys(obj, path,
                             {"name", "column", "type", "required", "description", "classification", "person",
                              "min_length", "max_length", "pattern", "min", "max", "scale", "format", "values",
-                             "person_values", "level", "allow_legacy"}));
+                             "person_values", "level", "allow_legacy", "partial"}));
   RETURN_IF_ERROR(GetString(obj, "name", path, &f->name, true));
   if (!IsValidFieldName(f->name)) {
     return Err(path + ".name", fmt::format("'{}' is not a valid field name (lower-case ASCII letters, digits and _, "
@@ -207,6 +207,7 @@ Status ParseField(const json& obj, const std::string& path, Source source, Field
   RETURN_IF_ERROR(only_for("max", {FieldType::kInteger, FieldType::kDecimal, FieldType::kDate}));
   RETURN_IF_ERROR(only_for("scale", {FieldType::kDecimal}));
   RETURN_IF_ERROR(only_for("format", {FieldType::kDate}));
+  RETURN_IF_ERROR(only_for("partial", {FieldType::kDate}));
   RETURN_IF_ERROR(only_for("values", {FieldType::kEnum}));
   RETURN_IF_ERROR(only_for("person_values", {FieldType::kEnum}));
   RETURN_IF_ERROR(only_for("level", {FieldType::kAdminUnit}));
@@ -284,6 +285,10 @@ Status ParseField(const json& obj, const std::string& path, Source source, Field
   if (auto it = obj.find("allow_legacy"); it != obj.end()) {
     if (!it->is_boolean()) return Err(path + ".allow_legacy", "must be true or false");
     f->allow_legacy = it->get<bool>();
+  }
+  if (auto it = obj.find("partial"); it != obj.end()) {
+    if (!it->is_boolean()) return Err(path + ".partial", "must be true or false");
+    f->partial = it->get<bool>();
   }
   return OkStatus();
 }
@@ -427,6 +432,7 @@ std::string SchemaToJson(const DatasetSchema& s) {
     if (f.max) o["max"] = *f.max;
     if (f.scale) o["scale"] = *f.scale;
     if (f.type == FieldType::kDate && f.date_format != "auto") o["format"] = f.date_format;
+    if (f.type == FieldType::kDate && f.partial) o["partial"] = true;
     if (f.type == FieldType::kEnum) o["values"] = f.values;
     if (!f.person_values.empty()) o["person_values"] = f.person_values;
     if (f.type == FieldType::kAdminUnit) {

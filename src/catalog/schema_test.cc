@@ -117,6 +117,23 @@ TEST(Schema, ValidatorForWrongTypeIsRefused) {
   EXPECT_EQ(Error(j), "fields[2].max_length: does not apply to type date");
 }
 
+// "partial" is a date field's option, kept through the catalog's JSON; other types refuse it.
+TEST(Schema, PartialAppliesToDatesAndIsKept) {
+  json j = Valid();
+  j["fields"][2]["partial"] = true;
+  auto s = ParseSchemaJson(j.dump());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(s->fields[2].partial);
+  auto again = ParseSchemaJson(SchemaToJson(*s));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->fields[2].partial);
+  j["fields"][2]["partial"] = "yes";
+  EXPECT_EQ(Error(j), "fields[2].partial: must be true or false");
+  j["fields"][2].erase("partial");
+  j["fields"][0]["partial"] = true;
+  EXPECT_EQ(Error(j).rfind("fields[0].partial: does not apply to type", 0), 0u) << Error(j);
+}
+
 TEST(Schema, EnumNeedsValues) {
   json j = Valid();
   j["fields"][3].erase("values");

@@ -8,11 +8,12 @@ namespace ndc::catalog {
 std::string RecordTableName(std::string_view id) { return "ds_" + std::string(id); }
 std::string HistoryTableName(std::string_view id) { return "ds_" + std::string(id) + "_history"; }
 
-store::ColumnType ColumnTypeFor(FieldType t) {
-  switch (t) {
+store::ColumnType ColumnTypeFor(const FieldSpec& f) {
+  switch (f.type) {
     case FieldType::kInteger: return store::ColumnType::kInteger;
     case FieldType::kDecimal: return store::ColumnType::kDecimal;
-    case FieldType::kDate: return store::ColumnType::kDate;
+    // A partial date ("1987", "1987-03") is no SQL DATE: its ISO text, which sorts by time.
+    case FieldType::kDate: return f.partial ? store::ColumnType::kText : store::ColumnType::kDate;
     case FieldType::kBoolean: return store::ColumnType::kBoolean;
     default: return store::ColumnType::kText;
   }
@@ -23,7 +24,7 @@ std::string RecordTablesDdl(const DatasetSchema& s, store::Backend b) {
   auto type = [b](ColumnType t) { return std::string(store::SqlTypeName(b, t)); };
   std::string fields;
   for (const auto& f : s.fields) {
-    fields += fmt::format(",\n  {} {}", store::QuoteIdentifier(f.name), type(ColumnTypeFor(f.type)));
+    fields += fmt::format(",\n  {} {}", store::QuoteIdentifier(f.name), type(ColumnTypeFor(f)));
   }
   std::string rec = store::QuoteIdentifier(RecordTableName(s.id));
   std::string hist = store::QuoteIdentifier(HistoryTableName(s.id));
@@ -103,6 +104,11 @@ std::vector<std::string> IncompatibleChanges(const DatasetSchema& from, const Da
     } else if (g->type != f.type) {
       out.push_back(fmt::format("field '{}' changed type from {} to {}", f.name, FieldTypeName(f.type),
                                 FieldTypeName(g->type)));
+    } else if (g->type == FieldType::kDate && g->partial != f.partial) {
+      // The column's type would change (DATE and text on PostgreSQL), and stored values with it.
+      out.push_back(fmt::format("field '{}' changed \"partial\" from {} to {} (its column type would change; add "
+                                "a new field instead)",
+                                f.name, f.partial, g->partial));
     } else if (g->required && !f.required) {
       out.push_back(fmt::format("field '{}' became required (existing records may lack it)", f.name));
     }

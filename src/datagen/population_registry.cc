@@ -1,6 +1,9 @@
 // The population registry (Cơ sở dữ liệu quốc gia về dân cư, Ministry of Public Security): the
 // authoritative source, one row per registered person, clean at every noise level.
-// Conventions: names in title case with diacritics, ISO dates, sex "Nam"/"Nữ".
+// Conventions: names in title case with diacritics, ISO dates (the birth date of some of the
+// oldest people by year only: "1938-00-00"), sex "Nam"/"Nữ".
+#include <fmt/format.h>
+
 #include "datagen/dataset.h"
 #include "datagen/geography.h"
 #include "ident/ethnic_group.h"
@@ -18,7 +21,7 @@ constexpr std::string_view kSchema = R"json({
   "fields": [
     {"name": "so_dinh_danh", "column": "SO_DINH_DANH", "type": "personal_id", "required": true, "person": "personal_id"},
     {"name": "ho_ten", "column": "HO_TEN", "type": "string", "required": true, "max_length": 100, "person": "full_name"},
-    {"name": "ngay_sinh", "column": "NGAY_SINH", "type": "date", "format": "yyyy-mm-dd", "required": true, "min": "1880-01-01", "person": "birth_date"},
+    {"name": "ngay_sinh", "column": "NGAY_SINH", "type": "date", "format": "yyyy-mm-dd", "partial": true, "required": true, "min": "1880-01-01", "person": "birth_date"},
     {"name": "gioi_tinh", "column": "GIOI_TINH", "type": "enum", "values": ["Nam", "Nữ"], "required": true, "person": "sex",
      "person_values": {"Nam": "male", "Nữ": "female"}},
     {"name": "dan_toc", "column": "DAN_TOC", "type": "string", "pattern": "[0-9]{2}", "person": "ethnicity",
@@ -50,6 +53,13 @@ std::string_view RelationName(const Person& p) {
   return "";
 }
 
+// Whether the registry knows only the year of birth: for about one in ten people born before 1945
+// (DOMAIN.md: partial dates occur; older records often lack the day and month). Decided from the
+// person's ID, not the random stream, so the rest of the generated data is unchanged.
+bool UnknownBirthDay(const Person& p, const AgencyRecord& r) {
+  return r.birth.year < 1945 && p.personal_id % 10 == 7;
+}
+
 class PopulationRegistry : public AgencyDataset {
  public:
   std::string_view id() const override { return "population_registry"; }
@@ -71,7 +81,11 @@ class PopulationRegistry : public AgencyDataset {
     };
     out->Field(r.personal_id);
     out->Field(r.FullName());
-    out->Field(FormatDate(r.birth, DateStyle::kIso));
+    if (UnknownBirthDay(p, r)) {
+      out->Field(fmt::format("{:04}-00-00", r.birth.year));  // only the year is known: "1938-00-00"
+    } else {
+      out->Field(FormatDate(r.birth, DateStyle::kIso));
+    }
     out->Field(p.sex == ident::Sex::kMale ? "Nam" : "Nữ");
     out->Field(ident::EthnicGroups()[p.ethnic].code);
     out->Field(Religions()[p.religion]);

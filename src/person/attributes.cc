@@ -55,6 +55,13 @@ std::string AttributesToJson(const Attributes& a) {
   return DumpJson(j);
 }
 
+bool DatesAgree(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (a.size() == b.size()) return a == b;
+  // "yyyy" or "yyyy-mm" against a longer date: its prefix, ending where a part ends.
+  return (a.size() == 4 || a.size() == 7) && b.substr(0, a.size()) == a && b[a.size()] == '-';
+}
+
 Result<Attributes> AttributesFromJson(const std::string& json) {
   Result<nlohmann::json> j = ParseJson(json);
   if (!j.ok() || !j->is_object()) return DataLossError("person_links.attributes is not a JSON object");

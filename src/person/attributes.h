@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -22,6 +23,12 @@ namespace ndc::person {
 // the stored text (dates ISO, IDs their digits), enums mapped through the field's person_values
 // (so `sex` is "male" / "female"); `birth_year` is derived from `birth_date` when not mapped.
 using Attributes = std::map<std::string, std::string>;
+
+// Whether two stored dates of any precision ("1987", "1987-03", "1987-03-02": catalog date fields
+// declared "partial") agree as far as both are known: equal, or the shorter is the longer's year or
+// year and month. "1987" agrees with "1987-03-02"; "1987-03" does not with "1987-04-01". Other
+// text agrees only with itself.
+bool DatesAgree(std::string_view a, std::string_view b);
 
 std::string AttributesToJson(const Attributes& a);
 // kDataLoss when `json` is not an object of strings (a corrupt person_links row).

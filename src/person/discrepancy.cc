@@ -33,7 +33,12 @@ std::vector<Disagreement> FindDisagreements(const Attributes& record, const Attr
     if (a != nullptr && b != nullptr && *a != *b) out.push_back({attribute, *a, *b});
   };
   exact("personal_id");
-  exact("birth_date");
+  // A partial birth date ("1987") is no disagreement with the full date it may stand for: the
+  // less precise source is not wrong, only less precise.
+  if (const std::string *a = Find(record, "birth_date"), *b = Find(authority, "birth_date");
+      a != nullptr && b != nullptr && !DatesAgree(*a, *b)) {
+    out.push_back({"birth_date", *a, *b});
+  }
   if (!record.contains("birth_date")) exact("birth_year");
   // The sex as linkage reads it ("1", "Nam", "M" are "male"): an agency's own spelling of the
   // same sex is no disagreement (until 2026-12-01 "2" against the registry's "female" was one).

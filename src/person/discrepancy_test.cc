@@ -35,6 +35,28 @@ TEST(FindDisagreements, TheSexComparesAsLinkageReadsIt) {
   EXPECT_EQ(d[0], (Disagreement{"sex", "1", "female"}));
 }
 
+// A partial birth date agrees with the full dates it may stand for (DOMAIN.md: partial dates
+// occur in the registry); one of another year or month disagrees.
+TEST(FindDisagreements, APartialBirthDateDisagreesOnlyWhereItIsKnown) {
+  EXPECT_TRUE(FindDisagreements({{"birth_date", "1990-02-01"}}, {{"birth_date", "1990"}}).empty());
+  EXPECT_TRUE(FindDisagreements({{"birth_date", "1990-02"}}, {{"birth_date", "1990-02-01"}}).empty());
+  std::vector<Disagreement> d = FindDisagreements({{"birth_date", "1990-03-01"}}, {{"birth_date", "1990-02"}});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0], (Disagreement{"birth_date", "1990-03-01", "1990-02"}));
+  EXPECT_EQ(FindDisagreements({{"birth_date", "1991"}}, {{"birth_date", "1990-02-01"}}).size(), 1u);
+}
+
+TEST(DatesAgree, PrefixesAgreeOnlyAtAPartBoundary) {
+  EXPECT_TRUE(DatesAgree("1990", "1990-02-01"));
+  EXPECT_TRUE(DatesAgree("1990-02-01", "1990-02"));
+  EXPECT_TRUE(DatesAgree("1990-02-01", "1990-02-01"));
+  EXPECT_FALSE(DatesAgree("1990-02", "1990-12-01"));
+  EXPECT_FALSE(DatesAgree("199", "1990-02-01"));   // not a year
+  EXPECT_FALSE(DatesAgree("1990-0", "1990-02-01"));
+  EXPECT_FALSE(DatesAgree("1990", "19901"));
+  EXPECT_FALSE(DatesAgree("", "1990"));
+}
+
 TEST(FindDisagreements, MissingOnEitherSideIsNotADisagreement) {
   EXPECT_TRUE(FindDisagreements({{"sex", "male"}}, {{"birth_date", "1990-01-01"}}).empty());
 }

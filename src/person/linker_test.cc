@@ -9,6 +9,7 @@
 
 #include "catalog/schema.h"
 #include "ingest/formats/input.h"
+#include "ingest/queries.h"
 #include "person/discrepancy_store.h"
 #include "person/person_index.h"
 #include "person/person_ops.h"
@@ -59,6 +60,27 @@ TEST_P(LinkerTest, RecordWithSameIdLinksDeterministically) {
   EXPECT_EQ(r[0].dataset_id, "population_registry");  // the authority runs first
   EXPECT_EQ(r[1].by_id, 1);
   EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+}
+
+// The registry knows only the year some people were born in ("00/00/1990"): a record with the same
+// ID and the full date agrees with it, links by ID, and is no birth-date discrepancy; a full date
+// of another year is still refused by the ID rule.
+TEST_P(LinkerTest, APartialBirthDateInTheRegistryAgreesWithTheFullDate) {
+  Load("population_registry", std::string(kAnId) + ",Nguyễn Văn An,00/00/1990,Nam,X1\n");
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetInfo registry, catalog_->GetDataset("population_registry"));
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<ingest::RecordVersion> stored,
+                           ingest::CurrentRecord(*db_, registry.schema, kAnId));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(store::ValueText(stored->values[2]), "1990");
+  Load("tax", std::string("T1,Nguyễn An,1990-02-01,") + kAnId + ",M,\n");
+  std::vector<DatasetLinkReport> r = Link();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[1].by_id, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DiscrepancyRow> d, ListDiscrepancies(*db_, "tax", {}));
+  for (const DiscrepancyRow& row : d) EXPECT_NE(row.attribute, "birth_date") << row.source_value;
+  ASSERT_EQ(d.size(), 1u);  // the shorter name is one
+  EXPECT_EQ(d[0].attribute, "full_name");
 }
 
 TEST_P(LinkerTest, WrongIdDigitLinksByNameAndBirthDateAndYieldsAnIdDiscrepancy) {

@@ -13,7 +13,7 @@ constexpr char kRegistrySchema[] = R"({"id": "population_registry", "title": "D�
   "fields": [
     {"name": "so", "column": "SO", "type": "personal_id", "required": true, "person": "personal_id"},
     {"name": "ho_ten", "column": "HO_TEN", "type": "string", "required": true, "person": "full_name"},
-    {"name": "ngay_sinh", "column": "NGAY_SINH", "type": "date", "format": "yyyy-mm-dd", "person": "birth_date"},
+    {"name": "ngay_sinh", "column": "NGAY_SINH", "type": "date", "partial": true, "person": "birth_date"},
     {"name": "gioi_tinh", "column": "GIOI_TINH", "type": "enum", "values": ["Nam", "Nữ"], "person": "sex",
      "person_values": {"Nam": "male", "Nữ": "female"}},
     {"name": "xa", "column": "XA", "type": "string", "person": "permanent_commune"}]})";
