@@ -480,7 +480,10 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         break;
       }
       case FieldType::kPhone: {
-        auto p = ident::ParsePhoneNumber(s);
+        // A pre-2018 11-digit mobile (0168...) is the same subscriber's number today (038...):
+        // agency data from before the renumbering still holds them, and they must link and reach
+        // the person under the current number (Decision 798/QĐ-BTTTT).
+        auto p = ident::ParsePhoneNumber(s, {.convert_pre2018_mobile = true});
         if (!p.ok()) {
           fail(p.status().message());
           continue;

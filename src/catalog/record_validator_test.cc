@@ -83,6 +83,18 @@ TEST_F(RecordValidatorTest, ValidRecordIsTypedAndNormalized) {
   EXPECT_EQ(out_.source_key, id_ + "\x1f" "7");
 }
 
+// A pre-2018 11-digit mobile is stored as the number it became (Decision 798/QĐ-BTTTT), so records
+// from before and after the renumbering hold the same number.
+TEST_F(RecordValidatorTest, APre2018MobileIsStoredAsItsCurrentNumber) {
+  Raw raw = {id_, "7", "An", std::nullopt, std::nullopt, std::nullopt, "0168.123.4567", std::nullopt, std::nullopt,
+             std::nullopt};
+  ASSERT_TRUE(Check(raw)) << errors_[0].field << ": " << errors_[0].message;
+  EXPECT_EQ(std::get<std::string>(out_.values[6]), "0381234567");
+  raw[6] = "+84 123 456 7890";  // VinaPhone 0123 -> 083
+  ASSERT_TRUE(Check(raw)) << errors_[0].field << ": " << errors_[0].message;
+  EXPECT_EQ(std::get<std::string>(out_.values[6]), "0834567890");
+}
+
 TEST_F(RecordValidatorTest, MissingOptionalFieldsAreNull) {
   Raw raw = {id_, "1", "An", std::nullopt, "", "  ", std::nullopt, std::nullopt, std::nullopt, std::nullopt};
   ASSERT_TRUE(Check(raw));

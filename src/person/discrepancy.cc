@@ -1,6 +1,9 @@
 #include "person/discrepancy.h"
 
+#include <algorithm>
+
 #include "text/fold.h"
+#include "text/unicode.h"
 
 namespace ndc::person {
 namespace {
@@ -21,6 +24,22 @@ std::string NameOf(const Attributes& a) {
     out += *p;
   }
   return out;
+}
+
+// A name as discrepancies compare it. Written with diacritics, they count: "Ân" is not "An"
+// (another name), so the name is compared in NFC with tone marks placed one way, case and spacing
+// aside. Written without any (a legacy system that cannot store them), it is compared folded, as
+// the registry's name without its diacritics.
+bool SameName(const std::string& name, const std::string& authority) {
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (plain) return text::FoldVietnamese(name) == text::FoldVietnamese(authority);
+  auto form = [](const std::string& s) {
+    Result<std::string> nfc = text::NormalizeNfc(text::CollapseWhitespace(s));
+    if (!nfc.ok()) return s;
+    Result<std::string> lower = text::ToLower(text::NormalizeTonePlacement(*nfc));
+    return lower.ok() ? *lower : *nfc;
+  };
+  return form(name) == form(authority);
 }
 
 }  // namespace
@@ -48,7 +67,7 @@ std::vector<Disagreement> FindDisagreements(const Attributes& record, const Attr
   }
   std::string name = NameOf(record);
   std::string authority_name = NameOf(authority);
-  if (!name.empty() && !authority_name.empty() && text::FoldVietnamese(name) != text::FoldVietnamese(authority_name)) {
+  if (!name.empty() && !authority_name.empty() && !SameName(name, authority_name)) {
     out.push_back({"full_name", name, authority_name});
   }
   return out;

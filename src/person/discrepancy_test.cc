@@ -12,9 +12,25 @@ TEST(FindDisagreements, NamesCompareFoldedOtherAttributesExactly) {
   EXPECT_TRUE(FindDisagreements(same, authority).empty());
   Attributes wrong = {{"personal_id", "001090000124"}, {"full_name", "Nguyễn Văn Ân"}, {"birth_date", "1990-01-02"}};
   std::vector<Disagreement> d = FindDisagreements(wrong, authority);
-  ASSERT_EQ(d.size(), 2u);  // folded, "Ân" is "An"
+  ASSERT_EQ(d.size(), 3u);
   EXPECT_EQ(d[0], (Disagreement{"personal_id", "001090000124", "001090000123"}));
   EXPECT_EQ(d[1], (Disagreement{"birth_date", "1990-01-02", "1990-02-01"}));
+  // Written with diacritics, "Ân" is another name than "An" (until 2026-12-01 they compared folded).
+  EXPECT_EQ(d[2], (Disagreement{"full_name", "Nguyễn Văn Ân", "Nguyễn Văn An"}));
+}
+
+// Diacritics count where the source writes them: a dropped or changed mark is a discrepancy; a
+// source that writes none at all (ASCII) is compared without them; case, spacing, NFD and the old
+// tone placement ("hoà" for "hòa") are not discrepancies.
+TEST(FindDisagreements, DiacriticsCountWhereTheSourceWritesThem) {
+  Attributes authority = {{"full_name", "Nguyễn Văn Hòa"}};
+  EXPECT_TRUE(FindDisagreements({{"full_name", "NGUYEN VAN HOA"}}, authority).empty());
+  EXPECT_TRUE(FindDisagreements({{"full_name", "nguyễn  văn HÒA"}}, authority).empty());
+  EXPECT_TRUE(FindDisagreements({{"full_name", "Nguyễn Văn Hoà"}}, authority).empty());
+  EXPECT_TRUE(FindDisagreements({{"full_name", "Nguye\u0302\u0303n Va\u0306n Ho\u0300a"}}, authority).empty());
+  EXPECT_EQ(FindDisagreements({{"full_name", "Nguyễn Van Hòa"}}, authority).size(), 1u);
+  EXPECT_EQ(FindDisagreements({{"full_name", "Nguyễn Văn Hóa"}}, authority).size(), 1u);
+  EXPECT_EQ(FindDisagreements({{"full_name", "Nguyen Van Hoang"}}, authority).size(), 1u);
 }
 
 TEST(FindDisagreements, NamePartsAndBirthYearWhenThatIsAllTheRecordHas) {

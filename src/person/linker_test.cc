@@ -83,6 +83,56 @@ TEST_P(LinkerTest, APartialBirthDateInTheRegistryAgreesWithTheFullDate) {
   EXPECT_EQ(d[0].attribute, "full_name");
 }
 
+// The old 9-digit ID number (CMND) links deterministically (method "rule") only with a birth date
+// that agrees and a sex that does not contradict, and only to the one person who holds it: old
+// numbers were reissued and are not unique nationwide. Before 2026-12-01 a record with a CMND and
+// neither birth date nor sex was linked on the CMND alone.
+TEST_P(LinkerTest, AnOldIdNumberLinksOnlyWithAnAgreeingBirthDateAndOnlyOnePerson) {
+  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema, catalog::ParseSchemaJson(R"({"id": "ho_so", "title": "Hồ sơ",
+    "owner": "gdt", "classification": {"data": "other", "personal": "basic"}, "source_key": ["ma"],
+    "fields": [{"name": "ma", "type": "string", "required": true},
+               {"name": "ho_ten", "type": "string", "person": "full_name"},
+               {"name": "ngay_sinh", "type": "date", "partial": true, "person": "birth_date"},
+               {"name": "cmnd", "type": "string", "pattern": "[0-9]{9}", "person": "old_id_number"},
+               {"name": "gioi_tinh", "type": "enum", "values": ["M", "F"], "person": "sex",
+                "person_values": {"M": "male", "F": "female"}}]})"));
+  NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
+  ingest::BatchRequest req;
+  req.dataset_id = "ho_so";
+  req.source = "test";
+  req.submitted_by = "operator";
+  auto load = [&](const std::string& rows) {
+    NDC_ASSERT_OK_AND_ASSIGN(ingest::BatchReport report,
+                             ingestor_->Ingest(req, ingest::MemorySource("ma,ho_ten,ngay_sinh,cmnd,gioi_tinh\n" + rows)));
+    ASSERT_EQ(report.rejected, 0) << report.message;
+    Link();
+  };
+  auto method = [&](const char* key) {
+    Result<std::optional<person::Link>> link = GetLink(*db_, "ho_so", key);
+    EXPECT_TRUE(link.ok() && link->has_value()) << key;
+    return link.ok() && link->has_value() ? (*link)->method : std::string();
+  };
+  load("H1,Lê Văn Cường,1970-03-04,123456789,M\n"
+       "H2,Phạm Thu,,123456789,\n"                 // neither birth date nor sex
+       "H3,Lê V. Cường,1970,123456789,M\n"          // the year agrees with the person's full date
+       "H4,Trần Thị Dung,1970-03-04,987654321,F\n");  // another person
+  const std::string first = PersonOf("ho_so", "H1");
+  ASSERT_FALSE(first.empty());
+  EXPECT_NE(method("H2"), "rule") << "no birth date: the CMND alone decides nothing";
+  EXPECT_EQ(method("H3"), "rule");
+  EXPECT_EQ(PersonOf("ho_so", "H3"), first);
+  const std::string fourth = PersonOf("ho_so", "H4");
+  ASSERT_FALSE(fourth.empty());
+  ASSERT_NE(fourth, first);
+  // The other person's source corrects its CMND to the same number: two persons born that day
+  // now hold it, so a record with it and that birth date (no sex) is no longer the rule's.
+  load("H4,Trần Thị Dung,1970-03-04,123456789,F\n");
+  ASSERT_EQ(PersonOf("ho_so", "H4"), fourth);
+  ASSERT_EQ(Golden(fourth).at("old_id_number"), "123456789");
+  load("H5,Lê Thị Ngọc,1970-03-04,123456789,\n");
+  EXPECT_NE(method("H5"), "rule") << "two persons hold the CMND with that birth date: ambiguous";
+}
+
 TEST_P(LinkerTest, WrongIdDigitLinksByNameAndBirthDateAndYieldsAnIdDiscrepancy) {
   LoadRegistry();
   Load("tax", "T1,Nguyễn Văn An,1990-02-01,001090000007,M,\n");

@@ -93,6 +93,41 @@ Result<std::optional<std::string>> RecordLinker::Deterministic(const RecordState
   return std::optional<std::string>();
 }
 
+Result<std::optional<std::string>> RecordLinker::ByOldIdNumber(const RecordState& record,
+                                                               const std::set<std::string>& rejected) {
+  const std::string* value = Attr(record.attributes, "old_id_number");
+  // Old numbers were issued per province and are not unique nationwide (they were reissued and
+  // mistyped): without a birth date to corroborate it, a CMND is a probabilistic clue, not a key.
+  const std::string* born = Attr(record.attributes, "birth_date");
+  const std::string* year = Attr(record.attributes, "birth_year");
+  if (value == nullptr || (born == nullptr && year == nullptr)) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::vector<std::string> persons, PersonsWithGolden(*tx_, "old_id_number", *value));
+  std::optional<std::string> found;
+  for (const auto& p : persons) {
+    if (rejected.contains(p)) continue;
+    ASSIGN_OR_RETURN(std::vector<GoldenValue> golden, GetGolden(*tx_, p));
+    const std::string* golden_born = nullptr;
+    const std::string* golden_year = nullptr;
+    for (const auto& g : golden) {
+      if (g.attribute == "birth_date") golden_born = &g.value;
+      if (g.attribute == "birth_year") golden_year = &g.value;
+    }
+    bool corroborated = false;
+    if (born != nullptr && golden_born != nullptr) {
+      corroborated = DatesAgree(*born, *golden_born);
+    } else {
+      const std::string* mine = year != nullptr ? year : born;
+      const std::string* theirs = golden_year != nullptr ? golden_year : golden_born;
+      corroborated = mine != nullptr && theirs != nullptr && mine->size() >= 4 && theirs->size() >= 4 &&
+                     mine->compare(0, 4, *theirs, 0, 4) == 0;
+    }
+    if (!corroborated || !Consistent(record.attributes, golden, "sex")) continue;
+    if (found) return std::optional<std::string>();  // two persons hold it: ambiguous
+    found = p;
+  }
+  return found;
+}
+
 Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordState& record, uint32_t probe_row) {
   const std::string& pid = record.attributes.at("personal_id");
   std::set<std::string> rejected;
@@ -153,7 +188,7 @@ Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState&
     ++counts_->by_id;
     return ops_->Attach(dataset_id, record, *by_id, "id", std::nullopt);
   }
-  ASSIGN_OR_RETURN(std::optional<std::string> by_old, Deterministic(record, "old_id_number", rejected, false, ""));
+  ASSIGN_OR_RETURN(std::optional<std::string> by_old, ByOldIdNumber(record, rejected));
   if (by_old) {
     ++counts_->by_rule;
     return ops_->Attach(dataset_id, record, *by_old, "rule", std::nullopt);

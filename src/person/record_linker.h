@@ -37,6 +37,10 @@ class RecordLinker {
   Result<std::optional<std::string>> Deterministic(const RecordState& record, const std::string& attribute,
                                                    const std::set<std::string>& rejected, bool surrogates_only,
                                                    const std::string& except);
+  // The old 9-digit ID number (CMND) rule: the one person whose golden old ID number equals the
+  // record's and whose birth date (or year) the record's agrees with — both must state one — and
+  // whose sex does not contradict it. A CMND alone, or one two such persons share, decides nothing.
+  Result<std::optional<std::string>> ByOldIdNumber(const RecordState& record, const std::set<std::string>& rejected);
   // The surviving persons of the record's non-match decisions, and its match decision if any.
   // Reads the record's decisions (ReadDecisions) and, when one says whose it is, attaches it
   // there: true. The persons declared not its own are left in `rejected` either way.
