@@ -353,7 +353,20 @@ void ApiService::AddSharingRoutes() {
                                                 "(use {})",
                                                 AuditText(name), fmt::join(kFindAttributes, ", ")));
       }
-      if (!value.get<std::string>().empty()) claimed[name] = value.get<std::string>();
+      if (value.get<std::string>().empty()) continue;
+      std::string claim = value.get<std::string>();
+      if (name == "birth_date") {
+        // Compared as the repository stores dates: ISO text of their precision ("1942", "1942-01-15").
+        Result<ident::PartialDate> date = ident::ParsePartialDate(text::TrimWhitespace(claim));
+        if (!date.ok()) {
+          return InvalidArgumentError(fmt::format("body.attributes.birth_date: {} (expected a date such as "
+                                                  "\"1990-02-01\", \"01/02/1990\" or, when only the year is "
+                                                  "known, \"1990\")",
+                                                  date.status().message()));
+        }
+        claim = date->ToString();
+      }
+      claimed[name] = std::move(claim);
     }
     // The engine runs only for an allowed caller within its rate; the audited decision names the
     // person found, and a failed search is audited too.

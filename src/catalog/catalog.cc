@@ -148,7 +148,19 @@ Result<SchemaUpdate> Catalog::UpdateSchema(const DatasetSchema& schema) {
   RETURN_IF_ERROR(tx->Exec("INSERT INTO dataset_versions (dataset_id, version, schema_json, created_at) "
                            "VALUES ($1, $2, $3, $4)", v).status());
   for (const auto& f : schema.fields) {
-    if (current.schema.Field(f.name) != nullptr) continue;
+    if (const FieldSpec* was = current.schema.Field(f.name); was != nullptr) {
+      // A date field that starts accepting partial dates: its column becomes their ISO text. On
+      // SQLite it is text already; PostgreSQL rewrites both tables (for a national registry,
+      // minutes under an exclusive lock: no statement timeout).
+      if (f.type == FieldType::kDate && f.partial && !was->partial && db_->backend() == store::Backend::kPostgres) {
+        for (const auto& table : {RecordTableName(schema.id), HistoryTableName(schema.id)}) {
+          RETURN_IF_ERROR(tx->ExecScriptUntimed(
+              fmt::format("ALTER TABLE {0} ALTER COLUMN {1} TYPE TEXT USING to_char({1}, 'YYYY-MM-DD')",
+                          store::QuoteIdentifier(table), store::QuoteIdentifier(f.name))));
+        }
+      }
+      continue;
+    }
     out.added_fields.push_back(f.name);
     std::string type(store::SqlTypeName(db_->backend(), ColumnTypeFor(f)));
     for (const auto& table : {RecordTableName(schema.id), HistoryTableName(schema.id)}) {

@@ -108,6 +108,29 @@ TEST_P(CatalogStoreTest, AddingOptionalFieldMigratesTables) {
   EXPECT_EQ(catalog_->GetDataset("hoc_sinh")->schema.fields.size(), 6u);
 }
 
+// A stored date field may start accepting partial dates: its column becomes their ISO text (on
+// PostgreSQL the tables are rewritten, each stored date as yyyy-mm-dd), so both kinds are kept.
+TEST_P(CatalogStoreTest, ADateFieldCanStartAcceptingPartialDates) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  const std::string insert =
+      "INSERT INTO ds_hoc_sinh (_seq, _key, _version, _updated_at, ma, ngay_sinh) VALUES ($1, $2, 1, 0, $2, $3)";
+  NDC_ASSERT_OK(db_->Exec(insert, std::vector<Value>{int64_t{1}, std::string("a"), std::string("1990-02-01")}).status());
+  DatasetSchema partial = Schema();
+  partial.fields[1].partial = true;
+  clock_.Advance(1000);
+  auto up = catalog_->UpdateSchema(partial);
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_TRUE(up->changed);
+  EXPECT_TRUE(up->dataset.schema.fields[1].partial);
+  NDC_ASSERT_OK(db_->Exec(insert, std::vector<Value>{int64_t{2}, std::string("b"), std::string("1987")}).status());
+  NDC_ASSERT_OK_AND_ASSIGN(store::ResultSet rs, db_->Query("SELECT ngay_sinh FROM ds_hoc_sinh ORDER BY _seq"));
+  ASSERT_EQ(rs.rows.size(), 2u);
+  EXPECT_EQ(rs.rows[0].Str(0), "1990-02-01");
+  EXPECT_EQ(rs.rows[1].Str(0), "1987");
+  // ... and may not stop.
+  EXPECT_EQ(catalog_->UpdateSchema(Schema()).status().code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_P(CatalogStoreTest, IdenticalSchemaMakesNoVersion) {
   ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
   auto up = catalog_->UpdateSchema(Schema());

@@ -524,6 +524,11 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         }
       }
       Status st = ident::ValidatePersonalId(*id_text, facts);
+      if (st.ok() && birth_year_of_date && facts.birth_year != birth_year_of_date) {
+        // A birth_year field took the slot: the partial birth date's year must agree too.
+        facts.birth_year = birth_year_of_date;
+        st = ident::ValidatePersonalId(*id_text, facts);
+      }
       if (!st.ok()) errors->push_back({schema_.fields[static_cast<size_t>(personal_id_field_)].name, st.message()});
     }
   }

@@ -352,6 +352,14 @@ TEST_F(PersonalIdFactsTest, APartialBirthDateIsCheckedAgainstTheIdAndToday) {
   EXPECT_FALSE(v->Validate(Raw{"k1", id, "00/00/1988"}, &out_, &errors_));
   ASSERT_EQ(errors_.size(), 1u);
   EXPECT_EQ(errors_[0], (FieldError{"so_dinh_danh", "personal ID says birth year 1987 but birth year is 1988"}));
+  // With a birth_year field beside it, the partial date's year is checked too (review of 2026-12-01).
+  auto both = Validator(R"({"name": "so_dinh_danh", "type": "personal_id", "person": "personal_id"},
+                           {"name": "ngay_sinh", "type": "date", "partial": true, "person": "birth_date"},
+                           {"name": "nam_sinh", "type": "integer", "person": "birth_year"})");
+  ASSERT_NE(both, nullptr);
+  EXPECT_TRUE(both->Validate(Raw{"k1", id, "1987", "1987"}, &out_, &errors_));
+  EXPECT_FALSE(both->Validate(Raw{"k1", id, "1988", "1987"}, &out_, &errors_));
+  EXPECT_FALSE(both->Validate(Raw{"k1", id, "1987", "1988"}, &out_, &errors_));
   // Today is 2026-01-01: the year 2026 has begun, 2026-02 has not.
   auto born = Validator(R"({"name": "ngay_sinh", "type": "date", "partial": true, "person": "birth_date"})");
   ASSERT_NE(born, nullptr);

@@ -104,11 +104,12 @@ std::vector<std::string> IncompatibleChanges(const DatasetSchema& from, const Da
     } else if (g->type != f.type) {
       out.push_back(fmt::format("field '{}' changed type from {} to {}", f.name, FieldTypeName(f.type),
                                 FieldTypeName(g->type)));
-    } else if (g->type == FieldType::kDate && g->partial != f.partial) {
-      // The column's type would change (DATE and text on PostgreSQL), and stored values with it.
-      out.push_back(fmt::format("field '{}' changed \"partial\" from {} to {} (its column type would change; add "
-                                "a new field instead)",
-                                f.name, f.partial, g->partial));
+    } else if (g->type == FieldType::kDate && f.partial && !g->partial) {
+      // Every stored full date stays valid when a field starts accepting partial ones (its
+      // column then becomes text: Catalog::UpdateSchema), but not the other way round.
+      out.push_back(fmt::format("field '{}' may no longer refuse partial dates (\"partial\": true cannot be "
+                                "undone: stored records may hold partial dates)",
+                                f.name));
     } else if (g->required && !f.required) {
       out.push_back(fmt::format("field '{}' became required (existing records may lack it)", f.name));
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "common/json.h"
 
 namespace ndc::person {
@@ -55,9 +57,25 @@ std::string AttributesToJson(const Attributes& a) {
   return DumpJson(j);
 }
 
+namespace {
+
+// "yyyy", "yyyy-mm" or "yyyy-mm-dd" with a month 01-12 and a day 01-31 (not checked against the
+// month's length: the stored dates were validated; this only keeps other text out of the prefix rule).
+bool IsoShaped(std::string_view s) {
+  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((i == 4 || i == 7) ? s[i] != '-' : !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  auto part = [&](size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); };
+  if (s.size() >= 7 && (part(5) < 1 || part(5) > 12)) return false;
+  return s.size() < 10 || (part(8) >= 1 && part(8) <= 31);
+}
+
+}  // namespace
+
 bool DatesAgree(std::string_view a, std::string_view b) {
   if (a.size() > b.size()) std::swap(a, b);
-  if (a.size() == b.size()) return a == b;
+  if (a.size() == b.size() || !IsoShaped(a) || !IsoShaped(b)) return a == b;
   // "yyyy" or "yyyy-mm" against a longer date: its prefix, ending where a part ends.
   return (a.size() == 4 || a.size() == 7) && b.substr(0, a.size()) == a && b[a.size()] == '-';
 }

@@ -71,6 +71,10 @@ TEST(DatesAgree, PrefixesAgreeOnlyAtAPartBoundary) {
   EXPECT_FALSE(DatesAgree("1990-0", "1990-02-01"));
   EXPECT_FALSE(DatesAgree("1990", "19901"));
   EXPECT_FALSE(DatesAgree("", "1990"));
+  // Only ISO dates agree by prefix; other text only with itself.
+  EXPECT_FALSE(DatesAgree("abcd", "abcd-x"));
+  EXPECT_FALSE(DatesAgree("1942", "1942-99"));
+  EXPECT_TRUE(DatesAgree("1942-99", "1942-99"));
 }
 
 TEST(FindDisagreements, MissingOnEitherSideIsNotADisagreement) {

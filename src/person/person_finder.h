@@ -44,7 +44,7 @@ class PersonFinder {
                int64_t refresh_micros = int64_t{60} * 1000000)
       : db_(db), clock_(clock), settings_(std::move(settings)), refresh_micros_(refresh_micros) {}
 
-  // `claimed`: person attributes (personal_id, full_name, birth_date YYYY-MM-DD, sex male/female,
+  // `claimed`: person attributes (personal_id, full_name, birth_date as stored (ISO, of its precision: 1990-02-01 or 1990), sex male/female,
   // permanent_commune, ...). kInvalidArgument when none is given; kFailedPrecondition when
   // probabilistic finding is needed but no linkage model is stored yet (run `ndc link run`).
   Result<FindResult> Find(const Attributes& claimed);

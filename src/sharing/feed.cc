@@ -78,7 +78,7 @@ std::vector<std::string> ClassifyChange(const catalog::DatasetSchema& schema, bo
   std::vector<std::string> out;
   if (authority && c.op == "insert" && c.after != nullptr) {
     int f = FieldOf(schema, "birth_date");
-    if (auto born = ident::ParseDate(Text(c.after, f)); f >= 0 && born.ok()) {
+    if (auto born = ident::ParsePartialDate(Text(c.after, f)); f >= 0 && born.ok()) {
       // Days since the epoch of the birth date and of the change.
       auto days = [](const ident::Date& d) {
         return static_cast<int64_t>(
@@ -88,8 +88,9 @@ std::vector<std::string> ClassifyChange(const catalog::DatasetSchema& schema, bo
                 .count());
       };
       int64_t at_day = c.at / (int64_t{86400} * 1000000);
-      int64_t age_days = at_day - days(*born);
-      if (age_days >= -1 && age_days <= 366) out.push_back("birth");
+      // Born within the year before the change (a day's grace after it); a partial date ("2026",
+      // a foundling's) when the period it stands for reaches into that window.
+      if (at_day - days(born->Latest()) <= 366 && at_day - days(born->Earliest()) >= -1) out.push_back("birth");
     }
   }
   if (authority && c.op == "update") {
