@@ -72,6 +72,27 @@ TEST_F(SqliteTest, ANewDatabaseFileAndItsLogAreOwnerOnly) {
   }
 }
 
+// An existing file every user may read (an older version made them 0644) loses the other users'
+// access when the store opens it for writing, with its -wal and -shm; the group's stays.
+TEST_F(SqliteTest, AnExistingFileReadableByAllIsWithheldFromOtherUsers) {
+  const std::string path = PathOf(*db_);
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO t VALUES (1)"));
+  db_->Close();
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    if (std::filesystem::exists(file)) {
+      ASSERT_EQ(chmod(file.c_str(), 0664), 0) << file;
+    }
+  }
+  NDC_ASSERT_OK(db_->Reopen());
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO t VALUES (2)"));
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0660u) << file;
+  }
+  EXPECT_EQ(Count(), 2);
+}
+
 TEST_F(SqliteTest, DataSurvivesReopen) {
   NDC_ASSERT_OK(db_->Exec("INSERT INTO t VALUES (1)"));
   NDC_ASSERT_OK(db_->Reopen());

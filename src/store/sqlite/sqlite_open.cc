@@ -1,11 +1,16 @@
 // OpenSqlite: a PooledDatabase over SqliteConnections to one file.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
+#include "common/log.h"
 #include "store/internal/pooled_database.h"
 #include "store/sqlite/sqlite_connection.h"
 
@@ -23,6 +28,25 @@ void ConfigureSqliteOnce() {
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
+// An existing file that every user of the machine may read (made 0644 by an older version, or
+// copied in under the usual umask) is opened for writing only after other users lose their access
+// to it and to its -wal and -shm files; the owner's and the group's (a backup group) stay.
+void WithholdFromOtherUsers(const std::string& path) {
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 0007) == 0) continue;
+    const mode_t mode = st.st_mode & 07770;
+    if (::chmod(file.c_str(), mode) == 0) {
+      log::Warn("store.file_mode_tightened", {{"file", file},
+                                              {"was", fmt::format("{:04o}", st.st_mode & 07777)},
+                                              {"now", fmt::format("{:04o}", mode)},
+                                              {"note", "the database holds personal data: other users may not read it"}});
+    } else {
+      log::Warn("store.file_readable_by_all", {{"file", file}, {"error", std::strerror(errno)}});
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const OpenOptions& options) {
@@ -38,9 +62,11 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Open
   if (!options.read_only && !std::filesystem::exists(path, ec)) {
     // Created owner-only: the file holds personal data, and SQLite gives its -wal and -shm files
     // the database file's mode (it would make them 0644 under the usual umask; review of
-    // 2026-12-01). An existing file keeps the mode its operator gave it.
+    // 2026-12-01).
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) ::close(fd);
+  } else if (!options.read_only) {
+    WithholdFromOtherUsers(path);
   }
   Clock* clock = options.clock ? options.clock : SystemClock();
   // Writers leave checkpoints to one background thread per Database (wal_checkpointer.h).
