@@ -137,7 +137,13 @@ Status Serve(ServeFlags flags) {
   deps.ingestor = hub.ingestor.get();
   deps.agreements = hub.agreements.get();
   deps.consents = hub.consents.get();
-  sharing::RateLimiter rate_limiter(SystemClock(), sharing::RateLimiter::WhenFull::kAdmit);
+  // On PostgreSQL, where several nodes may serve one hub, agreement rates are counted in the
+  // store for all of them (sharing/rate_lease.h); on SQLite this process is the only server.
+  std::unique_ptr<sharing::StoreTokenLease> shared_rates;
+  if (hub.db->backend() == store::Backend::kPostgres) {
+    shared_rates = std::make_unique<sharing::StoreTokenLease>(hub.db.get(), SystemClock());
+  }
+  sharing::RateLimiter rate_limiter(SystemClock(), sharing::RateLimiter::WhenFull::kAdmit, shared_rates.get());
   deps.rate_limiter = &rate_limiter;
   deps.default_rate_per_minute = config.sharing_default_rate_per_minute;
   deps.audit_stall_after = std::chrono::seconds(config.audit_stall_seconds);

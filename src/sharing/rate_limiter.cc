@@ -4,11 +4,50 @@
 #include <cmath>
 #include <functional>
 
+#include "common/log.h"
+
 namespace ndc::sharing {
 
 RateLimiter::Verdict RateLimiter::Acquire(std::string_view key, int per_minute) {
   if (per_minute <= 0) return {true, 0};
   Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
+  return lease_ != nullptr ? AcquireLeased(shard, key, per_minute) : AcquireLocal(shard, key, per_minute);
+}
+
+RateLimiter::Verdict RateLimiter::AcquireLeased(Shard& shard, std::string_view key, int per_minute) {
+  const int64_t now = clock_->MonotonicMicros();
+  {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    if (auto it = shard.leased.find(std::string(key)); it != shard.leased.end()) {
+      if (it->second.expires > now && it->second.tokens > 0) {
+        --it->second.tokens;
+        return {true, 0};
+      }
+      shard.leased.erase(it);
+    }
+  }
+  // A second's worth of the rate at most: one store write per second per busy bucket and node,
+  // and what a node holds unspent stays small.
+  const int want = std::max(1, per_minute / 60);
+  Result<TokenLease::Grant> grant = lease_->Take(key, per_minute, want);
+  if (!grant.ok()) {
+    // The store is away: this node keeps its own limit meanwhile (a request is not refused for
+    // an outage of the shared count; at worst N nodes admit N times the rate until it is back).
+    log::Warn("rate_limit.lease_failed", {{"error", grant.status().ToString()}});
+    return AcquireLocal(shard, key, per_minute);
+  }
+  if (grant->tokens == 0) return {false, grant->retry_after_micros};
+  std::lock_guard<std::mutex> lock(shard.mu);
+  if (shard.leased.size() >= kMaxBucketsPerShard) {
+    std::erase_if(shard.leased, [now](const auto& kv) { return kv.second.expires <= now; });
+  }
+  Leased& l = shard.leased[std::string(key)];
+  l.tokens += grant->tokens - 1;  // another thread's lease for the key may have landed meanwhile
+  l.expires = now + 1'000'000;
+  return {true, 0};
+}
+
+RateLimiter::Verdict RateLimiter::AcquireLocal(Shard& shard, std::string_view key, int per_minute) {
   const int64_t now = clock_->MonotonicMicros();
   const double capacity = per_minute;
   const double per_micro = per_minute / 60e6;

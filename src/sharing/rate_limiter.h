@@ -2,9 +2,10 @@
 // buckets: a client may burst up to its per-minute rate, then is refilled continuously at
 // rate/60 per second. A refused request learns how long to wait (HTTP 429 Retry-After).
 //
-// Limits are per process: a national deployment with N nodes behind a load balancer admits up to
-// N times the rate in the worst case (docs/design/sharing.md, "Rate limits" says why that is the
-// chosen trade-off). Thread-safe: buckets are sharded by key under their own mutexes.
+// Limits are per process, unless the limiter is given a TokenLease (sharing/rate_lease.h): then
+// the buckets live in the store, shared by every node on it, and each node spends tokens it
+// leased from them a second's worth at a time (docs/design/sharing.md, "Rate limits").
+// Thread-safe: buckets are sharded by key under their own mutexes (a lease is taken outside them).
 #pragma once
 
 #include <array>
@@ -16,6 +17,7 @@
 #include <unordered_map>
 
 #include "common/clock.h"
+#include "sharing/rate_lease.h"
 
 namespace ndc::sharing {
 
@@ -28,8 +30,9 @@ class RateLimiter {
   enum class WhenFull { kRefuse, kAdmit };
 
   // `clock` is not owned and must outlive the limiter.
-  explicit RateLimiter(Clock* clock, WhenFull when_full = WhenFull::kRefuse)
-      : clock_(clock), when_full_(when_full) {}
+  // `lease`, when given (not owned; outlives the limiter), holds the buckets shared by every node.
+  explicit RateLimiter(Clock* clock, WhenFull when_full = WhenFull::kRefuse, TokenLease* lease = nullptr)
+      : clock_(clock), when_full_(when_full), lease_(lease) {}
 
   struct Verdict {
     bool allowed = false;
@@ -53,11 +56,20 @@ class RateLimiter {
     double tokens = 0;
     int64_t updated = 0;
   };
+  // Tokens leased from the shared bucket and not yet spent; they lapse a second after the lease,
+  // so a node never banks a burst the shared bucket no longer holds.
+  struct Leased {
+    int tokens = 0;
+    int64_t expires = 0;
+  };
   struct Shard {
     std::mutex mu;
     std::unordered_map<std::string, Bucket> buckets;
+    std::unordered_map<std::string, Leased> leased;
     int64_t last_sweep = kNeverSwept;
   };
+  Verdict AcquireLocal(Shard& shard, std::string_view key, int per_minute);
+  Verdict AcquireLeased(Shard& shard, std::string_view key, int per_minute);
   static constexpr size_t kShards = 16;
   // A shard this full forgets the buckets idle for a minute (they are full again), at most once
   // a second; one that still holds kHardBucketsPerShard refuses new keys (for a minute) rather
@@ -68,6 +80,7 @@ class RateLimiter {
 
   Clock* clock_;
   const WhenFull when_full_;
+  TokenLease* const lease_;
   std::array<Shard, kShards> shards_;
 };
 

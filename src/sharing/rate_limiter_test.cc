@@ -22,6 +22,19 @@ TEST(RateLimiter, BurstsUpToTheRateThenRefusesWithAWait) {
   EXPECT_TRUE(limiter.Acquire("k2", 60).allowed);  // another client has its own bucket
 }
 
+// While the shared buckets cannot be reached, each node keeps its own limit rather than refuse
+// every request or admit every one.
+TEST(RateLimiter, WithoutItsSharedBucketsANodeKeepsItsOwnLimit) {
+  class Unreachable : public TokenLease {
+   public:
+    Result<Grant> Take(std::string_view, int, int) override { return UnavailableError("store is down"); }
+  } lease;
+  FakeClock clock;
+  RateLimiter limiter(&clock, RateLimiter::WhenFull::kAdmit, &lease);
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(limiter.Acquire("k1", 60).allowed) << i;
+  EXPECT_FALSE(limiter.Acquire("k1", 60).allowed);
+}
+
 TEST(RateLimiter, RefillsContinuously) {
   FakeClock clock;
   RateLimiter limiter(&clock);

@@ -1,0 +1,46 @@
+// sharing/rate_lease: agreement rate limits shared by every ndc node on one PostgreSQL database.
+// Each client key and agreement has one token bucket in the store (table rate_buckets, migration
+// 0023): it holds up to the agreement's rate_per_minute tokens and refills continuously at
+// rate/60 per second. A node's RateLimiter takes tokens from it a few at a time (a lease) and
+// spends them locally, so the store is written once per lease, not once per request, and all
+// nodes together admit the agreement's rate (plus at most one unspent lease per node), not N
+// times it. docs/design/sharing.md, "Rate limits".
+//
+// Thread-safe as the store is. Errors: the store's (the caller falls back to its own limit).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace ndc::sharing {
+
+class TokenLease {
+ public:
+  virtual ~TokenLease() = default;
+
+  struct Grant {
+    int tokens = 0;                  // 0..want
+    int64_t retry_after_micros = 0;  // when none was granted: until one has refilled
+  };
+  // Takes up to `want` tokens from `bucket`, a bucket of `per_minute` (> 0) tokens, full when new.
+  virtual Result<Grant> Take(std::string_view bucket, int per_minute, int want) = 0;
+};
+
+// The buckets in the store's rate_buckets table. One short transaction per lease; nodes taking
+// from one bucket at once take turns on its row. `db` and `clock` are not owned. The clock is each
+// node's wall clock: a node whose clock is behind refills nothing until it catches up.
+class StoreTokenLease : public TokenLease {
+ public:
+  StoreTokenLease(store::Database* db, Clock* clock) : db_(db), clock_(clock) {}
+  Result<Grant> Take(std::string_view bucket, int per_minute, int want) override;
+
+ private:
+  store::Database* db_;
+  Clock* clock_;
+};
+
+}  // namespace ndc::sharing
