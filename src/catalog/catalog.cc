@@ -154,9 +154,18 @@ Result<SchemaUpdate> Catalog::UpdateSchema(const DatasetSchema& schema) {
       // minutes under an exclusive lock: no statement timeout).
       if (f.type == FieldType::kDate && f.partial && !was->partial && db_->backend() == store::Backend::kPostgres) {
         for (const auto& table : {RecordTableName(schema.id), HistoryTableName(schema.id)}) {
-          RETURN_IF_ERROR(tx->ExecScriptUntimed(
-              fmt::format("ALTER TABLE {0} ALTER COLUMN {1} TYPE TEXT USING to_char({1}, 'YYYY-MM-DD')",
-                          store::QuoteIdentifier(table), store::QuoteIdentifier(f.name))));
+          // It waits at most 10 s for the tables (a batch or link run may hold them for long):
+          // queued behind one, it would hold up every read of the dataset meanwhile.
+          Status rewritten = tx->ExecScriptUntimed(
+              fmt::format("SET LOCAL lock_timeout = '10s';\n"
+                          "ALTER TABLE {0} ALTER COLUMN {1} TYPE TEXT USING to_char({1}, 'YYYY-MM-DD')",
+                          store::QuoteIdentifier(table), store::QuoteIdentifier(f.name)));
+          if (!rewritten.ok()) {
+            return rewritten.WithContext(fmt::format(
+                "turning field '{}' of dataset '{}' to partial dates rewrites its tables, which another batch, link "
+                "run or read held for 10 s; nothing was changed: retry when it is done",
+                f.name, schema.id));
+          }
         }
       }
       continue;

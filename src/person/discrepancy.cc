@@ -1,6 +1,7 @@
 #include "person/discrepancy.h"
 
-#include <algorithm>
+#include <string_view>
+#include <utility>
 
 #include "text/fold.h"
 #include "text/unicode.h"
@@ -26,14 +27,28 @@ std::string NameOf(const Attributes& a) {
   return out;
 }
 
-// A name as discrepancies compare it. Written with diacritics, they count: "Ân" is not "An"
-// (another name), so the name is compared in NFC with tone marks placed one way, case and spacing
-// aside. Written without any (a legacy system that cannot store them), it is compared folded, as
-// the registry's name without its diacritics.
+// Whether a name carries Vietnamese vowel or tone marks: a Latin letter with a diacritic other than
+// Đ/đ (which legacy systems keep without any tones) and Ð/ð (a common mis-conversion of Đ/đ), or a
+// combining mark (NFD). Spaces, quotes and other punctuation (NBSP, U+2019) are no marks.
+bool HasMarks(std::string_view name) {
+  for (char32_t c : text::DecodeUtf8Lossy(name)) {
+    if (c >= 0x300 && c <= 0x36F) return true;
+    const bool latin = (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF);
+    if (latin && c != 0x110 && c != 0x111 && c != 0xD0 && c != 0xF0) return true;
+  }
+  return false;
+}
+
+// A name as discrepancies compare it. Where both sides write vowel and tone marks they count:
+// "Ân" is another name than "An", so the names are compared in NFC with tone marks placed one way,
+// case and spacing aside (and Ð read as Đ). Where either side writes none (a legacy system that
+// cannot store them, the registry's or the agency's), they are compared folded.
 bool SameName(const std::string& name, const std::string& authority) {
-  const bool plain = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (plain) return text::FoldVietnamese(name) == text::FoldVietnamese(authority);
-  auto form = [](const std::string& s) {
+  if (!HasMarks(name) || !HasMarks(authority)) return text::FoldVietnamese(name) == text::FoldVietnamese(authority);
+  auto form = [](std::string s) {
+    for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"\u00D0", "\u0110"}, {"\u00F0", "\u0111"}}) {
+      for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at)) s.replace(at, from.size(), to);
+    }
     Result<std::string> nfc = text::NormalizeNfc(text::CollapseWhitespace(s));
     if (!nfc.ok()) return s;
     Result<std::string> lower = text::ToLower(text::NormalizeTonePlacement(*nfc));

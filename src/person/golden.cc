@@ -27,21 +27,6 @@ std::vector<GoldenValue> Survive(const std::vector<SourceRecord>& records, const
       }
     }
   }
-  // A partial birth date ("1942": the registry never recorded the day) gives way to the most
-  // precise date another source holds that agrees with it ("1942-01-15"): the golden record is
-  // what the repository knows, and finding and matching the person need the full date.
-  if (auto it = best.find("birth_date"); it != best.end()) {
-    const std::string chosen = *value["birth_date"];
-    for (const auto& r : records) {
-      auto v = r.attributes.find("birth_date");
-      if (v == r.attributes.end() || !DatesAgree(chosen, v->second)) continue;
-      const size_t have = value["birth_date"]->size();
-      if (v->second.size() > have || (v->second.size() == have && better(r, *it->second))) {
-        it->second = &r;
-        value["birth_date"] = &v->second;
-      }
-    }
-  }
   std::vector<GoldenValue> out;
   out.reserve(best.size());
   for (const auto& [attribute, r] : best) {

@@ -28,23 +28,6 @@ TEST(Survive, ListedSourceBeatsNewerUnlistedOne) {
   EXPECT_EQ(Survive(records, {"registry", "health"})[0].dataset_id, "health");
 }
 
-// A registry that knows only the year yields to the full date another source holds that agrees
-// with it (the golden record is what the repository knows; finding the person needs the date).
-// A date that contradicts the registry's year does not, and a full registry date stays.
-TEST(Survive, APartialBirthDateYieldsToAnAgreeingFullDate) {
-  std::vector<SourceRecord> records = {
-      Rec("registry", "r1", 100, {{"birth_date", "1942"}}),
-      Rec("tax", "t1", 300, {{"birth_date", "1943-02-02"}}),
-      Rec("health", "h1", 200, {{"birth_date", "1942-01-15"}}),
-      Rec("school", "s1", 250, {{"birth_date", "1942-01"}}),
-  };
-  std::vector<GoldenValue> g = Survive(records, {"registry"});
-  ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0], (GoldenValue{"birth_date", "1942-01-15", "health", "h1", 200}));
-  records[0].attributes["birth_date"] = "1942-03-01";
-  EXPECT_EQ(Survive(records, {"registry"})[0], (GoldenValue{"birth_date", "1942-03-01", "registry", "r1", 100}));
-}
-
 TEST(Survive, ResultDoesNotDependOnInputOrder) {
   std::vector<SourceRecord> a = {Rec("x", "2", 5, {{"sex", "male"}}), Rec("x", "1", 5, {{"sex", "female"}})};
   std::vector<SourceRecord> b = {a[1], a[0]};

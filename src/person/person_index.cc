@@ -1,5 +1,6 @@
 #include "person/person_index.h"
 
+#include <algorithm>
 #include <map>
 
 namespace ndc::person {
@@ -68,8 +69,12 @@ std::vector<PersonCandidate> PersonIndex::Query(const link::RecordTable& probe, 
   std::vector<PersonCandidate> out;
   out.reserve(found.size());
   index_->WithReference([&](const link::RecordTable& persons) {
+    const std::vector<link::DeterministicRule>& rules = index_->settings().deterministic;
     for (const auto& c : found) {
-      out.push_back({std::string(persons.id(c.row)), c.weight, c.probability, c.deterministic});
+      const bool old_number = c.deterministic && c.rule >= 0 && static_cast<size_t>(c.rule) < rules.size() &&
+                              std::ranges::find(rules[static_cast<size_t>(c.rule)].equal, "old_id_number") !=
+                                  rules[static_cast<size_t>(c.rule)].equal.end();
+      out.push_back({std::string(persons.id(c.row)), c.weight, c.probability, c.deterministic, old_number});
     }
     return 0;
   });

@@ -29,6 +29,9 @@ struct PersonCandidate {
   double weight = 0;
   double probability = 0;
   bool deterministic = false;
+  // Deterministic by a rule on the old ID number (its `equal` names old_id_number): the linker's
+  // own CMND rule decides those (RecordLinker::ByOldIdNumber), not the engine's.
+  bool by_old_id_number = false;
 };
 
 // The persons' golden records as a link::RecordTable (record id = person key), read from the

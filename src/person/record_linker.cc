@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "person/review_store.h"
+#include "text/fold.h"
 
 namespace ndc::person {
 namespace {
@@ -17,8 +18,15 @@ bool Consistent(const Attributes& a, const std::vector<GoldenValue>& golden, con
   const std::string* v = Attr(a, attribute);
   if (v == nullptr) return true;
   for (const auto& g : golden) {
-    // A partial birth date ("1987") agrees with the full one it may stand for.
-    if (g.attribute == attribute) return std::string_view(attribute) == "birth_date" ? DatesAgree(g.value, *v) : g.value == *v;
+    if (g.attribute != attribute) continue;
+    // A partial birth date ("1987") agrees with the full one it may stand for; a sex however the
+    // source spells it ("Nam", "1", "M" are "male"), as linkage and the validator read it.
+    if (std::string_view(attribute) == "birth_date") return DatesAgree(g.value, *v);
+    if (std::string_view(attribute) == "sex") {
+      const std::string_view known = text::FoldedSex(g.value), stated = text::FoldedSex(*v);
+      return known.empty() || stated.empty() ? g.value == *v : known == stated;
+    }
+    return g.value == *v;
   }
   return true;
 }
@@ -155,7 +163,9 @@ Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordSt
       if (!p || p->status != "active" || p->kind != "surrogate" || rejected.contains(p->key)) continue;
       ASSIGN_OR_RETURN(bool refused, RejectedBetween(p->key, pid));
       if (refused) continue;
-      if (c.deterministic || c.probability >= thresholds_.match) {
+      // The engine's own rule on the old ID number does not decide: ByOldIdNumber (above) did,
+      // and it refused (no agreeing birth date, or more than one holder). Its score still counts.
+      if ((c.deterministic && !c.by_old_id_number) || c.probability >= thresholds_.match) {
         RETURN_IF_ERROR(ops_->Merge(p->key, pid, fmt::format("match weight {:.2f}", c.weight)));
         ++counts_->merged;
       } else {
