@@ -162,8 +162,8 @@ Result<SchemaUpdate> Catalog::UpdateSchema(const DatasetSchema& schema) {
                           store::QuoteIdentifier(table), store::QuoteIdentifier(f.name)));
           if (!rewritten.ok()) {
             return rewritten.WithContext(fmt::format(
-                "turning field '{}' of dataset '{}' to partial dates rewrites its tables, which another batch, link "
-                "run or read held for 10 s; nothing was changed: retry when it is done",
+                "turning field '{}' of dataset '{}' to partial dates rewrites its tables, and that failed (it waits "
+                "at most 10 s for a batch, link run or read holding them); nothing was changed",
                 f.name, schema.id));
           }
         }

@@ -139,9 +139,16 @@ Status Serve(ServeFlags flags) {
   deps.consents = hub.consents.get();
   // On PostgreSQL, where several nodes may serve one hub, agreement rates are counted in the
   // store for all of them (sharing/rate_lease.h); on SQLite this process is the only server.
+  // Leases go through connections of their own: a lease's transaction on the hub's pool would
+  // end the request's read snapshot (store::Database::PinReads), and could wait for a connection
+  // the requests hold.
+  std::unique_ptr<store::Database> rate_db;
   std::unique_ptr<sharing::StoreTokenLease> shared_rates;
   if (hub.db->backend() == store::Backend::kPostgres) {
-    shared_rates = std::make_unique<sharing::StoreTokenLease>(hub.db.get(), SystemClock());
+    store::OpenOptions rate_options;
+    rate_options.pool_size = ServerThreads(config);
+    ASSIGN_OR_RETURN(rate_db, store::Open(config.EffectiveStoreUrl(), rate_options));
+    shared_rates = std::make_unique<sharing::StoreTokenLease>(rate_db.get(), SystemClock(), /*server_clock=*/true);
   }
   sharing::RateLimiter rate_limiter(SystemClock(), sharing::RateLimiter::WhenFull::kAdmit, shared_rates.get());
   deps.rate_limiter = &rate_limiter;

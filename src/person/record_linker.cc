@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "person/review_store.h"
 #include "text/fold.h"
 
@@ -163,9 +166,7 @@ Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordSt
       if (!p || p->status != "active" || p->kind != "surrogate" || rejected.contains(p->key)) continue;
       ASSIGN_OR_RETURN(bool refused, RejectedBetween(p->key, pid));
       if (refused) continue;
-      // The engine's own rule on the old ID number does not decide: ByOldIdNumber (above) did,
-      // and it refused (no agreeing birth date, or more than one holder). Its score still counts.
-      if ((c.deterministic && !c.by_old_id_number) || c.probability >= thresholds_.match) {
+      if (c.deterministic || c.probability >= thresholds_.match) {
         RETURN_IF_ERROR(ops_->Merge(p->key, pid, fmt::format("match weight {:.2f}", c.weight)));
         ++counts_->merged;
       } else {
@@ -205,7 +206,20 @@ Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState&
   }
   ASSIGN_OR_RETURN(std::optional<person::Link> current, GetLink(*tx_, dataset_id, record.key));
   if (index_ != nullptr) {
-    for (const auto& c : index_->Query(*probe_, probe_row, max_candidates_)) {
+    // The engine's own rule on the old ID number does not decide here: ByOldIdNumber (above) did,
+    // and it refused (no agreeing birth date, or more than one holder). Such a candidate is scored
+    // like any other — kept only at or above the review threshold, in weight order.
+    std::vector<PersonCandidate> candidates = index_->Query(*probe_, probe_row, max_candidates_);
+    for (PersonCandidate& c : candidates) {
+      if (!c.by_old_id_number) continue;
+      c.deterministic = false;
+      c.probability = 1.0 / (1.0 + std::exp2(-c.weight));
+    }
+    std::erase_if(candidates, [&](const PersonCandidate& c) { return !c.deterministic && c.probability < thresholds_.review; });
+    std::stable_sort(candidates.begin(), candidates.end(), [](const PersonCandidate& x, const PersonCandidate& y) {
+      return x.deterministic != y.deterministic ? x.deterministic : x.weight > y.weight;
+    });
+    for (const auto& c : candidates) {
       ASSIGN_OR_RETURN(std::optional<std::string> p, ResolvePerson(*tx_, c.person_key));
       if (!p || rejected.contains(*p)) continue;
       if (c.deterministic || c.probability >= thresholds_.match) {

@@ -31,16 +31,20 @@ class TokenLease {
 };
 
 // The buckets in the store's rate_buckets table. One short transaction per lease; nodes taking
-// from one bucket at once take turns on its row. `db` and `clock` are not owned. The clock is each
-// node's wall clock: a node whose clock is behind refills nothing until it catches up.
+// from one bucket at once take turns on its row. `db` and `clock` are not owned. Time is the
+// database server's when `server_clock` is set on PostgreSQL (what `ndc serve` does: nodes' clocks
+// may differ, and one ahead of the others would hold every bucket's refill back until they caught
+// up), else `clock`'s (tests, SQLite).
 class StoreTokenLease : public TokenLease {
  public:
-  StoreTokenLease(store::Database* db, Clock* clock) : db_(db), clock_(clock) {}
+  StoreTokenLease(store::Database* db, Clock* clock, bool server_clock = false)
+      : db_(db), clock_(clock), server_clock_(server_clock && db->backend() == store::Backend::kPostgres) {}
   Result<Grant> Take(std::string_view bucket, int per_minute, int want) override;
 
  private:
   store::Database* db_;
   Clock* clock_;
+  const bool server_clock_;
 };
 
 }  // namespace ndc::sharing

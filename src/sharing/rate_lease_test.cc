@@ -40,18 +40,54 @@ TEST_P(RateLeaseTest, TwoNodesTogetherAdmitTheRateOnce) {
   EXPECT_EQ(allowed, 2);
 }
 
-// A node keeps what it leased for a second at most, so it cannot bank a burst: after a pause the
-// tokens it held unspent are gone, and it leases again from the shared bucket.
-TEST_P(RateLeaseTest, UnspentLeasedTokensLapse) {
-  StoreTokenLease lease(db_.get(), &clock_);
+// A refusal is remembered until the bucket has a token again: a flood of refused requests does
+// not queue on the bucket's row. Leased tokens are kept until spent, so a client whose requests
+// are spread over several nodes is not drained faster than its rate.
+TEST_P(RateLeaseTest, RefusalsAreRememberedAndLeasedTokensKept) {
+  class Counting : public TokenLease {
+   public:
+    explicit Counting(TokenLease* inner) : inner_(inner) {}
+    Result<Grant> Take(std::string_view bucket, int per_minute, int want) override {
+      ++calls;
+      return inner_->Take(bucket, per_minute, want);
+    }
+    int calls = 0;
+
+   private:
+    TokenLease* inner_;
+  };
+  StoreTokenLease store_lease(db_.get(), &clock_);
+  Counting lease(&store_lease);
   RateLimiter node(&clock_, RateLimiter::WhenFull::kAdmit, &lease);
-  ASSERT_TRUE(node.Acquire("k", 600).allowed);  // leases 10, spends 1
-  NDC_ASSERT_OK_AND_ASSIGN(store::Row row, db_->QueryOne("SELECT tokens FROM rate_buckets WHERE bucket = 'k'"));
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(node.Acquire("k", 60).allowed) << i;  // a lease each (1 a second)
+  EXPECT_EQ(lease.calls, 60);
+  EXPECT_FALSE(node.Acquire("k", 60).allowed);
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(node.Acquire("k", 60).allowed);
+  EXPECT_EQ(lease.calls, 61) << "refusals after the first are decided without the store";
+  clock_.Advance(1'000'000);
+  EXPECT_TRUE(node.Acquire("k", 60).allowed);
+  EXPECT_EQ(lease.calls, 62);
+
+  ASSERT_TRUE(node.Acquire("b", 600).allowed);  // leases 10, spends 1
+  clock_.Advance(5'000'000);
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE(node.Acquire("b", 600).allowed) << i;
+  EXPECT_EQ(lease.calls, 63) << "the 9 leased tokens were kept and spent";
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row row, db_->QueryOne("SELECT tokens FROM rate_buckets WHERE bucket = 'b'"));
   EXPECT_DOUBLE_EQ(row.Double(0), 590.0);
-  clock_.Advance(2'000'000);
-  ASSERT_TRUE(node.Acquire("k", 600).allowed);  // the 9 lapsed: a new lease of 10, after 20 refilled
-  NDC_ASSERT_OK_AND_ASSIGN(row, db_->QueryOne("SELECT tokens FROM rate_buckets WHERE bucket = 'k'"));
-  EXPECT_DOUBLE_EQ(row.Double(0), 600.0 - 10.0);  // capped at the rate before the lease
+}
+
+// With the server's clock (PostgreSQL; what ndc serve uses), a node's own clock does not matter.
+TEST_P(RateLeaseTest, TheServersClockRefillsTheBucket) {
+  clock_.Set(int64_t{4102444800} * 1000000);  // this node thinks it is 2100
+  StoreTokenLease lease(db_.get(), &clock_, /*server_clock=*/true);
+  NDC_ASSERT_OK_AND_ASSIGN(TokenLease::Grant grant, lease.Take("k", 120, 2));
+  EXPECT_EQ(grant.tokens, 2);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row row, db_->QueryOne("SELECT updated_at FROM rate_buckets WHERE bucket = 'k'"));
+  if (GetParam() == Backend::kPostgres) {
+    EXPECT_LT(row.Int(0), int64_t{4102444800} * 1000000) << "the server's time, not the node's";
+  } else {
+    EXPECT_EQ(row.Int(0), int64_t{4102444800} * 1000000) << "SQLite: the given clock";
+  }
 }
 
 #ifdef NDC_TEST_POSTGRES

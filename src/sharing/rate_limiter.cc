@@ -1,6 +1,8 @@
 #include "sharing/rate_limiter.h"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <cmath>
 #include <functional>
 
@@ -19,31 +21,46 @@ RateLimiter::Verdict RateLimiter::AcquireLeased(Shard& shard, std::string_view k
   {
     std::lock_guard<std::mutex> lock(shard.mu);
     if (auto it = shard.leased.find(std::string(key)); it != shard.leased.end()) {
-      if (it->second.expires > now && it->second.tokens > 0) {
-        --it->second.tokens;
+      Leased& l = it->second;
+      if (l.tokens > 0) {
+        --l.tokens;
         return {true, 0};
       }
-      shard.leased.erase(it);
+      // Refused by the shared bucket a moment ago: refused here until it has a token again,
+      // without asking the store (a flood of refused requests must not queue on the bucket's row).
+      if (l.refused_until > now) return {false, l.refused_until - now};
     }
   }
-  // A second's worth of the rate at most: one store write per second per busy bucket and node,
-  // and what a node holds unspent stays small.
+  // A second's worth of the rate at most: one store write per second per busy bucket and node.
+  // Leased tokens are kept until spent (letting them lapse would drain the shared bucket faster
+  // than a client spread over several nodes spends it), so a node holds at most one lease per
+  // thread that found none left.
   const int want = std::max(1, per_minute / 60);
   Result<TokenLease::Grant> grant = lease_->Take(key, per_minute, want);
   if (!grant.ok()) {
     // The store is away: this node keeps its own limit meanwhile (a request is not refused for
     // an outage of the shared count; at worst N nodes admit N times the rate until it is back).
-    log::Warn("rate_limit.lease_failed", {{"error", grant.status().ToString()}});
+    // Said once every 10 s, not per request.
+    static std::atomic<int64_t> last_warned{std::numeric_limits<int64_t>::min()};
+    int64_t warned = last_warned.load();
+    if ((warned == std::numeric_limits<int64_t>::min() || now - warned >= 10'000'000) &&
+        last_warned.compare_exchange_strong(warned, now)) {
+      log::Warn("rate_limit.lease_failed", {{"error", grant.status().ToString()},
+                                            {"note", "each node counts agreement rates on its own until the store is back"}});
+    }
     return AcquireLocal(shard, key, per_minute);
   }
-  if (grant->tokens == 0) return {false, grant->retry_after_micros};
   std::lock_guard<std::mutex> lock(shard.mu);
   if (shard.leased.size() >= kMaxBucketsPerShard) {
-    std::erase_if(shard.leased, [now](const auto& kv) { return kv.second.expires <= now; });
+    std::erase_if(shard.leased, [now](const auto& kv) { return kv.second.tokens == 0 && kv.second.refused_until <= now; });
   }
   Leased& l = shard.leased[std::string(key)];
+  if (grant->tokens == 0) {
+    l.refused_until = now + grant->retry_after_micros;
+    return {false, grant->retry_after_micros};
+  }
   l.tokens += grant->tokens - 1;  // another thread's lease for the key may have landed meanwhile
-  l.expires = now + 1'000'000;
+  l.refused_until = 0;
   return {true, 0};
 }
 

@@ -4,7 +4,8 @@
 //
 // Limits are per process, unless the limiter is given a TokenLease (sharing/rate_lease.h): then
 // the buckets live in the store, shared by every node on it, and each node spends tokens it
-// leased from them a second's worth at a time (docs/design/sharing.md, "Rate limits").
+// leased from them a second's worth at a time, and remembers a refusal until the bucket has a
+// token again (docs/design/sharing.md, "Rate limits").
 // Thread-safe: buckets are sharded by key under their own mutexes (a lease is taken outside them).
 #pragma once
 
@@ -56,11 +57,11 @@ class RateLimiter {
     double tokens = 0;
     int64_t updated = 0;
   };
-  // Tokens leased from the shared bucket and not yet spent; they lapse a second after the lease,
-  // so a node never banks a burst the shared bucket no longer holds.
+  // Tokens leased from the shared bucket and not yet spent, and, after the shared bucket refused,
+  // until when this node refuses the key without asking it again.
   struct Leased {
     int tokens = 0;
-    int64_t expires = 0;
+    int64_t refused_until = 0;
   };
   struct Shard {
     std::mutex mu;

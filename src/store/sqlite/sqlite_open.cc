@@ -34,7 +34,8 @@ void ConfigureSqliteOnce() {
 void WithholdFromOtherUsers(const std::string& path) {
   for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
     struct stat st {};
-    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 0007) == 0) continue;
+    // Regular files only, never through a symbolic link (it could name any file of the user's).
+    if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0007) == 0) continue;
     const mode_t mode = st.st_mode & 07770;
     if (::chmod(file.c_str(), mode) == 0) {
       log::Warn("store.file_mode_tightened", {{"file", file},
