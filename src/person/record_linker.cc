@@ -139,6 +139,24 @@ Result<std::optional<std::string>> RecordLinker::ByOldIdNumber(const RecordState
   return found;
 }
 
+std::vector<PersonCandidate> RecordLinker::Candidates(uint32_t probe_row) const {
+  // A few more than kept: the engine ranks its deterministic candidates first, and holders of a
+  // shared CMND demoted below could otherwise fill every place.
+  std::vector<PersonCandidate> candidates = index_->Query(*probe_, probe_row, max_candidates_ + 8);
+  for (PersonCandidate& c : candidates) {
+    if (!c.by_old_id_number) continue;
+    c.deterministic = false;
+    c.probability = 1.0 / (1.0 + std::exp2(-c.weight));
+  }
+  std::erase_if(candidates,
+                [&](const PersonCandidate& c) { return !c.deterministic && c.probability < thresholds_.review; });
+  std::stable_sort(candidates.begin(), candidates.end(), [](const PersonCandidate& x, const PersonCandidate& y) {
+    return x.deterministic != y.deterministic ? x.deterministic : x.weight > y.weight;
+  });
+  if (candidates.size() > max_candidates_) candidates.resize(max_candidates_);
+  return candidates;
+}
+
 Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordState& record, uint32_t probe_row) {
   const std::string& pid = record.attributes.at("personal_id");
   std::set<std::string> rejected;
@@ -161,7 +179,9 @@ Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordSt
   }
   // ... or scored above the match threshold; between the thresholds an operator decides.
   if (index_ != nullptr) {
-    for (const auto& c : index_->Query(*probe_, probe_row, max_candidates_)) {
+    // Not on the engine's CMND rule alone (Candidates): a registry record merges a surrogate by
+    // its personal ID (above) or its score.
+    for (const auto& c : Candidates(probe_row)) {
       ASSIGN_OR_RETURN(std::optional<Person> p, GetPerson(*tx_, c.person_key));
       if (!p || p->status != "active" || p->kind != "surrogate" || rejected.contains(p->key)) continue;
       ASSIGN_OR_RETURN(bool refused, RejectedBetween(p->key, pid));
@@ -206,20 +226,9 @@ Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState&
   }
   ASSIGN_OR_RETURN(std::optional<person::Link> current, GetLink(*tx_, dataset_id, record.key));
   if (index_ != nullptr) {
-    // The engine's own rule on the old ID number does not decide here: ByOldIdNumber (above) did,
-    // and it refused (no agreeing birth date, or more than one holder). Such a candidate is scored
-    // like any other — kept only at or above the review threshold, in weight order.
-    std::vector<PersonCandidate> candidates = index_->Query(*probe_, probe_row, max_candidates_);
-    for (PersonCandidate& c : candidates) {
-      if (!c.by_old_id_number) continue;
-      c.deterministic = false;
-      c.probability = 1.0 / (1.0 + std::exp2(-c.weight));
-    }
-    std::erase_if(candidates, [&](const PersonCandidate& c) { return !c.deterministic && c.probability < thresholds_.review; });
-    std::stable_sort(candidates.begin(), candidates.end(), [](const PersonCandidate& x, const PersonCandidate& y) {
-      return x.deterministic != y.deterministic ? x.deterministic : x.weight > y.weight;
-    });
-    for (const auto& c : candidates) {
+    // The engine's own rule on the old ID number does not decide (Candidates): ByOldIdNumber
+    // (above) did, and it refused (no agreeing birth date, or more than one holder).
+    for (const auto& c : Candidates(probe_row)) {
       ASSIGN_OR_RETURN(std::optional<std::string> p, ResolvePerson(*tx_, c.person_key));
       if (!p || rejected.contains(*p)) continue;
       if (c.deterministic || c.probability >= thresholds_.match) {

@@ -37,6 +37,11 @@ class RecordLinker {
   Result<std::optional<std::string>> Deterministic(const RecordState& record, const std::string& attribute,
                                                    const std::set<std::string>& rejected, bool surrogates_only,
                                                    const std::string& except);
+  // The index's candidates for the probe row, best first, at most max_candidates_: those the
+  // engine's own rule on the old ID number (CMND) made deterministic are scored like any other
+  // (kept at or above the review threshold, in weight order) — the CMND decides only through
+  // ByOldIdNumber.
+  std::vector<PersonCandidate> Candidates(uint32_t probe_row) const;
   // The old 9-digit ID number (CMND) rule: the one person whose golden old ID number equals the
   // record's and whose birth date (or year) the record's agrees with — both must state one — and
   // whose sex does not contradict it. A CMND alone, or one two such persons share, decides nothing.

@@ -24,6 +24,7 @@ RateLimiter::Verdict RateLimiter::AcquireLeased(Shard& shard, std::string_view k
       Leased& l = it->second;
       if (l.tokens > 0) {
         --l.tokens;
+        l.used = now;
         return {true, 0};
       }
       // Refused by the shared bucket a moment ago: refused here until it has a token again,
@@ -51,10 +52,23 @@ RateLimiter::Verdict RateLimiter::AcquireLeased(Shard& shard, std::string_view k
     return AcquireLocal(shard, key, per_minute);
   }
   std::lock_guard<std::mutex> lock(shard.mu);
-  if (shard.leased.size() >= kMaxBucketsPerShard) {
-    std::erase_if(shard.leased, [now](const auto& kv) { return kv.second.tokens == 0 && kv.second.refused_until <= now; });
+  const bool swept_lately = shard.last_lease_sweep != kNeverSwept && now - shard.last_lease_sweep < 1'000'000;
+  if (shard.leased.size() >= kMaxBucketsPerShard && !swept_lately) {
+    // A key idle for a minute is forgotten with what it held: its shared bucket has refilled by
+    // then anyway. Once a second at most (a sweep reads the whole shard under its lock).
+    shard.last_lease_sweep = now;
+    std::erase_if(shard.leased, [now](const auto& kv) {
+      return now - kv.second.used >= 60'000'000 && kv.second.refused_until <= now;
+    });
   }
-  Leased& l = shard.leased[std::string(key)];
+  auto found = shard.leased.find(std::string(key));
+  if (found == shard.leased.end() && shard.leased.size() >= kHardBucketsPerShard) {
+    // Too many keys busy at once to hold their leases: this request is served, the rest of the
+    // lease is given up (the shared count stays right; only this node's spare tokens are lost).
+    return grant->tokens > 0 ? Verdict{true, 0} : Verdict{false, grant->retry_after_micros};
+  }
+  Leased& l = found != shard.leased.end() ? found->second : shard.leased[std::string(key)];
+  l.used = now;
   if (grant->tokens == 0) {
     l.refused_until = now + grant->retry_after_micros;
     return {false, grant->retry_after_micros};

@@ -62,12 +62,14 @@ class RateLimiter {
   struct Leased {
     int tokens = 0;
     int64_t refused_until = 0;
+    int64_t used = 0;  // last lease or spend (monotonic µs): entries idle a minute are forgotten
   };
   struct Shard {
     std::mutex mu;
     std::unordered_map<std::string, Bucket> buckets;
     std::unordered_map<std::string, Leased> leased;
     int64_t last_sweep = kNeverSwept;
+    int64_t last_lease_sweep = kNeverSwept;
   };
   Verdict AcquireLocal(Shard& shard, std::string_view key, int per_minute);
   Verdict AcquireLeased(Shard& shard, std::string_view key, int per_minute);

@@ -33,11 +33,22 @@ void ConfigureSqliteOnce() {
 // to it and to its -wal and -shm files; the owner's and the group's (a backup group) stay.
 void WithholdFromOtherUsers(const std::string& path) {
   for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    // Regular files only, never through a symbolic link (it could name any file of the user's):
+    // the mode is read and changed on the file opened, not on its name.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+      if (errno == ELOOP) log::Warn("store.file_is_a_link", {{"file", file}, {"note", "its mode was not checked"}});
+      continue;
+    }
     struct stat st {};
-    // Regular files only, never through a symbolic link (it could name any file of the user's).
-    if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0007) == 0) continue;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0007) == 0) {
+      ::close(fd);
+      continue;
+    }
     const mode_t mode = st.st_mode & 07770;
-    if (::chmod(file.c_str(), mode) == 0) {
+    const int changed = ::fchmod(fd, mode);
+    ::close(fd);
+    if (changed == 0) {
       log::Warn("store.file_mode_tightened", {{"file", file},
                                               {"was", fmt::format("{:04o}", st.st_mode & 07777)},
                                               {"now", fmt::format("{:04o}", mode)},
