@@ -31,6 +31,30 @@ class LinkerTest : public PersonHubTest {
     Load("population_registry",
          std::string(kAnId) + ",Nguyễn Văn An,1990-02-01,Nam,X1\n" + kBinhId + ",Trần Thị Bình,1985-05-05,Nữ,X2\n");
   }
+  // A dataset of records with an old ID number (CMND), "ho_so": ma, ho_ten, ngay_sinh (partial),
+  // cmnd, gioi_tinh (M/F mapped, "Nam" not).
+  void CreateRecordsWithCmnd() {
+    NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema, catalog::ParseSchemaJson(R"({"id": "ho_so",
+      "title": "Hồ sơ", "owner": "gdt", "classification": {"data": "other", "personal": "basic"},
+      "source_key": ["ma"],
+      "fields": [{"name": "ma", "type": "string", "required": true},
+                 {"name": "ho_ten", "type": "string", "person": "full_name"},
+                 {"name": "ngay_sinh", "type": "date", "partial": true, "person": "birth_date"},
+                 {"name": "cmnd", "type": "string", "pattern": "[0-9]{9}", "person": "old_id_number"},
+                 {"name": "gioi_tinh", "type": "enum", "values": ["M", "F", "Nam"], "person": "sex",
+                  "person_values": {"M": "male", "F": "female"}}]})"));
+    NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
+  }
+  // Loads `csv` (its header included) into `dataset` and links.
+  void LoadWithHeader(const std::string& dataset, const std::string& csv) {
+    ingest::BatchRequest req;
+    req.dataset_id = dataset;
+    req.source = "test";
+    req.submitted_by = "operator";
+    NDC_ASSERT_OK_AND_ASSIGN(ingest::BatchReport report, ingestor_->Ingest(req, ingest::MemorySource(csv)));
+    ASSERT_EQ(report.rejected, 0) << report.message;
+    Link();
+  }
 };
 
 TEST_P(LinkerTest, AuthoritativeRecordsBecomePersonsKeyedByPersonalId) {
@@ -88,25 +112,8 @@ TEST_P(LinkerTest, APartialBirthDateInTheRegistryAgreesWithTheFullDate) {
 // numbers were reissued and are not unique nationwide. Before 2026-12-01 a record with a CMND and
 // neither birth date nor sex was linked on the CMND alone.
 TEST_P(LinkerTest, AnOldIdNumberLinksOnlyWithAnAgreeingBirthDateAndOnlyOnePerson) {
-  NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema, catalog::ParseSchemaJson(R"({"id": "ho_so", "title": "Hồ sơ",
-    "owner": "gdt", "classification": {"data": "other", "personal": "basic"}, "source_key": ["ma"],
-    "fields": [{"name": "ma", "type": "string", "required": true},
-               {"name": "ho_ten", "type": "string", "person": "full_name"},
-               {"name": "ngay_sinh", "type": "date", "partial": true, "person": "birth_date"},
-               {"name": "cmnd", "type": "string", "pattern": "[0-9]{9}", "person": "old_id_number"},
-               {"name": "gioi_tinh", "type": "enum", "values": ["M", "F", "Nam"], "person": "sex",
-                "person_values": {"M": "male", "F": "female"}}]})"));
-  NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
-  ingest::BatchRequest req;
-  req.dataset_id = "ho_so";
-  req.source = "test";
-  req.submitted_by = "operator";
-  auto load = [&](const std::string& rows) {
-    NDC_ASSERT_OK_AND_ASSIGN(ingest::BatchReport report,
-                             ingestor_->Ingest(req, ingest::MemorySource("ma,ho_ten,ngay_sinh,cmnd,gioi_tinh\n" + rows)));
-    ASSERT_EQ(report.rejected, 0) << report.message;
-    Link();
-  };
+  CreateRecordsWithCmnd();
+  auto load = [&](const std::string& rows) { LoadWithHeader("ho_so", "ma,ho_ten,ngay_sinh,cmnd,gioi_tinh\n" + rows); };
   auto method = [&](const char* key) {
     Result<std::optional<person::Link>> link = GetLink(*db_, "ho_so", key);
     EXPECT_TRUE(link.ok() && link->has_value()) << key;
@@ -132,6 +139,24 @@ TEST_P(LinkerTest, AnOldIdNumberLinksOnlyWithAnAgreeingBirthDateAndOnlyOnePerson
   ASSERT_EQ(Golden(fourth).at("old_id_number"), "123456789");
   load("H5,Lê Thị Ngọc,1970-03-04,123456789,\n");
   EXPECT_NE(method("H5"), "rule") << "two persons hold the CMND with that birth date: ambiguous";
+}
+
+// A registry record does not merge a surrogate on a shared CMND alone either (the engine's own
+// CMND rule, which takes a missing birth date and sex as consistent, merged it before
+// 2026-12-01): the surrogate of a record with the CMND and nothing else stays its own person.
+TEST_P(LinkerTest, ARegistryRecordDoesNotMergeASurrogateOnItsCmndAlone) {
+  catalog::DatasetSchema registry = catalog_->GetDataset("population_registry")->schema;
+  registry.fields.push_back(
+      catalog::FieldSpec{.name = "cmnd", .column = "CMND", .type = catalog::FieldType::kString, .person = "old_id_number"});
+  NDC_ASSERT_OK(catalog_->UpdateSchema(registry).status());
+  CreateRecordsWithCmnd();
+  LoadWithHeader("ho_so", "ma,ho_ten,ngay_sinh,cmnd,gioi_tinh\nH9,Phạm Thu,,123456789,\n");
+  const std::string surrogate = PersonOf("ho_so", "H9");
+  ASSERT_EQ(surrogate.front(), 'S');
+  LoadWithHeader("population_registry",
+                 "SO,HO_TEN,NGAY_SINH,GIOI_TINH,XA,CMND\n" + std::string(kAnId) + ",Nguyễn Văn An,1990-02-01,Nam,X1,123456789\n");
+  EXPECT_EQ(PersonOf("ho_so", "H9"), surrogate) << "merged into the registry person on the CMND alone";
+  EXPECT_EQ(EventKinds(kAnId).find("merged"), std::string::npos) << EventKinds(kAnId);
 }
 
 TEST_P(LinkerTest, WrongIdDigitLinksByNameAndBirthDateAndYieldsAnIdDiscrepancy) {
