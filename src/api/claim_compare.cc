@@ -11,10 +11,7 @@ std::string ComparableClaim(catalog::FieldType type, std::string_view value) {
   if (type == catalog::FieldType::kDate) {
     if (auto d = ident::ParsePartialDate(trimmed); d.ok()) return d->ToString();
   }
-  Result<std::string> nfc = text::NormalizeNfc(text::CollapseWhitespace(trimmed));
-  if (!nfc.ok()) return std::string(value);
-  Result<std::string> lower = text::ToLower(text::NormalizeTonePlacement(*nfc));
-  return lower.ok() ? *lower : *nfc;
+  return text::MarkedComparable(trimmed);
 }
 
 }  // namespace ndc::api

@@ -49,10 +49,7 @@ bool SameName(const std::string& name, const std::string& authority) {
     for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"\u00D0", "\u0110"}, {"\u00F0", "\u0111"}}) {
       for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at)) s.replace(at, from.size(), to);
     }
-    Result<std::string> nfc = text::NormalizeNfc(text::CollapseWhitespace(s));
-    if (!nfc.ok()) return s;
-    Result<std::string> lower = text::ToLower(text::NormalizeTonePlacement(*nfc));
-    return lower.ok() ? *lower : *nfc;
+    return text::MarkedComparable(s);
   };
   return form(name) == form(authority);
 }

@@ -174,4 +174,11 @@ std::string_view FoldedSex(std::string_view value) {
   return "";
 }
 
+std::string MarkedComparable(std::string_view s) {
+  Result<std::string> nfc = NormalizeNfc(CollapseWhitespace(s));
+  if (!nfc.ok()) return std::string(s);
+  Result<std::string> lower = ToLower(NormalizeTonePlacement(*nfc));
+  return lower.ok() ? *lower : *nfc;
+}
+
 }  // namespace ndc::text

@@ -48,4 +48,9 @@ std::string_view FoldedSex(std::string_view value);
 // Anything else ("café", "résumé", digits, other scripts) is only NFC-normalized.
 std::string NormalizeTonePlacement(std::string_view s);
 
+// `s` as two spellings of one Vietnamese text compare when marks count: NFC, whitespace collapsed
+// and trimmed, tone marks placed one way (NormalizeTonePlacement), lower case — never folded to
+// ASCII ("Nguyễn" stays unlike "Nguyen"). `s` unchanged when it is not valid UTF-8.
+std::string MarkedComparable(std::string_view s);
+
 }  // namespace ndc::text

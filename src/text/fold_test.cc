@@ -152,6 +152,15 @@ TEST(Fold, IcuPathAgreesWithTablePath) {
   }
 }
 
+// Spellings of one marked text compare alike; its ASCII spelling does not.
+TEST(MarkedComparable, KeepsMarksButNotCaseSpacingOrTonePlacement) {
+  const std::string want = MarkedComparable("Nguyễn Văn Hòa");
+  EXPECT_EQ(MarkedComparable("  NGUYỄN   văn HOÀ "), want);
+  EXPECT_EQ(MarkedComparable("Nguye\u0302\u0303n Va\u0306n Ho\u0300a"), want);
+  EXPECT_NE(MarkedComparable("Nguyen Van Hoa"), want);
+  EXPECT_EQ(MarkedComparable("\xff\xfe"), "\xff\xfe");  // not UTF-8: as it is
+}
+
 TEST(FoldedSex, ReadsTheSpellingsAgenciesUse) {
   for (std::string_view v : {"male", "Nam", "NAM", "m", "M", "1", " nam "}) EXPECT_EQ(FoldedSex(v), "male") << v;
   for (std::string_view v : {"female", "Nữ", "nu", "F", "2"}) EXPECT_EQ(FoldedSex(v), "female") << v;
