@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "common/json.h"
+#include "text/fold.h"
 
 namespace ndc::person {
 namespace {
@@ -78,6 +79,15 @@ bool DatesAgree(std::string_view a, std::string_view b) {
   if (a.size() == b.size() || !IsoShaped(a) || !IsoShaped(b)) return a == b;
   // "yyyy" or "yyyy-mm" against a longer date: its prefix, ending where a part ends.
   return (a.size() == 4 || a.size() == 7) && b.substr(0, a.size()) == a && b[a.size()] == '-';
+}
+
+bool ValuesAgree(std::string_view attribute, std::string_view a, std::string_view b) {
+  if (attribute == "birth_date") return DatesAgree(a, b);
+  if (attribute == "sex") {
+    const std::string_view fa = text::FoldedSex(a), fb = text::FoldedSex(b);
+    return fa.empty() || fb.empty() ? a == b : fa == fb;
+  }
+  return a == b;
 }
 
 Result<Attributes> AttributesFromJson(const std::string& json) {

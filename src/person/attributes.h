@@ -29,6 +29,11 @@ using Attributes = std::map<std::string, std::string>;
 // year and month. "1987" agrees with "1987-03-02"; "1987-03" does not with "1987-04-01". Other
 // text agrees only with itself.
 bool DatesAgree(std::string_view a, std::string_view b);
+// Whether two values of person attribute `attribute` say the same, as the linker's deterministic
+// rules, find and discrepancies compare them: birth dates by DatesAgree; sex as linkage reads it
+// (text::FoldedSex: "Nam", "1", "M" are "male"; exactly when either is no sex it names); other
+// attributes exactly.
+bool ValuesAgree(std::string_view attribute, std::string_view a, std::string_view b);
 
 std::string AttributesToJson(const Attributes& a);
 // kDataLoss when `json` is not an object of strings (a corrupt person_links row).

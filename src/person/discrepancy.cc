@@ -58,25 +58,20 @@ bool SameName(const std::string& name, const std::string& authority) {
 
 std::vector<Disagreement> FindDisagreements(const Attributes& record, const Attributes& authority) {
   std::vector<Disagreement> out;
-  auto exact = [&](const std::string& attribute) {
+  // Compared as the linker compares them (ValuesAgree): a partial birth date ("1987") is no
+  // disagreement with the full date it may stand for — the less precise source is not wrong, only
+  // less precise.
+  auto agree = [&](const std::string& attribute) {
     const std::string* a = Find(record, attribute);
     const std::string* b = Find(authority, attribute);
-    if (a != nullptr && b != nullptr && *a != *b) out.push_back({attribute, *a, *b});
+    if (a != nullptr && b != nullptr && !ValuesAgree(attribute, *a, *b)) out.push_back({attribute, *a, *b});
   };
-  exact("personal_id");
-  // A partial birth date ("1987") is no disagreement with the full date it may stand for: the
-  // less precise source is not wrong, only less precise.
-  if (const std::string *a = Find(record, "birth_date"), *b = Find(authority, "birth_date");
-      a != nullptr && b != nullptr && !DatesAgree(*a, *b)) {
-    out.push_back({"birth_date", *a, *b});
-  }
-  if (!record.contains("birth_date")) exact("birth_year");
+  agree("personal_id");
+  agree("birth_date");
+  if (!record.contains("birth_date")) agree("birth_year");
   // The sex as linkage reads it ("1", "Nam", "M" are "male"): an agency's own spelling of the
   // same sex is no disagreement (until 2026-12-01 "2" against the registry's "female" was one).
-  if (const std::string *a = Find(record, "sex"), *b = Find(authority, "sex"); a != nullptr && b != nullptr) {
-    const std::string_view ka = text::FoldedSex(*a), kb = text::FoldedSex(*b);
-    if (ka.empty() || kb.empty() ? *a != *b : ka != kb) out.push_back({"sex", *a, *b});
-  }
+  agree("sex");
   std::string name = NameOf(record);
   std::string authority_name = NameOf(authority);
   if (!name.empty() && !authority_name.empty() && !SameName(name, authority_name)) {

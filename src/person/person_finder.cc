@@ -45,9 +45,7 @@ Result<std::optional<std::string>> ByPersonalId(store::Executor& db, const Attri
     ASSIGN_OR_RETURN(store::ResultSet v,
                      db.Query("SELECT value FROM person_golden WHERE person_key = $1 AND attribute = $2", q));
     if (v.rows.empty()) return std::optional<std::string>();
-    const std::string golden = v.rows[0].Str(0);
-    const bool agree = std::string_view(attribute) == "birth_date" ? DatesAgree(golden, want->second) : golden == want->second;
-    if (!agree) return std::optional<std::string>();
+    if (!ValuesAgree(attribute, v.rows[0].Str(0), want->second)) return std::optional<std::string>();
   }
   return std::optional<std::string>(key);
 }

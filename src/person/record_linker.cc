@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "person/review_store.h"
-#include "text/fold.h"
 
 namespace ndc::person {
 namespace {
@@ -21,15 +20,9 @@ bool Consistent(const Attributes& a, const std::vector<GoldenValue>& golden, con
   const std::string* v = Attr(a, attribute);
   if (v == nullptr) return true;
   for (const auto& g : golden) {
-    if (g.attribute != attribute) continue;
     // A partial birth date ("1987") agrees with the full one it may stand for; a sex however the
-    // source spells it ("Nam", "1", "M" are "male"), as linkage and the validator read it.
-    if (std::string_view(attribute) == "birth_date") return DatesAgree(g.value, *v);
-    if (std::string_view(attribute) == "sex") {
-      const std::string_view known = text::FoldedSex(g.value), stated = text::FoldedSex(*v);
-      return known.empty() || stated.empty() ? g.value == *v : known == stated;
-    }
-    return g.value == *v;
+    // source spells it ("Nam", "1", "M" are "male").
+    if (g.attribute == attribute) return ValuesAgree(attribute, g.value, *v);
   }
   return true;
 }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "common/log.h"
 
