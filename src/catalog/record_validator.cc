@@ -174,6 +174,14 @@ struct RecordValidator::Compiled {
   ident::DateFormat date_format = ident::DateFormat::kAuto;
 };
 
+std::optional<bool> ParseBooleanText(std::string_view s) {
+  auto lower = text::ToLower(s);
+  std::string b = lower.ok() ? *lower : std::string(s);
+  if (b == "true" || b == "1" || b == "yes" || b == "có" || b == "x") return true;
+  if (b == "false" || b == "0" || b == "no" || b == "không") return false;
+  return std::nullopt;
+}
+
 RecordValidator::RecordValidator(DatasetSchema schema, ValidatorOptions options)
     : schema_(std::move(schema)), options_(options) {
   if (options_.clock == nullptr) options_.clock = SystemClock();
@@ -428,14 +436,12 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
         break;
       }
       case FieldType::kBoolean: {
-        auto lower = text::ToLower(s);
-        std::string b = lower.ok() ? *lower : std::string(s);
-        if (b == "true" || b == "1" || b == "yes" || b == "có" || b == "x") value = int64_t{1};
-        else if (b == "false" || b == "0" || b == "no" || b == "không") value = int64_t{0};
-        else {
+        std::optional<bool> b = ParseBooleanText(s);
+        if (!b) {
           fail(fmt::format("{} is not a boolean (true/false, 1/0, yes/no, có/không)", Quote(s)));
           continue;
         }
+        value = int64_t{*b ? 1 : 0};
         break;
       }
       case FieldType::kEnum: {

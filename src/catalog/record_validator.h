@@ -82,6 +82,9 @@ class RecordValidator {
   int personal_id_field_ = -1, birth_date_field_ = -1, birth_year_field_ = -1, sex_field_ = -1;
 };
 
+// A boolean as agencies write it (true/false, 1/0, yes/no, có/không, x; any case), or nullopt.
+std::optional<bool> ParseBooleanText(std::string_view s);
+
 // The source key separator (U+001F UNIT SEPARATOR), never valid inside a validated value.
 inline constexpr std::string_view kKeySeparator = "\x1f";
 // The longest record key (all its parts joined), in bytes: a longer one is a reject. Keys are

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json.h"
+#include "ident/admin_units.h"
 #include "store/testing/test_database.h"
 #include "test_support.h"
 #include "text/fold.h"
@@ -370,6 +371,46 @@ TEST_P(SharingTest, VerifyMatchesATrueNameInAnySpellingButNotFoldedToAscii) {
   json folded = verify(ascii);
   EXPECT_EQ(folded["results"]["population_registry.ho_ten"], "no_match") << ascii;
   EXPECT_EQ(folded["all_match"], false);
+}
+
+// A claim of a pre-2025 commune code does not confirm a person recorded in the commune it was
+// merged into with others (design/sharing.md, "verify"): the hub cannot say which of the old
+// communes they lived in, as a year cannot confirm a full birth date. The current code matches.
+// (A commune only renumbered reads as today's: api/claim_compare_test; the demo data lives in
+// none.)
+TEST_P(SharingTest, VerifyDoesNotConfirmAnOldCommuneMergedWithOthers) {
+  const std::vector<std::string>& header = hub->registry[0];
+  const auto column = std::find(header.begin(), header.end(), "THUONG_TRU_MA_XA");
+  ASSERT_NE(column, header.end());
+  const size_t col = static_cast<size_t>(column - header.begin());
+  // Today's commune -> its pre-2025 predecessors that went whole into it (codes not also current).
+  std::map<std::string, std::vector<std::string>> whole;
+  std::map<std::string, int> predecessors;
+  for (const ident::LegacyAdminUnit& u : ident::LegacyUnits()) {
+    auto mapped = ident::MapLegacyCode(u.code);
+    if (!mapped.ok()) continue;
+    for (const ident::LegacyMapping& m : *mapped) ++predecessors[std::string(m.unit->code)];
+    if (u.level == ident::AdminLevel::kCommune && ident::FindCurrentUnit(u.code) == nullptr && mapped->size() == 1) {
+      whole[std::string((*mapped)[0].unit->code)].emplace_back(u.code);
+    }
+  }
+  const std::vector<std::string>* merged = nullptr;  // a person in a commune merged from several
+  for (size_t i = 1; i < hub->registry.size() && merged == nullptr; ++i) {
+    const std::vector<std::string>& r = hub->registry[i];
+    if (r.size() > col && whole.contains(r[col]) && predecessors[r[col]] > 1) merged = &r;
+  }
+  ASSERT_NE(merged, nullptr) << "no registry row lives in a commune merged from several";
+  auto verify = [&](const std::string& claimed) {
+    json body = {{"person", (*merged)[0]},
+                 {"purpose", "public_service.social_insurance"},
+                 {"claims", {{"population_registry.thuong_tru", claimed}}}};
+    auto r = Call("POST", "/v1/verify", hub->keys["agency"], body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)["results"]["population_registry.thuong_tru"];
+  };
+  const std::string& now = (*merged)[col];
+  EXPECT_EQ(verify(" " + now + " "), "match");
+  for (const std::string& old_code : whole.at(now)) EXPECT_EQ(verify(old_code), "no_match") << old_code;
 }
 
 TEST_P(SharingTest, FindReturnsAPersonOnlyWhenConfident) {
