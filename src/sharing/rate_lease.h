@@ -9,7 +9,9 @@
 // Thread-safe as the store is. Errors: the store's (the caller falls back to its own limit).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 #include "common/clock.h"
@@ -41,10 +43,30 @@ class StoreTokenLease : public TokenLease {
       : db_(db), clock_(clock), server_clock_(server_clock && db->backend() == store::Backend::kPostgres) {}
   Result<Grant> Take(std::string_view bucket, int per_minute, int want) override;
 
+  // Deletes every bucket untouched for kIdleMicros: a bucket idle for a minute has refilled at any
+  // rate, and a missing bucket is a full one, so nothing changes but the table's size (one row
+  // per client key and agreement ever used otherwise). The time is the store's as for Take: with
+  // the node's own clock (SQLite, tests), a node whose clock runs more than a minute ahead of the
+  // others' would delete buckets they drained.
+  //
+  // Take sweeps by itself after its own transaction: on its first call, then at most every
+  // kSweepEveryMicros (by the clock's monotonic time), deleting up to kSweepBatches batches of
+  // kSweepBatchRows (on PostgreSQL skipping rows a lease holds, never waiting for them); when
+  // more are left, again a second later; after a failure (logged as rate_limit.sweep_failed), a
+  // minute later. A failed sweep does not fail the Take.
+  Status Sweep();
+  static constexpr int64_t kIdleMicros = 120'000'000;
+  static constexpr int64_t kSweepEveryMicros = 600'000'000;
+  static constexpr int kSweepBatches = 8;
+  static constexpr int64_t kSweepBatchRows = 1000;
+
  private:
   store::Database* db_;
   Clock* clock_;
   const bool server_clock_;
+  // Up to kSweepBatches batches; true when no idle bucket was left.
+  Result<bool> SweepBatches();
+  std::atomic<int64_t> next_sweep_{std::numeric_limits<int64_t>::min()};  // clock_'s monotonic time
 };
 
 }  // namespace ndc::sharing

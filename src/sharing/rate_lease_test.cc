@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "sharing/rate_limiter.h"
 #include "store/testing/test_database.h"
 #include "store/testing/test_util.h"
@@ -88,6 +92,84 @@ TEST_P(RateLeaseTest, TheServersClockRefillsTheBucket) {
   } else {
     EXPECT_EQ(row.Int(0), int64_t{4102444800} * 1000000) << "SQLite: the given clock";
   }
+}
+
+// Buckets idle for two minutes are deleted (a full bucket and a missing one are the same), by the
+// lease itself at most every ten minutes: the table holds the keys in use, not every key and
+// agreement ever used. A bucket in use stays, with its tokens.
+TEST_P(RateLeaseTest, IdleBucketsAreSweptAndComeBackFull) {
+  auto buckets = [&] {
+    std::vector<std::string> out;
+    auto rs = db_->Query("SELECT bucket FROM rate_buckets ORDER BY bucket");
+    EXPECT_TRUE(rs.ok()) << rs.status().message();
+    if (rs.ok()) {
+      for (const auto& row : rs->rows) out.push_back(row.Str(0));
+    }
+    return out;
+  };
+  clock_.Set(int64_t{1'800'000'000} * 1'000'000);
+  StoreTokenLease lease(db_.get(), &clock_);
+  NDC_ASSERT_OK_AND_ASSIGN(TokenLease::Grant grant, lease.Take("old", 60, 60));  // drained
+  ASSERT_EQ(grant.tokens, 60);
+  clock_.Advance(StoreTokenLease::kSweepEveryMicros - 1);
+  NDC_ASSERT_OK_AND_ASSIGN(grant, lease.Take("busy", 60, 10));
+  EXPECT_EQ(buckets(), (std::vector<std::string>{"busy", "old"})) << "no sweep before ten minutes";
+  clock_.Advance(1);
+  NDC_ASSERT_OK_AND_ASSIGN(grant, lease.Take("new", 60, 1));
+  EXPECT_EQ(buckets(), (std::vector<std::string>{"busy", "new"})) << "idle ten minutes: swept";
+  NDC_ASSERT_OK_AND_ASSIGN(grant, lease.Take("old", 60, 60));
+  EXPECT_EQ(grant.tokens, 60) << "a swept bucket is a full one";
+  // Kept until idle for kIdleMicros, with what it held (drained just now by the take above).
+  clock_.Advance(StoreTokenLease::kIdleMicros);
+  NDC_ASSERT_OK(lease.Sweep());
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row row, db_->QueryOne("SELECT tokens FROM rate_buckets WHERE bucket = 'old'"));
+  EXPECT_DOUBLE_EQ(row.Double(0), 0.0);
+  clock_.Advance(1);
+  NDC_ASSERT_OK(lease.Sweep());
+  EXPECT_EQ(buckets(), std::vector<std::string>{}) << "all three idle for longer";
+}
+
+// More idle buckets than a sweep's batches take: Take deletes some and sweeps again a second
+// later; Sweep() deletes them all.
+TEST_P(RateLeaseTest, ManyIdleBucketsAreSweptInBatches) {
+  clock_.Set(int64_t{1'800'000'000} * 1'000'000);
+  const int64_t n = StoreTokenLease::kSweepBatches * StoreTokenLease::kSweepBatchRows + 500;
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO rate_buckets (bucket, tokens, updated_at) "
+                          "SELECT 'idle' || CAST(i AS TEXT), 0, 0 FROM (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL "
+                          "SELECT i + 1 FROM s WHERE i < $1) SELECT i FROM s) AS t",
+                          std::vector<store::Value>{n})
+                    .status());
+  auto count = [&] {
+    auto row = db_->QueryOne("SELECT COUNT(*) FROM rate_buckets");
+    EXPECT_TRUE(row.ok());
+    return row.ok() ? row->Int(0) : -1;
+  };
+  ASSERT_EQ(count(), n);
+  StoreTokenLease lease(db_.get(), &clock_);
+  NDC_ASSERT_OK_AND_ASSIGN(TokenLease::Grant grant, lease.Take("k", 60, 1));
+  EXPECT_EQ(count(), 1 + 500) << "the first take sweeps its batches";
+  clock_.Advance(999'999);
+  NDC_ASSERT_OK_AND_ASSIGN(grant, lease.Take("k", 60, 1));
+  EXPECT_EQ(count(), 1 + 500);
+  clock_.Advance(1);
+  NDC_ASSERT_OK_AND_ASSIGN(grant, lease.Take("k", 60, 1));
+  EXPECT_EQ(count(), 1) << "the rest a second later";
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES ('a', 0, 0), ('b', 0, 0)").status());
+  NDC_ASSERT_OK(lease.Sweep());
+  EXPECT_EQ(count(), 1);
+}
+
+// The sweep on the server's clock (what ndc serve uses on PostgreSQL) deletes by the server's time.
+TEST_P(RateLeaseTest, TheSweepOnTheServersClock) {
+  clock_.Set(int64_t{4102444800} * 1000000);  // this node thinks it is 2100: by its clock, all is idle
+  StoreTokenLease lease(db_.get(), &clock_, /*server_clock=*/true);
+  NDC_ASSERT_OK_AND_ASSIGN(TokenLease::Grant grant, lease.Take("recent", 60, 1));
+  ASSERT_EQ(grant.tokens, 1);
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES ('ancient', 0, 0)").status());
+  NDC_ASSERT_OK(lease.Sweep());
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row row, db_->QueryOne("SELECT COUNT(*), MIN(bucket) FROM rate_buckets"));
+  EXPECT_EQ(row.Int(0), 1);
+  EXPECT_EQ(row.Str(1), "recent");
 }
 
 #ifdef NDC_TEST_POSTGRES
