@@ -1,6 +1,5 @@
 #include "api/claim_compare.h"
 
-#include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -17,14 +16,8 @@ namespace ndc::api {
 namespace {
 
 std::optional<std::string> Integer(std::string_view s) {
-  if (!s.empty() && s[0] == '+') {
-    s.remove_prefix(1);
-    if (!s.empty() && s[0] == '-') return std::nullopt;  // "+-7"
-  }
-  if (s.empty() || s.size() > 20 || (s[0] == '-' && s.size() == 1)) return std::nullopt;
   int64_t n = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (!catalog::ParseInt64(s, &n)) return std::nullopt;
   return std::to_string(n);
 }
 

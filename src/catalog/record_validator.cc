@@ -31,17 +31,6 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
-bool ParseInt64(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  if (i == s.size()) return false;
-  for (size_t j = i; j < s.size(); ++j)
-    if (s[j] < '0' || s[j] > '9') return false;
-  // from_chars takes '-' but not '+'; out of range is an error, as strtoll's ERANGE was.
-  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
-  auto [end, ec] = std::from_chars(first, s.data() + s.size(), *out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
 
 constexpr const char* kControlMessage = "contains a control character (NUL or U+001F) that no field may hold";
 
@@ -173,6 +162,18 @@ struct RecordValidator::Compiled {
   std::optional<long double> min_num, max_num;  // integer bounds (long double holds every int64)
   ident::DateFormat date_format = ident::DateFormat::kAuto;
 };
+
+bool ParseInt64(std::string_view s, int64_t* out) {
+  if (s.empty() || s.size() > 20) return false;
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (i == s.size()) return false;
+  for (size_t j = i; j < s.size(); ++j)
+    if (s[j] < '0' || s[j] > '9') return false;
+  // from_chars takes '-' but not '+'; out of range is an error, as strtoll's ERANGE was.
+  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
+  auto [end, ec] = std::from_chars(first, s.data() + s.size(), *out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
 
 std::optional<bool> ParseBooleanText(std::string_view s) {
   auto lower = text::ToLower(s);

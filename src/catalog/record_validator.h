@@ -82,6 +82,9 @@ class RecordValidator {
   int personal_id_field_ = -1, birth_date_field_ = -1, birth_year_field_ = -1, sex_field_ = -1;
 };
 
+// An integer as agencies write it (optional sign, decimal digits, within int64), into `out`.
+bool ParseInt64(std::string_view s, int64_t* out);
+
 // A boolean as agencies write it (true/false, 1/0, yes/no, có/không, x; any case), or nullopt.
 std::optional<bool> ParseBooleanText(std::string_view s);
 
