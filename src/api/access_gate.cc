@@ -140,15 +140,22 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   int64_t consent_window = 0;  // the frequency window the use was counted in
   if (d.allowed && !d.consent_id.empty()) {
     if (deps_.consents == nullptr) return InternalError("consents are not configured");
-    if (Status used = deps_.consents->CountUse(d.consent_id, &consent_window); !used.ok()) {
+    std::string refused_as;
+    if (Status used = deps_.consents->CountUse(d.consent_id, &consent_window, &refused_as); !used.ok()) {
       d.allowed = false;
       if (used.code() != StatusCode::kFailedPrecondition) {  // a store error: audited, then answered
         reason = std::string(StatusCodeName(used.code()));
         d.message = std::string(used.message());
         work_failed = used;
       } else {
-        reason = std::string(policy::ReasonName(policy::Reason::kConsentExhausted));
-        d.message = fmt::format("consent '{}' can no longer be used: {}", d.consent_id, used.message());
+        // Revoked or expired since the decision read it (a race with the person): said as such,
+        // not as used up (review of 2026-12-01). The message names the consent already.
+        const policy::Reason why = refused_as == "revoked" ? policy::Reason::kConsentRevoked
+                                   : refused_as == "expired" || refused_as == "not_yet_valid"
+                                       ? policy::Reason::kConsentExpired
+                                       : policy::Reason::kConsentExhausted;
+        reason = std::string(policy::ReasonName(why));
+        d.message = std::string(used.message());
       }
     }
   }

@@ -34,9 +34,10 @@ namespace {
 
 const std::set<Role> kCitizen = {Role::kCitizen};
 constexpr int kMaxHistoryPage = 200;
-// A page of history scans at most this many indexed entries, so a person with many hidden
-// accesses cannot make one request read without bound.
-constexpr int kMaxScannedPerPage = 2000;
+// A run of this many hidden entries in a row ends a person's visible history (sharing.md): a page
+// scans past at most this many after each entry it shows, so one request reads at most
+// (limit + 1) × this many indexed entries, however many hidden accesses the person has.
+constexpr int kMaxHiddenRun = 2000;
 
 // True when the law keeps this access from the person: its purpose is covert
 // (PurposeCatalog::HiddenFromSubject) *and* an agreement gave the calling agency that purpose.
@@ -132,9 +133,9 @@ Result<std::string> ApiService::CitizenPerson(RouteContext& ctx) {
 }
 
 void ApiService::AddCitizenRoutes() {
-  // Audits the person's own read (or change) of their data before the answer is sent.
-  auto audit_own = [this](const RouteContext& ctx, std::string action, audit::Subject subject,
-                          std::vector<std::string> fields, std::string consent_ref = {}) -> Status {
+  // The entry of the person's own read or change of their data.
+  auto own_entry = [](std::string action, audit::Subject subject, std::vector<std::string> fields,
+                      std::string consent_ref) {
     audit::Entry e;
     e.action = std::move(action);
     e.subject = std::move(subject);
@@ -143,8 +144,22 @@ void ApiService::AddCitizenRoutes() {
     e.legal_basis = kSubjectLegalBasis;
     e.consent_ref = std::move(consent_ref);
     e.decision = audit::Decision::kAllowed;
-    Status s = AppendAudit(ctx, std::move(e));
-    return s.ok() ? s : s.WithContext("the request could not be audited, so nothing was disclosed or kept");
+    return e;
+  };
+  // Audits the person's own read of their data before the answer is sent.
+  auto audit_own = [this, own_entry](const RouteContext& ctx, std::string action, audit::Subject subject,
+                                     std::vector<std::string> fields, std::string consent_ref = {}) -> Status {
+    Status s = AppendAudit(ctx, own_entry(std::move(action), std::move(subject), std::move(fields),
+                                          std::move(consent_ref)));
+    return s.ok() ? s : s.WithContext("the request could not be audited, so nothing was disclosed");
+  };
+  // Audits a change the person made (a consent granted or revoked, a correction requested): it is
+  // already committed, so a failed entry must not be answered as "nothing was kept, retry" — the
+  // retry would grant a second consent (review of 2026-12-01).
+  auto audit_own_change = [this, own_entry](const RouteContext& ctx, std::string action, audit::Subject subject,
+                                            std::vector<std::string> fields, std::string consent_ref = {}) -> Status {
+    return AuditMadeChange(ctx, own_entry(std::move(action), std::move(subject), std::move(fields),
+                                          std::move(consent_ref)));
   };
   auto need_consents = [this]() -> Status {
     return deps_.consents ? OkStatus() : InternalError("consents are not configured on this node");
@@ -207,7 +222,7 @@ void ApiService::AddCitizenRoutes() {
     uint64_t cursor = before ? static_cast<uint64_t>(*before) : UINT64_MAX;
     std::optional<uint64_t> last_shown;
     json items = json::array();
-    int scanned = 0;
+    int hidden_run = 0;  // hidden entries scanned since the last one shown (or the page's start)
     bool exhausted = false;
     bool more = false;
     std::vector<audit::StoredEntry> proved;  // the shown entries a checkpoint covers
@@ -215,11 +230,15 @@ void ApiService::AddCitizenRoutes() {
     // Read in batches of at least 200, so that a small page past many hidden entries costs a few
     // index reads, not one per entry.
     const int batch = std::max(limit, kMaxHistoryPage);
-    while (!more && !exhausted && scanned < kMaxScannedPerPage) {
+    // The bound is a run of hidden entries, not a page's total: with a total, whether a run of
+    // 1,800 hidden entries ended the history depended on `limit` (200 shown first, then the run,
+    // spent a 2,000-entry page; a page of one did not), and walks at two limits measured the run
+    // (review of 2026-12-01).
+    while (!more && !exhausted && hidden_run < kMaxHiddenRun) {
       ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> rows, EntriesForPersons(*deps_.audit, keys, cursor, batch));
       exhausted = static_cast<int>(rows.size()) < batch;
       for (const audit::StoredEntry& row : rows) {
-        ++scanned;
+        if (hidden_run == kMaxHiddenRun) break;  // the run ends the history here, whatever lies beyond
         cursor = row.index;
         // What the page shows must be what the tree holds: the bytes hash to the leaf that the
         // proof proves, and record the index they are stored at (a proof sent without the bytes
@@ -242,7 +261,11 @@ void ApiService::AddCitizenRoutes() {
                                            "the person index was altered (run `ndc audit verify`)",
                                            row.index, me));
         }
-        if (CovertFromSubject(e)) continue;
+        if (CovertFromSubject(e)) {
+          ++hidden_run;
+          continue;
+        }
+        hidden_run = 0;
         if (static_cast<int>(items.size()) == limit) {
           more = true;
           break;
@@ -270,7 +293,7 @@ void ApiService::AddCitizenRoutes() {
       // (Left out, not null: a proof file's "entry", when present, must be the entry's bytes.)
       if (!item["who"].contains("client")) item["proof"].erase("entry");
     }
-    // A scan budget spent inside a run of hidden entries ends the history there (sharing.md).
+    // A run of kMaxHiddenRun hidden entries ends the history there (sharing.md).
     RETURN_IF_ERROR(audit_own(ctx, "me.access.read", {me, "", ""}, {"audit_entries"}));
     json out = {{"person", me},
                 {"accesses", std::move(items)},
@@ -294,7 +317,7 @@ void ApiService::AddCitizenRoutes() {
     return JsonResponse(DumpJson({{"consents", std::move(items)}, {"next_before", std::move(next)}}));
   });
 
-  router_.Add("POST", "/v1/me/consents", kCitizen, [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
+  router_.Add("POST", "/v1/me/consents", kCitizen, [this, audit_own_change, need_consents](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(need_consents());
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"recipient", "purpose", "grants", "valid_from",
@@ -306,7 +329,7 @@ void ApiService::AddCitizenRoutes() {
     for (const auto& g : c.consent.grants) {
       for (const auto& f : g.fields) fields.push_back(g.dataset + "." + f);
     }
-    RETURN_IF_ERROR(audit_own(ctx, "consent.grant", {me, "", c.consent.id}, std::move(fields), c.consent.id));
+    RETURN_IF_ERROR(audit_own_change(ctx, "consent.grant", {me, "", c.consent.id}, std::move(fields), c.consent.id));
     Response r = JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())), 201);
     r.headers.emplace_back("Location", "/v1/me/consents/" + c.consent.id);
     return r;
@@ -327,7 +350,7 @@ void ApiService::AddCitizenRoutes() {
               });
 
   router_.Add("POST", "/v1/me/consents/{id}/revoke", kCitizen,
-              [this, audit_own, need_consents](RouteContext& ctx) -> Result<Response> {
+              [this, audit_own_change, need_consents](RouteContext& ctx) -> Result<Response> {
                 RETURN_IF_ERROR(need_consents());
                 ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
                 auto revoked = deps_.consents->Revoke(me, ctx.params.at("id"));
@@ -336,11 +359,11 @@ void ApiService::AddCitizenRoutes() {
                                               audit::Decision::kDenied, std::string(revoked.status().message())));
                 }
                 ASSIGN_OR_RETURN(auto c, std::move(revoked));
-                RETURN_IF_ERROR(audit_own(ctx, "consent.revoke", {me, "", c.consent.id}, {}, c.consent.id));
+                RETURN_IF_ERROR(audit_own_change(ctx, "consent.revoke", {me, "", c.consent.id}, {}, c.consent.id));
                 return JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())));
               });
 
-  router_.Add("POST", "/v1/me/corrections", kCitizen, [this, audit_own](RouteContext& ctx) -> Result<Response> {
+  router_.Add("POST", "/v1/me/corrections", kCitizen, [this, audit_own_change](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
     ASSIGN_OR_RETURN(json body,
                      ParseObjectBody(ctx.request, {"dataset", "record", "field", "claimed_value", "note"}));
@@ -389,7 +412,8 @@ void ApiService::AddCitizenRoutes() {
     }
     ASSIGN_OR_RETURN(sharing::CorrectionRequest c,
                      sharing::CreateCorrection(*deps_.db, std::move(req), SystemRandom(), deps_.clock->NowMicros()));
-    RETURN_IF_ERROR(audit_own(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key)}, {c.field}));
+    RETURN_IF_ERROR(
+        audit_own_change(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key)}, {c.field}));
     json j = sharing::CorrectionJson(c);
     j["owner"] = info->schema.owner;
     return JsonResponse(DumpJson(j), 201);

@@ -1,11 +1,10 @@
 // API key administration (operator only). The token is in the response to POST only. A citizen
-// key names its person ("person": a merged surrogate's key is resolved to the survivor).
+// key names its person ("person", kept as named: its requests follow merges from there).
 #include "api/json_body.h"
 #include "api/query_params.h"
 #include "api/service.h"
 #include "common/certificate.h"
 #include "common/json.h"
-#include "person/person_store.h"
 
 namespace ndc::api {
 
@@ -38,11 +37,11 @@ void ApiService::AddKeyRoutes() {
     }
     auto role = auth::ParseRole(role_name);
     if (!role.ok()) return role.status().WithContext("body.role");
-    if (!person.empty()) {
-      if (person.size() > 64) return InvalidArgumentError("body.person: a person key has at most 64 bytes");
-      ASSIGN_OR_RETURN(std::optional<std::string> resolved, person::ResolvePerson(*deps_.db, person));
-      if (resolved) person = *resolved;
-    }
+    // The key is bound to the person named, merged or not: each request follows merges from
+    // there (CitizenPerson), so a split gives the key back to its own person. Until 2026-12-01 a
+    // merged person's key was bound to the survivor for good, and after a split it read the
+    // survivor's data and consents.
+    if (person.size() > 64) return InvalidArgumentError("body.person: a person key has at most 64 bytes");
     ASSIGN_OR_RETURN(auto key, deps_.keys->Create(name, *role, agency, person, cert_sha256));
     RETURN_IF_ERROR(AuditChange(ctx, "key.create", {"", "", key.info.id}));
     json j = KeyWithPerson(key.info);

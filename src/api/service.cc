@@ -70,6 +70,10 @@ Status ApiService::AuditChange(const RouteContext& ctx, std::string action, audi
   e.purpose = std::move(purpose);
   e.legal_basis = ctx.principal->role == auth::Role::kAgency ? "dataset owner" : "operator role";
   e.decision = audit::Decision::kAllowed;
+  return AuditMadeChange(ctx, std::move(e));
+}
+
+Status ApiService::AuditMadeChange(const RouteContext& ctx, audit::Entry e) {
   const std::string what = e.action;
   const std::string about = fmt::format("person '{}', dataset '{}', record '{}', fields [{}], purpose '{}'",
                                         e.subject.person_key, e.subject.dataset, e.subject.record,

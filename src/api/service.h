@@ -115,6 +115,11 @@ class ApiService {
   // this error, so the caller learns the change may be unaudited.
   Status AuditChange(const RouteContext& ctx, std::string action, audit::Subject subject,
                      std::vector<std::string> fields = {}, std::string purpose = "administration");
+  // The same for an entry the handler wrote itself (a citizen's consent or correction request):
+  // on failure the change is logged (audit.change_unaudited, to be recorded by hand) and the error
+  // carries kUnauditedChange, so the answer says the change was made and never "retry", which
+  // would make it a second time.
+  Status AuditMadeChange(const RouteContext& ctx, audit::Entry e);
   // Appends the audit entry of an access to data (a read that discloses it, or its denial with
   // `reason`) without waiting, and gates the response on it (`ctx.send_after`): whatever the
   // handler answers is sent only once the entry is durable, and if the append fails a 500

@@ -10,7 +10,6 @@
 #include "cli/table_printer.h"
 #include "common/certificate.h"
 #include "common/clock.h"
-#include "person/person_store.h"
 
 namespace ndc::cli {
 namespace {
@@ -25,11 +24,9 @@ struct KeyFlags {
 Status Create(const KeyFlags& f) {
   ASSIGN_OR_RETURN(auth::Role role, auth::ParseRole(f.role));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
-  std::string person = f.person;
-  if (!person.empty()) {  // a merged surrogate's key binds the key to the surviving person
-    ASSIGN_OR_RETURN(std::optional<std::string> resolved, person::ResolvePerson(*hub.db, person));
-    if (resolved) person = *resolved;
-  }
+  // Bound to the person named, merged or not: requests follow merges from there, so a split gives
+  // the key back to its own person (routes_keys.cc).
+  const std::string& person = f.person;
   std::string cert_sha256 = f.cert_sha256;
   if (!f.cert.empty()) {
     if (!cert_sha256.empty()) return InvalidArgumentError("give either --cert or --cert-sha256, not both");

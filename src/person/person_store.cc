@@ -164,6 +164,18 @@ Status GiveBackConsents(store::Executor& db, const std::string& from, const std:
       .status();
 }
 
+Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to,
+                           const std::string& dataset_id, const std::string& record_key) {
+  // No merge event of `to` into `from` (the record came through a chain of merges): MAX is NULL,
+  // the comparison unknown, and nothing moves.
+  return db
+      .Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2 AND dataset_id = $3 AND "
+            "record_key = $4 AND created_at < (SELECT MAX(at) FROM person_events WHERE person_key = $1 AND "
+            "kind = 'merged' AND other_person_key = $2)",
+            Params{to, from, dataset_id, record_key})
+      .status();
+}
+
 Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into) {
   RETURN_IF_ERROR(db.Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2", Params{into, from}).status());
   return db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2", Params{into, from}).status();

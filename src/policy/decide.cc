@@ -93,30 +93,43 @@ Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<Fie
                                                          "' names no person, so it cannot be served under it")};
   }
   Outcome best{kConsent, no_consent};
+  // When no consent serves, the refusal names the one nearest to serving: a consent in force
+  // (resting for its frequency, used up, or not covering a field) before an expired one, and that
+  // before a revoked one; among equals the first (live consents come first). Until 2026-12-01 the
+  // last consent looked at named the reason, often an old revoked one, and a caller whose consent
+  // only had to rest was told to get a new one (review of 2026-12-01).
+  enum Nearness { kNone, kRevoked, kExpired, kInForce };
+  Nearness nearest = kNone;
+  auto refuse = [&](Nearness n, Decision d) {
+    if (n <= nearest) return;
+    nearest = n;
+    best.decision = std::move(d);
+  };
   for (const Consent& c : consents) {
     if (c.person_key != request.person_key || c.recipient_agency != request.caller.agency_id ||
         c.purpose != request.purpose) {
       continue;
     }
     if (c.revoked_at && *c.revoked_at <= request.now) {
-      best.decision = Deny(Reason::kConsentRevoked, "consent '" + c.id + "' was revoked by the person");
+      refuse(kRevoked, Deny(Reason::kConsentRevoked, "consent '" + c.id + "' was revoked by the person"));
       continue;
     }
     if (request.now < c.valid_from || request.now >= c.valid_to) {
-      best.decision = Deny(Reason::kConsentExpired, "consent '" + c.id + "' is not valid at this time");
+      refuse(kExpired, Deny(Reason::kConsentExpired, "consent '" + c.id + "' is not valid at this time"));
       continue;
     }
     if (c.max_uses > 0 && c.uses >= c.max_uses) {
-      best.decision = Deny(Reason::kConsentExhausted,
-                           "consent '" + c.id + "' allowed " + std::to_string(c.max_uses) + " uses, all made");
+      refuse(kInForce, Deny(Reason::kConsentExhausted,
+                            "consent '" + c.id + "' allowed " + std::to_string(c.max_uses) + " uses, all made"));
       continue;
     }
     if (!c.FrequencyAllows(request.now)) {
-      best.decision = Deny(Reason::kConsentExhausted,
-                           "consent '" + c.id + "' allows " + std::to_string(c.frequency_max) + " uses per " +
-                               FrequencyPeriodName(c.frequency_period) + ", all made; the next is possible " +
-                               std::to_string((c.period_start + c.frequency_period - request.now + 999'999) / 1'000'000) +
-                               " s from now");
+      refuse(kInForce,
+             Deny(Reason::kConsentExhausted,
+                  "consent '" + c.id + "' allows " + std::to_string(c.frequency_max) + " uses per " +
+                      FrequencyPeriodName(c.frequency_period) + ", all made; the next is possible " +
+                      std::to_string((c.period_start + c.frequency_period - request.now + 999'999) / 1'000'000) +
+                      " s from now"));
       continue;
     }
     std::vector<FieldRef> both = Intersect(available, GrantedFields(c.grants, request.action == Action::kReadRecord
@@ -125,15 +138,15 @@ Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<Fie
     std::optional<FieldRef> missing;
     std::vector<FieldRef> fields = Select(request, both, &missing);
     if (missing) {
-      best.decision = Deny(Reason::kFieldNotAllowed, "field '" + Describe(*missing) + "' is outside consent '" +
-                                                         c.id + "' or " + Named(a));
+      refuse(kInForce, Deny(Reason::kFieldNotAllowed,
+                            "field '" + Describe(*missing) + "' is outside consent '" + c.id + "' or " + Named(a)));
       continue;
     }
     if (fields.empty()) {
       // Nothing both grant: a read under it would disclose no value, yet confirm the record and
       // its time, and spend a use of the consent (review of 2026-11-30).
-      best.decision = Deny(Reason::kFieldNotAllowed,
-                           "consent '" + c.id + "' covers none of the fields " + Named(a) + " grants here");
+      refuse(kInForce, Deny(Reason::kFieldNotAllowed,
+                            "consent '" + c.id + "' covers none of the fields " + Named(a) + " grants here"));
       continue;
     }
     Outcome ok{kPassed, {}};

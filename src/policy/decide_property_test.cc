@@ -51,6 +51,35 @@ Request BankRead() {
   return r;
 }
 
+// With no consent serving, the refusal names the consent nearest to serving: one in force that
+// only rests (its frequency) before an old revoked one listed after it, and an expired one before a
+// revoked one, whatever their order (review of 2026-12-01: the last one looked at won, and a caller
+// whose consent had to rest an hour was told it was revoked).
+TEST(DecideConsent, TheRefusalNamesTheConsentNearestToServing) {
+  std::vector<Agreement> a = {BankAgreement()};
+  Consent resting = PersonConsent();
+  resting.max_uses = 0;
+  resting.frequency_max = 1;
+  resting.frequency_period = kDay;
+  resting.period_start = kNow - 1'000'000;
+  resting.period_uses = 1;
+  Consent revoked = PersonConsent();
+  revoked.id = "c-old";
+  revoked.revoked_at = kNow - kDay / 2;
+  Consent expired = PersonConsent();
+  expired.id = "c-past";
+  expired.valid_to = kNow - 1;
+  const std::vector<Consent> live_first = {resting, revoked};
+  Decision d = Decide(BankRead(), a, live_first);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reason, Reason::kConsentExhausted) << d.message;
+  EXPECT_NE(d.message.find("the next is possible"), std::string::npos) << d.message;
+  for (const std::vector<Consent>& order : {std::vector<Consent>{revoked, expired}, std::vector<Consent>{expired, revoked}}) {
+    Decision e = Decide(BankRead(), a, order);
+    EXPECT_EQ(e.reason, Reason::kConsentExpired) << e.message;
+  }
+}
+
 TEST(DecideConsent, FieldsAreTheAgreementAndConsentIntersection) {
   std::vector<Agreement> a = {BankAgreement()};
   std::vector<Consent> c = {PersonConsent()};

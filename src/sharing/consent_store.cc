@@ -354,7 +354,7 @@ Result<StoredConsent> ConsentStore::Revoke(const std::string& person_key, const 
   return s;
 }
 
-Status ConsentStore::CountUse(const std::string& id, int64_t* window) {
+Status ConsentStore::CountUse(const std::string& id, int64_t* window, std::string* refused_as) {
   const int64_t now = clock_->NowMicros();
   const Value p[] = {id, now};
   // One statement: the row lock (PostgreSQL) or the write lock (SQLite) makes check-and-increment
@@ -380,6 +380,7 @@ Status ConsentStore::CountUse(const std::string& id, int64_t* window) {
   if (rs->rows.empty()) return NotFoundError(fmt::format("no consent '{}'", id));
   ASSIGN_OR_RETURN(StoredConsent s, FromRow(rs->rows[0]));
   const policy::Consent& c = s.consent;
+  if (refused_as != nullptr) *refused_as = StatusOf(c, now);
   if (StatusOf(c, now) == "resting") {
     return FailedPreconditionError(
         fmt::format("consent '{}' allows {} uses per {}, all made; the next is possible at {}", id, c.frequency_max,

@@ -82,8 +82,9 @@ class ConsentStore {
   // kFailedPrecondition when it is no longer usable (the message says why: revoked, expired,
   // not_yet_valid, used_up); kNotFound for an unknown id.
   // `window`, if given, receives the start of the frequency window the use was counted in (for
-  // ReturnUse).
-  Status CountUse(const std::string& id, int64_t* window = nullptr);
+  // ReturnUse); `refused_as`, if given, the consent's state when it was not usable ("revoked",
+  // "expired", "not_yet_valid", "used_up", "resting").
+  Status CountUse(const std::string& id, int64_t* window = nullptr, std::string* refused_as = nullptr);
   // Gives back the use CountUse took in `window` for a read that then disclosed nothing (the
   // record was gone, the person merged meanwhile): the person's consent is spent only by what was
   // sent. The frequency window's count too, if that window is still the current one (a use given

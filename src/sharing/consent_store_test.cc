@@ -116,7 +116,9 @@ TEST_P(ConsentStoreTest, RevokeTwiceIsFailedPrecondition) {
   auto again = consents_->Revoke("001090000001", a.consent.id);
   EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(again.status().message().find("already revoked"), std::string::npos);
-  EXPECT_EQ(consents_->CountUse(a.consent.id).code(), StatusCode::kFailedPrecondition);
+  std::string refused_as;
+  EXPECT_EQ(consents_->CountUse(a.consent.id, nullptr, &refused_as).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused_as, "revoked");  // what the access gate names the refusal by
 }
 
 // Every decision reads the person's consents to its recipient: a person holds a bounded number
@@ -170,8 +172,10 @@ TEST_P(ConsentStoreTest, CountUseStopsAtMaxUses) {
   StoredConsent a = Granted("001090000001", R"(, "max_uses": 2)");
   EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
   EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
-  Status third = consents_->CountUse(a.consent.id);
+  std::string refused_as;
+  Status third = consents_->CountUse(a.consent.id, nullptr, &refused_as);
   EXPECT_EQ(third.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused_as, "used_up");
   EXPECT_NE(third.message().find("used_up"), std::string::npos) << third.message();
   EXPECT_EQ(consents_->Get("001090000001", a.consent.id)->consent.uses, 2);
   EXPECT_EQ(consents_->CountUse("con_0000000000000000").code(), StatusCode::kNotFound);
@@ -183,8 +187,10 @@ TEST_P(ConsentStoreTest, ExpiredAndNotYetValidCannotBeUsed) {
   StoredConsent now = Granted("001090000001", R"(, "valid_to": "2026-03-02")");
   EXPECT_TRUE(consents_->CountUse(now.consent.id).ok());
   clock_.Advance(2 * kDay);
-  Status expired = consents_->CountUse(now.consent.id);
+  std::string refused_as;
+  Status expired = consents_->CountUse(now.consent.id, nullptr, &refused_as);
   EXPECT_EQ(expired.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused_as, "expired");
   EXPECT_NE(expired.message().find("expired"), std::string::npos) << expired.message();
   EXPECT_EQ(ConsentToJson(*consents_->Get("001090000001", now.consent.id), clock_.NowMicros())["status"], "expired");
 }
@@ -239,8 +245,10 @@ TEST_P(ConsentStoreTest, CountUseKeepsToTheFrequency) {
   EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
   clock_.Advance(kDay / 2);
   EXPECT_TRUE(consents_->CountUse(a.consent.id).ok());
-  Status third = consents_->CountUse(a.consent.id);
+  std::string refused_as;
+  Status third = consents_->CountUse(a.consent.id, nullptr, &refused_as);
   EXPECT_EQ(third.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused_as, "resting");
   EXPECT_NE(third.message().find("allows 2 uses per day, all made; the next is possible at 2026-03-02T00:00:00"),
             std::string::npos)
       << third.message();

@@ -114,9 +114,22 @@ class CitizenTest : public ::testing::TestWithParam<store::Backend> {
     return r.status == 200 ? json::parse(r.body) : json();
   }
 
+  // The hub's data store, beside the server: PostgreSQL's test database, or the SQLite file
+  // (opened on first use). Null if the file cannot be opened (the test then fails).
+  store::Database* Store() {
+    if (pg_) return pg_.get();
+    if (!sqlite_) {
+      auto opened = store::Open(hub_ + "/ndc.db");
+      EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+      if (opened.ok()) sqlite_ = std::move(*opened);
+    }
+    return sqlite_.get();
+  }
+
   TempDir dir_;
   std::string hub_, op_, an_, binh_, gdt_, c03_;
   std::unique_ptr<store::TestDatabase> pg_;
+  std::unique_ptr<store::Database> sqlite_;
   std::unique_ptr<ServerProcess> server_;
 };
 
@@ -281,21 +294,55 @@ TEST_P(CitizenTest, HistoryHoldsTheAccessesToPersonsMergedIntoMe) {
     return n;
   };
   EXPECT_EQ(count_gdt(an_), 0);
-  {
-    std::unique_ptr<store::Database> sqlite;
-    store::Database* db = pg_.get();
-    if (db == nullptr) {
-      auto opened = store::Open(hub_ + "/ndc.db");
-      ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-      sqlite = std::move(*opened);
-      db = sqlite.get();
-    }
-    ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'merged', merged_into = $1 WHERE person_key = $2",
-                         std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
-                    .ok());
-  }
+  store::Database* db = Store();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'merged', merged_into = $1 WHERE person_key = $2",
+                       std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
+                  .ok());
   EXPECT_EQ(count_gdt(an_), 1);
   EXPECT_EQ(count_gdt(binh_), 1);
+}
+
+// A key made for a person while it is merged into another stays that person's: merged, it reads
+// the person it was merged into; after a split, its own again (review of 2026-12-01: it was bound
+// to the survivor for good, and after the split read the survivor's data and consents).
+TEST_P(CitizenTest, AKeyMadeDuringAMergeFollowsItsPersonAfterTheSplit) {
+  store::Database* db = Store();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'merged', merged_into = $1 WHERE person_key = $2",
+                       std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
+                  .ok());
+  HttpResponse api_made = Call("POST", "/v1/keys", op_, R"({"name": "Bình", "role": "citizen", "person": ")" +
+                                                            std::string(kBinh) + "\"}");
+  ASSERT_EQ(api_made.status, 201) << api_made.body;
+  EXPECT_EQ(json::parse(api_made.body)["person"], kBinh);
+  const std::string api_key = json::parse(api_made.body)["token"];
+  const std::string cli_key = Key({"--role", "citizen", "--person", kBinh});  // `ndc key create`
+  for (const std::string& key : {api_key, cli_key}) EXPECT_EQ(Get("/v1/me", key)["key"], kAn);
+  ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'active', merged_into = NULL, unmerged_from = $1 "
+                       "WHERE person_key = $2",
+                       std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
+                  .ok());
+  for (const std::string& key : {api_key, cli_key}) EXPECT_EQ(Get("/v1/me", key)["key"], kBinh);
+}
+
+// A consent is committed before its audit entry is written. If the entry fails, the answer says
+// the consent was made and not to retry (a retry would grant a second one), and the consent
+// stands (review of 2026-12-01: the answer said nothing was kept).
+TEST_P(CitizenTest, AConsentWhoseAuditEntryFailsIsAnsweredAsMade) {
+  auto opened = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.audit.db");  // SQLite: the log's own file
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<store::Database> log = std::move(*opened);
+  ASSERT_TRUE(log->ExecScript("ALTER TABLE audit_entries RENAME TO audit_entries_away").ok());
+  HttpResponse granted = Call("POST", "/v1/me/consents", an_, R"({"recipient": "bank_x",
+    "purpose": "banking.account_opening", "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})");
+  ASSERT_TRUE(log->ExecScript("ALTER TABLE audit_entries_away RENAME TO audit_entries").ok());
+  EXPECT_EQ(granted.status, 500) << granted.body;
+  EXPECT_NE(granted.body.find("the change was made"), std::string::npos) << granted.body;
+  EXPECT_EQ(granted.headers.count("retry-after"), 0u);
+  json listed = Get("/v1/me/consents", an_);
+  ASSERT_EQ(listed["consents"].size(), 1u) << listed.dump();
+  EXPECT_EQ(listed["consents"][0]["recipient"], "bank_x");
 }
 
 // Only an access an agreement allowed for a covert purpose is hidden. A covert purpose merely
@@ -345,6 +392,54 @@ TEST_P(CitizenTest, HistoryPagingRevealsNoCovertAccess) {
   ASSERT_EQ(older["accesses"].size(), 1u);
   EXPECT_EQ(older["accesses"][0]["who"]["agency"], "gdt");
   EXPECT_TRUE(older["next_before"].is_null()) << older.dump();
+}
+
+// A run of hidden (covert) entries ends a person's visible history only when it is 2,000 long,
+// whatever the page size: walks at limit=200 and limit=1 reach the same agency reads (review of
+// 2026-12-01: a page scanned 2,000 entries in all, so 200 shown entries then a run of 1,850 ended
+// the walk at 200 and not at 1, and comparing the walks measured the run).
+TEST_P(CitizenTest, AHiddenRunEndsTheHistoryWhateverThePageSize) {
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--data", hub_, "--threads", "2"},
+                                            std::map<std::string, std::string>{
+                                                {"NDC_SHARING_DEFAULT_RATE_PER_MINUTE", "1000000"}});
+  ASSERT_TRUE(server_->started()) << server_->output();
+  const std::string an = std::string("/v1/persons/") + kAn;
+  const std::map<std::string, std::string> police = {{"Authorization", "Bearer " + c03_}};
+  HttpConnection c(server_->port());
+  auto covert_reads = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      HttpResponse r = c.Request("GET", an + "?purpose=law_enforcement", "", police);
+      if (r.status != 200) return ::testing::AssertionFailure() << "covert read " << i << ": " << r.status << " " << r.body;
+    }
+    return ::testing::AssertionSuccess();
+  };
+  // Oldest first: a tax read W, a run of 2,000 covert reads (ends the history: W is never shown),
+  // a tax read X, a run of 1,850 (does not), then 200 of the person's own reads.
+  ASSERT_EQ(Call("GET", an + "?purpose=public_service.tax", gdt_).status, 200);
+  ASSERT_TRUE(covert_reads(2000));
+  ASSERT_EQ(Call("GET", an + "?purpose=public_service.tax", gdt_).status, 200);
+  ASSERT_TRUE(covert_reads(1850));
+  const std::map<std::string, std::string> mine = {{"Authorization", "Bearer " + an_}};
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(c.Request("GET", "/v1/me", "", mine).status, 200) << i;
+  auto tax_reads_seen = [&](int limit) {
+    std::vector<int64_t> seen;
+    std::string target = "/v1/me/access?limit=" + std::to_string(limit);
+    for (int page = 0; page < 1000; ++page) {
+      json j = Get(target, an_);
+      for (const json& a : j["accesses"]) {
+        EXPECT_NE(a["purpose"], "law_enforcement") << a.dump();
+        if (a["who"]["agency"] == "gdt") seen.push_back(a["index"].get<int64_t>());
+      }
+      if (!j["next_before"].is_number()) break;
+      target = "/v1/me/access?limit=" + std::to_string(limit) + "&before=" +
+               std::to_string(j["next_before"].get<int64_t>());
+    }
+    return seen;
+  };
+  const std::vector<int64_t> wide = tax_reads_seen(200), narrow = tax_reads_seen(1);
+  ASSERT_EQ(wide.size(), 1u) << "X is shown, W (behind 2,000 hidden) is not";
+  EXPECT_EQ(narrow, wide);
 }
 
 // A citizen's own requests are rate-limited like an agency's (one history page may build 200
