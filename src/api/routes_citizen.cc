@@ -257,9 +257,9 @@ void ApiService::AddCitizenRoutes() {
         e.id = row.id;
         // The index column is outside the tree: check it.
         if (std::find(keys.begin(), keys.end(), e.subject.person_key) == keys.end()) {
-          return DataLossError(fmt::format("audit entry {} is indexed under person {} but is about another person: "
-                                           "the person index was altered (run `ndc audit verify`)",
-                                           row.index, me));
+          return DataLossError(fmt::format("audit entry {} is indexed under person {}{} but is about another "
+                                           "person: the person index was altered (run `ndc audit verify`)",
+                                           row.index, me, keys.size() > 1 ? " or a person merged into it" : ""));
         }
         if (CovertFromSubject(e)) {
           ++hidden_run;
@@ -365,57 +365,77 @@ void ApiService::AddCitizenRoutes() {
 
   router_.Add("POST", "/v1/me/corrections", kCitizen, [this, audit_own_change](RouteContext& ctx) -> Result<Response> {
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
-    ASSIGN_OR_RETURN(json body,
-                     ParseObjectBody(ctx.request, {"dataset", "record", "field", "claimed_value", "note"}));
     sharing::CorrectionRequest req;
-    ASSIGN_OR_RETURN(req.dataset_id, CleanText(body, "dataset", true, 64));
-    ASSIGN_OR_RETURN(req.record_key, CleanText(body, "record", false, 1024));
-    ASSIGN_OR_RETURN(req.field, CleanText(body, "field", true, 64));
-    ASSIGN_OR_RETURN(req.claimed_value, CleanText(body, "claimed_value", true, 1000));
-    ASSIGN_OR_RETURN(req.note, CleanText(body, "note", false, 2000, true));
-    auto info = deps_.catalog->GetDataset(req.dataset_id);
-    if (info.status().code() == StatusCode::kNotFound) {
-      return NotFoundError(fmt::format("body.dataset: no dataset '{}'", AuditText(req.dataset_id)));
-    }
-    RETURN_IF_ERROR(info.status());
-    const catalog::FieldSpec* spec = info->schema.Field(req.field);
-    if (spec == nullptr) {
-      return InvalidArgumentError(fmt::format("body.field: dataset '{}' has no field '{}'", req.dataset_id,
-                                              AuditText(req.field)));
-    }
-    ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, me));
-    std::vector<std::string> mine;
-    for (const auto& l : links) {
-      if (l.dataset_id == req.dataset_id) mine.push_back(l.record_key);
-    }
-    if (req.record_key.empty()) {
-      if (mine.empty()) return NotFoundError(fmt::format("none of your records is in dataset '{}'", req.dataset_id));
-      if (mine.size() > 1) {
-        return InvalidArgumentError(fmt::format("body.record: you have {} records in dataset '{}'; name the one to "
-                                                "correct (GET /v1/me lists them)", mine.size(), req.dataset_id));
+    // A refusal (a malformed body, an unknown dataset or field, a record not the person's, the
+    // bound on open requests) is audited as the person's denied request, as a consent's is
+    // (review of 2026-12-01: none was).
+    auto refuse = [&](const Status& why) -> Status {
+      std::vector<std::string> fields;
+      if (!req.field.empty()) fields.push_back(AuditText(req.field));
+      RETURN_IF_ERROR(AuditAccess(ctx, "correction.request", {me, AuditText(req.dataset_id), AuditText(req.record_key)},
+                                  std::move(fields), audit::Decision::kDenied, std::string(why.message())));
+      return why;
+    };
+    auto refusal = [](const Status& s) {
+      return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
+             s.code() == StatusCode::kFailedPrecondition;
+    };
+    Result<catalog::DatasetInfo> checked = [&]() -> Result<catalog::DatasetInfo> {
+      ASSIGN_OR_RETURN(json body,
+                       ParseObjectBody(ctx.request, {"dataset", "record", "field", "claimed_value", "note"}));
+      ASSIGN_OR_RETURN(req.dataset_id, CleanText(body, "dataset", true, 64));
+      ASSIGN_OR_RETURN(req.record_key, CleanText(body, "record", false, 1024));
+      ASSIGN_OR_RETURN(req.field, CleanText(body, "field", true, 64));
+      ASSIGN_OR_RETURN(req.claimed_value, CleanText(body, "claimed_value", true, 1000));
+      ASSIGN_OR_RETURN(req.note, CleanText(body, "note", false, 2000, true));
+      auto info = deps_.catalog->GetDataset(req.dataset_id);
+      if (info.status().code() == StatusCode::kNotFound) {
+        return NotFoundError(fmt::format("body.dataset: no dataset '{}'", AuditText(req.dataset_id)));
       }
-      req.record_key = mine[0];
-    } else if (std::find(mine.begin(), mine.end(), req.record_key) == mine.end()) {
-      return NotFoundError(fmt::format("body.record: no record '{}' of dataset '{}' is linked to you",
-                                       AuditText(req.record_key), req.dataset_id));
-    }
+      RETURN_IF_ERROR(info.status());
+      if (info->schema.Field(req.field) == nullptr) {
+        return InvalidArgumentError(fmt::format("body.field: dataset '{}' has no field '{}'", req.dataset_id,
+                                                AuditText(req.field)));
+      }
+      ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, me));
+      std::vector<std::string> mine;
+      for (const auto& l : links) {
+        if (l.dataset_id == req.dataset_id) mine.push_back(l.record_key);
+      }
+      if (req.record_key.empty()) {
+        if (mine.empty()) return NotFoundError(fmt::format("none of your records is in dataset '{}'", req.dataset_id));
+        if (mine.size() > 1) {
+          return InvalidArgumentError(fmt::format("body.record: you have {} records in dataset '{}'; name the one to "
+                                                  "correct (GET /v1/me lists them)", mine.size(), req.dataset_id));
+        }
+        req.record_key = mine[0];
+      } else if (std::find(mine.begin(), mine.end(), req.record_key) == mine.end()) {
+        return NotFoundError(fmt::format("body.record: no record '{}' of dataset '{}' is linked to you",
+                                         AuditText(req.record_key), req.dataset_id));
+      }
+      return *std::move(info);
+    }();
+    if (!checked.ok()) return refusal(checked.status()) ? refuse(checked.status()) : checked.status();
+    const catalog::DatasetInfo& info = *checked;
     req.person_key = me;
-    Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, *info, req.record_key);
+    Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, info, req.record_key);
     if (v.ok()) {
-      for (size_t i = 0; i < info->schema.fields.size() && i < v->values.size(); ++i) {
-        if (info->schema.fields[i].name == req.field && !store::IsNull(v->values[i])) {
+      for (size_t i = 0; i < info.schema.fields.size() && i < v->values.size(); ++i) {
+        if (info.schema.fields[i].name == req.field && !store::IsNull(v->values[i])) {
           req.current_value = store::ValueText(v->values[i]);
         }
       }
     } else if (v.status().code() != StatusCode::kNotFound) {
       return v.status();
     }
-    ASSIGN_OR_RETURN(sharing::CorrectionRequest c,
-                     sharing::CreateCorrection(*deps_.db, std::move(req), SystemRandom(), deps_.clock->NowMicros()));
+    Result<sharing::CorrectionRequest> created =
+        sharing::CreateCorrection(*deps_.db, req, SystemRandom(), deps_.clock->NowMicros());
+    if (!created.ok()) return refusal(created.status()) ? refuse(created.status()) : created.status();
+    const sharing::CorrectionRequest& c = *created;
     RETURN_IF_ERROR(
         audit_own_change(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key)}, {c.field}));
     json j = sharing::CorrectionJson(c);
-    j["owner"] = info->schema.owner;
+    j["owner"] = info.schema.owner;
     return JsonResponse(DumpJson(j), 201);
   });
 

@@ -166,12 +166,19 @@ Status GiveBackConsents(store::Executor& db, const std::string& from, const std:
 
 Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to,
                            const std::string& dataset_id, const std::string& record_key) {
-  // No merge event of `to` into `from` (the record came through a chain of merges): MAX is NULL,
-  // the comparison unknown, and nothing moves.
+  // Between the record's last link before the merge (into `to`, or a person merged into it: the
+  // split found it held there) and the merge, only `to`'s citizens could ask about it (a request
+  // names a record linked to the asker). Earlier requests were another holder's (the record was
+  // relinked, its requests stayed), later ones either person's — also those of an earlier merge
+  // of the two that was undone, then made again (review of 2026-12-01). No merge event of `to`
+  // into `from`, or no link before it: a bound is NULL, the comparison unknown, nothing moves.
+  const std::string merged_at =
+      "(SELECT MAX(at) FROM person_events WHERE person_key = $1 AND kind = 'merged' AND other_person_key = $2)";
   return db
       .Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2 AND dataset_id = $3 AND "
-            "record_key = $4 AND created_at < (SELECT MAX(at) FROM person_events WHERE person_key = $1 AND "
-            "kind = 'merged' AND other_person_key = $2)",
+            "record_key = $4 AND created_at < " + merged_at + " AND created_at >= (SELECT MAX(e.at) FROM "
+            "person_events e WHERE e.dataset_id = $3 AND e.record_key = $4 AND e.kind = 'linked' AND e.at < " +
+                merged_at + ")",
             Params{to, from, dataset_id, record_key})
       .status();
 }

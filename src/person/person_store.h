@@ -78,10 +78,10 @@ Status Unmerge(store::Executor& db, const std::string& key, const std::string& f
 // consents its citizens gave go back.
 Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to);
 // The correction requests `from` holds about the record (dataset_id, record_key) that were made
-// before `to` was merged into `from` go to `to`: the record was `to`'s then, so they were its
-// citizen's (the merge moved them). Called when a split gives the record back to `to`. Requests
-// made since the merge stay: either person's citizen may have made them, and the table does not
-// say which.
+// after the record's last link before `to`'s (latest) merge into `from`, and before that merge,
+// go to `to`: only `to`'s citizens could ask about the record then (the merge moved them). Called
+// when a split gives the record back to `to`. Others stay: earlier ones were another holder's,
+// and those made since the merge either person's citizen's — the table does not say which.
 Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to,
                            const std::string& dataset_id, const std::string& record_key);
 // What a person gave or asked for follows them into the person they are merged into: their

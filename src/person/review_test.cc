@@ -434,8 +434,9 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
                      std::vector<Value>{id, record, person, at})
         .status();
   };
-  NDC_ASSERT_OK(correction("cr1", "T8", s3, 1));
-  NDC_ASSERT_OK(correction("cr3", "T3", s3, 1));  // about s3's other record
+  // Made by s3's citizen while s3 held both records (after their links, before the merge).
+  NDC_ASSERT_OK(correction("cr1", "T8", s3, clock_.NowMicros() - 1));
+  NDC_ASSERT_OK(correction("cr3", "T3", s3, clock_.NowMicros() - 1));  // about s3's other record
   auto owner = [&](const std::string& sql) {
     Result<store::Row> row = db_->QueryOne(sql);
     return row.ok() ? row->Str(0) : row.status().ToString();
@@ -487,6 +488,61 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   Load("tax", "T8,Lê Văn Cương,1970-03-04,,M,0912\n");
   Link();
   EXPECT_EQ(PersonOf("tax", "T8"), s3);
+}
+
+// Which correction requests a split gives back with the record: only those made between the
+// record's last link before the merge and the merge — then only the merged person's citizens
+// could ask about it. Not one made while the record was another person's (a relink leaves its
+// requests behind), nor one made during an earlier merge of the two that was undone and made
+// again (review of 2026-12-01: both went to the merged person).
+TEST_P(ReviewTest, GiveBackCorrectionsMovesOnlyTheMergedPersonsRequests) {
+  using store::Value;
+  auto event = [&](const std::string& person, const std::string& kind, const std::string& other, int64_t at) {
+    PersonEvent e;
+    e.person_key = person;
+    e.kind = kind;
+    if (!other.empty()) e.other_person_key = other;
+    if (kind == "linked") {
+      e.dataset_id = "tax";
+      e.record_key = "T9";
+    }
+    e.detail = "test";
+    e.at = at;
+    return AppendEvent(*db_, e);
+  };
+  auto correction = [&](const std::string& id, int64_t at) {
+    return db_->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, "
+                     "claimed_value, note, status, created_at) VALUES ($1, 'tax', 'T9', 'ho_ten', 'P9', 'x', "
+                     "'note', 'open', $2)",
+                     std::vector<Value>{id, at})
+        .status();
+  };
+  auto owner = [&](const std::string& id) {
+    Result<store::Row> row =
+        db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1", std::vector<Value>{id});
+    return row.ok() ? row->Str(0) : row.status().ToString();
+  };
+  // T9 was P9's (P9's citizen asked at 50), relinked to S9 at 100; S9's citizen asked at 150; S9
+  // was merged into P9 at 200; P9's (or S9's) citizen asked at 250.
+  NDC_ASSERT_OK(event("P9", "linked", "", 10));
+  NDC_ASSERT_OK(correction("before_s9", 50));
+  NDC_ASSERT_OK(event("S9", "linked", "", 100));
+  NDC_ASSERT_OK(correction("s9s", 150));
+  NDC_ASSERT_OK(event("S9", "merged", "P9", 200));
+  NDC_ASSERT_OK(correction("merged_1", 250));
+  NDC_ASSERT_OK(GiveBackCorrections(*db_, "P9", "S9", "tax", "T9"));
+  EXPECT_EQ(owner("before_s9"), "P9");
+  EXPECT_EQ(owner("s9s"), "S9");
+  EXPECT_EQ(owner("merged_1"), "P9");
+  // The split gave T9 back to S9 at 300 (its link event); S9's citizen asked at 350; S9 was
+  // merged into P9 again at 400, which moved that request to P9, and is split again now.
+  NDC_ASSERT_OK(event("S9", "linked", "", 300));
+  NDC_ASSERT_OK(correction("s9s_again", 350));
+  NDC_ASSERT_OK(event("S9", "merged", "P9", 400));
+  NDC_ASSERT_OK(GiveBackCorrections(*db_, "P9", "S9", "tax", "T9"));
+  EXPECT_EQ(owner("s9s_again"), "S9");
+  EXPECT_EQ(owner("merged_1"), "P9");  // made during the first merge: still either person's
+  EXPECT_EQ(owner("before_s9"), "P9");
 }
 
 // In a chain of merges (s5 into s3, then s3 into An), a split off An undoes the merge into An —

@@ -527,6 +527,16 @@ TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
   EXPECT_EQ(Call("POST", "/v1/me/corrections", an_, R"({"dataset": "population_registry", "record": ")" +
                                                         std::string(kBinh) + R"(", "field": "ho_ten",
                                                         "claimed_value": "x"})").status, 404);
+  // Both refusals are in the person's history, as denied requests of their own (review of
+  // 2026-12-01: neither was audited).
+  int denied = 0;
+  json refusals = Get("/v1/me/access?limit=200", an_);
+  for (const json& a : refusals["accesses"]) {
+    if (a["action"] != "correction.request" || a["decision"] != "denied") continue;
+    ++denied;
+    EXPECT_EQ(a["purpose"], "data_subject_access") << a.dump();
+  }
+  EXPECT_EQ(denied, 2) << refusals.dump();
   std::string bca = Key({"--role", "agency", "--agency", "bca"});
   json inbox = Get("/v1/datasets/population_registry/corrections", bca);
   ASSERT_EQ(inbox["corrections"].size(), 1u);
