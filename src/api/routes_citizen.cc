@@ -214,6 +214,26 @@ void ApiService::AddCitizenRoutes() {
     std::vector<std::string> keys = {me};
     ASSIGN_OR_RETURN(std::vector<std::string> absorbed, person::AbsorbedPersons(*deps_.db, me, kMaxAbsorbedKeys));
     keys.insert(keys.end(), absorbed.begin(), absorbed.end());
+    if (before) {
+      // Only a position this history gives (an entry about the person that it shows, as every
+      // next_before is) may start a page: with any number allowed, a person could bisect for
+      // where a run of 2,000 hidden entries ends their history, and learn it exists (review of
+      // 2026-12-01). The same answer for every other number: it tells nothing about the entry.
+      ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> at,
+                       deps_.audit->Entries(static_cast<uint64_t>(*before), static_cast<uint64_t>(*before) + 1));
+      bool shown = false;
+      if (at.size() == 1) {
+        Result<audit::Entry> e = audit::DecodeEntry(at[0].bytes);
+        shown = e.ok() && std::find(keys.begin(), keys.end(), e->subject.person_key) != keys.end() &&
+                !CovertFromSubject(*e);
+      }
+      if (!shown) {
+        return InvalidArgumentError(fmt::format("query.before: {} is not a position in your history; give the "
+                                                "next_before of the previous page, or leave it out to start from "
+                                                "the newest",
+                                                *before));
+      }
+    }
     ASSIGN_OR_RETURN(std::optional<audit::StoredCheckpoint> checkpoint, deps_.audit->LatestCheckpoint());
     const uint64_t signed_size = checkpoint ? checkpoint->checkpoint.size : 0;
     // Pages through the person index, skipping hidden entries, until `limit` visible ones, then

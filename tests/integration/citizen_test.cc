@@ -442,6 +442,40 @@ TEST_P(CitizenTest, AHiddenRunEndsTheHistoryWhateverThePageSize) {
   EXPECT_EQ(narrow, wide);
 }
 
+// A page of history starts from the newest entry or from a position the history gave (an entry it
+// shows). Any other number - a hidden entry about the person, another person's entry, an index
+// past the log - is the same 400: a person could otherwise bisect for where a run of hidden
+// entries ends their history (review of 2026-12-01).
+TEST_P(CitizenTest, HistoryPagesStartOnlyWhereTheHistoryLeftOff) {
+  const std::string an = std::string("/v1/persons/") + kAn;
+  ASSERT_EQ(Call("GET", an + "?purpose=law_enforcement", c03_).status, 200);
+  ASSERT_EQ(Call("GET", an + "?purpose=public_service.tax", gdt_).status, 200);
+  ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kBinh + "?purpose=public_service.tax", gdt_).status, 200);
+  int64_t covert = -1, tax_an = -1, tax_binh = -1;
+  const json log = Get("/v1/audit/entries?start=0&limit=1000", op_);  // named: a temporary's member dies early
+  for (const json& e : log["entries"]) {
+    if (e["action"] != "person.read") continue;
+    const int64_t index = e["index"];
+    if (e["purpose"] == "law_enforcement") covert = index;
+    if (e["purpose"] == "public_service.tax") (e["subject"]["person_key"] == kAn ? tax_an : tax_binh) = index;
+  }
+  ASSERT_GE(covert, 0) << log.dump();
+  ASSERT_GE(tax_an, 0);
+  ASSERT_GE(tax_binh, 0);
+  auto page = [&](int64_t before) {
+    return Call("GET", "/v1/me/access?limit=5&before=" + std::to_string(before), an_);
+  };
+  for (int64_t refused : {covert, tax_binh, int64_t{1} << 40}) {
+    HttpResponse r = page(refused);
+    EXPECT_EQ(r.status, 400) << refused << ": " << r.body;
+    EXPECT_NE(r.body.find("is not a position in your history"), std::string::npos) << r.body;
+  }
+  HttpResponse from_shown = page(tax_an);  // the tax read is shown: a page may start there
+  ASSERT_EQ(from_shown.status, 200) << from_shown.body;
+  const json shown = json::parse(from_shown.body);
+  for (const json& a : shown["accesses"]) EXPECT_LT(a["index"].get<int64_t>(), tax_an);
+}
+
 // A citizen's own requests are rate-limited like an agency's (one history page may build 200
 // proofs): past the rate, 429 with Retry-After, audited in the person's history.
 TEST_P(CitizenTest, ACitizensOwnRequestsHaveARate) {
