@@ -393,12 +393,15 @@ void ApiService::AddCitizenRoutes() {
       std::vector<std::string> fields;
       if (!req.field.empty()) fields.push_back(AuditText(req.field));
       RETURN_IF_ERROR(AuditAccess(ctx, "correction.request", {me, AuditText(req.dataset_id), AuditText(req.record_key)},
-                                  std::move(fields), audit::Decision::kDenied, std::string(why.message())));
+                                  std::move(fields), audit::Decision::kDenied, AuditText(std::string(why.message()))));
       return why;
     };
-    auto refusal = [](const Status& s) {
-      return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
-             s.code() == StatusCode::kFailedPrecondition;
+    // What the store failed at (reading the catalog or the links, writing the request) is the
+    // server's error, answered as such and not recorded as the person's refusal.
+    Status store_failed;
+    auto store_error = [&store_failed](Status s) {
+      store_failed = s;
+      return s;
     };
     Result<catalog::DatasetInfo> checked = [&]() -> Result<catalog::DatasetInfo> {
       ASSIGN_OR_RETURN(json body,
@@ -412,14 +415,15 @@ void ApiService::AddCitizenRoutes() {
       if (info.status().code() == StatusCode::kNotFound) {
         return NotFoundError(fmt::format("body.dataset: no dataset '{}'", AuditText(req.dataset_id)));
       }
-      RETURN_IF_ERROR(info.status());
+      if (!info.ok()) return store_error(info.status());
       if (info->schema.Field(req.field) == nullptr) {
         return InvalidArgumentError(fmt::format("body.field: dataset '{}' has no field '{}'", req.dataset_id,
                                                 AuditText(req.field)));
       }
-      ASSIGN_OR_RETURN(std::vector<person::Link> links, person::LinksOf(*deps_.db, me));
+      Result<std::vector<person::Link>> links = person::LinksOf(*deps_.db, me);
+      if (!links.ok()) return store_error(links.status());
       std::vector<std::string> mine;
-      for (const auto& l : links) {
+      for (const auto& l : *links) {
         if (l.dataset_id == req.dataset_id) mine.push_back(l.record_key);
       }
       if (req.record_key.empty()) {
@@ -435,9 +439,10 @@ void ApiService::AddCitizenRoutes() {
       }
       return *std::move(info);
     }();
-    if (!checked.ok()) return refusal(checked.status()) ? refuse(checked.status()) : checked.status();
+    if (!checked.ok()) return store_failed.ok() ? refuse(checked.status()) : checked.status();
     const catalog::DatasetInfo& info = *checked;
     req.person_key = me;
+    req.asked_by = ctx.principal->person_key;  // the key's own person, kept through merges
     Result<ingest::RecordVersion> v = ingest::GetRecord(*deps_.db, info, req.record_key);
     if (v.ok()) {
       for (size_t i = 0; i < info.schema.fields.size() && i < v->values.size(); ++i) {
@@ -450,7 +455,9 @@ void ApiService::AddCitizenRoutes() {
     }
     Result<sharing::CorrectionRequest> created =
         sharing::CreateCorrection(*deps_.db, req, SystemRandom(), deps_.clock->NowMicros());
-    if (!created.ok()) return refusal(created.status()) ? refuse(created.status()) : created.status();
+    if (!created.ok()) {
+      return sharing::IsOpenCorrectionsBound(created.status()) ? refuse(created.status()) : created.status();
+    }
     const sharing::CorrectionRequest& c = *created;
     RETURN_IF_ERROR(
         audit_own_change(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key)}, {c.field}));

@@ -111,10 +111,10 @@ Result<std::string> PersonOps::Split(const std::string& dataset_id, const std::s
   // (review of 2026-12-01: they used to resolve through the merge, so /v1/me showed the other
   // person's data). Other records it brought stay until they are split off too, each going back
   // to it (MergedHolderOf finds it again by persons.unmerged_from). The consents the person gave
-  // through its own keys go back with the first (GiveBackConsents); consents given otherwise (at
-  // a counter) stay with the survivor, for the operator to reassign. A correction request about
-  // the record goes back with it when it was made before the merge (GiveBackCorrections; review
-  // of 2026-12-01: they all stayed, and the survivor's citizen read the other person's claims).
+  // through its own keys go back with the first (GiveBackConsents), and so do the correction
+  // requests its citizens asked (GiveBackCorrections, by correction_requests.asked_by; review of
+  // 2026-12-01: they stayed, and the survivor's citizen read the other person's claims); consents
+  // given otherwise (at a counter) stay with the survivor, for the operator to reassign.
   RETURN_IF_ERROR(LockActivePerson(*tx_, old->person_key, ctx_->now));
   ASSIGN_OR_RETURN(std::optional<std::string> holder, MergedHolderOf(*tx_, old->person_key, dataset_id, record_key));
   if (holder && !not_person.empty() && not_person != old->person_key) {
@@ -128,9 +128,9 @@ Result<std::string> PersonOps::Split(const std::string& dataset_id, const std::s
     if (was && was->status == "merged") {
       RETURN_IF_ERROR(Unmerge(*tx_, *holder, old->person_key, ctx_->now));
       RETURN_IF_ERROR(GiveBackConsents(*tx_, old->person_key, *holder));
+      RETURN_IF_ERROR(GiveBackCorrections(*tx_, old->person_key, *holder));
     }
   }
-  if (holder) RETURN_IF_ERROR(GiveBackCorrections(*tx_, old->person_key, *holder, dataset_id, record_key));
   ASSIGN_OR_RETURN(std::string fresh, holder ? Result<std::string>(*holder)
                                              : NewSurrogate(fmt::format("split from {}", old->person_key)));
   const std::string how = holder ? fmt::format("{} (back to {}, its merge into {} undone)", detail, *holder,

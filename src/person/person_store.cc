@@ -164,22 +164,21 @@ Status GiveBackConsents(store::Executor& db, const std::string& from, const std:
       .status();
 }
 
-Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to,
-                           const std::string& dataset_id, const std::string& record_key) {
-  // Between the record's last link before the merge (into `to`, or a person merged into it: the
-  // split found it held there) and the merge, only `to`'s citizens could ask about it (a request
-  // names a record linked to the asker). Earlier requests were another holder's (the record was
-  // relinked, its requests stayed), later ones either person's — also those of an earlier merge
-  // of the two that was undone, then made again (review of 2026-12-01). No merge event of `to`
-  // into `from`, or no link before it: a bound is NULL, the comparison unknown, nothing moves.
-  const std::string merged_at =
-      "(SELECT MAX(at) FROM person_events WHERE person_key = $1 AND kind = 'merged' AND other_person_key = $2)";
+Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to) {
+  // Who asked is kept apart from whose request it is: neither the request's time nor its record
+  // tells (review of 2026-12-01: bounds by the record's link events gave another holder's requests,
+  // or kept the person's own after a second merge).
+  ASSIGN_OR_RETURN(std::vector<std::string> askers, AbsorbedPersons(db, to, 1000));
+  askers.insert(askers.begin(), to);
+  Params params{to, from};
+  std::string in;
+  for (const std::string& a : askers) {
+    params.push_back(a);
+    in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
+  }
   return db
-      .Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2 AND dataset_id = $3 AND "
-            "record_key = $4 AND created_at < " + merged_at + " AND created_at >= (SELECT MAX(e.at) FROM "
-            "person_events e WHERE e.dataset_id = $3 AND e.record_key = $4 AND e.kind = 'linked' AND e.at < " +
-                merged_at + ")",
-            Params{to, from, dataset_id, record_key})
+      .Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2 AND asked_by IN (" + in + ")",
+            params)
       .status();
 }
 

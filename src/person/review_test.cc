@@ -427,16 +427,18 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
                             std::vector<Value>{text.substr(0, bar), s3, text.substr(bar + 1)})
                       .status());
   }
-  auto correction = [&](const std::string& id, const std::string& record, const std::string& person, int64_t at) {
+  // A request as POST /v1/me/corrections stores it: whose it is, and the person the asking key
+  // is bound to (asked_by, kept through merges).
+  auto correction = [&](const std::string& id, const std::string& record, const std::string& person,
+                        const std::string& asked_by) {
     return db_->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, "
-                     "claimed_value, note, status, created_at) VALUES ($1, 'tax', $2, 'ho_ten', $3, "
-                     "'Lê Văn Cương', 'typo', 'open', $4)",
-                     std::vector<Value>{id, record, person, at})
+                     "claimed_value, note, status, created_at, asked_by) VALUES ($1, 'tax', $2, 'ho_ten', $3, "
+                     "'Lê Văn Cương', 'typo', 'open', 1, $4)",
+                     std::vector<Value>{id, record, person, asked_by})
         .status();
   };
-  // Made by s3's citizen while s3 held both records (after their links, before the merge).
-  NDC_ASSERT_OK(correction("cr1", "T8", s3, clock_.NowMicros() - 1));
-  NDC_ASSERT_OK(correction("cr3", "T3", s3, clock_.NowMicros() - 1));  // about s3's other record
+  NDC_ASSERT_OK(correction("cr1", "T8", s3, s3));
+  NDC_ASSERT_OK(correction("cr3", "T3", s3, s3));  // about s3's other record
   auto owner = [&](const std::string& sql) {
     Result<store::Row> row = db_->QueryOne(sql);
     return row.ok() ? row->Str(0) : row.status().ToString();
@@ -447,9 +449,9 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   ASSERT_EQ(PersonOf("tax", "T8"), kAnId);  // came along with s3
   ASSERT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_key'"), kAnId);
   ASSERT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr1'"), kAnId);
-  // A request about T8 made while s3 is part of An: by s3's citizen or An's, the table cannot say.
-  clock_.Advance(1'000);
-  NDC_ASSERT_OK(correction("cr_late", "T8", kAnId, clock_.NowMicros()));
+  // Requests made while s3 is part of An: by An's citizen, and by s3's (its key bound to s3).
+  NDC_ASSERT_OK(correction("cr_late", "T8", kAnId, kAnId));
+  NDC_ASSERT_OK(correction("cr_late_s3", "T3", kAnId, s3));
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s3));
   ASSERT_EQ(resolved, std::optional<std::string>(kAnId));
   clock_.Advance(1'000'000);
@@ -465,15 +467,15 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   NDC_ASSERT_OK_AND_ASSIGN(resolved, ResolvePerson(*db_, s3));
   EXPECT_EQ(resolved, std::optional<std::string>(s3));
   EXPECT_EQ(EventKinds(s3), "created linked linked merged linked split") << EventKinds(s3);
-  // The consent given through s3's key goes back; the counter's stays. The request about T8 made
-  // before the merge was s3's citizen's and goes back with T8 (review of 2026-12-01: it stayed,
-  // shown to An's citizen); the one made since stays (whose it is, is not kept), and the one
-  // about T3 waits for T3.
+  // The consent given through s3's key goes back; the counter's stays. The requests s3's citizen
+  // asked go back, before the merge or during it, whatever their record (review of 2026-12-01:
+  // they stayed, shown to An's citizen); An's citizen's stays.
   EXPECT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_key'"), s3);
   EXPECT_EQ(owner("SELECT person_key FROM consents WHERE id = 'c_counter'"), kAnId);
   EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr1'"), s3);
+  EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr3'"), s3);
+  EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr_late_s3'"), s3);
   EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr_late'"), kAnId);
-  EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr3'"), kAnId);
   // The other record s3 brought goes back to it too when it is split off.
   clock_.Advance(1'000'000);
   NDC_ASSERT_OK_AND_ASSIGN(DecisionOutcome again,
@@ -481,7 +483,6 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   EXPECT_EQ(again.outcome, "split");
   EXPECT_EQ(again.person_key, s3);
   EXPECT_EQ(PersonOf("tax", "T3"), s3);
-  EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr3'"), s3);
   EXPECT_EQ(owner("SELECT person_key FROM correction_requests WHERE id = 'cr_late'"), kAnId);
   // It stays there: the decision (T8, An) holds, and the match (T8, s3) names s3 again.
   clock_.Advance(1'000'000);
@@ -490,31 +491,18 @@ TEST_P(ReviewTest, ASplitGivesTheRecordBackToThePersonItWasMergedWith) {
   EXPECT_EQ(PersonOf("tax", "T8"), s3);
 }
 
-// Which correction requests a split gives back with the record: only those made between the
-// record's last link before the merge and the merge — then only the merged person's citizens
-// could ask about it. Not one made while the record was another person's (a relink leaves its
-// requests behind), nor one made during an earlier merge of the two that was undone and made
-// again (review of 2026-12-01: both went to the merged person).
-TEST_P(ReviewTest, GiveBackCorrectionsMovesOnlyTheMergedPersonsRequests) {
+// A split gives back the correction requests asked through keys bound to the person it gives
+// back or to a person merged into it, whenever they were made; no other's, and none made before
+// migration 0024 (no asked_by). Asked-by is the only witness: the review of 2026-12-01 showed that
+// bounds by the record's link events gave another holder's requests, or kept the person's own
+// after a second merge.
+TEST_P(ReviewTest, GiveBackCorrectionsMovesOnlyTheRequestsItsCitizensAsked) {
   using store::Value;
-  auto event = [&](const std::string& person, const std::string& kind, const std::string& other, int64_t at) {
-    PersonEvent e;
-    e.person_key = person;
-    e.kind = kind;
-    if (!other.empty()) e.other_person_key = other;
-    if (kind == "linked") {
-      e.dataset_id = "tax";
-      e.record_key = "T9";
-    }
-    e.detail = "test";
-    e.at = at;
-    return AppendEvent(*db_, e);
-  };
-  auto correction = [&](const std::string& id, int64_t at) {
+  auto correction = [&](const std::string& id, const Value& asked_by) {
     return db_->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, "
-                     "claimed_value, note, status, created_at) VALUES ($1, 'tax', 'T9', 'ho_ten', 'P9', 'x', "
-                     "'note', 'open', $2)",
-                     std::vector<Value>{id, at})
+                     "claimed_value, note, status, created_at, asked_by) VALUES ($1, 'tax', 'T9', 'ho_ten', 'P9', "
+                     "'x', 'note', 'open', 1, $2)",
+                     std::vector<Value>{id, asked_by})
         .status();
   };
   auto owner = [&](const std::string& id) {
@@ -522,27 +510,19 @@ TEST_P(ReviewTest, GiveBackCorrectionsMovesOnlyTheMergedPersonsRequests) {
         db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1", std::vector<Value>{id});
     return row.ok() ? row->Str(0) : row.status().ToString();
   };
-  // T9 was P9's (P9's citizen asked at 50), relinked to S9 at 100; S9's citizen asked at 150; S9
-  // was merged into P9 at 200; P9's (or S9's) citizen asked at 250.
-  NDC_ASSERT_OK(event("P9", "linked", "", 10));
-  NDC_ASSERT_OK(correction("before_s9", 50));
-  NDC_ASSERT_OK(event("S9", "linked", "", 100));
-  NDC_ASSERT_OK(correction("s9s", 150));
-  NDC_ASSERT_OK(event("S9", "merged", "P9", 200));
-  NDC_ASSERT_OK(correction("merged_1", 250));
-  NDC_ASSERT_OK(GiveBackCorrections(*db_, "P9", "S9", "tax", "T9"));
-  EXPECT_EQ(owner("before_s9"), "P9");
+  // S5 was merged into S9 earlier: S9's citizens include S5's.
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO persons (person_key, kind, status, merged_into, created_at, updated_at) VALUES "
+                          "('S5', 'surrogate', 'merged', 'S9', 1, 1)")
+                    .status());
+  NDC_ASSERT_OK(correction("p9s", Value(std::string("P9"))));
+  NDC_ASSERT_OK(correction("s9s", Value(std::string("S9"))));
+  NDC_ASSERT_OK(correction("s5s", Value(std::string("S5"))));
+  NDC_ASSERT_OK(correction("older", Value()));  // before 0024: who asked is not known
+  NDC_ASSERT_OK(GiveBackCorrections(*db_, "P9", "S9"));
+  EXPECT_EQ(owner("p9s"), "P9");
   EXPECT_EQ(owner("s9s"), "S9");
-  EXPECT_EQ(owner("merged_1"), "P9");
-  // The split gave T9 back to S9 at 300 (its link event); S9's citizen asked at 350; S9 was
-  // merged into P9 again at 400, which moved that request to P9, and is split again now.
-  NDC_ASSERT_OK(event("S9", "linked", "", 300));
-  NDC_ASSERT_OK(correction("s9s_again", 350));
-  NDC_ASSERT_OK(event("S9", "merged", "P9", 400));
-  NDC_ASSERT_OK(GiveBackCorrections(*db_, "P9", "S9", "tax", "T9"));
-  EXPECT_EQ(owner("s9s_again"), "S9");
-  EXPECT_EQ(owner("merged_1"), "P9");  // made during the first merge: still either person's
-  EXPECT_EQ(owner("before_s9"), "P9");
+  EXPECT_EQ(owner("s5s"), "S9");
+  EXPECT_EQ(owner("older"), "P9");
 }
 
 // In a chain of merges (s5 into s3, then s3 into An), a split off An undoes the merge into An —

@@ -11,14 +11,17 @@ namespace {
 using store::Value;
 using Params = std::vector<Value>;
 
+// How the bound's refusal begins (IsOpenCorrectionsBound); no store error's text does.
+constexpr std::string_view kOpenBoundPrefix = "you have";
+
 constexpr char kSelect[] =
     "SELECT id, dataset_id, record_key, field, person_key, current_value, claimed_value, note, status, created_at, "
-    "resolved_at, answer, answered_by FROM correction_requests ";
+    "resolved_at, answer, answered_by, asked_by FROM correction_requests ";
 
 CorrectionRequest FromRow(const store::Row& r) {
   return {r.Str(0),    r.Str(1),  r.Str(2),    r.Str(3),  r.Str(4),
           r.OptStr(5), r.Str(6),  r.Str(7),    r.Str(8),  r.Int(9),
-          r.OptInt(10), r.IsNull(11) ? "" : r.Str(11), r.IsNull(12) ? "" : r.Str(12)};
+          r.OptInt(10), r.IsNull(11) ? "" : r.Str(11), r.IsNull(12) ? "" : r.Str(12), r.IsNull(13) ? "" : r.Str(13)};
 }
 
 std::vector<CorrectionRequest> FromRows(const store::ResultSet& rs) {
@@ -30,6 +33,10 @@ std::vector<CorrectionRequest> FromRows(const store::ResultSet& rs) {
 
 }  // namespace
 
+bool IsOpenCorrectionsBound(const Status& s) {
+  return s.code() == StatusCode::kFailedPrecondition && s.message().starts_with(kOpenBoundPrefix);
+}
+
 Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now) {
   ASSIGN_OR_RETURN(auto tx, db.Begin());
@@ -39,19 +46,20 @@ Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionReques
                              "status = 'open' LIMIT $2) o",
                              Params{draft.person_key, int64_t{kMaxOpenCorrectionsPerPerson}}));
   if (!open.rows.empty() && open.rows[0].Int(0) >= kMaxOpenCorrectionsPerPerson) {
-    return FailedPreconditionError(fmt::format("you have {} open correction requests, the most one person may: "
-                                               "wait until the owning agencies answer some of them",
-                                               kMaxOpenCorrectionsPerPerson));
+    return FailedPreconditionError(fmt::format("{} {} open correction requests, the most one person may: wait until "
+                                               "the owning agencies answer some of them",
+                                               kOpenBoundPrefix, kMaxOpenCorrectionsPerPerson));
   }
   draft.id = "cor_" + HexEncode(random->Bytes(8));
   draft.status = "open";
   draft.created_at = now;
   draft.resolved_at.reset();
   auto n = tx->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, current_value, "
-                    "claimed_value, note, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
+                    "claimed_value, note, status, created_at, asked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                    "'open', $9, $10)",
                     Params{draft.id, draft.dataset_id, draft.record_key, draft.field, draft.person_key,
                            draft.current_value ? Value{*draft.current_value} : Value{}, draft.claimed_value,
-                           draft.note, now});
+                           draft.note, now, draft.asked_by.empty() ? Value{} : Value{draft.asked_by}});
   if (!n.ok()) return n.status().WithContext("storing the correction request");
   if (Status s = tx->Commit(); !s.ok()) return s.WithContext("storing the correction request");
   return draft;

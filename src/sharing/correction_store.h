@@ -25,7 +25,7 @@ struct CorrectionRequest {
   std::string dataset_id;
   std::string record_key;
   std::string field;
-  std::string person_key;                    // who asked
+  std::string person_key;                    // whose request it is (follows merges into the survivor)
   std::optional<std::string> current_value;  // the record's value when asked (nullopt: empty)
   std::string claimed_value;
   std::string note;
@@ -34,11 +34,16 @@ struct CorrectionRequest {
   std::optional<int64_t> resolved_at;
   std::string answer;       // the owner's text for the person, once answered
   std::string answered_by;  // the answering agency ("operator" for an operator), once answered
+  // The person the asking citizen's key is bound to, kept through merges (person_key follows
+  // them): a split that undoes a merge gives the request back to it. Empty before migration 0024.
+  std::string asked_by;
 };
 
 // A person has at most this many open requests (kFailedPrecondition past it): each one is work
 // for an agency, and a person's list is read a page at a time but should not grow at request rate.
 inline constexpr int kMaxOpenCorrectionsPerPerson = 100;
+// Whether CreateCorrection refused `s` for that bound (the person's refusal), not a store error.
+bool IsOpenCorrectionsBound(const Status& s);
 // Stores `draft` as an open request made at `now`; assigns and returns its id. The count of the
 // person's open requests and the insert are one transaction that takes turns with the person's
 // other requests (store::SerializeOn), so requests sent at once cannot pass the bound.

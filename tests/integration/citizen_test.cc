@@ -561,8 +561,13 @@ TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
   EXPECT_EQ(Call("POST", "/v1/me/corrections", an_, R"({"dataset": "population_registry", "record": ")" +
                                                         std::string(kBinh) + R"(", "field": "ho_ten",
                                                         "claimed_value": "x"})").status, 404);
-  // Both refusals are in the person's history, as denied requests of their own (review of
-  // 2026-12-01: neither was audited).
+  // A member name the person chose, control character and all, is refused (400) and audited like
+  // the others: the refusal's text is escaped for the log (review of 2026-12-01: the entry was
+  // refused, and the answer became a 500).
+  HttpResponse odd = Call("POST", "/v1/me/corrections", an_, "{\"\\u0001\": 1}");
+  EXPECT_EQ(odd.status, 400) << odd.body;
+  // The refusals are in the person's history, as denied requests of their own (review of
+  // 2026-12-01: none was audited).
   int denied = 0;
   json refusals = Get("/v1/me/access?limit=200", an_);
   for (const json& a : refusals["accesses"]) {
@@ -570,7 +575,12 @@ TEST_P(CitizenTest, CorrectionReachesTheOwningAgencyOnly) {
     ++denied;
     EXPECT_EQ(a["purpose"], "data_subject_access") << a.dump();
   }
-  EXPECT_EQ(denied, 2) << refusals.dump();
+  EXPECT_EQ(denied, 3) << refusals.dump();
+  // The request keeps who asked: the person An's key is bound to (what a split gives back by).
+  Result<store::Row> asked = Store()->QueryOne("SELECT asked_by FROM correction_requests WHERE id = $1",
+                                               std::vector<store::Value>{c["id"].get<std::string>()});
+  ASSERT_TRUE(asked.ok()) << asked.status().ToString();
+  EXPECT_EQ(asked->Str(0), kAn);
   std::string bca = Key({"--role", "agency", "--agency", "bca"});
   json inbox = Get("/v1/datasets/population_registry/corrections", bca);
   ASSERT_EQ(inbox["corrections"].size(), 1u);
