@@ -146,16 +146,27 @@ Status Unmerge(store::Executor& db, const std::string& key, const std::string& f
   return OkStatus();
 }
 
+namespace {
+
+// `to` and the persons merged into it, appended to `params` as parameters, and the "$3, $4, ..."
+// that names them in an IN list: whose citizens' keys resolve to `to` again after Unmerge.
+Result<std::string> GivenBackKeys(store::Executor& db, const std::string& to, Params* params) {
+  ASSIGN_OR_RETURN(std::vector<std::string> persons, AbsorbedPersons(db, to, 1000));
+  persons.insert(persons.begin(), to);
+  std::string in;
+  for (const std::string& p : persons) {
+    params->push_back(p);
+    in += fmt::format("{}${}", in.empty() ? "" : ", ", params->size());
+  }
+  return in;
+}
+
+}  // namespace
+
 Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to) {
   // Keys bound to `to` or to a person merged into it (their citizens resolve to `to` again).
-  ASSIGN_OR_RETURN(std::vector<std::string> owners, AbsorbedPersons(db, to, 1000));
-  owners.insert(owners.begin(), to);
   Params params{to, from};
-  std::string in;
-  for (const std::string& o : owners) {
-    params.push_back(o);
-    in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
-  }
+  ASSIGN_OR_RETURN(std::string in, GivenBackKeys(db, to, &params));
   // Key ids are ours (hex: no LIKE wildcards in them); the citizen route writes the proof so.
   return db
       .Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2 AND EXISTS (SELECT 1 FROM api_keys k "
@@ -168,14 +179,8 @@ Status GiveBackCorrections(store::Executor& db, const std::string& from, const s
   // Who asked is kept apart from whose request it is: neither the request's time nor its record
   // tells (review of 2026-12-01: bounds by the record's link events gave another holder's requests,
   // or kept the person's own after a second merge).
-  ASSIGN_OR_RETURN(std::vector<std::string> askers, AbsorbedPersons(db, to, 1000));
-  askers.insert(askers.begin(), to);
   Params params{to, from};
-  std::string in;
-  for (const std::string& a : askers) {
-    params.push_back(a);
-    in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
-  }
+  ASSIGN_OR_RETURN(std::string in, GivenBackKeys(db, to, &params));
   return db
       .Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2 AND asked_by IN (" + in + ")",
             params)
