@@ -80,22 +80,8 @@ Status GiveBackConsents(store::Executor& db, const std::string& from, const std:
 // The correction requests `from` holds that were asked through a key bound to `to` or to a person
 // merged into it (correction_requests.asked_by, migration 0024) go to `to`: after Unmerge, the
 // requests its citizens made go back, made before the merge or during it. Requests without
-// asked_by (made before 0024) stay.
+// asked_by (made before 0024 by a person that had taken part in a merge) stay.
 Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to);
-// Makes `key`, merged into `from`, active again, remembering `from` (persons.unmerged_from);
-// kAborted when it is no longer merged into `from` (another transaction changed it).
-Status Unmerge(store::Executor& db, const std::string& key, const std::string& from, int64_t now);
-// The consents `from` holds that were granted through a key bound to `to` or to a person merged
-// into it (their proof names the key: "key <id> request ...") go to `to`: after Unmerge, the
-// consents its citizens gave go back.
-Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to);
-// The correction requests `from` holds about the record (dataset_id, record_key) that were made
-// after the record's last link before `to`'s (latest) merge into `from`, and before that merge,
-// go to `to`: only `to`'s citizens could ask about the record then (the merge moved them). Called
-// when a split gives the record back to `to`. Others stay: earlier ones were another holder's,
-// and those made since the merge either person's citizen's — the table does not say which.
-Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to,
-                           const std::string& dataset_id, const std::string& record_key);
 // What a person gave or asked for follows them into the person they are merged into: their
 // consents (a recipient's reads resolve to the survivor and must find them; the person lists and
 // revokes them as the survivor) and their correction requests (listed as the survivor's, still in

@@ -125,6 +125,31 @@ TEST_P(StoreConformanceTest, CoreSchemaHoldsHubData) {
             StatusCode::kFailedPrecondition);
 }
 
+// Migration 0024 gives the correction requests made before it an asked_by only where it is
+// certain: a holder that never took part in a merge has only its own keys; one that did keeps none.
+TEST_P(StoreConformanceTest, CorrectionsAskedByIsFilledOnlyWhereCertain) {
+  std::span<const Migration> all = EmbeddedMigrations();
+  ASSERT_GE(all.size(), 24u);
+  ASSERT_EQ(all[23].version, 24);
+  NDC_ASSERT_OK(RunMigrations(*db_, all.first(23), SystemClock()));
+  NDC_ASSERT_OK(db_->ExecScript(
+      "INSERT INTO agencies (id, name, kind, created_at) VALUES ('bca', 'Bộ Công an', 'state', 1);"
+      "INSERT INTO datasets (id, owner_agency, title, current_version, created_at, updated_at) "
+      "  VALUES ('reg', 'bca', 'Registry', 1, 1, 1);"
+      "INSERT INTO person_events (person_key, kind, other_person_key, detail, at) "
+      "  VALUES ('P', 'merged', 'S', 'absorbed S', 5), ('S', 'merged', 'P', 'merged into P', 5);"
+      "INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, claimed_value, note, "
+      "  status, created_at) VALUES ('never', 'reg', 'R1', 'f', 'Q', 'x', '', 'open', 1), "
+      "  ('merged', 'reg', 'R2', 'f', 'P', 'x', '', 'open', 1)"));
+  NDC_ASSERT_OK(RunMigrations(*db_, all, SystemClock()));
+  NDC_ASSERT_OK_AND_ASSIGN(ResultSet rs, db_->Query("SELECT id, asked_by FROM correction_requests ORDER BY id"));
+  ASSERT_EQ(rs.rows.size(), 2u);
+  EXPECT_EQ(rs.rows[0].Str(0), "merged");
+  EXPECT_TRUE(rs.rows[0].IsNull(1));
+  EXPECT_EQ(rs.rows[1].Str(0), "never");
+  EXPECT_EQ(rs.rows[1].Str(1), "Q");
+}
+
 TEST_P(StoreConformanceTest, ConcurrentMigrateAppliesEachVersionOnce) {
   std::vector<Result<int>> results(4, Result<int>(InternalError("not run")));
   std::vector<std::thread> threads;
