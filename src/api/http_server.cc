@@ -38,6 +38,7 @@
 #include "common/certificate.h"
 #include "common/crypto.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "text/unicode.h"
 
 namespace ndc::api {
@@ -241,6 +242,7 @@ class HttpServer::Impl {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& c : connections_) CloseIfIdle(c);
     drain_thread_ = std::thread([this] {
+      SetThreadName("ndc-http-drain");
       // Wait for in-flight requests to finish, then stop the workers.
       std::unique_lock<std::mutex> drain_lock(mu_);
       drained_.wait_for(drain_lock, options_.shutdown_grace, [this] { return connections_.empty(); });
@@ -265,6 +267,7 @@ class HttpServer::Impl {
 
  private:
   void RunWorker() {
+    SetThreadName("ndc-http");
     for (;;) {
       try {
         ioc_.run();

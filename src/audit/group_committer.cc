@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/thread_name.h"
+
 namespace ndc::audit {
 
 GroupCommitter::GroupCommitter(CommitFn commit, GroupCommitOptions options)
@@ -104,6 +106,7 @@ GroupCommitter::Health GroupCommitter::health() const {
 }
 
 void GroupCommitter::Run() {
+  SetThreadName("ndc-audit-write");
   std::vector<EncodedEntry> entries;
   std::vector<std::shared_ptr<Slot>> slots;
   while (true) {

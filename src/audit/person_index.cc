@@ -8,6 +8,7 @@
 
 #include "audit/person_block.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace ndc::audit {
 namespace {
@@ -155,6 +156,7 @@ void PersonIndex::Notify() {
 }
 
 void PersonIndex::Loop() {
+  SetThreadName("ndc-audit-index");
   std::unique_lock lock(wake_mu_);
   while (!stopping_) {
     woken_ = false;

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "cli/hub.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/thread_name.h"
 #include "connector/scheduler.h"
 #include "person/linker.h"
 
@@ -31,12 +33,16 @@ struct ServeFlags {
   int link_interval = 60;
 };
 
-// Calls `tick` every `interval` on a thread of its own until stopped (interval 0: never).
+// Calls `tick` every `interval` on a thread of its own, named `name`, until stopped (interval 0:
+// never).
 class PeriodicTask {
  public:
-  PeriodicTask(std::chrono::seconds interval, std::function<void()> tick)
+  PeriodicTask(std::string name, std::chrono::seconds interval, std::function<void()> tick)
       : interval_(interval), tick_(std::move(tick)) {
-    if (interval_.count() > 0) thread_ = std::thread([this] { Run(); });
+    if (interval_.count() > 0) thread_ = std::thread([this, name = std::move(name)] {
+      SetThreadName(name);
+      Run();
+    });
   }
   ~PeriodicTask() { Stop(); }
   // Waits for a tick in progress to finish.
@@ -170,14 +176,14 @@ Status Serve(ServeFlags flags) {
                                        {"effect", "this node appends and proves but signs no checkpoints"}});
   }
   // Signs a checkpoint every interval while the log grows (and once more at shutdown, below).
-  PeriodicTask checkpoints(std::chrono::seconds(hub.checkpointer ? std::max(0, flags.checkpoint_interval) : 0),
+  PeriodicTask checkpoints("ndc-audit-sign", std::chrono::seconds(hub.checkpointer ? std::max(0, flags.checkpoint_interval) : 0),
                            [&hub] { IssueCheckpointIfGrown(hub.checkpointer.get(), hub.audit.get()); });
   connector::Scheduler scheduler(hub.db.get(), hub.catalog.get(), hub.ingestor.get(), SystemClock(), SystemRandom());
-  PeriodicTask connectors(std::chrono::seconds(std::max(0, flags.connector_poll)),
+  PeriodicTask connectors("ndc-connectors", std::chrono::seconds(std::max(0, flags.connector_poll)),
                           [&hub, &scheduler] { RunDueConnectors(hub, &scheduler); });
   // Links new change events to the person repository (docs/design/person-repository.md).
   person::Linker linker(hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom(), person::LinkerOptions{});
-  PeriodicTask linking(std::chrono::seconds(std::max(0, flags.link_interval)), [&hub, &linker] {
+  PeriodicTask linking("ndc-linker", std::chrono::seconds(std::max(0, flags.link_interval)), [&hub, &linker] {
     auto reports = linker.Run({});
     if (!reports.ok()) return log::Warn("person.link_failed", {{"error", reports.status().ToString()}});
     for (const auto& r : *reports) {

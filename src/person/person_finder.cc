@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "link/model.h"
 #include "person/person_store.h"
 
@@ -96,6 +97,7 @@ Result<std::shared_ptr<const PersonFinder::Built>> PersonFinder::Index() {
         refreshing_ = true;
         try {
           refresher_ = std::thread([this] {
+            SetThreadName("ndc-find-index");
             Status built;
             {
               std::lock_guard<std::mutex> build(build_mu_);

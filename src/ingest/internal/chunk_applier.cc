@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "catalog/catalog.h"
+#include "common/thread_name.h"
 #include "ingest/internal/key_index.h"
 
 namespace ndc::ingest {
@@ -139,7 +140,10 @@ Status ChunkApplier::Sync() {
 Status ChunkApplier::Hand(Rows& rows, bool versions) {
   if (rows.empty()) return OkStatus();
   std::unique_lock lock(mu_);
-  if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
+  if (!writer_.joinable()) writer_ = std::thread([this] {
+    SetThreadName("ndc-ingest-load");
+    WriterLoop();
+  });
   cv_.wait(lock, [&] { return queue_.size() < kMaxQueued || !write_status_.ok(); });
   if (!write_status_.ok()) return write_status_;
   const size_t head = rows.head;

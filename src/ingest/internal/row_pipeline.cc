@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/thread_name.h"
+
 namespace ndc::ingest {
 
 size_t InputRowBytes(const InputRow& row) {
@@ -22,8 +24,16 @@ struct RowPipeline::Slot {
 RowPipeline::RowPipeline(RowReader* reader, size_t chunk_rows, size_t workers, ValidateFn validate)
     : reader_(reader), chunk_rows_(std::max<size_t>(chunk_rows, 1)), capacity_(2 * workers + 2),
       validate_(std::move(validate)) {
-  threads_.emplace_back([this] { ReadLoop(); });
-  for (size_t w = 0; w < workers; ++w) threads_.emplace_back([this, w] { WorkLoop(w); });
+  threads_.emplace_back([this] {
+    SetThreadName("ndc-ingest-read");
+    ReadLoop();
+  });
+  for (size_t w = 0; w < workers; ++w) {
+    threads_.emplace_back([this, w] {
+      SetThreadName("ndc-ingest-chk");
+      WorkLoop(w);
+    });
+  }
 }
 
 RowPipeline::~RowPipeline() {

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <utility>
 
+#include "common/thread_name.h"
+
 namespace ndc::store {
 
 CheckpointPacer::Verdict CheckpointPacer::OnCommit(int log_frames) {
@@ -130,6 +132,7 @@ int64_t WalCheckpointer::completed() const {
 }
 
 void WalCheckpointer::Loop() {
+  SetThreadName("ndc-wal-ckpt");
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return requested_ || stop_; });
