@@ -26,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -233,11 +234,51 @@ double ProcessCpuSeconds() {
   return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// CPU seconds (user + system) used so far by this process's threads, summed by thread name
+// (/proc/self/task/*/stat): the server's threads are named (ndc-http, ndc-audit-write, ...; see
+// docs/architecture.md), and the main thread, "api_bench", runs the load generator. Clock ticks
+// (10 ms): enough over a phase of seconds.
+std::map<std::string, double> CpuByThreadName() {
+  std::map<std::string, double> out;
+  static const double kTicks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so split at the last ')'.
+    const size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close < open) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string skipped;  // fields 3 (state) to 13
+    for (int i = 3; i <= 13; ++i) rest >> skipped;
+    unsigned long long utime = 0, stime = 0;
+    if (!(rest >> utime >> stime)) continue;  // fields 14 and 15
+    out[stat.substr(open + 1, close - open - 1)] += static_cast<double>(utime + stime) / kTicks;
+  }
+  return out;
+}
+
+// "ndc-http 68, ndc-audit-write 19, ...": CPU µs per request by thread name between two
+// CpuByThreadName readings, largest first; names under 1 µs a request are left out.
+std::string CpuSplit(const std::map<std::string, double>& before, const std::map<std::string, double>& after,
+                     uint64_t requests) {
+  std::vector<std::pair<double, std::string>> parts;
+  for (const auto& [name, seconds] : after) {
+    auto it = before.find(name);
+    const double us = (seconds - (it == before.end() ? 0 : it->second)) * 1e6 / std::max<uint64_t>(requests, 1);
+    if (us >= 1) parts.emplace_back(us, name == "api_bench" ? "load generator" : name);
+  }
+  std::sort(parts.rbegin(), parts.rend());
+  std::string out;
+  for (const auto& [us, name] : parts) out += fmt::format("{}{} {:.0f}", out.empty() ? "" : ", ", name, us);
+  return out;
+}
+
 // Warm-up, then the measured window, printing progress on stderr. `cpu_per_request` gets the
 // process's CPU microseconds per completed request in the window (less sensitive than requests/s
-// to other programs on the machine).
+// to other programs on the machine), `cpu_split` the same by thread (CpuSplit).
 LoadResult Phase(const char* name, const Flags& flags, uint16_t port, const ndc::bench::RequestFn& next,
-                 const ndc::bench::ResponseFn& check, double* cpu_per_request) {
+                 const ndc::bench::ResponseFn& check, double* cpu_per_request, std::string* cpu_split) {
   ndc::bench::LoadOptions options;
   options.port = port;
   options.connections = flags.connections;
@@ -253,16 +294,19 @@ LoadResult Phase(const char* name, const Flags& flags, uint16_t port, const ndc:
                  static_cast<unsigned long long>(completed), completed / std::max(elapsed, 1e-9));
   };
   LoadResult r;
+  const std::map<std::string, double> threads_before = CpuByThreadName();
   const double cpu_before = ProcessCpuSeconds();
   if (!ndc::bench::LoadGenerator(options).Run(next, check, &r, &error)) Die(std::string(name) + ": " + error);
   *cpu_per_request = (ProcessCpuSeconds() - cpu_before) * 1e6 / std::max<uint64_t>(r.completed, 1);
+  *cpu_split = CpuSplit(threads_before, CpuByThreadName(), r.completed);
   return r;
 }
 
-void PrintRow(const char* label, LoadResult& r, double cpu_per_request) {
+void PrintRow(const char* label, LoadResult& r, double cpu_per_request, const std::string& cpu_split) {
   std::printf("%-52s %10.0f %8.2f %8.2f %8.2f %9llu %8.0f\n", label, r.RequestsPerSecond(),
               r.latency.QuantileMillis(0.5), r.latency.QuantileMillis(0.9), r.latency.QuantileMillis(0.99),
               static_cast<unsigned long long>(r.completed), cpu_per_request);
+  std::printf("  CPU µs a request by thread: %s\n", cpu_split.c_str());
 }
 
 // Everything but the temporary directory; the hub is closed when it returns.
@@ -356,6 +400,7 @@ int RunBench(const Flags& flags) {
   struct Round {
     LoadResult bare, reads, bound;
     double bare_cpu = 0, reads_cpu = 0, bound_cpu = 0;
+    std::string bare_split, reads_split, bound_split;  // CPU µs a request by thread (CpuSplit)
     uint64_t batches = 0, entries = 0;  // the audit's group commits during (b)
   };
   std::vector<Round> rounds(static_cast<size_t>(flags.rounds));
@@ -364,12 +409,12 @@ int RunBench(const Flags& flags) {
     Round& r = rounds[static_cast<size_t>(i)];
     const std::string tag = flags.rounds == 1 ? "" : fmt::format(" [round {}/{}]", i + 1, flags.rounds);
     const uint64_t before_health = AuditSize(hub);
-    if (run_a) r.bare = Phase(("(a) /healthz" + tag).c_str(), flags, port, health, check_health, &r.bare_cpu);
+    if (run_a) r.bare = Phase(("(a) /healthz" + tag).c_str(), flags, port, health, check_health, &r.bare_cpu, &r.bare_split);
     const uint64_t before_reads = AuditSize(hub);
     if (before_reads != before_health) Die("the audit log grew during (a): /healthz is not a bare route");
     const auto commits_before = hub.audit->commit_stats();
     const uint64_t seen_before = seen;
-    if (run_b) r.reads = Phase(("(b) person read" + tag).c_str(), flags, port, person_read, check_person, &r.reads_cpu);
+    if (run_b) r.reads = Phase(("(b) person read" + tag).c_str(), flags, port, person_read, check_person, &r.reads_cpu, &r.reads_split);
     const auto commits_after = hub.audit->commit_stats();
     const uint64_t after_reads = AuditSize(hub);
     r.batches = commits_after.batches - commits_before.batches;
@@ -380,7 +425,7 @@ int RunBench(const Flags& flags) {
     }
     reads_audited += after_reads - before_reads;
     if (run_c) {
-      r.bound = Phase(("(c) audit only" + tag).c_str(), flags, port, audit_only, check_audited, &r.bound_cpu);
+      r.bound = Phase(("(c) audit only" + tag).c_str(), flags, port, audit_only, check_audited, &r.bound_cpu, &r.bound_split);
       if (AuditSize(hub) - after_reads < r.bound.completed) Die("the audit-only route answered without appending");
     }
   }
@@ -394,9 +439,9 @@ int RunBench(const Flags& flags) {
   for (size_t i = 0; i < rounds.size(); ++i) {
     Round& r = rounds[i];
     const std::string tag = rounds.size() == 1 ? "" : fmt::format(" [{}]", i + 1);
-    if (run_a) PrintRow(((all ? "baseline (a): GET /healthz (no auth, no audit)" : "(a) GET /healthz") + tag).c_str(), r.bare, r.bare_cpu);
-    if (run_b) PrintRow(((all ? "NDC (b): audited, policy-checked person read" : "(b) audited person read") + tag).c_str(), r.reads, r.reads_cpu);
-    if (run_c) PrintRow(((all ? "bound (c): the read's durable audit append only" : "(c) audit append only") + tag).c_str(), r.bound, r.bound_cpu);
+    if (run_a) PrintRow(((all ? "baseline (a): GET /healthz (no auth, no audit)" : "(a) GET /healthz") + tag).c_str(), r.bare, r.bare_cpu, r.bare_split);
+    if (run_b) PrintRow(((all ? "NDC (b): audited, policy-checked person read" : "(b) audited person read") + tag).c_str(), r.reads, r.reads_cpu, r.reads_split);
+    if (run_c) PrintRow(((all ? "bound (c): the read's durable audit append only" : "(c) audit append only") + tag).c_str(), r.bound, r.bound_cpu, r.bound_split);
     if (run_b) {
       std::printf("  audit group commits during (b): %llu, %.1f entries each\n", static_cast<unsigned long long>(r.batches),
                   static_cast<double>(r.entries) / std::max<uint64_t>(r.batches, 1));
