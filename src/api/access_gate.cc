@@ -17,20 +17,13 @@ namespace ndc::api {
 namespace {
 
 // "population_registry.ho_ten", or "population_registry.*" per dataset when there are too many
-// to list in one audit entry.
+// to list in one audit entry (AuditFieldList). A refused request's fields are the caller's text.
 std::vector<std::string> AuditFields(const std::vector<policy::FieldRef>& fields, bool all_fields) {
   if (all_fields) return {"*"};
-  std::vector<std::string> out;
-  if (fields.size() <= audit::kMaxEntryFields) {
-    for (const auto& f : fields) out.push_back(f.dataset + "." + f.field);
-    return out;
-  }
-  for (const auto& f : fields) {
-    std::string all = f.dataset + ".*";
-    if (out.empty() || out.back() != all) out.push_back(std::move(all));
-  }
-  if (out.size() > audit::kMaxEntryFields) return {"*"};
-  return out;
+  std::vector<std::string> names;
+  names.reserve(fields.size());
+  for (const auto& f : fields) names.push_back(f.dataset + "." + f.field);
+  return AuditFieldList(names);
 }
 
 // 403 (429 when rate-limited) problem+json with the stable reason name as a member.

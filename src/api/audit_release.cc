@@ -4,6 +4,8 @@
 #include <mutex>
 #include <optional>
 
+#include "api/audit_text.h"
+
 namespace ndc::api {
 namespace {
 
@@ -18,6 +20,7 @@ struct Rendezvous {
 }  // namespace
 
 ReleaseGate AppendAndGate(audit::AuditLog* log, audit::Entry entry, std::string context) {
+  MakeLoggable(entry);
   auto meet = std::make_shared<Rendezvous>();
   meet->context = std::move(context);
   log->AppendThen(std::move(entry), [meet](Result<audit::Appended> done) {

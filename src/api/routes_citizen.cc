@@ -33,6 +33,23 @@ using nlohmann::json;
 namespace {
 
 const std::set<Role> kCitizen = {Role::kCitizen};
+
+// Whether `s` refuses the request for what it asked (its text, or the state it meets), as
+// opposed to the store failing to answer (kUnavailable, kAborted, kInternal, ...).
+bool IsRefusal(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
 constexpr int kMaxHistoryPage = 200;
 // A run of this many hidden entries in a row ends a person's visible history (sharing.md): a page
 // scans past at most this many after each entry it shows, so one request reads at most
@@ -72,13 +89,17 @@ bool CovertFromSubject(const audit::Entry& e) {
 }
 
 
-// Printable text of at most `max` bytes (JSON parsing already refused invalid UTF-8); newlines
+// Printable text of at most `max` characters (JSON parsing already refused invalid UTF-8); newlines
 // and tabs only where `multiline`.
 Result<std::string> CleanText(const json& body, const std::string& member, bool required, size_t max,
                               bool multiline = false) {
   ASSIGN_OR_RETURN(std::string s, StringMember(body, member, required));
   if (required && s.empty()) return InvalidArgumentError(fmt::format("body.{}: must not be empty", member));
-  if (s.size() > max) return InvalidArgumentError(fmt::format("body.{}: at most {} bytes", member, max));
+  // Characters (code points), as the OpenAPI document's maxLength counts them: a Vietnamese text
+  // takes two or three bytes a letter (until 2026-12-02 this counted bytes).
+  size_t characters = 0;
+  for (unsigned char c : s) characters += (c & 0xC0) != 0x80;
+  if (characters > max) return InvalidArgumentError(fmt::format("body.{}: at most {} characters", member, max));
   for (unsigned char c : s) {
     if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f) {
       return InvalidArgumentError(fmt::format("body.{}: control characters are not allowed", member));
@@ -340,16 +361,27 @@ void ApiService::AddCitizenRoutes() {
   router_.Add("POST", "/v1/me/consents", kCitizen, [this, audit_own_change, need_consents](RouteContext& ctx) -> Result<Response> {
     RETURN_IF_ERROR(need_consents());
     ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
-    ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"recipient", "purpose", "grants", "valid_from",
-                                                              "valid_to", "max_uses", "frequency", "text_version", "channel"}));
-    ASSIGN_OR_RETURN(sharing::StoredConsent draft, sharing::ConsentFromJson(body, deps_.clock->NowMicros()));
-    draft.proof = fmt::format("key {} request {}", ctx.principal->key_id, ctx.request.request_id);
-    ASSIGN_OR_RETURN(sharing::StoredConsent c, deps_.consents->Grant(me, std::move(draft)));
+    // A refusal (a malformed body; an unknown recipient, dataset, field or purpose; the bound on
+    // the person's consents) is audited as the person's denied grant, as a refused correction
+    // request is (review of 2026-12-02: none was). A store failure is the server's error.
+    Result<sharing::StoredConsent> granted = [&]() -> Result<sharing::StoredConsent> {
+      ASSIGN_OR_RETURN(json body, ParseObjectBody(ctx.request, {"recipient", "purpose", "grants", "valid_from", "valid_to",
+                                                                "max_uses", "frequency", "text_version", "channel"}));
+      ASSIGN_OR_RETURN(sharing::StoredConsent draft, sharing::ConsentFromJson(body, deps_.clock->NowMicros()));
+      draft.proof = fmt::format("key {} request {}", ctx.principal->key_id, ctx.request.request_id);
+      return deps_.consents->Grant(me, std::move(draft));
+    }();
+    if (!granted.ok() && IsRefusal(granted.status())) {
+      RETURN_IF_ERROR(AuditAccess(ctx, "consent.grant", {me, "", ""}, {}, audit::Decision::kDenied,
+                                  std::string(granted.status().message())));
+    }
+    ASSIGN_OR_RETURN(sharing::StoredConsent c, std::move(granted));
     std::vector<std::string> fields;
     for (const auto& g : c.consent.grants) {
       for (const auto& f : g.fields) fields.push_back(g.dataset + "." + f);
     }
-    RETURN_IF_ERROR(audit_own_change(ctx, "consent.grant", {me, "", c.consent.id}, std::move(fields), c.consent.id));
+    RETURN_IF_ERROR(
+        audit_own_change(ctx, "consent.grant", {me, "", c.consent.id}, AuditFieldList(fields), c.consent.id));
     Response r = JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())), 201);
     r.headers.emplace_back("Location", "/v1/me/consents/" + c.consent.id);
     return r;
@@ -374,7 +406,9 @@ void ApiService::AddCitizenRoutes() {
                 RETURN_IF_ERROR(need_consents());
                 ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
                 auto revoked = deps_.consents->Revoke(me, ctx.params.at("id"));
-                if (revoked.status().code() == StatusCode::kNotFound) {  // unknown, or another person's
+                // Unknown, another person's, or already revoked (audited since 2026-12-02).
+                if (revoked.status().code() == StatusCode::kNotFound ||
+                    revoked.status().code() == StatusCode::kFailedPrecondition) {
                   RETURN_IF_ERROR(AuditAccess(ctx, "consent.revoke", {me, "", AuditText(ctx.params.at("id"))}, {},
                                               audit::Decision::kDenied, std::string(revoked.status().message())));
                 }
@@ -392,8 +426,10 @@ void ApiService::AddCitizenRoutes() {
     auto refuse = [&](const Status& why) -> Status {
       std::vector<std::string> fields;
       if (!req.field.empty()) fields.push_back(AuditText(req.field));
+      // The reason as it is: its request texts are AuditText already, and the log's own
+      // MakeLoggable escapes what it would refuse (AuditText here escaped their '%' twice).
       RETURN_IF_ERROR(AuditAccess(ctx, "correction.request", {me, AuditText(req.dataset_id), AuditText(req.record_key)},
-                                  std::move(fields), audit::Decision::kDenied, AuditText(std::string(why.message()))));
+                                  std::move(fields), audit::Decision::kDenied, std::string(why.message())));
       return why;
     };
     // What the store failed at (reading the catalog or the links, writing the request) is the
@@ -532,7 +568,7 @@ void ApiService::AddCitizenRoutes() {
                 ASSIGN_OR_RETURN(sharing::CorrectionRequest c,
                                  sharing::AnswerCorrection(*deps_.db, id, cid, decision == "accepted", answer, by,
                                                            deps_.clock->NowMicros()));
-                RETURN_IF_ERROR(AuditChange(ctx, "correction.answer", {c.person_key, id, c.record_key},
+                RETURN_IF_ERROR(AuditChange(ctx, "correction.answer", {c.person_key, id, AuditText(c.record_key)},
                                             {"status", "answer"}));
                 if (ctx.principal->role != Role::kOperator) c.person_key.clear();  // as in the inbox
                 return JsonResponse(DumpJson(sharing::CorrectionJson(c)));

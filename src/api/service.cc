@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "api/audit_text.h"
 #include "api/problem.h"
 #include "common/log.h"
 
@@ -52,6 +53,7 @@ Result<catalog::DatasetInfo> ApiService::IngestDataset(const auth::Principal& wh
 Status ApiService::AppendAudit(const RouteContext& ctx, audit::Entry e) {
   if (deps_.audit == nullptr) return InternalError("the audit log is not configured");
   StampAudit(ctx, e);
+  MakeLoggable(e);
   auto appended = deps_.audit->Append(std::move(e));
   return appended.status();
 }
@@ -84,6 +86,9 @@ Status ApiService::AuditMadeChange(const RouteContext& ctx, audit::Entry e) {
     // change that is, to record it by hand once the log can take entries again.
     log::Error("audit.change_unaudited", {{"action", what}, {"subject", about}, {"actor", ctx.principal->key_id},
                                           {"request_id", ctx.request.request_id}, {"error", s.ToString()}});
+    // The caller cannot mend what the log refused (the entry is built by the server): a server
+    // error, never a 400 that reads as "your request was wrong, nothing was kept".
+    if (s.code() == StatusCode::kInvalidArgument) s = InternalError(std::string(s.message()));
     return s.WithContext(kUnauditedChange);
   }
   return OkStatus();

@@ -44,6 +44,8 @@ Status CheckText(std::string_view name, std::string_view value) {
 
 }  // namespace
 
+bool IsValidEntryText(std::string_view text) { return CheckText("", text).ok(); }
+
 std::string_view DecisionName(Decision d) { return d == Decision::kAllowed ? "allowed" : "denied"; }
 
 Status ValidateEntry(const Entry& e) {

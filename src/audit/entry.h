@@ -54,6 +54,10 @@ struct Entry {
 inline constexpr size_t kMaxEntryText = 4096;   // bytes per text field
 inline constexpr size_t kMaxEntryFields = 256;  // names in `fields`
 
+// Whether `text` may be one of an entry's texts or field names: valid UTF-8 without control
+// characters, at most kMaxEntryText bytes (ValidateEntry's rule for each).
+bool IsValidEntryText(std::string_view text);
+
 // Checks what a caller supplies (not index/id): action [a-z0-9_.]+, texts valid UTF-8 without
 // control characters and within the limits, a reason for a denial. kInvalidArgument naming the
 // field otherwise.

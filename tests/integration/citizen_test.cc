@@ -525,6 +525,118 @@ TEST_P(CitizenTest, ConsentGrantListRevoke) {
   EXPECT_NE(std::find(actions.begin(), actions.end(), "consent.revoke"), actions.end());
 }
 
+// Audit entries take whatever a request held (review of 2026-12-02): a consent granting more
+// fields than an entry lists, a composite record key (its U+001F), control characters in a path
+// or in `fields=`. Before, each failed its append: a consent and a correction's answer stood
+// without an entry (answered 400), a refusal left no trace (answered 500).
+TEST_P(CitizenTest, EveryRequestIsAuditedWhateverItHolds) {
+  // Two datasets of 200 fields each: a consent to both grants 400 fields, an entry lists 256.
+  json grants = json::object();
+  for (const char* id : {"wide_a", "wide_b"}) {
+    json fields = json::array({{{"name", "so"}, {"column", "SO"}, {"type", "string"}, {"required", true}}});
+    json names = json::array();
+    for (int i = 0; i < 200; ++i) {
+      const std::string name = "f" + std::to_string(i);
+      fields.push_back({{"name", name}, {"column", "F" + std::to_string(i)}, {"type", "string"}});
+      names.push_back(name);
+    }
+    grants[id] = names;
+    const json schema = {{"id", id}, {"title", id}, {"owner", "gdt"},
+                         {"classification", {{"data", "other"}, {"personal", "basic"}}},
+                         {"source_key", {"so"}}, {"fields", fields}};
+    Write(std::string(id) + ".json", schema.dump());
+    CommandResult created = Ndc({"dataset", "create", File(std::string(id) + ".json")});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+  }
+  const json consent = {{"recipient", "bank_x"}, {"purpose", "banking.account_opening"}, {"grants", grants},
+                        {"valid_to", "2035-01-01"}};
+  HttpResponse granted = Call("POST", "/v1/me/consents", an_, consent.dump());
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  const std::string consent_id = json::parse(granted.body)["id"];
+
+  // A name in `fields=` with a control character, and one past an entry's text bound: refused
+  // (403, the agreement grants no such field) and audited, not a 500.
+  for (const std::string& odd : {std::string("population_registry.h%01"), "population_registry." + std::string(5000, 'a')}) {
+    HttpResponse read = Call("GET", std::string("/v1/persons/") + kAn + "?purpose=public_service.tax&fields=" + odd, gdt_);
+    EXPECT_EQ(read.status, 403) << read.body.substr(0, 300);
+  }
+  // A consent id with a control character: 404 as any other's, and audited.
+  EXPECT_EQ(Call("GET", "/v1/me/consents/con_%01x", binh_).status, 404);
+  EXPECT_EQ(Call("POST", "/v1/me/consents/con_%0Ax/revoke", binh_).status, 404);
+  // A grant refused, and a revocation of a consent already revoked: audited as denied.
+  EXPECT_EQ(Call("POST", "/v1/me/consents", binh_, R"({"recipient": "nobody", "purpose": "banking.account_opening",
+    "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})").status, 400);
+  ASSERT_EQ(Call("POST", "/v1/me/consents/" + consent_id + "/revoke", an_).status, 200);
+  EXPECT_EQ(Call("POST", "/v1/me/consents/" + consent_id + "/revoke", an_).status, 400);
+
+  std::vector<json> grants_seen, odd_reads, revokes;
+  json an_history = Get("/v1/me/access?limit=200", an_);
+  for (const json& a : an_history["accesses"]) {
+    if (a["action"] == "consent.grant") grants_seen.push_back(a);
+    if (a["action"] == "person.read" && a["decision"] == "denied") odd_reads.push_back(a);
+    if (a["action"] == "consent.revoke") revokes.push_back(a);
+  }
+  ASSERT_EQ(grants_seen.size(), 1u) << an_history.dump().substr(0, 2000);
+  EXPECT_EQ(grants_seen[0]["decision"], "allowed");
+  EXPECT_EQ(grants_seen[0]["fields"].get<std::set<std::string>>(), (std::set<std::string>{"wide_a.*", "wide_b.*"}));
+  ASSERT_EQ(odd_reads.size(), 2u) << an_history.dump().substr(0, 2000);
+  std::set<std::string> odd_fields;
+  for (const json& a : odd_reads) {
+    for (const json& f : a["fields"]) odd_fields.insert(f.get<std::string>());
+  }
+  EXPECT_TRUE(odd_fields.contains("population_registry.h%01")) << json(odd_fields).dump();
+  ASSERT_EQ(revokes.size(), 2u);
+  EXPECT_EQ(revokes[0]["decision"], "denied");  // newest first: the second revocation
+  EXPECT_EQ(revokes[1]["decision"], "allowed");
+  std::multiset<std::string> binh_denied;
+  json binh_history = Get("/v1/me/access?limit=200", binh_);
+  for (const json& a : binh_history["accesses"]) {
+    if (a["decision"] == "denied") binh_denied.insert(a["action"].get<std::string>());
+  }
+  EXPECT_EQ(binh_denied, (std::multiset<std::string>{"consent.grant", "consent.read", "consent.revoke"}))
+      << binh_history.dump();
+
+  // A correction of a record whose key is composite, answered by its owner: the answer is audited
+  // in the person's history like any other.
+  Write("compo.json", R"({"id": "compo", "title": "Composite", "owner": "gdt",
+    "classification": {"data": "other", "personal": "basic"}, "source_key": ["tinh", "ma"],
+    "fields": [
+      {"name": "tinh", "column": "TINH", "type": "string", "required": true},
+      {"name": "ma", "column": "MA", "type": "string", "required": true},
+      {"name": "so", "column": "SO", "type": "personal_id", "person": "personal_id"},
+      {"name": "don_vi", "column": "DON_VI", "type": "string"}]})");
+  ASSERT_EQ(Ndc({"dataset", "create", File("compo.json")}).exit_code, 0);
+  Write("compo.csv", "TINH,MA,SO,DON_VI\nHN,0123456789," + std::string(kAn) + ",X\n");
+  CommandResult ingested = Ndc({"ingest", "compo", File("compo.csv")});
+  ASSERT_EQ(ingested.exit_code, 0) << ingested.err;
+  CommandResult linked = Ndc({"link", "run", "--settings", SourceDir() + "/examples/link/person.toml", "--model",
+                              File("model.json")});
+  ASSERT_EQ(linked.exit_code, 0) << linked.err;
+  HttpResponse asked = Call("POST", "/v1/me/corrections", an_,
+                            R"({"dataset": "compo", "field": "don_vi", "claimed_value": "Y"})");
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  const std::string cid = json::parse(asked.body)["id"];
+  HttpResponse answered = Call("POST", "/v1/datasets/compo/corrections/" + cid + "/answer", gdt_,
+                               R"({"decision": "accepted", "answer": "Sửa trong đợt sau"})");
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  json after = Get("/v1/me/access?limit=200", an_);
+  bool answer_audited = false;
+  for (const json& a : after["accesses"]) answer_audited |= a["action"] == "correction.answer";
+  EXPECT_TRUE(answer_audited) << after.dump().substr(0, 2000);
+  // Limits on texts count characters, as the OpenAPI document's maxLength does: 1,000
+  // Vietnamese letters (3,000 bytes) are a claimed value, 1,001 are not.
+  std::string letters;
+  for (int i = 0; i < 1000; ++i) letters += "Ữ";
+  const auto correction = [&](const std::string& value) {
+    return Call("POST", "/v1/me/corrections", an_,
+                json{{"dataset", "population_registry"}, {"field", "ho_ten"}, {"claimed_value", value}}.dump());
+  };
+  EXPECT_EQ(correction(letters).status, 201);
+  HttpResponse too_long = correction(letters + "Ữ");
+  EXPECT_EQ(too_long.status, 400);
+  EXPECT_NE(too_long.body.find("at most 1000 characters"), std::string::npos) << too_long.body;
+}
+
 // The owner's and operators' reads of a person's record, and of its past versions, are accesses
 // about the person: they show in the person's history (review of 2026-12-01).
 TEST_P(CitizenTest, RecordReadsByTheOwnerAndOperatorsShowInTheHistory) {
