@@ -392,6 +392,34 @@ class HttpServer::Impl {
         return fmt::format("the {} header may appear only once", name);
       }
     }
+    // Two credentials: which one counts would be NDC's choice, unseen by the caller or a proxy.
+    if (in.count(http::field::authorization) > 0 && in.count("X-API-Key") > 0) {
+      return "send the API key in Authorization or in X-API-Key, not both";
+    }
+    // RFC 9112, 6.3: a request's body length is known from Transfer-Encoding only when its last
+    // coding is chunked. Any other (identity, gzip, "chunked, identity") must be refused and the
+    // connection closed: read as no body, its bytes would be served as the next request — one a
+    // proxy in front, reading the body otherwise, never saw (review of 2026-12-02). Several
+    // Transfer-Encoding headers are one list.
+    std::string_view last_coding;
+    for (const auto& f : in) {
+      if (f.name() != http::field::transfer_encoding) continue;
+      std::string_view list(f.value().data(), f.value().size());
+      while (!list.empty()) {
+        const size_t comma = list.find(',');
+        std::string_view coding = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+        while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+        if (!coding.empty()) last_coding = coding;
+      }
+      if (last_coding.empty()) last_coding = "(empty)";
+    }
+    if (!last_coding.empty() && !beast::iequals(beast::string_view(last_coding.data(), last_coding.size()), "chunked")) {
+      return fmt::format("Transfer-Encoding must end in chunked (RFC 9112, 6.3), not '{}'; send the body chunked or "
+                         "with Content-Length",
+                         last_coding.substr(0, 64));
+    }
     return {};
   }
 
@@ -724,8 +752,10 @@ class HttpServer::Impl {
         req.client_cert_sha256 = client_cert;
         req.request_id = NewRequestId();
         std::optional<Response> early;
+        bool framing_broken = false;  // the body's end is unknown: nothing more is read on this connection
         if (std::string bad = HeaderProblem(msg.base()); !bad.empty()) {
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Malformed request header", bad, "", req.request_id);
+          framing_broken = true;
         } else if (!parser.is_done() && TakesNoBody(req.method)) {
           // Never read, so never held in memory: public routes would otherwise buffer it.
           early = ProblemResponse(400, "INVALID_ARGUMENT", "Unexpected request body",
@@ -749,7 +779,7 @@ class HttpServer::Impl {
         }
         if (early) {
           res = std::move(*early);
-          body_unread = !parser.is_done();
+          body_unread = !parser.is_done() || framing_broken;
         } else {
           std::optional<Response> refused = co_await ReadBody(stream, buffer, parser, req, ec);
           if (IsDisconnect(ec)) {

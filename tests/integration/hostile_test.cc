@@ -338,6 +338,46 @@ TEST_P(HostileTest, MissingOrRepeatedSingletonHeadersAre400) {
   ExpectRefused(Raw("GET /v1/version HTTP/1.1\r\nHost: x\r\nX-API-Key: " + op_ + "\r\nX-API-Key: " + op_ + "\r\n\r\n"),
                 400, "INVALID_ARGUMENT", "two X-API-Key headers");
   EXPECT_EQ(Raw("GET /healthz HTTP/1.0\r\n\r\n").status, 200);  // HTTP/1.0 has no Host rule
+  HttpResponse both = Raw("GET /v1/version HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ +
+                          "\r\nX-API-Key: ndc_000000000000_x\r\n\r\n");
+  ExpectRefused(both, 400, "INVALID_ARGUMENT", "a key in Authorization and another in X-API-Key");
+  EXPECT_EQ(json::parse(both.body)["detail"], "send the API key in Authorization or in X-API-Key, not both");
+}
+
+// A Transfer-Encoding whose last coding is not chunked leaves the body's end unknown (RFC 9112,
+// 6.3): 400, and the connection closes, so the body is never served as a request of its own
+// (review of 2026-12-02: it was, with `identity` — a request smuggled past a proxy).
+TEST_P(HostileTest, ATransferEncodingNotEndingInChunkedIs400AndCloses) {
+  const std::string hidden = "GET /v1/version HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ + "\r\n\r\n";
+  for (const std::string& te : {std::string("Transfer-Encoding: identity\r\n"), std::string("Transfer-Encoding: gzip\r\n"),
+                                std::string("Transfer-Encoding: chunked, identity\r\n"),
+                                std::string("Transfer-Encoding: xchunked\r\n"),
+                                std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n")}) {
+    HttpConnection c(server_->port());
+    ASSERT_TRUE(c.SendRaw("POST /v1/verify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op_ +
+                          "\r\nContent-Type: application/json\r\n" + te + "\r\n" + hidden));
+    HttpResponse r = c.ReadResponse();
+    ExpectRefused(r, 400, "INVALID_ARGUMENT", te);
+    // "Transfer-Encoding must end in chunked ..." (NDC), or Beast's own "bad Transfer-Encoding".
+    EXPECT_NE(r.body.find("Transfer-Encoding"), std::string::npos) << te << r.body;
+    EXPECT_EQ(r.headers["connection"], "close") << te;
+    char byte;
+    EXPECT_EQ(recv(c.fd(), &byte, 1, 0), 0) << te << ": the hidden request was answered";
+  }
+}
+
+// Control characters in ids and names the caller chose are refused like any unknown one, and the
+// refusal is audited (escaped for the log): before 2026-12-02 the log refused such an entry, and
+// the answer became a 500 with no entry.
+TEST_P(HostileTest, ControlCharactersInIdsAndClaimsAreRefusedNot500) {
+  // (A refusal is answered only once its entry is durable; a failed append answers 500.)
+  ExpectRefused(Call("GET", "/v1/feeds/%01", vss_), 404, "NOT_FOUND", "a feed id with U+0001");
+  ExpectRefused(Call("POST", "/v1/feeds/x%7F/cancel", vss_), 404, "NOT_FOUND", "a feed id with DEL");
+  HttpResponse claim = Call("POST", "/v1/verify", vss_,
+                            R"({"person": ")" + std::string(kPerson) +
+                                R"(", "purpose": "public_service.social_insurance", "claims": {"population_registry.h\u0001": "x"}})");
+  EXPECT_GE(claim.status, 400) << claim.body;
+  EXPECT_LT(claim.status, 500) << claim.body;
 }
 
 // The scheme is case-insensitive (RFC 9110); spaces around the token are not part of it.
