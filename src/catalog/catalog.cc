@@ -19,6 +19,11 @@ Status ValidateAgency(const Agency& a) {
   }
   if (a.name.empty() || a.name.size() > 300) return InvalidArgumentError("agency name must have 1 to 300 bytes");
   if (!text::IsValidUtf8(a.name)) return InvalidArgumentError("agency name is not valid UTF-8");
+  // A name is shown in listings, terminals and the console: an escape sequence in it would act
+  // there (review of 2026-12-02: "x\u001b[31mred" was stored).
+  for (unsigned char c : a.name) {
+    if (c < 0x20 || c == 0x7f) return InvalidArgumentError("agency name may not contain control characters");
+  }
   if (a.kind != "state" && a.kind != "non_state") {
     return InvalidArgumentError("agency kind must be state or non_state, got '" + a.kind + "'");
   }

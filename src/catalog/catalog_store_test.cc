@@ -56,6 +56,16 @@ TEST_P(CatalogStoreTest, AgencyNameIsNormalizedToNfc) {
   EXPECT_EQ(catalog_->GetAgency("moh")->name, "Bộ Y tế");
 }
 
+// A name with a control character (an escape sequence would act in a terminal listing) is refused.
+TEST_P(CatalogStoreTest, AgencyNameWithControlCharactersIsRefused) {
+  for (const char* name : {"x\x1b[31mred", "a\tb", "line\nbreak", "del\x7f"}) {
+    auto made = catalog_->CreateAgency({.id = "ctl", .name = name});
+    EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument) << name;
+    EXPECT_EQ(made.status().message(), "agency name may not contain control characters");
+  }
+  EXPECT_EQ(catalog_->GetAgency("ctl").status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(CatalogStoreTest, CreateDatasetMakesTypedTables) {
   auto info = catalog_->CreateDataset(Schema());
   ASSERT_TRUE(info.ok()) << info.status().ToString();

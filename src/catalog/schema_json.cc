@@ -396,6 +396,15 @@ Result<DatasetSchema> ParseSchemaJson(std::string_view text) {
   // not parse makes its dataset, and the list of all datasets, unreadable (a float bound stored
   // as "1e-05" did until 2026-12-01). Failing here is a bug of ours, found before anything is stored.
   const std::string stored = SchemaToJson(s);
+  if (stored.size() > kMaxSchemaBytes) {
+    // The stored form spells out what the document may leave implicit (each enum value's label,
+    // defaults), so a document under the bound can store over it (review of 2026-12-02: a 589 KB
+    // schema of 60,000 enum values was a 500).
+    return InvalidArgumentError(fmt::format(
+        "schema: stored as {} bytes, more than the {} a schema may take; shorten its enum value lists, patterns "
+        "or descriptions, or split the dataset",
+        stored.size(), kMaxSchemaBytes));
+  }
   auto back = Parse(stored, Source::kAgency);
   if (!back.ok()) {
     return InternalError("schema: accepted, but its stored form does not parse again: " + back.status().message());

@@ -77,6 +77,22 @@ person = "personal_id"
   EXPECT_EQ(*s->classification.data, DataClass::kCore);
 }
 
+// A document under the size bound whose stored form is over it (each enum value stored with its
+// label) is the caller's to shorten: a 400 naming the bound, not a 500 (review of 2026-12-02).
+TEST(Schema, AStoredFormOverTheBoundIsRefusedAsInvalid) {
+  json doc = Valid();
+  json values = json::array();
+  for (int i = 0; i < 60000; ++i) values.push_back("v" + std::to_string(i));
+  doc["fields"].push_back({{"name", "loai"}, {"type", "enum"}, {"values", values}});
+  const std::string text = doc.dump();
+  ASSERT_LT(text.size(), kMaxSchemaBytes);
+  auto parsed = ParseSchemaJson(text);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << parsed.status().ToString();
+  EXPECT_NE(parsed.status().message().find("more than the 1048576 a schema may take"), std::string::npos)
+      << parsed.status().ToString();
+}
+
 TEST(Schema, UnknownTypeIsNamedWithPath) {
   json j = Valid();
   j["fields"][2]["type"] = "strng";
