@@ -342,15 +342,23 @@ Result<StoredConsent> ConsentStore::Get(const std::string& person_key, const std
 }
 
 Result<StoredConsent> ConsentStore::Revoke(const std::string& person_key, const std::string& id) {
+  // The revocation and the read of what it revoked are one transaction: a read that failed after
+  // a revocation committed answered an error for a change made, and the retry then met "already
+  // revoked" (review of 2026-12-02).
   const Value p[] = {clock_->NowMicros(), id, person_key};
-  ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE consents SET revoked_at = $1 WHERE id = $2 AND person_key = $3 "
-                                        "AND revoked_at IS NULL",
-                                        p));
-  ASSIGN_OR_RETURN(StoredConsent s, Get(person_key, id));
+  ASSIGN_OR_RETURN(auto tx, db_->Begin());
+  ASSIGN_OR_RETURN(int64_t n, tx->Exec("UPDATE consents SET revoked_at = $1 WHERE id = $2 AND person_key = $3 "
+                                       "AND revoked_at IS NULL",
+                                       p));
+  const Value q[] = {id, person_key};
+  ASSIGN_OR_RETURN(store::ResultSet rs, tx->Query(std::string(kSelect) + "WHERE id = $1 AND person_key = $2", q));
+  if (rs.rows.empty()) return NotFoundError(fmt::format("you have no consent '{}'", id));
+  ASSIGN_OR_RETURN(StoredConsent s, FromRow(rs.rows[0]));
   if (n == 0) {
     return FailedPreconditionError(fmt::format("consent '{}' was already revoked at {}", id,
                                                FormatRfc3339(s.consent.revoked_at.value_or(0))));
   }
+  RETURN_IF_ERROR(tx->Commit());
   return s;
 }
 
