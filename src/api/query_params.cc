@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "common/instant.h"
 
 namespace ndc::api {
@@ -20,14 +22,17 @@ Result<std::optional<int64_t>> IntParam(const Request& req, const std::string& n
   const std::string& v = it->second;
   bool negative = !v.empty() && v[0] == '-';
   std::string_view digits = std::string_view(v).substr(negative ? 1 : 0);
-  if (!AllDigits(digits) || digits.size() > 18) {
+  if (!AllDigits(digits)) {
     return InvalidArgumentError(
         fmt::format("query parameter {} must be an integer, got '{}'", name, v.substr(0, 40)));
   }
-  int64_t n = std::stoll(v);
-  if (n < min || n > max) {
+  // An integer past int64 is out of the range like any other (until 2026-12-02, 19 digits and
+  // more were "not an integer").
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < min || n > max) {
     return InvalidArgumentError(
-        fmt::format("query parameter {} must be between {} and {}, got {}", name, min, max, n));
+        fmt::format("query parameter {} must be between {} and {}, got {}", name, min, max, v.substr(0, 40)));
   }
   return std::optional<int64_t>(n);
 }
