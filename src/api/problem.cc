@@ -74,6 +74,17 @@ bool SaysStorageIsFull(std::string_view message) {
   return false;
 }
 
+bool CarriesDriverText(const Status& status) {
+  const StatusCode code = status.code();
+  const std::string_view detail = status.message();
+  const bool caller_refused = code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
+                              code == StatusCode::kNotFound;
+  for (std::string_view driver : {"sqlite: ", "postgresql: "}) {
+    if (caller_refused ? detail.starts_with(driver) : detail.find(driver) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 Response ProblemFromStatus(const Status& status, const Request& request, bool rate_limited) {
   StatusCode code = status.ok() ? StatusCode::kInternal : status.code();
   std::string detail = status.ok() ? "an OK status was reported as an error" : status.message();
@@ -98,12 +109,7 @@ Response ProblemFromStatus(const Status& status, const Request& request, bool ra
   // must not turn it into an error line (a review flooded the log with 15 KB lines through a key
   // id reading "sqlite: "). A store's own 401 or 404 (a connection refused by the server, a
   // missing database) leads with the driver's name, where no caller's text stands.
-  const bool caller_refused = code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
-                              code == StatusCode::kNotFound;
-  bool driver_text = false;
-  for (std::string_view driver : {"sqlite: ", "postgresql: "}) {
-    driver_text |= caller_refused ? detail.starts_with(driver) : detail.find(driver) != std::string::npos;
-  }
+  const bool driver_text = !status.ok() && CarriesDriverText(status);
   // A node at its capacity (batches, uploads) says so in its own words: the client can act on them.
   const bool at_capacity = code == StatusCode::kResourceExhausted && !rate_limited && !storage_full && !unaudited &&
                            !driver_text && detail.starts_with("this node is ");

@@ -33,6 +33,12 @@ Response ProblemResponse(int http_status, std::string_view code_name, std::strin
 // of memory or connections: retry later).
 Response ProblemFromStatus(const Status& status, const Request& request, bool rate_limited = false);
 
+// Whether `status` carries a database driver's text ("sqlite: ", "postgresql: "): the store's own
+// failure, whatever its code (a read-only file is kFailedPrecondition, a full disk
+// kResourceExhausted). A refusal of the caller (kUnauthenticated, kPermissionDenied, kNotFound)
+// often quotes what the caller sent, so there only a message that leads with the driver counts.
+bool CarriesDriverText(const Status& status);
+
 // Whether a status message says a store or a disk has no room left (SQLite's "database or disk is
 // full", PostgreSQL's "could not extend file", ENOSPC, a quota).
 bool SaysStorageIsFull(std::string_view message);

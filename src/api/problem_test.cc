@@ -66,6 +66,19 @@ TEST(Problem, ACallersTextIsNeverTakenForTheDrivers) {
 // 409 ABORTED: nothing was made, and the client is told to retry, with Retry-After, in words it
 // can act on rather than the driver's (review of 2026-11-30: a batch upload blocked other writes
 // for 5 s and they got "conflicts with stored data").
+// The store's own failures carry its driver's text whatever their code; a refusal that quotes the
+// caller's text does not count unless it leads with the driver (routes_citizen.cc's IsRefusal:
+// a read-only SQLite file was audited as the person's refused consent, review of 2026-12-02).
+TEST(Problem, DriverTextMarksTheStoresOwnFailures) {
+  EXPECT_TRUE(CarriesDriverText(FailedPreconditionError("storing the consent: sqlite: attempt to write a readonly "
+                                                        "database [8]")));
+  EXPECT_TRUE(CarriesDriverText(ResourceExhaustedError("postgresql: could not extend file")));
+  EXPECT_TRUE(CarriesDriverText(NotFoundError("sqlite: unable to open database file [14]")));
+  EXPECT_FALSE(CarriesDriverText(NotFoundError("you have no consent 'sqlite: x'")));
+  EXPECT_FALSE(CarriesDriverText(FailedPreconditionError("consent 'con_1' was already revoked at 2026-12-02")));
+  EXPECT_FALSE(CarriesDriverText(InvalidArgumentError("body.recipient: no agency 'bank_y'")));
+}
+
 TEST(Problem, AbortedSaysRetryWithRetryAfter) {
   Request req;
   req.request_id = "r9";

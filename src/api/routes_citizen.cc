@@ -13,6 +13,7 @@
 #include "api/audit_text.h"
 #include "api/ingest_json.h"
 #include "api/json_body.h"
+#include "api/problem.h"
 #include "api/query_params.h"
 #include "api/service.h"
 #include "audit/entry_codec.h"
@@ -35,8 +36,13 @@ namespace {
 const std::set<Role> kCitizen = {Role::kCitizen};
 
 // Whether `s` refuses the request for what it asked (its text, or the state it meets), as
-// opposed to the store failing to answer (kUnavailable, kAborted, kInternal, ...).
+// opposed to the store failing to answer (kUnavailable, kAborted, kInternal, ...). The store maps
+// some of its own failures to refusal codes (a read-only file is kFailedPrecondition, a full disk
+// kResourceExhausted): those carry the driver's text, which a refusal never leads with — the rule
+// ProblemFromStatus applies (review of 2026-12-02: such a failure was audited as the person's
+// refused request, its driver text in their history).
 bool IsRefusal(const Status& s) {
+  if (CarriesDriverText(s)) return false;
   switch (s.code()) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
@@ -51,6 +57,9 @@ bool IsRefusal(const Status& s) {
   }
 }
 constexpr int kMaxHistoryPage = 200;
+// A record key in an entry's subject: whole (a request's key may have 1,024 characters, up to
+// 4 KiB), within the entry's text bound (AuditText may pass its bound by 2 bytes).
+constexpr size_t kRecordAuditBytes = audit::kMaxEntryText - 2;
 // A run of this many hidden entries in a row ends a person's visible history (sharing.md): a page
 // scans past at most this many after each entry it shows, so one request reads at most
 // (limit + 1) × this many indexed entries, however many hidden accesses the person has.
@@ -392,7 +401,7 @@ void ApiService::AddCitizenRoutes() {
                 RETURN_IF_ERROR(need_consents());
                 ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
                 auto found = deps_.consents->Get(me, ctx.params.at("id"));
-                if (found.status().code() == StatusCode::kNotFound) {  // unknown, or another person's
+                if (found.status().code() == StatusCode::kNotFound && IsRefusal(found.status())) {  // unknown, or another person's
                   RETURN_IF_ERROR(AuditAccess(ctx, "consent.read", {me, "", AuditText(ctx.params.at("id"))}, {},
                                               audit::Decision::kDenied, std::string(found.status().message())));
                 }
@@ -407,8 +416,9 @@ void ApiService::AddCitizenRoutes() {
                 ASSIGN_OR_RETURN(std::string me, CitizenPerson(ctx));
                 auto revoked = deps_.consents->Revoke(me, ctx.params.at("id"));
                 // Unknown, another person's, or already revoked (audited since 2026-12-02).
-                if (revoked.status().code() == StatusCode::kNotFound ||
-                    revoked.status().code() == StatusCode::kFailedPrecondition) {
+                if ((revoked.status().code() == StatusCode::kNotFound ||
+                     revoked.status().code() == StatusCode::kFailedPrecondition) &&
+                    IsRefusal(revoked.status())) {
                   RETURN_IF_ERROR(AuditAccess(ctx, "consent.revoke", {me, "", AuditText(ctx.params.at("id"))}, {},
                                               audit::Decision::kDenied, std::string(revoked.status().message())));
                 }
@@ -428,7 +438,7 @@ void ApiService::AddCitizenRoutes() {
       if (!req.field.empty()) fields.push_back(AuditText(req.field));
       // The reason as it is: its request texts are AuditText already, and the log's own
       // MakeLoggable escapes what it would refuse (AuditText here escaped their '%' twice).
-      RETURN_IF_ERROR(AuditAccess(ctx, "correction.request", {me, AuditText(req.dataset_id), AuditText(req.record_key)},
+      RETURN_IF_ERROR(AuditAccess(ctx, "correction.request", {me, AuditText(req.dataset_id), AuditText(req.record_key, kRecordAuditBytes)},
                                   std::move(fields), audit::Decision::kDenied, std::string(why.message())));
       return why;
     };
@@ -496,7 +506,7 @@ void ApiService::AddCitizenRoutes() {
     }
     const sharing::CorrectionRequest& c = *created;
     RETURN_IF_ERROR(
-        audit_own_change(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key)}, {c.field}));
+        audit_own_change(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key, kRecordAuditBytes)}, {c.field}));
     json j = sharing::CorrectionJson(c);
     j["owner"] = info.schema.owner;
     return JsonResponse(DumpJson(j), 201);
@@ -568,7 +578,7 @@ void ApiService::AddCitizenRoutes() {
                 ASSIGN_OR_RETURN(sharing::CorrectionRequest c,
                                  sharing::AnswerCorrection(*deps_.db, id, cid, decision == "accepted", answer, by,
                                                            deps_.clock->NowMicros()));
-                RETURN_IF_ERROR(AuditChange(ctx, "correction.answer", {c.person_key, id, AuditText(c.record_key)},
+                RETURN_IF_ERROR(AuditChange(ctx, "correction.answer", {c.person_key, id, AuditText(c.record_key, kRecordAuditBytes)},
                                             {"status", "answer"}));
                 if (ctx.principal->role != Role::kOperator) c.person_key.clear();  // as in the inbox
                 return JsonResponse(DumpJson(sharing::CorrectionJson(c)));
