@@ -58,7 +58,7 @@ void MakeLoggable(audit::Entry& e) {
   for (std::string* text : {&e.actor.client, &e.actor.agency, &e.actor.role, &e.subject.person_key,
                             &e.subject.dataset, &e.subject.record, &e.purpose, &e.legal_basis, &e.consent_ref,
                             &e.reason, &e.request_id}) {
-    if (!audit::IsValidEntryText(*text)) *text = Loggable(std::move(*text));
+    if (!audit::IsValidEntryText(*text)) *text = AuditText(*text, audit::kMaxEntryText - 2);
   }
   bool fields_ok = e.fields.size() <= audit::kMaxEntryFields;
   for (size_t i = 0; fields_ok && i < e.fields.size(); ++i) fields_ok = audit::IsValidEntryText(e.fields[i]);

@@ -60,4 +60,17 @@ bool ParseTarget(std::string_view target, std::string* path, std::map<std::strin
   return true;
 }
 
+std::string_view LastTransferCoding(std::string_view list, std::string_view before) {
+  std::string_view last = before;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    std::string_view coding = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    if (!coding.empty()) last = coding;
+  }
+  return last;
+}
+
 }  // namespace ndc::api

@@ -77,4 +77,9 @@ bool ParseTarget(std::string_view target, std::string* path, std::map<std::strin
 // Percent-decodes; returns false on a malformed escape or a decoded NUL.
 bool PercentDecode(std::string_view in, std::string* out, bool plus_is_space);
 
+// The last transfer coding of one Transfer-Encoding header's comma-separated list (spaces and
+// tabs around each trimmed), or `before` — the last of the earlier headers — if the list names
+// none. RFC 9112, 6.3: only a request whose last coding is chunked has a known body length.
+std::string_view LastTransferCoding(std::string_view list, std::string_view before);
+
 }  // namespace ndc::api

@@ -404,15 +404,7 @@ class HttpServer::Impl {
     std::string_view last_coding;
     for (const auto& f : in) {
       if (f.name() != http::field::transfer_encoding) continue;
-      std::string_view list(f.value().data(), f.value().size());
-      while (!list.empty()) {
-        const size_t comma = list.find(',');
-        std::string_view coding = list.substr(0, comma);
-        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-        while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
-        while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
-        if (!coding.empty()) last_coding = coding;
-      }
+      last_coding = LastTransferCoding(std::string_view(f.value().data(), f.value().size()), last_coding);
       if (last_coding.empty()) last_coding = "(empty)";
     }
     if (!last_coding.empty() && !beast::iequals(beast::string_view(last_coding.data(), last_coding.size()), "chunked")) {

@@ -32,5 +32,14 @@ TEST(ParseTarget, DecodesUtf8PercentEscapes) {
   EXPECT_EQ(q["name"], "Nguyễn");
 }
 
+TEST(LastTransferCoding, TakesTheLastCodingAcrossTheList) {
+  EXPECT_EQ(LastTransferCoding("chunked", ""), "chunked");
+  EXPECT_EQ(LastTransferCoding(" gzip ,\tchunked\t", ""), "chunked");
+  EXPECT_EQ(LastTransferCoding("chunked, identity", ""), "identity");
+  EXPECT_EQ(LastTransferCoding("chunked,", ""), "chunked");
+  EXPECT_EQ(LastTransferCoding("", "gzip"), "gzip");  // an empty header names none: the earlier one's stands
+  EXPECT_EQ(LastTransferCoding("identity", "chunked"), "identity");
+}
+
 }  // namespace
 }  // namespace ndc::api

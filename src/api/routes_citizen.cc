@@ -389,8 +389,8 @@ void ApiService::AddCitizenRoutes() {
     for (const auto& g : c.consent.grants) {
       for (const auto& f : g.fields) fields.push_back(g.dataset + "." + f);
     }
-    RETURN_IF_ERROR(
-        audit_own_change(ctx, "consent.grant", {me, "", c.consent.id}, AuditFieldList(fields), c.consent.id));
+    // More than an entry lists (256) are collapsed to dataset.* by the append (MakeLoggable).
+    RETURN_IF_ERROR(audit_own_change(ctx, "consent.grant", {me, "", c.consent.id}, std::move(fields), c.consent.id));
     Response r = JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())), 201);
     r.headers.emplace_back("Location", "/v1/me/consents/" + c.consent.id);
     return r;
