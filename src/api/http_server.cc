@@ -74,6 +74,10 @@ std::string PeerKey(const net::ip::address& a) {
   return net::ip::address_v6(bytes).to_string() + "/64";
 }
 
+// How long after server.request_timeout a stalled body's 408 may take to be sent before the
+// stream's own deadline closes the connection (ReadBody).
+constexpr std::chrono::seconds kStalledBodyGrace{5};
+
 // The peer went away or we closed the socket: nothing to answer.
 bool IsDisconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
@@ -508,8 +512,34 @@ class HttpServer::Impl {
     if (!req.spool || parser.is_done()) {
       parser.body_limit(limit);
       if (!parser.is_done()) {
-        beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
+        // A body that stalls is answered 408 before the connection closes: this deadline cancels
+        // the read a moment before the stream's own one would close the socket unanswered. The
+        // deadline's handler and this coroutine run on the connection's strand.
+        auto& lowest = beast::get_lowest_layer(stream);
+        lowest.expires_after(options_.request_timeout + kStalledBodyGrace);
+        struct Deadline {
+          bool reading = true;
+          bool fired = false;
+        };
+        auto state = std::make_shared<Deadline>();
+        net::steady_timer deadline(stream.get_executor(), options_.request_timeout);
+        deadline.async_wait([&lowest, state](beast::error_code e) {
+          if (e || !state->reading) return;
+          state->fired = true;
+          lowest.cancel();
+        });
         co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        state->reading = false;
+        deadline.cancel();
+        if (state->fired && !parser.is_done() && ec == net::error::operation_aborted) {
+          ec = {};
+          co_return ProblemResponse(
+              408, "DEADLINE_EXCEEDED", "Request body too slow",
+              fmt::format("the request body did not arrive within {} s (server.request_timeout_seconds); nothing "
+                          "was applied: send the request again",
+                          std::chrono::duration_cast<std::chrono::seconds>(options_.request_timeout).count()),
+              req.path, req.request_id);
+        }
         if (IsDisconnect(ec)) co_return std::nullopt;
         if (ec) co_return ErrorFor(ec, limit, limit_name);
       }

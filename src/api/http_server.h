@@ -14,7 +14,8 @@
 //
 // Timeouts: idle_timeout between requests; request_timeout for the header, the body (for a
 // spooled body: each read, so a long upload that keeps moving is never cut, as long as it keeps
-// min_upload_bytes_per_second) and the response.
+// min_upload_bytes_per_second) and the response. A body that misses its deadline is answered 408
+// (DEADLINE_EXCEEDED) and the connection closed.
 // The handler itself is not timed: it runs on the worker thread until it returns.
 #pragma once
 

@@ -25,6 +25,7 @@
 #include "person/person_store.h"
 #include "policy/purposes.h"
 #include "sharing/correction_store.h"
+#include "text/unicode.h"
 
 namespace ndc::api {
 
@@ -98,10 +99,16 @@ bool CovertFromSubject(const audit::Entry& e) {
 }
 
 
-// Printable text of at most `max` characters (JSON parsing already refused invalid UTF-8); newlines
-// and tabs only where `multiline`.
+constexpr std::u32string_view kLines = U"\t\n";
+// A record key: a composite one joins its parts with U+001F (catalog::kKeySeparator), as /v1/me
+// shows it (until 2026-12-02 such a record could not be named, so a person holding two records
+// of a composite-key dataset could ask no correction of it).
+constexpr std::u32string_view kRecordKey = U"\x1f";
+
+// Printable text of at most `max` characters (JSON parsing already refused invalid UTF-8), with
+// no control or invisible formatting characters but those `allowed`.
 Result<std::string> CleanText(const json& body, const std::string& member, bool required, size_t max,
-                              bool multiline = false) {
+                              std::u32string_view allowed = {}) {
   ASSIGN_OR_RETURN(std::string s, StringMember(body, member, required));
   if (required && s.empty()) return InvalidArgumentError(fmt::format("body.{}: must not be empty", member));
   // Characters (code points), as the OpenAPI document's maxLength counts them: a Vietnamese text
@@ -109,11 +116,9 @@ Result<std::string> CleanText(const json& body, const std::string& member, bool 
   size_t characters = 0;
   for (unsigned char c : s) characters += (c & 0xC0) != 0x80;
   if (characters > max) return InvalidArgumentError(fmt::format("body.{}: at most {} characters", member, max));
-  for (unsigned char c : s) {
-    if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f) {
-      return InvalidArgumentError(fmt::format("body.{}: control characters are not allowed", member));
-    }
-  }
+  // Read by the owning agency's staff and shown back to the person: no controls or invisible
+  // formatting characters (a U+202E turns the text around it).
+  RETURN_IF_ERROR(text::CheckDisplayText("body." + member, s, allowed));
   return s;
 }
 
@@ -453,10 +458,10 @@ void ApiService::AddCitizenRoutes() {
       ASSIGN_OR_RETURN(json body,
                        ParseObjectBody(ctx.request, {"dataset", "record", "field", "claimed_value", "note"}));
       ASSIGN_OR_RETURN(req.dataset_id, CleanText(body, "dataset", true, 64));
-      ASSIGN_OR_RETURN(req.record_key, CleanText(body, "record", false, 1024));
+      ASSIGN_OR_RETURN(req.record_key, CleanText(body, "record", false, 1024, kRecordKey));
       ASSIGN_OR_RETURN(req.field, CleanText(body, "field", true, 64));
       ASSIGN_OR_RETURN(req.claimed_value, CleanText(body, "claimed_value", true, 1000));
-      ASSIGN_OR_RETURN(req.note, CleanText(body, "note", false, 2000, true));
+      ASSIGN_OR_RETURN(req.note, CleanText(body, "note", false, 2000, kLines));
       auto info = deps_.catalog->GetDataset(req.dataset_id);
       if (info.status().code() == StatusCode::kNotFound) {
         return NotFoundError(fmt::format("body.dataset: no dataset '{}'", AuditText(req.dataset_id)));
@@ -572,7 +577,7 @@ void ApiService::AddCitizenRoutes() {
                   return InvalidArgumentError(
                       fmt::format("body.decision: '{}' is not accepted or rejected", AuditText(decision)));
                 }
-                ASSIGN_OR_RETURN(std::string answer, CleanText(body, "answer", true, 2000, true));
+                ASSIGN_OR_RETURN(std::string answer, CleanText(body, "answer", true, 2000, kLines));
                 const std::string by =
                     ctx.principal->role == Role::kOperator ? std::string("operator") : ctx.principal->agency_id;
                 ASSIGN_OR_RETURN(sharing::CorrectionRequest c,

@@ -4,6 +4,7 @@
 
 #include "auth/access_generation.h"
 #include "common/certificate.h"
+#include "text/unicode.h"
 
 namespace ndc::auth {
 namespace {
@@ -40,9 +41,8 @@ Result<NewApiKey> ApiKeyStore::Create(const std::string& name, Role role, const 
   }
   if (name.empty()) return InvalidArgumentError("an API key needs a name saying who or what uses it");
   if (name.size() > 200) return InvalidArgumentError("an API key name has at most 200 bytes");
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return InvalidArgumentError("an API key name may not contain control characters");
-  }
+  if (!text::IsValidUtf8(name)) return InvalidArgumentError("an API key name must be valid UTF-8");
+  RETURN_IF_ERROR(text::CheckDisplayText("an API key name", name));
   if (role == Role::kAgency && agency_id.empty()) {
     return InvalidArgumentError("an agency key needs the agency it acts for (--agency)");
   }

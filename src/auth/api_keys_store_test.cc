@@ -38,6 +38,18 @@ class ApiKeyStoreTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<ApiKeyStore> other_node_;
 };
 
+// A key's name is shown in `ndc keys list` and the console: plain text only.
+TEST_P(ApiKeyStoreTest, AKeysNameIsPlainText) {
+  for (const char* name : {"vss\x1b[2J", "vss\nclient", "vss \xe2\x80\xae" "tneilc", "\xc2\x9b" "vss", "\xff"}) {
+    auto made = keys_->Create(name, Role::kAgency, "vss");
+    EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument) << name;
+  }
+  EXPECT_EQ(keys_->Create("a\xe2\x80\x8b", Role::kAgency, "vss").status().message(),
+            "an API key name may not contain U+200B (a control or invisible formatting character: it would show as "
+            "nothing, or change how the text around it reads)");
+  EXPECT_TRUE(keys_->Create("Cổng dịch vụ công", Role::kAgency, "vss").ok());
+}
+
 TEST_P(ApiKeyStoreTest, ARevocationIsRefusedAtEveryNodesNextRequest) {
   auto key = keys_->Create("vss client", Role::kAgency, "vss");
   ASSERT_TRUE(key.ok()) << key.status().ToString();

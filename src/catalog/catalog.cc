@@ -20,10 +20,8 @@ Status ValidateAgency(const Agency& a) {
   if (a.name.empty() || a.name.size() > 300) return InvalidArgumentError("agency name must have 1 to 300 bytes");
   if (!text::IsValidUtf8(a.name)) return InvalidArgumentError("agency name is not valid UTF-8");
   // A name is shown in listings, terminals and the console: an escape sequence in it would act
-  // there (review of 2026-12-02: "x\u001b[31mred" was stored).
-  for (unsigned char c : a.name) {
-    if (c < 0x20 || c == 0x7f) return InvalidArgumentError("agency name may not contain control characters");
-  }
+  // there (review of 2026-12-02: "x\u001b[31mred" was stored), a U+202E would turn it around.
+  RETURN_IF_ERROR(text::CheckDisplayText("agency name", a.name));
   if (a.kind != "state" && a.kind != "non_state") {
     return InvalidArgumentError("agency kind must be state or non_state, got '" + a.kind + "'");
   }
@@ -38,6 +36,21 @@ Status ValidateSchemaText(const DatasetSchema& s) {
   }
   if (!text::IsValidUtf8(s.title) || !text::IsValidUtf8(s.description)) {
     return InvalidArgumentError("dataset title and description must be valid UTF-8");
+  }
+  // Shown in the console, listings and the OpenAPI of agreements: no controls or invisible
+  // formatting characters (checked when a schema is registered or changed, not when a stored one
+  // is read, so a dataset stored before 2026-12-02 stays readable). Descriptions may run over
+  // lines.
+  RETURN_IF_ERROR(text::CheckDisplayText("dataset title", s.title));
+  RETURN_IF_ERROR(text::CheckDisplayText("dataset description", s.description, U"\t\n"));
+  for (const auto& f : s.fields) {
+    const std::string where = "field " + f.name;
+    for (const std::string* t : {&f.description, &f.column}) {
+      if (!text::IsValidUtf8(*t)) return InvalidArgumentError(where + ": its column and description must be valid UTF-8");
+    }
+    RETURN_IF_ERROR(text::CheckDisplayText(where + ": description", f.description, U"\t\n"));
+    RETURN_IF_ERROR(text::CheckDisplayText(where + ": column", f.column));
+    for (const std::string& v : f.values) RETURN_IF_ERROR(text::CheckDisplayText(where + ": enum value", v));
   }
   return OkStatus();
 }

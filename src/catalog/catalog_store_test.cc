@@ -2,6 +2,8 @@
 // (catalog_store_pg_test): agencies, datasets, typed record tables, versions and evolution.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "catalog/catalog.h"
 #include "store/testing/test_database.h"
 #include "store/testing/test_util.h"
@@ -56,12 +58,19 @@ TEST_P(CatalogStoreTest, AgencyNameIsNormalizedToNfc) {
   EXPECT_EQ(catalog_->GetAgency("moh")->name, "Bộ Y tế");
 }
 
-// A name with a control character (an escape sequence would act in a terminal listing) is refused.
+// A name with a control character (an escape sequence would act in a terminal listing) or an
+// invisible formatting one (U+202E turns the name around, U+200B hides in it) is refused.
 TEST_P(CatalogStoreTest, AgencyNameWithControlCharactersIsRefused) {
-  for (const char* name : {"x\x1b[31mred", "a\tb", "line\nbreak", "del\x7f"}) {
+  const std::pair<const char*, const char*> names[] = {
+      {"x\x1b[31mred", "U+001B"}, {"a\tb", "U+0009"},       {"line\nbreak", "U+000A"},
+      {"del\x7f", "U+007F"},      {"c1\xc2\x9b" "2J", "U+009B"}, {"B\xe1\xbb\x99\xe2\x80\xae" "an", "U+202E"},
+      {"Bo\xe2\x80\x8bY", "U+200B"}};
+  for (const auto& [name, cp] : names) {
     auto made = catalog_->CreateAgency({.id = "ctl", .name = name});
     EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument) << name;
-    EXPECT_EQ(made.status().message(), "agency name may not contain control characters");
+    EXPECT_EQ(made.status().message(), std::string("agency name may not contain ") + cp +
+                                           " (a control or invisible formatting character: it would show as "
+                                           "nothing, or change how the text around it reads)");
   }
   EXPECT_EQ(catalog_->GetAgency("ctl").status().code(), StatusCode::kNotFound);
 }
@@ -245,6 +254,37 @@ TEST_P(CatalogStoreTest, ASchemaThatWouldNotReadBackIsNotStored) {
   EXPECT_EQ(r.status().message(), "schema would not read back once stored: fields[1].max: must be an ISO date "
                                   "(yyyy-mm-dd), got 'soon'");
   EXPECT_EQ(catalog_->GetDataset("hoc_sinh").status().code(), StatusCode::kNotFound);
+}
+
+// Titles, descriptions, column headers and enum values are shown to people: no control or
+// invisible formatting characters when a schema is registered or changed. Descriptions may run
+// over lines.
+TEST_P(CatalogStoreTest, SchemaTextsHoldNoControlOrInvisibleCharacters) {
+  DatasetSchema lines = Schema();
+  lines.description = "Students enrolled.\n\tOne row a student.";
+  lines.fields[1].description = "Date of birth,\nas on the birth certificate";
+  ASSERT_TRUE(catalog_->CreateDataset(lines).ok());
+  const auto refused = [&](const std::function<void(DatasetSchema&)>& change, const std::string& want) {
+    DatasetSchema s = Schema();
+    s.id = "hoc_sinh_2";
+    change(s);
+    auto made = catalog_->CreateDataset(s);
+    EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument) << want;
+    EXPECT_EQ(made.status().message().substr(0, want.size()), want) << made.status().message();
+    DatasetSchema update = lines;  // the same texts in a change of the stored dataset
+    change(update);
+    update.id = lines.id;
+    auto changed = catalog_->UpdateSchema(update);
+    EXPECT_EQ(changed.status().code(), StatusCode::kInvalidArgument) << want;
+  };
+  refused([](DatasetSchema& s) { s.title = "H\xe1\xbb\x8d" "c sinh\x1b[2J"; }, "dataset title may not contain U+001B");
+  refused([](DatasetSchema& s) { s.title = "Two\nlines"; }, "dataset title may not contain U+000A");
+  refused([](DatasetSchema& s) { s.description = "a\xe2\x80\xae" "b"; }, "dataset description may not contain U+202E");
+  refused([](DatasetSchema& s) { s.fields[1].description = "\xef\xbb\xbfx"; },
+          "field ngay_sinh: description may not contain U+FEFF");
+  refused([](DatasetSchema& s) { s.fields[1].column = "Ng\xc3\xa0y\xc2\x85"; }, "field ngay_sinh: column may not contain U+0085");
+  EXPECT_EQ(catalog_->GetDataset("hoc_sinh_2").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(catalog_->GetDataset("hoc_sinh")->version, 1);
 }
 
 #ifdef NDC_TEST_POSTGRES

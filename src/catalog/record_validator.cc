@@ -40,9 +40,7 @@ constexpr const char* kControlMessage = "contains a control character (NUL or U+
 // directional marks, overrides and isolates, word joiners, the byte-order mark (review of
 // 2026-12-01: "Nguyễn\u202eVăn An" was stored, and folded for linkage to "nguyenvan an").
 bool IsForbiddenCodePoint(char32_t cp) {
-  if (cp < 0x20) return cp != '\t' && cp != '\n' && cp != '\r';
-  return (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+  return text::IsControlOrInvisible(cp) && cp != '\t' && cp != '\n' && cp != '\r';
 }
 
 // Why `v` (valid UTF-8) may not be stored, or nullopt.

@@ -188,6 +188,11 @@ Status GiveBackCorrections(store::Executor& db, const std::string& from, const s
 }
 
 Status MovePersonReferences(store::Executor& db, const std::string& from, const std::string& into) {
+  // The turns a consent grant and a correction request of `from` take (sharing/consent_store.cc,
+  // correction_store.cc): one that resolved `from` before this merge commits then waits for it,
+  // finds `from` merged, and stores under `into` (review of 2026-12-02: it landed under `from`).
+  RETURN_IF_ERROR(store::SerializeOn(db, "consents.live:" + from));
+  RETURN_IF_ERROR(store::SerializeOn(db, "corrections.open:" + from));
   RETURN_IF_ERROR(db.Exec("UPDATE consents SET person_key = $1 WHERE person_key = $2", Params{into, from}).status());
   return db.Exec("UPDATE correction_requests SET person_key = $1 WHERE person_key = $2", Params{into, from}).status();
 }

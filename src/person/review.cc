@@ -10,6 +10,7 @@
 #include "person/person_index.h"
 #include "person/person_ops.h"
 #include "person/person_store.h"
+#include "text/unicode.h"
 
 namespace ndc::person {
 namespace {
@@ -91,6 +92,13 @@ Result<DecisionOutcome> Decide(const ReviewContext& ctx, const DecisionRequest& 
   if (r.decision != "match" && r.decision != "non_match") {
     return InvalidArgumentError(fmt::format("decision '{}': expected match or non-match", r.decision));
   }
+  // Kept with the decision and in both persons' event histories, read by other operators.
+  size_t characters = 0;  // code points, as the OpenAPI document's maxLength counts
+  for (unsigned char c : r.reason) characters += (c & 0xC0) != 0x80;
+  if (characters == 0 || characters > 2000 || !text::IsValidUtf8(r.reason)) {
+    return InvalidArgumentError("a decision's reason is UTF-8 text of 1 to 2000 characters");
+  }
+  RETURN_IF_ERROR(text::CheckDisplayText("a decision's reason", r.reason, U"\t\n"));
   ASSIGN_OR_RETURN(RecordState record, LiveRecord(ctx, r.dataset_id, r.record_key));
   ASSIGN_OR_RETURN(LinkPolicy policy, LoadLinkPolicy(*ctx.db));
   OpsContext octx{ctx.clock->NowMicros(), policy.authority, policy.priority, ctx.random};

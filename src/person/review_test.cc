@@ -640,6 +640,23 @@ TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {
             StatusCode::kInvalidArgument);
 }
 
+// A decision's reason is read by other operators in both persons' histories: text of 1 to 2,000
+// characters, no control or invisible formatting characters (a tab and line feed are fine).
+TEST_P(ReviewTest, ADecisionsReasonIsPlainText) {
+  ReviewItem item = QueueOne();
+  for (const std::string& reason : {std::string(), std::string(2001, 'x'), std::string("not \xe2\x80\xae" "him"),
+                                    std::string("x\x1b[2J"), std::string("\xff")}) {
+    Result<DecisionOutcome> refused = DecideReview(Review(), item.id, "match", "cli:op", reason);
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << reason;
+  }
+  EXPECT_EQ(DecideReview(Review(), item.id, "match", "cli:op", "a\xe2\x80\xae").status().message(),
+            "a decision's reason may not contain U+202E (a control or invisible formatting character: it would show "
+            "as nothing, or change how the text around it reads)");
+  EXPECT_EQ(GetReview(*db_, item.id)->status, "pending");  // nothing decided
+  NDC_ASSERT_OK(DecideReview(Review(), item.id, "match", "cli:op", "same person:\n\tsame mother, same commune")
+                    .status());
+}
+
 TEST_P(ReviewTest, ExplainShowsEachComparisonAndTheTotal) {
   ReviewItem item = QueueOne();
   NDC_ASSERT_OK_AND_ASSIGN(link::Explanation e, ExplainReview(Review(), TestSettings(), TestModel(), item.id));

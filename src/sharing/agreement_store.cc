@@ -6,6 +6,7 @@
 
 #include "auth/access_generation.h"
 #include "common/json.h"
+#include "text/unicode.h"
 
 namespace ndc::sharing {
 namespace {
@@ -48,6 +49,18 @@ Result<StoredAgreement> ReadVersion(store::Executor& db, const std::string& id, 
   }
   if (!row.ok()) return row.status();
   return FromRow(*row);
+}
+
+// The texts people read (the console, `ndc agreements`, the consumer's copy) hold no control or
+// invisible formatting characters. Checked when a version is stored, not when one is read: a
+// version stored before 2026-12-02 stays readable, and a status change keeps its body as it is.
+Status CheckTexts(const StoredAgreement& s) {
+  const policy::Agreement& a = s.agreement;
+  RETURN_IF_ERROR(text::CheckDisplayText("agreement.title", s.title));
+  RETURN_IF_ERROR(text::CheckDisplayText("agreement.deletion_duty", a.deletion_duty, U"\t\n"));
+  RETURN_IF_ERROR(text::CheckDisplayText("agreement.legal_basis.instrument", a.legal_basis.instrument));
+  RETURN_IF_ERROR(text::CheckDisplayText("agreement.legal_basis.article", a.legal_basis.article));
+  return OkStatus();
 }
 
 }  // namespace
@@ -112,7 +125,10 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
 
 Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std::string& actor, bool create,
                                                std::optional<policy::AgreementStatus> new_status) {
-  if (!new_status) RETURN_IF_ERROR(Validate(draft.agreement));
+  if (!new_status) {
+    RETURN_IF_ERROR(CheckTexts(draft));
+    RETURN_IF_ERROR(Validate(draft.agreement));
+  }
   ASSIGN_OR_RETURN(auto tx, db_->Begin());
   // One version at a time: the head read below is then the one this version follows (two at
   // once both read version n and collided on n + 1), and a status change is made on the newest

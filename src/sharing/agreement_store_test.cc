@@ -291,6 +291,28 @@ TEST_P(AgreementStoreTest, ChecksTheCatalog) {
             std::string::npos);
 }
 
+// The texts people read hold no control or invisible formatting characters; a deletion duty may
+// run over lines.
+TEST_P(AgreementStoreTest, TextsArePlain) {
+  EXPECT_EQ(CreateError(R"(, "title": "VSS \u202e reads")"),
+            "agreement.title may not contain U+202E (a control or invisible formatting character: it would show as "
+            "nothing, or change how the text around it reads)");
+  EXPECT_EQ(CreateError(R"(, "deletion_duty": "erase\u001b[2J")").substr(0, 52),
+            "agreement.deletion_duty may not contain U+001B (a co");
+  EXPECT_EQ(CreateError(R"(, "legal_basis": {"instrument": "Decree\u200b 47", "article": "art. 15"})").substr(0, 49),
+            "agreement.legal_basis.instrument may not contain ");
+  EXPECT_EQ(CreateError(R"(, "legal_basis": {"instrument": "Decree 47", "article": "art.\u0085 15"})").substr(0, 46),
+            "agreement.legal_basis.article may not contain ");
+  EXPECT_EQ(agreements_->Get("vss-registry").status().code(), StatusCode::kNotFound);
+  auto made = agreements_->Create(Draft(R"(, "deletion_duty": "Erase within 30 days:\n\t- the copies\n\t- the logs")"),
+                                  "op");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  // A change is checked too.
+  StoredAgreement edit = *made;
+  edit.title = "x\x7f";
+  EXPECT_EQ(agreements_->Update(edit, "op").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_P(AgreementStoreTest, PersonalDataIsNeverOpenAndSensitiveDataNeedsAnArticle) {
   EXPECT_NE(CreateError(R"(, "consumer": "*", "form": "open")").find("open data may not include personal data"),
             std::string::npos);

@@ -6,6 +6,7 @@
 
 #include "common/instant.h"
 #include "common/json.h"
+#include "sharing/surviving_person.h"
 #include "store/keyset.h"
 
 namespace ndc::sharing {
@@ -247,7 +248,11 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
   // takes turns with the person's other grants, so grants sent at once cannot pass the bound.
   ASSIGN_OR_RETURN(auto tx, db_->Begin());
   RETURN_IF_ERROR(store::SerializeOn(*tx, "consents.live:" + person_key));
-  const Value live_p[] = {person_key, clock_->NowMicros(), int64_t{kMaxLiveConsents}};
+  // Merged since the caller resolved the key: the consent belongs to the survivor, as the
+  // person's others now do (and takes the survivor's turn for its bound).
+  ASSIGN_OR_RETURN(c.person_key, SurvivingPerson(*tx, person_key));
+  if (c.person_key != person_key) RETURN_IF_ERROR(store::SerializeOn(*tx, "consents.live:" + c.person_key));
+  const Value live_p[] = {c.person_key, clock_->NowMicros(), int64_t{kMaxLiveConsents}};
   ASSIGN_OR_RETURN(auto live, tx->Query("SELECT COUNT(*) FROM (SELECT 1 FROM consents WHERE person_key = $1 AND "
                                         "revoked_at IS NULL AND valid_to > $2 LIMIT $3) l",
                                         live_p));

@@ -101,6 +101,25 @@ TEST_P(ConsentStoreTest, GrantThenListAndGet) {
   EXPECT_EQ(ConsentToJson(*got, clock_.NowMicros())["status"], "active");
 }
 
+// A consent granted by a person merged after the caller resolved the key (a merge committed
+// between the citizen route's resolution and this transaction) is stored under the survivor, with
+// the person's other consents, where a recipient's reads of the survivor find it.
+TEST_P(ConsentStoreTest, AGrantByAPersonMergedMeanwhileGoesToTheSurvivor) {
+  for (const char* row : {"('001090000001', 'registry', 'merged', '001090000002', 1, 1)",
+                          "('001090000002', 'registry', 'active', NULL, 1, 1)"}) {
+    ASSERT_TRUE(db_->Exec(std::string("INSERT INTO persons (person_key, kind, status, merged_into, created_at, "
+                                      "updated_at) VALUES ") + row)
+                    .ok());
+  }
+  StoredConsent c = Granted("001090000001");
+  EXPECT_EQ(c.consent.person_key, "001090000002");
+  auto survivors = ConsentsOfPerson(*db_, "001090000002", "", 10);
+  ASSERT_TRUE(survivors.ok()) << survivors.status().ToString();
+  ASSERT_EQ(survivors->size(), 1u);
+  EXPECT_EQ((*survivors)[0].consent.id, c.consent.id);
+  EXPECT_TRUE(ConsentsOfPerson(*db_, "001090000001", "", 10)->empty());
+}
+
 TEST_P(ConsentStoreTest, AnotherPersonsConsentIsNotFound) {
   StoredConsent a = Granted("001090000001");
   EXPECT_EQ(consents_->Get("001090000002", a.consent.id).status().code(), StatusCode::kNotFound);

@@ -38,6 +38,31 @@ class CorrectionStoreTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<catalog::Catalog> catalog_;
 };
 
+// A request whose person was merged after the caller resolved the key (a merge committed between
+// the citizen route's resolution and this transaction) is stored under the survivor, where the
+// person's other requests went, not under the absorbed key.
+TEST_P(CorrectionStoreTest, ARequestForAPersonMergedMeanwhileGoesToTheSurvivor) {
+  for (const char* row : {"('001090000001', 'registry', 'merged', '001090000002', 1, 1)",
+                          "('001090000002', 'registry', 'merged', '001090000003', 1, 1)",
+                          "('001090000003', 'registry', 'active', NULL, 1, 1)"}) {
+    NDC_ASSERT_OK(db_->Exec(std::string("INSERT INTO persons (person_key, kind, status, merged_into, created_at, "
+                                        "updated_at) VALUES ") + row)
+                      .status());
+  }
+  CorrectionRequest draft{.dataset_id = "registry", .record_key = "001090000001", .field = "ho_ten",
+                          .person_key = "001090000001", .claimed_value = "Nguyễn Văn An"};
+  NDC_ASSERT_OK_AND_ASSIGN(CorrectionRequest c, CreateCorrection(*db_, draft, SystemRandom(), 1000));
+  EXPECT_EQ(c.person_key, "001090000003");
+  const store::Value id[] = {c.id};
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row stored,
+                           db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1", id));
+  EXPECT_EQ(stored.Str(0), "001090000003");
+  // A key that is no person's is kept as given (the caller decides what it means).
+  draft.person_key = "001090000009";
+  NDC_ASSERT_OK_AND_ASSIGN(CorrectionRequest other, CreateCorrection(*db_, draft, SystemRandom(), 1001));
+  EXPECT_EQ(other.person_key, "001090000009");
+}
+
 // Pages continue after (created_at, id) — requests made in the same microsecond included — with
 // or without the closed ones, and see nothing of another dataset.
 TEST_P(CorrectionStoreTest, TheInboxPagesInCreationOrderWithOrWithoutClosedRequests) {

@@ -150,7 +150,7 @@ Result<Row> Executor::QueryOne(std::string_view sql, std::span<const Value> para
   return std::move(rs.rows.front());
 }
 
-Status SerializeOn(Transaction& tx, std::string_view name) {
+Status SerializeOn(Executor& tx, std::string_view name) {
   if (tx.backend() != Backend::kPostgres) return OkStatus();
   const Value p[] = {std::string(name)};
   return tx.Query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", p).status();

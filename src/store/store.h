@@ -277,7 +277,9 @@ class Database : public Executor {
 // PostgreSQL a transaction-scoped advisory lock on a 64-bit hash of `name` (two names sharing a
 // hash only wait for each other); on SQLite nothing more is needed, since a transaction already
 // holds the database's one write lock (BEGIN IMMEDIATE). docs/design/store.md, "Pooling and transactions".
-Status SerializeOn(Transaction& tx, std::string_view name);
+// `tx` is an open transaction (taken as an Executor for code that holds its transaction so, as
+// person::PersonOps does); outside one the turn would end with the statement.
+Status SerializeOn(Executor& tx, std::string_view name);
 
 // The newest schema version this binary's embedded migrations define.
 int KnownSchemaVersion();

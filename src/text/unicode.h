@@ -71,4 +71,26 @@ std::string CollapseWhitespace(std::string_view s);
 // not whitespace.
 std::string_view TrimWhitespace(std::string_view s);
 
+// Characters that show as nothing or change how the text around them reads: the C0 controls,
+// DEL, the C1 controls, zero-width spaces and joiners (U+200B..U+200F), directional embeddings,
+// overrides and isolates (U+202A..U+202E, U+2066..U+2069: U+202E shows "abc" as "cba"), word
+// joiners and invisible operators (U+2060..U+2064), and the byte-order mark (U+FEFF). Names,
+// titles and descriptions shown in consoles, terminals and listings may not hold them; stored
+// values may not either (catalog/record_validator.cc), but for tab, line feed and carriage return.
+inline bool IsControlOrInvisible(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
+         cp == 0xFEFF;
+}
+
+// The first code point of `s` for which IsControlOrInvisible holds, other than those in `allowed`
+// (e.g. U"\t\n" for a multi-line text); nullopt if none. Ill-formed sequences are skipped (validate
+// UTF-8 first).
+std::optional<char32_t> FindControlOrInvisible(std::string_view s, std::u32string_view allowed = {});
+
+// InvalidArgument "<what> may not contain U+202E (a control or invisible formatting character: it
+// would show as nothing, or change how the text around it reads)" for the first such character of
+// `s` not in `allowed`; OK if none (also for ill-formed UTF-8, which callers refuse on their own).
+Status CheckDisplayText(std::string_view what, std::string_view s, std::u32string_view allowed = {});
+
 }  // namespace ndc::text

@@ -623,6 +623,22 @@ TEST_P(CitizenTest, EveryRequestIsAuditedWhateverItHolds) {
   bool answer_audited = false;
   for (const json& a : after["accesses"]) answer_audited |= a["action"] == "correction.answer";
   EXPECT_TRUE(answer_audited) << after.dump().substr(0, 2000);
+  // With two records in that dataset the person names one, by its key as /v1/me shows it: the
+  // parts joined by U+001F.
+  Write("compo2.csv", "TINH,MA,SO,DON_VI\nHN,0123456780," + std::string(kAn) + ",Z\n");
+  ASSERT_EQ(Ndc({"ingest", "compo", File("compo2.csv")}).exit_code, 0);
+  ASSERT_EQ(Ndc({"link", "run", "--settings", SourceDir() + "/examples/link/person.toml", "--model",
+                 File("model.json")})
+                .exit_code,
+            0);
+  EXPECT_EQ(Call("POST", "/v1/me/corrections", an_, R"({"dataset": "compo", "field": "don_vi", "claimed_value": "Y"})")
+                .status,
+            400);  // which record?
+  HttpResponse named = Call("POST", "/v1/me/corrections", an_,
+                            R"({"dataset": "compo", "record": "HN\u001f0123456780", "field": "don_vi",
+                                "claimed_value": "Y"})");
+  ASSERT_EQ(named.status, 201) << named.body;
+  EXPECT_EQ(json::parse(named.body)["record"], "HN\x1f" "0123456780") << named.body;
   // Limits on texts count characters, as the OpenAPI document's maxLength does: 1,000
   // Vietnamese letters (3,000 bytes) are a claimed value, 1,001 are not.
   std::string letters;
@@ -635,6 +651,13 @@ TEST_P(CitizenTest, EveryRequestIsAuditedWhateverItHolds) {
   HttpResponse too_long = correction(letters + "Ữ");
   EXPECT_EQ(too_long.status, 400);
   EXPECT_NE(too_long.body.find("at most 1000 characters"), std::string::npos) << too_long.body;
+  // No control or invisible formatting characters: a U+202E would show the value turned
+  // around to the agency's staff, a C1 control (U+009B) acts as an escape in some terminals.
+  for (const char* hidden : {"Nguy\u1ec5n\u202eV\u0103n", "An\u009b2J", "\ufeffAn", "A\u200bn"}) {
+    HttpResponse refused = correction(json::parse(std::string("\"") + hidden + "\"").get<std::string>());
+    EXPECT_EQ(refused.status, 400) << hidden;
+    EXPECT_NE(refused.body.find("body.claimed_value may not contain U+"), std::string::npos) << refused.body;
+  }
 }
 
 // The owner's and operators' reads of a person's record, and of its past versions, are accesses

@@ -6,6 +6,7 @@
 // crash or a hang — and afterwards the API keys and agreements are intact and the server answers.
 #include <sys/socket.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 
@@ -304,11 +305,18 @@ TEST_P(HostileTest, WrongContentLengthIsRefusedOrTimesOut) {
   ExpectRefused(shorter.ReadResponse(), 400, "INVALID_ARGUMENT", "rest of the body as a request");
 
   // Longer than the body: the server waits for the rest only until server.request_timeout (2 s
-  // here) and then closes the connection; it never answers with the request half read.
+  // here), answers 408 and closes the connection; the request half read is never applied.
   HttpConnection longer(server_->port());
-  ASSERT_TRUE(longer.SendRaw(Post("/v1/agreements/vss-population/status", body, "Content-Length: 500\r\n")));
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_TRUE(longer.SendRaw(
+      Post("/v1/agreements/vss-population/status", R"({"status": "suspended"})", "Content-Length: 500\r\n")));
+  ExpectRefused(longer.ReadResponse(), 408, "DEADLINE_EXCEEDED", "stalled body");
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, std::chrono::milliseconds(1900));
   char byte;
   EXPECT_EQ(recv(longer.fd(), &byte, 1, 0), 0) << "expected the server to close the connection";
+  HttpResponse agreement = Call("GET", "/v1/agreements/vss-population", op_);
+  ASSERT_EQ(agreement.status, 200) << agreement.body;
+  EXPECT_EQ(json::parse(agreement.body)["status"], "active") << "the half-read request was applied";
 }
 
 TEST_P(HostileTest, NulBytesAre400) {

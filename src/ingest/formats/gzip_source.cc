@@ -70,11 +70,14 @@ class GzipSourceImpl final : public ByteSource {
     }
     const size_t out = want - zs_.avail_out;
     produced_ += static_cast<int64_t>(out);
-    if (produced_ > limits_.free_bytes && produced_ > limits_.max_ratio * std::max<int64_t>(fed_, 1)) {
+    // Against the compressed bytes inflated so far, not those read ahead into in_ (a 64 KiB read
+    // let a bomb give 13 MB before this tripped).
+    const int64_t inflated = fed_ - static_cast<int64_t>(zs_.avail_in);
+    if (produced_ > limits_.free_bytes && produced_ > limits_.max_ratio * std::max<int64_t>(inflated, 1)) {
       return InvalidArgumentError(fmt::format(
           "gzip: {} compressed bytes gave {} bytes, more than {} times as many (a compression bomb?); "
           "send the file uncompressed or compressed less",
-          fed_, produced_, limits_.max_ratio));
+          inflated, produced_, limits_.max_ratio));
     }
     return out;
   }

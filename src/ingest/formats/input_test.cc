@@ -159,6 +159,24 @@ TEST(GzipSource, ACompressionBombIsRefusedPastItsFreeBytes) {
   EXPECT_EQ(*ReadAll(*GzipSource(MemorySource(Gzip(text)), GzipLimits{1 << 20, 200})), text);
 }
 
+// With the default limits a bomb is refused within its first few MiB of output, and an ordinary
+// file of any size passes.
+TEST(GzipSource, TheDefaultLimitsRefuseABombEarly) {
+  const std::string gz = Gzip(std::string(64 << 20, '1'));
+  Result<std::string> all = ReadAll(*GzipSource(MemorySource(gz)));
+  ASSERT_EQ(all.status().code(), StatusCode::kInvalidArgument);
+  // "gzip: N compressed bytes gave M bytes, ...": M is the output when it was refused.
+  const std::string& m = all.status().message();
+  const size_t gave = m.find(" bytes gave ");
+  ASSERT_NE(gave, std::string::npos) << m;
+  const int64_t produced = std::stoll(m.substr(gave + 12));
+  EXPECT_GT(produced, int64_t{4} << 20);
+  EXPECT_LT(produced, int64_t{5} << 20) << m;
+  std::string text;
+  while (text.size() < (12 << 20)) text += SomeText();
+  EXPECT_EQ(*ReadAll(*GzipSource(MemorySource(Gzip(text)))), text);
+}
+
 TEST(AutoDecompress, RecognizesGzipByItsMagic) {
   std::string gz = Gzip("a,b\n");
   auto s = AutoDecompress(testing::Chunked(gz, 1));
