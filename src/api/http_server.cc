@@ -528,10 +528,14 @@ class HttpServer::Impl {
           state->fired = true;
           lowest.cancel();
         });
-        co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        // A step at a time: the deadline may fire between two steps, when no read is pending for
+        // its cancel to stop; the loop then sees it.
+        while (!ec && !parser.is_done() && !state->fired) {
+          co_await http::async_read_some(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        }
         state->reading = false;
         deadline.cancel();
-        if (state->fired && !parser.is_done() && ec == net::error::operation_aborted) {
+        if (state->fired && !parser.is_done() && (!ec || ec == net::error::operation_aborted)) {
           ec = {};
           co_return ProblemResponse(
               408, "DEADLINE_EXCEEDED", "Request body too slow",

@@ -395,7 +395,8 @@ void ApiService::AddCitizenRoutes() {
       for (const auto& f : g.fields) fields.push_back(g.dataset + "." + f);
     }
     // More than an entry lists (256) are collapsed to dataset.* by the append (MakeLoggable).
-    RETURN_IF_ERROR(audit_own_change(ctx, "consent.grant", {me, "", c.consent.id}, std::move(fields), c.consent.id));
+    RETURN_IF_ERROR(audit_own_change(ctx, "consent.grant", {c.consent.person_key, "", c.consent.id},
+                                     std::move(fields), c.consent.id));
     Response r = JsonResponse(DumpJson(sharing::ConsentToJson(c, deps_.clock->NowMicros())), 201);
     r.headers.emplace_back("Location", "/v1/me/consents/" + c.consent.id);
     return r;
@@ -510,8 +511,9 @@ void ApiService::AddCitizenRoutes() {
       return sharing::IsOpenCorrectionsBound(created.status()) ? refuse(created.status()) : created.status();
     }
     const sharing::CorrectionRequest& c = *created;
-    RETURN_IF_ERROR(
-        audit_own_change(ctx, "correction.request", {me, c.dataset_id, AuditText(c.record_key, kRecordAuditBytes)}, {c.field}));
+    RETURN_IF_ERROR(audit_own_change(ctx, "correction.request",
+                                     {c.person_key, c.dataset_id, AuditText(c.record_key, kRecordAuditBytes)},
+                                     {c.field}));
     json j = sharing::CorrectionJson(c);
     j["owner"] = info.schema.owner;
     return JsonResponse(DumpJson(j), 201);

@@ -29,7 +29,6 @@ namespace {
 
 const std::set<Role> kIngestRoles = {Role::kOperator, Role::kAgency};
 constexpr int kMaxPage = 1000;
-constexpr size_t kMaxIdempotencyKey = 200;
 
 std::string LowerTrimmed(std::string_view s) {
   s = s.substr(0, s.find(';'));
@@ -84,11 +83,9 @@ Result<ingest::BatchRequest> BatchRequestFor(const Request& req, const std::stri
     }
   }
   if (auto key = req.Header("idempotency-key")) {
-    bool printable = !key->empty() && key->size() <= kMaxIdempotencyKey;
-    for (char c : *key) printable = printable && c > 0x20 && c < 0x7f;
-    if (!printable) {
-      return InvalidArgumentError(
-          fmt::format("header Idempotency-Key must be 1 to {} visible ASCII characters", kMaxIdempotencyKey));
+    if (!ingest::IsValidIdempotencyKey(*key)) {
+      return InvalidArgumentError(fmt::format("header Idempotency-Key must be 1 to {} visible ASCII characters",
+                                              ingest::kMaxIdempotencyKey));
     }
     b.idempotency_key = std::string(*key);
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "text/unicode.h"
 
 namespace ndc::catalog {
@@ -17,8 +19,12 @@ Status ValidateAgency(const Agency& a) {
     return InvalidArgumentError(fmt::format("'{}' is not a valid agency id (lower-case ASCII letters, digits and _, "
                                             "starting with a letter, at most 40 characters)", a.id));
   }
-  if (a.name.empty() || a.name.size() > 300) return InvalidArgumentError("agency name must have 1 to 300 bytes");
   if (!text::IsValidUtf8(a.name)) return InvalidArgumentError("agency name is not valid UTF-8");
+  // Characters (code points), as the OpenAPI document's maxLength counts them: a Vietnamese name
+  // takes two or three bytes a letter (until 2026-12-02 this counted bytes).
+  size_t characters = 0;
+  for (unsigned char c : a.name) characters += (c & 0xC0) != 0x80;
+  if (characters == 0 || characters > 300) return InvalidArgumentError("agency name must have 1 to 300 characters");
   // A name is shown in listings, terminals and the console: an escape sequence in it would act
   // there (review of 2026-12-02: "x\u001b[31mred" was stored), a U+202E would turn it around.
   RETURN_IF_ERROR(text::CheckDisplayText("agency name", a.name));
@@ -37,20 +43,38 @@ Status ValidateSchemaText(const DatasetSchema& s) {
   if (!text::IsValidUtf8(s.title) || !text::IsValidUtf8(s.description)) {
     return InvalidArgumentError("dataset title and description must be valid UTF-8");
   }
-  // Shown in the console, listings and the OpenAPI of agreements: no controls or invisible
-  // formatting characters (checked when a schema is registered or changed, not when a stored one
-  // is read, so a dataset stored before 2026-12-02 stays readable). Descriptions may run over
-  // lines.
-  RETURN_IF_ERROR(text::CheckDisplayText("dataset title", s.title));
-  RETURN_IF_ERROR(text::CheckDisplayText("dataset description", s.description, U"\t\n"));
   for (const auto& f : s.fields) {
-    const std::string where = "field " + f.name;
-    for (const std::string* t : {&f.description, &f.column}) {
-      if (!text::IsValidUtf8(*t)) return InvalidArgumentError(where + ": its column and description must be valid UTF-8");
+    if (!text::IsValidUtf8(f.description) || !text::IsValidUtf8(f.column)) {
+      return InvalidArgumentError("field " + f.name + ": its column and description must be valid UTF-8");
     }
-    RETURN_IF_ERROR(text::CheckDisplayText(where + ": description", f.description, U"\t\n"));
-    RETURN_IF_ERROR(text::CheckDisplayText(where + ": column", f.column));
-    for (const std::string& v : f.values) RETURN_IF_ERROR(text::CheckDisplayText(where + ": enum value", v));
+  }
+  return OkStatus();
+}
+
+// Texts shown in the console, listings and agreements hold no control or invisible formatting
+// characters (descriptions may run over lines). Only texts new against `current` (the stored
+// version a change starts from; null for a new dataset) are checked: a schema stored before
+// 2026-12-02 stays readable, re-applying it is still "unchanged", and a change of one text does
+// not make the owner clean every other first.
+Status CheckDisplayTexts(const DatasetSchema& s, const DatasetSchema* current) {
+  constexpr std::u32string_view kLines = U"\t\n";
+  if (current == nullptr || s.title != current->title) {
+    RETURN_IF_ERROR(text::CheckDisplayText("dataset title", s.title));
+  }
+  if (current == nullptr || s.description != current->description) {
+    RETURN_IF_ERROR(text::CheckDisplayText("dataset description", s.description, kLines));
+  }
+  for (const auto& f : s.fields) {
+    const FieldSpec* was = current == nullptr ? nullptr : current->Field(f.name);
+    const std::string where = "field " + f.name;
+    if (was == nullptr || f.description != was->description) {
+      RETURN_IF_ERROR(text::CheckDisplayText(where + ": description", f.description, kLines));
+    }
+    if (was == nullptr || f.column != was->column) RETURN_IF_ERROR(text::CheckDisplayText(where + ": column", f.column));
+    for (const std::string& v : f.values) {
+      if (was != nullptr && std::find(was->values.begin(), was->values.end(), v) != was->values.end()) continue;
+      RETURN_IF_ERROR(text::CheckDisplayText(where + ": enum value", v));
+    }
   }
   return OkStatus();
 }
@@ -108,6 +132,7 @@ Result<std::vector<Agency>> Catalog::ListAgencies() {
 
 Result<DatasetInfo> Catalog::CreateDataset(const DatasetSchema& schema) {
   RETURN_IF_ERROR(ValidateSchemaText(schema));
+  RETURN_IF_ERROR(CheckDisplayTexts(schema, nullptr));
   RETURN_IF_ERROR(CheckReadsBack(schema));
   auto owner = GetAgency(schema.owner);
   if (!owner.ok()) {
@@ -141,6 +166,7 @@ Result<DatasetInfo> Catalog::CreateDataset(const DatasetSchema& schema) {
 Result<SchemaUpdate> Catalog::UpdateSchema(const DatasetSchema& schema) {
   RETURN_IF_ERROR(ValidateSchemaText(schema));
   ASSIGN_OR_RETURN(DatasetInfo current, GetDataset(schema.id));
+  RETURN_IF_ERROR(CheckDisplayTexts(schema, &current.schema));
   std::vector<std::string> bad = IncompatibleChanges(current.schema, schema);
   if (!bad.empty()) {
     return FailedPreconditionError(fmt::format(

@@ -58,6 +58,16 @@ TEST_P(CatalogStoreTest, AgencyNameIsNormalizedToNfc) {
   EXPECT_EQ(catalog_->GetAgency("moh")->name, "Bộ Y tế");
 }
 
+// A name's bound counts characters, as the OpenAPI document's maxLength does.
+TEST_P(CatalogStoreTest, AgencyNameBoundCountsCharacters) {
+  std::string name;
+  for (int i = 0; i < 300; ++i) name += "Ữ";
+  EXPECT_TRUE(catalog_->CreateAgency({.id = "long", .name = name}).ok());
+  auto longer = catalog_->CreateAgency({.id = "longer", .name = name + "a"});
+  EXPECT_EQ(longer.status().message(), "agency name must have 1 to 300 characters");
+  EXPECT_EQ(catalog_->CreateAgency({.id = "empty", .name = ""}).status().code(), StatusCode::kInvalidArgument);
+}
+
 // A name with a control character (an escape sequence would act in a terminal listing) or an
 // invisible formatting one (U+202E turns the name around, U+200B hides in it) is refused.
 TEST_P(CatalogStoreTest, AgencyNameWithControlCharactersIsRefused) {
@@ -245,6 +255,30 @@ TEST_P(CatalogStoreTest, ASchemaStoredWithAnOldBoundReadsAndCanBeFixed) {
   EXPECT_EQ(up->dataset.schema.Field("ngay_sinh")->max, "2026-02-28");
 }
 
+// A text stored before the rule (2026-12-02) does not stand in the way: the schema reads, applying
+// it again is "unchanged", and a change of another text or a new field is made. A changed text is
+// checked.
+TEST_P(CatalogStoreTest, AnOldStoredTextDoesNotBlockChanges) {
+  ASSERT_TRUE(catalog_->CreateDataset(Schema()).ok());
+  DatasetSchema old = Schema();
+  old.description = "Students\xe2\x80\x8b enrolled";  // a zero-width space, stored before the rule
+  Value p[] = {SchemaToJson(old)};
+  ASSERT_TRUE(db_->Exec("UPDATE dataset_versions SET schema_json = $1 WHERE dataset_id = 'hoc_sinh'", p).ok());
+  Catalog fresh(db_.get(), &clock_);
+  ASSERT_TRUE(fresh.GetDataset("hoc_sinh").ok());
+  auto same = fresh.UpdateSchema(old);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(same->dataset.version, 1);
+  DatasetSchema retitled = old;
+  retitled.title = "Học sinh phổ thông";
+  auto up = fresh.UpdateSchema(retitled);
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_EQ(up->dataset.version, 2);
+  DatasetSchema worse = retitled;
+  worse.description = "Students\xe2\x80\x8b\xe2\x80\x8b enrolled";
+  EXPECT_EQ(fresh.UpdateSchema(worse).status().code(), StatusCode::kInvalidArgument);
+}
+
 // A schema built in code, not parsed, is checked too: what is stored must read back.
 TEST_P(CatalogStoreTest, ASchemaThatWouldNotReadBackIsNotStored) {
   DatasetSchema s = Schema();
@@ -283,6 +317,10 @@ TEST_P(CatalogStoreTest, SchemaTextsHoldNoControlOrInvisibleCharacters) {
   refused([](DatasetSchema& s) { s.fields[1].description = "\xef\xbb\xbfx"; },
           "field ngay_sinh: description may not contain U+FEFF");
   refused([](DatasetSchema& s) { s.fields[1].column = "Ng\xc3\xa0y\xc2\x85"; }, "field ngay_sinh: column may not contain U+0085");
+  DatasetSchema enums = Schema(R"({"name": "khoi", "type": "enum", "values": ["A", "B\u200b"]})");
+  enums.id = "hoc_sinh_3";
+  EXPECT_EQ(catalog_->CreateDataset(enums).status().message().substr(0, 48),
+            "field khoi: enum value may not contain U+200B (a");
   EXPECT_EQ(catalog_->GetDataset("hoc_sinh_2").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(catalog_->GetDataset("hoc_sinh")->version, 1);
 }

@@ -47,6 +47,7 @@ TEST(IsPlainNfc, DeclinesWhatNeedsTheGeneralPath) {
   EXPECT_FALSE(IsPlainNfc("\xE1\xBB\x28"));
   EXPECT_FALSE(IsPlainNfc("\xC0\xAF"));                   // overlong
   EXPECT_FALSE(IsPlainNfc("\u4E2D"));                     // valid, but outside the quick ranges
+  EXPECT_FALSE(IsPlainNfc("Ng\u00ADuy"));                 // NFC, but the soft hyphen is refused
 }
 
 TEST(TrimFast, AgreesWithTrimWhitespace) {

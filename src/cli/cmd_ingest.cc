@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "api/audit_text.h"
 #include "api/ingest_json.h"
 #include "cli/commands.h"
 #include "cli/hub.h"
@@ -107,7 +108,8 @@ Result<ingest::BatchReport> IngestFile(Hub& hub, const IngestFlags& f, ingest::B
   }
   req.idempotency_key = f.idempotency_key;
   if (f.max_reject_share >= 0) req.max_reject_share = f.max_reject_share;
-  req.source = "cli:" + Label(file);
+  // Shown in batch reports, to the owning agency too: a file name's control characters escaped.
+  req.source = "cli:" + api::AuditText(Label(file));
   req.submitted_by = "cli:" + OsUser();
   ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> source, ingest::OpenFileSource(file));
   const bool show_progress = !f.quiet && !f.json;
@@ -122,6 +124,10 @@ Result<ingest::BatchReport> IngestFile(Hub& hub, const IngestFlags& f, ingest::B
 int Run(const IngestFlags& f) {
   auto mode = ingest::ParseBatchMode(f.mode);
   if (!mode.ok()) return ReportError(mode.status());
+  if (!f.idempotency_key.empty() && !ingest::IsValidIdempotencyKey(f.idempotency_key)) {
+    return ReportError(InvalidArgumentError(fmt::format(
+        "--idempotency-key must be 1 to {} visible ASCII characters (as the HTTP header)", ingest::kMaxIdempotencyKey)));
+  }
   if (!f.idempotency_key.empty() && f.files.size() > 1) {
     return ReportError(InvalidArgumentError(
         "--idempotency-key names one batch, but each file is its own batch: give one FILE per command"));

@@ -31,4 +31,12 @@ std::string_view BatchStatusName(BatchStatus s) {
   return "failed";
 }
 
+bool IsValidIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > kMaxIdempotencyKey) return false;
+  for (char c : key) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
 }  // namespace ndc::ingest

@@ -3,6 +3,7 @@
 // Design: docs/design/ingest.md ("Batches").
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,6 +30,11 @@ Result<BatchMode> ParseBatchMode(std::string_view name);  // kInvalidArgument na
 // duplicate: not stored — the answer to a resent batch, describing the original.
 enum class BatchStatus { kApplied, kRefused, kFailed, kDuplicate };
 std::string_view BatchStatusName(BatchStatus s);
+
+// An idempotency key (the HTTP header, `ndc ingest --idempotency-key`): 1 to 200 visible ASCII
+// characters, shown back in batch reports.
+inline constexpr size_t kMaxIdempotencyKey = 200;
+bool IsValidIdempotencyKey(std::string_view key);
 
 struct BatchRequest {
   std::string dataset_id;

@@ -12,6 +12,16 @@ namespace {
 
 using testing_fixture::IngestorTest;
 
+// The HTTP header and `ndc ingest --idempotency-key` take the same keys: visible ASCII, 1 to 200.
+TEST(IdempotencyKey, IsVisibleAsciiOfBoundedLength) {
+  EXPECT_TRUE(IsValidIdempotencyKey("bhxh-2026-12-01/part-3"));
+  EXPECT_TRUE(IsValidIdempotencyKey(std::string(kMaxIdempotencyKey, 'k')));
+  for (const std::string& bad : {std::string(), std::string(kMaxIdempotencyKey + 1, 'k'), std::string("a b"),
+                                 std::string("a\x1b[2J"), std::string("l\xc3\xb4")}) {
+    EXPECT_FALSE(IsValidIdempotencyKey(bad)) << bad;
+  }
+}
+
 TEST_P(IngestorTest, ResendingABatchChangesNothingAndSaysSo) {
   const std::string rows = "A1,An,,1\nA2,Bình,,1\n";
   BatchReport first = Send(rows);

@@ -247,11 +247,9 @@ Result<StoredConsent> ConsentStore::Grant(const std::string& person_key, StoredC
   // cannot make them grow without bound. The count and the insert are one transaction that
   // takes turns with the person's other grants, so grants sent at once cannot pass the bound.
   ASSIGN_OR_RETURN(auto tx, db_->Begin());
-  RETURN_IF_ERROR(store::SerializeOn(*tx, "consents.live:" + person_key));
   // Merged since the caller resolved the key: the consent belongs to the survivor, as the
   // person's others now do (and takes the survivor's turn for its bound).
-  ASSIGN_OR_RETURN(c.person_key, SurvivingPerson(*tx, person_key));
-  if (c.person_key != person_key) RETURN_IF_ERROR(store::SerializeOn(*tx, "consents.live:" + c.person_key));
+  ASSIGN_OR_RETURN(c.person_key, TakeTurnOfSurvivor(*tx, "consents.live:", person_key));
   const Value live_p[] = {c.person_key, clock_->NowMicros(), int64_t{kMaxLiveConsents}};
   ASSIGN_OR_RETURN(auto live, tx->Query("SELECT COUNT(*) FROM (SELECT 1 FROM consents WHERE person_key = $1 AND "
                                         "revoked_at IS NULL AND valid_to > $2 LIMIT $3) l",

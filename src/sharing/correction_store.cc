@@ -41,14 +41,9 @@ bool IsOpenCorrectionsBound(const Status& s) {
 Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionRequest draft, RandomSource* random,
                                            int64_t now) {
   ASSIGN_OR_RETURN(auto tx, db.Begin());
-  RETURN_IF_ERROR(store::SerializeOn(*tx, "corrections.open:" + draft.person_key));
   // Merged since the caller resolved the key: the request belongs to the survivor, as the
   // person's others now do (and takes the survivor's turn for its bound).
-  ASSIGN_OR_RETURN(std::string holder, SurvivingPerson(*tx, draft.person_key));
-  if (holder != draft.person_key) {
-    draft.person_key = std::move(holder);
-    RETURN_IF_ERROR(store::SerializeOn(*tx, "corrections.open:" + draft.person_key));
-  }
+  ASSIGN_OR_RETURN(draft.person_key, TakeTurnOfSurvivor(*tx, "corrections.open:", draft.person_key));
   ASSIGN_OR_RETURN(store::ResultSet open,
                    tx->Query("SELECT COUNT(*) FROM (SELECT 1 FROM correction_requests WHERE person_key = $1 AND "
                              "status = 'open' LIMIT $2) o",

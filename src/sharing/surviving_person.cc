@@ -15,4 +15,16 @@ Result<std::string> SurvivingPerson(store::Executor& tx, const std::string& key)
   return DataLossError(fmt::format("persons: the merge chain from {} is longer than 64 (a cycle?)", key));
 }
 
+Result<std::string> TakeTurnOfSurvivor(store::Executor& tx, const std::string& prefix, const std::string& key) {
+  std::string held = key;
+  RETURN_IF_ERROR(store::SerializeOn(tx, prefix + held));
+  for (int turns = 0; turns < 64; ++turns) {
+    ASSIGN_OR_RETURN(std::string survivor, SurvivingPerson(tx, held));
+    if (survivor == held) return held;
+    held = std::move(survivor);
+    RETURN_IF_ERROR(store::SerializeOn(tx, prefix + held));
+  }
+  return DataLossError(fmt::format("persons: the merges from {} did not settle after 64 turns (a cycle?)", key));
+}
+
 }  // namespace ndc::sharing

@@ -17,4 +17,11 @@ namespace ndc::sharing {
 // longer than 64 (a cycle).
 Result<std::string> SurvivingPerson(store::Executor& tx, const std::string& key);
 
+// Takes the turn `prefix + key` (store::SerializeOn), then follows `key`'s merges, taking each
+// survivor's turn and looking again from it, until the person whose turn it holds is not merged;
+// returns that person. Looking again matters: a merge of the survivor itself may have held the
+// survivor's turn and committed while this waited for it (A merged into B before, B being merged
+// into C now: found B, waited, B's consents went to C).
+Result<std::string> TakeTurnOfSurvivor(store::Executor& tx, const std::string& prefix, const std::string& key);
+
 }  // namespace ndc::sharing

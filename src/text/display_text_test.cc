@@ -19,6 +19,15 @@ TEST(DisplayText, FindsControlsAndInvisibleFormattingCharacters) {
   for (const auto& [text, want] : cases) {
     EXPECT_EQ(FindControlOrInvisible(text), std::optional<char32_t>(want)) << text;
   }
+  // The later additions: soft hyphen, Arabic letter mark, Hangul filler, Mongolian vowel
+  // separator, line and paragraph separators, halfwidth Hangul filler, annotation mark, a tag.
+  const std::pair<const char*, char32_t> more[] = {
+      {"Ng\xc2\xad" "uy", 0xAD}, {"a\xd8\x9c", 0x61C}, {"\xe1\x85\x9f", 0x115F}, {"a\xe1\xa0\x8e", 0x180E},
+      {"one\xe2\x80\xa8two", 0x2028}, {"\xe2\x80\xa9", 0x2029}, {"\xe3\x85\xa4", 0x3164},
+      {"\xef\xbe\xa0", 0xFFA0}, {"\xef\xbf\xb9", 0xFFF9}, {"flag\xf3\xa0\x81\x81", 0xE0041}};
+  for (const auto& [text, want] : more) {
+    EXPECT_EQ(FindControlOrInvisible(text), std::optional<char32_t>(want)) << text;
+  }
   // Neighbours that are fine: NBSP, an en space, the narrow NBSP, U+2065 (unassigned, not a
   // formatting character), U+2070.
   EXPECT_EQ(FindControlOrInvisible("a\xc2\xa0" "b\xe2\x80\x82" "c\xe2\x80\xaf" "d\xe2\x81\xb0"), std::nullopt);

@@ -72,15 +72,22 @@ std::string CollapseWhitespace(std::string_view s);
 std::string_view TrimWhitespace(std::string_view s);
 
 // Characters that show as nothing or change how the text around them reads: the C0 controls,
-// DEL, the C1 controls, zero-width spaces and joiners (U+200B..U+200F), directional embeddings,
-// overrides and isolates (U+202A..U+202E, U+2066..U+2069: U+202E shows "abc" as "cba"), word
-// joiners and invisible operators (U+2060..U+2064), and the byte-order mark (U+FEFF). Names,
+// DEL, the C1 controls, the soft hyphen (U+00AD), the Arabic letter mark (U+061C), the Mongolian
+// vowel separator (U+180E), zero-width spaces and joiners (U+200B..U+200F), the line and
+// paragraph separators (U+2028, U+2029: line breaks where "\n" is refused), directional
+// embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069: U+202E shows "abc" as
+// "cba"), word joiners and invisible operators (U+2060..U+2064), the Hangul fillers (U+115F,
+// U+1160, U+3164, U+FFA0: letters drawn as blanks), the byte-order mark (U+FEFF), the
+// interlinear annotation marks (U+FFF9..U+FFFB) and the tag characters (U+E0000..U+E007F). Names,
 // titles and descriptions shown in consoles, terminals and listings may not hold them; stored
 // values may not either (catalog/record_validator.cc), but for tab, line feed and carriage return.
 inline bool IsControlOrInvisible(char32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
-         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
-         cp == 0xFEFF;
+  if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xAD) return true;
+  if (cp < 0x61C) return false;  // the common case: Latin, Vietnamese
+  return cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+         cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x3164 || cp == 0xFEFF || cp == 0xFFA0 ||
+         (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
 // The first code point of `s` for which IsControlOrInvisible holds, other than those in `allowed`

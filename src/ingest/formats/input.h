@@ -38,7 +38,7 @@ std::unique_ptr<ByteSource> MemorySource(std::string data);
 // kInvalidArgument "gzip: corrupt data at byte N (reason)" (also for bytes after a member that are
 // not another member) or "gzip: truncated input at byte N", N counting compressed bytes; and
 // kInvalidArgument "gzip: ... a compression bomb?" once the output passes `free_bytes` and is more
-// than `max_ratio` times the compressed bytes read (CSV and NDJSON compress 3-20 times; deflate's
+// than `max_ratio` times the compressed bytes inflated so far (CSV and NDJSON compress 3-20 times; deflate's
 // limit is about 1,030). The default free allowance is small, so that a bomb is refused after a
 // few MiB of rows, in seconds (with 64 MiB, a 2 MB gzip of tiny rows held a batch slot for three
 // minutes before its refusal; review of 2026-12-02).
