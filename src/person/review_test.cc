@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "person/person_store.h"
 #include "person/review_store.h"
 #include "person/testing/person_fixture.h"
+#include "sharing/correction_store.h"
 #include "store/testing/test_util.h"
 
 namespace ndc::person {
@@ -628,6 +630,39 @@ TEST_P(ReviewTest, AMergeMovesTheConsentsAndCorrectionRequests) {
                            db_->Query("SELECT person_key FROM correction_requests WHERE id = 'cor_1'"));
   ASSERT_EQ(corrections.rows.size(), 1u);
   EXPECT_EQ(corrections.rows[0].Str(0), kAnId);
+}
+
+// A correction request resolved to the absorbed person just before a merge commits waits for the
+// merge (its turn, corrections.open:<key>, is the merge's too) and is stored under the survivor.
+// Without the merge taking that turn, on PostgreSQL the request read the absorbed person as
+// active and was stored under it after the merge had moved the others.
+TEST_P(ReviewTest, ARequestMadeWhileAMergeCommitsGoesToTheSurvivor) {
+  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s3 = PersonOf("tax", "T3");
+  ASSERT_EQ(s3[0], 'S');
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> merge, db_->Begin());
+  OpsContext octx{clock_.NowMicros(), "population_registry", {}, &random_};
+  PersonOps ops(merge.get(), &octx);
+  NDC_ASSERT_OK(ops.Merge(s3, kAnId, "the same man"));
+  std::atomic<bool> done = false;
+  Result<sharing::CorrectionRequest> made = InternalError("not run");
+  std::thread asker([&] {
+    sharing::CorrectionRequest draft{.dataset_id = "tax", .record_key = "T3", .field = "ho_ten", .person_key = s3,
+                                     .claimed_value = "Lê Văn Cương"};
+    made = sharing::CreateCorrection(*db_, draft, &random_, clock_.NowMicros());
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(done) << "the request did not wait for the merge";
+  NDC_ASSERT_OK(merge->Commit());
+  asker.join();
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  EXPECT_EQ(made->person_key, kAnId);
+  const store::Value id[] = {made->id};
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row stored,
+                           db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1", id));
+  EXPECT_EQ(stored.Str(0), kAnId);
 }
 
 TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {
