@@ -40,7 +40,7 @@ constexpr const char* kControlMessage = "contains a control character (NUL or U+
 // directional marks, overrides and isolates, word joiners, the byte-order mark (review of
 // 2026-12-01: "Nguyễn\u202eVăn An" was stored, and folded for linkage to "nguyenvan an").
 bool IsForbiddenCodePoint(char32_t cp) {
-  return text::IsControlOrInvisible(cp) && cp != '\t' && cp != '\n' && cp != '\r';
+  return text::IsControlOrFormatting(cp) && cp != '\t' && cp != '\n' && cp != '\r';
 }
 
 // Why `v` (valid UTF-8) may not be stored, or nullopt.

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "api/audit_text.h"
 #include "api/ingest_json.h"
 #include "cli/commands.h"
 #include "cli/hub.h"
@@ -16,6 +15,7 @@
 #include "cli/progress_printer.h"
 #include "common/json.h"
 #include "ingest/formats/input.h"
+#include "text/unicode.h"
 
 namespace ndc::cli {
 namespace {
@@ -108,8 +108,9 @@ Result<ingest::BatchReport> IngestFile(Hub& hub, const IngestFlags& f, ingest::B
   }
   req.idempotency_key = f.idempotency_key;
   if (f.max_reject_share >= 0) req.max_reject_share = f.max_reject_share;
-  // Shown in batch reports, to the owning agency too: a file name's control characters escaped.
-  req.source = "cli:" + api::AuditText(Label(file));
+  // Shown in batch reports, to the owning agency too: a file name's control and invisible
+  // formatting characters escaped.
+  req.source = "cli:" + text::EscapeControlOrInvisible(Label(file));
   req.submitted_by = "cli:" + OsUser();
   ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> source, ingest::OpenFileSource(file));
   const bool show_progress = !f.quiet && !f.json;

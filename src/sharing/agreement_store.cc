@@ -52,14 +52,22 @@ Result<StoredAgreement> ReadVersion(store::Executor& db, const std::string& id, 
 }
 
 // The texts people read (the console, `ndc agreements`, the consumer's copy) hold no control or
-// invisible formatting characters. Checked when a version is stored, not when one is read: a
-// version stored before 2026-12-02 stays readable, and a status change keeps its body as it is.
-Status CheckTexts(const StoredAgreement& s) {
+// invisible formatting characters. Checked when a version is stored, and then only the texts new
+// against the version it follows (`was`; null for a new agreement), never when one is read: a
+// version stored before 2026-12-02 stays readable and can be amended in its other texts, and a
+// status change keeps its body as it is.
+Status CheckTexts(const StoredAgreement& s, const StoredAgreement* was) {
   const policy::Agreement& a = s.agreement;
-  RETURN_IF_ERROR(text::CheckDisplayText("agreement.title", s.title));
-  RETURN_IF_ERROR(text::CheckDisplayText("agreement.deletion_duty", a.deletion_duty, U"\t\n"));
-  RETURN_IF_ERROR(text::CheckDisplayText("agreement.legal_basis.instrument", a.legal_basis.instrument));
-  RETURN_IF_ERROR(text::CheckDisplayText("agreement.legal_basis.article", a.legal_basis.article));
+  const auto check = [&](std::string_view what, const std::string& now, const std::string* before,
+                         std::u32string_view allowed = {}) {
+    return before != nullptr && *before == now ? OkStatus() : text::CheckDisplayText(what, now, allowed);
+  };
+  const policy::Agreement* b = was == nullptr ? nullptr : &was->agreement;
+  RETURN_IF_ERROR(check("agreement.title", s.title, was ? &was->title : nullptr));
+  RETURN_IF_ERROR(check("agreement.deletion_duty", a.deletion_duty, b ? &b->deletion_duty : nullptr, U"\t\n"));
+  RETURN_IF_ERROR(check("agreement.legal_basis.instrument", a.legal_basis.instrument,
+                        b ? &b->legal_basis.instrument : nullptr));
+  RETURN_IF_ERROR(check("agreement.legal_basis.article", a.legal_basis.article, b ? &b->legal_basis.article : nullptr));
   return OkStatus();
 }
 
@@ -126,7 +134,7 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
 Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std::string& actor, bool create,
                                                std::optional<policy::AgreementStatus> new_status) {
   if (!new_status) {
-    RETURN_IF_ERROR(CheckTexts(draft));
+    if (create) RETURN_IF_ERROR(CheckTexts(draft, nullptr));  // a change: against its head, below
     RETURN_IF_ERROR(Validate(draft.agreement));
   }
   ASSIGN_OR_RETURN(auto tx, db_->Begin());
@@ -164,6 +172,10 @@ Result<StoredAgreement> AgreementStore::Insert(StoredAgreement draft, const std:
           "agreement '{}' was revoked at version {}, and a revocation is final: conclude a new agreement (another "
           "id) to share with this consumer again",
           a.id, head->rows[0].Int(0)));
+    }
+    if (!new_status) {
+      ASSIGN_OR_RETURN(StoredAgreement head_version, ReadVersion(*tx, a.id, std::nullopt));
+      RETURN_IF_ERROR(CheckTexts(draft, &head_version));
     }
   }
   if (!create && !new_status && draft.read_version && head->rows[0].Int(0) != *draft.read_version) {

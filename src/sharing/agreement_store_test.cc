@@ -307,10 +307,21 @@ TEST_P(AgreementStoreTest, TextsArePlain) {
   auto made = agreements_->Create(Draft(R"(, "deletion_duty": "Erase within 30 days:\n\t- the copies\n\t- the logs")"),
                                   "op");
   ASSERT_TRUE(made.ok()) << made.status().ToString();
-  // A change is checked too.
+  // A change is checked too, in the texts it makes new.
   StoredAgreement edit = *made;
   edit.title = "x\x7f";
   EXPECT_EQ(agreements_->Update(edit, "op").status().code(), StatusCode::kInvalidArgument);
+  // A text stored before the rule does not block a change of another one.
+  store::Value p[] = {std::string("Erase within"), std::string("Erase\xc2\xad within")};
+  ASSERT_TRUE(db_->Exec("UPDATE agreement_versions SET body = REPLACE(body, $1, $2) WHERE id = 'vss-registry'", p).ok());
+  auto stored = agreements_->Get("vss-registry");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_NE(stored->agreement.deletion_duty.find("\xc2\xad"), std::string::npos);
+  StoredAgreement amend = *stored;
+  amend.title = "BHXH reads the registry";
+  auto amended = agreements_->Update(amend, "op");
+  ASSERT_TRUE(amended.ok()) << amended.status().ToString();
+  EXPECT_EQ(amended->agreement.version, 2);
 }
 
 TEST_P(AgreementStoreTest, PersonalDataIsNeverOpenAndSensitiveDataNeedsAnArticle) {

@@ -26,6 +26,35 @@ std::optional<char32_t> FindControlOrInvisible(std::string_view s, std::u32strin
   return std::nullopt;
 }
 
+std::string EscapeControlOrInvisible(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      if (IsControlOrInvisible(b)) {
+        out += fmt::format("\\u{{{:04X}}}", b);
+      } else {
+        out.push_back(s[i]);
+      }
+      ++i;
+      continue;
+    }
+    const internal::Decoded d = internal::DecodeAt(s, i);
+    if (!d.valid) {
+      for (int k = 0; k < d.length; ++k) {
+        out += fmt::format("\\x{{{:02X}}}", static_cast<unsigned char>(s[i + static_cast<size_t>(k)]));
+      }
+    } else if (IsControlOrInvisible(d.cp)) {
+      out += fmt::format("\\u{{{:04X}}}", static_cast<uint32_t>(d.cp));
+    } else {
+      out.append(s.substr(i, static_cast<size_t>(d.length)));
+    }
+    i += static_cast<size_t>(d.length);
+  }
+  return out;
+}
+
 Status CheckDisplayText(std::string_view what, std::string_view s, std::u32string_view allowed) {
   const std::optional<char32_t> cp = FindControlOrInvisible(s, allowed);
   if (!cp) return OkStatus();

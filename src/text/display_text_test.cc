@@ -45,6 +45,14 @@ TEST(DisplayText, IllFormedBytesAreSkippedNotMisread) {
   EXPECT_EQ(FindControlOrInvisible("\xff\x1b"), std::optional<char32_t>(0x1B));
 }
 
+TEST(DisplayText, EscapeWritesHiddenCharactersAndBadBytesVisibly) {
+  EXPECT_EQ(EscapeControlOrInvisible("50% of 2026\\q1.csv"), "50% of 2026\\q1.csv");
+  EXPECT_EQ(EscapeControlOrInvisible("d\xe1\xbb\xaf li\xe1\xbb\x87u.csv"), "d\xe1\xbb\xaf li\xe1\xbb\x87u.csv");
+  EXPECT_EQ(EscapeControlOrInvisible("a\x1b[2Jb"), "a\\u{001B}[2Jb");
+  EXPECT_EQ(EscapeControlOrInvisible("vsc\xe2\x80\xaetxt.exe"), "vsc\\u{202E}txt.exe");
+  EXPECT_EQ(EscapeControlOrInvisible("x\xc2\x9by\xff"), "x\\u{009B}y\\x{FF}");
+}
+
 TEST(DisplayText, CheckNamesTheTextAndTheCharacter) {
   EXPECT_TRUE(CheckDisplayText("agency name", "Bảo hiểm xã hội").ok());
   Status s = CheckDisplayText("agreement.title", "a\xe2\x80\xae" "b");

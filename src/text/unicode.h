@@ -71,23 +71,29 @@ std::string CollapseWhitespace(std::string_view s);
 // not whitespace.
 std::string_view TrimWhitespace(std::string_view s);
 
-// Characters that show as nothing or change how the text around them reads: the C0 controls,
-// DEL, the C1 controls, the soft hyphen (U+00AD), the Arabic letter mark (U+061C), the Mongolian
-// vowel separator (U+180E), zero-width spaces and joiners (U+200B..U+200F), the line and
-// paragraph separators (U+2028, U+2029: line breaks where "\n" is refused), directional
+// Controls and the invisible formatting characters that make one text read as another: the C0
+// controls, DEL, the C1 controls, zero-width spaces and joiners (U+200B..U+200F), directional
 // embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069: U+202E shows "abc" as
-// "cba"), word joiners and invisible operators (U+2060..U+2064), the Hangul fillers (U+115F,
-// U+1160, U+3164, U+FFA0: letters drawn as blanks), the byte-order mark (U+FEFF), the
+// "cba"), word joiners and invisible operators (U+2060..U+2064), and the byte-order mark (U+FEFF).
+// Stored record values may not hold them but for tab, line feed and carriage return
+// (catalog/record_validator.cc); the set is kept as it was when records were first checked
+// (2026-12-01), so that a record stored since reads, deletes and resends as it did.
+inline bool IsControlOrFormatting(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
+         cp == 0xFEFF;
+}
+
+// Characters that show as nothing or change how the text around them reads: IsControlOrFormatting
+// and also the soft hyphen (U+00AD), the Arabic letter mark (U+061C), the Mongolian vowel
+// separator (U+180E), the line and paragraph separators (U+2028, U+2029: line breaks where "\n" is
+// refused), the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: letters drawn as blanks), the
 // interlinear annotation marks (U+FFF9..U+FFFB) and the tag characters (U+E0000..U+E007F). Names,
-// titles and descriptions shown in consoles, terminals and listings may not hold them; stored
-// values may not either (catalog/record_validator.cc), but for tab, line feed and carriage return.
+// titles, descriptions and reasons shown in consoles, terminals and listings may not hold them.
 inline bool IsControlOrInvisible(char32_t cp) {
-  if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xAD) return true;
-  if (cp < 0x61C) return false;  // the common case: Latin, Vietnamese
-  return cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
-         cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
-         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x3164 || cp == 0xFEFF || cp == 0xFFA0 ||
-         (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F);
+  return IsControlOrFormatting(cp) || cp == 0xAD || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x180E ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x3164 || cp == 0xFFA0 || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+         (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
 // The first code point of `s` for which IsControlOrInvisible holds, other than those in `allowed`
@@ -99,5 +105,10 @@ std::optional<char32_t> FindControlOrInvisible(std::string_view s, std::u32strin
 // would show as nothing, or change how the text around it reads)" for the first such character of
 // `s` not in `allowed`; OK if none (also for ill-formed UTF-8, which callers refuse on their own).
 Status CheckDisplayText(std::string_view what, std::string_view s, std::u32string_view allowed = {});
+
+// `s` with each IsControlOrInvisible code point written as "\u{202E}" and each ill-formed byte as
+// "\x{FF}"; everything else (a '%' or '\\' too) as is. For a text that is shown but not chosen by
+// a person, such as a file name in a batch report.
+std::string EscapeControlOrInvisible(std::string_view s);
 
 }  // namespace ndc::text

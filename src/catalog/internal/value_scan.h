@@ -23,7 +23,7 @@ constexpr bool IsQuickNfcCodePoint(char32_t cp) {
 }
 
 // True if `v` is well-formed UTF-8 holding no control character (C0, DEL, C1: the general path
-// decides which may stay) nor the soft hyphen and made only of IsQuickNfcCodePoint code points: then it is valid and already NFC, and trimming is all
+// decides which may stay) and made only of IsQuickNfcCodePoint code points: then it is valid and already NFC, and trimming is all
 // it needs. False means "take the general path" (which may still accept it).
 inline bool IsPlainNfc(std::string_view v) {
   const auto* p = reinterpret_cast<const unsigned char*>(v.data());
@@ -48,8 +48,8 @@ inline bool IsPlainNfc(std::string_view v) {
     } else if (c >= 0xC2 && c <= 0xC9) {  // U+0080..U+027F
       if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return false;
       const char32_t cp = (char32_t(c & 0x1F) << 6) | (p[i + 1] & 0x3F);
-      // U+00AD, the soft hyphen, is NFC but invisible: the general path refuses it.
-      if (!IsQuickNfcCodePoint(cp) || cp == 0xAD) return false;
+      // None of these is one the general path refuses (value_scan_test checks each).
+      if (!IsQuickNfcCodePoint(cp) || text::IsControlOrFormatting(cp)) return false;
       i += 2;
     } else if (c == 0xE1 && i + 2 < n && p[i + 1] >= 0xB8 && p[i + 1] <= 0xBB && (p[i + 2] & 0xC0) == 0x80) {
       i += 3;  // U+1E00..U+1EFF
