@@ -9,9 +9,10 @@
 
 namespace ndc::cli {
 
-// `text` with every control character but newline and tab — C0, DEL, and the C1 controls
-// U+0080..U+009F — and every byte that is not part of valid UTF-8 written as \xNN (C1: \u00NN).
-// Everything else, Vietnamese included, is kept as it is.
+// `text` with every control character but newline and tab — C0, DEL, the C1 controls — and the
+// invisible formatting characters (text::IsControlOrInvisible: U+202E would turn a line around)
+// written as \xNN or \uNNNN, and every byte that is not part of valid UTF-8 as \xNN
+// (text::EscapeControlOrInvisible). Everything else, Vietnamese included, is kept as it is.
 std::string TerminalText(std::string_view text);
 
 }  // namespace ndc::cli

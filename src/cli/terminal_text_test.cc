@@ -22,6 +22,12 @@ TEST(TerminalTextTest, KeepsTextAndEscapesWhatATerminalWouldObey) {
   EXPECT_EQ(TerminalText("\xe1\xbb"), "\\xe1\\xbb");  // cut short
 }
 
+// A stored text cannot turn a line around or hide in it either (since 2026-12-02).
+TEST(TerminalTextTest, EscapesInvisibleFormattingCharacters) {
+  EXPECT_EQ(TerminalText("OK \xe2\x80\xae" "deliaf"), "OK \\u202edeliaf");
+  EXPECT_EQ(TerminalText("a\xe2\x80\x8b" "b"), "a\\u200bb");
+}
+
 TEST(TerminalTextTest, TableCellsStayOnTheirLine) {
   TablePrinter t({"KEY", "NAME"});
   t.Add({"A1", "Nguyễn\n\x1b[31mAn\t"});

@@ -26,14 +26,15 @@ std::optional<char32_t> FindControlOrInvisible(std::string_view s, std::u32strin
   return std::nullopt;
 }
 
-std::string EscapeControlOrInvisible(std::string_view s) {
+std::string EscapeControlOrInvisible(std::string_view s, std::u32string_view allowed) {
+  const auto hidden = [&](char32_t cp) { return IsControlOrInvisible(cp) && allowed.find(cp) == allowed.npos; };
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {
-      if (IsControlOrInvisible(b)) {
-        out += fmt::format("\\u{{{:04X}}}", b);
+      if (hidden(b)) {
+        out += fmt::format("\\x{:02x}", b);
       } else {
         out.push_back(s[i]);
       }
@@ -43,10 +44,11 @@ std::string EscapeControlOrInvisible(std::string_view s) {
     const internal::Decoded d = internal::DecodeAt(s, i);
     if (!d.valid) {
       for (int k = 0; k < d.length; ++k) {
-        out += fmt::format("\\x{{{:02X}}}", static_cast<unsigned char>(s[i + static_cast<size_t>(k)]));
+        out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i + static_cast<size_t>(k)]));
       }
-    } else if (IsControlOrInvisible(d.cp)) {
-      out += fmt::format("\\u{{{:04X}}}", static_cast<uint32_t>(d.cp));
+    } else if (hidden(d.cp)) {
+      const auto cp = static_cast<uint32_t>(d.cp);
+      out += cp > 0xFFFF ? fmt::format("\\U{:08x}", cp) : fmt::format("\\u{:04x}", cp);
     } else {
       out.append(s.substr(i, static_cast<size_t>(d.length)));
     }

@@ -48,9 +48,11 @@ TEST(DisplayText, IllFormedBytesAreSkippedNotMisread) {
 TEST(DisplayText, EscapeWritesHiddenCharactersAndBadBytesVisibly) {
   EXPECT_EQ(EscapeControlOrInvisible("50% of 2026\\q1.csv"), "50% of 2026\\q1.csv");
   EXPECT_EQ(EscapeControlOrInvisible("d\xe1\xbb\xaf li\xe1\xbb\x87u.csv"), "d\xe1\xbb\xaf li\xe1\xbb\x87u.csv");
-  EXPECT_EQ(EscapeControlOrInvisible("a\x1b[2Jb"), "a\\u{001B}[2Jb");
-  EXPECT_EQ(EscapeControlOrInvisible("vsc\xe2\x80\xaetxt.exe"), "vsc\\u{202E}txt.exe");
-  EXPECT_EQ(EscapeControlOrInvisible("x\xc2\x9by\xff"), "x\\u{009B}y\\x{FF}");
+  EXPECT_EQ(EscapeControlOrInvisible("a\x1b[2Jb\n"), "a\\x1b[2Jb\\x0a");
+  EXPECT_EQ(EscapeControlOrInvisible("a\x1b[2Jb\n", U"\n"), "a\\x1b[2Jb\n");
+  EXPECT_EQ(EscapeControlOrInvisible("vsc\xe2\x80\xaetxt.exe"), "vsc\\u202etxt.exe");
+  EXPECT_EQ(EscapeControlOrInvisible("x\xc2\x9by\xff"), "x\\u009by\\xff");
+  EXPECT_EQ(EscapeControlOrInvisible("flag\xf3\xa0\x81\x81"), "flag\\U000e0041");
 }
 
 TEST(DisplayText, CheckNamesTheTextAndTheCharacter) {

@@ -106,9 +106,11 @@ std::optional<char32_t> FindControlOrInvisible(std::string_view s, std::u32strin
 // `s` not in `allowed`; OK if none (also for ill-formed UTF-8, which callers refuse on their own).
 Status CheckDisplayText(std::string_view what, std::string_view s, std::u32string_view allowed = {});
 
-// `s` with each IsControlOrInvisible code point written as "\u{202E}" and each ill-formed byte as
-// "\x{FF}"; everything else (a '%' or '\\' too) as is. For a text that is shown but not chosen by
-// a person, such as a file name in a batch report.
-std::string EscapeControlOrInvisible(std::string_view s);
+// `s` with each IsControlOrInvisible code point not in `allowed` written out — an ASCII one as
+// "\x1b", another as "\u202e" (or "\U000e0041") — and each byte of an ill-formed sequence as
+// "\xff"; everything else (a '%' or '\\' too) as is. For text that is shown but was not checked
+// when it was made: a file name in a batch report, stored values on an operator's terminal
+// (cli::TerminalText).
+std::string EscapeControlOrInvisible(std::string_view s, std::u32string_view allowed = {});
 
 }  // namespace ndc::text
