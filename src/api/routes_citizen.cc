@@ -113,8 +113,7 @@ Result<std::string> CleanText(const json& body, const std::string& member, bool 
   if (required && s.empty()) return InvalidArgumentError(fmt::format("body.{}: must not be empty", member));
   // Characters (code points), as the OpenAPI document's maxLength counts them: a Vietnamese text
   // takes two or three bytes a letter (until 2026-12-02 this counted bytes).
-  size_t characters = 0;
-  for (unsigned char c : s) characters += (c & 0xC0) != 0x80;
+  const size_t characters = text::CountCodePoints(s);
   if (characters > max) return InvalidArgumentError(fmt::format("body.{}: at most {} characters", member, max));
   // Read by the owning agency's staff and shown back to the person: no controls or invisible
   // formatting characters (a U+202E turns the text around it).

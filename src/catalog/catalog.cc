@@ -22,8 +22,7 @@ Status ValidateAgency(const Agency& a) {
   if (!text::IsValidUtf8(a.name)) return InvalidArgumentError("agency name is not valid UTF-8");
   // Characters (code points), as the OpenAPI document's maxLength counts them: a Vietnamese name
   // takes two or three bytes a letter (until 2026-12-02 this counted bytes).
-  size_t characters = 0;
-  for (unsigned char c : a.name) characters += (c & 0xC0) != 0x80;
+  const size_t characters = text::CountCodePoints(a.name);
   if (characters == 0 || characters > 300) return InvalidArgumentError("agency name must have 1 to 300 characters");
   // A name is shown in listings, terminals and the console: an escape sequence in it would act
   // there (review of 2026-12-02: "x\u001b[31mred" was stored), a U+202E would turn it around.

@@ -24,14 +24,6 @@ namespace {
 
 using store::Value;
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-
 constexpr const char* kControlMessage = "contains a control character (NUL or U+001F) that no field may hold";
 
 // Characters no stored value may hold besides NUL and U+001F: the other C0 controls but tab, line
@@ -341,7 +333,7 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
     }
     switch (f.type) {
       case FieldType::kString: {
-        size_t n = CodePoints(s);
+        size_t n = text::CountCodePoints(s);
         if (f.min_length && static_cast<int64_t>(n) < *f.min_length) {
           fail(fmt::format("has {} characters, fewer than the minimum {}", n, *f.min_length));
           continue;

@@ -1,16 +1,12 @@
 #include "cli/table_printer.h"
 
 #include "cli/terminal_text.h"
+#include "text/unicode.h"
 
 namespace ndc::cli {
 namespace {
 
-size_t Width(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;  // count UTF-8 lead bytes
-  return n;
-}
+size_t Width(const std::string& s) { return text::CountCodePoints(s); }
 
 }  // namespace
 

@@ -93,8 +93,7 @@ Result<DecisionOutcome> Decide(const ReviewContext& ctx, const DecisionRequest& 
     return InvalidArgumentError(fmt::format("decision '{}': expected match or non-match", r.decision));
   }
   // Kept with the decision and in both persons' event histories, read by other operators.
-  size_t characters = 0;  // code points, as the OpenAPI document's maxLength counts
-  for (unsigned char c : r.reason) characters += (c & 0xC0) != 0x80;
+  const size_t characters = text::CountCodePoints(r.reason);  // as the OpenAPI document's maxLength
   if (characters == 0 || characters > 2000 || !text::IsValidUtf8(r.reason)) {
     return InvalidArgumentError("a decision's reason is UTF-8 text of 1 to 2000 characters");
   }

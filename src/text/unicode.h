@@ -26,6 +26,14 @@
 
 namespace ndc::text {
 
+// The number of code points of `s` (valid UTF-8): its bytes that are not continuation bytes.
+// What a limit in characters counts (the OpenAPI document's maxLength).
+inline size_t CountCodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 // True if `s` is well-formed UTF-8. The empty string is valid.
 bool IsValidUtf8(std::string_view s);
 
