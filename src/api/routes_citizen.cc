@@ -382,7 +382,8 @@ void ApiService::AddCitizenRoutes() {
                                                                 "max_uses", "frequency", "text_version", "channel"}));
       ASSIGN_OR_RETURN(sharing::StoredConsent draft, sharing::ConsentFromJson(body, deps_.clock->NowMicros()));
       draft.proof = fmt::format("key {} request {}", ctx.principal->key_id, ctx.request.request_id);
-      return deps_.consents->Grant(me, std::move(draft));
+      // From the key's own person, not `me`: a split giving that person back meanwhile is followed.
+      return deps_.consents->Grant(ctx.principal->person_key, std::move(draft));
     }();
     if (!granted.ok() && IsRefusal(granted.status())) {
       RETURN_IF_ERROR(AuditAccess(ctx, "consent.grant", {me, "", ""}, {}, audit::Decision::kDenied,

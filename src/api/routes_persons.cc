@@ -146,6 +146,7 @@ void ApiService::AddPersonRoutes() {
     if (decision != "match" && decision != "non_match" && decision != "non-match") {
       return InvalidArgumentError(fmt::format("body.decision: '{}' is not match or non_match", decision));
     }
+    RETURN_IF_ERROR(person::CheckDecisionReason("body.reason", reason));
     ASSIGN_OR_RETURN(person::ReviewItem item, person::GetReview(*deps_.db, id));
     person::ReviewContext rc{deps_.db, deps_.catalog, deps_.clock, SystemRandom()};
     ASSIGN_OR_RETURN(person::DecisionOutcome out,

@@ -191,6 +191,7 @@ Status Show(const PersonFlags& f) {
 }
 
 Status Split(const PersonFlags& f) {
+  RETURN_IF_ERROR(person::CheckDecisionReason("--reason", f.reason));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   const std::string key = KeyFromArg(f.key);
   ASSIGN_OR_RETURN(std::optional<person::Link> link, person::GetLink(*hub.db, f.dataset, key));
@@ -305,6 +306,7 @@ Status ReviewDecide(const PersonFlags& f) {
   if (f.decision != "match" && f.decision != "non-match" && f.decision != "non_match") {
     return InvalidArgumentError(fmt::format("decision '{}': expected match or non-match", f.decision));
   }
+  RETURN_IF_ERROR(person::CheckDecisionReason("--reason", f.reason));
   ASSIGN_OR_RETURN(Hub hub, OpenHub(f.hub));
   person::ReviewContext ctx{hub.db.get(), hub.catalog.get(), SystemClock(), SystemRandom()};
   ASSIGN_OR_RETURN(person::ReviewItem item, person::GetReview(*hub.db, f.id));

@@ -164,6 +164,11 @@ Result<std::string> GivenBackKeys(store::Executor& db, const std::string& to, Pa
 }  // namespace
 
 Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to) {
+  // The turn a grant through a key bound to `to` (or to a person merged into it) takes on its way
+  // to the survivor (sharing::TakeTurnOfSurvivor from the key's person): one that took it first
+  // commits under `from` before the UPDATE below runs, one that comes after finds `to` active
+  // (review of 2026-12-02: a grant committed just after the split stayed with `from`).
+  RETURN_IF_ERROR(store::SerializeOn(db, "consents.live:" + to));
   // Keys bound to `to` or to a person merged into it (their citizens resolve to `to` again).
   Params params{to, from};
   ASSIGN_OR_RETURN(std::string in, GivenBackKeys(db, to, &params));
@@ -178,7 +183,8 @@ Status GiveBackConsents(store::Executor& db, const std::string& from, const std:
 Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to) {
   // Who asked is kept apart from whose request it is: neither the request's time nor its record
   // tells (review of 2026-12-01: bounds by the record's link events gave another holder's requests,
-  // or kept the person's own after a second merge).
+  // or kept the person's own after a second merge). The turn: as in GiveBackConsents.
+  RETURN_IF_ERROR(store::SerializeOn(db, "corrections.open:" + to));
   Params params{to, from};
   ASSIGN_OR_RETURN(std::string in, GivenBackKeys(db, to, &params));
   return db

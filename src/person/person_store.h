@@ -75,12 +75,14 @@ Result<std::optional<std::string>> MergedHolderOf(store::Executor& db, const std
 Status Unmerge(store::Executor& db, const std::string& key, const std::string& from, int64_t now);
 // The consents `from` holds that were granted through a key bound to `to` or to a person merged
 // into it (their proof names the key: "key <id> request ...") go to `to`: after Unmerge, the
-// consents its citizens gave go back.
+// consents its citizens gave go back. Takes `to`'s grant turn (consents.live:<to>) first, so a
+// grant in flight through such a key is given back too or waits and finds `to` active.
 Status GiveBackConsents(store::Executor& db, const std::string& from, const std::string& to);
 // The correction requests `from` holds that were asked through a key bound to `to` or to a person
 // merged into it (correction_requests.asked_by, migration 0024) go to `to`: after Unmerge, the
 // requests its citizens made go back, made before the merge or during it. Requests without
-// asked_by (made before 0024 by a person that had taken part in a merge) stay.
+// asked_by (made before 0024 by a person that had taken part in a merge) stay. Takes `to`'s
+// request turn (corrections.open:<to>) first, as GiveBackConsents does.
 Status GiveBackCorrections(store::Executor& db, const std::string& from, const std::string& to);
 // What a person gave or asked for follows them into the person they are merged into: their
 // consents (a recipient's reads resolve to the survivor and must find them; the person lists and

@@ -88,16 +88,19 @@ Result<DecisionOutcome> Apply(store::Transaction& tx, PersonOps& ops, const OpsC
 
 }  // namespace
 
+Status CheckDecisionReason(std::string_view what, std::string_view reason) {
+  const size_t characters = text::CountCodePoints(reason);  // as the OpenAPI document's maxLength
+  if (characters == 0 || characters > 2000 || !text::IsValidUtf8(reason)) {
+    return InvalidArgumentError(fmt::format("{} is UTF-8 text of 1 to 2000 characters", what));
+  }
+  return text::CheckDisplayText(what, reason, U"\t\n");
+}
+
 Result<DecisionOutcome> Decide(const ReviewContext& ctx, const DecisionRequest& r) {
   if (r.decision != "match" && r.decision != "non_match") {
     return InvalidArgumentError(fmt::format("decision '{}': expected match or non-match", r.decision));
   }
-  // Kept with the decision and in both persons' event histories, read by other operators.
-  const size_t characters = text::CountCodePoints(r.reason);  // as the OpenAPI document's maxLength
-  if (characters == 0 || characters > 2000 || !text::IsValidUtf8(r.reason)) {
-    return InvalidArgumentError("a decision's reason is UTF-8 text of 1 to 2000 characters");
-  }
-  RETURN_IF_ERROR(text::CheckDisplayText("a decision's reason", r.reason, U"\t\n"));
+  RETURN_IF_ERROR(CheckDecisionReason("a decision's reason", r.reason));
   ASSIGN_OR_RETURN(RecordState record, LiveRecord(ctx, r.dataset_id, r.record_key));
   ASSIGN_OR_RETURN(LinkPolicy policy, LoadLinkPolicy(*ctx.db));
   OpsContext octx{ctx.clock->NowMicros(), policy.authority, policy.priority, ctx.random};

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "catalog/catalog.h"
 #include "common/clock.h"
@@ -51,6 +52,12 @@ struct ReviewContext {
   Clock* clock = nullptr;
   RandomSource* random = nullptr;
 };
+
+// A decision's reason is kept with it and in both persons' event histories, read by other
+// operators: UTF-8 text of 1 to 2,000 characters without control or invisible formatting
+// characters (tab and line feed allowed). kInvalidArgument naming `what` (e.g. "body.reason",
+// "--reason") and what is wrong. Decide() checks it too (as "a decision's reason").
+Status CheckDecisionReason(std::string_view what, std::string_view reason);
 
 // Decides a pending review item (its dataset, record and candidate person).
 Result<DecisionOutcome> DecideReview(const ReviewContext& ctx, int64_t review_id, const std::string& decision,

@@ -11,11 +11,13 @@
 #include <thread>
 
 #include "catalog/schema.h"
+#include "common/json.h"
 #include "ingest/formats/input.h"
 #include "person/person_ops.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
 #include "person/testing/person_fixture.h"
+#include "sharing/consent_store.h"
 #include "sharing/correction_store.h"
 #include "store/testing/test_util.h"
 
@@ -672,6 +674,63 @@ TEST_P(ReviewTest, ARequestMadeWhileAMergeCommitsGoesToTheSurvivor) {
   NDC_ASSERT_OK_AND_ASSIGN(store::Row stored,
                            db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1", id));
   EXPECT_EQ(stored.Str(0), kAnId);
+}
+
+// A consent granted and a correction asked through a key bound to s5 (merged into s3, s3 into
+// An) while a split gives s3 back: they wait for the split and go to s3, whose citizens' key
+// resolves to it again. Review of 2026-12-02: resolved to An before, they took An's turn, which
+// the split does not take, and committed under An after the split's give-back had run.
+TEST_P(ReviewTest, AGrantOrRequestMadeWhileASplitCommitsGoesToThePersonGivenBack) {
+  std::string s3, s5;
+  ASSERT_NO_FATAL_FAILURE(MergeS5IntoS3IntoAn(&s3, &s5));
+  NDC_ASSERT_OK(catalog_->CreateAgency({.id = "bank_x", .name = "Bank X", .kind = "non_state"}).status());
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO api_keys (id, name, role, secret_hash, created_at, person_key) "
+                          "VALUES ('abcd0123', 'citizen', 'citizen', $1, 1, $2)",
+                          std::vector<store::Value>{store::Blob{"x"}, s5})
+                    .status());
+  NDC_ASSERT_OK_AND_ASSIGN(nlohmann::json doc,
+                           ParseJson(R"({"recipient": "bank_x", "purpose": "banking.account_opening",
+                                         "grants": {"tax": ["ho_ten"]}, "valid_to": "2099-12-31"})"));
+  NDC_ASSERT_OK_AND_ASSIGN(sharing::StoredConsent draft, sharing::ConsentFromJson(doc, clock_.NowMicros()));
+  draft.proof = "key abcd0123 request r1";  // as POST /v1/me/consents writes it
+  sharing::ConsentStore consents(db_.get(), catalog_.get(), &clock_, SystemRandom());  // used from a thread
+  clock_.Advance(1'000'000);
+  OpsContext octx{clock_.NowMicros(), "population_registry", {}, &random_};
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> split, db_->Begin());
+  PersonOps ops(split.get(), &octx);
+  NDC_ASSERT_OK_AND_ASSIGN(std::string back, ops.Split("tax", "T5", "not An", ""));
+  ASSERT_EQ(back, s3);
+  std::atomic<int> done = 0;
+  Result<sharing::CorrectionRequest> asked = InternalError("not run");
+  Result<sharing::StoredConsent> granted = InternalError("not run");
+  // As the citizen routes call them: the person the key resolved to (An) and the key's own (s5).
+  std::thread asker([&] {
+    sharing::CorrectionRequest req{.dataset_id = "tax", .record_key = "T5", .field = "ho_ten",
+                                   .person_key = kAnId, .claimed_value = "Phạm Minh Đức", .asked_by = s5};
+    asked = sharing::CreateCorrection(*db_, req, SystemRandom(), clock_.NowMicros());
+    ++done;
+  });
+  std::thread granter([&] {
+    granted = consents.Grant(s5, draft);
+    ++done;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const int finished_early = done;
+  const Status committed = split->Commit();
+  asker.join();  // before any ASSERT: a joinable thread must not outlive the test
+  granter.join();
+  EXPECT_EQ(finished_early, 0) << "the grant or the request did not wait for the split";
+  NDC_ASSERT_OK(committed);
+  ASSERT_TRUE(asked.ok()) << asked.status().ToString();
+  ASSERT_TRUE(granted.ok()) << granted.status().ToString();
+  EXPECT_EQ(asked->person_key, s3);
+  EXPECT_EQ(granted->consent.person_key, s3);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row request, db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1",
+                                                             std::vector<store::Value>{asked->id}));
+  EXPECT_EQ(request.Str(0), s3);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row consent, db_->QueryOne("SELECT person_key FROM consents WHERE id = $1",
+                                                             std::vector<store::Value>{granted->consent.id}));
+  EXPECT_EQ(consent.Str(0), s3);
 }
 
 TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {

@@ -42,8 +42,12 @@ Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionReques
                                            int64_t now) {
   ASSIGN_OR_RETURN(auto tx, db.Begin());
   // Merged since the caller resolved the key: the request belongs to the survivor, as the
-  // person's others now do (and takes the survivor's turn for its bound).
-  ASSIGN_OR_RETURN(draft.person_key, TakeTurnOfSurvivor(*tx, "corrections.open:", draft.person_key));
+  // person's others now do (and takes the survivor's turn for its bound). The way there starts
+  // at the asking key's own person, taking each turn on it: a split giving that person back
+  // (person::GiveBackCorrections) holds its turn, and the request then finds it active again
+  // (review of 2026-12-02: from the survivor, it took no turn the split held and stayed there).
+  ASSIGN_OR_RETURN(draft.person_key, TakeTurnOfSurvivor(*tx, "corrections.open:",
+                                                        draft.asked_by.empty() ? draft.person_key : draft.asked_by));
   ASSIGN_OR_RETURN(store::ResultSet open,
                    tx->Query("SELECT COUNT(*) FROM (SELECT 1 FROM correction_requests WHERE person_key = $1 AND "
                              "status = 'open' LIMIT $2) o",

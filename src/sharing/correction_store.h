@@ -44,7 +44,9 @@ struct CorrectionRequest {
 inline constexpr int kMaxOpenCorrectionsPerPerson = 100;
 // Whether CreateCorrection refused `s` for that bound (the person's refusal), not a store error.
 bool IsOpenCorrectionsBound(const Status& s);
-// Stores `draft` as an open request made at `now`; assigns and returns its id. The count of the
+// Stores `draft` as an open request made at `now`; assigns and returns its id. It is stored under
+// the person `draft.asked_by` (else `draft.person_key`) stands for when its transaction runs: the
+// end of that person's merges (sharing::TakeTurnOfSurvivor). The count of the
 // person's open requests and the insert are one transaction that takes turns with the person's
 // other requests (store::SerializeOn), so requests sent at once cannot pass the bound.
 Result<CorrectionRequest> CreateCorrection(store::Database& db, CorrectionRequest draft, RandomSource* random,

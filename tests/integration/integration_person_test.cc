@@ -247,6 +247,14 @@ TEST_P(PersonCliTest, HttpRoutesServeDiscrepanciesReviewAndPersons) {
   ASSERT_EQ(one.status, 200) << one.body;
   EXPECT_EQ(json::parse(one.body)["record"], "T3");
   EXPECT_EQ(call("POST", item + "/decision", op_, R"({"decision": "perhaps", "reason": "x"})").status, 400);
+  // The reason's error names the member it is about (a bidi override would reorder the text
+  // other operators read).
+  HttpResponse bidi = call("POST", item + "/decision", op_, R"({"decision": "match", "reason": "x\u202e"})");
+  EXPECT_EQ(bidi.status, 400);
+  EXPECT_NE(bidi.body.find("body.reason may not contain U+202E"), std::string::npos) << bidi.body;
+  EXPECT_NE(call("POST", item + "/decision", op_, R"({"decision": "match", "reason": ""})").body.find(
+                "body.reason is UTF-8 text of 1 to 2000 characters"),
+            std::string::npos);
   HttpResponse decided = call("POST", item + "/decision", op_, R"({"decision": "non_match", "reason": "namesake"})");
   ASSERT_EQ(decided.status, 200) << decided.body;
   EXPECT_EQ(json::parse(decided.body)["outcome"], "new person");
