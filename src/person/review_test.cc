@@ -19,6 +19,7 @@
 #include "person/testing/person_fixture.h"
 #include "sharing/consent_store.h"
 #include "sharing/correction_store.h"
+#include "sharing/surviving_person.h"
 #include "store/testing/test_util.h"
 
 namespace ndc::person {
@@ -714,6 +715,14 @@ TEST_P(ReviewTest, AGrantOrRequestMadeWhileASplitCommitsGoesToThePersonGivenBack
     granted = consents.Grant(s5, draft);
     ++done;
   });
+  // On PostgreSQL, until both wait for a turn (so that they cannot pass the test by coming after
+  // the commit); SQLite has no such view: its write lock makes them wait anyway.
+  for (int i = 0; i < 100 && GetParam() == store::Backend::kPostgres; ++i) {
+    Result<store::Row> waiting =
+        db_->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    if (waiting.ok() && waiting->Int(0) >= 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const int finished_early = done;
   const Status committed = split->Commit();
@@ -730,6 +739,52 @@ TEST_P(ReviewTest, AGrantOrRequestMadeWhileASplitCommitsGoesToThePersonGivenBack
   EXPECT_EQ(request.Str(0), s3);
   NDC_ASSERT_OK_AND_ASSIGN(store::Row consent, db_->QueryOne("SELECT person_key FROM consents WHERE id = $1",
                                                              std::vector<store::Value>{granted->consent.id}));
+  EXPECT_EQ(consent.Str(0), s3);
+}
+
+// The other order: a grant through a key bound to s3 holds s3's turn (its transaction not yet
+// committed, stored under An, where s3 still leads) when a split giving s3 back reaches its
+// give-back. The split waits for the turn, and its move then sees the committed consent.
+TEST_P(ReviewTest, AGrantCommittedWhileASplitWaitsForItsTurnIsGivenBack) {
+  std::string s3, s5;
+  ASSERT_NO_FATAL_FAILURE(MergeS5IntoS3IntoAn(&s3, &s5));
+  NDC_ASSERT_OK(db_->Exec("INSERT INTO api_keys (id, name, role, secret_hash, created_at, person_key) "
+                          "VALUES ('abcd0123', 'citizen', 'citizen', $1, 1, $2)",
+                          std::vector<store::Value>{store::Blob{"x"}, s3})
+                    .status());
+  // What ConsentStore::Grant does from s3, by hand so that it can stay open: s3's turn, An's
+  // turn (s3 is merged into An), the row under An.
+  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> grant, db_->Begin());
+  NDC_ASSERT_OK_AND_ASSIGN(std::string stored_under, sharing::TakeTurnOfSurvivor(*grant, "consents.live:", s3));
+  ASSERT_EQ(stored_under, kAnId);
+  NDC_ASSERT_OK(grant->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, "
+                            "valid_to, max_uses, uses, granted_at, channel, text_version, proof) VALUES ('c_race', "
+                            "$1, 'gdt', 'credit', '{}', 0, 9999999999999999, 0, 0, 1, 'api', 'v1', "
+                            "'key abcd0123 request r9')",
+                            std::vector<store::Value>{stored_under})
+                    .status());
+  clock_.Advance(1'000'000);
+  std::atomic<bool> done = false;
+  Result<DecisionOutcome> split = InternalError("not run");
+  std::thread splitter([&] {
+    split = Decide(Review(), {"tax", "T5", kAnId, "non_match", std::nullopt, "cli:op", "not An"});
+    done = true;
+  });
+  for (int i = 0; i < 100 && GetParam() == store::Backend::kPostgres; ++i) {
+    Result<store::Row> waiting =
+        db_->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    if (waiting.ok() && waiting->Int(0) >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const bool waited = !done;
+  const Status committed = grant->Commit();
+  splitter.join();
+  EXPECT_TRUE(waited) << "the split did not wait for the grant";
+  NDC_ASSERT_OK(committed);
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  EXPECT_EQ(split->person_key, s3);
+  NDC_ASSERT_OK_AND_ASSIGN(store::Row consent, db_->QueryOne("SELECT person_key FROM consents WHERE id = 'c_race'"));
   EXPECT_EQ(consent.Str(0), s3);
 }
 

@@ -55,11 +55,10 @@ class ConsentStore {
                const policy::PurposeCatalog* purposes = &policy::PurposeCatalog::Default())
       : db_(db), catalog_(catalog), clock_(clock), random_(random), purposes_(purposes) {}
 
-  // Stores a new consent of `person_key` — of the person it stands for when the transaction runs,
-  // the end of its merges (TakeTurnOfSurvivor): a citizen's grant passes the key's own person, so
-  // that a split giving that person back meanwhile (person::GiveBackConsents) is followed too —
-  // (the draft's person_key is overwritten with it); assigns
-  // the id ("con_" + 16 random hex digits), granted_at and uses = 0. Checks against the catalog:
+  // Stores a new consent of the person `person_key` stands for when the transaction runs: the end
+  // of its merges (TakeTurnOfSurvivor; the draft's person_key is overwritten with it). A
+  // citizen's grant passes the key's own person, so that a split giving that person back
+  // meanwhile (person::GiveBackConsents) is followed too. Assigns the id ("con_" + 16 random hex digits), granted_at and uses = 0. Checks against the catalog:
   // the recipient agency, every dataset and field, the purpose; valid_to > valid_from; max_uses
   // >= 0 (kInvalidArgument naming the member). kFailedPrecondition when the person already holds
   // kMaxLiveConsents consents that are neither revoked nor expired.

@@ -116,10 +116,9 @@ struct Reply {
   std::string body;
 };
 
-// GET `target` over TLS with `token`, verifying the server against `ca`, presenting `client`
-// (if any). Reads until the server closes (Connection: close).
-Reply HttpsGet(int port, const std::string& target, const std::string& token, const Identity& ca,
-               const Identity* client) {
+// Sends `request` (raw HTTP/1.1) over TLS, verifying the server against `ca`, presenting
+// `client` (if any). Reads until the server closes.
+Reply HttpsSend(int port, const std::string& request, const Identity& ca, const Identity* client) {
   Reply reply;
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca.cert.get());
@@ -141,9 +140,6 @@ Reply HttpsGet(int port, const std::string& target, const std::string& token, co
     SSL_set_fd(ssl, fd);
     if (SSL_connect(ssl) == 1) {
       reply.handshake = true;
-      std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-      if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
-      request += "\r\n";
       std::string in;
       if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) > 0) {
         char buf[4096];
@@ -162,6 +158,14 @@ Reply HttpsGet(int port, const std::string& target, const std::string& token, co
   close(fd);
   SSL_CTX_free(ctx);
   return reply;
+}
+
+// GET `target` over TLS with `token` (Connection: close), as HttpsSend.
+Reply HttpsGet(int port, const std::string& target, const std::string& token, const Identity& ca,
+               const Identity* client) {
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
+  return HttpsSend(port, request + "\r\n", ca, client);
 }
 
 class MutualTlsTest : public ::testing::TestWithParam<store::Backend> {
@@ -284,6 +288,28 @@ TEST_P(MutualTlsTest, ASilentConnectionIsClosedAfterTheHeaderTimeout) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(ClosedWithin(silent.fd(), std::chrono::milliseconds(6000)));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(3500));
+}
+
+// A JSON body that stops coming on the TLS port is answered 408 once server.request_timeout_seconds
+// (2 here) has passed, as on plain HTTP (HostileTest.ContentLengthMismatchIsRefused), and the half
+// request is not applied.
+TEST_P(MutualTlsTest, AStalledBodyIsAnswered408) {
+  std::map<std::string, std::string> env = TlsEnv();
+  env["NDC_SERVER_REQUEST_TIMEOUT_SECONDS"] = "2";
+  ServerProcess strict({"--data", hub_, "--threads", "2"}, env);
+  ASSERT_TRUE(strict.started()) << strict.output();
+  const std::string body = R"({"name": "stalled", "role": "auditor"})";
+  const std::string request = "POST /v1/keys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + op_ +
+                              "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" + body;
+  const auto sent = std::chrono::steady_clock::now();
+  Reply stalled = HttpsSend(strict.port(), request, ca_, nullptr);
+  ASSERT_TRUE(stalled.handshake);
+  EXPECT_EQ(stalled.status, 408) << stalled.body;
+  EXPECT_NE(stalled.body.find("DEADLINE_EXCEEDED"), std::string::npos) << stalled.body;
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, std::chrono::milliseconds(1900));
+  Reply keys = HttpsGet(strict.port(), "/v1/keys", op_, ca_, nullptr);
+  ASSERT_EQ(keys.status, 200) << keys.body;
+  EXPECT_EQ(keys.body.find("stalled"), std::string::npos) << "the half-read request was applied";
 }
 
 TEST_P(MutualTlsTest, BadCertificateInputIsRefusedClearly) {
