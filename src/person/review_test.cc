@@ -63,6 +63,16 @@ class ReviewTest : public PersonHubTest {
     }
     ASSERT_EQ(PersonOf("tax", "T5"), kAnId);
   }
+  // On PostgreSQL, waits (up to 5 s) until `n` transactions wait for an advisory lock (a turn,
+  // store::SerializeOn); SQLite has no such view (its write lock makes writers wait anyway).
+  void WaitForTurnWaiters(int n) {
+    for (int i = 0; i < 100 && GetParam() == store::Backend::kPostgres; ++i) {
+      Result<store::Row> waiting =
+          db_->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      if (waiting.ok() && waiting->Int(0) >= n) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
   // Queues An's registry record against `person`, as an authority item; returns it with its id.
   ReviewItem QueueAnAgainst(const std::string& person) {
     ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = person,
@@ -715,14 +725,8 @@ TEST_P(ReviewTest, AGrantOrRequestMadeWhileASplitCommitsGoesToThePersonGivenBack
     granted = consents.Grant(s5, draft);
     ++done;
   });
-  // On PostgreSQL, until both wait for a turn (so that they cannot pass the test by coming after
-  // the commit); SQLite has no such view: its write lock makes them wait anyway.
-  for (int i = 0; i < 100 && GetParam() == store::Backend::kPostgres; ++i) {
-    Result<store::Row> waiting =
-        db_->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-    if (waiting.ok() && waiting->Int(0) >= 2) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  // Until both wait for a turn (so that they cannot pass the test by coming after the commit).
+  WaitForTurnWaiters(2);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const int finished_early = done;
   const Status committed = split->Commit();
@@ -770,12 +774,7 @@ TEST_P(ReviewTest, AGrantCommittedWhileASplitWaitsForItsTurnIsGivenBack) {
     split = Decide(Review(), {"tax", "T5", kAnId, "non_match", std::nullopt, "cli:op", "not An"});
     done = true;
   });
-  for (int i = 0; i < 100 && GetParam() == store::Backend::kPostgres; ++i) {
-    Result<store::Row> waiting =
-        db_->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-    if (waiting.ok() && waiting->Int(0) >= 1) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  WaitForTurnWaiters(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const bool waited = !done;
   const Status committed = grant->Commit();
