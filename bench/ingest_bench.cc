@@ -817,13 +817,17 @@ int main(int argc, char** argv) {
     admin.reset();
     if (!harness_dir.empty()) Run(std::string(NDC_PG_HARNESS) + " stop --dir '" + harness_dir + "' >/dev/null");
   }
-  std::printf("\nsummary (median of %d rounds): NDC/baseline sqlite %.2f", runs, Median(sqlite_ratios));
-  if (!pg_ratios.empty()) std::printf(", postgresql %.2f", Median(pg_ratios));
+  // A store not run (--no-sqlite, no PostgreSQL) is left out rather than shown as 0.00.
+  std::printf("\nsummary (median of %d rounds): NDC/baseline", runs);
+  if (!sqlite_ratios.empty()) std::printf(" sqlite %.2f", Median(sqlite_ratios));
+  if (!pg_ratios.empty()) std::printf("%s postgresql %.2f", sqlite_ratios.empty() ? "" : ",", Median(pg_ratios));
   if (!sqlite_bound.empty()) std::printf("; store alone (--bound) sqlite %.2f", Median(sqlite_bound));
   std::printf("   (goal >= 0.50)\n");
   if (!sqlite_changes.empty() || !pg_changes.empty()) {
-    std::printf("changes (median): NDC/bare store sqlite %.2f, postgresql %.2f   (no goal: for the record)\n",
-                sqlite_changes.empty() ? 0.0 : Median(sqlite_changes), pg_changes.empty() ? 0.0 : Median(pg_changes));
+    std::printf("changes (median): NDC/bare store");
+    if (!sqlite_changes.empty()) std::printf(" sqlite %.2f", Median(sqlite_changes));
+    if (!pg_changes.empty()) std::printf("%s postgresql %.2f", sqlite_changes.empty() ? "" : ",", Median(pg_changes));
+    std::printf("   (no goal: for the record)\n");
   }
   if (own_dir) fs::remove_all(dir);
   return 0;
