@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <set>
+#include <thread>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -124,6 +126,18 @@ class CitizenTest : public ::testing::TestWithParam<store::Backend> {
       if (opened.ok()) sqlite_ = std::move(*opened);
     }
     return sqlite_.get();
+  }
+
+  // Bình's row as a merge into An leaves it, and as a split giving Bình back leaves it.
+  static Status MarkBinhMergedIntoAn(store::Executor& db) {
+    return db.Exec("UPDATE persons SET status = 'merged', merged_into = $1 WHERE person_key = $2",
+                   std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
+        .status();
+  }
+  static Status MarkBinhGivenBack(store::Executor& db) {
+    return db.Exec("UPDATE persons SET status = 'active', merged_into = NULL, unmerged_from = $1 WHERE person_key = $2",
+                   std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
+        .status();
   }
 
   TempDir dir_;
@@ -296,9 +310,7 @@ TEST_P(CitizenTest, HistoryHoldsTheAccessesToPersonsMergedIntoMe) {
   EXPECT_EQ(count_gdt(an_), 0);
   store::Database* db = Store();
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'merged', merged_into = $1 WHERE person_key = $2",
-                       std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
-                  .ok());
+  ASSERT_TRUE(MarkBinhMergedIntoAn(*db).ok());
   EXPECT_EQ(count_gdt(an_), 1);
   EXPECT_EQ(count_gdt(binh_), 1);
 }
@@ -309,9 +321,7 @@ TEST_P(CitizenTest, HistoryHoldsTheAccessesToPersonsMergedIntoMe) {
 TEST_P(CitizenTest, AKeyMadeDuringAMergeFollowsItsPersonAfterTheSplit) {
   store::Database* db = Store();
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'merged', merged_into = $1 WHERE person_key = $2",
-                       std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
-                  .ok());
+  ASSERT_TRUE(MarkBinhMergedIntoAn(*db).ok());
   HttpResponse api_made = Call("POST", "/v1/keys", op_, R"({"name": "Bình", "role": "citizen", "person": ")" +
                                                             std::string(kBinh) + "\"}");
   ASSERT_EQ(api_made.status, 201) << api_made.body;
@@ -319,11 +329,48 @@ TEST_P(CitizenTest, AKeyMadeDuringAMergeFollowsItsPersonAfterTheSplit) {
   const std::string api_key = json::parse(api_made.body)["token"];
   const std::string cli_key = Key({"--role", "citizen", "--person", kBinh});  // `ndc key create`
   for (const std::string& key : {api_key, cli_key}) EXPECT_EQ(Get("/v1/me", key)["key"], kAn);
-  ASSERT_TRUE(db->Exec("UPDATE persons SET status = 'active', merged_into = NULL, unmerged_from = $1 "
-                       "WHERE person_key = $2",
-                       std::vector<store::Value>{std::string(kAn), std::string(kBinh)})
-                  .ok());
+  ASSERT_TRUE(MarkBinhGivenBack(*db).ok());
   for (const std::string& key : {api_key, cli_key}) EXPECT_EQ(Get("/v1/me", key)["key"], kBinh);
+}
+
+// A consent granted through Bình's key while a split gives Bình back (Bình merged into An; the
+// split's transaction, done by hand here, holds Bình's grant turn as person::GiveBackConsents
+// takes it and has made Bình active, not yet committed) waits for the split and is Bình's. The
+// route starts the grant from the key's own person: from An, to whom the key resolved before,
+// it took only An's turn and stayed with An, where An's citizen saw it (review of 2026-12-02).
+TEST_P(CitizenTest, AConsentGrantedWhileASplitGivesThePersonBackIsTheirs) {
+  store::Database* db = Store();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(MarkBinhMergedIntoAn(*db).ok());
+  ASSERT_EQ(Get("/v1/me", binh_)["key"], kAn);
+  Result<std::unique_ptr<store::Transaction>> split = db->Begin();
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  ASSERT_TRUE(store::SerializeOn(**split, std::string("consents.live:") + kBinh).ok());
+  ASSERT_TRUE(MarkBinhGivenBack(**split).ok());
+  std::atomic<bool> done = false;
+  HttpResponse granted;
+  std::thread granter([&] {
+    granted = Call("POST", "/v1/me/consents", binh_, R"({"recipient": "bank_x",
+      "purpose": "banking.account_opening", "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})");
+    done = true;
+  });
+  // On PostgreSQL, until the grant waits for a turn; on SQLite the split holds the write lock.
+  for (int i = 0; i < 100 && pg_; ++i) {
+    Result<store::Row> waiting =
+        db->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    if (waiting.ok() && waiting->Int(0) >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const bool waited = !done;
+  const Status committed = (*split)->Commit();
+  granter.join();
+  EXPECT_TRUE(waited) << "the grant did not wait for the split";
+  ASSERT_TRUE(committed.ok()) << committed.ToString();
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  EXPECT_EQ(json::parse(granted.body)["person"], kBinh) << granted.body;
+  EXPECT_EQ(Get("/v1/me/consents", binh_)["consents"].size(), 1u);
+  EXPECT_TRUE(Get("/v1/me/consents", an_)["consents"].empty());
 }
 
 // A consent is committed before its audit entry is written. If the entry fails, the answer says
