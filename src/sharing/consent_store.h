@@ -58,9 +58,10 @@ class ConsentStore {
   // Stores a new consent of the person `person_key` stands for when the transaction runs: the end
   // of its merges (TakeTurnOfSurvivor; the draft's person_key is overwritten with it). A
   // citizen's grant passes the key's own person, so that a split giving that person back
-  // meanwhile (person::GiveBackConsents) is followed too. Assigns the id ("con_" + 16 random hex digits), granted_at and uses = 0. Checks against the catalog:
-  // the recipient agency, every dataset and field, the purpose; valid_to > valid_from; max_uses
-  // >= 0 (kInvalidArgument naming the member). kFailedPrecondition when the person already holds
+  // meanwhile (person::GiveBackConsents) is followed too. Assigns the id ("con_" + 16 random hex
+  // digits), granted_at and uses = 0. Checks against the catalog: the recipient agency, every
+  // dataset and field, the purpose; valid_to > valid_from; max_uses >= 0 (kInvalidArgument
+  // naming the member). kFailedPrecondition when the person already holds
   // kMaxLiveConsents consents that are neither revoked nor expired.
   static constexpr int kMaxLiveConsents = 200;
   Result<StoredConsent> Grant(const std::string& person_key, StoredConsent draft);
