@@ -121,6 +121,15 @@ Result<std::string> CleanText(const json& body, const std::string& member, bool 
   return s;
 }
 
+// The person a refusal made inside a grant's or request's transaction concerns: the one the key's
+// own person `bound` leads to now — a merge or a split may have committed while the transaction
+// waited for its turn (sharing::TakeTurnOfSurvivor), so that the bound it met was another
+// person's than `before`, resolved when the request came in. `before` if that cannot be read.
+std::string PersonNow(store::Executor& db, const std::string& bound, const std::string& before) {
+  Result<std::optional<std::string>> now = person::ResolvePerson(db, bound);
+  return now.ok() && now->has_value() ? **now : before;
+}
+
 // One history item: who (agency and role; a client id only for agency clients and the
 // person's own key), when, what, why, which fields, the decision.
 json AccessJson(const audit::Entry& e, const std::string& own_key) {
@@ -386,8 +395,9 @@ void ApiService::AddCitizenRoutes() {
       return deps_.consents->Grant(ctx.principal->person_key, std::move(draft));
     }();
     if (!granted.ok() && IsRefusal(granted.status())) {
-      RETURN_IF_ERROR(AuditAccess(ctx, "consent.grant", {me, "", ""}, {}, audit::Decision::kDenied,
-                                  std::string(granted.status().message())));
+      // Under the person whose bound refused it, when a split or merge moved the key meanwhile.
+      RETURN_IF_ERROR(AuditAccess(ctx, "consent.grant", {PersonNow(*deps_.db, ctx.principal->person_key, me), "", ""},
+                                  {}, audit::Decision::kDenied, std::string(granted.status().message())));
     }
     ASSIGN_OR_RETURN(sharing::StoredConsent c, std::move(granted));
     std::vector<std::string> fields;
@@ -439,12 +449,13 @@ void ApiService::AddCitizenRoutes() {
     // A refusal (a malformed body, an unknown dataset or field, a record not the person's, the
     // bound on open requests) is audited as the person's denied request, as a consent's is
     // (review of 2026-12-01: none was).
-    auto refuse = [&](const Status& why) -> Status {
+    auto refuse = [&](const Status& why, const std::string& person) -> Status {
       std::vector<std::string> fields;
       if (!req.field.empty()) fields.push_back(AuditText(req.field));
       // The reason as it is: its request texts are AuditText already, and the log's own
       // MakeLoggable escapes what it would refuse (AuditText here escaped their '%' twice).
-      RETURN_IF_ERROR(AuditAccess(ctx, "correction.request", {me, AuditText(req.dataset_id), AuditText(req.record_key, kRecordAuditBytes)},
+      RETURN_IF_ERROR(AuditAccess(ctx, "correction.request",
+                                  {person, AuditText(req.dataset_id), AuditText(req.record_key, kRecordAuditBytes)},
                                   std::move(fields), audit::Decision::kDenied, std::string(why.message())));
       return why;
     };
@@ -491,7 +502,7 @@ void ApiService::AddCitizenRoutes() {
       }
       return *std::move(info);
     }();
-    if (!checked.ok()) return store_failed.ok() ? refuse(checked.status()) : checked.status();
+    if (!checked.ok()) return store_failed.ok() ? refuse(checked.status(), me) : checked.status();
     const catalog::DatasetInfo& info = *checked;
     req.person_key = me;
     req.asked_by = ctx.principal->person_key;  // the key's own person, kept through merges
@@ -508,7 +519,11 @@ void ApiService::AddCitizenRoutes() {
     Result<sharing::CorrectionRequest> created =
         sharing::CreateCorrection(*deps_.db, req, SystemRandom(), deps_.clock->NowMicros());
     if (!created.ok()) {
-      return sharing::IsOpenCorrectionsBound(created.status()) ? refuse(created.status()) : created.status();
+      // The bound is met inside the request's transaction: the person it was counted on is the
+      // one the key leads to now (a split or merge may have committed while it waited).
+      return sharing::IsOpenCorrectionsBound(created.status())
+                 ? refuse(created.status(), PersonNow(*deps_.db, ctx.principal->person_key, me))
+                 : created.status();
     }
     const sharing::CorrectionRequest& c = *created;
     RETURN_IF_ERROR(audit_own_change(ctx, "correction.request",

@@ -140,6 +140,46 @@ class CitizenTest : public ::testing::TestWithParam<store::Backend> {
         .status();
   }
 
+  // A split giving Bình back, by hand, left open: its transaction holds Bình's grant turn, as
+  // person::GiveBackConsents takes it, and has made Bình active. Null (and a failure) on error.
+  std::unique_ptr<store::Transaction> BeginGivingBinhBack(store::Database& db) {
+    Result<std::unique_ptr<store::Transaction>> split = db.Begin();
+    EXPECT_TRUE(split.ok()) << split.status().ToString();
+    if (!split.ok()) return nullptr;
+    Status turn = store::SerializeOn(**split, std::string("consents.live:") + kBinh);
+    Status back = turn.ok() ? MarkBinhGivenBack(**split) : turn;
+    EXPECT_TRUE(back.ok()) << back.ToString();
+    return back.ok() ? std::move(*split) : nullptr;
+  }
+  // On PostgreSQL, waits (up to 5 s) until a transaction waits for an advisory lock (a turn);
+  // on SQLite the open split holds the write lock, which makes writers wait anyway.
+  void WaitForATurnWaiter(store::Database& db) {
+    for (int i = 0; i < 100 && pg_; ++i) {
+      Result<store::Row> waiting =
+          db.QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      if (waiting.ok() && waiting->Int(0) >= 1) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  // POST /v1/me/consents with Bình's key in a thread, while `split` is open: whether it waited
+  // for the split's commit, and its answer.
+  std::pair<bool, HttpResponse> GrantWhileOpen(store::Database& db, std::unique_ptr<store::Transaction> split) {
+    std::atomic<bool> done = false;
+    HttpResponse granted;
+    std::thread granter([&] {
+      granted = Call("POST", "/v1/me/consents", binh_, R"({"recipient": "bank_x",
+        "purpose": "banking.account_opening", "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})");
+      done = true;
+    });
+    WaitForATurnWaiter(db);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const bool waited = !done;
+    const Status committed = split->Commit();
+    granter.join();
+    EXPECT_TRUE(committed.ok()) << committed.ToString();
+    return {waited, granted};
+  }
+
   TempDir dir_;
   std::string hub_, op_, an_, binh_, gdt_, c03_;
   std::unique_ptr<store::TestDatabase> pg_;
@@ -343,34 +383,47 @@ TEST_P(CitizenTest, AConsentGrantedWhileASplitGivesThePersonBackIsTheirs) {
   ASSERT_NE(db, nullptr);
   ASSERT_TRUE(MarkBinhMergedIntoAn(*db).ok());
   ASSERT_EQ(Get("/v1/me", binh_)["key"], kAn);
-  Result<std::unique_ptr<store::Transaction>> split = db->Begin();
-  ASSERT_TRUE(split.ok()) << split.status().ToString();
-  ASSERT_TRUE(store::SerializeOn(**split, std::string("consents.live:") + kBinh).ok());
-  ASSERT_TRUE(MarkBinhGivenBack(**split).ok());
-  std::atomic<bool> done = false;
-  HttpResponse granted;
-  std::thread granter([&] {
-    granted = Call("POST", "/v1/me/consents", binh_, R"({"recipient": "bank_x",
-      "purpose": "banking.account_opening", "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})");
-    done = true;
-  });
-  // On PostgreSQL, until the grant waits for a turn; on SQLite the split holds the write lock.
-  for (int i = 0; i < 100 && pg_; ++i) {
-    Result<store::Row> waiting =
-        db->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-    if (waiting.ok() && waiting->Int(0) >= 1) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const bool waited = !done;
-  const Status committed = (*split)->Commit();
-  granter.join();
+  std::unique_ptr<store::Transaction> split = BeginGivingBinhBack(*db);
+  ASSERT_NE(split, nullptr);
+  auto [waited, granted] = GrantWhileOpen(*db, std::move(split));
   EXPECT_TRUE(waited) << "the grant did not wait for the split";
-  ASSERT_TRUE(committed.ok()) << committed.ToString();
   ASSERT_EQ(granted.status, 201) << granted.body;
   EXPECT_EQ(json::parse(granted.body)["person"], kBinh) << granted.body;
   EXPECT_EQ(Get("/v1/me/consents", binh_)["consents"].size(), 1u);
   EXPECT_TRUE(Get("/v1/me/consents", an_)["consents"].empty());
+}
+
+// The same race, where the person given back already holds the most consents in force: the grant
+// is refused by Bình's bound, and audited under Bình — in Bình's history, not An's, to whom the
+// key resolved when the request came in (review of 2026-12-02).
+TEST_P(CitizenTest, AGrantRefusedAfterASplitIsAuditedAsThePersonGivenBack) {
+  store::Database* db = Store();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(MarkBinhMergedIntoAn(*db).ok());
+  std::unique_ptr<store::Transaction> split = BeginGivingBinhBack(*db);
+  ASSERT_NE(split, nullptr);
+  for (int i = 0; i < 200; ++i) {  // given back with Bình (sharing::ConsentStore::kMaxLiveConsents)
+    ASSERT_TRUE(split->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, "
+                            "valid_to, max_uses, uses, granted_at, channel, text_version, proof) VALUES ($1, $2, "
+                            "'bank_x', 'banking.account_opening', '{}', 0, 9999999999999999, 0, 0, 1, 'api', 'v1', "
+                            "'key x request y')",
+                            std::vector<store::Value>{"con_given_" + std::to_string(i), std::string(kBinh)})
+                    .ok());
+  }
+  auto [waited, refused] = GrantWhileOpen(*db, std::move(split));
+  EXPECT_TRUE(waited) << "the grant did not wait for the split";
+  EXPECT_NE(refused.status, 201) << refused.body;
+  EXPECT_NE(refused.body.find("consents in force"), std::string::npos) << refused.body;
+  auto denied_grants = [&](const std::string& key) {
+    int n = 0;
+    const json history = Get("/v1/me/access?limit=200", key);
+    for (const json& a : history["accesses"]) {
+      n += a["action"] == "consent.grant" && a["decision"] == "denied";
+    }
+    return n;
+  };
+  EXPECT_EQ(denied_grants(binh_), 1);
+  EXPECT_EQ(denied_grants(an_), 0);
 }
 
 // A consent is committed before its audit entry is written. If the entry fails, the answer says
