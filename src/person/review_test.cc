@@ -5,21 +5,17 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <thread>
 
 #include "catalog/schema.h"
-#include "common/json.h"
 #include "ingest/formats/input.h"
 #include "person/person_ops.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
-#include "person/testing/person_fixture.h"
-#include "sharing/consent_store.h"
+#include "person/testing/review_fixture.h"
 #include "sharing/correction_store.h"
-#include "sharing/surviving_person.h"
 #include "store/testing/test_util.h"
 
 namespace ndc::person {
@@ -27,62 +23,7 @@ namespace {
 
 using store::Backend;
 
-class ReviewTest : public PersonHubTest {
- protected:
-  void SetUp() override {
-    PersonHubTest::SetUp();
-    Load("population_registry",
-         std::string(kAnId) + ",Nguyễn Văn An,1990-02-01,Nam,X1\n" + kBinhId + ",Trần Thị Bình,1985-05-05,Nữ,X2\n");
-  }
-  // Queues T1 against An (same name and year, other day) and returns the item.
-  ReviewItem QueueOne() {
-    Load("tax", "T1,Nguyễn Văn An,1990-07-20,,M,\n");
-    Link();
-    Result<std::vector<ReviewItem>> items = ListReview(*db_, "pending", "", 0, 10);
-    EXPECT_TRUE(items.ok() && items->size() == 1u);
-    return items.ok() && !items->empty() ? items->front() : ReviewItem{};
-  }
-  // Loads and links T3 (Lê Văn Cường, whom no registry person matches); the surrogate it founds.
-  std::string CuongSurrogate() {
-    Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\n");
-    Link();
-    return PersonOf("tax", "T3");
-  }
-  // T3 and T5 found s3 and s5; an operator merges s5 into s3, then s3 into An.
-  void MergeS5IntoS3IntoAn(std::string* s3, std::string* s5) {
-    Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
-    Link();
-    *s3 = PersonOf("tax", "T3");
-    *s5 = PersonOf("tax", "T5");
-    ASSERT_NE(*s3, *s5);
-    for (const auto& [record, person] : {std::pair{"T5", *s3}, std::pair{"T3", std::string(kAnId)}}) {
-      clock_.Advance(1'000'000);
-      Result<DecisionOutcome> out = Decide(Review(), {"tax", record, person, "match", std::nullopt, "cli:op", "same"});
-      ASSERT_TRUE(out.ok()) << out.status().ToString();
-      ASSERT_EQ(out->outcome, "merged");
-    }
-    ASSERT_EQ(PersonOf("tax", "T5"), kAnId);
-  }
-  // On PostgreSQL, waits (up to 5 s) until `n` transactions wait for an advisory lock (a turn,
-  // store::SerializeOn); SQLite has no such view (its write lock makes writers wait anyway).
-  void WaitForTurnWaiters(int n) {
-    for (int i = 0; i < 100 && GetParam() == store::Backend::kPostgres; ++i) {
-      Result<store::Row> waiting =
-          db_->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-      if (waiting.ok() && waiting->Int(0) >= n) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  // Queues An's registry record against `person`, as an authority item; returns it with its id.
-  ReviewItem QueueAnAgainst(const std::string& person) {
-    ReviewItem item{.dataset_id = "population_registry", .record_key = kAnId, .person_key = person,
-                    .weight = 1.5, .probability = 0.9};
-    Result<int64_t> id = QueueReview(*db_, item, 100);
-    EXPECT_TRUE(id.ok()) << id.status().ToString();
-    item.id = id.value_or(0);
-    return item;
-  }
-};
+class ReviewTest : public ReviewHubTest {};
 
 // An item is decided once: a second decision — also one made at the same moment on another node —
 // finds it decided instead of overriding the first.
@@ -643,148 +584,6 @@ TEST_P(ReviewTest, AMergeMovesTheConsentsAndCorrectionRequests) {
                            db_->Query("SELECT person_key FROM correction_requests WHERE id = 'cor_1'"));
   ASSERT_EQ(corrections.rows.size(), 1u);
   EXPECT_EQ(corrections.rows[0].Str(0), kAnId);
-}
-
-// A correction request resolved to an absorbed person just before a merge commits waits for the
-// merge (its turn, corrections.open:<key>, is the merge's too) and is stored under the survivor.
-// Here the key it was given was merged into s3 before, and s3 is being merged into An: the
-// request finds s3, waits for s3's turn, and must look again once it has it. Without the merge
-// taking the turn, or without that second look, on PostgreSQL it was stored under s5 or s3.
-TEST_P(ReviewTest, ARequestMadeWhileAMergeCommitsGoesToTheSurvivor) {
-  Load("tax", "T3,Lê Văn Cường,1970-03-03,,M,\nT5,Phạm Minh Đức,1966-06-06,,M,\n");
-  Link();
-  const std::string s3 = PersonOf("tax", "T3"), s5 = PersonOf("tax", "T5");
-  ASSERT_NE(s3, s5);
-  OpsContext octx{clock_.NowMicros(), "population_registry", {}, &random_};
-  {
-    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> before, db_->Begin());
-    PersonOps ops(before.get(), &octx);
-    NDC_ASSERT_OK(ops.Merge(s5, s3, "the same man"));
-    NDC_ASSERT_OK(before->Commit());
-  }
-  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> merge, db_->Begin());
-  PersonOps ops(merge.get(), &octx);
-  NDC_ASSERT_OK(ops.Merge(s3, kAnId, "the same man"));
-  std::atomic<bool> done = false;
-  Result<sharing::CorrectionRequest> made = InternalError("not run");
-  std::thread asker([&] {
-    sharing::CorrectionRequest draft{.dataset_id = "tax", .record_key = "T5", .field = "ho_ten", .person_key = s5,
-                                     .claimed_value = "Phạm Minh Đức"};
-    made = sharing::CreateCorrection(*db_, draft, &random_, clock_.NowMicros());
-    done = true;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const bool waited = !done;
-  const Status committed = merge->Commit();
-  asker.join();  // before any ASSERT: a joinable thread must not outlive the test
-  EXPECT_TRUE(waited) << "the request did not wait for the merge";
-  NDC_ASSERT_OK(committed);
-  ASSERT_TRUE(made.ok()) << made.status().ToString();
-  EXPECT_EQ(made->person_key, kAnId);
-  const store::Value id[] = {made->id};
-  NDC_ASSERT_OK_AND_ASSIGN(store::Row stored,
-                           db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1", id));
-  EXPECT_EQ(stored.Str(0), kAnId);
-}
-
-// A consent granted and a correction asked through a key bound to s5 (merged into s3, s3 into
-// An) while a split gives s3 back: they wait for the split and go to s3, whose citizens' key
-// resolves to it again. Review of 2026-12-02: resolved to An before, they took An's turn, which
-// the split does not take, and committed under An after the split's give-back had run.
-TEST_P(ReviewTest, AGrantOrRequestMadeWhileASplitCommitsGoesToThePersonGivenBack) {
-  std::string s3, s5;
-  ASSERT_NO_FATAL_FAILURE(MergeS5IntoS3IntoAn(&s3, &s5));
-  NDC_ASSERT_OK(catalog_->CreateAgency({.id = "bank_x", .name = "Bank X", .kind = "non_state"}).status());
-  NDC_ASSERT_OK(db_->Exec("INSERT INTO api_keys (id, name, role, secret_hash, created_at, person_key) "
-                          "VALUES ('abcd0123', 'citizen', 'citizen', $1, 1, $2)",
-                          std::vector<store::Value>{store::Blob{"x"}, s5})
-                    .status());
-  NDC_ASSERT_OK_AND_ASSIGN(nlohmann::json doc,
-                           ParseJson(R"({"recipient": "bank_x", "purpose": "banking.account_opening",
-                                         "grants": {"tax": ["ho_ten"]}, "valid_to": "2099-12-31"})"));
-  NDC_ASSERT_OK_AND_ASSIGN(sharing::StoredConsent draft, sharing::ConsentFromJson(doc, clock_.NowMicros()));
-  draft.proof = "key abcd0123 request r1";  // as POST /v1/me/consents writes it
-  sharing::ConsentStore consents(db_.get(), catalog_.get(), &clock_, SystemRandom());  // used from a thread
-  clock_.Advance(1'000'000);
-  OpsContext octx{clock_.NowMicros(), "population_registry", {}, &random_};
-  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> split, db_->Begin());
-  PersonOps ops(split.get(), &octx);
-  NDC_ASSERT_OK_AND_ASSIGN(std::string back, ops.Split("tax", "T5", "not An", ""));
-  ASSERT_EQ(back, s3);
-  std::atomic<int> done = 0;
-  Result<sharing::CorrectionRequest> asked = InternalError("not run");
-  Result<sharing::StoredConsent> granted = InternalError("not run");
-  // As the citizen routes call them: the person the key resolved to (An) and the key's own (s5).
-  std::thread asker([&] {
-    sharing::CorrectionRequest req{.dataset_id = "tax", .record_key = "T5", .field = "ho_ten",
-                                   .person_key = kAnId, .claimed_value = "Phạm Minh Đức", .asked_by = s5};
-    asked = sharing::CreateCorrection(*db_, req, SystemRandom(), clock_.NowMicros());
-    ++done;
-  });
-  std::thread granter([&] {
-    granted = consents.Grant(s5, draft);
-    ++done;
-  });
-  // Until both wait for a turn (so that they cannot pass the test by coming after the commit).
-  WaitForTurnWaiters(2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const int finished_early = done;
-  const Status committed = split->Commit();
-  asker.join();  // before any ASSERT: a joinable thread must not outlive the test
-  granter.join();
-  EXPECT_EQ(finished_early, 0) << "the grant or the request did not wait for the split";
-  NDC_ASSERT_OK(committed);
-  ASSERT_TRUE(asked.ok()) << asked.status().ToString();
-  ASSERT_TRUE(granted.ok()) << granted.status().ToString();
-  EXPECT_EQ(asked->person_key, s3);
-  EXPECT_EQ(granted->consent.person_key, s3);
-  NDC_ASSERT_OK_AND_ASSIGN(store::Row request, db_->QueryOne("SELECT person_key FROM correction_requests WHERE id = $1",
-                                                             std::vector<store::Value>{asked->id}));
-  EXPECT_EQ(request.Str(0), s3);
-  NDC_ASSERT_OK_AND_ASSIGN(store::Row consent, db_->QueryOne("SELECT person_key FROM consents WHERE id = $1",
-                                                             std::vector<store::Value>{granted->consent.id}));
-  EXPECT_EQ(consent.Str(0), s3);
-}
-
-// The other order: a grant through a key bound to s3 holds s3's turn (its transaction not yet
-// committed, stored under An, where s3 still leads) when a split giving s3 back reaches its
-// give-back. The split waits for the turn, and its move then sees the committed consent.
-TEST_P(ReviewTest, AGrantCommittedWhileASplitWaitsForItsTurnIsGivenBack) {
-  std::string s3, s5;
-  ASSERT_NO_FATAL_FAILURE(MergeS5IntoS3IntoAn(&s3, &s5));
-  NDC_ASSERT_OK(db_->Exec("INSERT INTO api_keys (id, name, role, secret_hash, created_at, person_key) "
-                          "VALUES ('abcd0123', 'citizen', 'citizen', $1, 1, $2)",
-                          std::vector<store::Value>{store::Blob{"x"}, s3})
-                    .status());
-  // What ConsentStore::Grant does from s3, by hand so that it can stay open: s3's turn, An's
-  // turn (s3 is merged into An), the row under An.
-  NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> grant, db_->Begin());
-  NDC_ASSERT_OK_AND_ASSIGN(std::string stored_under, sharing::TakeTurnOfSurvivor(*grant, "consents.live:", s3));
-  ASSERT_EQ(stored_under, kAnId);
-  NDC_ASSERT_OK(grant->Exec("INSERT INTO consents (id, person_key, recipient_agency, purpose, grants, valid_from, "
-                            "valid_to, max_uses, uses, granted_at, channel, text_version, proof) VALUES ('c_race', "
-                            "$1, 'gdt', 'credit', '{}', 0, 9999999999999999, 0, 0, 1, 'api', 'v1', "
-                            "'key abcd0123 request r9')",
-                            std::vector<store::Value>{stored_under})
-                    .status());
-  clock_.Advance(1'000'000);
-  std::atomic<bool> done = false;
-  Result<DecisionOutcome> split = InternalError("not run");
-  std::thread splitter([&] {
-    split = Decide(Review(), {"tax", "T5", kAnId, "non_match", std::nullopt, "cli:op", "not An"});
-    done = true;
-  });
-  WaitForTurnWaiters(1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const bool waited = !done;
-  const Status committed = grant->Commit();
-  splitter.join();
-  EXPECT_TRUE(waited) << "the split did not wait for the grant";
-  NDC_ASSERT_OK(committed);
-  ASSERT_TRUE(split.ok()) << split.status().ToString();
-  EXPECT_EQ(split->person_key, s3);
-  NDC_ASSERT_OK_AND_ASSIGN(store::Row consent, db_->QueryOne("SELECT person_key FROM consents WHERE id = 'c_race'"));
-  EXPECT_EQ(consent.Str(0), s3);
 }
 
 TEST_P(ReviewTest, DecidingTwiceOrUnknownItemsFails) {
