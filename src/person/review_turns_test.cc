@@ -104,7 +104,7 @@ TEST_P(ReviewTurnsTest, AGrantOrRequestMadeWhileASplitCommitsGoesToThePersonGive
     ++done;
   });
   // Until both wait for a turn (so that they cannot pass the test by coming after the commit).
-  WaitForTurnWaiters(2);
+  store::WaitForTurnWaiters(*db_, 2);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const int finished_early = done;
   const Status committed = split->Commit();
@@ -152,7 +152,7 @@ TEST_P(ReviewTurnsTest, AGrantCommittedWhileASplitWaitsForItsTurnIsGivenBack) {
     split = Decide(Review(), {"tax", "T5", kAnId, "non_match", std::nullopt, "cli:op", "not An"});
     done = true;
   });
-  WaitForTurnWaiters(1);
+  store::WaitForTurnWaiters(*db_, 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const bool waited = !done;
   const Status committed = grant->Commit();

@@ -16,6 +16,7 @@
 #include "audit/proof_json.h"
 #include "audit/signing_key.h"
 #include "store/store.h"
+#include "store/testing/test_util.h"
 #include "test_support.h"
 
 namespace ndc::testing {
@@ -151,16 +152,6 @@ class CitizenTest : public ::testing::TestWithParam<store::Backend> {
     EXPECT_TRUE(back.ok()) << back.ToString();
     return back.ok() ? std::move(*split) : nullptr;
   }
-  // On PostgreSQL, waits (up to 5 s) until a transaction waits for an advisory lock (a turn);
-  // on SQLite the open split holds the write lock, which makes writers wait anyway.
-  void WaitForATurnWaiter(store::Database& db) {
-    for (int i = 0; i < 100 && pg_; ++i) {
-      Result<store::Row> waiting =
-          db.QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-      if (waiting.ok() && waiting->Int(0) >= 1) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
   // POST /v1/me/consents with Bình's key in a thread, while `split` is open: whether it waited
   // for the split's commit, and its answer.
   std::pair<bool, HttpResponse> GrantWhileOpen(store::Database& db, std::unique_ptr<store::Transaction> split) {
@@ -171,7 +162,7 @@ class CitizenTest : public ::testing::TestWithParam<store::Backend> {
         "purpose": "banking.account_opening", "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})");
       done = true;
     });
-    WaitForATurnWaiter(db);
+    store::WaitForTurnWaiters(db, 1);  // on SQLite the open split holds the write lock
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const bool waited = !done;
     const Status committed = split->Commit();

@@ -4,9 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "person/review.h"
@@ -50,16 +48,6 @@ class ReviewHubTest : public PersonHubTest {
       ASSERT_EQ(out->outcome, "merged");
     }
     ASSERT_EQ(PersonOf("tax", "T5"), kAnId);
-  }
-  // On PostgreSQL, waits (up to 5 s) until `n` transactions wait for an advisory lock (a turn,
-  // store::SerializeOn); SQLite has no such view (its write lock makes writers wait anyway).
-  void WaitForTurnWaiters(int n) {
-    for (int i = 0; i < 100 && GetParam() == store::Backend::kPostgres; ++i) {
-      Result<store::Row> waiting =
-          db_->QueryOne("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-      if (waiting.ok() && waiting->Int(0) >= n) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
   }
   // Queues An's registry record against `person`, as an authority item; returns it with its id.
   ReviewItem QueueAnAgainst(const std::string& person) {

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <ostream>
+#include <thread>
 
 #include "common/result.h"
 #include "common/status.h"
@@ -15,6 +17,18 @@ namespace ndc::store {
 // Lets GoogleTest print Blobs (and Values holding them) and backends readably.
 inline void PrintTo(const Blob& b, std::ostream* os) { *os << DebugString(Value(b)); }
 inline void PrintTo(Backend b, std::ostream* os) { *os << BackendName(b); }
+
+// Waits (up to 5 s) until `n` transactions on `db`'s PostgreSQL server wait for an advisory lock
+// (a turn, store::SerializeOn): for tests that race a writer against an open transaction holding
+// its turn, so that the writer is known to wait rather than to come after the commit. SQLite has
+// no such view (an open write transaction makes every writer wait anyway): returns at once.
+inline void WaitForTurnWaiters(Executor& db, int n) {
+  for (int i = 0; i < 100 && db.backend() == Backend::kPostgres; ++i) {
+    Result<ResultSet> waiting = db.Query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    if (waiting.ok() && !waiting->rows.empty() && waiting->rows[0].Int(0) >= n) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
 
 }  // namespace ndc::store
 
