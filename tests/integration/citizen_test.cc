@@ -141,34 +141,48 @@ class CitizenTest : public ::testing::TestWithParam<store::Backend> {
         .status();
   }
 
-  // A split giving Bình back, by hand, left open: its transaction holds Bình's grant turn, as
-  // person::GiveBackConsents takes it, and has made Bình active. Null (and a failure) on error.
-  std::unique_ptr<store::Transaction> BeginGivingBinhBack(store::Database& db) {
+  // A split giving Bình back, by hand, left open: its transaction holds Bình's turn `turn`
+  // ("consents.live:" as person::GiveBackConsents takes it, "corrections.open:" as
+  // GiveBackCorrections does) and has made Bình active. Null (and a failure) on error.
+  std::unique_ptr<store::Transaction> BeginGivingBinhBack(store::Database& db,
+                                                          const std::string& turn_prefix = "consents.live:") {
     Result<std::unique_ptr<store::Transaction>> split = db.Begin();
     EXPECT_TRUE(split.ok()) << split.status().ToString();
     if (!split.ok()) return nullptr;
-    Status turn = store::SerializeOn(**split, std::string("consents.live:") + kBinh);
+    Status turn = store::SerializeOn(**split, turn_prefix + kBinh);
     Status back = turn.ok() ? MarkBinhGivenBack(**split) : turn;
     EXPECT_TRUE(back.ok()) << back.ToString();
     return back.ok() ? std::move(*split) : nullptr;
   }
-  // POST /v1/me/consents with Bình's key in a thread, while `split` is open: whether it waited
+  // POST `path` with `body` and Bình's key in a thread, while `split` is open: whether it waited
   // for the split's commit, and its answer.
-  std::pair<bool, HttpResponse> GrantWhileOpen(store::Database& db, std::unique_ptr<store::Transaction> split) {
+  std::pair<bool, HttpResponse> PostWhileOpen(store::Database& db, std::unique_ptr<store::Transaction> split,
+                                              const std::string& path, const std::string& body) {
     std::atomic<bool> done = false;
-    HttpResponse granted;
-    std::thread granter([&] {
-      granted = Call("POST", "/v1/me/consents", binh_, R"({"recipient": "bank_x",
-        "purpose": "banking.account_opening", "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})");
+    HttpResponse answer;
+    std::thread poster([&] {
+      answer = Call("POST", path, binh_, body);
       done = true;
     });
     store::WaitForTurnWaiters(db, 1);  // on SQLite the open split holds the write lock
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const bool waited = !done;
     const Status committed = split->Commit();
-    granter.join();
+    poster.join();
     EXPECT_TRUE(committed.ok()) << committed.ToString();
-    return {waited, granted};
+    return {waited, answer};
+  }
+  // A consent grant by Bình's key (PostWhileOpen).
+  std::pair<bool, HttpResponse> GrantWhileOpen(store::Database& db, std::unique_ptr<store::Transaction> split) {
+    return PostWhileOpen(db, std::move(split), "/v1/me/consents", R"({"recipient": "bank_x",
+        "purpose": "banking.account_opening", "grants": {"population_registry": ["ho_ten"]}, "valid_to": "2035-01-01"})");
+  }
+  // How many of `action`'s requests `key`'s access history shows denied.
+  int DeniedInHistory(const std::string& key, const std::string& action) {
+    int n = 0;
+    const json history = Get("/v1/me/access?limit=200", key);
+    for (const json& a : history["accesses"]) n += a["action"] == action && a["decision"] == "denied";
+    return n;
   }
 
   TempDir dir_;
@@ -405,16 +419,39 @@ TEST_P(CitizenTest, AGrantRefusedAfterASplitIsAuditedAsThePersonGivenBack) {
   EXPECT_TRUE(waited) << "the grant did not wait for the split";
   EXPECT_NE(refused.status, 201) << refused.body;
   EXPECT_NE(refused.body.find("consents in force"), std::string::npos) << refused.body;
-  auto denied_grants = [&](const std::string& key) {
-    int n = 0;
-    const json history = Get("/v1/me/access?limit=200", key);
-    for (const json& a : history["accesses"]) {
-      n += a["action"] == "consent.grant" && a["decision"] == "denied";
-    }
-    return n;
-  };
-  EXPECT_EQ(denied_grants(binh_), 1);
-  EXPECT_EQ(denied_grants(an_), 0);
+  EXPECT_EQ(DeniedInHistory(binh_, "consent.grant"), 1);
+  EXPECT_EQ(DeniedInHistory(an_, "consent.grant"), 0);
+}
+
+// The same for a correction request. Bình's key asks, for An's record (the key resolves to An on
+// arrival), while a split gives Bình back with the most open requests one person may have. The
+// request waits for the split, is counted on Bình, is refused by Bình's bound, and that refusal is
+// in Bình's history, not An's (review of 2026-12-02; until now only the grant's case was tested).
+TEST_P(CitizenTest, ACorrectionRefusedAfterASplitIsAuditedAsThePersonGivenBack) {
+  store::Database* db = Store();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(MarkBinhMergedIntoAn(*db).ok());
+  std::unique_ptr<store::Transaction> split = BeginGivingBinhBack(*db, "corrections.open:");
+  ASSERT_NE(split, nullptr);
+  for (int i = 0; i < 100; ++i) {  // given back with Bình (sharing::kMaxOpenCorrectionsPerPerson)
+    ASSERT_TRUE(split->Exec("INSERT INTO correction_requests (id, dataset_id, record_key, field, person_key, "
+                            "claimed_value, note, status, created_at, asked_by) VALUES ($1, 'population_registry', "
+                            "$2, 'ngay_sinh', $2, '1990-01-01', '', 'open', 1, $2)",
+                            std::vector<store::Value>{"cor_given_" + std::to_string(i), std::string(kBinh)})
+                    .ok());
+  }
+  auto [waited, refused] =
+      PostWhileOpen(*db, std::move(split), "/v1/me/corrections",
+                    R"({"dataset": "population_registry", "field": "ngay_sinh", "claimed_value": "1990-02-11"})");
+  EXPECT_TRUE(waited) << "the request did not wait for the split";
+  EXPECT_EQ(refused.status, 400) << refused.body;  // FAILED_PRECONDITION
+  EXPECT_NE(refused.body.find("open correction requests"), std::string::npos) << refused.body;
+  EXPECT_EQ(DeniedInHistory(binh_, "correction.request"), 1);
+  EXPECT_EQ(DeniedInHistory(an_, "correction.request"), 0);
+  // Nothing was stored for either of them beyond what the split gave back.
+  Result<store::Row> stored = db->QueryOne("SELECT COUNT(*) FROM correction_requests");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->Int(0), 100);
 }
 
 // A consent is committed before its audit entry is written. If the entry fails, the answer says
