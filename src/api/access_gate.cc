@@ -149,6 +149,13 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
                                        : policy::Reason::kConsentExhausted;
         reason = std::string(policy::ReasonName(why));
         d.message = std::string(used.message());
+        if (request.action == policy::Action::kReadRecord) {
+          // Answered as Decide answers a record read its person's consents refuse (audit_detail).
+          d.audit_detail = reason + ": " + d.message;
+          const policy::Decision none = policy::NoConsent(request);
+          reason = std::string(policy::ReasonName(none.reason));
+          d.message = none.message;
+        }
       }
     }
   }
@@ -194,7 +201,10 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   e.legal_basis = AuditedLegalBasis(d);
   e.consent_ref = d.consent_id;
   e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
-  if (!d.allowed) e.reason = AuditText(reason + ": " + d.message + audit_only);
+  if (!d.allowed) {
+    const std::string detail = d.audit_detail.empty() ? "" : " [" + d.audit_detail + "]";
+    e.reason = AuditText(reason + ": " + d.message + detail + audit_only);
+  }
   StampAudit(ctx, e);
   ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
                                                 "the decision could not be audited, so nothing was disclosed"));

@@ -81,9 +81,7 @@ bool NeedsConsent(const Request& request, const Agreement& a) {
 
 Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<FieldRef> available,
                      std::span<const Consent> consents) {
-  const Decision no_consent = Deny(Reason::kConsentRequired, "no consent of this person for recipient '" +
-                                                                  request.caller.agency_id + "' and purpose '" +
-                                                                  request.purpose + "': ask the person to grant one");
+  const Decision no_consent = NoConsent(request);
   if (request.person_key.empty()) {
     // A record read names a record, linked to a person or not (or missing): the answer must not
     // tell which, so an unlinked record is refused as a person without consent is.
@@ -156,6 +154,15 @@ Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<Fie
     ok.decision.legal_basis = "consent " + c.id;
     return ok;
   }
+  if (request.action == Action::kReadRecord && nearest != kNone) {
+    // The caller named a record: which consents its person gave the caller is not for it to learn
+    // from the refusal (review of 2026-12-02: a revoked or partial consent named here told a bank
+    // which of the personal IDs it tried had a record in a dataset, and whose it was). The entry
+    // keeps the refusal those consents gave.
+    Decision specific = std::move(best.decision);
+    best.decision = no_consent;
+    best.decision.audit_detail = std::string(ReasonName(specific.reason)) + ": " + specific.message;
+  }
   return best;
 }
 
@@ -223,6 +230,11 @@ bool Applies(const Agreement& a, const Caller& caller) {
 }
 
 }  // namespace
+
+Decision NoConsent(const Request& request) {
+  return Deny(Reason::kConsentRequired, "no consent of this person for recipient '" + request.caller.agency_id +
+                                            "' and purpose '" + request.purpose + "': ask the person to grant one");
+}
 
 std::vector<FieldRef> GrantedFields(const std::vector<FieldGrant>& grants, std::string_view dataset) {
   std::vector<FieldRef> out;

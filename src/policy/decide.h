@@ -22,6 +22,12 @@ namespace ndc::policy {
 Decision Decide(const Request& request, std::span<const Agreement> agreements, std::span<const Consent> consents,
                 const PurposeCatalog& purposes = PurposeCatalog::Default());
 
+// The refusal of a request that needs the person's consent and has none for this recipient and
+// purpose (kConsentRequired). A record read whose person's consents refuse it for another reason
+// is answered with this, that reason in `audit_detail`, as is one whose consent was revoked or
+// expired between the decision and counting its use.
+Decision NoConsent(const Request& request);
+
 // The fields `agreement` grants, optionally only those of `dataset`; sorted, unique.
 std::vector<FieldRef> GrantedFields(const std::vector<FieldGrant>& grants, std::string_view dataset = {});
 

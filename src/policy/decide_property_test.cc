@@ -133,6 +133,48 @@ TEST(DecideConsent, MissingRevokedExpiredOrUsedUpConsentDenies) {
   EXPECT_EQ(Decide(BankRead(), a, std::vector<Consent>{c}).reason, Reason::kConsentRequired);
 }
 
+// A record read names a record, not a person: whatever the consents of the record's person say,
+// the answer is the one an unlinked record gets, and only the audit detail keeps what they said
+// (review of 2026-12-02: "consent 'c-7' was revoked" told a bank that the record it named was the
+// person's who had consented to it). A person read names the person and is told.
+TEST(DecideConsent, ARecordReadIsNotToldWhatThePersonsConsentsSay) {
+  std::vector<Agreement> a = {BankAgreement()};
+  a[0].actions.push_back(Action::kReadRecord);
+  Request record = BankRead();
+  record.action = Action::kReadRecord;
+  record.dataset = "population_registry";
+  Request unlinked = record;
+  unlinked.person_key.clear();
+  const Decision none = Decide(unlinked, a, {});
+  ASSERT_EQ(none.reason, Reason::kConsentRequired) << none.message;
+  EXPECT_TRUE(none.audit_detail.empty()) << none.audit_detail;
+  std::vector<std::pair<Consent, std::string>> cases;
+  Consent c = PersonConsent();
+  c.revoked_at = kNow - 1;
+  cases.emplace_back(c, "consent_revoked: consent 'c-7' was revoked");
+  c = PersonConsent();
+  c.valid_to = kNow;
+  cases.emplace_back(c, "consent_expired: consent 'c-7'");
+  c = PersonConsent();
+  c.uses = 2;
+  cases.emplace_back(c, "consent_exhausted: consent 'c-7'");
+  c = PersonConsent();
+  c.grants = {{"population_registry", {"gioi_tinh"}}};
+  cases.emplace_back(c, "field_not_allowed: consent 'c-7' covers none");
+  for (const auto& [consent, said] : cases) {
+    const Decision d = Decide(record, a, std::vector<Consent>{consent});
+    EXPECT_FALSE(d.allowed) << said;
+    EXPECT_EQ(d.reason, none.reason) << said;
+    EXPECT_EQ(d.message, none.message) << said;
+    EXPECT_TRUE(d.audit_detail.starts_with(said)) << d.audit_detail;
+  }
+  const Decision person = Decide(BankRead(), a, std::vector<Consent>{cases[0].first});
+  EXPECT_EQ(person.reason, Reason::kConsentRevoked) << person.message;
+  EXPECT_TRUE(person.audit_detail.empty()) << person.audit_detail;
+  // A consent that serves the record read still does.
+  EXPECT_TRUE(Decide(record, a, std::vector<Consent>{PersonConsent()}).allowed);
+}
+
 // A frequency's uses made in the open window refuse, saying when the next one is possible; once
 // the window closed, the consent serves again.
 TEST(DecideConsent, AConsentsFrequencyIsKept) {

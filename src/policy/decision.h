@@ -54,6 +54,13 @@ struct Decision {
   std::string consent_id;   // set when a consent was needed; its use must be counted
   std::string legal_basis;  // "Decree 47/2020/NĐ-CP art. 15", "consent c-123", "data subject"
   int rate_per_minute = 0;  // from the agreement; 0 = the hub's default
+  // When refused: what only the audit entry may say. A record read names a record, not a person,
+  // so a refusal that turns on the consents of the person the record is linked to (revoked,
+  // expired, used up, not covering the field) is answered as an unlinked record's is — else the
+  // answer tells the caller the record is the person's who consented to it — and the refusal
+  // those consents gave is kept here, e.g. "consent_revoked: consent 'con_1' was revoked by the
+  // person". Empty otherwise.
+  std::string audit_detail;
 };
 
 }  // namespace ndc::policy

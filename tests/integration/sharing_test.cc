@@ -90,6 +90,18 @@ std::string AgencyUnderAgreement(const std::string& id, const std::function<void
   return MakeKey({"--role", "agency", "--agency", id});
 }
 
+// AgencyUnderAgreement whose agreement rests on consent and allows only record reads of
+// population_registry.ho_ten for banking.account_opening.
+std::string ConsentedRecordReader(const std::string& id) {
+  return AgencyUnderAgreement(id, [](json& a) {
+    a["grants"] = {{"population_registry", {"ho_ten"}}};
+    a["purposes"] = {"banking.account_opening"};
+    a["actions"] = {"read_record"};
+    a["legal_basis"] = {{"consent", true}};
+    a.erase("feeds");
+  });
+}
+
 bool BuildHub(store::Backend backend) {
   hub->path = hub->dir.path() + "/hub";
   hub->op = InitTestHub(backend, hub->path, &hub->pg, &hub->error);
@@ -901,13 +913,7 @@ TEST_P(SharingTest, NonStateRecipientNeedsTheCitizensConsentAndIsRateLimited) {
 // record's history (review of 2026-11-30: the one-read consent was used up, the entry said
 // "allowed", and the 404 said when the record was deleted).
 TEST_P(SharingTest, AConsentedReadThatDisclosesNothingSpendsNoUse) {
-  const std::string key = AgencyUnderAgreement("bank_r", [](json& a) {
-    a["grants"] = {{"population_registry", {"ho_ten"}}};
-    a["purposes"] = {"banking.account_opening"};
-    a["actions"] = {"read_record"};
-    a["legal_basis"] = {{"consent", true}};
-    a.erase("feeds");
-  });
+  const std::string key = ConsentedRecordReader("bank_r");
   ASSERT_FALSE(key.empty()) << hub->error;
   const int row = static_cast<int>(hub->registry.size()) - 7;  // a person no other test reads
   const std::string person = Person(row);
@@ -932,6 +938,42 @@ TEST_P(SharingTest, AConsentedReadThatDisclosesNothingSpendsNoUse) {
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(json::parse(c.body)["uses"], 0) << c.body;
   EXPECT_EQ(json::parse(c.body)["status"], "active") << c.body;
+}
+
+// A record read under consent is answered alike for a record whose person revoked their consent
+// to the reader, one whose person never gave one, and a key no record has: the answer must not
+// tell whose the record is (review of 2026-12-02: "consent 'con_…' was revoked" told the reader
+// that the personal ID it tried was that person's record). The audit entry keeps what was decided.
+TEST_P(SharingTest, ARecordReadUnderConsentTellsNothingOfThePersonsConsents) {
+  const std::string key = ConsentedRecordReader("bank_s");
+  ASSERT_FALSE(key.empty()) << hub->error;
+  const int row = static_cast<int>(hub->registry.size()) - 8;  // persons no other test reads
+  const std::string consented = Person(row), never = Person(row - 1);
+  const std::string citizen = MakeKey({"--role", "citizen", "--person", consented});
+  auto g = Call("POST", "/v1/me/consents", citizen,
+                json{{"recipient", "bank_s"}, {"purpose", "banking.account_opening"},
+                     {"grants", {{"population_registry", {"ho_ten"}}}}, {"valid_to", "2030-01-01"}});
+  ASSERT_EQ(g.status, 201) << g.body;
+  const std::string consent = json::parse(g.body)["id"];
+  auto read = [&](const std::string& record) {
+    return Call("GET", "/v1/datasets/population_registry/records/" + record + "?purpose=banking.account_opening",
+                key);
+  };
+  ASSERT_EQ(read(consented).status, 200);  // the consent serves while it stands
+  ASSERT_EQ(Call("POST", "/v1/me/consents/" + consent + "/revoke", citizen).status, 200);
+  const HttpResponse revoked = read(consented), none = read(never), unknown = read("099999999999");
+  for (const HttpResponse* r : {&revoked, &none, &unknown}) {
+    ASSERT_EQ(r->status, 403) << r->body;
+    EXPECT_EQ(json::parse(r->body)["reason"], "consent_required") << r->body;
+    EXPECT_EQ(json::parse(r->body)["detail"], json::parse(none.body)["detail"]) << r->body;
+    EXPECT_EQ(r->body.find(consent), std::string::npos) << r->body;
+  }
+  auto audit = AuditFor(revoked.headers.at("x-request-id"));
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "denied");
+  const std::string reason = audit[0]["reason"];
+  EXPECT_NE(reason.find("consent_revoked"), std::string::npos) << reason;
+  EXPECT_NE(reason.find(consent), std::string::npos) << reason;
 }
 
 // Every data endpoint x every role x (no key, wrong key, revoked key, expired agreement, wrong
