@@ -107,7 +107,13 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   std::string reason = d.allowed ? "" : looked_up.ok() ? std::string(policy::ReasonName(d.reason))
                                                       : std::string(StatusCodeName(looked_up.code()));
   int http_status = 403;
-  if (d.allowed && deps_.rate_limiter != nullptr) {
+  // A record read refused for want of a consent (the caller's own agreement rests on consent)
+  // takes a token as a served one does: else, once the bucket is empty, a key whose person
+  // consented (allowed, then 429) would be answered otherwise than any other key (403), and the
+  // refusals would cost the prober nothing (review of 2026-12-02).
+  const bool consent_record_refusal = !d.allowed && request.action == policy::Action::kReadRecord &&
+                                      d.reason == policy::Reason::kConsentRequired && !d.agreement_id.empty();
+  if ((d.allowed || consent_record_refusal) && deps_.rate_limiter != nullptr) {
     int rate = d.rate_per_minute > 0 ? d.rate_per_minute : deps_.default_rate_per_minute;
     // One bucket per client and agreement: each agreement's rate holds for its own requests (one
     // bucket per client let calls under a generous agreement refill a strict one's).
@@ -130,6 +136,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
     }
   }
   Status work_failed = looked_up;
+  bool masked = false;  // a record read's failure answered as NoConsent (below)
   int64_t consent_window = 0;  // the frequency window the use was counted in
   if (d.allowed && !d.consent_id.empty()) {
     if (deps_.consents == nullptr) return InternalError("consents are not configured");
@@ -173,6 +180,17 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
         if (Status back = deps_.consents->ReturnUse(d.consent_id, consent_window); !back.ok()) {
           log::Warn("consent.use_not_returned", {{"consent", d.consent_id}, {"error", back.ToString()}});
         }
+        // A record read under a consent that found the record deleted, or moved to another person
+        // meanwhile, is answered as a record no consent covers: a 404 here, against the 403 of a
+        // key no one's consent reaches, told the reader whose the record had been.
+        if (request.action == policy::Action::kReadRecord &&
+            (work_failed.code() == StatusCode::kNotFound || work_failed.code() == StatusCode::kAborted)) {
+          d.audit_detail = reason + ": " + d.message;
+          const policy::Decision none = policy::NoConsent(request);
+          reason = std::string(policy::ReasonName(none.reason));
+          d.message = none.message;
+          masked = true;
+        }
       }
     }
   }
@@ -202,8 +220,10 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   e.consent_ref = d.consent_id;
   e.decision = d.allowed ? audit::Decision::kAllowed : audit::Decision::kDenied;
   if (!d.allowed) {
-    const std::string detail = d.audit_detail.empty() ? "" : " [" + d.audit_detail + "]";
-    e.reason = AuditText(reason + ": " + d.message + detail + audit_only);
+    // What was decided, then what the caller was told instead, if anything else.
+    e.reason = AuditText((d.audit_detail.empty() ? reason + ": " + d.message
+                                                 : d.audit_detail + " (answered " + reason + ")") +
+                         audit_only);
   }
   StampAudit(ctx, e);
   ctx.send_after.push_back(AppendAndGate(deps_.audit, std::move(e),
@@ -214,7 +234,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
     out.refusal = Refusal(403, policy::ReasonName(policy::Reason::kFieldNotAllowed), d.message, ctx.request);
     return out;
   }
-  if (!work_failed.ok()) return work_failed;  // answered once its entry is durable, like a refusal
+  if (!work_failed.ok() && !masked) return work_failed;  // answered once its entry is durable, like a refusal
   if (!d.allowed && !out.refusal) out.refusal = Refusal(http_status, reason, d.message, ctx.request);
   return out;
 }

@@ -185,6 +185,17 @@ Outcome CheckAgreement(const Request& request, const Agreement& a, std::span<con
     return {kAction, Deny(Reason::kActionNotAllowed,
                           Named(a) + " does not allow '" + std::string(ActionName(request.action)) + "'")};
   }
+  // Open data names no person (AgreementStore::Validate refuses such an open agreement since
+  // 2026-12-02; one stored before then serves none of it either).
+  const bool names_a_person = (request.action != Action::kReadRecord && request.action != Action::kFeed) ||
+                              (request.action == Action::kFeed && request.feed_event != "record_change");
+  if (a.form == SharingForm::kOpen && names_a_person) {
+    return {kAction, Deny(Reason::kActionNotAllowed,
+                          Named(a) + " is open data, which serves no '" +
+                              std::string(request.action == Action::kFeed ? request.feed_event
+                                                                          : ActionName(request.action)) +
+                              "': that needs an agreement of your agency's own")};
+  }
   std::string_view scope_dataset;
   if (request.action == Action::kFeed) {
     if (std::find(a.feed_events.begin(), a.feed_events.end(), request.feed_event) == a.feed_events.end()) {
@@ -310,6 +321,9 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
       furthest_deny_agreement->consumer_agency == request.caller.agency_id) {
     refused.agreement_id = furthest_deny_agreement->id;
     refused.agreement_version = furthest_deny_agreement->version;
+    // A record read refused for consent spends the rate as a served one would (the gate), at
+    // the agreement's rate.
+    refused.rate_per_minute = furthest_deny_agreement->rate_per_minute;
   }
   return refused;
 }

@@ -175,6 +175,38 @@ TEST(DecideConsent, ARecordReadIsNotToldWhatThePersonsConsentsSay) {
   EXPECT_TRUE(Decide(record, a, std::vector<Consent>{PersonConsent()}).allowed);
 }
 
+// An open agreement stored before AgreementStore refused person-keyed actions under the open form
+// serves none of them (review of 2026-12-02); its record reads and record-change feeds stand.
+TEST(DecideOpen, AnOpenAgreementNamesNoPerson) {
+  Agreement open = BankAgreement();
+  open.consumer_agency = "*";
+  open.form = SharingForm::kOpen;
+  open.legal_basis.consent = false;
+  open.actions = {Action::kReadPerson, Action::kReadRecord, Action::kVerify, Action::kFind, Action::kFeed};
+  open.feed_events = {"birth", "record_change"};
+  const std::vector<Agreement> a = {open};
+  Request r = BankRead();
+  r.caller = {CallerKind::kStateAgency, "vss", ""};
+  for (Action action : {Action::kReadPerson, Action::kVerify, Action::kFind}) {
+    r.action = action;
+    const Decision d = Decide(r, a, {});
+    EXPECT_EQ(d.reason, Reason::kActionNotAllowed) << ActionName(action) << ": " << d.message;
+    EXPECT_NE(d.message.find("is open data"), std::string::npos) << d.message;
+  }
+  r.action = Action::kFeed;
+  r.person_key.clear();
+  r.dataset = "population_registry";
+  r.feed_event = "birth";
+  EXPECT_EQ(Decide(r, a, {}).reason, Reason::kActionNotAllowed);
+  r.feed_event = "record_change";
+  EXPECT_TRUE(Decide(r, a, {}).allowed) << Decide(r, a, {}).message;
+  r = BankRead();
+  r.caller = {CallerKind::kStateAgency, "vss", ""};
+  r.action = Action::kReadRecord;
+  r.dataset = "population_registry";
+  EXPECT_TRUE(Decide(r, a, {}).allowed) << Decide(r, a, {}).message;
+}
+
 // A frequency's uses made in the open window refuse, saying when the next one is possible; once
 // the window closed, the consent serves again.
 TEST(DecideConsent, AConsentsFrequencyIsKept) {

@@ -187,7 +187,10 @@ TEST(Decide, ARefusalNamesTheAgreementThatListsThePurpose) {
   Agreement open = VssReadsRegistry();
   open.consumer_agency = "*";
   open.form = SharingForm::kOpen;
-  Decision via_open = DecideWith(r, {open});
+  Request record = r;  // open data serves record reads, never a person's (AnOpenAgreementNamesNoPerson)
+  record.action = Action::kReadRecord;
+  record.dataset = "population_registry";
+  Decision via_open = DecideWith(record, {open});
   EXPECT_EQ(via_open.reason, Reason::kFieldNotAllowed);
   EXPECT_EQ(via_open.agreement_id, "");
   // With another agreement of the caller's that lists the purpose but not the action: named.
@@ -213,6 +216,8 @@ TEST(Decide, OpenAgreementServesAnyAgency) {
   open.form = SharingForm::kOpen;
   Request r = VssRead();
   r.caller.agency_id = "moet";
+  r.action = Action::kReadRecord;  // open data names no person (DecideOpen.AnOpenAgreementNamesNoPerson)
+  r.dataset = "population_registry";
   EXPECT_TRUE(DecideWith(r, {open}).allowed);
   open.form = SharingForm::kDefault;  // "*" means nothing outside the open form
   EXPECT_EQ(DecideWith(r, {open}).reason, Reason::kNoAgreement);

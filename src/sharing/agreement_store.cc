@@ -102,6 +102,28 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
       }
     }
   }
+  // Open data is no one's data: an open agreement serves no action that names a person (a read,
+  // verify or find of a person; a person's events) and only datasets whose records are no one's —
+  // a record of a personal dataset read by its key tells of that person even through a field that
+  // is not personal by itself (review of 2026-12-02: an open grant of a register's commune code
+  // served every agency that register's members, person by person).
+  if (a.form == policy::SharingForm::kOpen) {
+    for (size_t i = 0; i < a.actions.size(); ++i) {
+      if (a.actions[i] != policy::Action::kReadRecord && a.actions[i] != policy::Action::kFeed) {
+        return Bad(fmt::format("actions[{}]", i),
+                   fmt::format("open data serves record reads and record-change feeds of datasets that hold no "
+                               "personal data, never '{}': use default or on_request for a named agency",
+                               policy::ActionName(a.actions[i])));
+      }
+    }
+    for (size_t i = 0; i < a.feed_events.size(); ++i) {
+      if (a.feed_events[i] != "record_change") {
+        return Bad(fmt::format("feeds[{}]", i),
+                   fmt::format("'{}' is an event of a person: open data follows record_change only",
+                               a.feed_events[i]));
+      }
+    }
+  }
   bool personal = false, sensitive = false;
   for (const policy::FieldGrant& g : a.grants) {
     auto info = catalog_->GetDataset(g.dataset);
@@ -119,6 +141,15 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
       catalog::PersonalClass pc = info->schema.EffectivePersonalClass(*spec);
       personal |= pc != catalog::PersonalClass::kNone;
       sensitive |= pc == catalog::PersonalClass::kSensitive;
+    }
+    if (a.form == policy::SharingForm::kOpen &&
+        info->schema.classification.personal.value_or(catalog::PersonalClass::kNone) !=
+            catalog::PersonalClass::kNone) {
+      return Bad("grants." + g.dataset,
+                 fmt::format("dataset '{}' holds personal data (classification.personal {}): its records are "
+                             "persons', so no field of it is open data; use default or on_request",
+                             g.dataset,
+                             catalog::PersonalClassName(*info->schema.classification.personal)));
     }
   }
   if (personal && a.form == policy::SharingForm::kOpen) {

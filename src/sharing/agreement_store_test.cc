@@ -34,6 +34,13 @@ class AgreementStoreTest : public ::testing::TestWithParam<Backend> {
                  {"name": "so_xa", "type": "integer", "classification": {"personal": "none"}}]})");
     ASSERT_TRUE(schema.ok()) << schema.status().ToString();
     ASSERT_TRUE(catalog_->CreateDataset(*schema).ok());
+    // Records that are no one's (health facilities), one field of which is personal.
+    auto facilities = catalog::ParseSchemaJson(R"({"id": "facilities", "title": "Facilities", "owner": "bca",
+      "classification": {"data": "other", "personal": "none"}, "source_key": "ma",
+      "fields": [{"name": "ma", "type": "string", "required": true}, {"name": "ten", "type": "string"},
+                 {"name": "nguoi_phu_trach", "type": "string", "classification": {"personal": "basic"}}]})");
+    ASSERT_TRUE(facilities.ok()) << facilities.status().ToString();
+    ASSERT_TRUE(catalog_->CreateDataset(*facilities).ok());
   }
 
   StoredAgreement Draft(const std::string& extra = "") {
@@ -197,7 +204,7 @@ TEST_P(AgreementStoreTest, EveryStoredVersionChangesTheAccessGeneration) {
 // An open agreement ("*") changed while a consumer's set is cached reaches that consumer at once.
 TEST_P(AgreementStoreTest, AnOpenAgreementChangeReachesCachedConsumers) {
   auto open = agreements_->Create(Draft(R"(, "id": "open-counts", "consumer": "*", "form": "open",
-                                          "grants": {"registry": ["so_xa"]})"), "op");
+                                          "grants": {"facilities": ["ten"]}, "actions": ["read_record"])"), "op");
   ASSERT_TRUE(open.ok()) << open.status().ToString();
   AgreementStore other_node(db_.get(), catalog_.get(), &clock_);
   auto before = other_node.ForConsumer("bca");
@@ -325,14 +332,17 @@ TEST_P(AgreementStoreTest, TextsArePlain) {
 }
 
 TEST_P(AgreementStoreTest, PersonalDataIsNeverOpenAndSensitiveDataNeedsAnArticle) {
-  EXPECT_NE(CreateError(R"(, "consumer": "*", "form": "open")").find("open data may not include personal data"),
+  EXPECT_NE(CreateError(R"(, "consumer": "*", "form": "open", "grants": {"facilities": ["nguoi_phu_trach"]},
+                          "actions": ["read_record"])")
+                .find("open data may not include personal data"),
             std::string::npos);
   auto open = agreements_->Create(Draft(R"(, "id": "open-counts", "consumer": "*", "form": "open",
-                                          "grants": {"registry": ["so_xa"]})"), "op");
+                                          "grants": {"facilities": ["ten"]}, "actions": ["read_record"])"), "op");
   ASSERT_TRUE(open.ok()) << open.status().ToString();
   EXPECT_EQ(agreements_->ForConsumer("bca")->size(), 1u);  // open agreements serve every agency
   // Never with a covert purpose: every agency's reads under it would be hidden from the persons.
-  EXPECT_NE(CreateError(R"(, "id": "open-police", "consumer": "*", "form": "open", "grants": {"registry": ["so_xa"]},
+  EXPECT_NE(CreateError(R"(, "id": "open-police", "consumer": "*", "form": "open",
+                          "grants": {"facilities": ["ten"]}, "actions": ["read_record"],
                           "purposes": ["law_enforcement"])")
                 .find("agreement.purposes[0]: 'law_enforcement' is a covert purpose"),
             std::string::npos);
@@ -340,6 +350,31 @@ TEST_P(AgreementStoreTest, PersonalDataIsNeverOpenAndSensitiveDataNeedsAnArticle
             std::string::npos);
   EXPECT_TRUE(agreements_->Create(Draft(R"js(, "grants": {"registry": ["ton_giao"]},
       "legal_basis": {"instrument": "Law 91/2025/QH15", "article": "art. 19(1)(c)"})js"), "op").ok());
+}
+
+// Open data is no one's: an open agreement serves no action naming a person, no person's events,
+// and no dataset whose records are persons' — not even a field of it that is not personal by
+// itself, since the record is read by its key (review of 2026-12-02).
+TEST_P(AgreementStoreTest, OpenDataNamesNoPerson) {
+  const std::string open = R"(, "id": "open-x", "consumer": "*", "form": "open")";
+  for (const char* action : {"read_person", "verify", "find"}) {
+    EXPECT_NE(CreateError(open + R"(, "grants": {"facilities": ["ten"]}, "actions": [")" + action + "\"]")
+                  .find("agreement.actions[0]: open data serves record reads and record-change feeds"),
+              std::string::npos)
+        << action;
+  }
+  EXPECT_NE(CreateError(open + R"(, "grants": {"facilities": ["ten"]}, "actions": ["feed"], "feeds": ["birth"])")
+                .find("agreement.feeds[0]: 'birth' is an event of a person"),
+            std::string::npos);
+  EXPECT_NE(CreateError(open + R"(, "grants": {"registry": ["so_xa"]}, "actions": ["read_record"])")
+                .find("agreement.grants.registry: dataset 'registry' holds personal data"),
+            std::string::npos);
+  EXPECT_TRUE(agreements_->Create(Draft(open + R"(, "grants": {"facilities": ["ten"]},
+                                                 "actions": ["read_record", "feed"], "feeds": ["record_change"])"),
+                                  "op")
+                  .ok());
+  // The same grants to a named agency, on request, are not open data: person reads stand.
+  EXPECT_TRUE(agreements_->Create(Draft(R"(, "id": "vss-counts", "grants": {"registry": ["so_xa"]})"), "op").ok());
 }
 
 #ifdef NDC_TEST_POSTGRES

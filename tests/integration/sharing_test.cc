@@ -91,13 +91,14 @@ std::string AgencyUnderAgreement(const std::string& id, const std::function<void
 }
 
 // AgencyUnderAgreement whose agreement rests on consent and allows only record reads of
-// population_registry.ho_ten for banking.account_opening.
-std::string ConsentedRecordReader(const std::string& id) {
-  return AgencyUnderAgreement(id, [](json& a) {
+// population_registry.ho_ten for banking.account_opening, at `rate` requests a minute.
+std::string ConsentedRecordReader(const std::string& id, int rate = 6000) {
+  return AgencyUnderAgreement(id, [rate](json& a) {
     a["grants"] = {{"population_registry", {"ho_ten"}}};
     a["purposes"] = {"banking.account_opening"};
     a["actions"] = {"read_record"};
     a["legal_basis"] = {{"consent", true}};
+    a["rate_per_minute"] = rate;
     a.erase("feeds");
   });
 }
@@ -911,7 +912,9 @@ TEST_P(SharingTest, NonStateRecipientNeedsTheCitizensConsentAndIsRateLimited) {
 // A read under consent that discloses nothing — the record was deleted since it was linked —
 // spends no use of the consent, is audited as a denial, and tells the reader nothing of the
 // record's history (review of 2026-11-30: the one-read consent was used up, the entry said
-// "allowed", and the 404 said when the record was deleted).
+// "allowed", and the 404 said when the record was deleted), nor that the key was a record whose
+// person consented to it: the answer is a key no consent covers (review of 2026-12-02: a 404
+// here, against a 403 for any other key).
 TEST_P(SharingTest, AConsentedReadThatDisclosesNothingSpendsNoUse) {
   const std::string key = ConsentedRecordReader("bank_r");
   ASSERT_FALSE(key.empty()) << hub->error;
@@ -929,11 +932,18 @@ TEST_P(SharingTest, AConsentedReadThatDisclosesNothingSpendsNoUse) {
   auto deleted = Ndc({"ingest", "population_registry", path, "--mode", "delete"});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.err << deleted.out;
   auto r = Call("GET", "/v1/datasets/population_registry/records/" + person + "?purpose=banking.account_opening", key);
-  EXPECT_EQ(r.status, 404) << r.body;
+  auto unknown =
+      Call("GET", "/v1/datasets/population_registry/records/099999999998?purpose=banking.account_opening", key);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(unknown.status, 403) << unknown.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "consent_required") << r.body;
+  EXPECT_EQ(json::parse(r.body)["detail"], json::parse(unknown.body)["detail"]) << r.body;
   EXPECT_EQ(json::parse(r.body)["detail"].get<std::string>().find("deleted"), std::string::npos) << r.body;
   auto audit = AuditFor(r.headers["x-request-id"]);
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0]["decision"], "denied") << audit[0].dump();
+  EXPECT_NE(audit[0]["reason"].get<std::string>().find("(answered consent_required)"), std::string::npos)
+      << audit[0].dump();
   auto c = Call("GET", "/v1/me/consents/" + consent, citizen);
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(json::parse(c.body)["uses"], 0) << c.body;
@@ -972,8 +982,39 @@ TEST_P(SharingTest, ARecordReadUnderConsentTellsNothingOfThePersonsConsents) {
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0]["decision"], "denied");
   const std::string reason = audit[0]["reason"];
-  EXPECT_NE(reason.find("consent_revoked"), std::string::npos) << reason;
-  EXPECT_NE(reason.find(consent), std::string::npos) << reason;
+  EXPECT_EQ(reason.rfind("consent_revoked: consent '" + consent + "'", 0), 0u) << reason;  // what was decided
+  EXPECT_NE(reason.find("(answered consent_required)"), std::string::npos) << reason;
+  // `never`'s record is linked to a person (the case is not the unknown key's again): an
+  // operator's read of it is audited under that person.
+  auto op_read = Call("GET", "/v1/datasets/population_registry/records/" + never, hub->op);
+  ASSERT_EQ(op_read.status, 200) << op_read.body;
+  auto op_audit = AuditFor(op_read.headers.at("x-request-id"));
+  ASSERT_EQ(op_audit.size(), 1u);
+  EXPECT_EQ(op_audit[0]["subject"]["person_key"], never) << op_audit[0].dump();
+}
+
+// Refused record reads under consent spend the caller's rate as served ones do: once the bucket
+// is empty every key is answered 429, whether its person consented or not (review of 2026-12-02:
+// refusals took no token, so a key whose person consented was the one answered 429).
+TEST_P(SharingTest, RefusedRecordReadsUnderConsentSpendTheRate) {
+  const std::string key = ConsentedRecordReader("bank_t", 3);
+  ASSERT_FALSE(key.empty()) << hub->error;
+  const int row = static_cast<int>(hub->registry.size()) - 10;  // persons no other test reads
+  const std::string consented = Person(row);
+  const std::string citizen = MakeKey({"--role", "citizen", "--person", consented});
+  auto g = Call("POST", "/v1/me/consents", citizen,
+                json{{"recipient", "bank_t"}, {"purpose", "banking.account_opening"},
+                     {"grants", {{"population_registry", {"ho_ten"}}}}, {"valid_to", "2030-01-01"}});
+  ASSERT_EQ(g.status, 201) << g.body;
+  auto read = [&](const std::string& record) {
+    return Call("GET", "/v1/datasets/population_registry/records/" + record + "?purpose=banking.account_opening",
+                key);
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(read("09999999999" + std::to_string(i)).status, 403);
+  const HttpResponse unknown = read("099999999990"), linked = read(consented);
+  EXPECT_EQ(unknown.status, 429) << unknown.body;
+  EXPECT_EQ(linked.status, 429) << linked.body;
+  EXPECT_EQ(json::parse(unknown.body)["reason"], json::parse(linked.body)["reason"]);
 }
 
 // Every data endpoint x every role x (no key, wrong key, revoked key, expired agreement, wrong
