@@ -104,6 +104,25 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   } else {
     d.message = std::string(looked_up.message());
   }
+  if (d.allowed && !request.dataset.empty()) {
+    // Open data is no one's (AgreementStore::Validate): an open agreement stored before that rule
+    // (2026-12-02) that grants a dataset whose records are persons' serves none of them.
+    for (const policy::Agreement& a : agreements) {
+      if (a.id != d.agreement_id || a.form != policy::SharingForm::kOpen) continue;
+      Result<catalog::DatasetInfo> info = deps_.catalog->GetDataset(request.dataset);
+      if (info.ok() && info->schema.classification.personal.value_or(catalog::PersonalClass::kNone) ==
+                           catalog::PersonalClass::kNone) {
+        break;
+      }
+      d = policy::Decision{};
+      d.reason = policy::Reason::kActionNotAllowed;
+      d.message = info.ok() ? fmt::format("agreement '{}' is open data, which serves no dataset holding personal "
+                                          "data such as '{}': that needs an agreement of your agency's own",
+                                          a.id, request.dataset)
+                            : std::string(info.status().message());
+      break;
+    }
+  }
   std::string reason = d.allowed ? "" : looked_up.ok() ? std::string(policy::ReasonName(d.reason))
                                                       : std::string(StatusCodeName(looked_up.code()));
   int http_status = 403;

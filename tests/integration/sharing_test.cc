@@ -103,6 +103,17 @@ std::string ConsentedRecordReader(const std::string& id, int rate = 6000) {
   });
 }
 
+// The hub's store beside the server: PostgreSQL's test database, or the SQLite file opened into
+// `sqlite` (which keeps it open). Null, with a test failure, if the file cannot be opened.
+store::Database* HubStore(std::unique_ptr<store::Database>& sqlite) {
+  if (hub->pg) return hub->pg.get();
+  auto opened = store::Open(hub->path + "/ndc.db");
+  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+  if (!opened.ok()) return nullptr;
+  sqlite = std::move(*opened);
+  return sqlite.get();
+}
+
 bool BuildHub(store::Backend backend) {
   hub->path = hub->dir.path() + "/hub";
   hub->op = InitTestHub(backend, hub->path, &hub->pg, &hub->error);
@@ -780,13 +791,8 @@ TEST_P(SharingTest, AnEventOfTwoSubscribedTypesIsOneDeliveryInTheHistory) {
     // The records' copy of the link lost, as a batch and a link committing at once can leave it:
     // the delivery is still the person's (from person_links, the linkage's own record).
     std::unique_ptr<store::Database> sqlite;
-    store::Database* db = hub->pg.get();
-    if (db == nullptr) {
-      auto opened = store::Open(hub->path + "/ndc.db");
-      ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-      sqlite = std::move(*opened);
-      db = sqlite.get();
-    }
+    store::Database* db = HubStore(sqlite);
+    ASSERT_NE(db, nullptr);
     ASSERT_TRUE(db->Exec("UPDATE ds_population_registry SET _person_key = NULL").ok());
   }
   r = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(after), key);
@@ -1015,6 +1021,48 @@ TEST_P(SharingTest, RefusedRecordReadsUnderConsentSpendTheRate) {
   EXPECT_EQ(unknown.status, 429) << unknown.body;
   EXPECT_EQ(linked.status, 429) << linked.body;
   EXPECT_EQ(json::parse(unknown.body)["reason"], json::parse(linked.body)["reason"]);
+}
+
+// An open agreement stored before open data was kept to datasets whose records are no one's
+// (2026-12-02) serves none of a personal dataset's records: the store holds one as it could then
+// have been written, and a new agency's record read under it is refused, audited.
+TEST_P(SharingTest, AnOpenAgreementStoredBeforeTheRuleServesNoPersonalRecord) {
+  const std::string key = AgencyUnderAgreement("open_reader", [](json& a) {
+    a["id"] = "legacy-open";
+    a["grants"] = {{"population_registry", {"ho_ten"}}};
+    a["actions"] = {"read_record"};
+    a.erase("feeds");
+  });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  {
+    std::unique_ptr<store::Database> sqlite;
+    store::Database* db = HubStore(sqlite);
+    ASSERT_NE(db, nullptr);
+    auto row = db->QueryOne("SELECT body FROM agreement_versions WHERE id = 'legacy-open'");
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    json body = json::parse(row->Str(0));
+    body["consumer"] = "*";
+    body["form"] = "open";
+    ASSERT_TRUE(db->Exec("UPDATE agreement_versions SET body = $1, consumer_agency = '*' WHERE id = 'legacy-open'",
+                         std::vector<store::Value>{body.dump()})
+                    .ok());
+    ASSERT_TRUE(db->Exec("UPDATE agreements SET consumer_agency = '*' WHERE id = 'legacy-open'").ok());
+  }
+  const std::string person = Person(static_cast<int>(hub->registry.size()) - 11);
+  auto r = Call("GET",
+                "/v1/datasets/population_registry/records/" + person + "?purpose=public_service.social_insurance",
+                key);
+  ASSERT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "action_not_allowed") << r.body;
+  EXPECT_NE(r.body.find("is open data"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("\"ho_ten\""), std::string::npos) << r.body;
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["decision"], "denied") << audit[0].dump();
+  // It would answer every agency's requests in the tests after this one: revoked (a change of
+  // status, which the store makes without judging the agreement again).
+  auto revoked = Ndc({"agreement", "revoke", "legacy-open"});
+  EXPECT_EQ(revoked.exit_code, 0) << revoked.err << revoked.out;
 }
 
 // Every data endpoint x every role x (no key, wrong key, revoked key, expired agreement, wrong
