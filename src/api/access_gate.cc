@@ -114,12 +114,15 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
                            catalog::PersonalClass::kNone) {
         break;
       }
+      // Refused either way: the dataset holds personal data, or the catalog cannot say it does not.
       d = policy::Decision{};
       d.reason = policy::Reason::kActionNotAllowed;
       d.message = info.ok() ? fmt::format("agreement '{}' is open data, which serves no dataset holding personal "
                                           "data such as '{}': that needs an agreement of your agency's own",
                                           a.id, request.dataset)
-                            : std::string(info.status().message());
+                            : fmt::format("agreement '{}' is open data, and dataset '{}' could not be checked "
+                                          "for personal data: {}",
+                                          a.id, request.dataset, info.status().message());
       break;
     }
   }

@@ -187,9 +187,9 @@ Outcome CheckAgreement(const Request& request, const Agreement& a, std::span<con
   }
   // Open data names no person (AgreementStore::Validate refuses such an open agreement since
   // 2026-12-02; one stored before then serves none of it either).
-  const bool names_a_person = (request.action != Action::kReadRecord && request.action != Action::kFeed) ||
-                              (request.action == Action::kFeed && request.feed_event != "record_change");
-  if (a.form == SharingForm::kOpen && names_a_person) {
+  const bool names_no_person = request.action == Action::kReadRecord ||
+                               (request.action == Action::kFeed && request.feed_event == "record_change");
+  if (a.form == SharingForm::kOpen && !names_no_person) {
     return {kAction, Deny(Reason::kActionNotAllowed,
                           Named(a) + " is open data, which serves no '" +
                               std::string(request.action == Action::kFeed ? request.feed_event

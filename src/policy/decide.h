@@ -24,8 +24,8 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
 
 // The refusal of a request that needs the person's consent and has none for this recipient and
 // purpose (kConsentRequired). A record read whose person's consents refuse it for another reason
-// is answered with this, that reason in `audit_detail`, as is one whose consent was revoked or
-// expired between the decision and counting its use.
+// is answered with this, that reason in `audit_detail`; so is one whose consent's use is refused
+// when counted, or whose record is gone, after the decision (the API's gate).
 Decision NoConsent(const Request& request);
 
 // The fields `agreement` grants, optionally only those of `dataset`; sorted, unique.
