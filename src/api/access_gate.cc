@@ -159,6 +159,14 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   }
   Status work_failed = looked_up;
   bool masked = false;  // a record read's failure answered as NoConsent (below)
+  // A record read's refusal after the decision answered as Decide answers one its person's
+  // consents refuse: the generic NoConsent, what was decided kept for the entry (audit_detail).
+  const auto answer_as_no_consent = [&] {
+    d.audit_detail = reason + ": " + d.message;
+    const policy::Decision none = policy::NoConsent(request);
+    reason = std::string(policy::ReasonName(none.reason));
+    d.message = none.message;
+  };
   int64_t consent_window = 0;  // the frequency window the use was counted in
   if (d.allowed && !d.consent_id.empty()) {
     if (deps_.consents == nullptr) return InternalError("consents are not configured");
@@ -178,13 +186,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
                                        : policy::Reason::kConsentExhausted;
         reason = std::string(policy::ReasonName(why));
         d.message = std::string(used.message());
-        if (request.action == policy::Action::kReadRecord) {
-          // Answered as Decide answers a record read its person's consents refuse (audit_detail).
-          d.audit_detail = reason + ": " + d.message;
-          const policy::Decision none = policy::NoConsent(request);
-          reason = std::string(policy::ReasonName(none.reason));
-          d.message = none.message;
-        }
+        if (request.action == policy::Action::kReadRecord) answer_as_no_consent();
       }
     }
   }
@@ -207,10 +209,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
         // key no one's consent reaches, told the reader whose the record had been.
         if (request.action == policy::Action::kReadRecord &&
             (work_failed.code() == StatusCode::kNotFound || work_failed.code() == StatusCode::kAborted)) {
-          d.audit_detail = reason + ": " + d.message;
-          const policy::Decision none = policy::NoConsent(request);
-          reason = std::string(policy::ReasonName(none.reason));
-          d.message = none.message;
+          answer_as_no_consent();
           masked = true;
         }
       }
