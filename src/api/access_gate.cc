@@ -2,6 +2,7 @@
 // entry, before any data leaves. docs/design/sharing.md ("Data endpoints").
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "api/audit_text.h"
@@ -69,6 +70,23 @@ std::string ApiService::RateLimitedMessage(const std::string& client, int rate, 
                      agreement.empty() ? "" : fmt::format(" under agreement '{}'", agreement), retry_after_seconds);
 }
 
+Result<sharing::AgreementSet> ApiService::WithoutOpenDataFor(const std::string& dataset,
+                                                              sharing::AgreementSet agreements) const {
+  const auto open = [](const policy::Agreement& a) { return a.form == policy::SharingForm::kOpen; };
+  if (dataset.empty() || std::none_of(agreements.begin(), agreements.end(), open)) return agreements;
+  Result<catalog::DatasetInfo> info = deps_.catalog->GetDataset(dataset);
+  if (!info.ok() && info.status().code() != StatusCode::kNotFound) return info.status();
+  if (info.ok() &&
+      info->schema.classification.personal.value_or(catalog::PersonalClass::kNone) == catalog::PersonalClass::kNone) {
+    return agreements;  // no one's records: open data may serve them
+  }
+  auto kept = std::make_shared<std::vector<policy::Agreement>>();
+  for (const policy::Agreement& a : agreements) {
+    if (!open(a)) kept->push_back(a);
+  }
+  return sharing::AgreementSet(std::move(kept));
+}
+
 Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::Request request,
                                                     std::string action, audit::Subject subject,
                                                     const AllowedWork& work) {
@@ -85,6 +103,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
         request.caller.kind == policy::CallerKind::kNonStateAgency) {
       ASSIGN_OR_RETURN(agreements,
                        deps_.agreements->ForConsumer(request.caller.agency_id, ctx.principal->access_read));
+      ASSIGN_OR_RETURN(agreements, WithoutOpenDataFor(request.dataset, std::move(agreements)));
     }
     // Consents count only for non-state recipients and agreements resting on consent (policy's
     // NeedsConsent): a state agency's read under a legal mandate does not look them up.
@@ -104,43 +123,24 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
   } else {
     d.message = std::string(looked_up.message());
   }
-  if (d.allowed && !request.dataset.empty()) {
-    // Open data is no one's (AgreementStore::Validate): an open agreement stored before that rule
-    // (2026-12-02) that grants a dataset whose records are persons' serves none of them.
-    for (const policy::Agreement& a : agreements) {
-      if (a.id != d.agreement_id || a.form != policy::SharingForm::kOpen) continue;
-      Result<catalog::DatasetInfo> info = deps_.catalog->GetDataset(request.dataset);
-      if (info.ok() && info->schema.classification.personal.value_or(catalog::PersonalClass::kNone) ==
-                           catalog::PersonalClass::kNone) {
-        break;
-      }
-      // Refused either way: the dataset holds personal data, or the catalog cannot say it does not.
-      d = policy::Decision{};
-      d.reason = policy::Reason::kActionNotAllowed;
-      d.message = info.ok() ? fmt::format("agreement '{}' is open data, which serves no dataset holding personal "
-                                          "data such as '{}': that needs an agreement of your agency's own",
-                                          a.id, request.dataset)
-                            : fmt::format("agreement '{}' is open data, and dataset '{}' could not be checked "
-                                          "for personal data: {}",
-                                          a.id, request.dataset, info.status().message());
-      break;
-    }
-  }
   std::string reason = d.allowed ? "" : looked_up.ok() ? std::string(policy::ReasonName(d.reason))
                                                       : std::string(StatusCodeName(looked_up.code()));
   int http_status = 403;
-  // A record read refused for want of a consent (the caller's own agreement rests on consent)
-  // takes a token as a served one does: else, once the bucket is empty, a key whose person
+  // A record read refused for want of a consent takes a token as a served one does, from the
+  // same bucket (Decision::rate_agreement_id): else, once the bucket is empty, a key whose person
   // consented (allowed, then 429) would be answered otherwise than any other key (403), and the
   // refusals would cost the prober nothing (review of 2026-12-02).
   const bool consent_record_refusal = !d.allowed && request.action == policy::Action::kReadRecord &&
-                                      d.reason == policy::Reason::kConsentRequired && !d.agreement_id.empty();
+                                      d.reason == policy::Reason::kConsentRequired &&
+                                      !(d.agreement_id.empty() && d.rate_agreement_id.empty());
   if ((d.allowed || consent_record_refusal) && deps_.rate_limiter != nullptr) {
     int rate = d.rate_per_minute > 0 ? d.rate_per_minute : deps_.default_rate_per_minute;
     // One bucket per client and agreement: each agreement's rate holds for its own requests (one
-    // bucket per client let calls under a generous agreement refill a strict one's).
+    // bucket per client let calls under a generous agreement refill a strict one's). A record
+    // read under consent takes an agreement's chosen without the consents (rate_agreement_id).
+    const std::string& rate_agreement = d.rate_agreement_id.empty() ? d.agreement_id : d.rate_agreement_id;
     const std::string bucket =
-        d.agreement_id.empty() ? ctx.principal->key_id : ctx.principal->key_id + '\x1f' + d.agreement_id;
+        rate_agreement.empty() ? ctx.principal->key_id : ctx.principal->key_id + '\x1f' + rate_agreement;
     // One token a request and bucket, however many decisions the request needs.
     sharing::RateLimiter::Verdict v{.allowed = true};
     if (!ctx.rate_buckets_taken.contains(bucket)) {
@@ -151,7 +151,7 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
       d.allowed = false;
       reason = "rate_limited";
       http_status = 429;
-      d.message = RateLimitedMessage(ctx.principal->key_id, rate, d.agreement_id,
+      d.message = RateLimitedMessage(ctx.principal->key_id, rate, rate_agreement,
                                      sharing::RateLimiter::RetryAfterSeconds(v));
       out.refusal = Refusal(429, reason, d.message, ctx.request);
       out.refusal->headers.emplace_back("Retry-After", std::to_string(sharing::RateLimiter::RetryAfterSeconds(v)));

@@ -209,6 +209,15 @@ void ApiService::AddFeedRoutes() {
       for (const std::string& type : sharing::ClassifyChange(dataset.schema, s.dataset_id == authority, change)) {
         auto fields = allowed.find(type);
         if (fields == allowed.end()) continue;
+        // A record change is delivered only when it changes what the agreement grants: else an
+        // update of ungranted fields alone (a diagnosis, a debt) would tell the consumer when
+        // that part of a named person's record changed, with none of it shown (review of
+        // 2026-12-02). Inserts and deletes are deliveries of the granted fields' own state.
+        if (type == "record_change" && e.op == "update" && change.before != nullptr && change.after != nullptr &&
+            Reduce(dataset.schema, *change.before, fields->second) ==
+                Reduce(dataset.schema, *change.after, fields->second)) {
+          continue;
+        }
         items.push_back({{"id", fmt::format("{}:{}:{}", s.dataset_id, e.seq, type)},
                          {"seq", e.seq},
                          {"type", type},

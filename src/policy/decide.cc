@@ -300,9 +300,15 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
   std::optional<Outcome> best_allow;
   Outcome furthest_deny;
   const Agreement* furthest_deny_agreement = nullptr;
+  // The first agreement (by id) whose checks got as far as the consents (served without one, or
+  // looking for one): what a record read under consent takes the rate of, served or refused
+  // (Decision::rate_agreement_id). The stages before the consents do not read them, so which
+  // agreement it is does not depend on them.
+  const Agreement* rate_agreement = nullptr;
   bool any_deny = false;
   for (const Agreement* a : candidates) {
     Outcome o = CheckAgreement(request, *a, consents);
+    if (rate_agreement == nullptr && o.stage >= kConsent) rate_agreement = a;
     if (o.decision.allowed) {
       if (!best_allow || o.decision.fields.size() > best_allow->decision.fields.size()) best_allow = std::move(o);
     } else if (!any_deny || o.stage > furthest_deny.stage) {
@@ -311,7 +317,19 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
       any_deny = true;
     }
   }
-  if (best_allow) return std::move(best_allow->decision);
+  // A record read under consent, served or refused for want of one, takes `rate_agreement`'s rate.
+  const auto take_consent_rate = [&](Decision& d) {
+    if (request.action != Action::kReadRecord || rate_agreement == nullptr || rate_agreement->id == d.agreement_id) {
+      return;
+    }
+    d.rate_agreement_id = rate_agreement->id;
+    d.rate_per_minute = rate_agreement->rate_per_minute;
+  };
+  if (best_allow) {
+    Decision& d = best_allow->decision;
+    if (!d.consent_id.empty()) take_consent_rate(d);
+    return std::move(d);
+  }
   // Name the agreement the refusal came under when it gave the caller the stated purpose: the
   // caller's own (not an open one), active and valid, listing the purpose — one that got past
   // the purpose check. (Any such agreement gets further than one without the purpose, so it is
@@ -325,6 +343,7 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
     // the agreement's rate.
     refused.rate_per_minute = furthest_deny_agreement->rate_per_minute;
   }
+  if (refused.reason == Reason::kConsentRequired) take_consent_rate(refused);
   return refused;
 }
 

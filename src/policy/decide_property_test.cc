@@ -175,6 +175,44 @@ TEST(DecideConsent, ARecordReadIsNotToldWhatThePersonsConsentsSay) {
   EXPECT_TRUE(Decide(record, a, std::vector<Consent>{PersonConsent()}).allowed);
 }
 
+// A record read under consent takes the rate of the same agreement whether the person's consents
+// serve it or not: the first (by id) that reached the consent check. A served read took the
+// widest agreement's bucket and a refusal the first one's, so once one bucket was empty the
+// answers told consented keys from others (review of 2026-12-02).
+TEST(DecideConsent, ARecordReadTakesTheSameRateWhateverTheConsentsSay) {
+  Agreement narrow = BankAgreement();
+  narrow.id = "B-0";
+  narrow.grants = {{"population_registry", {"ho_ten"}}};
+  narrow.actions = {Action::kReadRecord};
+  narrow.rate_per_minute = 5;
+  Agreement wide = BankAgreement();
+  wide.actions = {Action::kReadRecord};
+  wide.rate_per_minute = 100;
+  std::vector<Agreement> a = {wide, narrow};
+  Request record = BankRead();
+  record.action = Action::kReadRecord;
+  record.dataset = "population_registry";
+  const Decision served = Decide(record, a, std::vector<Consent>{PersonConsent()});
+  ASSERT_TRUE(served.allowed) << served.message;
+  EXPECT_EQ(served.agreement_id, "B-1") << "served under the widest";
+  EXPECT_EQ(served.fields.size(), 2u);
+  const Decision refused = Decide(record, a, {});
+  ASSERT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.agreement_id, "B-0");
+  const std::string& served_bucket = served.rate_agreement_id.empty() ? served.agreement_id : served.rate_agreement_id;
+  const std::string& refused_bucket =
+      refused.rate_agreement_id.empty() ? refused.agreement_id : refused.rate_agreement_id;
+  EXPECT_EQ(served_bucket, refused_bucket);
+  EXPECT_EQ(served.rate_per_minute, refused.rate_per_minute);
+  EXPECT_EQ(served.rate_per_minute, 5);
+  // A person read names the person and is told of its consents: it keeps its agreement's rate.
+  for (Agreement& x : a) x.actions.push_back(Action::kReadPerson);
+  const Decision person = Decide(BankRead(), a, std::vector<Consent>{PersonConsent()});
+  ASSERT_TRUE(person.allowed) << person.message;
+  EXPECT_TRUE(person.rate_agreement_id.empty());
+  EXPECT_EQ(person.rate_per_minute, 100);
+}
+
 // An open agreement stored before AgreementStore refused person-keyed actions under the open form
 // serves none of them (review of 2026-12-02); its record reads and record-change feeds stand.
 TEST(DecideOpen, AnOpenAgreementNamesNoPerson) {
@@ -255,6 +293,7 @@ const std::vector<std::string> kFields = {"a", "b", "c", "d", "e"};
 const std::vector<std::string> kPurposes = {"public_service.tax", "public_service.education",
                                             "banking.account_opening", "no_such_purpose"};
 const std::vector<std::string> kAgencies = {"gdt", "moet", "bank1"};
+const std::vector<std::string> kFeedEvents = {"death", "birth", "record_change"};
 
 template <typename T>
 const T& Pick(std::mt19937_64& rng, const std::vector<T>& v) {
@@ -284,11 +323,12 @@ Agreement RandomAgreement(std::mt19937_64& rng, int i) {
   for (int k = 0; k < 5; ++k) {
     if (rng() % 2) a.actions.push_back(static_cast<Action>(k));
   }
-  a.feed_events = {rng() % 2 ? "death" : "birth"};
+  a.feed_events = {Pick(rng, kFeedEvents)};
   a.legal_basis.consent = rng() % 3 == 0;
   a.valid_from = kNow - static_cast<int64_t>(rng() % 3) * kDay;
   a.valid_to = kNow + (static_cast<int64_t>(rng() % 3) - 1) * kDay;
   a.status = rng() % 4 == 0 ? AgreementStatus::kSuspended : AgreementStatus::kActive;
+  a.rate_per_minute = 60 * (1 + i);
   return a;
 }
 
@@ -316,7 +356,7 @@ Request RandomRequest(std::mt19937_64& rng) {
   r.purpose = Pick(rng, kPurposes);
   r.person_key = rng() % 5 == 0 ? "" : (rng() % 2 ? "P1" : "P2");
   r.dataset = Pick(rng, kDatasets);
-  r.feed_event = rng() % 2 ? "death" : "birth";
+  r.feed_event = Pick(rng, kFeedEvents);
   if (rng() % 2) {
     for (int k = 0; k < 3; ++k) r.fields.push_back({Pick(rng, kDatasets), Pick(rng, kFields)});
   }
@@ -328,6 +368,9 @@ std::set<FieldRef> Granted(const std::vector<FieldGrant>& grants) {
   auto v = GrantedFields(grants);
   return {v.begin(), v.end()};
 }
+
+// The rate bucket a decision takes in the gate (ApiService::DecideAccess).
+std::string Bucket(const Decision& d) { return d.rate_agreement_id.empty() ? d.agreement_id : d.rate_agreement_id; }
 
 TEST(DecideProperty, NoDecisionEverGrantsAFieldOutsideItsAgreementOrConsent) {
   std::mt19937_64 rng(20261128);
@@ -342,6 +385,12 @@ TEST(DecideProperty, NoDecisionEverGrantsAFieldOutsideItsAgreementOrConsent) {
     if (!d.allowed) {
       ++denied;
       EXPECT_NE(d.reason, Reason::kNone);
+      // A record read is not told what its person's consents say (the audit detail is).
+      if (r.action == Action::kReadRecord) {
+        EXPECT_NE(d.reason, Reason::kConsentRevoked);
+        EXPECT_NE(d.reason, Reason::kConsentExpired);
+        EXPECT_NE(d.reason, Reason::kConsentExhausted);
+      }
       EXPECT_TRUE(d.fields.empty());
       EXPECT_FALSE(d.message.empty());
       continue;
@@ -363,6 +412,22 @@ TEST(DecideProperty, NoDecisionEverGrantsAFieldOutsideItsAgreementOrConsent) {
     ASSERT_NE(served, nullptr);
     EXPECT_EQ(served->status, AgreementStatus::kActive);
     EXPECT_TRUE(served->consumer_agency == r.caller.agency_id || served->form == SharingForm::kOpen);
+    if (served->form == SharingForm::kOpen) {  // open data names no person
+      EXPECT_TRUE(r.action == Action::kReadRecord || (r.action == Action::kFeed && r.feed_event == "record_change"))
+          << ActionName(r.action) << " " << r.feed_event;
+    }
+    // Only a record read under consent takes another agreement's rate, and that one's own.
+    if (!d.rate_agreement_id.empty()) {
+      EXPECT_EQ(r.action, Action::kReadRecord);
+      EXPECT_FALSE(d.consent_id.empty());
+      const Agreement* rate = nullptr;
+      for (const Agreement& a : agreements) {
+        if (a.id == d.rate_agreement_id) rate = &a;
+      }
+      ASSERT_NE(rate, nullptr);
+      EXPECT_LT(rate->id, d.agreement_id) << "the first that reached the consents";
+      EXPECT_EQ(rate->rate_per_minute, d.rate_per_minute);
+    }
     std::set<FieldRef> allowed_fields = Granted(served->grants);
     bool consent_needed = served->legal_basis.consent || r.caller.kind == CallerKind::kNonStateAgency;
     EXPECT_EQ(consent_needed, !d.consent_id.empty());
@@ -389,7 +454,85 @@ TEST(DecideProperty, NoDecisionEverGrantsAFieldOutsideItsAgreementOrConsent) {
   // The generator must exercise both outcomes, or the property says nothing.
   EXPECT_GT(allowed, 500);
   EXPECT_GT(denied, 5000);
+
 }
 
 }  // namespace
+
+// Record reads by one agency about one person, under random agreements (its own and open ones)
+// and random consents of that person to it: a read served under a consent spends the same rate
+// bucket, at the same rate, as the same read refused for want of one — so an emptied bucket tells
+// no consented key from another (review of 2026-12-02).
+TEST(DecideProperty, ARecordReadsRateBucketDoesNotDependOnConsents) {
+  std::mt19937_64 rng(20261202);
+  int paired = 0, served_wider = 0;
+  for (int round = 0; round < 100000; ++round) {
+    std::vector<Agreement> agreements;
+    for (int i = 0, n = 1 + static_cast<int>(rng() % 3); i < n; ++i) {
+      Agreement a = RandomAgreement(rng, i);
+      a.consumer_agency = rng() % 4 == 0 ? "*" : "bank1";
+      if (a.consumer_agency == "*") a.form = SharingForm::kOpen;
+      a.purposes = {"banking.account_opening"};
+      a.actions = {Action::kReadRecord};
+      agreements.push_back(std::move(a));
+    }
+    std::vector<Consent> consents;
+    for (int i = 0, n = 1 + static_cast<int>(rng() % 2); i < n; ++i) {
+      Consent c = RandomConsent(rng, i);
+      c.person_key = "P1";
+      c.recipient_agency = "bank1";
+      c.purpose = "banking.account_opening";
+      consents.push_back(std::move(c));
+    }
+    Request r = RandomRequest(rng);
+    r.caller = {rng() % 2 ? CallerKind::kStateAgency : CallerKind::kNonStateAgency, "bank1", ""};
+    r.action = Action::kReadRecord;
+    r.purpose = "banking.account_opening";
+    r.person_key = "P1";
+    const Decision d = Decide(r, agreements, consents);
+    if (!d.allowed || d.consent_id.empty()) continue;
+    const Decision none = Decide(r, agreements, {});
+    if (none.allowed || none.reason != Reason::kConsentRequired) continue;
+    ++paired;
+    served_wider += !d.rate_agreement_id.empty();
+    EXPECT_EQ(Bucket(d), Bucket(none)) << d.agreement_id << " / " << none.agreement_id;
+    EXPECT_FALSE(Bucket(none).empty()) << "the refusal takes a token";
+    EXPECT_EQ(d.rate_per_minute, none.rate_per_minute);
+  }
+  // The generator must reach both cases, or the property says little.
+  EXPECT_GT(paired, 1000);
+  EXPECT_GT(served_wider, 25) << "reads served under another agreement than the first";
+}
+
+// Random open agreements and random requests: whatever an open agreement lists, it serves only
+// what names no person — a record read, or a record_change feed.
+TEST(DecideProperty, OpenDataNamesNoPerson) {
+  std::mt19937_64 rng(20261203);
+  int served = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<Agreement> agreements;
+    for (int i = 0, n = 1 + static_cast<int>(rng() % 2); i < n; ++i) {
+      Agreement a = RandomAgreement(rng, i);
+      a.consumer_agency = "*";
+      a.form = SharingForm::kOpen;
+      a.status = AgreementStatus::kActive;
+      a.valid_to = kNow + kDay;
+      a.feed_events = {Pick(rng, kFeedEvents), Pick(rng, kFeedEvents)};
+      agreements.push_back(std::move(a));
+    }
+    std::vector<Consent> consents;
+    for (int i = 0, n = static_cast<int>(rng() % 3); i < n; ++i) consents.push_back(RandomConsent(rng, i));
+    Request r = RandomRequest(rng);
+    if (r.caller.kind == CallerKind::kCitizen || r.caller.kind == CallerKind::kStaff) {
+      r.caller.kind = CallerKind::kStateAgency;
+    }
+    const Decision d = Decide(r, agreements, consents);
+    if (!d.allowed) continue;
+    ++served;
+    EXPECT_TRUE(r.action == Action::kReadRecord || (r.action == Action::kFeed && r.feed_event == "record_change"))
+        << ActionName(r.action) << " " << r.feed_event;
+  }
+  EXPECT_GT(served, 100);
+}
+
 }  // namespace ndc::policy

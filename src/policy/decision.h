@@ -53,7 +53,15 @@ struct Decision {
   int agreement_version = 0;
   std::string consent_id;   // set when a consent was needed; its use must be counted
   std::string legal_basis;  // "Decree 47/2020/NĐ-CP art. 15", "consent c-123", "data subject"
-  int rate_per_minute = 0;  // from the agreement; 0 = the hub's default
+  int rate_per_minute = 0;  // from the agreement whose bucket is taken (below); 0 = the hub's default
+  // The agreement whose rate bucket the request takes, when not `agreement_id`: a record read
+  // under consent, served or refused for want of one (kConsentRequired), takes the first (by id)
+  // of the applying agreements whose checks got as far as the consents — which the person's
+  // consents do not choose. Served reads took the widest serving agreement's bucket and refusals
+  // the first one's (or none, under an open agreement), so with two consent agreements an
+  // emptied bucket answered keys whose person consented (429) otherwise than other keys (403)
+  // (review of 2026-12-02). Empty: `agreement_id`.
+  std::string rate_agreement_id;
   // When refused: what only the audit entry may say. A record read names a record, not a person,
   // so a refusal that turns on the consents of the person the record is linked to (revoked,
   // expired, used up, not covering the field) is answered as an unlinked record's is — else the

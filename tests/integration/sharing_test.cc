@@ -233,6 +233,38 @@ class SharingTest : public ::testing::TestWithParam<store::Backend> {
   }
 
   const std::string& Person(int row) { return hub->registry[row][0]; }
+  // The index of the registry CSV's column `name` (lower case), or the header's size.
+  size_t RegistryColumn(const std::string& name) {
+    const auto& header = hub->registry[0];
+    for (size_t i = 0; i < header.size(); ++i) {
+      std::string h = header[i];
+      for (auto& c : h) c = static_cast<char>(std::tolower(c));
+      if (h == name) return i;
+    }
+    return header.size();
+  }
+  // `person`'s consent to `recipient` to read population_registry.ho_ten for
+  // banking.account_opening (at most `max_uses` times), granted with a citizen key of theirs:
+  // {that key, the consent's id}; the id empty, with a test failure, if it was refused.
+  std::pair<std::string, std::string> GrantHoTenConsent(const std::string& recipient, const std::string& person,
+                                                        int max_uses) {
+    std::string citizen = MakeKey({"--role", "citizen", "--person", person});
+    auto g = Call("POST", "/v1/me/consents", citizen,
+                  json{{"recipient", recipient}, {"purpose", "banking.account_opening"},
+                       {"grants", {{"population_registry", {"ho_ten"}}}}, {"valid_to", "2030-01-01"},
+                       {"max_uses", max_uses}});
+    EXPECT_EQ(g.status, 201) << g.body;
+    return {citizen, g.status == 201 ? json::parse(g.body)["id"].get<std::string>() : std::string()};
+  }
+  // The owner deletes `person`'s registry record (a delete batch); the link stays until the next
+  // link run. False, with a test failure, if the batch failed.
+  bool DeleteRegistryRecord(const std::string& person) {
+    const std::string path = hub->dir.path() + "/delete_" + person + ".csv";
+    std::ofstream(path) << hub->registry[0][0] << "\n" << person << "\n";
+    auto deleted = Ndc({"ingest", "population_registry", path, "--mode", "delete"});
+    EXPECT_EQ(deleted.exit_code, 0) << deleted.err << deleted.out;
+    return deleted.exit_code == 0;
+  }
 
   static std::unique_ptr<ServerProcess> server_;
 };
@@ -668,15 +700,7 @@ TEST_P(SharingTest, FeedsDeliverEntitledEventsWithOnlyAgreedFields) {
   int64_t after = start;
   // The registry records a death (row 8) and a move (row 9).
   auto header = hub->registry[0];
-  auto col = [&](const std::string& name) {
-    for (size_t i = 0; i < header.size(); ++i) {
-      std::string h = header[i];
-      for (auto& c : h) c = static_cast<char>(std::tolower(c));
-      if (h == name) return i;
-    }
-    return header.size();
-  };
-  size_t death = col("ngay_mat"), commune = col("thuong_tru_ma_xa");
+  size_t death = RegistryColumn("ngay_mat"), commune = RegistryColumn("thuong_tru_ma_xa");
   ASSERT_LT(death, header.size());
   ASSERT_LT(commune, header.size());
   auto dead = hub->registry[8], moved = hub->registry[9];
@@ -769,12 +793,7 @@ TEST_P(SharingTest, AnEventOfTwoSubscribedTypesIsOneDeliveryInTheHistory) {
     if (!page["more"]) break;
   }
   auto header = hub->registry[0];
-  size_t commune = header.size();
-  for (size_t i = 0; i < header.size(); ++i) {
-    std::string h = header[i];
-    for (auto& c : h) c = static_cast<char>(std::tolower(c));
-    if (h == "thuong_tru_ma_xa") commune = i;
-  }
+  const size_t commune = RegistryColumn("thuong_tru_ma_xa");
   ASSERT_LT(commune, header.size());
   auto moved = hub->registry[12];
   moved[commune] = moved[commune] == "00004" ? "00001" : "00004";
@@ -806,6 +825,63 @@ TEST_P(SharingTest, AnEventOfTwoSubscribedTypesIsOneDeliveryInTheHistory) {
     deliveries += e["action"] == "feed.delivered" && e["subject"]["person_key"] == moved[0];
   }
   EXPECT_EQ(deliveries, 1);
+}
+
+// A record_change feed delivers an update only when a granted field changed: an update of
+// ungranted fields alone, delivered with the granted fields unchanged, told the consumer when
+// another part of a named person's record changed (review of 2026-12-02).
+TEST_P(SharingTest, ARecordChangeFeedSkipsChangesOfFieldsNotGranted) {
+  const std::string key = AgencyUnderAgreement("feed_narrow", [](json& a) {
+    a["grants"] = {{"population_registry", {"so_dinh_danh", "ho_ten"}}};
+    a["feeds"] = {"record_change"};
+  });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  auto r = Call("POST", "/v1/feeds", key,
+                json{{"agreement", "feed_narrow-agreement"},
+                     {"purpose", "public_service.social_insurance"},
+                     {"events", {"record_change"}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string feed = json::parse(r.body)["id"];
+  int64_t after = json::parse(r.body)["start_after"];
+  auto header = hub->registry[0];
+  const size_t commune = RegistryColumn("thuong_tru_ma_xa"), name = RegistryColumn("ho_ten");
+  ASSERT_LT(commune, header.size());
+  ASSERT_LT(name, header.size());
+  // Row 15 changes its name (granted); then row 14 moves (a field not granted), the last change.
+  auto moved = hub->registry[14], renamed = hub->registry[15];
+  moved[commune] = moved[commune] == "00004" ? "00001" : "00004";
+  renamed[name] += " Mới";
+  std::string csv;
+  for (const auto* row : {&header, &renamed, &moved}) {
+    for (size_t i = 0; i < row->size(); ++i) csv += (i ? "," : "") + (*row)[i];
+    csv += "\n";
+  }
+  const std::string path = hub->dir.path() + "/narrow_changes.csv";
+  std::ofstream(path) << csv;
+  auto ingest = Ndc({"ingest", "population_registry", path});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err << ingest.out;
+  ASSERT_NE((ingest.out + ingest.err).find(" 2 updated"), std::string::npos) << ingest.out << ingest.err;
+  hub->registry[14] = moved;  // as the hub now holds them, for the tests after this one
+  hub->registry[15] = renamed;
+
+  r = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(after), key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json page = json::parse(r.body);
+  std::set<std::string> changed;
+  for (const auto& e : page["events"]) {
+    EXPECT_EQ(e["type"], "record_change");
+    EXPECT_EQ(e["op"], "update") << e.dump();
+    changed.insert(e["data"]["so_dinh_danh"].get<std::string>());
+  }
+  EXPECT_EQ(changed, std::set<std::string>{renamed[0]}) << r.body;
+  // The page moves past the skipped change (the last of the two): it is not delivered later either.
+  EXPECT_EQ(page["next_after"].get<int64_t>(), after + 2) << r.body;
+  EXPECT_FALSE(page["more"]) << r.body;
+  int deliveries_to_moved = 0;
+  for (const auto& e : AuditFor(r.headers["x-request-id"])) {
+    deliveries_to_moved += e["action"] == "feed.delivered" && e["subject"]["person_key"] == moved[0];
+  }
+  EXPECT_EQ(deliveries_to_moved, 0) << "nothing delivered about the person who moved";
 }
 
 // A feed request is one request for the rate, whatever number of event types it decides; and a
@@ -926,17 +1002,9 @@ TEST_P(SharingTest, AConsentedReadThatDisclosesNothingSpendsNoUse) {
   ASSERT_FALSE(key.empty()) << hub->error;
   const int row = static_cast<int>(hub->registry.size()) - 7;  // a person no other test reads
   const std::string person = Person(row);
-  const std::string citizen = MakeKey({"--role", "citizen", "--person", person});
-  auto g = Call("POST", "/v1/me/consents", citizen,
-                json{{"recipient", "bank_r"}, {"purpose", "banking.account_opening"},
-                     {"grants", {{"population_registry", {"ho_ten"}}}}, {"valid_to", "2030-01-01"}, {"max_uses", 1}});
-  ASSERT_EQ(g.status, 201) << g.body;
-  const std::string consent = json::parse(g.body)["id"];
-  // The owner deletes the record; the link stays until the next link run.
-  const std::string path = hub->dir.path() + "/delete_one.csv";
-  std::ofstream(path) << hub->registry[0][0] << "\n" << person << "\n";
-  auto deleted = Ndc({"ingest", "population_registry", path, "--mode", "delete"});
-  ASSERT_EQ(deleted.exit_code, 0) << deleted.err << deleted.out;
+  const auto [citizen, consent] = GrantHoTenConsent("bank_r", person, 1);
+  ASSERT_FALSE(consent.empty());
+  ASSERT_TRUE(DeleteRegistryRecord(person));
   auto r = Call("GET", "/v1/datasets/population_registry/records/" + person + "?purpose=banking.account_opening", key);
   auto unknown =
       Call("GET", "/v1/datasets/population_registry/records/099999999998?purpose=banking.account_opening", key);
@@ -954,6 +1022,56 @@ TEST_P(SharingTest, AConsentedReadThatDisclosesNothingSpendsNoUse) {
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(json::parse(c.body)["uses"], 0) << c.body;
   EXPECT_EQ(json::parse(c.body)["status"], "active") << c.body;
+}
+
+// A person read under consent that finds none of the consented records current (deleted since
+// linked) discloses nothing, so it spends no use: 404, audited as denied (until 2026-12-02 it
+// answered no records and spent a use). A verification still answers no_match and spends one: a
+// 404 would tell whether the person holds a record in the claimed dataset.
+TEST_P(SharingTest, AConsentedPersonReadOfDeletedRecordsSpendsNoUse) {
+  const std::string key = AgencyUnderAgreement("bank_p", [](json& a) {
+    a["grants"] = {{"population_registry", {"ho_ten"}}};
+    a["purposes"] = {"banking.account_opening"};
+    a["actions"] = {"read_person", "verify"};
+    a["legal_basis"] = {{"consent", true}};
+    a.erase("feeds");
+  });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  const int row = static_cast<int>(hub->registry.size()) - 15;  // a person no other test reads
+  const std::string person = Person(row);
+  const auto [citizen, consent] = GrantHoTenConsent("bank_p", person, 5);
+  ASSERT_FALSE(consent.empty());
+  const std::string read = "/v1/persons/" + person + "?purpose=banking.account_opening";
+  const json claim = {{"person", person},
+                      {"purpose", "banking.account_opening"},
+                      {"claims", {{"population_registry.ho_ten", "Nguyễn Không Có"}}}};
+  auto uses = [&] {
+    auto c = Call("GET", "/v1/me/consents/" + consent, citizen);
+    EXPECT_EQ(c.status, 200) << c.body;
+    return c.status == 200 ? json::parse(c.body)["uses"].get<int>() : -1;
+  };
+  // While the record stands, each serves and spends a use.
+  auto r = Call("GET", read, key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(json::parse(r.body)["records"].size(), 1u) << r.body;
+  r = Call("POST", "/v1/verify", key, claim);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["results"]["population_registry.ho_ten"], "no_match") << r.body;
+  ASSERT_EQ(uses(), 2);
+  ASSERT_TRUE(DeleteRegistryRecord(person));
+  r = Call("GET", read, key);
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_NE(r.body.find("nothing was disclosed"), std::string::npos) << r.body;
+  auto audit = AuditFor(r.headers["x-request-id"]);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["action"], "person.read");
+  EXPECT_EQ(audit[0]["decision"], "denied") << audit[0].dump();
+  EXPECT_EQ(audit[0]["subject"]["person_key"], person) << audit[0].dump();
+  EXPECT_EQ(uses(), 2) << "the read spent no use";
+  r = Call("POST", "/v1/verify", key, claim);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["results"]["population_registry.ho_ten"], "no_match") << r.body;
+  EXPECT_EQ(uses(), 3);
 }
 
 // A record read under consent is answered alike for a record whose person revoked their consent
@@ -1023,6 +1141,51 @@ TEST_P(SharingTest, RefusedRecordReadsUnderConsentSpendTheRate) {
   EXPECT_EQ(json::parse(unknown.body)["reason"], json::parse(linked.body)["reason"]);
 }
 
+// With two consent agreements, a served record read and a refused one take the same rate bucket:
+// the first agreement's (by id) that reached the consents, not the widest serving one's — else,
+// with the narrow one's bucket emptied, a key whose person consented was still served while any
+// other key was 429 (review of 2026-12-02).
+TEST_P(SharingTest, RecordReadsUnderTwoConsentAgreementsShareOneRate) {
+  const std::string key = ConsentedRecordReader("bank_w", 3);  // "bank_w-agreement": ho_ten, 3 a minute
+  ASSERT_FALSE(key.empty()) << hub->error;
+  std::ifstream ex(SourceDir() + "/examples/agreements/vss-population.json");
+  json wide = json::parse(ex);
+  wide["id"] = "bank_w-wide";  // after "bank_w-agreement" by id
+  wide["consumer"] = "bank_w";
+  wide["grants"] = {{"population_registry", {"ho_ten", "ngay_sinh"}}};
+  wide["purposes"] = {"banking.account_opening"};
+  wide["actions"] = {"read_record"};
+  wide["legal_basis"] = {{"consent", true}};
+  wide["rate_per_minute"] = 6000;
+  wide.erase("feeds");
+  auto made = Ndc({"agreement", "create", WriteJson("bank_w-wide.json", wide)});
+  ASSERT_EQ(made.exit_code, 0) << made.err << made.out;
+  const int row = static_cast<int>(hub->registry.size()) - 16;  // a person no other test reads
+  const std::string consented = Person(row);
+  const std::string citizen = MakeKey({"--role", "citizen", "--person", consented});
+  auto g = Call("POST", "/v1/me/consents", citizen,
+                json{{"recipient", "bank_w"}, {"purpose", "banking.account_opening"},
+                     {"grants", {{"population_registry", {"ho_ten", "ngay_sinh"}}}}, {"valid_to", "2030-01-01"}});
+  ASSERT_EQ(g.status, 201) << g.body;
+  auto read = [&](const std::string& record) {
+    return Call("GET", "/v1/datasets/population_registry/records/" + record + "?purpose=banking.account_opening",
+                key);
+  };
+  // Served under the wider agreement, at the first one's rate.
+  for (int i = 0; i < 3; ++i) {
+    const HttpResponse r = read(consented);
+    ASSERT_EQ(r.status, 200) << "read " << i << ": " << r.body;
+    EXPECT_TRUE(json::parse(r.body)["fields"].contains("ngay_sinh")) << r.body;
+  }
+  const HttpResponse linked = read(consented), unknown = read("099999999990");
+  EXPECT_EQ(linked.status, 429) << linked.body;
+  EXPECT_EQ(unknown.status, 429) << unknown.body;
+  for (const HttpResponse* r : {&linked, &unknown}) {
+    EXPECT_EQ(json::parse(r->body)["reason"], "rate_limited") << r->body;
+    EXPECT_NE(r->body.find("under agreement 'bank_w-agreement'"), std::string::npos) << r->body;
+  }
+}
+
 // An open agreement stored before open data was kept to datasets whose records are no one's
 // (2026-12-02) serves none of a personal dataset's records: the store holds one as it could then
 // have been written, and a new agency's record read under it is refused, audited.
@@ -1052,9 +1215,11 @@ TEST_P(SharingTest, AnOpenAgreementStoredBeforeTheRuleServesNoPersonalRecord) {
   auto r = Call("GET",
                 "/v1/datasets/population_registry/records/" + person + "?purpose=public_service.social_insurance",
                 key);
+  // Left out of the decision (ApiService::WithoutOpenDataFor): the agency holds no agreement that
+  // applies. Until it was left out before the decision, it could be the agreement a consented key
+  // was served under, and then refused otherwise than other keys.
   ASSERT_EQ(r.status, 403) << r.body;
-  EXPECT_EQ(json::parse(r.body)["reason"], "action_not_allowed") << r.body;
-  EXPECT_NE(r.body.find("is open data"), std::string::npos) << r.body;
+  EXPECT_EQ(json::parse(r.body)["reason"], "no_agreement") << r.body;
   EXPECT_EQ(r.body.find("\"ho_ten\""), std::string::npos) << r.body;
   auto audit = AuditFor(r.headers["x-request-id"]);
   ASSERT_EQ(audit.size(), 1u);
