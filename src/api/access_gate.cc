@@ -2,7 +2,6 @@
 // entry, before any data leaves. docs/design/sharing.md ("Data endpoints").
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <climits>
 
 #include "api/audit_text.h"
@@ -70,23 +69,6 @@ std::string ApiService::RateLimitedMessage(const std::string& client, int rate, 
                      agreement.empty() ? "" : fmt::format(" under agreement '{}'", agreement), retry_after_seconds);
 }
 
-Result<sharing::AgreementSet> ApiService::WithoutOpenDataFor(const std::string& dataset,
-                                                              sharing::AgreementSet agreements) const {
-  const auto open = [](const policy::Agreement& a) { return a.form == policy::SharingForm::kOpen; };
-  if (dataset.empty() || std::none_of(agreements.begin(), agreements.end(), open)) return agreements;
-  Result<catalog::DatasetInfo> info = deps_.catalog->GetDataset(dataset);
-  if (!info.ok() && info.status().code() != StatusCode::kNotFound) return info.status();
-  if (info.ok() &&
-      info->schema.classification.personal.value_or(catalog::PersonalClass::kNone) == catalog::PersonalClass::kNone) {
-    return agreements;  // no one's records: open data may serve them
-  }
-  auto kept = std::make_shared<std::vector<policy::Agreement>>();
-  for (const policy::Agreement& a : agreements) {
-    if (!open(a)) kept->push_back(a);
-  }
-  return sharing::AgreementSet(std::move(kept));
-}
-
 Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::Request request,
                                                     std::string action, audit::Subject subject,
                                                     const AllowedWork& work) {
@@ -103,7 +85,6 @@ Result<ApiService::Access> ApiService::DecideAccess(RouteContext& ctx, policy::R
         request.caller.kind == policy::CallerKind::kNonStateAgency) {
       ASSIGN_OR_RETURN(agreements,
                        deps_.agreements->ForConsumer(request.caller.agency_id, ctx.principal->access_read));
-      ASSIGN_OR_RETURN(agreements, WithoutOpenDataFor(request.dataset, std::move(agreements)));
     }
     // Consents count only for non-state recipients and agreements resting on consent (policy's
     // NeedsConsent): a state agency's read under a legal mandate does not look them up.

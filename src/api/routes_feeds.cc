@@ -108,6 +108,7 @@ void ApiService::AddFeedRoutes() {
       req.purpose = s.purpose;
       req.agreement_id = s.agreement_id;
       req.dataset = dataset.schema.id;
+      req.dataset_personal = dataset.schema.RecordsArePersons();
       req.feed_event = type;
       ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.subscribe", {"", dataset.schema.id, type}));
       if (access.refusal) return std::move(*access.refusal);
@@ -171,6 +172,7 @@ void ApiService::AddFeedRoutes() {
       req.purpose = s.purpose;
       req.agreement_id = s.agreement_id;
       req.dataset = s.dataset_id;
+      req.dataset_personal = dataset.schema.RecordsArePersons();
       req.feed_event = type;
       ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.read", {"", s.dataset_id, s.id + ":" + type}));
       if (access.refusal) {

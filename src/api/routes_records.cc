@@ -91,6 +91,7 @@ void ApiService::AddRecordRoutes() {
                 policy::Request req;
                 req.action = policy::Action::kReadRecord;
                 req.dataset = dataset.schema.id;
+                req.dataset_personal = dataset.schema.RecordsArePersons();
                 req.purpose = ctx.request.query.contains("purpose") ? ctx.request.query.at("purpose") : "";
                 req.agreement_id = ctx.request.query.contains("agreement") ? ctx.request.query.at("agreement") : "";
                 if (link) req.person_key = link->person_key;

@@ -75,8 +75,8 @@ void WriteTypedValue(JsonWriter& w, catalog::FieldType type, const store::Value&
 
 // Calls `fn(link, schema, record)` for every link in `links` (from person::ResolveLinked) that
 // `wanted(link)` accepts and whose record is still current (not deleted since it was linked),
-// with the record's schema version from the catalog's cache (`fn` may take the record). How the
-// person read and verify walk a person's records.
+// with the record's schema version from the catalog's cache. How the person read and verify
+// walk a person's records.
 template <typename Wanted, typename Fn>
 Status ForEachCurrentRecord(store::Executor& db, catalog::Catalog& catalog,
                             const std::vector<person::LinkedRecord>& links, const Wanted& wanted, const Fn& fn) {
@@ -90,58 +90,40 @@ Status ForEachCurrentRecord(store::Executor& db, catalog::Catalog& catalog,
   return OkStatus();
 }
 
-// A person's current record as a person read shows it.
-struct HeldRecord {
-  std::string dataset_id;
-  std::shared_ptr<const catalog::DatasetSchema> schema;
-  ingest::RecordVersion version;
-};
-
-// The person's current records (not deleted since they were linked) in the datasets of `allowed`
-// (all linked datasets when `all`).
-Result<std::vector<HeldRecord>> CurrentRecordsOf(store::Executor& db, catalog::Catalog& catalog,
-                                                 const std::vector<person::LinkedRecord>& links,
-                                                 const std::map<std::string, std::set<std::string>>& allowed,
-                                                 bool all) {
-  std::vector<HeldRecord> out;
-  RETURN_IF_ERROR(ForEachCurrentRecord(
-      db, catalog, links, [&](const person::LinkedRecord& link) { return all || allowed.contains(link.dataset_id); },
-      [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
-          ingest::RecordVersion& v) { out.push_back({link.dataset_id, schema, std::move(v)}); }));
-  return out;
-}
-
-// `held` as the array member "records" of `w`'s object: each {dataset, fields: {name: value},
-// updated_at} holding only `allowed` fields of that dataset (every field when `all`), members in
-// name order (as DumpJson prints them).
-void WritePersonRecords(JsonWriter& w, const std::vector<HeldRecord>& held,
-                        const std::map<std::string, std::set<std::string>>& allowed, bool all) {
+// The person's current records in the datasets of `allowed` (all linked datasets when `all`), as
+// the array member "records" of `w`'s object: each {dataset, fields: {name: value}, updated_at}
+// holding only `allowed` fields of that dataset, members in name order (as DumpJson prints them).
+Status WritePersonRecords(JsonWriter& w, store::Executor& db, catalog::Catalog& catalog,
+                          const std::vector<person::LinkedRecord>& links,
+                          const std::map<std::string, std::set<std::string>>& allowed, bool all) {
   w.Key("records");
   w.BeginArray();
   std::vector<std::pair<std::string_view, size_t>> shown;  // (field name, index), sorted by name
-  for (const HeldRecord& r : held) {
-    const catalog::DatasetSchema& schema = *r.schema;
-    const ingest::RecordVersion& v = r.version;
-    const std::set<std::string>* grant = all ? nullptr : &allowed.at(r.dataset_id);
-    shown.clear();
-    for (size_t i = 0; i < schema.fields.size() && i < v.values.size(); ++i) {
-      if (grant != nullptr && !grant->contains(schema.fields[i].name)) continue;
-      shown.emplace_back(schema.fields[i].name, i);
-    }
-    std::sort(shown.begin(), shown.end());
-    w.BeginObject();
-    w.Member("dataset", r.dataset_id);
-    w.Key("fields");
-    w.BeginObject();
-    for (const auto& [name, i] : shown) {
-      w.Key(name);
-      WriteTypedValue(w, schema.fields[i].type, v.values[i]);
-    }
-    w.EndObject();
-    w.Member("updated_at", FormatRfc3339(v.valid_from));
-    w.EndObject();
-  }
+  RETURN_IF_ERROR(ForEachCurrentRecord(
+      db, catalog, links, [&](const person::LinkedRecord& link) { return all || allowed.contains(link.dataset_id); },
+      [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
+          const ingest::RecordVersion& v) {
+        const std::set<std::string>* grant = all ? nullptr : &allowed.at(link.dataset_id);
+        shown.clear();
+        for (size_t i = 0; i < schema->fields.size() && i < v.values.size(); ++i) {
+          if (grant != nullptr && !grant->contains(schema->fields[i].name)) continue;
+          shown.emplace_back(schema->fields[i].name, i);
+        }
+        std::sort(shown.begin(), shown.end());
+        w.BeginObject();
+        w.Member("dataset", link.dataset_id);
+        w.Key("fields");
+        w.BeginObject();
+        for (const auto& [name, i] : shown) {
+          w.Key(name);
+          WriteTypedValue(w, schema->fields[i].type, v.values[i]);
+        }
+        w.EndObject();
+        w.Member("updated_at", FormatRfc3339(v.valid_from));
+        w.EndObject();
+      }));
   w.EndArray();
+  return OkStatus();
 }
 
 // Counting a consent's use (DecideAccess) is a write, which ends the request's read pin: the
@@ -259,37 +241,11 @@ void ApiService::AddSharingRoutes() {
                 req.agreement_id = Query(ctx.request, "agreement");
                 req.person_key = person ? person->key : raw;
                 ASSIGN_OR_RETURN(req.fields, ParseFieldList(Query(ctx.request, "fields"), "query.fields"));
-                // Under a consent, the records are read by the decision's work, after the use is
-                // counted and the links read again (RereadAfterConsentUse): a person none of whose
-                // consented records is current (deleted since linked, or never held) is answered
-                // 404 and the use given back — only what is sent spends one (until 2026-12-02 such
-                // a read answered no records and spent it).
-                std::optional<std::vector<HeldRecord>> held;
-                ASSIGN_OR_RETURN(
-                    Access access,
-                    DecideAccess(ctx, req, "person.read", {AuditText(req.person_key), "", ""},
-                                 [&](audit::Subject*, const policy::Decision& decided) -> Status {
-                                   if (!person || decided.consent_id.empty()) return OkStatus();
-                                   RETURN_IF_ERROR(RereadAfterConsentUse(*deps_.db, decided, *person));
-                                   const auto consented = ByDataset(decided.fields);
-                                   ASSIGN_OR_RETURN(held, CurrentRecordsOf(*deps_.db, *deps_.catalog, person->records,
-                                                                           consented, decided.all_fields));
-                                   if (!held->empty()) return OkStatus();
-                                   std::vector<std::string> names;
-                                   for (const auto& [dataset, fields] : consented) names.push_back(dataset);
-                                   return NotFoundError(fmt::format(
-                                       "person {} has no current record in {}, which consent '{}' covers: nothing "
-                                       "was disclosed, and the consent's use was not spent",
-                                       person->key, fmt::join(names, ", "), decided.consent_id));
-                                 }));
+                ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "person.read", {AuditText(req.person_key), "", ""},
+                                                             RereadAsWork(*deps_.db, person)));
                 if (access.refusal) return std::move(*access.refusal);
                 if (!person) return NotFoundError(fmt::format("no person '{}'", AuditText(raw)));
                 const policy::Decision& d = access.decision;
-                const auto allowed = ByDataset(d.fields);
-                if (!held) {
-                  ASSIGN_OR_RETURN(held, CurrentRecordsOf(*deps_.db, *deps_.catalog, person->records, allowed,
-                                                          d.all_fields));
-                }
                 // Written directly, not through an nlohmann::json tree: this is the hot read.
                 std::string body;
                 // Most answers fit (458 bytes in api_bench). Under 1,008 bytes: glibc serves a
@@ -301,7 +257,8 @@ void ApiService::AddSharingRoutes() {
                 WriteDecision(w, d);
                 w.Member("person", person->key);
                 w.Member("purpose", req.purpose);
-                WritePersonRecords(w, *held, allowed, d.all_fields);
+                RETURN_IF_ERROR(WritePersonRecords(w, *deps_.db, *deps_.catalog, person->records,
+                                                   ByDataset(d.fields), d.all_fields));
                 w.EndObject();
                 return JsonResponse(std::move(body));
               });

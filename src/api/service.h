@@ -160,13 +160,6 @@ class ApiService {
   // the entry names (find: the person found, in `subject`); it is given the decision (the
   // fields granted). Its error is audited as a denial with its message, and returned.
   using AllowedWork = std::function<Status(audit::Subject* subject, const policy::Decision& decision)>;
-  // `agreements` without its open-data ones when a request about `dataset` (empty: none) is
-  // decided under them and the dataset's records are persons' (or the dataset is unknown): open
-  // data is no one's (AgreementStore::Validate), and an open agreement stored before that rule
-  // (2026-12-02) serves none of them. Left out before the decision, so that no such agreement is
-  // the one a request is served or refused under (after the decision, a consented key served
-  // under one was refused otherwise than other keys). A catalog error is returned.
-  Result<sharing::AgreementSet> WithoutOpenDataFor(const std::string& dataset, sharing::AgreementSet agreements) const;
   Result<Access> DecideAccess(RouteContext& ctx, policy::Request request, std::string action,
                               audit::Subject subject, const AllowedWork& work = nullptr);
   // The router's refusals (no key, bad or revoked key, a role the route does not allow) are

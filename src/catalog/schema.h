@@ -80,6 +80,11 @@ struct DatasetSchema {
   const FieldSpec* FieldForPerson(std::string_view attribute) const;
   DataClass EffectiveDataClass(const FieldSpec& f) const;
   PersonalClass EffectivePersonalClass(const FieldSpec& f) const;
+  // Whether the dataset's records are persons' (classification.personal basic or sensitive): a
+  // record read by its key then tells of its person through any field, so none is open data.
+  bool RecordsArePersons() const {
+    return classification.personal.value_or(PersonalClass::kNone) != PersonalClass::kNone;
+  }
 };
 
 // Schema documents are small; anything larger is refused before parsing.

@@ -75,6 +75,12 @@ struct Outcome {
 
 std::string Named(const Agreement& a) { return "agreement '" + a.id + "' (version " + std::to_string(a.version) + ")"; }
 
+// What open data may serve: a record read, or a record_change feed.
+bool NamesNoPerson(const Request& request) {
+  return request.action == Action::kReadRecord ||
+         (request.action == Action::kFeed && request.feed_event == "record_change");
+}
+
 bool NeedsConsent(const Request& request, const Agreement& a) {
   return a.legal_basis.consent || request.caller.kind == CallerKind::kNonStateAgency;
 }
@@ -187,9 +193,7 @@ Outcome CheckAgreement(const Request& request, const Agreement& a, std::span<con
   }
   // Open data names no person (AgreementStore::Validate refuses such an open agreement since
   // 2026-12-02; one stored before then serves none of it either).
-  const bool names_no_person = request.action == Action::kReadRecord ||
-                               (request.action == Action::kFeed && request.feed_event == "record_change");
-  if (a.form == SharingForm::kOpen && !names_no_person) {
+  if (a.form == SharingForm::kOpen && !NamesNoPerson(request)) {
     return {kAction, Deny(Reason::kActionNotAllowed,
                           Named(a) + " is open data, which serves no '" +
                               std::string(request.action == Action::kFeed ? request.feed_event
@@ -278,6 +282,7 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
   // Try every applicable agreement in a fixed order; among those that allow, prefer the one that
   // gives the most fields (then the smallest id), so the answer does not depend on input order.
   std::vector<const Agreement*> candidates;
+  const Agreement* passed_open = nullptr;  // an open agreement passed over for personal data
   for (const Agreement& a : agreements) {
     if (!Applies(a, request.caller)) continue;
     // An open agreement never gives a covert purpose: it serves every agency, and every read
@@ -285,9 +290,23 @@ Decision Decide(const Request& request, std::span<const Agreement> agreements, s
     // 2026-12-01; one stored before does not apply to such a request.
     if (a.consumer_agency == "*" && purposes.HiddenFromSubject(request.purpose)) continue;
     if (!request.agreement_id.empty() && a.id != request.agreement_id) continue;
+    // Open data is no one's: no open agreement serves the records of a dataset that are persons'
+    // (AgreementStore::Validate refuses the grant since 2026-12-02; one stored before is passed
+    // over here). Passed over before its checks, so that it is never the agreement a request is
+    // served or refused under: when it was refused after them, a key whose person consented to
+    // the caller (served under it, being the widest) was answered otherwise than other keys.
+    if (a.form == SharingForm::kOpen && request.dataset_personal && NamesNoPerson(request)) {
+      if (passed_open == nullptr) passed_open = &a;
+      continue;
+    }
     candidates.push_back(&a);
   }
   if (candidates.empty()) {
+    if (passed_open != nullptr) {
+      return Deny(Reason::kActionNotAllowed,
+                  Named(*passed_open) + " is open data, which serves no dataset whose records are persons', such as '" +
+                      request.dataset + "': that needs an agreement of your agency's own");
+    }
     if (!request.agreement_id.empty()) {
       return Deny(Reason::kAgreementNotFound,
                   "agreement '" + request.agreement_id + "' does not exist or is not agency '" +

@@ -237,12 +237,53 @@ TEST(DecideOpen, AnOpenAgreementNamesNoPerson) {
   r.feed_event = "birth";
   EXPECT_EQ(Decide(r, a, {}).reason, Reason::kActionNotAllowed);
   r.feed_event = "record_change";
+  r.dataset_personal = false;
   EXPECT_TRUE(Decide(r, a, {}).allowed) << Decide(r, a, {}).message;
   r = BankRead();
   r.caller = {CallerKind::kStateAgency, "vss", ""};
   r.action = Action::kReadRecord;
   r.dataset = "population_registry";
+  r.dataset_personal = false;
   EXPECT_TRUE(Decide(r, a, {}).allowed) << Decide(r, a, {}).message;
+}
+
+// Open data is no one's: an open agreement stored before it was kept to datasets whose records
+// are no one's is passed over for a dataset whose records are persons' — before its checks, so
+// that it is neither served nor refused under. Refused after them (2026-12-02), a consented key
+// served under it (the widest agreement) was refused otherwise than other keys.
+TEST(DecideOpen, AnOpenAgreementIsPassedOverForPersonsRecords) {
+  Agreement open = BankAgreement();
+  open.id = "A-open";  // first by id, and wider than the bank's own
+  open.consumer_agency = "*";
+  open.form = SharingForm::kOpen;
+  open.actions = {Action::kReadRecord};
+  open.grants = {{"population_registry", {"ho_ten", "ngay_sinh", "dia_chi", "gioi_tinh"}}};
+  Agreement own = BankAgreement();
+  own.actions = {Action::kReadRecord};
+  Consent consent = PersonConsent();
+  consent.grants = open.grants;
+  const std::vector<Agreement> a = {open, own};
+  Request r = BankRead();
+  r.action = Action::kReadRecord;
+  r.dataset = "population_registry";
+  ASSERT_TRUE(r.dataset_personal) << "personal unless the caller knows otherwise";
+  const Decision consented = Decide(r, a, std::vector<Consent>{consent});
+  ASSERT_TRUE(consented.allowed) << consented.message;
+  EXPECT_EQ(consented.agreement_id, "B-1");
+  const Decision none = Decide(r, a, {});
+  EXPECT_EQ(none.reason, Reason::kConsentRequired) << none.message;
+  EXPECT_EQ(none.agreement_id, "B-1");
+  EXPECT_TRUE(none.rate_agreement_id.empty() && consented.rate_agreement_id.empty());
+  r.agreement_id = "A-open";
+  const Decision named = Decide(r, a, std::vector<Consent>{consent});
+  EXPECT_EQ(named.reason, Reason::kActionNotAllowed) << named.message;
+  EXPECT_NE(named.message.find("is open data"), std::string::npos) << named.message;
+  // Told the dataset is no one's, the open agreement serves (the widest).
+  r.agreement_id.clear();
+  r.dataset_personal = false;
+  const Decision open_data = Decide(r, a, std::vector<Consent>{consent});
+  ASSERT_TRUE(open_data.allowed) << open_data.message;
+  EXPECT_EQ(open_data.agreement_id, "A-open");
 }
 
 // A frequency's uses made in the open window refuse, saying when the next one is possible; once
@@ -357,6 +398,7 @@ Request RandomRequest(std::mt19937_64& rng) {
   r.person_key = rng() % 5 == 0 ? "" : (rng() % 2 ? "P1" : "P2");
   r.dataset = Pick(rng, kDatasets);
   r.feed_event = Pick(rng, kFeedEvents);
+  r.dataset_personal = rng() % 2 == 0;
   if (rng() % 2) {
     for (int k = 0; k < 3; ++k) r.fields.push_back({Pick(rng, kDatasets), Pick(rng, kFields)});
   }
@@ -412,7 +454,8 @@ TEST(DecideProperty, NoDecisionEverGrantsAFieldOutsideItsAgreementOrConsent) {
     ASSERT_NE(served, nullptr);
     EXPECT_EQ(served->status, AgreementStatus::kActive);
     EXPECT_TRUE(served->consumer_agency == r.caller.agency_id || served->form == SharingForm::kOpen);
-    if (served->form == SharingForm::kOpen) {  // open data names no person
+    if (served->form == SharingForm::kOpen) {  // open data names no person, and serves no one's records
+      EXPECT_FALSE(r.dataset_personal);
       EXPECT_TRUE(r.action == Action::kReadRecord || (r.action == Action::kFeed && r.feed_event == "record_change"))
           << ActionName(r.action) << " " << r.feed_event;
     }
@@ -509,7 +552,7 @@ TEST(DecideProperty, ARecordReadsRateBucketDoesNotDependOnConsents) {
 TEST(DecideProperty, OpenDataNamesNoPerson) {
   std::mt19937_64 rng(20261203);
   int served = 0;
-  for (int round = 0; round < 20000; ++round) {
+  for (int round = 0; round < 40000; ++round) {
     std::vector<Agreement> agreements;
     for (int i = 0, n = 1 + static_cast<int>(rng() % 2); i < n; ++i) {
       Agreement a = RandomAgreement(rng, i);
@@ -529,6 +572,7 @@ TEST(DecideProperty, OpenDataNamesNoPerson) {
     const Decision d = Decide(r, agreements, consents);
     if (!d.allowed) continue;
     ++served;
+    EXPECT_FALSE(r.dataset_personal);
     EXPECT_TRUE(r.action == Action::kReadRecord || (r.action == Action::kFeed && r.feed_event == "record_change"))
         << ActionName(r.action) << " " << r.feed_event;
   }

@@ -190,6 +190,7 @@ TEST(Decide, ARefusalNamesTheAgreementThatListsThePurpose) {
   Request record = r;  // open data serves record reads, never a person's (AnOpenAgreementNamesNoPerson)
   record.action = Action::kReadRecord;
   record.dataset = "population_registry";
+  record.dataset_personal = false;  // open data serves no one's records (AnOpenAgreementIsPassedOverForPersonsRecords)
   Decision via_open = DecideWith(record, {open});
   EXPECT_EQ(via_open.reason, Reason::kFieldNotAllowed);
   EXPECT_EQ(via_open.agreement_id, "");
@@ -218,6 +219,7 @@ TEST(Decide, OpenAgreementServesAnyAgency) {
   r.caller.agency_id = "moet";
   r.action = Action::kReadRecord;  // open data names no person (DecideOpen.AnOpenAgreementNamesNoPerson)
   r.dataset = "population_registry";
+  r.dataset_personal = false;  // and serves no one's records (DecideOpen.AnOpenAgreementIsPassedOverForPersonsRecords)
   EXPECT_TRUE(DecideWith(r, {open}).allowed);
   open.form = SharingForm::kDefault;  // "*" means nothing outside the open form
   EXPECT_EQ(DecideWith(r, {open}).reason, Reason::kNoAgreement);

@@ -38,6 +38,12 @@ struct Request {
   std::string person_key;    // the subject (person reads, verify, consent lookup)
   std::string dataset;       // kReadRecord: the dataset read; kFeed with a dataset event
   std::string feed_event;    // kFeed: the event type
+  // Whether `dataset`'s records are persons' (its classification.personal is basic or sensitive):
+  // open data is no one's, so no open agreement serves a record read or record_change feed of
+  // such a dataset (AgreementStore::Validate refuses the grant since 2026-12-02; one stored
+  // before is passed over). True unless the caller knows otherwise: an open agreement serves a
+  // dataset only when told it is no one's.
+  bool dataset_personal = true;
   // The fields asked for. Empty: every field the agreement (and consent) allows. A field outside
   // them is a denial, not a silent omission, so clients learn what they are not entitled to.
   std::vector<FieldRef> fields;

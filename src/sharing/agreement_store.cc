@@ -142,9 +142,7 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
       personal |= pc != catalog::PersonalClass::kNone;
       sensitive |= pc == catalog::PersonalClass::kSensitive;
     }
-    if (a.form == policy::SharingForm::kOpen &&
-        info->schema.classification.personal.value_or(catalog::PersonalClass::kNone) !=
-            catalog::PersonalClass::kNone) {
+    if (a.form == policy::SharingForm::kOpen && info->schema.RecordsArePersons()) {
       return Bad("grants." + g.dataset,
                  fmt::format("dataset '{}' holds personal data (classification.personal {}): its records are "
                              "persons', so no field of it is open data; use default or on_request",
