@@ -1,5 +1,6 @@
 #include "catalog/schema.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -95,6 +96,11 @@ DataClass DatasetSchema::EffectiveDataClass(const FieldSpec& f) const {
 
 PersonalClass DatasetSchema::EffectivePersonalClass(const FieldSpec& f) const {
   return f.classification.personal.value_or(classification.personal.value_or(PersonalClass::kNone));
+}
+
+bool DatasetSchema::RecordsArePersons() const {
+  if (classification.personal.value_or(PersonalClass::kNone) != PersonalClass::kNone) return true;
+  return std::any_of(fields.begin(), fields.end(), [](const FieldSpec& f) { return !f.person.empty(); });
 }
 
 namespace {

@@ -80,11 +80,13 @@ struct DatasetSchema {
   const FieldSpec* FieldForPerson(std::string_view attribute) const;
   DataClass EffectiveDataClass(const FieldSpec& f) const;
   PersonalClass EffectivePersonalClass(const FieldSpec& f) const;
-  // Whether the dataset's records are persons' (classification.personal basic or sensitive): a
-  // record read by its key then tells of its person through any field, so none is open data.
-  bool RecordsArePersons() const {
-    return classification.personal.value_or(PersonalClass::kNone) != PersonalClass::kNone;
-  }
+  // Whether the dataset's records are persons': classified personal (basic or sensitive) as a
+  // whole, or any field mapped to a person attribute (what makes the linker link its records to
+  // persons). A record read by its key then tells of its person through any field, so none is
+  // open data. A personal field in a dataset of no one's records (a facility's person in charge)
+  // does not make it so: that field is never open data, its other fields may be. The same answer
+  // for every record of a schema version.
+  bool RecordsArePersons() const;
 };
 
 // Schema documents are small; anything larger is refused before parsing.

@@ -47,6 +47,38 @@ TEST(Schema, ParsesAValidSchema) {
   EXPECT_EQ(s->EffectiveDataClass(*s->Field("luong")), DataClass::kImportant);
 }
 
+// A dataset's records are persons' when the dataset is classified personal or a field is mapped to
+// a person attribute (which makes the linker link its records to persons), even in a dataset
+// classified none; such a dataset is never served as open data. A field classified personal in a
+// dataset of no one's records (a facility's person in charge) does not make it so.
+TEST(Schema, RecordsArePersonsWhenClassifiedSoOrLinkedToPersons) {
+  json j = Valid();
+  j["classification"]["personal"] = "none";
+  j["fields"] = json::parse(R"([{"name": "ma", "type": "string", "required": true},
+                                {"name": "ma_xa", "type": "admin_unit", "level": "commune"}])");
+  j["source_key"] = json::array({"ma"});
+  auto none = ParseSchemaJson(j.dump());
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->RecordsArePersons()) << "no part of it is personal";
+
+  json field_class = j;
+  field_class["fields"][1]["classification"] = {{"personal", "basic"}};
+  auto facility = ParseSchemaJson(field_class.dump());
+  ASSERT_TRUE(facility.ok()) << facility.status().ToString();
+  EXPECT_FALSE(facility->RecordsArePersons()) << "a personal field of a record that is no one's";
+
+  json whole = j;
+  whole["classification"]["personal"] = "basic";
+  json mapped = j;  // mapped to a person attribute, the dataset classified none
+  mapped["fields"][0] = json::parse(R"({"name": "ma", "type": "personal_id", "required": true, "person": "personal_id"})");
+  for (const auto& [what, doc] : {std::pair{"dataset classified personal", whole},
+                                  std::pair{"a field mapped to a person attribute", mapped}}) {
+    auto s = ParseSchemaJson(doc.dump());
+    ASSERT_TRUE(s.ok()) << what << ": " << s.status().ToString();
+    EXPECT_TRUE(s->RecordsArePersons()) << what;
+  }
+}
+
 TEST(Schema, JsonRoundTripIsStable) {
   auto s = ParseSchemaJson(Valid().dump());
   ASSERT_TRUE(s.ok());

@@ -143,11 +143,20 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
       sensitive |= pc == catalog::PersonalClass::kSensitive;
     }
     if (a.form == policy::SharingForm::kOpen && info->schema.RecordsArePersons()) {
+      const catalog::PersonalClass whole =
+          info->schema.classification.personal.value_or(catalog::PersonalClass::kNone);
+      if (whole != catalog::PersonalClass::kNone) {
+        return Bad("grants." + g.dataset,
+                   fmt::format("dataset '{}' holds personal data (classification.personal {}): its records are "
+                               "persons', so no field of it is open data; use default or on_request",
+                               g.dataset, catalog::PersonalClassName(whole)));
+      }
+      auto mapped = std::find_if(info->schema.fields.begin(), info->schema.fields.end(),
+                                 [](const catalog::FieldSpec& f) { return !f.person.empty(); });
       return Bad("grants." + g.dataset,
-                 fmt::format("dataset '{}' holds personal data (classification.personal {}): its records are "
-                             "persons', so no field of it is open data; use default or on_request",
-                             g.dataset,
-                             catalog::PersonalClassName(*info->schema.classification.personal)));
+                 fmt::format("dataset '{}' maps its field '{}' to the person attribute '{}': its records are "
+                             "linked to persons, so no field of it is open data; use default or on_request",
+                             g.dataset, mapped->name, mapped->person));
     }
   }
   if (personal && a.form == policy::SharingForm::kOpen) {

@@ -41,6 +41,14 @@ class AgreementStoreTest : public ::testing::TestWithParam<Backend> {
                  {"name": "nguoi_phu_trach", "type": "string", "classification": {"personal": "basic"}}]})");
     ASSERT_TRUE(facilities.ok()) << facilities.status().ToString();
     ASSERT_TRUE(catalog_->CreateDataset(*facilities).ok());
+    // Classified none as a whole, but keyed by its owner's personal ID, mapped to the person
+    // attribute: the linker links its records to persons.
+    auto parcels = catalog::ParseSchemaJson(R"({"id": "parcels", "title": "Parcels", "owner": "bca",
+      "classification": {"data": "other", "personal": "none"}, "source_key": "chu_so_huu",
+      "fields": [{"name": "chu_so_huu", "type": "personal_id", "required": true, "person": "personal_id"},
+                 {"name": "ma_xa", "type": "string"}]})");
+    ASSERT_TRUE(parcels.ok()) << parcels.status().ToString();
+    ASSERT_TRUE(catalog_->CreateDataset(*parcels).ok());
   }
 
   StoredAgreement Draft(const std::string& extra = "") {
@@ -368,6 +376,12 @@ TEST_P(AgreementStoreTest, OpenDataNamesNoPerson) {
             std::string::npos);
   EXPECT_NE(CreateError(open + R"(, "grants": {"registry": ["so_xa"]}, "actions": ["read_record"])")
                 .find("agreement.grants.registry: dataset 'registry' holds personal data"),
+            std::string::npos);
+  // Classified none, but its records are linked to persons (review of 2026-12-03: a parcel read by
+  // its owner's personal ID told anyone the owner's commune).
+  EXPECT_NE(CreateError(open + R"(, "grants": {"parcels": ["ma_xa"]}, "actions": ["read_record"])")
+                .find("agreement.grants.parcels: dataset 'parcels' maps its field 'chu_so_huu' to the person "
+                      "attribute 'personal_id': its records are linked to persons"),
             std::string::npos);
   EXPECT_TRUE(agreements_->Create(Draft(open + R"(, "grants": {"facilities": ["ten"]},
                                                  "actions": ["read_record", "feed"], "feeds": ["record_change"])"),

@@ -1189,28 +1189,43 @@ TEST_P(SharingTest, RecordReadsUnderTwoConsentAgreementsShareOneRate) {
 
 // An open agreement stored before open data was kept to datasets whose records are no one's
 // (2026-12-02) serves none of a personal dataset's records: the store holds one as it could then
-// have been written, and a new agency's record read under it is refused, audited.
+// have been written (a version 2 of the agreement a record_change feed was subscribed under), and
+// a record read, a new subscription and a pull of the earlier one are refused, audited.
 TEST_P(SharingTest, AnOpenAgreementStoredBeforeTheRuleServesNoPersonalRecord) {
   const std::string key = AgencyUnderAgreement("open_reader", [](json& a) {
     a["id"] = "legacy-open";
     a["grants"] = {{"population_registry", {"ho_ten"}}};
-    a["actions"] = {"read_record"};
-    a.erase("feeds");
+    a["actions"] = {"read_record", "feed"};
+    a["feeds"] = {"record_change"};
   });
   ASSERT_FALSE(key.empty()) << hub->error;
+  // A record_change subscription made while the agreement named its consumer (pulled below).
+  const json subscribe = {{"agreement", "legacy-open"},
+                          {"purpose", "public_service.social_insurance"},
+                          {"events", {"record_change"}}};
+  auto sub = Call("POST", "/v1/feeds", key, subscribe);
+  ASSERT_EQ(sub.status, 201) << sub.body;
+  const std::string feed = json::parse(sub.body)["id"];
   {
     std::unique_ptr<store::Database> sqlite;
     store::Database* db = HubStore(sqlite);
     ASSERT_NE(db, nullptr);
-    auto row = db->QueryOne("SELECT body FROM agreement_versions WHERE id = 'legacy-open'");
+    // Its version 2, open, as a store before the rule would have accepted it.
+    auto row = db->QueryOne("SELECT body FROM agreement_versions WHERE id = 'legacy-open' AND version = 1");
     ASSERT_TRUE(row.ok()) << row.status().ToString();
     json body = json::parse(row->Str(0));
     body["consumer"] = "*";
     body["form"] = "open";
-    ASSERT_TRUE(db->Exec("UPDATE agreement_versions SET body = $1, consumer_agency = '*' WHERE id = 'legacy-open'",
+    if (body.contains("version")) body["version"] = 2;
+    ASSERT_TRUE(db->Exec("INSERT INTO agreement_versions (id, version, consumer_agency, status, valid_from, valid_to, "
+                         "body, created_at, created_by) SELECT id, 2, '*', status, valid_from, valid_to, $1, "
+                         "created_at, created_by FROM agreement_versions WHERE id = 'legacy-open' AND version = 1",
                          std::vector<store::Value>{body.dump()})
                     .ok());
-    ASSERT_TRUE(db->Exec("UPDATE agreements SET consumer_agency = '*' WHERE id = 'legacy-open'").ok());
+    ASSERT_TRUE(
+        db->Exec("UPDATE agreements SET current_version = 2, consumer_agency = '*' WHERE id = 'legacy-open'").ok());
+    // As every writer of agreements does (auth/access_generation.h).
+    ASSERT_TRUE(db->Exec("UPDATE access_generation SET value = value + 7919 WHERE id = 1").ok());
   }
   const std::string person = Person(static_cast<int>(hub->registry.size()) - 11);
   auto r = Call("GET",
@@ -1225,6 +1240,15 @@ TEST_P(SharingTest, AnOpenAgreementStoredBeforeTheRuleServesNoPersonalRecord) {
   auto audit = AuditFor(r.headers["x-request-id"]);
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0]["decision"], "denied") << audit[0].dump();
+  // Its record_change feed is passed over the same way: a new subscription, and a pull of the
+  // one made before (every pull is decided again, against the dataset's current schema).
+  for (const auto& [what, call] : {std::pair{"subscribe", Call("POST", "/v1/feeds", key, subscribe)},
+                                   std::pair{"pull", Call("GET", "/v1/feeds/" + feed + "?after=0", key)}}) {
+    EXPECT_EQ(call.status, 403) << what << ": " << call.body;
+    EXPECT_EQ(json::parse(call.body)["reason"], "action_not_allowed") << what << ": " << call.body;
+    EXPECT_NE(call.body.find("is open data"), std::string::npos) << what << ": " << call.body;
+    EXPECT_EQ(call.body.find("\"events\""), std::string::npos) << what << ": " << call.body;
+  }
   // It would answer every agency's requests in the tests after this one: revoked (a change of
   // status, which the store makes without judging the agreement again).
   auto revoked = Ndc({"agreement", "revoke", "legacy-open"});
