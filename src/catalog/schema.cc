@@ -100,7 +100,12 @@ PersonalClass DatasetSchema::EffectivePersonalClass(const FieldSpec& f) const {
 
 bool DatasetSchema::RecordsArePersons() const {
   if (classification.personal.value_or(PersonalClass::kNone) != PersonalClass::kNone) return true;
-  return std::any_of(fields.begin(), fields.end(), [](const FieldSpec& f) { return !f.person.empty(); });
+  return FirstPersonMappedField() != nullptr;
+}
+
+const FieldSpec* DatasetSchema::FirstPersonMappedField() const {
+  auto it = std::find_if(fields.begin(), fields.end(), [](const FieldSpec& f) { return !f.person.empty(); });
+  return it == fields.end() ? nullptr : &*it;
 }
 
 namespace {

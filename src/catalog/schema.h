@@ -80,6 +80,9 @@ struct DatasetSchema {
   const FieldSpec* FieldForPerson(std::string_view attribute) const;
   DataClass EffectiveDataClass(const FieldSpec& f) const;
   PersonalClass EffectivePersonalClass(const FieldSpec& f) const;
+  // The first field mapped to a person attribute, or null: with one, the linker links the
+  // dataset's records to persons (a dataset with none is about no one).
+  const FieldSpec* FirstPersonMappedField() const;
   // Whether the dataset's records are persons': classified personal (basic or sensitive) as a
   // whole, or any field mapped to a person attribute (what makes the linker link its records to
   // persons). A record read by its key then tells of its person through any field, so none is

@@ -318,8 +318,7 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
   // is about no one: no model, no index, and each changed record, holding no person attribute,
   // founds no person (RecordLinker::Link) — one it is linked to from before (an empty surrogate
   // founded until 2026-12-01, or mappings since removed) is unlinked.
-  const bool about_persons = std::any_of(dataset.schema.fields.begin(), dataset.schema.fields.end(),
-                                         [](const catalog::FieldSpec& f) { return !f.person.empty(); });
+  const bool about_persons = dataset.schema.FirstPersonMappedField() != nullptr;
   if (about_persons) {
     RETURN_IF_ERROR(PrepareIndex(dataset, &report));
   } else {

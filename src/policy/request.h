@@ -38,7 +38,8 @@ struct Request {
   std::string person_key;    // the subject (person reads, verify, consent lookup)
   std::string dataset;       // kReadRecord: the dataset read; kFeed with a dataset event
   std::string feed_event;    // kFeed: the event type
-  // Whether `dataset`'s records are persons' (its classification.personal is basic or sensitive):
+  // Whether `dataset`'s records are persons' (catalog::DatasetSchema::RecordsArePersons: classified
+  // personal, or a field mapped to a person attribute):
   // open data is no one's, so no open agreement serves a record read or record_change feed of
   // such a dataset (AgreementStore::Validate refuses the grant since 2026-12-02; one stored
   // before is passed over). True unless the caller knows otherwise: an open agreement serves a

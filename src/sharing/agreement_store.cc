@@ -151,8 +151,7 @@ Status AgreementStore::Validate(const policy::Agreement& a) {
                                "persons', so no field of it is open data; use default or on_request",
                                g.dataset, catalog::PersonalClassName(whole)));
       }
-      auto mapped = std::find_if(info->schema.fields.begin(), info->schema.fields.end(),
-                                 [](const catalog::FieldSpec& f) { return !f.person.empty(); });
+      const catalog::FieldSpec* mapped = info->schema.FirstPersonMappedField();
       return Bad("grants." + g.dataset,
                  fmt::format("dataset '{}' maps its field '{}' to the person attribute '{}': its records are "
                              "linked to persons, so no field of it is open data; use default or on_request",
