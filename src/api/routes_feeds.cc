@@ -15,6 +15,7 @@
 #include "ingest/queries.h"
 #include "person/linker.h"
 #include "person/person_store.h"
+#include "policy/decide.h"
 #include "sharing/agreement_json.h"
 #include "sharing/feed.h"
 
@@ -55,6 +56,19 @@ Result<std::map<std::string, std::string>> LinkedPersons(store::Executor& db, co
                             keys));
   for (const store::Row& row : rs.rows) out[row.Str(0)] = row.Str(1);
   return out;
+}
+
+// The policy request of a feed of `type` events under `s`'s agreement and purpose (the caller
+// and the time are the caller's to set, or DecideAccess's).
+policy::Request FeedRequest(const sharing::Subscription& s, const catalog::DatasetInfo& dataset, const std::string& type) {
+  policy::Request req;
+  req.action = policy::Action::kFeed;
+  req.purpose = s.purpose;
+  req.agreement_id = s.agreement_id;
+  req.dataset = dataset.schema.id;
+  req.dataset_personal = dataset.schema.RecordsArePersons();
+  req.feed_event = type;
+  return req;
 }
 
 // The fields of `values` that `allowed` names, typed by the schema.
@@ -103,14 +117,8 @@ void ApiService::AddFeedRoutes() {
     // Before the decisions: an agency at its cap spends no rate and leaves no allowed entries.
     RETURN_IF_ERROR(feeds_->CheckRoom(s.agency_id));
     for (const std::string& type : s.events) {
-      policy::Request req;
-      req.action = policy::Action::kFeed;
-      req.purpose = s.purpose;
-      req.agreement_id = s.agreement_id;
-      req.dataset = dataset.schema.id;
-      req.dataset_personal = dataset.schema.RecordsArePersons();
-      req.feed_event = type;
-      ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.subscribe", {"", dataset.schema.id, type}));
+      ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, FeedRequest(s, dataset, type), "feed.subscribe",
+                                                   {"", dataset.schema.id, type}));
       if (access.refusal) return std::move(*access.refusal);
     }
     // The feed starts now: past versions are not delivered (a record read refuses them to
@@ -167,14 +175,8 @@ void ApiService::AddFeedRoutes() {
     std::map<std::string, std::string> basis;  // type -> the audited legal basis it is served under
     std::optional<Response> first_refusal;
     for (const std::string& type : s.events) {
-      policy::Request req;
-      req.action = policy::Action::kFeed;
-      req.purpose = s.purpose;
-      req.agreement_id = s.agreement_id;
-      req.dataset = s.dataset_id;
-      req.dataset_personal = dataset.schema.RecordsArePersons();
-      req.feed_event = type;
-      ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, req, "feed.read", {"", s.dataset_id, s.id + ":" + type}));
+      ASSIGN_OR_RETURN(Access access, DecideAccess(ctx, FeedRequest(s, dataset, type), "feed.read",
+                                                   {"", s.dataset_id, s.id + ":" + type}));
       if (access.refusal) {
         if (access.refusal->status == 429) return std::move(*access.refusal);
         if (!first_refusal) first_refusal = std::move(access.refusal);
@@ -187,6 +189,30 @@ void ApiService::AddFeedRoutes() {
       }
     }
     if (allowed.empty()) return std::move(*first_refusal);
+    // ... and each event is also decided at its own time, on the agreement's version in force
+    // then (sharing::VersionInForceAt): the changes made while the agreement was suspended,
+    // expired or not yet valid are skipped, not delivered once it is in force again, and an event
+    // carries only the fields granted both then and now. Until 2026-12-03 a pull delivered the
+    // backlog of a suspension, versions no read could have given the agency.
+    ASSIGN_OR_RETURN(std::vector<sharing::StoredAgreement> agreement_versions,
+                     deps_.agreements->Versions(s.agreement_id));
+    ASSIGN_OR_RETURN(policy::Caller caller, CallerOf(*ctx.principal));
+    std::map<std::pair<const policy::Agreement*, std::string>, std::optional<std::set<std::string>>> decided_then;
+    auto fields_then = [&](const std::string& type, int64_t at) -> const std::optional<std::set<std::string>>& {
+      const policy::Agreement* then = sharing::VersionInForceAt(agreement_versions, at);
+      auto [it, fresh] = decided_then.try_emplace({then, type});
+      if (!fresh || then == nullptr) return it->second;
+      policy::Request req = FeedRequest(s, dataset, type);
+      req.caller = caller;
+      req.now = at;
+      const policy::Decision d = policy::Decide(req, std::span<const policy::Agreement>(then, 1), {});
+      if (!d.allowed) return it->second;
+      std::set<std::string>& granted = it->second.emplace();
+      for (const auto& f : d.fields) {
+        if (f.dataset == s.dataset_id && allowed[type].contains(f.field)) granted.insert(f.field);
+      }
+      return it->second;
+    };
 
     // A cursor before the subscription's start is raised to it.
     const int64_t from = std::max(after.value_or(0), s.start_after);
@@ -209,15 +235,15 @@ void ApiService::AddFeedRoutes() {
       std::set<std::string> delivered_fields;
       std::vector<std::string> bases;
       for (const std::string& type : sharing::ClassifyChange(dataset.schema, s.dataset_id == authority, change)) {
-        auto fields = allowed.find(type);
-        if (fields == allowed.end()) continue;
+        if (!allowed.contains(type)) continue;
+        const std::optional<std::set<std::string>>& granted = fields_then(type, e.at);
+        if (!granted) continue;  // not entitled when it happened
         // A record change is delivered only when it changes what the agreement grants: else an
         // update of ungranted fields alone (a diagnosis, a debt) would tell the consumer when
         // that part of a named person's record changed, with none of it shown (review of
         // 2026-12-02). Inserts and deletes are deliveries of the granted fields' own state.
         if (type == "record_change" && e.op == "update" && change.before != nullptr && change.after != nullptr &&
-            Reduce(dataset.schema, *change.before, fields->second) ==
-                Reduce(dataset.schema, *change.after, fields->second)) {
+            Reduce(dataset.schema, *change.before, *granted) == Reduce(dataset.schema, *change.after, *granted)) {
           continue;
         }
         items.push_back({{"id", fmt::format("{}:{}:{}", s.dataset_id, e.seq, type)},
@@ -225,8 +251,8 @@ void ApiService::AddFeedRoutes() {
                          {"type", type},
                          {"op", e.op},
                          {"at", FormatRfc3339(e.at)},
-                         {"data", change.after ? Reduce(dataset.schema, *change.after, fields->second) : json(nullptr)}});
-        if (change.after) delivered_fields.insert(fields->second.begin(), fields->second.end());
+                         {"data", change.after ? Reduce(dataset.schema, *change.after, *granted) : json(nullptr)}});
+        if (change.after) delivered_fields.insert(granted->begin(), granted->end());
         if (std::find(bases.begin(), bases.end(), basis[type]) == bases.end()) bases.push_back(basis[type]);
         delivered = true;
       }

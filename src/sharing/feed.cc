@@ -203,4 +203,13 @@ Result<Subscription> FeedStore::Cancel(const std::string& agency, const std::str
   return s;
 }
 
+const policy::Agreement* VersionInForceAt(const std::vector<StoredAgreement>& versions, int64_t at) {
+  const policy::Agreement* in_force = nullptr;
+  for (const StoredAgreement& v : versions) {
+    if (v.created_at > at) break;
+    in_force = &v.agreement;
+  }
+  return in_force;
+}
+
 }  // namespace ndc::sharing

@@ -20,6 +20,8 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/result.h"
+#include "policy/agreement.h"
+#include "sharing/agreement_json.h"
 #include "store/store.h"
 
 namespace ndc::sharing {
@@ -56,6 +58,13 @@ struct RecordChange {
 // "address_change" (permanent or current commune changed), "identity_change" (personal ID, full
 // name, birth date or sex changed).
 std::vector<std::string> ClassifyChange(const catalog::DatasetSchema& schema, bool authority, const RecordChange& c);
+
+// The version of an agreement that was in force at `at` (µs UTC): the last of `versions` (in
+// version order, as AgreementStore::Versions gives them) made at or before `at`; null when none
+// was (the agreement did not exist yet). A pull delivers an event only if this version, decided
+// at the event's time, allowed its type — a suspension or a lapse is not delivered after it ends
+// — and with only the fields both it and the agreement now grant.
+const policy::Agreement* VersionInForceAt(const std::vector<StoredAgreement>& versions, int64_t at);
 
 class FeedStore {
  public:

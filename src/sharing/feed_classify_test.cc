@@ -36,5 +36,24 @@ TEST(ClassifyChange, AnInsertIsABirthWhenTheBirthDateCouldFallInTheLastYear) {
   EXPECT_EQ(kinds("not a date"), none);
 }
 
+// The version in force at an instant is the last one made at or before it; none before the first.
+TEST(VersionInForceAt, IsTheLastVersionMadeAtOrBeforeTheInstant) {
+  std::vector<StoredAgreement> versions(3);
+  for (int i = 0; i < 3; ++i) {
+    versions[i].agreement.version = i + 1;
+    versions[i].created_at = 100 * (i + 1);  // 100, 200, 300
+  }
+  auto at = [&](int64_t t) {
+    const policy::Agreement* a = VersionInForceAt(versions, t);
+    return a == nullptr ? 0 : a->version;
+  };
+  EXPECT_EQ(at(99), 0);
+  EXPECT_EQ(at(100), 1);
+  EXPECT_EQ(at(199), 1);
+  EXPECT_EQ(at(200), 2);
+  EXPECT_EQ(at(1000), 3);
+  EXPECT_EQ(VersionInForceAt({}, 1000), nullptr);
+}
+
 }  // namespace
 }  // namespace ndc::sharing
