@@ -18,7 +18,8 @@
 //   --bound       also the store alone writing NDC's record rows pre-encoded, against the same
 //                 baseline — the bound on what any client could reach: after each SQLite round
 //                 (SqliteBound: bound values), and `runs` rounds after the PostgreSQL rounds
-//                 (PgBound: COPY text and binary, with and without each index)
+//                 (PgBound: COPY text and binary, with and without each index, and binary
+//                 without the four bookkeeping columns: what a narrower row would gain)
 //   --memory GB   instead: write a GB-sized CSV (simple 8-column schema, distinct keys), load it
 //                 into SQLite and print the peak resident memory (the bound is 300 MB for 2 GB)
 //   --changes PCT after each round's first load, a daily change batch too: PCT % of the registry's
@@ -393,12 +394,24 @@ void PgBound(ndc::store::Database* admin, const std::string& pg_url, const std::
                "' AND column_name NOT IN ('_person_key', '_op', '_deleted'" +
                (source_versions ? "" : ", '_source_version'") + ")",
            PGRES_TUPLES_OK);
-  const std::vector<std::string> formats = {"text", "binary"};
+  // The narrow row: what a record row without its four bookkeeping columns (_version, _batch_id,
+  // _updated_at, _hash) would cost — how much a narrower record table could gain (not a design NDC
+  // has: each column is used). Written in binary, loaded into a table with those columns dropped.
+  const std::string narrow_cols = PgExec(
+      src,
+      "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM "
+      "information_schema.columns WHERE table_name = '" + table +
+          "' AND column_name NOT IN ('_person_key', '_op', '_deleted', '_source_version', '_version', '_batch_id', "
+          "'_updated_at', '_hash')",
+      PGRES_TUPLES_OK);
+  const std::vector<std::string> formats = {"text", "binary", "narrow"};
   for (const auto& f : formats) {
     std::FILE* out = std::fopen((data_dir + "/bound." + f).c_str(), "wb");
     if (out == nullptr) Die("bound: cannot write " + data_dir + "/bound." + f);
-    PgExec(src, "COPY (SELECT " + cols + " FROM " + table + " ORDER BY _seq) TO STDOUT (FORMAT " + f + ")",
-         PGRES_COPY_OUT);
+    PgExec(src,
+           "COPY (SELECT " + (f == "narrow" ? narrow_cols : cols) + " FROM " + table + " ORDER BY _seq) TO STDOUT (FORMAT " +
+               (f == "narrow" ? "binary" : f) + ")",
+           PGRES_COPY_OUT);
     char* piece = nullptr;
     int n = 0;
     while ((n = PQgetCopyData(src, &piece, 0)) > 0) {
@@ -425,7 +438,7 @@ void PgBound(ndc::store::Database* admin, const std::string& pg_url, const std::
   const char* const kDropNames[] = {"(key index rebuilt)", "(+ pkey rebuilt)", "(both indexes kept)"};
   const std::vector<std::pair<std::string, Drop>> variants = {{"text", Drop::kKey},   {"binary", Drop::kKey},
                                                               {"text", Drop::kBoth},  {"binary", Drop::kBoth},
-                                                              {"text", Drop::kNone}};
+                                                              {"text", Drop::kNone},  {"narrow", Drop::kBoth}};
   std::vector<std::vector<double>> ratios(variants.size());
   for (int round = 0; round < runs; ++round) {  // this machine varies: a baseline per round, medians
   const double base_cpu0 = PostgresCpuSeconds(postmaster);
@@ -450,9 +463,18 @@ void PgBound(ndc::store::Database* admin, const std::string& pg_url, const std::
         PGRES_TUPLES_OK);
     if (drop != Drop::kNone) PgExec(c, "ALTER TABLE " + table + " DROP CONSTRAINT " + key, PGRES_COMMAND_OK);
     if (drop == Drop::kBoth) PgExec(c, "ALTER TABLE " + table + " DROP CONSTRAINT " + pkey, PGRES_COMMAND_OK);
+    const bool narrow = format == "narrow";
+    if (narrow) {
+      PgExec(c,
+             "ALTER TABLE " + table + " DROP COLUMN _version, DROP COLUMN _batch_id, DROP COLUMN _updated_at, "
+                                      "DROP COLUMN _hash",
+             PGRES_COMMAND_OK);
+    }
     const double cpu0 = PostgresCpuSeconds(postmaster);
     auto t0 = SteadyClock::now();
-    PgCopyFile(c, "COPY " + table + " (" + cols + ") FROM STDIN (FORMAT " + format + ")",
+    PgCopyFile(c,
+               "COPY " + table + " (" + (narrow ? narrow_cols : cols) + ") FROM STDIN (FORMAT " +
+                   (narrow ? "binary" : format) + ")",
                data_dir + "/bound." + format);
     auto t1 = SteadyClock::now();
     PgExec(c, "SET LOCAL maintenance_work_mem = '256MB'", PGRES_COMMAND_OK);
