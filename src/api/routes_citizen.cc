@@ -312,12 +312,13 @@ void ApiService::AddCitizenRoutes() {
                                            row.index));
         }
         ASSIGN_OR_RETURN(audit::Entry e, audit::DecodeEntry(row.bytes));
-        if (e.index != row.index) {
-          return DataLossError(fmt::format("audit entry {} records index {}: the log was altered (run `ndc audit "
-                                           "verify`)",
-                                           row.index, e.index));
+        // ... and the id stored beside them, which the proof names (review of 2026-12-03: the
+        // page showed the column's id, outside the tree, in place of the entry's own).
+        if (e.index != row.index || e.id != row.id) {
+          return DataLossError(fmt::format("audit entry {} records index {} and id '{}': the log was altered (run "
+                                           "`ndc audit verify`)",
+                                           row.index, e.index, AuditText(e.id)));
         }
-        e.id = row.id;
         // The index column is outside the tree: check it.
         if (std::find(keys.begin(), keys.end(), e.subject.person_key) == keys.end()) {
           return DataLossError(fmt::format("audit entry {} is indexed under person {}{} but is about another "

@@ -83,6 +83,9 @@ Result<std::vector<StoredEntry>> EntriesFromRows(const store::ResultSet& rs) {
   return out;
 }
 
+// The checkpoint of a row (tree_size, checkpoint, signed_at, ...). It must name the size the row
+// is stored under: that column is outside the signature, and a row whose size was raised was
+// served as the latest checkpoint (until 2026-12-03; only ReadCheckpoints checked it).
 Result<StoredCheckpoint> CheckpointFromRow(const store::Row& row) {
   StoredCheckpoint c;
   c.note = row.Str(1);
@@ -94,6 +97,10 @@ Result<StoredCheckpoint> CheckpointFromRow(const store::Row& row) {
                                      body.status().message()));
   }
   c.checkpoint = *body;
+  if (static_cast<int64_t>(c.checkpoint.size) != row.Int(0)) {
+    return DataLossError(fmt::format("stored checkpoint for tree size {} names tree size {}", row.Int(0),
+                                     c.checkpoint.size));
+  }
   return c;
 }
 
@@ -281,10 +288,6 @@ Result<CheckpointPage> ReadCheckpoints(store::Executor* ex, int64_t after_size, 
   CheckpointPage out;
   for (const auto& row : rs.rows) {
     ASSIGN_OR_RETURN(auto c, CheckpointFromRow(row));
-    if (static_cast<int64_t>(c.checkpoint.size) != row.Int(0)) {
-      return DataLossError(fmt::format("stored checkpoint for tree size {} names tree size {}", row.Int(0),
-                                       c.checkpoint.size));
-    }
     out.checkpoints.push_back(std::move(c));
     out.root_hashes.push_back(row.Bytes(3));
   }

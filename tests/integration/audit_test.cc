@@ -169,6 +169,26 @@ TEST_P(AuditTest, CliProveAndVerifyThenADeletedRowIsNamed) {
   EXPECT_NE(err.find("[DATA_LOSS]"), std::string::npos) << err;
 }
 
+// A stored checkpoint must name the tree size it is stored under (a column outside its
+// signature): one whose size column was raised is not served as the latest (review of 2026-12-03).
+TEST_P(AuditTest, ACheckpointStoredUnderAnotherSizeIsNotServedAsTheLatest) {
+  Ndc({"agency", "create", "--data", hub_, "--id", "vss", "--name", "VSS"});
+  Ndc({"audit", "checkpoint", "--data", hub_});
+  auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.audit.db");  // SQLite: the log's own file
+  ASSERT_TRUE(db.ok());
+  auto first = (*db)->QueryOne("SELECT MIN(tree_size) FROM audit_checkpoints");
+  ASSERT_TRUE(first.ok());
+  Ndc({"agency", "create", "--data", hub_, "--id", "moh", "--name", "MOH"});
+  Ndc({"audit", "checkpoint", "--data", hub_});
+  auto latest = Call("GET", "/v1/audit/checkpoint", auditor_);
+  ASSERT_EQ(latest.status, 200) << latest.body;
+  store::Value p[] = {first->Int(0)};
+  ASSERT_TRUE((*db)->Exec("UPDATE audit_checkpoints SET tree_size = 1000000 WHERE tree_size = $1", p).ok());
+  auto raised = Call("GET", "/v1/audit/checkpoint", auditor_);
+  EXPECT_EQ(raised.status, 500) << raised.body;
+  EXPECT_NE(raised.body, latest.body);
+}
+
 // An auditor's routine: `ndc audit verify --trusted F --save F` keeps the latest checkpoint in F
 // (the first run, without F yet, just saves), and the next run fails once the log was rolled
 // back below it, though the hub's own checkpoints were rolled back with it.

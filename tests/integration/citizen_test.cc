@@ -344,6 +344,26 @@ TEST_P(CitizenTest, AccessHistoryShowsTheAgencyReadWithAProofAndHidesTheCovertOn
 // A person's history holds the accesses to the persons merged into them: a read of Bình's data,
 // then Bình merged into An (as the linker merges a surrogate into the registry person it turns
 // out to be), is in An's history — and in Bình's key's, which now acts for An.
+// The history shows what the tree holds: an entry whose stored id (a column beside its bytes,
+// outside the tree) was changed is refused as an altered log, not shown under the changed id
+// with a proof that names it (review of 2026-12-03).
+TEST_P(CitizenTest, AHistoryEntryWhoseStoredIdWasChangedIsRefused) {
+  ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kAn + "?purpose=public_service.tax", gdt_).status, 200);
+  const json before = Get("/v1/me/access", an_);
+  ASSERT_FALSE(before["accesses"].empty()) << before.dump();
+  auto opened = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.audit.db");  // SQLite: the log's own file
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<store::Database> log = std::move(*opened);
+  const store::Value an[] = {std::string(kAn)};
+  auto changed = log->Exec("UPDATE audit_entries SET entry_id = 'aud_0000000000000047deadbeef' WHERE person_key = $1",
+                           an);
+  ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  ASSERT_GT(*changed, 0);
+  HttpResponse altered = Call("GET", "/v1/me/access", an_);
+  EXPECT_EQ(altered.status, 500) << altered.body;
+  EXPECT_EQ(altered.body.find("deadbeef"), std::string::npos) << altered.body;
+}
+
 TEST_P(CitizenTest, HistoryHoldsTheAccessesToPersonsMergedIntoMe) {
   ASSERT_EQ(Call("GET", std::string("/v1/persons/") + kBinh + "?purpose=public_service.tax", gdt_).status, 200);
   auto count_gdt = [&](const std::string& key) {
