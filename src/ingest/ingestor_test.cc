@@ -143,6 +143,20 @@ TEST_P(IngestorTest, ATombstoneKeepsTheSourceVersionItDeleted) {
   EXPECT_EQ(NameOf("A3"), "Cường Mới");
 }
 
+// An update without a source version keeps the stored one: a late row older than it is still
+// stale (review of 2026-12-03: the versionless update wiped the version, and the older row won).
+TEST_P(IngestorTest, AnUpdateWithoutASourceVersionKeepsTheStoredOne) {
+  Send("A1,An,,5\n");
+  EXPECT_EQ(Send("A1,An Mới\n", BatchMode::kUpsert, "", "MA,HO_TEN").updated, 1);
+  BatchReport late = Send("A1,An Cũ,,3\n");
+  EXPECT_EQ(late.stale, 1) << late.message;
+  EXPECT_EQ(late.updated, 0);
+  EXPECT_EQ(NameOf("A1"), "An Mới");
+  // A newer version still wins.
+  EXPECT_EQ(Send("A1,An Sáu,,6\n").updated, 1);
+  EXPECT_EQ(NameOf("A1"), "An Sáu");
+}
+
 // A snapshot of delete rows alone keeps nothing: like an empty one it would delete every record.
 TEST_P(IngestorTest, ASnapshotOfDeleteRowsAloneIsRefused) {
   Send("A1,An,,1\nA2,Bình,,1\n");

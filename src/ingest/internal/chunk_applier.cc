@@ -367,7 +367,12 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     // emplace_back, not insert({...}): an initializer list would copy every value. The row's
     // key and source version are not needed after this (superseded/seen took their copies);
     // its field values are written from its own vector (BulkRows), not moved one by one.
-    store::Value source_version = r.source_version ? store::Value(std::move(*r.source_version)) : store::Value();
+    // A row without a source version keeps the stored one, as a delete row does (below): a late
+    // file carrying an older version is then still stale (review of 2026-12-03: the versionless
+    // update wiped it, and the older row that followed won).
+    store::Value source_version = r.source_version                     ? store::Value(std::move(*r.source_version))
+                                  : ex != nullptr && ex->source_version ? store::Value(*ex->source_version)
+                                                                        : store::Value();
     if (ex == nullptr) {
       // In the order of insert_columns_ (the constructor).
       new_records.emplace_back(std::move(r.key));
