@@ -214,8 +214,12 @@ void ApiService::AddFeedRoutes() {
       return it->second;
     };
 
-    // A cursor before the subscription's start is raised to it.
+    // A cursor before the subscription's start is raised to it. The page's events, their
+    // versions and links are read in one snapshot: read apart, a batch committed between an
+    // event's current and history reads classified the change from the wrong versions (review of
+    // 2026-12-03).
     const int64_t from = std::max(after.value_or(0), s.start_after);
+    std::unique_ptr<store::ReadPin> snapshot = deps_.db->PinReads();
     ASSIGN_OR_RETURN(auto changes, ingest::ListEvents(*deps_.db, s.dataset_id, from, limit));
     ASSIGN_OR_RETURN(auto persons, LinkedPersons(*deps_.db, dataset, changes));
     json items = json::array();

@@ -146,9 +146,13 @@ int Run(const IngestFlags& f) {
       if (exit_code == 0 || exit_code == kExitRefused) exit_code = code;
       continue;
     }
-    if (report->status == ingest::BatchStatus::kApplied) {
-      Status audited =
-          AuditCliChange(*hub, "ingest.batch", {"", report->dataset_id, std::to_string(report->id)});
+    // A duplicate is audited too, naming the batch it repeats, as the HTTP route does: a rerun
+    // after an applied batch's audit entry failed then leaves the batch in the log (review of
+    // 2026-12-03: the CLI audited only applied batches).
+    if (report->status == ingest::BatchStatus::kApplied || report->status == ingest::BatchStatus::kDuplicate) {
+      Status audited = AuditCliChange(
+          *hub, report->status == ingest::BatchStatus::kApplied ? "ingest.batch" : "ingest.batch.duplicate",
+          {"", report->dataset_id, std::to_string(report->id)});
       if (!audited.ok()) {
         int code = ReportError(audited);
         if (exit_code == 0 || exit_code == kExitRefused) exit_code = code;

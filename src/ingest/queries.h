@@ -48,7 +48,8 @@ Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const ca
                                                    const std::string& key);
 // The versions of `key` numbered above `after_version` (0: from the first), oldest first, at most
 // `limit` (one page: a record changed daily for years has thousands); kNotFound if the key was
-// never seen.
+// never seen. It reads the current version, then history: on a Database, call it inside a read
+// pin (Database::PinReads), or a batch committed between the two reads lists a version twice.
 Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catalog::DatasetInfo& dataset,
                                                 const std::string& key, int64_t after_version, int limit);
 

@@ -136,6 +136,11 @@ TEST_P(IngestCliTest, ResendIsADuplicateAndChangesNothing) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_TRUE(Has(again.out, "people.csv: already applied as batch 1 on ")) << again.out;
   EXPECT_TRUE(Has(again.out, "nothing changed")) << again.out;
+  // The resend is audited, naming the batch it repeats (as over HTTP): a rerun after the applied
+  // batch's entry failed leaves the batch in the log (review of 2026-12-03).
+  const std::vector<json> resent = JsonLines(Ndc({"audit", "entries", "--action", "ingest.batch.duplicate"}).out);
+  ASSERT_EQ(resent.size(), 1u);
+  EXPECT_EQ(resent[0]["subject"]["record"], "1") << resent[0].dump();
   CommandResult keyed = IngestCsv("other.csv", "p3,Chi,,\n", {"--idempotency-key", "k-1"});
   ASSERT_EQ(keyed.exit_code, 0) << keyed.err;
   CommandResult keyed_again = IngestCsv("other2.csv", "p3,Chi,,\n", {"--idempotency-key", "k-1", "--json"});
