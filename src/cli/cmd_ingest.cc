@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -137,6 +138,12 @@ int Run(const IngestFlags& f) {
   if (!hub.ok()) return ReportError(hub.status());
   // An unknown dataset is one error, not one per file.
   if (auto d = hub->catalog->GetDataset(f.dataset); !d.ok()) return ReportError(d.status());
+  if (*mode == ingest::BatchMode::kSnapshot && std::find(f.files.begin(), f.files.end(), "-") != f.files.end() &&
+      !f.quiet) {
+    std::cerr << "ndc: warning: a snapshot read from standard input: if the program writing it fails part-way, "
+                 "its end looks like the end of the dataset and the records after it are deleted. Prefer the "
+                 "file itself (a .gz file is checked for truncation).\n";
+  }
   int exit_code = 0;
   for (const std::string& file : f.files) {
     auto report = IngestFile(*hub, f, *mode, file);
@@ -212,7 +219,11 @@ void RegisterIngest(CLI::App* app, int* exit_code) {
       "  ndc ingest population_registry population_registry.csv\n"
       "  ndc ingest health_insurance part1.csv.gz part2.csv.gz\n"
       "  ndc ingest tax changes.ndjson --idempotency-key tax-2026-01-15\n"
-      "  zcat dump.csv.gz | ndc ingest education - --format csv --mode snapshot\n\n"
+      "  ndc ingest education dump.csv.gz --mode snapshot   # the whole dataset: records not in it are deleted\n"
+      "  export-tool | ndc ingest education - --format csv\n\n"
+      "A snapshot should be a file, not a pipe: a producer that fails part-way looks like the\n"
+      "end of standard input, and the records after that point would be deleted (a .gz file is\n"
+      "checked for truncation).\n\n"
       "Exit codes: 0 every batch applied (or already applied: a resend changes nothing);\n"
       "4 a batch was refused (too many rejected rows, or a snapshot NDC cannot apply safely):\n"
       "  nothing of it was applied, see `ndc batch rejects ID`; 1 error; 2 invalid input\n"

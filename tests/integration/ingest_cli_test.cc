@@ -158,6 +158,20 @@ TEST_P(IngestCliTest, ResendIsADuplicateAndChangesNothing) {
   EXPECT_EQ(Ndc({"record", "get", "people", "p4"}).exit_code, 1);
 }
 
+// A snapshot from standard input cannot tell a producer that failed part-way from the end of
+// the dataset: the command warns (and an empty one deletes nothing).
+TEST_P(IngestCliTest, ASnapshotFromStandardInputIsWarnedAbout) {
+  ASSERT_EQ(IngestCsv("people.csv", "p1,An,,\n").exit_code, 0);
+  CommandResult piped = Ndc({"ingest", "people", "-", "--format", "csv", "--mode", "snapshot"});
+  EXPECT_NE(piped.exit_code, 0) << piped.out;
+  EXPECT_TRUE(Has(piped.err, "warning: a snapshot read from standard input")) << piped.err;
+  EXPECT_EQ(Ndc({"record", "get", "people", "p1"}).exit_code, 0);
+  // No warning for a file.
+  CommandResult file = IngestCsv("snap.csv", "p1,An,,\n", {"--mode", "snapshot"});
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_FALSE(Has(file.err, "warning")) << file.err;
+}
+
 TEST_P(IngestCliTest, RefusedBatchExitsFourAndKeepsItsRejects) {
   CommandResult r = IngestCsv("bad.csv", "p1,An,1990-01-02,true\np2,,1990-01-02,\np3,Chi,1990-02-30,\n");
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;

@@ -63,6 +63,9 @@ pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, st
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  // Standard input is empty: a command that reads it (`ndc ingest DATASET -`) never waits on the
+  // terminal a test was started from.
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
   posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
   std::vector<std::string> argv = {NDC_BINARY};
