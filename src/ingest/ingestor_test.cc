@@ -157,27 +157,6 @@ TEST_P(IngestorTest, AnUpdateWithoutASourceVersionKeepsTheStoredOne) {
   EXPECT_EQ(NameOf("A1"), "An Sáu");
 }
 
-// A snapshot deletes an absent record only if it is not newer than the snapshot's newest row: a
-// late day-1 snapshot leaves a record created on day 2 (review of 2026-12-03: it deleted it).
-TEST_P(IngestorTest, ALateSnapshotKeepsARecordNewerThanItsRows) {
-  Send("A1,An,,5\nA2,Bình,,5\n");
-  Send("A3,Cường,,7\n");
-  BatchReport late = Send("A1,An,,5\nA2,Bình,,4\n", BatchMode::kSnapshot);
-  EXPECT_EQ(late.deleted, 0) << late.message;
-  EXPECT_EQ(late.stale, 2) << late.message;  // A2's older row, and A3 it does not delete
-  EXPECT_EQ(NameOf("A3"), "Cường");
-  EXPECT_EQ(NameOf("A2"), "Bình");
-  // A snapshot as new as the record deletes it when it leaves it out; an older upsert stays stale.
-  BatchReport current = Send("A1,An,,7\nA2,Bình,,7\n", BatchMode::kSnapshot);
-  EXPECT_EQ(current.deleted, 1) << current.message;
-  EXPECT_EQ(NameOf("A3"), "NOT_FOUND");
-  EXPECT_EQ(Send("A3,Cường,,6\n").stale, 1);
-  EXPECT_EQ(NameOf("A3"), "NOT_FOUND");
-  // A snapshot whose rows carry no version deletes what it leaves out, whatever its version.
-  EXPECT_EQ(Send("A1,An\n", BatchMode::kSnapshot, "", "MA,HO_TEN").deleted, 1);
-  EXPECT_EQ(NameOf("A2"), "NOT_FOUND");
-}
-
 // A snapshot of delete rows alone keeps nothing: like an empty one it would delete every record.
 TEST_P(IngestorTest, ASnapshotOfDeleteRowsAloneIsRefused) {
   Send("A1,An,,1\nA2,Bình,,1\n");

@@ -329,13 +329,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     new_records_.tails.reserve(2 * (new_records_.tails.size() + rows->size()));
   }
   for (PendingRow& r : *rows) {
-    if (track_seen_) {
-      seen.emplace_back(r.key);
-      if (r.op == RowOp::kUpsert && r.source_version &&
-          (!snapshot_newest_ || IsOlder(*snapshot_newest_, *r.source_version))) {
-        snapshot_newest_ = *r.source_version;
-      }
-    }
+    if (track_seen_) seen.emplace_back(r.key);
     auto it = existing.find(r.key);
     const Existing* ex = it == existing.end() ? nullptr : &it->second;
     // Against a tombstone too (which keeps the version it deleted): an older version is stale; the
@@ -500,23 +494,12 @@ Status ChunkApplier::DeleteAbsent() {
   int64_t after = 0;
   for (;;) {
     ASSIGN_OR_RETURN(store::ResultSet page,
-                     tx_->Query(fmt::format("SELECT a.n, a.k, r._source_version FROM {} a JOIN {} r ON r._key = a.k "
-                                            "WHERE a.n > $1 ORDER BY a.n LIMIT 1000",
-                                            absent, rec),
+                     tx_->Query(fmt::format("SELECT n, k FROM {} WHERE n > $1 ORDER BY n LIMIT 1000", absent),
                                 std::vector<store::Value>{after}));
     if (page.rows.empty()) break;
     std::vector<PendingRow> deletes;
     deletes.reserve(page.rows.size());
     for (const auto& row : page.rows) {
-      // A record stored at a version newer than any of the snapshot's rows was made after the
-      // snapshot was taken: stale to it, not deleted (review of 2026-12-03: a late day-1 snapshot
-      // deleted a record created on day 2). The others' tombstones keep the version they deleted
-      // (a snapshot naming them again at it brings them back).
-      const std::optional<std::string> stored = row.OptStr(2);
-      if (snapshot_newest_ && stored && IsOlder(*snapshot_newest_, *stored)) {
-        ++counts_.stale;
-        continue;
-      }
       PendingRow d;
       d.op = RowOp::kDelete;
       d.key = row.Str(1);

@@ -108,10 +108,6 @@ class ChunkApplier {
   // costs a lookup).
   bool fresh_ = false;
   bool empty_at_start_ = false;  // the dataset held no record when the batch began
-  // Snapshot mode: the newest source version of the snapshot's rows, if any has one. Its
-  // absent records are deleted by rows of that version, so a record stored at a newer version
-  // (made after the snapshot was taken) is stale to it, not deleted.
-  std::optional<std::string> snapshot_newest_;
   std::unique_ptr<KeyFilter> filter_;
   // Set while a first load runs without the unique key index.
   std::optional<DroppedKeyIndex> dropped_key_index_;
