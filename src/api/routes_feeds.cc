@@ -197,21 +197,22 @@ void ApiService::AddFeedRoutes() {
     ASSIGN_OR_RETURN(std::vector<sharing::StoredAgreement> agreement_versions,
                      deps_.agreements->Versions(s.agreement_id));
     ASSIGN_OR_RETURN(policy::Caller caller, CallerOf(*ctx.principal));
-    std::map<std::pair<const policy::Agreement*, std::string>, std::optional<std::set<std::string>>> decided_then;
-    auto fields_then = [&](const std::string& type, int64_t at) -> const std::optional<std::set<std::string>>& {
+    // Not cached: the decision depends on the event's time (the version's validity window), not
+    // only on the version (review of 2026-12-03: a cached answer delivered an event after the
+    // version expired, or skipped one after it became valid, depending on the page size).
+    auto fields_then = [&](const std::string& type, int64_t at) -> std::optional<std::set<std::string>> {
       const policy::Agreement* then = sharing::VersionInForceAt(agreement_versions, at);
-      auto [it, fresh] = decided_then.try_emplace({then, type});
-      if (!fresh || then == nullptr) return it->second;
+      if (then == nullptr) return std::nullopt;
       policy::Request req = FeedRequest(s, dataset, type);
       req.caller = caller;
       req.now = at;
       const policy::Decision d = policy::Decide(req, std::span<const policy::Agreement>(then, 1), {});
-      if (!d.allowed) return it->second;
-      std::set<std::string>& granted = it->second.emplace();
+      if (!d.allowed) return std::nullopt;
+      std::set<std::string> granted;
       for (const auto& f : d.fields) {
         if (f.dataset == s.dataset_id && allowed[type].contains(f.field)) granted.insert(f.field);
       }
-      return it->second;
+      return granted;
     };
 
     // A cursor before the subscription's start is raised to it. The page's events, their
@@ -240,7 +241,7 @@ void ApiService::AddFeedRoutes() {
       std::vector<std::string> bases;
       for (const std::string& type : sharing::ClassifyChange(dataset.schema, s.dataset_id == authority, change)) {
         if (!allowed.contains(type)) continue;
-        const std::optional<std::set<std::string>>& granted = fields_then(type, e.at);
+        const std::optional<std::set<std::string>> granted = fields_then(type, e.at);
         if (!granted) continue;  // not entitled when it happened
         // A record change is delivered only when it changes what the agreement grants: else an
         // update of ungranted fields alone (a diagnosis, a debt) would tell the consumer when

@@ -50,21 +50,6 @@ int CompareDecimals(std::string_view a, std::string_view b) {
   return x.negative ? -magnitude : magnitude;
 }
 
-std::string CanonicalDecimal(std::string_view s, std::optional<int> scale) {
-  const Parts p = Split(s);
-  std::string out;
-  out.reserve(p.integer.size() + p.fraction.size() + 3);
-  if (p.negative) out += '-';
-  out += p.integer.empty() ? std::string_view("0") : p.integer;
-  const size_t digits = std::max(p.fraction.size(), static_cast<size_t>(std::max(0, scale.value_or(0))));
-  if (digits > 0) {
-    out += '.';
-    out += p.fraction;
-    out.append(digits - p.fraction.size(), '0');
-  }
-  return out;
-}
-
 size_t SignificantDigits(std::string_view number) {
   number = number.substr(0, number.find_first_of("eE"));
   std::string digits;

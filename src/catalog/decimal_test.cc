@@ -101,26 +101,4 @@ TEST(PlainDecimal, RefusesWhatIsNotANumberOrTooLong) {
 }
 
 }  // namespace
-TEST(CanonicalDecimal, IsOneSpellingPerValue) {
-  EXPECT_EQ(CanonicalDecimal("1.5"), "1.5");
-  EXPECT_EQ(CanonicalDecimal("1.50"), "1.5");
-  EXPECT_EQ(CanonicalDecimal("01.5"), "1.5");
-  EXPECT_EQ(CanonicalDecimal("+007.50"), "7.5");
-  EXPECT_EQ(CanonicalDecimal("7.50", 2), "7.50");
-  EXPECT_EQ(CanonicalDecimal("7.5", 2), "7.50");
-  EXPECT_EQ(CanonicalDecimal("7", 2), "7.00");
-  EXPECT_EQ(CanonicalDecimal("7.125", 2), "7.125");  // the validator refuses it first
-  EXPECT_EQ(CanonicalDecimal(".5"), "0.5");
-  EXPECT_EQ(CanonicalDecimal("-0.0"), "0");
-  EXPECT_EQ(CanonicalDecimal("-0", 1), "0.0");
-  EXPECT_EQ(CanonicalDecimal("-000.250"), "-0.25");
-  EXPECT_EQ(CanonicalDecimal("100"), "100");
-  EXPECT_EQ(CanonicalDecimal("100.000"), "100");
-  for (const char* a : {"1.5", "-2.25", "0", "12345678901234567890.123"}) {
-    for (const char* b : {"1.50", "-02.250", "0.000", "12345678901234567890.1230"}) {
-      EXPECT_EQ(CompareDecimals(a, b) == 0, CanonicalDecimal(a) == CanonicalDecimal(b)) << a << " " << b;
-    }
-  }
-}
-
 }  // namespace ndc::catalog::internal

@@ -380,9 +380,8 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
           fail(fmt::format("{} is outside the range {}..{}", s, f.min.value_or("-inf"), f.max.value_or("+inf")));
           continue;
         }
-        // One spelling per value ("1.50", "01.5" and "+1.5" are one value): an unchanged record
-        // resent as another spelling is unchanged, not a new version (review of 2026-12-03).
-        AssignText(value, internal::CanonicalDecimal(s, f.scale));
+        if (s[0] == '+') s.remove_prefix(1);
+        AssignText(value, s);
         break;
       }
       case FieldType::kDate: {

@@ -177,20 +177,9 @@ Status ParseField(const json& obj, const std::string& path, Source source, Field
   f->type = *t;
   RETURN_IF_ERROR(GetString(obj, "column", path, &f->column, false));
   if (f->column.empty()) f->column = f->name;
-  // A header is read trimmed and in NFC, and "_op" is the batches' own operation column
-  // (ingest::kOpColumn): a column written otherwise would be accepted here and never found in a
-  // file (review of 2026-12-03: "missing required column '_op'" for a header that had it).
+  // "_op" is the batches' own operation column (ingest::kOpColumn): a field with that column was
+  // accepted here and never found in a file (review of 2026-12-03).
   if (source == Source::kAgency) {
-    if (text::TrimWhitespace(f->column) != f->column) {
-      return Err(path + ".column", fmt::format("'{}' begins or ends with white space, which headers are read "
-                                               "without: write it trimmed",
-                                               f->column));
-    }
-    if (auto nfc = text::NormalizeNfc(f->column); !nfc.ok() || *nfc != f->column) {
-      return Err(path + ".column", fmt::format("'{}' is not in Unicode NFC, the form headers are read in: write it "
-                                               "with precomposed letters",
-                                               f->column));
-    }
     if (f->column == "_op") {
       return Err(path + ".column", "'_op' is the column that says a batch row's operation (upsert or delete): "
                                    "give the field another column");

@@ -146,24 +146,14 @@ TEST(Schema, DuplicateFieldNameIsRefused) {
   EXPECT_EQ(Error(j), "fields[1].name: duplicate field name 'ma_so_bhxh'");
 }
 
-// A column must be what a file's header can hold: headers are read trimmed and in NFC, and _op
-// is the batches' operation column. Such a schema was accepted and then no file could load it
-// (review of 2026-12-03); one stored before is still read.
+// A column may not be _op, the batches' operation column: such a schema was accepted and then no
+// file could load it (review of 2026-12-03); one stored before is still read.
 TEST(Schema, AColumnNoHeaderCanMatchIsRefused) {
   json j = Valid();
   j["fields"][2]["column"] = "_op";
   EXPECT_EQ(Error(j), "fields[2].column: '_op' is the column that says a batch row's operation (upsert or delete): "
                       "give the field another column");
   EXPECT_TRUE(ParseStoredSchemaJson(j.dump()).ok());
-  j = Valid();
-  j["fields"][2]["column"] = " ho_ten";
-  EXPECT_EQ(Error(j), "fields[2].column: ' ho_ten' begins or ends with white space, which headers are read without: "
-                      "write it trimmed");
-  j = Valid();
-  j["fields"][2]["column"] = "NGA\u0300Y";  // A + combining grave: "NGÀY" decomposed
-  EXPECT_NE(Error(j).find("is not in Unicode NFC"), std::string::npos);
-  j["fields"][2]["column"] = "NG\u00c0Y";  // precomposed
-  EXPECT_TRUE(ParseSchemaJson(j.dump()).ok());
 }
 
 TEST(Schema, InvalidFieldNameExplainsRule) {

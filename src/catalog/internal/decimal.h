@@ -23,13 +23,6 @@ inline constexpr size_t kMaxDecimalDigits = 38;
 // "007.50" == "7.5".
 int CompareDecimals(std::string_view a, std::string_view b);
 
-// `s`, decimal text as CompareDecimals takes it, in the one spelling of its value: no '+', no
-// leading zeros (one "0" before the point), no negative zero, the fraction's trailing zeros
-// dropped and then, with `scale`, the fraction padded to that many digits: "+007.50" -> "7.5"
-// ("7.50" at scale 2), ".5" -> "0.5", "-0.0" -> "0" ("0.00" at scale 2). Two decimals are equal
-// exactly when their canonical forms are, so a record's hash sees a value, not how it was written.
-std::string CanonicalDecimal(std::string_view s, std::optional<int> scale = std::nullopt);
-
 // The number of significant digits of a decimal or JSON number ("1.50e-07" has 2: leading and
 // trailing zeros do not count; zero has 0). Only the digits before any exponent are looked at.
 size_t SignificantDigits(std::string_view number);
