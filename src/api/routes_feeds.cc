@@ -210,7 +210,7 @@ void ApiService::AddFeedRoutes() {
       if (!d.allowed) return std::nullopt;
       std::set<std::string> granted;
       for (const auto& f : d.fields) {
-        if (f.dataset == s.dataset_id && allowed[type].contains(f.field)) granted.insert(f.field);
+        if (f.dataset == s.dataset_id && allowed.at(type).contains(f.field)) granted.insert(f.field);
       }
       return granted;
     };

@@ -179,11 +179,9 @@ Status ParseField(const json& obj, const std::string& path, Source source, Field
   if (f->column.empty()) f->column = f->name;
   // "_op" is the batches' own operation column (ingest::kOpColumn): a field with that column was
   // accepted here and never found in a file (review of 2026-12-03).
-  if (source == Source::kAgency) {
-    if (f->column == "_op") {
-      return Err(path + ".column", "'_op' is the column that says a batch row's operation (upsert or delete): "
-                                   "give the field another column");
-    }
+  if (source == Source::kAgency && f->column == "_op") {
+    return Err(path + ".column", "'_op' is the column that says a batch row's operation (upsert or delete): "
+                                 "give the field another column");
   }
   if (auto it = obj.find("required"); it != obj.end()) {
     if (!it->is_boolean()) return Err(path + ".required", "must be true or false");
