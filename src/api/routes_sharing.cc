@@ -34,6 +34,9 @@ using nlohmann::json;
 
 namespace {
 
+// ForEachCurrentRecord's "every field" (an operator's read): compared by address, never read.
+const std::set<std::string> kAllFields;
+
 std::string Query(const Request& r, const std::string& name) {
   auto it = r.query.find(name);
   return it == r.query.end() ? "" : it->second;
@@ -74,17 +77,21 @@ void WriteTypedValue(JsonWriter& w, catalog::FieldType type, const store::Value&
 }
 
 // Calls `fn(link, schema, record)` for every link in `links` (from person::ResolveLinked) that
-// `wanted(link)` accepts and whose record is still current (not deleted since it was linked),
-// with the record's schema version from the catalog's cache. How the person read and verify
-// walk a person's records.
+// `wanted(link)` accepts (non-null: the set of that dataset's fields to read, every other one is
+// null in the record; the set may hold names outside the schema) and whose record is still
+// current (not deleted since it was linked), with the record's schema version from the catalog's
+// cache. How the person read and verify walk a person's records: they load only fields they may
+// answer.
 template <typename Wanted, typename Fn>
 Status ForEachCurrentRecord(store::Executor& db, catalog::Catalog& catalog,
                             const std::vector<person::LinkedRecord>& links, const Wanted& wanted, const Fn& fn) {
   for (const person::LinkedRecord& link : links) {
-    if (!wanted(link)) continue;
+    const std::set<std::string>* fields = wanted(link);
+    if (fields == nullptr) continue;
     ASSIGN_OR_RETURN(std::shared_ptr<const catalog::DatasetSchema> schema,
                      catalog.SchemaVersion(link.dataset_id, link.dataset_version));
-    ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v, ingest::CurrentRecord(db, *schema, link.record_key));
+    ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v,
+                     ingest::CurrentRecord(db, *schema, link.record_key, fields == &kAllFields ? nullptr : fields));
     if (v) fn(link, schema, *v);
   }
   return OkStatus();
@@ -100,7 +107,12 @@ Status WritePersonRecords(JsonWriter& w, store::Executor& db, catalog::Catalog& 
   w.BeginArray();
   std::vector<std::pair<std::string_view, size_t>> shown;  // (field name, index), sorted by name
   RETURN_IF_ERROR(ForEachCurrentRecord(
-      db, catalog, links, [&](const person::LinkedRecord& link) { return all || allowed.contains(link.dataset_id); },
+      db, catalog, links,
+      [&](const person::LinkedRecord& link) -> const std::set<std::string>* {
+        if (all) return &kAllFields;
+        auto it = allowed.find(link.dataset_id);
+        return it == allowed.end() ? nullptr : &it->second;
+      },
       [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
           const ingest::RecordVersion& v) {
         const std::set<std::string>* grant = all ? nullptr : &allowed.at(link.dataset_id);
@@ -296,12 +308,14 @@ void ApiService::AddSharingRoutes() {
     // The person's values of the claimed fields (an unknown person matches nothing).
     std::map<policy::FieldRef, std::vector<std::string>> held;
     std::map<std::string, std::shared_ptr<const catalog::DatasetSchema>> schemas;  // of the datasets held
+    std::map<std::string, std::set<std::string>> claimed_fields;  // by dataset: the only fields read
+    for (const auto& [ref, value] : claimed) claimed_fields[ref.dataset].insert(ref.field);
     const std::vector<person::LinkedRecord> none;
     RETURN_IF_ERROR(ForEachCurrentRecord(
         *deps_.db, *deps_.catalog, person ? person->records : none,
-        [&](const person::LinkedRecord& link) {
-          auto first = claimed.lower_bound({link.dataset_id, ""});
-          return first != claimed.end() && first->first.dataset == link.dataset_id;
+        [&](const person::LinkedRecord& link) -> const std::set<std::string>* {
+          auto it = claimed_fields.find(link.dataset_id);
+          return it == claimed_fields.end() ? nullptr : &it->second;
         },
         [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
             const ingest::RecordVersion& v) {

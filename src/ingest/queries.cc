@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include "common/clock.h"
 #include "common/json.h"
@@ -35,13 +36,19 @@ void AppendQuoted(std::string& out, std::string_view name) {
 }
 
 // Current's statement, built in one buffer: it runs for every linked record a data request reads.
-std::string CurrentSelect(const catalog::DatasetSchema& schema) {
+// A field outside `only` (when set) is selected as NULL: the row keeps its shape, and SQLite
+// neither decodes nor copies the value.
+std::string CurrentSelect(const catalog::DatasetSchema& schema, const std::set<std::string>* only = nullptr) {
   std::string sql;
   sql.reserve(160 + 24 * schema.fields.size());
   sql += "SELECT _key, _version, _op, _source_version, _batch_id, _updated_at, NULL";
   for (const auto& f : schema.fields) {
     sql += ", ";
-    AppendQuoted(sql, f.name);
+    if (only != nullptr && !only->contains(f.name)) {
+      sql += "NULL";
+    } else {
+      AppendQuoted(sql, f.name);
+    }
   }
   sql += " FROM ";
   AppendQuoted(sql, catalog::RecordTableName(schema.id));
@@ -67,8 +74,8 @@ RecordVersion VersionFromRow(const store::Row& row, bool current) {
 }
 
 Result<std::optional<RecordVersion>> Current(store::Executor& db, const catalog::DatasetSchema& schema,
-                                             const std::string& key) {
-  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(CurrentSelect(schema), std::vector<Value>{key}));
+                                             const std::string& key, const std::set<std::string>* only = nullptr) {
+  ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(CurrentSelect(schema, only), std::vector<Value>{key}));
   if (rs.rows.empty()) return std::optional<RecordVersion>();
   return std::optional<RecordVersion>(VersionFromRow(rs.rows[0], true));
 }
@@ -155,8 +162,8 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
 }
 
 Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const catalog::DatasetSchema& schema,
-                                                   const std::string& key) {
-  ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, schema, key));
+                                                   const std::string& key, const std::set<std::string>* only) {
+  ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, schema, key, only));
   if (current && current->deleted) current.reset();
   return current;
 }

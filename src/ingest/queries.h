@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,12 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
                                 std::optional<int64_t> as_of = std::nullopt);
 // The current, not deleted, version of `key` in the dataset whose schema is `schema` (any of its
 // versions: the columns read are that version's fields); nullopt if there is none. The cheap
-// form of GetRecord for data endpoints that hold a cached schema.
+// form of GetRecord for data endpoints that hold a cached schema. With `only`, just those fields
+// are read: every other field's value is null (store::Value{}), whatever the record holds, so a
+// data endpoint never loads what it may not answer.
 Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const catalog::DatasetSchema& schema,
-                                                   const std::string& key);
+                                                   const std::string& key,
+                                                   const std::set<std::string>* only = nullptr);
 // The versions of `key` numbered above `after_version` (0: from the first), oldest first, at most
 // `limit` (one page: a record changed daily for years has thousands); kNotFound if the key was
 // never seen. It reads the current version, then history: on a Database, call it inside a read
