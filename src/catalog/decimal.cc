@@ -50,6 +50,24 @@ int CompareDecimals(std::string_view a, std::string_view b) {
   return x.negative ? -magnitude : magnitude;
 }
 
+std::optional<std::string> RespelledDecimal(std::string_view s) {
+  const Parts p = Split(s);
+  std::string canonical;
+  canonical.reserve(s.size() + 1);
+  if (p.negative) canonical.push_back('-');
+  if (p.integer.empty()) {
+    canonical.push_back('0');
+  } else {
+    canonical.append(p.integer);
+  }
+  if (!p.fraction.empty()) {
+    canonical.push_back('.');
+    canonical.append(p.fraction);
+  }
+  if (canonical == s) return std::nullopt;
+  return canonical;
+}
+
 size_t SignificantDigits(std::string_view number) {
   number = number.substr(0, number.find_first_of("eE"));
   std::string digits;

@@ -32,6 +32,28 @@ TEST(CompareDecimals, ZeroSignLeadingAndTrailingZerosDoNotMatter) {
 }
 
 // The regression: a long double holds ~19 significant digits; values have up to 38.
+TEST(RespelledDecimal, IsTheOneSpellingOfEachValue) {
+  EXPECT_EQ(RespelledDecimal("1.5"), std::nullopt);
+  EXPECT_EQ(RespelledDecimal("0.5"), std::nullopt);
+  EXPECT_EQ(RespelledDecimal("-12"), std::nullopt);
+  EXPECT_EQ(RespelledDecimal("0"), std::nullopt);
+  EXPECT_EQ(RespelledDecimal("1.50"), "1.5");
+  EXPECT_EQ(RespelledDecimal("007.50"), "7.5");
+  EXPECT_EQ(RespelledDecimal(".5"), "0.5");
+  EXPECT_EQ(RespelledDecimal("-0.00"), "0");
+  EXPECT_EQ(RespelledDecimal("+3"), "3");
+  EXPECT_EQ(RespelledDecimal("2.0"), "2");
+  EXPECT_EQ(RespelledDecimal("-000.010"), "-0.01");
+  // Equal exactly when CompareDecimals says so.
+  const char* values[] = {"1.5", "1.50", "01.5", "-1.5", "0", "-0", "0.0", ".0", "10", "1", "1.05", "100.00"};
+  for (const char* a : values) {
+    for (const char* b : values) {
+      const std::string ca = RespelledDecimal(a).value_or(a), cb = RespelledDecimal(b).value_or(b);
+      EXPECT_EQ(ca == cb, CompareDecimals(a, b) == 0) << a << " " << b;
+    }
+  }
+}
+
 TEST(CompareDecimals, IsExactPastWhatALongDoubleHolds) {
   EXPECT_GT(CompareDecimals("10000000000000000000", "9999999999999999999.99"), 0);
   EXPECT_LT(CompareDecimals("9999999999999999999.98", "9999999999999999999.99"), 0);

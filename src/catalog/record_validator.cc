@@ -550,4 +550,8 @@ bool RecordValidator::Validate(std::span<const std::optional<std::string_view>> 
   return true;
 }
 
+std::optional<std::string> CanonicalDecimalIfRespelled(std::string_view value) {
+  return internal::RespelledDecimal(value);
+}
+
 }  // namespace ndc::catalog

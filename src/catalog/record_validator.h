@@ -88,6 +88,12 @@ bool ParseInt64(std::string_view s, int64_t* out);
 // A boolean as agencies write it (true/false, 1/0, yes/no, có/không, x; any case), or nullopt.
 std::optional<bool> ParseBooleanText(std::string_view s);
 
+// A validated decimal value (text as RecordValidator stores it, which keeps the agency's
+// spelling) in its canonical spelling, or nullopt when it is already so: "1.50" -> "1.5",
+// "007" -> "7", "-0.0" -> "0". How a record's digest compares decimals by value (ingest/internal/
+// row_hash.h) without changing what is stored.
+std::optional<std::string> CanonicalDecimalIfRespelled(std::string_view value);
+
 // The source key separator (U+001F UNIT SEPARATOR), never valid inside a validated value.
 inline constexpr std::string_view kKeySeparator = "\x1f";
 // The longest record key (all its parts joined), in bytes: a longer one is a reject. Keys are

@@ -53,7 +53,11 @@ class BatchRun {
   BatchRun(store::Database* db, Clock* clock, const IngestorOptions& options, const BatchRequest& request,
            const catalog::DatasetInfo& dataset, size_t hashed_fields, RowReader* rows, const ProgressFn& progress)
       : db_(db), clock_(clock), options_(options), request_(request), dataset_(dataset),
-        hashed_fields_(hashed_fields), rows_(rows), progress_(progress) {}
+        hashed_fields_(hashed_fields), rows_(rows), progress_(progress) {
+    for (size_t i = 0; i < dataset.schema.fields.size(); ++i) {
+      if (dataset.schema.fields[i].type == catalog::FieldType::kDecimal) decimal_fields_.push_back(i);
+    }
+  }
 
   Result<BatchReport> Execute();
 
@@ -99,6 +103,7 @@ class BatchRun {
   const BatchRequest& request_;
   const catalog::DatasetInfo& dataset_;
   const size_t hashed_fields_;  // RowHash's: the first schema version's field count
+  std::vector<size_t> decimal_fields_;  // RowHash's: positions of the decimal fields
   RowReader* rows_;
   const ProgressFn& progress_;
 
@@ -233,7 +238,9 @@ void BatchRun::HandleRow(Scratch& scratch, InputRow& row, ValidatedChunk* work) 
   }
   p.bytes = p.key.size();
   if (*op == RowOp::kUpsert) {
-    p.hash = RowHash(validated.values, hashed_fields_);
+    bool respelled = false;
+    p.hash = RowHash(validated.values, hashed_fields_, decimal_fields_, &respelled);
+    if (respelled) p.hash_as_written = RowHash(validated.values, hashed_fields_);
     p.values = std::move(validated.values);
     for (const auto& v : row.values) p.bytes += v ? v->size() : 0;
   }

@@ -23,6 +23,13 @@ inline constexpr size_t kMaxDecimalDigits = 38;
 // "007.50" == "7.5".
 int CompareDecimals(std::string_view a, std::string_view b);
 
+// The canonical spelling of the decimal `s` (text as CompareDecimals takes it), or nullopt when
+// `s` is already spelled so: no '+', no leading zeros but the one of "0.x", no trailing fraction
+// zeros and no point without a fraction after them, no negative zero ("007.50" -> "7.5",
+// ".5" -> "0.5", "-0.00" -> "0", "2.0" -> "2"). Two decimals are equal exactly when their
+// canonical spellings are.
+std::optional<std::string> RespelledDecimal(std::string_view s);
+
 // The number of significant digits of a decimal or JSON number ("1.50e-07" has 2: leading and
 // trailing zeros do not count; zero has 0). Only the digits before any exponent are looked at.
 size_t SignificantDigits(std::string_view number);

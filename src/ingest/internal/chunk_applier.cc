@@ -359,7 +359,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
       ++counts_.stale;
       continue;
     }
-    if (ex != nullptr && !ex->deleted && ex->hash && *ex->hash == r.hash) {
+    if (ex != nullptr && !ex->deleted && ex->hash && (*ex->hash == r.hash || ex->hash == r.hash_as_written)) {
       ++counts_.unchanged;
       continue;
     }

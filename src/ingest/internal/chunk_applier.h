@@ -34,7 +34,10 @@ struct PendingRow {
   std::string key;
   std::vector<store::Value> values;  // all schema fields for an upsert; empty for a delete
   std::optional<std::string> source_version;
-  int64_t hash = 0;
+  int64_t hash = 0;  // RowHash with decimals compared by value
+  // The digest of the values as written, when a decimal was respelled for `hash` (RowHash): a
+  // record stored before 2026-12-03 carries that one, and is unchanged if it matches.
+  std::optional<int64_t> hash_as_written;
   size_t bytes = 0;  // the text it holds (key and values, as read): chunks are bounded by it
 };
 

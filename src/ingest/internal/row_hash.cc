@@ -1,8 +1,10 @@
 #include "ingest/internal/row_hash.h"
 
 #include <cstring>
+#include <optional>
 #include <string>
 
+#include "catalog/record_validator.h"
 #include "common/crypto.h"
 
 namespace ndc::ingest {
@@ -17,7 +19,9 @@ void AppendTagged(char tag, std::string_view bytes, std::string* out) {
 
 }  // namespace
 
-int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields) {
+int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields, std::span<const size_t> decimals,
+                bool* respelled) {
+  if (respelled != nullptr) *respelled = false;
   // Trailing NULLs past the first version's fields are not hashed: up to the larger of that
   // count and the last field holding a value (a record stored under v2 with a value in v2's
   // field hashes alike when sent again under v3, whose new field it leaves empty).
@@ -26,7 +30,19 @@ int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields) {
   values = values.first(hashed);
   thread_local std::string buf;
   buf.clear();
-  for (const store::Value& v : values) {
+  size_t next_decimal = 0;  // into `decimals`
+  for (size_t at = 0; at < values.size(); ++at) {
+    const store::Value& v = values[at];
+    while (next_decimal < decimals.size() && decimals[next_decimal] < at) ++next_decimal;
+    if (next_decimal < decimals.size() && decimals[next_decimal] == at) {
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        if (std::optional<std::string> canonical = catalog::CanonicalDecimalIfRespelled(*s)) {
+          AppendTagged('s', *canonical, &buf);
+          if (respelled != nullptr) *respelled = true;
+          continue;
+        }
+      }
+    }
     if (store::IsNull(v)) {
       buf.push_back('n');
     } else if (const auto* i = std::get_if<int64_t>(&v)) {

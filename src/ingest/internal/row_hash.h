@@ -16,6 +16,14 @@ namespace ndc::ingest {
 // field existed — NULL in it — and the same record sent again after hash alike, over any number
 // of schema versions (before 2026-11-30 adding a field made every unchanged record of a snapshot
 // a new version).
-int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields = SIZE_MAX);
+//
+// `decimals`: the positions of the schema's decimal fields, ascending. Their values are hashed in
+// their canonical spelling (catalog::CanonicalDecimalIfRespelled), so a record resent with
+// "1.50" where "1.5" is stored is unchanged, not a new version; the stored value keeps the
+// spelling it came with. `respelled`, when not null, is set to whether any value was hashed
+// respelled: the row's digest as written (without `decimals`) then differs, and it is what a
+// record stored before 2026-12-03 carries.
+int64_t RowHash(std::span<const store::Value> values, size_t hashed_fields = SIZE_MAX,
+                std::span<const size_t> decimals = {}, bool* respelled = nullptr);
 
 }  // namespace ndc::ingest

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -55,6 +57,24 @@ TEST(RowHashTest, FieldsAddedLaterCountOnlyWithAValue) {
   EXPECT_EQ(RowHash(v3, 2), RowHash(v2));
   // A NULL inside the first version's fields still counts.
   EXPECT_NE(RowHash(std::vector<store::Value>{std::string("A1")}), RowHash(stored));
+}
+
+// Decimal fields hash by value; the same text in another field, or without `decimals`, as written.
+TEST(RowHashTest, DecimalFieldsHashByValue) {
+  const std::vector<store::Value> stored = {std::string("A1"), std::string("1.5"), std::string("1.5")};
+  const std::vector<store::Value> resent = {std::string("A1"), std::string("1.50"), std::string("1.5")};
+  const size_t decimals[] = {1};
+  bool respelled = true;
+  EXPECT_EQ(RowHash(stored, SIZE_MAX, decimals, &respelled), RowHash(stored));
+  EXPECT_FALSE(respelled);  // already canonical: the digest as written
+  EXPECT_EQ(RowHash(resent, SIZE_MAX, decimals, &respelled), RowHash(stored, SIZE_MAX, decimals));
+  EXPECT_TRUE(respelled);
+  EXPECT_NE(RowHash(resent), RowHash(stored));
+  const std::vector<store::Value> other_field = {std::string("A1"), std::string("1.5"), std::string("1.50")};
+  EXPECT_NE(RowHash(other_field, SIZE_MAX, decimals), RowHash(stored, SIZE_MAX, decimals));
+  const std::vector<store::Value> empty = {std::string("A1"), store::Value(), std::string("1.5")};
+  EXPECT_EQ(RowHash(empty, SIZE_MAX, decimals, &respelled), RowHash(empty));
+  EXPECT_FALSE(respelled);
 }
 
 TEST(RowHashTest, NullEmptyAndZeroDiffer) {
