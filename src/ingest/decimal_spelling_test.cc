@@ -33,16 +33,7 @@ class DecimalSpellingTest : public IngestorTest {
     NDC_ASSERT_OK_AND_ASSIGN(catalog::DatasetSchema schema, catalog::ParseSchemaJson(kPayroll));
     NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
   }
-  BatchReport SendPayroll(const std::string& rows) {
-    clock_.Advance(1000000);
-    BatchRequest req;
-    req.dataset_id = "luong";
-    req.source = "test";
-    req.submitted_by = "operator";
-    Result<BatchReport> r = ingestor_->Ingest(req, MemorySource("MA,MUC_LUONG,GHI_CHU\n" + rows));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : BatchReport{};
-  }
+  BatchReport SendPayroll(const std::string& rows) { return SendTo("luong", "MA,MUC_LUONG,GHI_CHU\n" + rows); }
   std::string SalaryOf(const std::string& key) {
     auto d = catalog_->GetDataset("luong");
     EXPECT_TRUE(d.ok());

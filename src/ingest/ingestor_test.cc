@@ -440,15 +440,7 @@ TEST_P(IngestorTest, DatasetWithoutSourceVersionKeepsItNull) {
       {"name": "ma", "column": "MA", "type": "string", "required": true},
       {"name": "so_nguoi", "column": "SO_NGUOI", "type": "integer"}]})"));
   NDC_ASSERT_OK(catalog_->CreateDataset(schema).status());
-  auto send = [this](const std::string& csv) {
-    BatchRequest req;
-    req.dataset_id = "ho_khau";
-    req.source = "test";
-    req.submitted_by = "operator";
-    Result<BatchReport> r = ingestor_->Ingest(req, MemorySource("MA,SO_NGUOI\n" + csv));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : BatchReport{};
-  };
+  auto send = [this](const std::string& csv) { return SendTo("ho_khau", "MA,SO_NGUOI\n" + csv); };
   for (const int rows : {3, 100}) {
     SCOPED_TRACE(rows);
     NDC_ASSERT_OK(db_->Exec("DELETE FROM ds_ho_khau").status());

@@ -59,6 +59,18 @@ class IngestorTest : public ::testing::TestWithParam<Backend> {
     return r.ok() ? *r : BatchReport{};
   }
 
+  // Sends `csv` (its header line included) as an upsert batch to another dataset of the test.
+  BatchReport SendTo(const std::string& dataset, const std::string& csv) {
+    clock_.Advance(1000000);
+    BatchRequest req;
+    req.dataset_id = dataset;
+    req.source = "test";
+    req.submitted_by = "operator";
+    Result<BatchReport> r = ingestor_->Ingest(req, MemorySource(csv));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : BatchReport{};
+  }
+
   catalog::DatasetInfo Dataset() {
     auto d = catalog_->GetDataset("ho_tich");
     EXPECT_TRUE(d.ok());
