@@ -14,6 +14,8 @@ PACKAGES=(
   libgoogle-perftools-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql curl
+  # the OpenAPI document's YAML check (tests/integration/CMakeLists.txt)
+  python3-yaml
   # fuzzing the ingest readers with libFuzzer (the slow test ingest_formats_fuzz)
   clang libclang-rt-14-dev
 )

@@ -16,6 +16,7 @@
 #include "api/problem.h"
 #include "api/query_params.h"
 #include "api/service.h"
+#include "common/instant.h"
 #include "common/json.h"
 #include "ingest/formats/input.h"
 #include "ingest/queries.h"
@@ -74,6 +75,15 @@ Result<ingest::BatchRequest> BatchRequestFor(const Request& req, const std::stri
                       it->second.substr(0, 40)));
     }
     b.max_reject_share = share;
+  }
+  if (auto it = req.query.find("as_of"); it != req.query.end()) {
+    Result<int64_t> as_of = ParseInstant(it->second, /*allow_date=*/false);
+    if (!as_of.ok()) return as_of.status().WithContext("query parameter as_of");
+    if (b.mode != ingest::BatchMode::kSnapshot) {
+      return InvalidArgumentError(
+          "query parameter as_of is the time a snapshot was taken: send it with mode=snapshot, or leave it out");
+    }
+    b.as_of = *as_of;
   }
   if (auto enc = req.Header("content-encoding")) {
     std::string e = LowerTrimmed(*enc);

@@ -14,6 +14,7 @@
 #include "cli/hub.h"
 #include "cli/ingest_output.h"
 #include "cli/progress_printer.h"
+#include "common/instant.h"
 #include "common/json.h"
 #include "ingest/formats/input.h"
 #include "text/unicode.h"
@@ -33,6 +34,7 @@ struct IngestFlags {
   std::string format;
   std::string idempotency_key;
   double max_reject_share = -1;  // < 0: the hub's ingest.max_reject_percent
+  std::string as_of;              // snapshot: when it was taken
   bool json = false;
   bool quiet = false;
 };
@@ -78,6 +80,11 @@ void PrintSummary(const std::string& file, const ingest::BatchReport& r, const s
       out << fmt::format("  {} accepted: {} inserted, {} updated, {} unchanged, {} deleted, {} stale\n",
                          Thousands(r.accepted), Thousands(r.inserted), Thousands(r.updated),
                          Thousands(r.unchanged), Thousands(r.deleted), Thousands(r.stale));
+      if (r.kept_as_newer > 0) {
+        out << fmt::format("  {} live record{} the snapshot does not name {} kept: received after its --as-of time\n",
+                           Thousands(r.kept_as_newer), r.kept_as_newer == 1 ? "" : "s",
+                           r.kept_as_newer == 1 ? "was" : "were");
+      }
       if (r.first_seq) {
         out << fmt::format("  change events {}..{} (ndc events {} --after {}{})\n", *r.first_seq, *r.last_seq,
                            r.dataset_id, *r.first_seq - 1, hub_args);
@@ -109,6 +116,11 @@ Result<ingest::BatchReport> IngestFile(Hub& hub, const IngestFlags& f, ingest::B
   }
   req.idempotency_key = f.idempotency_key;
   if (f.max_reject_share >= 0) req.max_reject_share = f.max_reject_share;
+  if (!f.as_of.empty()) {
+    Result<int64_t> as_of = ParseInstant(f.as_of, /*allow_date=*/false);
+    if (!as_of.ok()) return as_of.status().WithContext("--as-of");
+    req.as_of = *as_of;
+  }
   // Shown in batch reports, to the owning agency too: a file name's control and invisible
   // formatting characters escaped.
   req.source = "cli:" + text::EscapeControlOrInvisible(Label(file));
@@ -212,6 +224,10 @@ void RegisterIngest(CLI::App* app, int* exit_code) {
                   "Largest share of rejected rows (0..1) with which the batch is still applied "
                   "(default: ingest.max_reject_percent of the hub, 10%)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--as-of", f->as_of,
+                  "Snapshot only: when the snapshot was taken (RFC 3339 with its offset, e.g. "
+                  "2026-12-03T08:00:00+07:00). Records NDC received after that time are not deleted for "
+                  "being absent from it, so a late snapshot cannot undo newer loads");
   cmd->add_flag("--json", f->json, "Print each batch report as one JSON object per line; no progress");
   cmd->add_flag("--quiet,-q", f->quiet, "No progress and no summary (refusals still go to stderr)");
   cmd->footer(
@@ -220,6 +236,7 @@ void RegisterIngest(CLI::App* app, int* exit_code) {
       "  ndc ingest health_insurance part1.csv.gz part2.csv.gz\n"
       "  ndc ingest tax changes.ndjson --idempotency-key tax-2026-01-15\n"
       "  ndc ingest education dump.csv.gz --mode snapshot   # the whole dataset: records not in it are deleted\n"
+      "  ndc ingest education dump.csv.gz --mode snapshot --as-of 2026-12-03T02:00:00+07:00\n"
       "  export-tool | ndc ingest education - --format csv\n\n"
       "A snapshot should be a file, not a pipe: a producer that fails part-way looks like the\n"
       "end of standard input, and the records after that point would be deleted (a .gz file is\n"

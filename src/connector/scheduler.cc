@@ -150,6 +150,8 @@ Status Scheduler::Pull(const Connector& c, const std::string& token, int64_t cla
   const PullMode mode = out->mode;
   ASSIGN_OR_RETURN(catalog::DatasetInfo dataset, catalog_->GetDataset(c.dataset_id));
   ASSIGN_OR_RETURN(std::unique_ptr<PgSource> source, PgSource::Open(c, options_.source));
+  // What the source's read transaction sees is at most as new as this: the snapshot's as_of.
+  const int64_t read_from = clock_->NowMicros();
   RETURN_IF_ERROR(source->Begin());
   ASSIGN_OR_RETURN(std::vector<std::string> columns, source->Columns(c.source_schema, c.source_table));
   if (std::vector<std::string> missing = MissingColumns(c, columns); !missing.empty()) {
@@ -183,6 +185,9 @@ Status Scheduler::Pull(const Connector& c, const std::string& token, int64_t cla
           : fmt::format("connector:{}:{}:{}..{}", c.name, c.created_at, out->watermark_from.value_or(""),
                         *out->watermark_to);
   request.key_binds_content = false;  // a range read again may hold other rows
+  // A snapshot pull deletes no record NDC received after the source was read (pushed over HTTP
+  // meanwhile, say): the source's transaction could not show it.
+  if (mode == PullMode::kSnapshot) request.as_of = read_from;
   request.source = "connector:" + c.name;
   request.submitted_by = "connector:" + c.name;
 

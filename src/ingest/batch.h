@@ -52,9 +52,18 @@ struct BatchRequest {
   // Largest share of rejected rows (0..1) with which the batch is still applied; above it the
   // batch is refused as a whole. nullopt: the Ingestor's default.
   std::optional<double> max_reject_share;
+  // Snapshot only: when the agency took it (microseconds UTC). A live record the snapshot does
+  // not name is then deleted only if NDC received its current version at or before this time: a
+  // late snapshot (resent, or queued) cannot have named a record that came after it, and leaves
+  // it alone. Unset: every live record it does not name is deleted. At most a few minutes after
+  // the hub's clock (kAsOfLeewayMicros); a later time is refused, usually a local time written as UTC.
+  std::optional<int64_t> as_of;
   std::string source;        // where it came from: "cli:registry.csv", "http", "connector:bca_pg"
   std::string submitted_by;  // principal: "key:<id>", "operator", "connector:<name>"
 };
+
+// How far a snapshot's as_of may be past the hub's clock (clocks differ a little).
+inline constexpr int64_t kAsOfLeewayMicros = 5 * 60 * 1000000LL;
 
 struct BatchReport {
   int64_t id = 0;  // 0 for a batch that was never stored (nothing read)
@@ -72,6 +81,9 @@ struct BatchReport {
   int64_t deleted = 0;    // includes records absent from a snapshot
   int64_t stale = 0;      // older source version than the stored one: ignored
   int64_t rejected = 0;
+  // Live records a snapshot with as_of did not name but kept, received after that time. Only in
+  // the report Ingest returns (the stored report's message says it).
+  int64_t kept_as_newer = 0;
   std::optional<int64_t> first_seq, last_seq;  // the change events emitted
   std::string message;    // human summary, or why the batch was refused / failed
   int64_t started_at = 0, finished_at = 0;  // microseconds UTC

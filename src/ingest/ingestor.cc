@@ -126,6 +126,19 @@ class BatchRun {
 
 Status BatchRun::Prepare() {
   const auto& schema = dataset_.schema;
+  if (request_.as_of) {
+    if (request_.mode != BatchMode::kSnapshot) {
+      return InvalidArgumentError(fmt::format(
+          "as_of is the time a snapshot was taken; this is a{} {} batch: send it without as_of, or as a snapshot",
+          request_.mode == BatchMode::kUpsert ? "n" : "", BatchModeName(request_.mode)));
+    }
+    if (const int64_t now = clock_->NowMicros(); *request_.as_of > now + kAsOfLeewayMicros) {
+      return InvalidArgumentError(fmt::format(
+          "as_of {} is later than the hub's clock ({}): give the time the snapshot was taken, with its UTC offset "
+          "(a local time written with Z is hours off, e.g. 2026-12-03T08:00:00+07:00)",
+          FormatRfc3339(*request_.as_of), FormatRfc3339(now)));
+    }
+  }
   // The hub's clock decides "today" for personal IDs (a birth year after it is refused).
   ASSIGN_OR_RETURN(validator_, catalog::RecordValidator::Create(schema, {.clock = clock_}));
   ASSIGN_OR_RETURN(key_validator_,
@@ -511,7 +524,7 @@ Result<BatchReport> BatchRun::Execute() {
       }
     }
     RETURN_IF_ERROR(applier.MarkSeen(protected_keys_));
-    RETURN_IF_ERROR(applier.DeleteAbsent());
+    RETURN_IF_ERROR(applier.DeleteAbsent(request_.as_of));
   }
   RETURN_IF_ERROR(applier.End());
   const ApplyCounts& c = applier.counts();
@@ -520,6 +533,7 @@ Result<BatchReport> BatchRun::Execute() {
   report_.unchanged = c.unchanged;
   report_.deleted = c.deleted;
   report_.stale = c.stale;
+  report_.kept_as_newer = c.kept_as_newer;
   if (applier.last_seq() >= applier.first_seq()) {
     report_.first_seq = applier.first_seq();
     report_.last_seq = applier.last_seq();
@@ -529,6 +543,12 @@ Result<BatchReport> BatchRun::Execute() {
       "applied: {} rows read, {} accepted ({} inserted, {} updated, {} unchanged, {} deleted, {} stale), {} rejected",
       report_.rows_read, report_.accepted, c.inserted, c.updated, c.unchanged, c.deleted, c.stale, report_.rejected);
   report_.message += KeptNote();
+  if (c.kept_as_newer > 0) {
+    report_.message += fmt::format(
+        "; {} live record{} the snapshot does not name {} kept: NDC received {} after its as_of time ({})",
+        c.kept_as_newer, c.kept_as_newer == 1 ? "" : "s", c.kept_as_newer == 1 ? "was" : "were",
+        c.kept_as_newer == 1 ? "it" : "them", FormatRfc3339(*request_.as_of));
+  }
   report_.finished_at = clock_->NowMicros();
   RETURN_IF_ERROR(WriteRejects(*tx, report_.id, *spool_));
   RETURN_IF_ERROR(UpdateBatch(*tx, report_));

@@ -146,6 +146,53 @@ TEST_P(IngestorTest, SnapshotDeletesRecordsItDoesNotMention) {
   EXPECT_EQ(NameOf("A1"), "An");
 }
 
+// A late snapshot (taken at as_of, applied after newer loads) deletes only what it could have
+// named: records NDC received after its as_of time stay (review of 2026-12-03: they were deleted).
+TEST_P(IngestorTest, ASnapshotKeepsRecordsReceivedAfterItsAsOfTime) {
+  Send("A1,An,,1\nA2,Bình,,1\nA3,Cường,,1\n");
+  const int64_t taken = clock_.NowMicros() + 500000;  // between the two loads
+  Send("A4,Dũng,,1\nA3,Cường Mới,,2\n");  // after the snapshot was taken
+  const std::string csv = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,An,,1\n";
+  BatchRequest req{.dataset_id = "ho_tich", .mode = BatchMode::kSnapshot, .as_of = taken};
+  clock_.Advance(1000000);
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport late, ingestor_->Ingest(req, MemorySource(csv)));
+  EXPECT_EQ(late.status, BatchStatus::kApplied) << late.message;
+  EXPECT_EQ(late.deleted, 1);
+  EXPECT_EQ(NameOf("A2"), "NOT_FOUND");   // absent, and known before the snapshot was taken
+  EXPECT_EQ(NameOf("A3"), "Cường Mới");  // absent, but changed after it
+  EXPECT_EQ(NameOf("A4"), "Dũng");       // absent, but created after it
+  EXPECT_NE(late.message.find("2 live records the snapshot does not name were kept"), std::string::npos)
+      << late.message;
+  // Without as_of, the same snapshot deletes them.
+  req.as_of.reset();
+  req.idempotency_key = "without-as-of";
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport plain, ingestor_->Ingest(req, MemorySource(csv)));
+  EXPECT_EQ(plain.deleted, 2) << plain.message;
+  EXPECT_EQ(NameOf("A4"), "NOT_FOUND");
+}
+
+TEST_P(IngestorTest, AnAsOfTimeIsForSnapshotsAndNotLaterThanTheHubsClock) {
+  Send("A1,An,,1\n");
+  BatchRequest upsert{.dataset_id = "ho_tich", .as_of = clock_.NowMicros()};
+  Result<BatchReport> r = ingestor_->Ingest(upsert, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n"));
+  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("as_of is the time a snapshot was taken"), std::string::npos)
+      << r.status().message();
+  // Seven hours ahead: a Vietnamese local time written as UTC.
+  BatchRequest ahead{.dataset_id = "ho_tich", .mode = BatchMode::kSnapshot,
+                     .as_of = clock_.NowMicros() + int64_t{7} * 3600 * 1000000};
+  r = ingestor_->Ingest(ahead, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n"));
+  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("later than the hub's clock"), std::string::npos) << r.status().message();
+  EXPECT_EQ(NameOf("A1"), "An");
+  EXPECT_EQ(NameOf("A2"), "NOT_FOUND");
+  // A minute ahead is within the leeway.
+  ahead.as_of = clock_.NowMicros() + 60 * 1000000;
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport ok, ingestor_->Ingest(ahead, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n")));
+  EXPECT_EQ(ok.status, BatchStatus::kApplied) << ok.message;
+  EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
+}
+
 TEST_P(IngestorTest, ATombstoneKeepsTheSourceVersionItDeleted) {
   Send("A1,An,,5\nA2,Bình,,1\nA3,Cường,,7\n");
   // A snapshot without A1 deletes it; so does a delete row without a version for A3.

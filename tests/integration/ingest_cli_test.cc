@@ -172,6 +172,22 @@ TEST_P(IngestCliTest, ASnapshotFromStandardInputIsWarnedAbout) {
   EXPECT_FALSE(Has(file.err, "warning")) << file.err;
 }
 
+// --as-of: a late snapshot keeps what came after it; the time is checked before anything is read.
+TEST_P(IngestCliTest, ASnapshotsAsOfTimeKeepsLaterRecords) {
+  ASSERT_EQ(IngestCsv("people.csv", "p1,An,,\np2,Binh,,\n").exit_code, 0);
+  CommandResult late = IngestCsv("snap.csv", "p1,An,,\n", {"--mode", "snapshot", "--as-of", "2020-01-01T07:00:00+07:00"});
+  EXPECT_EQ(late.exit_code, 0) << late.err;
+  EXPECT_TRUE(Has(late.out, "1 live record the snapshot does not name was kept")) << late.out;
+  EXPECT_EQ(Ndc({"record", "get", "people", "p2"}).exit_code, 0);
+  CommandResult bad = IngestCsv("snap2.csv", "p1,An,,\n", {"--mode", "snapshot", "--as-of", "last week"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_TRUE(Has(bad.err, "--as-of")) << bad.err;
+  CommandResult upsert = IngestCsv("more.csv", "p3,Chi,,\n", {"--as-of", "2020-01-01T00:00:00Z"});
+  EXPECT_NE(upsert.exit_code, 0);
+  EXPECT_TRUE(Has(upsert.err, "as_of is the time a snapshot was taken")) << upsert.err;
+  EXPECT_EQ(Ndc({"record", "get", "people", "p3"}).exit_code, 1);
+}
+
 TEST_P(IngestCliTest, RefusedBatchExitsFourAndKeepsItsRejects) {
   CommandResult r = IngestCsv("bad.csv", "p1,An,1990-01-02,true\np2,,1990-01-02,\np3,Chi,1990-02-30,\n");
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;

@@ -275,6 +275,25 @@ TEST_P(IngestHttpTest, BadHeaderIs400NamingTheColumn) {
   EXPECT_EQ(Post("x", &j, "?max_reject_share=2").status, 400);
 }
 
+TEST_P(IngestHttpTest, ASnapshotsAsOfTimeKeepsRecordsReceivedAfterIt) {
+  json j;
+  ASSERT_EQ(Post(Csv("HN,001,Nguyễn Văn An,4,,,,,1\nHN,002,Trần Thị Bình,2,,,,,1\n"), &j).status, 201) << j.dump();
+  // Taken in 2020, applied now: both records came later, so neither is deleted for being absent.
+  HttpResponse r = Post(Csv("HN,001,Nguyễn Văn An,4,,,,,1\n"), &j, "?mode=snapshot&as_of=2020-01-01T07:00:00%2B07:00");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(j["deleted"], 0) << r.body;
+  EXPECT_NE(j["message"].get<std::string>().find("1 live record the snapshot does not name was kept"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F002", op_).status, 200);
+  EXPECT_EQ(Post("x", &j, "?as_of=2020-01-01T00:00:00Z").status, 400);  // an upsert has no as_of
+  EXPECT_NE(j["detail"].get<std::string>().find("mode=snapshot"), std::string::npos) << j.dump();
+  EXPECT_EQ(Post("x", &j, "?mode=snapshot&as_of=yesterday").status, 400);
+  EXPECT_NE(j["detail"].get<std::string>().find("as_of"), std::string::npos) << j.dump();
+  EXPECT_EQ(Post(Csv("HN,001,Nguyễn Văn An,4,,,,,1\n"), &j, "?mode=snapshot&as_of=2999-01-01T00:00:00Z").status, 400);
+  EXPECT_NE(j["detail"].get<std::string>().find("later than the hub's clock"), std::string::npos) << j.dump();
+}
+
 TEST_P(IngestHttpTest, UnknownDatasetIs404) {
   HttpResponse r = Call("POST", "/v1/datasets/nope/batches", op_, Csv(""));
   EXPECT_EQ(r.status, 404) << r.body;

@@ -469,7 +469,7 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   return OkStatus();
 }
 
-Status ChunkApplier::DeleteAbsent() {
+Status ChunkApplier::DeleteAbsent(std::optional<int64_t> as_of) {
   RETURN_IF_ERROR(FlushAndSync());
   RETURN_IF_ERROR(RestoreKeyIndex());
   // A snapshot into an empty dataset: every live record is one this batch wrote, so seen.
@@ -492,14 +492,22 @@ Status ChunkApplier::DeleteAbsent() {
   }
   RETURN_IF_ERROR(tx_->ExecScriptUntimed(search));
   int64_t after = 0;
+  // With as_of, each absent key's current version time comes along (a seek per key, page by page).
+  const std::string page_sql =
+      as_of ? fmt::format("SELECT a.n, a.k, r._updated_at FROM {} a JOIN {} r ON r._key = a.k WHERE a.n > $1 "
+                          "ORDER BY a.n LIMIT 1000",
+                          absent, rec)
+            : fmt::format("SELECT n, k FROM {} WHERE n > $1 ORDER BY n LIMIT 1000", absent);
   for (;;) {
-    ASSIGN_OR_RETURN(store::ResultSet page,
-                     tx_->Query(fmt::format("SELECT n, k FROM {} WHERE n > $1 ORDER BY n LIMIT 1000", absent),
-                                std::vector<store::Value>{after}));
+    ASSIGN_OR_RETURN(store::ResultSet page, tx_->Query(page_sql, std::vector<store::Value>{after}));
     if (page.rows.empty()) break;
     std::vector<PendingRow> deletes;
     deletes.reserve(page.rows.size());
     for (const auto& row : page.rows) {
+      if (as_of && row.Int(2) > *as_of) {
+        ++counts_.kept_as_newer;
+        continue;
+      }
       PendingRow d;
       d.op = RowOp::kDelete;
       d.key = row.Str(1);

@@ -43,6 +43,7 @@ struct PendingRow {
 
 struct ApplyCounts {
   int64_t inserted = 0, updated = 0, unchanged = 0, deleted = 0, stale = 0;
+  int64_t kept_as_newer = 0;  // absent from a snapshot, but received after its as_of: not deleted
 };
 
 class ChunkApplier {
@@ -70,8 +71,9 @@ class ChunkApplier {
   // Marks keys as present in the snapshot without applying anything (rejected rows whose key
   // was readable: they must not be deleted as absent). May be called any number of times.
   Status MarkSeen(const std::vector<std::string>& keys);
-  // Snapshot: deletes every live record whose key was not seen.
-  Status DeleteAbsent();
+  // Snapshot: deletes every live record whose key was not seen — with `as_of`, only those whose
+  // current version was written at or before it (the others count as kept_as_newer).
+  Status DeleteAbsent(std::optional<int64_t> as_of = std::nullopt);
   // Rebuilds the key index if a first load dropped it, and drops the temporary table. Must
   // run before the transaction commits.
   Status End();
