@@ -50,7 +50,25 @@ int CompareDecimals(std::string_view a, std::string_view b) {
   return x.negative ? -magnitude : magnitude;
 }
 
+// Whether `s` is spelled canonically, without building the canonical spelling: every resent row
+// of a dataset with decimals asks, and nearly all already are.
+bool IsCanonicalDecimal(std::string_view s) {
+  if (s.empty() || s[0] == '+') return false;
+  const bool negative = s[0] == '-';
+  if (negative) s.remove_prefix(1);
+  const size_t point = s.find('.');
+  const std::string_view integer = s.substr(0, point);
+  if (integer.empty() || (integer.size() > 1 && integer[0] == '0')) return false;  // ".5", "007"
+  if (point != std::string_view::npos) {
+    const std::string_view fraction = s.substr(point + 1);
+    if (fraction.empty() || fraction.back() == '0') return false;  // "1.", "1.50"
+    return true;
+  }
+  return !(negative && integer == "0");  // "-0"
+}
+
 std::optional<std::string> RespelledDecimal(std::string_view s) {
+  if (IsCanonicalDecimal(s)) return std::nullopt;
   const Parts p = Split(s);
   std::string canonical;
   canonical.reserve(s.size() + 1);

@@ -45,11 +45,13 @@ TEST(RespelledDecimal, IsTheOneSpellingOfEachValue) {
   EXPECT_EQ(RespelledDecimal("2.0"), "2");
   EXPECT_EQ(RespelledDecimal("-000.010"), "-0.01");
   // Equal exactly when CompareDecimals says so.
-  const char* values[] = {"1.5", "1.50", "01.5", "-1.5", "0", "-0", "0.0", ".0", "10", "1", "1.05", "100.00"};
+  const char* values[] = {"1.5", "1.50", "01.5", "-1.5", "0", "-0", "0.0", ".0", "10", "1", "1.05", "100.00",
+                          "-0.5", "-.5", "+.5", "0.5", "00", "-00.010", "-0.01", "+0", "7", "+7.0"};
   for (const char* a : values) {
     for (const char* b : values) {
       const std::string ca = RespelledDecimal(a).value_or(a), cb = RespelledDecimal(b).value_or(b);
       EXPECT_EQ(ca == cb, CompareDecimals(a, b) == 0) << a << " " << b;
+      EXPECT_EQ(RespelledDecimal(ca), std::nullopt) << a;  // the canonical spelling is its own
     }
   }
 }
