@@ -78,10 +78,11 @@ void WriteTypedValue(JsonWriter& w, catalog::FieldType type, const store::Value&
 
 // Calls `fn(link, schema, record)` for every link in `links` (from person::ResolveLinked) that
 // `wanted(link)` accepts (non-null: the set of that dataset's fields to read, every other one is
-// null in the record; the set may hold names outside the schema) and whose record is still
-// current (not deleted since it was linked), with the record's schema version from the catalog's
-// cache. How the person read and verify walk a person's records: they load only fields they may
-// answer.
+// null in the record; the set may hold names outside the schema; kAllFields: every field) and
+// whose record is still current (not deleted since it was linked), with the record's schema
+// version from the catalog's cache. How the person read and verify walk a person's records.
+// Each distinct set is another SQL text (and prepared statement), so a set a caller chooses per
+// request (verify's claims, a read's fields=) is not passed: kAllFields instead.
 template <typename Wanted, typename Fn>
 Status ForEachCurrentRecord(store::Executor& db, catalog::Catalog& catalog,
                             const std::vector<person::LinkedRecord>& links, const Wanted& wanted, const Fn& fn) {
@@ -100,9 +101,12 @@ Status ForEachCurrentRecord(store::Executor& db, catalog::Catalog& catalog,
 // The person's current records in the datasets of `allowed` (all linked datasets when `all`), as
 // the array member "records" of `w`'s object: each {dataset, fields: {name: value}, updated_at}
 // holding only `allowed` fields of that dataset, members in name order (as DumpJson prints them).
+// `read_only_allowed`: load only the allowed fields (when `allowed` comes from an agreement or a
+// consent, not from the request: see ForEachCurrentRecord).
 Status WritePersonRecords(JsonWriter& w, store::Executor& db, catalog::Catalog& catalog,
                           const std::vector<person::LinkedRecord>& links,
-                          const std::map<std::string, std::set<std::string>>& allowed, bool all) {
+                          const std::map<std::string, std::set<std::string>>& allowed, bool all,
+                          bool read_only_allowed) {
   w.Key("records");
   w.BeginArray();
   std::vector<std::pair<std::string_view, size_t>> shown;  // (field name, index), sorted by name
@@ -111,7 +115,8 @@ Status WritePersonRecords(JsonWriter& w, store::Executor& db, catalog::Catalog& 
       [&](const person::LinkedRecord& link) -> const std::set<std::string>* {
         if (all) return &kAllFields;
         auto it = allowed.find(link.dataset_id);
-        return it == allowed.end() ? nullptr : &it->second;
+        if (it == allowed.end()) return nullptr;
+        return read_only_allowed ? &it->second : &kAllFields;
       },
       [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
           const ingest::RecordVersion& v) {
@@ -270,7 +275,8 @@ void ApiService::AddSharingRoutes() {
                 w.Member("person", person->key);
                 w.Member("purpose", req.purpose);
                 RETURN_IF_ERROR(WritePersonRecords(w, *deps_.db, *deps_.catalog, person->records,
-                                                   ByDataset(d.fields), d.all_fields));
+                                                   ByDataset(d.fields), d.all_fields,
+                                                   /*read_only_allowed=*/req.fields.empty()));
                 w.EndObject();
                 return JsonResponse(std::move(body));
               });
@@ -308,14 +314,13 @@ void ApiService::AddSharingRoutes() {
     // The person's values of the claimed fields (an unknown person matches nothing).
     std::map<policy::FieldRef, std::vector<std::string>> held;
     std::map<std::string, std::shared_ptr<const catalog::DatasetSchema>> schemas;  // of the datasets held
-    std::map<std::string, std::set<std::string>> claimed_fields;  // by dataset: the only fields read
-    for (const auto& [ref, value] : claimed) claimed_fields[ref.dataset].insert(ref.field);
+    std::set<std::string> claimed_datasets;  // their datasets, the only ones read
+    for (const auto& [ref, value] : claimed) claimed_datasets.insert(ref.dataset);
     const std::vector<person::LinkedRecord> none;
     RETURN_IF_ERROR(ForEachCurrentRecord(
         *deps_.db, *deps_.catalog, person ? person->records : none,
         [&](const person::LinkedRecord& link) -> const std::set<std::string>* {
-          auto it = claimed_fields.find(link.dataset_id);
-          return it == claimed_fields.end() ? nullptr : &it->second;
+          return claimed_datasets.contains(link.dataset_id) ? &kAllFields : nullptr;
         },
         [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
             const ingest::RecordVersion& v) {

@@ -226,8 +226,9 @@ void RegisterIngest(CLI::App* app, int* exit_code) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--as-of", f->as_of,
                   "Snapshot only: when the snapshot was taken (RFC 3339 with its offset, e.g. "
-                  "2026-12-03T08:00:00+07:00). Records NDC received after that time are not deleted for "
-                  "being absent from it, so a late snapshot cannot undo newer loads");
+                  "2026-12-03T08:00:00+07:00). Records NDC received or deleted after that time are neither "
+                  "deleted for being absent from it nor reverted by its rows, so a late snapshot cannot undo "
+                  "newer loads");
   cmd->add_flag("--json", f->json, "Print each batch report as one JSON object per line; no progress");
   cmd->add_flag("--quiet,-q", f->quiet, "No progress and no summary (refusals still go to stderr)");
   cmd->footer(

@@ -52,11 +52,13 @@ struct BatchRequest {
   // Largest share of rejected rows (0..1) with which the batch is still applied; above it the
   // batch is refused as a whole. nullopt: the Ingestor's default.
   std::optional<double> max_reject_share;
-  // Snapshot only: when the agency took it (microseconds UTC). A live record the snapshot does
-  // not name is then deleted only if NDC received its current version at or before this time: a
-  // late snapshot (resent, or queued) cannot have named a record that came after it, and leaves
-  // it alone. Unset: every live record it does not name is deleted. At most a few minutes after
-  // the hub's clock (kAsOfLeewayMicros); a later time is refused, usually a local time written as UTC.
+  // Snapshot only: when the agency took it (microseconds UTC). Nothing another batch wrote after
+  // it is undone: a live record the snapshot does not name is deleted only if NDC received its
+  // current version at or before this time, and a row naming a record written (or deleted) after
+  // it is stale. A late snapshot (resent, or queued behind upserts) cannot have seen those.
+  // Unset: every live record it does not name is deleted. From 2000 (kEarliestAsOfMicros) to a
+  // few minutes past the hub's clock (kAsOfLeewayMicros); a later time is refused, usually a local
+  // time written as UTC. Part of a snapshot's default idempotency key.
   std::optional<int64_t> as_of;
   std::string source;        // where it came from: "cli:registry.csv", "http", "connector:bca_pg"
   std::string submitted_by;  // principal: "key:<id>", "operator", "connector:<name>"
@@ -64,6 +66,9 @@ struct BatchRequest {
 
 // How far a snapshot's as_of may be past the hub's clock (clocks differ a little).
 inline constexpr int64_t kAsOfLeewayMicros = 5 * 60 * 1000000LL;
+// The earliest as_of taken (2000-01-01T00:00:00Z): an earlier one is nearly always a Unix time
+// in seconds or milliseconds read as microseconds, which would spare every record.
+inline constexpr int64_t kEarliestAsOfMicros = 946684800LL * 1000000;
 
 struct BatchReport {
   int64_t id = 0;  // 0 for a batch that was never stored (nothing read)

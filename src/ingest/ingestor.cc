@@ -132,6 +132,12 @@ Status BatchRun::Prepare() {
           "as_of is the time a snapshot was taken; this is a{} {} batch: send it without as_of, or as a snapshot",
           request_.mode == BatchMode::kUpsert ? "n" : "", BatchModeName(request_.mode)));
     }
+    if (*request_.as_of < kEarliestAsOfMicros) {
+      return InvalidArgumentError(fmt::format(
+          "as_of {} is before 2000: a time in seconds or milliseconds read as microseconds? Give it as RFC 3339 "
+          "with its offset, e.g. 2026-12-03T08:00:00+07:00",
+          FormatRfc3339(*request_.as_of)));
+    }
     if (const int64_t now = clock_->NowMicros(); *request_.as_of > now + kAsOfLeewayMicros) {
       return InvalidArgumentError(fmt::format(
           "as_of {} is later than the hub's clock ({}): give the time the snapshot was taken, with its UTC offset "
@@ -441,6 +447,7 @@ Result<BatchReport> BatchRun::Execute() {
   const int64_t now = batch_time;
   ChunkApplier applier(tx.get(), dataset_.schema, report_.id, now, state.Int(0),
                        request_.mode == BatchMode::kSnapshot, options_.first_load_path, &recycler_);
+  applier.set_as_of(request_.as_of);
   RETURN_IF_ERROR(applier.Begin());
   Status applied = ReadAndApply(applier);
   Status written = applier.Sync();  // the applier's last write: done before `tx` is used or dropped
@@ -462,15 +469,18 @@ Result<BatchReport> BatchRun::Execute() {
   // delete batch: the same bytes sent in another mode are another batch (an upsert's file sent
   // again as a snapshot must delete the absent records, not be answered "duplicate"). Upserts
   // keep the bare digest, so keys stored before the mode was added still match.
+  // A snapshot's as_of is part of it too: the same file resent with a corrected time (or none) is
+  // another batch, not the first one's duplicate.
   report_.idempotency_key = !request_.idempotency_key.empty() ? request_.idempotency_key
                             : request_.mode == BatchMode::kUpsert
                                 ? report_.content_sha256
-                                : report_.content_sha256 + ":" + std::string(BatchModeName(request_.mode));
+                                : report_.content_sha256 + ":" + std::string(BatchModeName(request_.mode)) +
+                                      (request_.as_of ? fmt::format(":as_of={}", *request_.as_of) : std::string());
   // A batch applied before is a duplicate whatever this request's limits say: checked before the
   // refusals (a resend with a stricter reject limit was refused, and stored as a refused batch).
   ASSIGN_OR_RETURN(std::optional<BatchReport> original,
                    FindAppliedBatch(*tx, dataset_.schema.id, report_.idempotency_key));
-  if (!original && request_.idempotency_key.empty() && request_.mode != BatchMode::kUpsert) {
+  if (!original && request_.idempotency_key.empty() && request_.mode != BatchMode::kUpsert && !request_.as_of) {
     // A snapshot or delete batch applied before the key held the mode has the bare digest.
     ASSIGN_OR_RETURN(original, FindAppliedBatch(*tx, dataset_.schema.id, report_.content_sha256));
     if (original && original->mode != request_.mode) original.reset();
@@ -524,7 +534,7 @@ Result<BatchReport> BatchRun::Execute() {
       }
     }
     RETURN_IF_ERROR(applier.MarkSeen(protected_keys_));
-    RETURN_IF_ERROR(applier.DeleteAbsent(request_.as_of));
+    RETURN_IF_ERROR(applier.DeleteAbsent());
   }
   RETURN_IF_ERROR(applier.End());
   const ApplyCounts& c = applier.counts();

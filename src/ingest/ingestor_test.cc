@@ -146,29 +146,39 @@ TEST_P(IngestorTest, SnapshotDeletesRecordsItDoesNotMention) {
   EXPECT_EQ(NameOf("A1"), "An");
 }
 
-// A late snapshot (taken at as_of, applied after newer loads) deletes only what it could have
-// named: records NDC received after its as_of time stay (review of 2026-12-03: they were deleted).
+// A late snapshot (taken at as_of, applied after newer loads) undoes nothing that came after it:
+// records NDC received later stay, whether the snapshot leaves them out or names them with older
+// values, and a record deleted later stays deleted (review of 2026-12-03: they were deleted,
+// reverted and brought back).
 TEST_P(IngestorTest, ASnapshotKeepsRecordsReceivedAfterItsAsOfTime) {
-  Send("A1,An,,1\nA2,Bình,,1\nA3,Cường,,1\n");
-  const int64_t taken = clock_.NowMicros() + 500000;  // between the two loads
-  Send("A4,Dũng,,1\nA3,Cường Mới,,2\n");  // after the snapshot was taken
-  const std::string csv = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,An,,1\n";
+  Send("A1,An,,\nA2,Bình,,\nA3,Cường,,\nA5,Em,,\n");  // no source versions: only as_of can tell
+  const int64_t taken = clock_.NowMicros() + 500000;     // between the two loads
+  Send("A4,Dũng,,\nA3,Cường Mới,,\n");                  // after the snapshot was taken
+  Send("A5,,,\n", BatchMode::kDelete);
+  const std::string csv = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,An,,\nA3,Cường,,\nA5,Em,,\n";
   BatchRequest req{.dataset_id = "ho_tich", .mode = BatchMode::kSnapshot, .as_of = taken};
   clock_.Advance(1000000);
   NDC_ASSERT_OK_AND_ASSIGN(BatchReport late, ingestor_->Ingest(req, MemorySource(csv)));
   EXPECT_EQ(late.status, BatchStatus::kApplied) << late.message;
   EXPECT_EQ(late.deleted, 1);
+  EXPECT_EQ(late.stale, 2) << late.message;  // A3 and A5, written after the snapshot was taken
+  EXPECT_EQ(late.kept_as_newer, 1);
   EXPECT_EQ(NameOf("A2"), "NOT_FOUND");   // absent, and known before the snapshot was taken
-  EXPECT_EQ(NameOf("A3"), "Cường Mới");  // absent, but changed after it
+  EXPECT_EQ(NameOf("A3"), "Cường Mới");  // named with older values: not reverted
   EXPECT_EQ(NameOf("A4"), "Dũng");       // absent, but created after it
-  EXPECT_NE(late.message.find("2 live records the snapshot does not name were kept"), std::string::npos)
+  EXPECT_EQ(NameOf("A5"), "NOT_FOUND");  // named, but deleted after it: not brought back
+  EXPECT_NE(late.message.find("1 live record the snapshot does not name was kept"), std::string::npos)
       << late.message;
-  // Without as_of, the same snapshot deletes them.
+  // The same file without as_of is another batch (not the first one's duplicate), and applies
+  // everything it holds.
   req.as_of.reset();
-  req.idempotency_key = "without-as-of";
+  clock_.Advance(1000000);
   NDC_ASSERT_OK_AND_ASSIGN(BatchReport plain, ingestor_->Ingest(req, MemorySource(csv)));
-  EXPECT_EQ(plain.deleted, 2) << plain.message;
+  EXPECT_EQ(plain.status, BatchStatus::kApplied) << plain.message;
+  EXPECT_EQ(plain.deleted, 1) << plain.message;
   EXPECT_EQ(NameOf("A4"), "NOT_FOUND");
+  EXPECT_EQ(NameOf("A3"), "Cường");
+  EXPECT_EQ(NameOf("A5"), "Em");
 }
 
 TEST_P(IngestorTest, AnAsOfTimeIsForSnapshotsAndNotLaterThanTheHubsClock) {
@@ -186,6 +196,11 @@ TEST_P(IngestorTest, AnAsOfTimeIsForSnapshotsAndNotLaterThanTheHubsClock) {
   EXPECT_NE(r.status().message().find("later than the hub's clock"), std::string::npos) << r.status().message();
   EXPECT_EQ(NameOf("A1"), "An");
   EXPECT_EQ(NameOf("A2"), "NOT_FOUND");
+  // A Unix time in seconds, read as microseconds, would spare every record.
+  ahead.as_of = int64_t{1733200000};
+  r = ingestor_->Ingest(ahead, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n"));
+  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("before 2000"), std::string::npos) << r.status().message();
   // A minute ahead is within the leeway.
   ahead.as_of = clock_.NowMicros() + 60 * 1000000;
   NDC_ASSERT_OK_AND_ASSIGN(BatchReport ok, ingestor_->Ingest(ahead, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n")));

@@ -22,6 +22,8 @@ struct ChunkApplier::Existing {
   std::optional<int64_t> hash;
   bool deleted = false;
   std::optional<std::string> person_key;
+  int64_t updated_at = 0;  // when its current version (or tombstone) was written
+  int64_t batch_id = 0;    // by which batch (0: none recorded)
 };
 
 namespace {
@@ -302,14 +304,15 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     RETURN_IF_ERROR(FlushAndSync());
     RETURN_IF_ERROR(RestoreKeyIndex());
     ASSIGN_OR_RETURN(found, tx_->Query(fmt::format("SELECT _key, _version, _source_version, _hash, _deleted, "
-                                                   "_person_key FROM {} WHERE _key IN ({})",
+                                                   "_person_key, _updated_at, _batch_id FROM {} WHERE _key IN ({})",
                                                    store::QuoteIdentifier(record_table_), Placeholders(keys.size())),
                                        keys));
   }
   std::unordered_map<std::string, Existing> existing;
   existing.reserve(found.rows.size());
   for (const auto& row : found.rows) {
-    existing.emplace(row.Str(0), Existing{row.Int(1), row.OptStr(2), row.OptInt(3), row.Int(4) != 0, row.OptStr(5)});
+    existing.emplace(row.Str(0), Existing{row.Int(1), row.OptStr(2), row.OptInt(3), row.Int(4) != 0, row.OptStr(5),
+                                          row.Int(6), row.OptInt(7).value_or(0)});
   }
 
   // 2. Decide each row.
@@ -335,8 +338,11 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
     // Against a tombstone too (which keeps the version it deleted): an older version is stale; the
     // same version brings the record back — a snapshot that names again a record it left out, or a
     // re-creation on the same day with a date version, cannot be told from a late copy.
-    const bool stale = ex != nullptr && r.source_version && ex->source_version &&
-                       IsOlder(*r.source_version, *ex->source_version);
+    // With a snapshot's as_of, what another batch wrote after it is newer than the row, whatever
+    // the source versions say (or when there are none): the snapshot cannot have seen it.
+    const bool stale = ex != nullptr && ((r.source_version && ex->source_version &&
+                                          IsOlder(*r.source_version, *ex->source_version)) ||
+                                         (as_of_ && ex->updated_at > *as_of_ && ex->batch_id != batch_id_));
     if (r.op == RowOp::kDelete) {
       if (ex == nullptr || ex->deleted) {
         if (ex != nullptr && r.source_version && !stale &&
@@ -469,7 +475,8 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
   return OkStatus();
 }
 
-Status ChunkApplier::DeleteAbsent(std::optional<int64_t> as_of) {
+Status ChunkApplier::DeleteAbsent() {
+  const std::optional<int64_t>& as_of = as_of_;
   RETURN_IF_ERROR(FlushAndSync());
   RETURN_IF_ERROR(RestoreKeyIndex());
   // A snapshot into an empty dataset: every live record is one this batch wrote, so seen.

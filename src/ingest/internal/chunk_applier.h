@@ -71,9 +71,12 @@ class ChunkApplier {
   // Marks keys as present in the snapshot without applying anything (rejected rows whose key
   // was readable: they must not be deleted as absent). May be called any number of times.
   Status MarkSeen(const std::vector<std::string>& keys);
-  // Snapshot: deletes every live record whose key was not seen — with `as_of`, only those whose
+  // A snapshot's as_of (BatchRequest::as_of), before the first Apply: a row whose record another
+  // batch wrote after it is stale, and DeleteAbsent spares such records.
+  void set_as_of(std::optional<int64_t> as_of) { as_of_ = as_of; }
+  // Snapshot: deletes every live record whose key was not seen — with as_of, only those whose
   // current version was written at or before it (the others count as kept_as_newer).
-  Status DeleteAbsent(std::optional<int64_t> as_of = std::nullopt);
+  Status DeleteAbsent();
   // Rebuilds the key index if a first load dropped it, and drops the temporary table. Must
   // run before the transaction commits.
   Status End();
@@ -99,6 +102,7 @@ class ChunkApplier {
   RowRecycler* const recycler_;
   const catalog::DatasetSchema& schema_;
   const int64_t batch_id_, now_;
+  std::optional<int64_t> as_of_;
   const int64_t first_seq_;
   int64_t seq_;
   const bool track_seen_, first_load_path_;
