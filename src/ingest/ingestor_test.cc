@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <set>
 #include <thread>
 
 #include "ingest/testing/ingestor_fixture.h"
@@ -51,25 +50,6 @@ TEST_P(IngestorTest, UpsertInsertsUpdatesAndRecognisesUnchangedRecords) {
   EXPECT_EQ(a2[1].op, "update");
   EXPECT_EQ(a2[0].valid_to, a2[1].valid_from);
   EXPECT_EQ(a2[1].source_version, "2");
-}
-
-TEST_P(IngestorTest, ACurrentRecordReadForSomeFieldsHoldsNoOtherValue) {
-  Send("A1,Nguyễn Văn An,01/02/1990,7\n");
-  const std::set<std::string> only = {"ho_ten", "not_a_field"};
-  NDC_ASSERT_OK_AND_ASSIGN(std::optional<RecordVersion> some,
-                           CurrentRecord(*db_, Dataset().schema, "A1", &only));
-  ASSERT_TRUE(some.has_value());
-  ASSERT_EQ(some->values.size(), 4u);
-  EXPECT_TRUE(store::IsNull(some->values[0]));  // ma
-  EXPECT_EQ(std::get<std::string>(some->values[1]), "Nguyễn Văn An");
-  EXPECT_TRUE(store::IsNull(some->values[2]));  // ngay_sinh
-  EXPECT_TRUE(store::IsNull(some->values[3]));  // phien_ban
-  EXPECT_EQ(some->key, "A1");
-  EXPECT_EQ(some->source_version, "7");  // the record's own columns are all read
-  NDC_ASSERT_OK_AND_ASSIGN(std::optional<RecordVersion> all, CurrentRecord(*db_, Dataset().schema, "A1"));
-  ASSERT_TRUE(all.has_value());
-  EXPECT_EQ(std::get<std::string>(all->values[2]), "1990-02-01");
-  EXPECT_EQ(all->valid_from, some->valid_from);
 }
 
 TEST_P(IngestorTest, StaleSourceVersionNeverOverwritesNewer) {
@@ -144,68 +124,6 @@ TEST_P(IngestorTest, SnapshotDeletesRecordsItDoesNotMention) {
   EXPECT_EQ(empty.status, BatchStatus::kRefused);
   EXPECT_NE(empty.message.find("an empty snapshot would delete every record"), std::string::npos) << empty.message;
   EXPECT_EQ(NameOf("A1"), "An");
-}
-
-// A late snapshot (taken at as_of, applied after newer loads) undoes nothing that came after it:
-// records NDC received later stay, whether the snapshot leaves them out or names them with older
-// values, and a record deleted later stays deleted (review of 2026-12-03: they were deleted,
-// reverted and brought back).
-TEST_P(IngestorTest, ASnapshotKeepsRecordsReceivedAfterItsAsOfTime) {
-  Send("A1,An,,\nA2,Bình,,\nA3,Cường,,\nA5,Em,,\n");  // no source versions: only as_of can tell
-  const int64_t taken = clock_.NowMicros() + 500000;     // between the two loads
-  Send("A4,Dũng,,\nA3,Cường Mới,,\n");                  // after the snapshot was taken
-  Send("A5,,,\n", BatchMode::kDelete);
-  const std::string csv = "MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA1,An,,\nA3,Cường,,\nA5,Em,,\n";
-  BatchRequest req{.dataset_id = "ho_tich", .mode = BatchMode::kSnapshot, .as_of = taken};
-  clock_.Advance(1000000);
-  NDC_ASSERT_OK_AND_ASSIGN(BatchReport late, ingestor_->Ingest(req, MemorySource(csv)));
-  EXPECT_EQ(late.status, BatchStatus::kApplied) << late.message;
-  EXPECT_EQ(late.deleted, 1);
-  EXPECT_EQ(late.stale, 2) << late.message;  // A3 and A5, written after the snapshot was taken
-  EXPECT_EQ(late.kept_as_newer, 1);
-  EXPECT_EQ(NameOf("A2"), "NOT_FOUND");   // absent, and known before the snapshot was taken
-  EXPECT_EQ(NameOf("A3"), "Cường Mới");  // named with older values: not reverted
-  EXPECT_EQ(NameOf("A4"), "Dũng");       // absent, but created after it
-  EXPECT_EQ(NameOf("A5"), "NOT_FOUND");  // named, but deleted after it: not brought back
-  EXPECT_NE(late.message.find("1 live record the snapshot does not name was kept"), std::string::npos)
-      << late.message;
-  // The same file without as_of is another batch (not the first one's duplicate), and applies
-  // everything it holds.
-  req.as_of.reset();
-  clock_.Advance(1000000);
-  NDC_ASSERT_OK_AND_ASSIGN(BatchReport plain, ingestor_->Ingest(req, MemorySource(csv)));
-  EXPECT_EQ(plain.status, BatchStatus::kApplied) << plain.message;
-  EXPECT_EQ(plain.deleted, 1) << plain.message;
-  EXPECT_EQ(NameOf("A4"), "NOT_FOUND");
-  EXPECT_EQ(NameOf("A3"), "Cường");
-  EXPECT_EQ(NameOf("A5"), "Em");
-}
-
-TEST_P(IngestorTest, AnAsOfTimeIsForSnapshotsAndNotLaterThanTheHubsClock) {
-  Send("A1,An,,1\n");
-  BatchRequest upsert{.dataset_id = "ho_tich", .as_of = clock_.NowMicros()};
-  Result<BatchReport> r = ingestor_->Ingest(upsert, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n"));
-  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("as_of is the time a snapshot was taken"), std::string::npos)
-      << r.status().message();
-  // Seven hours ahead: a Vietnamese local time written as UTC.
-  BatchRequest ahead{.dataset_id = "ho_tich", .mode = BatchMode::kSnapshot,
-                     .as_of = clock_.NowMicros() + int64_t{7} * 3600 * 1000000};
-  r = ingestor_->Ingest(ahead, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n"));
-  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("later than the hub's clock"), std::string::npos) << r.status().message();
-  EXPECT_EQ(NameOf("A1"), "An");
-  EXPECT_EQ(NameOf("A2"), "NOT_FOUND");
-  // A Unix time in seconds, read as microseconds, would spare every record.
-  ahead.as_of = int64_t{1733200000};
-  r = ingestor_->Ingest(ahead, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n"));
-  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("before 2000"), std::string::npos) << r.status().message();
-  // A minute ahead is within the leeway.
-  ahead.as_of = clock_.NowMicros() + 60 * 1000000;
-  NDC_ASSERT_OK_AND_ASSIGN(BatchReport ok, ingestor_->Ingest(ahead, MemorySource("MA,HO_TEN,NGAY_SINH,PHIEN_BAN\nA2,Bình,,1\n")));
-  EXPECT_EQ(ok.status, BatchStatus::kApplied) << ok.message;
-  EXPECT_EQ(NameOf("A1"), "NOT_FOUND");
 }
 
 TEST_P(IngestorTest, ATombstoneKeepsTheSourceVersionItDeleted) {
