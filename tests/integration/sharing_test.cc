@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/json.h"
 #include "ident/admin_units.h"
 #include "store/testing/test_database.h"
@@ -242,6 +243,25 @@ class SharingTest : public ::testing::TestWithParam<store::Backend> {
       if (h == name) return i;
     }
     return header.size();
+  }
+  // Loads registry row `row` again with `label` added to its name and its commune moved (a
+  // record_change with a granted and, where granted, a second field changed); returns it.
+  std::vector<std::string> RenameAndMove(int row, const std::string& label) {
+    const size_t name = RegistryColumn("ho_ten"), commune = RegistryColumn("thuong_tru_ma_xa");
+    auto record = hub->registry[row];
+    record[name] += " " + label;
+    record[commune] = record[commune] == "00004" ? "00001" : "00004";
+    std::string csv;
+    for (const auto* fields : {&hub->registry[0], &record}) {
+      for (size_t i = 0; i < fields->size(); ++i) csv += (i ? "," : "") + (*fields)[i];
+      csv += "\n";
+    }
+    const std::string path = hub->dir.path() + "/change_" + std::to_string(row) + "_" + label + ".csv";
+    std::ofstream(path) << csv;
+    auto ingest = Ndc({"ingest", "population_registry", path});
+    EXPECT_EQ(ingest.exit_code, 0) << ingest.err << ingest.out;
+    hub->registry[row] = record;
+    return record;
   }
   // `person`'s consent to `recipient` to read population_registry.ho_ten for
   // banking.account_opening (at most `max_uses` times), granted with a citizen key of theirs:
@@ -907,22 +927,7 @@ TEST_P(SharingTest, AFeedSkipsTheChangesMadeWhileItsAgreementWasSuspended) {
   ASSERT_LT(name, hub->registry[0].size());
   ASSERT_LT(commune, hub->registry[0].size());
   // Renames row `row` and moves it (its commune: a field granted only from the second change on).
-  auto change = [&](int row, const std::string& label) {
-    auto record = hub->registry[row];
-    record[name] += " " + label;
-    record[commune] = record[commune] == "00004" ? "00001" : "00004";
-    std::string csv;
-    for (const auto* fields : {&hub->registry[0], &record}) {
-      for (size_t i = 0; i < fields->size(); ++i) csv += (i ? "," : "") + (*fields)[i];
-      csv += "\n";
-    }
-    const std::string path = hub->dir.path() + "/pause_" + label + ".csv";
-    std::ofstream(path) << csv;
-    auto ingest = Ndc({"ingest", "population_registry", path});
-    EXPECT_EQ(ingest.exit_code, 0) << ingest.err << ingest.out;
-    hub->registry[row] = record;
-    return record;
-  };
+  auto change = [&](int row, const std::string& label) { return RenameAndMove(row, label); };
   auto status = [&](const char* verb) {
     auto set = Ndc({"agreement", verb, agreement});
     EXPECT_EQ(set.exit_code, 0) << set.err << set.out;
@@ -953,6 +958,52 @@ TEST_P(SharingTest, AFeedSkipsTheChangesMadeWhileItsAgreementWasSuspended) {
   EXPECT_EQ(page["next_after"].get<int64_t>(), after + 3) << r.body;
   for (const auto& e : AuditFor(r.headers["x-request-id"])) {
     EXPECT_FALSE(e["action"] == "feed.delivered" && e["subject"]["person_key"] == during[0]) << e.dump();
+  }
+}
+
+// A change made after the agreement expired is skipped for good, also once a renewal makes the
+// feed readable again; the changes before and after are delivered, at any page size.
+TEST_P(SharingTest, AFeedSkipsTheChangesMadeAfterItsAgreementExpired) {
+  const std::string agreement = "feed_expiry-agreement";
+  using std::chrono::system_clock;
+  const auto ends = system_clock::now() + std::chrono::seconds(4);
+  const int64_t ends_s = std::chrono::duration_cast<std::chrono::seconds>(ends.time_since_epoch()).count();
+  const std::string key = AgencyUnderAgreement("feed_expiry", [&](json& a) {
+    a["grants"] = {{"population_registry", {"so_dinh_danh", "ho_ten"}}};
+    a["feeds"] = {"record_change"};
+    a["valid_to"] = FormatRfc3339(ends_s * 1000000).substr(0, 19) + "Z";
+  });
+  ASSERT_FALSE(key.empty()) << hub->error;
+  auto r = Call("POST", "/v1/feeds", key,
+                json{{"agreement", agreement},
+                     {"purpose", "public_service.social_insurance"},
+                     {"events", {"record_change"}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string feed = json::parse(r.body)["id"];
+  const int64_t after = json::parse(r.body)["start_after"];
+  const auto before = RenameAndMove(23, "Một");
+  std::this_thread::sleep_until(ends + std::chrono::milliseconds(1500));
+  const auto expired = RenameAndMove(24, "Hai");
+  json renewed = json::parse(Ndc({"agreement", "show", agreement}).out);
+  renewed["valid_to"] = "2031-01-01";
+  auto update = Ndc({"agreement", "update", WriteJson("feed_expiry_v2.json", renewed)});
+  ASSERT_EQ(update.exit_code, 0) << update.err << update.out;
+  const auto renewed_change = RenameAndMove(25, "Ba");
+  for (const int limit : {10, 1}) {
+    SCOPED_TRACE(limit);
+    std::vector<std::string> names;
+    int64_t cursor = after;
+    for (int page = 0; page < 5; ++page) {
+      r = Call("GET", "/v1/feeds/" + feed + "?after=" + std::to_string(cursor) + "&limit=" + std::to_string(limit), key);
+      ASSERT_EQ(r.status, 200) << r.body;
+      const json p = json::parse(r.body);
+      for (const auto& e : p["events"]) names.push_back(e["data"]["ho_ten"]);
+      if (p["next_after"].get<int64_t>() == cursor) break;
+      cursor = p["next_after"].get<int64_t>();
+    }
+    const size_t name = RegistryColumn("ho_ten");
+    EXPECT_EQ(names, (std::vector<std::string>{before[name], renewed_change[name]})) << "skipped: " << expired[name];
+    EXPECT_EQ(cursor, after + 3);  // past the skipped change: not delivered later either
   }
 }
 
