@@ -263,6 +263,18 @@ class SharingTest : public ::testing::TestWithParam<store::Backend> {
     hub->registry[row] = record;
     return record;
   }
+  // A record_change feed of `agreement` for public_service.social_insurance, subscribed with
+  // `key`: {its id, its start_after}; the id empty, with a test failure, if it was refused.
+  std::pair<std::string, int64_t> RecordChangeFeed(const std::string& key, const std::string& agreement) {
+    auto r = Call("POST", "/v1/feeds", key,
+                  json{{"agreement", agreement},
+                       {"purpose", "public_service.social_insurance"},
+                       {"events", {"record_change"}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return {"", 0};
+    const json sub = json::parse(r.body);
+    return {sub["id"].get<std::string>(), sub["start_after"].get<int64_t>()};
+  }
   // `person`'s consent to `recipient` to read population_registry.ho_ten for
   // banking.account_opening (at most `max_uses` times), granted with a citizen key of theirs:
   // {that key, the consent's id}; the id empty, with a test failure, if it was refused.
@@ -916,13 +928,9 @@ TEST_P(SharingTest, AFeedSkipsTheChangesMadeWhileItsAgreementWasSuspended) {
     a["feeds"] = {"record_change"};
   });
   ASSERT_FALSE(key.empty()) << hub->error;
-  auto r = Call("POST", "/v1/feeds", key,
-                json{{"agreement", agreement},
-                     {"purpose", "public_service.social_insurance"},
-                     {"events", {"record_change"}}});
-  ASSERT_EQ(r.status, 201) << r.body;
-  const std::string feed = json::parse(r.body)["id"];
-  const int64_t after = json::parse(r.body)["start_after"];
+  const auto [feed, after] = RecordChangeFeed(key, agreement);
+  ASSERT_FALSE(feed.empty());
+  HttpResponse r;
   const size_t name = RegistryColumn("ho_ten"), commune = RegistryColumn("thuong_tru_ma_xa");
   ASSERT_LT(name, hub->registry[0].size());
   ASSERT_LT(commune, hub->registry[0].size());
@@ -974,13 +982,9 @@ TEST_P(SharingTest, AFeedSkipsTheChangesMadeAfterItsAgreementExpired) {
     a["valid_to"] = FormatRfc3339(ends_s * 1000000).substr(0, 19) + "Z";
   });
   ASSERT_FALSE(key.empty()) << hub->error;
-  auto r = Call("POST", "/v1/feeds", key,
-                json{{"agreement", agreement},
-                     {"purpose", "public_service.social_insurance"},
-                     {"events", {"record_change"}}});
-  ASSERT_EQ(r.status, 201) << r.body;
-  const std::string feed = json::parse(r.body)["id"];
-  const int64_t after = json::parse(r.body)["start_after"];
+  const auto [feed, after] = RecordChangeFeed(key, agreement);
+  ASSERT_FALSE(feed.empty());
+  HttpResponse r;
   const auto before = RenameAndMove(23, "Một");
   std::this_thread::sleep_until(ends + std::chrono::milliseconds(1500));
   const auto expired = RenameAndMove(24, "Hai");
