@@ -314,13 +314,12 @@ void ApiService::AddSharingRoutes() {
     // The person's values of the claimed fields (an unknown person matches nothing).
     std::map<policy::FieldRef, std::vector<std::string>> held;
     std::map<std::string, std::shared_ptr<const catalog::DatasetSchema>> schemas;  // of the datasets held
-    std::set<std::string> claimed_datasets;  // their datasets, the only ones read
-    for (const auto& [ref, value] : claimed) claimed_datasets.insert(ref.dataset);
     const std::vector<person::LinkedRecord> none;
     RETURN_IF_ERROR(ForEachCurrentRecord(
         *deps_.db, *deps_.catalog, person ? person->records : none,
         [&](const person::LinkedRecord& link) -> const std::set<std::string>* {
-          return claimed_datasets.contains(link.dataset_id) ? &kAllFields : nullptr;
+          auto first = claimed.lower_bound({link.dataset_id, ""});
+          return first != claimed.end() && first->first.dataset == link.dataset_id ? &kAllFields : nullptr;
         },
         [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
             const ingest::RecordVersion& v) {

@@ -476,7 +476,6 @@ Status ChunkApplier::Apply(std::vector<PendingRow>* rows) {
 }
 
 Status ChunkApplier::DeleteAbsent() {
-  const std::optional<int64_t>& as_of = as_of_;
   RETURN_IF_ERROR(FlushAndSync());
   RETURN_IF_ERROR(RestoreKeyIndex());
   // A snapshot into an empty dataset: every live record is one this batch wrote, so seen.
@@ -501,7 +500,7 @@ Status ChunkApplier::DeleteAbsent() {
   int64_t after = 0;
   // With as_of, each absent key's current version time comes along (a seek per key, page by page).
   const std::string page_sql =
-      as_of ? fmt::format("SELECT a.n, a.k, r._updated_at FROM {} a JOIN {} r ON r._key = a.k WHERE a.n > $1 "
+      as_of_ ? fmt::format("SELECT a.n, a.k, r._updated_at FROM {} a JOIN {} r ON r._key = a.k WHERE a.n > $1 "
                           "ORDER BY a.n LIMIT 1000",
                           absent, rec)
             : fmt::format("SELECT n, k FROM {} WHERE n > $1 ORDER BY n LIMIT 1000", absent);
@@ -511,7 +510,7 @@ Status ChunkApplier::DeleteAbsent() {
     std::vector<PendingRow> deletes;
     deletes.reserve(page.rows.size());
     for (const auto& row : page.rows) {
-      if (as_of && row.Int(2) > *as_of) {
+      if (as_of_ && row.Int(2) > *as_of_) {
         ++counts_.kept_as_newer;
         continue;
       }
