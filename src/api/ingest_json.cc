@@ -43,6 +43,8 @@ json BatchReportJson(const ingest::BatchReport& r) {
           {"deleted", r.deleted},
           {"stale", r.stale},
           {"rejected", r.rejected},
+          {"as_of", r.as_of ? json(FormatRfc3339(*r.as_of)) : json(nullptr)},
+          {"kept_as_newer", r.kept_as_newer},
           {"first_seq", OptInt(r.first_seq)},
           {"last_seq", OptInt(r.last_seq)},
           {"message", r.message},

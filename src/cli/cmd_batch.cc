@@ -99,6 +99,13 @@ Status Show(const BatchFlags& f) {
       "  accepted      {} ({} inserted, {} updated, {} unchanged, {} deleted, {} stale)\n",
       Thousands(b.accepted), Thousands(b.inserted), Thousands(b.updated), Thousands(b.unchanged),
       Thousands(b.deleted), Thousands(b.stale));
+  if (b.as_of) {
+    std::cout << fmt::format("  as of         {}{}\n", FormatRfc3339(*b.as_of),
+                             b.kept_as_newer > 0
+                                 ? fmt::format(" ({} live record{} not named kept: received after it)",
+                                               Thousands(b.kept_as_newer), b.kept_as_newer == 1 ? "" : "s")
+                                 : "");
+  }
   std::cout << fmt::format("  rejected      {}{}\n", Thousands(b.rejected),
                            b.rejected > 0 ? fmt::format(" (ndc batch rejects {}{})", b.id, HubArgs(f.hub)) : "");
   std::cout << fmt::format("  events        {}\n", Seq(b));

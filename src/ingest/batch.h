@@ -86,8 +86,9 @@ struct BatchReport {
   int64_t deleted = 0;    // includes records absent from a snapshot
   int64_t stale = 0;      // older source version than the stored one: ignored
   int64_t rejected = 0;
-  // Live records a snapshot with as_of did not name but kept, received after that time. Only in
-  // the report Ingest returns (the stored report's message says it).
+  // A snapshot's as_of (BatchRequest::as_of), and the live records it did not name but kept
+  // because NDC received them after that time.
+  std::optional<int64_t> as_of;
   int64_t kept_as_newer = 0;
   std::optional<int64_t> first_seq, last_seq;  // the change events emitted
   std::string message;    // human summary, or why the batch was refused / failed

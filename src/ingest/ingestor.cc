@@ -159,6 +159,7 @@ Status BatchRun::Prepare() {
   report_.dataset_id = schema.id;
   report_.schema_version = dataset_.version;
   report_.mode = request_.mode;
+  report_.as_of = request_.as_of;
   report_.format = request_.format;
   report_.source = request_.source;
   report_.submitted_by = request_.submitted_by;

@@ -36,6 +36,15 @@ TEST_P(IngestorTest, ASnapshotKeepsRecordsReceivedAfterItsAsOfTime) {
   EXPECT_EQ(NameOf("A5"), "NOT_FOUND");  // named, but deleted after it: not brought back
   EXPECT_NE(late.message.find("1 live record the snapshot does not name was kept"), std::string::npos)
       << late.message;
+  // The stored batch keeps the time and the count (migration 0025), as a resend of it reports.
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport stored, GetBatch(*db_, late.id));
+  EXPECT_EQ(stored.as_of, taken);
+  EXPECT_EQ(stored.kept_as_newer, 1);
+  req.as_of = taken;
+  NDC_ASSERT_OK_AND_ASSIGN(BatchReport resent, ingestor_->Ingest(req, MemorySource(csv)));
+  EXPECT_EQ(resent.id, late.id);
+  EXPECT_EQ(resent.kept_as_newer, 1);
+  EXPECT_EQ(resent.as_of, taken);
   // The same file without as_of is another batch (not the first one's duplicate), and applies
   // everything it holds.
   req.as_of.reset();

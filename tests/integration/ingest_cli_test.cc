@@ -178,6 +178,12 @@ TEST_P(IngestCliTest, ASnapshotsAsOfTimeKeepsLaterRecords) {
   CommandResult late = IngestCsv("snap.csv", "p1,An,,\n", {"--mode", "snapshot", "--as-of", "2020-01-01T07:00:00+07:00"});
   EXPECT_EQ(late.exit_code, 0) << late.err;
   EXPECT_TRUE(Has(late.out, "1 live record the snapshot does not name was kept")) << late.out;
+  const std::string id = BatchId(late.out, "applied");
+  ASSERT_FALSE(id.empty()) << late.out;
+  CommandResult show = Ndc({"batch", "show", id});
+  EXPECT_TRUE(Has(show.out, "as of         2020-01-01T00:00:00.000000Z (1 live record not named kept: received after it)"))
+      << show.out;
+  EXPECT_EQ(BatchJson(std::stoi(id))["kept_as_newer"], 1);
   EXPECT_EQ(Ndc({"record", "get", "people", "p2"}).exit_code, 0);
   CommandResult bad = IngestCsv("snap2.csv", "p1,An,,\n", {"--mode", "snapshot", "--as-of", "last week"});
   EXPECT_NE(bad.exit_code, 0);

@@ -285,6 +285,12 @@ TEST_P(IngestHttpTest, ASnapshotsAsOfTimeKeepsRecordsReceivedAfterIt) {
   EXPECT_NE(j["message"].get<std::string>().find("1 live record the snapshot does not name was kept"),
             std::string::npos)
       << r.body;
+  EXPECT_EQ(j["as_of"], "2020-01-01T00:00:00.000000Z") << r.body;  // UTC, as stored
+  EXPECT_EQ(j["kept_as_newer"], 1) << r.body;
+  HttpResponse stored = Call("GET", "/v1/batches/" + std::to_string(j["id"].get<int64_t>()), op_);
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(json::parse(stored.body)["kept_as_newer"], 1) << stored.body;
+  EXPECT_EQ(json::parse(stored.body)["as_of"], "2020-01-01T00:00:00.000000Z") << stored.body;
   EXPECT_EQ(Call("GET", "/v1/datasets/ho_gia_dinh/records/HN%1F002", op_).status, 200);
   EXPECT_EQ(Post("x", &j, "?as_of=2020-01-01T00:00:00Z").status, 400);  // an upsert has no as_of
   EXPECT_NE(j["detail"].get<std::string>().find("mode=snapshot"), std::string::npos) << j.dump();

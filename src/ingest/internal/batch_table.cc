@@ -13,7 +13,7 @@ namespace ndc::ingest {
 const char kBatchColumns[] =
     "id, dataset_id, schema_version, status, mode, format, source, submitted_by, idempotency_key, "
     "content_sha256, rows_read, accepted, inserted, updated, unchanged, deleted, stale, rejected, first_seq, "
-    "last_seq, message, started_at, finished_at";
+    "last_seq, message, started_at, finished_at, as_of, kept_as_newer";
 
 Result<BatchReport> BatchFromRow(const store::Row& row) {
   BatchReport r;
@@ -37,6 +37,8 @@ Result<BatchReport> BatchFromRow(const store::Row& row) {
   r.message = row.Str(20);
   r.started_at = row.Int(21);
   r.finished_at = row.Int(22);
+  r.as_of = row.OptInt(23);
+  r.kept_as_newer = row.Int(24);
   return r;
 }
 
@@ -77,7 +79,9 @@ std::vector<store::Value> BatchValues(const BatchReport& r) {
           opt(r.last_seq),
           SafeText(r.message),
           r.started_at,
-          r.finished_at};
+          r.finished_at,
+          opt(r.as_of),
+          r.kept_as_newer};
 }
 
 }  // namespace
@@ -88,8 +92,8 @@ Result<int64_t> InsertBatch(store::Executor& db, const BatchReport& report) {
                    db.QueryOne("INSERT INTO ingest_batches (dataset_id, schema_version, status, mode, format, source, "
                                "submitted_by, idempotency_key, content_sha256, rows_read, accepted, inserted, "
                                "updated, unchanged, deleted, stale, rejected, first_seq, last_seq, message, "
-                               "started_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                               "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+                               "started_at, finished_at, as_of, kept_as_newer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                               "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id",
                                params));
   return row.Int(0);
 }
@@ -101,8 +105,8 @@ Status UpdateBatch(store::Executor& db, const BatchReport& report) {
       .Exec("UPDATE ingest_batches SET dataset_id = $1, schema_version = $2, status = $3, mode = $4, format = $5, "
             "source = $6, submitted_by = $7, idempotency_key = $8, content_sha256 = $9, rows_read = $10, "
             "accepted = $11, inserted = $12, updated = $13, unchanged = $14, deleted = $15, stale = $16, "
-            "rejected = $17, first_seq = $18, last_seq = $19, message = $20, started_at = $21, finished_at = $22 "
-            "WHERE id = $23",
+            "rejected = $17, first_seq = $18, last_seq = $19, message = $20, started_at = $21, finished_at = $22, "
+            "as_of = $23, kept_as_newer = $24 WHERE id = $25",
             params)
       .status();
 }
