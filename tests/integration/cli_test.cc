@@ -165,11 +165,13 @@ TEST_F(CliTest, AnUpgradeOfTheStoreIsNeverSilent) {
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     auto latest = (*db)->SchemaVersion();
     ASSERT_TRUE(latest.ok());
-    // As a hub four migrations behind: its last four (0024, a column; 0023, a table; 0022, a
-    // column and its index; 0021, an index) undone and their rows removed (a later migration:
-    // undo that one here too).
-    ASSERT_EQ(*latest, 24);
-    ASSERT_TRUE((*db)->ExecScript("ALTER TABLE correction_requests DROP COLUMN asked_by; DROP TABLE rate_buckets; "
+    // As a hub five migrations behind: its last five (0025, two columns; 0024, a column; 0023, a
+    // table; 0022, a column and its index; 0021, an index) undone and their rows removed (a later
+    // migration: undo that one here too).
+    ASSERT_EQ(*latest, 25);
+    ASSERT_TRUE((*db)->ExecScript("ALTER TABLE ingest_batches DROP COLUMN as_of; ALTER TABLE ingest_batches DROP "
+                                  "COLUMN kept_as_newer; "
+                                  "ALTER TABLE correction_requests DROP COLUMN asked_by; DROP TABLE rate_buckets; "
                                   "DROP INDEX persons_unmerged_from_idx; ALTER TABLE persons DROP COLUMN "
                                   "unmerged_from; DROP INDEX persons_merged_into_idx")
                     .ok());
@@ -182,7 +184,7 @@ TEST_F(CliTest, AnUpgradeOfTheStoreIsNeverSilent) {
                                   "valid_to, granted_at, channel, text_version, proof) VALUES ('con_1', 'S1', 'bank_x', "
                                   "'p', '{}', 0, 1, 0, 'api', 'v1', 'x')")
                     .ok());
-    ASSERT_TRUE((*db)->Exec("DELETE FROM ndc_schema_version WHERE version >= " + std::to_string(*latest - 3)).ok());
+    ASSERT_TRUE((*db)->Exec("DELETE FROM ndc_schema_version WHERE version >= " + std::to_string(*latest - 4)).ok());
   }
   CommandResult upgraded = Ndc({"dataset", "list"});
   EXPECT_EQ(upgraded.exit_code, 0) << upgraded.err;
@@ -195,6 +197,7 @@ TEST_F(CliTest, AnUpgradeOfTheStoreIsNeverSilent) {
     EXPECT_TRUE((*db)->Query("SELECT unmerged_from FROM persons WHERE person_key = 'P'").ok());  // 0022 again
     EXPECT_TRUE((*db)->Query("SELECT tokens FROM rate_buckets").ok());                              // 0023 again
     EXPECT_TRUE((*db)->Query("SELECT asked_by FROM correction_requests").ok());                     // 0024 again
+    EXPECT_TRUE((*db)->Query("SELECT as_of, kept_as_newer FROM ingest_batches").ok());              // 0025 again
   }
   EXPECT_NE(upgraded.err.find("store.migrated"), std::string::npos) << upgraded.err;
   EXPECT_NE(upgraded.err.find("older ndc binaries now refuse it"), std::string::npos) << upgraded.err;
