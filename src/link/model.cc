@@ -51,6 +51,25 @@ struct PatternHash {
 };
 using Patterns = std::unordered_map<LevelVector, uint64_t, PatternHash>;
 
+// The bounds Train's header promises, applied to EM's estimates. `seen[l]`: a true match
+// showed level l (its m is EM's, not the floor).
+void BoundWeights(ComparisonParams& c, const std::vector<bool>& seen) {
+  if (c.untrained) {
+    for (auto& lp : c.levels) lp.m = lp.u;
+    return;
+  }
+  for (size_t l = 0; l < c.levels.size(); ++l) {
+    LevelParams& lp = c.levels[l];
+    // The floors (kMinM on m, 0.1 pairs on u) are guesses, not evidence: a level neither
+    // matches nor random pairs showed weighed +8 to +10 bits for a match by their ratio alone.
+    if (!seen[l]) lp.m = std::min(lp.m, lp.u);
+    // A looser level is tried only when the stricter ones failed: it must not weigh more than
+    // the strictest (a sample of few duplicates made "same words, another order" weigh 1.5
+    // bits above the exact name).
+    if (l > 0 && LevelWeight(lp) > LevelWeight(c.levels[0])) lp.m = lp.u * (c.levels[0].m / c.levels[0].u);
+  }
+}
+
 }  // namespace
 
 double LevelWeight(const LevelParams& p) {
@@ -114,6 +133,7 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
     p.name = settings.comparisons[c].name;
     uint64_t total = 0;
     for (size_t l = 0; l < levels; ++l) total += u_counts[c][l];
+    p.untrained = total == 0;
     for (size_t l = 0; l < levels; ++l) {
       // A level never seen among random pairs gets a pseudo-count of 1/10: agreement on a
       // unique identifier is rarer than the sample can show, but not impossible.
@@ -174,6 +194,9 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
     for (const auto& lp : model.comparisons[c].levels) u_em[c].push_back(lp.u);
   }
   double prior = 0.3;
+  // Per comparison and level: whether the last M step found match mass there (not the floor).
+  std::vector<std::vector<bool>> seen(nc);
+  for (size_t c = 0; c < nc; ++c) seen[c].assign(model.comparisons[c].levels.size(), false);
   say("EM over " + std::to_string(n_pairs) + " pairs (" + std::to_string(pats.size()) + " patterns)");
   for (size_t it = 0; it < settings.em.max_iterations; ++it) {
     std::vector<std::vector<double>> mass(nc, std::vector<double>(16, 0)), umass(nc, std::vector<double>(16, 0));
@@ -200,8 +223,11 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
       auto& levels = model.comparisons[c].levels;
       double sum = 0, usum = 0;
       for (size_t l = 0; l < levels.size(); ++l) sum += mass[c][l], usum += umass[c][l];
+      // No candidate pair held both values: EM cannot learn m (it would keep its start).
+      if (sum <= 0 && usum <= 0) model.comparisons[c].untrained = true;
       for (size_t l = 0; l < levels.size(); ++l) {
         if (sum > 0) {
+          seen[c][l] = mass[c][l] / sum >= kMinM;
           // At least 1 in 10,000 true matches shows any level: a level no match happened to show
           // in this sample is not a near-veto (1e-9 until 2026-11-30: -20 to -30 bits for any
           // typo or swapped day, so such pairs were never even reviewed). A floor, not a
@@ -220,6 +246,7 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
       break;
     }
   }
+  for (size_t c = 0; c < nc; ++c) BoundWeights(model.comparisons[c], seen[c]);
   model.candidate_prior = prior;
   // Matches expected among all candidate pairs, over all pairs.
   const double candidates = static_cast<double>(n_pairs) * static_cast<double>(step);
@@ -245,7 +272,9 @@ std::string ModelToJson(const Model& model) {
   for (const auto& c : model.comparisons) {
     nlohmann::json levels = nlohmann::json::array();
     for (const auto& l : c.levels) levels.push_back({{"m", l.m}, {"u", l.u}});
-    j["comparisons"].push_back({{"name", c.name}, {"levels", levels}});
+    nlohmann::json comparison = {{"name", c.name}, {"levels", levels}};
+    if (c.untrained) comparison["untrained"] = true;
+    j["comparisons"].push_back(std::move(comparison));
   }
   return DumpJson(j, 2);
 }
@@ -279,6 +308,7 @@ Result<Model> ModelFromJson(std::string_view json) {
     if (!c.is_object() || !c.contains("name") || !c["name"].is_string()) return bad(p + ".name", "expected a string");
     ComparisonParams cp;
     cp.name = c["name"].get<std::string>();
+    if (c.contains("untrained") && c["untrained"].is_boolean()) cp.untrained = c["untrained"].get<bool>();
     if (!c.contains("levels") || !c["levels"].is_array() || c["levels"].size() < 2) {
       return bad(p + ".levels", "expected a list of at least two levels");
     }

@@ -29,6 +29,10 @@ struct LevelParams {
 struct ComparisonParams {
   std::string name;                 // the comparison's name in the settings
   std::vector<LevelParams> levels;  // one per settings level, then the "else" level
+  // Training saw no pair where both records held a value (e.g. a dataset's first load without
+  // ID numbers): every level weighs 0 (m = u), neither for nor against, instead of the
+  // starting guesses EM never moved. Retrain once the data holds the attribute.
+  bool untrained = false;
 };
 
 struct Model {
@@ -49,7 +53,11 @@ struct TrainOptions {
   std::function<void(std::string_view message)> progress;  // may be empty
 };
 
-// Trains on `left` linked to `right` (nullptr: `left` deduplicated). Errors: kInvalidArgument when
+// Trains on `left` linked to `right` (nullptr: `left` deduplicated). The weights it returns keep
+// three bounds (docs/design/linkage.md, "Bounds on the trained weights"): a level no true match
+// showed in training never counts for a match (weight <= 0); no level weighs more than its
+// comparison's first (strictest) level; an untrained comparison weighs 0 at every level.
+// Errors: kInvalidArgument when
 // the settings are invalid or a table was built from other settings; kFailedPrecondition when
 // there are fewer than 2 records or no candidate pair to learn from.
 Result<Model> Train(const Settings& settings, const RecordTable& left, const RecordTable* right,
