@@ -90,21 +90,19 @@ void IssueCheckpointIfGrown(audit::Checkpointer* checkpointer, audit::AuditLog* 
 
 // Runs the pull connectors that are due (connector/scheduler.h). A pull in progress finishes
 // before the server stops (a killed process rolls its batch back instead).
-// A pull that made a batch is an audited change, like `ndc connector run`'s.
+// A pull that made a batch is an audited change, like `ndc connector run`'s: audited as soon as
+// its run ends, before the next connector's pull (until 2026-12-03 after all of them, so a crash
+// during a later pull left the earlier, applied batches without an entry).
 void RunDueConnectors(Hub& hub, connector::Scheduler* scheduler) {
-  auto outcomes = scheduler->RunDue();
-  if (!outcomes.ok()) {
-    log::Error("connector.poll_failed", {{"error", outcomes.status().ToString()}});
-    return;
-  }
-  for (const auto& o : *outcomes) {
+  auto outcomes = scheduler->RunDue([&hub](const connector::RunOutcome& o) {
     log::Info("connector.run", {{"connector", o.connector}, {"result", o.Summary()}});
-    if (!o.batch) continue;
+    if (!o.batch) return;
     if (Status s = AuditScheduledChange(hub, "connectors", "connector.run", {"", o.batch->dataset_id, o.connector});
         !s.ok()) {
       log::Error("audit.append_failed", {{"action", "connector.run"}, {"error", s.ToString()}});
     }
-  }
+  });
+  if (!outcomes.ok()) log::Error("connector.poll_failed", {{"error", outcomes.status().ToString()}});
 }
 
 Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) {

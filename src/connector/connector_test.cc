@@ -602,6 +602,32 @@ TEST_P(ConnectorTest, SchedulerRunsOnlyDueConnectors) {
   EXPECT_EQ(Names(t61), (std::vector<std::string>{"a_15m", "b_1h"}));
 }
 
+// `ndc serve` audits each pull's batch in RunDue's callback: it must see every outcome as soon as
+// that run ends, before the next connector pulls (a crash during a later pull then cannot leave
+// an applied batch unaudited; review of 2026-12-03).
+TEST_P(ConnectorTest, RunDueHandsOverEachOutcomeBeforeTheNextConnectorRuns) {
+  Put("A1", "Tên", 1);
+  ConnectorSpec first = Spec("a_first"), second = Spec("b_second");
+  first.every_seconds = second.every_seconds = 60;
+  Add(first);
+  Add(second);
+  std::vector<std::string> seen;
+  std::vector<int> ran_when_seen;
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<RunOutcome> all, scheduler_->RunDue([&](const RunOutcome& o) {
+    seen.push_back(o.connector);
+    int ran = 0;
+    for (const char* name : {"a_first", "b_second"}) {
+      Result<Connector> c = connectors_->Get(name);
+      ran += c.ok() && c->last_run_at.has_value();
+    }
+    ran_when_seen.push_back(ran);
+  }));
+  ASSERT_EQ(all.size(), 2u);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"a_first", "b_second"}));
+  EXPECT_EQ(ran_when_seen, (std::vector<int>{1, 2}));
+}
+
 TEST_P(ConnectorTest, ClaimHeldElsewhereBlocksRunsUntilItsLeaseExpires) {
   Put("A1", "Tên", 1);
   ConnectorSpec s = Spec();

@@ -64,7 +64,7 @@ std::string Scheduler::NewToken() {
   return fmt::format("{}:{}", options_.node, HexEncode(random_->Bytes(8)));
 }
 
-Result<std::vector<RunOutcome>> Scheduler::RunDue() {
+Result<std::vector<RunOutcome>> Scheduler::RunDue(const std::function<void(const RunOutcome&)>& each) {
   ASSIGN_OR_RETURN(std::vector<Connector> all, store_.List());
   std::vector<RunOutcome> outcomes;
   for (const Connector& c : all) {
@@ -81,10 +81,12 @@ Result<std::vector<RunOutcome>> Scheduler::RunDue() {
       out.mode = c.DefaultMode();
       out.error = claimed.status().WithContext("claiming the connector");
       outcomes.push_back(std::move(out));
+      if (each) each(outcomes.back());
       continue;
     }
     if (!*claimed) continue;  // another node or thread got there first, or it changed
     outcomes.push_back(RunClaimed(c.name, c.DefaultMode(), token));
+    if (each) each(outcomes.back());
   }
   return outcomes;
 }

@@ -30,6 +30,8 @@
 // connector runs at most once at a time.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -65,8 +67,10 @@ class Scheduler {
   // that never ran) and that no one else is running, one after another, in its default mode
   // (incremental with a watermark column, else snapshot). Returns one outcome per connector
   // run; a connector's failure is its outcome (kError), not an error of RunDue. Errors: only
-  // if the connectors cannot be listed.
-  Result<std::vector<RunOutcome>> RunDue();
+  // if the connectors cannot be listed. `each`, when given, sees every outcome as soon as its run
+  // ends, before the next connector starts: `ndc serve` audits a pull's batch there, so that a
+  // crash during a later pull cannot leave an applied batch without its audit entry.
+  Result<std::vector<RunOutcome>> RunDue(const std::function<void(const RunOutcome&)>& each = nullptr);
 
   // Runs `name` now, whether or not it is due or enabled; `mode` defaults to its DefaultMode().
   // Returns the outcome when a batch was sent or there were no changes (a refused batch is an
