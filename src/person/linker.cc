@@ -404,7 +404,8 @@ bool IsLockWait(const Status& s) { return s.code() == StatusCode::kDeadlineExcee
 }  // namespace
 
 Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string>& datasets,
-                                                   const LinkProgressFn& progress) {
+                                                   const LinkProgressFn& progress,
+                                                   const std::function<void(const DatasetLinkReport&)>& each) {
   ASSIGN_OR_RETURN(LinkPolicy policy, LoadLinkPolicy(*db_));
   std::vector<catalog::DatasetInfo> todo;
   if (datasets.empty()) {
@@ -433,11 +434,13 @@ Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string
       left.busy = true;
       left.model = fmt::format("not linked now (busy: {})", linked.status().message());
       out.push_back(std::move(left));
+      if (each) each(out.back());
       continue;
     }
     ASSIGN_OR_RETURN(DatasetLinkReport r, std::move(linked));
     const bool overtaken = r.overtaken;
     out.push_back(std::move(r));
+    if (each) each(out.back());
     // Linking the later datasets now, before the other run has linked this one (the authority
     // first of all), would let their records found persons that the ones it is still linking
     // define (review of 2026-12-01). They are left to that run, if it links them, or to the next.
@@ -450,6 +453,7 @@ Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string
         left.overtaken = true;
         left.model = kLeftAfterOvertaken;
         out.push_back(std::move(left));
+        if (each) each(out.back());
       }
       break;
     }

@@ -104,9 +104,13 @@ class Linker {
   Linker(store::Database* db, catalog::Catalog* catalog, Clock* clock, RandomSource* random, LinkerOptions options);
 
   // Links the change events of `datasets` (empty: every dataset); the authoritative dataset is
-  // always processed first.
+  // always processed first. `each`, when given, sees every dataset's report as soon as that
+  // dataset is done, before the next one starts — also when a later dataset then fails the run
+  // (`ndc serve` audits each dataset's linking there: a crash or an error later in the run cannot
+  // leave committed links without their audit entry).
   Result<std::vector<DatasetLinkReport>> Run(const std::vector<std::string>& datasets,
-                                             const LinkProgressFn& progress = nullptr);
+                                             const LinkProgressFn& progress = nullptr,
+                                             const std::function<void(const DatasetLinkReport&)>& each = nullptr);
 
  private:
   class Run_;

@@ -380,6 +380,32 @@ TEST_P(LinkerTest, AModelIsNotKeptWhileTheDatasetStatesNoValueForOneOfItsCompari
   }
 }
 
+// `ndc serve` audits each dataset's linking in Run's callback: it sees each report as soon as that
+// dataset is linked, before the next dataset starts (review of 2026-12-03).
+TEST_P(LinkerTest, RunHandsOverEachDatasetsReportBeforeTheNextDatasetIsLinked) {
+  LoadRegistry();
+  Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\n");
+  clock_.Advance(1000000);
+  LinkerOptions options;
+  options.settings = TestSettings();
+  options.model = TestModel();
+  options.threads = 1;
+  Linker linker(db_.get(), catalog_.get(), &clock_, &random_, options);
+  std::vector<std::string> seen;
+  std::vector<int64_t> tax_cursor_then;
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DatasetLinkReport> reports,
+                           linker.Run({}, nullptr, [&](const DatasetLinkReport& r) {
+                             seen.push_back(r.dataset_id);
+                             Result<int64_t> cursor = GetCursor(*db_, "tax", "0/1");
+                             tax_cursor_then.push_back(cursor.value_or(-1));
+                           }));
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(seen, (std::vector<std::string>{"population_registry", "tax"}));
+  ASSERT_EQ(tax_cursor_then.size(), 2u);
+  EXPECT_EQ(tax_cursor_then[0], 0);  // the registry's report came before the tax records were linked
+  EXPECT_GT(tax_cursor_then[1], 0);
+}
+
 TEST_P(LinkerTest, ResolveLinkedListsAPersonWithoutLinksAndSeesNewSchemaVersions) {
   NDC_ASSERT_OK(CreatePerson(*db_, "S0000000000000001", "surrogate", 1).status());
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<ResolvedPerson> bare, ResolveLinked(*db_, "S0000000000000001"));
