@@ -1,4 +1,5 @@
 // System routes: health (public), metrics and version.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -30,6 +31,23 @@ void ApiService::CollectMetrics() const {
                                             : std::chrono::steady_clock::duration::zero();
     m.GetGauge("ndc_audit_commit_running_milliseconds", "How long the audit commit under way has run (0: idle).")
         ->Set(std::chrono::duration_cast<std::chrono::milliseconds>(running).count());
+    // What no signed checkpoint covers yet: it grows without bound when no node signs (a hub
+    // restored without keys/ serves and appends, but signs nothing), which an alert should catch.
+    auto head = deps_.audit->Head();
+    auto latest = deps_.audit->LatestCheckpoint();
+    if (head.ok() && latest.ok()) {
+      const uint64_t signed_size = *latest ? (*latest)->checkpoint.size : 0;
+      m.GetGauge("ndc_audit_log_entries", "Entries in the audit log (its tree size).")
+          ->Set(static_cast<int64_t>(head->first));
+      m.GetGauge("ndc_audit_unsigned_entries",
+                 "Audit entries no signed checkpoint covers yet (grows without bound when no node signs).")
+          ->Set(static_cast<int64_t>(head->first - std::min(head->first, signed_size)));
+      if (*latest) {
+        const int64_t now = (deps_.clock ? deps_.clock : SystemClock())->NowMicros();
+        m.GetGauge("ndc_audit_checkpoint_age_seconds", "Seconds since the latest signed checkpoint was signed.")
+            ->Set(std::max<int64_t>(0, (now - (*latest)->signed_at) / 1000000));
+      }
+    }
   }
   if (!deps_.spool_dir.empty()) {
     std::error_code ec;

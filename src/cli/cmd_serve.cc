@@ -170,8 +170,16 @@ Status Serve(ServeFlags flags) {
     log::Info("ingest.spool_cleaned", {{"path", deps.spool_dir}, {"removed", stale_uploads}});
   }
   if (hub.checkpointer == nullptr) {
-    log::Warn("audit.no_signing_key", {{"path", config.data_dir + "/keys/signing.key"},
-                                       {"effect", "this node appends and proves but signs no checkpoints"}});
+    // Fine for a node of several when another one signs; alone, or after a restore that left
+    // keys/ behind, nothing signs any more (the metric ndc_audit_unsigned_entries then grows).
+    auto signed_before = hub.audit->LatestCheckpoint();
+    const bool had_checkpoints = signed_before.ok() && signed_before->has_value();
+    log::Warn("audit.no_signing_key",
+              {{"path", config.data_dir + "/keys/signing.key"},
+               {"effect", "this node appends and proves but signs no checkpoints"},
+               {"what_to_do", had_checkpoints ? "the log holds signed checkpoints: if no other node signs, restore "
+                                                "keys/ from the same backup as the data (docs/backup.md)"
+                                              : "run `ndc init` on a new hub, or copy keys/ from the hub's backup"}});
   }
   // Signs a checkpoint every interval while the log grows (and once more at shutdown, below).
   PeriodicTask checkpoints("ndc-audit-sign", std::chrono::seconds(hub.checkpointer ? std::max(0, flags.checkpoint_interval) : 0),

@@ -323,6 +323,17 @@ TEST_P(ServerTest, MetricsCountAuditCommitsAndFreeSpace) {
   EXPECT_EQ(value(after, "ndc_audit_failed_entries_total"), 0);
   EXPECT_EQ(value(after, "ndc_audit_commit_running_milliseconds"), 0);  // idle between requests
   EXPECT_GT(value(after, "ndc_data_dir_available_bytes"), 0) << after;
+  // What no signed checkpoint covers yet, the gauge an alert watches (it grows without bound on
+  // a hub restored without keys/): the change's entry at least, none once a checkpoint is signed.
+  EXPECT_GE(value(after, "ndc_audit_log_entries"), entries + 1) << after;
+  EXPECT_GE(value(after, "ndc_audit_unsigned_entries"), 1) << after;
+  EXPECT_GE(value(after, "ndc_audit_checkpoint_age_seconds"), 0) << after;
+  HttpResponse signed_now = Call("POST", "/v1/audit/checkpoint", Key("auditor"));
+  ASSERT_EQ(signed_now.status, 200) << signed_now.body;
+  const int64_t size = json::parse(signed_now.body)["tree_size"].get<int64_t>();
+  std::string later = Call("GET", "/metrics", op_).body;
+  EXPECT_EQ(value(later, "ndc_audit_unsigned_entries"), value(later, "ndc_audit_log_entries") - size) << later;
+  EXPECT_LE(value(later, "ndc_audit_unsigned_entries"), 2) << later;  // the checkpoint request's own entry
 }
 
 // HEAD is served where nothing is decided or audited (public routes), and listed in their
