@@ -157,11 +157,23 @@ Status Verify(const AuditFlags& f) {
   // Read-only: verifying must change nothing, not even an older store's schema.
   ASSIGN_OR_RETURN(HubReader hub, OpenHubToRead(f.hub));
   std::string path = f.pubkey.empty() ? hub.config.data_dir + "/keys/signing.pub" : f.pubkey;
-  ASSIGN_OR_RETURN(std::string pub, audit::LoadPublicKey(path));
+  Result<std::string> loaded = audit::LoadPublicKey(path);
+  if (loaded.status().code() == StatusCode::kNotFound) {
+    return NotFoundError(fmt::format("{}: copy keys/ from the same backup as the data, or pass --pubkey FILE "
+                                     "(the hub's public key, GET /v1/audit/public-key)",
+                                     loaded.status().message()));
+  }
+  ASSIGN_OR_RETURN(std::string pub, std::move(loaded));
   std::vector<std::string> trusted;
   for (const std::string& file : f.trusted) {
-    // A --save file that does not exist yet is the first run of an auditor's routine.
-    if (file == f.save && !std::filesystem::exists(file)) continue;
+    // A --save file that does not exist yet is the first run of an auditor's routine: said, since
+    // a lost or mistyped state file would otherwise skip the rollback check without a word.
+    if (file == f.save && !std::filesystem::exists(file)) {
+      std::cerr << fmt::format("NOTE: {} does not exist yet: taken as the first run of this routine, so no "
+                               "earlier checkpoint was checked for a rollback (it is saved now)\n",
+                               file);
+      continue;
+    }
     ASSIGN_OR_RETURN(std::string note, CheckpointNote(file));
     trusted.push_back(std::move(note));
   }

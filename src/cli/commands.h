@@ -41,5 +41,8 @@ void RegisterPerson(CLI::App* app, int* exit_code);
 // prints `ndc: error: <what>; see `<command> --help` [INVALID_ARGUMENT]` — naming an unknown
 // command and listing the valid ones — and returns exit code 2 (docs/cli.md, "Exit codes").
 int ReportUsageError(CLI::App& app, const CLI::ParseError& error);
+// After --help: whether the words before it name a command that does not exist (`ndc backup
+// --help`), which then deserves ReportUsageError's answer rather than the help of its parent.
+bool NamesUnknownCommand(CLI::App& app);
 
 }  // namespace ndc::cli

@@ -38,7 +38,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --help-all, --version
+    // --help, --help-all, --version; but `ndc backup --help`, a word that is no command, says so
+    // (it printed the top-level help and exited 0, as if `backup` existed).
+    if (e.get_exit_code() == 0 && !ndc::cli::NamesUnknownCommand(app)) return app.exit(e);
+    if (e.get_exit_code() == 0) return ndc::cli::ReportUsageError(app, CLI::RequiredError("A subcommand"));
     return ndc::cli::ReportUsageError(app, e);
   } catch (const std::exception& e) {  // a bug: say so plainly instead of aborting
     std::cerr << "ndc: internal error: " << e.what() << "\n";

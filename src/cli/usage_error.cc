@@ -10,6 +10,16 @@
 
 namespace ndc::cli {
 
+bool NamesUnknownCommand(CLI::App& app) {
+  CLI::App* at = &app;
+  while (!at->get_subcommands().empty()) at = at->get_subcommands().front();
+  if (at->get_subcommands([](CLI::App*) { return true; }).empty() || at->get_require_subcommand_min() == 0) {
+    return false;
+  }
+  const std::vector<std::string> rest = at->remaining();
+  return !rest.empty() && !rest.front().empty() && rest.front()[0] != '-';
+}
+
 int ReportUsageError(CLI::App& app, const CLI::ParseError& error) {
   // The deepest command the words named before the error.
   CLI::App* at = &app;

@@ -196,10 +196,21 @@ TEST_P(AuditTest, AHeldCheckpointCatchesARollbackTheStoredOnesCannot) {
   Ndc({"agency", "create", "--data", hub_, "--id", "vss", "--name", "VSS"});
   Ndc({"audit", "checkpoint", "--data", hub_});
   const std::string held = dir_.path() + "/held.note";
-  std::string first = Ndc({"audit", "verify", "--data", hub_, "--trusted", held, "--save", held});
-  EXPECT_NE(first.find("saved the latest checkpoint checked to"), std::string::npos) << first;
-  std::string second = Ndc({"audit", "verify", "--data", hub_, "--trusted", held, "--save", held});
-  EXPECT_NE(second.find("OK: the log extends the 1 checkpoint(s) you hold"), std::string::npos) << second;
+  CommandResult first = RunNdc({"audit", "verify", "--data", hub_, "--trusted", held, "--save", held});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("saved the latest checkpoint checked to"), std::string::npos) << first.out;
+  // Said, since a lost or mistyped state file would otherwise skip the rollback check silently.
+  EXPECT_NE(first.err.find("does not exist yet: taken as the first run of this routine"), std::string::npos)
+      << first.err;
+  CommandResult second = RunNdc({"audit", "verify", "--data", hub_, "--trusted", held, "--save", held});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("OK: the log extends the 1 checkpoint(s) you hold"), std::string::npos) << second.out;
+  EXPECT_EQ(second.err.find("first run"), std::string::npos) << second.err;
+  // Without the public key (a copy made without keys/), the error says what to do.
+  CommandResult keyless = RunNdc({"audit", "verify", "--data", hub_, "--pubkey", dir_.path() + "/none.pub"});
+  EXPECT_EQ(keyless.exit_code, 1) << keyless.err;
+  EXPECT_NE(keyless.err.find("copy keys/ from the same backup as the data, or pass --pubkey FILE"), std::string::npos)
+      << keyless.err;
   // Roll the log back to its first 2 entries, head and checkpoints included.
   auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.audit.db");
   ASSERT_TRUE(db.ok());

@@ -127,6 +127,18 @@ TEST_F(CliTest, UsageErrorsExitTwoAndNameWhatWasWrong) {
   EXPECT_NE(sub.err.find("'lst' is not a command of `ndc dataset`; the commands are: create, update, list, show"),
             std::string::npos)
       << sub.err;
+  // With --help too: a word that is no command is named, not answered with its parent's help
+  // and exit 0 as if it existed (`ndc backup --help`; review of 2026-12-03).
+  for (const std::vector<std::string>& words : {std::vector<std::string>{"backup", "--help"},
+                                                std::vector<std::string>{"dataset", "lst", "--help"}}) {
+    CommandResult help = RunNdc(words);
+    EXPECT_EQ(help.exit_code, 2) << words[0];
+    EXPECT_NE(help.err.find("is not a command of `ndc"), std::string::npos) << help.err;
+    EXPECT_EQ(help.out.find("Usage:"), std::string::npos) << help.out;
+  }
+  CommandResult real_help = RunNdc({"dataset", "--help"});
+  EXPECT_EQ(real_help.exit_code, 0);
+  EXPECT_NE(real_help.out.find("Usage: ndc dataset"), std::string::npos) << real_help.out;
   CommandResult range = RunNdc({"events", "x", "--limit", "0"});
   EXPECT_EQ(range.exit_code, 2);
   EXPECT_NE(range.err.find("--limit: Value 0 not in range"), std::string::npos) << range.err;

@@ -171,7 +171,16 @@ TEST(SqliteOpenTest, NonDatabaseFileIsDataLoss) {
   NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<TestDatabase> db, NewTestDatabase(Backend::kSqlite));
   const std::string garbage = std::filesystem::path(PathOf(*db)).parent_path() / "garbage.db";
   std::ofstream(garbage) << std::string(8192, 'x');
-  EXPECT_EQ(OpenSqlite(garbage).status().code(), StatusCode::kDataLoss);
+  Status plain = OpenSqlite(garbage).status();
+  EXPECT_EQ(plain.code(), StatusCode::kDataLoss);
+  EXPECT_EQ(plain.message().find("write-ahead log"), std::string::npos) << plain.message();
+  // With a log beside it, the error names the usual cause after a restore and what to do.
+  std::ofstream(garbage + "-wal") << std::string(4096, 'y');
+  Status with_log = OpenSqlite(garbage).status();
+  EXPECT_EQ(with_log.code(), StatusCode::kDataLoss);
+  EXPECT_NE(with_log.message().find("a write-ahead log " + garbage + "-wal lies beside it"), std::string::npos)
+      << with_log.message();
+  EXPECT_NE(with_log.message().find("restore into an empty one"), std::string::npos) << with_log.message();
 }
 
 TEST(SqliteOpenTest, UnopenablePathIsUnavailable) {

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_connection.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -23,7 +25,18 @@ constexpr int kProgressInterval = 1000;
 Status WhileOpening(const Status& s, const std::string& path) {
   std::string_view m = s.message();
   if (m.starts_with("sqlite: ")) m.remove_prefix(8);
-  return Status(s.code(), fmt::format("sqlite: opening {}: {}", path, m));
+  std::string hint;
+  std::error_code ec;
+  if (s.code() == StatusCode::kDataLoss && std::filesystem::exists(path + "-wal", ec)) {
+    // The usual cause after a restore: SQLite replays a log left by the file that was replaced
+    // (a review of 2026-12-03 met it; docs/backup.md).
+    hint = fmt::format(
+        "; a write-ahead log {}-wal lies beside it: if this file was just restored or copied in, that log "
+        "belongs to the file it replaced — move the directory aside and restore into an empty one "
+        "(docs/backup.md)",
+        path);
+  }
+  return Status(s.code(), fmt::format("sqlite: opening {}: {}{}", path, m, hint));
 }
 
 }  // namespace
