@@ -380,6 +380,28 @@ TEST_P(LinkerTest, AModelIsNotKeptWhileTheDatasetStatesNoValueForOneOfItsCompari
   }
 }
 
+// A surrogate whose only record moves to another person (the record was corrected to carry a
+// registry ID) was that record's person: it joins it, and what refers to it follows (a citizen's
+// key bound to it found nothing before; review of 2026-12-03).
+TEST_P(LinkerTest, ASurrogateWhoseOnlyRecordMovesJoinsThatRecordsPerson) {
+  Load("tax", "T1,Lê Văn Cường,1970-03-03,,M,\n");
+  Link();
+  const std::string s = PersonOf("tax", "T1");
+  ASSERT_EQ(s[0], 'S');
+  LoadRegistry();
+  Link();
+  ASSERT_EQ(PersonOf("tax", "T1"), s);  // nobody in the registry is Cường
+  Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\n");
+  EXPECT_EQ(LinkReport("tax").merged, 1);
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<Person> was, GetPerson(*db_, s));
+  ASSERT_TRUE(was.has_value());
+  EXPECT_EQ(was->status, "merged");
+  NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s));
+  EXPECT_EQ(resolved, kAnId);
+  EXPECT_EQ(EventKinds(s), "created linked unlinked merged");
+}
+
 // `ndc serve` audits each dataset's linking in Run's callback: it sees each report as soon as that
 // dataset is linked, before the next dataset starts (review of 2026-12-03).
 TEST_P(LinkerTest, RunHandsOverEachDatasetsReportBeforeTheNextDatasetIsLinked) {

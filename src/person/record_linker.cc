@@ -193,13 +193,32 @@ Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordSt
   return OkStatus();
 }
 
+Status RecordLinker::MoveTo(const std::string& dataset_id, const RecordState& record, const std::string& person,
+                            const std::string& method, std::optional<double> weight) {
+  ASSIGN_OR_RETURN(std::optional<person::Link> current, GetLink(*tx_, dataset_id, record.key));
+  RETURN_IF_ERROR(ops_->Attach(dataset_id, record, person, method, weight));
+  if (!current || current->person_key == person || current->person_key[0] != 'S') return OkStatus();
+  // The surrogate it founded has no record left: it was this record's person all along, so it
+  // joins the record's person with what refers to it (consents, corrections, a citizen's key);
+  // left active and empty, a citizen bound to it saw nothing (review of 2026-12-03).
+  ASSIGN_OR_RETURN(std::vector<person::Link> left, LinksOf(*tx_, current->person_key));
+  ASSIGN_OR_RETURN(std::optional<Person> was, GetPerson(*tx_, current->person_key));
+  if (!left.empty() || !was || was->status != "active") return OkStatus();
+  ASSIGN_OR_RETURN(bool refused, RejectedBetween(current->person_key, person));
+  if (refused) return OkStatus();
+  RETURN_IF_ERROR(ops_->Merge(current->person_key, person,
+                              fmt::format("its only record ({} {}) now belongs to {}", dataset_id, record.key, person)));
+  ++counts_->merged;
+  return OkStatus();
+}
+
 Result<bool> RecordLinker::AttachByDecision(const std::string& dataset_id, const RecordState& record,
                                             std::set<std::string>* rejected) {
   std::optional<std::string> matched;
   RETURN_IF_ERROR(ReadDecisions(dataset_id, record.key, rejected, &matched));
   if (!matched) return false;
   ++counts_->by_decision;
-  RETURN_IF_ERROR(ops_->Attach(dataset_id, record, *matched, "review", std::nullopt));
+  RETURN_IF_ERROR(MoveTo(dataset_id, record, *matched, "review", std::nullopt));
   return true;
 }
 
@@ -210,12 +229,12 @@ Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState&
   ASSIGN_OR_RETURN(std::optional<std::string> by_id, Deterministic(record, "personal_id", rejected, false, ""));
   if (by_id) {
     ++counts_->by_id;
-    return ops_->Attach(dataset_id, record, *by_id, "id", std::nullopt);
+    return MoveTo(dataset_id, record, *by_id, "id", std::nullopt);
   }
   ASSIGN_OR_RETURN(std::optional<std::string> by_old, ByOldIdNumber(record, rejected));
   if (by_old) {
     ++counts_->by_rule;
-    return ops_->Attach(dataset_id, record, *by_old, "rule", std::nullopt);
+    return MoveTo(dataset_id, record, *by_old, "rule", std::nullopt);
   }
   ASSIGN_OR_RETURN(std::optional<person::Link> current, GetLink(*tx_, dataset_id, record.key));
   if (index_ != nullptr) {
@@ -226,7 +245,7 @@ Status RecordLinker::LinkOther(const std::string& dataset_id, const RecordState&
       if (!p || rejected.contains(*p)) continue;
       if (c.deterministic || c.probability >= thresholds_.match) {
         ++counts_->probabilistic;
-        return ops_->Attach(dataset_id, record, *p, "probabilistic", c.weight);
+        return MoveTo(dataset_id, record, *p, "probabilistic", c.weight);
       }
       if (current && current->person_key == *p) {
         if (p->front() == 'S') {

@@ -53,6 +53,10 @@ class RecordLinker {
                                 std::set<std::string>* rejected);
   Status ReadDecisions(const std::string& dataset_id, const std::string& record_key, std::set<std::string>* rejected,
                        std::optional<std::string>* matched);
+  // Attaches the record to `person`; a surrogate it leaves with no record is merged into
+  // `person` (unless an operator declared the two apart), so what refers to it follows.
+  Status MoveTo(const std::string& dataset_id, const RecordState& record, const std::string& person,
+                const std::string& method, std::optional<double> weight);
   // True when an operator said a record of `surrogate` is not `person`.
   Result<bool> RejectedBetween(const std::string& surrogate, const std::string& person);
   Status NewPerson(const std::string& dataset_id, const RecordState& record);
