@@ -26,6 +26,7 @@ void RegisterDataset(CLI::App* app, int* exit_code);
 void RegisterKey(CLI::App* app, int* exit_code);
 void RegisterVersion(CLI::App* app, int* exit_code);
 void RegisterAudit(CLI::App* app, int* exit_code);
+void RegisterBackup(CLI::App* app, int* exit_code);
 void RegisterDatagen(CLI::App* app, int* exit_code);
 void RegisterIngest(CLI::App* app, int* exit_code);
 void RegisterBatch(CLI::App* app, int* exit_code);

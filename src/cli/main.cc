@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   ndc::cli::RegisterConnector(&app, &exit_code);
   ndc::cli::RegisterKey(&app, &exit_code);
   ndc::cli::RegisterAudit(&app, &exit_code);
+  ndc::cli::RegisterBackup(&app, &exit_code);
   ndc::cli::RegisterDatagen(&app, &exit_code);
   ndc::cli::RegisterLink(&app, &exit_code);
   ndc::cli::RegisterPerson(&app, &exit_code);

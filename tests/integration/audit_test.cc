@@ -2,9 +2,12 @@
 // over HTTP and from the CLI are audited, auditors fetch checkpoints and proofs over HTTP, the
 // offline verifier accepts them and refuses tampered ones, and `ndc audit verify` names the
 // first bad index after a row is deleted from the store.
+#include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -230,6 +233,46 @@ TEST_P(AuditTest, AHeldCheckpointCatchesARollbackTheStoredOnesCannot) {
   std::string err = Ndc({"audit", "verify", "--data", hub_, "--trusted", held}, 1);
   EXPECT_NE(err.find("rolled back"), std::string::npos) << err;
   EXPECT_NE(err.find("[DATA_LOSS]"), std::string::npos) << err;
+}
+
+// `ndc backup` while the hub serves and audits: the copy's log verifies, the key keeps its mode,
+// the copy opens as a hub, and a second backup into the same directory is refused. On
+// PostgreSQL it says to use the server's tools.
+TEST_P(AuditTest, ABackupTakenWhileTheHubServesVerifiesAndOpens) {
+  Ndc({"agency", "create", "--data", hub_, "--id", "vss", "--name", "VSS"});
+  Ndc({"audit", "checkpoint", "--data", hub_});
+  const std::string copy = dir_.path() + "/backup";
+  if (pg_) {
+    CommandResult refused = RunNdc({"backup", copy, "--data", hub_});
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_NE(refused.err.find("pg_dump"), std::string::npos) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(copy + "/ndc.db"));
+    return;
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> reads{0};
+  std::thread reader([&] {
+    while (!stop) {
+      Call("GET", "/v1/audit/entries?limit=5", auditor_);
+      ++reads;
+    }
+  });
+  CommandResult backup = RunNdc({"backup", copy, "--data", hub_});
+  stop = true;
+  reader.join();
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_NE(backup.out.find("the audit log verified:"), std::string::npos) << backup.out;
+  EXPECT_GT(reads.load(), 0);
+  const auto mode = std::filesystem::status(copy + "/keys/signing.key").permissions();
+  EXPECT_EQ(mode & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  CommandResult agencies = RunNdc({"agency", "list", "--data", copy});
+  EXPECT_EQ(agencies.exit_code, 0) << agencies.err;
+  EXPECT_NE(agencies.out.find("vss"), std::string::npos) << agencies.out;
+  EXPECT_EQ(Ndc({"audit", "verify", "--data", copy}).substr(0, 4), "OK: ");
+  CommandResult again = RunNdc({"backup", copy, "--data", hub_});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("is not empty: back up into a new directory"), std::string::npos) << again.err;
 }
 
 #ifdef NDC_TEST_POSTGRES

@@ -128,8 +128,8 @@ TEST_F(CliTest, UsageErrorsExitTwoAndNameWhatWasWrong) {
             std::string::npos)
       << sub.err;
   // With --help too: a word that is no command is named, not answered with its parent's help
-  // and exit 0 as if it existed (`ndc backup --help`; review of 2026-12-03).
-  for (const std::vector<std::string>& words : {std::vector<std::string>{"backup", "--help"},
+  // and exit 0 as if it existed (`ndc restore --help`; review of 2026-12-03).
+  for (const std::vector<std::string>& words : {std::vector<std::string>{"restore", "--help"},
                                                 std::vector<std::string>{"dataset", "lst", "--help"}}) {
     CommandResult help = RunNdc(words);
     EXPECT_EQ(help.exit_code, 2) << words[0];
