@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "link/explain.h"
@@ -29,6 +31,38 @@ TEST(Explain, TotalIsPriorPlusSumOfPartsAndMatchesTheLinker) {
   EXPECT_NE(ExplanationToText(e).find("total match weight"), std::string::npos);
   EXPECT_NE(ExplanationToJson(e).find("\"comparisons\""), std::string::npos);
   EXPECT_EQ(e.comparisons[s.ComparisonIndex("full_name")].left_value, "Nguyễn Văn An");
+}
+
+// A value's frequency refines evidence the model has, never makes some: a rare commune weighs 0
+// in an untrained comparison (it scored about +12 bits: log2(u / frequency) on top of m = u) and
+// in one whose first level no match showed; a trained one adjusts as before.
+TEST(Explain, TermFrequenciesAdjustOnlyATrainedComparisonThatCountsForAMatch) {
+  Settings s = ParseSettings(R"(
+[[attributes]]
+name = "commune"
+[[comparisons]]
+name = "commune"
+attribute = "commune"
+tf_adjust = true
+levels = [{kind = "exact"}]
+[[blocking]]
+attributes = ["commune"]
+)", SettingsFormat::kToml).value();
+  RecordTable left(s), right(s);
+  left.Add("l", AttributeValues{{"commune", "Xã Hiếm"}});
+  right.Add("r0", AttributeValues{{"commune", "Xã Hiếm"}});
+  for (int i = 1; i < 1000; ++i) right.Add("r" + std::to_string(i), AttributeValues{{"commune", "Xã Thường"}});
+  Model m;
+  m.prior = 0.001;
+  m.comparisons.push_back({"commune", {{0.9, 0.01}, {0.1, 0.99}}, false});
+  const double trained = Explain(s, m, left, 0, right, 0).comparisons[0].tf_adjustment;
+  EXPECT_NEAR(trained, std::log2(0.01 / 0.001), 1e-9);  // 1 holder in 1,000
+  m.comparisons[0] = {"commune", {{0.01, 0.01}, {0.99, 0.99}}, true};
+  ComparisonExplanation untrained = Explain(s, m, left, 0, right, 0).comparisons[0];
+  EXPECT_EQ(untrained.tf_adjustment, 0);
+  EXPECT_NEAR(untrained.weight, 0, 1e-12);
+  m.comparisons[0] = {"commune", {{0.005, 0.01}, {0.995, 0.99}}, false};  // weighs < 0: unseen
+  EXPECT_EQ(Explain(s, m, left, 0, right, 0).comparisons[0].tf_adjustment, 0);
 }
 
 }  // namespace

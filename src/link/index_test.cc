@@ -52,6 +52,21 @@ TEST_F(IndexTest, LateRecordWithMissingIdJoinsTheRightPerson) {
   EXPECT_FALSE(c[0].deterministic);
 }
 
+// A mistyped birth year, no ID and no commune: only the name tokens + month and day rule can
+// make the pair a candidate (every other rule needs the year, the full date or the commune).
+TEST_F(IndexTest, AMistypedBirthYearStillMeetsItsPerson) {
+  index_->Add("P299", late_);
+  AttributeValues v = late_;
+  v["personal_id"] = "";
+  const std::string& dob = late_.at("birth_date");
+  v["birth_date"] = std::to_string(std::stoi(dob.substr(0, 4)) + 1) + dob.substr(4);
+  RecordTable probe(settings_);
+  probe.Add("typo", v);
+  auto c = index_->Query(probe, 0, 3);
+  ASSERT_FALSE(c.empty()) << "no candidate for " << v["full_name"] << " " << v["birth_date"];
+  EXPECT_EQ(c[0].row, 299u);
+}
+
 TEST_F(IndexTest, ConcurrentQueriesAndAddsAgree) {
   std::vector<std::thread> threads;
   std::atomic<size_t> hits{0};

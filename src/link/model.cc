@@ -51,29 +51,29 @@ struct PatternHash {
 };
 using Patterns = std::unordered_map<LevelVector, uint64_t, PatternHash>;
 
-// The bounds Train's header promises, applied to EM's estimates. `seen[l]`: a true match
-// showed level l (its m is EM's, not the floor).
-void BoundWeights(ComparisonParams& c, const std::vector<bool>& seen) {
-  if (c.untrained) {
-    for (auto& lp : c.levels) lp.m = lp.u;
-    return;
-  }
-  for (size_t l = 0; l < c.levels.size(); ++l) {
-    LevelParams& lp = c.levels[l];
-    // The floors (kMinM on m, 0.1 pairs on u) are guesses, not evidence: a level neither
-    // matches nor random pairs showed weighed +8 to +10 bits for a match by their ratio alone.
-    if (!seen[l]) lp.m = std::min(lp.m, lp.u);
-    // A looser level is tried only when the stricter ones failed: it must not weigh more than
-    // the strictest (a sample of few duplicates made "same words, another order" weigh 1.5
-    // bits above the exact name).
-    if (l > 0 && LevelWeight(lp) > LevelWeight(c.levels[0])) lp.m = lp.u * (c.levels[0].m / c.levels[0].u);
-  }
-}
-
 }  // namespace
 
 double LevelWeight(const LevelParams& p) {
   return std::log2(std::max(p.m, 1e-12) / std::max(p.u, 1e-12));
+}
+
+void ApplyWeightBounds(Model* model) {
+  for (ComparisonParams& c : model->comparisons) {
+    if (c.untrained) {
+      for (auto& lp : c.levels) lp.m = lp.u;
+      continue;
+    }
+    for (size_t l = 0; l < c.levels.size(); ++l) {
+      LevelParams& lp = c.levels[l];
+      // At the floor, no true match showed the level: the floors (kMinM on m, 0.1 pairs on u) are
+      // guesses, not evidence, and their ratio alone weighed +8 to +10 bits for a match.
+      if (lp.m <= kMinM) lp.m = std::min(lp.m, lp.u);
+      // A looser level is tried only when the stricter ones failed: it must not weigh more than
+      // the strictest (a sample of few duplicates made "same words, another order" weigh 1.5
+      // bits above the exact name).
+      if (l > 0 && LevelWeight(lp) > LevelWeight(c.levels[0])) lp.m = lp.u * (c.levels[0].m / c.levels[0].u);
+    }
+  }
 }
 
 Result<Model> Train(const Settings& settings, const RecordTable& left, const RecordTable* right,
@@ -194,9 +194,6 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
     for (const auto& lp : model.comparisons[c].levels) u_em[c].push_back(lp.u);
   }
   double prior = 0.3;
-  // Per comparison and level: whether the last M step found match mass there (not the floor).
-  std::vector<std::vector<bool>> seen(nc);
-  for (size_t c = 0; c < nc; ++c) seen[c].assign(model.comparisons[c].levels.size(), false);
   say("EM over " + std::to_string(n_pairs) + " pairs (" + std::to_string(pats.size()) + " patterns)");
   for (size_t it = 0; it < settings.em.max_iterations; ++it) {
     std::vector<std::vector<double>> mass(nc, std::vector<double>(16, 0)), umass(nc, std::vector<double>(16, 0));
@@ -227,7 +224,6 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
       if (sum <= 0 && usum <= 0) model.comparisons[c].untrained = true;
       for (size_t l = 0; l < levels.size(); ++l) {
         if (sum > 0) {
-          seen[c][l] = mass[c][l] / sum >= kMinM;
           // At least 1 in 10,000 true matches shows any level: a level no match happened to show
           // in this sample is not a near-veto (1e-9 until 2026-11-30: -20 to -30 bits for any
           // typo or swapped day, so such pairs were never even reviewed). A floor, not a
@@ -246,7 +242,7 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
       break;
     }
   }
-  for (size_t c = 0; c < nc; ++c) BoundWeights(model.comparisons[c], seen[c]);
+  ApplyWeightBounds(&model);
   model.candidate_prior = prior;
   // Matches expected among all candidate pairs, over all pairs.
   const double candidates = static_cast<double>(n_pairs) * static_cast<double>(step);
@@ -268,6 +264,7 @@ std::string ModelToJson(const Model& model) {
   j["converged"] = model.converged;
   j["training_pairs"] = model.training_pairs;
   j["u_pairs"] = model.u_pairs;
+  if (model.retrain_at_seq > 0) j["retrain_at_seq"] = model.retrain_at_seq;
   j["comparisons"] = nlohmann::json::array();
   for (const auto& c : model.comparisons) {
     nlohmann::json levels = nlohmann::json::array();
@@ -297,6 +294,9 @@ Result<Model> ModelFromJson(std::string_view json) {
   count("em_iterations", &m.em_iterations);
   count("training_pairs", &m.training_pairs);
   count("u_pairs", &m.u_pairs);
+  if (j.contains("retrain_at_seq") && j["retrain_at_seq"].is_number_integer()) {
+    m.retrain_at_seq = j["retrain_at_seq"].get<int64_t>();
+  }
   if (j.contains("candidate_prior") && j["candidate_prior"].is_number()) {
     m.candidate_prior = j["candidate_prior"].get<double>();
   }

@@ -46,6 +46,10 @@ struct Model {
   bool converged = false;
   size_t training_pairs = 0;  // candidate pairs EM saw
   size_t u_pairs = 0;         // random pairs u was estimated from
+  // For the hub's kept models (person/linker.cc): a comparison the dataset can state had no value
+  // to learn from, so the model is trained again once the dataset's linked change events reach
+  // this sequence number (0: never).
+  int64_t retrain_at_seq = 0;
 };
 
 struct TrainOptions {
@@ -54,9 +58,10 @@ struct TrainOptions {
 };
 
 // Trains on `left` linked to `right` (nullptr: `left` deduplicated). The weights it returns keep
-// three bounds (docs/design/linkage.md, "Bounds on the trained weights"): a level no true match
-// showed in training never counts for a match (weight <= 0); no level weighs more than its
-// comparison's first (strictest) level; an untrained comparison weighs 0 at every level.
+// three bounds (ApplyWeightBounds; docs/design/linkage.md, "Bounds on the trained weights"): a
+// level no true match showed in training never counts for a match (weight <= 0); no level weighs
+// more than its comparison's first (strictest) level; an untrained comparison weighs 0 at every
+// level (and a value's frequency adjusts none of these upwards: link/internal/scorer.cc).
 // Errors: kInvalidArgument when
 // the settings are invalid or a table was built from other settings; kFailedPrecondition when
 // there are fewer than 2 records or no candidate pair to learn from.
@@ -65,6 +70,11 @@ Result<Model> Train(const Settings& settings, const RecordTable& left, const Rec
 
 // The log2 Bayes factor log2(m/u) of a level (with floors so it is finite).
 double LevelWeight(const LevelParams& p);
+
+// The bounds Train keeps (above), on any model: a level at the floor of m (1e-4: no true match
+// showed it) weighs at most 0, no level more than its comparison's first, an untrained
+// comparison 0 everywhere. For models kept before the bounds existed (person/linker.cc).
+void ApplyWeightBounds(Model* model);
 
 // JSON: {"format": "ndc-link-model/1", "prior": ..., "comparisons": [{"name": ..., "levels":
 // [{"m": ..., "u": ...}, ...]}], ...}. ModelFromJson errors: kInvalidArgument with the path

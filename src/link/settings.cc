@@ -35,7 +35,7 @@ constexpr std::pair<LevelKind, std::string_view> kLevelKinds[] = {
     {LevelKind::kNumericRel, "numeric_rel"}};
 constexpr std::pair<KeyTransform, std::string_view> kTransforms[] = {
     {KeyTransform::kValue, "value"},          {KeyTransform::kFolded, "folded"},
-    {KeyTransform::kPrefix, "prefix"},        {KeyTransform::kYear, "year"},
+    {KeyTransform::kPrefix, "prefix"},        {KeyTransform::kYear, "year"}, {KeyTransform::kMonthDay, "month_day"},
     {KeyTransform::kSortedTokens, "sorted_tokens"}, {KeyTransform::kFirstToken, "first_token"},
     {KeyTransform::kLastToken, "last_token"}};
 

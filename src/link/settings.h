@@ -88,6 +88,7 @@ enum class KeyTransform : uint8_t {
   kFolded,        // the folded value
   kPrefix,        // the first `length` code points of the folded value
   kYear,          // dates: the year
+  kMonthDay,      // dates: month and day, without the year (a mistyped birth year still meets)
   kSortedTokens,  // the folded tokens, sorted (insensitive to name order)
   kFirstToken,    // the first folded token (Vietnamese names: the surname)
   kLastToken,     // the last folded token (Vietnamese names: the given name)

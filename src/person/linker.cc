@@ -42,6 +42,9 @@ std::vector<std::string> SplitList(const std::string& s) {
 
 // Models are kept once trained on this many persons and records; below, they serve one run.
 constexpr size_t kMinStoredTraining = 1000;
+// A kept model that waits for values (Model::retrain_at_seq) is trained again after at least
+// this many more events.
+constexpr int64_t kRetrainMinEvents = 1000;
 
 }  // namespace
 
@@ -162,14 +165,24 @@ std::string NotYetStated(const link::Settings& settings, const catalog::DatasetS
 Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset, const link::RecordTable& persons,
                                              DatasetLinkReport* report) {
   const std::string name = "model:" + dataset.schema.id;
+  // The dataset's newest change event, linked or not: what a waiting model counts to.
+  ASSIGN_OR_RETURN(store::Row newest, l_->db_->QueryOne("SELECT COALESCE(MAX(last_seq), 0) FROM ingest_state "
+                                                        "WHERE dataset_id = $1",
+                                                        std::vector<store::Value>{dataset.schema.id}));
+  const int64_t last_seq = newest.Int(0);
   ASSIGN_OR_RETURN(std::optional<std::string> stored, GetPersonSetting(*l_->db_, name));
   if (stored) {
     Result<link::Model> m = link::ModelFromJson(*stored);
-    if (m.ok() && link::CheckModel(l_->options_.settings, *m).ok()) {
+    const bool fits = m.ok() && link::CheckModel(l_->options_.settings, *m).ok();
+    if (fits && (m->retrain_at_seq == 0 || last_seq < m->retrain_at_seq)) {
+      link::ApplyWeightBounds(&*m);  // a model kept before 2026-12-03 gets them here
       report->model = "stored";
       return m;
     }
-    log::Warn("person.model_retrain", {{"dataset", dataset.schema.id}, {"reason", "the stored model does not fit the settings"}});
+    log::Info("person.model_retrain",
+              {{"dataset", dataset.schema.id},
+               {"reason", fits ? "the stored model waited for values of a comparison the dataset maps"
+                               : "the stored model does not fit the settings"}});
   }
   Progress(dataset.schema.id, 0, 0, "train");
   // The dataset's records, up to training_records. A record linked to a surrogate whose golden
@@ -224,15 +237,22 @@ Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset
                    link::Train(l_->options_.settings, sample, &persons, options));
   // Comparisons the dataset can state but whose sample held no value yet (a first load without ID
   // numbers): a model kept now would weigh them 0 for good, so it serves this run only.
+  // Comparisons the dataset can state but whose sample held no value yet (a first load without ID
+  // numbers) weigh 0 in this model: it is trained again once the dataset's events have doubled
+  // (and at least 1,000 more), so that values arriving later are learned from, at a cost of a few
+  // trainings over a dataset's life even when the values never come.
   const std::string waiting = NotYetStated(l_->options_.settings, dataset.schema, sample, persons, model);
   if (!waiting.empty()) {
-    report->model = fmt::format("trained (for this run only: no values yet for {}; kept once training sees them{})",
-                                waiting, left_out_note);
-  } else if (sample.size() >= kMinStoredTraining && persons.size() >= kMinStoredTraining) {
+    model.retrain_at_seq = std::max<int64_t>(2 * last_seq, last_seq + kRetrainMinEvents);
+  }
+  const std::string waiting_note =
+      waiting.empty() ? "" : fmt::format("; no values yet for {}: trained again at event {}", waiting, model.retrain_at_seq);
+  if (sample.size() >= kMinStoredTraining && persons.size() >= kMinStoredTraining) {
     RETURN_IF_ERROR(PutPersonSetting(*l_->db_, name, link::ModelToJson(model), l_->clock_->NowMicros()));
-    report->model = "trained" + (left_out_note.empty() ? "" : " (" + left_out_note.substr(2) + ")");
+    const std::string notes = left_out_note + waiting_note;
+    report->model = "trained" + (notes.empty() ? "" : " (" + notes.substr(2) + ")");
   } else {
-    report->model = "trained (for this run only: too few records to keep it" + left_out_note + ")";
+    report->model = "trained (for this run only: too few records to keep it" + left_out_note + waiting_note + ")";
   }
   return model;
 }
@@ -272,12 +292,13 @@ Status Linker::Run_::PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLi
                    LoadPersonTable(*l_->db_, l_->options_.settings, {}, nullptr,
                                    /*surrogates_only=*/dataset.schema.id == policy_.authority));
   if (persons.size() == 0 && !l_->options_.model) {
-    // Nobody to link to yet: the run links by ID and founds surrogates, and a later run (the
-    // registry's, or this dataset's once persons exist) merges them. A model trained on the
+    // Nobody to link to yet: the run links by ID and founds surrogates, and the registry's run
+    // merges those that are its persons (by ID or score). A model trained on the
     // dataset alone learns from pairs that are mostly different people who share a name and a
     // birth year (a review of 2026-12-03: 14 persons of two or three people each, out of 20,000
     // distinct tax records).
-    report->model = "none (no persons yet: records link by ID and found persons; a later run merges them)";
+    report->model = "none (no persons yet: records link by ID and found persons; the registry's run merges "
+                    "those that are its persons)";
     return OkStatus();
   }
   link::Model model;

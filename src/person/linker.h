@@ -106,8 +106,9 @@ class Linker {
   // Links the change events of `datasets` (empty: every dataset); the authoritative dataset is
   // always processed first. `each`, when given, sees every dataset's report as soon as that
   // dataset is done, before the next one starts — also when a later dataset then fails the run
-  // (`ndc serve` audits each dataset's linking there: a crash or an error later in the run cannot
-  // leave committed links without their audit entry).
+  // (`ndc serve` audits each dataset's linking there, so a crash or an error in a later dataset
+  // no longer leaves the earlier datasets' links unaudited). A dataset that fails partway gets no
+  // report: the chunks it committed before the error are not in one (known gap).
   Result<std::vector<DatasetLinkReport>> Run(const std::vector<std::string>& datasets,
                                              const LinkProgressFn& progress = nullptr,
                                              const std::function<void(const DatasetLinkReport&)>& each = nullptr);

@@ -345,9 +345,9 @@ TEST_P(LinkerTest, AFirstDatasetWithoutPersonsLinksByIdAndFoundsPersons) {
 }
 
 // A dataset whose first records hold no ID numbers trains a model where the ID comparison learned
-// nothing (it weighs 0). Kept, it would weigh IDs 0 for good: the model serves that run only, and
-// a run once the records hold IDs keeps the one it trains.
-TEST_P(LinkerTest, AModelIsNotKeptWhileTheDatasetStatesNoValueForOneOfItsComparisons) {
+// nothing (it weighs 0). Kept for good, it would weigh IDs 0 for good: the kept model says when to
+// train again (the events doubled, and at least 1,000 more), and that run, with IDs, learns them.
+TEST_P(LinkerTest, AModelWaitingForValuesOfAComparisonIsTrainedAgainLater) {
   // 1,100 men born in 1990 (IDs 001 0 90 ...: Hà Nội, a man of the 20th century, 1990).
   auto born = [](int i) { return fmt::format("1990-{:02}-{:02}", 1 + i % 12, 1 + i / 12 % 28); };
   std::string registry, tax;
@@ -359,20 +359,29 @@ TEST_P(LinkerTest, AModelIsNotKeptWhileTheDatasetStatesNoValueForOneOfItsCompari
   Link();
   Load("tax", tax);
   std::vector<DatasetLinkReport> reports = RunTraining(db_.get(), catalog_.get(), &clock_, &random_);
-  EXPECT_NE(ModelOf(reports, "tax").find("for this run only: no values yet for personal_id"), std::string::npos)
+  EXPECT_NE(ModelOf(reports, "tax").find("no values yet for personal_id: trained again at event 2200"),
+            std::string::npos)
       << ModelOf(reports, "tax");
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> kept, GetPersonSetting(*db_, "model:tax"));
-  EXPECT_FALSE(kept.has_value());
+  ASSERT_TRUE(kept.has_value());
+  NDC_ASSERT_OK_AND_ASSIGN(link::Model waiting, link::ModelFromJson(*kept));
+  EXPECT_EQ(waiting.retrain_at_seq, 2200);  // twice the 1,100 events it saw
+  // A few more events are not enough to train again.
+  Load("tax", "T5000,Người Khác,1990-05-05,,M,\n");
+  reports = RunTraining(db_.get(), catalog_.get(), &clock_, &random_);
+  EXPECT_EQ(ModelOf(reports, "tax"), "stored");
   EXPECT_EQ(PersonOf("tax", "T7"), "001090000007");  // linked by name, birth date and sex
   // The records now state their IDs: the next run trains the ID comparison and keeps the model.
   std::string with_ids;
   for (int i = 0; i < 1100; ++i) with_ids += fmt::format("T{},Người Số {},{},0010900{:05},M,\n", i, i, born(i), i);
   Load("tax", with_ids);
   reports = RunTraining(db_.get(), catalog_.get(), &clock_, &random_);
-  EXPECT_EQ(ModelOf(reports, "tax"), "trained") << ModelOf(reports, "tax");
+  EXPECT_EQ(ModelOf(reports, "tax").rfind("trained", 0), 0u) << ModelOf(reports, "tax");
+  EXPECT_EQ(ModelOf(reports, "tax").find("no values yet"), std::string::npos) << ModelOf(reports, "tax");
   NDC_ASSERT_OK_AND_ASSIGN(kept, GetPersonSetting(*db_, "model:tax"));
   ASSERT_TRUE(kept.has_value());
   NDC_ASSERT_OK_AND_ASSIGN(link::Model model, link::ModelFromJson(*kept));
+  EXPECT_EQ(model.retrain_at_seq, 0);
   for (const auto& c : model.comparisons) {
     if (c.name == "personal_id" || c.name == "full_name" || c.name == "birth_date") {
       EXPECT_FALSE(c.untrained) << c.name;
@@ -399,7 +408,20 @@ TEST_P(LinkerTest, ASurrogateWhoseOnlyRecordMovesJoinsThatRecordsPerson) {
   EXPECT_EQ(was->status, "merged");
   NDC_ASSERT_OK_AND_ASSIGN(std::optional<std::string> resolved, ResolvePerson(*db_, s));
   EXPECT_EQ(resolved, kAnId);
-  EXPECT_EQ(EventKinds(s), "created linked unlinked merged");
+  EXPECT_EQ(EventKinds(s), "created linked merged");
+  // An operator who splits the record off An gives it back to the surrogate, with what followed
+  // it (merged first, the record came with the surrogate: a split undoes that merge).
+  {
+    NDC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<store::Transaction> tx, db_->Begin());
+    OpsContext octx{clock_.NowMicros(), "population_registry", {"population_registry"}, &random_};
+    PersonOps ops(tx.get(), &octx);
+    NDC_ASSERT_OK_AND_ASSIGN(std::string back, ops.Split("tax", "T1", "test: not An", kAnId));
+    EXPECT_EQ(back, s);
+    NDC_ASSERT_OK(tx->Commit());
+  }
+  EXPECT_EQ(PersonOf("tax", "T1"), s);
+  NDC_ASSERT_OK_AND_ASSIGN(resolved, ResolvePerson(*db_, s));
+  EXPECT_EQ(resolved, s);
 }
 
 // `ndc serve` audits each dataset's linking in Run's callback: it sees each report as soon as that

@@ -196,20 +196,25 @@ Status RecordLinker::LinkAuthority(const std::string& dataset_id, const RecordSt
 Status RecordLinker::MoveTo(const std::string& dataset_id, const RecordState& record, const std::string& person,
                             const std::string& method, std::optional<double> weight) {
   ASSIGN_OR_RETURN(std::optional<person::Link> current, GetLink(*tx_, dataset_id, record.key));
-  RETURN_IF_ERROR(ops_->Attach(dataset_id, record, person, method, weight));
-  if (!current || current->person_key == person || current->person_key[0] != 'S') return OkStatus();
-  // The surrogate it founded has no record left: it was this record's person all along, so it
-  // joins the record's person with what refers to it (consents, corrections, a citizen's key);
-  // left active and empty, a citizen bound to it saw nothing (review of 2026-12-03).
-  ASSIGN_OR_RETURN(std::vector<person::Link> left, LinksOf(*tx_, current->person_key));
-  ASSIGN_OR_RETURN(std::optional<Person> was, GetPerson(*tx_, current->person_key));
-  if (!left.empty() || !was || was->status != "active") return OkStatus();
-  ASSIGN_OR_RETURN(bool refused, RejectedBetween(current->person_key, person));
-  if (refused) return OkStatus();
-  RETURN_IF_ERROR(ops_->Merge(current->person_key, person,
-                              fmt::format("its only record ({} {}) now belongs to {}", dataset_id, record.key, person)));
-  ++counts_->merged;
-  return OkStatus();
+  if (current && current->person_key != person && current->person_key[0] == 'S') {
+    // A surrogate this record alone makes up was the record's person all along: it joins the
+    // record's new person, with what refers to it (consents, corrections, a citizen's key), and
+    // the record goes with it — merged first, so that a split of the record later gives it back
+    // to that surrogate (CameWith). Left active and empty, a citizen bound to it saw nothing
+    // (review of 2026-12-03).
+    ASSIGN_OR_RETURN(std::vector<person::Link> links, LinksOf(*tx_, current->person_key));
+    ASSIGN_OR_RETURN(std::optional<Person> was, GetPerson(*tx_, current->person_key));
+    if (links.size() == 1 && was && was->status == "active") {
+      ASSIGN_OR_RETURN(bool refused, RejectedBetween(current->person_key, person));
+      if (!refused) {
+        RETURN_IF_ERROR(ops_->Merge(current->person_key, person,
+                                    fmt::format("its only record ({} {}) belongs to {}", dataset_id, record.key,
+                                                person)));
+        ++counts_->merged;
+      }
+    }
+  }
+  return ops_->Attach(dataset_id, record, person, method, weight);
 }
 
 Result<bool> RecordLinker::AttachByDecision(const std::string& dataset_id, const RecordState& record,

@@ -53,8 +53,9 @@ class RecordLinker {
                                 std::set<std::string>* rejected);
   Status ReadDecisions(const std::string& dataset_id, const std::string& record_key, std::set<std::string>* rejected,
                        std::optional<std::string>* matched);
-  // Attaches the record to `person`; a surrogate it leaves with no record is merged into
-  // `person` (unless an operator declared the two apart), so what refers to it follows.
+  // Attaches the record to `person`; a surrogate the record alone makes up is first merged into
+  // `person` (unless an operator declared the two apart), so what refers to it follows and a
+  // later split gives the record back to it.
   Status MoveTo(const std::string& dataset_id, const RecordState& record, const std::string& person,
                 const std::string& method, std::optional<double> weight);
   // True when an operator said a record of `surrogate` is not `person`.

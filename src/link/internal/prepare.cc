@@ -155,6 +155,7 @@ bool TextPartHash(const TextValue& v, const BlockingKeyPart& p, uint64_t* out) {
       break;
     }
     case KeyTransform::kYear:
+    case KeyTransform::kMonthDay:
       return false;
     case KeyTransform::kSortedTokens:
       *out = HashText(v.sorted());
@@ -177,6 +178,9 @@ bool KeyPartHash(const Column& c, uint32_t row, const BlockingKeyPart& p, uint64
     if (d.missing()) return false;
     if (p.transform == KeyTransform::kYear) {
       *out = MixHash(0x1000000ULL + static_cast<uint64_t>(d.year));
+    } else if (p.transform == KeyTransform::kMonthDay) {
+      if (d.month == 0 || d.day == 0) return false;
+      *out = MixHash(0x2000000ULL + (static_cast<uint64_t>(d.month) << 8) + static_cast<uint64_t>(d.day));
     } else {
       if (!d.full()) return false;
       *out = MixHash((static_cast<uint64_t>(d.year) << 16) | (static_cast<uint64_t>(d.month) << 8) |
@@ -382,7 +386,7 @@ KeyPartTables HashKeyParts(const TableData& t, size_t threads) {
       size_t w = wanted.size();
       // kValue is the value's own hash; kYear of a text never has a key: nothing to save.
       if (t.columns[col].text && part.transform != KeyTransform::kValue &&
-          part.transform != KeyTransform::kYear) {
+          part.transform != KeyTransform::kYear && part.transform != KeyTransform::kMonthDay) {
         for (w = 0; w < wanted.size(); ++w) {
           if (wanted[w].column == col && wanted[w].part->transform == part.transform &&
               wanted[w].part->length == part.length) {

@@ -61,6 +61,10 @@ Scorer::Scorer(const Settings& settings, const Model& model) : Scorer(settings) 
     for (const auto& l : c.levels) w.push_back(LevelWeight(l));
     weights_.push_back(std::move(w));
     u_first_.push_back(c.levels.empty() ? 1.0 : c.levels[0].u);
+    // The frequency of a value refines evidence the model has, never makes some: not for an
+    // untrained comparison (its m = u is no evidence; a rare commune scored +12 bits), nor for a
+    // first level no match showed (bounded to weigh <= 0; model.h).
+    tf_allowed_.push_back(!c.untrained && !weights_.back().empty() && weights_.back()[0] > 0);
   }
   double p = std::clamp(model.prior, 1e-12, 1 - 1e-12);
   prior_weight_ = std::log2(p / (1 - p));
@@ -182,7 +186,7 @@ double Scorer::Weight(size_t c, int level, const TableData& b, uint32_t rb, doub
   if (level < 0) return 0;
   double w = weights_[c][level];
   const ComparisonSpec& spec = settings_->comparisons[c];
-  if (spec.tf_adjust && level == 0) {
+  if (spec.tf_adjust && level == 0 && c < tf_allowed_.size() && tf_allowed_[c]) {
     const Column& col = b.columns[b.comparison_column[c]];
     const uint32_t id = col.text ? col.ids[rb] : kNoValue;
     if (id != kNoValue && col.present > 0) {

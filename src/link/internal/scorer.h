@@ -44,6 +44,7 @@ class Scorer {
   const Settings* settings_;
   std::vector<std::vector<double>> weights_;  // [comparison][level], including else
   std::vector<double> u_first_;               // u of level 0, for TF
+  std::vector<bool> tf_allowed_;              // TF may adjust level 0 (trained, and weighing > 0)
   std::vector<std::vector<std::pair<std::string, std::string>>> variants_;  // per comparison
   double prior_weight_ = 0;
 };
