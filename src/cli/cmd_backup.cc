@@ -108,7 +108,10 @@ Status Backup(const BackupFlags& f) {
   // Made aside and renamed into place at the end: a failed or interrupted backup never leaves a
   // directory that looks like a backup (nor one a retry refuses as not empty).
   const std::string partial = f.dir + ".partial";
-  fs::remove_all(partial, ec);
+  if (fs::exists(partial, ec)) {
+    return AlreadyExistsError(fmt::format("{} exists (an interrupted backup?): look, remove it, and run again",
+                                          partial));
+  }
   fs::create_directories(partial, ec);
   if (ec) return UnavailableError(fmt::format("cannot create {}: {}", partial, ec.message()));
   bool keys = false;

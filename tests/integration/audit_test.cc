@@ -282,6 +282,12 @@ TEST_P(AuditTest, ABackupTakenWhileTheHubServesVerifiesAndOpens) {
   EXPECT_NE(failed.err.find("checking the copy"), std::string::npos) << failed.err;
   EXPECT_FALSE(std::filesystem::exists(second));
   EXPECT_FALSE(std::filesystem::exists(second + ".partial"));
+  // A leftover of an interrupted backup is named, never removed unasked (it might hold anything).
+  std::filesystem::create_directory(second + ".partial");
+  CommandResult leftover = RunNdc({"backup", second, "--data", copy, "--no-verify"});
+  EXPECT_NE(leftover.exit_code, 0);
+  EXPECT_NE(leftover.err.find(".partial exists (an interrupted backup?)"), std::string::npos) << leftover.err;
+  std::filesystem::remove(second + ".partial");
   CommandResult unchecked = RunNdc({"backup", second, "--data", copy, "--no-verify"});
   EXPECT_EQ(unchecked.exit_code, 0) << unchecked.err;
   EXPECT_NE(unchecked.out.find("not checked (--no-verify)"), std::string::npos) << unchecked.out;
