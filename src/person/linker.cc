@@ -236,8 +236,6 @@ Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset
   ASSIGN_OR_RETURN(link::Model model,
                    link::Train(l_->options_.settings, sample, &persons, options));
   // Comparisons the dataset can state but whose sample held no value yet (a first load without ID
-  // numbers): a model kept now would weigh them 0 for good, so it serves this run only.
-  // Comparisons the dataset can state but whose sample held no value yet (a first load without ID
   // numbers) weigh 0 in this model: it is trained again once the dataset's events have doubled
   // (and at least 1,000 more), so that values arriving later are learned from, at a cost of a few
   // trainings over a dataset's life even when the values never come.
