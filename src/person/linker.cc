@@ -111,7 +111,7 @@ class Linker::Run_ {
   Status PrepareIndex(const catalog::DatasetInfo& dataset, DatasetLinkReport* report);
   Status StoreTermFrequencyBase(const std::string& dataset_id, const link::RecordTable& persons,
                                 bool surrogates_only);
-  // Trains on the dataset's records against `persons`, or (no persons yet) deduplicating them.
+  // Trains on the dataset's records against `persons` (there are some), or uses the kept model.
   Result<link::Model> TrainModel(const catalog::DatasetInfo& dataset, const link::RecordTable& persons,
                                  DatasetLinkReport* report);
   // Links `records` (the partition's changes after report->to_seq, through `to_seq`) in one
@@ -128,6 +128,7 @@ class Linker::Run_ {
   LinkPolicy policy_;
   const LinkProgressFn& progress_;
   std::unique_ptr<PersonIndex> index_;
+  int64_t newest_seq_ = 0;  // the dataset's newest change event, linked or not (read by Dataset)
 };
 
 namespace {
@@ -165,11 +166,7 @@ std::string NotYetStated(const link::Settings& settings, const catalog::DatasetS
 Result<link::Model> Linker::Run_::TrainModel(const catalog::DatasetInfo& dataset, const link::RecordTable& persons,
                                              DatasetLinkReport* report) {
   const std::string name = "model:" + dataset.schema.id;
-  // The dataset's newest change event, linked or not: what a waiting model counts to.
-  ASSIGN_OR_RETURN(store::Row newest, l_->db_->QueryOne("SELECT COALESCE(MAX(last_seq), 0) FROM ingest_state "
-                                                        "WHERE dataset_id = $1",
-                                                        std::vector<store::Value>{dataset.schema.id}));
-  const int64_t last_seq = newest.Int(0);
+  const int64_t last_seq = newest_seq_;  // what a waiting model counts to
   ASSIGN_OR_RETURN(std::optional<std::string> stored, GetPersonSetting(*l_->db_, name));
   if (stored) {
     Result<link::Model> m = link::ModelFromJson(*stored);
@@ -382,6 +379,10 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
   // is about no one: no model, no index, and each changed record, holding no person attribute,
   // founds no person (RecordLinker::Link) — one it is linked to from before (an empty surrogate
   // founded until 2026-12-01, or mappings since removed) is unlinked.
+  ASSIGN_OR_RETURN(store::Row last, l_->db_->QueryOne("SELECT COALESCE(MAX(last_seq), 0) FROM ingest_state "
+                                                      "WHERE dataset_id = $1",
+                                                      std::vector<store::Value>{dataset.schema.id}));
+  newest_seq_ = last.Int(0);
   const bool about_persons = dataset.schema.FirstPersonMappedField() != nullptr;
   if (about_persons) {
     RETURN_IF_ERROR(PrepareIndex(dataset, &report));
@@ -389,10 +390,7 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
     index_.reset();
     report.model = "none (no field is mapped to a person attribute)";
   }
-  ASSIGN_OR_RETURN(store::Row last, l_->db_->QueryOne("SELECT COALESCE(MAX(last_seq), 0) FROM ingest_state "
-                                                      "WHERE dataset_id = $1",
-                                                      std::vector<store::Value>{dataset.schema.id}));
-  const int64_t pending = std::max<int64_t>(0, last.Int(0) - report.from_seq);
+  const int64_t pending = std::max<int64_t>(0, newest_seq_ - report.from_seq);
   while (true) {
     ASSIGN_OR_RETURN(std::vector<RecordState> page,
                      ReadChangedRecords(*l_->db_, dataset, report.to_seq, l_->options_.chunk_records));
