@@ -38,13 +38,12 @@ std::string Loggable(std::string text) {
 
 }  // namespace
 
-std::vector<std::string> AuditFieldList(const std::vector<std::string>& names) {
-  std::vector<std::string> out;
+std::vector<std::string> AuditFieldList(std::vector<std::string> names) {
   if (names.size() <= audit::kMaxEntryFields) {
-    out.reserve(names.size());
-    for (const auto& n : names) out.push_back(Loggable(n));
-    return out;
+    for (std::string& n : names) n = Loggable(std::move(n));
+    return names;
   }
+  std::vector<std::string> out;
   std::set<std::string> seen;
   for (const auto& n : names) {
     std::string all = Loggable(n.substr(0, n.find('.')) + ".*");
@@ -62,7 +61,7 @@ void MakeLoggable(audit::Entry& e) {
   }
   bool fields_ok = e.fields.size() <= audit::kMaxEntryFields;
   for (size_t i = 0; fields_ok && i < e.fields.size(); ++i) fields_ok = audit::IsValidEntryText(e.fields[i]);
-  if (!fields_ok) e.fields = AuditFieldList(e.fields);
+  if (!fields_ok) e.fields = AuditFieldList(std::move(e.fields));
 }
 
 }  // namespace ndc::api

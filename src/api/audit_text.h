@@ -19,7 +19,7 @@ std::string AuditText(std::string_view text, size_t max_bytes = 1024);
 // would refuse it as it is), within audit::kMaxEntryFields: past that many names, one
 // "dataset.*" per dataset in order of first appearance (the part before the first '.'), and "*"
 // past that many datasets.
-std::vector<std::string> AuditFieldList(const std::vector<std::string>& names);
+std::vector<std::string> AuditFieldList(std::vector<std::string> names);
 
 // Makes an entry the API built acceptable to the log whatever request text went into it: each
 // text or field name that audit::ValidateEntry would refuse (control characters, invalid UTF-8,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <span>
 
 #include "api/audit_text.h"
 #include "api/claim_compare.h"
@@ -33,9 +34,6 @@ using auth::Role;
 using nlohmann::json;
 
 namespace {
-
-// ForEachCurrentRecord's "every field" (an operator's read): compared by address, never read.
-const std::set<std::string> kAllFields;
 
 std::string Query(const Request& r, const std::string& name) {
   auto it = r.query.find(name);
@@ -76,54 +74,82 @@ void WriteTypedValue(JsonWriter& w, catalog::FieldType type, const store::Value&
   }
 }
 
+// Which of a linked record's fields a walk reads (ForEachCurrentRecord's `wanted`).
+struct RecordRead {
+  bool read = false;  // false: the record is skipped
+  // When read: the fields to load, sorted (every other one is null in the record; names outside
+  // the schema are allowed); null: every field.
+  const std::vector<std::string_view>* only = nullptr;
+};
+
 // Calls `fn(link, schema, record)` for every link in `links` (from person::ResolveLinked) that
-// `wanted(link)` accepts (non-null: the set of that dataset's fields to read, every other one is
-// null in the record; the set may hold names outside the schema; kAllFields: every field) and
-// whose record is still current (not deleted since it was linked), with the record's schema
-// version from the catalog's cache. How the person read and verify walk a person's records.
-// Each distinct set is another SQL text (and prepared statement), so a set a caller chooses per
-// request (verify's claims, a read's fields=) is not passed: kAllFields instead.
+// `wanted(link)` reads (a RecordRead) and whose record is still current (not deleted since it was
+// linked), with the record's schema version from the catalog's cache. How the person read and
+// verify walk a person's records. Each distinct `only` is another SQL text (and prepared
+// statement), so a set a caller chooses per request (verify's claims, a read's fields=) is not
+// passed: every field instead.
 template <typename Wanted, typename Fn>
 Status ForEachCurrentRecord(store::Executor& db, catalog::Catalog& catalog,
                             const std::vector<person::LinkedRecord>& links, const Wanted& wanted, const Fn& fn) {
   for (const person::LinkedRecord& link : links) {
-    const std::set<std::string>* fields = wanted(link);
-    if (fields == nullptr) continue;
+    const RecordRead read = wanted(link);
+    if (!read.read) continue;
     ASSIGN_OR_RETURN(std::shared_ptr<const catalog::DatasetSchema> schema,
                      catalog.SchemaVersion(link.dataset_id, link.dataset_version));
     ASSIGN_OR_RETURN(std::optional<ingest::RecordVersion> v,
-                     ingest::CurrentRecord(db, *schema, link.record_key, fields == &kAllFields ? nullptr : fields));
+                     ingest::CurrentRecord(db, *schema, link.record_key, read.only));
     if (v) fn(link, schema, *v);
   }
   return OkStatus();
 }
 
+// The fields of `dataset` in `fields`, which are sorted by dataset, then field (as
+// policy::Decision::fields are).
+std::span<const policy::FieldRef> FieldsOf(std::span<const policy::FieldRef> fields, std::string_view dataset) {
+  auto first = std::lower_bound(fields.begin(), fields.end(), dataset,
+                                [](const policy::FieldRef& f, std::string_view d) { return f.dataset < d; });
+  auto last = std::upper_bound(first, fields.end(), dataset,
+                               [](std::string_view d, const policy::FieldRef& f) { return d < f.dataset; });
+  return {first, last};
+}
+
+// Whether `field` is in `of_one_dataset` (FieldsOf's answer: sorted by field).
+bool HoldsField(std::span<const policy::FieldRef> of_one_dataset, std::string_view field) {
+  auto it = std::lower_bound(of_one_dataset.begin(), of_one_dataset.end(), field,
+                             [](const policy::FieldRef& f, std::string_view name) { return f.field < name; });
+  return it != of_one_dataset.end() && it->field == field;
+}
+
 // The person's current records in the datasets of `allowed` (all linked datasets when `all`), as
 // the array member "records" of `w`'s object: each {dataset, fields: {name: value}, updated_at}
 // holding only `allowed` fields of that dataset, members in name order (as DumpJson prints them).
-// `read_only_allowed`: load only the allowed fields (when `allowed` comes from an agreement or a
-// consent, not from the request: see ForEachCurrentRecord).
+// `allowed` is sorted by dataset, then field (policy::Decision::fields). `read_only_allowed`: load
+// only the allowed fields (when `allowed` comes from an agreement or a consent, not from the
+// request: see ForEachCurrentRecord).
 Status WritePersonRecords(JsonWriter& w, store::Executor& db, catalog::Catalog& catalog,
-                          const std::vector<person::LinkedRecord>& links,
-                          const std::map<std::string, std::set<std::string>>& allowed, bool all,
-                          bool read_only_allowed) {
+                          const std::vector<person::LinkedRecord>& links, std::span<const policy::FieldRef> allowed,
+                          bool all, bool read_only_allowed) {
   w.Key("records");
   w.BeginArray();
   std::vector<std::pair<std::string_view, size_t>> shown;  // (field name, index), sorted by name
+  std::vector<std::string_view> only;                       // the allowed fields of one dataset, sorted
   RETURN_IF_ERROR(ForEachCurrentRecord(
       db, catalog, links,
-      [&](const person::LinkedRecord& link) -> const std::set<std::string>* {
-        if (all) return &kAllFields;
-        auto it = allowed.find(link.dataset_id);
-        if (it == allowed.end()) return nullptr;
-        return read_only_allowed ? &it->second : &kAllFields;
+      [&](const person::LinkedRecord& link) -> RecordRead {
+        if (all) return {true, nullptr};
+        const std::span<const policy::FieldRef> grant = FieldsOf(allowed, link.dataset_id);
+        if (grant.empty()) return {};
+        if (!read_only_allowed) return {true, nullptr};
+        only.clear();
+        for (const policy::FieldRef& f : grant) only.push_back(f.field);
+        return {true, &only};
       },
       [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
           const ingest::RecordVersion& v) {
-        const std::set<std::string>* grant = all ? nullptr : &allowed.at(link.dataset_id);
+        const std::span<const policy::FieldRef> grant = FieldsOf(allowed, link.dataset_id);
         shown.clear();
         for (size_t i = 0; i < schema->fields.size() && i < v.values.size(); ++i) {
-          if (grant != nullptr && !grant->contains(schema->fields[i].name)) continue;
+          if (!all && !HoldsField(grant, schema->fields[i].name)) continue;
           shown.emplace_back(schema->fields[i].name, i);
         }
         std::sort(shown.begin(), shown.end());
@@ -164,12 +190,6 @@ std::function<Status(audit::Subject*, const policy::Decision&)> RereadAsWork(
   return [&db, &person](audit::Subject*, const policy::Decision& decided) -> Status {
     return person ? RereadAfterConsentUse(db, decided, *person) : OkStatus();
   };
-}
-
-std::map<std::string, std::set<std::string>> ByDataset(const std::vector<policy::FieldRef>& fields) {
-  std::map<std::string, std::set<std::string>> out;
-  for (const auto& f : fields) out[f.dataset].insert(f.field);
-  return out;
 }
 
 // DecisionJson's members, written: "agreement", "consent", "legal_basis" (they sort before the
@@ -274,8 +294,8 @@ void ApiService::AddSharingRoutes() {
                 WriteDecision(w, d);
                 w.Member("person", person->key);
                 w.Member("purpose", req.purpose);
-                RETURN_IF_ERROR(WritePersonRecords(w, *deps_.db, *deps_.catalog, person->records,
-                                                   ByDataset(d.fields), d.all_fields,
+                RETURN_IF_ERROR(WritePersonRecords(w, *deps_.db, *deps_.catalog, person->records, d.fields,
+                                                   d.all_fields,
                                                    /*read_only_allowed=*/req.fields.empty()));
                 w.EndObject();
                 return JsonResponse(std::move(body));
@@ -317,9 +337,9 @@ void ApiService::AddSharingRoutes() {
     const std::vector<person::LinkedRecord> none;
     RETURN_IF_ERROR(ForEachCurrentRecord(
         *deps_.db, *deps_.catalog, person ? person->records : none,
-        [&](const person::LinkedRecord& link) -> const std::set<std::string>* {
+        [&](const person::LinkedRecord& link) -> RecordRead {
           auto first = claimed.lower_bound({link.dataset_id, ""});
-          return first != claimed.end() && first->first.dataset == link.dataset_id ? &kAllFields : nullptr;
+          return {first != claimed.end() && first->first.dataset == link.dataset_id, nullptr};
         },
         [&](const person::LinkedRecord& link, const std::shared_ptr<const catalog::DatasetSchema>& schema,
             const ingest::RecordVersion& v) {

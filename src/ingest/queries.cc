@@ -38,13 +38,13 @@ void AppendQuoted(std::string& out, std::string_view name) {
 // Current's statement, built in one buffer: it runs for every linked record a data request reads.
 // A field outside `only` (when set) is selected as NULL: the row keeps its shape, and SQLite
 // neither decodes nor copies the value.
-std::string CurrentSelect(const catalog::DatasetSchema& schema, const std::set<std::string>* only = nullptr) {
+std::string CurrentSelect(const catalog::DatasetSchema& schema, const std::vector<std::string_view>* only) {
   std::string sql;
   sql.reserve(160 + 24 * schema.fields.size());
   sql += "SELECT _key, _version, _op, _source_version, _batch_id, _updated_at, NULL";
   for (const auto& f : schema.fields) {
     sql += ", ";
-    if (only != nullptr && !only->contains(f.name)) {
+    if (only != nullptr && !std::binary_search(only->begin(), only->end(), std::string_view(f.name))) {
       sql += "NULL";
     } else {
       AppendQuoted(sql, f.name);
@@ -59,7 +59,8 @@ std::string CurrentSelect(const catalog::DatasetSchema& schema, const std::set<s
 constexpr size_t kMetaColumns = 7;
 
 // Rows of "SELECT _key, _version, _op, _source_version, _batch_id, <from>, <to>, fields...".
-RecordVersion VersionFromRow(const store::Row& row, bool current) {
+// The row's values move into the version: the row is left empty.
+RecordVersion VersionFromRow(store::Row& row, bool current) {
   RecordVersion v;
   v.key = row.Str(0);
   v.version = row.Int(1);
@@ -69,12 +70,14 @@ RecordVersion VersionFromRow(const store::Row& row, bool current) {
   v.batch_id = row.Int(4);
   v.valid_from = row.Int(5);
   if (!current) v.valid_to = row.OptInt(6);
-  v.values.assign(row.values().begin() + kMetaColumns, row.values().end());
+  std::vector<store::Value> values = row.TakeValues();
+  values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(std::min(kMetaColumns, values.size())));
+  v.values = std::move(values);
   return v;
 }
 
 Result<std::optional<RecordVersion>> Current(store::Executor& db, const catalog::DatasetSchema& schema,
-                                             const std::string& key, const std::set<std::string>* only = nullptr) {
+                                             const std::string& key, const std::vector<std::string_view>* only = nullptr) {
   ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(CurrentSelect(schema, only), std::vector<Value>{key}));
   if (rs.rows.empty()) return std::optional<RecordVersion>();
   return std::optional<RecordVersion>(VersionFromRow(rs.rows[0], true));
@@ -162,7 +165,8 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
 }
 
 Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const catalog::DatasetSchema& schema,
-                                                   const std::string& key, const std::set<std::string>* only) {
+                                                   const std::string& key,
+                                                   const std::vector<std::string_view>* only) {
   ASSIGN_OR_RETURN(std::optional<RecordVersion> current, Current(db, schema, key, only));
   if (current && current->deleted) current.reset();
   return current;
@@ -178,7 +182,7 @@ Result<std::vector<RecordVersion>> ListVersions(store::Executor& db, const catal
   ASSIGN_OR_RETURN(store::ResultSet rs,
                    db.Query(HistorySelect(dataset) + " WHERE _key = $1 AND _version > $2 ORDER BY _version LIMIT $3",
                             std::vector<Value>{key, after_version, int64_t{limit}}));
-  for (const auto& row : rs.rows) out.push_back(VersionFromRow(row, false));
+  for (auto& row : rs.rows) out.push_back(VersionFromRow(row, false));
   if (static_cast<int>(out.size()) < limit && current->version > after_version) out.push_back(std::move(*current));
   return out;
 }

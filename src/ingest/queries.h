@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -46,10 +47,11 @@ Result<RecordVersion> GetRecord(store::Executor& db, const catalog::DatasetInfo&
 // versions: the columns read are that version's fields); nullopt if there is none. The cheap
 // form of GetRecord for data endpoints that hold a cached schema. With `only`, just those fields
 // are read: every other field's value is null (store::Value{}), whatever the record holds, so a
-// data endpoint never loads what it may not answer.
+// data endpoint never loads what it may not answer. `only` must be sorted (names outside the
+// schema are allowed and ignored); the views need live only for the call.
 Result<std::optional<RecordVersion>> CurrentRecord(store::Executor& db, const catalog::DatasetSchema& schema,
                                                    const std::string& key,
-                                                   const std::set<std::string>* only = nullptr);
+                                                   const std::vector<std::string_view>* only = nullptr);
 // The versions of `key` numbered above `after_version` (0: from the first), oldest first, at most
 // `limit` (one page: a record changed daily for years has thousands); kNotFound if the key was
 // never seen. It reads the current version, then history: on a Database, call it inside a read

@@ -13,6 +13,12 @@ using Params = std::vector<Value>;
 
 Value Opt(const std::optional<std::string>& s) { return s ? Value(*s) : Value(); }
 
+// A cell as Row::Str gives it, its string moved out rather than copied.
+std::string TakeText(Value& v) {
+  if (auto* s = std::get_if<std::string>(&v)) return std::move(*s);
+  return store::ValueText(v);
+}
+
 constexpr char kLinkColumns[] =
     "dataset_id, record_key, person_key, method, weight, attributes, source_updated_at, linked_at";
 
@@ -304,9 +310,11 @@ Result<std::optional<ResolvedPerson>> ResolveLinked(store::Executor& db, const s
     }
     ResolvedPerson out{current, {}};
     out.records.reserve(rs.rows.size());
-    for (const store::Row& r : rs.rows) {
+    for (store::Row& r : rs.rows) {
       if (r.IsNull(2)) continue;
-      out.records.push_back({r.Str(2), r.Str(3), static_cast<int>(r.Int(4))});
+      const int version = static_cast<int>(r.Int(4));
+      std::vector<store::Value> values = r.TakeValues();  // the texts move, not copied
+      out.records.push_back({TakeText(values[2]), TakeText(values[3]), version});
     }
     return std::optional<ResolvedPerson>(std::move(out));
   }

@@ -35,7 +35,7 @@ std::vector<FieldRef> SortedUnique(std::vector<FieldRef> v) {
 // The fields a request may receive from `available` (what the agreement, or agreement and
 // consent, allow): all of them when none were named; else the named ones, each of which must be
 // available. Returns the first field outside `available` through *missing.
-std::vector<FieldRef> Select(const Request& request, const std::vector<FieldRef>& available,
+std::vector<FieldRef> Select(const Request& request, std::vector<FieldRef> available,
                              std::optional<FieldRef>* missing) {
   if (request.fields.empty()) return available;
   std::vector<FieldRef> wanted = SortedUnique(request.fields);
@@ -46,6 +46,16 @@ std::vector<FieldRef> Select(const Request& request, const std::vector<FieldRef>
     }
   }
   return wanted;
+}
+
+// The field Select would report missing from `available`, without building the selection: the
+// first (in order) of the named fields that `available` lacks.
+std::optional<FieldRef> FirstMissing(const Request& request, const std::vector<FieldRef>& available) {
+  const FieldRef* first = nullptr;
+  for (const FieldRef& f : request.fields) {
+    if (!Contains(available, f) && (first == nullptr || f < *first)) first = &f;
+  }
+  return first == nullptr ? std::nullopt : std::optional<FieldRef>(*first);
 }
 
 Decision DecideCitizen(const Request& request) {
@@ -140,7 +150,7 @@ Outcome CheckConsent(const Request& request, const Agreement& a, std::vector<Fie
                                                                                    ? request.dataset
                                                                                    : std::string_view()));
     std::optional<FieldRef> missing;
-    std::vector<FieldRef> fields = Select(request, both, &missing);
+    std::vector<FieldRef> fields = Select(request, std::move(both), &missing);
     if (missing) {
       refuse(kInForce, Deny(Reason::kFieldNotAllowed,
                             "field '" + Describe(*missing) + "' is outside consent '" + c.id + "' or " + Named(a)));
@@ -218,13 +228,21 @@ Outcome CheckAgreement(const Request& request, const Agreement& a, std::span<con
   }
   std::vector<FieldRef> available = GrantedFields(a.grants, scope_dataset);
   std::optional<FieldRef> missing;
-  std::vector<FieldRef> fields = Select(request, available, &missing);
+  // Under a consent the fields are chosen with it (CheckConsent); otherwise `available` becomes
+  // the answer.
+  const bool needs_consent = NeedsConsent(request, a);
+  std::vector<FieldRef> fields;
+  if (needs_consent) {
+    missing = FirstMissing(request, available);
+  } else {
+    fields = Select(request, std::move(available), &missing);
+  }
   if (missing) {
     return {kFields, Deny(Reason::kFieldNotAllowed,
                           "field '" + Describe(*missing) + "' is not in " + Named(a))};
   }
   Outcome out;
-  if (NeedsConsent(request, a)) {
+  if (needs_consent) {
     out = CheckConsent(request, a, std::move(available), consents);
     if (!out.decision.allowed) return out;
   } else {
@@ -253,6 +271,9 @@ Decision NoConsent(const Request& request) {
 
 std::vector<FieldRef> GrantedFields(const std::vector<FieldGrant>& grants, std::string_view dataset) {
   std::vector<FieldRef> out;
+  size_t count = 0;
+  for (const FieldGrant& g : grants) count += g.fields.size();
+  out.reserve(count);
   for (const FieldGrant& g : grants) {
     if (!dataset.empty() && g.dataset != dataset) continue;
     for (const std::string& f : g.fields) out.push_back({g.dataset, f});

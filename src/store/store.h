@@ -83,6 +83,8 @@ class Row {
   std::optional<int64_t> OptInt(size_t i) const;
   std::optional<std::string> OptStr(size_t i) const;
   const std::vector<Value>& values() const { return values_; }
+  // The values, moved out: the row is left empty.
+  std::vector<Value> TakeValues() { return std::move(values_); }
 
  private:
   std::vector<Value> values_;
