@@ -4,6 +4,7 @@
 // items disclose personal data and are audited before anything is printed; decisions and
 // settings are audited changes.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,9 +97,39 @@ Status Run(const PersonFlags& f) {
                                                        p.stage == "index" ? "loading persons" : "training the model");
     std::cerr << (terminal ? "\r\033[K" : "") << line << (terminal ? "" : "\n") << std::flush;
   };
-  ASSIGN_OR_RETURN(std::vector<person::DatasetLinkReport> reports, linker.Run(f.datasets, progress));
+  // Each dataset that linked records is audited as soon as it is done, as `ndc serve` does: an
+  // error or a crash in a later dataset leaves no committed link unaudited (until 2026-12-03 the
+  // run was audited once, after it ended well, and a failed run not at all).
+  std::vector<std::string> committed;  // "dataset events from..to"
+  std::vector<std::string> unaudited;  // datasets whose entry failed
+  Status audit_error;
+  auto each = [&](const person::DatasetLinkReport& r) {
+    if (r.records == 0) return;
+    committed.push_back(fmt::format("{} events {}..{}", r.dataset_id, r.from_seq, r.to_seq));
+    if (Status s = AuditCliChange(hub, "link.run", {"", r.dataset_id, partition.Name()}); !s.ok()) {
+      unaudited.push_back(r.dataset_id);
+      audit_error = s;
+    }
+  };
+  Result<std::vector<person::DatasetLinkReport>> run = linker.Run(f.datasets, progress, each);
   if (terminal) std::cerr << "\r\033[K" << std::flush;
-  RETURN_IF_ERROR(AuditCliChange(hub, "link.run", {"", "", partition.Name()}));
+  const std::string not_audited =
+      unaudited.empty() ? ""
+                        : fmt::format("; the audit entries of {} failed ({})", fmt::join(unaudited, ", "),
+                                      audit_error.ToString());
+  if (!run.ok()) {
+    if (committed.empty()) return run.status();
+    return run.status().WithContext(fmt::format(
+        "linking stopped; what was linked before the error is committed ({}){}, and the next run goes on from there",
+        fmt::join(committed, ", "), unaudited.empty() ? " and audited" : not_audited));
+  }
+  if (!unaudited.empty()) {
+    return audit_error.WithContext(
+        fmt::format("the links were made ({}) but{}", fmt::join(committed, ", "), not_audited));
+  }
+  // A run that linked nothing is audited once, as the operator's command.
+  if (committed.empty()) RETURN_IF_ERROR(AuditCliChange(hub, "link.run", {"", "", partition.Name()}));
+  std::vector<person::DatasetLinkReport>& reports = *run;
   if (f.json) {
     for (const auto& r : reports) std::cout << DumpJson(person::LinkReportJson(r)) << "\n";
     return OkStatus();

@@ -103,7 +103,8 @@ class Linker::Run_ {
   Run_(Linker* l, LinkPolicy policy, const LinkProgressFn& progress)
       : l_(l), policy_(std::move(policy)), progress_(progress) {}
 
-  Result<DatasetLinkReport> Dataset(const catalog::DatasetInfo& dataset);
+  // Links one dataset into *report, which holds what was committed also when this fails.
+  Status Dataset(const catalog::DatasetInfo& dataset, DatasetLinkReport* out);
 
  private:
   // Loads the persons and the dataset's model (trained if needed) and builds the index; null
@@ -364,8 +365,9 @@ Result<bool> Linker::Run_::Chunk(const catalog::DatasetInfo& dataset, const std:
   return last;
 }
 
-Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& dataset) {
-  DatasetLinkReport report;
+Status Linker::Run_::Dataset(const catalog::DatasetInfo& dataset, DatasetLinkReport* out) {
+  DatasetLinkReport& report = *out;
+  report = DatasetLinkReport{};
   report.dataset_id = dataset.schema.id;
   const std::string part = l_->options_.partition.Name();
   ASSIGN_OR_RETURN(report.from_seq, GetCursor(*l_->db_, dataset.schema.id, part));
@@ -373,7 +375,7 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
   ASSIGN_OR_RETURN(std::vector<RecordState> first, ReadChangedRecords(*l_->db_, dataset, report.from_seq, 1));
   if (first.empty()) {
     report.model = "not needed (no changes)";
-    return report;
+    return OkStatus();
   }
   // A dataset with no field mapped to a person attribute (an enterprise register, a price list)
   // is about no one: no model, no index, and each changed record, holding no person attribute,
@@ -406,7 +408,7 @@ Result<DatasetLinkReport> Linker::Run_::Dataset(const catalog::DatasetInfo& data
     report.to_seq = to_seq;
     Progress(dataset.schema.id, report.records, pending, "link");
   }
-  return report;
+  return OkStatus();
 }
 
 namespace {
@@ -439,22 +441,36 @@ Result<std::vector<DatasetLinkReport>> Linker::Run(const std::vector<std::string
   Run_ run(this, policy, progress);
   std::vector<DatasetLinkReport> out;
   for (const auto& d : todo) {
-    Result<DatasetLinkReport> linked = run.Dataset(d);
-    if (!linked.ok() && IsLockWait(linked.status()) && d.schema.id != policy.authority) {
+    DatasetLinkReport r;
+    const Status linked = run.Dataset(d, &r);
+    if (!linked.ok() && IsLockWait(linked) && d.schema.id != policy.authority) {
       // A batch holds this dataset's records (a first load holds the whole table): one busy
       // dataset must not stop the linking of every other, on every node, every minute (review of
-      // 2026-12-01). The chunks linked before stay; the rest waits for a later run.
-      DatasetLinkReport left;
-      left.dataset_id = d.schema.id;
-      ASSIGN_OR_RETURN(left.to_seq, GetCursor(*db_, left.dataset_id, options_.partition.Name()));
-      left.from_seq = left.to_seq;
-      left.busy = true;
-      left.model = fmt::format("not linked now (busy: {})", linked.status().message());
-      out.push_back(std::move(left));
+      // 2026-12-01). The chunks linked before stay, and so do their counts (until 2026-12-03
+      // the report said nothing of them, so they went unaudited); the rest waits for a later run.
+      r.dataset_id = d.schema.id;
+      r.busy = true;
+      if (r.to_seq == r.from_seq) {  // nothing linked (the cursor's own read may be what timed out)
+        ASSIGN_OR_RETURN(r.to_seq, GetCursor(*db_, r.dataset_id, options_.partition.Name()));
+        r.from_seq = r.to_seq;
+        r.model = fmt::format("not linked now (busy: {})", linked.message());
+      } else {
+        r.model = fmt::format("{}{}linked up to event {}, not further now (busy: {})", r.model,
+                              r.model.empty() ? "" : "; ", r.to_seq, linked.message());
+      }
+      out.push_back(std::move(r));
       if (each) each(out.back());
       continue;
     }
-    ASSIGN_OR_RETURN(DatasetLinkReport r, std::move(linked));
+    if (!linked.ok()) {
+      // What the dataset committed before the error is handed over, to be audited (until
+      // 2026-12-03 it was in no report at all).
+      if (r.to_seq > r.from_seq && each) {
+        r.failed = std::string(linked.message());
+        each(r);
+      }
+      return linked;
+    }
     const bool overtaken = r.overtaken;
     out.push_back(std::move(r));
     if (each) each(out.back());

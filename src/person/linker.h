@@ -85,6 +85,10 @@ struct DatasetLinkReport {
   // what it could before, left the rest for a later run, and went on with the datasets after it
   // (but not after the authority: records of other datasets must meet the persons it defines).
   bool busy = false;
+  // The dataset's linking failed after it had committed some chunks (from_seq..to_seq and the
+  // counts are theirs): the error. Run hands such a report to `each`, so that what was committed
+  // is audited, and then returns the error. Empty otherwise.
+  std::string failed;
 };
 
 // The model of a dataset's report when Run left it after an overtaken dataset.
@@ -106,9 +110,11 @@ class Linker {
   // Links the change events of `datasets` (empty: every dataset); the authoritative dataset is
   // always processed first. `each`, when given, sees every dataset's report as soon as that
   // dataset is done, before the next one starts — also when a later dataset then fails the run
-  // (`ndc serve` audits each dataset's linking there, so a crash or an error in a later dataset
-  // no longer leaves the earlier datasets' links unaudited). A dataset that fails partway gets no
-  // report: the chunks it committed before the error are not in one (known gap).
+  // (`ndc serve` and `ndc link run` audit each dataset's linking there, so a crash or an error in
+  // a later dataset does not leave the earlier datasets' links unaudited). A dataset that fails
+  // after committing some chunks is handed to `each` too, with those chunks' counts and the
+  // error (DatasetLinkReport::failed), before Run returns the error; one left busy keeps the
+  // counts of the chunks it linked before.
   Result<std::vector<DatasetLinkReport>> Run(const std::vector<std::string>& datasets,
                                              const LinkProgressFn& progress = nullptr,
                                              const std::function<void(const DatasetLinkReport&)>& each = nullptr);

@@ -13,6 +13,7 @@
 #include "ingest/queries.h"
 #include "person/discrepancy_store.h"
 #include "person/person_index.h"
+#include "person/person_json.h"
 #include "person/person_ops.h"
 #include "person/person_store.h"
 #include "person/review_store.h"
@@ -368,6 +369,59 @@ TEST_P(LinkerTest, RunHandsOverEachDatasetsReportBeforeTheNextDatasetIsLinked) {
   ASSERT_EQ(tax_cursor_then.size(), 2u);
   EXPECT_EQ(tax_cursor_then[0], 0);  // the registry's report came before the tax records were linked
   EXPECT_GT(tax_cursor_then[1], 0);
+}
+
+TEST_P(LinkerTest, ADatasetThatFailsPartwayHandsOverWhatItCommitted) {
+  LoadRegistry();
+  Link();
+  Load("tax", std::string("T1,Nguyễn Văn An,1990-02-01,") + kAnId + ",M,\nT2,Trần Thị Bình,1985-05-05," + kBinhId +
+                  ",F,\n");
+  // The store refuses T2's link: the second chunk (one record each) fails after the first committed.
+  if (GetParam() == Backend::kSqlite) {
+    NDC_ASSERT_OK(db_->ExecScript("CREATE TRIGGER refuse_t2 BEFORE INSERT ON person_links "
+                                  "WHEN NEW.record_key = 'T2' BEGIN SELECT RAISE(ABORT, 'T2 refused'); END"));
+  } else {
+    NDC_ASSERT_OK(db_->ExecScript(
+        "CREATE FUNCTION refuse_t2() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.record_key = 'T2' THEN RAISE EXCEPTION 'T2 refused'; END IF; RETURN NEW; END $$; "
+        "CREATE TRIGGER refuse_t2 BEFORE INSERT ON person_links FOR EACH ROW EXECUTE FUNCTION refuse_t2()"));
+  }
+  LinkerOptions options;
+  options.settings = TestSettings();
+  options.model = TestModel();
+  options.chunk_records = 1;
+  Linker linker(db_.get(), catalog_.get(), &clock_, &random_, options);
+  std::vector<DatasetLinkReport> seen;
+  Result<std::vector<DatasetLinkReport>> run =
+      linker.Run({"tax"}, nullptr, [&](const DatasetLinkReport& r) { seen.push_back(r); });
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.status().message().find("T2 refused"), std::string_view::npos) << run.status().ToString();
+  EXPECT_EQ(PersonOf("tax", "T1"), kAnId);
+  EXPECT_EQ(PersonOf("tax", "T2"), "");
+  // The committed chunk is handed over, so that it is audited.
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].dataset_id, "tax");
+  EXPECT_EQ(seen[0].records, 1);
+  EXPECT_EQ(seen[0].by_id, 1);
+  NDC_ASSERT_OK_AND_ASSIGN(int64_t cursor, GetCursor(*db_, "tax", "0/1"));
+  EXPECT_EQ(seen[0].from_seq, 0);
+  EXPECT_EQ(seen[0].to_seq, cursor);
+  EXPECT_GT(cursor, 0);
+  EXPECT_NE(seen[0].failed.find("T2 refused"), std::string::npos) << seen[0].failed;
+  EXPECT_EQ(LinkReportJson(seen[0]).value("failed", ""), seen[0].failed);
+  // Once the store takes it, the next run goes on from there.
+  NDC_ASSERT_OK(db_->ExecScript("DROP TRIGGER refuse_t2" +
+                                std::string(GetParam() == Backend::kSqlite ? "" : " ON person_links")));
+  seen.clear();
+  NDC_ASSERT_OK_AND_ASSIGN(std::vector<DatasetLinkReport> again,
+                           linker.Run({"tax"}, nullptr, [&](const DatasetLinkReport& r) { seen.push_back(r); }));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].from_seq, cursor);
+  EXPECT_EQ(again[0].records, 1);
+  EXPECT_TRUE(again[0].failed.empty());
+  EXPECT_FALSE(LinkReportJson(again[0]).contains("failed"));
+  EXPECT_EQ(PersonOf("tax", "T2"), kBinhId);
+  ASSERT_EQ(seen.size(), 1u);
 }
 
 TEST_P(LinkerTest, ResolveLinkedListsAPersonWithoutLinksAndSeesNewSchemaVersions) {

@@ -23,12 +23,14 @@ std::string Csv(const std::string& s) {
 }  // namespace
 
 json LinkReportJson(const DatasetLinkReport& r) {
-  return json{{"dataset", r.dataset_id},   {"from_seq", r.from_seq},       {"to_seq", r.to_seq},
+  json j{{"dataset", r.dataset_id},   {"from_seq", r.from_seq},       {"to_seq", r.to_seq},
               {"records", r.records},      {"authority", r.authority},     {"by_id", r.by_id},
               {"by_rule", r.by_rule},      {"probabilistic", r.probabilistic}, {"by_decision", r.by_decision},
               {"new_persons", r.new_persons}, {"queued", r.queued},         {"unlinked", r.unlinked},
               {"merged", r.merged},        {"model", r.model},             {"overtaken", r.overtaken},
               {"busy", r.busy}};
+  if (!r.failed.empty()) j["failed"] = r.failed;
+  return j;
 }
 
 json ReviewItemJson(const ReviewItem& i) {

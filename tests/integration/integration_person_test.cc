@@ -267,6 +267,53 @@ TEST_P(PersonCliTest, HttpRoutesServeDiscrepanciesReviewAndPersons) {
   EXPECT_EQ(server.Terminate(), 0);
 }
 
+// A run that fails in a later dataset leaves the links an earlier one committed, audited (until
+// 2026-12-03 `ndc link run` audited the run only after it ended well).
+TEST_P(PersonCliTest, ALinkRunThatFailsPartwayAuditsWhatItCommitted) {
+  {
+    auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    // The store refuses the link of T2 (tax): the registry is linked first, then tax fails.
+    ASSERT_TRUE((pg_ ? (*db)->ExecScript(
+                           "CREATE FUNCTION refuse_t2() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                           "IF NEW.record_key = 'T2' THEN RAISE EXCEPTION 'T2 refused'; END IF; RETURN NEW; END $$; "
+                           "CREATE TRIGGER refuse_t2 BEFORE INSERT ON person_links FOR EACH ROW "
+                           "EXECUTE FUNCTION refuse_t2()")
+                     : (*db)->ExecScript("CREATE TRIGGER refuse_t2 BEFORE INSERT ON person_links "
+                                         "WHEN NEW.record_key = 'T2' BEGIN SELECT RAISE(ABORT, 'T2 refused'); END"))
+                    .ok());
+  }
+  auto link_entries = [&] {
+    CommandResult entries = Ndc({"audit", "entries", "--action", "link.run"});
+    EXPECT_EQ(entries.exit_code, 0) << entries.err;
+    std::vector<std::string> datasets;
+    for (const json& e : JsonLines(entries.out)) datasets.push_back(e["subject"].value("dataset", ""));
+    return datasets;
+  };
+  CommandResult failed = LinkRun();
+  EXPECT_NE(failed.exit_code, 0) << failed.out;
+  EXPECT_NE(failed.err.find("T2 refused"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("linked before the error is committed (population_registry events"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find(") and audited"), std::string::npos) << failed.err;
+  EXPECT_EQ(link_entries(), std::vector<std::string>{"population_registry"});
+  {
+    auto db = store::Open(pg_ ? pg_->url() : hub_ + "/ndc.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE((*db)->ExecScript(pg_ ? "DROP TRIGGER refuse_t2 ON person_links" : "DROP TRIGGER refuse_t2").ok());
+  }
+  CommandResult again = LinkRun();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  std::vector<json> reports = JsonLines(again.out);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0]["records"], 0);  // the registry was linked by the failed run
+  EXPECT_EQ(reports[1]["records"], 3);
+  EXPECT_EQ(link_entries(), (std::vector<std::string>{"population_registry", "tax"}));
+  // A run that links nothing is audited once, as the command.
+  ASSERT_EQ(LinkRun().exit_code, 0);
+  EXPECT_EQ(link_entries(), (std::vector<std::string>{"population_registry", "tax", ""}));
+}
+
 #ifdef NDC_TEST_POSTGRES
 INSTANTIATE_TEST_SUITE_P(Postgres, PersonCliTest, ::testing::Values(store::Backend::kPostgres));
 #else
